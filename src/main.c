@@ -1,0 +1,195 @@
+/* aicost: global options, the command table, dispatch. */
+#include "cli.h"
+#include "util.h"
+
+#include <getopt.h>
+#include <stdarg.h>
+#include <string.h>
+
+struct global_options global_options;
+
+/* One list, four uses: dispatch, `aicost help`, shell completion and the REPL. */
+const struct command commands[] = {
+	{ "help", cmd_help, "show help for aicost or one of its commands" },
+	{ "version", cmd_version, "print the version" },
+	{ "completion", cmd_completion, "print a bash completion script" },
+};
+const size_t ncommands = ARRAY_SIZE(commands);
+
+const struct command *command_find(const char *name)
+{
+	for (size_t i = 0; i < ncommands; i++)
+		if (strcmp(commands[i].name, name) == 0)
+			return &commands[i];
+	return NULL;
+}
+
+void reset_getopt(void)
+{
+	optind = 0;   /* glibc: 0 also re-initialises its internal state */
+	opterr = 1;
+}
+
+int command_run(int argc, char **argv)
+{
+	const struct command *cmd = command_find(argv[0]);
+
+	if (!cmd) {
+		const char **names = xmalloc(ncommands * sizeof(*names));
+		const char *guess;
+
+		for (size_t i = 0; i < ncommands; i++)
+			names[i] = commands[i].name;
+		guess = suggest_word(argv[0], names, ncommands);
+		if (guess)
+			fprintf(stderr, "aicost: '%s' is not a command; did you mean '%s'?\n",
+				argv[0], guess);
+		else
+			fprintf(stderr, "aicost: '%s' is not a command; see 'aicost help'\n",
+				argv[0]);
+		free(names);
+		return EXIT_ERROR;
+	}
+	reset_getopt();
+	return cmd->run(argc, argv);
+}
+
+int usage_error(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "aicost %s: ", cmd);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nTry 'aicost %s --help'.\n", cmd);
+	return EXIT_ERROR;
+}
+
+static void print_main_help(FILE *fp)
+{
+	fputs("usage: aicost [--db PATH] [-q | -v] COMMAND [ARGS...]\n"
+	      "       aicost --version | --help\n"
+	      "\n"
+	      "What AI infrastructure will really cost: cloud against on-prem.\n"
+	      "\n"
+	      "Global options:\n"
+	      "  --db PATH        price store (default: $AICOST_DB, else\n"
+	      "                   $XDG_DATA_HOME/aicost/prices.db)\n"
+	      "  -q, --quiet      no progress or notes on stderr\n"
+	      "  -v, --verbose    more detail on stderr (repeat for more)\n"
+	      "  -V, --version    print the version and exit\n"
+	      "  -h, --help       print this help and exit\n"
+	      "\n"
+	      "Commands:\n", fp);
+	for (size_t i = 0; i < ncommands; i++)
+		fprintf(fp, "  %-12s %s\n", commands[i].name, commands[i].summary);
+	fputs("\n'aicost help COMMAND' (or 'aicost COMMAND --help') describes one command.\n"
+	      "Exit status: 0 ok, 1 a check failed, 2 usage, input or environment error.\n", fp);
+}
+
+int cmd_help(int argc, char **argv)
+{
+	char *sub[] = { NULL, "--help", NULL };
+
+	if (argc > 1 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+		puts("usage: aicost help [COMMAND]\n\n"
+		     "Without COMMAND, lists the global options and every command;\n"
+		     "with COMMAND, prints that command's help (the same as 'aicost COMMAND --help').");
+		return EXIT_OK;
+	}
+	if (argc > 2)
+		return usage_error("help", "expected at most one command name");
+	if (argc > 1) {
+		if (!command_find(argv[1]))
+			return command_run(1, argv + 1);
+		sub[0] = argv[1];
+		return command_run(2, sub);
+	}
+	print_main_help(stdout);
+	return EXIT_OK;
+}
+
+int cmd_version(int argc, char **argv)
+{
+	if (argc > 1 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+		puts("usage: aicost version\n\nPrints the version of aicost.");
+		return EXIT_OK;
+	}
+	if (argc > 1)
+		return usage_error("version", "unexpected argument '%s'", argv[1]);
+	printf("aicost %s\n", AICOST_VERSION);
+	return EXIT_OK;
+}
+
+int cmd_completion(int argc, char **argv)
+{
+	if (argc > 1 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+		puts("usage: aicost completion [bash]\n\n"
+		     "Prints a bash completion script for aicost's commands. Load it with\n"
+		     "    source <(aicost completion bash)");
+		return EXIT_OK;
+	}
+	if (argc > 2 || (argc == 2 && strcmp(argv[1], "bash") != 0))
+		return usage_error("completion", "only 'bash' completion is available");
+	fputs("# bash completion for aicost\n_aicost() {\n"
+	      "    local cur=${COMP_WORDS[COMP_CWORD]}\n"
+	      "    if [ \"$COMP_CWORD\" -eq 1 ]; then\n"
+	      "        COMPREPLY=($(compgen -W '", stdout);
+	for (size_t i = 0; i < ncommands; i++)
+		printf("%s%s", i ? " " : "", commands[i].name);
+	fputs("' -- \"$cur\"))\n"
+	      "    else\n"
+	      "        COMPREPLY=($(compgen -f -- \"$cur\"))\n"
+	      "    fi\n"
+	      "}\ncomplete -F _aicost aicost\n", stdout);
+	return EXIT_OK;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option options[] = {
+		{ "db", required_argument, NULL, 'd' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "version", no_argument, NULL, 'V' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c, status;
+
+	/* '+' stops at the command name: what follows belongs to the command. */
+	while ((c = getopt_long(argc, argv, "+qvVh", options, NULL)) != -1) {
+		switch (c) {
+		case 'd':
+			global_options.db_path = optarg;
+			break;
+		case 'q':
+			global_options.verbosity = -1;
+			break;
+		case 'v':
+			global_options.verbosity++;
+			break;
+		case 'V':
+			printf("aicost %s\n", AICOST_VERSION);
+			return EXIT_OK;
+		case 'h':
+			print_main_help(stdout);
+			return EXIT_OK;
+		default:
+			fputs("Try 'aicost --help'.\n", stderr);
+			return EXIT_ERROR;
+		}
+	}
+	if (optind >= argc) {
+		print_main_help(stderr);
+		return EXIT_ERROR;
+	}
+	status = command_run(argc - optind, argv + optind);
+	if (fflush(stdout) != 0 && status == EXIT_OK) {
+		perror("aicost: write error");
+		status = EXIT_ERROR;
+	}
+	error_free();
+	return status;
+}

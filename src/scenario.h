@@ -1,0 +1,185 @@
+/*
+ * Scenario files (YAML or JSON) loaded into one validated, in-memory scenario.
+ * Every quantity is already in its base unit here: hours, bytes, fractions, money.
+ * The schema for people lives in man/aicost-scenario.5.
+ *
+ * Contract (issue 6 implements loading; issue 7 consumes): extend, don't rename.
+ * A numeric field left out of the file holds its documented default; a field with
+ * no default that is optional holds NAN (test with isnan) or NULL.
+ */
+#ifndef AICOST_SCENARIO_H
+#define AICOST_SCENARIO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "strbuf.h"
+
+enum workload_kind { WORKLOAD_TRAINING, WORKLOAD_INFERENCE };
+enum precision { PRECISION_FP32, PRECISION_BF16, PRECISION_FP16, PRECISION_FP8,
+		 PRECISION_INT8, PRECISION_INT4 };
+
+struct training_spec {
+	double params;                 /* total parameters */
+	double active_params;          /* MoE: parameters active per token (default = params) */
+	double tokens;
+	int gpus;
+	double mfu;                    /* fraction */
+	bool recompute;                /* 8·N·D instead of 6·N·D */
+	double gpu_hours;              /* NAN unless the user gave it directly */
+	double checkpoint_interval_hours;   /* default 1 h */
+	double restart_time_hours;          /* default 0.25 h */
+	double interruptions_per_day;       /* whole job; 0 by default */
+	double interruptions_per_gpu_day;   /* alternative, scales with gpus; 0 by default */
+	double deadline_hours;              /* NAN = none (optimize uses it) */
+};
+
+struct inference_spec {
+	double params;
+	int layers;
+	int hidden;
+	int heads;
+	int kv_heads;
+	int head_dim;                  /* default hidden / heads */
+	enum precision precision;      /* default bf16 */
+	int batch;                     /* 0 = find the largest batch meeting the SLO */
+	double input_tokens;
+	double output_tokens;
+	double requests_per_day;       /* one of these two is given; the other is derived */
+	double tokens_per_day;         /* input + output tokens */
+	double peak_to_average;        /* default 1 */
+	double slo_ttft_ms;            /* NAN = no TTFT target */
+	double slo_tpot_ms;            /* NAN = no TPOT target */
+	double compute_efficiency;     /* default 0.5 */
+	double bandwidth_efficiency;   /* default 0.7 */
+	int min_replicas;              /* default 1 */
+};
+
+struct workload {
+	char *name;
+	enum workload_kind kind;
+	char *accelerator;             /* canonical or alias; resolved against the store */
+	double start_hours;            /* offset from the scenario start; default 0 */
+	double duration_hours;         /* inference: NAN = until the horizon */
+	double egress_per_month_bytes; /* this workload's own egress; default 0 */
+	struct training_spec training;
+	struct inference_spec inference;
+};
+
+struct data_spec {
+	double stored_bytes;           /* default 0 */
+	double growth_per_month_bytes; /* default 0 */
+	double hot_fraction;           /* on block / parallel FS; default 0.2 */
+	char *cold_class;              /* object-storage class for the rest: hot|cool|cold|archive; default "hot" */
+	double egress_per_month_bytes; /* default 0 */
+	char *egress_to;               /* internet | inter-region | inter-zone; default internet */
+};
+
+struct purchase_share {
+	char *option;                  /* one of PURCHASE_OPTIONS (db.h) */
+	double fraction;               /* shares add up to 1 */
+};
+
+struct shortage_spec {
+	bool present;
+	double probability;            /* per month, fraction */
+	double premium;                /* price uplift when bought anyway, fraction */
+	double delay_hours;            /* how long work waits when delayed */
+	char *fallback;                /* deployment name or "provider/region"; NULL = delay */
+	double cost_of_delay_per_month;/* NAN = not priced */
+};
+
+enum deployment_kind { DEPLOYMENT_CLOUD, DEPLOYMENT_ONPREM, DEPLOYMENT_HYBRID };
+
+struct deployment {
+	char *name;
+	enum deployment_kind kind;
+	struct shortage_spec shortage;
+
+	/* cloud */
+	char *provider;
+	char *region;
+	char *instance;                /* NULL = pick by accelerator */
+	char *accelerator;             /* NULL = the workloads' accelerator */
+	double price_per_gpu_hour;     /* NAN = from the store */
+	struct purchase_share *purchase;   /* default: 100% on-demand */
+	size_t npurchase;
+	double spot_interruptions_per_day; /* NAN = from the store / default */
+
+	/* on-prem */
+	int gpus;
+	int gpus_per_server;           /* default 8 */
+	double server_price;
+	double network_fraction;       /* of server capex; default 0.10 */
+	double storage_capex;          /* default 0 */
+	double installation;           /* default 0 */
+	double kw_per_server;
+	double pue;                    /* default 1.3 */
+	double power_price_per_kwh;
+	double idle_draw;              /* fraction of full power when idle; default 0.3 */
+	double colo_per_kw_month;      /* default 0 */
+	double facility_per_month;     /* own facility instead of colo; default 0 */
+	double staff_fte;              /* default 0 */
+	double staff_cost_per_year;
+	double depreciation_hours;     /* default 5 y */
+	double lead_time_hours;        /* default 0 */
+	double residual;               /* fraction of price at end of depreciation; default 0 */
+	double maintenance_per_year;   /* fraction of hardware per year; default 0 */
+	double transit_per_month;      /* flat internet transit fee; default 0 */
+	double order_month;            /* capex paid in this month (1-based); default 1 */
+	char *fallback;                /* deployment used during lead time; NULL = work waits */
+
+	/* hybrid */
+	char *base;                    /* on-prem deployment name */
+	char *burst;                   /* cloud deployment name */
+
+	/* data residency: set by validation against the scenario's constraints */
+	bool residency_violation;
+	char *residency_reason;
+};
+
+struct budget {
+	double monthly;                /* NAN = no limit */
+	double total;
+	double per_million_tokens;
+};
+
+struct constraints {
+	char **providers;              /* allowed; n = 0 means any */
+	size_t nproviders;
+	char **regions;                /* allowed regions or country codes; n = 0 means any */
+	size_t nregions;
+};
+
+struct scenario {
+	char *path;                    /* the file it came from */
+	char *name;
+	char *currency;                /* default USD */
+	double horizon_hours;          /* default 36 mo */
+	int horizon_months;            /* horizon_hours / 730, rounded up */
+	double discount_rate;          /* per year; default 0 */
+	char *start_date;              /* YYYY-MM-DD; default: first day of next month */
+	struct workload *workloads;
+	size_t nworkloads;
+	struct data_spec data;
+	struct deployment *deployments;
+	size_t ndeployments;
+	char *baseline;                /* default: the first deployment */
+	struct budget budget;
+	struct constraints constraints;
+};
+
+/*
+ * Loads PATH (YAML or JSON, told apart by content), applies OVERRIDES
+ * ("key.path=value", as --set takes them) and validates. On failure returns -1
+ * and ERRORS holds one line per problem, each "file:line:col: field.path: message".
+ */
+int scenario_load(const char *path, const char *const *overrides, size_t noverrides,
+		  struct scenario *out, struct strbuf *errors);
+void scenario_release(struct scenario *s);
+
+const struct deployment *scenario_find_deployment(const struct scenario *s, const char *name);
+const char *precision_name(enum precision p);
+double precision_bytes(enum precision p);
+
+#endif

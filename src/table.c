@@ -1,0 +1,379 @@
+#include "table.h"
+#include "util.h"
+
+#include <errno.h>
+#include <jansson.h>
+#include <math.h>
+#include <string.h>
+
+struct cell {
+	char *text;        /* what people see */
+	double number;
+	enum { CELL_TEXT, CELL_NUMBER, CELL_NULL } kind;
+};
+
+struct column {
+	char *key;
+	char *title;
+	enum column_type type;
+	size_t width;
+};
+
+struct table {
+	struct column *columns;
+	size_t ncolumns, columns_alloc;
+	struct cell *cells;         /* row-major, ncolumns per row */
+	size_t ncells, cells_alloc;
+};
+
+int output_format_parse(const char *text, enum output_format *out)
+{
+	static const struct { const char *name; enum output_format format; } names[] = {
+		{ "table", FORMAT_TABLE }, { "csv", FORMAT_CSV }, { "json", FORMAT_JSON },
+		{ "markdown", FORMAT_MARKDOWN }, { "md", FORMAT_MARKDOWN },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
+		if (strcmp(text, names[i].name) == 0) {
+			*out = names[i].format;
+			return 0;
+		}
+	}
+	error_set("unknown format '%s'; expected one of table, csv, json, markdown", text);
+	return -1;
+}
+
+struct table *table_new(void)
+{
+	return xcalloc(1, sizeof(struct table));
+}
+
+void table_free(struct table *t)
+{
+	if (!t)
+		return;
+	for (size_t i = 0; i < t->ncolumns; i++) {
+		free(t->columns[i].key);
+		free(t->columns[i].title);
+	}
+	for (size_t i = 0; i < t->ncells; i++)
+		free(t->cells[i].text);
+	free(t->columns);
+	free(t->cells);
+	free(t);
+}
+
+void table_add_column(struct table *t, const char *key, const char *title, enum column_type type)
+{
+	struct column *c;
+
+	xgrow(&t->columns, &t->columns_alloc, t->ncolumns + 1, sizeof(*t->columns));
+	c = &t->columns[t->ncolumns++];
+	c->key = xstrdup(key);
+	c->title = xstrdup(title ? title : key);
+	c->type = type;
+	c->width = strlen(c->title);
+}
+
+void table_begin_row(struct table *t)
+{
+	/* Pads a short previous row so that rows always stay aligned to columns. */
+	while (t->ncolumns && t->ncells % t->ncolumns)
+		table_add_null(t);
+}
+
+static struct cell *next_cell(struct table *t)
+{
+	xgrow(&t->cells, &t->cells_alloc, t->ncells + 1, sizeof(*t->cells));
+	return &t->cells[t->ncells++];
+}
+
+static void note_width(struct table *t, const struct cell *c)
+{
+	struct column *col = &t->columns[(size_t)(c - t->cells) % t->ncolumns];
+	size_t w = strlen(c->text);
+
+	if (w > col->width)
+		col->width = w;
+}
+
+void table_add_text(struct table *t, const char *text)
+{
+	struct cell *c;
+
+	if (!text) {
+		table_add_null(t);
+		return;
+	}
+	c = next_cell(t);
+	c->kind = CELL_TEXT;
+	c->text = xstrdup(text);
+	note_width(t, c);
+}
+
+static void add_number(struct table *t, double value, int decimals, bool grouped)
+{
+	struct strbuf sb = STRBUF_INIT;
+	struct cell *c;
+
+	if (!isfinite(value)) {
+		table_add_null(t);
+		return;
+	}
+	if (grouped)
+		format_grouped(&sb, value, decimals);
+	else
+		strbuf_addf(&sb, "%.*f", decimals, value);
+	c = next_cell(t);
+	c->kind = CELL_NUMBER;
+	c->number = value;
+	c->text = strbuf_detach(&sb, NULL);
+	note_width(t, c);
+}
+
+void table_add_number(struct table *t, double value, int decimals)
+{
+	add_number(t, value, decimals, false);
+}
+
+void table_add_money(struct table *t, double value, int decimals)
+{
+	add_number(t, value, decimals, true);
+}
+
+void table_add_null(struct table *t)
+{
+	struct cell *c = next_cell(t);
+
+	c->kind = CELL_NULL;
+	c->text = xstrdup("");
+}
+
+size_t table_rows(const struct table *t)
+{
+	return t->ncolumns ? (t->ncells + t->ncolumns - 1) / t->ncolumns : 0;
+}
+
+void format_grouped(struct strbuf *sb, double value, int decimals)
+{
+	struct strbuf digits = STRBUF_INIT;
+	const char *p, *point;
+	size_t int_len;
+
+	strbuf_addf(&digits, "%.*f", decimals, fabs(value));
+	point = strchr(digits.buf, '.');
+	int_len = point ? (size_t)(point - digits.buf) : digits.len;
+	if (value < 0 && strspn(digits.buf, "0.") != digits.len)
+		strbuf_addch(sb, '-');
+	p = digits.buf;
+	for (size_t i = 0; i < int_len; i++) {
+		if (i && (int_len - i) % 3 == 0)
+			strbuf_addch(sb, ',');
+		strbuf_addch(sb, p[i]);
+	}
+	strbuf_adds(sb, p + int_len);
+	strbuf_release(&digits);
+}
+
+/* Full precision, shortest form that reads back exactly for common values. */
+static void format_plain_number(struct strbuf *sb, double value)
+{
+	char buf[64];
+
+	for (int precision = 15; precision <= 17; precision++) {
+		snprintf(buf, sizeof(buf), "%.*g", precision, value);
+		if (c_strtod(buf, NULL) == value)
+			break;
+	}
+	strbuf_adds(sb, buf);
+}
+
+static void csv_field(struct strbuf *sb, const char *s)
+{
+	if (!strpbrk(s, ",\"\r\n")) {
+		strbuf_adds(sb, s);
+		return;
+	}
+	strbuf_addch(sb, '"');
+	for (; *s; s++) {
+		if (*s == '"')
+			strbuf_addch(sb, '"');
+		strbuf_addch(sb, *s);
+	}
+	strbuf_addch(sb, '"');
+}
+
+static void markdown_field(struct strbuf *sb, const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '|')
+			strbuf_addch(sb, '\\');
+		strbuf_addch(sb, *s == '\n' ? ' ' : *s);
+	}
+}
+
+static void render_table(const struct table *t, struct strbuf *out, bool color)
+{
+	size_t rows = table_rows(t);
+
+	for (size_t j = 0; j < t->ncolumns; j++) {
+		const struct column *col = &t->columns[j];
+		bool last = j + 1 == t->ncolumns;
+
+		if (color)
+			strbuf_adds(out, "\033[1m");
+		if (col->type == COLUMN_NUMBER)
+			strbuf_addf(out, "%*s", (int)col->width, col->title);
+		else if (last)
+			strbuf_adds(out, col->title);
+		else
+			strbuf_addf(out, "%-*s", (int)col->width, col->title);
+		if (color)
+			strbuf_adds(out, "\033[0m");
+		strbuf_adds(out, last ? "\n" : "  ");
+	}
+	for (size_t i = 0; i < rows; i++) {
+		for (size_t j = 0; j < t->ncolumns; j++) {
+			const struct column *col = &t->columns[j];
+			size_t idx = i * t->ncolumns + j;
+			const char *text = idx < t->ncells ? t->cells[idx].text : "";
+			bool last = j + 1 == t->ncolumns;
+
+			if (col->type == COLUMN_NUMBER)
+				strbuf_addf(out, "%*s", (int)col->width, text);
+			else if (last)
+				strbuf_adds(out, text);
+			else
+				strbuf_addf(out, "%-*s", (int)col->width, text);
+			if (!last)
+				strbuf_adds(out, "  ");
+		}
+		strbuf_rtrim(out);
+		strbuf_addch(out, '\n');
+	}
+}
+
+static void render_csv(const struct table *t, struct strbuf *out)
+{
+	size_t rows = table_rows(t);
+
+	for (size_t j = 0; j < t->ncolumns; j++) {
+		if (j)
+			strbuf_addch(out, ',');
+		csv_field(out, t->columns[j].key);
+	}
+	strbuf_addch(out, '\n');
+	for (size_t i = 0; i < rows; i++) {
+		for (size_t j = 0; j < t->ncolumns; j++) {
+			size_t idx = i * t->ncolumns + j;
+
+			if (j)
+				strbuf_addch(out, ',');
+			if (idx >= t->ncells || t->cells[idx].kind == CELL_NULL)
+				continue;
+			if (t->cells[idx].kind == CELL_NUMBER)
+				format_plain_number(out, t->cells[idx].number);
+			else
+				csv_field(out, t->cells[idx].text);
+		}
+		strbuf_addch(out, '\n');
+	}
+}
+
+static void render_markdown(const struct table *t, struct strbuf *out)
+{
+	size_t rows = table_rows(t);
+
+	strbuf_adds(out, "|");
+	for (size_t j = 0; j < t->ncolumns; j++) {
+		strbuf_addch(out, ' ');
+		markdown_field(out, t->columns[j].title);
+		strbuf_adds(out, " |");
+	}
+	strbuf_adds(out, "\n|");
+	for (size_t j = 0; j < t->ncolumns; j++)
+		strbuf_adds(out, t->columns[j].type == COLUMN_NUMBER ? " ---: |" : " --- |");
+	strbuf_addch(out, '\n');
+	for (size_t i = 0; i < rows; i++) {
+		strbuf_adds(out, "|");
+		for (size_t j = 0; j < t->ncolumns; j++) {
+			size_t idx = i * t->ncolumns + j;
+
+			strbuf_addch(out, ' ');
+			if (idx < t->ncells)
+				markdown_field(out, t->cells[idx].text);
+			strbuf_adds(out, " |");
+		}
+		strbuf_addch(out, '\n');
+	}
+}
+
+/* Whole numbers print as JSON integers (8, not 8.0); everything else as reals. */
+static json_t *json_number_value_of(double value)
+{
+	if (value == floor(value) && fabs(value) < 9007199254740992.0)
+		return json_integer((json_int_t)value);
+	return json_real(value);
+}
+
+static int render_json(const struct table *t, struct strbuf *out)
+{
+	json_t *array = json_array();
+	size_t rows = table_rows(t);
+	char *text;
+
+	for (size_t i = 0; i < rows; i++) {
+		json_t *object = json_object();
+
+		for (size_t j = 0; j < t->ncolumns; j++) {
+			size_t idx = i * t->ncolumns + j;
+			json_t *value;
+
+			if (idx >= t->ncells || t->cells[idx].kind == CELL_NULL)
+				value = json_null();
+			else if (t->cells[idx].kind == CELL_NUMBER)
+				value = json_number_value_of(t->cells[idx].number);
+			else
+				value = json_string(t->cells[idx].text);
+			json_object_set_new(object, t->columns[j].key, value ? value : json_null());
+		}
+		json_array_append_new(array, object);
+	}
+	text = json_dumps(array, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15));
+	json_decref(array);
+	if (!text) {
+		error_set("cannot encode JSON output");
+		return -1;
+	}
+	strbuf_adds(out, text);
+	strbuf_addch(out, '\n');
+	free(text);
+	return 0;
+}
+
+int table_print(const struct table *t, FILE *fp, enum output_format format)
+{
+	struct strbuf out = STRBUF_INIT;
+	int result = 0;
+
+	switch (format) {
+	case FORMAT_TABLE:
+		render_table(t, &out, use_color(fp));
+		break;
+	case FORMAT_CSV:
+		render_csv(t, &out);
+		break;
+	case FORMAT_MARKDOWN:
+		render_markdown(t, &out);
+		break;
+	case FORMAT_JSON:
+		result = render_json(t, &out);
+		break;
+	}
+	if (result == 0 && (fwrite(out.buf, 1, out.len, fp) != out.len || fflush(fp) != 0)) {
+		error_set("write error: %s", strerror(errno));
+		result = -1;
+	}
+	strbuf_release(&out);
+	return result;
+}

@@ -1,0 +1,393 @@
+#include "util.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <locale.h>
+#include <stdarg.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+_Noreturn void xoom(void)
+{
+	fputs("aicost: out of memory\n", stderr);
+	abort();
+}
+
+void *xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+
+	if (!p)
+		xoom();
+	return p;
+}
+
+void *xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size ? size : 1);
+
+	if (!p)
+		xoom();
+	return p;
+}
+
+void *xrealloc(void *p, size_t n)
+{
+	void *q = realloc(p, n ? n : 1);
+
+	if (!q)
+		xoom();
+	return q;
+}
+
+char *xstrdup(const char *s)
+{
+	return xstrndup(s, strlen(s));
+}
+
+char *xstrndup(const char *s, size_t n)
+{
+	char *p = xmalloc(n + 1);
+
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+void xgrow(void *items_ptr, size_t *alloc, size_t need, size_t elem)
+{
+	void **items = items_ptr;
+	size_t n;
+
+	if (need <= *alloc)
+		return;
+	n = *alloc ? *alloc * 2 : 8;
+	while (n < need)
+		n *= 2;
+	if (n > SIZE_MAX / elem)
+		xoom();
+	*items = xrealloc(*items, n * elem);
+	memset((char *)*items + *alloc * elem, 0, (n - *alloc) * elem);
+	*alloc = n;
+}
+
+static struct strbuf error_message = STRBUF_INIT;
+
+void error_set(const char *fmt, ...)
+{
+	struct strbuf sb = STRBUF_INIT;
+	va_list ap;
+
+	va_start(ap, fmt);
+	strbuf_vaddf(&sb, fmt, ap);
+	va_end(ap);
+	strbuf_release(&error_message);
+	error_message = sb;
+}
+
+void error_prefix(const char *fmt, ...)
+{
+	struct strbuf sb = STRBUF_INIT;
+	va_list ap;
+
+	va_start(ap, fmt);
+	strbuf_vaddf(&sb, fmt, ap);
+	va_end(ap);
+	strbuf_add(&sb, error_message.buf, error_message.len);
+	strbuf_release(&error_message);
+	error_message = sb;
+}
+
+const char *error_get(void)
+{
+	return error_message.len ? error_message.buf : "unknown error";
+}
+
+void error_clear(void)
+{
+	strbuf_reset(&error_message);
+}
+
+void error_free(void)
+{
+	strbuf_release(&error_message);
+}
+
+void error_print(const char *cmd)
+{
+	if (cmd)
+		fprintf(stderr, "aicost %s: %s\n", cmd, error_get());
+	else
+		fprintf(stderr, "aicost: %s\n", error_get());
+	error_clear();
+}
+
+void warnx_cmd(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs(cmd ? "aicost " : "aicost", stderr);
+	if (cmd)
+		fputs(cmd, stderr);
+	fputs(": ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+int atomic_open(struct atomic_file *af, const char *path)
+{
+	struct strbuf tmp = STRBUF_INIT;
+	int fd;
+
+	af->fp = NULL;
+	af->path = NULL;
+	af->tmp_path = NULL;
+	strbuf_addf(&tmp, "%s.tmp.XXXXXX", path);
+	fd = mkstemp(tmp.buf);
+	if (fd < 0) {
+		error_set("%s: cannot create temporary file: %s", path, strerror(errno));
+		strbuf_release(&tmp);
+		return -1;
+	}
+	/* mkstemp makes 0600; output files are ordinary files under the user's umask. */
+	mode_t mask = umask(0);
+
+	umask(mask);
+	fchmod(fd, 0666 & ~mask);
+	af->fp = fdopen(fd, "w");
+	if (!af->fp) {
+		error_set("%s: %s", path, strerror(errno));
+		close(fd);
+		unlink(tmp.buf);
+		strbuf_release(&tmp);
+		return -1;
+	}
+	af->path = xstrdup(path);
+	af->tmp_path = strbuf_detach(&tmp, NULL);
+	return 0;
+}
+
+static void atomic_release(struct atomic_file *af)
+{
+	free(af->path);
+	free(af->tmp_path);
+	af->path = af->tmp_path = NULL;
+	af->fp = NULL;
+}
+
+void atomic_abort(struct atomic_file *af)
+{
+	if (af->fp)
+		fclose(af->fp);
+	if (af->tmp_path)
+		unlink(af->tmp_path);
+	atomic_release(af);
+}
+
+int atomic_commit(struct atomic_file *af)
+{
+	int result = -1;
+
+	if (fflush(af->fp) != 0 || ferror(af->fp)) {
+		error_set("%s: write failed: %s", af->path, strerror(errno));
+		goto cleanup;
+	}
+	if (fsync(fileno(af->fp)) != 0) {
+		error_set("%s: fsync failed: %s", af->path, strerror(errno));
+		goto cleanup;
+	}
+	if (fclose(af->fp) != 0) {
+		af->fp = NULL;
+		error_set("%s: close failed: %s", af->path, strerror(errno));
+		goto cleanup;
+	}
+	af->fp = NULL;
+	if (rename(af->tmp_path, af->path) != 0) {
+		error_set("%s: cannot replace: %s", af->path, strerror(errno));
+		goto cleanup;
+	}
+	result = 0;
+cleanup:
+	if (result != 0) {
+		atomic_abort(af);
+		return result;
+	}
+	atomic_release(af);
+	return result;
+}
+
+int atomic_write_file(const char *path, const void *data, size_t len)
+{
+	struct atomic_file af;
+
+	if (atomic_open(&af, path) < 0)
+		return -1;
+	if (len && fwrite(data, 1, len, af.fp) != len) {
+		error_set("%s: write failed: %s", path, strerror(errno));
+		atomic_abort(&af);
+		return -1;
+	}
+	return atomic_commit(&af);
+}
+
+int mkdir_parents(const char *path, bool dir_itself)
+{
+	char *copy = xstrdup(path);
+	size_t end = strlen(copy);
+	int result = -1;
+
+	if (!dir_itself) {
+		char *slash = strrchr(copy, '/');
+
+		if (!slash) {
+			free(copy);
+			return 0;
+		}
+		end = (size_t)(slash - copy);
+	}
+	for (size_t i = 1; i <= end; i++) {
+		if (i != end && copy[i] != '/')
+			continue;
+		char saved = copy[i];
+
+		copy[i] = '\0';
+		if (mkdir(copy, 0755) != 0 && errno != EEXIST) {
+			error_set("cannot create directory %s: %s", copy, strerror(errno));
+			goto cleanup;
+		}
+		copy[i] = saved;
+	}
+	result = 0;
+cleanup:
+	free(copy);
+	return result;
+}
+
+char *read_file(const char *path, size_t *len)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char chunk[8192];
+	size_t n;
+	FILE *fp = fopen(path, "rb");
+
+	if (!fp) {
+		error_set("%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
+		strbuf_add(&sb, chunk, n);
+	if (ferror(fp)) {
+		error_set("%s: read error: %s", path, strerror(errno));
+		fclose(fp);
+		strbuf_release(&sb);
+		return NULL;
+	}
+	fclose(fp);
+	return strbuf_detach(&sb, len);
+}
+
+double c_strtod(const char *s, char **end)
+{
+	static locale_t c_locale;
+
+	if (!c_locale) {
+		c_locale = newlocale(LC_ALL_MASK, "C", (locale_t)0);
+		if (!c_locale)
+			xoom();
+	}
+	return strtod_l(s, end, c_locale);
+}
+
+bool str_ieq(const char *a, const char *b)
+{
+	for (; *a && *b; a++, b++)
+		if (tolower((unsigned char)*a) != tolower((unsigned char)*b))
+			return false;
+	return *a == *b;
+}
+
+bool str_starts_with(const char *s, const char *prefix)
+{
+	return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+bool str_ends_with(const char *s, const char *suffix)
+{
+	size_t ls = strlen(s), lx = strlen(suffix);
+
+	return ls >= lx && memcmp(s + ls - lx, suffix, lx) == 0;
+}
+
+size_t edit_distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	size_t *d = xcalloc((la + 1) * (lb + 1), sizeof(*d));
+	size_t result;
+
+#define D(i, j) d[(i) * (lb + 1) + (j)]
+	for (size_t i = 0; i <= la; i++)
+		D(i, 0) = i;
+	for (size_t j = 0; j <= lb; j++)
+		D(0, j) = j;
+	for (size_t i = 1; i <= la; i++) {
+		for (size_t j = 1; j <= lb; j++) {
+			size_t cost = tolower((unsigned char)a[i - 1]) !=
+				      tolower((unsigned char)b[j - 1]);
+			size_t best = D(i - 1, j) + 1;
+
+			if (D(i, j - 1) + 1 < best)
+				best = D(i, j - 1) + 1;
+			if (D(i - 1, j - 1) + cost < best)
+				best = D(i - 1, j - 1) + cost;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+			    D(i - 2, j - 2) + 1 < best)
+				best = D(i - 2, j - 2) + 1;
+			D(i, j) = best;
+		}
+	}
+	result = D(la, lb);
+#undef D
+	free(d);
+	return result;
+}
+
+const char *suggest_word(const char *word, const char *const *candidates, size_t n)
+{
+	const char *best = NULL;
+	size_t best_distance = SIZE_MAX;
+	size_t limit = strlen(word) <= 4 ? 1 : strlen(word) <= 8 ? 2 : 3;
+
+	for (size_t i = 0; i < n; i++) {
+		size_t d = edit_distance(word, candidates[i]);
+
+		if (d < best_distance) {
+			best_distance = d;
+			best = candidates[i];
+		}
+	}
+	if (best && best_distance <= limit)
+		return best;
+	/* A unique prefix ("pric" for "pricing") is also a plausible intent. */
+	best = NULL;
+	for (size_t i = 0; i < n; i++) {
+		if (strlen(word) >= 3 && str_starts_with(candidates[i], word)) {
+			if (best)
+				return NULL;
+			best = candidates[i];
+		}
+	}
+	return best;
+}
+
+bool use_color(FILE *fp)
+{
+	const char *no_color = getenv("NO_COLOR");
+
+	if (no_color && *no_color)
+		return false;
+	return isatty(fileno(fp));
+}

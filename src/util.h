@@ -1,0 +1,74 @@
+/* Small shared helpers: allocation, the error channel, atomic files, strings. */
+#ifndef AICOST_UTIL_H
+#define AICOST_UTIL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "strbuf.h"
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Allocation failures end the program with a message: nothing sane can follow. */
+_Noreturn void xoom(void);
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+/* Grows *items (of *alloc slots of size elem) so that index `need - 1` fits. */
+void xgrow(void *items_ptr, size_t *alloc, size_t need, size_t elem);
+
+/*
+ * The error channel. Modules return -1 or NULL and describe why with error_set();
+ * only the command layer prints (with error_print) and picks the exit code.
+ * error_set() replaces the message; error_prefix() puts context in front of it.
+ */
+void error_set(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void error_prefix(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+const char *error_get(void);
+void error_clear(void);
+/* Prints "aicost: <message>" (or "aicost CMD: ...") on stderr. */
+void error_print(const char *cmd);
+void error_free(void);
+
+/* Prints a formatted diagnostic "aicost[ CMD]: ..." on stderr. */
+void warnx_cmd(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/*
+ * Atomic output: data goes to PATH.tmp.XXXXXX in the same directory, is fsync'ed,
+ * then renamed over PATH. On any failure PATH is left as it was.
+ */
+struct atomic_file {
+	FILE *fp;
+	char *path;
+	char *tmp_path;
+};
+int atomic_open(struct atomic_file *af, const char *path);
+int atomic_commit(struct atomic_file *af);   /* closes, fsyncs, renames */
+void atomic_abort(struct atomic_file *af);   /* closes and removes the temp file */
+int atomic_write_file(const char *path, const void *data, size_t len);
+
+/* mkdir -p for the directory part of PATH (or PATH itself with dir_itself). */
+int mkdir_parents(const char *path, bool dir_itself);
+/* Reads a whole (small) file; NULL with error set on failure. */
+char *read_file(const char *path, size_t *len);
+
+/* Locale-independent strtod: always '.' as decimal point whatever LC_ALL says. */
+double c_strtod(const char *s, char **end);
+
+/* Case-insensitive ASCII comparisons. */
+bool str_ieq(const char *a, const char *b);
+bool str_starts_with(const char *s, const char *prefix);
+bool str_ends_with(const char *s, const char *suffix);
+/* Edit distance (Damerau-Levenshtein, optimal string alignment). */
+size_t edit_distance(const char *a, const char *b);
+/* The candidate closest to WORD, if close enough to be a plausible typo; else NULL. */
+const char *suggest_word(const char *word, const char *const *candidates, size_t n);
+
+/* True when colour may be used on FP: a terminal and NO_COLOR unset. */
+bool use_color(FILE *fp);
+
+#endif

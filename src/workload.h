@@ -1,0 +1,45 @@
+/*
+ * The workload model: pure functions that turn a workload (scenario.h) and its
+ * accelerator's specs (db.h) into demand. No I/O. Issue 6 implements it.
+ */
+#ifndef AICOST_WORKLOAD_H
+#define AICOST_WORKLOAD_H
+
+#include "db.h"
+#include "scenario.h"
+
+struct workload_demand {
+	/* both kinds */
+	char *accelerator;                 /* canonical name used */
+	int gpus;                          /* training: cluster size; inference: replicas × tp */
+	double gpu_hours;                  /* training: whole run incl. goodput loss */
+	double gpu_hours_per_month;        /* inference: steady-state accelerator-hours / 730 h */
+	/* training */
+	double flops;
+	double ideal_gpu_hours;            /* before goodput losses */
+	double wall_hours;
+	double goodput;                    /* useful / wall time, 0..1 */
+	double memory_needed_gb;           /* training state */
+	/* inference */
+	double weights_gb;
+	double kv_cache_gb;                /* per request at full context */
+	double prefill_ms;
+	double decode_ms_per_token;
+	double tokens_per_second_per_gpu;
+	int tensor_parallel;               /* accelerators per replica */
+	int batch;                         /* batch used per replica */
+	int replicas;
+	double tokens_per_month;           /* served, input + output */
+	double requests_per_month;
+};
+
+/* Returns -1 with a message (e.g. "does not fit") when the workload cannot run. */
+int workload_training_demand(const struct workload *w, const struct accelerator *acc,
+			     struct workload_demand *out);
+int workload_inference_demand(const struct workload *w, const struct accelerator *acc,
+			      struct workload_demand *out);
+int workload_demand(const struct workload *w, const struct accelerator *acc,
+		    struct workload_demand *out);
+void workload_demand_release(struct workload_demand *d);
+
+#endif

@@ -1,0 +1,88 @@
+#!/usr/bin/env bats
+# The program skeleton: global options, help, dispatch, suggestions.
+load helpers
+
+@test "--version prints the version" {
+	run aicost --version
+	[ "$status" -eq 0 ]
+	[[ "$output" =~ ^aicost\ [0-9]+\.[0-9]+\.[0-9]+$ ]]
+}
+
+@test "version command matches --version" {
+	run aicost version
+	[ "$status" -eq 0 ]
+	[ "$output" = "$("$AICOST" --version)" ]
+}
+
+@test "--help lists every command in the table" {
+	run aicost --help
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"usage: aicost"* ]]
+	[[ "$output" == *"help"* ]]
+	[[ "$output" == *"completion"* ]]
+	[[ "$output" == *"Exit status: 0 ok, 1 a check failed, 2"* ]]
+}
+
+@test "no command prints usage on stderr and exits 2" {
+	run_split
+	[ "$status" -eq 2 ]
+	[ -z "$output" ]
+	[[ "$stderr" == *"usage: aicost"* ]]
+}
+
+@test "help COMMAND shows that command's help" {
+	run aicost help version
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"usage: aicost version"* ]]
+}
+
+@test "help with an unknown command suggests one" {
+	run aicost help verison
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"'verison' is not a command; did you mean 'version'?"* ]]
+}
+
+@test "a misspelled command gets a suggestion and exit 2" {
+	run_split verison
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "aicost: 'verison' is not a command; did you mean 'version'?" ]
+}
+
+@test "a command far from every name gets no guess" {
+	run_split zzzzzzzz
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "aicost: 'zzzzzzzz' is not a command; see 'aicost help'" ]
+}
+
+@test "an unknown global option exits 2" {
+	run aicost --frobnicate
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"Try 'aicost --help'."* ]]
+}
+
+@test "every command in the table answers --help with exit 0" {
+	for cmd in $("$AICOST" completion bash | sed -n "s/.*compgen -W '\([^']*\)'.*/\1/p"); do
+		run aicost "$cmd" --help
+		[ "$status" -eq 0 ] || { echo "$cmd --help exited $status"; return 1; }
+		[[ "$output" == *"usage: aicost $cmd"* ]] || { echo "$cmd --help: $output"; return 1; }
+	done
+}
+
+@test "completion bash is a loadable script naming the commands" {
+	run aicost completion bash
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"complete -F _aicost aicost"* ]]
+	bash -n <(aicost completion bash)
+}
+
+@test "completion for another shell is a usage error" {
+	run aicost completion tcsh
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"only 'bash' completion"* ]]
+}
+
+@test "help without a command is the main help" {
+	run aicost help
+	[ "$status" -eq 0 ]
+	[ "$output" = "$("$AICOST" --help)" ]
+}
