@@ -55,4 +55,83 @@ int tco_run(struct db *db, const struct scenario *s, const struct tco_options *o
 	    struct tco_result *out);
 void tco_result_release(struct tco_result *r);
 
+/*
+ * The pure engine below works on hand-built inputs: tco_run() only resolves prices
+ * and demand from the store (tco_prepare) and then calls tco_compute().
+ */
+
+/* Default spot interruptions per instance-day: 10% of instances a month (AWS advisor). */
+#define SPOT_INTERRUPTIONS_PER_DAY_DEFAULT (0.10 * 12.0 / 365.0)
+#define GPUS_PER_INSTANCE_DEFAULT 8
+
+/* What one cloud deployment charges, resolved from the store or the overrides. */
+struct cloud_pricing {
+	bool present;
+	char *provider;
+	char *region;
+	char *accelerator;
+	int gpus_per_instance;
+	double on_demand_per_gpu_hour;      /* overflow above the mix is bought on demand */
+	double *share_per_gpu_hour;         /* one per purchase share of the deployment */
+	size_t nshares;
+	struct egress_tier *egress_tiers;   /* ordered by start_gb */
+	size_t negress_tiers;
+	double block_per_gb_month;          /* hot share: block / parallel FS */
+	double object_per_gb_month;         /* the rest, in the data's cold class */
+	double retrieval_per_gb;            /* cold classes: per GB read back (egress) */
+	double spot_interruptions_per_day;  /* per instance */
+};
+
+struct deployment_input {
+	struct workload_demand *demand;     /* one per workload, on this deployment's accelerator */
+	struct cloud_pricing cloud;         /* cloud: its own; on-prem: its fallback; hybrid: burst */
+	double shortage_fallback_per_gpu_hour;  /* NAN = no shortage fallback */
+};
+
+struct tco_input {
+	const struct scenario *scenario;
+	struct deployment_input *deployments;   /* one per scenario deployment */
+	struct workload_demand *demand;         /* one per workload, on its own accelerator */
+	struct tco_options opts;
+};
+
+/* Everything from the store that the engine needs; tco_input_release() frees it. */
+int tco_prepare(struct db *db, const struct scenario *s, const struct tco_options *opts,
+		struct tco_input *out);
+void tco_input_release(struct tco_input *in);
+void cloud_pricing_release(struct cloud_pricing *p);
+/* Pure and deterministic: the same input and seed give the same result. */
+int tco_compute(const struct tco_input *in, struct tco_result *out);
+
+/* Cost of GB gigabytes sent in one calendar month on cumulative tiers. */
+double egress_cost(const struct egress_tier *tiers, size_t ntiers, double gb);
+/* Net present value: month m's cash discounted by (1 + rate)^(m/12). */
+double tco_npv(const double *monthly, int months, double discount_rate);
+/*
+ * First month (1-based) at whose end CUMULATIVE is at or below BASELINE and stays
+ * there to the horizon; 0 when never.
+ */
+int tco_breakeven_month(const double *cumulative, const double *baseline, int months);
+/*
+ * Busy accelerator-hours, tokens served and egress GB of the scenario's workloads,
+ * month by month (each array has horizon_months entries), from their demand.
+ */
+void tco_demand_profile(const struct scenario *s, const struct workload_demand *demand,
+			double *gpu_hours, double *tokens, double *egress_gb);
+
+/*
+ * Shortage Monte Carlo (shortage.c). Each trial draws, with probability P, whether
+ * each month (or, with once, the whole deployment) meets a shortage; a hit adds
+ * that month's EXTRA (with once, every month's). Portable: splitmix64 only.
+ */
+struct shortage_stats {
+	double mean;
+	double *mean_monthly;               /* months entries; caller frees */
+	double p10, p50, p90;               /* of BASE + extra */
+};
+uint64_t splitmix64(uint64_t *state);
+double random_uniform(uint64_t *state);    /* [0, 1), 53 bits */
+int shortage_simulate(double base_total, const double *extra, int months, double probability,
+		      bool once, long trials, uint64_t seed, struct shortage_stats *out);
+
 #endif

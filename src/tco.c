@@ -1,0 +1,685 @@
+/*
+ * The total-cost engine: month-by-month cash for cloud, on-prem and hybrid
+ * deployments, following the cost conventions in aicost-estimate(1). Everything
+ * here is pure: tco_compute() sees only its input and the seed.
+ */
+#include "tco.h"
+#include "units.h"
+#include "util.h"
+
+#include <ctype.h>
+#include <fnmatch.h>
+#include <math.h>
+#include <string.h>
+#include <strings.h>
+
+const char *const cost_component_names[COST_NCOMPONENTS] = {
+	"compute", "storage", "egress", "shortage", "capex", "power",
+	"facility", "staff", "network", "maintenance", "residual",
+};
+
+#define GB 1e9
+#define IDLE_DRAW_DEFAULT 0.3
+#define PUE_DEFAULT 1.3
+#define GPUS_PER_SERVER_DEFAULT 8
+#define DEPRECIATION_HOURS_DEFAULT (5 * HOURS_PER_YEAR)
+#define INFERENCE_RESTART_HOURS 0.25
+
+static double or_default(double value, double fallback)
+{
+	return isnan(value) ? fallback : value;
+}
+
+double egress_cost(const struct egress_tier *tiers, size_t ntiers, double gb)
+{
+	double usd = 0;
+
+	for (size_t i = 0; i < ntiers; i++) {
+		if (gb <= tiers[i].start_gb)
+			continue;
+		usd += (fmin(gb, tiers[i].end_gb) - tiers[i].start_gb) * tiers[i].price_per_gb;
+	}
+	return usd;
+}
+
+double tco_npv(const double *monthly, int months, double discount_rate)
+{
+	double npv = 0;
+
+	for (int m = 1; m <= months; m++)
+		npv += monthly[m - 1] / pow(1 + discount_rate, m / 12.0);
+	return npv;
+}
+
+int tco_breakeven_month(const double *cumulative, const double *baseline, int months)
+{
+	int last_above = -1;
+
+	for (int m = 0; m < months; m++) {
+		/* A relative hair of slack so that equal costs summed in another order tie. */
+		double slack = 1e-9 * fmax(fabs(baseline[m]), 1.0);
+
+		if (cumulative[m] > baseline[m] + slack)
+			last_above = m;
+	}
+	if (last_above == months - 1)
+		return 0;
+	return last_above + 2;
+}
+
+static double overlap_hours(double a0, double a1, double b0, double b1)
+{
+	return fmax(0.0, fmin(a1, b1) - fmax(a0, b0));
+}
+
+void tco_demand_profile(const struct scenario *s, const struct workload_demand *demand,
+			double *gpu_hours, double *tokens, double *egress_gb)
+{
+	int months = s->horizon_months;
+
+	for (int m = 0; m < months; m++) {
+		gpu_hours[m] = 0;
+		tokens[m] = 0;
+		egress_gb[m] = s->data.egress_per_month_bytes / GB;
+	}
+	for (size_t i = 0; i < s->nworkloads; i++) {
+		const struct workload *w = &s->workloads[i];
+		const struct workload_demand *d = &demand[i];
+		double start = or_default(w->start_hours, 0), end, gpu_rate, token_rate = 0;
+
+		if (w->kind == WORKLOAD_TRAINING) {
+			double wall = d->wall_hours;
+
+			if (!(wall > 0))
+				wall = d->gpu_hours / (d->gpus > 0 ? d->gpus : 1);
+			if (!(wall > 0))
+				continue;
+			end = start + wall;
+			gpu_rate = d->gpu_hours / wall;
+		} else {
+			end = isnan(w->duration_hours) ? INFINITY : start + w->duration_hours;
+			gpu_rate = d->gpu_hours_per_month / HOURS_PER_MONTH;
+			token_rate = d->tokens_per_month / HOURS_PER_MONTH;
+		}
+		for (int m = 0; m < months; m++) {
+			double active = overlap_hours(start, end, m * HOURS_PER_MONTH,
+						      (m + 1) * HOURS_PER_MONTH);
+
+			gpu_hours[m] += gpu_rate * active;
+			tokens[m] += token_rate * active;
+			egress_gb[m] += w->egress_per_month_bytes / GB * active / HOURS_PER_MONTH;
+		}
+	}
+}
+
+/* Months a commitment bills per term; 0 for on-demand and spot. */
+static int commitment_months(const char *option)
+{
+	if (str_ends_with(option, "-1y"))
+		return 12;
+	if (str_ends_with(option, "-3y"))
+		return 36;
+	return 0;
+}
+
+/* Cloud compute bought month by month for DEMAND under a deployment's purchase mix. */
+struct cloud_cost {
+	double *compute;
+	double *exposed_cost;    /* on-demand/spot spend: what a shortage can hit */
+	double *exposed_hours;
+};
+
+static void cloud_cost_init(struct cloud_cost *c, int months)
+{
+	c->compute = xcalloc((size_t)months, sizeof(double));
+	c->exposed_cost = xcalloc((size_t)months, sizeof(double));
+	c->exposed_hours = xcalloc((size_t)months, sizeof(double));
+}
+
+static void cloud_cost_release(struct cloud_cost *c)
+{
+	free(c->compute);
+	free(c->exposed_cost);
+	free(c->exposed_hours);
+}
+
+/*
+ * MIX NULL buys everything on demand. Commitments are sized to their share of the
+ * peak month's average GPUs, start with the first month of demand, bill every hour
+ * of every term started (renewed while demand remains), used or not; work above
+ * them goes to the mix's on-demand/spot shares (spot inflated by the recomputed
+ * work SPOT_OVERHEAD).
+ */
+static void cloud_costs(const struct deployment *mix, const struct cloud_pricing *p,
+			const double *demand, int months, double spot_overhead,
+			struct cloud_cost *out)
+{
+	size_t nshares = mix ? mix->npurchase : 0;
+	double peak_gpus = 0, flexible_share = 0, flexible_usd = 0, flexible_price;
+	double *commit_hours = xcalloc((size_t)months, sizeof(double));
+	int first = -1;
+
+	for (int m = 0; m < months; m++) {
+		peak_gpus = fmax(peak_gpus, demand[m] / HOURS_PER_MONTH);
+		if (first < 0 && demand[m] > 0)
+			first = m;
+	}
+	for (size_t k = 0; k < nshares && k < p->nshares; k++) {
+		const struct purchase_share *share = &mix->purchase[k];
+		double price = p->share_per_gpu_hour[k];
+		int term = commitment_months(share->option);
+		double gpus = share->fraction * peak_gpus;
+
+		if (term == 0) {
+			flexible_share += share->fraction;
+			flexible_usd += share->fraction * price *
+				(strcmp(share->option, "spot") == 0 ? 1 + spot_overhead : 1);
+			continue;
+		}
+		for (int start = first; start >= 0 && start < months; ) {
+			int next = start + term, renew = -1;
+
+			for (int m = start; m < next && m < months; m++) {
+				commit_hours[m] += gpus * HOURS_PER_MONTH;
+				out->compute[m] += gpus * HOURS_PER_MONTH * price;
+			}
+			for (int m = next; m < months && renew < 0; m++)
+				if (demand[m] > 0)
+					renew = next;
+			start = renew;
+		}
+	}
+	flexible_price = flexible_share > 0 ? flexible_usd / flexible_share
+		: p->on_demand_per_gpu_hour;
+	for (int m = 0; m < months; m++) {
+		double rest = demand[m] - fmin(demand[m], commit_hours[m]);
+
+		out->exposed_hours[m] = rest;
+		out->exposed_cost[m] = rest * flexible_price;
+		out->compute[m] += out->exposed_cost[m];
+	}
+	free(commit_hours);
+}
+
+/*
+ * Recomputed work per GPU-hour on spot: a training job restarts from its last
+ * checkpoint (half an interval lost plus the restart) whenever any of its
+ * instances is taken back; an inference replica only loses its restart.
+ */
+static double spot_overhead(const struct scenario *s, const struct deployment *dep,
+			    const struct workload_demand *demand, const struct cloud_pricing *p)
+{
+	double rate = dep && !isnan(dep->spot_interruptions_per_day) ?
+		dep->spot_interruptions_per_day : p->spot_interruptions_per_day;
+	int per_instance = p->gpus_per_instance > 0 ? p->gpus_per_instance
+		: GPUS_PER_INSTANCE_DEFAULT;
+	double weighted = 0, weight = 0;
+
+	if (!(rate > 0))
+		rate = SPOT_INTERRUPTIONS_PER_DAY_DEFAULT;
+	for (size_t i = 0; i < s->nworkloads; i++) {
+		const struct workload *w = &s->workloads[i];
+		const struct workload_demand *d = &demand[i];
+		double hours, lost_per_gpu_hour;
+
+		if (w->kind == WORKLOAD_TRAINING) {
+			double instances = ceil((double)d->gpus / per_instance);
+			double lost = w->training.checkpoint_interval_hours / 2 +
+				w->training.restart_time_hours;
+
+			hours = d->gpu_hours;
+			lost_per_gpu_hour = rate / 24 * instances * lost;
+		} else {
+			hours = d->gpu_hours_per_month;
+			lost_per_gpu_hour = rate / 24 * INFERENCE_RESTART_HOURS;
+		}
+		weighted += hours * lost_per_gpu_hour;
+		weight += hours;
+	}
+	return weight > 0 ? weighted / weight : 0;
+}
+
+/* What a deployment's months cost, component by component, before shortages. */
+struct month_costs {
+	double (*by)[COST_NCOMPONENTS];
+	double *exposed_cost;        /* shortage exposure (cloud work) */
+	double *exposed_hours;
+	double delivered_gpu_hours;
+	double busy_hours, capacity_hours;
+	double hardware_usd;         /* on-prem: what a premium would be paid on */
+	int order_month;             /* 0-based */
+	int arrival_month;           /* 0-based month the capacity starts in */
+};
+
+static void month_costs_init(struct month_costs *c, int months)
+{
+	memset(c, 0, sizeof(*c));
+	c->by = xcalloc((size_t)months, sizeof(*c->by));
+	c->exposed_cost = xcalloc((size_t)months, sizeof(double));
+	c->exposed_hours = xcalloc((size_t)months, sizeof(double));
+}
+
+static void month_costs_release(struct month_costs *c)
+{
+	free(c->by);
+	free(c->exposed_cost);
+	free(c->exposed_hours);
+}
+
+static void cloud_month_costs(const struct scenario *s, const struct deployment *dep,
+			      const struct deployment_input *in, const double *gpu_hours,
+			      const double *egress_gb, struct month_costs *out)
+{
+	const struct cloud_pricing *p = &in->cloud;
+	int months = s->horizon_months;
+	double hot = or_default(s->data.hot_fraction, 0.2);
+	struct cloud_cost cc;
+
+	cloud_cost_init(&cc, months);
+	cloud_costs(dep, p, gpu_hours, months, spot_overhead(s, dep, in->demand, p), &cc);
+	for (int m = 0; m < months; m++) {
+		double stored_gb = (s->data.stored_bytes + s->data.growth_per_month_bytes * m) / GB;
+		double data_egress_gb = s->data.egress_per_month_bytes / GB;
+
+		out->by[m][COST_COMPUTE] = cc.compute[m];
+		out->by[m][COST_STORAGE] = stored_gb * (hot * p->block_per_gb_month +
+							(1 - hot) * p->object_per_gb_month) +
+			data_egress_gb * p->retrieval_per_gb;
+		out->by[m][COST_EGRESS] = egress_cost(p->egress_tiers, p->negress_tiers,
+						      egress_gb[m]);
+		out->exposed_cost[m] = cc.exposed_cost[m];
+		out->exposed_hours[m] = cc.exposed_hours[m];
+		out->delivered_gpu_hours += gpu_hours[m];
+	}
+	cloud_cost_release(&cc);
+}
+
+/*
+ * On-prem capacity: capex in the order month, running costs from the month the
+ * hardware arrives (pro rata), work it cannot take goes to FALLBACK (bought under
+ * MIX) or, without one, waits for free capacity.
+ */
+static int onprem_month_costs(const struct scenario *s, const struct deployment *d,
+			      const double *gpu_hours, const struct cloud_pricing *fallback,
+			      const struct deployment *mix, double extra_lead_hours,
+			      struct month_costs *out)
+{
+	int months = s->horizon_months;
+	int per_server = d->gpus_per_server > 0 ? d->gpus_per_server : GPUS_PER_SERVER_DEFAULT;
+	double servers = ceil((double)d->gpus / per_server);
+	double server_usd = servers * d->server_price;
+	double idle = or_default(d->idle_draw, IDLE_DRAW_DEFAULT);
+	double pue = or_default(d->pue, PUE_DEFAULT);
+	double it_kw = servers * d->kw_per_server;
+	double life_hours = d->depreciation_hours > 0 ? d->depreciation_hours
+		: DEPRECIATION_HOURS_DEFAULT;
+	double arrival_hours, queue = 0, age_hours, book_fraction;
+	double *overflow;
+	int order = isnan(d->order_month) || d->order_month < 1 ? 0 : (int)d->order_month - 1;
+
+	if (order >= months) {
+		error_set("deployments.%s.order_month: month %d is past the %d-month horizon",
+			  d->name, order + 1, months);
+		return -1;
+	}
+	out->hardware_usd = server_usd * (1 + or_default(d->network_fraction, 0)) +
+		or_default(d->storage_capex, 0);
+	out->order_month = order;
+	out->by[order][COST_CAPEX] += out->hardware_usd + or_default(d->installation, 0);
+	arrival_hours = order * HOURS_PER_MONTH + or_default(d->lead_time_hours, 0) +
+		extra_lead_hours;
+	out->arrival_month = (int)floor(arrival_hours / HOURS_PER_MONTH);
+	overflow = xcalloc((size_t)months, sizeof(double));
+	for (int m = 0; m < months; m++) {
+		double month_end = (m + 1) * HOURS_PER_MONTH;
+		double available = overlap_hours(arrival_hours, INFINITY, m * HOURS_PER_MONTH,
+						 month_end) / HOURS_PER_MONTH;
+		double capacity = d->gpus * HOURS_PER_MONTH * available;
+		double wanted = gpu_hours[m] + queue;
+		double busy = fmin(wanted, capacity);
+		double utilisation = capacity > 0 ? busy / capacity : 0;
+
+		if (fallback && fallback->present) {
+			overflow[m] = wanted - busy;
+			queue = 0;
+		} else {
+			queue = wanted - busy;
+		}
+		out->by[m][COST_POWER] = it_kw * (idle + (1 - idle) * utilisation) * pue *
+			d->power_price_per_kwh * HOURS_PER_MONTH * available;
+		out->by[m][COST_FACILITY] = (it_kw * or_default(d->colo_per_kw_month, 0) +
+					     or_default(d->facility_per_month, 0)) * available;
+		out->by[m][COST_STAFF] = or_default(d->staff_fte, 0) *
+			or_default(d->staff_cost_per_year, 0) / 12 * available;
+		out->by[m][COST_MAINTENANCE] = or_default(d->maintenance_per_year, 0) *
+			out->hardware_usd / 12 * available;
+		out->by[m][COST_NETWORK] = or_default(d->transit_per_month, 0) * available;
+		out->busy_hours += busy;
+		out->capacity_hours += capacity;
+		out->delivered_gpu_hours += busy + overflow[m];
+	}
+	if (fallback && fallback->present) {
+		struct cloud_cost cc;
+
+		cloud_cost_init(&cc, months);
+		cloud_costs(mix, fallback, overflow, months, 0, &cc);
+		for (int m = 0; m < months; m++) {
+			out->by[m][COST_COMPUTE] += cc.compute[m];
+			out->exposed_cost[m] = cc.exposed_cost[m];
+			out->exposed_hours[m] = cc.exposed_hours[m];
+		}
+		cloud_cost_release(&cc);
+	}
+	/* Straight-line book value at the end of the horizon, credited back. */
+	age_hours = (months - order) * HOURS_PER_MONTH;
+	book_fraction = 1 - (1 - or_default(d->residual, 0)) * fmin(age_hours / life_hours, 1);
+	out->by[months - 1][COST_RESIDUAL] -= (out->hardware_usd) * book_fraction;
+	free(overflow);
+	return 0;
+}
+
+static int find_deployment(const struct scenario *s, const char *name)
+{
+	for (size_t i = 0; name && i < s->ndeployments; i++)
+		if (strcmp(s->deployments[i].name, name) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* A region entry allows a region it matches as a glob or as its leading part ("eu"). */
+static bool region_allowed(const struct constraints *c, const char *region)
+{
+	if (c->nregions == 0)
+		return true;
+	for (size_t i = 0; region && i < c->nregions; i++) {
+		size_t n = strlen(c->regions[i]);
+
+		if (fnmatch(c->regions[i], region, FNM_CASEFOLD) == 0)
+			return true;
+		if (strncasecmp(c->regions[i], region, n) == 0 && region[n] == '-')
+			return true;
+	}
+	return false;
+}
+
+static bool provider_allowed(const struct constraints *c, const char *provider)
+{
+	if (c->nproviders == 0)
+		return true;
+	for (size_t i = 0; provider && i < c->nproviders; i++)
+		if (str_ieq(c->providers[i], provider))
+			return true;
+	return false;
+}
+
+/* NULL when the deployment may hold the data; else why not (caller frees). */
+static char *residency_reason(const struct scenario *s, const struct deployment *d)
+{
+	struct strbuf why = STRBUF_INIT;
+
+	if (d->residency_violation)
+		return xstrdup(d->residency_reason ? d->residency_reason : "breaks constraints");
+	if (d->kind == DEPLOYMENT_HYBRID) {
+		int burst = find_deployment(s, d->burst);
+
+		return burst >= 0 ? residency_reason(s, &s->deployments[burst]) : NULL;
+	}
+	if (d->kind != DEPLOYMENT_CLOUD)
+		return NULL;
+	if (!provider_allowed(&s->constraints, d->provider))
+		strbuf_addf(&why, "provider %s is not in constraints.providers", d->provider);
+	else if (!region_allowed(&s->constraints, d->region))
+		strbuf_addf(&why, "region %s is not in constraints.regions",
+			    d->region ? d->region : "(none)");
+	else
+		return NULL;
+	return strbuf_detach(&why, NULL);
+}
+
+/* The cheapest remedy for a shortage of HOURS of cloud work that cost USD. */
+static double shortage_remedy(const struct shortage_spec *sh, double fallback_per_gpu_hour,
+			      double hours, double usd)
+{
+	double best = INFINITY;
+
+	if (!(hours > 0))
+		return 0;
+	if (sh->premium > 0)
+		best = fmin(best, sh->premium * usd);
+	if (!isnan(fallback_per_gpu_hour))
+		best = fmin(best, fmax(0, hours * fallback_per_gpu_hour - usd));
+	if (sh->delay_hours > 0 && !isnan(sh->cost_of_delay_per_month))
+		best = fmin(best, sh->cost_of_delay_per_month * sh->delay_hours / HOURS_PER_MONTH);
+	/* Delay with no price on it: the work waits and nothing is paid. */
+	return isinf(best) ? 0 : best;
+}
+
+static uint64_t deployment_seed(uint64_t seed, size_t index)
+{
+	uint64_t state = seed ^ ((uint64_t)(index + 1) * 0xd1342543de82ef95ULL);
+
+	return splitmix64(&state);
+}
+
+/* Shortage extra per month and whether it strikes once (hardware) or monthly. */
+static int shortage_extra(const struct scenario *s, const struct deployment *d,
+			  const struct deployment_input *in, const struct shortage_spec *sh,
+			  const double *gpu_hours, const struct month_costs *base,
+			  double *extra, bool *once)
+{
+	int months = s->horizon_months;
+	struct month_costs late;
+	struct cloud_pricing stopgap;
+	const struct cloud_pricing *fallback = &in->cloud;
+	double delay_total = 0, premium_total;
+
+	*once = d->kind == DEPLOYMENT_ONPREM;
+	if (!*once) {
+		for (int m = 0; m < months; m++)
+			extra[m] = shortage_remedy(sh, in->shortage_fallback_per_gpu_hour,
+						   base->exposed_hours[m], base->exposed_cost[m]);
+		return 0;
+	}
+	/* On-prem: the hardware arrives DELAY late (the work runs on the fallback or
+	 * waits), or is bought on time at the premium, whichever costs less. */
+	if (!fallback->present && !isnan(in->shortage_fallback_per_gpu_hour)) {
+		memset(&stopgap, 0, sizeof(stopgap));
+		stopgap.present = true;
+		stopgap.on_demand_per_gpu_hour = in->shortage_fallback_per_gpu_hour;
+		fallback = &stopgap;
+	}
+	month_costs_init(&late, months);
+	if (onprem_month_costs(s, d, gpu_hours, fallback, NULL, sh->delay_hours, &late) < 0) {
+		month_costs_release(&late);
+		return -1;
+	}
+	for (int m = 0; m < months; m++) {
+		extra[m] = 0;
+		for (int c = 0; c < COST_NCOMPONENTS; c++)
+			extra[m] += late.by[m][c] - base->by[m][c];
+	}
+	if (!isnan(sh->cost_of_delay_per_month) && base->arrival_month < months)
+		extra[base->arrival_month] += sh->cost_of_delay_per_month * sh->delay_hours /
+			HOURS_PER_MONTH;
+	for (int m = 0; m < months; m++)
+		delay_total += extra[m];
+	premium_total = sh->premium * base->hardware_usd;
+	if (sh->premium > 0 && (premium_total < delay_total || !(sh->delay_hours > 0))) {
+		for (int m = 0; m < months; m++)
+			extra[m] = 0;
+		extra[base->order_month] = premium_total;
+	}
+	month_costs_release(&late);
+	return 0;
+}
+
+static int compute_deployment(const struct tco_input *in, size_t index,
+			      struct deployment_result *r)
+{
+	const struct scenario *s = in->scenario;
+	const struct deployment *d = &s->deployments[index];
+	const struct deployment_input *din = &in->deployments[index];
+	const struct shortage_spec *sh = &d->shortage;
+	int months = s->horizon_months;
+	double *gpu_hours = xcalloc((size_t)months, sizeof(double));
+	double *tokens = xcalloc((size_t)months, sizeof(double));
+	double *egress_gb = xcalloc((size_t)months, sizeof(double));
+	double *extra = xcalloc((size_t)months, sizeof(double));
+	double demanded_gpu_hours = 0, tokens_total = 0, base_total = 0;
+	struct month_costs mc;
+	struct shortage_stats stats = { 0 };
+	int result = -1;
+
+	month_costs_init(&mc, months);
+	tco_demand_profile(s, din->demand, gpu_hours, tokens, egress_gb);
+	if (d->kind == DEPLOYMENT_CLOUD) {
+		if (!din->cloud.present) {
+			error_set("deployments.%s: no price for this cloud deployment", d->name);
+			goto cleanup;
+		}
+		cloud_month_costs(s, d, din, gpu_hours, egress_gb, &mc);
+	} else if (d->kind == DEPLOYMENT_ONPREM) {
+		if (onprem_month_costs(s, d, gpu_hours, &din->cloud, NULL, 0, &mc) < 0)
+			goto cleanup;
+	} else {
+		int base = find_deployment(s, d->base), burst = find_deployment(s, d->burst);
+
+		if (base < 0 || s->deployments[base].kind != DEPLOYMENT_ONPREM ||
+		    burst < 0 || s->deployments[burst].kind != DEPLOYMENT_CLOUD) {
+			error_set("deployments.%s: a hybrid needs an on-prem base and a cloud burst",
+				  d->name);
+			goto cleanup;
+		}
+		if (!sh->present)
+			sh = &s->deployments[burst].shortage;
+		if (onprem_month_costs(s, &s->deployments[base], gpu_hours, &din->cloud,
+				       &s->deployments[burst], 0, &mc) < 0)
+			goto cleanup;
+	}
+
+	for (int m = 0; m < months; m++) {
+		for (int c = 0; c < COST_NCOMPONENTS; c++)
+			base_total += mc.by[m][c];
+		demanded_gpu_hours += gpu_hours[m];
+		tokens_total += tokens[m];
+	}
+	if (sh->present && sh->probability > 0 && in->opts.trials > 0) {
+		bool once;
+
+		if (shortage_extra(s, d, din, sh, gpu_hours, &mc, extra, &once) < 0)
+			goto cleanup;
+		if (shortage_simulate(base_total, extra, months, sh->probability, once,
+				      in->opts.trials, deployment_seed(in->opts.seed, index),
+				      &stats) < 0)
+			goto cleanup;
+		for (int m = 0; m < months; m++)
+			mc.by[m][COST_SHORTAGE] += stats.mean_monthly[m];
+		r->p10 = stats.p10;
+		r->p50 = stats.p50;
+		r->p90 = stats.p90;
+	} else {
+		r->p10 = r->p50 = r->p90 = base_total;
+	}
+
+	r->deployment = d;
+	r->monthly = xcalloc((size_t)months, sizeof(double));
+	r->monthly_by_component = xcalloc((size_t)months, sizeof(*r->monthly_by_component));
+	memcpy(r->monthly_by_component, mc.by, (size_t)months * sizeof(*mc.by));
+	for (int m = 0; m < months; m++) {
+		for (int c = 0; c < COST_NCOMPONENTS; c++) {
+			r->monthly[m] += mc.by[m][c];
+			r->breakdown[c] += mc.by[m][c];
+		}
+		r->total += r->monthly[m];
+	}
+	r->npv = tco_npv(r->monthly, months, s->discount_rate);
+	r->gpu_hours_delivered = mc.delivered_gpu_hours;
+	r->tokens_delivered = demanded_gpu_hours > 0 ?
+		tokens_total * fmin(1, mc.delivered_gpu_hours / demanded_gpu_hours) : 0;
+	r->per_gpu_hour = r->gpu_hours_delivered > 0 ? r->total / r->gpu_hours_delivered : NAN;
+	r->per_million_tokens = r->tokens_delivered > 0 ?
+		r->total / (r->tokens_delivered / 1e6) : NAN;
+	r->utilisation = mc.capacity_hours > 0 ? mc.busy_hours / mc.capacity_hours : NAN;
+	r->excluded_reason = residency_reason(s, d);
+	r->excluded = r->excluded_reason != NULL;
+	result = 0;
+cleanup:
+	if (result < 0)
+		error_prefix("deployment %s", d->name);
+	month_costs_release(&mc);
+	free(stats.mean_monthly);
+	free(gpu_hours);
+	free(tokens);
+	free(egress_gb);
+	free(extra);
+	return result;
+}
+
+/* Cumulative cash without the residual credit, for break-even. */
+static double *cumulative_cash(const struct deployment_result *r, int months)
+{
+	double *cum = xmalloc((size_t)months * sizeof(double)), sum = 0;
+
+	for (int m = 0; m < months; m++) {
+		sum += r->monthly[m] - r->monthly_by_component[m][COST_RESIDUAL];
+		cum[m] = sum;
+	}
+	return cum;
+}
+
+int tco_compute(const struct tco_input *in, struct tco_result *out)
+{
+	const struct scenario *s = in->scenario;
+	int months = s->horizon_months, baseline;
+	double *baseline_cum = NULL;
+
+	memset(out, 0, sizeof(*out));
+	out->scenario = s;
+	out->cheapest = -1;
+	if (months < 1) {
+		error_set("the horizon must be at least one month");
+		return -1;
+	}
+	out->deployments = xcalloc(s->ndeployments, sizeof(*out->deployments));
+	out->ndeployments = s->ndeployments;
+	for (size_t i = 0; i < s->ndeployments; i++) {
+		if (compute_deployment(in, i, &out->deployments[i]) < 0) {
+			tco_result_release(out);
+			return -1;
+		}
+	}
+	baseline = s->baseline ? find_deployment(s, s->baseline) : 0;
+	if (baseline < 0)
+		baseline = 0;
+	if (s->ndeployments > 0)
+		baseline_cum = cumulative_cash(&out->deployments[baseline], months);
+	for (size_t i = 0; i < s->ndeployments; i++) {
+		struct deployment_result *r = &out->deployments[i];
+
+		if ((int)i != baseline) {
+			double *cum = cumulative_cash(r, months);
+
+			r->breakeven_month = tco_breakeven_month(cum, baseline_cum, months);
+			free(cum);
+		}
+		if (!r->excluded && (out->cheapest < 0 ||
+				     r->total < out->deployments[out->cheapest].total))
+			out->cheapest = (int)i;
+	}
+	free(baseline_cum);
+	return 0;
+}
+
+void tco_result_release(struct tco_result *r)
+{
+	for (size_t i = 0; i < r->ndeployments; i++) {
+		free(r->deployments[i].monthly);
+		free(r->deployments[i].monthly_by_component);
+		free(r->deployments[i].excluded_reason);
+	}
+	free(r->deployments);
+	for (size_t i = 0; i < r->ndemand; i++)
+		free(r->demand[i].accelerator);
+	free(r->demand);
+	memset(r, 0, sizeof(*r));
+}

@@ -1,0 +1,722 @@
+/*
+ * The cost engine on hand-built scenarios: every expected number is worked out
+ * by hand in the comment next to it. Tolerance: 1e-9 relative unless stated.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <math.h>
+#include <string.h>
+
+#include "tco.h"
+#include "util.h"
+
+#define MAXW 4
+#define MAXD 4
+
+/* One scenario with everything it points at, built by hand. */
+struct fixture {
+	struct scenario s;
+	struct workload w[MAXW];
+	struct workload_demand d[MAXW];
+	struct deployment dep[MAXD];
+	struct deployment_input din[MAXD];
+	struct purchase_share shares[MAXD][3];
+	double share_prices[MAXD][3];
+	struct egress_tier tiers[5];
+	struct tco_input in;
+	struct tco_result r;
+};
+
+static void assert_near(double got, double want, double relative)
+{
+	if (fabs(got - want) > relative * fmax(fabs(want), 1e-6))
+		fail_msg("got %.10f, want %.10f", got, want);
+}
+#define assert_close(got, want) assert_near((got), (want), 1e-9)
+
+/* AWS internet egress, reference/prices.md, in decimal GB. */
+static const struct egress_tier aws_tiers[5] = {
+	{ NULL, NULL, NULL, 0, 100, 0 },
+	{ NULL, NULL, NULL, 100, 10000, 0.09 },
+	{ NULL, NULL, NULL, 10000, 50000, 0.085 },
+	{ NULL, NULL, NULL, 50000, 150000, 0.07 },
+	{ NULL, NULL, NULL, 150000, INFINITY, 0.05 },
+};
+
+static void fixture_init(struct fixture *f, int months)
+{
+	memset(f, 0, sizeof(*f));
+	f->s.name = "test";
+	f->s.horizon_months = months;
+	f->s.horizon_hours = months * 730.0;
+	f->s.data.hot_fraction = 0.2;
+	f->s.workloads = f->w;
+	f->s.deployments = f->dep;
+	f->in.scenario = &f->s;
+	f->in.deployments = f->din;
+	f->in.opts.seed = 1;
+	f->in.opts.trials = 10000;
+	memcpy(f->tiers, aws_tiers, sizeof(aws_tiers));
+}
+
+static void add_training(struct fixture *f, int gpus, double gpu_hours, double start_hours)
+{
+	struct workload *w = &f->w[f->s.nworkloads];
+	struct workload_demand *d = &f->d[f->s.nworkloads++];
+
+	w->name = "train";
+	w->kind = WORKLOAD_TRAINING;
+	w->start_hours = start_hours;
+	w->duration_hours = NAN;
+	w->training.checkpoint_interval_hours = 1;
+	w->training.restart_time_hours = 0.25;
+	d->gpus = gpus;
+	d->gpu_hours = gpu_hours;
+	d->wall_hours = gpu_hours / gpus;
+}
+
+static void add_inference(struct fixture *f, int gpus, double tokens_per_month)
+{
+	struct workload *w = &f->w[f->s.nworkloads];
+	struct workload_demand *d = &f->d[f->s.nworkloads++];
+
+	w->name = "serve";
+	w->kind = WORKLOAD_INFERENCE;
+	w->duration_hours = NAN;
+	d->gpus = gpus;
+	d->gpu_hours_per_month = gpus * 730.0;
+	d->tokens_per_month = tokens_per_month;
+}
+
+static struct deployment *add_deployment(struct fixture *f, const char *name,
+					 enum deployment_kind kind)
+{
+	size_t i = f->s.ndeployments++;
+	struct deployment *d = &f->dep[i];
+
+	d->name = (char *)name;
+	d->kind = kind;
+	d->price_per_gpu_hour = NAN;
+	d->spot_interruptions_per_day = NAN;
+	d->shortage.cost_of_delay_per_month = NAN;
+	d->idle_draw = 0.3;
+	d->pue = 1.3;
+	d->order_month = 1;
+	f->din[i].demand = f->d;
+	f->din[i].shortage_fallback_per_gpu_hour = NAN;
+	return d;
+}
+
+/* A cloud deployment at PRICE per GPU-hour for every share of OPTIONS (NULL-ended). */
+static struct deployment *add_cloud(struct fixture *f, const char *name, double price,
+				    const char *const *options, const double *fractions)
+{
+	size_t i = f->s.ndeployments;
+	struct deployment *d = add_deployment(f, name, DEPLOYMENT_CLOUD);
+	struct cloud_pricing *p = &f->din[i].cloud;
+
+	d->provider = "aws";
+	d->region = "us-east-1";
+	d->purchase = f->shares[i];
+	for (size_t k = 0; options[k]; k++) {
+		f->shares[i][k].option = (char *)options[k];
+		f->shares[i][k].fraction = fractions[k];
+		f->share_prices[i][k] = price;
+		d->npurchase++;
+	}
+	p->present = true;
+	p->gpus_per_instance = 8;
+	p->on_demand_per_gpu_hour = price;
+	p->share_per_gpu_hour = f->share_prices[i];
+	p->nshares = d->npurchase;
+	p->egress_tiers = f->tiers;
+	p->negress_tiers = 5;
+	p->block_per_gb_month = 0.08;
+	p->object_per_gb_month = 0.023;
+	p->spot_interruptions_per_day = SPOT_INTERRUPTIONS_PER_DAY_DEFAULT;
+	return d;
+}
+
+static const char *const on_demand[] = { "on-demand", NULL };
+static const double all[] = { 1.0 };
+
+/* One 8 x H100 server (reference/prices.md), 10.2 kW, PUE 1.3, $0.08/kWh, $184/kW-month. */
+static struct deployment *add_onprem(struct fixture *f, const char *name, int gpus)
+{
+	struct deployment *d = add_deployment(f, name, DEPLOYMENT_ONPREM);
+
+	d->gpus = gpus;
+	d->gpus_per_server = 8;
+	d->server_price = 310000;
+	d->network_fraction = 0.10;
+	d->kw_per_server = 10.2;
+	d->power_price_per_kwh = 0.08;
+	d->colo_per_kw_month = 184;
+	d->depreciation_hours = 5 * 8760.0;
+	return d;
+}
+
+static void run(struct fixture *f)
+{
+	if (tco_compute(&f->in, &f->r) < 0)
+		fail_msg("tco_compute: %s", error_get());
+}
+
+static double sum(const double *v, int n)
+{
+	double total = 0;
+
+	for (int i = 0; i < n; i++)
+		total += v[i];
+	return total;
+}
+
+static void test_egress_two_tiers_one_month(void **state)
+{
+	struct fixture *f = xmalloc(sizeof(*f));
+
+	(void)state;
+	/* 12,000 GB: 100 free + 9,900 x 0.09 = 891 + 2,000 x 0.085 = 170 -> 1,061. */
+	assert_close(egress_cost(aws_tiers, 5, 12000), 1061);
+	/* Two jobs of 6 TB each in the same month are billed on the month's 12 TB
+	 * (1,061), not as two 6 TB bills (2 x 5,900 x 0.09 = 1,062). */
+	fixture_init(f, 1);
+	add_inference(f, 1, 0);
+	add_inference(f, 1, 0);
+	f->w[0].egress_per_month_bytes = 6e12;
+	f->w[1].egress_per_month_bytes = 6e12;
+	add_cloud(f, "aws", 2, on_demand, all);
+	run(f);
+	assert_close(f->r.deployments[0].breakdown[COST_EGRESS], 1061);
+	assert_close(2 * egress_cost(aws_tiers, 5, 6000), 1062);
+	tco_result_release(&f->r);
+	free(f);
+}
+
+static void test_egress_50tb_aws_within_tier_bounds(void **state)
+{
+	/* 50 TB = 50,000 GB: 9,900 x 0.09 + 40,000 x 0.085 = 891 + 3,400 = 4,291,
+	 * inside [50,000 x 0.05, 50,000 x 0.09] = [2,500, 4,500]. */
+	double usd = egress_cost(aws_tiers, 5, 50000);
+
+	(void)state;
+	assert_close(usd, 4291);
+	assert_true(usd >= 50000 * 0.05 && usd <= 50000 * 0.09);
+	/* Ingress or nothing sent costs nothing. */
+	assert_close(egress_cost(aws_tiers, 5, 0), 0);
+}
+
+static void test_reserved_commitment_under_used(void **state)
+{
+	static const char *const reserved[] = { "reserved-1y", NULL };
+	struct fixture *f = xmalloc(sizeof(*f));
+	struct deployment_result *r;
+
+	(void)state;
+	/* 8 GPUs busy for month 1 only (5,840 GPU-hours) on a 1-year reservation at
+	 * $2/GPU-h: billed 8 x 730 h x 12 months x $2 = 140,160 although only
+	 * 5,840 x $2 = 11,680 of it was used; $/GPU-hour = 140,160 / 5,840 = 24. */
+	fixture_init(f, 12);
+	add_training(f, 8, 5840, 0);
+	add_cloud(f, "reserved", 2, reserved, all);
+	run(f);
+	r = &f->r.deployments[0];
+	assert_close(r->breakdown[COST_COMPUTE], 140160);
+	for (int m = 0; m < 12; m++)
+		assert_close(r->monthly_by_component[m][COST_COMPUTE], 11680);
+	assert_close(r->per_gpu_hour, 24);
+	tco_result_release(&f->r);
+	free(f);
+}
+
+static void test_purchase_mix_overflow(void **state)
+{
+	static const char *const mix[] = { "reserved-1y", "on-demand", NULL };
+	static const double fractions[] = { 0.7, 0.3 };
+	struct fixture *f = xmalloc(sizeof(*f));
+
+	(void)state;
+	/* 10 GPUs steady for 12 months, 70% reserved at $1.5 and 30% on demand at $3:
+	 * 7 x 730 x 1.5 = 7,665 + 3 x 730 x 3 = 6,570 -> 14,235 a month, 170,820 a year. */
+	fixture_init(f, 12);
+	add_inference(f, 10, 0);
+	add_cloud(f, "mix", 3, mix, fractions);
+	f->share_prices[0][0] = 1.5;
+	run(f);
+	assert_close(f->r.deployments[0].monthly[0], 14235);
+	assert_close(f->r.deployments[0].total, 170820);
+	tco_result_release(&f->r);
+	free(f);
+}
+
+static void test_spot_recomputed_work(void **state)
+{
+	static const char *const spot[] = { "spot", NULL };
+	struct fixture *f = xmalloc(sizeof(*f));
+	struct deployment *d;
+
+	(void)state;
+	/* 16 GPUs = 2 instances; 0.24 interruptions per instance-day; each costs half
+	 * a 1 h checkpoint interval + 0.25 h restart = 0.75 h of the whole job:
+	 * 0.24 / 24 x 2 x 0.75 = 1.5% more work. 11,680 GPU-h x $1 x 1.015 = 11,855.2. */
+	fixture_init(f, 2);
+	add_training(f, 16, 11680, 0);
+	d = add_cloud(f, "spot", 1, spot, all);
+	d->spot_interruptions_per_day = 0.24;
+	run(f);
+	assert_close(f->r.deployments[0].breakdown[COST_COMPUTE], 11855.2);
+	assert_close(f->r.deployments[0].gpu_hours_delivered, 11680);
+	tco_result_release(&f->r);
+	free(f);
+}
+
+static void test_power_and_colo_one_server_one_year(void **state)
+{
+	struct fixture *f = xmalloc(sizeof(*f));
+	struct deployment_result *r;
+
+	(void)state;
+	/* One 8-GPU server busy all year: 10.2 kW x 1.0 x 1.3 PUE x $0.08 x 8,760 h
+	 * = 9,292.608; colo per contracted kW: 10.2 x $184 x 12 = 22,521.6. */
+	fixture_init(f, 12);
+	add_training(f, 8, 8 * 8760.0, 0);
+	add_onprem(f, "rack", 8);
+	run(f);
+	r = &f->r.deployments[0];
+	assert_close(r->breakdown[COST_POWER], 9292.608);
+	assert_close(r->breakdown[COST_FACILITY], 22521.6);
+	assert_close(r->utilisation, 1);
+	tco_result_release(&f->r);
+
+	/* Idle all year it still draws 30%: 9,292.608 x 0.3 = 2,787.7824; colo unchanged. */
+	fixture_init(f, 12);
+	add_onprem(f, "rack", 8);
+	run(f);
+	assert_close(f->r.deployments[0].breakdown[COST_POWER], 2787.7824);
+	assert_close(f->r.deployments[0].breakdown[COST_FACILITY], 22521.6);
+	assert_true(isnan(f->r.deployments[0].per_gpu_hour));
+	tco_result_release(&f->r);
+	free(f);
+}
+
+static void test_depreciation_with_residual(void **state)
+{
+	struct fixture *f = xmalloc(sizeof(*f));
+	struct deployment_result *r;
+	struct deployment *d;
+
+	(void)state;
+	/* Hardware 310,000 + 10% network = 341,000, plus 5,000 installation paid in
+	 * month 1 = 346,000 capex. After 36 of 60 months, with residual 20%, the book
+	 * value is 341,000 x (1 - 0.8 x 36/60) = 341,000 x 0.52 = 177,320, credited in
+	 * month 36. Staff 0.5 FTE x 120,000 / 12 = 5,000 a month; maintenance 8% of
+	 * 341,000 / 12 = 2,273.33 a month. */
+	fixture_init(f, 36);
+	d = add_onprem(f, "rack", 8);
+	d->residual = 0.20;
+	d->installation = 5000;
+	d->staff_fte = 0.5;
+	d->staff_cost_per_year = 120000;
+	d->maintenance_per_year = 0.08;
+	run(f);
+	r = &f->r.deployments[0];
+	assert_close(r->breakdown[COST_CAPEX], 346000);
+	assert_close(r->monthly_by_component[0][COST_CAPEX], 346000);
+	assert_close(r->breakdown[COST_RESIDUAL], -177320);
+	assert_close(r->monthly_by_component[35][COST_RESIDUAL], -177320);
+	assert_close(r->breakdown[COST_STAFF], 180000);
+	assert_close(r->breakdown[COST_MAINTENANCE], 341000 * 0.08 * 3);
+	tco_result_release(&f->r);
+
+	/* Residual 0 and a 60-month life: 36 months leave 40% of the price. */
+	d->residual = 0;
+	run(f);
+	assert_close(f->r.deployments[0].breakdown[COST_RESIDUAL], -341000 * 0.4);
+	tco_result_release(&f->r);
+	free(f);
+}
+
+static void test_hybrid_burst(void **state)
+{
+	struct fixture *f = xmalloc(sizeof(*f));
+	struct deployment *h;
+	struct deployment_result *r;
+
+	(void)state;
+	/* 12 GPUs of steady inference on an 8-GPU base: 4 x 730 = 2,920 GPU-h a month
+	 * burst to the cloud at $3 = 8,760 a month, 105,120 a year; the base runs at
+	 * 100% utilisation, so its power is the full draw 9,292.608. */
+	fixture_init(f, 12);
+	add_inference(f, 12, 0);
+	add_onprem(f, "rack", 8);
+	add_cloud(f, "cloud", 3, on_demand, all);
+	h = add_deployment(f, "hybrid", DEPLOYMENT_HYBRID);
+	h->base = "rack";
+	h->burst = "cloud";
+	f->din[2].cloud = f->din[1].cloud;
+	run(f);
+	r = &f->r.deployments[2];
+	assert_close(r->breakdown[COST_COMPUTE], 105120);
+	assert_close(r->breakdown[COST_POWER], 9292.608);
+	assert_close(r->breakdown[COST_CAPEX], 341000);
+	assert_close(r->utilisation, 1);
+	assert_close(r->gpu_hours_delivered, 12 * 8760.0);
+	/* The on-prem alone queues what it cannot take: it delivers only 8 GPUs' worth. */
+	assert_close(f->r.deployments[0].gpu_hours_delivered, 8 * 8760.0);
+	tco_result_release(&f->r);
+	free(f);
+}
+
+static void test_lead_time_fallback(void **state)
+{
+	struct fixture *f = xmalloc(sizeof(*f));
+	struct deployment *d;
+	struct deployment_result *r;
+
+	(void)state;
+	/* 8 GPUs steady; the server arrives after 3 months: months 1-3 run on the
+	 * fallback at $2 (8 x 730 x 2 = 11,680 each, 35,040), power and colo start in
+	 * month 4 (9 of 12 months: 22,521.6 x 0.75 = 16,891.2 of colo). */
+	fixture_init(f, 12);
+	add_inference(f, 8, 0);
+	d = add_onprem(f, "rack", 8);
+	d->lead_time_hours = 3 * 730.0;
+	f->din[0].cloud = (struct cloud_pricing){ .present = true, .on_demand_per_gpu_hour = 2 };
+	run(f);
+	r = &f->r.deployments[0];
+	assert_close(r->breakdown[COST_COMPUTE], 35040);
+	assert_close(r->monthly_by_component[2][COST_COMPUTE], 11680);
+	assert_close(r->monthly_by_component[3][COST_COMPUTE], 0);
+	assert_close(r->breakdown[COST_FACILITY], 16891.2);
+	assert_close(r->monthly_by_component[0][COST_POWER], 0);
+	assert_close(r->gpu_hours_delivered, 8 * 8760.0);
+	tco_result_release(&f->r);
+	free(f);
+}
+
+static void test_npv_known_discount_factor(void **state)
+{
+	double flows[24] = { 0 };
+
+	(void)state;
+	/* 1,080 paid in month 12 at 8% a year: 1,080 / 1.08^(12/12) = 1,000. */
+	flows[11] = 1080;
+	assert_close(tco_npv(flows, 12, 0.08), 1000);
+	/* 14,641 in month 24 at 21%: 1.21^2 = 1.4641 -> 10,000. */
+	flows[11] = 0;
+	flows[23] = 14641;
+	assert_close(tco_npv(flows, 24, 0.21), 10000);
+	/* Month 6 at 21%: 1.21^(1/2) = 1.1, so 1,100 -> 1,000. */
+	flows[23] = 0;
+	flows[5] = 1100;
+	assert_close(tco_npv(flows, 24, 0.21), 1000);
+	/* No discount rate: NPV is the plain sum. */
+	assert_close(tco_npv(flows, 24, 0), 1100);
+}
+
+static void test_breakeven_month(void **state)
+{
+	static const double baseline[4] = { 100, 200, 300, 400 };
+	static const double later[4] = { 250, 260, 270, 280 };   /* below from month 3 */
+	static const double dips[4] = { 90, 210, 290, 390 };     /* dips, rises, stays below */
+	static const double never[4] = { 500, 500, 500, 500 };
+	static const double equal[4] = { 100, 200, 300, 400 };
+
+	(void)state;
+	assert_int_equal(tco_breakeven_month(later, baseline, 4), 3);
+	assert_int_equal(tco_breakeven_month(dips, baseline, 4), 3);
+	assert_int_equal(tco_breakeven_month(never, baseline, 4), 0);
+	assert_int_equal(tco_breakeven_month(equal, baseline, 4), 1);
+}
+
+static void test_deepseek_v3_h800_cost(void **state)
+{
+	struct fixture *f = xmalloc(sizeof(*f));
+	struct deployment_result *r;
+
+	(void)state;
+	/* DeepSeek-V3 technical report: 2.788M H800 GPU-hours at $2 per GPU-hour =
+	 * $5.576M. 2,048 GPUs finish in 1,361 h, inside a 3-month horizon. */
+	fixture_init(f, 3);
+	add_training(f, 2048, 2.788e6, 0);
+	add_cloud(f, "rental", 2, on_demand, all);
+	run(f);
+	r = &f->r.deployments[0];
+	assert_close(r->total, 5.576e6);
+	assert_close(r->breakdown[COST_COMPUTE], 5.576e6);
+	assert_close(r->per_gpu_hour, 2);
+	tco_result_release(&f->r);
+	free(f);
+}
+
+static void test_storage_by_class(void **state)
+{
+	struct fixture *f = xmalloc(sizeof(*f));
+
+	(void)state;
+	/* 10 TB, 20% hot on EBS at 0.08, 80% on S3 at 0.023:
+	 * 10,000 x (0.2 x 0.08 + 0.8 x 0.023) = 10,000 x 0.0344 = 344 a month.
+	 * Growth 1 TB a month adds 34.4 per month: month 3 holds 12 TB = 412.8. */
+	fixture_init(f, 3);
+	f->s.data.stored_bytes = 10e12;
+	f->s.data.growth_per_month_bytes = 1e12;
+	add_cloud(f, "aws", 2, on_demand, all);
+	run(f);
+	assert_close(f->r.deployments[0].monthly_by_component[0][COST_STORAGE], 344);
+	assert_close(f->r.deployments[0].monthly_by_component[2][COST_STORAGE], 412.8);
+	assert_close(f->r.deployments[0].breakdown[COST_STORAGE], 344 + 378.4 + 412.8);
+	tco_result_release(&f->r);
+	free(f);
+}
+
+/* A scenario with every kind of deployment, shortages and egress, for the invariants. */
+static void build_mixed(struct fixture *f, double probability)
+{
+	static const char *const mix[] = { "reserved-1y", "on-demand", "spot", NULL };
+	static const double fractions[] = { 0.5, 0.3, 0.2 };
+	struct deployment *cloud, *rack, *hybrid;
+
+	fixture_init(f, 36);
+	f->s.discount_rate = 0.08;
+	f->s.data.stored_bytes = 40e12;
+	f->s.data.egress_per_month_bytes = 50e12;
+	add_training(f, 64, 64 * 1500.0, 0);
+	add_inference(f, 16, 1e11);
+	f->w[1].start_hours = 3 * 730.0;
+	f->w[1].egress_per_month_bytes = 5e12;
+	cloud = add_cloud(f, "cloud", 2.5, mix, fractions);
+	cloud->shortage = (struct shortage_spec){ .present = true, .probability = probability,
+		.premium = 0.4, .delay_hours = 336, .cost_of_delay_per_month = NAN };
+	f->din[0].shortage_fallback_per_gpu_hour = 4;
+	rack = add_onprem(f, "rack", 32);
+	rack->lead_time_hours = 3 * 730.0;
+	rack->staff_fte = 1;
+	rack->staff_cost_per_year = 180000;
+	rack->residual = 0.2;
+	rack->shortage = (struct shortage_spec){ .present = true, .probability = probability,
+		.premium = 0.15, .delay_hours = 2 * 730.0, .cost_of_delay_per_month = 20000 };
+	f->din[1].cloud = f->din[0].cloud;
+	hybrid = add_deployment(f, "hybrid", DEPLOYMENT_HYBRID);
+	hybrid->base = "rack";
+	hybrid->burst = "cloud";
+	f->din[2].cloud = f->din[0].cloud;
+	f->din[2].shortage_fallback_per_gpu_hour = 4;
+}
+
+static void test_invariants_sums(void **state)
+{
+	struct fixture *f = xmalloc(sizeof(*f));
+
+	(void)state;
+	build_mixed(f, 0.25);
+	run(f);
+	for (size_t i = 0; i < f->r.ndeployments; i++) {
+		struct deployment_result *r = &f->r.deployments[i];
+
+		assert_near(sum(r->breakdown, COST_NCOMPONENTS), r->total, 1e-12);
+		assert_near(sum(r->monthly, 36), r->total, 1e-12);
+		for (int c = 0; c < COST_NCOMPONENTS; c++) {
+			double column = 0;
+
+			for (int m = 0; m < 36; m++)
+				column += r->monthly_by_component[m][c];
+			assert_near(column, r->breakdown[c], 1e-12);
+		}
+		assert_true(r->breakdown[COST_SHORTAGE] > 0);
+		assert_true(r->p10 <= r->p50 && r->p50 <= r->p90);
+	}
+	/* Discounting at 8% makes the cloud's all-positive cash flows worth less. */
+	assert_true(f->r.deployments[0].npv < f->r.deployments[0].total);
+	assert_int_equal(f->r.deployments[0].breakeven_month, 0);   /* the baseline */
+	tco_result_release(&f->r);
+	free(f);
+}
+
+static void test_invariant_zero_probability_zero_shortage(void **state)
+{
+	struct fixture *f = xmalloc(sizeof(*f));
+
+	(void)state;
+	build_mixed(f, 0);
+	run(f);
+	for (size_t i = 0; i < f->r.ndeployments; i++) {
+		struct deployment_result *r = &f->r.deployments[i];
+
+		assert_true(r->breakdown[COST_SHORTAGE] == 0);
+		assert_close(r->p50, r->total);
+		assert_close(r->p90, r->total);
+	}
+	tco_result_release(&f->r);
+	free(f);
+}
+
+static void test_invariant_more_gpus_never_lower_capex(void **state)
+{
+	struct fixture *f = xmalloc(sizeof(*f));
+	double previous = 0;
+
+	(void)state;
+	for (int gpus = 1; gpus <= 64; gpus++) {
+		fixture_init(f, 12);
+		add_onprem(f, "rack", gpus);
+		run(f);
+		assert_true(f->r.deployments[0].breakdown[COST_CAPEX] >= previous);
+		previous = f->r.deployments[0].breakdown[COST_CAPEX];
+		tco_result_release(&f->r);
+	}
+	/* 64 GPUs = 8 servers x 341,000. */
+	assert_close(previous, 8 * 341000.0);
+	free(f);
+}
+
+static void test_invariant_same_seed_same_output(void **state)
+{
+	struct fixture *a = xmalloc(sizeof(*a)), *b = xmalloc(sizeof(*b));
+
+	(void)state;
+	build_mixed(a, 0.3);
+	build_mixed(b, 0.3);
+	a->in.opts.seed = b->in.opts.seed = 42;
+	run(a);
+	run(b);
+	for (size_t i = 0; i < a->r.ndeployments; i++) {
+		assert_true(a->r.deployments[i].total == b->r.deployments[i].total);
+		assert_true(a->r.deployments[i].p10 == b->r.deployments[i].p10);
+		assert_true(a->r.deployments[i].p90 == b->r.deployments[i].p90);
+		assert_memory_equal(a->r.deployments[i].monthly, b->r.deployments[i].monthly,
+				    36 * sizeof(double));
+	}
+	tco_result_release(&a->r);
+	tco_result_release(&b->r);
+	free(a);
+	free(b);
+}
+
+static void test_shortage_premium_monte_carlo(void **state)
+{
+	struct fixture *f = xmalloc(sizeof(*f));
+	struct deployment *d;
+	struct deployment_result *r;
+
+	(void)state;
+	/* On-demand 8 GPUs x 730 h x $2 = 11,680 a month for 12 months = 140,160.
+	 * A shortage with p = 1 and a 40% premium adds 0.4 x 140,160 = 56,064. */
+	fixture_init(f, 12);
+	add_inference(f, 8, 0);
+	d = add_cloud(f, "cloud", 2, on_demand, all);
+	d->shortage = (struct shortage_spec){ .present = true, .probability = 1,
+		.premium = 0.4, .cost_of_delay_per_month = NAN };
+	run(f);
+	r = &f->r.deployments[0];
+	assert_close(r->breakdown[COST_SHORTAGE], 56064);
+	assert_close(r->p10, 140160 + 56064.0);
+	tco_result_release(&f->r);
+
+	/* p = 25%: the mean converges on 0.25 x 56,064 = 14,016; with 10,000 trials of
+	 * 12 months its standard error is 4,672 x sqrt(0.1875 x 12 / 10,000) = 70, so
+	 * 1% (140) is two standard errors. P10 <= P50 <= P90, each a whole number of
+	 * 4,672 months above the base. */
+	d->shortage.probability = 0.25;
+	run(f);
+	r = &f->r.deployments[0];
+	assert_near(r->breakdown[COST_SHORTAGE], 14016, 0.01);
+	assert_true(r->p10 < r->p50 && r->p50 < r->p90);
+	assert_close(fmod(r->p50 - 140160, 4672), 0);
+	tco_result_release(&f->r);
+
+	/* A cheaper fallback remedy wins: 5,840 GPU-h x ($2.5 - $2) = 2,920 < 4,672. */
+	d->shortage.probability = 1;
+	f->din[0].shortage_fallback_per_gpu_hour = 2.5;
+	run(f);
+	assert_close(f->r.deployments[0].breakdown[COST_SHORTAGE], 12 * 2920.0);
+	tco_result_release(&f->r);
+	free(f);
+}
+
+static void test_monte_carlo_portable(void **state)
+{
+	uint64_t s = 0;
+	struct shortage_stats stats;
+	double extra[3] = { 10, 20, 40 };
+
+	(void)state;
+	/* splitmix64's published first outputs for seed 0. */
+	assert_true(splitmix64(&s) == 0xe220a8397b1dcdafULL);
+	assert_true(splitmix64(&s) == 0x6e789e6aa1b965f4ULL);
+	assert_int_equal(shortage_simulate(100, extra, 3, 0.5, false, 1000, 7, &stats), 0);
+	assert_true(stats.p10 >= 100 && stats.p90 <= 170);
+	assert_near(stats.mean, 35, 0.1);
+	free(stats.mean_monthly);
+	assert_int_equal(shortage_simulate(100, extra, 3, 0.5, false, 0, 7, &stats), -1);
+	error_clear();
+}
+
+static void test_data_residency_excluded(void **state)
+{
+	struct fixture *f = xmalloc(sizeof(*f));
+	char *regions[] = { "eu" };
+
+	(void)state;
+	/* The cheap US cloud breaks an EU-only constraint: flagged, not cheapest. */
+	fixture_init(f, 12);
+	add_inference(f, 8, 0);
+	add_cloud(f, "us-cheap", 1, on_demand, all);
+	add_cloud(f, "eu-dear", 3, on_demand, all)->region = "eu-west-1";
+	f->s.constraints.regions = regions;
+	f->s.constraints.nregions = 1;
+	run(f);
+	assert_true(f->r.deployments[0].excluded);
+	assert_non_null(strstr(f->r.deployments[0].excluded_reason, "us-east-1"));
+	assert_false(f->r.deployments[1].excluded);
+	assert_int_equal(f->r.cheapest, 1);
+	tco_result_release(&f->r);
+	free(f);
+}
+
+static void test_tokens_per_million(void **state)
+{
+	struct fixture *f = xmalloc(sizeof(*f));
+
+	(void)state;
+	/* 8 GPUs on demand at $2 = 11,680 a month serving 1e9 tokens a month:
+	 * 11,680 / 1,000 M tokens = $11.68 per 1M tokens. */
+	fixture_init(f, 12);
+	add_inference(f, 8, 1e9);
+	add_cloud(f, "cloud", 2, on_demand, all);
+	run(f);
+	assert_close(f->r.deployments[0].per_million_tokens, 11.68);
+	assert_close(f->r.deployments[0].tokens_delivered, 12e9);
+	tco_result_release(&f->r);
+	free(f);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_egress_two_tiers_one_month),
+		cmocka_unit_test(test_egress_50tb_aws_within_tier_bounds),
+		cmocka_unit_test(test_reserved_commitment_under_used),
+		cmocka_unit_test(test_purchase_mix_overflow),
+		cmocka_unit_test(test_spot_recomputed_work),
+		cmocka_unit_test(test_power_and_colo_one_server_one_year),
+		cmocka_unit_test(test_depreciation_with_residual),
+		cmocka_unit_test(test_hybrid_burst),
+		cmocka_unit_test(test_lead_time_fallback),
+		cmocka_unit_test(test_npv_known_discount_factor),
+		cmocka_unit_test(test_breakeven_month),
+		cmocka_unit_test(test_deepseek_v3_h800_cost),
+		cmocka_unit_test(test_storage_by_class),
+		cmocka_unit_test(test_invariants_sums),
+		cmocka_unit_test(test_invariant_zero_probability_zero_shortage),
+		cmocka_unit_test(test_invariant_more_gpus_never_lower_capex),
+		cmocka_unit_test(test_invariant_same_seed_same_output),
+		cmocka_unit_test(test_shortage_premium_monte_carlo),
+		cmocka_unit_test(test_monte_carlo_portable),
+		cmocka_unit_test(test_data_residency_excluded),
+		cmocka_unit_test(test_tokens_per_million),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
