@@ -32,6 +32,7 @@ struct training_spec {
 	double interruptions_per_day;       /* whole job; 0 by default */
 	double interruptions_per_gpu_day;   /* alternative, scales with gpus; 0 by default */
 	double deadline_hours;              /* NAN = none (optimize uses it) */
+	double state_bytes_per_param;       /* training state; default 16 (Adam, mixed precision) */
 };
 
 struct inference_spec {
@@ -42,6 +43,7 @@ struct inference_spec {
 	int kv_heads;
 	int head_dim;                  /* default hidden / heads */
 	enum precision precision;      /* default bf16 */
+	enum precision kv_precision;   /* KV cache values; default = precision (bf16 for int4) */
 	int batch;                     /* 0 = find the largest batch meeting the SLO */
 	double input_tokens;
 	double output_tokens;
@@ -98,7 +100,7 @@ struct deployment {
 
 	/* cloud */
 	char *provider;
-	char *region;
+	char *region;                  /* cloud region; on-prem: location (region or country) */
 	char *instance;                /* NULL = pick by accelerator */
 	char *accelerator;             /* NULL = the workloads' accelerator */
 	double price_per_gpu_hour;     /* NAN = from the store */
@@ -179,6 +181,7 @@ int scenario_load(const char *path, const char *const *overrides, size_t noverri
 void scenario_release(struct scenario *s);
 
 const struct deployment *scenario_find_deployment(const struct scenario *s, const char *name);
+const struct workload *scenario_find_workload(const struct scenario *s, const char *name);
 const char *precision_name(enum precision p);
 double precision_bytes(enum precision p);
 

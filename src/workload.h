@@ -12,7 +12,8 @@ struct workload_demand {
 	/* both kinds */
 	char *accelerator;                 /* canonical name used */
 	int gpus;                          /* training: cluster size; inference: replicas × tp */
-	double gpu_hours;                  /* training: whole run incl. goodput loss */
+	double gpu_hours;                  /* training: whole run incl. goodput loss;
+					      inference: over `duration` when given, else 0 */
 	double gpu_hours_per_month;        /* inference: steady-state accelerator-hours / 730 h */
 	/* training */
 	double flops;

@@ -1,0 +1,648 @@
+/* YAML (libyaml) and JSON (jansson) documents as one tree of positioned nodes. */
+#include "doctree.h"
+#include "util.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <jansson.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <yaml.h>
+
+/* Deeper than any scenario needs; stops garbage like [[[[... from recursing far. */
+#define MAX_DEPTH 64
+
+static struct node *node_new(enum node_type type, int line, int col)
+{
+	struct node *n = xcalloc(1, sizeof(*n));
+
+	n->type = type;
+	n->line = line;
+	n->col = col;
+	return n;
+}
+
+static struct node *scalar_new(const char *text, size_t len, bool quoted, int line, int col)
+{
+	struct node *n = node_new(NODE_SCALAR, line, col);
+
+	n->text = xstrndup(text, len);
+	n->quoted = quoted;
+	return n;
+}
+
+void node_free(struct node *n)
+{
+	if (!n)
+		return;
+	for (size_t i = 0; i < n->n; i++) {
+		if (n->keys)
+			node_free(n->keys[i]);
+		node_free(n->items[i]);
+	}
+	free(n->keys);
+	free(n->items);
+	free(n->used);
+	free(n->text);
+	free(n);
+}
+
+/* Appends ITEM (and KEY, for maps) to PARENT, which takes ownership of both. */
+static void node_append(struct node *parent, struct node *key, struct node *item)
+{
+	size_t alloc = parent->alloc;
+
+	xgrow(&parent->items, &alloc, parent->n + 1, sizeof(*parent->items));
+	if (parent->type == NODE_MAP) {
+		size_t key_alloc = parent->alloc, used_alloc = parent->alloc;
+
+		xgrow(&parent->keys, &key_alloc, parent->n + 1, sizeof(*parent->keys));
+		xgrow(&parent->used, &used_alloc, parent->n + 1, sizeof(*parent->used));
+		parent->keys[parent->n] = key;
+		parent->used[parent->n] = false;
+	}
+	parent->alloc = alloc;
+	parent->items[parent->n++] = item;
+}
+
+bool node_is_null(const struct node *n)
+{
+	if (!n)
+		return true;
+	if (n->type != NODE_SCALAR || n->quoted)
+		return false;
+	return !*n->text || strcmp(n->text, "~") == 0 || strcmp(n->text, "null") == 0 ||
+	       strcmp(n->text, "Null") == 0 || strcmp(n->text, "NULL") == 0;
+}
+
+static ssize_t map_index(const struct node *map, const char *key)
+{
+	if (!map || map->type != NODE_MAP)
+		return -1;
+	for (size_t i = 0; i < map->n; i++)
+		if (strcmp(map->keys[i]->text, key) == 0)
+			return (ssize_t)i;
+	return -1;
+}
+
+struct node *node_get(struct node *map, const char *key)
+{
+	ssize_t i = map_index(map, key);
+
+	if (i < 0)
+		return NULL;
+	map->used[i] = true;
+	return map->items[i];
+}
+
+const char *node_type_name(const struct node *n)
+{
+	if (n->type == NODE_MAP)
+		return "a mapping";
+	if (n->type == NODE_SEQ)
+		return "a list";
+	if (node_is_null(n))
+		return "null";
+	return "a scalar";
+}
+
+static void set_origin(struct node *n, const char *origin)
+{
+	n->origin = origin;
+	n->line = 0;
+	for (size_t i = 0; i < n->n; i++) {
+		if (n->keys)
+			set_origin(n->keys[i], origin);
+		set_origin(n->items[i], origin);
+	}
+}
+
+/* ---- YAML ---------------------------------------------------------------- */
+
+struct yaml_builder {
+	yaml_parser_t parser;
+	const char *file;
+	struct strbuf *errors;
+	int nerrors;
+};
+
+static void builder_error(struct yaml_builder *b, int line, int col, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static void builder_error(struct yaml_builder *b, int line, int col, const char *fmt, ...)
+{
+	va_list ap;
+
+	strbuf_addf(b->errors, "%s:%d:%d: ", b->file, line, col);
+	va_start(ap, fmt);
+	strbuf_vaddf(b->errors, fmt, ap);
+	va_end(ap);
+	strbuf_addch(b->errors, '\n');
+	b->nerrors++;
+}
+
+static int yaml_next(struct yaml_builder *b, yaml_event_t *ev)
+{
+	if (yaml_parser_parse(&b->parser, ev))
+		return 0;
+	builder_error(b, (int)b->parser.problem_mark.line + 1, (int)b->parser.problem_mark.column + 1,
+		      "YAML syntax error: %s%s%s", b->parser.problem ? b->parser.problem : "unknown",
+		      b->parser.context ? " " : "", b->parser.context ? b->parser.context : "");
+	return -1;
+}
+
+/* Builds the node that EV starts (consuming EV); NULL after a syntax error. */
+static struct node *yaml_node(struct yaml_builder *b, yaml_event_t *ev, int depth)
+{
+	int line = (int)ev->start_mark.line + 1, col = (int)ev->start_mark.column + 1;
+	struct node *n = NULL;
+	yaml_event_t child;
+
+	if (depth > MAX_DEPTH) {
+		builder_error(b, line, col, "nesting deeper than %d levels", MAX_DEPTH);
+		yaml_event_delete(ev);
+		return NULL;
+	}
+	switch (ev->type) {
+	case YAML_SCALAR_EVENT:
+		n = scalar_new((const char *)ev->data.scalar.value, ev->data.scalar.length,
+			       ev->data.scalar.style != YAML_PLAIN_SCALAR_STYLE, line, col);
+		yaml_event_delete(ev);
+		return n;
+	case YAML_ALIAS_EVENT:
+		builder_error(b, line, col, "aliases (*%s) are not supported; write the value out",
+			      (const char *)ev->data.alias.anchor);
+		yaml_event_delete(ev);
+		return scalar_new("", 0, false, line, col);
+	case YAML_SEQUENCE_START_EVENT:
+		yaml_event_delete(ev);
+		n = node_new(NODE_SEQ, line, col);
+		for (;;) {
+			struct node *item;
+
+			if (yaml_next(b, &child) < 0)
+				goto fail;
+			if (child.type == YAML_SEQUENCE_END_EVENT) {
+				yaml_event_delete(&child);
+				return n;
+			}
+			if (!(item = yaml_node(b, &child, depth + 1)))
+				goto fail;
+			node_append(n, NULL, item);
+		}
+	case YAML_MAPPING_START_EVENT:
+		yaml_event_delete(ev);
+		n = node_new(NODE_MAP, line, col);
+		for (;;) {
+			struct node *key, *value;
+			ssize_t dup;
+
+			if (yaml_next(b, &child) < 0)
+				goto fail;
+			if (child.type == YAML_MAPPING_END_EVENT) {
+				yaml_event_delete(&child);
+				return n;
+			}
+			if (!(key = yaml_node(b, &child, depth + 1)))
+				goto fail;
+			if (yaml_next(b, &child) < 0 || !(value = yaml_node(b, &child, depth + 1))) {
+				node_free(key);
+				goto fail;
+			}
+			if (key->type != NODE_SCALAR) {
+				builder_error(b, key->line, key->col,
+					      "a key must be a plain name, not %s", node_type_name(key));
+				node_free(key);
+				node_free(value);
+				continue;
+			}
+			dup = map_index(n, key->text);
+			if (dup >= 0) {
+				builder_error(b, key->line, key->col,
+					      "duplicate key '%s' (first given at line %d)", key->text,
+					      n->keys[dup]->line);
+				node_free(key);
+				node_free(value);
+				continue;
+			}
+			node_append(n, key, value);
+		}
+	default:
+		builder_error(b, line, col, "unexpected YAML event");
+		yaml_event_delete(ev);
+		return NULL;
+	}
+fail:
+	node_free(n);
+	return NULL;
+}
+
+/* Parses one YAML document; *OUT is NULL for an empty stream. */
+static int yaml_parse_document(struct yaml_builder *b, const char *text, size_t len,
+			       struct node **out)
+{
+	yaml_event_t ev;
+	struct node *root = NULL;
+	int result = -1;
+
+	*out = NULL;
+	if (!yaml_parser_initialize(&b->parser))
+		xoom();
+	yaml_parser_set_input_string(&b->parser, (const unsigned char *)text, len);
+	if (yaml_next(b, &ev) < 0)
+		goto cleanup;
+	yaml_event_delete(&ev);   /* stream start */
+	if (yaml_next(b, &ev) < 0)
+		goto cleanup;
+	if (ev.type == YAML_STREAM_END_EVENT) {
+		yaml_event_delete(&ev);
+		result = 0;
+		goto cleanup;
+	}
+	yaml_event_delete(&ev);   /* document start */
+	if (yaml_next(b, &ev) < 0 || !(root = yaml_node(b, &ev, 0)))
+		goto cleanup;
+	if (yaml_next(b, &ev) < 0)
+		goto cleanup;
+	yaml_event_delete(&ev);   /* document end */
+	if (yaml_next(b, &ev) < 0)
+		goto cleanup;
+	if (ev.type != YAML_STREAM_END_EVENT) {
+		builder_error(b, (int)ev.start_mark.line + 1, (int)ev.start_mark.column + 1,
+			      "a second YAML document; a scenario file holds exactly one");
+		yaml_event_delete(&ev);
+		goto cleanup;
+	}
+	yaml_event_delete(&ev);
+	if (b->nerrors == 0) {
+		*out = root;
+		root = NULL;
+		result = 0;
+	}
+cleanup:
+	node_free(root);
+	yaml_parser_delete(&b->parser);
+	return result;
+}
+
+/* ---- JSON ---------------------------------------------------------------- */
+
+/* Walks the text alongside jansson's tree to learn where each value starts. */
+struct json_scan {
+	const char *p, *end;
+	int line, col;
+};
+
+static void scan_advance(struct json_scan *s, size_t n)
+{
+	for (; n > 0 && s->p < s->end; n--, s->p++) {
+		if (*s->p == '\n') {
+			s->line++;
+			s->col = 1;
+		} else if (((unsigned char)*s->p & 0xC0) != 0x80) {
+			s->col++;   /* count characters, not UTF-8 continuation bytes */
+		}
+	}
+}
+
+static void scan_ws(struct json_scan *s)
+{
+	while (s->p < s->end && (*s->p == ' ' || *s->p == '\t' || *s->p == '\n' || *s->p == '\r'))
+		scan_advance(s, 1);
+}
+
+/* Length of the JSON string token at s->p (quotes included). */
+static size_t string_token_length(const struct json_scan *s)
+{
+	const char *q = s->p + 1;
+
+	while (q < s->end && *q != '"')
+		q += (*q == '\\' && q + 1 < s->end) ? 2 : 1;
+	return (size_t)(q - s->p) + (q < s->end);
+}
+
+static struct node *json_node(const json_t *v, struct json_scan *s)
+{
+	int line = s->line, col = s->col;
+	struct node *n;
+	size_t len;
+
+	switch (json_typeof(v)) {
+	case JSON_OBJECT:
+		n = node_new(NODE_MAP, line, col);
+		scan_advance(s, 1);
+		for (;;) {
+			struct node *key;
+			json_t *decoded;
+
+			scan_ws(s);
+			if (s->p >= s->end || *s->p == '}')
+				break;
+			len = string_token_length(s);
+			decoded = json_loadb(s->p, len, JSON_DECODE_ANY, NULL);
+			key = scalar_new(json_string_value(decoded), json_string_length(decoded), true,
+					 s->line, s->col);
+			scan_advance(s, len);
+			scan_ws(s);
+			scan_advance(s, 1);   /* ':' */
+			scan_ws(s);
+			node_append(n, key, json_node(json_object_get(v, key->text), s));
+			json_decref(decoded);
+			scan_ws(s);
+			if (s->p < s->end && *s->p == ',')
+				scan_advance(s, 1);
+		}
+		scan_advance(s, 1);
+		return n;
+	case JSON_ARRAY:
+		n = node_new(NODE_SEQ, line, col);
+		scan_advance(s, 1);
+		for (size_t i = 0; i < json_array_size(v); i++) {
+			scan_ws(s);
+			node_append(n, NULL, json_node(json_array_get(v, i), s));
+			scan_ws(s);
+			if (s->p < s->end && *s->p == ',')
+				scan_advance(s, 1);
+		}
+		scan_ws(s);
+		scan_advance(s, 1);
+		return n;
+	case JSON_STRING:
+		n = scalar_new(json_string_value(v), json_string_length(v), true, line, col);
+		scan_advance(s, string_token_length(s));
+		return n;
+	default:
+		/* Numbers keep their text ("1e9" stays "1e9"); true/false/null are plain words. */
+		len = 0;
+		while (s->p + len < s->end && (isalnum((unsigned char)s->p[len]) ||
+					       strchr("+-.", s->p[len])))
+			len++;
+		n = scalar_new(s->p, len, false, line, col);
+		scan_advance(s, len);
+		return n;
+	}
+}
+
+static int json_depth_ok(const json_t *v, int depth)
+{
+	const char *key;
+	json_t *child;
+	size_t i;
+
+	if (depth > MAX_DEPTH)
+		return 0;
+	if (json_is_object(v)) {
+		json_object_foreach((json_t *)v, key, child)
+			if (!json_depth_ok(child, depth + 1))
+				return 0;
+	} else if (json_is_array(v)) {
+		json_array_foreach(v, i, child)
+			if (!json_depth_ok(child, depth + 1))
+				return 0;
+	}
+	return 1;
+}
+
+static int json_parse_document(const char *file, const char *text, size_t len,
+			       struct node **out, struct strbuf *errors)
+{
+	json_error_t err;
+	json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &err);
+	struct json_scan scan = { text, text + len, 1, 1 };
+
+	*out = NULL;
+	if (!root) {
+		strbuf_addf(errors, "%s:%d:%d: JSON syntax error: %s\n", file, err.line,
+			    err.column > 0 ? err.column : 1, err.text);
+		return -1;
+	}
+	if (!json_depth_ok(root, 0)) {
+		strbuf_addf(errors, "%s:1:1: nesting deeper than %d levels\n", file, MAX_DEPTH);
+		json_decref(root);
+		return -1;
+	}
+	scan_ws(&scan);
+	*out = json_node(root, &scan);
+	json_decref(root);
+	return 0;
+}
+
+/* ---- entry points -------------------------------------------------------- */
+
+static bool looks_like_json(const char *text, size_t len)
+{
+	size_t i = 0;
+
+	if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
+		i = 3;
+	while (i < len && isspace((unsigned char)text[i]))
+		i++;
+	return i < len && (text[i] == '{' || text[i] == '[');
+}
+
+int doctree_parse(const char *file, const char *text, size_t len, struct node **out,
+		  struct strbuf *errors)
+{
+	struct yaml_builder b = { .file = file, .errors = errors };
+	const char *nul = memchr(text, '\0', len);
+
+	*out = NULL;
+	if (nul) {
+		int line = 1;
+
+		for (const char *p = text; p < nul; p++)
+			line += *p == '\n';
+		strbuf_addf(errors, "%s:%d:1: not a text file (a NUL byte); expected YAML or JSON\n",
+			    file, line);
+		return -1;
+	}
+	if (looks_like_json(text, len)) {
+		struct strbuf json_errors = STRBUF_INIT;
+
+		if (json_parse_document(file, text, len, out, &json_errors) == 0) {
+			strbuf_release(&json_errors);
+			return 0;
+		}
+		/* YAML flow style ({name: x}) also starts with '{': give YAML a chance. */
+		if (!str_ends_with(file, ".json")) {
+			struct strbuf yaml_errors = STRBUF_INIT;
+
+			b.errors = &yaml_errors;
+			if (yaml_parse_document(&b, text, len, out) == 0 && *out) {
+				strbuf_release(&yaml_errors);
+				strbuf_release(&json_errors);
+				return 0;
+			}
+			strbuf_release(&yaml_errors);
+		}
+		strbuf_add(errors, json_errors.buf, json_errors.len);
+		strbuf_release(&json_errors);
+		return -1;
+	}
+	if (yaml_parse_document(&b, text, len, out) < 0)
+		return -1;
+	if (!*out) {
+		strbuf_addf(errors, "%s:1:1: the file is empty; expected a scenario (a mapping)\n",
+			    file);
+		return -1;
+	}
+	return 0;
+}
+
+/* One step of an override path: a key, or a list index. */
+struct path_step {
+	char *key;       /* NULL for an index */
+	size_t index;
+};
+
+static int parse_override_path(const char *path, size_t len, struct path_step **steps,
+			       size_t *nsteps)
+{
+	size_t alloc = 0, i = 0;
+
+	*steps = NULL;
+	*nsteps = 0;
+	while (i < len) {
+		size_t start = i;
+
+		while (i < len && path[i] != '.' && path[i] != '[')
+			i++;
+		if (i > start) {
+			xgrow(steps, &alloc, *nsteps + 1, sizeof(**steps));
+			(*steps)[(*nsteps)++] = (struct path_step){ xstrndup(path + start, i - start), 0 };
+		} else if (start == 0 || path[start] != '[') {
+			error_set("empty key in the path");
+			return -1;
+		}
+		while (i < len && path[i] == '[') {
+			char *end;
+			unsigned long index;
+
+			errno = 0;
+			index = strtoul(path + i + 1, &end, 10);
+			if (end == path + i + 1 || *end != ']' || errno || path[i + 1] == '-') {
+				error_set("expected a list index like [0] at '%.*s'",
+					  (int)(len - i), path + i);
+				return -1;
+			}
+			xgrow(steps, &alloc, *nsteps + 1, sizeof(**steps));
+			(*steps)[(*nsteps)++] = (struct path_step){ NULL, index };
+			i = (size_t)(end - path) + 1;
+		}
+		if (i < len) {
+			if (path[i] != '.' || i + 1 == len) {
+				error_set("unexpected '%c' in the path", path[i]);
+				return -1;
+			}
+			i++;
+		}
+	}
+	if (*nsteps == 0) {
+		error_set("empty path; expected key.path=value");
+		return -1;
+	}
+	return 0;
+}
+
+/* The list item whose `name` is NAME, or -1. */
+static ssize_t seq_find_named(const struct node *seq, const char *name)
+{
+	for (size_t i = 0; i < seq->n; i++) {
+		ssize_t k = map_index(seq->items[i], "name");
+
+		if (k >= 0 && seq->items[i]->items[k]->type == NODE_SCALAR &&
+		    strcmp(seq->items[i]->items[k]->text, name) == 0)
+			return (ssize_t)i;
+	}
+	return -1;
+}
+
+static struct node *parse_override_value(const char *assignment, const char *value)
+{
+	struct yaml_builder b = { .file = "--set" };
+	struct strbuf errors = STRBUF_INIT;
+	struct node *n = NULL;
+
+	b.errors = &errors;
+	if (yaml_parse_document(&b, value, strlen(value), &n) < 0 || !n)
+		n = scalar_new(value, strlen(value), !*value ? false : b.nerrors > 0, 0, 0);
+	strbuf_release(&errors);
+	set_origin(n, assignment);
+	return n;
+}
+
+int doctree_override(struct node *root, const char *assignment)
+{
+	const char *eq = strchr(assignment, '=');
+	struct path_step *steps = NULL;
+	size_t nsteps = 0;
+	struct node *cur = root;
+	struct strbuf where = STRBUF_INIT;
+	int result = -1;
+
+	if (!eq) {
+		error_set("--set %s: expected key.path=value", assignment);
+		goto cleanup;
+	}
+	if (parse_override_path(assignment, (size_t)(eq - assignment), &steps, &nsteps) < 0) {
+		error_prefix("--set %s: ", assignment);
+		goto cleanup;
+	}
+	for (size_t i = 0; i < nsteps; i++) {
+		bool last = i + 1 == nsteps;
+		struct node **slot = NULL;
+
+		if (steps[i].key && cur->type == NODE_MAP) {
+			ssize_t k = map_index(cur, steps[i].key);
+
+			if (k < 0) {
+				struct node *key = scalar_new(steps[i].key, strlen(steps[i].key), false,
+							      0, 0);
+
+				set_origin(key, assignment);
+				node_append(cur, key, last ? NULL : node_new(NODE_MAP, 0, 0));
+				k = (ssize_t)cur->n - 1;
+				set_origin(cur->items[k] ? cur->items[k] : key, assignment);
+			}
+			slot = &cur->items[k];
+		} else if (steps[i].key && cur->type == NODE_SEQ) {
+			ssize_t k = seq_find_named(cur, steps[i].key);
+
+			if (k < 0) {
+				error_set("--set %s: no item named '%s' in %s", assignment, steps[i].key,
+					  where.len ? where.buf : "the list");
+				goto cleanup;
+			}
+			slot = &cur->items[k];
+		} else if (!steps[i].key && cur->type == NODE_SEQ) {
+			if (steps[i].index >= cur->n) {
+				error_set("--set %s: %s has %zu items; [%zu] is out of range", assignment,
+					  where.len ? where.buf : "the list", cur->n, steps[i].index);
+				goto cleanup;
+			}
+			slot = &cur->items[steps[i].index];
+		} else {
+			error_set("--set %s: %s is %s, not %s", assignment,
+				  where.len ? where.buf : "the document", node_type_name(cur),
+				  steps[i].key ? "a mapping" : "a list");
+			goto cleanup;
+		}
+		if (steps[i].key)
+			strbuf_addf(&where, "%s%s", where.len ? "." : "", steps[i].key);
+		else
+			strbuf_addf(&where, "[%zu]", steps[i].index);
+		if (last) {
+			node_free(*slot);
+			*slot = parse_override_value(assignment, eq + 1);
+		}
+		cur = *slot;
+	}
+	result = 0;
+cleanup:
+	for (size_t i = 0; i < nsteps; i++)
+		free(steps[i].key);
+	free(steps);
+	strbuf_release(&where);
+	return result;
+}

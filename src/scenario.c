@@ -1,0 +1,1232 @@
+/*
+ * Scenario files: the document tree (doctree.c) checked against the schema below
+ * and loaded into struct scenario. Every problem is reported, each as
+ * "file:line:col: field.path: message"; the schema for people is aicost-scenario(5).
+ */
+#include "scenario.h"
+#include "db.h"
+#include "doctree.h"
+#include "units.h"
+#include "util.h"
+
+#include <fnmatch.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <string.h>
+#include <time.h>
+
+enum field_type {
+	FIELD_STRING, FIELD_COUNT, FIELD_INT, FIELD_BYTES, FIELD_HOURS, FIELD_MS,
+	FIELD_FRACTION,   /* any non-negative percentage: 150% is 1.5 */
+	FIELD_SHARE,      /* a part of a whole: 0 to 100% */
+	FIELD_MONEY, FIELD_NUMBER, FIELD_BOOL, FIELD_PRECISION, FIELD_DATE,
+	FIELD_CUSTOM      /* read by the caller (nested mappings, lists) */
+};
+
+#define F_REQUIRED 1u
+#define F_POSITIVE 2u     /* strictly greater than zero */
+
+struct field {
+	const char *key;
+	enum field_type type;
+	size_t offset;
+	unsigned flags;
+	const char *const *choices;   /* strings: the allowed values; money: rate units */
+};
+
+struct field_set {
+	const struct field *fields;
+	size_t n;
+	const char *label;            /* "training workloads", for misplaced keys */
+};
+
+#define SET(fields, label) { fields, ARRAY_SIZE(fields), label }
+
+static const char *const storage_classes[] = { "hot", "cool", "cold", "archive", NULL };
+static const char *const egress_destinations[] = { "internet", "inter-region", "inter-zone",
+						   NULL };
+static const char *const purchase_options[] = { PURCHASE_OPTIONS };
+static const char *const per_gpu_hour[] = { "GPU-h", "GPU-hour", "h", "hour", NULL };
+static const char *const per_kwh[] = { "kWh", NULL };
+static const char *const per_kw_month[] = { "kW-month", "kW-mo", "kW/month", NULL };
+static const char *const per_month[] = { "month", "mo", NULL };
+static const char *const per_year[] = { "year", "y", "FTE-year", NULL };
+static const char *const precision_names[] = { "fp32", "bf16", "fp16", "fp8", "int8", "int4" };
+
+static const struct field scenario_fields[] = {
+	{ "name", FIELD_STRING, offsetof(struct scenario, name), 0, NULL },
+	{ "currency", FIELD_STRING, offsetof(struct scenario, currency), 0, NULL },
+	{ "horizon", FIELD_HOURS, offsetof(struct scenario, horizon_hours), F_POSITIVE, NULL },
+	{ "discount_rate", FIELD_SHARE, offsetof(struct scenario, discount_rate), 0, NULL },
+	{ "start_date", FIELD_DATE, offsetof(struct scenario, start_date), 0, NULL },
+	{ "workloads", FIELD_CUSTOM, 0, F_REQUIRED, NULL },
+	{ "data", FIELD_CUSTOM, 0, 0, NULL },
+	{ "deployments", FIELD_CUSTOM, 0, F_REQUIRED, NULL },
+	{ "baseline", FIELD_STRING, offsetof(struct scenario, baseline), 0, NULL },
+	{ "budget", FIELD_CUSTOM, 0, 0, NULL },
+	{ "constraints", FIELD_CUSTOM, 0, 0, NULL },
+};
+
+#define W(member) offsetof(struct workload, member)
+static const struct field workload_fields[] = {
+	{ "name", FIELD_STRING, W(name), F_REQUIRED, NULL },
+	{ "kind", FIELD_CUSTOM, 0, F_REQUIRED, NULL },
+	{ "accelerator", FIELD_STRING, W(accelerator), F_REQUIRED, NULL },
+	{ "start", FIELD_HOURS, W(start_hours), 0, NULL },
+	{ "egress_per_month", FIELD_BYTES, W(egress_per_month_bytes), 0, NULL },
+};
+
+static const struct field training_fields[] = {
+	{ "params", FIELD_COUNT, W(training.params), F_POSITIVE, NULL },
+	{ "active_params", FIELD_COUNT, W(training.active_params), F_POSITIVE, NULL },
+	{ "tokens", FIELD_COUNT, W(training.tokens), F_POSITIVE, NULL },
+	{ "gpus", FIELD_INT, W(training.gpus), F_REQUIRED | F_POSITIVE, NULL },
+	{ "mfu", FIELD_SHARE, W(training.mfu), F_POSITIVE, NULL },
+	{ "recompute", FIELD_BOOL, W(training.recompute), 0, NULL },
+	{ "gpu_hours", FIELD_COUNT, W(training.gpu_hours), F_POSITIVE, NULL },
+	{ "checkpoint_interval", FIELD_HOURS, W(training.checkpoint_interval_hours), F_POSITIVE,
+	  NULL },
+	{ "restart_time", FIELD_HOURS, W(training.restart_time_hours), 0, NULL },
+	{ "interruptions_per_day", FIELD_COUNT, W(training.interruptions_per_day), 0, NULL },
+	{ "interruptions_per_gpu_day", FIELD_COUNT, W(training.interruptions_per_gpu_day), 0,
+	  NULL },
+	{ "deadline", FIELD_HOURS, W(training.deadline_hours), F_POSITIVE, NULL },
+	{ "state_bytes_per_param", FIELD_NUMBER, W(training.state_bytes_per_param), F_POSITIVE,
+	  NULL },
+};
+
+static const struct field inference_fields[] = {
+	{ "params", FIELD_COUNT, W(inference.params), F_REQUIRED | F_POSITIVE, NULL },
+	{ "layers", FIELD_INT, W(inference.layers), F_REQUIRED | F_POSITIVE, NULL },
+	{ "hidden", FIELD_INT, W(inference.hidden), F_REQUIRED | F_POSITIVE, NULL },
+	{ "heads", FIELD_INT, W(inference.heads), F_POSITIVE, NULL },
+	{ "kv_heads", FIELD_INT, W(inference.kv_heads), F_POSITIVE, NULL },
+	{ "head_dim", FIELD_INT, W(inference.head_dim), F_POSITIVE, NULL },
+	{ "precision", FIELD_PRECISION, W(inference.precision), 0, NULL },
+	{ "kv_precision", FIELD_PRECISION, W(inference.kv_precision), 0, NULL },
+	{ "batch", FIELD_INT, W(inference.batch), 0, NULL },
+	{ "input_tokens", FIELD_COUNT, W(inference.input_tokens), F_REQUIRED | F_POSITIVE, NULL },
+	{ "output_tokens", FIELD_COUNT, W(inference.output_tokens), F_REQUIRED | F_POSITIVE, NULL },
+	{ "requests_per_day", FIELD_COUNT, W(inference.requests_per_day), F_POSITIVE, NULL },
+	{ "tokens_per_day", FIELD_COUNT, W(inference.tokens_per_day), F_POSITIVE, NULL },
+	{ "peak_to_average", FIELD_NUMBER, W(inference.peak_to_average), F_POSITIVE, NULL },
+	{ "slo", FIELD_CUSTOM, 0, 0, NULL },
+	{ "compute_efficiency", FIELD_SHARE, W(inference.compute_efficiency), F_POSITIVE, NULL },
+	{ "bandwidth_efficiency", FIELD_SHARE, W(inference.bandwidth_efficiency), F_POSITIVE, NULL },
+	{ "min_replicas", FIELD_INT, W(inference.min_replicas), 0, NULL },
+	{ "duration", FIELD_HOURS, W(duration_hours), F_POSITIVE, NULL },
+};
+#undef W
+
+static const struct field slo_fields[] = {
+	{ "ttft", FIELD_MS, offsetof(struct inference_spec, slo_ttft_ms), F_POSITIVE, NULL },
+	{ "tpot", FIELD_MS, offsetof(struct inference_spec, slo_tpot_ms), F_POSITIVE, NULL },
+};
+
+#define D(member) offsetof(struct data_spec, member)
+static const struct field data_fields[] = {
+	{ "stored", FIELD_BYTES, D(stored_bytes), 0, NULL },
+	{ "growth_per_month", FIELD_BYTES, D(growth_per_month_bytes), 0, NULL },
+	{ "hot", FIELD_SHARE, D(hot_fraction), 0, NULL },
+	{ "cold_class", FIELD_STRING, D(cold_class), 0, storage_classes },
+	{ "egress_per_month", FIELD_BYTES, D(egress_per_month_bytes), 0, NULL },
+	{ "egress_to", FIELD_STRING, D(egress_to), 0, egress_destinations },
+};
+#undef D
+
+#define P(member) offsetof(struct deployment, member)
+static const struct field deployment_fields[] = {
+	{ "name", FIELD_STRING, P(name), F_REQUIRED, NULL },
+	{ "kind", FIELD_CUSTOM, 0, F_REQUIRED, NULL },
+};
+
+static const struct field cloud_fields[] = {
+	{ "provider", FIELD_STRING, P(provider), F_REQUIRED, NULL },
+	{ "region", FIELD_STRING, P(region), 0, NULL },
+	{ "instance", FIELD_STRING, P(instance), 0, NULL },
+	{ "accelerator", FIELD_STRING, P(accelerator), 0, NULL },
+	{ "price_per_gpu_hour", FIELD_MONEY, P(price_per_gpu_hour), F_POSITIVE, per_gpu_hour },
+	{ "purchase", FIELD_CUSTOM, 0, 0, NULL },
+	{ "spot_interruptions_per_day", FIELD_COUNT, P(spot_interruptions_per_day), 0, NULL },
+	{ "shortage", FIELD_CUSTOM, 0, 0, NULL },
+};
+
+static const struct field onprem_fields[] = {
+	{ "accelerator", FIELD_STRING, P(accelerator), 0, NULL },
+	{ "region", FIELD_STRING, P(region), 0, NULL },
+	{ "gpus", FIELD_INT, P(gpus), F_REQUIRED | F_POSITIVE, NULL },
+	{ "gpus_per_server", FIELD_INT, P(gpus_per_server), F_POSITIVE, NULL },
+	{ "server_price", FIELD_MONEY, P(server_price), F_REQUIRED | F_POSITIVE, NULL },
+	{ "network", FIELD_FRACTION, P(network_fraction), 0, NULL },
+	{ "storage_capex", FIELD_MONEY, P(storage_capex), 0, NULL },
+	{ "installation", FIELD_MONEY, P(installation), 0, NULL },
+	{ "kw_per_server", FIELD_NUMBER, P(kw_per_server), F_REQUIRED | F_POSITIVE, NULL },
+	{ "pue", FIELD_NUMBER, P(pue), F_POSITIVE, NULL },
+	{ "power_price", FIELD_MONEY, P(power_price_per_kwh), F_REQUIRED, per_kwh },
+	{ "idle_draw", FIELD_SHARE, P(idle_draw), 0, NULL },
+	{ "colo_per_kw_month", FIELD_MONEY, P(colo_per_kw_month), 0, per_kw_month },
+	{ "facility_per_month", FIELD_MONEY, P(facility_per_month), 0, per_month },
+	{ "staff", FIELD_NUMBER, P(staff_fte), 0, NULL },
+	{ "staff_cost", FIELD_MONEY, P(staff_cost_per_year), 0, per_year },
+	{ "depreciation", FIELD_HOURS, P(depreciation_hours), F_POSITIVE, NULL },
+	{ "lead_time", FIELD_HOURS, P(lead_time_hours), 0, NULL },
+	{ "residual", FIELD_SHARE, P(residual), 0, NULL },
+	{ "maintenance", FIELD_FRACTION, P(maintenance_per_year), 0, NULL },
+	{ "transit_per_month", FIELD_MONEY, P(transit_per_month), 0, per_month },
+	{ "order_month", FIELD_COUNT, P(order_month), F_POSITIVE, NULL },
+	{ "fallback", FIELD_STRING, P(fallback), 0, NULL },
+};
+
+static const struct field hybrid_fields[] = {
+	{ "base", FIELD_STRING, P(base), F_REQUIRED, NULL },
+	{ "burst", FIELD_STRING, P(burst), F_REQUIRED, NULL },
+};
+#undef P
+
+#define S(member) offsetof(struct shortage_spec, member)
+static const struct field shortage_fields[] = {
+	{ "probability", FIELD_SHARE, S(probability), 0, NULL },
+	{ "premium", FIELD_FRACTION, S(premium), 0, NULL },
+	{ "delay", FIELD_HOURS, S(delay_hours), 0, NULL },
+	{ "fallback", FIELD_STRING, S(fallback), 0, NULL },
+	{ "cost_of_delay", FIELD_MONEY, S(cost_of_delay_per_month), 0, per_month },
+};
+#undef S
+
+static const struct field budget_fields[] = {
+	{ "monthly", FIELD_MONEY, offsetof(struct budget, monthly), F_POSITIVE, per_month },
+	{ "total", FIELD_MONEY, offsetof(struct budget, total), F_POSITIVE, NULL },
+	{ "per_million_tokens", FIELD_MONEY, offsetof(struct budget, per_million_tokens),
+	  F_POSITIVE, NULL },
+};
+
+static const struct field constraints_fields[] = {
+	{ "providers", FIELD_CUSTOM, 0, 0, NULL },
+	{ "regions", FIELD_CUSTOM, 0, 0, NULL },
+};
+
+/* The loader's state: where we are, and every problem found so far. */
+struct loader {
+	const char *file;
+	struct strbuf *errors;
+	int nerrors;
+	struct strbuf path;          /* the field path of the node being checked */
+};
+
+static void report(struct loader *ld, const struct node *at, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void report(struct loader *ld, const struct node *at, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (at && at->line == 0 && at->origin)
+		strbuf_addf(ld->errors, "%s: --set %s: ", ld->file, at->origin);
+	else
+		strbuf_addf(ld->errors, "%s:%d:%d: ", ld->file, at ? at->line : 1, at ? at->col : 1);
+	if (ld->path.len)
+		strbuf_addf(ld->errors, "%s: ", ld->path.buf);
+	va_start(ap, fmt);
+	strbuf_vaddf(ld->errors, fmt, ap);
+	va_end(ap);
+	strbuf_addch(ld->errors, '\n');
+	ld->nerrors++;
+}
+
+/* Appends ".KEY" (or "[I]") to the path and returns the length to restore. */
+static size_t path_push(struct loader *ld, const char *key)
+{
+	size_t mark = ld->path.len;
+
+	strbuf_addf(&ld->path, "%s%s", ld->path.len ? "." : "", key);
+	return mark;
+}
+
+static size_t path_push_index(struct loader *ld, size_t index)
+{
+	size_t mark = ld->path.len;
+
+	strbuf_addf(&ld->path, "[%zu]", index);
+	return mark;
+}
+
+static const char *field_expectation(const struct field *f)
+{
+	switch (f->type) {
+	case FIELD_STRING: return "a string";
+	case FIELD_COUNT: return "a count (e.g. 7B, 1.5M, 64)";
+	case FIELD_INT: return "a whole number";
+	case FIELD_BYTES: return "a size (e.g. 40TB, 512GiB)";
+	case FIELD_HOURS: case FIELD_MS: return "a duration (e.g. 36mo, 2w, 500ms)";
+	case FIELD_FRACTION: case FIELD_SHARE: return "a percentage (e.g. 40%) or a fraction (0.4)";
+	case FIELD_MONEY: return "an amount of money (e.g. 310k, 0.08)";
+	case FIELD_NUMBER: return "a number";
+	case FIELD_BOOL: return "true or false";
+	case FIELD_PRECISION: return "one of fp32, bf16, fp16, fp8, int8, int4";
+	case FIELD_DATE: return "a date (YYYY-MM-DD)";
+	case FIELD_CUSTOM: break;
+	}
+	return "a value";
+}
+
+static bool valid_date(const char *text)
+{
+	static const int days_in_month[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	int year, month, day, consumed = 0;
+
+	if (strlen(text) != 10 || sscanf(text, "%4d-%2d-%2d%n", &year, &month, &day, &consumed) != 3 ||
+	    consumed != 10 || text[4] != '-' || text[7] != '-')
+		return false;
+	if (month < 1 || month > 12 || day < 1 || day > days_in_month[month - 1])
+		return false;
+	return month != 2 || day < 29 || (year % 4 == 0 && (year % 100 != 0 || year % 400 == 0));
+}
+
+/* Checks that TEXT is one of CHOICES; reports with a suggestion otherwise. */
+static bool check_choice(struct loader *ld, const struct node *at, const char *text,
+			 const char *const *choices, size_t n)
+{
+	struct strbuf list = STRBUF_INIT;
+	const char *guess;
+
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(text, choices[i]) == 0)
+			return true;
+	for (size_t i = 0; i < n; i++)
+		strbuf_addf(&list, "%s%s", i ? ", " : "", choices[i]);
+	guess = suggest_word(text, choices, n);
+	if (guess)
+		report(ld, at, "unknown value \"%s\"; did you mean \"%s\"? (expected one of %s)", text,
+		       guess, list.buf);
+	else
+		report(ld, at, "unknown value \"%s\"; expected one of %s", text, list.buf);
+	strbuf_release(&list);
+	return false;
+}
+
+static size_t count_choices(const char *const *choices)
+{
+	size_t n = 0;
+
+	while (choices[n])
+		n++;
+	return n;
+}
+
+/* Parses one scalar into BASE + F->offset; reports and returns -1 when it is wrong. */
+static int parse_field(struct loader *ld, const struct field *f, const struct node *value,
+		       void *base)
+{
+	void *target = (char *)base + f->offset;
+	const char *text = value->text;
+	double number = 0;
+	long whole = 0;
+	int rc = 0;
+
+	if (value->type != NODE_SCALAR) {
+		report(ld, value, "expected %s, got %s", field_expectation(f), node_type_name(value));
+		return -1;
+	}
+	switch (f->type) {
+	case FIELD_STRING:
+		if (f->choices && !check_choice(ld, value, text, f->choices, count_choices(f->choices)))
+			return -1;
+		free(*(char **)target);
+		*(char **)target = xstrdup(text);
+		return 0;
+	case FIELD_DATE:
+		if (!valid_date(text)) {
+			report(ld, value, "expected %s, got \"%s\"", field_expectation(f), text);
+			return -1;
+		}
+		free(*(char **)target);
+		*(char **)target = xstrdup(text);
+		return 0;
+	case FIELD_BOOL:
+		if (str_ieq(text, "true") || str_ieq(text, "yes") || str_ieq(text, "on")) {
+			*(bool *)target = true;
+		} else if (str_ieq(text, "false") || str_ieq(text, "no") || str_ieq(text, "off")) {
+			*(bool *)target = false;
+		} else {
+			report(ld, value, "expected true or false, got \"%s\"", text);
+			return -1;
+		}
+		return 0;
+	case FIELD_PRECISION:
+		for (size_t i = 0; i < ARRAY_SIZE(precision_names); i++) {
+			if (str_ieq(text, precision_names[i])) {
+				*(enum precision *)target = (enum precision)i;
+				return 0;
+			}
+		}
+		check_choice(ld, value, text, precision_names, ARRAY_SIZE(precision_names));
+		return -1;
+	case FIELD_INT:
+		rc = units_parse_int(text, &whole);
+		number = (double)whole;
+		break;
+	case FIELD_COUNT:
+		rc = units_parse_count(text, &number);
+		break;
+	case FIELD_BYTES:
+		rc = units_parse_bytes(text, &number);
+		break;
+	case FIELD_HOURS:
+	case FIELD_MS:
+		rc = units_parse_duration(text, &number);
+		if (f->type == FIELD_MS)
+			number *= 3600.0 * 1000.0;
+		break;
+	case FIELD_FRACTION:
+	case FIELD_SHARE:
+		rc = units_parse_fraction(text, &number);
+		if (rc == 0 && f->type == FIELD_SHARE && number > 1) {
+			report(ld, value, "\"%s\": expected at most 100%%", text);
+			return -1;
+		}
+		break;
+	case FIELD_MONEY:
+		if (f->choices && strchr(text, '/'))
+			rc = units_parse_rate(text, f->choices, &number, NULL);
+		else
+			rc = units_parse_money(text, &number);
+		if (rc == 0 && number < 0) {
+			report(ld, value, "\"%s\": expected a non-negative amount", text);
+			return -1;
+		}
+		break;
+	case FIELD_NUMBER:
+		rc = units_parse_number(text, &number);
+		if (rc == 0 && number < 0) {
+			report(ld, value, "\"%s\": expected a non-negative number", text);
+			return -1;
+		}
+		break;
+	case FIELD_CUSTOM:
+		return 0;
+	}
+	if (rc < 0) {
+		report(ld, value, "%s", error_get());
+		error_clear();
+		return -1;
+	}
+	if ((f->flags & F_POSITIVE) && number <= 0) {
+		report(ld, value, "expected a positive %s, got \"%s\"",
+		       f->type == FIELD_INT ? "whole number" : "value", text);
+		return -1;
+	}
+	if (f->type == FIELD_INT)
+		*(int *)target = (int)whole;
+	else
+		*(double *)target = number;
+	return 0;
+}
+
+static const struct field *find_field(const struct field_set *sets, size_t nsets, const char *key,
+				      const struct field_set **set)
+{
+	for (size_t s = 0; s < nsets; s++) {
+		for (size_t i = 0; i < sets[s].n; i++) {
+			if (strcmp(sets[s].fields[i].key, key) == 0) {
+				if (set)
+					*set = &sets[s];
+				return &sets[s].fields[i];
+			}
+		}
+	}
+	return NULL;
+}
+
+/*
+ * Loads MAP's keys described by SETS into BASE: required keys must be there, every
+ * scalar is parsed, and a key that is in no set is an error (with a suggestion, or
+ * naming the kind it belongs to when it is in one of OTHER). Returns -1 if MAP is
+ * not a mapping.
+ */
+static int load_fields(struct loader *ld, struct node *map, void *base,
+		       const struct field_set *sets, size_t nsets,
+		       const struct field_set *other, size_t nother)
+{
+	const char **names = NULL;
+	size_t nnames = 0, alloc = 0;
+
+	if (map->type != NODE_MAP) {
+		report(ld, map, "expected a mapping of keys, got %s%s%s%s", node_type_name(map),
+		       map->type == NODE_SCALAR ? " \"" : "", map->type == NODE_SCALAR ? map->text : "",
+		       map->type == NODE_SCALAR ? "\"" : "");
+		return -1;
+	}
+	for (size_t s = 0; s < nsets; s++) {
+		for (size_t i = 0; i < sets[s].n; i++) {
+			const struct field *f = &sets[s].fields[i];
+			struct node *value = node_get(map, f->key);
+			size_t mark;
+
+			xgrow(&names, &alloc, nnames + 1, sizeof(*names));
+			names[nnames++] = f->key;
+			if (node_is_null(value)) {
+				if (f->flags & F_REQUIRED) {
+					mark = path_push(ld, f->key);
+					report(ld, value ? value : map, "required key is missing; expected %s",
+					       f->type == FIELD_CUSTOM ? "a value" : field_expectation(f));
+					strbuf_setlen(&ld->path, mark);
+				}
+				continue;
+			}
+			if (f->type == FIELD_CUSTOM)
+				continue;
+			mark = path_push(ld, f->key);
+			parse_field(ld, f, value, base);
+			strbuf_setlen(&ld->path, mark);
+		}
+	}
+	for (size_t i = 0; i < map->n; i++) {
+		const struct field_set *owner = NULL;
+		const char *key = map->keys[i]->text;
+		const char *guess;
+		size_t mark;
+
+		if (map->used[i])
+			continue;
+		mark = path_push(ld, key);
+		if (find_field(other, nother, key, &owner))
+			report(ld, map->keys[i], "'%s' applies to %s only", key, owner->label);
+		else if ((guess = suggest_word(key, names, nnames)))
+			report(ld, map->keys[i], "unknown key '%s'; did you mean '%s'?", key, guess);
+		else
+			report(ld, map->keys[i], "unknown key '%s'", key);
+		strbuf_setlen(&ld->path, mark);
+	}
+	free(names);
+	return 0;
+}
+
+/* A list of strings, or one string standing for a list of one. */
+static void load_string_list(struct loader *ld, struct node *value, char ***out, size_t *n)
+{
+	size_t alloc = 0;
+
+	if (node_is_null(value))
+		return;
+	if (value->type == NODE_SCALAR) {
+		xgrow(out, &alloc, 1, sizeof(**out));
+		(*out)[(*n)++] = xstrdup(value->text);
+		return;
+	}
+	if (value->type != NODE_SEQ) {
+		report(ld, value, "expected a list of names, got %s", node_type_name(value));
+		return;
+	}
+	for (size_t i = 0; i < value->n; i++) {
+		size_t mark = path_push_index(ld, i);
+
+		if (value->items[i]->type != NODE_SCALAR || node_is_null(value->items[i])) {
+			report(ld, value->items[i], "expected a name, got %s",
+			       node_type_name(value->items[i]));
+		} else {
+			xgrow(out, &alloc, *n + 1, sizeof(**out));
+			(*out)[(*n)++] = xstrdup(value->items[i]->text);
+		}
+		strbuf_setlen(&ld->path, mark);
+	}
+}
+
+/* Reads the `kind` of a workload or deployment; -1 when missing or unknown. */
+static int load_kind(struct loader *ld, struct node *map, const char *const *kinds, size_t n)
+{
+	struct node *value = node_get(map, "kind");
+	size_t mark;
+	int kind = -1;
+
+	if (map->type != NODE_MAP || node_is_null(value))
+		return -1;   /* load_fields reports it */
+	mark = path_push(ld, "kind");
+	if (value->type != NODE_SCALAR)
+		report(ld, value, "expected one of %s, got %s", n == 2 ? "training, inference" :
+		       "cloud, onprem, hybrid", node_type_name(value));
+	else if (check_choice(ld, value, value->text, kinds, n))
+		for (size_t i = 0; i < n; i++)
+			if (strcmp(value->text, kinds[i]) == 0)
+				kind = (int)i;
+	strbuf_setlen(&ld->path, mark);
+	return kind;
+}
+
+/* Reports at MAP's KEY (or at MAP) with the path pointing at KEY. */
+static void report_key(struct loader *ld, struct node *map, const char *key, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static void report_key(struct loader *ld, struct node *map, const char *key, const char *fmt, ...)
+{
+	struct node *at = node_get(map, key);
+	size_t mark = path_push(ld, key);
+	struct strbuf msg = STRBUF_INIT;
+	va_list ap;
+
+	va_start(ap, fmt);
+	strbuf_vaddf(&msg, fmt, ap);
+	va_end(ap);
+	report(ld, at ? at : map, "%s", msg.buf);
+	strbuf_release(&msg);
+	strbuf_setlen(&ld->path, mark);
+}
+
+static bool given(struct node *map, const char *key)
+{
+	return !node_is_null(node_get(map, key));
+}
+
+static void training_defaults(struct training_spec *t)
+{
+	t->params = NAN;
+	t->active_params = NAN;
+	t->tokens = NAN;
+	t->mfu = 0.40;
+	t->gpu_hours = NAN;
+	t->checkpoint_interval_hours = 1;
+	t->restart_time_hours = 0.25;
+	t->deadline_hours = NAN;
+	t->state_bytes_per_param = 16;
+}
+
+static void inference_defaults(struct inference_spec *inf)
+{
+	inf->params = NAN;
+	inf->precision = PRECISION_BF16;
+	inf->input_tokens = NAN;
+	inf->output_tokens = NAN;
+	inf->requests_per_day = NAN;
+	inf->tokens_per_day = NAN;
+	inf->peak_to_average = 1;
+	inf->slo_ttft_ms = NAN;
+	inf->slo_tpot_ms = NAN;
+	inf->compute_efficiency = 0.5;
+	inf->bandwidth_efficiency = 0.7;
+	inf->min_replicas = 1;
+}
+
+static void check_training(struct loader *ld, struct node *map, struct training_spec *t)
+{
+	if (given(map, "gpu_hours")) {
+		if (given(map, "tokens"))
+			report_key(ld, map, "tokens", "give either gpu_hours or tokens, not both");
+	} else {
+		if (!given(map, "params"))
+			report_key(ld, map, "params", "required key is missing (or give gpu_hours); "
+				   "expected a count (e.g. 8B)");
+		if (!given(map, "tokens"))
+			report_key(ld, map, "tokens", "required key is missing (or give gpu_hours); "
+				   "expected a count (e.g. 15T)");
+	}
+	if (isnan(t->active_params))
+		t->active_params = t->params;
+	else if (!isnan(t->params) && t->active_params > t->params)
+		report_key(ld, map, "active_params", "%g active parameters exceed the %g in params",
+			   t->active_params, t->params);
+	else if (isnan(t->params))
+		report_key(ld, map, "active_params", "give params (the total) as well");
+	if (given(map, "interruptions_per_day") && given(map, "interruptions_per_gpu_day"))
+		report_key(ld, map, "interruptions_per_gpu_day",
+			   "give either interruptions_per_day or interruptions_per_gpu_day, not both");
+}
+
+static void check_inference(struct loader *ld, struct node *map, struct inference_spec *inf)
+{
+	bool requests = given(map, "requests_per_day"), tokens = given(map, "tokens_per_day");
+	double per_request = inf->input_tokens + inf->output_tokens;
+
+	if (!requests && !tokens)
+		report_key(ld, map, "requests_per_day",
+			   "required key is missing; give requests_per_day or tokens_per_day");
+	else if (requests && tokens)
+		report_key(ld, map, "tokens_per_day",
+			   "give either requests_per_day or tokens_per_day, not both");
+	else if (requests)
+		inf->tokens_per_day = inf->requests_per_day * per_request;
+	else
+		inf->requests_per_day = inf->tokens_per_day / per_request;
+	if (inf->hidden > 0) {
+		if (inf->heads > 0 && inf->head_dim == 0) {
+			if (inf->hidden % inf->heads != 0)
+				report_key(ld, map, "heads", "hidden (%d) is not a multiple of heads (%d); "
+					   "give head_dim", inf->hidden, inf->heads);
+			inf->head_dim = inf->hidden / inf->heads;
+		} else if (inf->head_dim == 0) {
+			inf->head_dim = 128;   /* Llama, Mistral, Qwen: 128-wide heads */
+		}
+		if (inf->heads == 0)
+			inf->heads = inf->hidden / inf->head_dim > 0 ? inf->hidden / inf->head_dim : 1;
+	}
+	if (inf->kv_heads == 0)
+		inf->kv_heads = inf->heads;
+	else if (inf->heads > 0 && (inf->kv_heads > inf->heads || inf->heads % inf->kv_heads != 0))
+		report_key(ld, map, "kv_heads", "%d key/value heads do not divide %d heads",
+			   inf->kv_heads, inf->heads);
+	if (!given(map, "kv_precision"))
+		inf->kv_precision = inf->precision == PRECISION_INT4 ? PRECISION_BF16 : inf->precision;
+	if (given(map, "peak_to_average") && inf->peak_to_average < 1)
+		report_key(ld, map, "peak_to_average", "expected at least 1 (peak over average), got %g",
+			   inf->peak_to_average);
+}
+
+static void load_workload(struct loader *ld, struct node *map, struct workload *w)
+{
+	static const char *const kinds[] = { "training", "inference" };
+	const struct field_set common = SET(workload_fields, "all workloads");
+	const struct field_set training[] = { common, SET(training_fields, "training workloads") };
+	const struct field_set inference[] = { common, SET(inference_fields, "inference workloads") };
+	int kind = load_kind(ld, map, kinds, ARRAY_SIZE(kinds));
+
+	training_defaults(&w->training);
+	inference_defaults(&w->inference);
+	w->duration_hours = NAN;
+	if (kind < 0) {
+		/* Without a kind only the common keys can be checked. */
+		if (map->type == NODE_MAP)
+			for (size_t i = 0; i < map->n; i++)
+				map->used[i] = true;
+		load_fields(ld, map, w, &common, 1, NULL, 0);
+		return;
+	}
+	w->kind = (enum workload_kind)kind;
+	if (w->kind == WORKLOAD_TRAINING) {
+		load_fields(ld, map, w, training, 2, &inference[1], 1);
+		check_training(ld, map, &w->training);
+	} else {
+		struct node *slo = node_get(map, "slo");
+
+		load_fields(ld, map, w, inference, 2, &training[1], 1);
+		if (!node_is_null(slo)) {
+			const struct field_set set = SET(slo_fields, "slo");
+			size_t mark = path_push(ld, "slo");
+
+			load_fields(ld, slo, &w->inference, &set, 1, NULL, 0);
+			strbuf_setlen(&ld->path, mark);
+		}
+		check_inference(ld, map, &w->inference);
+	}
+}
+
+static void load_purchase(struct loader *ld, struct node *value, struct deployment *d)
+{
+	const size_t noptions = ARRAY_SIZE(purchase_options);
+	double total = 0;
+
+	if (value->type == NODE_SCALAR) {
+		/* "purchase: spot" means all of it. */
+		if (!check_choice(ld, value, value->text, purchase_options, noptions))
+			return;
+		d->purchase = xcalloc(1, sizeof(*d->purchase));
+		d->purchase[0] = (struct purchase_share){ xstrdup(value->text), 1.0 };
+		d->npurchase = 1;
+		return;
+	}
+	if (value->type != NODE_MAP) {
+		report(ld, value, "expected a mapping of purchase option to share "
+		       "(e.g. {reserved-1y: 70%%, on-demand: 30%%}), got %s", node_type_name(value));
+		return;
+	}
+	d->purchase = xcalloc(value->n ? value->n : 1, sizeof(*d->purchase));
+	for (size_t i = 0; i < value->n; i++) {
+		static const struct field share = { "share", FIELD_SHARE, 0, F_POSITIVE, NULL };
+		const char *option = value->keys[i]->text;
+		size_t mark = path_push(ld, option);
+		double fraction = 0;
+
+		value->used[i] = true;
+		if (check_choice(ld, value->keys[i], option, purchase_options, noptions) &&
+		    parse_field(ld, &share, value->items[i], &fraction) == 0) {
+			d->purchase[d->npurchase++] = (struct purchase_share){ xstrdup(option), fraction };
+			total += fraction;
+		}
+		strbuf_setlen(&ld->path, mark);
+	}
+	if (d->npurchase == value->n && fabs(total - 1.0) > 1e-6)
+		report(ld, value, "the shares add up to %g%%; they must add up to 100%%", total * 100);
+}
+
+static void deployment_defaults(struct deployment *d)
+{
+	d->price_per_gpu_hour = NAN;
+	d->spot_interruptions_per_day = NAN;
+	d->gpus_per_server = 8;
+	d->network_fraction = 0.10;
+	d->pue = 1.3;
+	d->power_price_per_kwh = NAN;
+	d->kw_per_server = NAN;
+	d->server_price = NAN;
+	d->idle_draw = 0.3;
+	d->staff_cost_per_year = NAN;
+	d->depreciation_hours = 5 * HOURS_PER_YEAR;
+	d->order_month = 1;
+	d->shortage.delay_hours = 0;
+	d->shortage.cost_of_delay_per_month = NAN;
+}
+
+static void load_deployment(struct loader *ld, struct node *map, struct deployment *d)
+{
+	static const char *const kinds[] = { "cloud", "onprem", "hybrid" };
+	const struct field_set common = SET(deployment_fields, "all deployments");
+	const struct field_set sets[] = {
+		SET(cloud_fields, "cloud deployments"), SET(onprem_fields, "onprem deployments"),
+		SET(hybrid_fields, "hybrid deployments"),
+	};
+	struct field_set mine[2], others[2];
+	int kind = load_kind(ld, map, kinds, ARRAY_SIZE(kinds));
+	size_t nothers = 0;
+
+	deployment_defaults(d);
+	if (kind < 0) {
+		if (map->type == NODE_MAP)
+			for (size_t i = 0; i < map->n; i++)
+				map->used[i] = true;
+		load_fields(ld, map, d, &common, 1, NULL, 0);
+		return;
+	}
+	d->kind = (enum deployment_kind)kind;
+	mine[0] = common;
+	mine[1] = sets[kind];
+	for (int i = 0; i < 3; i++)
+		if (i != kind)
+			others[nothers++] = sets[i];
+	load_fields(ld, map, d, mine, 2, others, nothers);
+	if (d->kind == DEPLOYMENT_CLOUD) {
+		struct node *purchase = node_get(map, "purchase");
+		struct node *shortage = node_get(map, "shortage");
+
+		if (!node_is_null(purchase)) {
+			size_t mark = path_push(ld, "purchase");
+
+			load_purchase(ld, purchase, d);
+			strbuf_setlen(&ld->path, mark);
+		} else {
+			d->purchase = xcalloc(1, sizeof(*d->purchase));
+			d->purchase[0] = (struct purchase_share){ xstrdup("on-demand"), 1.0 };
+			d->npurchase = 1;
+		}
+		if (!node_is_null(shortage)) {
+			const struct field_set set = SET(shortage_fields, "shortage");
+			size_t mark = path_push(ld, "shortage");
+
+			d->shortage.present = true;
+			load_fields(ld, shortage, &d->shortage, &set, 1, NULL, 0);
+			strbuf_setlen(&ld->path, mark);
+		}
+	} else if (d->kind == DEPLOYMENT_ONPREM) {
+		if (d->gpus > 0 && d->gpus_per_server > 0 && d->gpus % d->gpus_per_server != 0)
+			report_key(ld, map, "gpus", "%d GPUs do not fill whole %d-GPU servers",
+				   d->gpus, d->gpus_per_server);
+		if (given(map, "pue") && d->pue < 1)
+			report_key(ld, map, "pue", "expected at least 1 (total power over IT power), "
+				   "got %g", d->pue);
+		if (d->staff_fte > 0 && isnan(d->staff_cost_per_year))
+			report_key(ld, map, "staff_cost", "required key is missing when staff > 0; "
+				   "expected the cost per FTE-year (e.g. 180k)");
+		if (isnan(d->staff_cost_per_year))
+			d->staff_cost_per_year = 0;
+		if (d->order_month != floor(d->order_month))
+			report_key(ld, map, "order_month", "expected a whole month number, got %g",
+				   d->order_month);
+	}
+}
+
+/* ISO country for a cloud region, from its name; NULL when not known. */
+static const char *region_country(const char *region)
+{
+	static const struct { const char *pattern, *country; } table[] = {
+		{ "us-*", "US" }, { "*us", "US" }, { "*us[0-9]", "US" }, { "us*", "US" },
+		{ "northamerica-northeast*", "CA" }, { "ca-*", "CA" }, { "canada*", "CA" },
+		{ "eu-central-1", "DE" }, { "europe-west3", "DE" }, { "germany*", "DE" },
+		{ "eu-west-1", "IE" }, { "europe-north1", "FI" }, { "northeurope", "IE" },
+		{ "eu-west-2", "GB" }, { "europe-west2", "GB" }, { "uk*", "GB" },
+		{ "eu-west-3", "FR" }, { "europe-west9", "FR" }, { "france*", "FR" },
+		{ "eu-north-1", "SE" }, { "sweden*", "SE" }, { "eu-south-1", "IT" },
+		{ "europe-west4", "NL" }, { "westeurope", "NL" }, { "europe-west1", "BE" },
+		{ "ap-northeast-1", "JP" }, { "asia-northeast1", "JP" }, { "japan*", "JP" },
+		{ "ap-southeast-1", "SG" }, { "asia-southeast1", "SG" }, { "southeastasia", "SG" },
+		{ "ap-south-1", "IN" }, { "asia-south1", "IN" }, { "*india", "IN" },
+		{ "ap-southeast-2", "AU" }, { "australia*", "AU" },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(table); i++)
+		if (fnmatch(table[i].pattern, region, FNM_CASEFOLD) == 0)
+			return table[i].country;
+	return NULL;
+}
+
+static bool region_allowed(const char *region, const char *allowed)
+{
+	static const char *const eu[] = { "DE", "IE", "FR", "SE", "IT", "NL", "BE", "FI" };
+	const char *country = region_country(region);
+
+	if (str_ieq(region, allowed) || fnmatch(allowed, region, FNM_CASEFOLD) == 0)
+		return true;
+	if (country && str_ieq(country, allowed))
+		return true;
+	if (country && str_ieq(allowed, "EU"))
+		for (size_t i = 0; i < ARRAY_SIZE(eu); i++)
+			if (strcmp(country, eu[i]) == 0)
+				return true;
+	return false;
+}
+
+static void check_residency(struct scenario *s)
+{
+	const struct constraints *c = &s->constraints;
+
+	for (size_t i = 0; i < s->ndeployments; i++) {
+		struct deployment *d = &s->deployments[i];
+		struct strbuf why = STRBUF_INIT;
+		bool ok = false;
+
+		if (d->kind == DEPLOYMENT_HYBRID)
+			continue;
+		if (d->kind == DEPLOYMENT_CLOUD && c->nproviders > 0) {
+			for (size_t k = 0; k < c->nproviders && !ok; k++)
+				ok = str_ieq(d->provider, c->providers[k]);
+			if (!ok)
+				strbuf_addf(&why, "provider %s is not among the allowed providers", d->provider);
+		}
+		if (!why.len && c->nregions > 0) {
+			ok = false;
+			if (!d->region && d->kind == DEPLOYMENT_ONPREM)
+				ok = true;   /* our own building: the user vouches for it */
+			for (size_t k = 0; d->region && k < c->nregions && !ok; k++)
+				ok = region_allowed(d->region, c->regions[k]);
+			if (!ok)
+				strbuf_addf(&why, d->region ? "region %s is outside the allowed regions" :
+					    "no region given while constraints.regions restricts them",
+					    d->region);
+		}
+		if (why.len) {
+			d->residency_violation = true;
+			d->residency_reason = strbuf_detach(&why, NULL);
+		}
+		strbuf_release(&why);
+	}
+}
+
+/* Reports REF at MAP.KEY unless it names a deployment of kind WANT (-1 = any) other than SELF. */
+static void check_reference(struct loader *ld, struct scenario *s, struct node *map,
+			    const char *key, const char *ref, int want, const struct deployment *self)
+{
+	static const char *const kind_names[] = { "cloud", "onprem", "hybrid" };
+	const struct deployment *target = scenario_find_deployment(s, ref);
+	const char **names;
+	const char *guess;
+
+	if (!ref)
+		return;
+	if (target && target == self) {
+		report_key(ld, map, key, "a deployment cannot refer to itself");
+	} else if (target && want >= 0 && (int)target->kind != want) {
+		report_key(ld, map, key, "'%s' is a %s deployment; expected a %s one", ref,
+			   kind_names[target->kind], kind_names[want]);
+	} else if (!target) {
+		names = xcalloc(s->ndeployments + 1, sizeof(*names));
+		for (size_t i = 0; i < s->ndeployments; i++)
+			names[i] = s->deployments[i].name ? s->deployments[i].name : "";
+		guess = suggest_word(ref, names, s->ndeployments);
+		if (guess)
+			report_key(ld, map, key, "no deployment named '%s'; did you mean '%s'?", ref, guess);
+		else
+			report_key(ld, map, key, "no deployment named '%s'", ref);
+		free(names);
+	}
+}
+
+static void load_workloads(struct loader *ld, struct scenario *s, struct node *seq)
+{
+	if (seq->type != NODE_SEQ || seq->n == 0) {
+		report(ld, seq, "expected a list of one or more workloads, got %s",
+		       seq->type == NODE_SEQ ? "an empty list" : node_type_name(seq));
+		return;
+	}
+	s->workloads = xcalloc(seq->n, sizeof(*s->workloads));
+	s->nworkloads = seq->n;
+	for (size_t i = 0; i < seq->n; i++) {
+		size_t mark = path_push_index(ld, i);
+
+		load_workload(ld, seq->items[i], &s->workloads[i]);
+		for (size_t j = 0; j < i && s->workloads[i].name; j++)
+			if (s->workloads[j].name && strcmp(s->workloads[i].name, s->workloads[j].name) == 0)
+				report_key(ld, seq->items[i], "name",
+					   "duplicate workload name '%s' (also workloads[%zu])",
+					   s->workloads[i].name, j);
+		strbuf_setlen(&ld->path, mark);
+	}
+}
+
+static void load_deployments(struct loader *ld, struct scenario *s, struct node *seq)
+{
+	if (seq->type != NODE_SEQ || seq->n == 0) {
+		report(ld, seq, "expected a list of one or more deployments, got %s",
+		       seq->type == NODE_SEQ ? "an empty list" : node_type_name(seq));
+		return;
+	}
+	s->deployments = xcalloc(seq->n, sizeof(*s->deployments));
+	s->ndeployments = seq->n;
+	for (size_t i = 0; i < seq->n; i++) {
+		size_t mark = path_push_index(ld, i);
+
+		load_deployment(ld, seq->items[i], &s->deployments[i]);
+		for (size_t j = 0; j < i && s->deployments[i].name; j++)
+			if (s->deployments[j].name &&
+			    strcmp(s->deployments[i].name, s->deployments[j].name) == 0)
+				report_key(ld, seq->items[i], "name",
+					   "duplicate deployment name '%s' (also deployments[%zu])",
+					   s->deployments[i].name, j);
+		strbuf_setlen(&ld->path, mark);
+	}
+	/* Names are known now: check what each deployment refers to. */
+	for (size_t i = 0; i < seq->n; i++) {
+		struct deployment *d = &s->deployments[i];
+		struct node *map = seq->items[i];
+		size_t mark;
+
+		if (map->type != NODE_MAP)
+			continue;
+		mark = path_push_index(ld, i);
+		if (d->kind == DEPLOYMENT_ONPREM) {
+			check_reference(ld, s, map, "fallback", d->fallback, DEPLOYMENT_CLOUD, d);
+			if (!d->accelerator && s->nworkloads > 0 && s->workloads[0].accelerator)
+				d->accelerator = xstrdup(s->workloads[0].accelerator);
+			if (d->order_month > s->horizon_months)
+				report_key(ld, map, "order_month", "month %g is after the %d-month horizon",
+					   d->order_month, s->horizon_months);
+		} else if (d->kind == DEPLOYMENT_HYBRID) {
+			check_reference(ld, s, map, "base", d->base, DEPLOYMENT_ONPREM, d);
+			check_reference(ld, s, map, "burst", d->burst, DEPLOYMENT_CLOUD, d);
+		} else if (d->shortage.fallback && !strchr(d->shortage.fallback, '/')) {
+			struct node *shortage = node_get(map, "shortage");
+			size_t inner = path_push(ld, "shortage");
+
+			check_reference(ld, s, shortage, "fallback", d->shortage.fallback,
+					DEPLOYMENT_CLOUD, d);
+			strbuf_setlen(&ld->path, inner);
+		}
+		strbuf_setlen(&ld->path, mark);
+	}
+}
+
+static char *next_month_start(void)
+{
+	time_t now = time(NULL);
+	struct tm tm;
+	struct strbuf sb = STRBUF_INIT;
+
+	gmtime_r(&now, &tm);
+	tm.tm_mon++;
+	if (tm.tm_mon == 12) {
+		tm.tm_mon = 0;
+		tm.tm_year++;
+	}
+	strbuf_addf(&sb, "%04d-%02d-01", tm.tm_year + 1900, tm.tm_mon + 1);
+	return strbuf_detach(&sb, NULL);
+}
+
+static char *file_stem(const char *path)
+{
+	const char *base = strrchr(path, '/');
+	const char *dot;
+
+	base = base ? base + 1 : path;
+	dot = strrchr(base, '.');
+	return xstrndup(base, dot && dot != base ? (size_t)(dot - base) : strlen(base));
+}
+
+static void load_scenario(struct loader *ld, struct node *root, struct scenario *s)
+{
+	const struct field_set top = SET(scenario_fields, "the scenario");
+	struct node *value;
+
+	s->horizon_hours = 36 * HOURS_PER_MONTH;
+	s->data.hot_fraction = 0.2;
+	s->budget.monthly = s->budget.total = s->budget.per_million_tokens = NAN;
+	if (load_fields(ld, root, s, &top, 1, NULL, 0) < 0)
+		return;
+	s->horizon_months = (int)ceil(s->horizon_hours / HOURS_PER_MONTH - 1e-9);
+	if (s->horizon_hours > 100 * HOURS_PER_YEAR)
+		report_key(ld, root, "horizon", "a horizon over 100 years is not a plan");
+	if (s->currency) {
+		bool iso = strlen(s->currency) == 3;
+
+		for (size_t i = 0; iso && i < 3; i++)
+			iso = s->currency[i] >= 'A' && s->currency[i] <= 'Z';
+		if (!iso)
+			report_key(ld, root, "currency", "expected a three-letter ISO code like USD, "
+				   "got \"%s\"", s->currency);
+	}
+	if ((value = node_get(root, "workloads")) && !node_is_null(value)) {
+		size_t mark = path_push(ld, "workloads");
+
+		load_workloads(ld, s, value);
+		strbuf_setlen(&ld->path, mark);
+	}
+	if ((value = node_get(root, "data")) && !node_is_null(value)) {
+		const struct field_set set = SET(data_fields, "data");
+		size_t mark = path_push(ld, "data");
+
+		load_fields(ld, value, &s->data, &set, 1, NULL, 0);
+		strbuf_setlen(&ld->path, mark);
+	}
+	if ((value = node_get(root, "deployments")) && !node_is_null(value)) {
+		size_t mark = path_push(ld, "deployments");
+
+		load_deployments(ld, s, value);
+		strbuf_setlen(&ld->path, mark);
+	}
+	if ((value = node_get(root, "budget")) && !node_is_null(value)) {
+		const struct field_set set = SET(budget_fields, "budget");
+		size_t mark = path_push(ld, "budget");
+
+		load_fields(ld, value, &s->budget, &set, 1, NULL, 0);
+		strbuf_setlen(&ld->path, mark);
+	}
+	if ((value = node_get(root, "constraints")) && !node_is_null(value)) {
+		const struct field_set set = SET(constraints_fields, "constraints");
+		size_t mark = path_push(ld, "constraints");
+
+		if (load_fields(ld, value, &s->constraints, &set, 1, NULL, 0) == 0) {
+			size_t inner = path_push(ld, "providers");
+
+			load_string_list(ld, node_get(value, "providers"), &s->constraints.providers,
+					 &s->constraints.nproviders);
+			strbuf_setlen(&ld->path, inner);
+			inner = path_push(ld, "regions");
+			load_string_list(ld, node_get(value, "regions"), &s->constraints.regions,
+					 &s->constraints.nregions);
+			strbuf_setlen(&ld->path, inner);
+		}
+		strbuf_setlen(&ld->path, mark);
+	}
+	if (s->baseline)
+		check_reference(ld, s, root, "baseline", s->baseline, -1, NULL);
+	else if (s->ndeployments > 0 && s->deployments[0].name)
+		s->baseline = xstrdup(s->deployments[0].name);
+	if (!s->name)
+		s->name = file_stem(ld->file);
+	if (!s->currency)
+		s->currency = xstrdup("USD");
+	if (!s->start_date)
+		s->start_date = next_month_start();
+	if (!s->data.cold_class)
+		s->data.cold_class = xstrdup("hot");
+	if (!s->data.egress_to)
+		s->data.egress_to = xstrdup("internet");
+	check_residency(s);
+}
+
+int scenario_load(const char *path, const char *const *overrides, size_t noverrides,
+		  struct scenario *out, struct strbuf *errors)
+{
+	struct loader ld = { .file = path, .errors = errors, .path = STRBUF_INIT };
+	struct node *root = NULL;
+	size_t len = 0;
+	char *text = NULL;
+	int result = -1;
+
+	memset(out, 0, sizeof(*out));
+	out->path = xstrdup(path);
+	if (!(text = read_file(path, &len))) {
+		strbuf_addf(errors, "%s\n", error_get());
+		error_clear();
+		goto cleanup;
+	}
+	if (doctree_parse(path, text, len, &root, errors) < 0)
+		goto cleanup;
+	for (size_t i = 0; i < noverrides; i++) {
+		if (doctree_override(root, overrides[i]) < 0) {
+			strbuf_addf(errors, "%s: %s\n", path, error_get());
+			error_clear();
+			ld.nerrors++;
+		}
+	}
+	if (root->type != NODE_MAP) {
+		report(&ld, root, "expected a scenario (a mapping of keys like name, workloads, "
+		       "deployments), got %s", node_type_name(root));
+		goto cleanup;
+	}
+	load_scenario(&ld, root, out);
+	if (ld.nerrors == 0)
+		result = 0;
+cleanup:
+	if (result < 0) {
+		error_set("%s: invalid scenario", path);
+		scenario_release(out);
+	}
+	node_free(root);
+	free(text);
+	strbuf_release(&ld.path);
+	return result;
+}
+
+void scenario_release(struct scenario *s)
+{
+	for (size_t i = 0; i < s->nworkloads; i++) {
+		free(s->workloads[i].name);
+		free(s->workloads[i].accelerator);
+	}
+	free(s->workloads);
+	for (size_t i = 0; i < s->ndeployments; i++) {
+		struct deployment *d = &s->deployments[i];
+
+		free(d->name);
+		free(d->shortage.fallback);
+		free(d->provider);
+		free(d->region);
+		free(d->instance);
+		free(d->accelerator);
+		for (size_t k = 0; k < d->npurchase; k++)
+			free(d->purchase[k].option);
+		free(d->purchase);
+		free(d->fallback);
+		free(d->base);
+		free(d->burst);
+		free(d->residency_reason);
+	}
+	free(s->deployments);
+	for (size_t i = 0; i < s->constraints.nproviders; i++)
+		free(s->constraints.providers[i]);
+	free(s->constraints.providers);
+	for (size_t i = 0; i < s->constraints.nregions; i++)
+		free(s->constraints.regions[i]);
+	free(s->constraints.regions);
+	free(s->data.cold_class);
+	free(s->data.egress_to);
+	free(s->path);
+	free(s->name);
+	free(s->currency);
+	free(s->start_date);
+	free(s->baseline);
+	memset(s, 0, sizeof(*s));
+}
+
+const struct deployment *scenario_find_deployment(const struct scenario *s, const char *name)
+{
+	for (size_t i = 0; name && i < s->ndeployments; i++)
+		if (s->deployments[i].name && strcmp(s->deployments[i].name, name) == 0)
+			return &s->deployments[i];
+	return NULL;
+}
+
+const struct workload *scenario_find_workload(const struct scenario *s, const char *name)
+{
+	for (size_t i = 0; name && i < s->nworkloads; i++)
+		if (s->workloads[i].name && strcmp(s->workloads[i].name, name) == 0)
+			return &s->workloads[i];
+	return NULL;
+}
+
+const char *precision_name(enum precision p)
+{
+	return (size_t)p < ARRAY_SIZE(precision_names) ? precision_names[p] : "?";
+}
+
+double precision_bytes(enum precision p)
+{
+	static const double bytes[] = { 4, 2, 2, 1, 1, 0.5 };
+
+	return (size_t)p < ARRAY_SIZE(bytes) ? bytes[p] : NAN;
+}

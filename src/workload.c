@@ -1,0 +1,283 @@
+/*
+ * The workload model: training FLOPs and GPU-hours with goodput losses, and an
+ * inference roofline (compute-bound prefill, bandwidth-bound batched decode) that
+ * sizes tensor-parallel groups, batch and replicas. Pure: no I/O, no globals.
+ */
+#include "workload.h"
+#include "units.h"
+#include "util.h"
+
+#include <math.h>
+#include <string.h>
+
+#define SECONDS_PER_DAY 86400.0
+#define MAX_TENSOR_PARALLEL 64    /* beyond one rack-scale NVLink domain nothing is sensible */
+#define MAX_BATCH 1024            /* serving frameworks cap concurrent sequences about here */
+#define MEMORY_HEADROOM 1.10      /* activations, fragmentation, CUDA context */
+
+static void demand_init(struct workload_demand *out, const struct accelerator *acc)
+{
+	memset(out, 0, sizeof(*out));
+	out->accelerator = xstrdup(acc->name);
+}
+
+int workload_training_demand(const struct workload *w, const struct accelerator *acc,
+			     struct workload_demand *out)
+{
+	const struct training_spec *t = &w->training;
+	double peak_flops = acc->bf16_tflops * 1e12;
+	double active = isnan(t->active_params) ? t->params : t->active_params;
+	double per_hour, lost_hours_each, cluster_gb;
+
+	demand_init(out, acc);
+	if (!(peak_flops > 0)) {
+		error_set("workload '%s': %s has no published BF16 peak to train with", w->name,
+			  acc->name);
+		goto fail;
+	}
+	if (!isnan(t->gpu_hours)) {
+		/* The user measured the hours; the FLOPs are what they deliver at this MFU. */
+		out->ideal_gpu_hours = t->gpu_hours;
+		out->flops = t->gpu_hours * peak_flops * t->mfu * 3600.0;
+	} else {
+		out->flops = (t->recompute ? 8.0 : 6.0) * active * t->tokens;
+		out->ideal_gpu_hours = out->flops / (peak_flops * t->mfu * 3600.0);
+	}
+	if (!isnan(t->params)) {
+		/* Weights, gradients and Adam's fp32 master copy and moments; activations aside. */
+		out->memory_needed_gb = t->params * t->state_bytes_per_param / 1e9;
+		cluster_gb = t->gpus * acc->memory_gb;
+		if (out->memory_needed_gb > cluster_gb) {
+			error_set("workload '%s': the training state needs %.0f GB (%g bytes per "
+				  "parameter × %.4g parameters) but %d × %s hold %.0f GB; use at least "
+				  "%.0f GPUs, or lower state_bytes_per_param for sharded or LoRA training",
+				  w->name, out->memory_needed_gb, t->state_bytes_per_param, t->params,
+				  t->gpus, acc->name, cluster_gb,
+				  ceil(out->memory_needed_gb / acc->memory_gb));
+			goto fail;
+		}
+	}
+	/* Each interruption loses half a checkpoint interval on average, plus the restart. */
+	per_hour = (t->interruptions_per_day + t->interruptions_per_gpu_day * t->gpus) / 24.0;
+	lost_hours_each = t->checkpoint_interval_hours / 2.0 + t->restart_time_hours;
+	out->goodput = 1.0 - per_hour * lost_hours_each;
+	if (out->goodput < 0.05) {
+		error_set("workload '%s': %.3g interruptions an hour, each losing %.2f h, leave "
+			  "almost no useful time; checkpoint more often or restart faster",
+			  w->name, per_hour, lost_hours_each);
+		goto fail;
+	}
+	out->gpus = t->gpus;
+	out->wall_hours = out->ideal_gpu_hours / t->gpus / out->goodput;
+	out->gpu_hours = out->wall_hours * t->gpus;
+	return 0;
+fail:
+	workload_demand_release(out);
+	return -1;
+}
+
+/* Peak FLOP/s of one accelerator for the arithmetic PRECISION implies. */
+static double inference_peak_flops(const struct accelerator *acc, enum precision p)
+{
+	switch (p) {
+	case PRECISION_FP8:
+	case PRECISION_INT8:
+		return (acc->fp8_tflops > 0 ? acc->fp8_tflops : acc->bf16_tflops) * 1e12;
+	case PRECISION_FP32:
+		return acc->bf16_tflops * 1e12 / 2;   /* TF32 tensor cores: half the BF16 rate */
+	default:
+		return acc->bf16_tflops * 1e12;       /* int4 is weight-only: math stays 16-bit */
+	}
+}
+
+/* One replica's timings for tensor-parallel size TP and batch BATCH. */
+struct roofline {
+	double weights_bytes;
+	double kv_bytes_per_token;
+	double active_flops_per_token;   /* 2·N */
+	double peak_flops;               /* one accelerator, at the efficiency */
+	double bandwidth;                /* bytes/s of one accelerator, at the efficiency */
+	double memory_bytes;             /* one accelerator */
+	double input_tokens, output_tokens;
+};
+
+struct replica_timing {
+	double prefill_s;                /* one request's prompt */
+	double step_s;                   /* one decode step for the whole batch */
+	double ttft_s;
+	double tpot_s;                   /* per output token, prefill stalls included */
+	double tokens_per_s;             /* input + output tokens per second */
+};
+
+static bool fits(const struct roofline *r, int tp, int batch)
+{
+	double kv = r->kv_bytes_per_token * (r->input_tokens + r->output_tokens) * batch;
+
+	return (r->weights_bytes + kv) * MEMORY_HEADROOM <= tp * r->memory_bytes;
+}
+
+static struct replica_timing time_replica(const struct roofline *r, int tp, int batch)
+{
+	struct replica_timing rt;
+	double flops = tp * r->peak_flops, bandwidth = tp * r->bandwidth;
+	/* Decode reads each request's KV cache at its average length over the answer. */
+	double kv_read = r->kv_bytes_per_token * (r->input_tokens + r->output_tokens / 2) * batch;
+	double cycle_s;
+
+	rt.prefill_s = fmax(r->active_flops_per_token * r->input_tokens / flops,
+			    r->weights_bytes / bandwidth);
+	/* The batch shares one read of the weights per step. */
+	rt.step_s = fmax((r->weights_bytes + kv_read) / bandwidth,
+			 r->active_flops_per_token * batch / flops);
+	/* A new request is prefilled between two steps, then joins the batch. */
+	rt.ttft_s = rt.prefill_s + rt.step_s;
+	/* In one cycle every slot finishes an answer and a new prompt is prefilled. */
+	cycle_s = r->output_tokens * rt.step_s + batch * rt.prefill_s;
+	rt.tpot_s = cycle_s / r->output_tokens;
+	rt.tokens_per_s = batch * (r->input_tokens + r->output_tokens) / cycle_s;
+	return rt;
+}
+
+static bool meets_slo(const struct inference_spec *inf, const struct replica_timing *rt)
+{
+	if (!isnan(inf->slo_ttft_ms) && rt->ttft_s * 1000 > inf->slo_ttft_ms)
+		return false;
+	if (!isnan(inf->slo_tpot_ms) && rt->tpot_s * 1000 > inf->slo_tpot_ms)
+		return false;
+	return true;
+}
+
+/* The largest batch within memory and the SLO at this TP; 0 if even one misses. */
+static int largest_batch(const struct roofline *r, const struct inference_spec *inf, int tp)
+{
+	int low = 1, high = 1;
+
+	if (!fits(r, tp, 1))
+		return 0;
+	if (inf->batch > 0) {
+		struct replica_timing rt = time_replica(r, tp, inf->batch);
+
+		return fits(r, tp, inf->batch) && meets_slo(inf, &rt) ? inf->batch : 0;
+	}
+	while (high < MAX_BATCH && fits(r, tp, high * 2))
+		high *= 2;
+	if (high < MAX_BATCH && fits(r, tp, high + 1)) {
+		/* fits() is monotonic: find the exact memory limit between high and 2·high. */
+		int lo = high, hi = high * 2 > MAX_BATCH ? MAX_BATCH : high * 2;
+
+		while (lo < hi) {
+			int mid = lo + (hi - lo + 1) / 2;
+
+			if (fits(r, tp, mid))
+				lo = mid;
+			else
+				hi = mid - 1;
+		}
+		high = lo;
+	}
+	{
+		struct replica_timing rt = time_replica(r, tp, 1);
+
+		if (!meets_slo(inf, &rt))
+			return 0;
+	}
+	/* TTFT and TPOT grow with the batch: bisect for the last batch that meets both. */
+	while (low < high) {
+		int mid = low + (high - low + 1) / 2;
+		struct replica_timing rt = time_replica(r, tp, mid);
+
+		if (meets_slo(inf, &rt))
+			low = mid;
+		else
+			high = mid - 1;
+	}
+	return low;
+}
+
+int workload_inference_demand(const struct workload *w, const struct accelerator *acc,
+			      struct workload_demand *out)
+{
+	const struct inference_spec *inf = &w->inference;
+	struct roofline r = { 0 };
+	struct replica_timing rt;
+	double peak_tokens_per_s, replica_tokens_per_s;
+	int tp, batch = 0, first_fit = 0;
+
+	demand_init(out, acc);
+	r.weights_bytes = inf->params * precision_bytes(inf->precision);
+	r.kv_bytes_per_token = 2.0 * inf->layers * inf->kv_heads * inf->head_dim *
+			       precision_bytes(inf->kv_precision);
+	r.active_flops_per_token = 2.0 * inf->params;
+	r.peak_flops = inference_peak_flops(acc, inf->precision) * inf->compute_efficiency;
+	r.bandwidth = acc->hbm_tbps * 1e12 * inf->bandwidth_efficiency;
+	r.memory_bytes = acc->memory_gb * 1e9;
+	r.input_tokens = inf->input_tokens;
+	r.output_tokens = inf->output_tokens;
+	if (!(r.peak_flops > 0) || !(r.bandwidth > 0) || !(r.memory_bytes > 0)) {
+		error_set("workload '%s': %s lacks the peak FLOP/s, memory bandwidth or memory "
+			  "size the inference model needs", w->name, acc->name);
+		goto fail;
+	}
+	out->weights_gb = r.weights_bytes / 1e9;
+	out->kv_cache_gb = r.kv_bytes_per_token * (r.input_tokens + r.output_tokens) / 1e9;
+	/* The smallest group that holds the model; a larger one only when the SLO asks. */
+	for (tp = 1; tp <= MAX_TENSOR_PARALLEL; tp *= 2) {
+		if (!first_fit && fits(&r, tp, 1))
+			first_fit = tp;
+		if ((batch = largest_batch(&r, inf, tp)) > 0)
+			break;
+	}
+	if (!first_fit) {
+		error_set("workload '%s': weights (%.1f GB) and one request's KV cache (%.2f GB) "
+			  "with 10%% headroom do not fit %d × %s (%.0f GB each)", w->name,
+			  out->weights_gb, out->kv_cache_gb, MAX_TENSOR_PARALLEL, acc->name,
+			  acc->memory_gb);
+		goto fail;
+	}
+	if (batch == 0) {
+		int shown = inf->batch > 0 ? inf->batch : 1;
+
+		rt = time_replica(&r, MAX_TENSOR_PARALLEL, shown);
+		error_set("workload '%s': the SLO cannot be met on %s: even %d-way tensor parallel "
+			  "at batch %d gives TTFT %.1f ms and TPOT %.1f ms (SLO: TTFT %.4g ms, TPOT "
+			  "%.4g ms)%s", w->name, acc->name, MAX_TENSOR_PARALLEL, shown,
+			  rt.ttft_s * 1000, rt.tpot_s * 1000, inf->slo_ttft_ms, inf->slo_tpot_ms,
+			  inf->batch > 0 ? "; try a smaller batch" : "");
+		goto fail;
+	}
+	rt = time_replica(&r, tp, batch);
+	replica_tokens_per_s = rt.tokens_per_s;
+	peak_tokens_per_s = inf->tokens_per_day / SECONDS_PER_DAY * inf->peak_to_average;
+	out->tensor_parallel = tp;
+	out->batch = batch;
+	out->prefill_ms = rt.prefill_s * 1000;
+	out->decode_ms_per_token = rt.step_s * 1000;
+	out->tokens_per_second_per_gpu = replica_tokens_per_s / tp;
+	out->replicas = (int)ceil(peak_tokens_per_s / replica_tokens_per_s - 1e-9);
+	if (out->replicas < inf->min_replicas)
+		out->replicas = inf->min_replicas;
+	out->gpus = out->replicas * tp;
+	out->gpu_hours_per_month = out->gpus * HOURS_PER_MONTH;
+	if (!isnan(w->duration_hours))
+		out->gpu_hours = out->gpus * w->duration_hours;
+	out->tokens_per_month = inf->tokens_per_day * HOURS_PER_MONTH / 24.0;
+	out->requests_per_month = inf->requests_per_day * HOURS_PER_MONTH / 24.0;
+	return 0;
+fail:
+	workload_demand_release(out);
+	return -1;
+}
+
+int workload_demand(const struct workload *w, const struct accelerator *acc,
+		    struct workload_demand *out)
+{
+	if (w->kind == WORKLOAD_TRAINING)
+		return workload_training_demand(w, acc, out);
+	return workload_inference_demand(w, acc, out);
+}
+
+void workload_demand_release(struct workload_demand *d)
+{
+	free(d->accelerator);
+	memset(d, 0, sizeof(*d));
+}
