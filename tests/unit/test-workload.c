@@ -1,0 +1,433 @@
+/*
+ * The workload model against published runs (../shared/reference/published-runs.md)
+ * and hand-worked inference cases. Accelerators are built by hand from the vendors'
+ * datasheets (dense BF16 peaks) so that these tests do not depend on the store.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <math.h>
+#include <string.h>
+
+#include "util.h"
+#include "workload.h"
+
+static struct accelerator a100_80 = { "A100-80GB", "NVIDIA", "gpu", 80, 312, 0, 2.039, 400 };
+static struct accelerator h100 = { "H100-SXM", "NVIDIA", "gpu", 80, 989, 1979, 3.35, 700 };
+static struct accelerator v100 = { "V100-SXM2-16GB", "NVIDIA", "gpu", 16, 125, 0, 0.9, 300 };
+
+/* Relative error within TOLERANCE (e.g. 0.02 for 2%). */
+static void assert_within(double got, double want, double tolerance)
+{
+	if (!(fabs(got - want) <= fabs(want) * tolerance))
+		fail_msg("got %.6g, want %.6g (±%g%%, off by %.3f%%)", got, want, tolerance * 100,
+			 (got - want) / want * 100);
+}
+
+static struct workload training(double params, double tokens, int gpus, double mfu)
+{
+	struct workload w;
+
+	memset(&w, 0, sizeof(w));
+	w.name = "train";
+	w.kind = WORKLOAD_TRAINING;
+	w.training.params = params;
+	w.training.active_params = NAN;
+	w.training.tokens = tokens;
+	w.training.gpus = gpus;
+	w.training.mfu = mfu;
+	w.training.gpu_hours = NAN;
+	w.training.checkpoint_interval_hours = 1;
+	w.training.restart_time_hours = 0.25;
+	w.training.deadline_hours = NAN;
+	w.training.state_bytes_per_param = 16;
+	return w;
+}
+
+/*
+ * Llama 2 paper, Table 2 (A100-80GB, 2T tokens), with the MFU each figure implies:
+ *   7B:  6·7e9·2e12  = 8.4e22  FLOPs / (312e12·0.41·3600 = 4.6051e17) = 182,406 h vs 184,320
+ *   13B: 6·13e9·2e12 = 1.56e23 FLOPs / (312e12·0.38·3600 = 4.2682e17) = 365,497 h vs 368,640
+ *   34B: 6·34e9·2e12 = 4.08e23 FLOPs / (312e12·0.35·3600 = 3.9312e17) = 1,037,851 h vs 1,038,336
+ *   70B: 6·70e9·2e12 = 8.4e23  FLOPs / (312e12·0.44·3600 = 4.9421e17) = 1,699,689 h vs 1,720,320
+ * all within 2% (the worst, 70B, is 1.2% low). No interruptions: goodput 1.
+ */
+static void test_llama2_gpu_hours_within_2_percent(void **state)
+{
+	static const struct { double params, mfu, published_gpu_hours; } runs[] = {
+		{ 7e9, 0.41, 184320 }, { 13e9, 0.38, 368640 },
+		{ 34e9, 0.35, 1038336 }, { 70e9, 0.44, 1720320 },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(runs); i++) {
+		struct workload w = training(runs[i].params, 2e12, 2048, runs[i].mfu);
+		struct workload_demand d;
+
+		assert_int_equal(workload_training_demand(&w, &a100_80, &d), 0);
+		assert_within(d.gpu_hours, runs[i].published_gpu_hours, 0.02);
+		assert_within(d.goodput, 1.0, 1e-12);
+		assert_string_equal(d.accelerator, "A100-80GB");
+		workload_demand_release(&d);
+	}
+}
+
+/* GPT-3 paper: 175B parameters, 300B tokens, 3.14e23 FLOPs; 6·175e9·300e9 = 3.15e23 (+0.3%). */
+static void test_gpt3_flops_within_2_percent(void **state)
+{
+	struct workload w = training(175e9, 300e9, 10000, 0.3);
+	struct workload_demand d;
+
+	(void)state;
+	assert_int_equal(workload_training_demand(&w, &v100, &d), 0);
+	assert_within(d.flops, 3.14e23, 0.02);
+	workload_demand_release(&d);
+}
+
+/*
+ * Narayanan et al. 2021: 175B on 300B tokens with activation recomputation on 1024
+ * A100s at 140 TFLOP/s achieved, about 34 days. 8·175e9·300e9 = 4.2e23 FLOPs;
+ * MFU = 140/312; 4.2e23 / (1024 · 140e12) = 2.9297e6 s = 33.9 days.
+ */
+static void test_megatron_34_days_within_5_percent(void **state)
+{
+	struct workload w = training(175e9, 300e9, 1024, 140.0 / 312.0);
+	struct workload_demand d;
+
+	(void)state;
+	w.training.recompute = true;
+	assert_int_equal(workload_training_demand(&w, &a100_80, &d), 0);
+	assert_within(d.flops, 4.2e23, 1e-9);
+	assert_within(d.wall_hours / 24, 34, 0.05);
+	workload_demand_release(&d);
+}
+
+/*
+ * Llama 3 paper: 419 interruptions in 54 days on 16,384 GPUs = 7.759 a day.
+ * Hourly checkpoints lose 0.5 h each on average plus a 0.25 h restart:
+ * goodput = 1 − 7.759/24 · 0.75 = 1 − 0.24248 = 0.75752; GPU-hours grow by 1/goodput.
+ * The same rate given per GPU-day (7.759/16384) gives the same answer.
+ */
+static void test_goodput_from_interruptions(void **state)
+{
+	struct workload w = training(8e9, 1e12, 16384, 0.4);
+	struct workload_demand d, ideal;
+	double rate = 419.0 / 54.0;
+
+	(void)state;
+	assert_int_equal(workload_training_demand(&w, &h100, &ideal), 0);
+	w.training.interruptions_per_day = rate;
+	assert_int_equal(workload_training_demand(&w, &h100, &d), 0);
+	assert_within(d.goodput, 1 - rate / 24 * 0.75, 1e-12);
+	assert_within(d.goodput, 0.75752, 1e-4);
+	assert_within(d.gpu_hours, ideal.gpu_hours / d.goodput, 1e-12);
+	assert_within(d.wall_hours, d.gpu_hours / 16384, 1e-12);
+	workload_demand_release(&d);
+
+	w.training.interruptions_per_day = 0;
+	w.training.interruptions_per_gpu_day = rate / 16384;
+	assert_int_equal(workload_training_demand(&w, &h100, &d), 0);
+	assert_within(d.goodput, 1 - rate / 24 * 0.75, 1e-12);
+	workload_demand_release(&d);
+	workload_demand_release(&ideal);
+}
+
+/* One interruption an hour losing 12 h each: nothing useful is left. */
+static void test_goodput_collapse_is_an_error(void **state)
+{
+	struct workload w = training(8e9, 1e12, 64, 0.4);
+	struct workload_demand d;
+
+	(void)state;
+	w.training.interruptions_per_day = 24;
+	w.training.checkpoint_interval_hours = 24;
+	assert_int_equal(workload_training_demand(&w, &h100, &d), -1);
+	assert_non_null(strstr(error_get(), "almost no useful time"));
+	assert_null(d.accelerator);
+	error_clear();
+}
+
+/* 70B × 16 bytes = 1120 GB of training state; 8 × 80 GB = 640 GB; needs ceil(1120/80) = 14. */
+static void test_training_state_must_fit(void **state)
+{
+	struct workload w = training(70e9, 1e9, 8, 0.4);
+	struct workload_demand d;
+
+	(void)state;
+	assert_int_equal(workload_training_demand(&w, &a100_80, &d), -1);
+	assert_non_null(strstr(error_get(), "needs 1120 GB"));
+	assert_non_null(strstr(error_get(), "hold 640 GB"));
+	assert_non_null(strstr(error_get(), "at least 14 GPUs"));
+	error_clear();
+	w.training.gpus = 14;
+	assert_int_equal(workload_training_demand(&w, &a100_80, &d), 0);
+	assert_within(d.memory_needed_gb, 1120, 1e-12);
+	workload_demand_release(&d);
+	/* LoRA-style: 2 bytes/param of frozen BF16 weights fit 2 GPUs (140 ≤ 160 GB). */
+	w.training.gpus = 2;
+	w.training.state_bytes_per_param = 2;
+	assert_int_equal(workload_training_demand(&w, &a100_80, &d), 0);
+	workload_demand_release(&d);
+}
+
+/* Mixtral-like MoE: 47B total, 13B active: FLOPs follow the active count, memory the total. */
+static void test_moe_uses_active_params(void **state)
+{
+	struct workload w = training(47e9, 1e12, 64, 0.4);
+	struct workload_demand d;
+
+	(void)state;
+	w.training.active_params = 13e9;
+	assert_int_equal(workload_training_demand(&w, &h100, &d), 0);
+	assert_within(d.flops, 6 * 13e9 * 1e12, 1e-12);
+	assert_within(d.memory_needed_gb, 47 * 16, 1e-12);
+	workload_demand_release(&d);
+}
+
+/* Known GPU-hours: 100k hours on 256 GPUs with goodput 1 is 390.625 h of wall time. */
+static void test_known_gpu_hours(void **state)
+{
+	struct workload w = training(NAN, NAN, 256, 0.4);
+	struct workload_demand d;
+
+	(void)state;
+	w.training.gpu_hours = 100000;
+	assert_int_equal(workload_training_demand(&w, &h100, &d), 0);
+	assert_within(d.gpu_hours, 100000, 1e-12);
+	assert_within(d.wall_hours, 390.625, 1e-12);
+	assert_within(d.flops, 100000 * 989e12 * 0.4 * 3600, 1e-12);
+	workload_demand_release(&d);
+}
+
+static struct workload inference(double params, int layers, int hidden, int heads, int kv_heads)
+{
+	struct workload w;
+
+	memset(&w, 0, sizeof(w));
+	w.name = "serve";
+	w.kind = WORKLOAD_INFERENCE;
+	w.duration_hours = NAN;
+	w.inference.params = params;
+	w.inference.layers = layers;
+	w.inference.hidden = hidden;
+	w.inference.heads = heads;
+	w.inference.kv_heads = kv_heads;
+	w.inference.head_dim = hidden / heads;
+	w.inference.precision = PRECISION_BF16;
+	w.inference.kv_precision = PRECISION_BF16;
+	w.inference.peak_to_average = 1;
+	w.inference.slo_ttft_ms = NAN;
+	w.inference.slo_tpot_ms = NAN;
+	w.inference.compute_efficiency = 0.5;
+	w.inference.bandwidth_efficiency = 0.7;
+	w.inference.min_replicas = 1;
+	return w;
+}
+
+/*
+ * 7B (Llama 2 shape: 32 layers, 4096 hidden, 32 heads of 128, MHA) in BF16 on one
+ * A100-80GB (312 TFLOP/s, 2.039 TB/s), batch 16, 512 tokens in, 256 out:
+ *   weights      = 7e9 · 2 B                      = 14 GB
+ *   KV per token = 2 · 32 layers · 32 · 128 · 2 B = 524,288 B; × 768 tokens = 0.40265 GB
+ *   fits TP 1:     (14 + 16 · 0.40265) · 1.1       = 22.5 GB ≤ 80 GB
+ *   compute      = 312e12 · 0.5 = 156e12 FLOP/s;  bandwidth = 2.039e12 · 0.7 = 1.4273e12 B/s
+ *   prefill      = max(2·7e9·512 / 156e12, 14e9 / 1.4273e12) = max(45.949, 9.809) ms = 45.949 ms
+ *   decode step  = (14e9 + 524,288 · (512 + 128) · 16 B) / 1.4273e12
+ *                = (14e9 + 5.3687e9) / 1.4273e12 = 13.570 ms   (compute 1.436 ms: bandwidth-bound)
+ *   TTFT         = 45.949 + 13.570 = 59.519 ms
+ *   cycle        = 256 · 13.570 + 16 · 45.949 = 3474.0 + 735.2 = 4209.2 ms
+ *   TPOT         = 4209.2 / 256 = 16.442 ms;  throughput = 16 · 768 / 4.2092 s = 2919.3 tokens/s
+ *   traffic      = 1M requests/day · 768 = 7.68e8 tokens/day = 8888.9/s; × 2 peak = 17,777.8/s
+ *   replicas     = ceil(17,777.8 / 2919.3) = ceil(6.09) = 7; GPU-hours/month = 7 · 730 = 5110
+ */
+static void test_inference_7b_on_a100(void **state)
+{
+	struct workload w = inference(7e9, 32, 4096, 32, 32);
+	struct workload_demand d;
+
+	(void)state;
+	w.inference.batch = 16;
+	w.inference.input_tokens = 512;
+	w.inference.output_tokens = 256;
+	w.inference.requests_per_day = 1e6;
+	w.inference.tokens_per_day = 1e6 * 768;
+	w.inference.peak_to_average = 2;
+	assert_int_equal(workload_inference_demand(&w, &a100_80, &d), 0);
+	assert_within(d.weights_gb, 14, 1e-12);
+	assert_within(d.kv_cache_gb, 0.402653184, 1e-9);
+	assert_int_equal(d.tensor_parallel, 1);
+	assert_int_equal(d.batch, 16);
+	assert_within(d.prefill_ms, 45.949, 1e-3);
+	assert_within(d.decode_ms_per_token, 13.570, 1e-3);
+	assert_within(d.tokens_per_second_per_gpu, 2919.3, 1e-3);
+	assert_int_equal(d.replicas, 7);
+	assert_int_equal(d.gpus, 7);
+	assert_within(d.gpu_hours_per_month, 5110, 1e-12);
+	assert_within(d.tokens_per_month, 7.68e8 * 730 / 24, 1e-12);
+	workload_demand_release(&d);
+}
+
+/*
+ * 70B (Llama 2 shape: 80 layers, 8192 hidden, 64 heads, 8 KV heads of 128) in BF16
+ * on H100-SXM (989 TFLOP/s, 3.35 TB/s, 80 GB), batch 256, 2000 tokens in, 500 out:
+ *   weights      = 70e9 · 2 B = 140 GB
+ *   KV per token = 2 · 80 · 8 · 128 · 2 B = 327,680 B; × 2500 tokens = 0.8192 GB per request
+ *   memory       = (140 + 256 · 0.8192) · 1.1 = 384.7 GB: TP 4 holds 320 GB, TP 8 holds 640
+ *   compute      = 8 · 989e12 · 0.5 = 3.956e15 FLOP/s; bandwidth = 8 · 3.35e12 · 0.7 = 18.76e12 B/s
+ *   prefill      = max(2·70e9·2000 / 3.956e15, 140e9 / 18.76e12) = max(70.779, 7.463) ms = 70.779 ms
+ *   decode step  = (140e9 + 327,680 · (2000 + 250) · 256) / 18.76e12
+ *                = (140e9 + 188.74e9) / 18.76e12 = 17.524 ms (compute 9.060 ms)
+ *   TTFT         = 70.779 + 17.524 = 88.303 ms
+ *   cycle        = 500 · 17.524 + 256 · 70.779 = 8761.8 + 18119.4 = 26,881 ms
+ *   TPOT         = 26,881 / 500 = 53.76 ms; throughput = 256 · 2500 / 26.881 s = 23,809 tokens/s
+ *                  = 2976.1 per GPU
+ *   traffic      = 50B tokens/day = 578,704/s; replicas = ceil(578,704 / 23,809) = 25; 200 GPUs
+ */
+static void test_inference_70b_on_8_h100(void **state)
+{
+	struct workload w = inference(70e9, 80, 8192, 64, 8);
+	struct workload_demand d;
+
+	(void)state;
+	w.inference.batch = 256;
+	w.inference.input_tokens = 2000;
+	w.inference.output_tokens = 500;
+	w.inference.tokens_per_day = 50e9;
+	w.inference.requests_per_day = 50e9 / 2500;
+	assert_int_equal(workload_inference_demand(&w, &h100, &d), 0);
+	assert_within(d.weights_gb, 140, 1e-12);
+	assert_within(d.kv_cache_gb, 0.8192, 1e-9);
+	assert_int_equal(d.tensor_parallel, 8);
+	assert_within(d.prefill_ms, 70.779, 1e-3);
+	assert_within(d.decode_ms_per_token, 17.524, 1e-3);
+	assert_within(d.tokens_per_second_per_gpu, 2976.1, 1e-3);
+	assert_int_equal(d.replicas, 25);
+	assert_int_equal(d.gpus, 200);
+	workload_demand_release(&d);
+
+	/*
+	 * A TPOT SLO of 50 ms: 53.76 ms at TP 8 misses it, so the group doubles to 16:
+	 *   prefill = max(70.779 / 2, 3.731) = 35.389 ms; step = max(8.762, 4.530) = 8.762 ms
+	 *   cycle = 500 · 8.762 + 256 · 35.389 = 4380.9 + 9059.7 = 13,440.6 ms; TPOT 26.88 ms
+	 *   throughput = 256 · 2500 / 13.4406 s = 47,617/s (2976.1 per GPU, as before)
+	 *   replicas = ceil(578,704 / 47,617) = ceil(12.15) = 13; 13 · 16 = 208 GPUs
+	 */
+	w.inference.slo_tpot_ms = 50;
+	assert_int_equal(workload_inference_demand(&w, &h100, &d), 0);
+	assert_int_equal(d.tensor_parallel, 16);
+	assert_within(d.prefill_ms, 35.389, 1e-3);
+	assert_within(d.decode_ms_per_token, 8.762, 1e-3);
+	assert_within(d.tokens_per_second_per_gpu, 2976.1, 1e-3);
+	assert_int_equal(d.replicas, 13);
+	assert_int_equal(d.gpus, 208);
+	workload_demand_release(&d);
+	/* Batch 1024 cannot meet it even at TP 64: an error that says so. */
+	w.inference.batch = 1024;
+	w.inference.slo_tpot_ms = 5;
+	assert_int_equal(workload_inference_demand(&w, &h100, &d), -1);
+	assert_non_null(strstr(error_get(), "SLO cannot be met"));
+	assert_non_null(strstr(error_get(), "try a smaller batch"));
+	error_clear();
+}
+
+/*
+ * With the batch left to the model, it is the largest that meets the SLO at the
+ * smallest TP that holds the model. The 7B above at batch 16 has a TPOT of
+ * 16.44 ms; with TPOT ≤ 15 ms the chosen batch is smaller, meets the SLO on one
+ * GPU, and one request more no longer does (that batch needs a second GPU).
+ */
+static void test_largest_batch_meeting_slo(void **state)
+{
+	struct workload w = inference(7e9, 32, 4096, 32, 32);
+	struct workload_demand d, more;
+
+	(void)state;
+	w.inference.input_tokens = 512;
+	w.inference.output_tokens = 256;
+	w.inference.requests_per_day = 1e6;
+	w.inference.tokens_per_day = 1e6 * 768;
+	w.inference.slo_tpot_ms = 15;
+	assert_int_equal(workload_inference_demand(&w, &a100_80, &d), 0);
+	assert_int_equal(d.tensor_parallel, 1);
+	assert_true(d.batch >= 2 && d.batch < 16);
+	w.inference.batch = d.batch + 1;
+	assert_int_equal(workload_inference_demand(&w, &a100_80, &more), 0);
+	assert_true(more.tensor_parallel > 1);
+	workload_demand_release(&more);
+	w.inference.batch = d.batch;
+	assert_int_equal(workload_inference_demand(&w, &a100_80, &more), 0);
+	assert_int_equal(more.tensor_parallel, 1);
+	assert_within(more.tokens_per_second_per_gpu, d.tokens_per_second_per_gpu, 1e-12);
+	workload_demand_release(&more);
+	workload_demand_release(&d);
+
+	/* No SLO: the batch is bounded by memory: (80/1.1 − 14) / 0.40265 = 145.8 → 145. */
+	w.inference.batch = 0;
+	w.inference.slo_tpot_ms = NAN;
+	assert_int_equal(workload_inference_demand(&w, &a100_80, &d), 0);
+	assert_int_equal(d.batch, 145);
+	workload_demand_release(&d);
+}
+
+/* 600B in BF16 is 1200 GB: more than even 64 × 16 GB V100s hold (1024 GB). */
+static void test_inference_too_big(void **state)
+{
+	struct workload w = inference(600e9, 126, 16384, 128, 8);
+	struct workload_demand d;
+
+	(void)state;
+	w.inference.input_tokens = 1000;
+	w.inference.output_tokens = 100;
+	w.inference.tokens_per_day = 1e9;
+	w.inference.requests_per_day = 1e9 / 1100;
+	assert_int_equal(workload_inference_demand(&w, &v100, &d), -1);
+	assert_non_null(strstr(error_get(), "do not fit 64 × V100-SXM2-16GB"));
+	error_clear();
+}
+
+/* Tiny traffic still gets min_replicas; FP8 halves the weights. */
+static void test_min_replicas_and_fp8(void **state)
+{
+	struct workload w = inference(8e9, 32, 4096, 32, 8);
+	struct workload_demand d;
+
+	(void)state;
+	w.inference.precision = PRECISION_FP8;
+	w.inference.kv_precision = PRECISION_FP8;
+	w.inference.input_tokens = 800;
+	w.inference.output_tokens = 300;
+	w.inference.requests_per_day = 10;
+	w.inference.tokens_per_day = 11000;
+	w.inference.min_replicas = 2;
+	assert_int_equal(workload_inference_demand(&w, &h100, &d), 0);
+	assert_within(d.weights_gb, 8, 1e-12);
+	/* 2 · 32 · 8 · 128 · 1 B = 65,536 B per token × 1100 = 0.0720896 GB */
+	assert_within(d.kv_cache_gb, 0.0720896, 1e-9);
+	assert_int_equal(d.replicas, 2);
+	assert_int_equal(d.gpus, 2);
+	workload_demand_release(&d);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_llama2_gpu_hours_within_2_percent),
+		cmocka_unit_test(test_gpt3_flops_within_2_percent),
+		cmocka_unit_test(test_megatron_34_days_within_5_percent),
+		cmocka_unit_test(test_goodput_from_interruptions),
+		cmocka_unit_test(test_goodput_collapse_is_an_error),
+		cmocka_unit_test(test_training_state_must_fit),
+		cmocka_unit_test(test_moe_uses_active_params),
+		cmocka_unit_test(test_known_gpu_hours),
+		cmocka_unit_test(test_inference_7b_on_a100),
+		cmocka_unit_test(test_inference_70b_on_8_h100),
+		cmocka_unit_test(test_largest_batch_meeting_slo),
+		cmocka_unit_test(test_inference_too_big),
+		cmocka_unit_test(test_min_replicas_and_fp8),
+	};
+	int failed = cmocka_run_group_tests(tests, NULL, NULL);
+
+	error_free();
+	return failed;
+}
