@@ -7,11 +7,8 @@
 #include "units.h"
 #include "util.h"
 
-#include <ctype.h>
-#include <fnmatch.h>
 #include <math.h>
 #include <string.h>
-#include <strings.h>
 
 const char *const cost_component_names[COST_NCOMPONENTS] = {
 	"compute", "storage", "egress", "shortage", "capex", "power",
@@ -386,54 +383,30 @@ static int find_deployment(const struct scenario *s, const char *name)
 	return -1;
 }
 
-/* A region entry allows a region it matches as a glob or as its leading part ("eu"). */
-static bool region_allowed(const struct constraints *c, const char *region)
-{
-	if (c->nregions == 0)
-		return true;
-	for (size_t i = 0; region && i < c->nregions; i++) {
-		size_t n = strlen(c->regions[i]);
-
-		if (fnmatch(c->regions[i], region, FNM_CASEFOLD) == 0)
-			return true;
-		if (strncasecmp(c->regions[i], region, n) == 0 && region[n] == '-')
-			return true;
-	}
-	return false;
-}
-
-static bool provider_allowed(const struct constraints *c, const char *provider)
-{
-	if (c->nproviders == 0)
-		return true;
-	for (size_t i = 0; provider && i < c->nproviders; i++)
-		if (str_ieq(c->providers[i], provider))
-			return true;
-	return false;
-}
-
 /* NULL when the deployment may hold the data; else why not (caller frees). */
 static char *residency_reason(const struct scenario *s, const struct deployment *d)
 {
 	struct strbuf why = STRBUF_INIT;
 
-	if (d->residency_violation)
-		return xstrdup(d->residency_reason ? d->residency_reason : "breaks constraints");
-	if (d->kind == DEPLOYMENT_HYBRID) {
-		int burst = find_deployment(s, d->burst);
-
-		return burst >= 0 ? residency_reason(s, &s->deployments[burst]) : NULL;
+	if (d->residency_violation) {
+		return xstrdup(d->residency_reason ? d->residency_reason
+			       : "breaks the scenario's constraints");
 	}
-	if (d->kind != DEPLOYMENT_CLOUD)
+	if (d->kind != DEPLOYMENT_HYBRID)
 		return NULL;
-	if (!provider_allowed(&s->constraints, d->provider))
-		strbuf_addf(&why, "provider %s is not in constraints.providers", d->provider);
-	else if (!region_allowed(&s->constraints, d->region))
-		strbuf_addf(&why, "region %s is not in constraints.regions",
-			    d->region ? d->region : "(none)");
-	else
-		return NULL;
-	return strbuf_detach(&why, NULL);
+	/* A hybrid holds data wherever its base and its burst do. */
+	for (int i = 0; i < 2; i++) {
+		const char *part = i == 0 ? d->base : d->burst;
+		int index = find_deployment(s, part);
+
+		if (index >= 0 && s->deployments[index].residency_violation) {
+			strbuf_addf(&why, "%s %s: %s", i == 0 ? "base" : "burst", part,
+				    s->deployments[index].residency_reason ?
+				    s->deployments[index].residency_reason : "breaks the constraints");
+			return strbuf_detach(&why, NULL);
+		}
+	}
+	return NULL;
 }
 
 /* The cheapest remedy for a shortage of HOURS of cloud work that cost USD. */

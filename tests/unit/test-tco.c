@@ -656,21 +656,34 @@ static void test_monte_carlo_portable(void **state)
 static void test_data_residency_excluded(void **state)
 {
 	struct fixture *f = xmalloc(sizeof(*f));
-	char *regions[] = { "eu" };
+	struct deployment *us, *h;
 
 	(void)state;
-	/* The cheap US cloud breaks an EU-only constraint: flagged, not cheapest. */
+	/* The cheap US cloud breaks an EU-only constraint (flagged by validation): it
+	 * is excluded from cheapest with its reason, and so is a hybrid bursting to it. */
 	fixture_init(f, 12);
 	add_inference(f, 8, 0);
-	add_cloud(f, "us-cheap", 1, on_demand, all);
+	us = add_cloud(f, "us-cheap", 1, on_demand, all);
+	us->residency_violation = true;
+	us->residency_reason = "region us-east-1 is outside the allowed regions";
 	add_cloud(f, "eu-dear", 3, on_demand, all)->region = "eu-west-1";
-	f->s.constraints.regions = regions;
-	f->s.constraints.nregions = 1;
+	add_onprem(f, "rack", 8);
+	h = add_deployment(f, "hybrid", DEPLOYMENT_HYBRID);
+	h->base = "rack";
+	h->burst = "us-cheap";
+	f->din[3].cloud = f->din[0].cloud;
 	run(f);
 	assert_true(f->r.deployments[0].excluded);
 	assert_non_null(strstr(f->r.deployments[0].excluded_reason, "us-east-1"));
 	assert_false(f->r.deployments[1].excluded);
-	assert_int_equal(f->r.cheapest, 1);
+	assert_true(f->r.deployments[3].excluded);
+	assert_non_null(strstr(f->r.deployments[3].excluded_reason, "burst us-cheap"));
+	/* us-cheap 8 x 8,760 x $1 = 70,080 is excluded; eu-dear costs 210,240; the rack
+	 * 341,000 - 272,800 residual (48 of 60 months left) + 9,292.608 power +
+	 * 22,521.6 colo = 100,014.208, the same as the (excluded) hybrid. */
+	assert_close(f->r.deployments[2].total, 100014.208);
+	assert_close(f->r.deployments[3].total, 100014.208);
+	assert_int_equal(f->r.cheapest, 2);
 	tco_result_release(&f->r);
 	free(f);
 }
