@@ -652,7 +652,8 @@ void tco_result_release(struct tco_result *r)
 	}
 	free(r->deployments);
 	for (size_t i = 0; i < r->ndemand; i++)
-		free(r->demand[i].accelerator);
+		workload_demand_release(&r->demand[i]);
 	free(r->demand);
+	free(r->notes);
 	memset(r, 0, sizeof(*r));
 }

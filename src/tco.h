@@ -44,6 +44,7 @@ struct tco_result {
 	struct deployment_result *deployments;     /* one per scenario deployment */
 	size_t ndeployments;
 	int cheapest;                              /* index, -1 if none qualifies */
+	char *notes;                               /* assumptions made, one per line; or NULL */
 };
 
 struct tco_options {
@@ -93,6 +94,7 @@ struct tco_input {
 	struct deployment_input *deployments;   /* one per scenario deployment */
 	struct workload_demand *demand;         /* one per workload, on its own accelerator */
 	struct tco_options opts;
+	struct strbuf notes;                    /* assumptions made while pricing */
 };
 
 /* Everything from the store that the engine needs; tco_input_release() frees it. */
@@ -118,6 +120,22 @@ int tco_breakeven_month(const double *cumulative, const double *baseline, int mo
  */
 void tco_demand_profile(const struct scenario *s, const struct workload_demand *demand,
 			double *gpu_hours, double *tokens, double *egress_gb);
+
+/*
+ * Sensitivity (tco-sensitivity.c): every input that can move the answer is set
+ * STEP below and above its value (0.2 = ±20%) and the engine re-run. The answer
+ * is the cheapest deployment's lead over the runner-up (or its total when it is
+ * the only one); SWING is how far that lead moves. Sorted by swing, largest first.
+ */
+struct sensitivity {
+	char *input;                 /* "deployments.aws price per GPU-hour" */
+	double low_usd, high_usd;    /* the answer with the input at -STEP / +STEP */
+	double swing_usd;            /* |high - low| */
+	bool flips;                  /* the cheapest deployment changes at one end */
+};
+int tco_sensitivity(const struct tco_input *in, double step, struct sensitivity **out,
+		    size_t *n);
+void sensitivity_release(struct sensitivity *list, size_t n);
 
 /*
  * Shortage Monte Carlo (shortage.c). Each trial draws, with probability P, whether

@@ -705,6 +705,41 @@ static void test_tokens_per_million(void **state)
 	free(f);
 }
 
+static void test_sensitivity_ranks_inputs(void **state)
+{
+	struct fixture *f = xmalloc(sizeof(*f));
+	struct sensitivity *list;
+	size_t n;
+
+	(void)state;
+	/* 8 GPUs for a year (70,080 GPU-h) on A at $2 or B at $3: A leads by 70,080.
+	 * B's price ±20%: 70,080 x (2.4 - 2) = 28,032 .. 70,080 x (3.6 - 2) = 112,128,
+	 * swing 84,096. A's: 70,080 x (3 - 2.4) = 42,048 .. x (3 - 1.6) = 98,112, swing
+	 * 56,064. Demand ±20%: 56,064 .. 84,096, swing 28,032. Nothing flips. */
+	fixture_init(f, 12);
+	add_inference(f, 8, 0);
+	add_cloud(f, "A", 2, on_demand, all);
+	add_cloud(f, "B", 3, on_demand, all);
+	assert_int_equal(tco_sensitivity(&f->in, 0.2, &list, &n), 0);
+	assert_true(n >= 3);
+	assert_string_equal(list[0].input, "deployments.B GPU-hour price");
+	assert_close(list[0].low_usd, 28032);
+	assert_close(list[0].high_usd, 112128);
+	assert_close(list[0].swing_usd, 84096);
+	assert_string_equal(list[1].input, "deployments.A GPU-hour price");
+	assert_close(list[1].swing_usd, 56064);
+	assert_string_equal(list[2].input, "workload demand (GPU-hours, tokens)");
+	assert_close(list[2].swing_usd, 28032);
+	assert_false(list[0].flips || list[1].flips || list[2].flips);
+	sensitivity_release(list, n);
+
+	/* At ±60% A's price flips the answer: 3.2 > 3. */
+	assert_int_equal(tco_sensitivity(&f->in, 0.6, &list, &n), 0);
+	assert_true(list[1].flips || list[0].flips);
+	sensitivity_release(list, n);
+	free(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -729,6 +764,7 @@ int main(void)
 		cmocka_unit_test(test_monte_carlo_portable),
 		cmocka_unit_test(test_data_residency_excluded),
 		cmocka_unit_test(test_tokens_per_million),
+		cmocka_unit_test(test_sensitivity_ranks_inputs),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

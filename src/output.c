@@ -1,0 +1,276 @@
+/* Writers for a cost result: the JSON contract, tables, csv and markdown. */
+#include "output.h"
+#include "util.h"
+
+#include <jansson.h>
+#include <math.h>
+#include <string.h>
+
+static const char *const kind_names[] = { "cloud", "onprem", "hybrid" };
+
+static json_t *json_money(double value)
+{
+	return isfinite(value) ? json_real(value) : json_null();
+}
+
+static bool shown(int only, size_t i)
+{
+	return only < 0 || (size_t)only == i;
+}
+
+static json_t *workload_json(const struct workload *w, const struct workload_demand *d)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "name", json_string(w->name));
+	if (w->kind == WORKLOAD_TRAINING) {
+		json_object_set_new(o, "kind", json_string("training"));
+		json_object_set_new(o, "flops", json_money(d->flops));
+		json_object_set_new(o, "gpu_hours", json_money(d->gpu_hours));
+		json_object_set_new(o, "wall_hours", json_money(d->wall_hours));
+		json_object_set_new(o, "accelerator",
+				    d->accelerator ? json_string(d->accelerator) : json_null());
+		json_object_set_new(o, "gpus", json_integer(d->gpus));
+	} else {
+		json_object_set_new(o, "kind", json_string("inference"));
+		json_object_set_new(o, "weights_gb", json_money(d->weights_gb));
+		json_object_set_new(o, "kv_cache_gb", json_money(d->kv_cache_gb));
+		json_object_set_new(o, "prefill_ms", json_money(d->prefill_ms));
+		json_object_set_new(o, "decode_ms_per_token", json_money(d->decode_ms_per_token));
+		json_object_set_new(o, "tokens_per_second_per_gpu",
+				    json_money(d->tokens_per_second_per_gpu));
+		json_object_set_new(o, "replicas", json_integer(d->replicas));
+		json_object_set_new(o, "gpus", json_integer(d->gpus));
+	}
+	return o;
+}
+
+static json_t *deployment_json(const struct tco_result *r, size_t i, int months)
+{
+	const struct deployment_result *dr = &r->deployments[i];
+	json_t *o = json_object(), *monthly = json_array(), *breakdown = json_object();
+
+	json_object_set_new(o, "name", json_string(dr->deployment->name));
+	json_object_set_new(o, "kind", json_string(kind_names[dr->deployment->kind]));
+	json_object_set_new(o, "total", json_money(dr->total));
+	for (int m = 0; m < months; m++)
+		json_array_append_new(monthly, json_money(dr->monthly[m]));
+	json_object_set_new(o, "monthly", monthly);
+	for (int c = 0; c < COST_NCOMPONENTS; c++)
+		json_object_set_new(breakdown, cost_component_names[c], json_money(dr->breakdown[c]));
+	json_object_set_new(o, "breakdown", breakdown);
+	json_object_set_new(o, "per_gpu_hour", json_money(dr->per_gpu_hour));
+	json_object_set_new(o, "per_million_tokens", json_money(dr->per_million_tokens));
+	json_object_set_new(o, "breakeven_month", dr->breakeven_month > 0 ?
+			    json_integer(dr->breakeven_month) : json_null());
+	/* Extensions after the contract's keys. */
+	json_object_set_new(o, "npv", json_money(dr->npv));
+	json_object_set_new(o, "p10", json_money(dr->p10));
+	json_object_set_new(o, "p50", json_money(dr->p50));
+	json_object_set_new(o, "p90", json_money(dr->p90));
+	json_object_set_new(o, "gpu_hours_delivered", json_money(dr->gpu_hours_delivered));
+	json_object_set_new(o, "tokens_delivered", json_money(dr->tokens_delivered));
+	json_object_set_new(o, "excluded", json_boolean(dr->excluded));
+	json_object_set_new(o, "excluded_reason", dr->excluded_reason ?
+			    json_string(dr->excluded_reason) : json_null());
+	return o;
+}
+
+json_t *output_estimate_json(const struct tco_result *r, int only)
+{
+	const struct scenario *s = r->scenario;
+	json_t *root = json_object(), *workloads = json_array(), *deployments = json_array();
+
+	json_object_set_new(root, "scenario", json_string(s->name ? s->name : ""));
+	json_object_set_new(root, "currency", json_string(s->currency ? s->currency : "USD"));
+	json_object_set_new(root, "horizon_months", json_integer(s->horizon_months));
+	for (size_t i = 0; i < r->ndemand && i < s->nworkloads; i++)
+		json_array_append_new(workloads, workload_json(&s->workloads[i], &r->demand[i]));
+	json_object_set_new(root, "workloads", workloads);
+	for (size_t i = 0; i < r->ndeployments; i++)
+		if (shown(only, i))
+			json_array_append_new(deployments, deployment_json(r, i, s->horizon_months));
+	json_object_set_new(root, "deployments", deployments);
+	json_object_set_new(root, "cheapest", r->cheapest >= 0 ?
+			    json_string(r->deployments[r->cheapest].deployment->name) : json_null());
+	return root;
+}
+
+struct table *output_summary_table(const struct tco_result *r, int only, bool with_breakdown)
+{
+	struct table *t = table_new();
+
+	table_add_column(t, "deployment", "DEPLOYMENT", COLUMN_TEXT);
+	table_add_column(t, "kind", "KIND", COLUMN_TEXT);
+	table_add_column(t, "total", "TOTAL", COLUMN_NUMBER);
+	table_add_column(t, "npv", "NPV", COLUMN_NUMBER);
+	table_add_column(t, "p50", "P50", COLUMN_NUMBER);
+	table_add_column(t, "p90", "P90", COLUMN_NUMBER);
+	table_add_column(t, "per_gpu_hour", "$/GPU-H", COLUMN_NUMBER);
+	table_add_column(t, "per_million_tokens", "$/1M TOK", COLUMN_NUMBER);
+	table_add_column(t, "breakeven_month", "BREAK-EVEN", COLUMN_NUMBER);
+	table_add_column(t, "utilisation", "UTIL", COLUMN_NUMBER);
+	if (with_breakdown)
+		for (int c = 0; c < COST_NCOMPONENTS; c++)
+			table_add_column(t, cost_component_names[c], cost_component_names[c],
+					 COLUMN_NUMBER);
+	table_add_column(t, "cheapest", "CHEAPEST", COLUMN_TEXT);
+	table_add_column(t, "note", "NOTE", COLUMN_TEXT);
+	for (size_t i = 0; i < r->ndeployments; i++) {
+		const struct deployment_result *dr = &r->deployments[i];
+
+		if (!shown(only, i))
+			continue;
+		table_begin_row(t);
+		table_add_text(t, dr->deployment->name);
+		table_add_text(t, kind_names[dr->deployment->kind]);
+		table_add_money(t, dr->total, 0);
+		table_add_money(t, dr->npv, 0);
+		table_add_money(t, dr->p50, 0);
+		table_add_money(t, dr->p90, 0);
+		table_add_number(t, dr->per_gpu_hour, 2);
+		table_add_number(t, dr->per_million_tokens, 3);
+		if (dr->breakeven_month > 0)
+			table_add_number(t, dr->breakeven_month, 0);
+		else
+			table_add_null(t);
+		table_add_number(t, dr->utilisation, 2);
+		if (with_breakdown)
+			for (int c = 0; c < COST_NCOMPONENTS; c++)
+				table_add_money(t, dr->breakdown[c], 0);
+		table_add_text(t, (int)i == r->cheapest ? "*" : "");
+		table_add_text(t, dr->excluded ? dr->excluded_reason : "");
+	}
+	return t;
+}
+
+void output_heading(FILE *fp, enum output_format format, const char *title)
+{
+	if (format == FORMAT_MARKDOWN)
+		fprintf(fp, "\n## %s\n\n", title);
+	else
+		fprintf(fp, "\n%s\n", title);
+}
+
+static struct table *workload_table(const struct tco_result *r)
+{
+	const struct scenario *s = r->scenario;
+	struct table *t = table_new();
+
+	table_add_column(t, "workload", "WORKLOAD", COLUMN_TEXT);
+	table_add_column(t, "kind", "KIND", COLUMN_TEXT);
+	table_add_column(t, "accelerator", "ACCELERATOR", COLUMN_TEXT);
+	table_add_column(t, "gpus", "GPUS", COLUMN_NUMBER);
+	table_add_column(t, "gpu_hours", "GPU-HOURS", COLUMN_NUMBER);
+	table_add_column(t, "wall_hours", "WALL-HOURS", COLUMN_NUMBER);
+	table_add_column(t, "tokens_per_month", "TOKENS/MONTH", COLUMN_NUMBER);
+	for (size_t i = 0; i < r->ndemand && i < s->nworkloads; i++) {
+		const struct workload_demand *d = &r->demand[i];
+		bool training = s->workloads[i].kind == WORKLOAD_TRAINING;
+
+		table_begin_row(t);
+		table_add_text(t, s->workloads[i].name);
+		table_add_text(t, training ? "training" : "inference");
+		table_add_text(t, d->accelerator);
+		table_add_number(t, d->gpus, 0);
+		table_add_money(t, training ? d->gpu_hours : d->gpu_hours_per_month, 0);
+		if (training)
+			table_add_money(t, d->wall_hours, 0);
+		else
+			table_add_null(t);
+		if (training)
+			table_add_null(t);
+		else
+			table_add_money(t, d->tokens_per_month, 0);
+	}
+	return t;
+}
+
+static struct table *breakdown_table(const struct tco_result *r, int only)
+{
+	struct table *t = table_new();
+
+	table_add_column(t, "component", "COMPONENT", COLUMN_TEXT);
+	for (size_t i = 0; i < r->ndeployments; i++)
+		if (shown(only, i))
+			table_add_column(t, r->deployments[i].deployment->name,
+					 r->deployments[i].deployment->name, COLUMN_NUMBER);
+	for (int c = 0; c <= COST_NCOMPONENTS; c++) {
+		table_begin_row(t);
+		table_add_text(t, c < COST_NCOMPONENTS ? cost_component_names[c] : "total");
+		for (size_t i = 0; i < r->ndeployments; i++)
+			if (shown(only, i))
+				table_add_money(t, c < COST_NCOMPONENTS ?
+						r->deployments[i].breakdown[c] :
+						r->deployments[i].total, 0);
+	}
+	return t;
+}
+
+static struct table *monthly_table(const struct tco_result *r, int only)
+{
+	struct table *t = table_new();
+
+	table_add_column(t, "month", "MONTH", COLUMN_NUMBER);
+	for (size_t i = 0; i < r->ndeployments; i++)
+		if (shown(only, i))
+			table_add_column(t, r->deployments[i].deployment->name,
+					 r->deployments[i].deployment->name, COLUMN_NUMBER);
+	for (int m = 0; m < r->scenario->horizon_months; m++) {
+		table_begin_row(t);
+		table_add_number(t, m + 1, 0);
+		for (size_t i = 0; i < r->ndeployments; i++)
+			if (shown(only, i))
+				table_add_money(t, r->deployments[i].monthly[m], 0);
+	}
+	return t;
+}
+
+static int print_and_free(struct table *t, FILE *fp, enum output_format format)
+{
+	int rc = table_print(t, fp, format);
+
+	table_free(t);
+	return rc;
+}
+
+int output_estimate(FILE *fp, const struct tco_result *r, int only, enum output_format format)
+{
+	const struct scenario *s = r->scenario;
+
+	if (format == FORMAT_JSON) {
+		json_t *root = output_estimate_json(r, only);
+		int rc = json_dumpf(root, fp, JSON_INDENT(2) | JSON_PRESERVE_ORDER |
+				    JSON_REAL_PRECISION(15));
+
+		json_decref(root);
+		fputc('\n', fp);
+		if (rc < 0 || ferror(fp)) {
+			error_set("cannot write the result");
+			return -1;
+		}
+		return 0;
+	}
+	if (format == FORMAT_CSV)
+		return print_and_free(output_summary_table(r, only, true), fp, format);
+	if (format == FORMAT_MARKDOWN)
+		fprintf(fp, "# %s\n\n", s->name ? s->name : "scenario");
+	fprintf(fp, "Scenario %s: %d months, %s", s->name ? s->name : "", s->horizon_months,
+		s->currency ? s->currency : "USD");
+	if (s->discount_rate > 0)
+		fprintf(fp, ", NPV at %.4g%% a year", s->discount_rate * 100);
+	fputc('\n', fp);
+	if (r->cheapest >= 0)
+		fprintf(fp, "Cheapest: %s\n", r->deployments[r->cheapest].deployment->name);
+	output_heading(fp, format, "Workloads");
+	if (print_and_free(workload_table(r), fp, format) < 0)
+		return -1;
+	output_heading(fp, format, "Deployments");
+	if (print_and_free(output_summary_table(r, only, false), fp, format) < 0)
+		return -1;
+	output_heading(fp, format, "Breakdown");
+	if (print_and_free(breakdown_table(r, only), fp, format) < 0)
+		return -1;
+	output_heading(fp, format, "Monthly cash");
+	return print_and_free(monthly_table(r, only), fp, format);
+}

@@ -1,0 +1,27 @@
+/*
+ * Writers for a cost result (tco.h) in the four formats: the JSON contract of
+ * DESIGN.md for scripts, tables and markdown for people, csv for spreadsheets.
+ */
+#ifndef AICOST_OUTPUT_H
+#define AICOST_OUTPUT_H
+
+#include <stdio.h>
+
+#include "table.h"
+#include "tco.h"
+
+/* estimate: ONLY is a deployment index, or -1 for all. Returns -1 on a write error. */
+int output_estimate(FILE *fp, const struct tco_result *r, int only, enum output_format format);
+
+/* One row per deployment: totals, NPV, percentiles, per-unit figures, break-even,
+ * the breakdown when WITH_BREAKDOWN. */
+struct table *output_summary_table(const struct tco_result *r, int only, bool with_breakdown);
+
+/* The JSON contract for one result (caller json_decref's); ONLY as above. */
+struct json_t;
+struct json_t *output_estimate_json(const struct tco_result *r, int only);
+
+/* Prints a section heading in table ("Title") or markdown ("## Title") form. */
+void output_heading(FILE *fp, enum output_format format, const char *title);
+
+#endif
