@@ -44,5 +44,6 @@ void reset_getopt(void);
 int cmd_help(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 int cmd_completion(int argc, char **argv);
+int cmd_pricing(int argc, char **argv);
 
 #endif

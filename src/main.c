@@ -13,6 +13,7 @@ const struct command commands[] = {
 	{ "help", cmd_help, "show help for aicost or one of its commands" },
 	{ "version", cmd_version, "print the version" },
 	{ "completion", cmd_completion, "print a bash completion script" },
+	{ "pricing", cmd_pricing, "list, show, import and export accelerator prices" },
 };
 const size_t ncommands = ARRAY_SIZE(commands);
 

@@ -1,0 +1,581 @@
+/* The shipped catalog and the aicost CSV format: locating, loading, importing. */
+#include "catalog.h"
+#include "csvfile.h"
+#include "util.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#ifndef AICOST_DATADIR
+#define AICOST_DATADIR "/usr/local/share/aicost"
+#endif
+
+static bool catalog_dir_ok(const char *dir)
+{
+	struct strbuf probe = STRBUF_INIT;
+	struct stat st;
+	bool ok;
+
+	strbuf_addf(&probe, "%s/accelerators.csv", dir);
+	ok = stat(probe.buf, &st) == 0 && S_ISREG(st.st_mode);
+	strbuf_release(&probe);
+	return ok;
+}
+
+int catalog_find_dir(struct strbuf *dir)
+{
+	const char *env = getenv("AICOST_CATALOG");
+	struct strbuf exe = STRBUF_INIT, tried = STRBUF_INIT;
+	char *slash;
+	ssize_t len;
+	int result = -1;
+
+	strbuf_reset(dir);
+	if (env && *env) {
+		/* An explicit choice that does not work is an error, not a hint. */
+		if (catalog_dir_ok(env)) {
+			strbuf_adds(dir, env);
+			return 0;
+		}
+		error_set("AICOST_CATALOG=%s: no accelerators.csv there", env);
+		return -1;
+	}
+	strbuf_grow(&exe, PATH_MAX);
+	len = readlink("/proc/self/exe", exe.buf, exe.alloc - 1);
+	if (len > 0) {
+		strbuf_setlen(&exe, (size_t)len);
+		slash = strrchr(exe.buf, '/');
+		if (slash) {
+			strbuf_setlen(&exe, (size_t)(slash - exe.buf));
+			strbuf_adds(&exe, "/../pricing");
+			if (catalog_dir_ok(exe.buf)) {
+				strbuf_adds(dir, exe.buf);
+				result = 0;
+				goto cleanup;
+			}
+			strbuf_addf(&tried, "%s, ", exe.buf);
+		}
+	}
+	if (catalog_dir_ok(AICOST_DATADIR "/pricing")) {
+		strbuf_adds(dir, AICOST_DATADIR "/pricing");
+		result = 0;
+		goto cleanup;
+	}
+	strbuf_adds(&tried, AICOST_DATADIR "/pricing");
+	error_set("cannot find the shipped price catalog (looked in %s); set AICOST_CATALOG "
+		  "to the directory holding accelerators.csv", tried.buf);
+cleanup:
+	strbuf_release(&exe);
+	strbuf_release(&tried);
+	return result;
+}
+
+/* ---- the aicost CSV format ---- */
+
+enum table_kind { TABLE_OFFERS, TABLE_ACCELERATORS, TABLE_EGRESS, TABLE_STORAGE, TABLE_FACTS };
+
+#define MAX_COLUMNS 16
+
+struct table_spec {
+	enum table_kind kind;
+	const char *name;
+	const char *marker;                  /* a column only this table has */
+	const char *columns[MAX_COLUMNS];    /* NULL-terminated; '*' prefix = required */
+};
+
+static const struct table_spec table_specs[] = {
+	{ TABLE_OFFERS, "offers", "instance_type",
+	  { "*provider", "*region", "zone", "*instance_type", "component", "accelerator",
+	    "*accelerator_count", "vcpus", "memory_gib", "*purchase", "*price_per_hour",
+	    "currency", "*confidence", "*source", "*observed", "note" } },
+	{ TABLE_ACCELERATORS, "accelerators", "bf16_tflops",
+	  { "*name", "aliases", "*vendor", "*kind", "*memory_gb", "*bf16_tflops", "fp8_tflops",
+	    "hbm_tbps", "tdp_w", "*confidence", "*source", "*observed", "note" } },
+	{ TABLE_EGRESS, "egress", "destination",
+	  { "*provider", "*scope", "*destination", "*start_gb", "end_gb", "*price_per_gb",
+	    "*confidence", "*source", "*observed", "note" } },
+	{ TABLE_STORAGE, "storage", "storage_class",
+	  { "*provider", "*region", "*storage_class", "*product", "*price_per_gb_month",
+	    "retrieval_per_gb", "min_days", "*confidence", "*source", "*observed", "note" } },
+	{ TABLE_FACTS, "facts", "unit",
+	  { "*key", "low", "high", "*unit", "*confidence", "*source", "*observed", "note" } },
+};
+
+struct provider_snapshot {
+	char *provider;
+	int64_t id;
+};
+
+struct loader {
+	struct db *db;
+	const char *source_label;
+	const struct table_spec *spec;
+	int col[MAX_COLUMNS];                /* header index of each spec column, or -1 */
+	struct provider_snapshot *snapshots;
+	size_t nsnapshots, snapshots_alloc;
+	struct import_stats *stats;
+};
+
+static const char *column_name(const struct table_spec *spec, size_t i)
+{
+	const char *name = spec->columns[i];
+
+	return name[0] == '*' ? name + 1 : name;
+}
+
+static int read_header(struct loader *l, const struct csv_record *header)
+{
+	l->spec = NULL;
+	for (size_t t = 0; t < ARRAY_SIZE(table_specs) && !l->spec; t++)
+		if (csv_header_index(header, table_specs[t].marker) >= 0)
+			l->spec = &table_specs[t];
+	if (!l->spec) {
+		error_set("%s:%ld: not an aicost price file: the header names none of "
+			  "instance_type, bf16_tflops, destination, storage_class, unit",
+			  header->file, header->line);
+		return -1;
+	}
+	for (size_t i = 0; i < header->n; i++) {
+		bool known = false;
+
+		for (size_t c = 0; c < MAX_COLUMNS && l->spec->columns[c]; c++)
+			known |= strcmp(header->fields[i], column_name(l->spec, c)) == 0;
+		if (!known)
+			return csv_field_error(header, i, header->fields[i],
+					       "unknown column in a %s file", l->spec->name);
+	}
+	for (size_t c = 0; c < MAX_COLUMNS; c++) {
+		l->col[c] = -1;
+		if (!l->spec->columns[c])
+			continue;
+		l->col[c] = csv_header_index(header, column_name(l->spec, c));
+		if (l->col[c] < 0 && l->spec->columns[c][0] == '*') {
+			error_set("%s:%ld: a %s file needs a '%s' column", header->file, header->line,
+				  l->spec->name, column_name(l->spec, c));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* The record's field for spec column NAME ("" when the file has no such column). */
+static int field_index(const struct loader *l, const char *name)
+{
+	for (size_t c = 0; c < MAX_COLUMNS && l->spec->columns[c]; c++)
+		if (strcmp(column_name(l->spec, c), name) == 0)
+			return l->col[c];
+	return -1;
+}
+
+static const char *field(const struct loader *l, const struct csv_record *r, const char *name)
+{
+	return csv_text(r, field_index(l, name));
+}
+
+static int number(const struct loader *l, const struct csv_record *r, const char *name,
+		  bool required, double if_empty, double *out)
+{
+	return csv_number(r, field_index(l, name), name, required, if_empty, out);
+}
+
+/* Puts the error the store gave for this row at the row's position. */
+static int row_error(const struct csv_record *r, const char *name, const struct loader *l)
+{
+	struct strbuf msg = STRBUF_INIT;
+	int idx = field_index(l, name);
+
+	strbuf_adds(&msg, error_get());
+	csv_field_error(r, idx < 0 ? r->n : (size_t)idx, name, "%s", msg.buf);
+	strbuf_release(&msg);
+	return -1;
+}
+
+static int require_text(const struct loader *l, const struct csv_record *r, const char *name)
+{
+	int idx = field_index(l, name);
+
+	if (*csv_text(r, idx) == '\0')
+		return csv_field_error(r, (size_t)idx, name, "must not be empty");
+	return 0;
+}
+
+static bool provider_name_valid(const char *s)
+{
+	if (!*s)
+		return false;
+	for (; *s; s++)
+		if (!islower((unsigned char)*s) && !isdigit((unsigned char)*s) && *s != '-')
+			return false;
+	return true;
+}
+
+static int64_t snapshot_for(struct loader *l, const struct csv_record *r, const char *provider)
+{
+	struct provider_snapshot *s;
+	int64_t id;
+
+	if (!provider_name_valid(provider)) {
+		csv_field_error(r, (size_t)field_index(l, "provider"), "provider",
+				"expected a lower-case name such as aws, azure, gcp, got \"%s\"",
+				provider);
+		return -1;
+	}
+	for (size_t i = 0; i < l->nsnapshots; i++)
+		if (strcmp(l->snapshots[i].provider, provider) == 0)
+			return l->snapshots[i].id;
+	id = db_snapshot_begin(l->db, provider, l->source_label);
+	if (id < 0)
+		return -1;
+	xgrow(&l->snapshots, &l->snapshots_alloc, l->nsnapshots + 1, sizeof(*l->snapshots));
+	s = &l->snapshots[l->nsnapshots++];
+	s->provider = xstrdup(provider);
+	s->id = id;
+	l->stats->snapshots++;
+	return id;
+}
+
+static int load_offer(struct loader *l, const struct csv_record *r)
+{
+	struct offer o = { 0 };
+	struct accelerator acc = { 0 };
+	const char *accelerator = field(l, r, "accelerator");
+	double count, vcpus, memory, price;
+	int64_t snapshot;
+	int rc;
+
+	if (require_text(l, r, "region") < 0 || require_text(l, r, "instance_type") < 0)
+		return -1;
+	if (number(l, r, "accelerator_count", true, 0, &count) < 0 ||
+	    number(l, r, "vcpus", false, 0, &vcpus) < 0 ||
+	    number(l, r, "memory_gib", false, 0, &memory) < 0 ||
+	    number(l, r, "price_per_hour", true, 0, &price) < 0)
+		return -1;
+	if (count != floor(count) || count > INT_MAX)
+		return csv_field_error(r, (size_t)field_index(l, "accelerator_count"),
+				       "accelerator_count", "expected a whole number, got \"%s\"",
+				       field(l, r, "accelerator_count"));
+	if (*accelerator) {
+		/* Aliases are accepted in files; the store keeps canonical names. */
+		if (db_find_accelerator(l->db, accelerator, &acc) < 0)
+			return row_error(r, "accelerator", l);
+	}
+	snapshot = snapshot_for(l, r, field(l, r, "provider"));
+	if (snapshot < 0) {
+		accelerator_release(&acc);
+		return -1;
+	}
+	o.provider = (char *)field(l, r, "provider");
+	o.region = (char *)field(l, r, "region");
+	o.zone = (char *)field(l, r, "zone");
+	o.instance_type = (char *)field(l, r, "instance_type");
+	o.component = *field(l, r, "component") ? (char *)field(l, r, "component") : NULL;
+	o.accelerator = acc.name;
+	o.accelerator_count = (int)count;
+	o.vcpus = vcpus;
+	o.memory_gib = memory;
+	o.purchase = (char *)field(l, r, "purchase");
+	o.price_per_hour = price;
+	o.currency = *field(l, r, "currency") ? (char *)field(l, r, "currency") : "USD";
+	o.confidence = (char *)field(l, r, "confidence");
+	o.source = (char *)field(l, r, "source");
+	o.observed = (char *)field(l, r, "observed");
+	o.note = (char *)field(l, r, "note");
+	rc = db_snapshot_add_offer(l->db, snapshot, &o);
+	accelerator_release(&acc);
+	if (rc != 0)
+		return row_error(r, rc > 0 ? "instance_type" : "price_per_hour", l);
+	return 0;
+}
+
+static void split_aliases(const char *text, struct accelerator *a)
+{
+	size_t alloc = 0;
+
+	while (*text) {
+		size_t len = strcspn(text, "|");
+
+		if (len > 0) {
+			xgrow(&a->aliases, &alloc, a->naliases + 1, sizeof(*a->aliases));
+			a->aliases[a->naliases++] = xstrndup(text, len);
+		}
+		text += len;
+		if (*text == '|')
+			text++;
+	}
+}
+
+static int load_accelerator(struct loader *l, const struct csv_record *r)
+{
+	struct accelerator a = { 0 };
+	const char *kind = field(l, r, "kind");
+	int result = -1;
+
+	if (require_text(l, r, "name") < 0 || require_text(l, r, "vendor") < 0)
+		return -1;
+	if (strcmp(kind, "gpu") != 0 && strcmp(kind, "tpu") != 0 && strcmp(kind, "asic") != 0)
+		return csv_field_error(r, (size_t)field_index(l, "kind"), "kind",
+				       "expected gpu, tpu or asic, got \"%s\"", kind);
+	if (number(l, r, "memory_gb", true, 0, &a.memory_gb) < 0 ||
+	    number(l, r, "bf16_tflops", true, 0, &a.bf16_tflops) < 0 ||
+	    number(l, r, "fp8_tflops", false, 0, &a.fp8_tflops) < 0 ||
+	    number(l, r, "hbm_tbps", false, 0, &a.hbm_tbps) < 0 ||
+	    number(l, r, "tdp_w", false, 0, &a.tdp_w) < 0)
+		return -1;
+	a.name = (char *)field(l, r, "name");
+	a.vendor = (char *)field(l, r, "vendor");
+	a.kind = (char *)kind;
+	a.confidence = (char *)field(l, r, "confidence");
+	a.source = (char *)field(l, r, "source");
+	a.observed = (char *)field(l, r, "observed");
+	a.note = *field(l, r, "note") ? (char *)field(l, r, "note") : NULL;
+	split_aliases(field(l, r, "aliases"), &a);
+	if (strcmp(a.confidence, "exact") != 0 && strcmp(a.confidence, "approx") != 0) {
+		csv_field_error(r, (size_t)field_index(l, "confidence"), "confidence",
+				"expected exact or approx, got \"%s\"", a.confidence);
+		goto cleanup;
+	}
+	if (db_put_accelerator(l->db, &a) < 0) {
+		row_error(r, "aliases", l);
+		goto cleanup;
+	}
+	result = 0;
+cleanup:
+	for (size_t i = 0; i < a.naliases; i++)
+		free(a.aliases[i]);
+	free(a.aliases);
+	return result;
+}
+
+static int load_egress(struct loader *l, const struct csv_record *r)
+{
+	struct egress_tier t = { 0 };
+	int64_t snapshot;
+
+	if (number(l, r, "start_gb", true, 0, &t.start_gb) < 0 ||
+	    number(l, r, "end_gb", false, INFINITY, &t.end_gb) < 0 ||
+	    number(l, r, "price_per_gb", true, 0, &t.price_per_gb) < 0)
+		return -1;
+	snapshot = snapshot_for(l, r, field(l, r, "provider"));
+	if (snapshot < 0)
+		return -1;
+	t.provider = (char *)field(l, r, "provider");
+	t.scope = (char *)field(l, r, "scope");
+	t.destination = (char *)field(l, r, "destination");
+	t.confidence = (char *)field(l, r, "confidence");
+	t.source = (char *)field(l, r, "source");
+	t.observed = (char *)field(l, r, "observed");
+	t.note = (char *)field(l, r, "note");
+	if (db_snapshot_add_egress_tier(l->db, snapshot, &t) < 0)
+		return row_error(r, "destination", l);
+	return 0;
+}
+
+static int load_storage(struct loader *l, const struct csv_record *r)
+{
+	struct storage_price p = { 0 };
+	int64_t snapshot;
+
+	if (number(l, r, "price_per_gb_month", true, 0, &p.price_per_gb_month) < 0 ||
+	    number(l, r, "retrieval_per_gb", false, 0, &p.retrieval_per_gb) < 0 ||
+	    number(l, r, "min_days", false, 0, &p.min_days) < 0)
+		return -1;
+	snapshot = snapshot_for(l, r, field(l, r, "provider"));
+	if (snapshot < 0)
+		return -1;
+	p.provider = (char *)field(l, r, "provider");
+	p.region = (char *)field(l, r, "region");
+	p.storage_class = (char *)field(l, r, "storage_class");
+	p.product = (char *)field(l, r, "product");
+	p.confidence = (char *)field(l, r, "confidence");
+	p.source = (char *)field(l, r, "source");
+	p.observed = (char *)field(l, r, "observed");
+	p.note = (char *)field(l, r, "note");
+	if (db_snapshot_add_storage_price(l->db, snapshot, &p) < 0)
+		return row_error(r, "storage_class", l);
+	return 0;
+}
+
+static int load_fact(struct loader *l, const struct csv_record *r)
+{
+	struct fact f = { 0 };
+	const char *confidence = field(l, r, "confidence");
+
+	if (require_text(l, r, "key") < 0 || require_text(l, r, "source") < 0 ||
+	    require_text(l, r, "observed") < 0)
+		return -1;
+	if (number(l, r, "low", false, NAN, &f.low) < 0 ||
+	    number(l, r, "high", false, NAN, &f.high) < 0)
+		return -1;
+	if (strcmp(confidence, "exact") != 0 && strcmp(confidence, "approx") != 0)
+		return csv_field_error(r, (size_t)field_index(l, "confidence"), "confidence",
+				       "expected exact or approx, got \"%s\"", confidence);
+	f.key = (char *)field(l, r, "key");
+	f.unit = (char *)field(l, r, "unit");
+	f.confidence = (char *)confidence;
+	f.source = (char *)field(l, r, "source");
+	f.observed = (char *)field(l, r, "observed");
+	f.note = *field(l, r, "note") ? (char *)field(l, r, "note") : NULL;
+	if (db_put_fact(l->db, &f) != 0)
+		return row_error(r, "key", l);
+	return 0;
+}
+
+static int load_record(const struct csv_record *r, void *ctx)
+{
+	struct loader *l = ctx;
+	int rc = -1;
+
+	if (!l->spec)
+		return read_header(l, r);
+	l->stats->rows++;
+	switch (l->spec->kind) {
+	case TABLE_OFFERS:
+		rc = load_offer(l, r);
+		break;
+	case TABLE_ACCELERATORS:
+		rc = load_accelerator(l, r);
+		break;
+	case TABLE_EGRESS:
+		rc = load_egress(l, r);
+		break;
+	case TABLE_STORAGE:
+		rc = load_storage(l, r);
+		break;
+	case TABLE_FACTS:
+		rc = load_fact(l, r);
+		break;
+	}
+	if (rc == 0)
+		l->stats->stored++;
+	return rc;
+}
+
+int catalog_import_file(struct db *db, const char *path, const char *source_label,
+			struct import_stats *stats)
+{
+	struct loader l = { 0 };
+	struct import_stats ignored = { 0 };
+	int result = -1;
+
+	l.db = db;
+	l.source_label = source_label ? source_label : path;
+	l.stats = stats ? stats : &ignored;
+	if (db_transaction_begin(db) < 0)
+		return -1;
+	if (csv_read_file(path, load_record, &l) < 0)
+		goto rollback;
+	if (!l.spec) {
+		error_set("%s: empty file: expected an aicost CSV header", path);
+		goto rollback;
+	}
+	for (size_t i = 0; i < l.nsnapshots; i++)
+		if (db_snapshot_commit(db, l.snapshots[i].id) < 0)
+			goto rollback;
+	if (db_transaction_commit(db) < 0)
+		goto cleanup;
+	result = 0;
+	goto cleanup;
+rollback:
+	db_transaction_rollback(db);
+cleanup:
+	for (size_t i = 0; i < l.nsnapshots; i++)
+		free(l.snapshots[i].provider);
+	free(l.snapshots);
+	return result;
+}
+
+static int compare_catalog_names(const void *a, const void *b)
+{
+	const char *x = *(const char *const *)a, *y = *(const char *const *)b;
+	/* Accelerators first: offers name them. */
+	bool ax = strcmp(x, "accelerators.csv") == 0, ay = strcmp(y, "accelerators.csv") == 0;
+
+	if (ax != ay)
+		return ax ? -1 : 1;
+	return strcmp(x, y);
+}
+
+int catalog_load_dir(struct db *db, const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *entry;
+	char **names = NULL;
+	size_t n = 0, alloc = 0;
+	int result = -1;
+
+	if (!d) {
+		error_set("%s: %s", dir, strerror(errno));
+		return -1;
+	}
+	while ((entry = readdir(d)) != NULL) {
+		if (entry->d_name[0] == '.' || !str_ends_with(entry->d_name, ".csv"))
+			continue;
+		xgrow(&names, &alloc, n + 1, sizeof(*names));
+		names[n++] = xstrdup(entry->d_name);
+	}
+	closedir(d);
+	qsort(names, n, sizeof(*names), compare_catalog_names);
+	if (db_transaction_begin(db) < 0)
+		goto cleanup;
+	for (size_t i = 0; i < n; i++) {
+		struct strbuf path = STRBUF_INIT, label = STRBUF_INIT;
+		int rc;
+
+		strbuf_addf(&path, "%s/%s", dir, names[i]);
+		strbuf_addf(&label, "catalog:%s", names[i]);
+		rc = catalog_import_file(db, path.buf, label.buf, NULL);
+		strbuf_release(&path);
+		strbuf_release(&label);
+		if (rc < 0) {
+			db_transaction_rollback(db);
+			goto cleanup;
+		}
+	}
+	if (db_transaction_commit(db) < 0)
+		goto cleanup;
+	result = 0;
+cleanup:
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	return result;
+}
+
+int tpu_slice_chips(const char *slice, const char **accelerator)
+{
+	/* prices.md: v4 and v5p slice names count TensorCores (two per chip), v5e/v6e chips. */
+	static const struct {
+		const char *prefix;
+		const char *accelerator;
+		int cores_per_chip;
+	} families[] = {
+		{ "tpu-v5litepod-", "TPU-v5e", 1 },
+		{ "tpu-v6e-", "TPU-v6e", 1 },
+		{ "tpu-v5p-", "TPU-v5p", 2 },
+		{ "tpu-v4-", "TPU-v4", 2 },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(families); i++) {
+		const char *digits = slice + strlen(families[i].prefix);
+		char *end;
+		long n;
+
+		if (!str_starts_with(slice, families[i].prefix))
+			continue;
+		if (!isdigit((unsigned char)*digits))
+			return -1;
+		errno = 0;
+		n = strtol(digits, &end, 10);
+		if (*end || errno || n <= 0 || n > 1000000 || n % families[i].cores_per_chip)
+			return -1;
+		*accelerator = families[i].accelerator;
+		return (int)(n / families[i].cores_per_chip);
+	}
+	return -1;
+}

@@ -1,0 +1,48 @@
+/*
+ * The shipped catalog (the CSV files in pricing/) and the aicost CSV format it is written in,
+ * which is also what `pricing export` writes and `pricing import` reads; plus the
+ * SkyPilot catalog importer. Everything goes into the store through db.h.
+ */
+#ifndef AICOST_CATALOG_H
+#define AICOST_CATALOG_H
+
+#include "db.h"
+#include "strbuf.h"
+
+/*
+ * The catalog directory: $AICOST_CATALOG, else <dir of the program>/../pricing (a
+ * source checkout), else AICOST_DATADIR/pricing (after make install).
+ */
+int catalog_find_dir(struct strbuf *dir);
+
+/* Loads every *.csv of DIR (accelerators first) in one transaction. */
+int catalog_load_dir(struct db *db, const char *dir);
+
+struct import_stats {
+	long rows;                  /* data records read */
+	long stored;                /* rows stored (offers, tiers, prices, accelerators, facts) */
+	long snapshots;             /* snapshots created */
+	long skipped_no_price;      /* SkyPilot: empty Price and SpotPrice */
+	long skipped_duplicate;     /* SkyPilot: a row already seen */
+	long skipped_placeholder;   /* SkyPilot: implausible placeholder prices */
+	long skipped_spot_above;    /* SkyPilot: spot above on-demand (spot dropped) */
+	long combined;              /* SkyPilot: host VM + accelerator rows joined */
+};
+
+/*
+ * Imports one aicost-format CSV (offers, accelerators, egress, storage or facts,
+ * told apart by the header) in one transaction: one snapshot per provider, labelled
+ * SOURCE_LABEL (NULL: the path). Any bad row fails the whole file, naming
+ * file:line:col and the field.
+ */
+int catalog_import_file(struct db *db, const char *path, const char *source_label,
+			struct import_stats *stats);
+
+/* Imports a SkyPilot catalog CSV for PROVIDER (its files do not name the cloud). */
+int skypilot_import_file(struct db *db, const char *path, const char *provider,
+			 struct import_stats *stats);
+
+/* Slice name -> chips: tpu-v5p-8 counts TensorCores (4 chips), v5e/v6e count chips. */
+int tpu_slice_chips(const char *slice, const char **accelerator);
+
+#endif

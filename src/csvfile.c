@@ -1,0 +1,198 @@
+#include "csvfile.h"
+#include "util.h"
+
+#include <csv.h>
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <string.h>
+
+struct reader {
+	struct csv_record record;
+	size_t alloc;
+	struct strbuf line_text;    /* the physical line being fed */
+	long line;                  /* its number */
+	long record_line;           /* where the record in progress started; 0 = none */
+	csv_record_fn fn;
+	void *ctx;
+	int status;                 /* 0 going on, 1 stopped, -1 failed */
+};
+
+/* 1-based columns of each field start, for a record that fits on LINE. */
+static void locate_columns(struct reader *r)
+{
+	const char *s = r->line_text.buf;
+	size_t field = 0, i = 0;
+	bool quoted = false;
+
+	if (r->record.n == 0)
+		return;
+	r->record.columns[field++] = 1;
+	for (; s[i] && field < r->record.n; i++) {
+		if (s[i] == '"')
+			quoted = !quoted;
+		else if (s[i] == ',' && !quoted)
+			r->record.columns[field++] = i + 2;
+	}
+}
+
+static void on_field(void *data, size_t len, void *ctx)
+{
+	struct reader *r = ctx;
+
+	if (r->status != 0)
+		return;
+	if (r->record_line == 0)
+		r->record_line = r->line;
+	xgrow(&r->record.fields, &r->alloc, r->record.n + 1, sizeof(*r->record.fields));
+	r->record.columns = xrealloc(r->record.columns, r->alloc * sizeof(*r->record.columns));
+	r->record.fields[r->record.n] = xstrndup(data ? data : "", data ? len : 0);
+	r->record.columns[r->record.n] = 0;
+	r->record.n++;
+}
+
+static void clear_record(struct reader *r)
+{
+	for (size_t i = 0; i < r->record.n; i++)
+		free(r->record.fields[i]);
+	r->record.n = 0;
+	r->record_line = 0;
+}
+
+static void on_record(int terminator, void *ctx)
+{
+	struct reader *r = ctx;
+	bool blank;
+
+	(void)terminator;
+	if (r->status != 0) {
+		clear_record(r);
+		return;
+	}
+	if (r->record_line == 0)
+		r->record_line = r->line;
+	r->record.line = r->record_line;
+	blank = r->record.n == 0 || (r->record.n == 1 && r->record.fields[0][0] == '\0');
+	if (!blank && r->record.fields[0][0] != '#') {
+		if (r->record_line == r->line)
+			locate_columns(r);
+		r->status = r->fn(&r->record, r->ctx);
+	}
+	clear_record(r);
+}
+
+int csv_read_file(const char *path, csv_record_fn fn, void *ctx)
+{
+	struct reader r = { 0 };
+	struct csv_parser parser;
+	FILE *fp;
+	char *buf = NULL;
+	size_t cap = 0;
+	ssize_t len;
+	int result = -1;
+
+	r.record.file = path;
+	r.fn = fn;
+	r.ctx = ctx;
+	strbuf_init(&r.line_text, 0);
+	fp = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
+	if (!fp) {
+		error_set("%s: %s", path, strerror(errno));
+		strbuf_release(&r.line_text);
+		return -1;
+	}
+	if (csv_init(&parser, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0)
+		xoom();
+	while (r.status == 0 && (len = getline(&buf, &cap, fp)) > 0) {
+		const char *data = buf;
+
+		r.line++;
+		/* A BOM would otherwise glue itself to the first column name. */
+		if (r.line == 1 && len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0) {
+			data += 3;
+			len -= 3;
+		}
+		strbuf_reset(&r.line_text);
+		strbuf_add(&r.line_text, data, (size_t)len);
+		if (csv_parse(&parser, data, (size_t)len, on_field, on_record, &r) != (size_t)len) {
+			error_set("%s:%ld: %s", path, r.line, csv_strerror(csv_error(&parser)));
+			goto cleanup;
+		}
+	}
+	if (ferror(fp)) {
+		error_set("%s: %s", path, strerror(errno));
+		goto cleanup;
+	}
+	if (r.status == 0 && csv_fini(&parser, on_field, on_record, &r) != 0) {
+		error_set("%s:%ld: unterminated quoted field", path, r.record_line ? r.record_line : r.line);
+		goto cleanup;
+	}
+	result = r.status < 0 ? -1 : 0;
+cleanup:
+	clear_record(&r);
+	free(r.record.fields);
+	free(r.record.columns);
+	csv_free(&parser);
+	free(buf);
+	strbuf_release(&r.line_text);
+	if (fp != stdin)
+		fclose(fp);
+	return result;
+}
+
+int csv_header_index(const struct csv_record *header, const char *name)
+{
+	for (size_t i = 0; i < header->n; i++)
+		if (strcmp(header->fields[i], name) == 0)
+			return (int)i;
+	return -1;
+}
+
+int csv_field_error(const struct csv_record *record, size_t i, const char *field_name,
+		    const char *fmt, ...)
+{
+	struct strbuf msg = STRBUF_INIT;
+	va_list ap;
+
+	va_start(ap, fmt);
+	strbuf_vaddf(&msg, fmt, ap);
+	va_end(ap);
+	if (i < record->n && record->columns[i])
+		error_set("%s:%ld:%zu: %s: %s", record->file, record->line, record->columns[i],
+			  field_name, msg.buf);
+	else
+		error_set("%s:%ld: %s: %s", record->file, record->line, field_name, msg.buf);
+	strbuf_release(&msg);
+	return -1;
+}
+
+const char *csv_text(const struct csv_record *record, int i)
+{
+	return i >= 0 && (size_t)i < record->n ? record->fields[i] : "";
+}
+
+int csv_number(const struct csv_record *record, int i, const char *name, bool required,
+	       double if_empty, double *out)
+{
+	const char *text = csv_text(record, i);
+	char *end;
+	double value;
+
+	if (*text == '\0') {
+		if (required)
+			return csv_field_error(record, (size_t)i, name, "a number is required");
+		*out = if_empty;
+		return 0;
+	}
+	errno = 0;
+	value = c_strtod(text, &end);
+	if (end == text || *end != '\0' || !isfinite(value) || errno == ERANGE)
+		return csv_field_error(record, (size_t)i, name, "expected a number, got \"%s\"",
+				       text);
+	if (value < 0)
+		return csv_field_error(record, (size_t)i, name, "must not be negative, got %s",
+				       text);
+	*out = value;
+	return 0;
+}

@@ -1,0 +1,1819 @@
+/*
+ * The price store: schema, migrations and every statement. The only file that
+ * includes sqlite3.h. Values always travel through ? binds; statements are
+ * prepared once per connection and re-bound per row.
+ */
+#include "db.h"
+#include "catalog.h"
+#include "util.h"
+
+#include <ctype.h>
+#include <fnmatch.h>
+#include <math.h>
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Each step runs in its own transaction; user_version counts the steps applied. */
+static const char *const schema_v1[] = {
+	"CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);\n",
+	"CREATE TABLE accelerators(\n"
+	"  name TEXT PRIMARY KEY,\n"
+	"  vendor TEXT NOT NULL,\n"
+	"  kind TEXT NOT NULL CHECK (kind IN ('gpu', 'tpu', 'asic')),\n"
+	"  memory_gb REAL NOT NULL CHECK (memory_gb >= 0),\n"
+	"  bf16_tflops REAL NOT NULL CHECK (bf16_tflops >= 0),\n"
+	"  fp8_tflops REAL NOT NULL DEFAULT 0 CHECK (fp8_tflops >= 0),\n"
+	"  hbm_tbps REAL NOT NULL DEFAULT 0 CHECK (hbm_tbps >= 0),\n"
+	"  tdp_w REAL NOT NULL DEFAULT 0 CHECK (tdp_w >= 0),\n"
+	"  confidence TEXT CHECK (confidence IN ('exact', 'approx')),\n"
+	"  source TEXT, observed TEXT, note TEXT);\n",
+	"CREATE TABLE accelerator_aliases(\n"
+	"  key TEXT PRIMARY KEY,\n"
+	"  alias TEXT NOT NULL,\n"
+	"  accelerator TEXT NOT NULL REFERENCES accelerators(name) ON DELETE CASCADE,\n"
+	"  position INTEGER NOT NULL,\n"
+	"  ambiguous INTEGER NOT NULL DEFAULT 0);\n"
+	"CREATE INDEX accelerator_aliases_by_name ON accelerator_aliases(accelerator, position);\n",
+	"CREATE TABLE snapshots(\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  provider TEXT NOT NULL,\n"
+	"  source TEXT NOT NULL,\n"
+	"  fetched_at TEXT NOT NULL,\n"
+	"  observed TEXT,\n"
+	"  status TEXT NOT NULL CHECK (status IN ('pending', 'ok', 'failed')),\n"
+	"  message TEXT,\n"
+	"  offer_rows INTEGER NOT NULL DEFAULT 0,\n"
+	"  egress_rows INTEGER NOT NULL DEFAULT 0,\n"
+	"  storage_rows INTEGER NOT NULL DEFAULT 0);\n"
+	"CREATE INDEX snapshots_by_provider ON snapshots(provider, id);\n",
+	"CREATE TABLE offers(\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  snapshot_id INTEGER NOT NULL REFERENCES snapshots(id) ON DELETE CASCADE,\n"
+	"  provider TEXT NOT NULL,\n"
+	"  region TEXT NOT NULL,\n"
+	"  zone TEXT,\n"
+	"  instance_type TEXT NOT NULL,\n"
+	"  component TEXT NOT NULL DEFAULT 'instance'\n"
+	"    CHECK (component IN ('instance', 'host', 'accelerator')),\n"
+	"  accelerator TEXT,\n"
+	"  accelerator_count INTEGER NOT NULL CHECK (accelerator_count >= 0),\n"
+	"  vcpus REAL NOT NULL DEFAULT 0 CHECK (vcpus >= 0),\n"
+	"  memory_gib REAL NOT NULL DEFAULT 0 CHECK (memory_gib >= 0),\n"
+	"  purchase TEXT NOT NULL CHECK (purchase IN ('on-demand', 'spot', 'reserved-1y',\n"
+	"    'reserved-3y', 'savings-1y', 'savings-3y', 'commit-1y', 'commit-3y')),\n"
+	"  price_per_hour REAL NOT NULL CHECK (price_per_hour >= 0),\n"
+	"  currency TEXT NOT NULL,\n"
+	"  observed TEXT NOT NULL,\n"
+	"  source TEXT NOT NULL,\n"
+	"  confidence TEXT NOT NULL CHECK (confidence IN ('exact', 'approx')),\n"
+	"  note TEXT);\n"
+	"CREATE INDEX offers_by_snapshot ON offers(snapshot_id, provider, region);\n"
+	"CREATE INDEX offers_by_instance ON offers(instance_type, region);\n"
+	"CREATE UNIQUE INDEX offers_unique ON offers(snapshot_id, region, coalesce(zone, ''),\n"
+	"  instance_type, component, purchase);\n",
+	"CREATE TABLE egress_tiers(\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  snapshot_id INTEGER NOT NULL REFERENCES snapshots(id) ON DELETE CASCADE,\n"
+	"  provider TEXT NOT NULL,\n"
+	"  scope TEXT NOT NULL,\n"
+	"  destination TEXT NOT NULL\n"
+	"    CHECK (destination IN ('internet', 'inter-region', 'inter-zone')),\n"
+	"  start_gb REAL NOT NULL CHECK (start_gb >= 0),\n"
+	"  end_gb REAL CHECK (end_gb IS NULL OR end_gb > start_gb),\n"
+	"  price_per_gb REAL NOT NULL CHECK (price_per_gb >= 0),\n"
+	"  confidence TEXT NOT NULL CHECK (confidence IN ('exact', 'approx')),\n"
+	"  source TEXT NOT NULL, observed TEXT NOT NULL, note TEXT);\n"
+	"CREATE UNIQUE INDEX egress_by_snapshot ON egress_tiers(snapshot_id, provider, scope,\n"
+	"  destination, start_gb);\n",
+	"CREATE TABLE storage_prices(\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  snapshot_id INTEGER NOT NULL REFERENCES snapshots(id) ON DELETE CASCADE,\n"
+	"  provider TEXT NOT NULL,\n"
+	"  region TEXT NOT NULL,\n"
+	"  storage_class TEXT NOT NULL CHECK (storage_class IN ('hot', 'cool', 'cold',\n"
+	"    'archive', 'block', 'parallel-fs')),\n"
+	"  product TEXT NOT NULL,\n"
+	"  price_per_gb_month REAL NOT NULL CHECK (price_per_gb_month >= 0),\n"
+	"  retrieval_per_gb REAL NOT NULL DEFAULT 0 CHECK (retrieval_per_gb >= 0),\n"
+	"  min_days REAL NOT NULL DEFAULT 0 CHECK (min_days >= 0),\n"
+	"  confidence TEXT NOT NULL CHECK (confidence IN ('exact', 'approx')),\n"
+	"  source TEXT NOT NULL, observed TEXT NOT NULL, note TEXT);\n"
+	"CREATE UNIQUE INDEX storage_by_snapshot ON storage_prices(snapshot_id, provider, region,\n"
+	"  storage_class);\n",
+	/* Which snapshot is newest for each provider and region, per kind of price. */
+	"CREATE TABLE current(\n"
+	"  kind TEXT NOT NULL CHECK (kind IN ('offers', 'egress', 'storage')),\n"
+	"  provider TEXT NOT NULL,\n"
+	"  region TEXT NOT NULL,\n"
+	"  snapshot_id INTEGER NOT NULL REFERENCES snapshots(id) ON DELETE CASCADE,\n"
+	"  PRIMARY KEY (kind, provider, region));\n"
+	"CREATE INDEX current_by_snapshot ON current(snapshot_id);\n",
+	"CREATE TABLE facts(\n"
+	"  key TEXT PRIMARY KEY,\n"
+	"  low REAL, high REAL, unit TEXT NOT NULL,\n"
+	"  confidence TEXT NOT NULL CHECK (confidence IN ('exact', 'approx')),\n"
+	"  source TEXT NOT NULL, observed TEXT NOT NULL, note TEXT);\n",
+	"CREATE TABLE http_validators(\n"
+	"  url TEXT PRIMARY KEY,\n"
+	"  etag TEXT, last_modified TEXT, updated_at TEXT NOT NULL);\n",
+	NULL,
+};
+
+/* Step N is migrations[N - 1]: a NULL-terminated list of statements. */
+static const char *const *const migrations[] = {
+	schema_v1,
+};
+
+enum stmt_id {
+	ST_FIND_ACCELERATOR,
+	ST_ALIASES,
+	ST_PUT_ACCELERATOR,
+	ST_PUT_ALIAS,
+	ST_ALIAS_OWNER,
+	ST_LIST_ACCELERATORS,
+	ST_QUERY_OFFERS,
+	ST_HISTORY,
+	ST_PROVIDERS,
+	ST_SNAPSHOT_INSERT,
+	ST_SNAPSHOT_PROVIDER,
+	ST_SNAPSHOT_FINISH,
+	ST_SNAPSHOT_CURRENT_OFFERS,
+	ST_SNAPSHOT_CURRENT_EGRESS,
+	ST_SNAPSHOT_CURRENT_STORAGE,
+	ST_SNAPSHOT_DELETE,
+	ST_SNAPSHOT_FAILED,
+	ST_ADD_OFFER,
+	ST_ADD_EGRESS,
+	ST_ADD_STORAGE,
+	ST_EGRESS,
+	ST_LIST_EGRESS,
+	ST_STORAGE,
+	ST_LIST_STORAGE,
+	ST_FACT,
+	ST_PUT_FACT,
+	ST_LIST_FACTS,
+	ST_LIST_SNAPSHOTS,
+	ST_GET_VALIDATORS,
+	ST_SET_VALIDATORS,
+	ST_COUNT
+};
+
+static const char *const statements[ST_COUNT] = {
+	[ST_FIND_ACCELERATOR] =
+		"SELECT a.name, a.vendor, a.kind, a.memory_gb, a.bf16_tflops, a.fp8_tflops,"
+		" a.hbm_tbps, a.tdp_w, a.confidence, a.source, a.observed, a.note, k.ambiguous"
+		" FROM accelerator_aliases k JOIN accelerators a ON a.name = k.accelerator"
+		" WHERE k.key = ?1",
+	[ST_ALIASES] =
+		"SELECT alias, ambiguous FROM accelerator_aliases"
+		" WHERE accelerator = ?1 AND position > 0 ORDER BY position",
+	[ST_PUT_ACCELERATOR] =
+		"INSERT OR REPLACE INTO accelerators(name, vendor, kind, memory_gb, bf16_tflops,"
+		" fp8_tflops, hbm_tbps, tdp_w, confidence, source, observed, note)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+	[ST_PUT_ALIAS] =
+		"INSERT INTO accelerator_aliases(key, alias, accelerator, position, ambiguous)"
+		" VALUES (?1, ?2, ?3, ?4, ?5)",
+	[ST_ALIAS_OWNER] =
+		"SELECT accelerator FROM accelerator_aliases WHERE key = ?1",
+	[ST_LIST_ACCELERATORS] =
+		"SELECT name, vendor, kind, memory_gb, bf16_tflops, fp8_tflops, hbm_tbps, tdp_w,"
+		" confidence, source, observed, note, 0 FROM accelerators ORDER BY rowid",
+	[ST_QUERY_OFFERS] =
+		"SELECT o.provider, o.region, o.zone, o.instance_type, o.accelerator,"
+		" o.accelerator_count, o.vcpus, o.memory_gib, coalesce(a.memory_gb, 0),"
+		" coalesce(a.bf16_tflops, 0), o.purchase, o.price_per_hour, o.currency,"
+		" o.observed, o.source, o.confidence, o.snapshot_id, o.component, o.note"
+		" FROM current c"
+		" JOIN offers o ON o.snapshot_id = c.snapshot_id AND o.provider = c.provider"
+		"  AND o.region = c.region"
+		" LEFT JOIN accelerators a ON a.name = o.accelerator"
+		" WHERE c.kind = 'offers'"
+		"  AND (?1 IS NULL OR o.accelerator = ?1)"
+		"  AND (?2 IS NULL OR instr(',' || ?2 || ',', ',' || o.provider || ',') > 0)"
+		"  AND (?3 IS NULL OR o.purchase = ?3)"
+		"  AND (?4 IS NULL OR o.instance_type = ?4)"
+		"  AND o.accelerator_count >= ?5"
+		"  AND (?6 <= 0 OR coalesce(a.memory_gb, 0) >= ?6)"
+		"  AND (?7 <= 0 OR o.price_per_hour <= ?7)"
+		"  AND (?8 OR o.component = 'instance')"
+		" ORDER BY o.provider, o.region, o.instance_type, o.component, coalesce(o.zone, ''),"
+		"  o.purchase, o.id",
+	[ST_HISTORY] =
+		"SELECT o.provider, o.region, o.zone, o.instance_type, o.accelerator,"
+		" o.accelerator_count, o.vcpus, o.memory_gib, coalesce(a.memory_gb, 0),"
+		" coalesce(a.bf16_tflops, 0), o.purchase, o.price_per_hour, o.currency,"
+		" o.observed, o.source, o.confidence, o.snapshot_id, o.component, o.note"
+		" FROM offers o JOIN snapshots s ON s.id = o.snapshot_id AND s.status = 'ok'"
+		" LEFT JOIN accelerators a ON a.name = o.accelerator"
+		" WHERE o.instance_type = ?1 AND (?2 IS NULL OR o.region = ?2)"
+		" ORDER BY o.provider, o.region, coalesce(o.zone, ''), o.purchase, o.snapshot_id, o.id",
+	[ST_PROVIDERS] =
+		"SELECT DISTINCT provider FROM current WHERE kind = 'offers' ORDER BY provider",
+	[ST_SNAPSHOT_INSERT] =
+		"INSERT INTO snapshots(provider, source, fetched_at, status)"
+		" VALUES (?1, ?2, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), 'pending')",
+	[ST_SNAPSHOT_PROVIDER] =
+		"SELECT provider, status FROM snapshots WHERE id = ?1",
+	[ST_SNAPSHOT_FINISH] =
+		"UPDATE snapshots SET status = 'ok',"
+		" offer_rows = (SELECT count(*) FROM offers WHERE snapshot_id = ?1),"
+		" egress_rows = (SELECT count(*) FROM egress_tiers WHERE snapshot_id = ?1),"
+		" storage_rows = (SELECT count(*) FROM storage_prices WHERE snapshot_id = ?1),"
+		" observed = (SELECT max(observed) FROM ("
+		"   SELECT observed FROM offers WHERE snapshot_id = ?1"
+		"   UNION ALL SELECT observed FROM egress_tiers WHERE snapshot_id = ?1"
+		"   UNION ALL SELECT observed FROM storage_prices WHERE snapshot_id = ?1))"
+		" WHERE id = ?1",
+	[ST_SNAPSHOT_CURRENT_OFFERS] =
+		"INSERT INTO current(kind, provider, region, snapshot_id)"
+		" SELECT DISTINCT 'offers', provider, region, ?1 FROM offers WHERE snapshot_id = ?1"
+		" ON CONFLICT(kind, provider, region) DO UPDATE SET snapshot_id = excluded.snapshot_id",
+	[ST_SNAPSHOT_CURRENT_EGRESS] =
+		"INSERT INTO current(kind, provider, region, snapshot_id)"
+		" SELECT DISTINCT 'egress', provider, scope, ?1 FROM egress_tiers WHERE snapshot_id = ?1"
+		" ON CONFLICT(kind, provider, region) DO UPDATE SET snapshot_id = excluded.snapshot_id",
+	[ST_SNAPSHOT_CURRENT_STORAGE] =
+		"INSERT INTO current(kind, provider, region, snapshot_id)"
+		" SELECT DISTINCT 'storage', provider, region, ?1 FROM storage_prices"
+		" WHERE snapshot_id = ?1"
+		" ON CONFLICT(kind, provider, region) DO UPDATE SET snapshot_id = excluded.snapshot_id",
+	[ST_SNAPSHOT_DELETE] =
+		"DELETE FROM snapshots WHERE id = ?1",
+	[ST_SNAPSHOT_FAILED] =
+		"INSERT INTO snapshots(provider, source, fetched_at, status, message)"
+		" VALUES (?1, ?2, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), 'failed', ?3)",
+	[ST_ADD_OFFER] =
+		"INSERT INTO offers(snapshot_id, provider, region, zone, instance_type, component,"
+		" accelerator, accelerator_count, vcpus, memory_gib, purchase, price_per_hour,"
+		" currency, observed, source, confidence, note)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+	[ST_ADD_EGRESS] =
+		"INSERT INTO egress_tiers(snapshot_id, provider, scope, destination, start_gb, end_gb,"
+		" price_per_gb, confidence, source, observed, note)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+	[ST_ADD_STORAGE] =
+		"INSERT INTO storage_prices(snapshot_id, provider, region, storage_class, product,"
+		" price_per_gb_month, retrieval_per_gb, min_days, confidence, source, observed, note)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+	[ST_EGRESS] =
+		"SELECT e.provider, e.scope, e.destination, e.start_gb, e.end_gb, e.price_per_gb,"
+		" e.confidence, e.source, e.observed, e.note"
+		" FROM current c JOIN egress_tiers e ON e.snapshot_id = c.snapshot_id"
+		"  AND e.provider = c.provider AND e.scope = c.region"
+		" WHERE c.kind = 'egress' AND c.provider = ?1 AND c.region = ?2"
+		"  AND e.destination = ?3 ORDER BY e.start_gb",
+	[ST_LIST_EGRESS] =
+		"SELECT e.provider, e.scope, e.destination, e.start_gb, e.end_gb, e.price_per_gb,"
+		" e.confidence, e.source, e.observed, e.note"
+		" FROM current c JOIN egress_tiers e ON e.snapshot_id = c.snapshot_id"
+		"  AND e.provider = c.provider AND e.scope = c.region"
+		" WHERE c.kind = 'egress' ORDER BY e.provider, e.scope, e.destination, e.start_gb",
+	[ST_STORAGE] =
+		"SELECT p.provider, p.region, p.storage_class, p.product, p.price_per_gb_month,"
+		" p.retrieval_per_gb, p.min_days, p.confidence, p.source, p.observed, p.note"
+		" FROM current c JOIN storage_prices p ON p.snapshot_id = c.snapshot_id"
+		"  AND p.provider = c.provider AND p.region = c.region"
+		" WHERE c.kind = 'storage' AND c.provider = ?1 AND p.storage_class = ?3"
+		" ORDER BY c.region = ?2 DESC, c.region = 'global' DESC, c.region, p.id LIMIT 1",
+	[ST_LIST_STORAGE] =
+		"SELECT p.provider, p.region, p.storage_class, p.product, p.price_per_gb_month,"
+		" p.retrieval_per_gb, p.min_days, p.confidence, p.source, p.observed, p.note"
+		" FROM current c JOIN storage_prices p ON p.snapshot_id = c.snapshot_id"
+		"  AND p.provider = c.provider AND p.region = c.region"
+		" WHERE c.kind = 'storage' ORDER BY p.provider, p.region, p.id",
+	[ST_FACT] =
+		"SELECT key, low, high, unit, confidence, source, observed, note FROM facts"
+		" WHERE key = ?1",
+	[ST_PUT_FACT] =
+		"INSERT OR REPLACE INTO facts(key, low, high, unit, confidence, source, observed, note)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+	[ST_LIST_FACTS] =
+		"SELECT key, low, high, unit, confidence, source, observed, note FROM facts"
+		" ORDER BY rowid",
+	[ST_LIST_SNAPSHOTS] =
+		"SELECT s.id, s.provider, s.source, s.fetched_at, s.observed, s.status, s.message,"
+		" s.offer_rows, s.egress_rows, s.storage_rows,"
+		" EXISTS (SELECT 1 FROM current c WHERE c.snapshot_id = s.id)"
+		" FROM snapshots s WHERE s.status != 'pending' ORDER BY s.id DESC",
+	[ST_GET_VALIDATORS] =
+		"SELECT etag, last_modified FROM http_validators WHERE url = ?1",
+	[ST_SET_VALIDATORS] =
+		"INSERT INTO http_validators(url, etag, last_modified, updated_at)"
+		" VALUES (?1, ?2, ?3, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))"
+		" ON CONFLICT(url) DO UPDATE SET etag = excluded.etag,"
+		" last_modified = excluded.last_modified, updated_at = excluded.updated_at",
+};
+
+struct db {
+	sqlite3 *handle;
+	char *path;
+	sqlite3_stmt *stmts[ST_COUNT];
+	int txn_depth;              /* db_transaction_begin nesting */
+	int64_t owning_snapshot;    /* the snapshot that opened the transaction, or 0 */
+};
+
+static int db_fail(struct db *db, const char *what)
+{
+	error_set("%s: %s: %s", db->path, what, sqlite3_errmsg(db->handle));
+	return -1;
+}
+
+static int exec_sql(struct db *db, const char *sql, const char *what)
+{
+	if (sqlite3_exec(db->handle, sql, NULL, NULL, NULL) != SQLITE_OK)
+		return db_fail(db, what);
+	return 0;
+}
+
+/* The statement ID, reset and unbound, ready for new values; NULL with error set. */
+static sqlite3_stmt *stmt_get(struct db *db, enum stmt_id id)
+{
+	sqlite3_stmt *st = db->stmts[id];
+
+	if (!st) {
+		if (sqlite3_prepare_v3(db->handle, statements[id], -1, SQLITE_PREPARE_PERSISTENT,
+				       &db->stmts[id], NULL) != SQLITE_OK) {
+			db_fail(db, "preparing a statement");
+			return NULL;
+		}
+		return db->stmts[id];
+	}
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return st;
+}
+
+static void bind_text(sqlite3_stmt *st, int i, const char *s)
+{
+	if (s)
+		sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+/* NAN and INFINITY are stored as NULL: "not published" and "no upper bound". */
+static void bind_number(sqlite3_stmt *st, int i, double v)
+{
+	if (isfinite(v))
+		sqlite3_bind_double(st, i, v);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+static char *column_strdup(sqlite3_stmt *st, int i)
+{
+	const unsigned char *s = sqlite3_column_text(st, i);
+
+	return s ? xstrdup((const char *)s) : NULL;
+}
+
+static double column_number(sqlite3_stmt *st, int i, double if_null)
+{
+	return sqlite3_column_type(st, i) == SQLITE_NULL ? if_null : sqlite3_column_double(st, i);
+}
+
+/* Runs a write statement to completion; 1 (error set) when it would duplicate a row. */
+static int step_done(struct db *db, sqlite3_stmt *st, const char *what)
+{
+	int rc = sqlite3_step(st);
+
+	sqlite3_reset(st);
+	if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY) {
+		error_set("%s: duplicate of a row already in this snapshot", what);
+		return 1;
+	}
+	if (rc != SQLITE_DONE)
+		return db_fail(db, what);
+	return 0;
+}
+
+bool purchase_option_valid(const char *name)
+{
+	static const char *const options[] = { PURCHASE_OPTIONS };
+
+	for (size_t i = 0; name && i < ARRAY_SIZE(options); i++)
+		if (strcmp(name, options[i]) == 0)
+			return true;
+	return false;
+}
+
+double purchase_term_hours(const char *name)
+{
+	if (!name)
+		return 0;
+	if (str_ends_with(name, "-1y"))
+		return 8760;
+	if (str_ends_with(name, "-3y"))
+		return 3 * 8760;
+	return 0;
+}
+
+int db_schema_version(void)
+{
+	return (int)ARRAY_SIZE(migrations);
+}
+
+const char *db_path(const struct db *db)
+{
+	return db->path;
+}
+
+int db_default_path(const char *override, struct strbuf *path)
+{
+	const char *env = getenv("AICOST_DB");
+	const char *xdg = getenv("XDG_DATA_HOME");
+	const char *home = getenv("HOME");
+
+	strbuf_reset(path);
+	if (override && *override) {
+		strbuf_adds(path, override);
+	} else if (env && *env) {
+		strbuf_adds(path, env);
+	} else if (xdg && xdg[0] == '/') {
+		/* The XDG spec says a relative XDG_DATA_HOME is invalid and must be ignored. */
+		strbuf_addf(path, "%s/aicost/prices.db", xdg);
+	} else if (home && *home) {
+		strbuf_addf(path, "%s/.local/share/aicost/prices.db", home);
+	} else {
+		error_set("cannot locate the price store: HOME is not set (use --db PATH)");
+		return -1;
+	}
+	return 0;
+}
+
+static int user_version(struct db *db, int *out)
+{
+	sqlite3_stmt *st;
+	int result = -1;
+
+	if (sqlite3_prepare_v2(db->handle, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK)
+		return db_fail(db, "reading the schema version");
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		db_fail(db, "reading the schema version");
+		goto cleanup;
+	}
+	*out = sqlite3_column_int(st, 0);
+	result = 0;
+cleanup:
+	sqlite3_finalize(st);
+	return result;
+}
+
+static int migrate(struct db *db)
+{
+	int version;
+
+	if (user_version(db, &version) < 0)
+		return -1;
+	if (version > db_schema_version()) {
+		error_set("%s: the price store has schema version %d, newer than this aicost "
+			  "understands (%d); upgrade aicost or use another --db",
+			  db->path, version, db_schema_version());
+		return -1;
+	}
+	for (int step = version + 1; step <= db_schema_version(); step++) {
+		struct strbuf sql = STRBUF_INIT;
+		int current;
+
+		if (exec_sql(db, "BEGIN IMMEDIATE", "starting a migration") < 0)
+			return -1;
+		/* Another process may have migrated while we waited for the lock. */
+		if (user_version(db, &current) < 0)
+			goto fail;
+		if (current >= step) {
+			if (exec_sql(db, "COMMIT", "committing a migration") < 0)
+				goto fail;
+			continue;
+		}
+		for (const char *const *part = migrations[step - 1]; *part; part++)
+			strbuf_adds(&sql, *part);
+		strbuf_addf(&sql, "PRAGMA user_version = %d;", step);
+		if (exec_sql(db, sql.buf, "migrating the schema") < 0) {
+			strbuf_release(&sql);
+			goto fail;
+		}
+		strbuf_release(&sql);
+		if (exec_sql(db, "COMMIT", "committing a migration") < 0)
+			goto fail;
+	}
+	return 0;
+fail:
+	sqlite3_exec(db->handle, "ROLLBACK", NULL, NULL, NULL);
+	return -1;
+}
+
+static int meta_get(struct db *db, const char *key, struct strbuf *value, bool *found)
+{
+	sqlite3_stmt *st;
+	int rc, result = -1;
+
+	*found = false;
+	if (sqlite3_prepare_v2(db->handle, "SELECT value FROM meta WHERE key = ?1", -1, &st,
+			       NULL) != SQLITE_OK)
+		return db_fail(db, "reading meta");
+	bind_text(st, 1, key);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*found = true;
+		if (value)
+			strbuf_adds(value, (const char *)sqlite3_column_text(st, 0));
+	} else if (rc != SQLITE_DONE) {
+		db_fail(db, "reading meta");
+		goto cleanup;
+	}
+	result = 0;
+cleanup:
+	sqlite3_finalize(st);
+	return result;
+}
+
+static int meta_set(struct db *db, const char *key, const char *value)
+{
+	sqlite3_stmt *st;
+	int result;
+
+	if (sqlite3_prepare_v2(db->handle, "INSERT OR REPLACE INTO meta(key, value) VALUES (?1, ?2)",
+			       -1, &st, NULL) != SQLITE_OK)
+		return db_fail(db, "writing meta");
+	bind_text(st, 1, key);
+	bind_text(st, 2, value);
+	result = step_done(db, st, "writing meta");
+	sqlite3_finalize(st);
+	return result;
+}
+
+/* Seeds an empty store from the catalog; concurrent first uses seed exactly once. */
+static int seed(struct db *db, const char *catalog_dir)
+{
+	struct strbuf dir = STRBUF_INIT;
+	bool seeded;
+	int result = -1;
+
+	if (meta_get(db, "seeded_from", NULL, &seeded) < 0)
+		return -1;
+	if (seeded)
+		return 0;
+	if (catalog_dir) {
+		strbuf_adds(&dir, catalog_dir);
+	} else if (catalog_find_dir(&dir) < 0) {
+		error_prefix("%s: cannot seed the empty price store: ", db->path);
+		goto cleanup;
+	}
+	if (db_transaction_begin(db) < 0)
+		goto cleanup;
+	if (meta_get(db, "seeded_from", NULL, &seeded) < 0)
+		goto rollback;
+	if (!seeded) {
+		if (catalog_load_dir(db, dir.buf) < 0)
+			goto rollback;
+		if (meta_set(db, "seeded_from", dir.buf) < 0)
+			goto rollback;
+	}
+	if (db_transaction_commit(db) < 0)
+		goto cleanup;
+	result = 0;
+	goto cleanup;
+rollback:
+	db_transaction_rollback(db);
+cleanup:
+	strbuf_release(&dir);
+	return result;
+}
+
+struct db *db_open_catalog(const char *path, const char *catalog_dir)
+{
+	struct db *db = xcalloc(1, sizeof(*db));
+	int rc;
+
+	db->path = xstrdup(path);
+	if (mkdir_parents(path, false) < 0) {
+		error_prefix("%s: cannot create the price store's directory: ", path);
+		goto fail;
+	}
+	rc = sqlite3_open_v2(path, &db->handle,
+			     SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+	if (rc != SQLITE_OK) {
+		if (db->handle)
+			error_set("%s: cannot open the price store: %s", path,
+				  sqlite3_errmsg(db->handle));
+		else
+			error_set("%s: cannot open the price store: out of memory", path);
+		goto fail;
+	}
+	sqlite3_extended_result_codes(db->handle, 1);
+	/* Two writers wait for each other instead of failing at once. */
+	sqlite3_busy_timeout(db->handle, 10000);
+	if (exec_sql(db, "PRAGMA foreign_keys = ON", "enabling foreign keys") < 0)
+		goto fail_open;
+	if (sqlite3_db_readonly(db->handle, "main") == 1) {
+		error_set("%s: the price store is read-only (check its permissions, or use "
+			  "--db with a writable path)", path);
+		goto fail;
+	}
+	if (exec_sql(db, "PRAGMA journal_mode = WAL", "enabling WAL") < 0)
+		goto fail_open;
+	if (migrate(db) < 0 || (!(catalog_dir && !*catalog_dir) && seed(db, catalog_dir) < 0))
+		goto fail;
+	return db;
+fail_open:
+	/* "file is not a database" and friends: say what the file was supposed to be. */
+	error_set("%s: not a usable aicost price store: %s", path, sqlite3_errmsg(db->handle));
+fail:
+	db_close(db);
+	return NULL;
+}
+
+struct db *db_open(const char *path)
+{
+	return db_open_catalog(path, NULL);
+}
+
+void db_close(struct db *db)
+{
+	if (!db)
+		return;
+	for (size_t i = 0; i < ST_COUNT; i++)
+		sqlite3_finalize(db->stmts[i]);
+	if (db->handle)
+		sqlite3_close(db->handle);
+	free(db->path);
+	free(db);
+}
+
+int db_transaction_begin(struct db *db)
+{
+	struct strbuf sql = STRBUF_INIT;
+	int result;
+
+	/* IMMEDIATE takes the write lock up front, so busy_timeout applies to it. */
+	if (db->txn_depth == 0)
+		strbuf_adds(&sql, "BEGIN IMMEDIATE");
+	else
+		strbuf_addf(&sql, "SAVEPOINT nested_%d", db->txn_depth);
+	result = exec_sql(db, sql.buf, "starting a transaction");
+	strbuf_release(&sql);
+	if (result == 0)
+		db->txn_depth++;
+	return result;
+}
+
+int db_transaction_commit(struct db *db)
+{
+	struct strbuf sql = STRBUF_INIT;
+	int result;
+
+	if (db->txn_depth == 0) {
+		error_set("%s: commit without a transaction", db->path);
+		return -1;
+	}
+	if (db->txn_depth == 1)
+		strbuf_adds(&sql, "COMMIT");
+	else
+		strbuf_addf(&sql, "RELEASE nested_%d", db->txn_depth - 1);
+	result = exec_sql(db, sql.buf, "committing");
+	strbuf_release(&sql);
+	if (result < 0) {
+		db_transaction_rollback(db);
+		return -1;
+	}
+	db->txn_depth--;
+	return 0;
+}
+
+void db_transaction_rollback(struct db *db)
+{
+	struct strbuf sql = STRBUF_INIT;
+
+	if (db->txn_depth == 0)
+		return;
+	if (db->txn_depth == 1)
+		strbuf_adds(&sql, "ROLLBACK");
+	else
+		strbuf_addf(&sql, "ROLLBACK TO nested_%d; RELEASE nested_%d",
+			    db->txn_depth - 1, db->txn_depth - 1);
+	/* The error being reported is the one that caused the rollback: keep it. */
+	sqlite3_exec(db->handle, sql.buf, NULL, NULL, NULL);
+	strbuf_release(&sql);
+	db->txn_depth--;
+}
+
+/* ---- accelerators ---- */
+
+void accelerator_key(const char *name, struct strbuf *out)
+{
+	strbuf_reset(out);
+	for (const char *p = name; *p; p++)
+		if (isalnum((unsigned char)*p))
+			strbuf_addch(out, (char)tolower((unsigned char)*p));
+}
+
+void accelerator_release(struct accelerator *a)
+{
+	if (!a)
+		return;
+	free(a->name);
+	free(a->vendor);
+	free(a->kind);
+	free(a->confidence);
+	free(a->source);
+	free(a->observed);
+	free(a->note);
+	for (size_t i = 0; i < a->naliases; i++)
+		free(a->aliases[i]);
+	free(a->aliases);
+	memset(a, 0, sizeof(*a));
+}
+
+void accelerator_list_release(struct accelerator_list *list)
+{
+	for (size_t i = 0; i < list->n; i++)
+		accelerator_release(&list->items[i]);
+	free(list->items);
+	memset(list, 0, sizeof(*list));
+}
+
+static void read_accelerator(sqlite3_stmt *st, struct accelerator *a)
+{
+	memset(a, 0, sizeof(*a));
+	a->name = column_strdup(st, 0);
+	a->vendor = column_strdup(st, 1);
+	a->kind = column_strdup(st, 2);
+	a->memory_gb = column_number(st, 3, 0);
+	a->bf16_tflops = column_number(st, 4, 0);
+	a->fp8_tflops = column_number(st, 5, 0);
+	a->hbm_tbps = column_number(st, 6, 0);
+	a->tdp_w = column_number(st, 7, 0);
+	a->confidence = column_strdup(st, 8);
+	a->source = column_strdup(st, 9);
+	a->observed = column_strdup(st, 10);
+	a->note = column_strdup(st, 11);
+	a->ambiguous = sqlite3_column_int(st, 12) != 0;
+}
+
+static int read_aliases(struct db *db, struct accelerator *a)
+{
+	sqlite3_stmt *st = stmt_get(db, ST_ALIASES);
+	size_t alloc = 0;
+	int rc;
+
+	if (!st)
+		return -1;
+	bind_text(st, 1, a->name);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct strbuf alias = STRBUF_INIT;
+
+		strbuf_adds(&alias, (const char *)sqlite3_column_text(st, 0));
+		if (sqlite3_column_int(st, 1))
+			strbuf_addch(&alias, '*');
+		xgrow(&a->aliases, &alloc, a->naliases + 1, sizeof(*a->aliases));
+		a->aliases[a->naliases++] = strbuf_detach(&alias, NULL);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return db_fail(db, "reading accelerator aliases");
+	return 0;
+}
+
+/* Looks KEY up in the alias table; 1 found, 0 not, -1 error. */
+static int find_by_key(struct db *db, const char *key, struct accelerator *out)
+{
+	sqlite3_stmt *st = stmt_get(db, ST_FIND_ACCELERATOR);
+	int rc;
+
+	if (!st)
+		return -1;
+	bind_text(st, 1, key);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		read_accelerator(st, out);
+		sqlite3_reset(st);
+		return 1;
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return db_fail(db, "looking up an accelerator");
+	return 0;
+}
+
+/* Closest canonical name or alias to NAME, for "did you mean"; caller frees. */
+static char *suggest_accelerator(struct db *db, const char *name)
+{
+	struct accelerator_list list = { 0 };
+	const char **candidates = NULL;
+	size_t n = 0, alloc = 0;
+	const char *guess;
+	char *result = NULL;
+
+	if (db_list_accelerators(db, &list) < 0) {
+		error_clear();
+		return NULL;
+	}
+	for (size_t i = 0; i < list.n; i++) {
+		xgrow(&candidates, &alloc, n + 1 + list.items[i].naliases, sizeof(*candidates));
+		candidates[n++] = list.items[i].name;
+		for (size_t j = 0; j < list.items[i].naliases; j++)
+			candidates[n++] = list.items[i].aliases[j];
+	}
+	guess = suggest_word(name, candidates, n);
+	if (guess)
+		result = xstrndup(guess, strcspn(guess, "*"));
+	free(candidates);
+	accelerator_list_release(&list);
+	return result;
+}
+
+int db_find_accelerator(struct db *db, const char *name_or_alias, struct accelerator *out)
+{
+	/* Cloud APIs prefix the vendor in many ways: "NVIDIA H100", "nvidia-tesla-t4". */
+	static const char *const prefixes[] = { "nvidia", "tesla", "amd", "instinct", "google",
+						"aws" };
+	struct strbuf key = STRBUF_INIT;
+	const char *k;
+	int found = 0;
+	char *guess;
+
+	memset(out, 0, sizeof(*out));
+	accelerator_key(name_or_alias, &key);
+	k = key.buf;
+	while (*k) {
+		bool stripped = false;
+
+		found = find_by_key(db, k, out);
+		if (found != 0)
+			break;
+		for (size_t i = 0; i < ARRAY_SIZE(prefixes); i++) {
+			if (str_starts_with(k, prefixes[i]) && k[strlen(prefixes[i])]) {
+				k += strlen(prefixes[i]);
+				stripped = true;
+				break;
+			}
+		}
+		if (!stripped)
+			break;
+	}
+	strbuf_release(&key);
+	if (found < 0)
+		return -1;
+	if (found == 0) {
+		guess = suggest_accelerator(db, name_or_alias);
+		if (guess)
+			error_set("unknown accelerator '%s'; did you mean '%s'?", name_or_alias, guess);
+		else
+			error_set("unknown accelerator '%s'", name_or_alias);
+		free(guess);
+		return -1;
+	}
+	if (read_aliases(db, out) < 0) {
+		accelerator_release(out);
+		return -1;
+	}
+	return 0;
+}
+
+static int put_alias(struct db *db, const char *accelerator, const char *alias, int position)
+{
+	struct strbuf key = STRBUF_INIT, text = STRBUF_INIT;
+	sqlite3_stmt *st;
+	bool ambiguous = str_ends_with(alias, "*");
+	int rc, result = -1;
+
+	strbuf_add(&text, alias, strlen(alias) - (ambiguous ? 1 : 0));
+	accelerator_key(text.buf, &key);
+	if (key.len == 0) {
+		error_set("accelerator %s: alias '%s' has no letters or digits", accelerator, alias);
+		goto cleanup;
+	}
+	st = stmt_get(db, ST_ALIAS_OWNER);
+	if (!st)
+		goto cleanup;
+	bind_text(st, 1, key.buf);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		/* "A100 80GB" spells the canonical "A100-80GB" again: nothing to add. */
+		if (strcmp((const char *)sqlite3_column_text(st, 0), accelerator) == 0)
+			result = 0;
+		else
+			error_set("accelerator %s: alias '%s' already names %s", accelerator,
+				  text.buf, (const char *)sqlite3_column_text(st, 0));
+		sqlite3_reset(st);
+		goto cleanup;
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		db_fail(db, "checking an alias");
+		goto cleanup;
+	}
+	st = stmt_get(db, ST_PUT_ALIAS);
+	if (!st)
+		goto cleanup;
+	bind_text(st, 1, key.buf);
+	bind_text(st, 2, text.buf);
+	bind_text(st, 3, accelerator);
+	sqlite3_bind_int(st, 4, position);
+	sqlite3_bind_int(st, 5, ambiguous);
+	if (step_done(db, st, "storing an alias") != 0)
+		goto cleanup;
+	result = 0;
+cleanup:
+	strbuf_release(&key);
+	strbuf_release(&text);
+	return result;
+}
+
+int db_put_accelerator(struct db *db, const struct accelerator *a)
+{
+	sqlite3_stmt *st;
+	int result = -1;
+
+	if (db_transaction_begin(db) < 0)
+		return -1;
+	st = stmt_get(db, ST_PUT_ACCELERATOR);
+	if (!st)
+		goto rollback;
+	bind_text(st, 1, a->name);
+	bind_text(st, 2, a->vendor);
+	bind_text(st, 3, a->kind);
+	bind_number(st, 4, a->memory_gb);
+	bind_number(st, 5, a->bf16_tflops);
+	sqlite3_bind_double(st, 6, isfinite(a->fp8_tflops) ? a->fp8_tflops : 0);
+	sqlite3_bind_double(st, 7, isfinite(a->hbm_tbps) ? a->hbm_tbps : 0);
+	sqlite3_bind_double(st, 8, isfinite(a->tdp_w) ? a->tdp_w : 0);
+	bind_text(st, 9, a->confidence);
+	bind_text(st, 10, a->source);
+	bind_text(st, 11, a->observed);
+	bind_text(st, 12, a->note);
+	if (step_done(db, st, "storing an accelerator") != 0)
+		goto rollback;
+	/* REPLACE dropped the old aliases with the old row (ON DELETE CASCADE). */
+	if (put_alias(db, a->name, a->name, 0) < 0)
+		goto rollback;
+	for (size_t i = 0; i < a->naliases; i++)
+		if (put_alias(db, a->name, a->aliases[i], (int)i + 1) < 0)
+			goto rollback;
+	if (db_transaction_commit(db) < 0)
+		return -1;
+	result = 0;
+	return result;
+rollback:
+	db_transaction_rollback(db);
+	return result;
+}
+
+int db_list_accelerators(struct db *db, struct accelerator_list *out)
+{
+	sqlite3_stmt *st = stmt_get(db, ST_LIST_ACCELERATORS);
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (!st)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		xgrow(&out->items, &out->alloc, out->n + 1, sizeof(*out->items));
+		read_accelerator(st, &out->items[out->n++]);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		db_fail(db, "listing accelerators");
+		goto fail;
+	}
+	/* Aliases after the outer statement is done: they share no statement. */
+	for (size_t i = 0; i < out->n; i++)
+		if (read_aliases(db, &out->items[i]) < 0)
+			goto fail;
+	return 0;
+fail:
+	accelerator_list_release(out);
+	return -1;
+}
+
+/* ---- offers ---- */
+
+void offer_release(struct offer *o)
+{
+	if (!o)
+		return;
+	free(o->provider);
+	free(o->region);
+	free(o->zone);
+	free(o->instance_type);
+	free(o->accelerator);
+	free(o->purchase);
+	free(o->currency);
+	free(o->observed);
+	free(o->source);
+	free(o->confidence);
+	free(o->component);
+	free(o->note);
+	memset(o, 0, sizeof(*o));
+}
+
+void offer_list_release(struct offer_list *list)
+{
+	for (size_t i = 0; i < list->n; i++)
+		offer_release(&list->items[i]);
+	free(list->items);
+	memset(list, 0, sizeof(*list));
+}
+
+static void read_offer(sqlite3_stmt *st, struct offer *o)
+{
+	o->provider = column_strdup(st, 0);
+	o->region = column_strdup(st, 1);
+	o->zone = column_strdup(st, 2);
+	o->instance_type = column_strdup(st, 3);
+	o->accelerator = column_strdup(st, 4);
+	o->accelerator_count = sqlite3_column_int(st, 5);
+	o->vcpus = column_number(st, 6, 0);
+	o->memory_gib = column_number(st, 7, 0);
+	o->accelerator_memory_gb = column_number(st, 8, 0);
+	o->bf16_tflops = column_number(st, 9, 0);
+	o->purchase = column_strdup(st, 10);
+	o->price_per_hour = column_number(st, 11, 0);
+	o->currency = column_strdup(st, 12);
+	o->observed = column_strdup(st, 13);
+	o->source = column_strdup(st, 14);
+	o->confidence = column_strdup(st, 15);
+	o->snapshot_id = sqlite3_column_int64(st, 16);
+	o->component = column_strdup(st, 17);
+	o->note = column_strdup(st, 18);
+}
+
+/* Steps ST to the end, appending each row to OUT. */
+static int collect_offers(struct db *db, sqlite3_stmt *st, const char *region_glob,
+			  struct offer_list *out)
+{
+	int rc;
+
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *region = (const char *)sqlite3_column_text(st, 1);
+
+		if (region_glob && fnmatch(region_glob, region, FNM_CASEFOLD) != 0)
+			continue;
+		xgrow(&out->items, &out->alloc, out->n + 1, sizeof(*out->items));
+		memset(&out->items[out->n], 0, sizeof(*out->items));
+		read_offer(st, &out->items[out->n++]);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		offer_list_release(out);
+		return db_fail(db, "reading offers");
+	}
+	return 0;
+}
+
+int db_query_offers(struct db *db, const struct offer_filter *filter, struct offer_list *out)
+{
+	static const struct offer_filter any = { 0 };
+	struct accelerator acc = { 0 };
+	sqlite3_stmt *st;
+	int result = -1;
+
+	memset(out, 0, sizeof(*out));
+	if (!filter)
+		filter = &any;
+	if (filter->purchase && !purchase_option_valid(filter->purchase)) {
+		error_set("unknown purchase option '%s'; expected one of on-demand, spot, "
+			  "reserved-1y, reserved-3y, savings-1y, savings-3y, commit-1y, commit-3y",
+			  filter->purchase);
+		return -1;
+	}
+	if (filter->accelerator && db_find_accelerator(db, filter->accelerator, &acc) < 0)
+		return -1;
+	st = stmt_get(db, ST_QUERY_OFFERS);
+	if (!st)
+		goto cleanup;
+	bind_text(st, 1, acc.name);
+	bind_text(st, 2, filter->providers);
+	bind_text(st, 3, filter->purchase);
+	bind_text(st, 4, filter->instance_type);
+	sqlite3_bind_int(st, 5, filter->min_accelerators);
+	sqlite3_bind_double(st, 6, filter->min_memory_gb);
+	sqlite3_bind_double(st, 7, filter->max_price);
+	sqlite3_bind_int(st, 8, filter->all_components);
+	result = collect_offers(db, st, filter->region_glob, out);
+cleanup:
+	accelerator_release(&acc);
+	return result;
+}
+
+int db_offer_history(struct db *db, const char *instance_type, const char *region,
+		     struct offer_list *out)
+{
+	sqlite3_stmt *st = stmt_get(db, ST_HISTORY);
+
+	memset(out, 0, sizeof(*out));
+	if (!st)
+		return -1;
+	bind_text(st, 1, instance_type);
+	bind_text(st, 2, region);
+	return collect_offers(db, st, NULL, out);
+}
+
+int db_providers(struct db *db, char ***names, size_t *n)
+{
+	sqlite3_stmt *st = stmt_get(db, ST_PROVIDERS);
+	size_t alloc = 0;
+	int rc;
+
+	*names = NULL;
+	*n = 0;
+	if (!st)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		xgrow(names, &alloc, *n + 1, sizeof(**names));
+		(*names)[(*n)++] = column_strdup(st, 0);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		for (size_t i = 0; i < *n; i++)
+			free((*names)[i]);
+		free(*names);
+		*names = NULL;
+		*n = 0;
+		return db_fail(db, "listing providers");
+	}
+	return 0;
+}
+
+/* ---- egress and storage ---- */
+
+void egress_tier_list_release(struct egress_tier_list *list)
+{
+	for (size_t i = 0; i < list->n; i++) {
+		struct egress_tier *t = &list->items[i];
+
+		free(t->provider);
+		free(t->scope);
+		free(t->destination);
+		free(t->confidence);
+		free(t->source);
+		free(t->observed);
+		free(t->note);
+	}
+	free(list->items);
+	memset(list, 0, sizeof(*list));
+}
+
+static int collect_egress(struct db *db, sqlite3_stmt *st, struct egress_tier_list *out)
+{
+	int rc;
+
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct egress_tier *t;
+
+		xgrow(&out->items, &out->alloc, out->n + 1, sizeof(*out->items));
+		t = &out->items[out->n++];
+		t->provider = column_strdup(st, 0);
+		t->scope = column_strdup(st, 1);
+		t->destination = column_strdup(st, 2);
+		t->start_gb = column_number(st, 3, 0);
+		t->end_gb = column_number(st, 4, INFINITY);
+		t->price_per_gb = column_number(st, 5, 0);
+		t->confidence = column_strdup(st, 6);
+		t->source = column_strdup(st, 7);
+		t->observed = column_strdup(st, 8);
+		t->note = column_strdup(st, 9);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		egress_tier_list_release(out);
+		return db_fail(db, "reading egress tiers");
+	}
+	return 0;
+}
+
+int db_egress_tiers(struct db *db, const char *provider, const char *scope,
+		    const char *destination, struct egress_tier_list *out)
+{
+	const char *scopes[] = { scope, "global" };
+
+	memset(out, 0, sizeof(*out));
+	for (size_t i = 0; i < ARRAY_SIZE(scopes) && out->n == 0; i++) {
+		sqlite3_stmt *st;
+
+		if (!scopes[i])
+			continue;
+		st = stmt_get(db, ST_EGRESS);
+		if (!st)
+			return -1;
+		bind_text(st, 1, provider);
+		bind_text(st, 2, scopes[i]);
+		bind_text(st, 3, destination);
+		if (collect_egress(db, st, out) < 0)
+			return -1;
+	}
+	if (out->n == 0) {
+		error_set("no %s egress prices for provider '%s'%s%s in the price store",
+			  destination, provider, scope ? " in " : "", scope ? scope : "");
+		return -1;
+	}
+	return 0;
+}
+
+int db_list_egress_tiers(struct db *db, struct egress_tier_list *out)
+{
+	sqlite3_stmt *st = stmt_get(db, ST_LIST_EGRESS);
+
+	memset(out, 0, sizeof(*out));
+	if (!st)
+		return -1;
+	return collect_egress(db, st, out);
+}
+
+void storage_price_release(struct storage_price *p)
+{
+	if (!p)
+		return;
+	free(p->provider);
+	free(p->region);
+	free(p->storage_class);
+	free(p->product);
+	free(p->confidence);
+	free(p->source);
+	free(p->observed);
+	free(p->note);
+	memset(p, 0, sizeof(*p));
+}
+
+void storage_price_list_release(struct storage_price_list *list)
+{
+	for (size_t i = 0; i < list->n; i++)
+		storage_price_release(&list->items[i]);
+	free(list->items);
+	memset(list, 0, sizeof(*list));
+}
+
+static void read_storage(sqlite3_stmt *st, struct storage_price *p)
+{
+	p->provider = column_strdup(st, 0);
+	p->region = column_strdup(st, 1);
+	p->storage_class = column_strdup(st, 2);
+	p->product = column_strdup(st, 3);
+	p->price_per_gb_month = column_number(st, 4, 0);
+	p->retrieval_per_gb = column_number(st, 5, 0);
+	p->min_days = column_number(st, 6, 0);
+	p->confidence = column_strdup(st, 7);
+	p->source = column_strdup(st, 8);
+	p->observed = column_strdup(st, 9);
+	p->note = column_strdup(st, 10);
+}
+
+/*
+ * The region's price, else the provider's "global" one, else the provider's first
+ * priced region: out->region says which region's price was used.
+ */
+int db_storage_price(struct db *db, const char *provider, const char *region,
+		     const char *storage_class, struct storage_price *out)
+{
+	sqlite3_stmt *st = stmt_get(db, ST_STORAGE);
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (!st)
+		return -1;
+	bind_text(st, 1, provider);
+	bind_text(st, 2, region ? region : "");
+	bind_text(st, 3, storage_class);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		read_storage(st, out);
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW)
+		return 0;
+	if (rc != SQLITE_DONE)
+		return db_fail(db, "reading storage prices");
+	error_set("no %s storage price for provider '%s' in the price store", storage_class,
+		  provider);
+	return -1;
+}
+
+int db_list_storage_prices(struct db *db, struct storage_price_list *out)
+{
+	sqlite3_stmt *st = stmt_get(db, ST_LIST_STORAGE);
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (!st)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		xgrow(&out->items, &out->alloc, out->n + 1, sizeof(*out->items));
+		memset(&out->items[out->n], 0, sizeof(*out->items));
+		read_storage(st, &out->items[out->n++]);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		storage_price_list_release(out);
+		return db_fail(db, "reading storage prices");
+	}
+	return 0;
+}
+
+/* ---- reference facts ---- */
+
+void fact_release(struct fact *f)
+{
+	if (!f)
+		return;
+	free(f->key);
+	free(f->unit);
+	free(f->confidence);
+	free(f->source);
+	free(f->observed);
+	free(f->note);
+	memset(f, 0, sizeof(*f));
+}
+
+void fact_list_release(struct fact_list *list)
+{
+	for (size_t i = 0; i < list->n; i++)
+		fact_release(&list->items[i]);
+	free(list->items);
+	memset(list, 0, sizeof(*list));
+}
+
+static void read_fact(sqlite3_stmt *st, struct fact *f)
+{
+	f->key = column_strdup(st, 0);
+	f->low = column_number(st, 1, NAN);
+	f->high = column_number(st, 2, NAN);
+	f->unit = column_strdup(st, 3);
+	f->confidence = column_strdup(st, 4);
+	f->source = column_strdup(st, 5);
+	f->observed = column_strdup(st, 6);
+	f->note = column_strdup(st, 7);
+}
+
+int db_fact(struct db *db, const char *key, struct fact *out)
+{
+	sqlite3_stmt *st = stmt_get(db, ST_FACT);
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (!st)
+		return -1;
+	bind_text(st, 1, key);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		read_fact(st, out);
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW)
+		return 0;
+	if (rc != SQLITE_DONE)
+		return db_fail(db, "reading a reference figure");
+	error_set("no reference figure '%s' in the price store", key);
+	return -1;
+}
+
+int db_put_fact(struct db *db, const struct fact *f)
+{
+	sqlite3_stmt *st = stmt_get(db, ST_PUT_FACT);
+
+	if (!st)
+		return -1;
+	bind_text(st, 1, f->key);
+	bind_number(st, 2, f->low);
+	bind_number(st, 3, f->high);
+	bind_text(st, 4, f->unit);
+	bind_text(st, 5, f->confidence);
+	bind_text(st, 6, f->source);
+	bind_text(st, 7, f->observed);
+	bind_text(st, 8, f->note);
+	return step_done(db, st, "storing a reference figure");
+}
+
+int db_list_facts(struct db *db, struct fact_list *out)
+{
+	sqlite3_stmt *st = stmt_get(db, ST_LIST_FACTS);
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (!st)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		xgrow(&out->items, &out->alloc, out->n + 1, sizeof(*out->items));
+		memset(&out->items[out->n], 0, sizeof(*out->items));
+		read_fact(st, &out->items[out->n++]);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		fact_list_release(out);
+		return db_fail(db, "reading reference figures");
+	}
+	return 0;
+}
+
+/* ---- snapshots ---- */
+
+int64_t db_snapshot_begin(struct db *db, const char *provider, const char *source)
+{
+	bool owns = db->txn_depth == 0;
+	sqlite3_stmt *st;
+	int64_t id;
+
+	if (!provider || !*provider || !source || !*source) {
+		error_set("a snapshot needs a provider and a source");
+		return -1;
+	}
+	if (owns && db_transaction_begin(db) < 0)
+		return -1;
+	st = stmt_get(db, ST_SNAPSHOT_INSERT);
+	if (!st)
+		goto fail;
+	bind_text(st, 1, provider);
+	bind_text(st, 2, source);
+	if (step_done(db, st, "starting a snapshot") < 0)
+		goto fail;
+	id = sqlite3_last_insert_rowid(db->handle);
+	if (owns)
+		db->owning_snapshot = id;
+	return id;
+fail:
+	if (owns)
+		db_transaction_rollback(db);
+	return -1;
+}
+
+/* The provider of pending snapshot ID, into PROVIDER; -1 if it is not pending. */
+static int snapshot_provider(struct db *db, int64_t id, struct strbuf *provider)
+{
+	sqlite3_stmt *st = stmt_get(db, ST_SNAPSHOT_PROVIDER);
+	int rc, result = -1;
+
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW && strcmp((const char *)sqlite3_column_text(st, 1), "pending") == 0) {
+		strbuf_reset(provider);
+		strbuf_adds(provider, (const char *)sqlite3_column_text(st, 0));
+		result = 0;
+	} else if (rc == SQLITE_ROW || rc == SQLITE_DONE) {
+		error_set("snapshot %lld is not open", (long long)id);
+	} else {
+		db_fail(db, "reading a snapshot");
+	}
+	sqlite3_reset(st);
+	return result;
+}
+
+static bool observed_valid(const char *s)
+{
+	/* YYYY, YYYY-MM or YYYY-MM-DD: sources date some figures only to the year. */
+	size_t len = s ? strlen(s) : 0;
+
+	if (len != 4 && len != 7 && len != 10)
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		bool dash = i == 4 || i == 7;
+
+		if (dash ? s[i] != '-' : !isdigit((unsigned char)s[i]))
+			return false;
+	}
+	return true;
+}
+
+static bool confidence_valid(const char *s)
+{
+	return s && (strcmp(s, "exact") == 0 || strcmp(s, "approx") == 0);
+}
+
+/* Checks the fields that every kind of price row carries. */
+static int check_provenance(const char *what, const char *confidence, const char *source,
+			    const char *observed)
+{
+	if (!confidence_valid(confidence)) {
+		error_set("%s: confidence must be 'exact' or 'approx', got '%s'", what,
+			  confidence ? confidence : "");
+		return -1;
+	}
+	if (!source || !*source) {
+		error_set("%s: every price needs a source", what);
+		return -1;
+	}
+	if (!observed_valid(observed)) {
+		error_set("%s: observed must be a date YYYY-MM-DD (or YYYY-MM, YYYY), got '%s'",
+			  what, observed ? observed : "");
+		return -1;
+	}
+	return 0;
+}
+
+static int check_provider(struct db *db, int64_t snapshot, const char *row_provider)
+{
+	struct strbuf provider = STRBUF_INIT;
+	int result = -1;
+
+	if (snapshot_provider(db, snapshot, &provider) < 0)
+		goto cleanup;
+	if (row_provider && strcmp(row_provider, provider.buf) != 0) {
+		error_set("a %s row cannot go into a %s snapshot", row_provider, provider.buf);
+		goto cleanup;
+	}
+	result = 0;
+cleanup:
+	strbuf_release(&provider);
+	return result;
+}
+
+int db_snapshot_add_offer(struct db *db, int64_t snapshot, const struct offer *o)
+{
+	const char *component = o->component ? o->component : "instance";
+	sqlite3_stmt *st;
+
+	if (!o->provider || !o->region || !*o->region || !o->instance_type || !*o->instance_type) {
+		error_set("an offer needs a provider, a region and an instance type");
+		return -1;
+	}
+	if (!purchase_option_valid(o->purchase)) {
+		error_set("%s: unknown purchase option '%s'", o->instance_type,
+			  o->purchase ? o->purchase : "");
+		return -1;
+	}
+	if (!(o->price_per_hour >= 0) || !isfinite(o->price_per_hour)) {
+		error_set("%s: price per hour must be a non-negative number", o->instance_type);
+		return -1;
+	}
+	if (o->accelerator_count < 0 || !(o->vcpus >= 0) || !(o->memory_gib >= 0)) {
+		error_set("%s: counts and sizes must not be negative", o->instance_type);
+		return -1;
+	}
+	if (strcmp(component, "instance") != 0 && strcmp(component, "host") != 0 &&
+	    strcmp(component, "accelerator") != 0) {
+		error_set("%s: component must be instance, host or accelerator, got '%s'",
+			  o->instance_type, component);
+		return -1;
+	}
+	if (check_provenance(o->instance_type, o->confidence, o->source, o->observed) < 0)
+		return -1;
+	if (check_provider(db, snapshot, o->provider) < 0)
+		return -1;
+	st = stmt_get(db, ST_ADD_OFFER);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, snapshot);
+	bind_text(st, 2, o->provider);
+	bind_text(st, 3, o->region);
+	bind_text(st, 4, o->zone && *o->zone ? o->zone : NULL);
+	bind_text(st, 5, o->instance_type);
+	bind_text(st, 6, component);
+	bind_text(st, 7, o->accelerator && *o->accelerator ? o->accelerator : NULL);
+	sqlite3_bind_int(st, 8, o->accelerator_count);
+	sqlite3_bind_double(st, 9, o->vcpus);
+	sqlite3_bind_double(st, 10, o->memory_gib);
+	bind_text(st, 11, o->purchase);
+	sqlite3_bind_double(st, 12, o->price_per_hour);
+	bind_text(st, 13, o->currency ? o->currency : "USD");
+	bind_text(st, 14, o->observed);
+	bind_text(st, 15, o->source);
+	bind_text(st, 16, o->confidence);
+	bind_text(st, 17, o->note && *o->note ? o->note : NULL);
+	return step_done(db, st, "storing an offer");
+}
+
+int db_snapshot_add_egress_tier(struct db *db, int64_t snapshot, const struct egress_tier *t)
+{
+	sqlite3_stmt *st;
+
+	if (!t->provider || !t->scope || !*t->scope || !t->destination) {
+		error_set("an egress tier needs a provider, a scope and a destination");
+		return -1;
+	}
+	if (strcmp(t->destination, "internet") != 0 && strcmp(t->destination, "inter-region") != 0 &&
+	    strcmp(t->destination, "inter-zone") != 0) {
+		error_set("egress destination must be internet, inter-region or inter-zone, got '%s'",
+			  t->destination);
+		return -1;
+	}
+	if (!(t->start_gb >= 0) || !isfinite(t->start_gb) || !(t->end_gb > t->start_gb) ||
+	    !(t->price_per_gb >= 0) || !isfinite(t->price_per_gb)) {
+		error_set("egress tier %s %s: need 0 <= start_gb < end_gb and a non-negative price",
+			  t->provider, t->destination);
+		return -1;
+	}
+	if (check_provenance("egress tier", t->confidence, t->source, t->observed) < 0)
+		return -1;
+	if (check_provider(db, snapshot, t->provider) < 0)
+		return -1;
+	st = stmt_get(db, ST_ADD_EGRESS);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, snapshot);
+	bind_text(st, 2, t->provider);
+	bind_text(st, 3, t->scope);
+	bind_text(st, 4, t->destination);
+	sqlite3_bind_double(st, 5, t->start_gb);
+	bind_number(st, 6, t->end_gb);
+	sqlite3_bind_double(st, 7, t->price_per_gb);
+	bind_text(st, 8, t->confidence);
+	bind_text(st, 9, t->source);
+	bind_text(st, 10, t->observed);
+	bind_text(st, 11, t->note && *t->note ? t->note : NULL);
+	return step_done(db, st, "storing an egress tier") == 0 ? 0 : -1;
+}
+
+int db_snapshot_add_storage_price(struct db *db, int64_t snapshot, const struct storage_price *p)
+{
+	static const char *const classes[] = { "hot", "cool", "cold", "archive", "block",
+					       "parallel-fs" };
+	bool class_ok = false;
+	sqlite3_stmt *st;
+
+	for (size_t i = 0; p->storage_class && i < ARRAY_SIZE(classes); i++)
+		class_ok |= strcmp(p->storage_class, classes[i]) == 0;
+	if (!p->provider || !p->region || !*p->region || !p->product || !*p->product) {
+		error_set("a storage price needs a provider, a region and a product");
+		return -1;
+	}
+	if (!class_ok) {
+		error_set("storage class must be hot, cool, cold, archive, block or parallel-fs, "
+			  "got '%s'", p->storage_class ? p->storage_class : "");
+		return -1;
+	}
+	if (!(p->price_per_gb_month >= 0) || !isfinite(p->price_per_gb_month) ||
+	    !(p->retrieval_per_gb >= 0) || !isfinite(p->retrieval_per_gb) ||
+	    !(p->min_days >= 0) || !isfinite(p->min_days)) {
+		error_set("%s: prices and minimum days must be non-negative numbers", p->product);
+		return -1;
+	}
+	if (check_provenance(p->product, p->confidence, p->source, p->observed) < 0)
+		return -1;
+	if (check_provider(db, snapshot, p->provider) < 0)
+		return -1;
+	st = stmt_get(db, ST_ADD_STORAGE);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, snapshot);
+	bind_text(st, 2, p->provider);
+	bind_text(st, 3, p->region);
+	bind_text(st, 4, p->storage_class);
+	bind_text(st, 5, p->product);
+	sqlite3_bind_double(st, 6, p->price_per_gb_month);
+	sqlite3_bind_double(st, 7, p->retrieval_per_gb);
+	sqlite3_bind_double(st, 8, p->min_days);
+	bind_text(st, 9, p->confidence);
+	bind_text(st, 10, p->source);
+	bind_text(st, 11, p->observed);
+	bind_text(st, 12, p->note && *p->note ? p->note : NULL);
+	return step_done(db, st, "storing a storage price") == 0 ? 0 : -1;
+}
+
+static int snapshot_run(struct db *db, enum stmt_id id, int64_t snapshot, const char *what)
+{
+	sqlite3_stmt *st = stmt_get(db, id);
+
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, snapshot);
+	return step_done(db, st, what);
+}
+
+int db_snapshot_commit(struct db *db, int64_t snapshot)
+{
+	struct strbuf provider = STRBUF_INIT;
+	bool owns = db->owning_snapshot == snapshot;
+	int result = -1;
+
+	if (snapshot_provider(db, snapshot, &provider) < 0)
+		goto fail;
+	if (snapshot_run(db, ST_SNAPSHOT_FINISH, snapshot, "finishing a snapshot") < 0 ||
+	    snapshot_run(db, ST_SNAPSHOT_CURRENT_OFFERS, snapshot, "publishing offers") < 0 ||
+	    snapshot_run(db, ST_SNAPSHOT_CURRENT_EGRESS, snapshot, "publishing egress") < 0 ||
+	    snapshot_run(db, ST_SNAPSHOT_CURRENT_STORAGE, snapshot, "publishing storage") < 0)
+		goto fail;
+	if (owns) {
+		db->owning_snapshot = 0;
+		if (db_transaction_commit(db) < 0)
+			goto cleanup;
+	}
+	result = 0;
+	goto cleanup;
+fail:
+	if (owns) {
+		db->owning_snapshot = 0;
+		db_transaction_rollback(db);
+	}
+cleanup:
+	strbuf_release(&provider);
+	return result;
+}
+
+void db_snapshot_rollback(struct db *db, int64_t snapshot)
+{
+	sqlite3_stmt *st;
+
+	if (db->owning_snapshot == snapshot) {
+		db->owning_snapshot = 0;
+		db_transaction_rollback(db);
+		return;
+	}
+	/* Inside the caller's transaction: drop just this snapshot and its rows. */
+	st = stmt_get(db, ST_SNAPSHOT_DELETE);
+	if (st) {
+		sqlite3_bind_int64(st, 1, snapshot);
+		sqlite3_step(st);
+		sqlite3_reset(st);
+	}
+}
+
+int db_snapshot_record_failure(struct db *db, const char *provider, const char *source,
+			       const char *message)
+{
+	sqlite3_stmt *st = stmt_get(db, ST_SNAPSHOT_FAILED);
+
+	if (!st)
+		return -1;
+	bind_text(st, 1, provider);
+	bind_text(st, 2, source);
+	bind_text(st, 3, message);
+	return step_done(db, st, "recording a failed snapshot");
+}
+
+void snapshot_list_release(struct snapshot_list *list)
+{
+	for (size_t i = 0; i < list->n; i++) {
+		struct snapshot_info *s = &list->items[i];
+
+		free(s->provider);
+		free(s->source);
+		free(s->fetched_at);
+		free(s->observed);
+		free(s->status);
+		free(s->message);
+	}
+	free(list->items);
+	memset(list, 0, sizeof(*list));
+}
+
+int db_list_snapshots(struct db *db, struct snapshot_list *out)
+{
+	sqlite3_stmt *st = stmt_get(db, ST_LIST_SNAPSHOTS);
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (!st)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct snapshot_info *s;
+
+		xgrow(&out->items, &out->alloc, out->n + 1, sizeof(*out->items));
+		s = &out->items[out->n++];
+		s->id = sqlite3_column_int64(st, 0);
+		s->provider = column_strdup(st, 1);
+		s->source = column_strdup(st, 2);
+		s->fetched_at = column_strdup(st, 3);
+		s->observed = column_strdup(st, 4);
+		s->status = column_strdup(st, 5);
+		s->message = column_strdup(st, 6);
+		s->offer_rows = sqlite3_column_int(st, 7);
+		s->egress_rows = sqlite3_column_int(st, 8);
+		s->storage_rows = sqlite3_column_int(st, 9);
+		s->current = sqlite3_column_int(st, 10) != 0;
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		snapshot_list_release(out);
+		return db_fail(db, "listing snapshots");
+	}
+	return 0;
+}
+
+/* ---- HTTP validators ---- */
+
+int db_get_validators(struct db *db, const char *url, struct strbuf *etag,
+		      struct strbuf *last_modified)
+{
+	sqlite3_stmt *st = stmt_get(db, ST_GET_VALIDATORS);
+	int rc;
+
+	strbuf_reset(etag);
+	strbuf_reset(last_modified);
+	if (!st)
+		return -1;
+	bind_text(st, 1, url);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		if (sqlite3_column_text(st, 0))
+			strbuf_adds(etag, (const char *)sqlite3_column_text(st, 0));
+		if (sqlite3_column_text(st, 1))
+			strbuf_adds(last_modified, (const char *)sqlite3_column_text(st, 1));
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return db_fail(db, "reading HTTP validators");
+	return 0;
+}
+
+int db_set_validators(struct db *db, const char *url, const char *etag,
+		      const char *last_modified)
+{
+	sqlite3_stmt *st = stmt_get(db, ST_SET_VALIDATORS);
+
+	if (!st)
+		return -1;
+	bind_text(st, 1, url);
+	bind_text(st, 2, etag && *etag ? etag : NULL);
+	bind_text(st, 3, last_modified && *last_modified ? last_modified : NULL);
+	return step_done(db, st, "storing HTTP validators");
+}

@@ -1,0 +1,548 @@
+/* The price store: schema, migrations, seeding, alias matching, filters, snapshots. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "catalog.h"
+#include "db.h"
+#include "util.h"
+
+/* The tests run from the repository root (tests/run-tests cds there). */
+#define CATALOG "pricing"
+
+struct fixture {
+	char dir[64];
+	struct strbuf path;
+	struct db *db;
+};
+
+static void assert_close(double got, double want)
+{
+	if (fabs(got - want) > fabs(want) * 1e-12 + 1e-12)
+		fail_msg("got %.17g, want %.17g", got, want);
+}
+
+static void assert_error_contains(const char *needle)
+{
+	if (!strstr(error_get(), needle))
+		fail_msg("error \"%s\" does not contain \"%s\"", error_get(), needle);
+	error_clear();
+}
+
+static int setup_seeded(void **state)
+{
+	struct fixture *f = xcalloc(1, sizeof(*f));
+
+	strcpy(f->dir, "/tmp/aicost-test-db.XXXXXX");
+	if (!mkdtemp(f->dir))
+		return -1;
+	strbuf_init(&f->path, 0);
+	strbuf_addf(&f->path, "%s/sub/dir/prices.db", f->dir);
+	f->db = db_open_catalog(f->path.buf, CATALOG);
+	if (!f->db) {
+		fprintf(stderr, "# %s\n", error_get());
+		return -1;
+	}
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+	struct strbuf cmd = STRBUF_INIT;
+
+	db_close(f->db);
+	strbuf_addf(&cmd, "rm -rf '%s'", f->dir);
+	if (system(cmd.buf) != 0)
+		return -1;
+	strbuf_release(&cmd);
+	strbuf_release(&f->path);
+	free(f);
+	error_free();
+	return 0;
+}
+
+static void test_purchase_vocabulary(void **state)
+{
+	(void)state;
+	assert_true(purchase_option_valid("on-demand"));
+	assert_true(purchase_option_valid("commit-3y"));
+	assert_false(purchase_option_valid("ondemand"));
+	assert_false(purchase_option_valid(NULL));
+	assert_close(purchase_term_hours("reserved-1y"), 8760);
+	assert_close(purchase_term_hours("savings-3y"), 26280);   /* 3 × 8760 */
+	assert_close(purchase_term_hours("spot"), 0);
+}
+
+static void test_default_path(void **state)
+{
+	struct strbuf path = STRBUF_INIT;
+
+	(void)state;
+	setenv("AICOST_DB", "/x/env.db", 1);
+	assert_int_equal(db_default_path("/x/flag.db", &path), 0);
+	assert_string_equal(path.buf, "/x/flag.db");
+	assert_int_equal(db_default_path(NULL, &path), 0);
+	assert_string_equal(path.buf, "/x/env.db");
+	unsetenv("AICOST_DB");
+	setenv("XDG_DATA_HOME", "/x/data", 1);
+	assert_int_equal(db_default_path(NULL, &path), 0);
+	assert_string_equal(path.buf, "/x/data/aicost/prices.db");
+	/* A relative XDG_DATA_HOME is invalid by the spec: fall back to HOME. */
+	setenv("XDG_DATA_HOME", "relative", 1);
+	setenv("HOME", "/x/home", 1);
+	assert_int_equal(db_default_path(NULL, &path), 0);
+	assert_string_equal(path.buf, "/x/home/.local/share/aicost/prices.db");
+	strbuf_release(&path);
+}
+
+/* Patches PRAGMA user_version (big-endian at byte 60 of the header) in a closed store. */
+static void set_user_version(const char *path, int version)
+{
+	unsigned char bytes[4] = { (unsigned char)(version >> 24), (unsigned char)(version >> 16),
+				   (unsigned char)(version >> 8), (unsigned char)version };
+	int fd = open(path, O_WRONLY);
+
+	assert_true(fd >= 0);
+	assert_int_equal(pwrite(fd, bytes, 4, 60), 4);
+	close(fd);
+}
+
+static void test_schema_and_migrations(void **state)
+{
+	struct fixture *f = *state;
+	struct snapshot_list before, after;
+
+	assert_true(db_schema_version() >= 1);
+	assert_int_equal(db_list_snapshots(f->db, &before), 0);
+	/* Reopening migrates nothing and seeds nothing a second time. */
+	db_close(f->db);
+	f->db = db_open_catalog(f->path.buf, CATALOG);
+	assert_non_null(f->db);
+	assert_int_equal(db_list_snapshots(f->db, &after), 0);
+	assert_int_equal(after.n, before.n);
+	snapshot_list_release(&before);
+	snapshot_list_release(&after);
+
+	/* A store written by a newer aicost is refused, not damaged. */
+	db_close(f->db);
+	set_user_version(f->path.buf, db_schema_version() + 1);
+	f->db = db_open_catalog(f->path.buf, CATALOG);
+	assert_null(f->db);
+	assert_error_contains("newer than this aicost understands");
+	set_user_version(f->path.buf, db_schema_version());
+	f->db = db_open_catalog(f->path.buf, CATALOG);
+	assert_non_null(f->db);
+}
+
+static void test_not_a_database(void **state)
+{
+	struct fixture *f = *state;
+	struct strbuf junk = STRBUF_INIT;
+	static const char garbage[] = "this is not an SQLite database, just some text.\n";
+	struct db *db;
+
+	strbuf_addf(&junk, "%s/junk.db", f->dir);
+	assert_int_equal(atomic_write_file(junk.buf, garbage, sizeof(garbage) - 1), 0);
+	db = db_open_catalog(junk.buf, CATALOG);
+	assert_null(db);
+	assert_error_contains("not a usable aicost price store");
+	strbuf_release(&junk);
+}
+
+static void test_seeded_catalog(void **state)
+{
+	struct fixture *f = *state;
+	struct snapshot_list snaps;
+	struct fact fact;
+	size_t offers = 0;
+
+	assert_int_equal(db_list_snapshots(f->db, &snaps), 0);
+	/* aws, azure, gcp, lambda, coreweave, runpod offers + aws/azure/gcp egress and storage */
+	assert_true(snaps.n >= 12);
+	for (size_t i = 0; i < snaps.n; i++) {
+		assert_string_equal(snaps.items[i].status, "ok");
+		assert_true(str_starts_with(snaps.items[i].source, "catalog:"));
+		offers += (size_t)snaps.items[i].offer_rows;
+	}
+	assert_true(offers >= 40);
+	snapshot_list_release(&snaps);
+
+	/* EIA 2024 US industrial average, prices.md */
+	assert_int_equal(db_fact(f->db, "power-price-us-industrial", &fact), 0);
+	assert_close(fact.low, 0.0806);
+	assert_string_equal(fact.unit, "USD/kWh");
+	fact_release(&fact);
+	assert_int_equal(db_fact(f->db, "no-such-figure", &fact), -1);
+	assert_error_contains("no reference figure");
+}
+
+static void expect_accelerator(struct db *db, const char *name, const char *canonical,
+			       bool ambiguous)
+{
+	struct accelerator a;
+
+	if (db_find_accelerator(db, name, &a) < 0)
+		fail_msg("'%s': %s", name, error_get());
+	assert_string_equal(a.name, canonical);
+	assert_int_equal(a.ambiguous, ambiguous);
+	accelerator_release(&a);
+}
+
+static void test_alias_matching(void **state)
+{
+	struct fixture *f = *state;
+	struct accelerator a;
+
+	expect_accelerator(f->db, "h100", "H100-SXM", false);
+	expect_accelerator(f->db, "H100-SXM", "H100-SXM", false);
+	expect_accelerator(f->db, "NVIDIA H100 80GB HBM3", "H100-SXM", false);
+	expect_accelerator(f->db, "nvidia h100-sxm", "H100-SXM", false);
+	expect_accelerator(f->db, "nvidia-tesla-t4", "T4", false);
+	expect_accelerator(f->db, "A100-SXM4-80GB", "A100-80GB", false);
+	expect_accelerator(f->db, "A100", "A100-80GB", true);
+	expect_accelerator(f->db, "a100 40gb", "A100-40GB", false);
+	expect_accelerator(f->db, "v5litepod", "TPU-v5e", false);
+	expect_accelerator(f->db, "tpu-v5-lite-podslice", "TPU-v5e", false);
+	expect_accelerator(f->db, "v5p", "TPU-v5p", false);
+	expect_accelerator(f->db, "Trillium", "TPU-v6e", false);
+	expect_accelerator(f->db, "v6e", "TPU-v6e", false);
+
+	/* Specs carry over from accelerators.md: dense BF16, never the sparse figure. */
+	assert_int_equal(db_find_accelerator(f->db, "h100", &a), 0);
+	assert_close(a.bf16_tflops, 989);
+	assert_close(a.fp8_tflops, 1979);
+	assert_close(a.memory_gb, 80);
+	assert_close(a.hbm_tbps, 3.35);
+	assert_close(a.tdp_w, 700);
+	assert_string_equal(a.kind, "gpu");
+	assert_true(a.naliases > 3);
+	accelerator_release(&a);
+
+	assert_int_equal(db_find_accelerator(f->db, "H1000", &a), -1);
+	assert_error_contains("unknown accelerator 'H1000'; did you mean");
+	assert_int_equal(db_find_accelerator(f->db, "", &a), -1);
+	assert_error_contains("unknown accelerator");
+}
+
+static const struct offer *find_offer(const struct offer_list *list, const char *instance,
+				      const char *purchase)
+{
+	for (size_t i = 0; i < list->n; i++)
+		if (strcmp(list->items[i].instance_type, instance) == 0 &&
+		    strcmp(list->items[i].purchase, purchase) == 0)
+			return &list->items[i];
+	return NULL;
+}
+
+static void test_filters(void **state)
+{
+	struct fixture *f = *state;
+	struct offer_filter filter = { 0 };
+	struct offer_list list;
+	const struct offer *o;
+
+	/* by accelerator alias: AWS, Azure, GCP and the GPU clouds all have H100s */
+	filter.accelerator = "NVIDIA H100 80GB HBM3";
+	assert_int_equal(db_query_offers(f->db, &filter, &list), 0);
+	assert_non_null(find_offer(&list, "p5.48xlarge", "on-demand"));
+	assert_non_null(find_offer(&list, "Standard_ND96isr_H100_v5", "spot"));
+	assert_non_null(find_offer(&list, "a3-highgpu-8g", "on-demand"));
+	assert_non_null(find_offer(&list, "gpu_8x_h100_sxm5", "on-demand"));
+	for (size_t i = 0; i < list.n; i++) {
+		assert_string_equal(list.items[i].accelerator, "H100-SXM");
+		/* host VM and attached-GPU parts are not whole instances */
+		assert_string_equal(list.items[i].component, "instance");
+	}
+	o = find_offer(&list, "p5.48xlarge", "on-demand");
+	assert_close(o->price_per_hour, 55.04);
+	assert_int_equal(o->accelerator_count, 8);
+	assert_close(o->accelerator_memory_gb, 80);
+	assert_close(o->bf16_tflops, 989);
+	assert_string_equal(o->observed, "2025");
+	assert_string_equal(o->confidence, "exact");
+	offer_list_release(&list);
+
+	/* providers, region glob, purchase */
+	memset(&filter, 0, sizeof(filter));
+	filter.providers = "azure,lambda";
+	filter.purchase = "spot";
+	assert_int_equal(db_query_offers(f->db, &filter, &list), 0);
+	assert_int_equal(list.n, 4);   /* the four Azure sizes have spot prices */
+	for (size_t i = 0; i < list.n; i++)
+		assert_string_equal(list.items[i].provider, "azure");
+	offer_list_release(&list);
+
+	memset(&filter, 0, sizeof(filter));
+	filter.region_glob = "US-EAST*";   /* case-insensitive */
+	assert_int_equal(db_query_offers(f->db, &filter, &list), 0);
+	assert_non_null(find_offer(&list, "p5.48xlarge", "on-demand"));
+	assert_non_null(find_offer(&list, "a3-highgpu-8g", "on-demand"));
+	for (size_t i = 0; i < list.n; i++)
+		assert_true(str_starts_with(list.items[i].region, "us-east"));
+	offer_list_release(&list);
+
+	/* min accelerators, min memory per accelerator, max price */
+	memset(&filter, 0, sizeof(filter));
+	filter.min_accelerators = 8;
+	filter.min_memory_gb = 141;
+	assert_int_equal(db_query_offers(f->db, &filter, &list), 0);
+	assert_int_equal(list.n, 2);   /* p5en (8 × H200 141 GB), p6-b200 (8 × B200 180 GB) */
+	offer_list_release(&list);
+
+	memset(&filter, 0, sizeof(filter));
+	filter.max_price = 0.6;
+	assert_int_equal(db_query_offers(f->db, &filter, &list), 0);
+	/* g4dn.xlarge 0.526 and TPU v5e/v6e commitments 0.54 per chip */
+	assert_non_null(find_offer(&list, "g4dn.xlarge", "on-demand"));
+	for (size_t i = 0; i < list.n; i++)
+		assert_true(list.items[i].price_per_hour <= 0.6);
+	offer_list_release(&list);
+
+	memset(&filter, 0, sizeof(filter));
+	filter.instance_type = "tpu-v5p-8";
+	assert_int_equal(db_query_offers(f->db, &filter, &list), 0);
+	assert_int_equal(list.n, 3);
+	o = find_offer(&list, "tpu-v5p-8", "commit-1y");
+	assert_close(o->price_per_hour, 11.76);   /* 4 chips × 2.94 */
+	assert_int_equal(o->accelerator_count, 4);
+	offer_list_release(&list);
+
+	/* the VM + GPU split of GCP is kept as parts */
+	memset(&filter, 0, sizeof(filter));
+	filter.providers = "gcp";
+	filter.all_components = true;
+	filter.region_glob = "us-central1";
+	assert_int_equal(db_query_offers(f->db, &filter, &list), 0);
+	o = find_offer(&list, "A100-40GB:1", "on-demand");
+	assert_non_null(o);
+	assert_string_equal(o->component, "accelerator");
+	assert_close(o->price_per_hour, 2.93391);
+	offer_list_release(&list);
+
+	memset(&filter, 0, sizeof(filter));
+	filter.accelerator = "not-a-chip";
+	assert_int_equal(db_query_offers(f->db, &filter, &list), -1);
+	assert_error_contains("unknown accelerator");
+	memset(&filter, 0, sizeof(filter));
+	filter.purchase = "weekly";
+	assert_int_equal(db_query_offers(f->db, &filter, &list), -1);
+	assert_error_contains("unknown purchase option 'weekly'");
+}
+
+static void test_egress_tiers(void **state)
+{
+	struct fixture *f = *state;
+	struct egress_tier_list tiers;
+
+	/* AWS: 100 GB free, then 0.09 to 10 TB, 0.085, 0.07, 0.05 beyond 150 TB (prices.md) */
+	assert_int_equal(db_egress_tiers(f->db, "aws", "us-east-1", "internet", &tiers), 0);
+	assert_int_equal(tiers.n, 5);
+	assert_string_equal(tiers.items[0].scope, "global");   /* fell back to global */
+	assert_close(tiers.items[0].start_gb, 0);
+	assert_close(tiers.items[0].end_gb, 100);
+	assert_close(tiers.items[0].price_per_gb, 0);
+	assert_close(tiers.items[1].price_per_gb, 0.09);
+	assert_close(tiers.items[1].end_gb, 10240);
+	assert_close(tiers.items[4].start_gb, 153600);
+	assert_true(isinf(tiers.items[4].end_gb));
+	assert_close(tiers.items[4].price_per_gb, 0.05);
+	for (size_t i = 1; i < tiers.n; i++)
+		assert_close(tiers.items[i].start_gb, tiers.items[i - 1].end_gb);
+	egress_tier_list_release(&tiers);
+
+	assert_int_equal(db_egress_tiers(f->db, "gcp", NULL, "internet", &tiers), 0);
+	assert_int_equal(tiers.n, 3);
+	assert_close(tiers.items[0].price_per_gb, 0.12);
+	egress_tier_list_release(&tiers);
+
+	assert_int_equal(db_egress_tiers(f->db, "aws", NULL, "inter-zone", &tiers), 0);
+	assert_close(tiers.items[0].price_per_gb, 0.01);
+	egress_tier_list_release(&tiers);
+
+	assert_int_equal(db_egress_tiers(f->db, "lambda", NULL, "internet", &tiers), -1);
+	assert_error_contains("no internet egress prices for provider 'lambda'");
+}
+
+static void test_storage_prices(void **state)
+{
+	struct fixture *f = *state;
+	struct storage_price p;
+
+	assert_int_equal(db_storage_price(f->db, "aws", "us-east-1", "hot", &p), 0);
+	assert_close(p.price_per_gb_month, 0.023);
+	assert_string_equal(p.product, "S3 Standard");
+	storage_price_release(&p);
+	/* Another region falls back to the provider's catalog region and says so. */
+	assert_int_equal(db_storage_price(f->db, "gcp", "europe-west4", "archive", &p), 0);
+	assert_close(p.price_per_gb_month, 0.0012);
+	assert_string_equal(p.region, "us-central1");
+	storage_price_release(&p);
+	assert_int_equal(db_storage_price(f->db, "aws", "us-east-1", "parallel-fs", &p), 0);
+	assert_close(p.price_per_gb_month, 0.145);
+	assert_string_equal(p.confidence, "approx");
+	storage_price_release(&p);
+	assert_int_equal(db_storage_price(f->db, "azure", "eastus", "block", &p), -1);
+	assert_error_contains("no block storage price for provider 'azure'");
+}
+
+static struct offer test_offer(const char *region, const char *purchase, double price)
+{
+	struct offer o = { 0 };
+
+	o.provider = "aws";
+	o.region = (char *)region;
+	o.instance_type = "p5.48xlarge";
+	o.accelerator = "H100-SXM";
+	o.accelerator_count = 8;
+	o.vcpus = 192;
+	o.memory_gib = 2048;
+	o.purchase = (char *)purchase;
+	o.price_per_hour = price;
+	o.currency = "USD";
+	o.observed = "2026-11-27";
+	o.source = "test";
+	o.confidence = "exact";
+	return o;
+}
+
+static double current_price(struct db *db, const char *region, const char *purchase)
+{
+	struct offer_filter filter = { 0 };
+	struct offer_list list;
+	double price = NAN;
+
+	filter.instance_type = "p5.48xlarge";
+	filter.region_glob = region;
+	filter.purchase = purchase;
+	assert_int_equal(db_query_offers(db, &filter, &list), 0);
+	if (list.n == 1)
+		price = list.items[0].price_per_hour;
+	assert_true(list.n <= 1);
+	offer_list_release(&list);
+	return price;
+}
+
+static void test_snapshot_writes(void **state)
+{
+	struct fixture *f = *state;
+	struct offer o;
+	struct offer_list history;
+	int64_t snap;
+
+	/* A rolled-back snapshot leaves the previous prices untouched. */
+	snap = db_snapshot_begin(f->db, "aws", "https://example.test/prices");
+	assert_true(snap > 0);
+	o = test_offer("us-east-1", "on-demand", 1.0);
+	assert_int_equal(db_snapshot_add_offer(f->db, snap, &o), 0);
+	db_snapshot_rollback(f->db, snap);
+	assert_close(current_price(f->db, "us-east-1", "on-demand"), 55.04);
+
+	/* A committed one replaces us-east-1 at once; other regions keep theirs. */
+	snap = db_snapshot_begin(f->db, "aws", "https://example.test/prices");
+	o = test_offer("us-east-1", "on-demand", 50.0);
+	assert_int_equal(db_snapshot_add_offer(f->db, snap, &o), 0);
+	o = test_offer("us-east-1", "spot", 12.5);
+	assert_int_equal(db_snapshot_add_offer(f->db, snap, &o), 0);
+	o = test_offer("us-west-2", "on-demand", 51.0);
+	assert_int_equal(db_snapshot_add_offer(f->db, snap, &o), 0);
+	/* the same key twice is reported, not stored */
+	o = test_offer("us-west-2", "on-demand", 52.0);
+	assert_int_equal(db_snapshot_add_offer(f->db, snap, &o), 1);
+	assert_error_contains("duplicate");
+	/* nonsense is refused */
+	o = test_offer("us-west-2", "hourly", 52.0);
+	assert_int_equal(db_snapshot_add_offer(f->db, snap, &o), -1);
+	assert_error_contains("unknown purchase option 'hourly'");
+	o = test_offer("us-west-2", "spot", -1);
+	assert_int_equal(db_snapshot_add_offer(f->db, snap, &o), -1);
+	assert_error_contains("non-negative");
+	o = test_offer("us-west-2", "spot", 1);
+	o.observed = "last week";
+	assert_int_equal(db_snapshot_add_offer(f->db, snap, &o), -1);
+	assert_error_contains("observed must be a date");
+	o = test_offer("us-west-2", "spot", 1);
+	o.provider = "gcp";
+	assert_int_equal(db_snapshot_add_offer(f->db, snap, &o), -1);
+	assert_error_contains("a gcp row cannot go into a aws snapshot");
+	assert_int_equal(db_snapshot_commit(f->db, snap), 0);
+	assert_close(current_price(f->db, "us-east-1", "on-demand"), 50.0);
+	assert_close(current_price(f->db, "us-east-1", "spot"), 12.5);
+	assert_close(current_price(f->db, "us-west-2", "on-demand"), 51.0);
+
+	/* history keeps both on-demand prices of us-east-1, oldest first */
+	assert_int_equal(db_offer_history(f->db, "p5.48xlarge", "us-east-1", &history), 0);
+	assert_int_equal(history.n, 3);
+	assert_string_equal(history.items[0].purchase, "on-demand");
+	assert_close(history.items[0].price_per_hour, 55.04);
+	assert_close(history.items[1].price_per_hour, 50.0);
+	assert_string_equal(history.items[2].purchase, "spot");
+	offer_list_release(&history);
+
+	assert_int_equal(db_snapshot_record_failure(f->db, "azure", "https://example.test/az",
+						    "HTTP 503"), 0);
+	assert_true(db_snapshot_begin(f->db, "", "x") < 0);
+	assert_error_contains("needs a provider");
+}
+
+static void test_validators(void **state)
+{
+	struct fixture *f = *state;
+	struct strbuf etag = STRBUF_INIT, modified = STRBUF_INIT;
+
+	assert_int_equal(db_get_validators(f->db, "https://example.test/a", &etag, &modified), 0);
+	assert_int_equal(etag.len, 0);
+	assert_int_equal(db_set_validators(f->db, "https://example.test/a", "\"abc\"",
+					   "Tue, 01 Jul 2025 00:00:00 GMT"), 0);
+	assert_int_equal(db_set_validators(f->db, "https://example.test/a", "\"def\"", NULL), 0);
+	assert_int_equal(db_get_validators(f->db, "https://example.test/a", &etag, &modified), 0);
+	assert_string_equal(etag.buf, "\"def\"");
+	assert_int_equal(modified.len, 0);
+	strbuf_release(&etag);
+	strbuf_release(&modified);
+}
+
+static void test_tpu_slices(void **state)
+{
+	const char *acc = NULL;
+
+	(void)state;
+	/* prices.md: v5p slices count TensorCores (tpu-v5p-8 = 4 chips); v5e/v6e count chips */
+	assert_int_equal(tpu_slice_chips("tpu-v5p-8", &acc), 4);
+	assert_string_equal(acc, "TPU-v5p");
+	assert_int_equal(tpu_slice_chips("tpu-v5litepod-8", &acc), 8);
+	assert_string_equal(acc, "TPU-v5e");
+	assert_int_equal(tpu_slice_chips("tpu-v6e-1", &acc), 1);
+	assert_string_equal(acc, "TPU-v6e");
+	assert_int_equal(tpu_slice_chips("tpu-v4-16", &acc), 8);
+	assert_int_equal(tpu_slice_chips("tpu-v5p-x", &acc), -1);
+	assert_int_equal(tpu_slice_chips("A100", &acc), -1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_purchase_vocabulary),
+		cmocka_unit_test(test_default_path),
+		cmocka_unit_test(test_tpu_slices),
+		cmocka_unit_test_setup_teardown(test_schema_and_migrations, setup_seeded, teardown),
+		cmocka_unit_test_setup_teardown(test_not_a_database, setup_seeded, teardown),
+		cmocka_unit_test_setup_teardown(test_seeded_catalog, setup_seeded, teardown),
+		cmocka_unit_test_setup_teardown(test_alias_matching, setup_seeded, teardown),
+		cmocka_unit_test_setup_teardown(test_filters, setup_seeded, teardown),
+		cmocka_unit_test_setup_teardown(test_egress_tiers, setup_seeded, teardown),
+		cmocka_unit_test_setup_teardown(test_storage_prices, setup_seeded, teardown),
+		cmocka_unit_test_setup_teardown(test_snapshot_writes, setup_seeded, teardown),
+		cmocka_unit_test_setup_teardown(test_validators, setup_seeded, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
