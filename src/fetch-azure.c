@@ -1,0 +1,287 @@
+/* Azure Retail Prices API: GPU VM prices, paged by NextPageLink (see fetch.h). */
+#include "fetch.h"
+#include "http.h"
+#include "units.h"
+#include "util.h"
+
+#include <jansson.h>
+#include <string.h>
+
+#define AZURE_ENDPOINT "https://prices.azure.com/api/retail/prices"
+#define AZURE_API_VERSION "2023-01-01-preview"   /* the version that lists savingsPlan */
+#define AZURE_MAX_PAGES 10000                     /* a loop guard, far above real counts */
+
+/* VM sizes we can name the accelerators of (Azure's N-series documentation). */
+static const struct azure_vm {
+	const char *arm_sku;
+	const char *accelerator;
+	int count;
+	double vcpus;
+	double memory_gib;
+} azure_vms[] = {
+	{ "Standard_ND96isr_H100_v5", "H100-SXM", 8, 96, 1900 },
+	{ "Standard_ND96isr_H200_v5", "H200", 8, 96, 1850 },
+	{ "Standard_ND96isr_MI300X_v5", "MI300X", 8, 96, 1850 },
+	{ "Standard_ND96amsr_A100_v4", "A100-80GB", 8, 96, 1900 },
+	{ "Standard_ND96asr_v4", "A100-40GB", 8, 96, 900 },
+	{ "Standard_NC24ads_A100_v4", "A100-80GB", 1, 24, 220 },
+	{ "Standard_NC48ads_A100_v4", "A100-80GB", 2, 48, 440 },
+	{ "Standard_NC96ads_A100_v4", "A100-80GB", 4, 96, 880 },
+	{ "Standard_NC4as_T4_v3", "T4", 1, 4, 28 },
+	{ "Standard_NC8as_T4_v3", "T4", 1, 8, 56 },
+	{ "Standard_NC16as_T4_v3", "T4", 1, 16, 110 },
+	{ "Standard_NC64as_T4_v3", "T4", 4, 64, 440 },
+	{ "Standard_NC6s_v3", "V100-SXM2-16GB", 1, 6, 112 },
+	{ "Standard_NC12s_v3", "V100-SXM2-16GB", 2, 12, 224 },
+	{ "Standard_NC24s_v3", "V100-SXM2-16GB", 4, 24, 448 },
+};
+
+static const struct azure_vm *azure_vm_find(const char *arm_sku)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(azure_vms); i++)
+		if (str_ieq(azure_vms[i].arm_sku, arm_sku))
+			return &azure_vms[i];
+	return NULL;
+}
+
+static const char *json_text(json_t *obj, const char *key)
+{
+	const char *s = json_string_value(json_object_get(obj, key));
+
+	return s ? s : "";
+}
+
+/* A JSON number (or numeric string) >= 0. */
+static bool json_price(json_t *value, double *out)
+{
+	if (json_is_number(value)) {
+		*out = json_number_value(value);
+		return *out >= 0;
+	}
+	return json_is_string(value) && fetch_parse_price(json_string_value(value), out);
+}
+
+static int emit(const struct fetch_sink *sink, struct fetch_stats *stats,
+		const struct fetch_config *config, const char *source,
+		const struct azure_vm *vm, const char *region, const char *purchase,
+		double price_per_hour)
+{
+	struct offer o = {
+		.provider = "azure", .region = (char *)region,
+		.instance_type = (char *)vm->arm_sku, .accelerator = (char *)vm->accelerator,
+		.accelerator_count = vm->count, .vcpus = vm->vcpus,
+		.memory_gib = vm->memory_gib, .purchase = (char *)purchase,
+		.price_per_hour = price_per_hour, .currency = "USD",
+		.observed = (char *)config->observed, .source = (char *)source,
+		.confidence = "exact",
+	};
+
+	return fetch_emit_offer(sink, stats, &o);
+}
+
+static int savings_plans(json_t *item, const struct fetch_sink *sink,
+			 struct fetch_stats *stats, const struct fetch_config *config,
+			 const char *source, const struct azure_vm *vm, const char *region)
+{
+	json_t *plans = json_object_get(item, "savingsPlan");
+	json_t *plan;
+	size_t i;
+
+	json_array_foreach(plans, i, plan) {
+		const char *term = json_text(plan, "term");
+		const char *purchase = strcmp(term, "1 Year") == 0 ? "savings-1y" :
+				       strcmp(term, "3 Years") == 0 ? "savings-3y" : NULL;
+		double price;
+
+		if (!purchase || !json_price(json_object_get(plan, "retailPrice"), &price))
+			continue;
+		if (emit(sink, stats, config, source, vm, region, purchase, price) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* One Items[] row: returns 0 (emitted or deliberately skipped) or -1 (sink error). */
+static int azure_item(json_t *item, const struct fetch_config *config, const char *source,
+		      const struct fetch_sink *sink, struct fetch_stats *stats)
+{
+	const char *type = json_text(item, "type");
+	const char *sku_name = json_text(item, "skuName");
+	const char *region = json_text(item, "armRegionName");
+	const struct azure_vm *vm = azure_vm_find(json_text(item, "armSkuName"));
+	const char *purchase;
+	double price;
+
+	if (!vm || !fetch_region_wanted(config, region))
+		return 0;
+	if (str_ends_with(json_text(item, "productName"), " Windows"))
+		return 0;
+	if (strcmp(json_text(item, "currencyCode"), "USD") != 0 ||
+	    strcmp(json_text(item, "unitOfMeasure"), "1 Hour") != 0)
+		return 0;
+	/* Low priority has no word in our purchase vocabulary (it is Batch's spot). */
+	if (str_ends_with(sku_name, " Low Priority"))
+		return 0;
+	if (!json_price(json_object_get(item, "retailPrice"), &price))
+		return 0;
+	if (strcmp(type, "Consumption") == 0) {
+		purchase = str_ends_with(sku_name, " Spot") ? "spot" : "on-demand";
+		if (price <= 0)
+			return 0;
+		if (emit(sink, stats, config, source, vm, region, purchase, price) < 0)
+			return -1;
+		if (strcmp(purchase, "on-demand") == 0)
+			return savings_plans(item, sink, stats, config, source, vm, region);
+		return 0;
+	}
+	if (strcmp(type, "Reservation") == 0) {
+		const char *term = json_text(item, "reservationTerm");
+
+		/* A reservation's price is the whole term's: spread it over its hours. */
+		double years;
+
+		if (strcmp(term, "1 Year") == 0)
+			purchase = "reserved-1y", years = 1;
+		else if (strcmp(term, "3 Years") == 0)
+			purchase = "reserved-3y", years = 3;
+		else
+			return 0;
+		if (price <= 0)
+			return 0;
+		return emit(sink, stats, config, source, vm, region, purchase,
+			    price / (years * HOURS_PER_YEAR));
+	}
+	return 0;   /* DevTestConsumption and anything new */
+}
+
+int azure_parse_page(const char *json, size_t len, const struct fetch_config *config,
+		     const char *source, const struct fetch_sink *sink,
+		     struct strbuf *next, struct fetch_stats *stats)
+{
+	json_error_t jerr;
+	json_t *root = json_loadb(json, len, 0, &jerr);
+	json_t *items, *item, *link;
+	size_t i;
+	int result = -1;
+
+	strbuf_reset(next);
+	if (!root) {
+		error_set("%s:%d:%d: malformed JSON: %s", source, jerr.line, jerr.column,
+			  jerr.text);
+		goto cleanup;
+	}
+	items = json_object_get(root, "Items");
+	if (!json_is_array(items)) {
+		error_set("%s: not a Retail Prices page (no \"Items\" array)", source);
+		goto cleanup;
+	}
+	link = json_object_get(root, "NextPageLink");
+	if (json_is_string(link))
+		strbuf_adds(next, json_string_value(link));
+	else if (link && !json_is_null(link)) {
+		error_set("%s: \"NextPageLink\" is neither a URL nor null", source);
+		goto cleanup;
+	}
+	json_array_foreach(items, i, item) {
+		stats->rows++;
+		if (!json_is_object(item)) {
+			error_set("%s: Items[%zu] is not an object", source, i);
+			goto cleanup;
+		}
+		if (azure_item(item, config, source, sink, stats) < 0)
+			goto cleanup;
+	}
+	stats->pages++;
+	result = 0;
+cleanup:
+	json_decref(root);
+	return result;
+}
+
+static void azure_first_url(const struct fetch_config *config, struct strbuf *url)
+{
+	const char *endpoint = fetch_endpoint("AICOST_AZURE_ENDPOINT", AZURE_ENDPOINT);
+	struct strbuf filter = STRBUF_INIT;
+
+	strbuf_adds(&filter, "serviceName eq 'Virtual Machines' and (");
+	for (size_t i = 0; i < config->nregions; i++)
+		strbuf_addf(&filter, "%sarmRegionName eq '%s'", i ? " or " : "",
+			    config->regions[i]);
+	/* Server-side to the GPU families of azure_vms[], so that pages stay few. */
+	strbuf_adds(&filter, ") and (contains(armSkuName, 'Standard_ND') or "
+		    "contains(armSkuName, 'Standard_NC'))");
+	strbuf_addf(url, "%s%capi-version=%s&$filter=", endpoint,
+		    strchr(endpoint, '?') ? '&' : '?', AZURE_API_VERSION);
+	http_url_escape(url, filter.buf);
+	strbuf_release(&filter);
+}
+
+void fetch_azure_head_key(const struct fetch_config *config, struct strbuf *key)
+{
+	strbuf_reset(key);
+	azure_first_url(config, key);
+}
+
+int fetch_azure(const struct fetch_config *config, const struct fetch_sink *sink,
+		struct fetch_result *result)
+{
+	struct strbuf url = STRBUF_INIT, next = STRBUF_INIT, body = STRBUF_INIT;
+	struct strbuf label = STRBUF_INIT;
+	struct http_response resp;
+	int ret = -1;
+
+	http_response_init(&resp);
+	fetch_azure_head_key(config, &url);
+	strbuf_reset(&result->head_key);
+	strbuf_add(&result->head_key, url.buf, url.len);
+	for (unsigned long page = 1;; page++) {
+		if (page > AZURE_MAX_PAGES) {
+			error_set("azure: more than %d pages; stopping (a NextPageLink loop?)",
+				  AZURE_MAX_PAGES);
+			goto cleanup;
+		}
+		strbuf_reset(&label);
+		strbuf_addf(&label, "page %lu", page);
+		/* Only the head is conditional: a 304 there means nothing moved. */
+		if (http_get_buffer(url.buf, label.buf, page == 1 ? config->head_etag : NULL,
+				    page == 1 ? config->head_last_modified : NULL, &body,
+				    &resp) < 0)
+			goto fail;
+		result->stats.requests++;
+		result->stats.bytes += resp.body_bytes;
+		if (page == 1) {
+			strbuf_reset(&result->head_etag);
+			strbuf_add(&result->head_etag, resp.etag.buf, resp.etag.len);
+			strbuf_reset(&result->head_last_modified);
+			strbuf_add(&result->head_last_modified, resp.last_modified.buf,
+				   resp.last_modified.len);
+			if (resp.status == 304) {
+				result->unchanged = true;
+				ret = 0;
+				goto cleanup;
+			}
+		}
+		if (azure_parse_page(body.buf, body.len, config, url.buf, sink, &next,
+				     &result->stats) < 0)
+			goto fail;
+		if (!next.len)
+			break;
+		if (strcmp(next.buf, url.buf) == 0) {
+			error_set("azure: page %lu links to itself", page);
+			goto cleanup;
+		}
+		strbuf_reset(&url);
+		strbuf_add(&url, next.buf, next.len);
+	}
+	ret = 0;
+	goto cleanup;
+fail:
+	error_prefix("azure: ");
+cleanup:
+	http_response_release(&resp);
+	strbuf_release(&url);
+	strbuf_release(&next);
+	strbuf_release(&body);
+	strbuf_release(&label);
+	return ret;
+}

@@ -1,0 +1,512 @@
+/*
+ * Google Cloud Billing Catalog: Compute Engine core, RAM and GPU SKUs assembled
+ * into per-machine hourly prices, and Cloud TPU per-chip prices (see fetch.h).
+ */
+#include "fetch.h"
+#include "http.h"
+#include "util.h"
+
+#include <ctype.h>
+#include <jansson.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define GCP_ENDPOINT "https://cloudbilling.googleapis.com"
+#define GCP_COMPUTE_SERVICE "6F81-5844-456A"
+#define GCP_TPU_SERVICE "E000-3F24-B8AA"
+#define GCP_MAX_PAGES 10000
+
+/* GPU machine types: a VM is vCPUs × core SKU + GiB × RAM SKU + GPUs × GPU SKU. */
+static const struct gcp_machine {
+	const char *name;
+	const char *family;          /* the word that starts its core/RAM SKU descriptions */
+	double vcpus;
+	double memory_gib;
+	const char *accelerator;
+	int count;
+	const char *gpu_sku;         /* the GPU SKU description before " GPU" */
+} gcp_machines[] = {
+	{ "a2-highgpu-1g", "A2", 12, 85, "A100-40GB", 1, "Nvidia Tesla A100" },
+	{ "a2-highgpu-2g", "A2", 24, 170, "A100-40GB", 2, "Nvidia Tesla A100" },
+	{ "a2-highgpu-4g", "A2", 48, 340, "A100-40GB", 4, "Nvidia Tesla A100" },
+	{ "a2-highgpu-8g", "A2", 96, 680, "A100-40GB", 8, "Nvidia Tesla A100" },
+	{ "a2-ultragpu-1g", "A2", 12, 170, "A100-80GB", 1, "Nvidia A100 80GB" },
+	{ "a2-ultragpu-8g", "A2", 96, 1360, "A100-80GB", 8, "Nvidia A100 80GB" },
+	{ "a3-highgpu-8g", "A3", 208, 1872, "H100-SXM", 8, "Nvidia H100 80GB" },
+	{ "a3-megagpu-8g", "A3", 208, 1872, "H100-SXM", 8, "Nvidia H100 Mega 80GB" },
+	{ "a3-ultragpu-8g", "A3", 224, 2952, "H200", 8, "Nvidia H200 141GB" },
+	{ "g2-standard-4", "G2", 4, 16, "L4", 1, "Nvidia L4" },
+	{ "g2-standard-8", "G2", 8, 32, "L4", 1, "Nvidia L4" },
+	{ "g2-standard-12", "G2", 12, 48, "L4", 1, "Nvidia L4" },
+	{ "g2-standard-24", "G2", 24, 96, "L4", 2, "Nvidia L4" },
+	{ "g2-standard-48", "G2", 48, 192, "L4", 4, "Nvidia L4" },
+};
+
+/* TPU versions as SKU descriptions spell them, and the slices we price per chip. */
+static const struct gcp_tpu {
+	const char *token;           /* matched case-insensitively in the description */
+	const char *accelerator;
+} gcp_tpu_versions[] = {
+	{ "v6e", "TPU-v6e" }, { "trillium", "TPU-v6e" }, { "v5p", "TPU-v5p" },
+	{ "v5e", "TPU-v5e" }, { "v5 lite", "TPU-v5e" }, { "v5lite", "TPU-v5e" },
+	{ "v4", "TPU-v4" },
+};
+
+/* Slice names count chips for v5e/v6e and TensorCores (2 per chip) for v4/v5p. */
+static const struct gcp_tpu_slice {
+	const char *name;
+	const char *accelerator;
+	int chips;
+} gcp_tpu_slices[] = {
+	{ "tpu-v5litepod-1", "TPU-v5e", 1 }, { "tpu-v5litepod-8", "TPU-v5e", 8 },
+	{ "tpu-v6e-1", "TPU-v6e", 1 }, { "tpu-v6e-8", "TPU-v6e", 8 },
+	{ "tpu-v5p-8", "TPU-v5p", 4 }, { "tpu-v4-8", "TPU-v4", 4 },
+};
+
+enum gcp_resource { GCP_CORE, GCP_RAM, GCP_GPU, GCP_TPU };
+
+struct gcp_rate {
+	enum gcp_resource resource;
+	char *name;                  /* family ("A2"), GPU SKU name or TPU accelerator */
+	char *region;
+	const char *purchase;
+	double price;                /* per vCPU-hour, GiB-hour, GPU-hour or chip-hour */
+	char *source;
+};
+
+struct gcp_rates {
+	struct gcp_rate *items;
+	size_t n, alloc;
+};
+
+struct gcp_rates *gcp_rates_new(void)
+{
+	return xcalloc(1, sizeof(struct gcp_rates));
+}
+
+void gcp_rates_free(struct gcp_rates *rates)
+{
+	if (!rates)
+		return;
+	for (size_t i = 0; i < rates->n; i++) {
+		free(rates->items[i].name);
+		free(rates->items[i].region);
+		free(rates->items[i].source);
+	}
+	free(rates->items);
+	free(rates);
+}
+
+static const struct gcp_rate *rate_find(const struct gcp_rates *rates,
+					enum gcp_resource resource, const char *name,
+					const char *region, const char *purchase)
+{
+	for (size_t i = 0; i < rates->n; i++) {
+		const struct gcp_rate *r = &rates->items[i];
+
+		if (r->resource == resource && str_ieq(r->name, name) &&
+		    strcmp(r->region, region) == 0 && strcmp(r->purchase, purchase) == 0)
+			return r;
+	}
+	return NULL;
+}
+
+static void rate_add(struct gcp_rates *rates, enum gcp_resource resource, const char *name,
+		     const char *region, const char *purchase, double price, const char *source)
+{
+	struct gcp_rate *r;
+
+	if (rate_find(rates, resource, name, region, purchase))
+		return;   /* the same SKU listed twice: the first wins */
+	xgrow(&rates->items, &rates->alloc, rates->n + 1, sizeof(*rates->items));
+	r = &rates->items[rates->n++];
+	r->resource = resource;
+	r->name = xstrdup(name);
+	r->region = xstrdup(region);
+	r->purchase = purchase;
+	r->price = price;
+	r->source = xstrdup(source);
+}
+
+static const char *purchase_of_usage(const char *usage_type)
+{
+	if (strcmp(usage_type, "OnDemand") == 0)
+		return "on-demand";
+	if (strcmp(usage_type, "Preemptible") == 0)
+		return "spot";
+	if (strcmp(usage_type, "Commit1Yr") == 0)
+		return "commit-1y";
+	if (strcmp(usage_type, "Commit3Yr") == 0)
+		return "commit-3y";
+	return NULL;
+}
+
+/* The description without "Spot Preemptible " / "Preemptible " / "Commitment v1: ". */
+static const char *strip_description(const char *d)
+{
+	static const char *const prefixes[] = { "Spot Preemptible ", "Preemptible " };
+
+	for (size_t i = 0; i < ARRAY_SIZE(prefixes); i++)
+		if (str_starts_with(d, prefixes[i]))
+			return d + strlen(prefixes[i]);
+	if (str_starts_with(d, "Commitment ")) {
+		const char *colon = strchr(d, ':');
+
+		if (colon)
+			for (d = colon + 1; *d == ' '; d++)
+				;
+	}
+	return d;
+}
+
+/* units (a string, sometimes a number) + nanos × 1e-9. */
+static bool money_value(json_t *unit_price, double *out)
+{
+	json_t *units = json_object_get(unit_price, "units");
+	json_t *nanos = json_object_get(unit_price, "nanos");
+	double whole = 0;
+
+	if (json_is_string(units)) {
+		if (!fetch_parse_price(json_string_value(units), &whole))
+			return false;
+	} else if (json_is_integer(units)) {
+		whole = (double)json_integer_value(units);
+	} else if (units) {
+		return false;
+	}
+	if (nanos && !json_is_integer(nanos))
+		return false;
+	*out = whole + (nanos ? (double)json_integer_value(nanos) * 1e-9 : 0);
+	return isfinite(*out) && *out >= 0;
+}
+
+/* The SKU's rate: the first tier with a price (a leading free tier is skipped). */
+static bool sku_price(json_t *sku, const char **unit, const char **currency, double *out)
+{
+	json_t *expression = json_object_get(json_array_get(json_object_get(sku, "pricingInfo"), 0),
+					     "pricingExpression");
+	json_t *tier;
+	size_t i;
+
+	*unit = json_string_value(json_object_get(expression, "usageUnit"));
+	json_array_foreach(json_object_get(expression, "tieredRates"), i, tier) {
+		json_t *unit_price = json_object_get(tier, "unitPrice");
+
+		*currency = json_string_value(json_object_get(unit_price, "currencyCode"));
+		if (money_value(unit_price, out) && *out > 0)
+			return *unit && *currency;
+	}
+	return false;
+}
+
+static const char *tpu_accelerator(const char *description)
+{
+	struct strbuf lower = STRBUF_INIT;
+	const char *found = NULL;
+
+	for (const char *p = description; *p; p++)
+		strbuf_addch(&lower, (char)tolower((unsigned char)*p));
+	if (strstr(lower.buf, "tpu"))
+		for (size_t i = 0; i < ARRAY_SIZE(gcp_tpu_versions) && !found; i++)
+			if (strstr(lower.buf, gcp_tpu_versions[i].token))
+				found = gcp_tpu_versions[i].accelerator;
+	strbuf_release(&lower);
+	return found;
+}
+
+/* Classifies one SKU and records its rate in every wanted region it serves. */
+static void gcp_sku(struct gcp_rates *rates, json_t *sku, const struct fetch_config *config,
+		    const char *source)
+{
+	json_t *category = json_object_get(sku, "category");
+	const char *group = json_string_value(json_object_get(category, "resourceGroup"));
+	const char *usage = json_string_value(json_object_get(category, "usageType"));
+	const char *description = json_string_value(json_object_get(sku, "description"));
+	const char *purchase = usage ? purchase_of_usage(usage) : NULL;
+	const char *unit, *currency, *tpu, *rest;
+	struct strbuf name = STRBUF_INIT;
+	enum gcp_resource resource;
+	json_t *region;
+	double price;
+	size_t i;
+
+	if (!group || !description || !purchase)
+		return;
+	if (!sku_price(sku, &unit, &currency, &price) || strcmp(currency, "USD") != 0)
+		return;
+	rest = strip_description(description);
+	tpu = tpu_accelerator(description);
+	if (tpu && strcmp(unit, "h") == 0) {
+		resource = GCP_TPU;
+		strbuf_adds(&name, tpu);
+	} else if (strcmp(group, "GPU") == 0 && strcmp(unit, "h") == 0) {
+		const char *end = strstr(rest, " GPU");
+
+		if (!end)
+			goto cleanup;
+		resource = GCP_GPU;
+		strbuf_add(&name, rest, (size_t)(end - rest));
+	} else if ((strcmp(group, "CPU") == 0 && strcmp(unit, "h") == 0) ||
+		   (strcmp(group, "RAM") == 0 && strcmp(unit, "GiBy.h") == 0)) {
+		const char *space = strchr(rest, ' ');
+
+		if (!space)
+			goto cleanup;
+		/* "A2 Instance Core running in Americas", "A2 Cpu in Americas for 1 Year" */
+		if (strcmp(group, "CPU") == 0 && !strstr(space, " Core") && !strstr(space, " Cpu"))
+			goto cleanup;
+		if (strcmp(group, "RAM") == 0 && !strstr(space, " Ram"))
+			goto cleanup;
+		/* Sole-tenancy and custom-machine SKUs share the group: not our machines. */
+		if (strstr(space, "Sole Tenancy") || strstr(space, "Custom"))
+			goto cleanup;
+		resource = strcmp(group, "CPU") == 0 ? GCP_CORE : GCP_RAM;
+		strbuf_add(&name, rest, (size_t)(space - rest));
+	} else {
+		goto cleanup;
+	}
+	json_array_foreach(json_object_get(sku, "serviceRegions"), i, region) {
+		const char *code = json_string_value(region);
+
+		if (code && fetch_region_wanted(config, code))
+			rate_add(rates, resource, name.buf, code, purchase, price, source);
+	}
+cleanup:
+	strbuf_release(&name);
+}
+
+int gcp_parse_page(struct gcp_rates *rates, const char *json, size_t len,
+		   const struct fetch_config *config, const char *source,
+		   struct strbuf *next, struct fetch_stats *stats)
+{
+	json_error_t jerr;
+	json_t *root = json_loadb(json, len, 0, &jerr);
+	json_t *skus, *sku, *token;
+	size_t i;
+	int result = -1;
+
+	strbuf_reset(next);
+	if (!root) {
+		error_set("%s:%d:%d: malformed JSON: %s", source, jerr.line, jerr.column,
+			  jerr.text);
+		goto cleanup;
+	}
+	skus = json_object_get(root, "skus");
+	token = json_object_get(root, "nextPageToken");
+	/* An empty last page may omit "skus"; anything else is not a Catalog page. */
+	if ((skus && !json_is_array(skus)) || (!skus && !token) ||
+	    (token && !json_is_string(token))) {
+		error_set("%s: not a Cloud Billing Catalog page (no \"skus\" array)", source);
+		goto cleanup;
+	}
+	if (token)
+		strbuf_adds(next, json_string_value(token));
+	json_array_foreach(skus, i, sku) {
+		stats->rows++;
+		if (!json_is_object(sku)) {
+			error_set("%s: skus[%zu] is not an object", source, i);
+			goto cleanup;
+		}
+		gcp_sku(rates, sku, config, source);
+	}
+	stats->pages++;
+	result = 0;
+cleanup:
+	json_decref(root);
+	return result;
+}
+
+static const char *const gcp_purchases[] = { "on-demand", "spot", "commit-1y", "commit-3y" };
+
+static int emit_machine(const struct gcp_machine *m, const struct gcp_rates *rates,
+			const char *region, const char *purchase,
+			const struct fetch_config *config, const struct fetch_sink *sink,
+			struct fetch_stats *stats)
+{
+	const struct gcp_rate *core = rate_find(rates, GCP_CORE, m->family, region, purchase);
+	const struct gcp_rate *ram = rate_find(rates, GCP_RAM, m->family, region, purchase);
+	const struct gcp_rate *gpu = rate_find(rates, GCP_GPU, m->gpu_sku, region, purchase);
+	struct strbuf note = STRBUF_INIT;
+	double vm, gpus;
+	int result;
+
+	if (!core || !ram || !gpu)
+		return 0;   /* not offered there on those terms */
+	vm = m->vcpus * core->price + m->memory_gib * ram->price;
+	gpus = m->count * gpu->price;
+	strbuf_addf(&note, "= VM %.5f + %d GPU %.5f (core, RAM and GPU SKUs)", vm, m->count,
+		    gpus);
+	{
+		struct offer o = {
+			.provider = "gcp", .region = (char *)region,
+			.instance_type = (char *)m->name, .component = "instance",
+			.accelerator = (char *)m->accelerator, .accelerator_count = m->count,
+			.vcpus = m->vcpus, .memory_gib = m->memory_gib,
+			.purchase = (char *)purchase, .price_per_hour = vm + gpus,
+			.currency = "USD", .observed = (char *)config->observed,
+			.source = gpu->source, .confidence = "exact", .note = note.buf,
+		};
+
+		result = fetch_emit_offer(sink, stats, &o);
+	}
+	strbuf_release(&note);
+	return result;
+}
+
+static int emit_tpu(const struct gcp_tpu_slice *s, const struct gcp_rates *rates,
+		    const char *region, const char *purchase, const struct fetch_config *config,
+		    const struct fetch_sink *sink, struct fetch_stats *stats)
+{
+	const struct gcp_rate *chip = rate_find(rates, GCP_TPU, s->accelerator, region, purchase);
+	struct strbuf note = STRBUF_INIT;
+	int result;
+
+	if (!chip)
+		return 0;
+	strbuf_addf(&note, "%d chips x %.4f per chip-hour", s->chips, chip->price);
+	{
+		struct offer o = {
+			.provider = "gcp", .region = (char *)region,
+			.instance_type = (char *)s->name, .component = "instance",
+			.accelerator = (char *)s->accelerator, .accelerator_count = s->chips,
+			.purchase = (char *)purchase, .price_per_hour = s->chips * chip->price,
+			.currency = "USD", .observed = (char *)config->observed,
+			.source = chip->source, .confidence = "exact", .note = note.buf,
+		};
+
+		result = fetch_emit_offer(sink, stats, &o);
+	}
+	strbuf_release(&note);
+	return result;
+}
+
+int gcp_emit_offers(const struct gcp_rates *rates, const struct fetch_config *config,
+		    const struct fetch_sink *sink, struct fetch_stats *stats)
+{
+	for (size_t r = 0; r < config->nregions; r++) {
+		for (size_t p = 0; p < ARRAY_SIZE(gcp_purchases); p++) {
+			for (size_t m = 0; m < ARRAY_SIZE(gcp_machines); m++)
+				if (emit_machine(&gcp_machines[m], rates, config->regions[r],
+						 gcp_purchases[p], config, sink, stats) < 0)
+					return -1;
+			for (size_t t = 0; t < ARRAY_SIZE(gcp_tpu_slices); t++)
+				if (emit_tpu(&gcp_tpu_slices[t], rates, config->regions[r],
+					     gcp_purchases[p], config, sink, stats) < 0)
+					return -1;
+		}
+	}
+	return 0;
+}
+
+/* The SKU list URL of SERVICE without the key (what messages and sources show). */
+static void gcp_skus_url(struct strbuf *url, const char *service)
+{
+	const char *endpoint = fetch_endpoint("AICOST_GCP_ENDPOINT", GCP_ENDPOINT);
+
+	strbuf_reset(url);
+	strbuf_adds(url, endpoint);
+	while (url->len && url->buf[url->len - 1] == '/')
+		strbuf_setlen(url, url->len - 1);
+	strbuf_addf(url, "/v1/services/%s/skus", service);
+}
+
+void fetch_gcp_head_key(const struct fetch_config *config, struct strbuf *key)
+{
+	gcp_skus_url(key, GCP_COMPUTE_SERVICE);
+	strbuf_adds(key, "#regions=");
+	for (size_t i = 0; i < config->nregions; i++)
+		strbuf_addf(key, "%s%s", i ? "," : "", config->regions[i]);
+}
+
+/* Every page of one service's SKUs into RATES; *UNCHANGED when the head said 304. */
+static int fetch_service(const char *service, bool head, const struct fetch_config *config,
+			 struct gcp_rates *rates, struct fetch_result *result)
+{
+	struct strbuf source = STRBUF_INIT, url = STRBUF_INIT, token = STRBUF_INIT;
+	struct strbuf body = STRBUF_INIT, label = STRBUF_INIT;
+	struct http_response resp;
+	int ret = -1;
+
+	http_response_init(&resp);
+	gcp_skus_url(&source, service);
+	for (unsigned long page = 1;; page++) {
+		bool conditional = head && page == 1;
+
+		if (page > GCP_MAX_PAGES) {
+			error_set("%s: more than %d pages; stopping", source.buf, GCP_MAX_PAGES);
+			goto cleanup;
+		}
+		strbuf_reset(&url);
+		strbuf_addf(&url, "%s?currencyCode=USD&pageSize=5000&key=", source.buf);
+		http_url_escape(&url, config->gcp_api_key);
+		if (token.len) {
+			strbuf_adds(&url, "&pageToken=");
+			http_url_escape(&url, token.buf);
+		}
+		/* The label, never the URL, names the request: the URL holds the key. */
+		strbuf_reset(&label);
+		strbuf_addf(&label, "%s page %lu",
+			    strcmp(service, GCP_TPU_SERVICE) == 0 ? "Cloud TPU SKUs" :
+			    "Compute Engine SKUs", page);
+		if (http_get_buffer(url.buf, label.buf, conditional ? config->head_etag : NULL,
+				    conditional ? config->head_last_modified : NULL, &body,
+				    &resp) < 0)
+			goto cleanup;
+		result->stats.requests++;
+		result->stats.bytes += resp.body_bytes;
+		if (conditional) {
+			strbuf_reset(&result->head_etag);
+			strbuf_add(&result->head_etag, resp.etag.buf, resp.etag.len);
+			strbuf_reset(&result->head_last_modified);
+			strbuf_add(&result->head_last_modified, resp.last_modified.buf,
+				   resp.last_modified.len);
+			if (resp.status == 304) {
+				result->unchanged = true;
+				break;
+			}
+		}
+		strbuf_reset(&label);
+		strbuf_addf(&label, "%s?pageToken=%s", source.buf, token.buf);
+		if (gcp_parse_page(rates, body.buf, body.len, config, label.buf, &token,
+				   &result->stats) < 0)
+			goto cleanup;
+		if (!token.len)
+			break;
+	}
+	ret = 0;
+cleanup:
+	http_response_release(&resp);
+	strbuf_release(&source);
+	strbuf_release(&url);
+	strbuf_release(&token);
+	strbuf_release(&body);
+	strbuf_release(&label);
+	return ret;
+}
+
+int fetch_gcp(const struct fetch_config *config, const struct fetch_sink *sink,
+	      struct fetch_result *result)
+{
+	struct gcp_rates *rates = gcp_rates_new();
+	int ret = -1;
+
+	fetch_gcp_head_key(config, &result->head_key);
+	if (!config->gcp_api_key || !*config->gcp_api_key) {
+		error_set("no API key (set AICOST_GCP_API_KEY or use --gcp-api-key-file)");
+		goto cleanup;
+	}
+	if (fetch_service(GCP_COMPUTE_SERVICE, true, config, rates, result) < 0)
+		goto cleanup;
+	if (!result->unchanged) {
+		if (fetch_service(GCP_TPU_SERVICE, false, config, rates, result) < 0 ||
+		    gcp_emit_offers(rates, config, sink, &result->stats) < 0)
+			goto cleanup;
+	}
+	ret = 0;
+cleanup:
+	if (ret < 0)
+		error_prefix("gcp: ");
+	gcp_rates_free(rates);
+	return ret;
+}

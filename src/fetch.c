@@ -1,0 +1,115 @@
+/* Helpers shared by the provider fetchers (see fetch.h). */
+#include "fetch.h"
+#include "util.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *const fetch_azure_default_regions[] = { "eastus", "westus2", "westeurope", NULL };
+const char *const fetch_aws_default_regions[] = { "us-east-1", "us-west-2", "eu-west-1", NULL };
+const char *const fetch_gcp_default_regions[] = {
+	"us-central1", "us-east4", "europe-west4", NULL
+};
+
+void fetch_result_init(struct fetch_result *r)
+{
+	memset(r, 0, sizeof(*r));
+	strbuf_init(&r->head_key, 0);
+	strbuf_init(&r->head_etag, 0);
+	strbuf_init(&r->head_last_modified, 0);
+}
+
+void fetch_result_release(struct fetch_result *r)
+{
+	strbuf_release(&r->head_key);
+	strbuf_release(&r->head_etag);
+	strbuf_release(&r->head_last_modified);
+}
+
+const char *fetch_endpoint(const char *env_name, const char *fallback)
+{
+	const char *value = getenv(env_name);
+
+	return value && *value ? value : fallback;
+}
+
+bool fetch_region_wanted(const struct fetch_config *config, const char *region)
+{
+	for (size_t i = 0; i < config->nregions; i++)
+		if (strcmp(config->regions[i], region) == 0)
+			return true;
+	return false;
+}
+
+/* Lowercase letters, digits and dashes only, starting with a letter. */
+static bool region_charset(const char *name)
+{
+	if (!islower((unsigned char)name[0]))
+		return false;
+	for (const char *p = name; *p; p++)
+		if (!islower((unsigned char)*p) && !isdigit((unsigned char)*p) && *p != '-')
+			return false;
+	return true;
+}
+
+bool fetch_region_is_aws(const char *name)
+{
+	size_t len = strlen(name);
+
+	/* us-east-1, ap-southeast-2, us-gov-west-1: dashes and a trailing -N. */
+	return region_charset(name) && len >= 4 && strchr(name, '-') &&
+	       isdigit((unsigned char)name[len - 1]) && name[len - 2] == '-';
+}
+
+bool fetch_region_is_gcp(const char *name)
+{
+	size_t len = strlen(name);
+
+	/* us-central1, europe-west4: dashes and digits glued to the last word. */
+	return region_charset(name) && len >= 4 && strchr(name, '-') &&
+	       isdigit((unsigned char)name[len - 1]) && name[len - 2] != '-';
+}
+
+bool fetch_region_is_azure(const char *name)
+{
+	/* eastus, westeurope, southcentralus: no dashes at all. */
+	return region_charset(name) && !strchr(name, '-');
+}
+
+bool fetch_parse_price(const char *text, double *out)
+{
+	char *end;
+	double value;
+
+	while (isspace((unsigned char)*text))
+		text++;
+	if (!*text)
+		return false;
+	value = c_strtod(text, &end);
+	while (isspace((unsigned char)*end))
+		end++;
+	if (end == text || *end || !isfinite(value) || value < 0)
+		return false;
+	*out = value;
+	return true;
+}
+
+int fetch_emit_offer(const struct fetch_sink *sink, struct fetch_stats *stats,
+		     const struct offer *o)
+{
+	if (sink->offer(sink->ctx, o) < 0)
+		return -1;
+	stats->offers++;
+	return 0;
+}
+
+int fetch_emit_egress(const struct fetch_sink *sink, struct fetch_stats *stats,
+		      const struct egress_tier *t)
+{
+	if (sink->egress(sink->ctx, t) < 0)
+		return -1;
+	stats->egress_tiers++;
+	return 0;
+}

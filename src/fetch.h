@@ -1,0 +1,142 @@
+/*
+ * Provider price fetchers: each turns one provider's price source into normalised
+ * `struct offer` / `struct egress_tier` rows handed to a sink, so the parsers are
+ * testable without the store and the command layer decides where rows go.
+ *
+ *   fetch-azure.c  Retail Prices API (JSON pages, NextPageLink)
+ *   fetch-aws.c    Price List bulk API (streamed CSV), AWSDataTransfer, spot feed
+ *   fetch-gcp.c    Cloud Billing Catalog (JSON pages, nextPageToken, API key)
+ */
+#ifndef AICOST_FETCH_H
+#define AICOST_FETCH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "db.h"
+#include "strbuf.h"
+
+struct fetch_sink {
+	/* Each returns 0, or -1 with error_set() to stop the provider's fetch. */
+	int (*offer)(void *ctx, const struct offer *o);
+	int (*egress)(void *ctx, const struct egress_tier *t);
+	void *ctx;
+};
+
+struct fetch_stats {
+	unsigned long requests;      /* HTTP requests that answered */
+	unsigned long pages;         /* JSON pages or CSV files parsed */
+	unsigned long rows;          /* source rows / items / SKUs read */
+	unsigned long offers;        /* offers handed to the sink */
+	unsigned long egress_tiers;
+	uint64_t bytes;
+};
+
+struct fetch_config {
+	const char *const *regions;  /* this provider's regions; never empty */
+	size_t nregions;
+	const char *observed;        /* YYYY-MM-DD stamped on every offer */
+	const char *gcp_api_key;
+	/* Validators stored for the head URL (see fetch_result); NULL = unconditional. */
+	const char *head_etag;
+	const char *head_last_modified;
+};
+
+/*
+ * The provider's first request (its "head") is conditional on the validators
+ * the caller stored; a 304 there means nothing changed: unchanged is set and
+ * no row is emitted. head_key names the head for storing its new validators,
+ * which the caller must only do after the snapshot committed.
+ */
+struct fetch_result {
+	bool unchanged;
+	struct strbuf head_key;
+	struct strbuf head_etag;
+	struct strbuf head_last_modified;
+	struct fetch_stats stats;
+};
+
+void fetch_result_init(struct fetch_result *r);
+void fetch_result_release(struct fetch_result *r);
+
+/* The head key of each provider for CONFIG (what the caller looks validators up by). */
+void fetch_azure_head_key(const struct fetch_config *config, struct strbuf *key);
+void fetch_aws_head_key(const struct fetch_config *config, struct strbuf *key);
+void fetch_gcp_head_key(const struct fetch_config *config, struct strbuf *key);
+
+int fetch_azure(const struct fetch_config *config, const struct fetch_sink *sink,
+		struct fetch_result *result);
+int fetch_aws(const struct fetch_config *config, const struct fetch_sink *sink,
+	      struct fetch_result *result);
+int fetch_gcp(const struct fetch_config *config, const struct fetch_sink *sink,
+	      struct fetch_result *result);
+
+/* Default regions when --region names none of a provider's. */
+extern const char *const fetch_azure_default_regions[];
+extern const char *const fetch_aws_default_regions[];
+extern const char *const fetch_gcp_default_regions[];
+
+/* True when NAME is spelled like a region of that provider (us-east-1, eastus, us-central1). */
+bool fetch_region_is_aws(const char *name);
+bool fetch_region_is_azure(const char *name);
+bool fetch_region_is_gcp(const char *name);
+
+/* ---- Parsers, exposed for the unit tests ---- */
+
+/* Azure: one Retail Prices page. NEXT receives NextPageLink ("" at the end). */
+int azure_parse_page(const char *json, size_t len, const struct fetch_config *config,
+		     const char *source, const struct fetch_sink *sink,
+		     struct strbuf *next, struct fetch_stats *stats);
+
+/* AWS: a push parser for a Price List CSV (AmazonEC2 or AWSDataTransfer). */
+enum aws_offer_kind { AWS_OFFER_EC2, AWS_OFFER_DATA_TRANSFER };
+/* The accelerator instances seen in the EC2 files: what spot offers are made of. */
+struct aws_catalog;
+struct aws_catalog *aws_catalog_new(void);
+void aws_catalog_free(struct aws_catalog *catalog);
+struct aws_csv;
+struct aws_csv *aws_csv_new(enum aws_offer_kind kind, const struct fetch_config *config,
+			    const char *source, const struct fetch_sink *sink,
+			    struct fetch_stats *stats, struct aws_catalog *catalog);
+/* Feeds the next bytes, as they arrive; -1 with error set on a bad file or a sink error. */
+int aws_csv_push(struct aws_csv *csv, const char *data, size_t len);
+/* End of file: flushes the reserved terms; -1 if the file was not a complete offer. */
+int aws_csv_finish(struct aws_csv *csv);
+/* Forgets everything pushed so far (an HTTP retry restarts the body). */
+void aws_csv_restart(struct aws_csv *csv);
+void aws_csv_free(struct aws_csv *csv);
+
+/* AWS spot: the public spot price feed plus the Spot Instance Advisor's data; offers
+ * for the instances of CATALOG, with the interruption bucket in the note. */
+int aws_spot_parse(const struct aws_catalog *catalog, const char *spot_json,
+		   size_t spot_len, const char *advisor_json, size_t advisor_len,
+		   const struct fetch_config *config, const char *source,
+		   const struct fetch_sink *sink, struct fetch_stats *stats);
+
+/* GCP: SKU rates collected over all pages, then assembled into machine prices. */
+struct gcp_rates;
+struct gcp_rates *gcp_rates_new(void);
+void gcp_rates_free(struct gcp_rates *rates);
+/* One Catalog page; NEXT receives nextPageToken ("" at the end). */
+int gcp_parse_page(struct gcp_rates *rates, const char *json, size_t len,
+		   const struct fetch_config *config, const char *source,
+		   struct strbuf *next, struct fetch_stats *stats);
+/* Machines whose core, RAM and GPU rates are all known; TPU slices per chip. */
+int gcp_emit_offers(const struct gcp_rates *rates, const struct fetch_config *config,
+		    const struct fetch_sink *sink, struct fetch_stats *stats);
+
+/* ---- Helpers shared by the fetchers (fetch.c) ---- */
+
+/* Looks the environment variable up; FALLBACK when unset or empty. */
+const char *fetch_endpoint(const char *env_name, const char *fallback);
+bool fetch_region_wanted(const struct fetch_config *config, const char *region);
+/* Decimal text to a number; false unless the whole text is a finite number >= 0. */
+bool fetch_parse_price(const char *text, double *out);
+/* Hands O to the sink and counts it. */
+int fetch_emit_offer(const struct fetch_sink *sink, struct fetch_stats *stats,
+		     const struct offer *o);
+int fetch_emit_egress(const struct fetch_sink *sink, struct fetch_stats *stats,
+		      const struct egress_tier *t);
+
+#endif

@@ -1,0 +1,421 @@
+/* HTTP GET with retries, backoff, conditional requests and gzip (see http.h). */
+#include "http.h"
+#include "cli.h"
+#include "util.h"
+
+#include <curl/curl.h>
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+/* How much of an error response's body to quote in the message. */
+#define ERROR_BODY_KEEP 300
+
+static volatile sig_atomic_t *cancel_flag;
+static http_progress_fn progress_fn;
+static void *progress_ctx;
+static bool initialised;
+
+struct transfer {
+	const struct http_request *req;
+	struct http_response *resp;
+	long status;                 /* of the current response, once headers are in */
+	struct strbuf error_body;    /* start of a non-2xx body, for the message */
+	struct strbuf etag, last_modified;
+	double retry_after_s;        /* -1 when the answer had none */
+	bool body_failed;            /* on_body returned -1: its message is in error_get() */
+	uint64_t bytes;
+};
+
+static long env_long(const char *name, long fallback, long min)
+{
+	const char *text = getenv(name);
+	char *end;
+	long value;
+
+	if (!text || !*text)
+		return fallback;
+	errno = 0;
+	value = strtol(text, &end, 10);
+	if (errno || *end || value < min)
+		return fallback;
+	return value;
+}
+
+void http_response_init(struct http_response *resp)
+{
+	resp->status = 0;
+	strbuf_init(&resp->etag, 0);
+	strbuf_init(&resp->last_modified, 0);
+	resp->body_bytes = 0;
+	resp->attempts = 0;
+}
+
+void http_response_release(struct http_response *resp)
+{
+	strbuf_release(&resp->etag);
+	strbuf_release(&resp->last_modified);
+}
+
+int http_init(void)
+{
+	if (initialised)
+		return 0;
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+		error_set("cannot initialise libcurl");
+		return -1;
+	}
+	initialised = true;
+	return 0;
+}
+
+void http_cleanup(void)
+{
+	if (initialised)
+		curl_global_cleanup();
+	initialised = false;
+}
+
+void http_set_cancel_flag(volatile sig_atomic_t *flag)
+{
+	cancel_flag = flag;
+}
+
+void http_set_progress(http_progress_fn fn, void *ctx)
+{
+	progress_fn = fn;
+	progress_ctx = ctx;
+}
+
+static bool cancelled(void)
+{
+	return cancel_flag && *cancel_flag;
+}
+
+static bool status_ok(long status)
+{
+	return status >= 200 && status < 300;
+}
+
+static size_t write_cb(char *data, size_t size, size_t nmemb, void *userp)
+{
+	struct transfer *t = userp;
+	size_t len = size * nmemb;
+
+	if (!status_ok(t->status)) {
+		/* Keep the start of an error body for the message; drop the rest. */
+		if (t->error_body.len < ERROR_BODY_KEEP)
+			strbuf_add(&t->error_body, data,
+				   len < ERROR_BODY_KEEP ? len : ERROR_BODY_KEEP);
+		return len;
+	}
+	if (t->req->on_body(t->req->ctx, data, len) < 0) {
+		t->body_failed = true;
+		return 0;   /* CURLE_WRITE_ERROR ends the transfer */
+	}
+	t->bytes += len;
+	return len;
+}
+
+/* Copies a header's value (trimmed) into SB when LINE is "NAME: value". */
+static bool header_value(const char *line, size_t len, const char *name, struct strbuf *sb)
+{
+	size_t name_len = strlen(name);
+
+	if (len <= name_len || line[name_len] != ':' || strncasecmp(line, name, name_len) != 0)
+		return false;
+	line += name_len + 1;
+	len -= name_len + 1;
+	while (len && isspace((unsigned char)*line))
+		line++, len--;
+	while (len && isspace((unsigned char)line[len - 1]))
+		len--;
+	strbuf_reset(sb);
+	strbuf_add(sb, line, len);
+	return true;
+}
+
+static size_t header_cb(char *line, size_t size, size_t nmemb, void *userp)
+{
+	struct transfer *t = userp;
+	size_t len = size * nmemb;
+	struct strbuf value = STRBUF_INIT;
+
+	if (len >= 5 && strncmp(line, "HTTP/", 5) == 0) {
+		/* A new response (after a redirect or 100-continue): start over. */
+		const char *sp = memchr(line, ' ', len);
+
+		t->status = sp ? strtol(sp + 1, NULL, 10) : 0;
+		strbuf_reset(&t->etag);
+		strbuf_reset(&t->last_modified);
+		t->retry_after_s = -1;
+		return len;
+	}
+	header_value(line, len, "ETag", &t->etag);
+	header_value(line, len, "Last-Modified", &t->last_modified);
+	if (header_value(line, len, "Retry-After", &value)) {
+		char *end;
+		double seconds = c_strtod(value.buf, &end);
+
+		if (end != value.buf && *end == '\0' && seconds >= 0) {
+			t->retry_after_s = seconds;
+		} else {
+			time_t when = curl_getdate(value.buf, NULL);
+
+			if (when > 0)
+				t->retry_after_s = fmax(0, difftime(when, time(NULL)));
+		}
+	}
+	strbuf_release(&value);
+	return len;
+}
+
+static int xferinfo_cb(void *userp, curl_off_t dltotal, curl_off_t dlnow,
+		       curl_off_t ultotal, curl_off_t ulnow)
+{
+	struct transfer *t = userp;
+
+	(void)dltotal, (void)dlnow, (void)ultotal, (void)ulnow;
+	if (cancelled())
+		return 1;   /* CURLE_ABORTED_BY_CALLBACK */
+	if (progress_fn && status_ok(t->status))
+		progress_fn(progress_ctx, t->req->label ? t->req->label : t->req->url, t->bytes);
+	return 0;
+}
+
+static bool curl_error_retryable(CURLcode code)
+{
+	switch (code) {
+	case CURLE_COULDNT_RESOLVE_PROXY:
+	case CURLE_COULDNT_RESOLVE_HOST:
+	case CURLE_COULDNT_CONNECT:
+	case CURLE_PARTIAL_FILE:
+	case CURLE_OPERATION_TIMEDOUT:
+	case CURLE_SSL_CONNECT_ERROR:
+	case CURLE_GOT_NOTHING:
+	case CURLE_SEND_ERROR:
+	case CURLE_RECV_ERROR:
+	case CURLE_BAD_CONTENT_ENCODING:
+	case CURLE_HTTP2:
+	case CURLE_HTTP2_STREAM:
+		return true;
+	default:
+		return false;
+	}
+}
+
+static bool status_retryable(long status)
+{
+	return status == 429 || status == 408 || (status >= 500 && status <= 599);
+}
+
+/* Sleeps MS milliseconds in small steps so that Ctrl-C is not kept waiting. */
+static void sleep_ms(long ms)
+{
+	while (ms > 0 && !cancelled()) {
+		long step = ms < 50 ? ms : 50;
+		struct timespec ts = { step / 1000, (step % 1000) * 1000000L };
+
+		nanosleep(&ts, NULL);
+		ms -= step;
+	}
+}
+
+/* Exponential backoff with jitter: base × 2^attempt × [0.5, 1.5), at most a minute. */
+static long backoff_ms(int attempt, double retry_after_s)
+{
+	long base_ms = env_long("AICOST_HTTP_BACKOFF_MS", 500, 0);
+	double delay_ms = base_ms * ldexp(1.0, attempt) * (0.5 + (double)rand() / RAND_MAX);
+
+	delay_ms = fmin(delay_ms, 60000);
+	/* The server's Retry-After wins when longer, capped so a typo cannot hang us. */
+	if (retry_after_s >= 0)
+		delay_ms = fmax(delay_ms, fmin(retry_after_s, 300) * 1000);
+	return (long)delay_ms;
+}
+
+static void set_options(CURL *curl, struct transfer *t, struct curl_slist *headers,
+			char *curl_error)
+{
+	curl_easy_setopt(curl, CURLOPT_URL, t->req->url);
+	curl_easy_setopt(curl, CURLOPT_USERAGENT, "aicost/" AICOST_VERSION);
+	curl_easy_setopt(curl, CURLOPT_ACCEPT_ENCODING, "");   /* every encoding libcurl has */
+	curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 1L);
+	curl_easy_setopt(curl, CURLOPT_MAXREDIRS, 5L);
+	curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(curl, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT,
+			 env_long("AICOST_HTTP_CONNECT_TIMEOUT", 15, 1));
+	curl_easy_setopt(curl, CURLOPT_TIMEOUT, env_long("AICOST_HTTP_TIMEOUT", 1800, 1));
+	/* A stalled server is detected by the absence of bytes, not by the total time. */
+	curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, 1L);
+	curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME,
+			 env_long("AICOST_HTTP_STALL_TIMEOUT", 60, 1));
+	curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+	curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, write_cb);
+	curl_easy_setopt(curl, CURLOPT_WRITEDATA, t);
+	curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, header_cb);
+	curl_easy_setopt(curl, CURLOPT_HEADERDATA, t);
+	curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, xferinfo_cb);
+	curl_easy_setopt(curl, CURLOPT_XFERINFODATA, t);
+	curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
+	curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, curl_error);
+}
+
+/* Describes a failed attempt in the error channel. */
+static void describe_failure(const struct transfer *t, CURLcode code, const char *curl_error)
+{
+	const char *what = t->req->label ? t->req->label : t->req->url;
+
+	if (code == CURLE_OK) {
+		struct strbuf excerpt = STRBUF_INIT;
+
+		for (size_t i = 0; i < t->error_body.len && excerpt.len < 120; i++) {
+			char c = t->error_body.buf[i];
+
+			strbuf_addch(&excerpt, isprint((unsigned char)c) ? c : ' ');
+		}
+		strbuf_rtrim(&excerpt);
+		error_set("%s: HTTP %ld%s%s", what, t->status, excerpt.len ? ": " : "",
+			  excerpt.buf);
+		strbuf_release(&excerpt);
+	} else {
+		error_set("%s: %s", what, curl_error[0] ? curl_error : curl_easy_strerror(code));
+	}
+}
+
+int http_get(const struct http_request *req, struct http_response *resp)
+{
+	struct transfer t = { .req = req };
+	struct curl_slist *headers = NULL;
+	char curl_error[CURL_ERROR_SIZE];
+	int max_retries = (int)env_long("AICOST_HTTP_RETRIES", 4, 0);
+	CURL *curl = NULL;
+	int result = -1;
+
+	strbuf_init(&t.error_body, 0);
+	strbuf_init(&t.etag, 0);
+	strbuf_init(&t.last_modified, 0);
+	if (http_init() < 0)
+		goto cleanup;
+	curl = curl_easy_init();
+	if (!curl) {
+		error_set("cannot create a libcurl handle");
+		goto cleanup;
+	}
+	if (req->etag && *req->etag) {
+		struct strbuf h = STRBUF_INIT;
+
+		strbuf_addf(&h, "If-None-Match: %s", req->etag);
+		headers = curl_slist_append(headers, h.buf);
+		strbuf_release(&h);
+	}
+	if (req->last_modified && *req->last_modified) {
+		struct strbuf h = STRBUF_INIT;
+
+		strbuf_addf(&h, "If-Modified-Since: %s", req->last_modified);
+		headers = curl_slist_append(headers, h.buf);
+		strbuf_release(&h);
+	}
+	set_options(curl, &t, headers, curl_error);
+
+	for (int attempt = 0;; attempt++) {
+		CURLcode code;
+		bool retry;
+
+		curl_error[0] = '\0';
+		t.status = 0;
+		t.retry_after_s = -1;
+		t.body_failed = false;
+		strbuf_reset(&t.error_body);
+		if (attempt > 0 && t.bytes > 0) {
+			req->on_restart(req->ctx);
+			t.bytes = 0;
+		}
+		resp->attempts = attempt + 1;
+		code = curl_easy_perform(curl);
+		if (code == CURLE_OK)
+			curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &t.status);
+		if (code == CURLE_OK && (status_ok(t.status) || t.status == 304)) {
+			resp->status = t.status;
+			resp->body_bytes = t.bytes;
+			strbuf_reset(&resp->etag);
+			strbuf_add(&resp->etag, t.etag.buf, t.etag.len);
+			strbuf_reset(&resp->last_modified);
+			strbuf_add(&resp->last_modified, t.last_modified.buf, t.last_modified.len);
+			result = 0;
+			goto cleanup;
+		}
+		if (t.body_failed)
+			goto cleanup;   /* the consumer said why */
+		if (code == CURLE_ABORTED_BY_CALLBACK || cancelled()) {
+			error_set("%s: interrupted", req->label ? req->label : req->url);
+			goto cleanup;
+		}
+		describe_failure(&t, code, curl_error);
+		retry = code == CURLE_OK ? status_retryable(t.status) : curl_error_retryable(code);
+		/* Part of a streamed body is already consumed and cannot be taken back. */
+		if (t.bytes > 0 && !req->on_restart)
+			retry = false;
+		if (!retry || attempt >= max_retries) {
+			if (attempt > 0)
+				error_prefix("after %d attempts: ", attempt + 1);
+			goto cleanup;
+		}
+		sleep_ms(backoff_ms(attempt, t.retry_after_s));
+		if (cancelled()) {
+			error_set("%s: interrupted", req->label ? req->label : req->url);
+			goto cleanup;
+		}
+	}
+
+cleanup:
+	if (curl)
+		curl_easy_cleanup(curl);
+	curl_slist_free_all(headers);
+	strbuf_release(&t.error_body);
+	strbuf_release(&t.etag);
+	strbuf_release(&t.last_modified);
+	return result;
+}
+
+static int buffer_body(void *ctx, const char *data, size_t len)
+{
+	strbuf_add(ctx, data, len);
+	return 0;
+}
+
+static void buffer_restart(void *ctx)
+{
+	strbuf_reset(ctx);
+}
+
+int http_get_buffer(const char *url, const char *label, const char *etag,
+		    const char *last_modified, struct strbuf *body,
+		    struct http_response *resp)
+{
+	struct http_request req = {
+		.url = url, .label = label, .etag = etag, .last_modified = last_modified,
+		.on_body = buffer_body,
+		.on_restart = buffer_restart, .ctx = body,
+	};
+
+	strbuf_reset(body);
+	return http_get(&req, resp);
+}
+
+void http_url_escape(struct strbuf *out, const char *s)
+{
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~')
+			strbuf_addch(out, (char)c);
+		else
+			strbuf_addf(out, "%%%02X", c);
+	}
+}

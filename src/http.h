@@ -1,0 +1,79 @@
+/*
+ * HTTP GET for the price fetchers: the only module that includes curl.h.
+ * Timeouts, retries with exponential backoff and jitter (429, 5xx, connection
+ * errors; Retry-After honoured), gzip, conditional requests, proxies from the
+ * environment (libcurl reads http_proxy / https_proxy / no_proxy itself).
+ *
+ * Response bodies never land in a fixed-size buffer: they are handed to the
+ * caller's callback piece by piece as they arrive.
+ *
+ * Tunables (environment; defaults in brackets):
+ *   AICOST_HTTP_CONNECT_TIMEOUT  seconds to connect [15]
+ *   AICOST_HTTP_TIMEOUT          seconds for a whole response [1800]
+ *   AICOST_HTTP_STALL_TIMEOUT    seconds without a byte before giving up [60]
+ *   AICOST_HTTP_RETRIES          attempts after the first [4]
+ *   AICOST_HTTP_BACKOFF_MS       base delay of the exponential backoff [500]
+ */
+#ifndef AICOST_HTTP_H
+#define AICOST_HTTP_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "strbuf.h"
+
+/* Receives the next LEN bytes of a 2xx body; returns 0, or -1 (error set) to abort. */
+typedef int (*http_body_fn)(void *ctx, const char *data, size_t len);
+/* Forgets everything received so far: a retry starts the body again. */
+typedef void (*http_restart_fn)(void *ctx);
+/* Progress: BYTES received so far for the request labelled LABEL. */
+typedef void (*http_progress_fn)(void *ctx, const char *label, uint64_t bytes);
+
+struct http_request {
+	const char *url;
+	const char *label;            /* for progress and messages; NULL = the URL */
+	const char *etag;             /* If-None-Match when non-NULL and non-empty */
+	const char *last_modified;    /* If-Modified-Since when non-NULL and non-empty */
+	http_body_fn on_body;
+	/* Without on_restart a response that failed after part of its body was
+	 * delivered is not retried (a streaming consumer cannot take it back). */
+	http_restart_fn on_restart;
+	void *ctx;
+};
+
+struct http_response {
+	long status;                  /* 200..299, or 304 when not modified */
+	struct strbuf etag;
+	struct strbuf last_modified;
+	uint64_t body_bytes;          /* decoded bytes handed to on_body */
+	int attempts;
+};
+
+void http_response_init(struct http_response *resp);
+void http_response_release(struct http_response *resp);
+
+/* Once per process, before any request; http_cleanup() at the end. */
+int http_init(void);
+void http_cleanup(void);
+/* When *FLAG becomes non-zero (a signal handler), transfers and backoff sleeps stop. */
+void http_set_cancel_flag(volatile sig_atomic_t *flag);
+void http_set_progress(http_progress_fn fn, void *ctx);
+
+/*
+ * GET with retries. Returns 0 for a 2xx answer (body delivered) or a 304 (no body),
+ * -1 with error_set() for anything else, after the retries are used up.
+ */
+int http_get(const struct http_request *req, struct http_response *resp);
+
+/* GET into BODY (reset first); for pages that are parsed whole (JSON).
+ * ETAG / LAST_MODIFIED make it conditional (NULL: not). */
+int http_get_buffer(const char *url, const char *label, const char *etag,
+		    const char *last_modified, struct strbuf *body,
+		    struct http_response *resp);
+
+/* Percent-encodes S for a query string (RFC 3986 unreserved characters kept). */
+void http_url_escape(struct strbuf *out, const char *s);
+
+#endif
