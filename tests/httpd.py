@@ -1,0 +1,228 @@
+#!/usr/bin/env python3
+"""A local stand-in for the providers' price APIs, for tests and the benchmark.
+
+Serves the recorded pages under ROOT on 127.0.0.1 (a free port, written to
+--port-file) and injects faults on request. Never reaches the network.
+
+Routes (the same paths the real services use):
+  /api/retail/prices?...&$skip=N        ROOT/azure/prices@skip=N.json
+  /v1/services/ID/skus?key=K&pageToken=T ROOT/gcp/ID/skus[@T].json (key must be --gcp-key)
+  anything else                          ROOT/aws/<path> (Price List files, spot feeds)
+
+Absolute links to https://prices.azure.com inside a page are rewritten to this
+server, so NextPageLink comes back here. Every answer carries an ETag; a request
+whose If-None-Match matches gets 304.
+
+Faults come from the file --faults (re-read on every request), one per line:
+    KIND MATCH TIMES [ARG]
+KIND is one of 429 (ARG: Retry-After seconds, default 1), 500, stall (ARG:
+seconds, default 30), truncate (half the body, full Content-Length),
+shortlength (Content-Length smaller than the body), malformed (the body cut in
+half, consistently framed), gzip (Content-Encoding: gzip). MATCH is a
+substring of the request path and query; TIMES how many matching requests get
+the fault (-1: all). Each request is logged to --log as
+"METHOD PATH STATUS ua=... ae=... inm=... fault=...".
+"""
+import argparse
+import gzip
+import os
+import re
+import sys
+import threading
+import time
+import urllib.parse
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+AZURE_ORIGINS = ("https://prices.azure.com:443", "https://prices.azure.com")
+
+
+class Faults:
+    """The fault table, re-read when the file changes; counts uses per line."""
+
+    def __init__(self, path):
+        self.path = path
+        self.text = None
+        self.rules = []
+        self.lock = threading.Lock()
+
+    def take(self, target):
+        with self.lock:
+            try:
+                with open(self.path) as f:
+                    text = f.read()
+            except (OSError, TypeError):
+                text = ""
+            if text != self.text:
+                self.text = text
+                self.rules = []
+                for line in text.splitlines():
+                    parts = line.split()
+                    if len(parts) >= 3 and not parts[0].startswith("#"):
+                        self.rules.append({"kind": parts[0], "match": parts[1],
+                                           "left": int(parts[2]),
+                                           "arg": parts[3] if len(parts) > 3 else None})
+            for rule in self.rules:
+                if rule["match"] in target and rule["left"] != 0:
+                    if rule["left"] > 0:
+                        rule["left"] -= 1
+                    return rule
+        return None
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server_version = "aicost-test-httpd/1"
+
+    def log_message(self, fmt, *args):
+        pass
+
+    def record(self, status, fault):
+        line = "%s %s %d ua=%s ae=%s inm=%s fault=%s\n" % (
+            self.command, self.path, status, self.headers.get("User-Agent", "-").replace(" ", "_"),
+            self.headers.get("Accept-Encoding", "-").replace(" ", ""),
+            self.headers.get("If-None-Match", "-"), fault["kind"] if fault else "-")
+        with self.server.log_lock:
+            with open(self.server.log_path, "a") as f:
+                f.write(line)
+
+    def resolve(self, url):
+        root = self.server.root
+        query = urllib.parse.parse_qs(url.query, keep_blank_values=True)
+        if url.path == "/api/retail/prices":
+            skip = query.get("$skip", ["0"])[0]
+            return os.path.join(root, "azure", "prices@skip=%s.json" % skip), None
+        m = re.fullmatch(r"/v1/services/([0-9A-F-]+)/skus", url.path)
+        if m:
+            if query.get("key", [""])[0] != self.server.gcp_key:
+                return None, (400, b'{"error": {"code": 400, "message": "API key not valid. '
+                              b'Please pass a valid API key.", "status": "INVALID_ARGUMENT"}}')
+            token = query.get("pageToken", [""])[0]
+            name = "skus@%s.json" % token if token else "skus.json"
+            return os.path.join(root, "gcp", m.group(1), name), None
+        path = os.path.normpath(urllib.parse.unquote(url.path)).lstrip("/")
+        if path.startswith(".."):
+            return None, (404, b"not found")
+        return os.path.join(root, "aws", path), None
+
+    def send_plain(self, status, body, headers=(), fault=None):
+        self.send_response(status)
+        for k, v in headers:
+            self.send_header(k, v)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+        self.record(status, fault)
+
+    def do_GET(self):
+        url = urllib.parse.urlsplit(self.path)
+        fault = self.server.faults.take(self.path)
+        if fault and fault["kind"] == "429":
+            self.send_plain(429, b"Too Many Requests",
+                            [("Retry-After", fault["arg"] or "1")], fault)
+            return
+        if fault and fault["kind"] == "500":
+            self.send_plain(500, b"Internal Server Error", fault=fault)
+            return
+        if fault and fault["kind"] == "stall":
+            self.record(0, fault)
+            time.sleep(float(fault["arg"] or 30))
+            self.close_connection = True
+            return
+        path, error = self.resolve(url)
+        if error:
+            self.send_plain(error[0], error[1], [("Content-Type", "application/json")], fault)
+            return
+        if not os.path.isfile(path):
+            self.send_plain(404, b"not found: " + url.path.encode(), fault=fault)
+            return
+        st = os.stat(path)
+        etag = '"%x-%x"' % (st.st_size, st.st_mtime_ns)
+        if self.headers.get("If-None-Match") == etag:
+            self.send_response(304)
+            self.send_header("ETag", etag)
+            self.end_headers()
+            self.record(304, fault)
+            return
+        big = st.st_size > 16 << 20
+        ctype = "text/csv" if path.endswith(".csv") else "application/json"
+        if big and not fault:
+            # The benchmark's file: streamed from disk, never held in memory.
+            self.send_response(200)
+            self.send_header("Content-Type", ctype)
+            self.send_header("Content-Length", str(st.st_size))
+            self.send_header("ETag", etag)
+            self.end_headers()
+            with open(path, "rb") as f:
+                while True:
+                    chunk = f.read(1 << 20)
+                    if not chunk:
+                        break
+                    self.wfile.write(chunk)
+            self.record(200, fault)
+            return
+        with open(path, "rb") as f:
+            body = f.read()
+        if path.endswith(".json"):
+            # Links inside pages lead back here, keeping the request's origin.
+            origin = ("http://%s" % self.headers.get("Host", "127.0.0.1")).encode()
+            for o in AZURE_ORIGINS:
+                body = body.replace(o.encode(), origin)
+        headers = [("Content-Type", ctype), ("ETag", etag),
+                   ("Last-Modified", "Thu, 20 Nov 2025 18:55:19 GMT")]
+        kind = fault["kind"] if fault else None
+        if kind == "malformed":
+            body = body[: len(body) // 2]
+        if kind == "gzip":
+            body = gzip.compress(body)
+            headers.append(("Content-Encoding", "gzip"))
+        self.send_response(200)
+        for k, v in headers:
+            self.send_header(k, v)
+        if kind == "truncate":
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body[: len(body) // 2])
+            self.wfile.flush()
+            self.close_connection = True
+        elif kind == "shortlength":
+            self.send_header("Content-Length", str(len(body) * 2 // 3))
+            self.end_headers()
+            self.wfile.write(body)
+            self.close_connection = True
+        else:
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+        self.record(200, fault)
+
+
+def main():
+    ap = argparse.ArgumentParser(description="aicost test price server")
+    ap.add_argument("--root", required=True, help="fixtures directory")
+    ap.add_argument("--port-file", required=True, help="where to write the port")
+    ap.add_argument("--log", required=True, help="request log")
+    ap.add_argument("--faults", help="fault table file (see the module doc)")
+    ap.add_argument("--gcp-key", default="test-key", help="the API key GCP routes accept")
+    args = ap.parse_args()
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    server.root = os.path.abspath(args.root)
+    server.log_path = args.log
+    server.log_lock = threading.Lock()
+    server.faults = Faults(args.faults)
+    server.gcp_key = args.gcp_key
+    open(args.log, "a").close()
+    tmp = args.port_file + ".tmp"
+    with open(tmp, "w") as f:
+        f.write("%d\n" % server.server_address[1])
+    os.rename(tmp, args.port_file)   # appears whole, so a reader never sees half a number
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

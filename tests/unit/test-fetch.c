@@ -1,0 +1,507 @@
+/* Provider parsers against the recorded pages in tests/fixtures (no network, no store). */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fetch.h"
+#include "http.h"
+#include "util.h"
+
+#define FIX "tests/fixtures/"
+#define EC2_US FIX "aws/offers/v1.0/aws/AmazonEC2/20251120185519/us-east-1/index.csv"
+#define DT_US FIX "aws/offers/v1.0/aws/AWSDataTransfer/20251101000000/us-east-1/index.csv"
+#define GCP_TOKEN "APKCS1HVa0YpwgyTFbqbJ1eGwzKZmsPwLqzMZPTSNia5ck1Hc54Tx_Kz3oBxwSnRIdGVxX" \
+	"oSPdf-XlDpyNBf4QuxKcIEgtrQ1LDLWAgZowI0ns7HjrGta2s="
+
+struct got_offer {
+	char *region, *instance, *accelerator, *purchase, *note;
+	int count;
+	double vcpus, memory_gib, price;
+};
+
+struct got_tier {
+	char *scope, *destination;
+	double start_gb, end_gb, price;
+};
+
+struct collector {
+	struct got_offer offers[128];
+	size_t noffers;
+	struct got_tier tiers[32];
+	size_t ntiers;
+};
+
+static int collect_offer(void *ctx, const struct offer *o)
+{
+	struct collector *c = ctx;
+	struct got_offer *g;
+
+	assert_true(c->noffers < ARRAY_SIZE(c->offers));
+	g = &c->offers[c->noffers++];
+	assert_string_equal(o->currency, "USD");
+	assert_non_null(o->source);
+	assert_non_null(o->observed);
+	g->region = xstrdup(o->region);
+	g->instance = xstrdup(o->instance_type);
+	g->accelerator = xstrdup(o->accelerator);
+	g->purchase = xstrdup(o->purchase);
+	g->note = o->note ? xstrdup(o->note) : NULL;
+	g->count = o->accelerator_count;
+	g->vcpus = o->vcpus;
+	g->memory_gib = o->memory_gib;
+	g->price = o->price_per_hour;
+	return 0;
+}
+
+static int collect_tier(void *ctx, const struct egress_tier *t)
+{
+	struct collector *c = ctx;
+	struct got_tier *g;
+
+	assert_true(c->ntiers < ARRAY_SIZE(c->tiers));
+	g = &c->tiers[c->ntiers++];
+	g->scope = xstrdup(t->scope);
+	g->destination = xstrdup(t->destination);
+	g->start_gb = t->start_gb;
+	g->end_gb = t->end_gb;
+	g->price = t->price_per_gb;
+	return 0;
+}
+
+static void collector_free(struct collector *c)
+{
+	for (size_t i = 0; i < c->noffers; i++) {
+		free(c->offers[i].region);
+		free(c->offers[i].instance);
+		free(c->offers[i].accelerator);
+		free(c->offers[i].purchase);
+		free(c->offers[i].note);
+	}
+	for (size_t i = 0; i < c->ntiers; i++) {
+		free(c->tiers[i].scope);
+		free(c->tiers[i].destination);
+	}
+	free(c);
+}
+
+static const struct got_offer *find(const struct collector *c, const char *region,
+				    const char *instance, const char *purchase)
+{
+	const struct got_offer *found = NULL;
+
+	for (size_t i = 0; i < c->noffers; i++)
+		if (strcmp(c->offers[i].region, region) == 0 &&
+		    strcmp(c->offers[i].instance, instance) == 0 &&
+		    strcmp(c->offers[i].purchase, purchase) == 0) {
+			if (found)
+				fail_msg("%s %s %s emitted twice", region, instance, purchase);
+			found = &c->offers[i];
+		}
+	return found;
+}
+
+static void assert_price(const struct collector *c, const char *region, const char *instance,
+			 const char *purchase, double want)
+{
+	const struct got_offer *o = find(c, region, instance, purchase);
+
+	if (!o)
+		fail_msg("no %s %s %s offer", region, instance, purchase);
+	if (fabs(o->price - want) > 1e-9 * fmax(1, want))
+		fail_msg("%s %s %s: got %.10g, want %.10g", region, instance, purchase, o->price,
+			 want);
+}
+
+static struct collector *collector_new(struct fetch_sink *sink)
+{
+	struct collector *c = xcalloc(1, sizeof(*c));
+
+	sink->offer = collect_offer;
+	sink->egress = collect_tier;
+	sink->ctx = c;
+	return c;
+}
+
+static char *fixture(const char *path, size_t *len)
+{
+	char *text = read_file(path, len);
+
+	if (!text)
+		fail_msg("cannot read %s: %s", path, error_get());
+	return text;
+}
+
+static void test_azure_pages(void **state)
+{
+	static const char *const regions[] = { "eastus" };
+	static const char *const pages[] = {
+		FIX "azure/prices@skip=0.json", FIX "azure/prices@skip=1000.json",
+		FIX "azure/prices@skip=2000.json",
+	};
+	struct fetch_config config = { .regions = regions, .nregions = 1, .observed = "2025-11-27" };
+	struct fetch_stats stats = { 0 };
+	struct strbuf next = STRBUF_INIT;
+	struct fetch_sink sink;
+	struct collector *c = collector_new(&sink);
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(pages); i++) {
+		size_t len;
+		char *json = fixture(pages[i], &len);
+
+		assert_int_equal(azure_parse_page(json, len, &config, pages[i], &sink, &next,
+						  &stats), 0);
+		/* Pages 1 and 2 link onwards with $skip; the last one has null. */
+		if (i + 1 < ARRAY_SIZE(pages))
+			assert_non_null(strstr(next.buf, i == 0 ? "$skip=1000" : "$skip=2000"));
+		else
+			assert_int_equal(next.len, 0);
+		free(json);
+	}
+	assert_int_equal(stats.pages, 3);
+	assert_int_equal(stats.rows, 18);
+	assert_price(c, "eastus", "Standard_ND96isr_H100_v5", "on-demand", 98.32);
+	assert_price(c, "eastus", "Standard_ND96isr_H100_v5", "spot", 18.169536);
+	assert_price(c, "eastus", "Standard_ND96isr_H100_v5", "savings-1y", 75.7064);
+	assert_price(c, "eastus", "Standard_ND96isr_H100_v5", "savings-3y", 53.0928);
+	/* Reservations are priced for the whole term: 546624 / 8760 h = 62.4 per hour. */
+	assert_price(c, "eastus", "Standard_ND96isr_H100_v5", "reserved-1y", 62.4);
+	/* 1099512 / 26280 h = 41.838356... */
+	assert_price(c, "eastus", "Standard_ND96isr_H100_v5", "reserved-3y", 1099512.0 / 26280);
+	assert_price(c, "eastus", "Standard_ND96amsr_A100_v4", "on-demand", 32.77);
+	assert_price(c, "eastus", "Standard_ND96amsr_A100_v4", "spot", 8.5202);
+	assert_price(c, "eastus", "Standard_ND96asr_v4", "on-demand", 27.197);
+	assert_price(c, "eastus", "Standard_ND96asr_v4", "spot", 5.98334);
+	assert_price(c, "eastus", "Standard_NC24ads_A100_v4", "on-demand", 3.673);
+	assert_price(c, "eastus", "Standard_NC4as_T4_v3", "on-demand", 0.526);
+	/* Windows, Low Priority, DevTest, other regions and unmapped sizes are dropped:
+	 * H100 6 + NC24ads 4 + A100-80 2 + A100-40 2 + T4 1 = 15. */
+	assert_int_equal(c->noffers, 15);
+	assert_int_equal(find(c, "eastus", "Standard_ND96isr_H100_v5", "on-demand")->count, 8);
+	assert_string_equal(find(c, "eastus", "Standard_ND96isr_H100_v5", "on-demand")->accelerator,
+			    "H100-SXM");
+	strbuf_release(&next);
+	collector_free(c);
+}
+
+static void test_azure_malformed(void **state)
+{
+	static const char *const regions[] = { "eastus" };
+	struct fetch_config config = { .regions = regions, .nregions = 1, .observed = "2025-11-27" };
+	struct fetch_stats stats = { 0 };
+	struct strbuf next = STRBUF_INIT;
+	struct fetch_sink sink;
+	struct collector *c = collector_new(&sink);
+	size_t len;
+	char *json = fixture(FIX "azure/prices@skip=0.json", &len);
+
+	(void)state;
+	assert_int_equal(azure_parse_page(json, len / 2, &config, "p1", &sink, &next, &stats), -1);
+	assert_non_null(strstr(error_get(), "p1:"));
+	assert_non_null(strstr(error_get(), "malformed JSON"));
+	assert_int_equal(azure_parse_page("{\"Count\": 0}", 12, &config, "p2", &sink, &next,
+					  &stats), -1);
+	assert_non_null(strstr(error_get(), "no \"Items\" array"));
+	assert_int_equal(c->noffers, 0);
+	error_clear();
+	free(json);
+	strbuf_release(&next);
+	collector_free(c);
+}
+
+/* Feeds FILE to a fresh push parser in pieces of STEP bytes (stream boundaries anywhere). */
+static int push_file(enum aws_offer_kind kind, const char *path, size_t step, size_t limit,
+		     const struct fetch_config *config, const struct fetch_sink *sink,
+		     struct fetch_stats *stats, struct aws_catalog *catalog)
+{
+	size_t len;
+	char *text = fixture(path, &len);
+	struct aws_csv *csv = aws_csv_new(kind, config, path, sink, stats, catalog);
+	int result = 0;
+
+	if (limit && limit < len)
+		len = limit;
+	for (size_t off = 0; off < len && result == 0; off += step)
+		result = aws_csv_push(csv, text + off, off + step <= len ? step : len - off);
+	if (result == 0)
+		result = aws_csv_finish(csv);
+	aws_csv_free(csv);
+	free(text);
+	return result;
+}
+
+static void test_aws_ec2_csv(void **state)
+{
+	static const char *const regions[] = { "us-east-1" };
+	struct fetch_config config = { .regions = regions, .nregions = 1, .observed = "2025-11-27" };
+	struct fetch_stats stats = { 0 };
+	struct aws_catalog *catalog = aws_catalog_new();
+	struct fetch_sink sink;
+	struct collector *c = collector_new(&sink);
+	const struct got_offer *p5;
+
+	(void)state;
+	assert_int_equal(push_file(AWS_OFFER_EC2, EC2_US, 7, 0, &config, &sink, &stats, catalog), 0);
+	assert_int_equal(stats.rows, 24);   /* 5 on-demand + 8 noise + 9 + 2 reserved */
+	assert_price(c, "us-east-1", "p5.48xlarge", "on-demand", 55.04);
+	/* Standard class, lowest upfront offered: 1yr No Upfront is its hourly rate. */
+	assert_price(c, "us-east-1", "p5.48xlarge", "reserved-1y", 37.4272);
+	/* 3yr has only Partial and All Upfront: Partial = 11.4155 + 300000 / 26280 h. */
+	assert_price(c, "us-east-1", "p5.48xlarge", "reserved-3y", 11.4155 + 300000.0 / 26280);
+	assert_price(c, "us-east-1", "p4d.24xlarge", "on-demand", 21.957642);
+	assert_price(c, "us-east-1", "g5.xlarge", "on-demand", 1.006);
+	assert_price(c, "us-east-1", "g5.xlarge", "reserved-1y", 0.634);
+	assert_price(c, "us-east-1", "g5.xlarge", "reserved-3y", 0.436);
+	assert_price(c, "us-east-1", "g6e.xlarge", "on-demand", 1.861);
+	assert_price(c, "us-east-1", "trn1.32xlarge", "on-demand", 21.5);
+	/* Windows, RHEL, Dedicated, SQL, unused reservations, storage, m5, inf2: none. */
+	assert_int_equal(c->noffers, 9);
+	p5 = find(c, "us-east-1", "p5.48xlarge", "on-demand");
+	assert_int_equal(p5->count, 8);
+	assert_string_equal(p5->accelerator, "H100-SXM");
+	assert_true(p5->vcpus == 192 && p5->memory_gib == 2048);
+	assert_int_equal(find(c, "us-east-1", "trn1.32xlarge", "on-demand")->count, 16);
+	aws_catalog_free(catalog);
+	collector_free(c);
+}
+
+static void test_aws_csv_truncated(void **state)
+{
+	static const char *const regions[] = { "us-east-1" };
+	struct fetch_config config = { .regions = regions, .nregions = 1, .observed = "2025-11-27" };
+	struct fetch_stats stats = { 0 };
+	struct aws_catalog *catalog = aws_catalog_new();
+	struct fetch_sink sink;
+	struct collector *c = collector_new(&sink);
+
+	(void)state;
+	/* Cut inside a record (byte 5000 is mid-row): the short row is reported. */
+	assert_int_equal(push_file(AWS_OFFER_EC2, EC2_US, 4096, 5000, &config, &sink, &stats,
+				   catalog), -1);
+	assert_non_null(strstr(error_get(), "index.csv:"));
+	assert_true(strstr(error_get(), "fields where the header has") ||
+		    strstr(error_get(), "truncated"));
+	/* Cut inside the metadata: no header at all. */
+	assert_int_equal(push_file(AWS_OFFER_EC2, EC2_US, 64, 100, &config, &sink, &stats,
+				   catalog), -1);
+	assert_non_null(strstr(error_get(), "truncated"));
+	error_clear();
+	aws_catalog_free(catalog);
+	collector_free(c);
+}
+
+static void test_aws_csv_not_price_list(void **state)
+{
+	static const char *const regions[] = { "us-east-1" };
+	struct fetch_config config = { .regions = regions, .nregions = 1, .observed = "2025-11-27" };
+	struct fetch_stats stats = { 0 };
+	struct aws_catalog *catalog = aws_catalog_new();
+	struct fetch_sink sink;
+	struct collector *c = collector_new(&sink);
+	struct aws_csv *csv = aws_csv_new(AWS_OFFER_EC2, &config, "x.csv", &sink, &stats, catalog);
+	static const char text[] = "\"SKU\",\"TermType\"\n\"A\",\"OnDemand\"\n";
+
+	(void)state;
+	assert_int_equal(aws_csv_push(csv, text, strlen(text)), -1);
+	assert_non_null(strstr(error_get(), "x.csv:1: not an AWS Price List CSV"));
+	aws_csv_free(csv);
+	/* A data-transfer file is not an EC2 offer. */
+	assert_int_equal(push_file(AWS_OFFER_EC2, DT_US, 512, 0, &config, &sink, &stats,
+				   catalog), -1);
+	assert_non_null(strstr(error_get(), "offer code \"AWSDataTransfer\""));
+	error_clear();
+	aws_catalog_free(catalog);
+	collector_free(c);
+}
+
+static void test_aws_egress_tiers(void **state)
+{
+	static const char *const regions[] = { "us-east-1" };
+	struct fetch_config config = { .regions = regions, .nregions = 1, .observed = "2025-11-27" };
+	struct fetch_stats stats = { 0 };
+	struct aws_catalog *catalog = aws_catalog_new();
+	struct fetch_sink sink;
+	struct collector *c = collector_new(&sink);
+	static const double starts[] = { 0, 10240, 51200, 153600 };
+	static const double prices[] = { 0.09, 0.085, 0.07, 0.05 };
+
+	(void)state;
+	assert_int_equal(push_file(AWS_OFFER_DATA_TRANSFER, DT_US, 100, 0, &config, &sink, &stats,
+				   catalog), 0);
+	/* Sorted by destination then start: inter-region, inter-zone, 4 internet tiers. */
+	assert_int_equal(c->ntiers, 6);
+	assert_string_equal(c->tiers[0].destination, "inter-region");
+	assert_true(c->tiers[0].price == 0.02 && isinf(c->tiers[0].end_gb));   /* the dearest */
+	assert_string_equal(c->tiers[1].destination, "inter-zone");
+	assert_true(c->tiers[1].price == 0.01);
+	for (size_t i = 0; i < 4; i++) {
+		assert_string_equal(c->tiers[2 + i].destination, "internet");
+		assert_string_equal(c->tiers[2 + i].scope, "us-east-1");
+		assert_true(c->tiers[2 + i].start_gb == starts[i]);
+		assert_true(c->tiers[2 + i].price == prices[i]);
+	}
+	assert_true(isinf(c->tiers[5].end_gb));
+	assert_int_equal(c->noffers, 0);
+	aws_catalog_free(catalog);
+	collector_free(c);
+}
+
+static void test_aws_spot(void **state)
+{
+	static const char *const regions[] = { "us-east-1" };
+	struct fetch_config config = { .regions = regions, .nregions = 1, .observed = "2025-11-27" };
+	struct fetch_stats stats = { 0 };
+	struct aws_catalog *catalog = aws_catalog_new();
+	struct fetch_sink sink;
+	struct collector *c = collector_new(&sink);
+	size_t spot_len, advisor_len, before;
+	char *spot = fixture(FIX "aws/spot.json", &spot_len);
+	char *advisor = fixture(FIX "aws/spot-advisor-data.json", &advisor_len);
+	const struct got_offer *o;
+
+	(void)state;
+	assert_int_equal(push_file(AWS_OFFER_EC2, EC2_US, 65536, 0, &config, &sink, &stats,
+				   catalog), 0);
+	before = c->noffers;
+	assert_int_equal(aws_spot_parse(catalog, spot, spot_len, advisor, advisor_len, &config,
+					"spot.json", &sink, &stats), 0);
+	/* p5, g5.xlarge, g6e.xlarge, trn1.32xlarge; p4d is "N/A*"; m5 is no GPU. */
+	assert_int_equal(c->noffers - before, 4);
+	assert_price(c, "us-east-1", "p5.48xlarge", "spot", 12.5123);
+	o = find(c, "us-east-1", "p5.48xlarge", "spot");
+	assert_int_equal(o->count, 8);
+	assert_non_null(strstr(o->note, "interruption >20%"));         /* Advisor r = 4 */
+	o = find(c, "us-east-1", "trn1.32xlarge", "spot");
+	assert_non_null(strstr(o->note, "interruption <5%"));          /* r = 0 */
+	o = find(c, "us-east-1", "g6e.xlarge", "spot");
+	assert_non_null(strstr(o->note, "5-10%"));                     /* r = 1 */
+	assert_non_null(strstr(o->note, "spot above on-demand"));       /* 2.10 > 1.861 */
+	assert_null(find(c, "us-east-1", "p4d.24xlarge", "spot"));
+	/* A broken feed is an error, not an empty success. */
+	assert_int_equal(aws_spot_parse(catalog, spot, spot_len / 2, advisor, advisor_len, &config,
+					"spot.json", &sink, &stats), -1);
+	assert_non_null(strstr(error_get(), "spot.json:"));
+	error_clear();
+	free(spot);
+	free(advisor);
+	aws_catalog_free(catalog);
+	collector_free(c);
+}
+
+static void test_gcp_assembly(void **state)
+{
+	static const char *const regions[] = { "us-central1", "us-east4" };
+	static const char *const pages[] = {
+		FIX "gcp/6F81-5844-456A/skus.json",
+		FIX "gcp/6F81-5844-456A/skus@" GCP_TOKEN ".json",
+		FIX "gcp/E000-3F24-B8AA/skus.json", FIX "gcp/E000-3F24-B8AA/skus@tpu-page-2.json",
+	};
+	static const char *const next_tokens[] = { GCP_TOKEN, "", "tpu-page-2", "" };
+	struct fetch_config config = { .regions = regions, .nregions = 2, .observed = "2025-11-27" };
+	struct fetch_stats stats = { 0 };
+	struct gcp_rates *rates = gcp_rates_new();
+	struct strbuf next = STRBUF_INIT;
+	struct fetch_sink sink;
+	struct collector *c = collector_new(&sink);
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(pages); i++) {
+		size_t len;
+		char *json = fixture(pages[i], &len);
+
+		assert_int_equal(gcp_parse_page(rates, json, len, &config, pages[i], &next, &stats),
+				 0);
+		assert_string_equal(next.buf, next_tokens[i]);
+		free(json);
+	}
+	assert_int_equal(gcp_emit_offers(rates, &config, &sink, &stats), 0);
+	/* a2-highgpu-1g = 12 × 0.031611 + 85 × 0.004237 + 2.933908 = 3.673385
+	 * (prices.md: VM 0.73948 + GPU 2.93391 = 3.673). */
+	assert_price(c, "us-central1", "a2-highgpu-1g", "on-demand", 3.673385);
+	/* a2-highgpu-8g = 96 × 0.031611 + 680 × 0.004237 + 8 × 2.933908 = 29.38678 */
+	assert_price(c, "us-central1", "a2-highgpu-8g", "on-demand",
+		     96 * 0.031611 + 680 * 0.004237 + 8 * 2.933908);
+	/* spot: 12 × 0.009483 + 85 × 0.001271 + 1.16139 = 1.383221 */
+	assert_price(c, "us-central1", "a2-highgpu-1g", "spot", 1.383221);
+	/* commit-1y: 12 × 0.019915 + 85 × 0.002669 + 1.848362 = 2.314207 */
+	assert_price(c, "us-central1", "a2-highgpu-1g", "commit-1y", 2.314207);
+	/* a3-highgpu-8g (us-east4) = 208 × 0.0291 + 1872 × 0.001820118 + 8 × 9.79655125
+	 * = 9.460060896 + 78.37241 = 87.832470896 (prices.md: 87.83). */
+	assert_price(c, "us-east4", "a3-highgpu-8g", "on-demand", 87.832470896);
+	/* g2-standard-4 = 4 × 0.024988 + 16 × 0.002927 + 0.56004 = 0.706824 (prices.md 0.70683) */
+	assert_price(c, "us-central1", "g2-standard-4", "on-demand", 0.706824);
+	assert_price(c, "us-central1", "g2-standard-48", "on-demand",
+		     48 * 0.024988 + 192 * 0.002927 + 4 * 0.56004);
+	/* TPU per chip: v5e 1.20 / 0.84 / 0.54, v5p 4.20 (tpu-v5p-8 = 4 chips), v6e 2.70. */
+	assert_price(c, "us-central1", "tpu-v5litepod-1", "on-demand", 1.20);
+	assert_price(c, "us-central1", "tpu-v5litepod-8", "on-demand", 9.60);
+	assert_price(c, "us-central1", "tpu-v5litepod-1", "commit-1y", 0.84);
+	assert_price(c, "us-central1", "tpu-v5litepod-1", "commit-3y", 0.54);
+	assert_price(c, "us-central1", "tpu-v5p-8", "on-demand", 16.80);
+	assert_price(c, "us-central1", "tpu-v6e-8", "on-demand", 21.60);
+	/* No A3 SKUs in us-central1, no L4 in us-east4; sole tenancy and IDR SKUs ignored. */
+	assert_null(find(c, "us-central1", "a3-highgpu-8g", "on-demand"));
+	assert_null(find(c, "us-east4", "g2-standard-4", "on-demand"));
+	assert_null(find(c, "us-central1", "a2-ultragpu-1g", "on-demand"));
+	strbuf_release(&next);
+	gcp_rates_free(rates);
+	collector_free(c);
+}
+
+static void test_gcp_malformed(void **state)
+{
+	static const char *const regions[] = { "us-central1" };
+	struct fetch_config config = { .regions = regions, .nregions = 1, .observed = "2025-11-27" };
+	struct fetch_stats stats = { 0 };
+	struct gcp_rates *rates = gcp_rates_new();
+	struct strbuf next = STRBUF_INIT;
+
+	(void)state;
+	assert_int_equal(gcp_parse_page(rates, "{\"skus\": [", 10, &config, "page", &next,
+					&stats), -1);
+	assert_non_null(strstr(error_get(), "page:1:"));
+	assert_int_equal(gcp_parse_page(rates, "{\"items\": []}", 13, &config, "page", &next,
+					&stats), -1);
+	assert_non_null(strstr(error_get(), "not a Cloud Billing Catalog page"));
+	error_clear();
+	strbuf_release(&next);
+	gcp_rates_free(rates);
+}
+
+static void test_regions_and_escape(void **state)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	(void)state;
+	assert_true(fetch_region_is_aws("us-east-1") && fetch_region_is_aws("us-gov-west-1"));
+	assert_false(fetch_region_is_aws("us-central1") || fetch_region_is_aws("eastus"));
+	assert_true(fetch_region_is_gcp("us-central1") && fetch_region_is_gcp("europe-west4"));
+	assert_false(fetch_region_is_gcp("us-east-1") || fetch_region_is_gcp("eastus"));
+	assert_true(fetch_region_is_azure("eastus") && fetch_region_is_azure("westeurope"));
+	assert_false(fetch_region_is_azure("us-east-1") || fetch_region_is_azure("East US"));
+	http_url_escape(&sb, "armRegionName eq 'eastus' & x~y");
+	assert_string_equal(sb.buf, "armRegionName%20eq%20%27eastus%27%20%26%20x~y");
+	strbuf_release(&sb);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_azure_pages),
+		cmocka_unit_test(test_azure_malformed),
+		cmocka_unit_test(test_aws_ec2_csv),
+		cmocka_unit_test(test_aws_csv_truncated),
+		cmocka_unit_test(test_aws_csv_not_price_list),
+		cmocka_unit_test(test_aws_egress_tiers),
+		cmocka_unit_test(test_aws_spot),
+		cmocka_unit_test(test_gcp_assembly),
+		cmocka_unit_test(test_gcp_malformed),
+		cmocka_unit_test(test_regions_and_escape),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
