@@ -3,6 +3,7 @@
 #define AICOST_CLI_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 
 #define AICOST_VERSION "0.1.0"
@@ -45,5 +46,12 @@ int cmd_help(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 int cmd_completion(int argc, char **argv);
 int cmd_pricing(int argc, char **argv);
+int cmd_validate(int argc, char **argv);
+int cmd_estimate(int argc, char **argv);
+
+/* For commands that take a scenario (cmd-validate.c): --set lists and loader errors. */
+struct strbuf;
+void add_override(const char ***overrides, size_t *n, size_t *alloc, const char *assignment);
+void print_scenario_errors(const char *cmd, const struct strbuf *errors);
 
 #endif

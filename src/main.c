@@ -14,6 +14,8 @@ const struct command commands[] = {
 	{ "version", cmd_version, "print the version" },
 	{ "completion", cmd_completion, "print a bash completion script" },
 	{ "pricing", cmd_pricing, "list, show, import and export accelerator prices" },
+	{ "validate", cmd_validate, "check scenario files (exit 0 valid, 2 invalid)" },
+	{ "estimate", cmd_estimate, "print what a scenario's workloads demand" },
 };
 const size_t ncommands = ARRAY_SIZE(commands);
 

@@ -670,6 +670,18 @@ static void check_inference(struct loader *ld, struct node *map, struct inferenc
 			   inf->peak_to_average);
 }
 
+/* "file:line:col" (or "file: --set ...") of N, for messages after loading. */
+static char *node_where(const struct loader *ld, const struct node *n)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	if (n && n->line == 0 && n->origin)
+		strbuf_addf(&sb, "%s: --set %s", ld->file, n->origin);
+	else
+		strbuf_addf(&sb, "%s:%d:%d", ld->file, n ? n->line : 1, n ? n->col : 1);
+	return strbuf_detach(&sb, NULL);
+}
+
 static void load_workload(struct loader *ld, struct node *map, struct workload *w)
 {
 	static const char *const kinds[] = { "training", "inference" };
@@ -690,6 +702,8 @@ static void load_workload(struct loader *ld, struct node *map, struct workload *
 		return;
 	}
 	w->kind = (enum workload_kind)kind;
+	w->accelerator_where = node_where(ld, given(map, "accelerator") ?
+					  node_get(map, "accelerator") : map);
 	if (w->kind == WORKLOAD_TRAINING) {
 		load_fields(ld, map, w, training, 2, &inference[1], 1);
 		check_training(ld, map, &w->training);
@@ -777,6 +791,7 @@ static void load_deployment(struct loader *ld, struct node *map, struct deployme
 	size_t nothers = 0;
 
 	deployment_defaults(d);
+	d->where = node_where(ld, map);
 	if (kind < 0) {
 		if (map->type == NODE_MAP)
 			for (size_t i = 0; i < map->n; i++)
@@ -1167,6 +1182,7 @@ void scenario_release(struct scenario *s)
 	for (size_t i = 0; i < s->nworkloads; i++) {
 		free(s->workloads[i].name);
 		free(s->workloads[i].accelerator);
+		free(s->workloads[i].accelerator_where);
 	}
 	free(s->workloads);
 	for (size_t i = 0; i < s->ndeployments; i++) {
@@ -1185,6 +1201,7 @@ void scenario_release(struct scenario *s)
 		free(d->base);
 		free(d->burst);
 		free(d->residency_reason);
+		free(d->where);
 	}
 	free(s->deployments);
 	for (size_t i = 0; i < s->constraints.nproviders; i++)

@@ -61,6 +61,7 @@ struct workload {
 	char *name;
 	enum workload_kind kind;
 	char *accelerator;             /* canonical or alias; resolved against the store */
+	char *accelerator_where;       /* "file:line:col" of that value, for messages */
 	double start_hours;            /* offset from the scenario start; default 0 */
 	double duration_hours;         /* inference: NAN = until the horizon */
 	double egress_per_month_bytes; /* this workload's own egress; default 0 */
@@ -102,7 +103,9 @@ struct deployment {
 	char *provider;
 	char *region;                  /* cloud region; on-prem: location (region or country) */
 	char *instance;                /* NULL = pick by accelerator */
-	char *accelerator;             /* NULL = the workloads' accelerator */
+	char *accelerator;             /* NULL = the workloads' accelerator (on-prem: filled
+					  in with the first workload's) */
+	char *where;                   /* "file:line:col" of this deployment, for messages */
 	double price_per_gpu_hour;     /* NAN = from the store */
 	struct purchase_share *purchase;   /* default: 100% on-demand */
 	size_t npurchase;

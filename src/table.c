@@ -111,7 +111,7 @@ void table_add_text(struct table *t, const char *text)
 	note_width(t, c);
 }
 
-static void add_number(struct table *t, double value, int decimals, bool grouped)
+static void add_number(struct table *t, double value, int decimals, char style)
 {
 	struct strbuf sb = STRBUF_INIT;
 	struct cell *c;
@@ -120,8 +120,10 @@ static void add_number(struct table *t, double value, int decimals, bool grouped
 		table_add_null(t);
 		return;
 	}
-	if (grouped)
+	if (style == ',')
 		format_grouped(&sb, value, decimals);
+	else if (style == 'e')
+		strbuf_addf(&sb, "%.*e", decimals, value);
 	else
 		strbuf_addf(&sb, "%.*f", decimals, value);
 	c = next_cell(t);
@@ -133,12 +135,17 @@ static void add_number(struct table *t, double value, int decimals, bool grouped
 
 void table_add_number(struct table *t, double value, int decimals)
 {
-	add_number(t, value, decimals, false);
+	add_number(t, value, decimals, 'f');
 }
 
 void table_add_money(struct table *t, double value, int decimals)
 {
-	add_number(t, value, decimals, true);
+	add_number(t, value, decimals, ',');
+}
+
+void table_add_scientific(struct table *t, double value, int decimals)
+{
+	add_number(t, value, decimals, 'e');
 }
 
 void table_add_null(struct table *t)

@@ -28,6 +28,8 @@ void table_add_text(struct table *t, const char *text);      /* NULL prints as e
 void table_add_number(struct table *t, double value, int decimals);
 /* Same, printed with thousands separators for people (1,234,567). */
 void table_add_money(struct table *t, double value, int decimals);
+/* Same, printed as 7.20e+23 for people (FLOPs and other huge counts). */
+void table_add_scientific(struct table *t, double value, int decimals);
 void table_add_null(struct table *t);
 size_t table_rows(const struct table *t);
 /* Writes the whole table; returns -1 with a message on a write error. */

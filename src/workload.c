@@ -14,6 +14,7 @@
 #define MAX_TENSOR_PARALLEL 64    /* beyond one rack-scale NVLink domain nothing is sensible */
 #define MAX_BATCH 1024            /* serving frameworks cap concurrent sequences about here */
 #define MEMORY_HEADROOM 1.10      /* activations, fragmentation, CUDA context */
+#define MAX_ACCELERATORS 10e6     /* beyond the world's supply: an input mistake */
 
 static void demand_init(struct workload_demand *out, const struct accelerator *acc)
 {
@@ -194,6 +195,15 @@ static int largest_batch(const struct roofline *r, const struct inference_spec *
 	return low;
 }
 
+/* Replicas that carry PEAK tokens/s, never fewer than MIN_REPLICAS (as a double: may be huge). */
+static double replicas_for(double peak_tokens_per_s, double replica_tokens_per_s,
+			   int min_replicas)
+{
+	double needed = ceil(peak_tokens_per_s / replica_tokens_per_s - 1e-9);
+
+	return needed < min_replicas ? min_replicas : needed;
+}
+
 int workload_inference_demand(const struct workload *w, const struct accelerator *acc,
 			      struct workload_demand *out)
 {
@@ -201,7 +211,8 @@ int workload_inference_demand(const struct workload *w, const struct accelerator
 	struct roofline r = { 0 };
 	struct replica_timing rt;
 	double peak_tokens_per_s, replica_tokens_per_s;
-	int tp, batch = 0, first_fit = 0;
+	double best_gpus = 0, replicas_needed = 0;
+	int tp = 0, batch = 0, first_fit = 0;
 
 	demand_init(out, acc);
 	r.weights_bytes = inf->params * precision_bytes(inf->precision);
@@ -220,12 +231,28 @@ int workload_inference_demand(const struct workload *w, const struct accelerator
 	}
 	out->weights_gb = r.weights_bytes / 1e9;
 	out->kv_cache_gb = r.kv_bytes_per_token * (r.input_tokens + r.output_tokens) / 1e9;
-	/* The smallest group that holds the model; a larger one only when the SLO asks. */
-	for (tp = 1; tp <= MAX_TENSOR_PARALLEL; tp *= 2) {
-		if (!first_fit && fits(&r, tp, 1))
-			first_fit = tp;
-		if ((batch = largest_batch(&r, inf, tp)) > 0)
-			break;
+	peak_tokens_per_s = inf->tokens_per_day / SECONDS_PER_DAY * inf->peak_to_average;
+	/*
+	 * The smallest group that holds the model, unless a larger one meets the SLO
+	 * where it cannot, or serves the peak with fewer accelerators in all (a 70B
+	 * model squeezed onto one GPU has no room left for a useful batch).
+	 */
+	for (int candidate = 1; candidate <= MAX_TENSOR_PARALLEL; candidate *= 2) {
+		double replicas;
+		int candidate_batch;
+
+		if (!first_fit && fits(&r, candidate, 1))
+			first_fit = candidate;
+		if ((candidate_batch = largest_batch(&r, inf, candidate)) == 0)
+			continue;
+		rt = time_replica(&r, candidate, candidate_batch);
+		replicas = replicas_for(peak_tokens_per_s, rt.tokens_per_s, inf->min_replicas);
+		if (batch == 0 || replicas * candidate < best_gpus) {
+			tp = candidate;
+			batch = candidate_batch;
+			best_gpus = replicas * candidate;
+			replicas_needed = replicas;
+		}
 	}
 	if (!first_fit) {
 		error_set("workload '%s': weights (%.1f GB) and one request's KV cache (%.2f GB) "
@@ -245,17 +272,19 @@ int workload_inference_demand(const struct workload *w, const struct accelerator
 			  inf->batch > 0 ? "; try a smaller batch" : "");
 		goto fail;
 	}
+	if (best_gpus > MAX_ACCELERATORS) {
+		error_set("workload '%s': the peak of %.4g tokens/s needs %.4g × %s, more than "
+			  "any cluster holds", w->name, peak_tokens_per_s, best_gpus, acc->name);
+		goto fail;
+	}
 	rt = time_replica(&r, tp, batch);
 	replica_tokens_per_s = rt.tokens_per_s;
-	peak_tokens_per_s = inf->tokens_per_day / SECONDS_PER_DAY * inf->peak_to_average;
 	out->tensor_parallel = tp;
 	out->batch = batch;
 	out->prefill_ms = rt.prefill_s * 1000;
 	out->decode_ms_per_token = rt.step_s * 1000;
 	out->tokens_per_second_per_gpu = replica_tokens_per_s / tp;
-	out->replicas = (int)ceil(peak_tokens_per_s / replica_tokens_per_s - 1e-9);
-	if (out->replicas < inf->min_replicas)
-		out->replicas = inf->min_replicas;
+	out->replicas = (int)replicas_needed;
 	out->gpus = out->replicas * tp;
 	out->gpu_hours_per_month = out->gpus * HOURS_PER_MONTH;
 	if (!isnan(w->duration_hours))

@@ -13,9 +13,18 @@
 #include "util.h"
 #include "workload.h"
 
-static struct accelerator a100_80 = { "A100-80GB", "NVIDIA", "gpu", 80, 312, 0, 2.039, 400 };
-static struct accelerator h100 = { "H100-SXM", "NVIDIA", "gpu", 80, 989, 1979, 3.35, 700 };
-static struct accelerator v100 = { "V100-SXM2-16GB", "NVIDIA", "gpu", 16, 125, 0, 0.9, 300 };
+static struct accelerator a100_80 = {
+	.name = "A100-80GB", .vendor = "NVIDIA", .kind = "gpu", .memory_gb = 80,
+	.bf16_tflops = 312, .fp8_tflops = 0, .hbm_tbps = 2.039, .tdp_w = 400,
+};
+static struct accelerator h100 = {
+	.name = "H100-SXM", .vendor = "NVIDIA", .kind = "gpu", .memory_gb = 80,
+	.bf16_tflops = 989, .fp8_tflops = 1979, .hbm_tbps = 3.35, .tdp_w = 700,
+};
+static struct accelerator v100 = {
+	.name = "V100-SXM2-16GB", .vendor = "NVIDIA", .kind = "gpu", .memory_gb = 16,
+	.bf16_tflops = 125, .fp8_tflops = 0, .hbm_tbps = 0.9, .tdp_w = 300,
+};
 
 /* Relative error within TOLERANCE (e.g. 0.02 for 2%). */
 static void assert_within(double got, double want, double tolerance)
@@ -336,6 +345,7 @@ static void test_inference_70b_on_8_h100(void **state)
  * smallest TP that holds the model. The 7B above at batch 16 has a TPOT of
  * 16.44 ms; with TPOT ≤ 15 ms the chosen batch is smaller, meets the SLO on one
  * GPU, and one request more no longer does (that batch needs a second GPU).
+ * Light traffic (1,000 requests a day) keeps one replica of one GPU the cheapest.
  */
 static void test_largest_batch_meeting_slo(void **state)
 {
@@ -345,8 +355,8 @@ static void test_largest_batch_meeting_slo(void **state)
 	(void)state;
 	w.inference.input_tokens = 512;
 	w.inference.output_tokens = 256;
-	w.inference.requests_per_day = 1e6;
-	w.inference.tokens_per_day = 1e6 * 768;
+	w.inference.requests_per_day = 1000;
+	w.inference.tokens_per_day = 1000 * 768;
 	w.inference.slo_tpot_ms = 15;
 	assert_int_equal(workload_inference_demand(&w, &a100_80, &d), 0);
 	assert_int_equal(d.tensor_parallel, 1);
@@ -367,6 +377,38 @@ static void test_largest_batch_meeting_slo(void **state)
 	w.inference.slo_tpot_ms = NAN;
 	assert_int_equal(workload_inference_demand(&w, &a100_80, &d), 0);
 	assert_int_equal(d.batch, 145);
+	workload_demand_release(&d);
+}
+
+/*
+ * A larger group when it serves the peak with fewer accelerators: 70B in FP8 is
+ * 70 GB, so one H100 holds it with room for (80/1.1 − 70)/0.311 = 8 requests of
+ * 1,900 tokens (KV 2·80·8·128·1 B = 163,840 B/token); two GPUs hold 8 + 233.
+ * At 1B tokens a day (× 2.5 peak) TP 2 needs fewer GPUs in all than 1-GPU replicas.
+ */
+static void test_tensor_parallel_chosen_for_fewest_gpus(void **state)
+{
+	struct workload w = inference(70e9, 80, 8192, 64, 8);
+	struct workload_demand d, forced;
+
+	(void)state;
+	w.inference.precision = PRECISION_FP8;
+	w.inference.kv_precision = PRECISION_FP8;
+	w.inference.input_tokens = 1500;
+	w.inference.output_tokens = 400;
+	w.inference.tokens_per_day = 1e9;
+	w.inference.requests_per_day = 1e9 / 1900;
+	w.inference.peak_to_average = 2.5;
+	w.inference.slo_ttft_ms = 1000;
+	w.inference.slo_tpot_ms = 60;
+	assert_int_equal(workload_inference_demand(&w, &h100, &d), 0);
+	assert_true(d.tensor_parallel >= 2);
+	/* One-GPU replicas are confined to batch 8 and need more GPUs in all. */
+	w.inference.batch = 8;
+	assert_int_equal(workload_inference_demand(&w, &h100, &forced), 0);
+	assert_int_equal(forced.tensor_parallel, 1);
+	assert_true(forced.gpus > d.gpus);
+	workload_demand_release(&forced);
 	workload_demand_release(&d);
 }
 
@@ -423,6 +465,7 @@ int main(void)
 		cmocka_unit_test(test_inference_7b_on_a100),
 		cmocka_unit_test(test_inference_70b_on_8_h100),
 		cmocka_unit_test(test_largest_batch_meeting_slo),
+		cmocka_unit_test(test_tensor_parallel_chosen_for_fewest_gpus),
 		cmocka_unit_test(test_inference_too_big),
 		cmocka_unit_test(test_min_replicas_and_fp8),
 	};
