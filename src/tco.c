@@ -141,32 +141,31 @@ static void cloud_cost_release(struct cloud_cost *c)
 }
 
 /*
- * MIX NULL buys everything on demand. Commitments are sized to their share of the
- * peak month's average GPUs, start with the first month of demand, bill every hour
- * of every term started (renewed while demand remains), used or not; work above
- * them goes to the mix's on-demand/spot shares (spot inflated by the recomputed
- * work SPOT_OVERHEAD).
+ * MIX NULL buys everything on demand. Commitments (unless COMMITMENTS is false)
+ * are sized to their share of the busiest month's average GPUs within each term,
+ * start with the first month of demand, bill every hour of every term started
+ * (renewed while demand remains), used or not; work above them goes to the mix's
+ * on-demand/spot shares (spot inflated by the recomputed work SPOT_OVERHEAD).
  */
-static void cloud_costs(const struct deployment *mix, const struct cloud_pricing *p,
-			const double *demand, int months, double spot_overhead,
-			struct cloud_cost *out)
+static void cloud_costs(const struct deployment *mix, bool commitments,
+			const struct cloud_pricing *p, const double *demand, int months,
+			double spot_overhead, struct cloud_cost *out)
 {
 	size_t nshares = mix ? mix->npurchase : 0;
-	double peak_gpus = 0, flexible_share = 0, flexible_usd = 0, flexible_price;
+	double flexible_share = 0, flexible_usd = 0, flexible_price;
 	double *commit_hours = xcalloc((size_t)months, sizeof(double));
 	int first = -1;
 
-	for (int m = 0; m < months; m++) {
-		peak_gpus = fmax(peak_gpus, demand[m] / HOURS_PER_MONTH);
-		if (first < 0 && demand[m] > 0)
+	for (int m = 0; m < months && first < 0; m++)
+		if (demand[m] > 0)
 			first = m;
-	}
 	for (size_t k = 0; k < nshares && k < p->nshares; k++) {
 		const struct purchase_share *share = &mix->purchase[k];
 		double price = p->share_per_gpu_hour[k];
 		int term = commitment_months(share->option);
-		double gpus = share->fraction * peak_gpus;
 
+		if (term > 0 && !commitments)
+			continue;
 		if (term == 0) {
 			flexible_share += share->fraction;
 			flexible_usd += share->fraction * price *
@@ -175,7 +174,11 @@ static void cloud_costs(const struct deployment *mix, const struct cloud_pricing
 		}
 		for (int start = first; start >= 0 && start < months; ) {
 			int next = start + term, renew = -1;
+			double peak_gpus = 0, gpus;
 
+			for (int m = start; m < next && m < months; m++)
+				peak_gpus = fmax(peak_gpus, demand[m] / HOURS_PER_MONTH);
+			gpus = share->fraction * peak_gpus;
 			for (int m = start; m < next && m < months; m++) {
 				commit_hours[m] += gpus * HOURS_PER_MONTH;
 				out->compute[m] += gpus * HOURS_PER_MONTH * price;
@@ -273,7 +276,7 @@ static void cloud_month_costs(const struct scenario *s, const struct deployment 
 	struct cloud_cost cc;
 
 	cloud_cost_init(&cc, months);
-	cloud_costs(dep, p, gpu_hours, months, spot_overhead(s, dep, in->demand, p), &cc);
+	cloud_costs(dep, true, p, gpu_hours, months, spot_overhead(s, dep, in->demand, p), &cc);
 	for (int m = 0; m < months; m++) {
 		double stored_gb = (s->data.stored_bytes + s->data.growth_per_month_bytes * m) / GB;
 		double data_egress_gb = s->data.egress_per_month_bytes / GB;
@@ -359,7 +362,8 @@ static int onprem_month_costs(const struct scenario *s, const struct deployment 
 		struct cloud_cost cc;
 
 		cloud_cost_init(&cc, months);
-		cloud_costs(mix, fallback, overflow, months, 0, &cc);
+		/* Bursts and stopgaps are bought by the hour: no commitments. */
+		cloud_costs(mix, false, fallback, overflow, months, 0, &cc);
 		for (int m = 0; m < months; m++) {
 			out->by[m][COST_COMPUTE] += cc.compute[m];
 			out->exposed_cost[m] = cc.exposed_cost[m];

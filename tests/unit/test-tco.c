@@ -38,11 +38,11 @@ static void assert_near(double got, double want, double relative)
 
 /* AWS internet egress, reference/prices.md, in decimal GB. */
 static const struct egress_tier aws_tiers[5] = {
-	{ NULL, NULL, NULL, 0, 100, 0 },
-	{ NULL, NULL, NULL, 100, 10000, 0.09 },
-	{ NULL, NULL, NULL, 10000, 50000, 0.085 },
-	{ NULL, NULL, NULL, 50000, 150000, 0.07 },
-	{ NULL, NULL, NULL, 150000, INFINITY, 0.05 },
+	{ .start_gb = 0, .end_gb = 100, .price_per_gb = 0 },
+	{ .start_gb = 100, .end_gb = 10000, .price_per_gb = 0.09 },
+	{ .start_gb = 10000, .end_gb = 50000, .price_per_gb = 0.085 },
+	{ .start_gb = 50000, .end_gb = 150000, .price_per_gb = 0.07 },
+	{ .start_gb = 150000, .end_gb = INFINITY, .price_per_gb = 0.05 },
 };
 
 static void fixture_init(struct fixture *f, int months)

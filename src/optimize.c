@@ -1,0 +1,237 @@
+/*
+ * The offer search: one pass over every offer, the workload model consulted once
+ * per accelerator type (not per offer), reasons written only for the winners —
+ * so 100k offers take milliseconds beyond loading them.
+ */
+#include "optimize.h"
+#include "units.h"
+#include "util.h"
+
+#include <fnmatch.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+int optimize_begin(struct db *db, const struct optimize_options *opts,
+		   struct optimize_search *out)
+{
+	struct offer_filter filter = { 0 };
+
+	memset(out, 0, sizeof(*out));
+	filter.providers = opts->providers;
+	return db_query_offers(db, &filter, &out->offers);
+}
+
+static void cache_release(struct optimize_search *search)
+{
+	for (size_t i = 0; i < search->ncache; i++) {
+		free(search->cache[i].accelerator);
+		free(search->cache[i].reason);
+		if (search->cache[i].fits)
+			workload_demand_release(&search->cache[i].demand);
+	}
+	free(search->cache);
+	search->cache = NULL;
+	search->ncache = search->cache_alloc = 0;
+}
+
+static void candidates_release(struct optimize_search *search)
+{
+	for (size_t i = 0; i < search->n; i++)
+		free(search->items[i].why);
+	free(search->items);
+	search->items = NULL;
+	search->n = 0;
+}
+
+void optimize_end(struct optimize_search *search)
+{
+	candidates_release(search);
+	cache_release(search);
+	offer_list_release(&search->offers);
+	memset(search, 0, sizeof(*search));
+}
+
+/* The workload's demand on ACCELERATOR, computed the first time it is asked for. */
+static struct accelerator_demand *demand_on(struct db *db, const struct workload *w,
+					    struct optimize_search *search,
+					    const char *accelerator)
+{
+	struct accelerator_demand *entry;
+	struct accelerator acc;
+
+	for (size_t i = 0; i < search->ncache; i++)
+		if (strcmp(search->cache[i].accelerator, accelerator) == 0)
+			return &search->cache[i];
+	xgrow(&search->cache, &search->cache_alloc, search->ncache + 1, sizeof(*search->cache));
+	entry = &search->cache[search->ncache++];
+	memset(entry, 0, sizeof(*entry));
+	entry->accelerator = xstrdup(accelerator);
+	memset(&acc, 0, sizeof(acc));
+	if (db_find_accelerator(db, accelerator, &acc) < 0 ||
+	    workload_demand(w, &acc, &entry->demand) < 0) {
+		entry->reason = xstrdup(error_get());
+		error_clear();
+	} else {
+		entry->fits = true;
+	}
+	accelerator_release(&acc);
+	return entry;
+}
+
+/* Is TEXT one of the comma-separated LIST's items (globs when GLOB)? */
+static bool listed(const char *list, const char *text, bool glob)
+{
+	const char *p = list;
+
+	if (!list || !*list)
+		return true;
+	if (!text)
+		return false;
+	while (*p) {
+		size_t len = strcspn(p, ",");
+		char *item = xstrndup(p, len);
+		bool match = glob ? fnmatch(item, text, FNM_CASEFOLD) == 0 : str_ieq(item, text);
+
+		free(item);
+		if (match)
+			return true;
+		p += len + (p[len] == ',');
+	}
+	return false;
+}
+
+static bool constraints_allow(const struct constraints *c, const struct offer *o)
+{
+	bool ok = c->nproviders == 0;
+
+	for (size_t i = 0; i < c->nproviders && !ok; i++)
+		ok = str_ieq(c->providers[i], o->provider);
+	if (!ok)
+		return false;
+	if (c->nregions == 0)
+		return true;
+	/* A region entry matches as a glob or as the region's leading part ("eu"). */
+	for (size_t i = 0; i < c->nregions; i++) {
+		size_t n = strlen(c->regions[i]);
+
+		if (fnmatch(c->regions[i], o->region, FNM_CASEFOLD) == 0 ||
+		    (strncasecmp(c->regions[i], o->region, n) == 0 && o->region[n] == '-'))
+			return true;
+	}
+	return false;
+}
+
+static double term_hours(const char *purchase)
+{
+	if (str_ends_with(purchase, "-1y"))
+		return HOURS_PER_YEAR;
+	if (str_ends_with(purchase, "-3y"))
+		return 3 * HOURS_PER_YEAR;
+	return 0;
+}
+
+static int compare_candidates(const void *x, const void *y)
+{
+	const struct candidate *a = x, *b = y;
+	int rc;
+
+	if (a->cost != b->cost)
+		return a->cost < b->cost ? -1 : 1;
+	if ((rc = strcmp(a->offer->provider, b->offer->provider)) != 0)
+		return rc;
+	if ((rc = strcmp(a->offer->region, b->offer->region)) != 0)
+		return rc;
+	if ((rc = strcmp(a->offer->instance_type, b->offer->instance_type)) != 0)
+		return rc;
+	return strcmp(a->offer->purchase, b->offer->purchase);
+}
+
+static char *explain(const struct workload *w, const struct candidate *c)
+{
+	const struct workload_demand *d = c->demand;
+	const struct offer *o = c->offer;
+	struct strbuf why = STRBUF_INIT;
+
+	if (w->kind == WORKLOAD_TRAINING) {
+		strbuf_addf(&why, "%d x %s: %.0f GPU-h in %.0f h", d->gpus, o->accelerator,
+			    d->gpu_hours, d->wall_hours);
+		if (!isnan(w->training.deadline_hours))
+			strbuf_addf(&why, " <= deadline %.0f h", w->training.deadline_hours);
+		if (d->memory_needed_gb > 0)
+			strbuf_addf(&why, "; state %.0f GB fits %d x %.0f GB", d->memory_needed_gb,
+				    d->gpus, o->accelerator_memory_gb);
+		if (c->billed_gpu_hours > d->gpu_hours)
+			strbuf_addf(&why, "; the %s term bills %.0f GPU-h", o->purchase,
+				    c->billed_gpu_hours);
+	} else {
+		strbuf_addf(&why, "weights %.0f GB on TP %d of %d x %.0f GB, %d replicas",
+			    d->weights_gb, d->tensor_parallel, o->accelerator_count,
+			    o->accelerator_memory_gb, d->replicas);
+		if (!isnan(w->inference.slo_ttft_ms) || !isnan(w->inference.slo_tpot_ms))
+			strbuf_addf(&why, "; meets the SLO (TTFT %.0f ms, TPOT %.1f ms)",
+				    d->prefill_ms, d->decode_ms_per_token);
+	}
+	if (o->confidence && strcmp(o->confidence, "exact") != 0)
+		strbuf_addf(&why, "; price %s", o->confidence);
+	return strbuf_detach(&why, NULL);
+}
+
+int optimize_run(struct db *db, const struct scenario *s, size_t workload,
+		 const struct optimize_options *opts, struct optimize_search *search)
+{
+	const struct workload *w = &s->workloads[workload];
+	struct candidate *all = NULL;
+	size_t n = 0, alloc = 0;
+
+	candidates_release(search);
+	if (search->workload != workload)
+		cache_release(search);
+	search->workload = workload;
+	search->searched = search->offers.n;
+	for (size_t i = 0; i < search->offers.n; i++) {
+		const struct offer *o = &search->offers.items[i];
+		struct accelerator_demand *ad;
+		struct candidate c = { 0 };
+
+		if (o->accelerator_count < 1 || !o->accelerator)
+			continue;
+		c.per_gpu_hour = o->price_per_hour / o->accelerator_count;
+		if (opts->max_per_gpu_hour > 0 && c.per_gpu_hour > opts->max_per_gpu_hour)
+			continue;
+		if (!listed(opts->regions, o->region, true) || !constraints_allow(&s->constraints, o))
+			continue;
+		ad = demand_on(db, w, search, o->accelerator);
+		if (!ad->fits)
+			continue;
+		c.offer = o;
+		c.demand = &ad->demand;
+		if (w->kind == WORKLOAD_TRAINING) {
+			if (!isnan(w->training.deadline_hours) &&
+			    ad->demand.wall_hours > w->training.deadline_hours)
+				continue;
+			/* A commitment bills its whole term for every GPU, used or not. */
+			c.billed_gpu_hours = fmax(ad->demand.gpu_hours,
+						  ad->demand.gpus * term_hours(o->purchase));
+			c.cost = c.billed_gpu_hours * c.per_gpu_hour;
+		} else {
+			/* A replica must fit one instance: tensor parallelism stays on a node. */
+			if (ad->demand.tensor_parallel > o->accelerator_count)
+				continue;
+			c.billed_gpu_hours = ad->demand.gpu_hours_per_month;
+			c.cost = c.billed_gpu_hours * c.per_gpu_hour;
+		}
+		xgrow(&all, &alloc, n + 1, sizeof(*all));
+		all[n++] = c;
+	}
+	search->qualified = n;
+	qsort(all, n, sizeof(*all), compare_candidates);
+	if (n > opts->top)
+		n = opts->top;
+	for (size_t i = 0; i < n; i++)
+		all[i].why = explain(w, &all[i]);
+	search->items = all;
+	search->n = n;
+	return 0;
+}

@@ -1,0 +1,472 @@
+/*
+ * Resolving a scenario against the price store: every price, tier and demand
+ * that the pure engine (tco.c) needs. The only part of the engine that reads the
+ * store; what it has to assume is written to the notes.
+ */
+#include "tco.h"
+#include "util.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <string.h>
+
+/* A typical price off on-demand when the store has none for an option (noted). */
+static double assumed_fraction_of_on_demand(const char *option)
+{
+	if (strcmp(option, "spot") == 0)
+		return 0.30;
+	if (str_ends_with(option, "-1y"))
+		return 0.65;
+	if (str_ends_with(option, "-3y"))
+		return 0.45;
+	return 1;
+}
+
+/* The accelerator a deployment runs every workload on. */
+static const char *deployment_accelerator(const struct scenario *s, const struct deployment *d)
+{
+	if (d->kind == DEPLOYMENT_HYBRID) {
+		const struct deployment *base = scenario_find_deployment(s, d->base);
+
+		return base ? deployment_accelerator(s, base) : NULL;
+	}
+	if (d->accelerator)
+		return d->accelerator;
+	for (size_t i = 0; i < s->nworkloads; i++)
+		if (s->workloads[i].accelerator)
+			return s->workloads[i].accelerator;
+	return NULL;
+}
+
+struct priced_offer {
+	bool found;
+	double per_gpu_hour;
+	int accelerators;
+	char *accelerator;
+	char *instance_type;
+};
+
+static void priced_offer_release(struct priced_offer *o)
+{
+	free(o->accelerator);
+	free(o->instance_type);
+	memset(o, 0, sizeof(*o));
+}
+
+/* The cheapest matching offer per accelerator-hour; found = false when none. */
+static int cheapest_offer(struct db *db, const char *provider, const char *region,
+			  const char *instance, const char *accelerator, const char *purchase,
+			  struct priced_offer *out)
+{
+	struct offer_filter filter = { 0 };
+	struct offer_list list = { 0 };
+
+	memset(out, 0, sizeof(*out));
+	filter.providers = provider;
+	filter.region_glob = region;
+	filter.instance_type = instance;
+	filter.accelerator = instance ? NULL : accelerator;
+	filter.purchase = purchase;
+	if (db_query_offers(db, &filter, &list) < 0)
+		return -1;
+	for (size_t i = 0; i < list.n; i++) {
+		const struct offer *o = &list.items[i];
+		double per_gpu_hour;
+
+		if (o->accelerator_count < 1)
+			continue;
+		per_gpu_hour = o->price_per_hour / o->accelerator_count;
+		if (!out->found || per_gpu_hour < out->per_gpu_hour) {
+			priced_offer_release(out);
+			out->found = true;
+			out->per_gpu_hour = per_gpu_hour;
+			out->accelerators = o->accelerator_count;
+			out->accelerator = xstrdup(o->accelerator);
+			out->instance_type = xstrdup(o->instance_type);
+		}
+	}
+	offer_list_release(&list);
+	return 0;
+}
+
+/* Adds a note once: a deployment priced for several roles notes its assumption once. */
+static void add_note(struct strbuf *notes, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void add_note(struct strbuf *notes, const char *fmt, ...)
+{
+	struct strbuf line = STRBUF_INIT;
+	va_list ap;
+
+	va_start(ap, fmt);
+	strbuf_vaddf(&line, fmt, ap);
+	va_end(ap);
+	if (!strstr(notes->buf, line.buf))
+		strbuf_adds(notes, line.buf);
+	strbuf_release(&line);
+}
+
+static void where(struct strbuf *sb, const char *provider, const char *region)
+{
+	strbuf_addf(sb, "%s%s%s", provider, region ? "/" : "", region ? region : "");
+}
+
+/* Storage price of CLASS, or 0 with found = false. */
+static double storage_price(struct db *db, const char *provider, const char *region,
+			    const char *storage_class, double *retrieval_per_gb, bool *found)
+{
+	struct storage_price price = { 0 };
+	double per_gb_month;
+
+	if (db_storage_price(db, provider, region, storage_class, &price) < 0) {
+		error_clear();
+		*found = false;
+		return 0;
+	}
+	*found = true;
+	per_gb_month = price.price_per_gb_month;
+	if (retrieval_per_gb)
+		*retrieval_per_gb = price.retrieval_per_gb;
+	storage_price_release(&price);
+	return per_gb_month;
+}
+
+static void resolve_storage(struct db *db, const struct scenario *s, const struct deployment *d,
+			    struct cloud_pricing *p, struct strbuf *notes)
+{
+	const char *cold = s->data.cold_class ? s->data.cold_class : "hot";
+	bool found;
+
+	if (!(s->data.stored_bytes > 0) && !(s->data.growth_per_month_bytes > 0))
+		return;
+	p->object_per_gb_month = storage_price(db, d->provider, d->region, cold,
+					       &p->retrieval_per_gb, &found);
+	if (!found)
+		add_note(notes, "deployment %s: no %s object storage price for %s%s%s; "
+			    "counted as 0\n", d->name, cold, d->provider,
+			    d->region ? "/" : "", d->region ? d->region : "");
+	p->block_per_gb_month = storage_price(db, d->provider, d->region, "block", NULL, &found);
+	if (!found)
+		p->block_per_gb_month = storage_price(db, d->provider, d->region, "parallel-fs",
+						      NULL, &found);
+	if (!found) {
+		p->block_per_gb_month = storage_price(db, d->provider, d->region, "hot", NULL,
+						      &found);
+		if (found)
+			add_note(notes, "deployment %s: no block storage price; the hot share "
+				    "is priced as hot object storage\n", d->name);
+	}
+}
+
+/* Prices of a cloud deployment D: the override, or the store's cheapest offer. */
+static int resolve_cloud(struct db *db, const struct scenario *s, const struct deployment *d,
+			 struct cloud_pricing *p, struct strbuf *notes)
+{
+	struct egress_tier_list tiers = { 0 };
+	struct priced_offer base = { 0 };
+	const char *accelerator = deployment_accelerator(s, d);
+	const char *destination = s->data.egress_to ? s->data.egress_to : "internet";
+	int result = -1;
+
+	memset(p, 0, sizeof(*p));
+	p->present = true;
+	p->provider = xstrdup(d->provider);
+	p->region = d->region ? xstrdup(d->region) : NULL;
+	p->gpus_per_instance = GPUS_PER_INSTANCE_DEFAULT;
+	p->spot_interruptions_per_day = SPOT_INTERRUPTIONS_PER_DAY_DEFAULT;
+	p->nshares = d->npurchase;
+	p->share_per_gpu_hour = xcalloc(d->npurchase + 1, sizeof(double));
+	if (!isnan(d->price_per_gpu_hour)) {
+		/* A what-if price stands for every purchase option. */
+		p->accelerator = accelerator ? xstrdup(accelerator) : NULL;
+		p->on_demand_per_gpu_hour = d->price_per_gpu_hour;
+		for (size_t k = 0; k < d->npurchase; k++)
+			p->share_per_gpu_hour[k] = d->price_per_gpu_hour;
+	} else {
+		if (cheapest_offer(db, d->provider, d->region, d->instance, accelerator,
+				   "on-demand", &base) < 0)
+			goto cleanup;
+		if (!base.found) {
+			struct strbuf at = STRBUF_INIT;
+
+			where(&at, d->provider, d->region);
+			error_set("no on-demand price for %s in %s in the price store; name another "
+				  "instance or region, or give price_per_gpu_hour",
+				  d->instance ? d->instance : accelerator ? accelerator : "any GPU",
+				  at.buf);
+			strbuf_release(&at);
+			goto cleanup;
+		}
+		p->accelerator = xstrdup(base.accelerator);
+		p->gpus_per_instance = base.accelerators;
+		p->on_demand_per_gpu_hour = base.per_gpu_hour;
+		for (size_t k = 0; k < d->npurchase; k++) {
+			const char *option = d->purchase[k].option;
+			struct priced_offer share;
+
+			if (cheapest_offer(db, d->provider, d->region, base.instance_type, NULL,
+					   option, &share) < 0)
+				goto cleanup;
+			if (share.found) {
+				p->share_per_gpu_hour[k] = share.per_gpu_hour;
+			} else {
+				double fraction = assumed_fraction_of_on_demand(option);
+
+				p->share_per_gpu_hour[k] = base.per_gpu_hour * fraction;
+				if (fraction < 1)
+					add_note(notes, "deployment %s: no %s price for %s in the store; "
+						    "assumed %.0f%% of on-demand\n", d->name, option,
+						    base.instance_type, fraction * 100);
+			}
+			priced_offer_release(&share);
+		}
+	}
+	if (db_egress_tiers(db, d->provider, d->region, destination, &tiers) < 0) {
+		error_clear();
+		tiers.n = 0;
+	}
+	if (tiers.n == 0 && (s->data.egress_per_month_bytes > 0))
+		add_note(notes, "deployment %s: no %s egress tiers for %s; egress counted "
+			    "as free\n", d->name, destination, d->provider);
+	p->egress_tiers = tiers.items;
+	p->negress_tiers = tiers.n;
+	resolve_storage(db, s, d, p, notes);
+	result = 0;
+cleanup:
+	priced_offer_release(&base);
+	if (result < 0)
+		error_prefix("deployments.%s", d->name);
+	return result;
+}
+
+void cloud_pricing_release(struct cloud_pricing *p)
+{
+	struct egress_tier_list tiers = { p->egress_tiers, p->negress_tiers, p->negress_tiers };
+
+	free(p->provider);
+	free(p->region);
+	free(p->accelerator);
+	free(p->share_per_gpu_hour);
+	egress_tier_list_release(&tiers);
+	memset(p, 0, sizeof(*p));
+}
+
+/*
+ * A fallback named either as a deployment (its on-demand price) or as
+ * "provider/region" (the cheapest on-demand ACCELERATOR there).
+ */
+static int resolve_fallback(struct db *db, const struct scenario *s, const char *name,
+			    const char *accelerator, struct cloud_pricing *p, struct strbuf *notes)
+{
+	const struct deployment *target = scenario_find_deployment(s, name);
+	struct priced_offer offer;
+	const char *slash = strchr(name, '/');
+	char *provider;
+	int result;
+
+	memset(p, 0, sizeof(*p));
+	if (target) {
+		if (target->kind != DEPLOYMENT_CLOUD) {
+			error_set("fallback %s is not a cloud deployment", name);
+			return -1;
+		}
+		return resolve_cloud(db, s, target, p, notes);
+	}
+	if (!slash) {
+		error_set("fallback %s names no deployment; expected a deployment name or "
+			  "provider/region", name);
+		return -1;
+	}
+	provider = xstrndup(name, (size_t)(slash - name));
+	result = cheapest_offer(db, provider, slash + 1, NULL, accelerator, "on-demand", &offer);
+	if (result == 0 && !offer.found) {
+		error_set("fallback %s: no on-demand %s offer in the price store", name,
+			  accelerator ? accelerator : "GPU");
+		result = -1;
+	}
+	if (result == 0) {
+		p->present = true;
+		p->provider = provider;
+		p->region = xstrdup(slash + 1);
+		p->accelerator = xstrdup(offer.accelerator);
+		p->gpus_per_instance = offer.accelerators;
+		p->on_demand_per_gpu_hour = offer.per_gpu_hour;
+		p->share_per_gpu_hour = xcalloc(1, sizeof(double));
+		p->spot_interruptions_per_day = SPOT_INTERRUPTIONS_PER_DAY_DEFAULT;
+		provider = NULL;
+	}
+	free(provider);
+	priced_offer_release(&offer);
+	return result;
+}
+
+/* Demand of every workload run on ACCELERATOR (NULL: each on its own, else on OTHERWISE). */
+static int resolve_demand(struct db *db, const struct scenario *s, const char *accelerator,
+			  const char *otherwise, struct workload_demand **out)
+{
+	struct workload_demand *demand = xcalloc(s->nworkloads + 1, sizeof(*demand));
+	struct accelerator acc;
+	size_t i;
+
+	for (i = 0; i < s->nworkloads; i++) {
+		const struct workload *w = &s->workloads[i];
+		const char *name = accelerator ? accelerator
+			: w->accelerator ? w->accelerator : otherwise;
+		int rc;
+
+		if (!name) {
+			error_set("workloads.%s: no accelerator named by the workload or the deployment",
+				  w->name);
+			goto fail;
+		}
+		memset(&acc, 0, sizeof(acc));
+		if (db_find_accelerator(db, name, &acc) < 0) {
+			error_prefix("workloads.%s", w->name);
+			goto fail;
+		}
+		rc = workload_demand(w, &acc, &demand[i]);
+		accelerator_release(&acc);
+		if (rc < 0) {
+			error_prefix("workloads.%s on %s", w->name, name);
+			goto fail;
+		}
+	}
+	*out = demand;
+	return 0;
+fail:
+	for (size_t k = 0; k < i; k++)
+		workload_demand_release(&demand[k]);
+	free(demand);
+	return -1;
+}
+
+static void demand_release_all(struct workload_demand *demand, size_t n)
+{
+	for (size_t i = 0; demand && i < n; i++)
+		workload_demand_release(&demand[i]);
+	free(demand);
+}
+
+/* The shortage fallback's on-demand price per GPU-hour, or NAN without one. */
+static int shortage_fallback_price(struct db *db, const struct scenario *s,
+				   const struct deployment *d, const char *accelerator,
+				   double *out, struct strbuf *notes)
+{
+	const struct shortage_spec *sh = &d->shortage;
+	struct cloud_pricing p;
+
+	*out = NAN;
+	if (d->kind == DEPLOYMENT_HYBRID && !sh->present) {
+		const struct deployment *burst = scenario_find_deployment(s, d->burst);
+
+		if (burst)
+			sh = &burst->shortage;
+	}
+	if (!sh->present || !sh->fallback)
+		return 0;
+	if (resolve_fallback(db, s, sh->fallback, accelerator, &p, notes) < 0) {
+		error_prefix("deployments.%s.shortage", d->name);
+		return -1;
+	}
+	*out = p.on_demand_per_gpu_hour;
+	cloud_pricing_release(&p);
+	return 0;
+}
+
+static int prepare_deployment(struct db *db, const struct scenario *s, const struct deployment *d,
+			      struct deployment_input *din, struct strbuf *notes)
+{
+	const char *accelerator = deployment_accelerator(s, d);
+
+	din->shortage_fallback_per_gpu_hour = NAN;
+	if (d->kind == DEPLOYMENT_CLOUD) {
+		if (resolve_cloud(db, s, d, &din->cloud, notes) < 0)
+			return -1;
+		/* The store's offer decides what a cloud deployment runs on. */
+		if (din->cloud.accelerator)
+			accelerator = din->cloud.accelerator;
+	} else if (d->kind == DEPLOYMENT_ONPREM) {
+		if (d->fallback && resolve_fallback(db, s, d->fallback, accelerator, &din->cloud,
+						    notes) < 0) {
+			error_prefix("deployments.%s", d->name);
+			return -1;
+		}
+	} else {
+		const struct deployment *burst = scenario_find_deployment(s, d->burst);
+
+		if (!burst || burst->kind != DEPLOYMENT_CLOUD) {
+			error_set("deployments.%s.burst: expected a cloud deployment", d->name);
+			return -1;
+		}
+		if (resolve_cloud(db, s, burst, &din->cloud, notes) < 0)
+			return -1;
+	}
+	if (shortage_fallback_price(db, s, d, accelerator, &din->shortage_fallback_per_gpu_hour,
+				    notes) < 0)
+		return -1;
+	if (resolve_demand(db, s, accelerator, NULL, &din->demand) < 0) {
+		error_prefix("deployments.%s", d->name);
+		return -1;
+	}
+	return 0;
+}
+
+int tco_prepare(struct db *db, const struct scenario *s, const struct tco_options *opts,
+		struct tco_input *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->scenario = s;
+	out->opts = *opts;
+	strbuf_init(&out->notes, 0);
+	out->deployments = xcalloc(s->ndeployments + 1, sizeof(*out->deployments));
+	for (size_t i = 0; i < s->ndeployments; i++) {
+		if (prepare_deployment(db, s, &s->deployments[i], &out->deployments[i],
+				       &out->notes) < 0) {
+			tco_input_release(out);
+			return -1;
+		}
+	}
+	/* The workloads as written, for the report: on their own accelerator, else
+	 * on the first deployment's. */
+	if (resolve_demand(db, s, NULL, s->ndeployments > 0 ?
+			   deployment_accelerator(s, &s->deployments[0]) : NULL, &out->demand) < 0) {
+		tco_input_release(out);
+		return -1;
+	}
+	return 0;
+}
+
+void tco_input_release(struct tco_input *in)
+{
+	const struct scenario *s = in->scenario;
+
+	for (size_t i = 0; s && in->deployments && i < s->ndeployments; i++) {
+		cloud_pricing_release(&in->deployments[i].cloud);
+		demand_release_all(in->deployments[i].demand, s->nworkloads);
+	}
+	free(in->deployments);
+	if (s)
+		demand_release_all(in->demand, s->nworkloads);
+	strbuf_release(&in->notes);
+	memset(in, 0, sizeof(*in));
+}
+
+int tco_run(struct db *db, const struct scenario *s, const struct tco_options *opts,
+	    struct tco_result *out)
+{
+	struct tco_input in;
+
+	if (tco_prepare(db, s, opts, &in) < 0)
+		return -1;
+	if (tco_compute(&in, out) < 0) {
+		tco_input_release(&in);
+		return -1;
+	}
+	out->demand = in.demand;
+	out->ndemand = s->nworkloads;
+	in.demand = NULL;
+	if (in.notes.len)
+		out->notes = strbuf_detach(&in.notes, NULL);
+	tco_input_release(&in);
+	return 0;
+}
