@@ -441,6 +441,26 @@ static bool looks_like_json(const char *text, size_t len)
 	return i < len && (text[i] == '{' || text[i] == '[');
 }
 
+/* Offset of the first byte that is not valid UTF-8, or LEN when all of it is. */
+static size_t utf8_invalid_at(const unsigned char *s, size_t len)
+{
+	size_t i = 0;
+
+	while (i < len) {
+		unsigned char c = s[i];
+		size_t n = c < 0x80 ? 0 : (c & 0xE0) == 0xC0 ? 1 : (c & 0xF0) == 0xE0 ? 2 :
+			   (c & 0xF8) == 0xF0 ? 3 : 4;
+
+		if (n == 4 || (n == 1 && c < 0xC2) || (n > 0 && i + n >= len))
+			return i;
+		for (size_t k = 1; k <= n; k++)
+			if ((s[i + k] & 0xC0) != 0x80)
+				return i;
+		i += n + 1;
+	}
+	return len;
+}
+
 int doctree_parse(const char *file, const char *text, size_t len, struct node **out,
 		  struct strbuf *errors)
 {
@@ -456,6 +476,22 @@ int doctree_parse(const char *file, const char *text, size_t len, struct node **
 		strbuf_addf(errors, "%s:%d:1: not a text file (a NUL byte); expected YAML or JSON\n",
 			    file, line);
 		return -1;
+	}
+	{
+		size_t bad = utf8_invalid_at((const unsigned char *)text, len);
+
+		if (bad < len) {
+			int line = 1, col = 1;
+
+			for (size_t i = 0; i < bad; i++, col++)
+				if (text[i] == '\n') {
+					line++;
+					col = 0;
+				}
+			strbuf_addf(errors, "%s:%d:%d: not UTF-8 text (byte 0x%02x); expected YAML or "
+				    "JSON\n", file, line, col, (unsigned char)text[bad]);
+			return -1;
+		}
 	}
 	if (looks_like_json(text, len)) {
 		struct strbuf json_errors = STRBUF_INIT;

@@ -328,6 +328,12 @@ static int parse_field(struct loader *ld, const struct field *f, const struct no
 		report(ld, value, "expected %s, got %s", field_expectation(f), node_type_name(value));
 		return -1;
 	}
+	if (f->type >= FIELD_COUNT && f->type <= FIELD_NUMBER && text[strspn(text, " ")] == '-') {
+		report(ld, value, "expected a %s %s, got \"%s\"",
+		       (f->flags & F_POSITIVE) ? "positive" : "non-negative",
+		       f->type == FIELD_INT ? "whole number" : "value", text);
+		return -1;
+	}
 	switch (f->type) {
 	case FIELD_STRING:
 		if (f->choices && !check_choice(ld, value, text, f->choices, count_choices(f->choices)))

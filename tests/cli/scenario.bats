@@ -1,0 +1,341 @@
+#!/usr/bin/env bats
+# Scenario files: validate and estimate on the shipped examples, --set, and a table of
+# broken files, each of which must exit 2 with a message naming file:line:col and field.
+load helpers
+
+SCENARIOS=$AICOST_ROOT/scenarios
+
+# A valid minimal scenario; cases below edit it with sed.
+write_base() {
+	cat >"$1" <<'EOF'
+name: t
+workloads:
+  - name: w
+    kind: training
+    params: 7B
+    tokens: 1T
+    accelerator: H100-SXM
+    gpus: 8
+deployments:
+  - {name: aws, kind: cloud, provider: aws}
+EOF
+}
+
+# invalid FILE EXPECTED...: validate exits 2, stdout is empty and stderr holds each EXPECTED.
+invalid() {
+	local file=$1
+	shift
+	run_split validate "$file"
+	[ "$status" -eq 2 ] || { echo "exit $status: $stderr"; return 1; }
+	[ -z "$output" ] || { echo "stdout: $output"; return 1; }
+	for expected in "$@"; do
+		[[ "$stderr" == *"$expected"* ]] || { echo "missing '$expected' in: $stderr"; return 1; }
+	done
+}
+
+# edited SED-SCRIPT: the base scenario edited, written to edited.yaml
+edited() {
+	write_base base.yaml
+	sed "$1" base.yaml >edited.yaml
+}
+
+@test "every shipped scenario validates" {
+	run aicost validate "$SCENARIOS"/*.yaml
+	[ "$status" -eq 0 ]
+	[ "$(ls "$SCENARIOS"/*.yaml | wc -l)" -ge 5 ]
+	[ "${#lines[@]}" -eq "$(ls "$SCENARIOS"/*.yaml | wc -l)" ]
+	[[ "$output" == *"onprem-vs-cloud-64gpu.yaml: ok (3 workloads, 3 deployments, 36 months)"* ]]
+}
+
+@test "every shipped scenario estimates in every format" {
+	for f in "$SCENARIOS"/*.yaml; do
+		for format in table csv json markdown; do
+			run_split estimate --format "$format" "$f"
+			[ "$status" -eq 0 ] || { echo "$f ($format): $stderr"; return 1; }
+			[ -n "$output" ]
+		done
+	done
+}
+
+@test "validate -q prints nothing for valid files; --help lists every option" {
+	run aicost validate -q "$SCENARIOS/chat-8b.yaml"
+	[ "$status" -eq 0 ]
+	[ -z "$output" ]
+	run aicost validate --help
+	[ "$status" -eq 0 ]
+	[[ "$output" == "usage: aicost validate"* ]]
+	for opt in --set --quiet --help; do [[ "$output" == *"$opt"* ]]; done
+	run aicost estimate --help
+	[[ "$output" == "usage: aicost estimate"* ]]
+	for opt in --set --format --help; do [[ "$output" == *"$opt"* ]]; done
+}
+
+@test "validate without files is a usage error" {
+	run_split validate
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"expected one or more scenario files"* ]]
+}
+
+@test "validate reports every file and fails if one is bad" {
+	write_base good.yaml
+	printf 'name: [\n' >bad.yaml
+	run_split validate good.yaml bad.yaml
+	[ "$status" -eq 2 ]
+	[[ "$output" == "good.yaml: ok"* ]]
+	[[ "$stderr" == *"bad.yaml:2:1: YAML syntax error"* ]]
+}
+
+@test "estimate json carries the contract's workloads[] keys" {
+	run_split estimate --format json "$SCENARIOS/onprem-vs-cloud-64gpu.yaml"
+	[ "$status" -eq 0 ]
+	run jq -r '.scenario, .currency, .horizon_months, (.workloads | length)' <<<"$output"
+	[ "${lines[0]}" = onprem-vs-cloud-64gpu ]
+	[ "${lines[1]}" = USD ]
+	[ "${lines[2]}" = 36 ]
+	[ "${lines[3]}" = 3 ]
+	json=$("$AICOST" estimate --format json "$SCENARIOS/onprem-vs-cloud-64gpu.yaml")
+	for key in name kind flops gpu_hours wall_hours accelerator gpus weights_gb kv_cache_gb \
+		prefill_ms decode_ms_per_token tokens_per_second_per_gpu replicas; do
+		run jq -e --arg k "$key" 'all(.workloads[]; has($k))' <<<"$json"
+		[ "$status" -eq 0 ] || { echo "workloads[] lacks $key"; return 1; }
+	done
+}
+
+@test "estimate: 13B on 1T tokens at 40% MFU on H100 is 54,769 GPU-hours" {
+	# 6 · 13e9 · 1e12 = 7.8e22 FLOPs / (989e12 · 0.4 · 3600) = 54,769 GPU-hours
+	run_split estimate --format json "$SCENARIOS/tpu-vs-gpu.yaml"
+	[ "$status" -eq 0 ]
+	run jq -r '.workloads[0] | "\(.flops) \(.gpu_hours | floor) \(.gpus)"' <<<"$output"
+	[ "$output" = "7.8e+22 54769 256" ]
+}
+
+@test "--set overrides a field by list index or by name before validation" {
+	run_split estimate --format csv --set workloads.train.gpus=512 "$SCENARIOS/tpu-vs-gpu.yaml"
+	[ "$status" -eq 0 ]
+	[[ "${lines[1]}" == train,training,H100-SXM,512,* ]]
+	run_split estimate --format csv --set 'workloads[0].accelerator=TPU-v5p' \
+		--set workloads.train.mfu=50% "$SCENARIOS/tpu-vs-gpu.yaml"
+	[ "$status" -eq 0 ]
+	[[ "${lines[1]}" == train,training,TPU-v5p,256,* ]]
+}
+
+@test "--set reports a bad value or path with the override named" {
+	run_split validate --set workloads.train.gpus=-4 --set budget.monthy=1 \
+		--set deployments.nope.gpus=1 "$SCENARIOS/tpu-vs-gpu.yaml"
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"--set workloads.train.gpus=-4: workloads[0].gpus: expected a positive whole number"* ]]
+	[[ "$stderr" == *"budget.monthy: unknown key 'monthy'; did you mean 'monthly'?"* ]]
+	[[ "$stderr" == *"--set deployments.nope.gpus=1: no item named 'nope' in deployments"* ]]
+}
+
+@test "estimate names the file and line of an unknown accelerator" {
+	edited 's/accelerator: H100-SXM/accelerator: H100-SMX/'
+	run_split estimate edited.yaml
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"edited.yaml:7:18: workloads[0].accelerator: unknown accelerator 'H100-SMX'"* ]]
+}
+
+@test "estimate explains a model whose training state does not fit" {
+	edited 's/params: 7B/params: 70B/'
+	run_split estimate edited.yaml
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"the training state needs 1120 GB"*"at least 14 GPUs"* ]]
+}
+
+@test "JSON scenarios load with line and column in errors" {
+	printf '{"name": "j",\n "workloads": [{"name": "w", "kind": "training", "params": "7B",\n   "tokens": 1e12, "accelerator": "H100", "gpus": "eight"}],\n "deployments": [{"name": "a", "kind": "cloud", "provider": "aws"}]}\n' >s.json
+	invalid s.json 's.json:3:51: workloads[0].gpus: "eight": expected'
+	sed 's/"eight"/8/' s.json >ok.json
+	run aicost validate ok.json
+	[ "$status" -eq 0 ]
+}
+
+@test "several errors in one file are all reported" {
+	edited 's/gpus: 8/gpus: 0/; s/tokens: 1T/tokns: 1T/; s/provider: aws/provider: aws, gpus: 8/'
+	invalid edited.yaml 'edited.yaml:8:11: workloads[0].gpus: expected a positive whole number' \
+		"edited.yaml:6:5: workloads[0].tokns: unknown key 'tokns'; did you mean 'tokens'?" \
+		"deployments[0].gpus: 'gpus' applies to onprem deployments only"
+	[ "$(wc -l <<<"$stderr")" -ge 4 ]
+}
+
+# The table of broken files.
+
+@test "broken: empty file" {
+	: >empty.yaml
+	invalid empty.yaml 'empty.yaml:1:1: the file is empty'
+}
+
+@test "broken: only comments" {
+	printf '# nothing here\n' >c.yaml
+	invalid c.yaml 'c.yaml:1:1: the file is empty'
+}
+
+@test "broken: binary garbage" {
+	printf '\x7fELF\x02\x01\x00\x00garbage' >g.yaml
+	invalid g.yaml 'g.yaml:1:1: not a text file'
+}
+
+@test "broken: invalid UTF-8" {
+	printf 'name: ok\nbad: \xff\xfe\n' >u.yaml
+	invalid u.yaml 'u.yaml:2:6: not UTF-8 text (byte 0xff)'
+}
+
+@test "broken: YAML syntax error" {
+	printf 'name: [unclosed\nworkloads: 1\n' >s.yaml
+	invalid s.yaml 's.yaml:2:10: YAML syntax error'
+}
+
+@test "broken: tab indentation" {
+	printf 'name: x\n\tworkloads: []\n' >t.yaml
+	invalid t.yaml 't.yaml:2:1: YAML syntax error: found a tab character'
+}
+
+@test "broken: duplicate key" {
+	edited 's/gpus: 8/gpus: 8\n    gpus: 16/'
+	invalid edited.yaml "edited.yaml:9:5: duplicate key 'gpus' (first given at line 8)"
+}
+
+@test "broken: duplicate key in JSON" {
+	printf '{"name": "a",\n "name": "b"}\n' >d.json
+	invalid d.json "d.json:2:7: JSON syntax error: duplicate object key"
+}
+
+@test "broken: JSON trailing comma" {
+	printf '{"name": "x",\n "workloads": [1,]}\n' >j.json
+	invalid j.json 'j.json:2:18: JSON syntax error'
+}
+
+@test "broken: a list instead of a mapping" {
+	printf -- '- a\n- b\n' >l.yaml
+	invalid l.yaml 'l.yaml:1:1: expected a scenario (a mapping'
+}
+
+@test "broken: wrong type (mapping for a number)" {
+	edited 's/gpus: 8/gpus: {a: 1}/'
+	invalid edited.yaml 'edited.yaml:8:11: workloads[0].gpus: expected a whole number, got a mapping'
+}
+
+@test "broken: wrong type (word for a count)" {
+	edited 's/params: 7B/params: seven/'
+	invalid edited.yaml 'edited.yaml:5:13: workloads[0].params: "seven": expected count'
+}
+
+@test "broken: negative count" {
+	edited 's/gpus: 8/gpus: -4/'
+	invalid edited.yaml 'edited.yaml:8:11: workloads[0].gpus: expected a positive whole number, got "-4"'
+}
+
+@test "broken: fractional GPU count" {
+	edited 's/gpus: 8/gpus: 7.5/'
+	invalid edited.yaml 'workloads[0].gpus: "7.5": expected a whole number'
+}
+
+@test "broken: huge number" {
+	edited 's/gpus: 8/gpus: 99999999999999/'
+	invalid edited.yaml 'edited.yaml:8:11: workloads[0].gpus: "99999999999999": number too large'
+}
+
+@test "broken: number beyond double" {
+	edited 's/params: 7B/params: 1e999/'
+	invalid edited.yaml 'workloads[0].params: "1e999": number too large'
+}
+
+@test "broken: percentage over 100" {
+	edited 's/gpus: 8/gpus: 8\n    mfu: 140%/'
+	invalid edited.yaml 'edited.yaml:9:10: workloads[0].mfu: "140%": expected at most 100%'
+}
+
+@test "broken: missing required key" {
+	edited '/gpus: 8/d'
+	invalid edited.yaml 'edited.yaml:3:5: workloads[0].gpus: required key is missing'
+}
+
+@test "broken: missing workloads" {
+	edited '/^workloads:/,/gpus: 8/d'
+	invalid edited.yaml 'edited.yaml:1:1: workloads: required key is missing'
+}
+
+@test "broken: unknown key with a suggestion" {
+	edited 's/tokens: 1T/tokenz: 1T/'
+	invalid edited.yaml "edited.yaml:6:5: workloads[0].tokenz: unknown key 'tokenz'; did you mean 'tokens'?"
+}
+
+@test "broken: unknown top-level key" {
+	edited 's/^name: t/name: t\nhorizn: 12mo/'
+	invalid edited.yaml "edited.yaml:2:1: horizn: unknown key 'horizn'; did you mean 'horizon'?"
+}
+
+@test "broken: unknown kind" {
+	edited 's/kind: training/kind: trainig/'
+	invalid edited.yaml 'edited.yaml:4:11: workloads[0].kind: unknown value "trainig"; did you mean "training"?'
+}
+
+@test "broken: an inference key on a training workload" {
+	edited 's/gpus: 8/gpus: 8\n    batch: 4/'
+	invalid edited.yaml "edited.yaml:9:5: workloads[0].batch: 'batch' applies to inference workloads only"
+}
+
+@test "broken: a unit where none fits" {
+	edited 's/^name: t/name: t\nhorizon: 36 parsecs/'
+	invalid edited.yaml "edited.yaml:2:10: horizon: \"36 parsecs\": unknown unit 'parsecs'"
+}
+
+@test "broken: purchase shares not adding up" {
+	edited 's/provider: aws}/provider: aws, purchase: {spot: 50%, on-demand: 60%}}/'
+	invalid edited.yaml 'deployments[0].purchase: the shares add up to 110%; they must add up to 100%'
+}
+
+@test "broken: unknown purchase option" {
+	edited 's/provider: aws}/provider: aws, purchase: {reserved-2y: 100%}}/'
+	invalid edited.yaml "deployments[0].purchase.reserved-2y: unknown value \"reserved-2y\"; did you mean \"reserved-1y\"?"
+}
+
+@test "broken: a reference to a deployment that does not exist" {
+	write_base base.yaml
+	printf '  - {name: mix, kind: hybrid, base: rack, burst: aws}\nbaseline: asw\n' >>base.yaml
+	invalid base.yaml "deployments[1].base: no deployment named 'rack'" \
+		"base.yaml:12:11: baseline: no deployment named 'asw'; did you mean 'aws'?"
+}
+
+@test "broken: hybrid burst naming an on-prem deployment" {
+	write_base base.yaml
+	cat >>base.yaml <<'EOF'
+  - {name: rack, kind: onprem, gpus: 16, server_price: 300k, kw_per_server: 10, power_price: 0.1}
+  - {name: mix, kind: hybrid, base: rack, burst: rack}
+EOF
+	invalid base.yaml "deployments[2].burst: 'rack' is a onprem deployment; expected a cloud one"
+}
+
+@test "broken: on-prem GPUs that do not fill whole servers" {
+	write_base base.yaml
+	printf '  - {name: rack, kind: onprem, gpus: 12, server_price: 300k, kw_per_server: 10, power_price: 0.1}\n' >>base.yaml
+	invalid base.yaml 'deployments[1].gpus: 12 GPUs do not fill whole 8-GPU servers'
+}
+
+@test "broken: duplicate workload names" {
+	write_base base.yaml
+	sed -n '3,8p' base.yaml >w.yaml
+	sed '8r w.yaml' base.yaml >edited.yaml
+	invalid edited.yaml "edited.yaml:9:11: workloads[1].name: duplicate workload name 'w' (also workloads[0])"
+}
+
+@test "broken: YAML aliases" {
+	printf 'x: &a 1\nname: *a\n' >a.yaml
+	invalid a.yaml 'a.yaml:2:7: aliases (*a) are not supported'
+}
+
+@test "broken: two YAML documents" {
+	printf 'name: a\n---\nname: b\n' >two.yaml
+	invalid two.yaml 'two.yaml:2:1: a second YAML document'
+}
+
+@test "broken: absurd nesting" {
+	python3 -c 'print("name: " + "[" * 200 + "]" * 200)' >deep.yaml
+	invalid deep.yaml 'deep.yaml:1:' 'nesting deeper than 64 levels'
+}
+
+@test "broken: not a file" {
+	mkdir dir.yaml
+	invalid dir.yaml 'dir.yaml'
+	invalid missing.yaml 'missing.yaml: No such file or directory'
+}
