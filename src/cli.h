@@ -46,6 +46,7 @@ int cmd_help(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 int cmd_completion(int argc, char **argv);
 int cmd_pricing(int argc, char **argv);
+int cmd_pricing_update(int argc, char **argv);   /* pricing update (cmd-pricing-update.c) */
 int cmd_validate(int argc, char **argv);
 int cmd_estimate(int argc, char **argv);
 

@@ -21,6 +21,7 @@ static int pricing_list(int argc, char **argv);
 /* One row per subcommand; `update` lives in cmd-pricing-update.c (issue 5). */
 static const struct pricing_subcommand subcommands[] = {
 	{ "list", pricing_list, "offers that match filters, cheapest first if asked" },
+	{ "update", cmd_pricing_update, "fetch live prices from AWS, Azure and Google Cloud" },
 };
 
 static const char *const purchase_order[] = { PURCHASE_OPTIONS };

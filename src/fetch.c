@@ -113,3 +113,56 @@ int fetch_emit_egress(const struct fetch_sink *sink, struct fetch_stats *stats,
 	stats->egress_tiers++;
 	return 0;
 }
+
+/* FNV-1a: short keys, no adversary; the table stays under half full. */
+static size_t seen_hash(const char *key)
+{
+	size_t h = 14695981039346656037ULL;
+
+	for (const unsigned char *p = (const unsigned char *)key; *p; p++)
+		h = (h ^ *p) * 1099511628211ULL;
+	return h;
+}
+
+static void seen_put(char **slots, size_t capacity, char *key)
+{
+	size_t i = seen_hash(key) & (capacity - 1);
+
+	while (slots[i])
+		i = (i + 1) & (capacity - 1);
+	slots[i] = key;
+}
+
+bool fetch_seen_add(struct fetch_seen *seen, const char *key)
+{
+	size_t i;
+
+	if (seen->capacity) {
+		for (i = seen_hash(key) & (seen->capacity - 1); seen->slots[i];
+		     i = (i + 1) & (seen->capacity - 1))
+			if (strcmp(seen->slots[i], key) == 0)
+				return false;
+	}
+	if ((seen->n + 1) * 2 > seen->capacity) {
+		size_t capacity = seen->capacity ? seen->capacity * 2 : 64;
+		char **slots = xcalloc(capacity, sizeof(*slots));
+
+		for (i = 0; i < seen->capacity; i++)
+			if (seen->slots[i])
+				seen_put(slots, capacity, seen->slots[i]);
+		free(seen->slots);
+		seen->slots = slots;
+		seen->capacity = capacity;
+	}
+	seen_put(seen->slots, seen->capacity, xstrdup(key));
+	seen->n++;
+	return true;
+}
+
+void fetch_seen_release(struct fetch_seen *seen)
+{
+	for (size_t i = 0; i < seen->capacity; i++)
+		free(seen->slots[i]);
+	free(seen->slots);
+	memset(seen, 0, sizeof(*seen));
+}

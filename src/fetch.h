@@ -128,6 +128,15 @@ int gcp_emit_offers(const struct gcp_rates *rates, const struct fetch_config *co
 
 /* ---- Helpers shared by the fetchers (fetch.c) ---- */
 
+/* A set of strings (hash table): which offers a snapshot already holds. */
+struct fetch_seen {
+	char **slots;
+	size_t n, capacity;
+};
+/* Adds KEY; false when it was already there. */
+bool fetch_seen_add(struct fetch_seen *seen, const char *key);
+void fetch_seen_release(struct fetch_seen *seen);
+
 /* Looks the environment variable up; FALLBACK when unset or empty. */
 const char *fetch_endpoint(const char *env_name, const char *fallback);
 bool fetch_region_wanted(const struct fetch_config *config, const char *region);

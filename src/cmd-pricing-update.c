@@ -1,0 +1,564 @@
+/* aicost pricing update: live prices from AWS, Azure and Google Cloud into the store. */
+#include "cli.h"
+#include "db.h"
+#include "fetch.h"
+#include "http.h"
+#include "table.h"
+#include "util.h"
+
+#include <getopt.h>
+#include <signal.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define CMD "pricing update"
+
+enum provider_status { ST_PENDING, ST_UPDATED, ST_UNCHANGED, ST_DRY_RUN, ST_FAILED, ST_SKIPPED };
+
+static const char *const status_names[] = {
+	[ST_PENDING] = "pending", [ST_UPDATED] = "updated", [ST_UNCHANGED] = "unchanged",
+	[ST_DRY_RUN] = "dry-run", [ST_FAILED] = "failed", [ST_SKIPPED] = "skipped",
+};
+
+struct provider {
+	const char *name;
+	int (*fetch)(const struct fetch_config *, const struct fetch_sink *, struct fetch_result *);
+	void (*head_key)(const struct fetch_config *, struct strbuf *);
+	bool (*region_is_mine)(const char *);
+	const char *const *default_regions;
+	/* Per run: */
+	bool requested;
+	bool explicit;              /* named in --provider, not just implied by "all" */
+	const char **regions;
+	size_t nregions, regions_alloc;
+	enum provider_status status;
+	struct fetch_result result;
+	char *message;
+};
+
+struct update_options {
+	bool dry_run;
+	bool force;
+	bool progress;
+	const char *gcp_key_file;
+	enum output_format format;
+};
+
+/* What the sink needs: where rows go and what it has seen. */
+struct update_sink {
+	struct db *db;              /* NULL in --dry-run: rows are only counted */
+	int64_t snapshot;
+	struct fetch_seen seen;
+	unsigned long duplicates;
+};
+
+struct progress {
+	const struct provider *provider;
+	struct timespec last;
+	bool shown;
+};
+
+static volatile sig_atomic_t interrupted;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	interrupted = 1;
+}
+
+static void usage(FILE *fp)
+{
+	fputs("usage: aicost pricing update [--provider aws,azure,gcp|all] [--region R,...]\n"
+	      "                             [--dry-run] [--force] [--gcp-api-key-file FILE]\n"
+	      "                             [--format table|csv|json|markdown] [-q]\n"
+	      "\n"
+	      "Fetches current prices from the providers' price APIs into the store. Each\n"
+	      "provider's prices are replaced at once, only when its whole fetch succeeded;\n"
+	      "a failure, a timeout, a malformed answer or Ctrl-C keeps the previous prices.\n"
+	      "\n"
+	      "Options:\n"
+	      "  -p, --provider LIST      aws, azure, gcp, comma-separated, or all (default)\n"
+	      "  -r, --region LIST        regions, each provider taking its own spelling\n"
+	      "                           (us-east-1 aws, eastus azure, us-central1 gcp);\n"
+	      "                           default: each provider's main regions\n"
+	      "  -n, --dry-run            fetch and count, store nothing\n"
+	      "      --force              fetch even when a source says it has not changed\n"
+	      "      --gcp-api-key-file FILE  Google Cloud API key (else $AICOST_GCP_API_KEY)\n"
+	      "  -f, --format FORMAT      summary as table, csv, json or markdown\n"
+	      "  -q, --quiet              no progress on stderr\n"
+	      "  -h, --help               print this help and exit\n"
+	      "\n"
+	      "Environment: AICOST_AZURE_ENDPOINT, AICOST_AWS_ENDPOINT, AICOST_AWS_SPOT_ENDPOINT,\n"
+	      "AICOST_GCP_ENDPOINT replace the providers' URLs (mirrors, tests);\n"
+	      "http_proxy, https_proxy and no_proxy are honoured.\n"
+	      "Exit status: 0 every requested provider updated (or unchanged), 1 some did,\n"
+	      "2 none did or a usage error.\n", fp);
+}
+
+static int sink_offer(void *ctx, const struct offer *o)
+{
+	struct update_sink *sink = ctx;
+	struct strbuf key = STRBUF_INIT;
+	bool fresh;
+
+	/* The same price listed twice (meters in two regions, duplicate rows): keep one. */
+	strbuf_addf(&key, "%s|%s|%s|%s|%s", o->region, o->zone ? o->zone : "", o->instance_type,
+		    o->component ? o->component : "instance", o->purchase);
+	fresh = fetch_seen_add(&sink->seen, key.buf);
+	strbuf_release(&key);
+	if (!fresh) {
+		sink->duplicates++;
+		return 0;
+	}
+	return sink->db ? db_snapshot_add_offer(sink->db, sink->snapshot, o) : 0;
+}
+
+static int sink_egress(void *ctx, const struct egress_tier *t)
+{
+	struct update_sink *sink = ctx;
+
+	return sink->db ? db_snapshot_add_egress_tier(sink->db, sink->snapshot, t) : 0;
+}
+
+static double seconds_since(const struct timespec *t)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - t->tv_sec) + (now.tv_nsec - t->tv_nsec) / 1e9;
+}
+
+/* Progress on stderr (a terminal only): what is being read, MB, rows, offers. */
+static void show_progress(void *ctx, const char *label, uint64_t bytes)
+{
+	struct progress *p = ctx;
+	const struct fetch_stats *st = &p->provider->result.stats;
+
+	if (p->shown && seconds_since(&p->last) < 0.2)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &p->last);
+	p->shown = true;
+	fprintf(stderr, "\r\033[K%s: %s %.1f MB, %lu rows, %lu offers", p->provider->name, label,
+		(double)(st->bytes + bytes) / 1e6, st->rows, st->offers);
+}
+
+static void end_progress(struct progress *p)
+{
+	if (p->shown)
+		fputs("\r\033[K", stderr);
+	p->shown = false;
+}
+
+static void today(char out[16])
+{
+	time_t now = time(NULL);
+	struct tm tm;
+
+	gmtime_r(&now, &tm);
+	strftime(out, 16, "%Y-%m-%d", &tm);
+}
+
+static int split_list(const char *text, const char *what, char ***items, size_t *n)
+{
+	char *copy = xstrdup(text), *save = NULL;
+	size_t alloc = 0;
+
+	*items = NULL;
+	*n = 0;
+	for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		while (*tok == ' ')
+			tok++;
+		if (!*tok)
+			continue;
+		xgrow(items, &alloc, *n + 1, sizeof(**items));
+		(*items)[(*n)++] = xstrdup(tok);
+	}
+	free(copy);
+	if (*n == 0) {
+		error_set("%s: expected a comma-separated list, got \"%s\"", what, text);
+		return -1;
+	}
+	return 0;
+}
+
+static void free_list(char **items, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(items[i]);
+	free(items);
+}
+
+static int choose_providers(struct provider *providers, size_t nproviders, const char *list)
+{
+	char **names = NULL;
+	size_t n = 0;
+	int result = -1;
+
+	if (!list || strcmp(list, "all") == 0) {
+		for (size_t i = 0; i < nproviders; i++)
+			providers[i].requested = true;
+		return 0;
+	}
+	if (split_list(list, "--provider", &names, &n) < 0)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		bool found = false;
+
+		for (size_t p = 0; p < nproviders; p++)
+			if (strcmp(names[i], "all") == 0 || strcmp(names[i], providers[p].name) == 0) {
+				providers[p].requested = true;
+				providers[p].explicit = strcmp(names[i], "all") != 0;
+				found = true;
+			}
+		if (!found) {
+			error_set("--provider: unknown provider '%s' (expected aws, azure, gcp or all)",
+				  names[i]);
+			goto cleanup;
+		}
+	}
+	result = 0;
+cleanup:
+	free_list(names, n);
+	return result;
+}
+
+static void provider_add_region(struct provider *p, const char *region)
+{
+	xgrow(&p->regions, &p->regions_alloc, p->nregions + 1, sizeof(*p->regions));
+	p->regions[p->nregions++] = region;
+}
+
+/* Hands each region of LIST to the provider that spells regions that way. */
+static int assign_regions(struct provider *providers, size_t nproviders, char **regions,
+			  size_t nregions)
+{
+	for (size_t r = 0; r < nregions; r++) {
+		bool taken = false;
+
+		for (size_t p = 0; p < nproviders; p++) {
+			if (!providers[p].region_is_mine(regions[r]))
+				continue;
+			provider_add_region(&providers[p], regions[r]);
+			taken = true;
+		}
+		if (!taken) {
+			error_set("--region: '%s' is not a region name of aws (us-east-1), azure "
+				  "(eastus) or gcp (us-central1)", regions[r]);
+			return -1;
+		}
+	}
+	for (size_t p = 0; p < nproviders; p++) {
+		if (!providers[p].requested || providers[p].nregions)
+			continue;
+		if (providers[p].explicit) {
+			error_set("--region names no %s region", providers[p].name);
+			return -1;
+		}
+		providers[p].requested = false;   /* "all", but the regions say otherwise */
+	}
+	return 0;
+}
+
+static int read_gcp_key(const char *file, struct strbuf *key)
+{
+	const char *env = getenv("AICOST_GCP_API_KEY");
+
+	strbuf_reset(key);
+	if (file) {
+		size_t len;
+		char *text = read_file(file, &len);
+
+		if (!text)
+			return -1;
+		strbuf_add(key, text, len);
+		free(text);
+		strbuf_rtrim(key);
+		if (!key->len) {
+			error_set("%s: the API key file is empty", file);
+			return -1;
+		}
+	} else if (env) {
+		strbuf_adds(key, env);
+		strbuf_rtrim(key);
+	}
+	return 0;
+}
+
+/* One provider, start to finish: a snapshot that commits whole or not at all. */
+static void update_provider(struct db *db, struct provider *p, const struct update_options *opt,
+			    const char *observed, const char *gcp_key, struct progress *progress)
+{
+	struct update_sink sink = { .db = opt->dry_run ? NULL : db, .snapshot = -1 };
+	struct fetch_sink fetch_sink = { sink_offer, sink_egress, &sink };
+	struct strbuf key = STRBUF_INIT, etag = STRBUF_INIT, last_modified = STRBUF_INIT;
+	struct fetch_config config = {
+		.regions = p->regions, .nregions = p->nregions, .observed = observed,
+		.gcp_api_key = gcp_key,
+	};
+
+	p->head_key(&config, &key);
+	if (!opt->force && !opt->dry_run && db_get_validators(db, key.buf, &etag, &last_modified) == 0) {
+		config.head_etag = etag.buf;
+		config.head_last_modified = last_modified.buf;
+	}
+	if (sink.db) {
+		sink.snapshot = db_snapshot_begin(db, p->name, key.buf);
+		if (sink.snapshot < 0)
+			goto failed;
+	}
+	progress->provider = p;
+	if (p->fetch(&config, &fetch_sink, &p->result) < 0) {
+		end_progress(progress);
+		goto failed;
+	}
+	end_progress(progress);
+	if (p->result.unchanged) {
+		if (sink.db)
+			db_snapshot_rollback(db, sink.snapshot);
+		p->status = ST_UNCHANGED;
+		goto cleanup;
+	}
+	if (p->result.stats.offers == 0) {
+		error_set("no prices found in %lu rows (has the format changed?)",
+			  p->result.stats.rows);
+		goto failed;
+	}
+	p->result.stats.offers -= sink.duplicates;
+	if (!sink.db) {
+		p->status = ST_DRY_RUN;
+		goto cleanup;
+	}
+	if (db_snapshot_commit(db, sink.snapshot) < 0) {
+		sink.snapshot = -1;   /* commit rolled back itself */
+		goto failed;
+	}
+	sink.snapshot = -1;
+	/* Only now may the next run skip this source when it says "not modified". */
+	if (db_set_validators(db, key.buf, p->result.head_etag.buf,
+			      p->result.head_last_modified.buf) < 0)
+		warnx_cmd(CMD, "%s: %s (the next update fetches everything again)", p->name,
+			  error_get());
+	p->status = ST_UPDATED;
+	goto cleanup;
+failed:
+	if (!str_starts_with(error_get(), p->name) || error_get()[strlen(p->name)] != ':')
+		error_prefix("%s: ", p->name);
+	p->status = ST_FAILED;
+	/* The summary has a provider column: its message starts after "name: ". */
+	p->message = xstrdup(interrupted ? "interrupted" : error_get() + strlen(p->name) + 2);
+	if (sink.db && sink.snapshot >= 0)
+		db_snapshot_rollback(db, sink.snapshot);
+	if (sink.db)
+		db_snapshot_record_failure(db, p->name, key.buf, p->message);
+	warnx_cmd(CMD, "%s; its previous prices are kept", error_get());
+cleanup:
+	fetch_seen_release(&sink.seen);
+	strbuf_release(&key);
+	strbuf_release(&etag);
+	strbuf_release(&last_modified);
+}
+
+static int print_summary(const struct provider *providers, size_t n,
+			 const struct update_options *opt)
+{
+	struct table *t = table_new();
+	int result;
+
+	table_add_column(t, "provider", "PROVIDER", COLUMN_TEXT);
+	table_add_column(t, "status", "STATUS", COLUMN_TEXT);
+	table_add_column(t, "regions", "REGIONS", COLUMN_TEXT);
+	table_add_column(t, "offers", "OFFERS", COLUMN_NUMBER);
+	table_add_column(t, "egress_tiers", "EGRESS TIERS", COLUMN_NUMBER);
+	table_add_column(t, "rows_read", "ROWS READ", COLUMN_NUMBER);
+	table_add_column(t, "requests", "REQUESTS", COLUMN_NUMBER);
+	table_add_column(t, "mb", "MB", COLUMN_NUMBER);
+	table_add_column(t, "message", "MESSAGE", COLUMN_TEXT);
+	for (size_t i = 0; i < n; i++) {
+		const struct provider *p = &providers[i];
+		struct strbuf regions = STRBUF_INIT;
+
+		if (!p->requested && p->status != ST_SKIPPED)
+			continue;
+		for (size_t r = 0; r < p->nregions; r++)
+			strbuf_addf(&regions, "%s%s", r ? "," : "", p->regions[r]);
+		table_begin_row(t);
+		table_add_text(t, p->name);
+		table_add_text(t, status_names[p->status]);
+		table_add_text(t, regions.buf);
+		table_add_number(t, (double)p->result.stats.offers, 0);
+		table_add_number(t, (double)p->result.stats.egress_tiers, 0);
+		table_add_number(t, (double)p->result.stats.rows, 0);
+		table_add_number(t, (double)p->result.stats.requests, 0);
+		table_add_number(t, (double)p->result.stats.bytes / 1e6, 2);
+		table_add_text(t, p->message);
+		strbuf_release(&regions);
+	}
+	result = table_print(t, stdout, opt->format);
+	table_free(t);
+	return result;
+}
+
+int cmd_pricing_update(int argc, char **argv)
+{
+	enum { OPT_FORCE = 256, OPT_GCP_KEY_FILE };
+	static const struct option longopts[] = {
+		{ "provider", required_argument, NULL, 'p' },
+		{ "region", required_argument, NULL, 'r' },
+		{ "dry-run", no_argument, NULL, 'n' },
+		{ "force", no_argument, NULL, OPT_FORCE },
+		{ "gcp-api-key-file", required_argument, NULL, OPT_GCP_KEY_FILE },
+		{ "format", required_argument, NULL, 'f' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct provider providers[] = {
+		{ .name = "aws", .fetch = fetch_aws, .head_key = fetch_aws_head_key,
+		  .region_is_mine = fetch_region_is_aws, .default_regions = fetch_aws_default_regions },
+		{ .name = "azure", .fetch = fetch_azure, .head_key = fetch_azure_head_key,
+		  .region_is_mine = fetch_region_is_azure, .default_regions = fetch_azure_default_regions },
+		{ .name = "gcp", .fetch = fetch_gcp, .head_key = fetch_gcp_head_key,
+		  .region_is_mine = fetch_region_is_gcp, .default_regions = fetch_gcp_default_regions },
+	};
+	const size_t nproviders = ARRAY_SIZE(providers);
+	struct update_options opt = { .format = FORMAT_TABLE };
+	const char *provider_list = NULL, *region_list = NULL;
+	struct strbuf gcp_key = STRBUF_INIT, db_path = STRBUF_INIT;
+	struct sigaction sa = { .sa_handler = on_signal }, old_int, old_term;
+	struct progress progress = { 0 };
+	char **regions = NULL;
+	size_t nregions = 0, wanted = 0, done = 0;
+	bool quiet = global_options.verbosity < 0;
+	struct db *db = NULL;
+	char observed[16];
+	int c, status = EXIT_ERROR;
+
+	for (size_t i = 0; i < nproviders; i++)
+		fetch_result_init(&providers[i].result);
+	while ((c = getopt_long(argc, argv, "p:r:nf:qh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'p':
+			provider_list = optarg;
+			break;
+		case 'r':
+			region_list = optarg;
+			break;
+		case 'n':
+			opt.dry_run = true;
+			break;
+		case OPT_FORCE:
+			opt.force = true;
+			break;
+		case OPT_GCP_KEY_FILE:
+			opt.gcp_key_file = optarg;
+			break;
+		case 'f':
+			if (output_format_parse(optarg, &opt.format) < 0) {
+				status = usage_error(CMD, "%s", error_get());
+				goto cleanup;
+			}
+			break;
+		case 'q':
+			quiet = true;
+			break;
+		case 'h':
+			usage(stdout);
+			status = EXIT_OK;
+			goto cleanup;
+		default:
+			status = usage_error(CMD, "unknown option");
+			goto cleanup;
+		}
+	}
+	if (optind < argc) {
+		status = usage_error(CMD, "unexpected argument '%s'", argv[optind]);
+		goto cleanup;
+	}
+	if (choose_providers(providers, nproviders, provider_list) < 0 ||
+	    (region_list && (split_list(region_list, "--region", &regions, &nregions) < 0 ||
+			     assign_regions(providers, nproviders, regions, nregions) < 0))) {
+		status = usage_error(CMD, "%s", error_get());
+		goto cleanup;
+	}
+	for (size_t i = 0; i < nproviders; i++) {
+		struct provider *p = &providers[i];
+
+		if (p->requested && !p->nregions)
+			for (const char *const *r = p->default_regions; *r; r++)
+				provider_add_region(p, *r);
+	}
+	if (read_gcp_key(opt.gcp_key_file, &gcp_key) < 0) {
+		status = usage_error(CMD, "%s", error_get());
+		goto cleanup;
+	}
+	if (providers[2].requested && !gcp_key.len) {
+		/* Said once; the shipped Google prices stay, the others still update. */
+		warnx_cmd(CMD, "gcp: no API key (set AICOST_GCP_API_KEY or use --gcp-api-key-file); "
+			  "keeping the current Google Cloud prices");
+		providers[2].status = ST_SKIPPED;
+		providers[2].message = xstrdup("no API key");
+		providers[2].requested = providers[2].explicit;
+		if (providers[2].explicit)
+			providers[2].status = ST_FAILED;
+	}
+	if (db_default_path(global_options.db_path, &db_path) < 0 ||
+	    !(db = db_open(db_path.buf))) {
+		error_print(CMD);
+		goto cleanup;
+	}
+	if (http_init() < 0) {
+		error_print(CMD);
+		goto cleanup;
+	}
+	opt.progress = !quiet && isatty(STDERR_FILENO);
+	if (opt.progress)
+		http_set_progress(show_progress, &progress);
+	interrupted = 0;
+	http_set_cancel_flag(&interrupted);
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, &old_int);
+	sigaction(SIGTERM, &sa, &old_term);
+	today(observed);
+	for (size_t i = 0; i < nproviders; i++) {
+		struct provider *p = &providers[i];
+
+		if (!p->requested || p->status != ST_PENDING)
+			continue;
+		if (interrupted) {
+			p->status = ST_FAILED;
+			p->message = xstrdup("interrupted before it started");
+			continue;
+		}
+		update_provider(db, p, &opt, observed, gcp_key.buf, &progress);
+	}
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
+	http_set_cancel_flag(NULL);
+	http_set_progress(NULL, NULL);
+	for (size_t i = 0; i < nproviders; i++) {
+		if (!providers[i].requested)
+			continue;
+		wanted++;
+		if (providers[i].status == ST_UPDATED || providers[i].status == ST_UNCHANGED ||
+		    providers[i].status == ST_DRY_RUN)
+			done++;
+	}
+	if (print_summary(providers, nproviders, &opt) < 0) {
+		error_print(CMD);
+		goto cleanup;
+	}
+	status = done == wanted ? EXIT_OK : done > 0 ? EXIT_CHECK_FAILED : EXIT_ERROR;
+cleanup:
+	db_close(db);
+	http_cleanup();
+	for (size_t i = 0; i < nproviders; i++) {
+		fetch_result_release(&providers[i].result);
+		free(providers[i].regions);
+		free(providers[i].message);
+	}
+	free_list(regions, nregions);
+	strbuf_release(&gcp_key);
+	strbuf_release(&db_path);
+	return status;
+}

@@ -1,0 +1,291 @@
+#!/usr/bin/env bats
+# aicost pricing update against tests/httpd.py on 127.0.0.1: every provider, every
+# fault the server can inject, and that a failed provider keeps its previous prices.
+load helpers
+eval "helpers_$(declare -f setup)"
+
+setup_file() {
+	local dir=$BATS_FILE_TMPDIR
+	python3 "$BATS_TEST_DIRNAME/../httpd.py" --root "$BATS_TEST_DIRNAME/../fixtures" \
+		--port-file "$dir/port" --log "$dir/requests.log" --faults "$dir/faults" \
+		3>&- &
+	echo $! >"$dir/pid"
+	for _ in $(seq 100); do
+		[ -s "$dir/port" ] && break
+		sleep 0.05
+	done
+	[ -s "$dir/port" ]
+}
+
+teardown_file() {
+	kill "$(cat "$BATS_FILE_TMPDIR/pid")" 2>/dev/null || true
+}
+
+setup() {
+	helpers_setup
+	local base="http://127.0.0.1:$(cat "$BATS_FILE_TMPDIR/port")"
+	export AICOST_AZURE_ENDPOINT=$base/api/retail/prices AICOST_AWS_ENDPOINT=$base
+	export AICOST_AWS_SPOT_ENDPOINT=$base AICOST_GCP_ENDPOINT=$base
+	export AICOST_GCP_API_KEY=test-key
+	# Tiny backoff and a 1 s stall limit keep the fault tests fast.
+	export AICOST_HTTP_BACKOFF_MS=5 AICOST_HTTP_RETRIES=2 AICOST_HTTP_STALL_TIMEOUT=1
+	: >"$BATS_FILE_TMPDIR/faults"
+	: >"$BATS_FILE_TMPDIR/requests.log"
+	REGIONS=us-east-1,eu-west-1,eastus,us-central1,us-east4
+}
+
+fault() {
+	echo "$*" >>"$BATS_FILE_TMPDIR/faults"
+}
+
+requests() {
+	grep -c "$1" "$BATS_FILE_TMPDIR/requests.log" || true
+}
+
+prices() {
+	"$AICOST" pricing list --provider "$1" --format csv
+}
+
+@test "update: every provider updates from the local server, exit 0" {
+	run_split pricing update --region "$REGIONS" --format csv
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"aws,updated,\"us-east-1,eu-west-1\",19,12,60,9,"* ]]
+	[[ "$output" == *"azure,updated,eastus,15,0,18,3,"* ]]
+	[[ "$output" == *"gcp,updated,\"us-central1,us-east4\",27,0,27,4,"* ]]
+	# Not a terminal: no progress on stderr.
+	[ -z "$stderr" ]
+	run prices azure
+	[[ "$output" == *"Standard_ND96isr_H100_v5"*"eastus"*"spot,18.169536"* ]]
+	[[ "$output" == *"Standard_ND96isr_H100_v5"*"reserved-1y,62.4,"* ]]
+	run prices gcp
+	# 208 × 0.0291 + 1872 × 0.001820118 + 8 × 9.79655125 = 87.832470896
+	[[ "$output" == *"a3-highgpu-8g"*"us-east4"*"on-demand,87.83247"* ]]
+	run prices aws
+	[[ "$output" == *"p5.48xlarge"*"us-east-1"*"spot,12.5123"* ]]
+	[[ "$output" == *"p5.48xlarge"*"us-east-1"*"on-demand,55.04"* ]]
+	# Windows, RHEL, Dedicated and non-GPU rows never reach the store.
+	[[ "$output" != *"m5.large"* && "$output" != *"59.456"* ]]
+}
+
+@test "update: requests carry the User-Agent, accept gzip and follow every page" {
+	run aicost pricing update --region "$REGIONS"
+	[ "$status" -eq 0 ]
+	[ "$(requests 'ua=aicost/[0-9.]* ')" -eq 16 ]
+	[ "$(requests 'ae=[a-z,]*gzip')" -eq 16 ]
+	[ "$(requests 'skip=2000 200')" -eq 1 ]
+	[ "$(requests 'pageToken=tpu-page-2 200')" -eq 1 ]
+	# Azure filtered server-side to the chosen region.
+	[ "$(requests "armRegionName%20eq%20%27eastus%27")" -eq 1 ]
+}
+
+@test "update: an unchanged source costs one request (304 on the stored ETag)" {
+	run aicost pricing update --region "$REGIONS"
+	[ "$status" -eq 0 ]
+	: >"$BATS_FILE_TMPDIR/requests.log"
+	run aicost pricing update --region "$REGIONS" --format csv
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"aws,unchanged,"* && "$output" == *"azure,unchanged,"* ]]
+	[[ "$output" == *"gcp,unchanged,"* ]]
+	[ "$(requests ' 304 ')" -eq 3 ]
+	[ "$(wc -l <"$BATS_FILE_TMPDIR/requests.log")" -eq 3 ]
+	# --force ignores the validators.
+	run aicost pricing update --region "$REGIONS" --provider azure --force --format csv
+	[[ "$output" == *"azure,updated,"* ]]
+}
+
+@test "fault 429 with Retry-After: retried after the wait, then updated" {
+	fault 429 /api/retail/prices 1 1
+	run aicost pricing update --provider azure --region eastus --format csv
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"azure,updated,eastus,15,"* ]]
+	[ "$(requests ' 429 ')" -eq 1 ]
+	[ "$(requests 'api/retail/prices.* 200 ')" -eq 3 ]
+}
+
+@test "fault 500 then success: retried with backoff, updated" {
+	fault 500 skip=1000 2
+	run aicost pricing update --provider azure --region eastus --format csv
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"azure,updated,eastus,15,"* ]]
+	[ "$(requests 'skip=1000 500')" -eq 2 ]
+	[ "$(requests 'skip=1000 200')" -eq 1 ]
+}
+
+@test "fault 500 for good: azure fails with its previous prices kept, others update (exit 1)" {
+	before=$(prices azure)
+	fault 500 skip=1000 -1
+	run_split pricing update --provider azure,aws --region eastus,us-east-1 --format csv
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"azure,failed,"*"HTTP 500"* ]]
+	[[ "$output" == *"aws,updated,"* ]]
+	[[ "$stderr" == *"azure: after 3 attempts: page 2: HTTP 500"*"previous prices are kept"* ]]
+	[ "$(prices azure)" = "$before" ]
+	[[ "$(prices aws)" == *"spot,12.5123"* ]]
+}
+
+@test "fault stall: the stalled AWS file times out, previous AWS prices kept (exit 2)" {
+	before=$(prices aws)
+	fault stall us-east-1/index.csv -1 20
+	run_split pricing update --provider aws --region us-east-1
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"aws: "*"us-east-1 EC2 CSV"*"ransfer"*"previous prices are kept"* || \
+	   "$stderr" == *"aws: "*"us-east-1 EC2 CSV"*"imeout"*"previous prices are kept"* ]]
+	[ "$(requests 'us-east-1/index.csv 0 ')" -eq 3 ]
+	[ "$(prices aws)" = "$before" ]
+}
+
+@test "fault truncated body: a retry recovers a JSON page" {
+	fault truncate skip=2000 1
+	run aicost pricing update --provider azure --region eastus --format csv
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"azure,updated,eastus,15,"* ]]
+	[ "$(requests 'skip=2000 200 .*fault=truncate')" -eq 1 ]
+}
+
+@test "fault truncated body: always short, azure keeps its previous prices" {
+	before=$(prices azure)
+	fault truncate skip=2000 -1
+	run_split pricing update --provider azure --region eastus
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"azure: after 3 attempts: page 3"*"previous prices are kept"* ]]
+	# Pages 1 and 2 were fine, but none of their rows became visible.
+	[ "$(prices azure)" = "$before" ]
+}
+
+@test "fault truncated stream: a CSV cut mid-transfer is not retried and not stored" {
+	before=$(prices aws)
+	fault truncate us-east-1/index.csv 1
+	run_split pricing update --provider aws --region us-east-1
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"aws: us-east-1 EC2 CSV: "*"previous prices are kept"* ]]
+	[ "$(requests 'AmazonEC2/.*us-east-1/index.csv')" -eq 1 ]
+	[ "$(prices aws)" = "$before" ]
+}
+
+@test "fault malformed JSON: the bad page names itself, azure keeps its previous prices" {
+	before=$(prices azure)
+	fault malformed skip=2000 -1
+	run_split pricing update --provider azure --region eastus
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"azure: http://127.0.0.1:"*"skip=2000:"*"malformed JSON"* ]]
+	[ "$(prices azure)" = "$before" ]
+}
+
+@test "fault malformed CSV: a record cut short fails AWS, previous prices kept" {
+	before=$(prices aws)
+	fault malformed eu-west-1/index.csv -1
+	run_split pricing update --provider aws --region us-east-1,eu-west-1
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"eu-west-1/index.csv:"*"previous prices are kept"* ]]
+	# us-east-1 parsed fine before eu-west-1 failed: still nothing of it is visible.
+	[ "$(prices aws)" = "$before" ]
+}
+
+@test "fault wrong Content-Length: a short read of a GCP page fails GCP only" {
+	before=$(prices gcp)
+	fault shortlength E000-3F24-B8AA -1
+	run_split pricing update --provider gcp,azure --region us-central1,eastus --format csv
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"gcp,failed,"* && "$output" == *"azure,updated,"* ]]
+	[[ "$stderr" == *"gcp: "*"malformed JSON"*"previous prices are kept"* ]]
+	# The API key never appears in a message.
+	[[ "$stderr" != *"test-key"* ]]
+	[ "$(prices gcp)" = "$before" ]
+}
+
+@test "fault gzip body: decoded transparently, same prices as plain" {
+	run aicost pricing update --region "$REGIONS" --format csv
+	plain=$(prices azure; prices aws; prices gcp)
+	fault gzip / -1
+	run aicost pricing update --region "$REGIONS" --force --format csv
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"aws,updated,"* && "$output" == *"azure,updated,"* ]]
+	[[ "$output" == *"gcp,updated,"* ]]
+	[ "$(requests 'fault=gzip')" -eq 16 ]
+	[ "$(prices azure; prices aws; prices gcp)" = "$plain" ]
+}
+
+@test "Ctrl-C: an interrupted update keeps the previous prices (exit 2)" {
+	before=$(prices aws)
+	fault stall us-east-1/index.csv -1 20
+	export AICOST_HTTP_STALL_TIMEOUT=30
+	"$AICOST" pricing update --provider aws --region us-east-1 \
+		>"$BATS_TEST_TMPDIR/out" 2>"$BATS_TEST_TMPDIR/err" &
+	pid=$!
+	for _ in $(seq 100); do
+		[ "$(requests 'us-east-1/index.csv 0 ')" -ge 1 ] && break
+		sleep 0.05
+	done
+	kill -INT "$pid"
+	status=0
+	wait "$pid" || status=$?
+	[ "$status" -eq 2 ]
+	grep -q "aws: .*interrupted; its previous prices are kept" "$BATS_TEST_TMPDIR/err"
+	[ "$(prices aws)" = "$before" ]
+}
+
+@test "no Google key: said once, shipped Google prices kept, the others update" {
+	unset AICOST_GCP_API_KEY
+	before=$(prices gcp)
+	run_split pricing update --region "$REGIONS" --format csv
+	[ "$status" -eq 0 ]
+	[ "$(grep -c 'no API key' <<<"$stderr")" -eq 1 ]
+	[[ "$output" == *"gcp,skipped,"*"no API key"* ]]
+	[[ "$output" == *"aws,updated,"* && "$output" == *"azure,updated,"* ]]
+	[ "$(requests '/v1/services')" -eq 0 ]
+	[ "$(prices gcp)" = "$before" ]
+}
+
+@test "--provider gcp without a key is an error; a key file works" {
+	unset AICOST_GCP_API_KEY
+	run_split pricing update --provider gcp
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"gcp: no API key"* ]]
+	echo test-key >"$BATS_TEST_TMPDIR/key"
+	run aicost pricing update --provider gcp --region us-central1 \
+		--gcp-api-key-file "$BATS_TEST_TMPDIR/key" --format csv
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"gcp,updated,"* ]]
+}
+
+@test "a wrong Google key fails GCP with Google's message" {
+	export AICOST_GCP_API_KEY=wrong
+	before=$(prices gcp)
+	run_split pricing update --provider gcp --region us-central1
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"HTTP 400"*"API key not valid"* ]]
+	[[ "$stderr" != *"key=wrong"* ]]
+	[ "$(prices gcp)" = "$before" ]
+}
+
+@test "--dry-run fetches and counts but stores nothing" {
+	before=$(prices azure)
+	run aicost pricing update --provider azure --region eastus --dry-run --format csv
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"azure,dry-run,eastus,15,"* ]]
+	[ "$(prices azure)" = "$before" ]
+}
+
+@test "usage errors: unknown provider, a region nobody spells that way, extra argument" {
+	run_split pricing update --provider oracle
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"unknown provider 'oracle'"* ]]
+	run_split pricing update --region "East US"
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"'East US' is not a region name"* ]]
+	run_split pricing update --provider azure --region us-east-1
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"--region names no azure region"* ]]
+	run_split pricing update extra
+	[ "$status" -eq 2 ]
+	[ "$(wc -l <"$BATS_FILE_TMPDIR/requests.log")" -eq 0 ]
+}
+
+@test "--help lists every option" {
+	run aicost pricing update --help
+	[ "$status" -eq 0 ]
+	[[ "$output" == "usage: aicost pricing update"* ]]
+	for opt in --provider --region --dry-run --force --gcp-api-key-file --format --quiet --help; do
+		[[ "$output" == *"$opt"* ]]
+	done
+}
