@@ -9,6 +9,7 @@
 #include <getopt.h>
 #include <math.h>
 #include <string.h>
+#include <time.h>
 
 struct pricing_subcommand {
 	const char *name;
@@ -17,10 +18,20 @@ struct pricing_subcommand {
 };
 
 static int pricing_list(int argc, char **argv);
+static int pricing_show(int argc, char **argv);
+static int pricing_sources(int argc, char **argv);
+static int pricing_history(int argc, char **argv);
+static int pricing_export(int argc, char **argv);
+static int pricing_import(int argc, char **argv);
 
 /* One row per subcommand; `update` lives in cmd-pricing-update.c (issue 5). */
 static const struct pricing_subcommand subcommands[] = {
 	{ "list", pricing_list, "offers that match filters, cheapest first if asked" },
+	{ "show", pricing_show, "every region and purchase option of one instance type" },
+	{ "sources", pricing_sources, "where the prices came from, when, and how old they are" },
+	{ "history", pricing_history, "one instance type's price across snapshots" },
+	{ "export", pricing_export, "write the current prices as CSV or JSON" },
+	{ "import", pricing_import, "load prices from an aicost or SkyPilot CSV file" },
 	{ "update", cmd_pricing_update, "fetch live prices from AWS, Azure and Google Cloud" },
 };
 
@@ -419,6 +430,745 @@ cleanup:
 	offer_list_release(&offers);
 	db_close(db);
 	return status;
+}
+
+/* Options every read-only subcommand shares: --region, --format, --help. */
+struct common_options {
+	const char *region;
+	enum output_format format;
+};
+
+/*
+ * Parses the shared options; returns -1 to go on, else the exit status. NEED_ARG
+ * makes exactly one positional argument (left at argv[optind]) mandatory.
+ */
+static int parse_common(int argc, char **argv, const char *cmd, bool need_arg,
+			void (*usage)(FILE *), struct common_options *out)
+{
+	static const struct option options[] = {
+		{ "region", required_argument, NULL, 'r' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	out->region = NULL;
+	out->format = FORMAT_TABLE;
+	while ((c = getopt_long(argc, argv, "r:f:h", options, NULL)) != -1) {
+		switch (c) {
+		case 'r':
+			out->region = optarg;
+			break;
+		case 'f':
+			if (output_format_parse(optarg, &out->format) < 0)
+				return usage_error(cmd, "%s", error_get());
+			break;
+		case 'h':
+			usage(stdout);
+			return EXIT_OK;
+		default:
+			fprintf(stderr, "Try 'aicost %s --help'.\n", cmd);
+			return EXIT_ERROR;
+		}
+	}
+	if (need_arg && optind >= argc)
+		return usage_error(cmd, "expected an instance type, e.g. p5.48xlarge");
+	if (optind + (need_arg ? 1 : 0) < argc)
+		return usage_error(cmd, "unexpected argument '%s'", argv[optind + (need_arg ? 1 : 0)]);
+	return -1;
+}
+
+/* "no prices for instance type 'X'; did you mean 'Y'?" from the instance types in store. */
+static void unknown_instance(struct db *db, const char *instance, const char *cmd)
+{
+	struct offer_filter filter = { 0 };
+	struct offer_list all = { 0 };
+	const char **names = NULL;
+	const char *guess = NULL;
+
+	filter.all_components = true;
+	if (db_query_offers(db, &filter, &all) == 0 && all.n > 0) {
+		names = xmalloc(all.n * sizeof(*names));
+		for (size_t i = 0; i < all.n; i++)
+			names[i] = all.items[i].instance_type;
+		guess = suggest_word(instance, names, all.n);
+	}
+	error_clear();
+	if (guess)
+		warnx_cmd(cmd, "no prices for instance type '%s'; did you mean '%s'?", instance,
+			  guess);
+	else
+		warnx_cmd(cmd, "no prices for instance type '%s' (see 'aicost pricing list')",
+			  instance);
+	free(names);
+	offer_list_release(&all);
+}
+
+static void show_usage(FILE *fp)
+{
+	fputs("usage: aicost pricing show INSTANCE [OPTIONS]\n"
+	      "\n"
+	      "Shows every region and purchase option of one instance type, with the saving\n"
+	      "of each option against on-demand in the same region and zone.\n"
+	      "\n"
+	      "Options:\n"
+	      "  -r, --region GLOB        only regions matching GLOB\n"
+	      "  -f, --format FORMAT      table (default), csv, json or markdown\n"
+	      "  -h, --help               print this help\n", fp);
+}
+
+static const struct offer *on_demand_twin(const struct offer_list *list, const struct offer *o)
+{
+	for (size_t i = 0; i < list->n; i++) {
+		const struct offer *t = &list->items[i];
+
+		if (strcmp(t->purchase, "on-demand") == 0 && strcmp(t->provider, o->provider) == 0 &&
+		    strcmp(t->region, o->region) == 0 &&
+		    strcmp(t->zone ? t->zone : "", o->zone ? o->zone : "") == 0)
+			return t;
+	}
+	return NULL;
+}
+
+static int pricing_show(int argc, char **argv)
+{
+	const char *cmd = "pricing show";
+	struct common_options opts;
+	struct offer_filter filter = { 0 };
+	struct offer_list offers = { 0 };
+	struct table *t;
+	struct db *db;
+	bool people;
+	int status = parse_common(argc, argv, cmd, true, show_usage, &opts);
+
+	if (status >= 0)
+		return status;
+	filter.instance_type = argv[optind];
+	filter.region_glob = opts.region;
+	db = open_store(cmd);
+	if (!db)
+		return EXIT_ERROR;
+	status = EXIT_ERROR;
+	if (db_query_offers(db, &filter, &offers) < 0) {
+		error_print(cmd);
+		goto cleanup;
+	}
+	if (offers.n == 0) {
+		unknown_instance(db, filter.instance_type, cmd);
+		goto cleanup;
+	}
+	sort_offers(&offers, SORT_PROVIDER);
+	people = opts.format == FORMAT_TABLE;
+	if (people) {
+		const struct offer *o = &offers.items[0];
+
+		printf("%s (%s): %d x %s", o->instance_type, o->provider, o->accelerator_count,
+		       o->accelerator ? o->accelerator : "no accelerator");
+		if (o->accelerator_memory_gb > 0)
+			printf(", %g GB each", o->accelerator_memory_gb);
+		if (o->vcpus > 0)
+			printf(", %g vCPUs, %g GiB", o->vcpus, o->memory_gib);
+		fputs("\n\n", stdout);
+	}
+	t = table_new();
+	table_add_column(t, "provider", "PROVIDER", COLUMN_TEXT);
+	table_add_column(t, "region", "REGION", COLUMN_TEXT);
+	table_add_column(t, "zone", "ZONE", COLUMN_TEXT);
+	table_add_column(t, "purchase", "PURCHASE", COLUMN_TEXT);
+	table_add_column(t, "price_per_hour", "$/H", COLUMN_NUMBER);
+	table_add_column(t, "price_per_accelerator_hour", "$/ACC-H", COLUMN_NUMBER);
+	table_add_column(t, "savings_percent", "SAVES %", COLUMN_NUMBER);
+	table_add_column(t, "confidence", "CONF", COLUMN_TEXT);
+	table_add_column(t, "observed", "OBSERVED", COLUMN_TEXT);
+	if (!people)
+		table_add_column(t, "source", "SOURCE", COLUMN_TEXT);
+	for (size_t i = 0; i < offers.n; i++) {
+		const struct offer *o = &offers.items[i];
+		const struct offer *od = on_demand_twin(&offers, o);
+
+		table_begin_row(t);
+		table_add_text(t, o->provider);
+		table_add_text(t, o->region);
+		table_add_text(t, o->zone);
+		table_add_text(t, o->purchase);
+		table_add_number(t, o->price_per_hour, 3);
+		add_number_or_null(t, per_accelerator_hour(o), 3);
+		/* Saving against on-demand in the same place: 1 - price / on-demand. */
+		if (od && od != o && od->price_per_hour > 0)
+			table_add_number(t, 100.0 * (1.0 - o->price_per_hour / od->price_per_hour), 1);
+		else
+			table_add_null(t);
+		table_add_text(t, o->confidence);
+		table_add_text(t, o->observed);
+		if (!people)
+			table_add_text(t, o->source);
+	}
+	status = print_table(t, opts.format, cmd);
+cleanup:
+	offer_list_release(&offers);
+	db_close(db);
+	return status;
+}
+
+/* Days from the end of an observed period (YYYY, YYYY-MM, YYYY-MM-DD) to NOW. */
+static double observed_age_days(const char *observed, time_t now)
+{
+	struct tm tm = { 0 };
+	int year = 0, month = 12, day = 0;
+	time_t end;
+
+	if (!observed || sscanf(observed, "%4d", &year) != 1)
+		return NAN;
+	if (strlen(observed) >= 7)
+		month = atoi(observed + 5);
+	if (strlen(observed) >= 10)
+		day = atoi(observed + 8);
+	/* Day 0 of the next month is the last day of this one (timegm normalises it). */
+	tm.tm_year = year - 1900;
+	tm.tm_mon = day ? month - 1 : month;
+	tm.tm_mday = day;
+	tm.tm_hour = 12;
+	end = timegm(&tm);
+	return end == (time_t)-1 ? NAN : floor(difftime(now, end) / 86400.0);
+}
+
+static void sources_usage(FILE *fp)
+{
+	fputs("usage: aicost pricing sources [OPTIONS]\n"
+	      "\n"
+	      "Lists every price snapshot in the store, newest first: provider, source,\n"
+	      "when it was fetched, the newest date its prices were observed, rows, status,\n"
+	      "and whether it still supplies current prices; then how old the newest is.\n"
+	      "\n"
+	      "Options:\n"
+	      "  -f, --format FORMAT      table (default), csv, json or markdown\n"
+	      "  -h, --help               print this help\n", fp);
+}
+
+static int pricing_sources(int argc, char **argv)
+{
+	const char *cmd = "pricing sources";
+	struct common_options opts;
+	struct snapshot_list snaps = { 0 };
+	const struct snapshot_info *newest = NULL;
+	time_t now = time(NULL);
+	struct table *t;
+	struct db *db;
+	int status = parse_common(argc, argv, cmd, false, sources_usage, &opts);
+
+	if (status >= 0)
+		return status;
+	if (opts.region)
+		return usage_error(cmd, "--region does not apply to sources");
+	db = open_store(cmd);
+	if (!db)
+		return EXIT_ERROR;
+	status = EXIT_ERROR;
+	if (db_list_snapshots(db, &snaps) < 0) {
+		error_print(cmd);
+		goto cleanup;
+	}
+	t = table_new();
+	table_add_column(t, "id", "ID", COLUMN_NUMBER);
+	table_add_column(t, "provider", "PROVIDER", COLUMN_TEXT);
+	table_add_column(t, "source", "SOURCE", COLUMN_TEXT);
+	table_add_column(t, "fetched", "FETCHED", COLUMN_TEXT);
+	table_add_column(t, "observed", "OBSERVED", COLUMN_TEXT);
+	table_add_column(t, "age_days", "AGE DAYS", COLUMN_NUMBER);
+	table_add_column(t, "rows", "ROWS", COLUMN_NUMBER);
+	table_add_column(t, "status", "STATUS", COLUMN_TEXT);
+	table_add_column(t, "current", "CURRENT", COLUMN_TEXT);
+	if (opts.format != FORMAT_TABLE)
+		table_add_column(t, "message", "MESSAGE", COLUMN_TEXT);
+	for (size_t i = 0; i < snaps.n; i++) {
+		const struct snapshot_info *s = &snaps.items[i];
+		bool ok = strcmp(s->status, "ok") == 0;
+
+		if (ok && s->observed && (!newest || strcmp(s->observed, newest->observed) > 0))
+			newest = s;
+		table_begin_row(t);
+		table_add_number(t, (double)s->id, 0);
+		table_add_text(t, s->provider);
+		table_add_text(t, s->source);
+		table_add_text(t, s->fetched_at);
+		table_add_text(t, s->observed);
+		add_number_or_null(t, ok ? observed_age_days(s->observed, now) : NAN, 0);
+		table_add_number(t, (double)(s->offer_rows + s->egress_rows + s->storage_rows), 0);
+		table_add_text(t, s->status);
+		table_add_text(t, s->current ? "yes" : "no");
+		if (opts.format != FORMAT_TABLE)
+			table_add_text(t, s->message);
+	}
+	status = print_table(t, opts.format, cmd);
+	if (status == EXIT_OK && opts.format == FORMAT_TABLE) {
+		if (newest)
+			printf("\nNewest prices: observed %s (at least %.0f days ago), fetched %s.\n",
+			       newest->observed, observed_age_days(newest->observed, now),
+			       newest->fetched_at);
+		else
+			puts("\nNo prices in the store.");
+	}
+cleanup:
+	snapshot_list_release(&snaps);
+	db_close(db);
+	return status;
+}
+
+static void history_usage(FILE *fp)
+{
+	fputs("usage: aicost pricing history INSTANCE [OPTIONS]\n"
+	      "\n"
+	      "Shows one instance type's price in every snapshot that has it, oldest first,\n"
+	      "with the change against the previous snapshot for the same region, zone and\n"
+	      "purchase option.\n"
+	      "\n"
+	      "Options:\n"
+	      "  -r, --region REGION      only this region (exact name)\n"
+	      "  -f, --format FORMAT      table (default), csv, json or markdown\n"
+	      "  -h, --help               print this help\n", fp);
+}
+
+static bool same_series(const struct offer *a, const struct offer *b)
+{
+	return strcmp(a->provider, b->provider) == 0 && strcmp(a->region, b->region) == 0 &&
+	       strcmp(a->zone ? a->zone : "", b->zone ? b->zone : "") == 0 &&
+	       strcmp(a->purchase, b->purchase) == 0;
+}
+
+static int pricing_history(int argc, char **argv)
+{
+	const char *cmd = "pricing history";
+	struct common_options opts;
+	struct offer_list history = { 0 };
+	struct snapshot_list snaps = { 0 };
+	struct table *t;
+	struct db *db;
+	int status = parse_common(argc, argv, cmd, true, history_usage, &opts);
+
+	if (status >= 0)
+		return status;
+	db = open_store(cmd);
+	if (!db)
+		return EXIT_ERROR;
+	status = EXIT_ERROR;
+	if (db_offer_history(db, argv[optind], opts.region, &history) < 0 ||
+	    db_list_snapshots(db, &snaps) < 0) {
+		error_print(cmd);
+		goto cleanup;
+	}
+	if (history.n == 0) {
+		unknown_instance(db, argv[optind], cmd);
+		goto cleanup;
+	}
+	t = table_new();
+	table_add_column(t, "snapshot", "SNAPSHOT", COLUMN_NUMBER);
+	table_add_column(t, "fetched", "FETCHED", COLUMN_TEXT);
+	table_add_column(t, "observed", "OBSERVED", COLUMN_TEXT);
+	table_add_column(t, "provider", "PROVIDER", COLUMN_TEXT);
+	table_add_column(t, "region", "REGION", COLUMN_TEXT);
+	table_add_column(t, "zone", "ZONE", COLUMN_TEXT);
+	table_add_column(t, "purchase", "PURCHASE", COLUMN_TEXT);
+	table_add_column(t, "price_per_hour", "$/H", COLUMN_NUMBER);
+	table_add_column(t, "change_percent", "CHANGE %", COLUMN_NUMBER);
+	table_add_column(t, "source", "SOURCE", COLUMN_TEXT);
+	for (size_t i = 0; i < history.n; i++) {
+		const struct offer *o = &history.items[i];
+		const struct offer *prev = i > 0 && same_series(o, o - 1) ? o - 1 : NULL;
+		const char *fetched = NULL;
+
+		for (size_t j = 0; j < snaps.n && !fetched; j++)
+			if (snaps.items[j].id == o->snapshot_id)
+				fetched = snaps.items[j].fetched_at;
+		table_begin_row(t);
+		table_add_number(t, (double)o->snapshot_id, 0);
+		table_add_text(t, fetched);
+		table_add_text(t, o->observed);
+		table_add_text(t, o->provider);
+		table_add_text(t, o->region);
+		table_add_text(t, o->zone);
+		table_add_text(t, o->purchase);
+		table_add_number(t, o->price_per_hour, 3);
+		if (prev && prev->price_per_hour > 0)
+			table_add_number(t, 100.0 * (o->price_per_hour / prev->price_per_hour - 1.0), 1);
+		else
+			table_add_null(t);
+		table_add_text(t, o->source);
+	}
+	status = print_table(t, opts.format, cmd);
+cleanup:
+	offer_list_release(&history);
+	snapshot_list_release(&snaps);
+	db_close(db);
+	return status;
+}
+
+/* ---- export / import: the aicost CSV format of pricing/ (catalog.h) ---- */
+
+static void add_text_or_null(struct table *t, const char *text)
+{
+	if (text && *text)
+		table_add_text(t, text);
+	else
+		table_add_null(t);
+}
+
+static void add_columns(struct table *t, const char *const *keys)
+{
+	for (; *keys; keys++)
+		table_add_column(t, *keys, *keys, COLUMN_TEXT);
+}
+
+static int export_offers(struct db *db, struct table *t)
+{
+	static const char *const keys[] = { "provider", "region", "zone", "instance_type",
+		"component", "accelerator", "accelerator_count", "vcpus", "memory_gib", "purchase",
+		"price_per_hour", "currency", "confidence", "source", "observed", "note", NULL };
+	struct offer_filter filter = { 0 };
+	struct offer_list offers;
+
+	filter.all_components = true;
+	if (db_query_offers(db, &filter, &offers) < 0)
+		return -1;
+	add_columns(t, keys);
+	for (size_t i = 0; i < offers.n; i++) {
+		const struct offer *o = &offers.items[i];
+
+		table_begin_row(t);
+		table_add_text(t, o->provider);
+		table_add_text(t, o->region);
+		add_text_or_null(t, o->zone);
+		table_add_text(t, o->instance_type);
+		table_add_text(t, o->component);
+		add_text_or_null(t, o->accelerator);
+		table_add_number(t, o->accelerator_count, 0);
+		add_size(t, o->vcpus);
+		add_size(t, o->memory_gib);
+		table_add_text(t, o->purchase);
+		table_add_number(t, o->price_per_hour, 6);
+		table_add_text(t, o->currency);
+		table_add_text(t, o->confidence);
+		table_add_text(t, o->source);
+		table_add_text(t, o->observed);
+		add_text_or_null(t, o->note);
+	}
+	offer_list_release(&offers);
+	return 0;
+}
+
+static int export_accelerators(struct db *db, struct table *t)
+{
+	static const char *const keys[] = { "name", "aliases", "vendor", "kind", "memory_gb",
+		"bf16_tflops", "fp8_tflops", "hbm_tbps", "tdp_w", "confidence", "source",
+		"observed", "note", NULL };
+	struct accelerator_list list;
+
+	if (db_list_accelerators(db, &list) < 0)
+		return -1;
+	add_columns(t, keys);
+	for (size_t i = 0; i < list.n; i++) {
+		const struct accelerator *a = &list.items[i];
+		struct strbuf aliases = STRBUF_INIT;
+
+		for (size_t j = 0; j < a->naliases; j++)
+			strbuf_addf(&aliases, "%s%s", j ? "|" : "", a->aliases[j]);
+		table_begin_row(t);
+		table_add_text(t, a->name);
+		add_text_or_null(t, aliases.buf);
+		table_add_text(t, a->vendor);
+		table_add_text(t, a->kind);
+		table_add_number(t, a->memory_gb, 0);
+		table_add_number(t, a->bf16_tflops, 0);
+		add_size(t, a->fp8_tflops);
+		add_size(t, a->hbm_tbps);
+		add_size(t, a->tdp_w);
+		add_text_or_null(t, a->confidence);
+		add_text_or_null(t, a->source);
+		add_text_or_null(t, a->observed);
+		add_text_or_null(t, a->note);
+		strbuf_release(&aliases);
+	}
+	accelerator_list_release(&list);
+	return 0;
+}
+
+static int export_egress(struct db *db, struct table *t)
+{
+	static const char *const keys[] = { "provider", "scope", "destination", "start_gb",
+		"end_gb", "price_per_gb", "confidence", "source", "observed", "note", NULL };
+	struct egress_tier_list tiers;
+
+	if (db_list_egress_tiers(db, &tiers) < 0)
+		return -1;
+	add_columns(t, keys);
+	for (size_t i = 0; i < tiers.n; i++) {
+		const struct egress_tier *e = &tiers.items[i];
+
+		table_begin_row(t);
+		table_add_text(t, e->provider);
+		table_add_text(t, e->scope);
+		table_add_text(t, e->destination);
+		table_add_number(t, e->start_gb, 0);
+		add_number_or_null(t, e->end_gb, 0);
+		table_add_number(t, e->price_per_gb, 4);
+		table_add_text(t, e->confidence);
+		table_add_text(t, e->source);
+		table_add_text(t, e->observed);
+		add_text_or_null(t, e->note);
+	}
+	egress_tier_list_release(&tiers);
+	return 0;
+}
+
+static int export_storage(struct db *db, struct table *t)
+{
+	static const char *const keys[] = { "provider", "region", "storage_class", "product",
+		"price_per_gb_month", "retrieval_per_gb", "min_days", "confidence", "source",
+		"observed", "note", NULL };
+	struct storage_price_list prices;
+
+	if (db_list_storage_prices(db, &prices) < 0)
+		return -1;
+	add_columns(t, keys);
+	for (size_t i = 0; i < prices.n; i++) {
+		const struct storage_price *p = &prices.items[i];
+
+		table_begin_row(t);
+		table_add_text(t, p->provider);
+		table_add_text(t, p->region);
+		table_add_text(t, p->storage_class);
+		table_add_text(t, p->product);
+		table_add_number(t, p->price_per_gb_month, 5);
+		table_add_number(t, p->retrieval_per_gb, 4);
+		table_add_number(t, p->min_days, 0);
+		table_add_text(t, p->confidence);
+		table_add_text(t, p->source);
+		table_add_text(t, p->observed);
+		add_text_or_null(t, p->note);
+	}
+	storage_price_list_release(&prices);
+	return 0;
+}
+
+static int export_facts(struct db *db, struct table *t)
+{
+	static const char *const keys[] = { "key", "low", "high", "unit", "confidence", "source",
+		"observed", "note", NULL };
+	struct fact_list facts;
+
+	if (db_list_facts(db, &facts) < 0)
+		return -1;
+	add_columns(t, keys);
+	for (size_t i = 0; i < facts.n; i++) {
+		const struct fact *f = &facts.items[i];
+
+		table_begin_row(t);
+		table_add_text(t, f->key);
+		add_number_or_null(t, f->low, 4);
+		add_number_or_null(t, f->high, 4);
+		table_add_text(t, f->unit);
+		table_add_text(t, f->confidence);
+		table_add_text(t, f->source);
+		table_add_text(t, f->observed);
+		add_text_or_null(t, f->note);
+	}
+	fact_list_release(&facts);
+	return 0;
+}
+
+static const struct {
+	const char *name;
+	int (*fill)(struct db *db, struct table *t);
+} export_tables[] = {
+	{ "offers", export_offers }, { "accelerators", export_accelerators },
+	{ "egress", export_egress }, { "storage", export_storage }, { "facts", export_facts },
+};
+
+static void export_usage(FILE *fp)
+{
+	fputs("usage: aicost pricing export [OPTIONS]\n"
+	      "\n"
+	      "Writes the current prices in the format of the shipped catalog (pricing/*.csv),\n"
+	      "which 'aicost pricing import' reads back unchanged.\n"
+	      "\n"
+	      "Options:\n"
+	      "  -t, --table TABLE        offers (default), accelerators, egress, storage, facts\n"
+	      "  -f, --format FORMAT      csv (default) or json\n"
+	      "  -o, --output FILE        write FILE atomically instead of standard output\n"
+	      "  -h, --help               print this help\n", fp);
+}
+
+static int pricing_export(int argc, char **argv)
+{
+	static const struct option options[] = {
+		{ "table", required_argument, NULL, 't' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *cmd = "pricing export";
+	enum output_format format = FORMAT_CSV;
+	const char *output = NULL;
+	size_t which = 0;
+	struct atomic_file af = { 0 };
+	struct table *t = NULL;
+	struct db *db;
+	int c, status = EXIT_ERROR;
+	bool found;
+
+	while ((c = getopt_long(argc, argv, "t:f:o:h", options, NULL)) != -1) {
+		switch (c) {
+		case 't':
+			found = false;
+			for (size_t i = 0; i < ARRAY_SIZE(export_tables) && !found; i++)
+				if ((found = strcmp(optarg, export_tables[i].name) == 0))
+					which = i;
+			if (!found)
+				return usage_error(cmd, "unknown table '%s'; expected offers, "
+						   "accelerators, egress, storage or facts", optarg);
+			break;
+		case 'f':
+			if (output_format_parse(optarg, &format) < 0)
+				return usage_error(cmd, "%s", error_get());
+			if (format != FORMAT_CSV && format != FORMAT_JSON)
+				return usage_error(cmd, "export writes csv or json, not '%s'", optarg);
+			break;
+		case 'o':
+			output = optarg;
+			break;
+		case 'h':
+			export_usage(stdout);
+			return EXIT_OK;
+		default:
+			fprintf(stderr, "Try 'aicost %s --help'.\n", cmd);
+			return EXIT_ERROR;
+		}
+	}
+	if (optind < argc)
+		return usage_error(cmd, "unexpected argument '%s'", argv[optind]);
+	db = open_store(cmd);
+	if (!db)
+		return EXIT_ERROR;
+	t = table_new();
+	if (export_tables[which].fill(db, t) < 0)
+		goto fail;
+	if (!output) {
+		status = table_print(t, stdout, format) < 0 ? EXIT_ERROR : EXIT_OK;
+		if (status != EXIT_OK)
+			error_print(cmd);
+		goto cleanup;
+	}
+	/* Nothing half-written: a temporary file renamed over OUTPUT when complete. */
+	if (atomic_open(&af, output) < 0)
+		goto fail;
+	if (table_print(t, af.fp, format) < 0) {
+		atomic_abort(&af);
+		goto fail;
+	}
+	if (atomic_commit(&af) < 0)
+		goto fail;
+	status = EXIT_OK;
+	goto cleanup;
+fail:
+	error_print(cmd);
+cleanup:
+	table_free(t);
+	db_close(db);
+	return status;
+}
+
+static void import_usage(FILE *fp)
+{
+	fputs("usage: aicost pricing import FILE [OPTIONS]\n"
+	      "\n"
+	      "Loads prices from FILE ('-' for standard input) in one transaction: one bad\n"
+	      "row (reported with its line) imports nothing. Each provider in the file gets\n"
+	      "a new snapshot, whose prices replace that provider's in the regions it covers.\n"
+	      "\n"
+	      "Options:\n"
+	      "      --format FORMAT      aicost (default: the pricing/*.csv and export format)\n"
+	      "                           or skypilot (SkyPilot catalog CSV)\n"
+	      "  -p, --provider NAME      the cloud a SkyPilot file describes (required with\n"
+	      "                           --format skypilot: aws, azure, gcp, ...)\n"
+	      "  -h, --help               print this help\n"
+	      "\n"
+	      "SkyPilot rows with no price, duplicate rows, placeholder prices and spot prices\n"
+	      "above on-demand are skipped and counted; GCP GPU rows priced on top of a host\n"
+	      "VM are stored as parts and joined with their host where the machine type has\n"
+	      "them built in (a2, a3, g2).\n", fp);
+}
+
+static int pricing_import(int argc, char **argv)
+{
+	static const struct option options[] = {
+		{ "format", required_argument, NULL, 'f' },
+		{ "provider", required_argument, NULL, 'p' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *cmd = "pricing import";
+	const char *provider = NULL;
+	bool skypilot = false;
+	struct import_stats stats = { 0 };
+	struct db *db;
+	int c, rc;
+
+	while ((c = getopt_long(argc, argv, "f:p:h", options, NULL)) != -1) {
+		switch (c) {
+		case 'f':
+			if (strcmp(optarg, "skypilot") == 0)
+				skypilot = true;
+			else if (strcmp(optarg, "aicost") != 0)
+				return usage_error(cmd, "unknown import format '%s'; expected aicost "
+						   "or skypilot", optarg);
+			break;
+		case 'p':
+			provider = optarg;
+			break;
+		case 'h':
+			import_usage(stdout);
+			return EXIT_OK;
+		default:
+			fprintf(stderr, "Try 'aicost %s --help'.\n", cmd);
+			return EXIT_ERROR;
+		}
+	}
+	if (optind >= argc)
+		return usage_error(cmd, "expected a file to import");
+	if (optind + 1 < argc)
+		return usage_error(cmd, "unexpected argument '%s'", argv[optind + 1]);
+	if (skypilot && !provider)
+		return usage_error(cmd, "SkyPilot files do not name their cloud: add --provider "
+				   "aws|azure|gcp|...");
+	if (!skypilot && provider)
+		return usage_error(cmd, "--provider applies to --format skypilot only; aicost "
+				   "files name the provider on every row");
+	db = open_store(cmd);
+	if (!db)
+		return EXIT_ERROR;
+	if (skypilot)
+		rc = skypilot_import_file(db, argv[optind], provider, &stats);
+	else
+		rc = catalog_import_file(db, argv[optind], NULL, &stats);
+	db_close(db);
+	if (rc < 0) {
+		error_print(cmd);
+		warnx_cmd(cmd, "nothing was imported");
+		return EXIT_ERROR;
+	}
+	if (global_options.verbosity >= 0) {
+		fprintf(stderr, "aicost %s: %s: %ld rows read, %ld stored in %ld snapshot%s",
+			cmd, argv[optind], stats.rows, stats.stored, stats.snapshots,
+			stats.snapshots == 1 ? "" : "s");
+		if (skypilot)
+			fprintf(stderr, "; skipped: %ld without a price, %ld duplicates, %ld "
+				"placeholder prices, %ld spot prices above on-demand; %ld host+GPU "
+				"machines joined", stats.skipped_no_price, stats.skipped_duplicate,
+				stats.skipped_placeholder, stats.skipped_spot_above, stats.combined);
+		fputc('\n', stderr);
+	}
+	return EXIT_OK;
 }
 
 static void pricing_usage(FILE *fp)
