@@ -924,8 +924,9 @@ static int sky_combine(struct sky_importer *s)
 				continue;
 			whole.accelerator = acc->accelerator;
 			whole.count = acc->count;
-			whole.price = host->price + acc->price;   /* NAN if either is missing */
-			whole.spot = host->spot + acc->spot;
+			/* NAN if either is missing; rounded to the 10 decimals prices come in. */
+			whole.price = round((host->price + acc->price) * 1e10) / 1e10;
+			whole.spot = round((host->spot + acc->spot) * 1e10) / 1e10;
 			strbuf_addf(&note, "host VM + %s:%d priced separately", acc->accelerator,
 				    acc->count);
 			rc = sky_store_both(s, &whole, "instance", host->instance_type, note.buf);

@@ -8,11 +8,13 @@
 #include "util.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <fnmatch.h>
 #include <math.h>
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* Each step runs in its own transaction; user_version counts the steps applied. */
 static const char *const schema_v1[] = {
@@ -582,6 +584,22 @@ cleanup:
 	return result;
 }
 
+/*
+ * Switching a new file to WAL needs a lock that SQLite does not wait for through
+ * busy_timeout, so two first uses at once would fail: retry for up to 10 s.
+ */
+static int enable_wal(struct db *db)
+{
+	int rc = SQLITE_BUSY;
+
+	for (int attempt = 0; attempt < 200 && (rc & 0xff) == SQLITE_BUSY; attempt++) {
+		if (attempt > 0)
+			usleep(50 * 1000);
+		rc = sqlite3_exec(db->handle, "PRAGMA journal_mode = WAL", NULL, NULL, NULL);
+	}
+	return rc == SQLITE_OK ? 0 : -1;
+}
+
 struct db *db_open_catalog(const char *path, const char *catalog_dir)
 {
 	struct db *db = xcalloc(1, sizeof(*db));
@@ -595,7 +613,9 @@ struct db *db_open_catalog(const char *path, const char *catalog_dir)
 	rc = sqlite3_open_v2(path, &db->handle,
 			     SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
 	if (rc != SQLITE_OK) {
-		if (db->handle)
+		if (access(path, R_OK | W_OK) < 0 && errno != ENOENT)
+			error_set("%s: cannot open the price store: %s", path, strerror(errno));
+		else if (db->handle)
 			error_set("%s: cannot open the price store: %s", path,
 				  sqlite3_errmsg(db->handle));
 		else
@@ -612,7 +632,7 @@ struct db *db_open_catalog(const char *path, const char *catalog_dir)
 			  "--db with a writable path)", path);
 		goto fail;
 	}
-	if (exec_sql(db, "PRAGMA journal_mode = WAL", "enabling WAL") < 0)
+	if (enable_wal(db) < 0)
 		goto fail_open;
 	if (migrate(db) < 0 || (!(catalog_dir && !*catalog_dir) && seed(db, catalog_dir) < 0))
 		goto fail;

@@ -45,3 +45,316 @@ load helpers
 	[ "$status" -eq 2 ]
 	[[ "$stderr" == *"'lsit' is not a subcommand; did you mean 'list'?"* ]]
 }
+
+# ---- list: formats, filters, sorting ----
+
+@test "pricing list: json has the documented keys and numbers" {
+	run_split pricing list --instance-type-is-not-an-option
+	[ "$status" -eq 2 ]
+	run_split pricing list --accelerator h100 --provider aws --format json
+	[ "$status" -eq 0 ]
+	python3 - "$output" <<'PY'
+import json, sys
+rows = json.loads(sys.argv[1])
+assert len(rows) == 1, rows
+r = rows[0]
+for key in ("provider", "instance_type", "region", "accelerator", "accelerator_count",
+            "accelerator_memory_gb", "vcpus", "memory_gib", "purchase", "price_per_hour",
+            "price_per_accelerator_hour", "price_per_pflop_hour", "currency", "source",
+            "observed"):
+    assert key in r, key
+assert r["instance_type"] == "p5.48xlarge" and r["accelerator_count"] == 8
+assert r["price_per_hour"] == 55.04
+# 55.04 / 8 = 6.88 per GPU-hour; / 0.989 dense BF16 PFLOPS = 6.9565 per PFLOP-hour
+assert r["price_per_accelerator_hour"] == 6.88
+assert abs(r["price_per_pflop_hour"] - 6.88 / 0.989) < 1e-9
+assert r["currency"] == "USD" and r["observed"] == "2025"
+PY
+}
+
+@test "pricing list: table output matches the golden file" {
+	run_split pricing list --accelerator h100 --sort per-accelerator
+	[ "$status" -eq 0 ]
+	diff -u "$AICOST_ROOT/tests/cli/golden/pricing-list-h100.txt" <(echo "$output")
+}
+
+@test "pricing list: markdown output matches the golden file" {
+	run_split pricing list --provider azure --format markdown
+	[ "$status" -eq 0 ]
+	diff -u "$AICOST_ROOT/tests/cli/golden/pricing-list-azure.md" <(echo "$output")
+}
+
+@test "pricing list: --provider and --purchase filter; unknown provider is suggested" {
+	run_split pricing list --provider azure,lambda --purchase spot --format csv
+	[ "$status" -eq 0 ]
+	[ "${#lines[@]}" -eq 5 ]   # header + the four Azure spot prices
+	[ -z "$(echo "$output" | tail -n +2 | grep -v '^azure,.*,spot,')" ]
+	run_split pricing list --provider azrue
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"no prices for provider 'azrue'; did you mean 'azure'?"* ]]
+	run_split pricing list --purchase weekly
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"unknown purchase option 'weekly'"* ]]
+}
+
+@test "pricing list: --region glob, --min-accelerators, --min-memory, --max-price, --limit" {
+	run_split pricing list --region 'us-east*' --format csv
+	[ "$status" -eq 0 ]
+	[ -z "$(echo "$output" | tail -n +2 | cut -d, -f8 | grep -v '^us-east')" ]
+	[[ "$output" == *"a3-highgpu-8g"* && "$output" == *"p5.48xlarge"* ]]
+	run_split pricing list --min-accelerators 8 --min-memory 141GB --format csv
+	[ "$(echo "$output" | tail -n +2 | cut -d, -f2 | tr '\n' ' ')" = "p5en.48xlarge p6-b200.48xlarge " ]
+	run_split pricing list --max-price 0.6 --format csv
+	[ -z "$(echo "$output" | tail -n +2 | cut -d, -f11 | awk '$1 > 0.6')" ]
+	[[ "$output" == *"g4dn.xlarge"* ]]
+	run_split pricing list --limit 3 --format csv
+	[ "${#lines[@]}" -eq 4 ]
+	run_split pricing list --min-memory lots
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"--min-memory"* ]]
+}
+
+@test "pricing list: sorting by price and by price per PFLOP-hour" {
+	run_split pricing list --sort price --format csv
+	[ "$status" -eq 0 ]
+	echo "$output" | tail -n +2 | cut -d, -f11 | sort -c -g
+	run_split pricing list --sort per-pflop --format csv
+	echo "$output" | tail -n +2 | cut -d, -f13 | sort -c -g
+	# the cheapest dense BF16 PFLOP-hour in the catalog: TPU v6e on a 3-year commitment
+	# (1.22 per chip-hour / 0.918 PFLOPS = 1.329)
+	[[ "${lines[1]}" == gcp,tpu-v6e-* ]]
+	run_split pricing list --sort cheapest
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"unknown sort key 'cheapest'"* ]]
+}
+
+@test "pricing list: an ambiguous alias says which part it chose, unless -q" {
+	run_split pricing list --accelerator A100 --format csv
+	[ "$status" -eq 0 ]
+	[[ "$stderr" == *"'A100' is ambiguous; showing A100-80GB"* ]]
+	[ -z "$(echo "$output" | tail -n +2 | grep -v ',A100-80GB,')" ]
+	run_split -q pricing list --accelerator A100 --format csv
+	[ -z "$stderr" ]
+}
+
+@test "pricing: every subcommand has --help starting with its usage" {
+	for sub in list show sources history export import; do
+		run aicost pricing "$sub" --help
+		[ "$status" -eq 0 ]
+		[[ "${lines[0]}" == "usage: aicost pricing $sub"* ]] || { echo "$sub: ${lines[0]}"; return 1; }
+	done
+	run aicost pricing --help
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"history"* && "$output" == *"import"* ]]
+}
+
+# ---- show, sources, history ----
+
+@test "pricing show: every purchase option with the spot saving" {
+	run_split pricing show Standard_ND96isr_H100_v5
+	[ "$status" -eq 0 ]
+	diff -u "$AICOST_ROOT/tests/cli/golden/pricing-show-nd96isr.txt" <(echo "$output")
+	# spot 18.169536 against 98.32 on-demand: 1 - 18.169536 / 98.32 = 81.52%
+	run_split pricing show Standard_ND96isr_H100_v5 --format csv
+	[[ "$output" == *"azure,eastus,,spot,18.169536,2.271192,81.52"* ]]
+}
+
+@test "pricing show: an unknown instance type is suggested, exit 2" {
+	run_split pricing show p5.48xlarg
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"no prices for instance type 'p5.48xlarg'; did you mean 'p5.48xlarge'?"* ]]
+	run_split pricing show
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"expected an instance type"* ]]
+}
+
+@test "pricing sources: every catalog snapshot, and how old the newest is" {
+	run_split pricing sources --format csv
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "id,provider,source,fetched,observed,age_days,rows,status,current,message" ]
+	[[ "$output" == *",aws,catalog:aws.csv,"*",2025,"*",11,ok,yes,"* ]]
+	[[ "$output" == *",gcp,catalog:gcp.csv,"*",25,ok,yes,"* ]]
+	run_split pricing sources
+	[[ "${lines[-1]}" == "Newest prices: observed 2025 (at least "*" days ago), fetched "* ]]
+}
+
+@test "pricing history: a price cut shows as a change between snapshots" {
+	run_split pricing import "$FIXTURES/aicost-p5-cut.csv"
+	[ "$status" -eq 0 ]
+	run_split pricing history p5.48xlarge --region us-east-1 --format csv
+	[ "$status" -eq 0 ]
+	# 50.00 after 55.04: 50 / 55.04 - 1 = -9.16%
+	[[ "${lines[1]}" == 1,*,2025,aws,us-east-1,,on-demand,55.04,,https://aws.amazon.com/* ]]
+	[[ "${lines[2]}" == *,2026-01-15,aws,us-east-1,,on-demand,50,-9.15697674418604*,https://example.test/p5 ]]
+	run_split pricing list --accelerator h100 --provider aws --format csv
+	[[ "$output" == *"on-demand,50,6.25,"* && "$output" == *"spot,15,1.875,"* ]]
+	run_split pricing sources --format csv
+	[[ "${lines[1]}" == *",aws,$FIXTURES/aicost-p5-cut.csv,"*",2026-01-15,"*",2,ok,yes," ]]
+}
+
+# ---- export and import ----
+
+@test "pricing export → import round-trips every table exactly" {
+	for table in offers accelerators egress storage facts; do
+		aicost pricing export --table "$table" > "a-$table.csv"
+		aicost pricing import "a-$table.csv" 2>/dev/null
+		aicost pricing export --table "$table" -o "b-$table.csv"
+		cmp "a-$table.csv" "b-$table.csv" || { diff "a-$table.csv" "b-$table.csv"; return 1; }
+		[ "$(wc -l < "a-$table.csv")" -gt 3 ]
+	done
+	# the shipped catalog itself reads back unchanged through the store
+	diff <(tail -n +2 "$AICOST_ROOT/pricing/egress.csv" | sort) <(tail -n +2 a-egress.csv | sort)
+	run aicost pricing export --format json
+	[ "$status" -eq 0 ]
+	echo "$output" | python3 -c 'import json,sys; rows=json.load(sys.stdin); assert len(rows) > 40'
+	run_split pricing export --format table
+	[ "$status" -eq 2 ]
+}
+
+@test "pricing import: a bad row names file:line:col and field, and imports nothing" {
+	aicost pricing export > before.csv
+	before=$(aicost pricing sources --format csv | wc -l)
+	run_split pricing import "$FIXTURES/aicost-bad-row.csv"
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"aicost-bad-row.csv:3:68: price_per_hour: expected a number, got \"twenty\""* ]]
+	[[ "$stderr" == *"nothing was imported"* ]]
+	run_split pricing import "$FIXTURES/aicost-unterminated.csv"
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"aicost-unterminated.csv:2: unterminated quoted field"* ]]
+	printf 'name,colour\nx,red\n' > other.csv
+	run_split pricing import other.csv
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"other.csv:1: not an aicost price file"* ]]
+	sed 's/,exact,/,maybe,/' "$AICOST_ROOT/pricing/azure.csv" > azure-bad.csv
+	run_split pricing import azure-bad.csv
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"azure-bad.csv:2:"*"confidence must be 'exact' or 'approx', got 'maybe'"* ]]
+	run_split pricing import missing.csv
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"missing.csv: No such file or directory"* ]]
+	[ "$(aicost pricing sources --format csv | wc -l)" -eq "$before" ]
+	aicost pricing export | cmp - before.csv
+}
+
+@test "pricing import --format skypilot: needs --provider; GCP VM + GPU rows are joined" {
+	run_split pricing import "$FIXTURES/skypilot-gcp-excerpt.csv" --format skypilot
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"add --provider"* ]]
+	run_split pricing import "$FIXTURES/skypilot-gcp-excerpt.csv" --format skypilot --provider gcp
+	[ "$status" -eq 0 ]
+	[[ "$stderr" == *"20 rows read, 44 stored in 1 snapshot"*"2 host+GPU machines joined"* ]]
+	run_split pricing list --provider gcp --region europe-west4 --format csv
+	# a2-highgpu-1g = VM 0.81406 + A100 1.61365 = 2.42771; spot 0.31824 + 1.1691 = 1.48734
+	[[ "$output" == *"gcp,a2-highgpu-1g,A100-40GB,1,40,12,85,europe-west4,europe-west4-a,on-demand,2.42771,"* ]]
+	[[ "$output" == *"gcp,a2-highgpu-1g,A100-40GB,1,40,12,85,europe-west4,europe-west4-a,spot,1.48734,"* ]]
+	# TPU slices count chips: tpu-v5litepod-8 is 8 × TPU-v5e at 12.48 / 8 = 1.56 per chip
+	[[ "$output" == *"gcp,tpu-v5litepod-8,TPU-v5e,8,16,,,europe-west4,europe-west4-a,on-demand,12.48,1.56,"* ]]
+	# the parts stay in the store: the A100 ×8 GPU row and the a3 host with no GPU row
+	run_split pricing export
+	[[ "$output" == *"gcp,europe-west4,europe-west4-a,A100-40GB:8,accelerator,A100-40GB,8,,,on-demand,12.90919,"* ]]
+	[[ "$output" == *"gcp,europe-west4,europe-west4-b,a3-highgpu-8g,host,,0,208,1872,on-demand,9.93306,"* ]]
+	# the catalog's us-central1 prices are untouched by a europe-west4 import
+	run_split pricing show a2-highgpu-1g --format csv
+	[[ "$output" == *"gcp,us-central1,,on-demand,3.673,"* ]]
+}
+
+@test "pricing import --format skypilot: quirks are skipped and counted, never stored" {
+	run_split pricing import "$FIXTURES/skypilot-quirks.csv" --format skypilot --provider aws
+	[ "$status" -eq 0 ]
+	[[ "$stderr" == *"8 rows read, 7 stored"*"1 without a price, 1 duplicates, 1 placeholder prices, 1 spot prices above on-demand"* ]]
+	run_split pricing export
+	[[ "$output" != *"700"* ]]                          # the TPU placeholder
+	[ -z "$(echo "$output" | grep 'g6.4xlarge.*,spot,')" ]   # spot 1.9 above on-demand 1.3232
+	[[ "$output" == *"g6.4xlarge,instance,L4,1,16,64,on-demand,1.3232,"* ]]
+	[[ "$output" == *"aws,us-east-1,use1-az1,g5.xlarge,instance,A10G,1,4,16,spot,0.4,"* ]]
+	[[ "$output" != *"g4dn.xlarge"*"use1-az1"* ]]      # no price at all
+	# GpuInfo's 40960 MiB picks the A100-40GB for a plain "A100"
+	[[ "$output" == *"aws,us-east-1,use1-az2,p4d.24xlarge,instance,A100-40GB,8,96,1152,on-demand,21.957642,"* ]]
+	# CPU-only machines are hosts, not accelerator offers
+	[[ "$output" == *"aws,us-east-1,use1-az1,m5.large,host,,0,2,8,on-demand,0.096,"* ]]
+	# an older catalog without AvailabilityZone, GpuInfo and SpotPrice columns
+	run_split pricing import "$FIXTURES/skypilot-old.csv" --format skypilot --provider aws
+	[ "$status" -eq 0 ]
+	run_split pricing list --region us-west-2 --format csv
+	[ "${#lines[@]}" -eq 3 ]
+}
+
+@test "pricing import --format skypilot: a malformed price fails the whole file" {
+	before=$(aicost pricing export)
+	run_split pricing import "$FIXTURES/skypilot-bad-price.csv" --format skypilot --provider aws
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"skypilot-bad-price.csv:3:48: Price: expected a number, got \"1.21O\""* ]]
+	[ "$(aicost pricing export)" = "$before" ]
+}
+
+# ---- the store: location, damage, permissions, concurrency ----
+
+@test "store: a file that is not a database is refused clearly" {
+	echo "not a database at all, just text that is long enough" > junk.db
+	run_split --db junk.db pricing list
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"junk.db: not a usable aicost price store"* ]]
+	run_split --db "$BATS_TEST_TMPDIR/junk.db/sub/x.db" pricing list
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"cannot create the price store's directory"* ]]
+}
+
+# Runs aicost as an unprivileged user when we are root (root ignores permissions).
+as_user() {
+	if [ "$(id -u)" -eq 0 ]; then
+		setpriv --reuid=65534 --regid=65534 --clear-groups "$AICOST" "$@"
+	else
+		"$AICOST" "$@"
+	fi
+}
+
+@test "store: read-only and unreadable stores fail with a clear message, exit 2" {
+	dir=$(mktemp -d "${TMPDIR:-/tmp}/aicost-ro.XXXXXX")
+	chmod 755 "$dir"
+	aicost --db "$dir/p.db" pricing list --limit 1 >/dev/null
+	chmod 444 "$dir"/p.db*
+	chmod 555 "$dir"
+	run as_user --db "$dir/p.db" pricing list
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"p.db: the price store is read-only"* ]]
+	chmod 000 "$dir/p.db"
+	run as_user --db "$dir/p.db" pricing sources
+	chmod -R u+w "$dir"
+	rm -rf "$dir"
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"p.db: cannot open the price store: Permission denied"* ]]
+}
+
+@test "store: two processes writing at once lose nothing and seed once" {
+	# fresh store: both seed-or-wait, then import different providers' prices
+	sed 's/,us-east-1,/,eu-west-1,/' "$AICOST_ROOT/pricing/aws.csv" > aws-eu.csv
+	sed 's/,eastus,/,westeurope,/' "$AICOST_ROOT/pricing/azure.csv" > azure-eu.csv
+	for i in 1 2 3; do
+		aicost pricing import aws-eu.csv 2>/dev/null &
+		aicost pricing import azure-eu.csv 2>/dev/null &
+	done
+	wait
+	run aicost pricing sources --format csv
+	[ "$(echo "$output" | grep -c ',catalog:aws.csv,')" -eq 1 ]
+	[ "$(echo "$output" | grep -c ',aws-eu.csv,.*,ok,')" -eq 3 ]
+	[ "$(echo "$output" | grep -c ',azure-eu.csv,.*,ok,')" -eq 3 ]
+	run aicost pricing list --region '*europe' --format csv
+	[ "${#lines[@]}" -eq 9 ]    # 8 Azure prices in westeurope, once each
+	run aicost pricing list --region eu-west-1 --format csv
+	[ "${#lines[@]}" -eq 12 ]   # 11 AWS instances
+}
+
+@test "catalog: found beside the program, or through AICOST_CATALOG" {
+	mkdir -p inst/bin inst/pricing
+	cp "$AICOST" inst/bin/aicost
+	cp "$AICOST_ROOT"/pricing/*.csv inst/pricing/
+	sed -i 's/,55.04,/,54.00,/' inst/pricing/aws.csv
+	run inst/bin/aicost --db a.db pricing show p5.48xlarge --format csv
+	[ "$status" -eq 0 ]
+	[[ "$output" == *",on-demand,54,"* ]]
+	AICOST_CATALOG="$AICOST_ROOT/pricing" run inst/bin/aicost --db b.db pricing show p5.48xlarge --format csv
+	[[ "$output" == *",on-demand,55.04,"* ]]
+	AICOST_CATALOG="$BATS_TEST_TMPDIR/nowhere" run inst/bin/aicost --db c.db pricing list
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"cannot seed the empty price store: AICOST_CATALOG="*"nowhere: no accelerators.csv there"* ]]
+}
