@@ -879,7 +879,8 @@ static const char *region_country(const char *region)
 static bool region_allowed(const char *region, const char *allowed)
 {
 	static const char *const eu[] = { "DE", "IE", "FR", "SE", "IT", "NL", "BE", "FI" };
-	const char *country = region_country(region);
+	/* An on-prem location may be a country code itself. */
+	const char *country = strlen(region) == 2 ? region : region_country(region);
 
 	if (str_ieq(region, allowed) || fnmatch(allowed, region, FNM_CASEFOLD) == 0)
 		return true;
@@ -887,7 +888,7 @@ static bool region_allowed(const char *region, const char *allowed)
 		return true;
 	if (country && str_ieq(allowed, "EU"))
 		for (size_t i = 0; i < ARRAY_SIZE(eu); i++)
-			if (strcmp(country, eu[i]) == 0)
+			if (str_ieq(country, eu[i]))
 				return true;
 	return false;
 }
