@@ -874,17 +874,9 @@ static int region_index_url(json_t *offer_index, const char *offer_code, const c
 	return 0;
 }
 
-struct csv_stream {
-	struct aws_csv *csv;
-	struct fetch_stats *stats;
-};
-
 static int csv_body(void *ctx, const char *data, size_t len)
 {
-	struct csv_stream *stream = ctx;
-
-	stream->stats->bytes += len;
-	return aws_csv_push(stream->csv, data, len);
+	return aws_csv_push(ctx, data, len);
 }
 
 /* Streams one region's CSV of OFFER_CODE through the push parser. */
@@ -897,7 +889,7 @@ static int fetch_region_csv(enum aws_offer_kind kind, json_t *region_index,
 		json_object_get(region_index, "regions"), region), "currentVersionUrl"));
 	struct strbuf url = STRBUF_INIT, label = STRBUF_INIT;
 	struct http_response resp;
-	struct csv_stream stream = { .stats = &result->stats };
+	struct aws_csv *csv = NULL;
 	int ret = -1;
 
 	http_response_init(&resp);
@@ -913,24 +905,25 @@ static int fetch_region_csv(enum aws_offer_kind kind, json_t *region_index,
 		strbuf_adds(&url, ".csv");
 	strbuf_addf(&label, "%s %s CSV", region,
 		    kind == AWS_OFFER_EC2 ? "EC2" : "data transfer");
-	stream.csv = aws_csv_new(kind, config, url.buf, sink, &result->stats, catalog);
-	if (!stream.csv)
+	csv = aws_csv_new(kind, config, url.buf, sink, &result->stats, catalog);
+	if (!csv)
 		goto cleanup;
 	{
 		/* No on_restart: rows already handed to the sink cannot be taken back. */
 		struct http_request req = {
-			.url = url.buf, .label = label.buf, .on_body = csv_body, .ctx = &stream,
+			.url = url.buf, .label = label.buf, .on_body = csv_body, .ctx = csv,
 		};
 
 		if (http_get(&req, &resp) < 0)
 			goto cleanup;
 	}
 	result->stats.requests++;
-	if (aws_csv_finish(stream.csv) < 0)
+	result->stats.bytes += resp.body_bytes;
+	if (aws_csv_finish(csv) < 0)
 		goto cleanup;
 	ret = 0;
 cleanup:
-	aws_csv_free(stream.csv);
+	aws_csv_free(csv);
 	http_response_release(&resp);
 	strbuf_release(&url);
 	strbuf_release(&label);
@@ -954,6 +947,7 @@ static int fetch_offer_regions(enum aws_offer_kind kind, json_t *offer_index,
 	if (http_get_buffer(url.buf, code, NULL, NULL, &body, &resp) < 0)
 		goto cleanup;
 	result->stats.requests++;
+	result->stats.bytes += resp.body_bytes;
 	region_index = load_json(&body, url.buf);
 	if (!region_index)
 		goto cleanup;
@@ -1022,6 +1016,7 @@ int fetch_aws(const struct fetch_config *config, const struct fetch_sink *sink,
 			    config->head_last_modified, &body, &resp) < 0)
 		goto cleanup;
 	result->stats.requests++;
+	result->stats.bytes += resp.body_bytes;
 	strbuf_reset(&result->head_etag);
 	strbuf_add(&result->head_etag, resp.etag.buf, resp.etag.len);
 	strbuf_reset(&result->head_last_modified);
