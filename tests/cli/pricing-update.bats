@@ -221,6 +221,7 @@ prices() {
 	wait "$pid" || status=$?
 	[ "$status" -eq 2 ]
 	grep -q "aws: .*interrupted; its previous prices are kept" "$BATS_TEST_TMPDIR/err"
+	! grep -q "Sanitizer\|runtime error:" "$BATS_TEST_TMPDIR/err"
 	[ "$(prices aws)" = "$before" ]
 }
 
