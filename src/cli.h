@@ -49,6 +49,8 @@ int cmd_pricing(int argc, char **argv);
 int cmd_pricing_update(int argc, char **argv);   /* pricing update (cmd-pricing-update.c) */
 int cmd_validate(int argc, char **argv);
 int cmd_estimate(int argc, char **argv);
+int cmd_compare(int argc, char **argv);
+int cmd_optimize(int argc, char **argv);
 
 /* For commands that take a scenario (cmd-validate.c): --set lists and loader errors. */
 struct strbuf;

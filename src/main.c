@@ -15,7 +15,9 @@ const struct command commands[] = {
 	{ "completion", cmd_completion, "print a bash completion script" },
 	{ "pricing", cmd_pricing, "list, show, import and export accelerator prices" },
 	{ "validate", cmd_validate, "check scenario files (exit 0 valid, 2 invalid)" },
-	{ "estimate", cmd_estimate, "print what a scenario's workloads demand" },
+	{ "estimate", cmd_estimate, "what a scenario's workloads demand and cost per deployment" },
+	{ "compare", cmd_compare, "all deployments side by side: total, NPV, break-even, risks" },
+	{ "optimize", cmd_optimize, "the cheapest offers in the store for each workload" },
 };
 const size_t ncommands = ARRAY_SIZE(commands);
 

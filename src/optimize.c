@@ -4,6 +4,7 @@
  * so 100k offers take milliseconds beyond loading them.
  */
 #include "optimize.h"
+#include "tco.h"
 #include "units.h"
 #include "util.h"
 
@@ -162,7 +163,9 @@ static char *explain(const struct workload *w, const struct candidate *c)
 		if (d->memory_needed_gb > 0)
 			strbuf_addf(&why, "; state %.0f GB fits %d x %.0f GB", d->memory_needed_gb,
 				    d->gpus, o->accelerator_memory_gb);
-		if (c->billed_gpu_hours > d->gpu_hours)
+		if (strcmp(o->purchase, "spot") == 0)
+			strbuf_addf(&why, "; %.0f GPU-h with spot restarts", c->billed_gpu_hours);
+		else if (c->billed_gpu_hours > d->gpu_hours)
 			strbuf_addf(&why, "; the %s term bills %.0f GPU-h", o->purchase,
 				    c->billed_gpu_hours);
 	} else {
@@ -211,9 +214,13 @@ int optimize_run(struct db *db, const struct scenario *s, size_t workload,
 			if (!isnan(w->training.deadline_hours) &&
 			    ad->demand.wall_hours > w->training.deadline_hours)
 				continue;
-			/* A commitment bills its whole term for every GPU, used or not. */
+			/* A commitment bills its whole term for every GPU, used or not;
+			 * spot redoes the work its interruptions throw away. */
 			c.billed_gpu_hours = fmax(ad->demand.gpu_hours,
 						  ad->demand.gpus * term_hours(o->purchase));
+			if (strcmp(o->purchase, "spot") == 0)
+				c.billed_gpu_hours *= 1 + spot_recompute_fraction(w, &ad->demand,
+					SPOT_INTERRUPTIONS_PER_DAY_DEFAULT, o->accelerator_count);
 			c.cost = c.billed_gpu_hours * c.per_gpu_hour;
 		} else {
 			/* A replica must fit one instance: tensor parallelism stays on a node. */

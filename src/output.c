@@ -8,41 +8,67 @@
 
 static const char *const kind_names[] = { "cloud", "onprem", "hybrid" };
 
-static json_t *json_money(double value)
-{
-	return isfinite(value) ? json_real(value) : json_null();
-}
-
 static bool shown(int only, size_t i)
 {
 	return only < 0 || (size_t)only == i;
 }
 
-static json_t *workload_json(const struct workload *w, const struct workload_demand *d)
+/* Accelerator-hours a workload uses within the horizon. */
+static double horizon_gpu_hours(const struct scenario *s, const struct workload *w,
+				const struct workload_demand *d)
 {
-	json_t *o = json_object();
+	double end, active;
 
-	json_object_set_new(o, "name", json_string(w->name));
-	if (w->kind == WORKLOAD_TRAINING) {
-		json_object_set_new(o, "kind", json_string("training"));
-		json_object_set_new(o, "flops", json_money(d->flops));
-		json_object_set_new(o, "gpu_hours", json_money(d->gpu_hours));
-		json_object_set_new(o, "wall_hours", json_money(d->wall_hours));
-		json_object_set_new(o, "accelerator",
-				    d->accelerator ? json_string(d->accelerator) : json_null());
+	if (w->kind == WORKLOAD_TRAINING)
+		return d->gpu_hours;
+	end = isnan(w->duration_hours) ? s->horizon_hours : w->start_hours + w->duration_hours;
+	active = fmin(end, s->horizon_hours) - w->start_hours;
+	return active > 0 ? d->gpus * active : 0;
+}
+
+static json_t *number_or_null(double value, bool applies)
+{
+	return applies && isfinite(value) ? json_real(value) : json_null();
+}
+
+/* The contract's workloads[] array. */
+json_t *output_demand_json(const struct scenario *s, const struct workload_demand *demand)
+{
+	json_t *array = json_array();
+
+	for (size_t i = 0; i < s->nworkloads; i++) {
+		const struct workload *w = &s->workloads[i];
+		const struct workload_demand *d = &demand[i];
+		bool train = w->kind == WORKLOAD_TRAINING, serve = !train;
+		json_t *o = json_object();
+
+		json_object_set_new(o, "name", json_string(w->name));
+		json_object_set_new(o, "kind", json_string(train ? "training" : "inference"));
+		json_object_set_new(o, "accelerator", json_string(d->accelerator));
 		json_object_set_new(o, "gpus", json_integer(d->gpus));
-	} else {
-		json_object_set_new(o, "kind", json_string("inference"));
-		json_object_set_new(o, "weights_gb", json_money(d->weights_gb));
-		json_object_set_new(o, "kv_cache_gb", json_money(d->kv_cache_gb));
-		json_object_set_new(o, "prefill_ms", json_money(d->prefill_ms));
-		json_object_set_new(o, "decode_ms_per_token", json_money(d->decode_ms_per_token));
+		json_object_set_new(o, "flops", number_or_null(d->flops, train));
+		json_object_set_new(o, "gpu_hours", json_real(horizon_gpu_hours(s, w, d)));
+		json_object_set_new(o, "wall_hours", number_or_null(d->wall_hours, train));
+		json_object_set_new(o, "goodput", number_or_null(d->goodput, train));
+		json_object_set_new(o, "memory_needed_gb", number_or_null(d->memory_needed_gb,
+									  train && d->memory_needed_gb > 0));
+		json_object_set_new(o, "weights_gb", number_or_null(d->weights_gb, serve));
+		json_object_set_new(o, "kv_cache_gb", number_or_null(d->kv_cache_gb, serve));
+		json_object_set_new(o, "prefill_ms", number_or_null(d->prefill_ms, serve));
+		json_object_set_new(o, "decode_ms_per_token",
+				    number_or_null(d->decode_ms_per_token, serve));
 		json_object_set_new(o, "tokens_per_second_per_gpu",
-				    json_money(d->tokens_per_second_per_gpu));
-		json_object_set_new(o, "replicas", json_integer(d->replicas));
-		json_object_set_new(o, "gpus", json_integer(d->gpus));
+				    number_or_null(d->tokens_per_second_per_gpu, serve));
+		json_object_set_new(o, "tensor_parallel", serve ? json_integer(d->tensor_parallel) :
+				    json_null());
+		json_object_set_new(o, "batch", serve ? json_integer(d->batch) : json_null());
+		json_object_set_new(o, "replicas", serve ? json_integer(d->replicas) : json_null());
+		json_object_set_new(o, "gpu_hours_per_month",
+				    number_or_null(d->gpu_hours_per_month, serve));
+		json_object_set_new(o, "tokens_per_month", number_or_null(d->tokens_per_month, serve));
+		json_array_append_new(array, o);
 	}
-	return o;
+	return array;
 }
 
 static json_t *deployment_json(const struct tco_result *r, size_t i, int months)
@@ -52,24 +78,24 @@ static json_t *deployment_json(const struct tco_result *r, size_t i, int months)
 
 	json_object_set_new(o, "name", json_string(dr->deployment->name));
 	json_object_set_new(o, "kind", json_string(kind_names[dr->deployment->kind]));
-	json_object_set_new(o, "total", json_money(dr->total));
+	json_object_set_new(o, "total", number_or_null(dr->total, true));
 	for (int m = 0; m < months; m++)
-		json_array_append_new(monthly, json_money(dr->monthly[m]));
+		json_array_append_new(monthly, number_or_null(dr->monthly[m], true));
 	json_object_set_new(o, "monthly", monthly);
 	for (int c = 0; c < COST_NCOMPONENTS; c++)
-		json_object_set_new(breakdown, cost_component_names[c], json_money(dr->breakdown[c]));
+		json_object_set_new(breakdown, cost_component_names[c], number_or_null(dr->breakdown[c], true));
 	json_object_set_new(o, "breakdown", breakdown);
-	json_object_set_new(o, "per_gpu_hour", json_money(dr->per_gpu_hour));
-	json_object_set_new(o, "per_million_tokens", json_money(dr->per_million_tokens));
+	json_object_set_new(o, "per_gpu_hour", number_or_null(dr->per_gpu_hour, true));
+	json_object_set_new(o, "per_million_tokens", number_or_null(dr->per_million_tokens, true));
 	json_object_set_new(o, "breakeven_month", dr->breakeven_month > 0 ?
 			    json_integer(dr->breakeven_month) : json_null());
 	/* Extensions after the contract's keys. */
-	json_object_set_new(o, "npv", json_money(dr->npv));
-	json_object_set_new(o, "p10", json_money(dr->p10));
-	json_object_set_new(o, "p50", json_money(dr->p50));
-	json_object_set_new(o, "p90", json_money(dr->p90));
-	json_object_set_new(o, "gpu_hours_delivered", json_money(dr->gpu_hours_delivered));
-	json_object_set_new(o, "tokens_delivered", json_money(dr->tokens_delivered));
+	json_object_set_new(o, "npv", number_or_null(dr->npv, true));
+	json_object_set_new(o, "p10", number_or_null(dr->p10, true));
+	json_object_set_new(o, "p50", number_or_null(dr->p50, true));
+	json_object_set_new(o, "p90", number_or_null(dr->p90, true));
+	json_object_set_new(o, "gpu_hours_delivered", number_or_null(dr->gpu_hours_delivered, true));
+	json_object_set_new(o, "tokens_delivered", number_or_null(dr->tokens_delivered, true));
 	json_object_set_new(o, "excluded", json_boolean(dr->excluded));
 	json_object_set_new(o, "excluded_reason", dr->excluded_reason ?
 			    json_string(dr->excluded_reason) : json_null());
@@ -79,14 +105,13 @@ static json_t *deployment_json(const struct tco_result *r, size_t i, int months)
 json_t *output_estimate_json(const struct tco_result *r, int only)
 {
 	const struct scenario *s = r->scenario;
-	json_t *root = json_object(), *workloads = json_array(), *deployments = json_array();
+	json_t *root = json_object(), *deployments = json_array();
 
 	json_object_set_new(root, "scenario", json_string(s->name ? s->name : ""));
 	json_object_set_new(root, "currency", json_string(s->currency ? s->currency : "USD"));
 	json_object_set_new(root, "horizon_months", json_integer(s->horizon_months));
-	for (size_t i = 0; i < r->ndemand && i < s->nworkloads; i++)
-		json_array_append_new(workloads, workload_json(&s->workloads[i], &r->demand[i]));
-	json_object_set_new(root, "workloads", workloads);
+	json_object_set_new(root, "workloads", r->demand && r->ndemand == s->nworkloads ?
+			    output_demand_json(s, r->demand) : json_array());
 	for (size_t i = 0; i < r->ndeployments; i++)
 		if (shown(only, i))
 			json_array_append_new(deployments, deployment_json(r, i, s->horizon_months));
@@ -152,36 +177,50 @@ void output_heading(FILE *fp, enum output_format format, const char *title)
 		fprintf(fp, "\n%s\n", title);
 }
 
-static struct table *workload_table(const struct tco_result *r)
+/* One row per workload, with the same stable keys as the JSON. */
+struct table *output_demand_table(const struct scenario *s, const struct workload_demand *demand)
 {
-	const struct scenario *s = r->scenario;
 	struct table *t = table_new();
 
-	table_add_column(t, "workload", "WORKLOAD", COLUMN_TEXT);
+	table_add_column(t, "name", "WORKLOAD", COLUMN_TEXT);
 	table_add_column(t, "kind", "KIND", COLUMN_TEXT);
 	table_add_column(t, "accelerator", "ACCELERATOR", COLUMN_TEXT);
 	table_add_column(t, "gpus", "GPUS", COLUMN_NUMBER);
 	table_add_column(t, "gpu_hours", "GPU-HOURS", COLUMN_NUMBER);
-	table_add_column(t, "wall_hours", "WALL-HOURS", COLUMN_NUMBER);
-	table_add_column(t, "tokens_per_month", "TOKENS/MONTH", COLUMN_NUMBER);
-	for (size_t i = 0; i < r->ndemand && i < s->nworkloads; i++) {
-		const struct workload_demand *d = &r->demand[i];
-		bool training = s->workloads[i].kind == WORKLOAD_TRAINING;
+	table_add_column(t, "wall_hours", "WALL-H", COLUMN_NUMBER);
+	table_add_column(t, "flops", "FLOPS", COLUMN_NUMBER);
+	table_add_column(t, "tensor_parallel", "TP", COLUMN_NUMBER);
+	table_add_column(t, "batch", "BATCH", COLUMN_NUMBER);
+	table_add_column(t, "replicas", "REPLICAS", COLUMN_NUMBER);
+	table_add_column(t, "prefill_ms", "PREFILL-MS", COLUMN_NUMBER);
+	table_add_column(t, "decode_ms_per_token", "DECODE-MS/TOK", COLUMN_NUMBER);
+	table_add_column(t, "tokens_per_second_per_gpu", "TOK/S/GPU", COLUMN_NUMBER);
+	for (size_t i = 0; i < s->nworkloads; i++) {
+		const struct workload *w = &s->workloads[i];
+		const struct workload_demand *d = &demand[i];
+		bool train = w->kind == WORKLOAD_TRAINING;
 
 		table_begin_row(t);
-		table_add_text(t, s->workloads[i].name);
-		table_add_text(t, training ? "training" : "inference");
+		table_add_text(t, w->name);
+		table_add_text(t, train ? "training" : "inference");
 		table_add_text(t, d->accelerator);
 		table_add_number(t, d->gpus, 0);
-		table_add_money(t, training ? d->gpu_hours : d->gpu_hours_per_month, 0);
-		if (training)
+		table_add_money(t, horizon_gpu_hours(s, w, d), 0);
+		if (train) {
 			table_add_money(t, d->wall_hours, 0);
-		else
+			table_add_scientific(t, d->flops, 2);
+			for (int k = 0; k < 6; k++)
+				table_add_null(t);
+		} else {
 			table_add_null(t);
-		if (training)
 			table_add_null(t);
-		else
-			table_add_money(t, d->tokens_per_month, 0);
+			table_add_number(t, d->tensor_parallel, 0);
+			table_add_number(t, d->batch, 0);
+			table_add_number(t, d->replicas, 0);
+			table_add_number(t, d->prefill_ms, 1);
+			table_add_number(t, d->decode_ms_per_token, 2);
+			table_add_money(t, d->tokens_per_second_per_gpu, 0);
+		}
 	}
 	return t;
 }
@@ -262,9 +301,11 @@ int output_estimate(FILE *fp, const struct tco_result *r, int only, enum output_
 	fputc('\n', fp);
 	if (r->cheapest >= 0)
 		fprintf(fp, "Cheapest: %s\n", r->deployments[r->cheapest].deployment->name);
-	output_heading(fp, format, "Workloads");
-	if (print_and_free(workload_table(r), fp, format) < 0)
-		return -1;
+	if (r->demand && r->ndemand == s->nworkloads) {
+		output_heading(fp, format, "Workloads");
+		if (print_and_free(output_demand_table(s, r->demand), fp, format) < 0)
+			return -1;
+	}
 	output_heading(fp, format, "Deployments");
 	if (print_and_free(output_summary_table(r, only, false), fp, format) < 0)
 		return -1;

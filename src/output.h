@@ -21,6 +21,10 @@ struct table *output_summary_table(const struct tco_result *r, int only, bool wi
 struct json_t;
 struct json_t *output_estimate_json(const struct tco_result *r, int only);
 
+/* What each workload demands: the contract's workloads[] array, and as a table. */
+struct json_t *output_demand_json(const struct scenario *s, const struct workload_demand *demand);
+struct table *output_demand_table(const struct scenario *s, const struct workload_demand *demand);
+
 /* Prints a section heading in table ("Title") or markdown ("## Title") form. */
 void output_heading(FILE *fp, enum output_format format, const char *title);
 

@@ -201,39 +201,38 @@ static void cloud_costs(const struct deployment *mix, bool commitments,
 	free(commit_hours);
 }
 
-/*
- * Recomputed work per GPU-hour on spot: a training job restarts from its last
- * checkpoint (half an interval lost plus the restart) whenever any of its
- * instances is taken back; an inference replica only loses its restart.
- */
+double spot_recompute_fraction(const struct workload *w, const struct workload_demand *d,
+			       double interruptions_per_day, int gpus_per_instance)
+{
+	int per_instance = gpus_per_instance > 0 ? gpus_per_instance : GPUS_PER_INSTANCE_DEFAULT;
+
+	if (w->kind == WORKLOAD_TRAINING) {
+		double instances = ceil((double)d->gpus / per_instance);
+		double lost_hours = w->training.checkpoint_interval_hours / 2 +
+			w->training.restart_time_hours;
+
+		return interruptions_per_day / 24 * instances * lost_hours;
+	}
+	return interruptions_per_day / 24 * INFERENCE_RESTART_HOURS;
+}
+
+/* The deployment's spot recompute fraction, weighted by the workloads' GPU-hours. */
 static double spot_overhead(const struct scenario *s, const struct deployment *dep,
 			    const struct workload_demand *demand, const struct cloud_pricing *p)
 {
 	double rate = dep && !isnan(dep->spot_interruptions_per_day) ?
 		dep->spot_interruptions_per_day : p->spot_interruptions_per_day;
-	int per_instance = p->gpus_per_instance > 0 ? p->gpus_per_instance
-		: GPUS_PER_INSTANCE_DEFAULT;
 	double weighted = 0, weight = 0;
 
 	if (!(rate > 0))
 		rate = SPOT_INTERRUPTIONS_PER_DAY_DEFAULT;
 	for (size_t i = 0; i < s->nworkloads; i++) {
-		const struct workload *w = &s->workloads[i];
 		const struct workload_demand *d = &demand[i];
-		double hours, lost_per_gpu_hour;
+		double hours = s->workloads[i].kind == WORKLOAD_TRAINING ? d->gpu_hours
+			: d->gpu_hours_per_month;
 
-		if (w->kind == WORKLOAD_TRAINING) {
-			double instances = ceil((double)d->gpus / per_instance);
-			double lost = w->training.checkpoint_interval_hours / 2 +
-				w->training.restart_time_hours;
-
-			hours = d->gpu_hours;
-			lost_per_gpu_hour = rate / 24 * instances * lost;
-		} else {
-			hours = d->gpu_hours_per_month;
-			lost_per_gpu_hour = rate / 24 * INFERENCE_RESTART_HOURS;
-		}
-		weighted += hours * lost_per_gpu_hour;
+		weighted += hours * spot_recompute_fraction(&s->workloads[i], d, rate,
+							    p->gpus_per_instance);
 		weight += hours;
 	}
 	return weight > 0 ? weighted / weight : 0;

@@ -105,6 +105,14 @@ void cloud_pricing_release(struct cloud_pricing *p);
 /* Pure and deterministic: the same input and seed give the same result. */
 int tco_compute(const struct tco_input *in, struct tco_result *out);
 
+/*
+ * Work thrown away on spot, as a fraction of the GPU-hours: a training job loses
+ * half a checkpoint interval plus its restart whenever any of its instances is
+ * taken back; an inference replica only its restart.
+ */
+double spot_recompute_fraction(const struct workload *w, const struct workload_demand *d,
+			       double interruptions_per_day, int gpus_per_instance);
+
 /* Cost of GB gigabytes sent in one calendar month on cumulative tiers. */
 double egress_cost(const struct egress_tier *tiers, size_t ntiers, double gb);
 /* Net present value: month m's cash discounted by (1 + rate)^(m/12). */

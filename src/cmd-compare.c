@@ -1,0 +1,280 @@
+/*
+ * aicost compare SCENARIO: every deployment side by side — total, NPV, P50/P90
+ * with shortages, per-unit costs, break-even of every pair, the cheapest marked
+ * and the three inputs that move the answer most.
+ */
+#include "cli.h"
+#include "costcli.h"
+#include "output.h"
+#include "util.h"
+
+#include <jansson.h>
+#include <string.h>
+
+#define SENSITIVITY_STEP 0.20
+#define SENSITIVITY_TOP 3
+
+static void print_help(FILE *fp)
+{
+	fputs("usage: aicost compare [--set KEY.PATH=VALUE]... [--format FORMAT] [--trials N]\n"
+	      "                      [--seed N] SCENARIO\n"
+	      "\n"
+	      "Prices every deployment of SCENARIO over its horizon and shows them side by\n"
+	      "side: total cash, NPV, P50/P90 of the total with GPU shortages (Monte Carlo),\n"
+	      "$ per GPU-hour delivered, $ per 1M tokens served, the break-even month of every\n"
+	      "pair, the cheapest deployment that respects the scenario's constraints (*), and\n"
+	      "the three inputs that move the answer most when each is set 20% lower and\n"
+	      "higher. Conventions: aicost-estimate(1).\n"
+	      "\n"
+	      "Options:\n"
+	      COSTCLI_HELP
+	      "  -h, --help                print this help and exit\n"
+	      "\n"
+	      "Exit status: 0 ok, 2 the scenario is invalid or cannot be priced.\n", fp);
+}
+
+/* Month (1-based) from which ROW's cumulative cash stays at or below COLUMN's; 0 never. */
+static int pair_breakeven(const struct tco_result *r, size_t row, size_t column)
+{
+	int months = r->scenario->horizon_months, month;
+	double *a = xmalloc((size_t)months * sizeof(double));
+	double *b = xmalloc((size_t)months * sizeof(double));
+	double sum_a = 0, sum_b = 0;
+
+	for (int m = 0; m < months; m++) {
+		sum_a += r->deployments[row].monthly[m] -
+			r->deployments[row].monthly_by_component[m][COST_RESIDUAL];
+		sum_b += r->deployments[column].monthly[m] -
+			r->deployments[column].monthly_by_component[m][COST_RESIDUAL];
+		a[m] = sum_a;
+		b[m] = sum_b;
+	}
+	month = tco_breakeven_month(a, b, months);
+	free(a);
+	free(b);
+	return month;
+}
+
+static struct table *breakeven_table(const struct tco_result *r)
+{
+	struct table *t = table_new();
+
+	table_add_column(t, "deployment", "BREAK-EVEN OF", COLUMN_TEXT);
+	for (size_t j = 0; j < r->ndeployments; j++)
+		table_add_column(t, r->deployments[j].deployment->name,
+				 r->deployments[j].deployment->name, COLUMN_NUMBER);
+	for (size_t i = 0; i < r->ndeployments; i++) {
+		table_begin_row(t);
+		table_add_text(t, r->deployments[i].deployment->name);
+		for (size_t j = 0; j < r->ndeployments; j++) {
+			int month = i == j ? 0 : pair_breakeven(r, i, j);
+
+			if (month > 0)
+				table_add_number(t, month, 0);
+			else
+				table_add_null(t);
+		}
+	}
+	return t;
+}
+
+static struct table *sensitivity_table(const struct sensitivity *list, size_t n)
+{
+	struct table *t = table_new();
+
+	table_add_column(t, "input", "INPUT (±20%)", COLUMN_TEXT);
+	table_add_column(t, "low", "LEAD AT -20%", COLUMN_NUMBER);
+	table_add_column(t, "high", "LEAD AT +20%", COLUMN_NUMBER);
+	table_add_column(t, "swing", "SWING", COLUMN_NUMBER);
+	table_add_column(t, "flips", "FLIPS CHEAPEST", COLUMN_TEXT);
+	for (size_t i = 0; i < n && i < SENSITIVITY_TOP; i++) {
+		table_begin_row(t);
+		table_add_text(t, list[i].input);
+		table_add_money(t, list[i].low_usd, 0);
+		table_add_money(t, list[i].high_usd, 0);
+		table_add_money(t, list[i].swing_usd, 0);
+		table_add_text(t, list[i].flips ? "yes" : "no");
+	}
+	return t;
+}
+
+/* "rack is cheapest: 1,234 below aws" — the answer in one line. */
+static void print_answer(FILE *fp, const struct tco_result *r)
+{
+	struct strbuf lead = STRBUF_INIT;
+	int runner_up = -1;
+
+	if (r->cheapest < 0) {
+		fputs("No deployment meets the scenario's constraints.\n", fp);
+		return;
+	}
+	for (size_t i = 0; i < r->ndeployments; i++)
+		if ((int)i != r->cheapest && !r->deployments[i].excluded &&
+		    (runner_up < 0 || r->deployments[i].total < r->deployments[runner_up].total))
+			runner_up = (int)i;
+	fprintf(fp, "Cheapest: %s", r->deployments[r->cheapest].deployment->name);
+	if (runner_up >= 0) {
+		format_grouped(&lead, r->deployments[runner_up].total -
+			       r->deployments[r->cheapest].total, 0);
+		fprintf(fp, ", %s %s below %s over %d months", lead.buf,
+			r->scenario->currency ? r->scenario->currency : "USD",
+			r->deployments[runner_up].deployment->name, r->scenario->horizon_months);
+	}
+	fputs(".\n", fp);
+	strbuf_release(&lead);
+}
+
+static json_t *compare_json(const struct tco_result *r, const struct sensitivity *list,
+			    size_t n)
+{
+	json_t *root = output_estimate_json(r, -1), *pairs = json_array(), *top = json_array();
+
+	for (size_t i = 0; i < r->ndeployments; i++) {
+		for (size_t j = 0; j < r->ndeployments; j++) {
+			int month = i == j ? 0 : pair_breakeven(r, i, j);
+			json_t *pair;
+
+			if (i == j)
+				continue;
+			pair = json_object();
+			json_object_set_new(pair, "deployment",
+					    json_string(r->deployments[i].deployment->name));
+			json_object_set_new(pair, "against",
+					    json_string(r->deployments[j].deployment->name));
+			json_object_set_new(pair, "breakeven_month",
+					    month > 0 ? json_integer(month) : json_null());
+			json_array_append_new(pairs, pair);
+		}
+	}
+	json_object_set_new(root, "breakeven", pairs);
+	for (size_t i = 0; i < n && i < SENSITIVITY_TOP; i++) {
+		json_t *entry = json_object();
+
+		json_object_set_new(entry, "input", json_string(list[i].input));
+		json_object_set_new(entry, "low", json_real(list[i].low_usd));
+		json_object_set_new(entry, "high", json_real(list[i].high_usd));
+		json_object_set_new(entry, "swing", json_real(list[i].swing_usd));
+		json_object_set_new(entry, "flips", json_boolean(list[i].flips));
+		json_array_append_new(top, entry);
+	}
+	json_object_set_new(root, "sensitivity", top);
+	return root;
+}
+
+static int print_tables(const struct tco_result *r, const struct sensitivity *list, size_t n,
+			enum output_format format)
+{
+	const struct scenario *s = r->scenario;
+	struct table *t;
+	int rc;
+
+	if (format == FORMAT_CSV) {
+		t = output_summary_table(r, -1, false);
+		rc = table_print(t, stdout, format);
+		table_free(t);
+		return rc;
+	}
+	if (format == FORMAT_MARKDOWN)
+		printf("# %s: deployments compared\n\n", s->name ? s->name : "scenario");
+	printf("Scenario %s: %d months, %s; baseline %s\n", s->name ? s->name : "",
+	       s->horizon_months, s->currency ? s->currency : "USD",
+	       s->baseline ? s->baseline : s->ndeployments ? s->deployments[0].name : "-");
+	print_answer(stdout, r);
+	output_heading(stdout, format, "Deployments");
+	t = output_summary_table(r, -1, false);
+	rc = table_print(t, stdout, format);
+	table_free(t);
+	if (rc < 0)
+		return -1;
+	output_heading(stdout, format,
+		       "Break-even: the month from which the row's cumulative cash stays at or "
+		       "below the column's");
+	t = breakeven_table(r);
+	rc = table_print(t, stdout, format);
+	table_free(t);
+	if (rc < 0)
+		return -1;
+	output_heading(stdout, format,
+		       "Sensitivity: the inputs that move the cheapest's lead most");
+	t = sensitivity_table(list, n);
+	rc = table_print(t, stdout, format);
+	table_free(t);
+	return rc;
+}
+
+int cmd_compare(int argc, char **argv)
+{
+	static const struct option options[] = {
+		COSTCLI_OPTIONS,
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct costcli cli;
+	struct tco_input in;
+	struct tco_result r;
+	struct sensitivity *list = NULL;
+	size_t n = 0;
+	bool prepared = false, computed = false;
+	int c, status = EXIT_ERROR;
+
+	costcli_init(&cli, "compare");
+	while ((c = getopt_long(argc, argv, "s:f:h", options, NULL)) != -1) {
+		int taken = costcli_option(&cli, c, optarg);
+
+		if (taken < 0)
+			goto cleanup;
+		if (taken == 0)
+			continue;
+		if (c == 'h') {
+			print_help(stdout);
+			status = EXIT_OK;
+		} else {
+			status = usage_error("compare", "unknown option");
+		}
+		goto cleanup;
+	}
+	if (argc - optind != 1) {
+		status = usage_error("compare", "expected exactly one scenario file");
+		goto cleanup;
+	}
+	if (costcli_load(&cli, argv[optind]) < 0)
+		goto cleanup;
+	if (tco_prepare(cli.db, &cli.scenario, &cli.opts, &in) < 0)
+		goto fail;
+	prepared = true;
+	if (tco_compute(&in, &r) < 0)
+		goto fail;
+	computed = true;
+	r.demand = in.demand;
+	r.ndemand = cli.scenario.nworkloads;
+	if (tco_sensitivity(&in, SENSITIVITY_STEP, &list, &n) < 0)
+		goto fail;
+	costcli_print_notes(&cli, in.notes.len ? in.notes.buf : NULL);
+	if (cli.format == FORMAT_JSON) {
+		json_t *root = compare_json(&r, list, n);
+		int rc = json_dumpf(root, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER |
+				    JSON_REAL_PRECISION(15));
+
+		json_decref(root);
+		putchar('\n');
+		if (rc < 0)
+			goto fail;
+	} else if (print_tables(&r, list, n, cli.format) < 0) {
+		goto fail;
+	}
+	status = EXIT_OK;
+	goto cleanup;
+fail:
+	error_print("compare");
+cleanup:
+	if (computed) {
+		r.demand = NULL;       /* owned by the input */
+		r.ndemand = 0;
+		tco_result_release(&r);
+	}
+	if (prepared)
+		tco_input_release(&in);
+	sensitivity_release(list, n);
+	costcli_release(&cli);
+	return status;
+}

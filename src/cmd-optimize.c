@@ -1,0 +1,177 @@
+/*
+ * aicost optimize SCENARIO: for each workload, the cheapest offers in the store
+ * (any provider, region, purchase option, instance size or accelerator whose
+ * memory fits) that meet its deadline or SLO and the scenario's constraints.
+ */
+#include "cli.h"
+#include "costcli.h"
+#include "optimize.h"
+#include "units.h"
+#include "util.h"
+
+#include <string.h>
+
+#define TOP_DEFAULT 5
+
+static void print_help(FILE *fp)
+{
+	fputs("usage: aicost optimize [--top N] [--providers LIST] [--regions LIST]\n"
+	      "                       [--max-price PRICE] [--set KEY.PATH=VALUE]...\n"
+	      "                       [--format FORMAT] SCENARIO\n"
+	      "\n"
+	      "Searches every offer in the price store for each workload of SCENARIO: all\n"
+	      "providers, regions, purchase options, instance sizes and accelerator types\n"
+	      "whose memory fits the model. An offer qualifies when the workload model runs\n"
+	      "on its accelerator (the model fits; inference meets its TTFT/TPOT SLO with a\n"
+	      "replica inside one instance), a training run meets its deadline, and the\n"
+	      "provider and region meet the scenario's constraints. Training is ranked by the\n"
+	      "cost of the whole run (a commitment bills its whole term), inference by the\n"
+	      "cost per month. Prints the cheapest N of each with why they qualify.\n"
+	      "\n"
+	      "Options:\n"
+	      "  -n, --top N               how many offers per workload (default 5)\n"
+	      "  -p, --providers LIST      only these providers (comma-separated)\n"
+	      "  -r, --regions LIST        only these regions (comma-separated globs, e.g.\n"
+	      "                            'us-*,eastus')\n"
+	      "  -m, --max-price PRICE     only offers up to PRICE per GPU-hour\n"
+	      "  -s, --set KEY.PATH=VALUE  override one field of the scenario (repeatable)\n"
+	      "  -f, --format FORMAT       table (default), csv, json or markdown\n"
+	      "  -h, --help                print this help and exit\n"
+	      "\n"
+	      "Exit status: 0 ok (also when a workload has no qualifying offer: see stderr),\n"
+	      "2 the scenario is invalid or the store cannot be read.\n", fp);
+}
+
+static void add_rows(struct table *t, const struct workload *w, const struct optimize_search *search)
+{
+	for (size_t i = 0; i < search->n; i++) {
+		const struct candidate *c = &search->items[i];
+		const struct offer *o = c->offer;
+
+		table_begin_row(t);
+		table_add_text(t, w->name);
+		table_add_number(t, (double)(i + 1), 0);
+		table_add_text(t, o->provider);
+		table_add_text(t, o->region);
+		table_add_text(t, o->instance_type);
+		table_add_text(t, o->accelerator);
+		table_add_number(t, o->accelerator_count, 0);
+		table_add_text(t, o->purchase);
+		table_add_number(t, c->per_gpu_hour, 4);
+		table_add_money(t, c->cost, 0);
+		table_add_text(t, w->kind == WORKLOAD_TRAINING ? "run" : "month");
+		table_add_text(t, c->why);
+	}
+}
+
+static struct table *new_table(void)
+{
+	struct table *t = table_new();
+
+	table_add_column(t, "workload", "WORKLOAD", COLUMN_TEXT);
+	table_add_column(t, "rank", "#", COLUMN_NUMBER);
+	table_add_column(t, "provider", "PROVIDER", COLUMN_TEXT);
+	table_add_column(t, "region", "REGION", COLUMN_TEXT);
+	table_add_column(t, "instance", "INSTANCE", COLUMN_TEXT);
+	table_add_column(t, "accelerator", "ACCELERATOR", COLUMN_TEXT);
+	table_add_column(t, "accelerators", "N", COLUMN_NUMBER);
+	table_add_column(t, "purchase", "PURCHASE", COLUMN_TEXT);
+	table_add_column(t, "per_gpu_hour", "$/GPU-H", COLUMN_NUMBER);
+	table_add_column(t, "cost", "COST", COLUMN_NUMBER);
+	table_add_column(t, "cost_per", "PER", COLUMN_TEXT);
+	table_add_column(t, "why", "WHY IT QUALIFIES", COLUMN_TEXT);
+	return t;
+}
+
+int cmd_optimize(int argc, char **argv)
+{
+	static const struct option options[] = {
+		{ "top", required_argument, NULL, 'n' },
+		{ "providers", required_argument, NULL, 'p' },
+		{ "regions", required_argument, NULL, 'r' },
+		{ "max-price", required_argument, NULL, 'm' },
+		COSTCLI_OPTIONS,
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct optimize_options opts = { NULL, NULL, 0, TOP_DEFAULT };
+	struct optimize_search search;
+	struct costcli cli;
+	struct table *t = NULL;
+	bool searching = false;
+	long top = 1;
+	int c, status = EXIT_ERROR;
+
+	costcli_init(&cli, "optimize");
+	while ((c = getopt_long(argc, argv, "n:p:r:m:s:f:h", options, NULL)) != -1) {
+		int taken = costcli_option(&cli, c, optarg);
+
+		if (taken < 0)
+			goto cleanup;
+		if (taken == 0)
+			continue;
+		switch (c) {
+		case 'n':
+			if (units_parse_int(optarg, &top) < 0 || top < 1) {
+				status = usage_error("optimize", "--top: %s", top < 1 ?
+						     "expected at least 1" : error_get());
+				error_clear();
+				goto cleanup;
+			}
+			opts.top = (size_t)top;
+			break;
+		case 'p':
+			opts.providers = optarg;
+			break;
+		case 'r':
+			opts.regions = optarg;
+			break;
+		case 'm':
+			if (units_parse_money(optarg, &opts.max_per_gpu_hour) < 0) {
+				status = usage_error("optimize", "--max-price: %s", error_get());
+				error_clear();
+				goto cleanup;
+			}
+			break;
+		case 'h':
+			print_help(stdout);
+			status = EXIT_OK;
+			goto cleanup;
+		default:
+			status = usage_error("optimize", "unknown option");
+			goto cleanup;
+		}
+	}
+	if (argc - optind != 1) {
+		status = usage_error("optimize", "expected exactly one scenario file");
+		goto cleanup;
+	}
+	if (costcli_load(&cli, argv[optind]) < 0)
+		goto cleanup;
+	if (optimize_begin(cli.db, &opts, &search) < 0)
+		goto fail;
+	searching = true;
+	t = new_table();
+	for (size_t w = 0; w < cli.scenario.nworkloads; w++) {
+		const struct workload *wl = &cli.scenario.workloads[w];
+
+		if (optimize_run(cli.db, &cli.scenario, w, &opts, &search) < 0)
+			goto fail;
+		if (global_options.verbosity >= 0)
+			warnx_cmd("optimize", "%s: %zu of %zu offers qualify", wl->name,
+				  search.qualified, search.searched);
+		add_rows(t, wl, &search);
+	}
+	if (table_print(t, stdout, cli.format) < 0)
+		goto fail;
+	status = EXIT_OK;
+	goto cleanup;
+fail:
+	error_print("optimize");
+cleanup:
+	table_free(t);
+	if (searching)
+		optimize_end(&search);
+	costcli_release(&cli);
+	return status;
+}

@@ -1,0 +1,113 @@
+/* Options, loading and notes shared by estimate, compare and optimize. */
+#include "costcli.h"
+#include "cli.h"
+#include "units.h"
+#include "util.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+void costcli_init(struct costcli *c, const char *cmd)
+{
+	memset(c, 0, sizeof(*c));
+	c->cmd = cmd;
+	c->opts.seed = 1;
+	c->opts.trials = COSTCLI_DEFAULT_TRIALS;
+	c->format = FORMAT_TABLE;
+}
+
+/* A seed is any 64-bit number: decimal or 0x hex. */
+static int parse_seed(const char *text, uint64_t *out)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtoull(text, &end, 0);
+	if (errno || end == text || *end || text[0] == '-') {
+		error_set("\"%s\": expected a seed from 0 to 18446744073709551615", text);
+		return -1;
+	}
+	return 0;
+}
+
+int costcli_option(struct costcli *c, int opt, const char *arg)
+{
+	long trials;
+
+	switch (opt) {
+	case COSTOPT_SET:
+		add_override(&c->overrides, &c->noverrides, &c->overrides_alloc, arg);
+		return 0;
+	case COSTOPT_FORMAT:
+		if (output_format_parse(arg, &c->format) < 0)
+			break;
+		return 0;
+	case COSTOPT_TRIALS:
+		if (units_parse_int(arg, &trials) < 0)
+			break;
+		if (trials < 1) {
+			error_set("\"%s\": expected at least 1 trial", arg);
+			break;
+		}
+		c->opts.trials = trials;
+		return 0;
+	case COSTOPT_SEED:
+		if (parse_seed(arg, &c->opts.seed) < 0)
+			break;
+		return 0;
+	default:
+		return 1;
+	}
+	usage_error(c->cmd, "%s", error_get());
+	error_clear();
+	return -1;
+}
+
+int costcli_load(struct costcli *c, const char *path)
+{
+	struct strbuf errors = STRBUF_INIT, db_path = STRBUF_INIT;
+	int result = -1;
+
+	if (scenario_load(path, c->overrides, c->noverrides, &c->scenario, &errors) < 0) {
+		print_scenario_errors(c->cmd, &errors);
+		error_clear();
+		goto cleanup;
+	}
+	c->loaded = true;
+	if (db_default_path(global_options.db_path, &db_path) < 0 ||
+	    !(c->db = db_open(db_path.buf))) {
+		error_print(c->cmd);
+		goto cleanup;
+	}
+	result = 0;
+cleanup:
+	strbuf_release(&errors);
+	strbuf_release(&db_path);
+	return result;
+}
+
+void costcli_print_notes(const struct costcli *c, const char *notes)
+{
+	const char *line = notes;
+
+	if (!notes || global_options.verbosity < 0)
+		return;
+	while (*line) {
+		const char *end = strchr(line, '\n');
+		size_t len = end ? (size_t)(end - line) : strlen(line);
+
+		warnx_cmd(c->cmd, "note: %.*s", (int)len, line);
+		line += len + (end != NULL);
+	}
+}
+
+void costcli_release(struct costcli *c)
+{
+	if (c->db)
+		db_close(c->db);
+	if (c->loaded)
+		scenario_release(&c->scenario);
+	free(c->overrides);
+	memset(c, 0, sizeof(*c));
+}

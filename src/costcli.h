@@ -1,0 +1,50 @@
+/*
+ * What the cost commands (estimate, compare, optimize) share: the options
+ * --set, --format, --trials and --seed, loading the scenario and opening the
+ * store, and printing the engine's notes. Command layer: these print.
+ */
+#ifndef AICOST_COSTCLI_H
+#define AICOST_COSTCLI_H
+
+#include <getopt.h>
+
+#include "db.h"
+#include "scenario.h"
+#include "table.h"
+#include "tco.h"
+
+/* getopt_long entries for the shared options; values are the COSTOPT_* codes. */
+enum { COSTOPT_SET = 's', COSTOPT_FORMAT = 'f', COSTOPT_TRIALS = 0x100, COSTOPT_SEED };
+#define COSTCLI_OPTIONS \
+	{ "set", required_argument, NULL, COSTOPT_SET }, \
+	{ "format", required_argument, NULL, COSTOPT_FORMAT }, \
+	{ "trials", required_argument, NULL, COSTOPT_TRIALS }, \
+	{ "seed", required_argument, NULL, COSTOPT_SEED }
+#define COSTCLI_DEFAULT_TRIALS 10000
+#define COSTCLI_HELP \
+	"  -s, --set KEY.PATH=VALUE  override one field of the scenario (repeatable)\n" \
+	"  -f, --format FORMAT       table (default), csv, json or markdown\n" \
+	"      --trials N            shortage Monte Carlo trials (default 10000)\n" \
+	"      --seed N              Monte Carlo seed (default 1): same seed, same numbers\n"
+
+struct costcli {
+	const char *cmd;
+	const char **overrides;
+	size_t noverrides, overrides_alloc;
+	struct tco_options opts;
+	enum output_format format;
+	struct scenario scenario;
+	bool loaded;
+	struct db *db;
+};
+
+void costcli_init(struct costcli *c, const char *cmd);
+/* Takes a shared option: 0 taken, 1 not a shared option, -1 bad value (printed). */
+int costcli_option(struct costcli *c, int opt, const char *arg);
+/* Loads PATH (with the --set overrides) and opens the store; -1 printed on failure. */
+int costcli_load(struct costcli *c, const char *path);
+/* The engine's assumptions, on stderr unless -q. */
+void costcli_print_notes(const struct costcli *c, const char *notes);
+void costcli_release(struct costcli *c);
+
+#endif

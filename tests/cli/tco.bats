@@ -1,0 +1,182 @@
+#!/usr/bin/env bats
+# The cost commands: estimate (the JSON contract), compare and optimize, on the
+# shipped scenarios and the shipped catalog.
+load helpers
+
+SCENARIOS=$AICOST_ROOT/scenarios
+
+# Checks the JSON contract of `estimate --format json` on stdin with python3.
+CONTRACT='
+import json, sys
+r = json.load(sys.stdin)
+keys = ["compute", "storage", "egress", "shortage", "capex", "power",
+        "facility", "staff", "network", "maintenance", "residual"]
+for k in ["scenario", "currency", "horizon_months", "workloads", "deployments"]:
+    assert k in r, k
+assert r["deployments"], "no deployments"
+for d in r["deployments"]:
+    for k in ["name", "kind", "total", "monthly", "breakdown", "per_gpu_hour",
+              "per_million_tokens", "breakeven_month"]:
+        assert k in d, (d["name"], k)
+    assert sorted(d["breakdown"]) == sorted(keys), d["breakdown"]
+    assert len(d["monthly"]) == r["horizon_months"], len(d["monthly"])
+    tol = 1e-6 * max(1.0, abs(d["total"]))
+    assert abs(sum(d["breakdown"].values()) - d["total"]) < tol, "breakdown"
+    assert abs(sum(d["monthly"]) - d["total"]) < tol, "monthly"
+    assert d["p10"] <= d["p50"] <= d["p90"], "percentiles"
+print("ok")
+'
+
+@test "every shipped scenario estimates" {
+	for f in "$SCENARIOS"/*.yaml; do
+		run aicost -q estimate "$f"
+		[ "$status" -eq 0 ] || { echo "$f: $output"; return 1; }
+		[[ "$output" == *"Cheapest: "* ]]
+	done
+}
+
+@test "estimate --format json follows the contract on every shipped scenario" {
+	for f in "$SCENARIOS"/*.yaml; do
+		result=$("$AICOST" -q estimate --format json "$f" | python3 -c "$CONTRACT") ||
+			{ echo "$f: $result"; return 1; }
+		[ "$result" = ok ]
+	done
+}
+
+@test "estimate --deployment shows one deployment; an unknown one exits 2" {
+	run aicost -q estimate --deployment rack --format json "$SCENARIOS/onprem-vs-cloud-64gpu.yaml"
+	[ "$status" -eq 0 ]
+	[ "$(echo "$output" | python3 -c 'import json,sys; print([d["name"] for d in json.load(sys.stdin)["deployments"]])')" = "['rack']" ]
+	run_split estimate --deployment nope "$SCENARIOS/onprem-vs-cloud-64gpu.yaml"
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"no deployment 'nope'"* ]]
+}
+
+@test "estimate csv has stable columns, one row per deployment" {
+	run aicost -q estimate --format csv "$SCENARIOS/onprem-vs-cloud-64gpu.yaml"
+	[ "$status" -eq 0 ]
+	[[ "${lines[0]}" == deployment,kind,total,npv,p50,p90,per_gpu_hour,per_million_tokens,breakeven_month,utilisation,compute,storage,egress,shortage,capex,power,facility,staff,network,maintenance,residual,cheapest,note ]]
+	[ "${#lines[@]}" -eq 4 ]
+}
+
+@test "same seed, same numbers; zero shortage probability costs nothing" {
+	a=$("$AICOST" -q estimate --format json --seed 42 "$SCENARIOS/onprem-vs-cloud-64gpu.yaml")
+	b=$("$AICOST" -q estimate --format json --seed 42 "$SCENARIOS/onprem-vs-cloud-64gpu.yaml")
+	[ "$a" = "$b" ]
+	run bash -c '"$0" -q estimate --format json --set deployments.aws.shortage.probability=0 "$1" |
+		python3 -c "import json,sys; print(json.load(sys.stdin)[\"deployments\"][0][\"breakdown\"][\"shortage\"])"' \
+		"$AICOST" "$SCENARIOS/onprem-vs-cloud-64gpu.yaml"
+	[ "$status" -eq 0 ]
+	[ "$output" = 0 ] || [ "$output" = 0.0 ]
+}
+
+@test "DeepSeek-V3: 2.788M H800 GPU-hours at \$2 cost \$5.576M" {
+	cat > ds.yaml <<-'EOF'
+	name: deepseek-v3
+	horizon: 3mo
+	workloads:
+	  - {name: pretrain, kind: training, accelerator: H800, gpus: 2048, gpu_hours: 2.788M}
+	deployments:
+	  - {name: rental, kind: cloud, provider: rental, price_per_gpu_hour: 2}
+	EOF
+	run bash -c '"$0" -q estimate --format json ds.yaml |
+		python3 -c "import json,sys; d=json.load(sys.stdin)[\"deployments\"][0]; print(round(d[\"total\"], 6), d[\"per_gpu_hour\"])"' "$AICOST"
+	[ "$status" -eq 0 ]
+	[ "$output" = "5576000.0 2.0" ]
+}
+
+@test "50 TB a month to the internet from AWS us-east-1 lands inside the tier table" {
+	# Between the cheapest and the dearest tier over the year: 12 x 50,000 GB x
+	# [0.05, 0.09] = [30,000, 54,000]. By the catalog's tiers (100 GB free,
+	# to 10,240 GB at 0.09, to 51,200 at 0.085): 10,140 x 0.09 + 39,760 x 0.085
+	# = 4,292.2 a month, 51,506.4 a year.
+	cat > egress.yaml <<-'EOF'
+	name: egress
+	horizon: 12mo
+	workloads:
+	  - {name: job, kind: training, accelerator: H100, gpus: 8, gpu_hours: 100}
+	data: {egress_per_month: 50TB, egress_to: internet}
+	deployments:
+	  - {name: aws, kind: cloud, provider: aws, region: us-east-1, instance: p5.48xlarge}
+	EOF
+	run bash -c '"$0" -q estimate --format json egress.yaml |
+		python3 -c "import json,sys; print(round(json.load(sys.stdin)[\"deployments\"][0][\"breakdown\"][\"egress\"], 2))"' "$AICOST"
+	[ "$status" -eq 0 ]
+	python3 -c "import sys; v=float('$output'); sys.exit(0 if 30000 <= v <= 54000 else 1)"
+	[ "$output" = 51506.4 ]
+}
+
+@test "compare names the cheapest, break-even of every pair and three sensitive inputs" {
+	run aicost -q compare "$SCENARIOS/onprem-vs-cloud-64gpu.yaml"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"Cheapest: "* ]]
+	[[ "$output" == *"BREAK-EVEN OF"* ]]
+	[[ "$output" == *"INPUT (±20%)"* ]]
+	run bash -c '"$0" -q compare --format json "$1" | python3 -c "
+import json, sys
+r = json.load(sys.stdin)
+n = len(r[\"deployments\"])
+assert len(r[\"breakeven\"]) == n * (n - 1)
+assert len(r[\"sensitivity\"]) == 3
+s = [e[\"swing\"] for e in r[\"sensitivity\"]]
+assert s == sorted(s, reverse=True)
+assert r[\"cheapest\"] in [d[\"name\"] for d in r[\"deployments\"]]
+print(\"ok\")"' "$AICOST" "$SCENARIOS/onprem-vs-cloud-64gpu.yaml"
+	[ "$status" -eq 0 ]
+	[ "$output" = ok ]
+}
+
+@test "a deployment outside the allowed regions is flagged and never cheapest" {
+	run aicost -q compare --format json --set 'constraints.regions=[EU]' "$SCENARIOS/chat-8b.yaml"
+	[ "$status" -eq 0 ]
+	echo "$output" | python3 -c '
+import json, sys
+r = json.load(sys.stdin)
+assert all(d["excluded"] and d["excluded_reason"] for d in r["deployments"] if d["kind"] == "cloud"), r
+assert r["cheapest"] is None or not [d for d in r["deployments"] if d["name"] == r["cheapest"]][0]["excluded"]'
+}
+
+@test "bad --trials and --seed are usage errors" {
+	run_split compare --trials 0 "$SCENARIOS/chat-8b.yaml"
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"at least 1 trial"* ]]
+	run_split estimate --seed -3 "$SCENARIOS/chat-8b.yaml"
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"expected a seed"* ]]
+}
+
+@test "optimize prints at most --top offers per workload, within --max-price" {
+	run aicost -q optimize --top 2 --max-price 3 --format csv "$SCENARIOS/pretrain-8b.yaml"
+	[ "$status" -eq 0 ]
+	[[ "${lines[0]}" == workload,rank,provider,region,instance,accelerator,accelerators,purchase,per_gpu_hour,cost,cost_per,why ]]
+	[ "${#lines[@]}" -eq 3 ]
+	echo "$output" | python3 -c '
+import csv, sys
+rows = list(csv.DictReader(sys.stdin))
+assert all(float(r["per_gpu_hour"]) <= 3 for r in rows), rows
+costs = [float(r["cost"]) for r in rows]
+assert costs == sorted(costs), costs'
+}
+
+@test "optimize honours --providers and --regions, and reports the search" {
+	run_split optimize --providers azure --regions 'east*' --format json "$SCENARIOS/chat-8b.yaml"
+	[ "$status" -eq 0 ]
+	[[ "$stderr" == *"offers qualify"* ]]
+	echo "$output" | python3 -c '
+import json, sys
+rows = json.load(sys.stdin)
+assert rows and all(r["provider"] == "azure" and r["region"].startswith("east") for r in rows), rows'
+}
+
+@test "every cost command has --help listing its options" {
+	for cmd in estimate compare optimize; do
+		run aicost "$cmd" --help
+		[ "$status" -eq 0 ]
+		[[ "${lines[0]}" == "usage: aicost $cmd"* ]]
+		[[ "$output" == *"--format"* && "$output" == *"--set"* ]]
+	done
+	run aicost optimize --help
+	[[ "$output" == *"--top"* && "$output" == *"--providers"* && "$output" == *"--regions"* && "$output" == *"--max-price"* ]]
+	run aicost estimate --help
+	[[ "$output" == *"--deployment"* && "$output" == *"--trials"* && "$output" == *"--seed"* ]]
+}
