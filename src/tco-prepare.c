@@ -235,7 +235,7 @@ static int resolve_cloud(struct db *db, const struct scenario *s, const struct d
 cleanup:
 	priced_offer_release(&base);
 	if (result < 0)
-		error_prefix("deployments.%s", d->name);
+		error_prefix("deployments.%s: ", d->name);
 	return result;
 }
 
@@ -321,13 +321,20 @@ static int resolve_demand(struct db *db, const struct scenario *s, const char *a
 		}
 		memset(&acc, 0, sizeof(acc));
 		if (db_find_accelerator(db, name, &acc) < 0) {
-			error_prefix("workloads.%s", w->name);
+			/* Point at the file when the name came from the workload itself. */
+			if (!accelerator && w->accelerator && w->accelerator_where)
+				error_prefix("%s: workloads[%zu].accelerator: ", w->accelerator_where, i);
+			else
+				error_prefix("workloads[%zu] (%s) on %s: ", i, w->name, name);
 			goto fail;
 		}
 		rc = workload_demand(w, &acc, &demand[i]);
 		accelerator_release(&acc);
 		if (rc < 0) {
-			error_prefix("workloads.%s on %s", w->name, name);
+			if (!accelerator && w->accelerator_where)
+				error_prefix("%s: workloads[%zu]: ", w->accelerator_where, i);
+			else
+				error_prefix("workloads[%zu] (%s) on %s: ", i, w->name, name);
 			goto fail;
 		}
 	}
@@ -365,7 +372,7 @@ static int shortage_fallback_price(struct db *db, const struct scenario *s,
 	if (!sh->present || !sh->fallback)
 		return 0;
 	if (resolve_fallback(db, s, sh->fallback, accelerator, &p, notes) < 0) {
-		error_prefix("deployments.%s.shortage", d->name);
+		error_prefix("deployments.%s.shortage: ", d->name);
 		return -1;
 	}
 	*out = p.on_demand_per_gpu_hour;
@@ -388,7 +395,7 @@ static int prepare_deployment(struct db *db, const struct scenario *s, const str
 	} else if (d->kind == DEPLOYMENT_ONPREM) {
 		if (d->fallback && resolve_fallback(db, s, d->fallback, accelerator, &din->cloud,
 						    notes) < 0) {
-			error_prefix("deployments.%s", d->name);
+			error_prefix("deployments.%s: ", d->name);
 			return -1;
 		}
 	} else {
@@ -405,7 +412,7 @@ static int prepare_deployment(struct db *db, const struct scenario *s, const str
 				    notes) < 0)
 		return -1;
 	if (resolve_demand(db, s, accelerator, NULL, &din->demand) < 0) {
-		error_prefix("deployments.%s", d->name);
+		error_prefix("deployments.%s: ", d->name);
 		return -1;
 	}
 	return 0;
@@ -419,19 +426,19 @@ int tco_prepare(struct db *db, const struct scenario *s, const struct tco_option
 	out->opts = *opts;
 	strbuf_init(&out->notes, 0);
 	out->deployments = xcalloc(s->ndeployments + 1, sizeof(*out->deployments));
+	/* The workloads as written first (their errors name the file and line): on
+	 * their own accelerator, else on the first deployment's. */
+	if (resolve_demand(db, s, NULL, s->ndeployments > 0 ?
+			   deployment_accelerator(s, &s->deployments[0]) : NULL, &out->demand) < 0) {
+		tco_input_release(out);
+		return -1;
+	}
 	for (size_t i = 0; i < s->ndeployments; i++) {
 		if (prepare_deployment(db, s, &s->deployments[i], &out->deployments[i],
 				       &out->notes) < 0) {
 			tco_input_release(out);
 			return -1;
 		}
-	}
-	/* The workloads as written, for the report: on their own accelerator, else
-	 * on the first deployment's. */
-	if (resolve_demand(db, s, NULL, s->ndeployments > 0 ?
-			   deployment_accelerator(s, &s->deployments[0]) : NULL, &out->demand) < 0) {
-		tco_input_release(out);
-		return -1;
 	}
 	return 0;
 }

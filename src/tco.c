@@ -317,8 +317,7 @@ static int onprem_month_costs(const struct scenario *s, const struct deployment 
 	int order = isnan(d->order_month) || d->order_month < 1 ? 0 : (int)d->order_month - 1;
 
 	if (order >= months) {
-		error_set("deployments.%s.order_month: month %d is past the %d-month horizon",
-			  d->name, order + 1, months);
+		error_set("order_month: month %d is past the %d-month horizon", order + 1, months);
 		return -1;
 	}
 	out->hardware_usd = server_usd * (1 + or_default(d->network_fraction, 0)) +
@@ -510,7 +509,7 @@ static int compute_deployment(const struct tco_input *in, size_t index,
 	tco_demand_profile(s, din->demand, gpu_hours, tokens, egress_gb);
 	if (d->kind == DEPLOYMENT_CLOUD) {
 		if (!din->cloud.present) {
-			error_set("deployments.%s: no price for this cloud deployment", d->name);
+			error_set("no price for this cloud deployment");
 			goto cleanup;
 		}
 		cloud_month_costs(s, d, din, gpu_hours, egress_gb, &mc);
@@ -522,8 +521,7 @@ static int compute_deployment(const struct tco_input *in, size_t index,
 
 		if (base < 0 || s->deployments[base].kind != DEPLOYMENT_ONPREM ||
 		    burst < 0 || s->deployments[burst].kind != DEPLOYMENT_CLOUD) {
-			error_set("deployments.%s: a hybrid needs an on-prem base and a cloud burst",
-				  d->name);
+			error_set("a hybrid needs an on-prem base and a cloud burst");
 			goto cleanup;
 		}
 		if (!sh->present)
@@ -581,7 +579,7 @@ static int compute_deployment(const struct tco_input *in, size_t index,
 	result = 0;
 cleanup:
 	if (result < 0)
-		error_prefix("deployment %s", d->name);
+		error_prefix("deployments.%s: ", d->name);
 	month_costs_release(&mc);
 	free(stats.mean_monthly);
 	free(gpu_hours);

@@ -110,13 +110,16 @@ edited() {
 }
 
 @test "--set overrides a field by list index or by name before validation" {
-	run_split estimate --format csv --set workloads.train.gpus=512 "$SCENARIOS/tpu-vs-gpu.yaml"
+	# (estimate's csv is one row per deployment; the workloads are in its json)
+	run_split estimate --format json --set workloads.train.gpus=512 "$SCENARIOS/tpu-vs-gpu.yaml"
 	[ "$status" -eq 0 ]
-	[[ "${lines[1]}" == train,training,H100-SXM,512,* ]]
-	run_split estimate --format csv --set 'workloads[0].accelerator=TPU-v5p' \
+	run jq -r '.workloads[0] | "\(.name),\(.kind),\(.accelerator),\(.gpus)"' <<<"$output"
+	[ "$output" = train,training,H100-SXM,512 ]
+	run_split estimate --format json --set 'workloads[0].accelerator=TPU-v5p' \
 		--set workloads.train.mfu=50% "$SCENARIOS/tpu-vs-gpu.yaml"
 	[ "$status" -eq 0 ]
-	[[ "${lines[1]}" == train,training,TPU-v5p,256,* ]]
+	run jq -r '.workloads[0] | "\(.name),\(.kind),\(.accelerator),\(.gpus)"' <<<"$output"
+	[ "$output" = train,training,TPU-v5p,256 ]
 }
 
 @test "--set reports a bad value or path with the override named" {
