@@ -209,7 +209,7 @@ int optimize_run(struct db *db, const struct scenario *s, size_t workload,
 		if (!ad->fits)
 			continue;
 		c.offer = o;
-		c.demand = &ad->demand;
+		c.cache_index = (size_t)(ad - search->cache);
 		if (w->kind == WORKLOAD_TRAINING) {
 			if (!isnan(w->training.deadline_hours) &&
 			    ad->demand.wall_hours > w->training.deadline_hours)
@@ -233,6 +233,9 @@ int optimize_run(struct db *db, const struct scenario *s, size_t workload,
 		all[n++] = c;
 	}
 	search->qualified = n;
+	/* The cache may have moved while it grew: point at the demands only now. */
+	for (size_t i = 0; i < n; i++)
+		all[i].demand = &search->cache[all[i].cache_index].demand;
 	qsort(all, n, sizeof(*all), compare_candidates);
 	if (n > opts->top)
 		n = opts->top;

@@ -20,6 +20,7 @@ struct optimize_options {
 struct candidate {
 	const struct offer *offer;   /* into the search's offer list */
 	const struct workload_demand *demand;   /* the workload on this accelerator */
+	size_t cache_index;          /* where DEMAND lives in the search's cache */
 	double per_gpu_hour;
 	double cost;                 /* training: the whole run; inference: per month */
 	double billed_gpu_hours;     /* training: with a commitment's whole term */
