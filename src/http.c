@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 /* How much of an error response's body to quote in the message. */
 #define ERROR_BODY_KEEP 300
@@ -69,6 +70,8 @@ int http_init(void)
 		return -1;
 	}
 	initialised = true;
+	/* Jitter exists to spread clients apart: differ between processes. */
+	srand((unsigned)time(NULL) ^ ((unsigned)getpid() << 16));
 	return 0;
 }
 

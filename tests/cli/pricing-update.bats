@@ -290,3 +290,20 @@ prices() {
 		[[ "$output" == *"$opt"* ]]
 	done
 }
+
+@test "pricing sources and history show the new snapshot and the failed attempt" {
+	run aicost pricing update --provider aws,azure --region us-east-1,eastus
+	[ "$status" -eq 0 ]
+	fault 500 skip=1000 -1
+	run aicost pricing update --provider azure --region eastus --force
+	[ "$status" -eq 2 ]
+	run aicost pricing sources --format csv
+	[ "$status" -eq 0 ]
+	[[ "$output" == *",aws,http://127.0.0.1:"*"/offers/v1.0/aws/index.json#regions=us-east-1,"*",ok,yes,"* ]]
+	[[ "$output" == *",azure,http://127.0.0.1:"*",failed,"*"HTTP 500"* ]]
+	[[ "$output" == *",azure,http://127.0.0.1:"*",ok,yes,"* ]]
+	# The shipped price and the fetched one, oldest first.
+	run aicost pricing history p5.48xlarge --format csv
+	[[ "$output" == *"on-demand,55.04,,https://aws.amazon.com/"*"on-demand,55.04,0,http://127.0.0.1:"* ]]
+	[[ "$output" == *"reserved-1y,37.4272,"* ]]
+}
