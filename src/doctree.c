@@ -12,6 +12,8 @@
 
 /* Deeper than any scenario needs; stops garbage like [[[[... from recursing far. */
 #define MAX_DEPTH 64
+/* A file of garbage could produce thousands of errors; the first hundred say enough. */
+#define MAX_ERRORS 100
 
 static struct node *node_new(enum node_type type, int line, int col)
 {
@@ -134,12 +136,13 @@ static void builder_error(struct yaml_builder *b, int line, int col, const char 
 {
 	va_list ap;
 
+	if (++b->nerrors > MAX_ERRORS)
+		return;   /* counted, summed up at the end */
 	strbuf_addf(b->errors, "%s:%d:%d: ", b->file, line, col);
 	va_start(ap, fmt);
 	strbuf_vaddf(b->errors, fmt, ap);
 	va_end(ap);
 	strbuf_addch(b->errors, '\n');
-	b->nerrors++;
 }
 
 static int yaml_next(struct yaml_builder *b, yaml_event_t *ev)
@@ -281,6 +284,9 @@ static int yaml_parse_document(struct yaml_builder *b, const char *text, size_t 
 		result = 0;
 	}
 cleanup:
+	if (b->nerrors > MAX_ERRORS)
+		strbuf_addf(b->errors, "%s: %d more errors not shown\n", b->file,
+			    b->nerrors - MAX_ERRORS);
 	node_free(root);
 	yaml_parser_delete(&b->parser);
 	return result;

@@ -24,6 +24,9 @@ enum field_type {
 	FIELD_CUSTOM      /* read by the caller (nested mappings, lists) */
 };
 
+/* A file of garbage could produce thousands; the first hundred say enough. */
+#define MAX_ERRORS 100
+
 #define F_REQUIRED 1u
 #define F_POSITIVE 2u     /* strictly greater than zero */
 
@@ -221,6 +224,9 @@ static void report(struct loader *ld, const struct node *at, const char *fmt, ..
 {
 	va_list ap;
 
+	if (++ld->nerrors > MAX_ERRORS)
+		return;   /* counted; scenario_load says how many more there were */
+
 	if (at && at->line == 0 && at->origin)
 		strbuf_addf(ld->errors, "%s: --set %s: ", ld->file, at->origin);
 	else
@@ -231,7 +237,6 @@ static void report(struct loader *ld, const struct node *at, const char *fmt, ..
 	strbuf_vaddf(ld->errors, fmt, ap);
 	va_end(ap);
 	strbuf_addch(ld->errors, '\n');
-	ld->nerrors++;
 }
 
 /* Appends ".KEY" (or "[I]") to the path and returns the length to restore. */
@@ -902,7 +907,7 @@ static void check_residency(struct scenario *s)
 		struct strbuf why = STRBUF_INIT;
 		bool ok = false;
 
-		if (d->kind == DEPLOYMENT_HYBRID)
+		if (d->kind == DEPLOYMENT_HYBRID || (d->kind == DEPLOYMENT_CLOUD && !d->provider))
 			continue;
 		if (d->kind == DEPLOYMENT_CLOUD && c->nproviders > 0) {
 			for (size_t k = 0; k < c->nproviders && !ok; k++)
@@ -1137,7 +1142,8 @@ static void load_scenario(struct loader *ld, struct node *root, struct scenario 
 		s->data.cold_class = xstrdup("hot");
 	if (!s->data.egress_to)
 		s->data.egress_to = xstrdup("internet");
-	check_residency(s);
+	if (ld->nerrors == 0)
+		check_residency(s);   /* only a complete scenario can be judged */
 }
 
 int scenario_load(const char *path, const char *const *overrides, size_t noverrides,
@@ -1171,6 +1177,8 @@ int scenario_load(const char *path, const char *const *overrides, size_t noverri
 		goto cleanup;
 	}
 	load_scenario(&ld, root, out);
+	if (ld.nerrors > MAX_ERRORS)
+		strbuf_addf(errors, "%s: %d more errors not shown\n", path, ld.nerrors - MAX_ERRORS);
 	if (ld.nerrors == 0)
 		result = 0;
 cleanup:

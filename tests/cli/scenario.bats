@@ -342,3 +342,23 @@ EOF
 	invalid dir.yaml 'dir.yaml'
 	invalid missing.yaml 'missing.yaml: No such file or directory'
 }
+
+@test "broken: hundreds of problems are capped at one hundred lines" {
+	{
+		echo 'workloads:'
+		for i in $(seq 300); do
+			echo "  - {name: w$i, kind: training, gpus: -1, accelerator: x, params: 1B, tokens: 1T}"
+		done
+		echo 'deployments: [{name: a, kind: cloud, provider: aws}]'
+	} >many.yaml
+	invalid many.yaml 'many.yaml: 200 more errors not shown'
+	[ "$(wc -l <<<"$stderr")" -eq 101 ]
+}
+
+@test "broken: a cloud deployment without a provider under residency constraints" {
+	# Regression: the residency check once read the missing provider.
+	run_split validate --set 'deployments[0]={name: aws, kind: cloud}' \
+		"$SCENARIOS/onprem-vs-cloud-64gpu.yaml"
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"deployments[0].provider: required key is missing"* ]]
+}
