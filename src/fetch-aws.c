@@ -937,17 +937,12 @@ static int fetch_offer_regions(enum aws_offer_kind kind, json_t *offer_index,
 {
 	const char *code = kind == AWS_OFFER_EC2 ? "AmazonEC2" : "AWSDataTransfer";
 	struct strbuf url = STRBUF_INIT, body = STRBUF_INIT;
-	struct http_response resp;
 	json_t *region_index = NULL;
 	int ret = -1;
 
-	http_response_init(&resp);
-	if (region_index_url(offer_index, code, index_url, &url) < 0)
+	if (region_index_url(offer_index, code, index_url, &url) < 0 ||
+	    fetch_get_page(config, false, url.buf, code, &body, result) < 0)
 		goto cleanup;
-	if (http_get_buffer(url.buf, code, NULL, NULL, &body, &resp) < 0)
-		goto cleanup;
-	result->stats.requests++;
-	result->stats.bytes += resp.body_bytes;
 	region_index = load_json(&body, url.buf);
 	if (!region_index)
 		goto cleanup;
@@ -958,7 +953,6 @@ static int fetch_offer_regions(enum aws_offer_kind kind, json_t *offer_index,
 	ret = 0;
 cleanup:
 	json_decref(region_index);
-	http_response_release(&resp);
 	strbuf_release(&url);
 	strbuf_release(&body);
 	return ret;
@@ -970,10 +964,8 @@ static int fetch_spot(const struct fetch_config *config, const struct fetch_sink
 	const char *endpoint = getenv("AICOST_AWS_SPOT_ENDPOINT");
 	struct strbuf spot_url = STRBUF_INIT, advisor_url = STRBUF_INIT;
 	struct strbuf spot = STRBUF_INIT, advisor = STRBUF_INIT;
-	struct http_response resp;
 	int ret = -1;
 
-	http_response_init(&resp);
 	/* One override serves both files, as a mirror would. */
 	strbuf_addf(&spot_url, "%s/spot.json", endpoint && *endpoint ? endpoint :
 		    AWS_SPOT_ENDPOINT);
@@ -981,18 +973,12 @@ static int fetch_spot(const struct fetch_config *config, const struct fetch_sink
 		strbuf_addf(&advisor_url, "%s/spot-advisor-data.json", endpoint);
 	else
 		strbuf_adds(&advisor_url, AWS_SPOT_ADVISOR_URL);
-	if (http_get_buffer(spot_url.buf, "spot prices", NULL, NULL, &spot, &resp) < 0)
+	if (fetch_get_page(config, false, spot_url.buf, "spot prices", &spot, result) < 0 ||
+	    fetch_get_page(config, false, advisor_url.buf, "spot advisor", &advisor, result) < 0)
 		goto cleanup;
-	result->stats.requests++;
-	result->stats.bytes += resp.body_bytes;
-	if (http_get_buffer(advisor_url.buf, "spot advisor", NULL, NULL, &advisor, &resp) < 0)
-		goto cleanup;
-	result->stats.requests++;
-	result->stats.bytes += resp.body_bytes;
 	ret = aws_spot_parse(catalog, spot.buf, spot.len, advisor.buf, advisor.len, config,
 			     spot_url.buf, sink, &result->stats);
 cleanup:
-	http_response_release(&resp);
 	strbuf_release(&spot_url);
 	strbuf_release(&advisor_url);
 	strbuf_release(&spot);
@@ -1004,26 +990,15 @@ int fetch_aws(const struct fetch_config *config, const struct fetch_sink *sink,
 	      struct fetch_result *result)
 {
 	struct strbuf url = STRBUF_INIT, body = STRBUF_INIT;
-	struct http_response resp;
 	struct aws_catalog *catalog = aws_catalog_new();
 	json_t *offer_index = NULL;
-	int ret = -1;
+	int got, ret = -1;
 
-	http_response_init(&resp);
 	fetch_aws_head_key(config, &result->head_key);
 	aws_url(&url, AWS_OFFER_INDEX);
-	if (http_get_buffer(url.buf, "offer index", config->head_etag,
-			    config->head_last_modified, &body, &resp) < 0)
-		goto cleanup;
-	result->stats.requests++;
-	result->stats.bytes += resp.body_bytes;
-	strbuf_reset(&result->head_etag);
-	strbuf_add(&result->head_etag, resp.etag.buf, resp.etag.len);
-	strbuf_reset(&result->head_last_modified);
-	strbuf_add(&result->head_last_modified, resp.last_modified.buf, resp.last_modified.len);
-	if (resp.status == 304) {
-		result->unchanged = true;
-		ret = 0;
+	got = fetch_get_page(config, true, url.buf, "offer index", &body, result);
+	if (got != 0) {
+		ret = got > 0 ? 0 : -1;   /* 304: nothing changed */
 		goto cleanup;
 	}
 	offer_index = load_json(&body, url.buf);
@@ -1041,7 +1016,6 @@ cleanup:
 		error_prefix("aws: ");
 	json_decref(offer_index);
 	aws_catalog_free(catalog);
-	http_response_release(&resp);
 	strbuf_release(&url);
 	strbuf_release(&body);
 	return ret;

@@ -227,10 +227,8 @@ int fetch_azure(const struct fetch_config *config, const struct fetch_sink *sink
 {
 	struct strbuf url = STRBUF_INIT, next = STRBUF_INIT, body = STRBUF_INIT;
 	struct strbuf label = STRBUF_INIT;
-	struct http_response resp;
-	int ret = -1;
+	int got, ret = -1;
 
-	http_response_init(&resp);
 	fetch_azure_head_key(config, &url);
 	strbuf_reset(&result->head_key);
 	strbuf_add(&result->head_key, url.buf, url.len);
@@ -243,23 +241,12 @@ int fetch_azure(const struct fetch_config *config, const struct fetch_sink *sink
 		strbuf_reset(&label);
 		strbuf_addf(&label, "page %lu", page);
 		/* Only the head is conditional: a 304 there means nothing moved. */
-		if (http_get_buffer(url.buf, label.buf, page == 1 ? config->head_etag : NULL,
-				    page == 1 ? config->head_last_modified : NULL, &body,
-				    &resp) < 0)
+		got = fetch_get_page(config, page == 1, url.buf, label.buf, &body, result);
+		if (got < 0)
 			goto fail;
-		result->stats.requests++;
-		result->stats.bytes += resp.body_bytes;
-		if (page == 1) {
-			strbuf_reset(&result->head_etag);
-			strbuf_add(&result->head_etag, resp.etag.buf, resp.etag.len);
-			strbuf_reset(&result->head_last_modified);
-			strbuf_add(&result->head_last_modified, resp.last_modified.buf,
-				   resp.last_modified.len);
-			if (resp.status == 304) {
-				result->unchanged = true;
-				ret = 0;
-				goto cleanup;
-			}
+		if (got > 0) {
+			ret = 0;
+			goto cleanup;
 		}
 		if (azure_parse_page(body.buf, body.len, config, url.buf, sink, &next,
 				     &result->stats) < 0)
@@ -278,7 +265,6 @@ int fetch_azure(const struct fetch_config *config, const struct fetch_sink *sink
 fail:
 	error_prefix("azure: ");
 cleanup:
-	http_response_release(&resp);
 	strbuf_release(&url);
 	strbuf_release(&next);
 	strbuf_release(&body);

@@ -419,19 +419,17 @@ void fetch_gcp_head_key(const struct fetch_config *config, struct strbuf *key)
 		strbuf_addf(key, "%s%s", i ? "," : "", config->regions[i]);
 }
 
-/* Every page of one service's SKUs into RATES; *UNCHANGED when the head said 304. */
+/* Every page of one service's SKUs into RATES; result->unchanged when the head said 304. */
 static int fetch_service(const char *service, bool head, const struct fetch_config *config,
 			 struct gcp_rates *rates, struct fetch_result *result)
 {
 	struct strbuf source = STRBUF_INIT, url = STRBUF_INIT, token = STRBUF_INIT;
 	struct strbuf body = STRBUF_INIT, label = STRBUF_INIT;
-	struct http_response resp;
 	int ret = -1;
 
-	http_response_init(&resp);
 	gcp_skus_url(&source, service);
 	for (unsigned long page = 1;; page++) {
-		bool conditional = head && page == 1;
+		int got;
 
 		if (page > GCP_MAX_PAGES) {
 			error_set("%s: more than %d pages; stopping", source.buf, GCP_MAX_PAGES);
@@ -449,23 +447,11 @@ static int fetch_service(const char *service, bool head, const struct fetch_conf
 		strbuf_addf(&label, "%s page %lu",
 			    strcmp(service, GCP_TPU_SERVICE) == 0 ? "Cloud TPU SKUs" :
 			    "Compute Engine SKUs", page);
-		if (http_get_buffer(url.buf, label.buf, conditional ? config->head_etag : NULL,
-				    conditional ? config->head_last_modified : NULL, &body,
-				    &resp) < 0)
+		got = fetch_get_page(config, head && page == 1, url.buf, label.buf, &body, result);
+		if (got < 0)
 			goto cleanup;
-		result->stats.requests++;
-		result->stats.bytes += resp.body_bytes;
-		if (conditional) {
-			strbuf_reset(&result->head_etag);
-			strbuf_add(&result->head_etag, resp.etag.buf, resp.etag.len);
-			strbuf_reset(&result->head_last_modified);
-			strbuf_add(&result->head_last_modified, resp.last_modified.buf,
-				   resp.last_modified.len);
-			if (resp.status == 304) {
-				result->unchanged = true;
-				break;
-			}
-		}
+		if (got > 0)
+			break;   /* 304: nothing changed */
 		strbuf_reset(&label);
 		strbuf_addf(&label, "%s?pageToken=%s", source.buf, token.buf);
 		if (gcp_parse_page(rates, body.buf, body.len, config, label.buf, &token,
@@ -476,7 +462,6 @@ static int fetch_service(const char *service, bool head, const struct fetch_conf
 	}
 	ret = 0;
 cleanup:
-	http_response_release(&resp);
 	strbuf_release(&source);
 	strbuf_release(&url);
 	strbuf_release(&token);

@@ -1,5 +1,6 @@
 /* Helpers shared by the provider fetchers (see fetch.h). */
 #include "fetch.h"
+#include "http.h"
 #include "util.h"
 
 #include <ctype.h>
@@ -33,6 +34,35 @@ const char *fetch_endpoint(const char *env_name, const char *fallback)
 	const char *value = getenv(env_name);
 
 	return value && *value ? value : fallback;
+}
+
+int fetch_get_page(const struct fetch_config *config, bool head, const char *url,
+		   const char *label, struct strbuf *body, struct fetch_result *result)
+{
+	struct http_response resp;
+	int ret = -1;
+
+	http_response_init(&resp);
+	if (http_get_buffer(url, label, head ? config->head_etag : NULL,
+			    head ? config->head_last_modified : NULL, body, &resp) < 0)
+		goto cleanup;
+	result->stats.requests++;
+	result->stats.bytes += resp.body_bytes;
+	ret = 0;
+	if (head) {
+		strbuf_reset(&result->head_etag);
+		strbuf_add(&result->head_etag, resp.etag.buf, resp.etag.len);
+		strbuf_reset(&result->head_last_modified);
+		strbuf_add(&result->head_last_modified, resp.last_modified.buf,
+			   resp.last_modified.len);
+		if (resp.status == 304) {
+			result->unchanged = true;
+			ret = 1;
+		}
+	}
+cleanup:
+	http_response_release(&resp);
+	return ret;
 }
 
 bool fetch_region_wanted(const struct fetch_config *config, const char *region)

@@ -137,6 +137,13 @@ struct fetch_seen {
 bool fetch_seen_add(struct fetch_seen *seen, const char *key);
 void fetch_seen_release(struct fetch_seen *seen);
 
+/*
+ * GETs a page that is parsed whole into BODY and counts it in RESULT. With HEAD the
+ * request is conditional on CONFIG's validators and RESULT takes the new ones.
+ * Returns 0, 1 when the head answered 304 (unchanged), -1 with error set.
+ */
+int fetch_get_page(const struct fetch_config *config, bool head, const char *url,
+		   const char *label, struct strbuf *body, struct fetch_result *result);
 /* Looks the environment variable up; FALLBACK when unset or empty. */
 const char *fetch_endpoint(const char *env_name, const char *fallback);
 bool fetch_region_wanted(const struct fetch_config *config, const char *region);
