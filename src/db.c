@@ -122,9 +122,16 @@ static const char *const schema_v1[] = {
 	NULL,
 };
 
+/* 2: list --accelerator looks offers up by accelerator, not by scanning snapshots. */
+static const char *const schema_v2[] = {
+	"CREATE INDEX offers_by_accelerator ON offers(accelerator, provider, region);\n",
+	NULL,
+};
+
 /* Step N is migrations[N - 1]: a NULL-terminated list of statements. */
 static const char *const *const migrations[] = {
 	schema_v1,
+	schema_v2,
 };
 
 enum stmt_id {
@@ -135,6 +142,8 @@ enum stmt_id {
 	ST_ALIAS_OWNER,
 	ST_LIST_ACCELERATORS,
 	ST_QUERY_OFFERS,
+	ST_QUERY_OFFERS_BY_ACCELERATOR,
+	ST_QUERY_OFFERS_BY_INSTANCE,
 	ST_HISTORY,
 	ST_PROVIDERS,
 	ST_SNAPSHOT_INSERT,
@@ -161,6 +170,27 @@ enum stmt_id {
 	ST_COUNT
 };
 
+/* Current offers: the newest snapshot of each provider and region. */
+#define OFFERS_SELECT \
+	"SELECT o.provider, o.region, o.zone, o.instance_type, o.accelerator," \
+	" o.accelerator_count, o.vcpus, o.memory_gib, coalesce(a.memory_gb, 0)," \
+	" coalesce(a.bf16_tflops, 0), o.purchase, o.price_per_hour, o.currency," \
+	" o.observed, o.source, o.confidence, o.snapshot_id, o.component, o.note" \
+	" FROM current c" \
+	" JOIN offers o ON o.snapshot_id = c.snapshot_id AND o.provider = c.provider" \
+	"  AND o.region = c.region" \
+	" LEFT JOIN accelerators a ON a.name = o.accelerator" \
+	" WHERE c.kind = 'offers'"
+#define OFFERS_FILTER \
+	"  AND (?2 IS NULL OR instr(',' || ?2 || ',', ',' || o.provider || ',') > 0)" \
+	"  AND (?3 IS NULL OR o.purchase = ?3)" \
+	"  AND o.accelerator_count >= ?5" \
+	"  AND (?6 <= 0 OR coalesce(a.memory_gb, 0) >= ?6)" \
+	"  AND (?7 <= 0 OR o.price_per_hour <= ?7)" \
+	"  AND (?8 OR o.component = 'instance')" \
+	" ORDER BY o.provider, o.region, o.instance_type, o.component, coalesce(o.zone, '')," \
+	"  o.purchase, o.id"
+
 static const char *const statements[ST_COUNT] = {
 	[ST_FIND_ACCELERATOR] =
 		"SELECT a.name, a.vendor, a.kind, a.memory_gb, a.bf16_tflops, a.fp8_tflops,"
@@ -183,25 +213,15 @@ static const char *const statements[ST_COUNT] = {
 		"SELECT name, vendor, kind, memory_gb, bf16_tflops, fp8_tflops, hbm_tbps, tdp_w,"
 		" confidence, source, observed, note, 0 FROM accelerators ORDER BY rowid",
 	[ST_QUERY_OFFERS] =
-		"SELECT o.provider, o.region, o.zone, o.instance_type, o.accelerator,"
-		" o.accelerator_count, o.vcpus, o.memory_gib, coalesce(a.memory_gb, 0),"
-		" coalesce(a.bf16_tflops, 0), o.purchase, o.price_per_hour, o.currency,"
-		" o.observed, o.source, o.confidence, o.snapshot_id, o.component, o.note"
-		" FROM current c"
-		" JOIN offers o ON o.snapshot_id = c.snapshot_id AND o.provider = c.provider"
-		"  AND o.region = c.region"
-		" LEFT JOIN accelerators a ON a.name = o.accelerator"
-		" WHERE c.kind = 'offers'"
-		"  AND (?1 IS NULL OR o.accelerator = ?1)"
-		"  AND (?2 IS NULL OR instr(',' || ?2 || ',', ',' || o.provider || ',') > 0)"
-		"  AND (?3 IS NULL OR o.purchase = ?3)"
-		"  AND (?4 IS NULL OR o.instance_type = ?4)"
-		"  AND o.accelerator_count >= ?5"
-		"  AND (?6 <= 0 OR coalesce(a.memory_gb, 0) >= ?6)"
-		"  AND (?7 <= 0 OR o.price_per_hour <= ?7)"
-		"  AND (?8 OR o.component = 'instance')"
-		" ORDER BY o.provider, o.region, o.instance_type, o.component, coalesce(o.zone, ''),"
-		"  o.purchase, o.id",
+		OFFERS_SELECT " AND (?1 IS NULL OR o.accelerator = ?1)"
+		" AND (?4 IS NULL OR o.instance_type = ?4)" OFFERS_FILTER,
+	/* Equality without "IS NULL OR" lets SQLite use the accelerator/instance indexes. */
+	[ST_QUERY_OFFERS_BY_ACCELERATOR] =
+		OFFERS_SELECT " AND o.accelerator = ?1"
+		" AND (?4 IS NULL OR o.instance_type = ?4)" OFFERS_FILTER,
+	[ST_QUERY_OFFERS_BY_INSTANCE] =
+		OFFERS_SELECT " AND (?1 IS NULL OR o.accelerator = ?1)"
+		" AND o.instance_type = ?4" OFFERS_FILTER,
 	[ST_HISTORY] =
 		"SELECT o.provider, o.region, o.zone, o.instance_type, o.accelerator,"
 		" o.accelerator_count, o.vcpus, o.memory_gib, coalesce(a.memory_gb, 0),"
@@ -463,7 +483,7 @@ cleanup:
 	return result;
 }
 
-static int migrate(struct db *db)
+static int migrate(struct db *db, int target)
 {
 	int version;
 
@@ -475,7 +495,7 @@ static int migrate(struct db *db)
 			  db->path, version, db_schema_version());
 		return -1;
 	}
-	for (int step = version + 1; step <= db_schema_version(); step++) {
+	for (int step = version + 1; step <= target; step++) {
 		struct strbuf sql = STRBUF_INIT;
 		int current;
 
@@ -600,7 +620,7 @@ static int enable_wal(struct db *db)
 	return rc == SQLITE_OK ? 0 : -1;
 }
 
-struct db *db_open_catalog(const char *path, const char *catalog_dir)
+static struct db *open_at(const char *path, const char *catalog_dir, int target_version)
 {
 	struct db *db = xcalloc(1, sizeof(*db));
 	int rc;
@@ -634,7 +654,8 @@ struct db *db_open_catalog(const char *path, const char *catalog_dir)
 	}
 	if (enable_wal(db) < 0)
 		goto fail_open;
-	if (migrate(db) < 0 || (!(catalog_dir && !*catalog_dir) && seed(db, catalog_dir) < 0))
+	if (migrate(db, target_version) < 0 ||
+	    (!(catalog_dir && !*catalog_dir) && seed(db, catalog_dir) < 0))
 		goto fail;
 	return db;
 fail_open:
@@ -643,6 +664,22 @@ fail_open:
 fail:
 	db_close(db);
 	return NULL;
+}
+
+struct db *db_open_catalog(const char *path, const char *catalog_dir)
+{
+	return open_at(path, catalog_dir, db_schema_version());
+}
+
+struct db *db_open_version(const char *path, const char *catalog_dir, int version)
+{
+	return open_at(path, catalog_dir, version < db_schema_version() ? version
+								 : db_schema_version());
+}
+
+int db_user_version(struct db *db, int *out)
+{
+	return user_version(db, out);
 }
 
 struct db *db_open(const char *path)
@@ -1101,7 +1138,8 @@ int db_query_offers(struct db *db, const struct offer_filter *filter, struct off
 	}
 	if (filter->accelerator && db_find_accelerator(db, filter->accelerator, &acc) < 0)
 		return -1;
-	st = stmt_get(db, ST_QUERY_OFFERS);
+	st = stmt_get(db, acc.name ? ST_QUERY_OFFERS_BY_ACCELERATOR
+				: filter->instance_type ? ST_QUERY_OFFERS_BY_INSTANCE : ST_QUERY_OFFERS);
 	if (!st)
 		goto cleanup;
 	bind_text(st, 1, acc.name);

@@ -174,6 +174,9 @@ struct db *db_open_catalog(const char *path, const char *catalog_dir);
 void db_close(struct db *db);
 /* The schema version this build writes (PRAGMA user_version). */
 int db_schema_version(void);
+/* Migrates only up to VERSION: how tests build a store as an older aicost left it. */
+struct db *db_open_version(const char *path, const char *catalog_dir, int version);
+int db_user_version(struct db *db, int *out);
 const char *db_path(const struct db *db);
 
 /* One transaction around several writes (import, seeding); snapshots nest inside. */

@@ -143,6 +143,36 @@ static void test_schema_and_migrations(void **state)
 	assert_non_null(f->db);
 }
 
+/* A store left by schema v1 gains v2's index on open and keeps its prices. */
+static void test_migration_from_v1(void **state)
+{
+	struct fixture *f = *state;
+	struct strbuf old = STRBUF_INIT;
+	struct offer_filter filter = { 0 };
+	struct offer_list list;
+	struct db *db;
+	int version;
+
+	strbuf_addf(&old, "%s/v1.db", f->dir);
+	db = db_open_version(old.buf, CATALOG, 1);
+	assert_non_null(db);
+	assert_int_equal(db_user_version(db, &version), 0);
+	assert_int_equal(version, 1);
+	db_close(db);
+	db = db_open_catalog(old.buf, CATALOG);
+	assert_non_null(db);
+	assert_int_equal(db_user_version(db, &version), 0);
+	assert_int_equal(version, db_schema_version());
+	filter.accelerator = "h100";
+	filter.providers = "aws";
+	assert_int_equal(db_query_offers(db, &filter, &list), 0);
+	assert_int_equal(list.n, 1);
+	assert_close(list.items[0].price_per_hour, 55.04);
+	offer_list_release(&list);
+	db_close(db);
+	strbuf_release(&old);
+}
+
 static void test_not_a_database(void **state)
 {
 	struct fixture *f = *state;
@@ -534,6 +564,7 @@ int main(void)
 		cmocka_unit_test(test_default_path),
 		cmocka_unit_test(test_tpu_slices),
 		cmocka_unit_test_setup_teardown(test_schema_and_migrations, setup_seeded, teardown),
+		cmocka_unit_test_setup_teardown(test_migration_from_v1, setup_seeded, teardown),
 		cmocka_unit_test_setup_teardown(test_not_a_database, setup_seeded, teardown),
 		cmocka_unit_test_setup_teardown(test_seeded_catalog, setup_seeded, teardown),
 		cmocka_unit_test_setup_teardown(test_alias_matching, setup_seeded, teardown),
