@@ -53,14 +53,20 @@ int catalog_find_dir(struct strbuf *dir)
 		strbuf_setlen(&exe, (size_t)len);
 		slash = strrchr(exe.buf, '/');
 		if (slash) {
-			strbuf_setlen(&exe, (size_t)(slash - exe.buf));
-			strbuf_adds(&exe, "/../pricing");
-			if (catalog_dir_ok(exe.buf)) {
-				strbuf_adds(dir, exe.buf);
-				result = 0;
-				goto cleanup;
+			/* A source checkout (bin/../pricing), then any install prefix. */
+			static const char *const beside[] = { "/../pricing", "/../share/aicost/pricing" };
+			size_t bin_len = (size_t)(slash - exe.buf);
+
+			for (size_t i = 0; i < ARRAY_SIZE(beside); i++) {
+				strbuf_setlen(&exe, bin_len);
+				strbuf_adds(&exe, beside[i]);
+				if (catalog_dir_ok(exe.buf)) {
+					strbuf_adds(dir, exe.buf);
+					result = 0;
+					goto cleanup;
+				}
+				strbuf_addf(&tried, "%s, ", exe.buf);
 			}
-			strbuf_addf(&tried, "%s, ", exe.buf);
 		}
 	}
 	if (catalog_dir_ok(AICOST_DATADIR "/pricing")) {

@@ -11,7 +11,8 @@
 
 /*
  * The catalog directory: $AICOST_CATALOG, else <dir of the program>/../pricing (a
- * source checkout), else AICOST_DATADIR/pricing (after make install).
+ * source checkout), else <dir of the program>/../share/aicost/pricing (installed
+ * under any prefix or DESTDIR), else AICOST_DATADIR/pricing.
  */
 int catalog_find_dir(struct strbuf *dir);
 

@@ -64,19 +64,6 @@ static int purchase_rank(const char *purchase)
 	return (int)ARRAY_SIZE(purchase_order);
 }
 
-static double per_accelerator_hour(const struct offer *o)
-{
-	return o->accelerator_count > 0 ? o->price_per_hour / o->accelerator_count : NAN;
-}
-
-/* Price per dense BF16 PFLOP-hour: compares a TPU v5e with an H100 on one scale. */
-static double per_pflop_hour(const struct offer *o)
-{
-	double pflops = o->accelerator_count * o->bf16_tflops / 1000.0;
-
-	return pflops > 0 ? o->price_per_hour / pflops : NAN;
-}
-
 enum sort_key { SORT_PROVIDER, SORT_PRICE, SORT_PER_ACCELERATOR, SORT_PER_PFLOP };
 
 static enum sort_key current_sort;
@@ -99,10 +86,10 @@ static int compare_offers(const void *pa, const void *pb)
 		c = compare_numbers(a->price_per_hour, b->price_per_hour);
 		break;
 	case SORT_PER_ACCELERATOR:
-		c = compare_numbers(per_accelerator_hour(a), per_accelerator_hour(b));
+		c = compare_numbers(offer_price_per_accelerator_hour(a), offer_price_per_accelerator_hour(b));
 		break;
 	case SORT_PER_PFLOP:
-		c = compare_numbers(per_pflop_hour(a), per_pflop_hour(b));
+		c = compare_numbers(offer_price_per_pflop_hour(a), offer_price_per_pflop_hour(b));
 		break;
 	case SORT_PROVIDER:
 		break;
@@ -184,8 +171,8 @@ static struct table *offers_table(const struct offer_list *list, enum output_for
 			table_add_text(t, o->zone);
 		table_add_text(t, o->purchase);
 		table_add_number(t, o->price_per_hour, 3);
-		add_number_or_null(t, per_accelerator_hour(o), 3);
-		add_number_or_null(t, per_pflop_hour(o), 3);
+		add_number_or_null(t, offer_price_per_accelerator_hour(o), 3);
+		add_number_or_null(t, offer_price_per_pflop_hour(o), 3);
 		if (!people) {
 			table_add_text(t, o->currency);
 			table_add_text(t, o->source);
@@ -593,7 +580,7 @@ static int pricing_show(int argc, char **argv)
 		table_add_text(t, o->zone);
 		table_add_text(t, o->purchase);
 		table_add_number(t, o->price_per_hour, 3);
-		add_number_or_null(t, per_accelerator_hour(o), 3);
+		add_number_or_null(t, offer_price_per_accelerator_hour(o), 3);
 		/* Saving against on-demand in the same place: 1 - price / on-demand. */
 		if (od && od != o && od->price_per_hour > 0)
 			table_add_number(t, 100.0 * (1.0 - o->price_per_hour / od->price_per_hour), 1);

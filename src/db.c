@@ -1097,6 +1097,19 @@ static void read_offer(sqlite3_stmt *st, struct offer *o)
 	o->note = column_strdup(st, 18);
 }
 
+double offer_price_per_accelerator_hour(const struct offer *o)
+{
+	return o->accelerator_count > 0 ? o->price_per_hour / o->accelerator_count : NAN;
+}
+
+double offer_price_per_pflop_hour(const struct offer *o)
+{
+	/* The one number that compares a TPU v5e with an H100. */
+	double pflops = o->accelerator_count * o->bf16_tflops / 1000.0;
+
+	return pflops > 0 ? o->price_per_hour / pflops : NAN;
+}
+
 /* Steps ST to the end, appending each row to OUT. */
 static int collect_offers(struct db *db, sqlite3_stmt *st, const char *region_glob,
 			  struct offer_list *out)

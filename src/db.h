@@ -197,6 +197,10 @@ void accelerator_key(const char *name, struct strbuf *out);
 int db_query_offers(struct db *db, const struct offer_filter *filter, struct offer_list *out);
 void offer_list_release(struct offer_list *list);
 void offer_release(struct offer *o);
+/* Unit conversions of an offer's price; NAN when the divisor is unknown or zero. */
+double offer_price_per_accelerator_hour(const struct offer *o);
+/* Per dense BF16 PFLOP-hour: price / (accelerators × BF16 TFLOPS / 1000). */
+double offer_price_per_pflop_hour(const struct offer *o);
 /* Every stored price of INSTANCE (optionally in REGION) across all snapshots, oldest first. */
 int db_offer_history(struct db *db, const char *instance_type, const char *region,
 		     struct offer_list *out);

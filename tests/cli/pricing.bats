@@ -354,6 +354,12 @@ as_user() {
 	[[ "$output" == *",on-demand,54,"* ]]
 	AICOST_CATALOG="$AICOST_ROOT/pricing" run inst/bin/aicost --db b.db pricing show p5.48xlarge --format csv
 	[[ "$output" == *",on-demand,55.04,"* ]]
+	# the layout of make install under any PREFIX or DESTDIR: bin/ beside share/aicost/
+	mkdir -p prefix/bin prefix/share/aicost
+	cp "$AICOST" prefix/bin/aicost
+	cp -r inst/pricing prefix/share/aicost/pricing
+	(cd / && "$BATS_TEST_TMPDIR/prefix/bin/aicost" --db "$BATS_TEST_TMPDIR/d.db" pricing show p5.48xlarge --format csv) > installed.csv
+	grep -q ',on-demand,54,' installed.csv
 	AICOST_CATALOG="$BATS_TEST_TMPDIR/nowhere" run inst/bin/aicost --db c.db pricing list
 	[ "$status" -eq 2 ]
 	[[ "$output" == *"cannot seed the empty price store: AICOST_CATALOG="*"nowhere: no accelerators.csv there"* ]]

@@ -540,6 +540,33 @@ static void test_validators(void **state)
 	strbuf_release(&modified);
 }
 
+static void test_price_conversions(void **state)
+{
+	struct offer o = { 0 };
+
+	(void)state;
+	/* p5.48xlarge: 55.04 / 8 GPUs = 6.88 per GPU-hour; 8 × 989 TFLOPS = 7.912 PFLOPS,
+	 * 55.04 / 7.912 = 6.95652... per PFLOP-hour */
+	o.price_per_hour = 55.04;
+	o.accelerator_count = 8;
+	o.bf16_tflops = 989;
+	assert_close(offer_price_per_accelerator_hour(&o), 6.88);
+	assert_close(offer_price_per_pflop_hour(&o), 55.04 / 7.912);
+	/* tpu-v5litepod-8 at 3-year commitment: 4.32 / (8 × 0.197) = 2.7411 per PFLOP-hour,
+	 * cheaper per unit of compute than the H100 on demand */
+	o.price_per_hour = 4.32;
+	o.bf16_tflops = 197;
+	assert_close(offer_price_per_pflop_hour(&o), 4.32 / 1.576);
+	assert_true(offer_price_per_pflop_hour(&o) < 6.95);
+	/* a host VM has no accelerators: no per-accelerator figure */
+	o.accelerator_count = 0;
+	assert_true(isnan(offer_price_per_accelerator_hour(&o)));
+	assert_true(isnan(offer_price_per_pflop_hour(&o)));
+	o.accelerator_count = 1;
+	o.bf16_tflops = 0;   /* an accelerator the store has no specs for */
+	assert_true(isnan(offer_price_per_pflop_hour(&o)));
+}
+
 static void test_tpu_slices(void **state)
 {
 	const char *acc = NULL;
@@ -563,6 +590,7 @@ int main(void)
 		cmocka_unit_test(test_purchase_vocabulary),
 		cmocka_unit_test(test_default_path),
 		cmocka_unit_test(test_tpu_slices),
+		cmocka_unit_test(test_price_conversions),
 		cmocka_unit_test_setup_teardown(test_schema_and_migrations, setup_seeded, teardown),
 		cmocka_unit_test_setup_teardown(test_migration_from_v1, setup_seeded, teardown),
 		cmocka_unit_test_setup_teardown(test_not_a_database, setup_seeded, teardown),
