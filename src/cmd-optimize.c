@@ -10,6 +10,7 @@
 #include "util.h"
 
 #include <string.h>
+#include <time.h>
 
 #define TOP_DEFAULT 5
 
@@ -40,6 +41,14 @@ static void print_help(FILE *fp)
 	      "\n"
 	      "Exit status: 0 ok (also when a workload has no qualifying offer: see stderr),\n"
 	      "2 the scenario is invalid or the store cannot be read.\n", fp);
+}
+
+static double seconds_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
 static void add_rows(struct table *t, const struct workload *w, const struct optimize_search *search)
@@ -100,6 +109,7 @@ int cmd_optimize(int argc, char **argv)
 	struct table *t = NULL;
 	bool searching = false;
 	long top = 1;
+	double started;
 	int c, status = EXIT_ERROR;
 
 	costcli_init(&cli, "optimize");
@@ -148,18 +158,26 @@ int cmd_optimize(int argc, char **argv)
 	}
 	if (costcli_load(&cli, argv[optind]) < 0)
 		goto cleanup;
+	started = seconds_now();
 	if (optimize_begin(cli.db, &opts, &search) < 0)
 		goto fail;
 	searching = true;
+	if (global_options.verbosity > 0)
+		warnx_cmd("optimize", "loaded %zu offers in %.3f s", search.offers.n,
+			  seconds_now() - started);
 	t = new_table();
 	for (size_t w = 0; w < cli.scenario.nworkloads; w++) {
 		const struct workload *wl = &cli.scenario.workloads[w];
 
+		started = seconds_now();
 		if (optimize_run(cli.db, &cli.scenario, w, &opts, &search) < 0)
 			goto fail;
 		if (global_options.verbosity >= 0)
 			warnx_cmd("optimize", "%s: %zu of %zu offers qualify", wl->name,
 				  search.qualified, search.searched);
+		if (global_options.verbosity > 0)
+			warnx_cmd("optimize", "%s: searched in %.3f s", wl->name,
+				  seconds_now() - started);
 		add_rows(t, wl, &search);
 	}
 	if (table_print(t, stdout, cli.format) < 0)

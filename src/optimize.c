@@ -12,7 +12,6 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 int optimize_begin(struct db *db, const struct optimize_options *opts,
 		   struct optimize_search *out)
@@ -113,14 +112,9 @@ static bool constraints_allow(const struct constraints *c, const struct offer *o
 		return false;
 	if (c->nregions == 0)
 		return true;
-	/* A region entry matches as a glob or as the region's leading part ("eu"). */
-	for (size_t i = 0; i < c->nregions; i++) {
-		size_t n = strlen(c->regions[i]);
-
-		if (fnmatch(c->regions[i], o->region, FNM_CASEFOLD) == 0 ||
-		    (strncasecmp(c->regions[i], o->region, n) == 0 && o->region[n] == '-'))
+	for (size_t i = 0; i < c->nregions; i++)
+		if (scenario_region_allowed(o->region, c->regions[i]))
 			return true;
-	}
 	return false;
 }
 
@@ -169,9 +163,9 @@ static char *explain(const struct workload *w, const struct candidate *c)
 			strbuf_addf(&why, "; the %s term bills %.0f GPU-h", o->purchase,
 				    c->billed_gpu_hours);
 	} else {
-		strbuf_addf(&why, "weights %.0f GB on TP %d of %d x %.0f GB, %d replicas",
+		strbuf_addf(&why, "weights %.0f GB on TP %d of %d x %.0f GB, %d replica%s",
 			    d->weights_gb, d->tensor_parallel, o->accelerator_count,
-			    o->accelerator_memory_gb, d->replicas);
+			    o->accelerator_memory_gb, d->replicas, d->replicas == 1 ? "" : "s");
 		if (!isnan(w->inference.slo_ttft_ms) || !isnan(w->inference.slo_tpot_ms))
 			strbuf_addf(&why, "; meets the SLO (TTFT %.0f ms, TPOT %.1f ms)",
 				    d->prefill_ms, d->decode_ms_per_token);

@@ -881,7 +881,7 @@ static const char *region_country(const char *region)
 	return NULL;
 }
 
-static bool region_allowed(const char *region, const char *allowed)
+bool scenario_region_allowed(const char *region, const char *allowed)
 {
 	static const char *const eu[] = { "DE", "IE", "FR", "SE", "IT", "NL", "BE", "FI" };
 	/* An on-prem location may be a country code itself. */
@@ -920,7 +920,7 @@ static void check_residency(struct scenario *s)
 			if (!d->region && d->kind == DEPLOYMENT_ONPREM)
 				ok = true;   /* our own building: the user vouches for it */
 			for (size_t k = 0; d->region && k < c->nregions && !ok; k++)
-				ok = region_allowed(d->region, c->regions[k]);
+				ok = scenario_region_allowed(d->region, c->regions[k]);
 			if (!ok)
 				strbuf_addf(&why, d->region ? "region %s is outside the allowed regions" :
 					    "no region given while constraints.regions restricts them",

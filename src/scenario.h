@@ -185,6 +185,8 @@ void scenario_release(struct scenario *s);
 
 const struct deployment *scenario_find_deployment(const struct scenario *s, const char *name);
 const struct workload *scenario_find_workload(const struct scenario *s, const char *name);
+/* Does REGION satisfy one constraints.regions entry (a name, glob, country or EU)? */
+bool scenario_region_allowed(const char *region, const char *allowed);
 const char *precision_name(enum precision p);
 double precision_bytes(enum precision p);
 
