@@ -5,6 +5,12 @@ load helpers
 
 SCENARIOS=$AICOST_ROOT/scenarios
 
+# pyq EXPR: evaluates the Python expression EXPR over the JSON on stdin as `d`
+# (python3 is a build dependency; jq is not).
+pyq() {
+	python3 -c 'import json, sys; d = json.load(sys.stdin); print(eval(sys.argv[1]))' "$1"
+}
+
 # A valid minimal scenario; cases below edit it with sed.
 write_base() {
 	cat >"$1" <<'EOF'
@@ -88,16 +94,13 @@ edited() {
 @test "estimate json carries the contract's workloads[] keys" {
 	run_split estimate --format json "$SCENARIOS/onprem-vs-cloud-64gpu.yaml"
 	[ "$status" -eq 0 ]
-	run jq -r '.scenario, .currency, .horizon_months, (.workloads | length)' <<<"$output"
-	[ "${lines[0]}" = onprem-vs-cloud-64gpu ]
-	[ "${lines[1]}" = USD ]
-	[ "${lines[2]}" = 36 ]
-	[ "${lines[3]}" = 3 ]
+	run pyq '" ".join(map(str, [d["scenario"], d["currency"], d["horizon_months"], len(d["workloads"])]))' <<<"$output"
+	[ "$output" = "onprem-vs-cloud-64gpu USD 36 3" ]
 	json=$("$AICOST" estimate --format json "$SCENARIOS/onprem-vs-cloud-64gpu.yaml")
 	for key in name kind flops gpu_hours wall_hours accelerator gpus weights_gb kv_cache_gb \
 		prefill_ms decode_ms_per_token tokens_per_second_per_gpu replicas; do
-		run jq -e --arg k "$key" 'all(.workloads[]; has($k))' <<<"$json"
-		[ "$status" -eq 0 ] || { echo "workloads[] lacks $key"; return 1; }
+		run pyq "all('$key' in w for w in d['workloads'])" <<<"$json"
+		[ "$output" = True ] || { echo "workloads[] lacks $key"; return 1; }
 	done
 }
 
@@ -105,7 +108,7 @@ edited() {
 	# 6 · 13e9 · 1e12 = 7.8e22 FLOPs / (989e12 · 0.4 · 3600) = 54,769 GPU-hours
 	run_split estimate --format json "$SCENARIOS/tpu-vs-gpu.yaml"
 	[ "$status" -eq 0 ]
-	run jq -r '.workloads[0] | "\(.flops) \(.gpu_hours | floor) \(.gpus)"' <<<"$output"
+	run pyq '"%g %d %d" % (d["workloads"][0]["flops"], d["workloads"][0]["gpu_hours"], d["workloads"][0]["gpus"])' <<<"$output"
 	[ "$output" = "7.8e+22 54769 256" ]
 }
 
@@ -113,12 +116,12 @@ edited() {
 	# (estimate's csv is one row per deployment; the workloads are in its json)
 	run_split estimate --format json --set workloads.train.gpus=512 "$SCENARIOS/tpu-vs-gpu.yaml"
 	[ "$status" -eq 0 ]
-	run jq -r '.workloads[0] | "\(.name),\(.kind),\(.accelerator),\(.gpus)"' <<<"$output"
+	run pyq '",".join(str(d["workloads"][0][k]) for k in ("name", "kind", "accelerator", "gpus"))' <<<"$output"
 	[ "$output" = train,training,H100-SXM,512 ]
 	run_split estimate --format json --set 'workloads[0].accelerator=TPU-v5p' \
 		--set workloads.train.mfu=50% "$SCENARIOS/tpu-vs-gpu.yaml"
 	[ "$status" -eq 0 ]
-	run jq -r '.workloads[0] | "\(.name),\(.kind),\(.accelerator),\(.gpus)"' <<<"$output"
+	run pyq '",".join(str(d["workloads"][0][k]) for k in ("name", "kind", "accelerator", "gpus"))' <<<"$output"
 	[ "$output" = train,training,TPU-v5p,256 ]
 }
 
