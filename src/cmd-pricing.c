@@ -8,6 +8,7 @@
 
 #include <getopt.h>
 #include <math.h>
+#include <stddef.h>
 #include <string.h>
 #include <time.h>
 
@@ -792,174 +793,195 @@ cleanup:
 
 /* ---- export / import: the aicost CSV format of pricing/ (catalog.h) ---- */
 
-static void add_text_or_null(struct table *t, const char *text)
-{
-	if (text && *text)
-		table_add_text(t, text);
-	else
-		table_add_null(t);
-}
+/*
+ * The export columns of each table: the catalog's CSV header, which are also the
+ * struct members' names. One generic writer serves all five tables.
+ */
+enum field_kind {
+	FIELD_TEXT,       /* char *; empty or NULL prints empty / null */
+	FIELD_INT,        /* int */
+	FIELD_NUMBER,     /* double; NAN and INFINITY print empty / null */
+	FIELD_SIZE,       /* double; 0 means "not published" and prints empty / null */
+	FIELD_ALIASES,    /* struct accelerator's aliases, joined with '|' */
+};
 
-static void add_columns(struct table *t, const char *const *keys)
+struct export_field {
+	const char *key;
+	enum field_kind kind;
+	size_t offset;
+};
+
+#define FIELD(type, member, kind) { #member, kind, offsetof(type, member) }
+
+static const struct export_field offer_fields[] = {
+	FIELD(struct offer, provider, FIELD_TEXT), FIELD(struct offer, region, FIELD_TEXT),
+	FIELD(struct offer, zone, FIELD_TEXT), FIELD(struct offer, instance_type, FIELD_TEXT),
+	FIELD(struct offer, component, FIELD_TEXT), FIELD(struct offer, accelerator, FIELD_TEXT),
+	FIELD(struct offer, accelerator_count, FIELD_INT), FIELD(struct offer, vcpus, FIELD_SIZE),
+	FIELD(struct offer, memory_gib, FIELD_SIZE), FIELD(struct offer, purchase, FIELD_TEXT),
+	FIELD(struct offer, price_per_hour, FIELD_NUMBER),
+	FIELD(struct offer, currency, FIELD_TEXT), FIELD(struct offer, confidence, FIELD_TEXT),
+	FIELD(struct offer, source, FIELD_TEXT), FIELD(struct offer, observed, FIELD_TEXT),
+	FIELD(struct offer, note, FIELD_TEXT), { NULL, FIELD_TEXT, 0 },
+};
+
+static const struct export_field accelerator_fields[] = {
+	FIELD(struct accelerator, name, FIELD_TEXT),
+	FIELD(struct accelerator, aliases, FIELD_ALIASES),
+	FIELD(struct accelerator, vendor, FIELD_TEXT), FIELD(struct accelerator, kind, FIELD_TEXT),
+	FIELD(struct accelerator, memory_gb, FIELD_NUMBER),
+	FIELD(struct accelerator, bf16_tflops, FIELD_NUMBER),
+	FIELD(struct accelerator, fp8_tflops, FIELD_SIZE),
+	FIELD(struct accelerator, hbm_tbps, FIELD_SIZE), FIELD(struct accelerator, tdp_w, FIELD_SIZE),
+	FIELD(struct accelerator, confidence, FIELD_TEXT),
+	FIELD(struct accelerator, source, FIELD_TEXT),
+	FIELD(struct accelerator, observed, FIELD_TEXT), FIELD(struct accelerator, note, FIELD_TEXT),
+	{ NULL, FIELD_TEXT, 0 },
+};
+
+static const struct export_field egress_fields[] = {
+	FIELD(struct egress_tier, provider, FIELD_TEXT), FIELD(struct egress_tier, scope, FIELD_TEXT),
+	FIELD(struct egress_tier, destination, FIELD_TEXT),
+	FIELD(struct egress_tier, start_gb, FIELD_NUMBER),
+	FIELD(struct egress_tier, end_gb, FIELD_NUMBER),
+	FIELD(struct egress_tier, price_per_gb, FIELD_NUMBER),
+	FIELD(struct egress_tier, confidence, FIELD_TEXT),
+	FIELD(struct egress_tier, source, FIELD_TEXT),
+	FIELD(struct egress_tier, observed, FIELD_TEXT), FIELD(struct egress_tier, note, FIELD_TEXT),
+	{ NULL, FIELD_TEXT, 0 },
+};
+
+static const struct export_field storage_fields[] = {
+	FIELD(struct storage_price, provider, FIELD_TEXT),
+	FIELD(struct storage_price, region, FIELD_TEXT),
+	FIELD(struct storage_price, storage_class, FIELD_TEXT),
+	FIELD(struct storage_price, product, FIELD_TEXT),
+	FIELD(struct storage_price, price_per_gb_month, FIELD_NUMBER),
+	FIELD(struct storage_price, retrieval_per_gb, FIELD_NUMBER),
+	FIELD(struct storage_price, min_days, FIELD_NUMBER),
+	FIELD(struct storage_price, confidence, FIELD_TEXT),
+	FIELD(struct storage_price, source, FIELD_TEXT),
+	FIELD(struct storage_price, observed, FIELD_TEXT),
+	FIELD(struct storage_price, note, FIELD_TEXT), { NULL, FIELD_TEXT, 0 },
+};
+
+static const struct export_field fact_fields[] = {
+	FIELD(struct fact, key, FIELD_TEXT), FIELD(struct fact, low, FIELD_NUMBER),
+	FIELD(struct fact, high, FIELD_NUMBER), FIELD(struct fact, unit, FIELD_TEXT),
+	FIELD(struct fact, confidence, FIELD_TEXT), FIELD(struct fact, source, FIELD_TEXT),
+	FIELD(struct fact, observed, FIELD_TEXT), FIELD(struct fact, note, FIELD_TEXT),
+	{ NULL, FIELD_TEXT, 0 },
+};
+
+/* Adds a row of ITEMS[i] for each i < N (each SIZE bytes) to T, columns from FIELDS. */
+static void add_items(struct table *t, const struct export_field *fields, const void *items,
+		      size_t n, size_t size)
 {
-	for (; *keys; keys++)
-		table_add_column(t, *keys, *keys, COLUMN_TEXT);
+	for (const struct export_field *f = fields; f->key; f++)
+		table_add_column(t, f->key, f->key, f->kind == FIELD_TEXT ||
+				 f->kind == FIELD_ALIASES ? COLUMN_TEXT : COLUMN_NUMBER);
+	for (size_t i = 0; i < n; i++) {
+		const char *item = (const char *)items + i * size;
+
+		table_begin_row(t);
+		for (const struct export_field *f = fields; f->key; f++) {
+			const void *at = item + f->offset;
+			const char *text;
+			double number;
+			int count;
+
+			switch (f->kind) {
+			case FIELD_TEXT:
+				memcpy(&text, at, sizeof(text));
+				if (text && *text)
+					table_add_text(t, text);
+				else
+					table_add_null(t);
+				break;
+			case FIELD_INT:
+				memcpy(&count, at, sizeof(count));
+				table_add_number(t, count, 0);
+				break;
+			case FIELD_NUMBER:
+			case FIELD_SIZE:
+				memcpy(&number, at, sizeof(number));
+				if (isfinite(number) && (f->kind == FIELD_NUMBER || number > 0))
+					table_add_number(t, number, 6);
+				else
+					table_add_null(t);
+				break;
+			case FIELD_ALIASES: {
+				const struct accelerator *a = (const void *)item;
+				struct strbuf joined = STRBUF_INIT;
+
+				for (size_t j = 0; j < a->naliases; j++)
+					strbuf_addf(&joined, "%s%s", j ? "|" : "", a->aliases[j]);
+				if (joined.len)
+					table_add_text(t, joined.buf);
+				else
+					table_add_null(t);
+				strbuf_release(&joined);
+				break;
+			}
+			}
+		}
+	}
 }
 
 static int export_offers(struct db *db, struct table *t)
 {
-	static const char *const keys[] = { "provider", "region", "zone", "instance_type",
-		"component", "accelerator", "accelerator_count", "vcpus", "memory_gib", "purchase",
-		"price_per_hour", "currency", "confidence", "source", "observed", "note", NULL };
 	struct offer_filter filter = { 0 };
-	struct offer_list offers;
+	struct offer_list list;
 
 	filter.all_components = true;
-	if (db_query_offers(db, &filter, &offers) < 0)
+	if (db_query_offers(db, &filter, &list) < 0)
 		return -1;
-	add_columns(t, keys);
-	for (size_t i = 0; i < offers.n; i++) {
-		const struct offer *o = &offers.items[i];
-
-		table_begin_row(t);
-		table_add_text(t, o->provider);
-		table_add_text(t, o->region);
-		add_text_or_null(t, o->zone);
-		table_add_text(t, o->instance_type);
-		table_add_text(t, o->component);
-		add_text_or_null(t, o->accelerator);
-		table_add_number(t, o->accelerator_count, 0);
-		add_size(t, o->vcpus);
-		add_size(t, o->memory_gib);
-		table_add_text(t, o->purchase);
-		table_add_number(t, o->price_per_hour, 6);
-		table_add_text(t, o->currency);
-		table_add_text(t, o->confidence);
-		table_add_text(t, o->source);
-		table_add_text(t, o->observed);
-		add_text_or_null(t, o->note);
-	}
-	offer_list_release(&offers);
+	add_items(t, offer_fields, list.items, list.n, sizeof(*list.items));
+	offer_list_release(&list);
 	return 0;
 }
 
 static int export_accelerators(struct db *db, struct table *t)
 {
-	static const char *const keys[] = { "name", "aliases", "vendor", "kind", "memory_gb",
-		"bf16_tflops", "fp8_tflops", "hbm_tbps", "tdp_w", "confidence", "source",
-		"observed", "note", NULL };
 	struct accelerator_list list;
 
 	if (db_list_accelerators(db, &list) < 0)
 		return -1;
-	add_columns(t, keys);
-	for (size_t i = 0; i < list.n; i++) {
-		const struct accelerator *a = &list.items[i];
-		struct strbuf aliases = STRBUF_INIT;
-
-		for (size_t j = 0; j < a->naliases; j++)
-			strbuf_addf(&aliases, "%s%s", j ? "|" : "", a->aliases[j]);
-		table_begin_row(t);
-		table_add_text(t, a->name);
-		add_text_or_null(t, aliases.buf);
-		table_add_text(t, a->vendor);
-		table_add_text(t, a->kind);
-		table_add_number(t, a->memory_gb, 0);
-		table_add_number(t, a->bf16_tflops, 0);
-		add_size(t, a->fp8_tflops);
-		add_size(t, a->hbm_tbps);
-		add_size(t, a->tdp_w);
-		add_text_or_null(t, a->confidence);
-		add_text_or_null(t, a->source);
-		add_text_or_null(t, a->observed);
-		add_text_or_null(t, a->note);
-		strbuf_release(&aliases);
-	}
+	add_items(t, accelerator_fields, list.items, list.n, sizeof(*list.items));
 	accelerator_list_release(&list);
 	return 0;
 }
 
 static int export_egress(struct db *db, struct table *t)
 {
-	static const char *const keys[] = { "provider", "scope", "destination", "start_gb",
-		"end_gb", "price_per_gb", "confidence", "source", "observed", "note", NULL };
-	struct egress_tier_list tiers;
+	struct egress_tier_list list;
 
-	if (db_list_egress_tiers(db, &tiers) < 0)
+	if (db_list_egress_tiers(db, &list) < 0)
 		return -1;
-	add_columns(t, keys);
-	for (size_t i = 0; i < tiers.n; i++) {
-		const struct egress_tier *e = &tiers.items[i];
-
-		table_begin_row(t);
-		table_add_text(t, e->provider);
-		table_add_text(t, e->scope);
-		table_add_text(t, e->destination);
-		table_add_number(t, e->start_gb, 0);
-		add_number_or_null(t, e->end_gb, 0);
-		table_add_number(t, e->price_per_gb, 4);
-		table_add_text(t, e->confidence);
-		table_add_text(t, e->source);
-		table_add_text(t, e->observed);
-		add_text_or_null(t, e->note);
-	}
-	egress_tier_list_release(&tiers);
+	add_items(t, egress_fields, list.items, list.n, sizeof(*list.items));
+	egress_tier_list_release(&list);
 	return 0;
 }
 
 static int export_storage(struct db *db, struct table *t)
 {
-	static const char *const keys[] = { "provider", "region", "storage_class", "product",
-		"price_per_gb_month", "retrieval_per_gb", "min_days", "confidence", "source",
-		"observed", "note", NULL };
-	struct storage_price_list prices;
+	struct storage_price_list list;
 
-	if (db_list_storage_prices(db, &prices) < 0)
+	if (db_list_storage_prices(db, &list) < 0)
 		return -1;
-	add_columns(t, keys);
-	for (size_t i = 0; i < prices.n; i++) {
-		const struct storage_price *p = &prices.items[i];
-
-		table_begin_row(t);
-		table_add_text(t, p->provider);
-		table_add_text(t, p->region);
-		table_add_text(t, p->storage_class);
-		table_add_text(t, p->product);
-		table_add_number(t, p->price_per_gb_month, 5);
-		table_add_number(t, p->retrieval_per_gb, 4);
-		table_add_number(t, p->min_days, 0);
-		table_add_text(t, p->confidence);
-		table_add_text(t, p->source);
-		table_add_text(t, p->observed);
-		add_text_or_null(t, p->note);
-	}
-	storage_price_list_release(&prices);
+	add_items(t, storage_fields, list.items, list.n, sizeof(*list.items));
+	storage_price_list_release(&list);
 	return 0;
 }
 
 static int export_facts(struct db *db, struct table *t)
 {
-	static const char *const keys[] = { "key", "low", "high", "unit", "confidence", "source",
-		"observed", "note", NULL };
-	struct fact_list facts;
+	struct fact_list list;
 
-	if (db_list_facts(db, &facts) < 0)
+	if (db_list_facts(db, &list) < 0)
 		return -1;
-	add_columns(t, keys);
-	for (size_t i = 0; i < facts.n; i++) {
-		const struct fact *f = &facts.items[i];
-
-		table_begin_row(t);
-		table_add_text(t, f->key);
-		add_number_or_null(t, f->low, 4);
-		add_number_or_null(t, f->high, 4);
-		table_add_text(t, f->unit);
-		table_add_text(t, f->confidence);
-		table_add_text(t, f->source);
-		table_add_text(t, f->observed);
-		add_text_or_null(t, f->note);
-	}
-	fact_list_release(&facts);
+	add_items(t, fact_fields, list.items, list.n, sizeof(*list.items));
+	fact_list_release(&list);
 	return 0;
 }
 

@@ -411,6 +411,32 @@ static int step_done(struct db *db, sqlite3_stmt *st, const char *what)
 	return 0;
 }
 
+/* Reads the current row into ITEM (zeroed memory); false skips the row. */
+typedef bool (*row_reader)(sqlite3_stmt *st, void *item, const void *ctx);
+
+/* Steps ST to the end, appending one item of SIZE bytes per row kept by READ. */
+static int collect_rows(struct db *db, sqlite3_stmt *st, void *items_ptr, size_t *n,
+			size_t *alloc, size_t size, row_reader read, const void *ctx,
+			const char *what)
+{
+	int rc;
+
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		char *base;
+
+		xgrow(items_ptr, alloc, *n + 1, size);   /* new slots come zeroed */
+		memcpy(&base, items_ptr, sizeof(base));
+		if (read(st, base + *n * size, ctx))
+			(*n)++;
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : db_fail(db, what);
+}
+
+#define COLLECT(db, st, list, read, ctx, what) \
+	collect_rows((db), (st), &(list)->items, &(list)->n, &(list)->alloc, \
+		     sizeof(*(list)->items), (read), (ctx), (what))
+
 bool purchase_option_valid(const char *name)
 {
 	static const char *const options[] = { PURCHASE_OPTIONS };
@@ -791,9 +817,11 @@ void accelerator_list_release(struct accelerator_list *list)
 	memset(list, 0, sizeof(*list));
 }
 
-static void read_accelerator(sqlite3_stmt *st, struct accelerator *a)
+static bool read_accelerator(sqlite3_stmt *st, void *item, const void *ctx)
 {
-	memset(a, 0, sizeof(*a));
+	struct accelerator *a = item;
+
+	(void)ctx;
 	a->name = column_strdup(st, 0);
 	a->vendor = column_strdup(st, 1);
 	a->kind = column_strdup(st, 2);
@@ -807,6 +835,7 @@ static void read_accelerator(sqlite3_stmt *st, struct accelerator *a)
 	a->observed = column_strdup(st, 10);
 	a->note = column_strdup(st, 11);
 	a->ambiguous = sqlite3_column_int(st, 12) != 0;
+	return true;
 }
 
 static int read_aliases(struct db *db, struct accelerator *a)
@@ -844,7 +873,7 @@ static int find_by_key(struct db *db, const char *key, struct accelerator *out)
 	bind_text(st, 1, key);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
-		read_accelerator(st, out);
+		read_accelerator(st, out, NULL);
 		sqlite3_reset(st);
 		return 1;
 	}
@@ -1021,20 +1050,12 @@ rollback:
 int db_list_accelerators(struct db *db, struct accelerator_list *out)
 {
 	sqlite3_stmt *st = stmt_get(db, ST_LIST_ACCELERATORS);
-	int rc;
 
 	memset(out, 0, sizeof(*out));
 	if (!st)
 		return -1;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		xgrow(&out->items, &out->alloc, out->n + 1, sizeof(*out->items));
-		read_accelerator(st, &out->items[out->n++]);
-	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		db_fail(db, "listing accelerators");
+	if (COLLECT(db, st, out, read_accelerator, NULL, "listing accelerators") < 0)
 		goto fail;
-	}
 	/* Aliases after the outer statement is done: they share no statement. */
 	for (size_t i = 0; i < out->n; i++)
 		if (read_aliases(db, &out->items[i]) < 0)
@@ -1074,8 +1095,15 @@ void offer_list_release(struct offer_list *list)
 	memset(list, 0, sizeof(*list));
 }
 
-static void read_offer(sqlite3_stmt *st, struct offer *o)
+/* CTX: a region glob (fnmatch, case-insensitive) the row must match, or NULL. */
+static bool read_offer(sqlite3_stmt *st, void *item, const void *ctx)
 {
+	struct offer *o = item;
+	const char *region_glob = ctx;
+
+	if (region_glob &&
+	    fnmatch(region_glob, (const char *)sqlite3_column_text(st, 1), FNM_CASEFOLD) != 0)
+		return false;
 	o->provider = column_strdup(st, 0);
 	o->region = column_strdup(st, 1);
 	o->zone = column_strdup(st, 2);
@@ -1095,6 +1123,7 @@ static void read_offer(sqlite3_stmt *st, struct offer *o)
 	o->snapshot_id = sqlite3_column_int64(st, 16);
 	o->component = column_strdup(st, 17);
 	o->note = column_strdup(st, 18);
+	return true;
 }
 
 double offer_price_per_accelerator_hour(const struct offer *o)
@@ -1110,25 +1139,12 @@ double offer_price_per_pflop_hour(const struct offer *o)
 	return pflops > 0 ? o->price_per_hour / pflops : NAN;
 }
 
-/* Steps ST to the end, appending each row to OUT. */
 static int collect_offers(struct db *db, sqlite3_stmt *st, const char *region_glob,
 			  struct offer_list *out)
 {
-	int rc;
-
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *region = (const char *)sqlite3_column_text(st, 1);
-
-		if (region_glob && fnmatch(region_glob, region, FNM_CASEFOLD) != 0)
-			continue;
-		xgrow(&out->items, &out->alloc, out->n + 1, sizeof(*out->items));
-		memset(&out->items[out->n], 0, sizeof(*out->items));
-		read_offer(st, &out->items[out->n++]);
-	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
+	if (COLLECT(db, st, out, read_offer, region_glob, "reading offers") < 0) {
 		offer_list_release(out);
-		return db_fail(db, "reading offers");
+		return -1;
 	}
 	return 0;
 }
@@ -1182,28 +1198,30 @@ int db_offer_history(struct db *db, const char *instance_type, const char *regio
 	return collect_offers(db, st, NULL, out);
 }
 
+static bool read_text(sqlite3_stmt *st, void *item, const void *ctx)
+{
+	(void)ctx;
+	*(char **)item = column_strdup(st, 0);
+	return true;
+}
+
 int db_providers(struct db *db, char ***names, size_t *n)
 {
 	sqlite3_stmt *st = stmt_get(db, ST_PROVIDERS);
 	size_t alloc = 0;
-	int rc;
 
 	*names = NULL;
 	*n = 0;
 	if (!st)
 		return -1;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		xgrow(names, &alloc, *n + 1, sizeof(**names));
-		(*names)[(*n)++] = column_strdup(st, 0);
-	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
+	if (collect_rows(db, st, names, n, &alloc, sizeof(**names), read_text, NULL,
+			 "listing providers") < 0) {
 		for (size_t i = 0; i < *n; i++)
 			free((*names)[i]);
 		free(*names);
 		*names = NULL;
 		*n = 0;
-		return db_fail(db, "listing providers");
+		return -1;
 	}
 	return 0;
 }
@@ -1227,30 +1245,29 @@ void egress_tier_list_release(struct egress_tier_list *list)
 	memset(list, 0, sizeof(*list));
 }
 
+static bool read_egress(sqlite3_stmt *st, void *item, const void *ctx)
+{
+	struct egress_tier *t = item;
+
+	(void)ctx;
+	t->provider = column_strdup(st, 0);
+	t->scope = column_strdup(st, 1);
+	t->destination = column_strdup(st, 2);
+	t->start_gb = column_number(st, 3, 0);
+	t->end_gb = column_number(st, 4, INFINITY);
+	t->price_per_gb = column_number(st, 5, 0);
+	t->confidence = column_strdup(st, 6);
+	t->source = column_strdup(st, 7);
+	t->observed = column_strdup(st, 8);
+	t->note = column_strdup(st, 9);
+	return true;
+}
+
 static int collect_egress(struct db *db, sqlite3_stmt *st, struct egress_tier_list *out)
 {
-	int rc;
-
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct egress_tier *t;
-
-		xgrow(&out->items, &out->alloc, out->n + 1, sizeof(*out->items));
-		t = &out->items[out->n++];
-		t->provider = column_strdup(st, 0);
-		t->scope = column_strdup(st, 1);
-		t->destination = column_strdup(st, 2);
-		t->start_gb = column_number(st, 3, 0);
-		t->end_gb = column_number(st, 4, INFINITY);
-		t->price_per_gb = column_number(st, 5, 0);
-		t->confidence = column_strdup(st, 6);
-		t->source = column_strdup(st, 7);
-		t->observed = column_strdup(st, 8);
-		t->note = column_strdup(st, 9);
-	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
+	if (COLLECT(db, st, out, read_egress, NULL, "reading egress tiers") < 0) {
 		egress_tier_list_release(out);
-		return db_fail(db, "reading egress tiers");
+		return -1;
 	}
 	return 0;
 }
@@ -1316,8 +1333,11 @@ void storage_price_list_release(struct storage_price_list *list)
 	memset(list, 0, sizeof(*list));
 }
 
-static void read_storage(sqlite3_stmt *st, struct storage_price *p)
+static bool read_storage(sqlite3_stmt *st, void *item, const void *ctx)
 {
+	struct storage_price *p = item;
+
+	(void)ctx;
 	p->provider = column_strdup(st, 0);
 	p->region = column_strdup(st, 1);
 	p->storage_class = column_strdup(st, 2);
@@ -1329,6 +1349,7 @@ static void read_storage(sqlite3_stmt *st, struct storage_price *p)
 	p->source = column_strdup(st, 8);
 	p->observed = column_strdup(st, 9);
 	p->note = column_strdup(st, 10);
+	return true;
 }
 
 /*
@@ -1349,7 +1370,7 @@ int db_storage_price(struct db *db, const char *provider, const char *region,
 	bind_text(st, 3, storage_class);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
-		read_storage(st, out);
+		read_storage(st, out, NULL);
 	sqlite3_reset(st);
 	if (rc == SQLITE_ROW)
 		return 0;
@@ -1363,20 +1384,13 @@ int db_storage_price(struct db *db, const char *provider, const char *region,
 int db_list_storage_prices(struct db *db, struct storage_price_list *out)
 {
 	sqlite3_stmt *st = stmt_get(db, ST_LIST_STORAGE);
-	int rc;
 
 	memset(out, 0, sizeof(*out));
 	if (!st)
 		return -1;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		xgrow(&out->items, &out->alloc, out->n + 1, sizeof(*out->items));
-		memset(&out->items[out->n], 0, sizeof(*out->items));
-		read_storage(st, &out->items[out->n++]);
-	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
+	if (COLLECT(db, st, out, read_storage, NULL, "reading storage prices") < 0) {
 		storage_price_list_release(out);
-		return db_fail(db, "reading storage prices");
+		return -1;
 	}
 	return 0;
 }
@@ -1404,8 +1418,11 @@ void fact_list_release(struct fact_list *list)
 	memset(list, 0, sizeof(*list));
 }
 
-static void read_fact(sqlite3_stmt *st, struct fact *f)
+static bool read_fact(sqlite3_stmt *st, void *item, const void *ctx)
 {
+	struct fact *f = item;
+
+	(void)ctx;
 	f->key = column_strdup(st, 0);
 	f->low = column_number(st, 1, NAN);
 	f->high = column_number(st, 2, NAN);
@@ -1414,6 +1431,7 @@ static void read_fact(sqlite3_stmt *st, struct fact *f)
 	f->source = column_strdup(st, 5);
 	f->observed = column_strdup(st, 6);
 	f->note = column_strdup(st, 7);
+	return true;
 }
 
 int db_fact(struct db *db, const char *key, struct fact *out)
@@ -1427,7 +1445,7 @@ int db_fact(struct db *db, const char *key, struct fact *out)
 	bind_text(st, 1, key);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
-		read_fact(st, out);
+		read_fact(st, out, NULL);
 	sqlite3_reset(st);
 	if (rc == SQLITE_ROW)
 		return 0;
@@ -1457,20 +1475,13 @@ int db_put_fact(struct db *db, const struct fact *f)
 int db_list_facts(struct db *db, struct fact_list *out)
 {
 	sqlite3_stmt *st = stmt_get(db, ST_LIST_FACTS);
-	int rc;
 
 	memset(out, 0, sizeof(*out));
 	if (!st)
 		return -1;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		xgrow(&out->items, &out->alloc, out->n + 1, sizeof(*out->items));
-		memset(&out->items[out->n], 0, sizeof(*out->items));
-		read_fact(st, &out->items[out->n++]);
-	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
+	if (COLLECT(db, st, out, read_fact, NULL, "reading reference figures") < 0) {
 		fact_list_release(out);
-		return db_fail(db, "reading reference figures");
+		return -1;
 	}
 	return 0;
 }
@@ -1817,35 +1828,35 @@ void snapshot_list_release(struct snapshot_list *list)
 	memset(list, 0, sizeof(*list));
 }
 
+static bool read_snapshot(sqlite3_stmt *st, void *item, const void *ctx)
+{
+	struct snapshot_info *s = item;
+
+	(void)ctx;
+	s->id = sqlite3_column_int64(st, 0);
+	s->provider = column_strdup(st, 1);
+	s->source = column_strdup(st, 2);
+	s->fetched_at = column_strdup(st, 3);
+	s->observed = column_strdup(st, 4);
+	s->status = column_strdup(st, 5);
+	s->message = column_strdup(st, 6);
+	s->offer_rows = sqlite3_column_int(st, 7);
+	s->egress_rows = sqlite3_column_int(st, 8);
+	s->storage_rows = sqlite3_column_int(st, 9);
+	s->current = sqlite3_column_int(st, 10) != 0;
+	return true;
+}
+
 int db_list_snapshots(struct db *db, struct snapshot_list *out)
 {
 	sqlite3_stmt *st = stmt_get(db, ST_LIST_SNAPSHOTS);
-	int rc;
 
 	memset(out, 0, sizeof(*out));
 	if (!st)
 		return -1;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct snapshot_info *s;
-
-		xgrow(&out->items, &out->alloc, out->n + 1, sizeof(*out->items));
-		s = &out->items[out->n++];
-		s->id = sqlite3_column_int64(st, 0);
-		s->provider = column_strdup(st, 1);
-		s->source = column_strdup(st, 2);
-		s->fetched_at = column_strdup(st, 3);
-		s->observed = column_strdup(st, 4);
-		s->status = column_strdup(st, 5);
-		s->message = column_strdup(st, 6);
-		s->offer_rows = sqlite3_column_int(st, 7);
-		s->egress_rows = sqlite3_column_int(st, 8);
-		s->storage_rows = sqlite3_column_int(st, 9);
-		s->current = sqlite3_column_int(st, 10) != 0;
-	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
+	if (COLLECT(db, st, out, read_snapshot, NULL, "listing snapshots") < 0) {
 		snapshot_list_release(out);
-		return db_fail(db, "listing snapshots");
+		return -1;
 	}
 	return 0;
 }

@@ -211,6 +211,30 @@ PY
 	[ "$status" -eq 2 ]
 }
 
+@test "pricing export writes the shipped catalog back byte for byte" {
+	cd "$AICOST_ROOT/pricing"
+	diff -u accelerators.csv <(aicost pricing export --table accelerators)
+	diff -u egress.csv <(aicost pricing export --table egress)
+	diff -u storage.csv <(aicost pricing export --table storage)
+	diff -u onprem.csv <(aicost pricing export --table facts)
+	aicost pricing export > "$BATS_TEST_TMPDIR/offers.csv"
+	for file in aws azure gcp; do
+		diff -u "$file.csv" <(head -1 "$BATS_TEST_TMPDIR/offers.csv"; grep "^$file," "$BATS_TEST_TMPDIR/offers.csv")
+	done
+	diff -u gpu-clouds.csv <(head -1 "$BATS_TEST_TMPDIR/offers.csv"; grep -E '^(coreweave|lambda|runpod),' "$BATS_TEST_TMPDIR/offers.csv")
+	# every data row of the catalog cites a source and an observed date
+	for file in *.csv; do
+		python3 - "$file" <<'PY'
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+assert rows, sys.argv[1]
+for n, row in enumerate(rows, 2):
+    assert row["source"] and row["observed"], (sys.argv[1], n)
+    assert row["confidence"] in ("exact", "approx"), (sys.argv[1], n)
+PY
+	done
+}
+
 @test "pricing import: a bad row names file:line:col and field, and imports nothing" {
 	aicost pricing export > before.csv
 	before=$(aicost pricing sources --format csv | wc -l)
