@@ -75,6 +75,7 @@ static json_t *deployment_json(const struct tco_result *r, size_t i, int months)
 {
 	const struct deployment_result *dr = &r->deployments[i];
 	json_t *o = json_object(), *monthly = json_array(), *breakdown = json_object();
+	json_t *per_workload;
 
 	json_object_set_new(o, "name", json_string(dr->deployment->name));
 	json_object_set_new(o, "kind", json_string(kind_names[dr->deployment->kind]));
@@ -96,6 +97,11 @@ static json_t *deployment_json(const struct tco_result *r, size_t i, int months)
 	json_object_set_new(o, "p90", number_or_null(dr->p90, true));
 	json_object_set_new(o, "gpu_hours_delivered", number_or_null(dr->gpu_hours_delivered, true));
 	json_object_set_new(o, "tokens_delivered", number_or_null(dr->tokens_delivered, true));
+	per_workload = json_object();
+	for (size_t w = 0; dr->workload_cost && w < r->scenario->nworkloads; w++)
+		json_object_set_new(per_workload, r->scenario->workloads[w].name,
+				    number_or_null(dr->workload_cost[w], true));
+	json_object_set_new(o, "workload_cost", per_workload);
 	json_object_set_new(o, "excluded", json_boolean(dr->excluded));
 	json_object_set_new(o, "excluded_reason", dr->excluded_reason ?
 			    json_string(dr->excluded_reason) : json_null());
@@ -246,6 +252,30 @@ static struct table *breakdown_table(const struct tco_result *r, int only)
 	return t;
 }
 
+/* What each workload costs on each deployment: the total split by GPU-hours. */
+static struct table *workload_cost_table(const struct tco_result *r, int only)
+{
+	const struct scenario *s = r->scenario;
+	struct table *t = table_new();
+
+	table_add_column(t, "workload", "WORKLOAD", COLUMN_TEXT);
+	table_add_column(t, "per", "PER", COLUMN_TEXT);
+	for (size_t i = 0; i < r->ndeployments; i++)
+		if (shown(only, i))
+			table_add_column(t, r->deployments[i].deployment->name,
+					 r->deployments[i].deployment->name, COLUMN_NUMBER);
+	for (size_t w = 0; w < s->nworkloads; w++) {
+		table_begin_row(t);
+		table_add_text(t, s->workloads[w].name);
+		table_add_text(t, s->workloads[w].kind == WORKLOAD_TRAINING ? "run" : "horizon");
+		for (size_t i = 0; i < r->ndeployments; i++)
+			if (shown(only, i))
+				table_add_money(t, r->deployments[i].workload_cost ?
+						r->deployments[i].workload_cost[w] : NAN, 0);
+	}
+	return t;
+}
+
 static struct table *monthly_table(const struct tco_result *r, int only)
 {
 	struct table *t = table_new();
@@ -311,6 +341,9 @@ int output_estimate(FILE *fp, const struct tco_result *r, int only, enum output_
 		return -1;
 	output_heading(fp, format, "Breakdown");
 	if (print_and_free(breakdown_table(r, only), fp, format) < 0)
+		return -1;
+	output_heading(fp, format, "Per workload: the total split by the GPU-hours each uses");
+	if (print_and_free(workload_cost_table(r, only), fp, format) < 0)
 		return -1;
 	output_heading(fp, format, "Monthly cash");
 	return print_and_free(monthly_table(r, only), fp, format);

@@ -72,18 +72,26 @@ static double overlap_hours(double a0, double a1, double b0, double b1)
 void tco_demand_profile(const struct scenario *s, const struct workload_demand *demand,
 			double *gpu_hours, double *tokens, double *egress_gb)
 {
+	tco_workload_profile(s, demand, s->nworkloads, gpu_hours, tokens, egress_gb);
+}
+
+void tco_workload_profile(const struct scenario *s, const struct workload_demand *demand,
+			  size_t only, double *gpu_hours, double *tokens, double *egress_gb)
+{
 	int months = s->horizon_months;
 
 	for (int m = 0; m < months; m++) {
 		gpu_hours[m] = 0;
 		tokens[m] = 0;
-		egress_gb[m] = s->data.egress_per_month_bytes / GB;
+		egress_gb[m] = only < s->nworkloads ? 0 : s->data.egress_per_month_bytes / GB;
 	}
 	for (size_t i = 0; i < s->nworkloads; i++) {
 		const struct workload *w = &s->workloads[i];
 		const struct workload_demand *d = &demand[i];
 		double start = or_default(w->start_hours, 0), end, gpu_rate, token_rate = 0;
 
+		if (only < s->nworkloads && only != i)
+			continue;
 		if (w->kind == WORKLOAD_TRAINING) {
 			double wall = d->wall_hours;
 
@@ -488,6 +496,30 @@ static int shortage_extra(const struct scenario *s, const struct deployment *d,
 	return 0;
 }
 
+/* TOTAL split over the workloads by the GPU-hours each uses within the horizon. */
+static double *split_by_workload(const struct scenario *s, const struct workload_demand *demand,
+				 double total)
+{
+	int months = s->horizon_months;
+	double *share = xcalloc(s->nworkloads + 1, sizeof(double)), all = 0;
+	double *gpu_hours = xcalloc((size_t)months, sizeof(double));
+	double *tokens = xcalloc((size_t)months, sizeof(double));
+	double *egress_gb = xcalloc((size_t)months, sizeof(double));
+
+	for (size_t i = 0; i < s->nworkloads; i++) {
+		tco_workload_profile(s, demand, i, gpu_hours, tokens, egress_gb);
+		for (int m = 0; m < months; m++)
+			share[i] += gpu_hours[m];
+		all += share[i];
+	}
+	for (size_t i = 0; i < s->nworkloads; i++)
+		share[i] = all > 0 ? total * share[i] / all : 0;
+	free(gpu_hours);
+	free(tokens);
+	free(egress_gb);
+	return share;
+}
+
 static int compute_deployment(const struct tco_input *in, size_t index,
 			      struct deployment_result *r)
 {
@@ -574,6 +606,7 @@ static int compute_deployment(const struct tco_input *in, size_t index,
 	r->per_million_tokens = r->tokens_delivered > 0 ?
 		r->total / (r->tokens_delivered / 1e6) : NAN;
 	r->utilisation = mc.capacity_hours > 0 ? mc.busy_hours / mc.capacity_hours : NAN;
+	r->workload_cost = split_by_workload(s, din->demand, r->total);
 	r->excluded_reason = residency_reason(s, d);
 	r->excluded = r->excluded_reason != NULL;
 	result = 0;
@@ -650,6 +683,7 @@ void tco_result_release(struct tco_result *r)
 		free(r->deployments[i].monthly);
 		free(r->deployments[i].monthly_by_component);
 		free(r->deployments[i].excluded_reason);
+		free(r->deployments[i].workload_cost);
 	}
 	free(r->deployments);
 	for (size_t i = 0; i < r->ndemand; i++)

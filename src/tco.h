@@ -33,6 +33,9 @@ struct deployment_result {
 	int breakeven_month;                       /* 1-based; 0 = null */
 	double p10, p50, p90;                      /* Monte Carlo of the total with shortages */
 	double utilisation;                        /* on-prem: busy / installed over the horizon */
+	double *workload_cost;                     /* per workload: the total split by the
+						      GPU-hours each uses in the horizon
+						      (a training run's fully loaded cost) */
 	bool excluded;                             /* data residency */
 	char *excluded_reason;
 };
@@ -128,6 +131,9 @@ int tco_breakeven_month(const double *cumulative, const double *baseline, int mo
  */
 void tco_demand_profile(const struct scenario *s, const struct workload_demand *demand,
 			double *gpu_hours, double *tokens, double *egress_gb);
+/* The same for workload ONLY alone (no data egress); ONLY >= nworkloads is all of them. */
+void tco_workload_profile(const struct scenario *s, const struct workload_demand *demand,
+			  size_t only, double *gpu_hours, double *tokens, double *egress_gb);
 
 /*
  * Sensitivity (tco-sensitivity.c): every input that can move the answer is set

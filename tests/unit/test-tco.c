@@ -705,6 +705,33 @@ static void test_tokens_per_million(void **state)
 	free(f);
 }
 
+static void test_cost_per_workload(void **state)
+{
+	struct fixture *f = xmalloc(sizeof(*f));
+	double *split;
+
+	(void)state;
+	/* A year of 8-GPU inference (70,080 GPU-h) and an 8-GPU training run in month 1
+	 * (5,840 GPU-h) on demand at $2: 140,160 + 11,680 = 151,840, split as used. */
+	fixture_init(f, 12);
+	add_inference(f, 8, 0);
+	add_training(f, 8, 5840, 0);
+	add_cloud(f, "cloud", 2, on_demand, all);
+	add_onprem(f, "rack", 8);
+	run(f);
+	split = f->r.deployments[0].workload_cost;
+	assert_close(f->r.deployments[0].total, 151840);
+	assert_close(split[0], 140160);
+	assert_close(split[1], 11680);
+	/* On-prem, the idle and queued capacity is carried by the work in the same
+	 * ratio: 70,080 : 5,840 = 12 : 1 of the total. */
+	split = f->r.deployments[1].workload_cost;
+	assert_close(split[0] + split[1], f->r.deployments[1].total);
+	assert_close(split[0], 12 * split[1]);
+	tco_result_release(&f->r);
+	free(f);
+}
+
 static void test_sensitivity_ranks_inputs(void **state)
 {
 	struct fixture *f = xmalloc(sizeof(*f));
@@ -764,6 +791,7 @@ int main(void)
 		cmocka_unit_test(test_monte_carlo_portable),
 		cmocka_unit_test(test_data_residency_excluded),
 		cmocka_unit_test(test_tokens_per_million),
+		cmocka_unit_test(test_cost_per_workload),
 		cmocka_unit_test(test_sensitivity_ranks_inputs),
 	};
 
