@@ -1,21 +1,26 @@
 /* aicost validate FILE...: check scenario files; exit 0 when all are valid, 2 otherwise. */
 #include "cli.h"
+#include "db.h"
 #include "scenario.h"
 #include "util.h"
+#include "workload.h"
 
 #include <getopt.h>
 #include <string.h>
 
 static void print_help(FILE *fp)
 {
-	fputs("usage: aicost validate [--set KEY.PATH=VALUE]... [-q] FILE...\n"
+	fputs("usage: aicost validate [--set KEY.PATH=VALUE]... [--no-store] [-q] FILE...\n"
 	      "\n"
-	      "Checks scenario files (YAML or JSON) against the schema in aicost-scenario(5).\n"
+	      "Checks scenario files (YAML or JSON) against the schema in aicost-scenario(5),\n"
+	      "then looks every accelerator up in the price store and sizes every workload\n"
+	      "on it (training state that does not fit, an SLO no GPU group meets).\n"
 	      "Every problem is reported on stderr as FILE:LINE:COL: FIELD.PATH: MESSAGE.\n"
 	      "\n"
 	      "Options:\n"
 	      "  -s, --set KEY.PATH=VALUE  override one field before checking (repeatable),\n"
 	      "                            e.g. --set workloads.serve.batch=16\n"
+	      "  -n, --no-store            check the files alone, without the price store\n"
 	      "  -q, --quiet               print nothing for valid files\n"
 	      "  -h, --help                print this help and exit\n"
 	      "\n"
@@ -43,23 +48,109 @@ void add_override(const char ***overrides, size_t *n, size_t *alloc, const char 
 	(*overrides)[(*n)++] = assignment;
 }
 
+/* Sizes every workload on ACC; a problem becomes one error line at WHERE. */
+static void check_demand(const struct scenario *s, const struct accelerator *acc,
+			 const char *where, const char *field, struct strbuf *errors)
+{
+	for (size_t i = 0; i < s->nworkloads; i++) {
+		struct workload_demand demand;
+
+		if (workload_demand(&s->workloads[i], acc, &demand) < 0) {
+			strbuf_addf(errors, "%s: %s: %s\n", where ? where : s->workloads[i].accelerator_where,
+				    field, error_get());
+			error_clear();
+			continue;
+		}
+		workload_demand_release(&demand);
+	}
+}
+
+/*
+ * What the file alone cannot tell: that every accelerator exists in the store and
+ * that every workload can run on it. Appends one line per problem to ERRORS.
+ */
+static void check_against_store(struct db *db, const struct scenario *s, struct strbuf *errors)
+{
+	struct strbuf field = STRBUF_INIT;
+	struct accelerator acc;
+
+	for (size_t i = 0; i < s->nworkloads; i++) {
+		const struct workload *w = &s->workloads[i];
+		struct scenario one = *s;
+
+		strbuf_reset(&field);
+		strbuf_addf(&field, "workloads[%zu].accelerator", i);
+		if (db_find_accelerator(db, w->accelerator, &acc) < 0) {
+			strbuf_addf(errors, "%s: %s: %s\n", w->accelerator_where, field.buf, error_get());
+			error_clear();
+			continue;
+		}
+		strbuf_reset(&field);
+		strbuf_addf(&field, "workloads[%zu]", i);
+		one.workloads = &s->workloads[i];
+		one.nworkloads = 1;
+		check_demand(&one, &acc, NULL, field.buf, errors);
+		accelerator_release(&acc);
+	}
+	/* A deployment that runs the workloads on another accelerator must fit them too. */
+	for (size_t k = 0; k < s->ndeployments; k++) {
+		const struct deployment *d = &s->deployments[k];
+
+		if (!d->accelerator || d->kind == DEPLOYMENT_HYBRID)
+			continue;
+		strbuf_reset(&field);
+		strbuf_addf(&field, "deployments[%zu].accelerator", k);
+		if (db_find_accelerator(db, d->accelerator, &acc) < 0) {
+			strbuf_addf(errors, "%s: %s: %s\n", d->accelerator_where, field.buf, error_get());
+			error_clear();
+			continue;
+		}
+		check_demand(s, &acc, d->accelerator_where, field.buf, errors);
+		accelerator_release(&acc);
+	}
+	strbuf_release(&field);
+}
+
+/* Internal: the store could not be opened; stop checking further files. */
+#define EXIT_ERROR_STORE (EXIT_ERROR + 100)
+
+static void report_valid(const char *file, const struct scenario *s, bool quiet)
+{
+	if (quiet)
+		return;
+	printf("%s: ok (%zu workload%s, %zu deployment%s, %d months)\n", file, s->nworkloads,
+	       s->nworkloads == 1 ? "" : "s", s->ndeployments, s->ndeployments == 1 ? "" : "s",
+	       s->horizon_months);
+	for (size_t k = 0; k < s->ndeployments; k++)
+		if (s->deployments[k].residency_violation)
+			warnx_cmd("validate", "%s: note: deployment '%s' is excluded by the "
+				  "constraints: %s", file, s->deployments[k].name,
+				  s->deployments[k].residency_reason);
+}
+
 int cmd_validate(int argc, char **argv)
 {
 	static const struct option options[] = {
 		{ "set", required_argument, NULL, 's' },
+		{ "no-store", no_argument, NULL, 'n' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char **overrides = NULL;
 	size_t noverrides = 0, alloc = 0;
-	bool quiet = global_options.verbosity < 0;
+	bool quiet = global_options.verbosity < 0, use_store = true;
+	struct strbuf db_path = STRBUF_INIT;
+	struct db *db = NULL;
 	int c, status = EXIT_OK;
 
-	while ((c = getopt_long(argc, argv, "s:qh", options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "s:nqh", options, NULL)) != -1) {
 		switch (c) {
 		case 's':
 			add_override(&overrides, &noverrides, &alloc, optarg);
+			break;
+		case 'n':
+			use_store = false;
 			break;
 		case 'q':
 			quiet = true;
@@ -77,28 +168,39 @@ int cmd_validate(int argc, char **argv)
 		free(overrides);
 		return usage_error("validate", "expected one or more scenario files");
 	}
-	for (int i = optind; i < argc; i++) {
+	for (int i = optind; i < argc && status != EXIT_ERROR_STORE; i++) {
 		struct strbuf errors = STRBUF_INIT;
 		struct scenario s;
 
 		if (scenario_load(argv[i], overrides, noverrides, &s, &errors) < 0) {
 			print_scenario_errors("validate", &errors);
 			error_clear();
+			strbuf_release(&errors);
 			status = EXIT_ERROR;
-		} else {
-			if (!quiet)
-				printf("%s: ok (%zu workload%s, %zu deployment%s, %d months)\n", argv[i],
-				       s.nworkloads, s.nworkloads == 1 ? "" : "s", s.ndeployments,
-				       s.ndeployments == 1 ? "" : "s", s.horizon_months);
-			for (size_t k = 0; k < s.ndeployments && !quiet; k++)
-				if (s.deployments[k].residency_violation)
-					warnx_cmd("validate", "%s: note: deployment '%s' is excluded by the "
-						  "constraints: %s", argv[i], s.deployments[k].name,
-						  s.deployments[k].residency_reason);
-			scenario_release(&s);
+			continue;
 		}
+		/* The store is opened once, and only when a file got this far. */
+		if (use_store && !db && (db_default_path(global_options.db_path, &db_path) < 0 ||
+					 !(db = db_open(db_path.buf)))) {
+			error_print("validate");
+			status = EXIT_ERROR_STORE;
+		} else if (db) {
+			check_against_store(db, &s, &errors);
+		}
+		if (errors.len) {
+			print_scenario_errors("validate", &errors);
+			status = EXIT_ERROR;
+		} else if (status != EXIT_ERROR_STORE) {
+			report_valid(argv[i], &s, quiet);
+		}
+		scenario_release(&s);
 		strbuf_release(&errors);
 	}
+	if (status == EXIT_ERROR_STORE)
+		status = EXIT_ERROR;
+	if (db)
+		db_close(db);
+	strbuf_release(&db_path);
 	free(overrides);
 	return status;
 }

@@ -817,6 +817,8 @@ static void load_deployment(struct loader *ld, struct node *map, struct deployme
 		if (i != kind)
 			others[nothers++] = sets[i];
 	load_fields(ld, map, d, mine, 2, others, nothers);
+	d->accelerator_where = node_where(ld, given(map, "accelerator") ?
+					  node_get(map, "accelerator") : map);
 	if (d->kind == DEPLOYMENT_CLOUD) {
 		struct node *purchase = node_get(map, "purchase");
 		struct node *shortage = node_get(map, "shortage");
@@ -1217,6 +1219,7 @@ void scenario_release(struct scenario *s)
 		free(d->burst);
 		free(d->residency_reason);
 		free(d->where);
+		free(d->accelerator_where);
 	}
 	free(s->deployments);
 	for (size_t i = 0; i < s->constraints.nproviders; i++)

@@ -106,6 +106,7 @@ struct deployment {
 	char *accelerator;             /* NULL = the workloads' accelerator (on-prem: filled
 					  in with the first workload's) */
 	char *where;                   /* "file:line:col" of this deployment, for messages */
+	char *accelerator_where;       /* "file:line:col" of its accelerator (or of it) */
 	double price_per_gpu_hour;     /* NAN = from the store */
 	struct purchase_share *purchase;   /* default: 100% on-demand */
 	size_t npurchase;

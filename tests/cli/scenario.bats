@@ -365,3 +365,31 @@ EOF
 	[ "$status" -eq 2 ]
 	[[ "$stderr" == *"deployments[0].provider: required key is missing"* ]]
 }
+
+@test "validate looks accelerators up in the store, unless --no-store" {
+	edited 's/accelerator: H100-SXM/accelerator: H100-SMX/'
+	invalid edited.yaml "edited.yaml:7:18: workloads[0].accelerator: unknown accelerator 'H100-SMX'; did you mean 'H100-SXM'?"
+	run aicost validate --no-store edited.yaml
+	[ "$status" -eq 0 ]
+	[[ "$output" == "edited.yaml: ok"* ]]
+}
+
+@test "validate sizes every workload: training state that does not fit" {
+	edited 's/params: 7B/params: 70B/'
+	invalid edited.yaml 'edited.yaml:7:18: workloads[0]: workload '"'w'"': the training state needs 1120 GB' \
+		'at least 14 GPUs'
+}
+
+@test "validate sizes workloads on a deployment's own accelerator" {
+	# 70B fits 64 H100s (1120 GB of state in 5120 GB) but not 64 T4s (1024 GB).
+	edited 's/params: 7B/params: 70B/; s/gpus: 8/gpus: 64/; s/provider: aws}/provider: aws, accelerator: T4}/'
+	invalid edited.yaml 'edited.yaml:10:58: deployments[0].accelerator: workload '"'w'"': the training state needs 1120 GB' \
+		'64 × T4 hold 1024 GB'
+}
+
+@test "validate: a store that cannot be opened is an error" {
+	write_base base.yaml
+	run_split --db /proc/aicost-nope/prices.db validate base.yaml
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"/proc/aicost-nope"* ]]
+}
