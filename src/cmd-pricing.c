@@ -1150,6 +1150,10 @@ static int pricing_import(int argc, char **argv)
 	if (skypilot && !provider)
 		return usage_error(cmd, "SkyPilot files do not name their cloud: add --provider "
 				   "aws|azure|gcp|...");
+	if (provider && (!*provider || strspn(provider, "abcdefghijklmnopqrstuvwxyz0123456789-") !=
+			 strlen(provider)))
+		return usage_error(cmd, "--provider: expected a lower-case name such as aws, azure, "
+				   "gcp, got '%s'", provider);
 	if (!skypilot && provider)
 		return usage_error(cmd, "--provider applies to --format skypilot only; aicost "
 				   "files name the provider on every row");

@@ -910,7 +910,8 @@ static char *suggest_accelerator(struct db *db, const char *name)
 	return result;
 }
 
-int db_find_accelerator(struct db *db, const char *name_or_alias, struct accelerator *out)
+/* Looks NAME up with vendor prefixes peeled off one by one; 1 found, 0 not, -1 error. */
+static int lookup_accelerator(struct db *db, const char *name, struct accelerator *out)
 {
 	/* Cloud APIs prefix the vendor in many ways: "NVIDIA H100", "nvidia-tesla-t4". */
 	static const char *const prefixes[] = { "nvidia", "tesla", "amd", "instinct", "google",
@@ -918,10 +919,9 @@ int db_find_accelerator(struct db *db, const char *name_or_alias, struct acceler
 	struct strbuf key = STRBUF_INIT;
 	const char *k;
 	int found = 0;
-	char *guess;
 
 	memset(out, 0, sizeof(*out));
-	accelerator_key(name_or_alias, &key);
+	accelerator_key(name, &key);
 	k = key.buf;
 	while (*k) {
 		bool stripped = false;
@@ -940,6 +940,14 @@ int db_find_accelerator(struct db *db, const char *name_or_alias, struct acceler
 			break;
 	}
 	strbuf_release(&key);
+	return found;
+}
+
+int db_find_accelerator(struct db *db, const char *name_or_alias, struct accelerator *out)
+{
+	int found = lookup_accelerator(db, name_or_alias, out);
+	char *guess;
+
 	if (found < 0)
 		return -1;
 	if (found == 0) {
@@ -1602,7 +1610,9 @@ cleanup:
 int db_snapshot_add_offer(struct db *db, int64_t snapshot, const struct offer *o)
 {
 	const char *component = o->component ? o->component : "instance";
+	struct accelerator acc = { 0 };
 	sqlite3_stmt *st;
+	int found = 0, rc;
 
 	if (!o->provider || !o->region || !*o->region || !o->instance_type || !*o->instance_type) {
 		error_set("an offer needs a provider, a region and an instance type");
@@ -1631,16 +1641,25 @@ int db_snapshot_add_offer(struct db *db, int64_t snapshot, const struct offer *o
 		return -1;
 	if (check_provider(db, snapshot, o->provider) < 0)
 		return -1;
+	/* Writers may name the chip any way the alias table knows; the store keeps one name. */
+	if (o->accelerator && *o->accelerator) {
+		found = lookup_accelerator(db, o->accelerator, &acc);
+		if (found < 0)
+			return -1;
+	}
 	st = stmt_get(db, ST_ADD_OFFER);
-	if (!st)
+	if (!st) {
+		accelerator_release(&acc);
 		return -1;
+	}
 	sqlite3_bind_int64(st, 1, snapshot);
 	bind_text(st, 2, o->provider);
 	bind_text(st, 3, o->region);
 	bind_text(st, 4, o->zone && *o->zone ? o->zone : NULL);
 	bind_text(st, 5, o->instance_type);
 	bind_text(st, 6, component);
-	bind_text(st, 7, o->accelerator && *o->accelerator ? o->accelerator : NULL);
+	bind_text(st, 7, found > 0 ? acc.name : o->accelerator && *o->accelerator ? o->accelerator
+									     : NULL);
 	sqlite3_bind_int(st, 8, o->accelerator_count);
 	sqlite3_bind_double(st, 9, o->vcpus);
 	sqlite3_bind_double(st, 10, o->memory_gib);
@@ -1651,7 +1670,10 @@ int db_snapshot_add_offer(struct db *db, int64_t snapshot, const struct offer *o
 	bind_text(st, 15, o->source);
 	bind_text(st, 16, o->confidence);
 	bind_text(st, 17, o->note && *o->note ? o->note : NULL);
-	return step_done(db, st, "storing an offer");
+	/* Bound text is used by sqlite3_step: release the name only after it. */
+	rc = step_done(db, st, "storing an offer");
+	accelerator_release(&acc);
+	return rc;
 }
 
 int db_snapshot_add_egress_tier(struct db *db, int64_t snapshot, const struct egress_tier *t)

@@ -236,7 +236,9 @@ void snapshot_list_release(struct snapshot_list *list);
  */
 int64_t db_snapshot_begin(struct db *db, const char *provider, const char *source);
 /* Returns 1 (nothing stored, error set) when the snapshot already holds an offer for
- * the same region, zone, instance type, component and purchase option. */
+ * the same region, zone, instance type, component and purchase option. An accelerator
+ * named by an alias ("H100", "nvidia-tesla-t4") is stored under its canonical name;
+ * one the store does not know is kept as given (it then has no specs). */
 int db_snapshot_add_offer(struct db *db, int64_t snapshot, const struct offer *o);
 int db_snapshot_add_egress_tier(struct db *db, int64_t snapshot, const struct egress_tier *t);
 int db_snapshot_add_storage_price(struct db *db, int64_t snapshot, const struct storage_price *p);

@@ -503,7 +503,33 @@ static void test_snapshot_writes(void **state)
 	o.provider = "gcp";
 	assert_int_equal(db_snapshot_add_offer(f->db, snap, &o), -1);
 	assert_error_contains("a gcp row cannot go into a aws snapshot");
+	/* an alias is stored under the canonical name; an unknown chip as given */
+	o = test_offer("us-west-2", "spot", 20.0);
+	o.accelerator = "NVIDIA H100 80GB HBM3";
+	assert_int_equal(db_snapshot_add_offer(f->db, snap, &o), 0);
+	o = test_offer("us-west-2", "reserved-1y", 30.0);
+	o.accelerator = "Gaudi3";
+	assert_int_equal(db_snapshot_add_offer(f->db, snap, &o), 0);
 	assert_int_equal(db_snapshot_commit(f->db, snap), 0);
+	assert_close(current_price(f->db, "us-west-2", "spot"), 20.0);
+	{
+		struct offer_filter filter = { 0 };
+		struct offer_list list;
+
+		filter.region_glob = "us-west-2";
+		filter.purchase = "reserved-1y";
+		assert_int_equal(db_query_offers(f->db, &filter, &list), 0);
+		assert_int_equal(list.n, 1);
+		assert_string_equal(list.items[0].accelerator, "Gaudi3");
+		assert_close(list.items[0].bf16_tflops, 0);
+		offer_list_release(&list);
+		filter.purchase = "spot";
+		filter.accelerator = "h100";
+		assert_int_equal(db_query_offers(f->db, &filter, &list), 0);
+		assert_int_equal(list.n, 1);
+		assert_string_equal(list.items[0].accelerator, "H100-SXM");
+		offer_list_release(&list);
+	}
 	assert_close(current_price(f->db, "us-east-1", "on-demand"), 50.0);
 	assert_close(current_price(f->db, "us-east-1", "spot"), 12.5);
 	assert_close(current_price(f->db, "us-west-2", "on-demand"), 51.0);
