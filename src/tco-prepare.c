@@ -380,10 +380,28 @@ static int shortage_fallback_price(struct db *db, const struct scenario *s,
 	return 0;
 }
 
+/* On-prem traffic is bought as flat transit, not per GB: say so when none is given. */
+static void note_transit(const struct scenario *s, const struct deployment *d,
+			 struct strbuf *notes)
+{
+	const struct deployment *owner = d->kind == DEPLOYMENT_HYBRID ?
+		scenario_find_deployment(s, d->base) : d;
+	bool egress = s->data.egress_per_month_bytes > 0;
+
+	for (size_t i = 0; i < s->nworkloads; i++)
+		egress = egress || s->workloads[i].egress_per_month_bytes > 0;
+	if (egress && owner && !(owner->transit_per_month > 0))
+		add_note(notes, "deployment %s: egress goes out over transit and no "
+			 "transit_per_month is given; counted as free\n", owner->name);
+}
+
 static int prepare_deployment(struct db *db, const struct scenario *s, const struct deployment *d,
 			      struct deployment_input *din, struct strbuf *notes)
 {
 	const char *accelerator = deployment_accelerator(s, d);
+
+	if (d->kind != DEPLOYMENT_CLOUD)
+		note_transit(s, d, notes);
 
 	din->shortage_fallback_per_gpu_hour = NAN;
 	if (d->kind == DEPLOYMENT_CLOUD) {
