@@ -186,6 +186,12 @@ static int print_tables(const struct tco_result *r, const struct sensitivity *li
 	table_free(t);
 	if (rc < 0)
 		return -1;
+	output_heading(stdout, format, "Where the money goes (shortage: the Monte Carlo mean)");
+	t = output_breakdown_table(r, -1);
+	rc = table_print(t, stdout, format);
+	table_free(t);
+	if (rc < 0)
+		return -1;
 	output_heading(stdout, format,
 		       "Break-even: the month from which the row's cumulative cash stays at or "
 		       "below the column's");

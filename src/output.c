@@ -231,7 +231,7 @@ struct table *output_demand_table(const struct scenario *s, const struct workloa
 	return t;
 }
 
-static struct table *breakdown_table(const struct tco_result *r, int only)
+struct table *output_breakdown_table(const struct tco_result *r, int only)
 {
 	struct table *t = table_new();
 
@@ -340,7 +340,7 @@ int output_estimate(FILE *fp, const struct tco_result *r, int only, enum output_
 	if (print_and_free(output_summary_table(r, only, false), fp, format) < 0)
 		return -1;
 	output_heading(fp, format, "Breakdown");
-	if (print_and_free(breakdown_table(r, only), fp, format) < 0)
+	if (print_and_free(output_breakdown_table(r, only), fp, format) < 0)
 		return -1;
 	output_heading(fp, format, "Per workload: the total split by the GPU-hours each uses");
 	if (print_and_free(workload_cost_table(r, only), fp, format) < 0)

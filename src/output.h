@@ -17,6 +17,9 @@ int output_estimate(FILE *fp, const struct tco_result *r, int only, enum output_
  * the breakdown when WITH_BREAKDOWN. */
 struct table *output_summary_table(const struct tco_result *r, int only, bool with_breakdown);
 
+/* One row per cost component (and the total), one column per deployment. */
+struct table *output_breakdown_table(const struct tco_result *r, int only);
+
 /* The JSON contract for one result (caller json_decref's); ONLY as above. */
 struct json_t;
 struct json_t *output_estimate_json(const struct tco_result *r, int only);

@@ -387,10 +387,9 @@ static int onprem_month_costs(const struct scenario *s, const struct deployment 
 
 static int find_deployment(const struct scenario *s, const char *name)
 {
-	for (size_t i = 0; name && i < s->ndeployments; i++)
-		if (strcmp(s->deployments[i].name, name) == 0)
-			return (int)i;
-	return -1;
+	const struct deployment *d = name ? scenario_find_deployment(s, name) : NULL;
+
+	return d ? (int)(d - s->deployments) : -1;
 }
 
 /* NULL when the deployment may hold the data; else why not (caller frees). */
