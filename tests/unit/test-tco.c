@@ -635,6 +635,40 @@ static void test_shortage_premium_monte_carlo(void **state)
 	free(f);
 }
 
+static void test_onprem_shortage_delay_or_premium(void **state)
+{
+	struct fixture *f = xmalloc(sizeof(*f));
+	struct deployment *d;
+	struct deployment_result *r;
+
+	(void)state;
+	/* An idle 8-GPU server for a year, hit by a shortage for sure (p = 1): it
+	 * arrives 2 months late, which costs 2 x 20,000 of delay but saves 2 months of
+	 * idle power (2,787.7824 / 6 = 464.6304) and colo (22,521.6 / 6 = 3,753.6):
+	 * 40,000 - 4,218.2304 = 35,781.7696, cheaper than a 15% premium on the
+	 * 341,000 of hardware (51,150). */
+	fixture_init(f, 12);
+	d = add_onprem(f, "rack", 8);
+	d->shortage = (struct shortage_spec){ .present = true, .probability = 1,
+		.premium = 0.15, .delay_hours = 2 * 730.0, .cost_of_delay_per_month = 20000 };
+	run(f);
+	r = &f->r.deployments[0];
+	assert_close(r->breakdown[COST_SHORTAGE], 35781.7696);
+	assert_close(r->monthly_by_component[0][COST_SHORTAGE], 20000 * 2 - 464.6304 / 2 -
+		     3753.6 / 2);
+	tco_result_release(&f->r);
+
+	/* At 50,000 a month of delay (100,000 - 4,218.2304 = 95,781.7696) the
+	 * premium is cheaper: 51,150 paid with the order in month 1. */
+	d->shortage.cost_of_delay_per_month = 50000;
+	run(f);
+	r = &f->r.deployments[0];
+	assert_close(r->breakdown[COST_SHORTAGE], 51150);
+	assert_close(r->monthly_by_component[0][COST_SHORTAGE], 51150);
+	tco_result_release(&f->r);
+	free(f);
+}
+
 static void test_monte_carlo_portable(void **state)
 {
 	uint64_t s = 0;
@@ -788,6 +822,7 @@ int main(void)
 		cmocka_unit_test(test_invariant_more_gpus_never_lower_capex),
 		cmocka_unit_test(test_invariant_same_seed_same_output),
 		cmocka_unit_test(test_shortage_premium_monte_carlo),
+		cmocka_unit_test(test_onprem_shortage_delay_or_premium),
 		cmocka_unit_test(test_monte_carlo_portable),
 		cmocka_unit_test(test_data_residency_excluded),
 		cmocka_unit_test(test_tokens_per_million),
