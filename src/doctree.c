@@ -5,7 +5,6 @@
 #include <ctype.h>
 #include <errno.h>
 #include <jansson.h>
-#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <yaml.h>

@@ -983,6 +983,11 @@ static void load_workloads(struct loader *ld, struct scenario *s, struct node *s
 				report_key(ld, seq->items[i], "name",
 					   "duplicate workload name '%s' (also workloads[%zu])",
 					   s->workloads[i].name, j);
+		/* Work that begins after the horizon would silently cost nothing. */
+		if (s->workloads[i].start_hours >= s->horizon_hours)
+			report_key(ld, seq->items[i], "start", "starts at month %g, at or after the "
+				   "end of the %d-month horizon", s->workloads[i].start_hours /
+				   HOURS_PER_MONTH, s->horizon_months);
 		strbuf_setlen(&ld->path, mark);
 	}
 }

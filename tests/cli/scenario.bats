@@ -393,3 +393,8 @@ EOF
 	[ "$status" -eq 2 ]
 	[[ "$stderr" == *"/proc/aicost-nope"* ]]
 }
+
+@test "broken: a workload that starts after the horizon" {
+	edited 's/^name: t/name: t\nhorizon: 6mo/; s/gpus: 8/gpus: 8\n    start: 6mo/'
+	invalid edited.yaml 'edited.yaml:10:12: workloads[0].start: starts at month 6, at or after the end of the 6-month horizon'
+}
