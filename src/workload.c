@@ -261,6 +261,12 @@ int workload_inference_demand(const struct workload *w, const struct accelerator
 			  acc->memory_gb);
 		goto fail;
 	}
+	if (batch == 0 && inf->batch > 0 && !fits(&r, MAX_TENSOR_PARALLEL, inf->batch)) {
+		error_set("workload '%s': batch %d needs %.0f GB of KV cache besides %.1f GB of "
+			  "weights: more than %d × %s hold; give a smaller batch", w->name, inf->batch,
+			  out->kv_cache_gb * inf->batch, out->weights_gb, MAX_TENSOR_PARALLEL, acc->name);
+		goto fail;
+	}
 	if (batch == 0) {
 		int shown = inf->batch > 0 ? inf->batch : 1;
 

@@ -338,6 +338,12 @@ static void test_inference_70b_on_8_h100(void **state)
 	assert_non_null(strstr(error_get(), "SLO cannot be met"));
 	assert_non_null(strstr(error_get(), "try a smaller batch"));
 	error_clear();
+	/* 100,000 requests × 0.8192 GB of KV = 81,920 GB: no group of 64 × 80 GB holds it. */
+	w.inference.batch = 100000;
+	w.inference.slo_tpot_ms = NAN;
+	assert_int_equal(workload_inference_demand(&w, &h100, &d), -1);
+	assert_non_null(strstr(error_get(), "batch 100000 needs 81920 GB of KV cache"));
+	error_clear();
 }
 
 /*
