@@ -341,6 +341,10 @@ static int parse_field(struct loader *ld, const struct field *f, const struct no
 	}
 	switch (f->type) {
 	case FIELD_STRING:
+		if (!text[strspn(text, " \t")]) {
+			report(ld, value, "expected a non-empty string");
+			return -1;
+		}
 		if (f->choices && !check_choice(ld, value, text, f->choices, count_choices(f->choices)))
 			return -1;
 		free(*(char **)target);

@@ -398,3 +398,8 @@ EOF
 	edited 's/^name: t/name: t\nhorizon: 6mo/; s/gpus: 8/gpus: 8\n    start: 6mo/'
 	invalid edited.yaml 'edited.yaml:10:12: workloads[0].start: starts at month 6, at or after the end of the 6-month horizon'
 }
+
+@test "broken: an empty name" {
+	edited 's/name: w/name: ""/'
+	invalid edited.yaml 'edited.yaml:3:11: workloads[0].name: expected a non-empty string'
+}
