@@ -947,8 +947,8 @@ static int sky_combine(struct sky_importer *s)
 	return 0;
 }
 
-int skypilot_import_file(struct db *db, const char *path, const char *provider,
-			 struct import_stats *stats)
+int skypilot_import_file(struct db *db, const char *path, const char *source_label,
+			 const char *provider, struct import_stats *stats)
 {
 	struct sky_importer s = { 0 };
 	struct import_stats ignored = { 0 };
@@ -959,7 +959,7 @@ int skypilot_import_file(struct db *db, const char *path, const char *provider,
 
 	s.db = db;
 	s.provider = provider;
-	s.source = path;
+	s.source = source_label ? source_label : path;
 	s.stats = stats ? stats : &ignored;
 	/* The file does not date its prices: its modification time is the best witness. */
 	if (strcmp(path, "-") != 0 && stat(path, &st) == 0)
@@ -968,7 +968,7 @@ int skypilot_import_file(struct db *db, const char *path, const char *provider,
 	strftime(s.observed, sizeof(s.observed), "%Y-%m-%d", &tm);
 	if (db_transaction_begin(db) < 0)
 		return -1;
-	s.snapshot = db_snapshot_begin(db, provider, path);
+	s.snapshot = db_snapshot_begin(db, provider, s.source);
 	if (s.snapshot < 0)
 		goto rollback;
 	s.stats->snapshots++;

@@ -6,11 +6,13 @@
 #include "units.h"
 #include "util.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <math.h>
 #include <stddef.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 struct pricing_subcommand {
 	const char *name;
@@ -1087,6 +1089,48 @@ cleanup:
 	return status;
 }
 
+/*
+ * Copies standard input to a temporary file. An import holds the store's write lock
+ * while it reads, so reading a pipe fed by another aicost (export | import) would
+ * wait on a writer that waits on us.
+ */
+static int spool_stdin(struct strbuf *tmp_path)
+{
+	const char *tmpdir = getenv("TMPDIR");
+	char buf[65536];
+	size_t n;
+	FILE *out;
+	bool failed;
+	int fd;
+
+	strbuf_reset(tmp_path);
+	strbuf_addf(tmp_path, "%s/aicost-import.XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp");
+	fd = mkstemp(tmp_path->buf);
+	if (fd < 0) {
+		error_set("%s: %s", tmp_path->buf, strerror(errno));
+		return -1;
+	}
+	out = fdopen(fd, "w");
+	if (!out) {
+		error_set("%s: %s", tmp_path->buf, strerror(errno));
+		close(fd);
+		unlink(tmp_path->buf);
+		return -1;
+	}
+	while ((n = fread(buf, 1, sizeof(buf), stdin)) > 0)
+		if (fwrite(buf, 1, n, out) != n)
+			break;
+	failed = ferror(stdin) || ferror(out);
+	if (fclose(out) != 0)
+		failed = true;
+	if (failed) {
+		error_set("copying standard input to %s: %s", tmp_path->buf, strerror(errno));
+		unlink(tmp_path->buf);
+		return -1;
+	}
+	return 0;
+}
+
 static void import_usage(FILE *fp)
 {
 	fputs("usage: aicost pricing import FILE [OPTIONS]\n"
@@ -1118,6 +1162,8 @@ static int pricing_import(int argc, char **argv)
 	};
 	const char *cmd = "pricing import";
 	const char *provider = NULL;
+	const char *path, *label = NULL;
+	struct strbuf spooled = STRBUF_INIT;
 	bool skypilot = false;
 	struct import_stats stats = { 0 };
 	struct db *db;
@@ -1157,22 +1203,38 @@ static int pricing_import(int argc, char **argv)
 	if (!skypilot && provider)
 		return usage_error(cmd, "--provider applies to --format skypilot only; aicost "
 				   "files name the provider on every row");
+	path = argv[optind];
+	if (strcmp(argv[optind], "-") == 0) {
+		if (spool_stdin(&spooled) < 0) {
+			error_print(cmd);
+			return EXIT_ERROR;
+		}
+		path = spooled.buf;
+		label = "stdin";
+	}
 	db = open_store(cmd);
-	if (!db)
-		return EXIT_ERROR;
+	if (!db) {
+		rc = -1;
+		goto done;
+	}
 	if (skypilot)
-		rc = skypilot_import_file(db, argv[optind], provider, &stats);
+		rc = skypilot_import_file(db, path, label, provider, &stats);
 	else
-		rc = catalog_import_file(db, argv[optind], NULL, &stats);
+		rc = catalog_import_file(db, path, label, &stats);
 	db_close(db);
-	if (rc < 0) {
+	if (rc < 0)
 		error_print(cmd);
+done:
+	if (spooled.len)
+		unlink(spooled.buf);
+	strbuf_release(&spooled);
+	if (rc < 0) {
 		warnx_cmd(cmd, "nothing was imported");
 		return EXIT_ERROR;
 	}
 	if (global_options.verbosity >= 0) {
 		fprintf(stderr, "aicost %s: %s: %ld rows read, %ld stored in %ld snapshot%s",
-			cmd, argv[optind], stats.rows, stats.stored, stats.snapshots,
+			cmd, label ? label : path, stats.rows, stats.stored, stats.snapshots,
 			stats.snapshots == 1 ? "" : "s");
 		if (skypilot)
 			fprintf(stderr, "; skipped: %ld without a price, %ld duplicates, %ld "

@@ -235,6 +235,21 @@ PY
 	done
 }
 
+@test "pricing export | edit | import - works on a fresh store (stdin is read before locking)" {
+	for i in 1 2 3; do
+		rm -f "$BATS_TEST_TMPDIR"/pipe.db*
+		export AICOST_DB="$BATS_TEST_TMPDIR/pipe.db"
+		run bash -c '"$0" pricing export --table egress | sed "s/,0.09,/,0.091,/" |
+			timeout 5 "$0" pricing import -' "$AICOST"
+		[ "$status" -eq 0 ]
+		[[ "$output" == *"stdin: 15 rows read, 15 stored in 3 snapshots"* ]]
+	done
+	run aicost pricing export --table egress
+	[[ "$output" == *"aws,global,internet,100,10240,0.091,"* ]]
+	run aicost pricing sources --format csv
+	[[ "${lines[1]}" == *",stdin,"* ]]
+}
+
 @test "pricing import: a bad row names file:line:col and field, and imports nothing" {
 	aicost pricing export > before.csv
 	before=$(aicost pricing sources --format csv | wc -l)
