@@ -75,13 +75,21 @@ static json_t *deployment_json(const struct tco_result *r, size_t i, int months)
 {
 	const struct deployment_result *dr = &r->deployments[i];
 	json_t *o = json_object(), *monthly = json_array(), *breakdown = json_object();
-	json_t *per_workload;
+	json_t *per_workload, *monthly_by_component = json_object();
 
 	json_object_set_new(o, "name", json_string(dr->deployment->name));
 	json_object_set_new(o, "kind", json_string(kind_names[dr->deployment->kind]));
 	json_object_set_new(o, "total", number_or_null(dr->total, true));
 	for (int m = 0; m < months; m++)
 		json_array_append_new(monthly, number_or_null(dr->monthly[m], true));
+	for (int c = 0; c < COST_NCOMPONENTS; c++) {
+		json_t *column = json_array();
+
+		for (int m = 0; m < months; m++)
+			json_array_append_new(column,
+					      number_or_null(dr->monthly_by_component[m][c], true));
+		json_object_set_new(monthly_by_component, cost_component_names[c], column);
+	}
 	json_object_set_new(o, "monthly", monthly);
 	for (int c = 0; c < COST_NCOMPONENTS; c++)
 		json_object_set_new(breakdown, cost_component_names[c], number_or_null(dr->breakdown[c], true));
@@ -102,6 +110,7 @@ static json_t *deployment_json(const struct tco_result *r, size_t i, int months)
 		json_object_set_new(per_workload, r->scenario->workloads[w].name,
 				    number_or_null(dr->workload_cost[w], true));
 	json_object_set_new(o, "workload_cost", per_workload);
+	json_object_set_new(o, "monthly_by_component", monthly_by_component);
 	json_object_set_new(o, "excluded", json_boolean(dr->excluded));
 	json_object_set_new(o, "excluded_reason", dr->excluded_reason ?
 			    json_string(dr->excluded_reason) : json_null());
@@ -276,22 +285,40 @@ static struct table *workload_cost_table(const struct tco_result *r, int only)
 	return t;
 }
 
+/* Cash per month and cumulative (the residual credit included, in the last month). */
 static struct table *monthly_table(const struct tco_result *r, int only)
 {
 	struct table *t = table_new();
+	double *cumulative = xcalloc(r->ndeployments + 1, sizeof(double));
+	struct strbuf key = STRBUF_INIT, title = STRBUF_INIT;
 
 	table_add_column(t, "month", "MONTH", COLUMN_NUMBER);
-	for (size_t i = 0; i < r->ndeployments; i++)
-		if (shown(only, i))
-			table_add_column(t, r->deployments[i].deployment->name,
-					 r->deployments[i].deployment->name, COLUMN_NUMBER);
+	for (size_t i = 0; i < r->ndeployments; i++) {
+		const char *name = r->deployments[i].deployment->name;
+
+		if (!shown(only, i))
+			continue;
+		strbuf_reset(&key);
+		strbuf_reset(&title);
+		strbuf_addf(&key, "%s_cumulative", name);
+		strbuf_addf(&title, "%s (cum.)", name);
+		table_add_column(t, name, name, COLUMN_NUMBER);
+		table_add_column(t, key.buf, title.buf, COLUMN_NUMBER);
+	}
 	for (int m = 0; m < r->scenario->horizon_months; m++) {
 		table_begin_row(t);
 		table_add_number(t, m + 1, 0);
-		for (size_t i = 0; i < r->ndeployments; i++)
-			if (shown(only, i))
-				table_add_money(t, r->deployments[i].monthly[m], 0);
+		for (size_t i = 0; i < r->ndeployments; i++) {
+			if (!shown(only, i))
+				continue;
+			cumulative[i] += r->deployments[i].monthly[m];
+			table_add_money(t, r->deployments[i].monthly[m], 0);
+			table_add_money(t, cumulative[i], 0);
+		}
 	}
+	free(cumulative);
+	strbuf_release(&key);
+	strbuf_release(&title);
 	return t;
 }
 
