@@ -155,7 +155,7 @@ static int read_header(struct loader *l, const struct csv_record *header)
 			known |= strcmp(header->fields[i], column_name(l->spec, c)) == 0;
 		if (!known)
 			return csv_field_error(header, i, header->fields[i],
-					       "unknown column in a %s file", l->spec->name);
+					       "not a column of %s files", l->spec->name);
 	}
 	for (size_t c = 0; c < MAX_COLUMNS; c++) {
 		l->col[c] = -1;
@@ -163,7 +163,7 @@ static int read_header(struct loader *l, const struct csv_record *header)
 			continue;
 		l->col[c] = csv_header_index(header, column_name(l->spec, c));
 		if (l->col[c] < 0 && l->spec->columns[c][0] == '*') {
-			error_set("%s:%ld: a %s file needs a '%s' column", header->file, header->line,
+			error_set("%s:%ld: %s files need a '%s' column", header->file, header->line,
 				  l->spec->name, column_name(l->spec, c));
 			return -1;
 		}

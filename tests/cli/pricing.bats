@@ -264,6 +264,14 @@ PY
 	run_split pricing import other.csv
 	[ "$status" -eq 2 ]
 	[[ "$stderr" == *"other.csv:1: not an aicost price file"* ]]
+	sed '1s/,price_per_hour,/,price,/' "$AICOST_ROOT/pricing/aws.csv" > aws-renamed.csv
+	run_split pricing import aws-renamed.csv
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"aws-renamed.csv:1:102: price: not a column of offers files"* ]]
+	cut -d, -f1-10,12- "$AICOST_ROOT/pricing/aws.csv" > aws-short.csv
+	run_split pricing import aws-short.csv
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"aws-short.csv:1: offers files need a 'price_per_hour' column"* ]]
 	sed 's/,exact,/,maybe,/' "$AICOST_ROOT/pricing/azure.csv" > azure-bad.csv
 	run_split pricing import azure-bad.csv
 	[ "$status" -eq 2 ]
@@ -381,6 +389,8 @@ as_user() {
 	[ "${#lines[@]}" -eq 9 ]    # 8 Azure prices in westeurope, once each
 	run aicost pricing list --region eu-west-1 --format csv
 	[ "${#lines[@]}" -eq 12 ]   # 11 AWS instances
+	run python3 -c 'import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute("pragma integrity_check").fetchone()[0])' "$XDG_DATA_HOME/aicost/prices.db"
+	[ "$output" = "ok" ]
 }
 
 @test "catalog: found beside the program, or through AICOST_CATALOG" {
