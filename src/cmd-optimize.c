@@ -67,7 +67,7 @@ static void add_rows(struct table *t, const struct workload *w, const struct opt
 		table_add_number(t, o->accelerator_count, 0);
 		table_add_text(t, o->purchase);
 		table_add_number(t, c->per_gpu_hour, 4);
-		table_add_money(t, c->cost, 0);
+		table_add_money(t, c->cost_usd, 0);
 		table_add_text(t, w->kind == WORKLOAD_TRAINING ? "run" : "month");
 		table_add_text(t, c->why);
 	}

@@ -132,8 +132,8 @@ static int compare_candidates(const void *x, const void *y)
 	const struct candidate *a = x, *b = y;
 	int rc;
 
-	if (a->cost != b->cost)
-		return a->cost < b->cost ? -1 : 1;
+	if (a->cost_usd != b->cost_usd)
+		return a->cost_usd < b->cost_usd ? -1 : 1;
 	if ((rc = strcmp(a->offer->provider, b->offer->provider)) != 0)
 		return rc;
 	if ((rc = strcmp(a->offer->region, b->offer->region)) != 0)
@@ -215,13 +215,13 @@ int optimize_run(struct db *db, const struct scenario *s, size_t workload,
 			if (strcmp(o->purchase, "spot") == 0)
 				c.billed_gpu_hours *= 1 + spot_recompute_fraction(w, &ad->demand,
 					SPOT_INTERRUPTIONS_PER_DAY_DEFAULT, o->accelerator_count);
-			c.cost = c.billed_gpu_hours * c.per_gpu_hour;
+			c.cost_usd = c.billed_gpu_hours * c.per_gpu_hour;
 		} else {
 			/* A replica must fit one instance: tensor parallelism stays on a node. */
 			if (ad->demand.tensor_parallel > o->accelerator_count)
 				continue;
 			c.billed_gpu_hours = ad->demand.gpu_hours_per_month;
-			c.cost = c.billed_gpu_hours * c.per_gpu_hour;
+			c.cost_usd = c.billed_gpu_hours * c.per_gpu_hour;
 		}
 		xgrow(&all, &alloc, n + 1, sizeof(*all));
 		all[n++] = c;

@@ -22,7 +22,7 @@ struct candidate {
 	const struct workload_demand *demand;   /* the workload on this accelerator */
 	size_t cache_index;          /* where DEMAND lives in the search's cache */
 	double per_gpu_hour;
-	double cost;                 /* training: the whole run; inference: per month */
+	double cost_usd;             /* training: the whole run; inference: per month */
 	double billed_gpu_hours;     /* training: with a commitment's whole term */
 	char *why;                   /* why it qualifies, for people */
 };

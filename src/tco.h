@@ -1,6 +1,6 @@
 /*
  * The total-cost engine: pure and deterministic given a seed. Month by month over
- * the horizon, following the cost conventions in README / aicost(1). Issue 7.
+ * the horizon, following the cost conventions of aicost-estimate(1) (DESIGN.md). Issue 7.
  */
 #ifndef AICOST_TCO_H
 #define AICOST_TCO_H
