@@ -231,6 +231,37 @@ static void test_reserved_commitment_under_used(void **state)
 	free(f);
 }
 
+static void test_commitment_renewed_per_term(void **state)
+{
+	static const char *const reserved[] = { "reserved-1y", NULL };
+	struct fixture *f = xmalloc(sizeof(*f));
+	struct deployment_result *r;
+
+	(void)state;
+	/* 8 GPUs in month 1 and 16 GPUs in month 14, on 1-year reservations at $1:
+	 * the first term is sized to 8 GPUs (8 x 730 x 12 = 70,080), the renewal in
+	 * month 13 to its own busiest month, 16 GPUs (16 x 730 x 12 = 140,160). */
+	fixture_init(f, 24);
+	add_training(f, 8, 8 * 730.0, 0);
+	add_training(f, 16, 16 * 730.0, 13 * 730.0);
+	add_cloud(f, "reserved", 1, reserved, all);
+	run(f);
+	r = &f->r.deployments[0];
+	assert_close(r->monthly_by_component[11][COST_COMPUTE], 8 * 730.0);
+	assert_close(r->monthly_by_component[12][COST_COMPUTE], 16 * 730.0);
+	assert_close(r->breakdown[COST_COMPUTE], 70080 + 140160);
+	tco_result_release(&f->r);
+
+	/* Without the second job no term is renewed: 70,080 and nothing after month 12. */
+	f->s.nworkloads = 1;
+	run(f);
+	r = &f->r.deployments[0];
+	assert_close(r->breakdown[COST_COMPUTE], 70080);
+	assert_close(r->monthly_by_component[12][COST_COMPUTE], 0);
+	tco_result_release(&f->r);
+	free(f);
+}
+
 static void test_purchase_mix_overflow(void **state)
 {
 	static const char *const mix[] = { "reserved-1y", "on-demand", NULL };
@@ -807,6 +838,7 @@ int main(void)
 		cmocka_unit_test(test_egress_two_tiers_one_month),
 		cmocka_unit_test(test_egress_50tb_aws_within_tier_bounds),
 		cmocka_unit_test(test_reserved_commitment_under_used),
+		cmocka_unit_test(test_commitment_renewed_per_term),
 		cmocka_unit_test(test_purchase_mix_overflow),
 		cmocka_unit_test(test_spot_recomputed_work),
 		cmocka_unit_test(test_power_and_colo_one_server_one_year),
