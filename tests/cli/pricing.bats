@@ -346,10 +346,11 @@ PY
 	[[ "$stderr" == *"cannot create the price store's directory"* ]]
 }
 
-# Runs aicost as an unprivileged user when we are root (root ignores permissions).
+# Runs aicost as an unprivileged user when we are root (root ignores permissions),
+# from a copy in $dir so that the checkout's own permissions do not matter.
 as_user() {
 	if [ "$(id -u)" -eq 0 ]; then
-		setpriv --reuid=65534 --regid=65534 --clear-groups "$AICOST" "$@"
+		setpriv --reuid=65534 --regid=65534 --clear-groups "$dir/aicost" "$@"
 	else
 		"$AICOST" "$@"
 	fi
@@ -359,6 +360,7 @@ as_user() {
 	dir=$(mktemp -d "${TMPDIR:-/tmp}/aicost-ro.XXXXXX")
 	chmod 755 "$dir"
 	aicost --db "$dir/p.db" pricing list --limit 1 >/dev/null
+	cp "$AICOST" "$dir/aicost"
 	chmod 444 "$dir"/p.db*
 	chmod 555 "$dir"
 	run as_user --db "$dir/p.db" pricing list
