@@ -1,0 +1,138 @@
+/* Streaming CSV reading: records, line and column positions, quirks of real files. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "csvfile.h"
+#include "util.h"
+
+struct seen {
+	struct strbuf text;     /* "line:col=field|..." per record, one per line */
+	int stop_after;         /* records to accept before returning 1; 0 = all */
+	int records;
+};
+
+static int remember(const struct csv_record *r, void *ctx)
+{
+	struct seen *seen = ctx;
+
+	for (size_t i = 0; i < r->n; i++)
+		strbuf_addf(&seen->text, "%s%ld:%zu=%s", i ? "|" : "", r->line, r->columns[i],
+			    r->fields[i]);
+	strbuf_addch(&seen->text, '\n');
+	seen->records++;
+	return seen->stop_after && seen->records >= seen->stop_after ? 1 : 0;
+}
+
+/* Writes CONTENT to a temporary file and reads it back; returns csv_read_file's result. */
+static int read_text(const char *content, struct seen *seen, char *path, size_t path_size)
+{
+	int fd;
+
+	snprintf(path, path_size, "/tmp/aicost-test-csv.XXXXXX");
+	fd = mkstemp(path);
+
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, content, strlen(content)), (ssize_t)strlen(content));
+	close(fd);
+	return csv_read_file(path, remember, seen);
+}
+
+static void test_records_and_positions(void **state)
+{
+	struct seen seen = { STRBUF_INIT, 0, 0 };
+	char path[64];
+
+	(void)state;
+	/* BOM, a comment, a blank line, CRLF, a quoted comma and a quoted quote */
+	assert_int_equal(read_text("\xef\xbb\xbfname,price\r\n"
+				   "# a comment line\r\n"
+				   "\r\n"
+				   "\"p5, big\",55.04\r\n"
+				   "g5,\"say \"\"hi\"\"\"\n",
+				   &seen, path, sizeof(path)), 0);
+	assert_string_equal(seen.text.buf,
+			    "1:1=name|1:6=price\n"
+			    "4:1=p5, big|4:11=55.04\n"
+			    "5:1=g5|5:4=say \"hi\"\n");
+	unlink(path);
+	strbuf_release(&seen.text);
+}
+
+static void test_multiline_field(void **state)
+{
+	struct seen seen = { STRBUF_INIT, 0, 0 };
+	char path[64];
+
+	(void)state;
+	/* A record that spans lines keeps its first line; columns are then unknown (0). */
+	assert_int_equal(read_text("a,b\n1,\"two\nlines\"\n3,4\n", &seen, path, sizeof(path)), 0);
+	assert_string_equal(seen.text.buf, "1:1=a|1:3=b\n2:0=1|2:0=two\nlines\n4:1=3|4:3=4\n");
+	unlink(path);
+	strbuf_release(&seen.text);
+}
+
+static void test_errors_and_early_stop(void **state)
+{
+	struct seen seen = { STRBUF_INIT, 0, 0 };
+	char path[64];
+	double value;
+
+	(void)state;
+	assert_int_equal(read_text("a,b\n1,\"open\n", &seen, path, sizeof(path)), -1);
+	if (!strstr(error_get(), ":2: unterminated quoted field"))
+		fail_msg("%s", error_get());
+	unlink(path);
+
+	strbuf_reset(&seen.text);
+	seen.records = 0;
+	seen.stop_after = 2;
+	assert_int_equal(read_text("a\n1\n2\n3\n", &seen, path, sizeof(path)), 0);
+	assert_int_equal(seen.records, 2);
+
+	assert_int_equal(csv_read_file("/nonexistent/x.csv", remember, &seen), -1);
+	if (!strstr(error_get(), "/nonexistent/x.csv: No such file or directory"))
+		fail_msg("%s", error_get());
+	unlink(path);
+	strbuf_release(&seen.text);
+
+	/* numbers: locale-independent, non-negative, empty allowed only when optional */
+	{
+		char *fields[] = { "8.0", "", "-1", "1,5", "nan" };
+		size_t columns[] = { 1, 5, 7, 10, 14 };
+		struct csv_record r = { "f.csv", 3, fields, columns, 5 };
+
+		assert_int_equal(csv_number(&r, 0, "vcpus", true, 0, &value), 0);
+		assert_true(value == 8.0);
+		assert_int_equal(csv_number(&r, 1, "price", false, NAN, &value), 0);
+		assert_true(isnan(value));
+		assert_int_equal(csv_number(&r, 1, "price", true, 0, &value), -1);
+		assert_string_equal(error_get(), "f.csv:3:5: price: a number is required");
+		assert_int_equal(csv_number(&r, 2, "price", true, 0, &value), -1);
+		assert_string_equal(error_get(), "f.csv:3:7: price: must not be negative, got -1");
+		assert_int_equal(csv_number(&r, 3, "price", true, 0, &value), -1);
+		assert_string_equal(error_get(), "f.csv:3:10: price: expected a number, got \"1,5\"");
+		assert_int_equal(csv_number(&r, 4, "price", true, 0, &value), -1);
+		/* an absent column (-1) is empty */
+		assert_int_equal(csv_number(&r, -1, "spot", false, 7, &value), 0);
+		assert_true(value == 7);
+	}
+	error_free();
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_records_and_positions),
+		cmocka_unit_test(test_multiline_field),
+		cmocka_unit_test(test_errors_and_early_stop),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
