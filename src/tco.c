@@ -322,19 +322,22 @@ static int onprem_month_costs(const struct scenario *s, const struct deployment 
 		: DEPRECIATION_HOURS_DEFAULT;
 	double arrival_hours, queue = 0, age_hours, book_fraction;
 	double *overflow;
-	int order = isnan(d->order_month) || d->order_month < 1 ? 0 : (int)d->order_month - 1;
+	int order;
 
-	if (order >= months) {
-		error_set("order_month: month %d is past the %d-month horizon", order + 1, months);
+	if (d->order_month > months) {
+		error_set("order_month: month %g is past the %d-month horizon", d->order_month,
+			  months);
 		return -1;
 	}
+	order = isnan(d->order_month) || d->order_month < 1 ? 0 : (int)d->order_month - 1;
 	out->hardware_usd = server_usd * (1 + or_default(d->network_fraction, 0)) +
 		or_default(d->storage_capex, 0);
 	out->order_month = order;
 	out->by[order][COST_CAPEX] += out->hardware_usd + or_default(d->installation, 0);
 	arrival_hours = order * HOURS_PER_MONTH + or_default(d->lead_time_hours, 0) +
 		extra_lead_hours;
-	out->arrival_month = (int)floor(arrival_hours / HOURS_PER_MONTH);
+	out->arrival_month = arrival_hours >= months * HOURS_PER_MONTH ? months
+		: (int)floor(arrival_hours / HOURS_PER_MONTH);
 	overflow = xcalloc((size_t)months, sizeof(double));
 	for (int m = 0; m < months; m++) {
 		double month_end = (m + 1) * HOURS_PER_MONTH;
