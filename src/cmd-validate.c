@@ -48,13 +48,19 @@ void add_override(const char ***overrides, size_t *n, size_t *alloc, const char 
 	(*overrides)[(*n)++] = assignment;
 }
 
-/* Sizes every workload on ACC; a problem becomes one error line at WHERE. */
+/*
+ * Sizes every workload on ACC; a problem becomes one error line at WHERE. A workload
+ * whose own accelerator (canonical name in OWN[i]) is ACC was sized already: skipped.
+ */
 static void check_demand(const struct scenario *s, const struct accelerator *acc,
-			 const char *where, const char *field, struct strbuf *errors)
+			 char *const *own, const char *where, const char *field,
+			 struct strbuf *errors)
 {
 	for (size_t i = 0; i < s->nworkloads; i++) {
 		struct workload_demand demand;
 
+		if (own && own[i] && strcmp(own[i], acc->name) == 0)
+			continue;
 		if (workload_demand(&s->workloads[i], acc, &demand) < 0) {
 			strbuf_addf(errors, "%s: %s: %s\n", where ? where : s->workloads[i].accelerator_where,
 				    field, error_get());
@@ -73,6 +79,8 @@ static void check_against_store(struct db *db, const struct scenario *s, struct 
 {
 	struct strbuf field = STRBUF_INIT;
 	struct accelerator acc;
+	/* Each workload's own accelerator, canonical: a deployment on it adds nothing. */
+	char **own = xcalloc(s->nworkloads ? s->nworkloads : 1, sizeof(*own));
 
 	for (size_t i = 0; i < s->nworkloads; i++) {
 		const struct workload *w = &s->workloads[i];
@@ -89,7 +97,8 @@ static void check_against_store(struct db *db, const struct scenario *s, struct 
 		strbuf_addf(&field, "workloads[%zu]", i);
 		one.workloads = &s->workloads[i];
 		one.nworkloads = 1;
-		check_demand(&one, &acc, NULL, field.buf, errors);
+		check_demand(&one, &acc, NULL, NULL, field.buf, errors);
+		own[i] = xstrdup(acc.name);
 		accelerator_release(&acc);
 	}
 	/* A deployment that runs the workloads on another accelerator must fit them too. */
@@ -105,9 +114,12 @@ static void check_against_store(struct db *db, const struct scenario *s, struct 
 			error_clear();
 			continue;
 		}
-		check_demand(s, &acc, d->accelerator_where, field.buf, errors);
+		check_demand(s, &acc, own, d->accelerator_where, field.buf, errors);
 		accelerator_release(&acc);
 	}
+	for (size_t i = 0; i < s->nworkloads; i++)
+		free(own[i]);
+	free(own);
 	strbuf_release(&field);
 }
 

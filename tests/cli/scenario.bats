@@ -403,3 +403,11 @@ EOF
 	edited 's/name: w/name: ""/'
 	invalid edited.yaml 'edited.yaml:3:11: workloads[0].name: expected a non-empty string'
 }
+
+@test "validate reports a workload that does not fit once, not again for each deployment on the same chip" {
+	# Regression: an on-prem deployment inherits the workload's accelerator and the
+	# same failure was reported a second time, blamed on deployments[1].accelerator.
+	edited 's/params: 7B/params: 70B/; s/provider: aws}/provider: aws, accelerator: H100}\n  - {name: rack, kind: onprem, gpus: 8, server_price: 310k, kw_per_server: 10.2, power_price: 0.08}/'
+	invalid edited.yaml 'edited.yaml:7:18: workloads[0]: workload '"'w'"': the training state needs 1120 GB'
+	[ "$(grep -c 'training state needs' <<<"$stderr")" -eq 1 ] || { echo "$stderr"; return 1; }
+}
