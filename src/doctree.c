@@ -676,6 +676,11 @@ int doctree_override(struct node *root, const char *assignment)
 		if (last) {
 			node_free(*slot);
 			*slot = parse_override_value(assignment, eq + 1);
+		} else if (steps[i + 1].key && node_is_null(*slot)) {
+			/* "budget:" with every key commented out is an empty mapping to fill. */
+			node_free(*slot);
+			*slot = node_new(NODE_MAP, 0, 0);
+			set_origin(*slot, assignment);
 		}
 		cur = *slot;
 	}

@@ -392,6 +392,34 @@ static void test_overrides(void **state)
 	strbuf_release(&errors);
 }
 
+/* Regression: a key left empty ("budget:" with its keys commented out) takes a --set below it. */
+static void test_override_into_empty_key(void **state)
+{
+	static const char text[] =
+		"workloads:\n"
+		"  - {name: s, kind: inference, params: 7B, layers: 32, hidden: 4096, input_tokens: 500,\n"
+		"     output_tokens: 100, requests_per_day: 10k, accelerator: A100, slo: ~}\n"
+		"deployments:\n"
+		"  - {name: c, kind: cloud, provider: aws}\n"
+		"budget:\n"
+		"  # monthly: 10k\n";
+	static const char *const sets[] = {
+		"budget.monthly=5k", "budget.total=1M", "workloads.s.slo.tpot=40ms",
+	};
+	struct strbuf errors = STRBUF_INIT;
+	struct scenario s;
+
+	(void)state;
+	assert_int_equal(load_text(text, sets, ARRAY_SIZE(sets), &s, &errors), 0);
+	assert_string_equal(errors.buf, "");
+	assert_close(s.budget.monthly, 5000);
+	assert_close(s.budget.total, 1e6);
+	assert_close(s.workloads[0].inference.slo_tpot_ms, 40);
+	assert_true(isnan(s.workloads[0].inference.slo_ttft_ms));
+	scenario_release(&s);
+	strbuf_release(&errors);
+}
+
 static void test_override_errors(void **state)
 {
 	static const char *const sets[] = {
@@ -550,6 +578,7 @@ int main(void)
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_json_equals_yaml),
 		cmocka_unit_test(test_overrides),
+		cmocka_unit_test(test_override_into_empty_key),
 		cmocka_unit_test(test_override_errors),
 		cmocka_unit_test(test_residency),
 		cmocka_unit_test(test_cross_field_rules),
