@@ -413,10 +413,19 @@ static int json_parse_document(const char *file, const char *text, size_t len,
 			       struct node **out, struct strbuf *errors)
 {
 	json_error_t err;
-	json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &err);
-	struct json_scan scan = { text, text + len, 1, 1 };
+	json_t *root;
+	struct json_scan scan;
 
 	*out = NULL;
+	/* jansson rejects a UTF-8 byte-order mark; editors on Windows write one. */
+	if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) {
+		text += 3;
+		len -= 3;
+	}
+	scan = (struct json_scan){ text, text + len, 1, 1 };
+	/* Integers as reals: a huge one is then "number too large" below, as in YAML. */
+	root = json_loadb(text, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY |
+			  JSON_DECODE_INT_AS_REAL, &err);
 	if (!root) {
 		strbuf_addf(errors, "%s:%d:%d: JSON syntax error: %s\n", file, err.line,
 			    err.column > 0 ? err.column : 1, err.text);

@@ -241,6 +241,21 @@ edited() {
 	invalid edited.yaml 'edited.yaml:8:11: workloads[0].gpus: "99999999999999": number too large'
 }
 
+@test "broken: huge integer in JSON is too large, like in YAML" {
+	# Regression: jansson's own "too big integer" syntax error stood in for the field's message.
+	printf '{"workloads": [{"name": "w", "kind": "training", "params": 7e9, "tokens": 1e12,\n  "accelerator": "H100", "gpus": 123456789012345678901234567890}],\n "deployments": [{"name": "a", "kind": "cloud", "provider": "aws"}]}\n' >h.json
+	invalid h.json 'h.json:2:34: workloads[0].gpus: "123456789012345678901234567890": number too large'
+}
+
+@test "JSON with a UTF-8 byte-order mark loads" {
+	# Regression: looks_like_json skipped the mark but jansson was handed it and failed.
+	printf '\xef\xbb\xbf{"workloads": [{"name": "w", "kind": "training", "params": "7B", "tokens": "1T",\n  "accelerator": "H100", "gpus": -8}],\n "deployments": [{"name": "a", "kind": "cloud", "provider": "aws"}]}\n' >bom.json
+	invalid bom.json 'bom.json:2:34: workloads[0].gpus: expected a positive whole number, got "-8"'
+	sed -i 's/-8/8/' bom.json
+	run aicost validate bom.json
+	[ "$status" -eq 0 ]
+}
+
 @test "broken: number beyond double" {
 	edited 's/params: 7B/params: 1e999/'
 	invalid edited.yaml 'workloads[0].params: "1e999": number too large'
