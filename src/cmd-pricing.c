@@ -69,8 +69,6 @@ static int purchase_rank(const char *purchase)
 
 enum sort_key { SORT_PROVIDER, SORT_PRICE, SORT_PER_ACCELERATOR, SORT_PER_PFLOP };
 
-static enum sort_key current_sort;
-
 /* Unknown values (NAN) sort last. */
 static int compare_numbers(double a, double b)
 {
@@ -79,12 +77,13 @@ static int compare_numbers(double a, double b)
 	return (a > b) - (a < b);
 }
 
-static int compare_offers(const void *pa, const void *pb)
+static int compare_offers(const void *pa, const void *pb, void *ctx)
 {
 	const struct offer *a = pa, *b = pb;
+	const enum sort_key *key = ctx;
 	int c = 0;
 
-	switch (current_sort) {
+	switch (*key) {
 	case SORT_PRICE:
 		c = compare_numbers(a->price_per_hour, b->price_per_hour);
 		break;
@@ -112,8 +111,7 @@ static int compare_offers(const void *pa, const void *pb)
 
 static void sort_offers(struct offer_list *list, enum sort_key key)
 {
-	current_sort = key;
-	qsort(list->items, list->n, sizeof(*list->items), compare_offers);
+	qsort_r(list->items, list->n, sizeof(*list->items), compare_offers, &key);
 }
 
 static void add_number_or_null(struct table *t, double value, int decimals)
