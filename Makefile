@@ -74,7 +74,7 @@ install: all
 	install -m 755 bin/aicost $(DESTDIR)$(BINDIR)/aicost
 	install -m 644 pricing/*.csv $(DESTDIR)$(DATADIR)/pricing/
 	install -m 644 man/*.1 $(DESTDIR)$(MANDIR)/man1/
-	-install -m 644 man/*.5 $(DESTDIR)$(MANDIR)/man5/ 2>/dev/null
+	install -m 644 man/*.5 $(DESTDIR)$(MANDIR)/man5/
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/aicost
