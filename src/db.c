@@ -230,6 +230,7 @@ static const char *const statements[ST_COUNT] = {
 		" FROM offers o JOIN snapshots s ON s.id = o.snapshot_id AND s.status = 'ok'"
 		" LEFT JOIN accelerators a ON a.name = o.accelerator"
 		" WHERE o.instance_type = ?1 AND (?2 IS NULL OR o.region = ?2)"
+		"  AND o.component = 'instance'"
 		" ORDER BY o.provider, o.region, coalesce(o.zone, ''), o.purchase, o.snapshot_id, o.id",
 	[ST_PROVIDERS] =
 		"SELECT DISTINCT provider FROM current WHERE kind = 'offers' ORDER BY provider",

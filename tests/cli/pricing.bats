@@ -190,6 +190,10 @@ PY
 	[[ "$output" == *"on-demand,50,6.25,"* && "$output" == *"spot,15,1.875,"* ]]
 	run_split pricing sources --format csv
 	[[ "${lines[1]}" == *",aws,$FIXTURES/aicost-p5-cut.csv,"*",2026-01-15,"*",2,ok,yes," ]]
+	# a GCP machine's VM part is not a price of the machine
+	run_split pricing history a2-highgpu-1g --format csv
+	[ "${#lines[@]}" -eq 2 ]
+	[[ "${lines[1]}" == *",gcp,us-central1,,on-demand,3.673,,"* ]]
 }
 
 # ---- export and import ----
