@@ -483,7 +483,10 @@ static void unknown_instance(struct db *db, const char *instance, const char *cm
 		guess = suggest_word(instance, names, all.n);
 	}
 	error_clear();
-	if (guess)
+	if (guess && strcmp(guess, instance) == 0)
+		warnx_cmd(cmd, "'%s' is priced only as a part of a machine (a host VM or attached "
+			  "accelerators); see 'aicost pricing export'", instance);
+	else if (guess)
 		warnx_cmd(cmd, "no prices for instance type '%s'; did you mean '%s'?", instance,
 			  guess);
 	else

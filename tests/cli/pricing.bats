@@ -163,6 +163,9 @@ PY
 	run_split pricing show p5.48xlarg
 	[ "$status" -eq 2 ]
 	[[ "$stderr" == *"no prices for instance type 'p5.48xlarg'; did you mean 'p5.48xlarge'?"* ]]
+	run_split pricing show A100-40GB:1
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"'A100-40GB:1' is priced only as a part of a machine"* ]]
 	run_split pricing show
 	[ "$status" -eq 2 ]
 	[[ "$stderr" == *"expected an instance type"* ]]
