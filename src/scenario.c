@@ -101,6 +101,7 @@ static const struct field training_fields[] = {
 
 static const struct field inference_fields[] = {
 	{ "params", FIELD_COUNT, W(inference.params), F_REQUIRED | F_POSITIVE, NULL },
+	{ "active_params", FIELD_COUNT, W(inference.active_params), F_POSITIVE, NULL },
 	{ "layers", FIELD_INT, W(inference.layers), F_REQUIRED | F_POSITIVE, NULL },
 	{ "hidden", FIELD_INT, W(inference.hidden), F_REQUIRED | F_POSITIVE, NULL },
 	{ "heads", FIELD_INT, W(inference.heads), F_POSITIVE, NULL },
@@ -608,6 +609,7 @@ static void training_defaults(struct training_spec *t)
 static void inference_defaults(struct inference_spec *inf)
 {
 	inf->params = NAN;
+	inf->active_params = NAN;
 	inf->precision = PRECISION_BF16;
 	inf->input_tokens = NAN;
 	inf->output_tokens = NAN;
@@ -678,6 +680,11 @@ static void check_inference(struct loader *ld, struct node *map, struct inferenc
 	else if (inf->heads > 0 && (inf->kv_heads > inf->heads || inf->heads % inf->kv_heads != 0))
 		report_key(ld, map, "kv_heads", "%d key/value heads do not divide %d heads",
 			   inf->kv_heads, inf->heads);
+	if (isnan(inf->active_params))
+		inf->active_params = inf->params;
+	else if (inf->active_params > inf->params)
+		report_key(ld, map, "active_params", "%g active parameters exceed the %g in params",
+			   inf->active_params, inf->params);
 	if (!given(map, "kv_precision"))
 		inf->kv_precision = inf->precision == PRECISION_INT4 ? PRECISION_BF16 : inf->precision;
 	if (given(map, "peak_to_average") && inf->peak_to_average < 1)

@@ -36,7 +36,8 @@ struct training_spec {
 };
 
 struct inference_spec {
-	double params;
+	double params;                 /* total: all of them are held in memory */
+	double active_params;          /* MoE: parameters per token (default = params; NAN = params) */
 	int layers;
 	int hidden;
 	int heads;

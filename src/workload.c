@@ -93,9 +93,10 @@ static double inference_peak_flops(const struct accelerator *acc, enum precision
 
 /* One replica's timings for tensor-parallel size TP and batch BATCH. */
 struct roofline {
-	double weights_bytes;
+	double weights_bytes;            /* all of them, held in memory */
+	double active_weights_bytes;     /* what one token uses (MoE: its experts) */
 	double kv_bytes_per_token;
-	double active_flops_per_token;   /* 2·N */
+	double active_flops_per_token;   /* 2·N, N = active parameters */
 	double peak_flops;               /* one accelerator, at the efficiency */
 	double bandwidth;                /* bytes/s of one accelerator, at the efficiency */
 	double memory_bytes;             /* one accelerator */
@@ -117,6 +118,15 @@ static bool fits(const struct roofline *r, int tp, int batch)
 	return (r->weights_bytes + kv) * MEMORY_HEADROOM <= tp * r->memory_bytes;
 }
 
+/*
+ * Weight bytes read to process TOKENS tokens at once: each token reads its active
+ * weights, but nothing is read twice (a dense model reads all of them for any count).
+ */
+static double weights_read(const struct roofline *r, double tokens)
+{
+	return fmin(r->weights_bytes, tokens * r->active_weights_bytes);
+}
+
 static struct replica_timing time_replica(const struct roofline *r, int tp, int batch)
 {
 	struct replica_timing rt;
@@ -126,9 +136,9 @@ static struct replica_timing time_replica(const struct roofline *r, int tp, int 
 	double cycle_s;
 
 	rt.prefill_s = fmax(r->active_flops_per_token * r->input_tokens / flops,
-			    r->weights_bytes / bandwidth);
+			    weights_read(r, r->input_tokens) / bandwidth);
 	/* The batch shares one read of the weights per step. */
-	rt.step_s = fmax((r->weights_bytes + kv_read) / bandwidth,
+	rt.step_s = fmax((weights_read(r, batch) + kv_read) / bandwidth,
 			 r->active_flops_per_token * batch / flops);
 	/* A new request is prefilled between two steps, then joins the batch. */
 	rt.ttft_s = rt.prefill_s + rt.step_s;
@@ -208,6 +218,7 @@ int workload_inference_demand(const struct workload *w, const struct accelerator
 			      struct workload_demand *out)
 {
 	const struct inference_spec *inf = &w->inference;
+	double active = isnan(inf->active_params) ? inf->params : inf->active_params;
 	struct roofline r = { 0 };
 	struct replica_timing rt;
 	double peak_tokens_per_s, replica_tokens_per_s;
@@ -216,9 +227,10 @@ int workload_inference_demand(const struct workload *w, const struct accelerator
 
 	demand_init(out, acc);
 	r.weights_bytes = inf->params * precision_bytes(inf->precision);
+	r.active_weights_bytes = active * precision_bytes(inf->precision);
 	r.kv_bytes_per_token = 2.0 * inf->layers * inf->kv_heads * inf->head_dim *
 			       precision_bytes(inf->kv_precision);
-	r.active_flops_per_token = 2.0 * inf->params;
+	r.active_flops_per_token = 2.0 * active;
 	r.peak_flops = inference_peak_flops(acc, inf->precision) * inf->compute_efficiency;
 	r.bandwidth = acc->hbm_tbps * 1e12 * inf->bandwidth_efficiency;
 	r.memory_bytes = acc->memory_gb * 1e9;

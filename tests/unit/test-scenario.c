@@ -67,6 +67,7 @@ static const char full_yaml[] =
 	"  - name: chat\n"
 	"    kind: inference\n"
 	"    params: 8B\n"
+	"    active_params: 3B\n"
 	"    layers: 32\n"
 	"    hidden: 4096\n"
 	"    heads: 32\n"
@@ -165,6 +166,8 @@ static void test_every_key_lands_in_base_units(void **state)
 
 	w = scenario_find_workload(&s, "chat");
 	assert_int_equal(w->kind, WORKLOAD_INFERENCE);
+	assert_close(w->inference.params, 8e9);
+	assert_close(w->inference.active_params, 3e9);
 	assert_int_equal(w->inference.head_dim, 128);          /* 4096 / 32 */
 	assert_int_equal(w->inference.kv_heads, 8);
 	assert_int_equal(w->inference.precision, PRECISION_INT4);
@@ -285,6 +288,7 @@ static void test_defaults(void **state)
 	assert_close(t->start_hours, 0);
 	assert_close(t->egress_per_month_bytes, 0);
 	inf = &s.workloads[1];
+	assert_close(inf->inference.active_params, 7e9);    /* = params */
 	assert_int_equal(inf->inference.head_dim, 128);     /* no heads: 128-wide heads */
 	assert_int_equal(inf->inference.heads, 32);         /* 4096 / 128 */
 	assert_int_equal(inf->inference.kv_heads, 32);      /* = heads */
@@ -498,6 +502,7 @@ static void test_cross_field_rules(void **state)
 		"workloads.s.heads=30",                           /* 4096 is not a multiple */
 		"workloads.s.kv_heads=7",
 		"workloads.s.peak_to_average=0.5",
+		"workloads.s.active_params=8B",                   /* more than params */
 		"deployments.r.staff=2",                          /* without staff_cost */
 		"deployments.r.pue=0.9",
 		"deployments.r.order_month=40",                   /* after the horizon */
@@ -513,6 +518,7 @@ static void test_cross_field_rules(void **state)
 		"hidden (4096) is not a multiple of heads (30)",
 		"7 key/value heads do not divide 30 heads",
 		"peak_to_average: expected at least 1",
+		"workloads[1].active_params: 8e+09 active parameters exceed the 7e+09 in params",
 		"staff_cost: required key is missing when staff > 0",
 		"pue: expected at least 1",
 		"order_month: month 40 is after the 36-month horizon",

@@ -218,6 +218,7 @@ static struct workload inference(double params, int layers, int hidden, int head
 	w.kind = WORKLOAD_INFERENCE;
 	w.duration_hours = NAN;
 	w.inference.params = params;
+	w.inference.active_params = NAN;
 	w.inference.layers = layers;
 	w.inference.hidden = hidden;
 	w.inference.heads = heads;
@@ -418,6 +419,48 @@ static void test_tensor_parallel_chosen_for_fewest_gpus(void **state)
 	workload_demand_release(&d);
 }
 
+/*
+ * Mixture of experts (Mixtral 8x7B shape: 46.7B total, 12.9B active per token, 32
+ * layers, 8 KV heads of 128) in BF16 on H100-SXM, batch 2, 1000 tokens in, 200 out:
+ *   weights      = 46.7e9 · 2 B = 93.4 GB held: (93.4 + 0.157) · 1.1 = 102.9 GB > 80, so TP 2
+ *   KV per token = 2 · 32 · 8 · 128 · 2 B = 131,072 B; × 1200 = 0.1572864 GB per request
+ *   compute      = 2 · 989e12 · 0.5 = 989e12 FLOP/s; bandwidth = 2 · 3.35e12 · 0.7 = 4.69e12 B/s
+ *   prefill      = max(2 · 12.9e9 · 1000 / 989e12, min(93.4e9, 1000 · 25.8e9) / 4.69e12)
+ *                = max(26.087, 19.915) ms = 26.087 ms   (dense 46.7B: 94.44 ms)
+ *   decode step  = (min(93.4e9, 2 · 25.8e9) + 131,072 · 1100 · 2) / 4.69e12
+ *                = (51.6e9 + 0.28836e9) / 4.69e12 = 11.064 ms   (two tokens read two experts' worth)
+ *   cycle        = 200 · 11.064 + 2 · 26.087 = 2264.9 ms; 2 · 1200 / 2.2649 s = 1059.65 tokens/s
+ *                = 529.83 per GPU
+ * At batch 4 the tokens would read 103.2 GB of experts: every weight once, 93.4 GB:
+ *   step = (93.4e9 + 131,072 · 1100 · 4) / 4.69e12 = 20.038 ms
+ */
+static void test_moe_inference_uses_active_params(void **state)
+{
+	struct workload w = inference(46.7e9, 32, 4096, 32, 8);
+	struct workload_demand d;
+
+	(void)state;
+	w.inference.active_params = 12.9e9;
+	w.inference.batch = 2;
+	w.inference.input_tokens = 1000;
+	w.inference.output_tokens = 200;
+	w.inference.requests_per_day = 1000;
+	w.inference.tokens_per_day = 1000 * 1200;
+	assert_int_equal(workload_inference_demand(&w, &h100, &d), 0);
+	assert_within(d.weights_gb, 93.4, 1e-12);
+	assert_within(d.kv_cache_gb, 0.1572864, 1e-9);
+	assert_int_equal(d.tensor_parallel, 2);
+	assert_within(d.prefill_ms, 26.087, 1e-4);
+	assert_within(d.decode_ms_per_token, 11.064, 1e-4);
+	assert_within(d.tokens_per_second_per_gpu, 529.83, 1e-4);
+	assert_int_equal(d.replicas, 1);
+	workload_demand_release(&d);
+	w.inference.batch = 4;
+	assert_int_equal(workload_inference_demand(&w, &h100, &d), 0);
+	assert_within(d.decode_ms_per_token, 20.038, 1e-4);
+	workload_demand_release(&d);
+}
+
 /* 600B in BF16 is 1200 GB: more than even 64 × 16 GB V100s hold (1024 GB). */
 static void test_inference_too_big(void **state)
 {
@@ -472,6 +515,7 @@ int main(void)
 		cmocka_unit_test(test_inference_70b_on_8_h100),
 		cmocka_unit_test(test_largest_batch_meeting_slo),
 		cmocka_unit_test(test_tensor_parallel_chosen_for_fewest_gpus),
+		cmocka_unit_test(test_moe_inference_uses_active_params),
 		cmocka_unit_test(test_inference_too_big),
 		cmocka_unit_test(test_min_replicas_and_fp8),
 	};
