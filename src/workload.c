@@ -11,7 +11,6 @@
 #include <string.h>
 
 #define SECONDS_PER_DAY 86400.0
-#define MAX_TENSOR_PARALLEL 64    /* beyond one rack-scale NVLink domain nothing is sensible */
 #define MAX_BATCH 1024            /* serving frameworks cap concurrent sequences about here */
 #define MEMORY_HEADROOM 1.10      /* activations, fragmentation, CUDA context */
 #define MAX_ACCELERATORS 10e6     /* beyond the world's supply: an input mistake */
@@ -75,6 +74,20 @@ int workload_training_demand(const struct workload *w, const struct accelerator 
 fail:
 	workload_demand_release(out);
 	return -1;
+}
+
+/*
+ * The largest tensor-parallel group: it all-reduces twice a layer, so it stays on
+ * the fast interconnect: one 8-GPU server's NVLink or Infinity Fabric, a 16-chip
+ * Trainium instance's NeuronLink, a TPU slice's ICI torus (up to 64 chips here).
+ */
+static int max_tensor_parallel(const struct accelerator *acc)
+{
+	if (acc->kind && str_ieq(acc->kind, "tpu"))
+		return 64;
+	if (acc->kind && str_ieq(acc->kind, "asic"))
+		return 16;
+	return 8;
 }
 
 /* Peak FLOP/s of one accelerator for the arithmetic PRECISION implies. */
@@ -223,7 +236,7 @@ int workload_inference_demand(const struct workload *w, const struct accelerator
 	struct replica_timing rt;
 	double peak_tokens_per_s, replica_tokens_per_s;
 	double best_gpus = 0, replicas_needed = 0;
-	int tp = 0, batch = 0, first_fit = 0;
+	int tp = 0, batch = 0, first_fit = 0, max_tp = max_tensor_parallel(acc);
 
 	demand_init(out, acc);
 	r.weights_bytes = inf->params * precision_bytes(inf->precision);
@@ -249,7 +262,7 @@ int workload_inference_demand(const struct workload *w, const struct accelerator
 	 * where it cannot, or serves the peak with fewer accelerators in all (a 70B
 	 * model squeezed onto one GPU has no room left for a useful batch).
 	 */
-	for (int candidate = 1; candidate <= MAX_TENSOR_PARALLEL; candidate *= 2) {
+	for (int candidate = 1; candidate <= max_tp; candidate *= 2) {
 		double replicas;
 		int candidate_batch;
 
@@ -268,24 +281,25 @@ int workload_inference_demand(const struct workload *w, const struct accelerator
 	}
 	if (!first_fit) {
 		error_set("workload '%s': weights (%.1f GB) and one request's KV cache (%.2f GB) "
-			  "with 10%% headroom do not fit %d × %s (%.0f GB each)", w->name,
-			  out->weights_gb, out->kv_cache_gb, MAX_TENSOR_PARALLEL, acc->name,
-			  acc->memory_gb);
+			  "with 10%% headroom do not fit %d × %s (%.0f GB each), the largest "
+			  "tensor-parallel group on one %s; use a lower precision or an accelerator "
+			  "with more memory", w->name, out->weights_gb, out->kv_cache_gb, max_tp,
+			  acc->name, acc->memory_gb, max_tp == 64 ? "TPU slice" : "server");
 		goto fail;
 	}
-	if (batch == 0 && inf->batch > 0 && !fits(&r, MAX_TENSOR_PARALLEL, inf->batch)) {
+	if (batch == 0 && inf->batch > 0 && !fits(&r, max_tp, inf->batch)) {
 		error_set("workload '%s': batch %d needs %.0f GB of KV cache besides %.1f GB of "
 			  "weights: more than %d × %s hold; give a smaller batch", w->name, inf->batch,
-			  out->kv_cache_gb * inf->batch, out->weights_gb, MAX_TENSOR_PARALLEL, acc->name);
+			  out->kv_cache_gb * inf->batch, out->weights_gb, max_tp, acc->name);
 		goto fail;
 	}
 	if (batch == 0) {
 		int shown = inf->batch > 0 ? inf->batch : 1;
 
-		rt = time_replica(&r, MAX_TENSOR_PARALLEL, shown);
+		rt = time_replica(&r, max_tp, shown);
 		error_set("workload '%s': the SLO cannot be met on %s: even %d-way tensor parallel "
 			  "at batch %d gives TTFT %.1f ms and TPOT %.1f ms (SLO: TTFT %.4g ms, TPOT "
-			  "%.4g ms)%s", w->name, acc->name, MAX_TENSOR_PARALLEL, shown,
+			  "%.4g ms)%s", w->name, acc->name, max_tp, shown,
 			  rt.ttft_s * 1000, rt.tpot_s * 1000, inf->slo_ttft_ms, inf->slo_tpot_ms,
 			  inf->batch > 0 ? "; try a smaller batch" : "");
 		goto fail;

@@ -317,29 +317,40 @@ static void test_inference_70b_on_8_h100(void **state)
 	workload_demand_release(&d);
 
 	/*
-	 * A TPOT SLO of 50 ms: 53.76 ms at TP 8 misses it, so the group doubles to 16:
-	 *   prefill = max(70.779 / 2, 3.731) = 35.389 ms; step = max(8.762, 4.530) = 8.762 ms
-	 *   cycle = 500 · 8.762 + 256 · 35.389 = 4380.9 + 9059.7 = 13,440.6 ms; TPOT 26.88 ms
-	 *   throughput = 256 · 2500 / 13.4406 s = 47,617/s (2976.1 per GPU, as before)
-	 *   replicas = ceil(578,704 / 47,617) = ceil(12.15) = 13; 13 · 16 = 208 GPUs
+	 * A TPOT SLO of 50 ms: 53.76 ms at TP 8 misses it, and a GPU group stays within
+	 * one 8-GPU server (no 16-way tensor parallelism over the network): refused.
 	 */
 	w.inference.slo_tpot_ms = 50;
+	assert_int_equal(workload_inference_demand(&w, &h100, &d), -1);
+	assert_non_null(strstr(error_get(), "even 8-way tensor parallel at batch 256 gives "
+			       "TTFT 88.3 ms and TPOT 53.8 ms"));
+	assert_non_null(strstr(error_get(), "try a smaller batch"));
+	error_clear();
+	/*
+	 * Left to the model, the batch shrinks instead. At TP 8, per request:
+	 *   step = 7.4627 ms + b · 327,680 · 2250 / 18.76e12 = 7.4627 + 0.039301·b ms
+	 *   TPOT = step + b · 70.779 / 500 = 7.4627 + 0.180859·b ≤ 50  →  b ≤ 235.2: 235
+	 *   step = 16.698 ms; cycle = 500 · 16.698 + 235 · 70.779 = 24,982 ms
+	 *   throughput = 235 · 2500 / 24.982 s = 23,517/s = 2939.6 per GPU; replicas 25
+	 * TP 4 (memory caps b at 184; TPOT caps it at 96) gives 2416.9 per GPU: 60 · 4 = 240.
+	 */
+	w.inference.batch = 0;
 	assert_int_equal(workload_inference_demand(&w, &h100, &d), 0);
-	assert_int_equal(d.tensor_parallel, 16);
-	assert_within(d.prefill_ms, 35.389, 1e-3);
-	assert_within(d.decode_ms_per_token, 8.762, 1e-3);
-	assert_within(d.tokens_per_second_per_gpu, 2976.1, 1e-3);
-	assert_int_equal(d.replicas, 13);
-	assert_int_equal(d.gpus, 208);
+	assert_int_equal(d.tensor_parallel, 8);
+	assert_int_equal(d.batch, 235);
+	assert_within(d.decode_ms_per_token, 16.698, 1e-4);
+	assert_within(d.tokens_per_second_per_gpu, 2939.6, 1e-4);
+	assert_int_equal(d.replicas, 25);
+	assert_int_equal(d.gpus, 200);
 	workload_demand_release(&d);
-	/* Batch 1024 cannot meet it even at TP 64: an error that says so. */
-	w.inference.batch = 1024;
+	/* Batch 512 fits 8 GPUs ((140 + 512 · 0.8192) · 1.1 = 615 GB) but cannot meet TPOT 5 ms. */
+	w.inference.batch = 512;
 	w.inference.slo_tpot_ms = 5;
 	assert_int_equal(workload_inference_demand(&w, &h100, &d), -1);
 	assert_non_null(strstr(error_get(), "SLO cannot be met"));
 	assert_non_null(strstr(error_get(), "try a smaller batch"));
 	error_clear();
-	/* 100,000 requests × 0.8192 GB of KV = 81,920 GB: no group of 64 × 80 GB holds it. */
+	/* 100,000 requests × 0.8192 GB of KV = 81,920 GB: no group of 8 × 80 GB holds it. */
 	w.inference.batch = 100000;
 	w.inference.slo_tpot_ms = NAN;
 	assert_int_equal(workload_inference_demand(&w, &h100, &d), -1);
@@ -461,9 +472,17 @@ static void test_moe_inference_uses_active_params(void **state)
 	workload_demand_release(&d);
 }
 
-/* 600B in BF16 is 1200 GB: more than even 64 × 16 GB V100s hold (1024 GB). */
+/*
+ * 600B in BF16 is 1200 GB, × 1.1 headroom = 1320 GB (+ KV): more than one server of
+ * 8 × 80 GB H100s holds (640 GB), so it is refused rather than split over servers.
+ * A TPU slice is one ICI torus: 16 × 95 GB TPU-v5p chips (1520 GB) hold it.
+ */
 static void test_inference_too_big(void **state)
 {
+	static struct accelerator v5p = {
+		.name = "TPU-v5p", .vendor = "Google", .kind = "tpu", .memory_gb = 95,
+		.bf16_tflops = 459, .fp8_tflops = 0, .hbm_tbps = 2.765,
+	};
 	struct workload w = inference(600e9, 126, 16384, 128, 8);
 	struct workload_demand d;
 
@@ -472,9 +491,13 @@ static void test_inference_too_big(void **state)
 	w.inference.output_tokens = 100;
 	w.inference.tokens_per_day = 1e9;
 	w.inference.requests_per_day = 1e9 / 1100;
-	assert_int_equal(workload_inference_demand(&w, &v100, &d), -1);
-	assert_non_null(strstr(error_get(), "do not fit 64 × V100-SXM2-16GB"));
+	assert_int_equal(workload_inference_demand(&w, &h100, &d), -1);
+	assert_non_null(strstr(error_get(), "do not fit 8 × H100-SXM (80 GB each), the largest "
+			       "tensor-parallel group on one server"));
 	error_clear();
+	assert_int_equal(workload_inference_demand(&w, &v5p, &d), 0);
+	assert_int_equal(d.tensor_parallel, 16);
+	workload_demand_release(&d);
 }
 
 /* Tiny traffic still gets min_replicas; FP8 halves the weights. */
