@@ -467,14 +467,27 @@ static int parse_common(int argc, char **argv, const char *cmd, bool need_arg,
 	return -1;
 }
 
-/* "no prices for instance type 'X'; did you mean 'Y'?" from the instance types in store. */
-static void unknown_instance(struct db *db, const char *instance, const char *cmd)
+/*
+ * Explains why INSTANCE (in regions matching REGION, if given) has no prices: other
+ * regions, only a host/accelerator part, or a likely typo of a known instance type.
+ */
+static void unknown_instance(struct db *db, const char *instance, const char *region,
+			     const char *cmd)
 {
 	struct offer_filter filter = { 0 };
 	struct offer_list all = { 0 };
 	const char **names = NULL;
 	const char *guess = NULL;
 
+	filter.instance_type = instance;
+	if (region && db_query_offers(db, &filter, &all) == 0 && all.n > 0) {
+		warnx_cmd(cmd, "no prices for '%s' in regions matching '%s'; it is priced in %s%s",
+			  instance, region, all.items[0].region, all.n > 1 ? " and others" : "");
+		offer_list_release(&all);
+		return;
+	}
+	offer_list_release(&all);
+	memset(&filter, 0, sizeof(filter));
 	filter.all_components = true;
 	if (db_query_offers(db, &filter, &all) == 0 && all.n > 0) {
 		names = xmalloc(all.n * sizeof(*names));
@@ -546,7 +559,7 @@ static int pricing_show(int argc, char **argv)
 		goto cleanup;
 	}
 	if (offers.n == 0) {
-		unknown_instance(db, filter.instance_type, cmd);
+		unknown_instance(db, filter.instance_type, opts.region, cmd);
 		goto cleanup;
 	}
 	sort_offers(&offers, SORT_PROVIDER);
@@ -749,7 +762,7 @@ static int pricing_history(int argc, char **argv)
 		goto cleanup;
 	}
 	if (history.n == 0) {
-		unknown_instance(db, argv[optind], cmd);
+		unknown_instance(db, argv[optind], opts.region, cmd);
 		goto cleanup;
 	}
 	t = table_new();

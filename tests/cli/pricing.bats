@@ -163,6 +163,12 @@ PY
 	run_split pricing show p5.48xlarg
 	[ "$status" -eq 2 ]
 	[[ "$stderr" == *"no prices for instance type 'p5.48xlarg'; did you mean 'p5.48xlarge'?"* ]]
+	run_split pricing show p5.48xlarge --region 'eu*'
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"no prices for 'p5.48xlarge' in regions matching 'eu*'; it is priced in us-east-1"* ]]
+	run_split pricing history p5.48xlarge --region eu-west-1
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"in regions matching 'eu-west-1'; it is priced in us-east-1"* ]]
 	run_split pricing show A100-40GB:1
 	[ "$status" -eq 2 ]
 	[[ "$stderr" == *"'A100-40GB:1' is priced only as a part of a machine"* ]]
