@@ -135,7 +135,9 @@ struct aws_csv {
 	const struct fetch_sink *sink;
 	struct fetch_stats *stats;
 	struct aws_catalog *catalog;     /* instances seen, shared with the spot step */
-	unsigned long line;              /* CSV record number, 1-based, for messages */
+	unsigned long line;              /* line the current record starts on, for messages */
+	unsigned long next_line;         /* line the next record starts on */
+	unsigned long record_newlines;   /* newlines inside the current record's quoted fields */
 	size_t field;                    /* index of the current field in its record */
 	bool header_seen;
 	size_t header_fields;
@@ -471,6 +473,13 @@ static void on_field(void *data, size_t len, void *ctx)
 
 	if (csv->failed)
 		return;
+	/* A quoted field may hold line breaks: count them so messages name real lines. */
+	for (const char *nl = len ? data : NULL; nl; nl++) {
+		nl = memchr(nl, '\n', len - (size_t)(nl - (const char *)data));
+		if (!nl)
+			break;
+		csv->record_newlines++;
+	}
 	if (!csv->header_seen) {
 		if (csv->field == 0) {
 			strbuf_reset(&csv->first_field);
@@ -526,7 +535,9 @@ static void on_record(int terminator, void *ctx)
 	(void)terminator;
 	if (csv->failed)
 		return;
-	csv->line++;
+	csv->line = csv->next_line;
+	csv->next_line += 1 + csv->record_newlines;
+	csv->record_newlines = 0;
 	csv->field = 0;
 	if (!csv->header_seen) {
 		/* The 5 metadata rows ("FormatVersion","v1.0" ...) and then the header. */
@@ -568,6 +579,8 @@ static void on_record(int terminator, void *ctx)
 static void aws_csv_reset_state(struct aws_csv *csv)
 {
 	csv->line = 0;
+	csv->next_line = 1;
+	csv->record_newlines = 0;
 	csv->field = 0;
 	csv->header_seen = false;
 	csv->header_fields = 0;
@@ -597,6 +610,7 @@ struct aws_csv *aws_csv_new(enum aws_offer_kind kind, const struct fetch_config 
 	csv->kind = kind;
 	csv->config = config;
 	csv->source = xstrdup(source);
+	csv->next_line = 1;
 	csv->sink = sink;
 	csv->stats = stats;
 	csv->catalog = catalog;
@@ -612,6 +626,7 @@ int aws_csv_push(struct aws_csv *csv, const char *data, size_t len)
 	if (csv->failed)
 		return -1;
 	if (csv_parse(&csv->parser, data, len, on_field, on_record, csv) != len) {
+		csv->line = csv->next_line;   /* the record being read */
 		csv_fail(csv, "CSV syntax: %s", csv_strerror(csv_error(&csv->parser)));
 		return -1;
 	}
@@ -623,6 +638,7 @@ int aws_csv_finish(struct aws_csv *csv)
 	if (csv->failed)
 		return -1;
 	if (csv_fini(&csv->parser, on_field, on_record, csv) != 0) {
+		csv->line = csv->next_line;
 		csv_fail(csv, "CSV syntax at the end: %s (a truncated file?)",
 			 csv_strerror(csv_error(&csv->parser)));
 		return -1;

@@ -318,6 +318,71 @@ static void test_aws_csv_not_price_list(void **state)
 	collector_free(c);
 }
 
+/* Errors name the physical line of the file: a record whose quoted field holds
+ * newlines spans several lines, and a syntax error lies in the record being read. */
+static void test_aws_csv_error_lines(void **state)
+{
+	static const char *const regions[] = { "us-east-1" };
+	static const char *const bad[] = {
+		"\"X\"y,\"Z\"\n",          /* a stray character after a closing quote */
+		"\"short\"\n",               /* one field */
+		"\"open\n\nfield",           /* an unterminated quote at the end of the file */
+	};
+	static const char *const want[] = {
+		"f.csv:10: CSV syntax", "f.csv:10: 1 fields where the header has",
+		"f.csv:10: CSV syntax at the end",
+	};
+	struct fetch_config config = { .regions = regions, .nregions = 1, .observed = "2025-11-27" };
+	struct fetch_stats stats = { 0 };
+	struct aws_catalog *catalog = aws_catalog_new();
+	struct fetch_sink sink;
+	struct collector *c = collector_new(&sink);
+	struct strbuf text = STRBUF_INIT;
+	size_t len, fields = 1, head_len;
+	char *file = fixture(EC2_US, &len);
+	const char *p = file;
+
+	(void)state;
+	/* Lines 1-6: the fixture's metadata rows and header. */
+	for (int i = 0; i < 6; i++)
+		p = strchr(p, '\n') + 1;
+	for (const char *q = strstr(file, "\"SKU\""); q < p; q++)
+		fields += *q == ',';
+	strbuf_add(&text, file, (size_t)(p - file));
+	/* Lines 7-9: one well-formed (non-GPU) record whose first field spans three lines. */
+	strbuf_adds(&text, "\"A\nB\r\nC\"");
+	for (size_t i = 1; i < fields; i++)
+		strbuf_addch(&text, ',');
+	strbuf_addch(&text, '\n');
+	head_len = text.len;
+	for (size_t b = 0; b < ARRAY_SIZE(bad); b++) {
+		/* Any chunking: the line must not depend on where the stream was cut. */
+		for (size_t step = 1; step < 4096; step = step * 5 + 2) {
+			struct aws_csv *csv = aws_csv_new(AWS_OFFER_EC2, &config, "f.csv", &sink,
+							  &stats, catalog);
+			int got = 0;
+
+			strbuf_setlen(&text, head_len);
+			strbuf_adds(&text, bad[b]);
+			for (size_t off = 0; off < text.len && got == 0; off += step)
+				got = aws_csv_push(csv, text.buf + off,
+						   off + step <= text.len ? step : text.len - off);
+			if (got == 0)
+				got = aws_csv_finish(csv);
+			assert_int_equal(got, -1);
+			if (!strstr(error_get(), want[b]))
+				fail_msg("step %zu: \"%s\" is not \"%s...\"", step, error_get(),
+					 want[b]);
+			aws_csv_free(csv);
+		}
+	}
+	error_clear();
+	free(file);
+	strbuf_release(&text);
+	aws_catalog_free(catalog);
+	collector_free(c);
+}
+
 static void test_aws_egress_tiers(void **state)
 {
 	static const char *const regions[] = { "us-east-1" };
@@ -496,6 +561,7 @@ int main(void)
 		cmocka_unit_test(test_aws_ec2_csv),
 		cmocka_unit_test(test_aws_csv_truncated),
 		cmocka_unit_test(test_aws_csv_not_price_list),
+		cmocka_unit_test(test_aws_csv_error_lines),
 		cmocka_unit_test(test_aws_egress_tiers),
 		cmocka_unit_test(test_aws_spot),
 		cmocka_unit_test(test_gcp_assembly),
