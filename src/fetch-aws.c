@@ -134,6 +134,7 @@ struct aws_csv {
 	char *source;
 	const struct fetch_sink *sink;
 	struct fetch_stats *stats;
+	unsigned long rows_before;       /* stats->rows when this file started */
 	struct aws_catalog *catalog;     /* instances seen, shared with the spot step */
 	unsigned long line;              /* line the current record starts on, for messages */
 	unsigned long next_line;         /* line the next record starts on */
@@ -613,6 +614,7 @@ struct aws_csv *aws_csv_new(enum aws_offer_kind kind, const struct fetch_config 
 	csv->next_line = 1;
 	csv->sink = sink;
 	csv->stats = stats;
+	csv->rows_before = stats->rows;
 	csv->catalog = catalog;
 	for (int c = 0; c < NCOLUMNS; c++)
 		strbuf_init(&csv->values[c], 0);
@@ -660,6 +662,7 @@ void aws_csv_restart(struct aws_csv *csv)
 	csv_free(&csv->parser);
 	csv_init(&csv->parser, CSV_STRICT | CSV_STRICT_FINI);
 	aws_csv_reset_state(csv);
+	csv->stats->rows = csv->rows_before;
 }
 
 void aws_csv_free(struct aws_csv *csv)
@@ -895,6 +898,11 @@ static int csv_body(void *ctx, const char *data, size_t len)
 	return aws_csv_push(ctx, data, len);
 }
 
+static void csv_restart(void *ctx)
+{
+	aws_csv_restart(ctx);
+}
+
 /* Streams one region's CSV of OFFER_CODE through the push parser. */
 static int fetch_region_csv(enum aws_offer_kind kind, json_t *region_index,
 			    const char *region_index_url, const char *region,
@@ -925,9 +933,12 @@ static int fetch_region_csv(enum aws_offer_kind kind, json_t *region_index,
 	if (!csv)
 		goto cleanup;
 	{
-		/* No on_restart: rows already handed to the sink cannot be taken back. */
+		/* A cut transfer starts the file again: the offers it already gave the sink
+		 * come again, identical (the URL names a fixed version), and the sink keeps
+		 * one of each; reserved terms and tiers are only handed over at the end. */
 		struct http_request req = {
-			.url = url.buf, .label = label.buf, .on_body = csv_body, .ctx = csv,
+			.url = url.buf, .label = label.buf, .on_body = csv_body,
+			.on_restart = csv_restart, .ctx = csv,
 		};
 
 		if (http_get(&req, &resp) < 0)

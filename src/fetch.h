@@ -18,7 +18,10 @@
 #include "strbuf.h"
 
 struct fetch_sink {
-	/* Each returns 0, or -1 with error_set() to stop the provider's fetch. */
+	/* Each returns 0, or -1 with error_set() to stop the provider's fetch. When a
+	 * streamed file is fetched again after a cut, offers already handed over come
+	 * again, identical: the sink keeps the first of each (region, zone, instance,
+	 * component, purchase), as the store does. */
 	int (*offer)(void *ctx, const struct offer *o);
 	int (*egress)(void *ctx, const struct egress_tier *t);
 	void *ctx;
@@ -103,7 +106,8 @@ struct aws_csv *aws_csv_new(enum aws_offer_kind kind, const struct fetch_config 
 int aws_csv_push(struct aws_csv *csv, const char *data, size_t len);
 /* End of file: flushes the reserved terms; -1 if the file was not a complete offer. */
 int aws_csv_finish(struct aws_csv *csv);
-/* Forgets everything pushed so far (an HTTP retry restarts the body). */
+/* Forgets everything pushed so far and the rows it counted (an HTTP retry restarts
+ * the body); offers already handed to the sink stay there. */
 void aws_csv_restart(struct aws_csv *csv);
 void aws_csv_free(struct aws_csv *csv);
 

@@ -152,13 +152,29 @@ prices() {
 	[ "$(prices azure)" = "$before" ]
 }
 
-@test "fault truncated stream: a CSV cut mid-transfer is not retried and not stored" {
-	before=$(prices aws)
+@test "fault truncated stream: a CSV cut mid-transfer is fetched again from its start" {
+	run aicost pricing update --provider aws --region us-east-1 --dry-run --format csv
+	[ "$status" -eq 0 ]
+	clean=$(grep '^aws,' <<<"$output" | cut -d, -f1-7)
+	: >"$BATS_FILE_TMPDIR/requests.log"
 	fault truncate us-east-1/index.csv 1
+	run_split pricing update --provider aws --region us-east-1 --format csv
+	[ "$status" -eq 0 ]
+	[ "$(requests 'AmazonEC2/.*us-east-1/index.csv 200 .*fault=truncate')" -eq 1 ]
+	[ "$(requests 'AmazonEC2/.*us-east-1/index.csv 200 .*fault=-')" -eq 1 ]
+	# The rows read before the cut are neither counted nor stored twice.
+	[ "$(grep '^aws,' <<<"$output" | cut -d, -f1-7)" = "${clean/dry-run/updated}" ]
+	[[ "$(prices aws)" == *"p5.48xlarge"*"us-east-1"*"on-demand,55.04"* ]]
+	[ "$(prices aws | grep -c 'p5.48xlarge.*us-east-1.*,on-demand,')" -eq 1 ]
+}
+
+@test "fault truncated stream: always cut, AWS keeps its previous prices" {
+	before=$(prices aws)
+	fault truncate us-east-1/index.csv -1
 	run_split pricing update --provider aws --region us-east-1
 	[ "$status" -eq 2 ]
-	[[ "$stderr" == *"aws: us-east-1 EC2 CSV: "*"previous prices are kept"* ]]
-	[ "$(requests 'AmazonEC2/.*us-east-1/index.csv')" -eq 1 ]
+	[[ "$stderr" == *"aws: after 3 attempts: us-east-1 EC2 CSV: "*"previous prices are kept"* ]]
+	[ "$(requests 'AmazonEC2/.*us-east-1/index.csv')" -eq 3 ]
 	[ "$(prices aws)" = "$before" ]
 }
 
