@@ -15,15 +15,18 @@ whose If-None-Match matches gets 304.
 
 Faults come from the file --faults (re-read on every request), one per line:
     KIND MATCH TIMES [ARG]
-KIND is one of 429 (ARG: Retry-After seconds, default 1), 500, stall (ARG:
+KIND is one of 429 (ARG: Retry-After seconds, default 1; "date+N" sends the
+HTTP-date N seconds ahead instead), 500, stall (ARG:
 seconds, default 30), truncate (half the body, full Content-Length),
 shortlength (Content-Length smaller than the body), malformed (the body cut in
 half, consistently framed), gzip (Content-Encoding: gzip). MATCH is a
 substring of the request path and query; TIMES how many matching requests get
 the fault (-1: all). Each request is logged to --log as
-"METHOD PATH STATUS ua=... ae=... inm=... fault=...".
+"METHOD PATH STATUS ua=... ae=... inm=... fault=... t=SECONDS" (t: when the
+request arrived, Unix time with milliseconds).
 """
 import argparse
+import email.utils
 import gzip
 import os
 import re
@@ -77,10 +80,11 @@ class Handler(BaseHTTPRequestHandler):
         pass
 
     def record(self, status, fault):
-        line = "%s %s %d ua=%s ae=%s inm=%s fault=%s\n" % (
+        line = "%s %s %d ua=%s ae=%s inm=%s fault=%s t=%.3f\n" % (
             self.command, self.path, status, self.headers.get("User-Agent", "-").replace(" ", "_"),
             self.headers.get("Accept-Encoding", "-").replace(" ", ""),
-            self.headers.get("If-None-Match", "-"), fault["kind"] if fault else "-")
+            self.headers.get("If-None-Match", "-"), fault["kind"] if fault else "-",
+            self.arrived)
         with self.server.log_lock:
             with open(self.server.log_path, "a") as f:
                 f.write(line)
@@ -114,11 +118,14 @@ class Handler(BaseHTTPRequestHandler):
         self.record(status, fault)
 
     def do_GET(self):
+        self.arrived = time.time()
         url = urllib.parse.urlsplit(self.path)
         fault = self.server.faults.take(self.path)
         if fault and fault["kind"] == "429":
-            self.send_plain(429, b"Too Many Requests",
-                            [("Retry-After", fault["arg"] or "1")], fault)
+            after = fault["arg"] or "1"
+            if after.startswith("date+"):
+                after = email.utils.formatdate(time.time() + float(after[5:]), usegmt=True)
+            self.send_plain(429, b"Too Many Requests", [("Retry-After", after)], fault)
             return
         if fault and fault["kind"] == "500":
             self.send_plain(500, b"Internal Server Error", fault=fault)

@@ -93,6 +93,13 @@ prices() {
 	[[ "$output" == *"azure,updated,"* ]]
 }
 
+# Seconds between the first request matching $1 and the next one to the same path.
+retry_gap() {
+	awk -v pat="$1" '$0 ~ pat && !first { first = $2; split($NF, t, "="); t0 = t[2]; next }
+		first && $2 == first { split($NF, t, "="); printf "%.3f\n", t[2] - t0; exit }' \
+		"$BATS_FILE_TMPDIR/requests.log"
+}
+
 @test "fault 429 with Retry-After: retried after the wait, then updated" {
 	fault 429 /api/retail/prices 1 1
 	run aicost pricing update --provider azure --region eastus --format csv
@@ -100,6 +107,19 @@ prices() {
 	[[ "$output" == *"azure,updated,eastus,15,"* ]]
 	[ "$(requests ' 429 ')" -eq 1 ]
 	[ "$(requests 'api/retail/prices.* 200 ')" -eq 3 ]
+	# The server asked for 1 s; the backoff alone would have waited about 5 ms.
+	gap=$(retry_gap ' 429 ')
+	awk -v g="$gap" 'BEGIN { exit !(g >= 0.95) }'
+}
+
+@test "fault 429 with Retry-After as an HTTP date: waited until then" {
+	fault 429 /api/retail/prices 1 date+2
+	run aicost pricing update --provider azure --region eastus --format csv
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"azure,updated,eastus,15,"* ]]
+	# A date two seconds ahead, to the second: at least one second from the answer.
+	gap=$(retry_gap ' 429 ')
+	awk -v g="$gap" 'BEGIN { exit !(g >= 0.95) }'
 }
 
 @test "fault 500 then success: retried with backoff, updated" {
