@@ -359,16 +359,10 @@ static int shortage_fallback_price(struct db *db, const struct scenario *s,
 				   const struct deployment *d, const char *accelerator,
 				   double *out, struct strbuf *notes)
 {
-	const struct shortage_spec *sh = &d->shortage;
+	const struct shortage_spec *sh = tco_shortage_spec(s, d);
 	struct cloud_pricing p;
 
 	*out = NAN;
-	if (d->kind == DEPLOYMENT_HYBRID && !sh->present) {
-		const struct deployment *burst = scenario_find_deployment(s, d->burst);
-
-		if (burst)
-			sh = &burst->shortage;
-	}
 	if (!sh->present || !sh->fallback)
 		return 0;
 	if (resolve_fallback(db, s, sh->fallback, accelerator, &p, notes) < 0) {

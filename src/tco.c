@@ -446,6 +446,22 @@ static uint64_t deployment_seed(uint64_t seed, size_t index)
 	return splitmix64(&state);
 }
 
+const struct shortage_spec *tco_shortage_spec(const struct scenario *s,
+					      const struct deployment *d)
+{
+	const struct deployment *cloud = NULL;
+
+	if (d->shortage.present)
+		return &d->shortage;
+	if (d->kind == DEPLOYMENT_HYBRID && d->burst)
+		cloud = scenario_find_deployment(s, d->burst);
+	else if (d->kind == DEPLOYMENT_ONPREM && d->fallback)
+		cloud = scenario_find_deployment(s, d->fallback);
+	if (cloud && cloud->kind == DEPLOYMENT_CLOUD && cloud->shortage.present)
+		return &cloud->shortage;
+	return &d->shortage;
+}
+
 /* Shortage extra per month and whether it strikes once (hardware) or monthly. */
 static int shortage_extra(const struct scenario *s, const struct deployment *d,
 			  const struct deployment_input *in, const struct shortage_spec *sh,
@@ -458,7 +474,9 @@ static int shortage_extra(const struct scenario *s, const struct deployment *d,
 	const struct cloud_pricing *fallback = &in->cloud;
 	double delay_total = 0, premium_total;
 
-	*once = d->kind == DEPLOYMENT_ONPREM;
+	/* An on-prem's own shortage delays its hardware; one borrowed from its
+	 * fallback hits the cloud hours like the cloud's own. */
+	*once = d->kind == DEPLOYMENT_ONPREM && sh == &d->shortage;
 	if (!*once) {
 		for (int m = 0; m < months; m++)
 			extra[m] = shortage_remedy(sh, in->shortage_fallback_per_gpu_hour,
@@ -528,7 +546,7 @@ static int compute_deployment(const struct tco_input *in, size_t index,
 	const struct scenario *s = in->scenario;
 	const struct deployment *d = &s->deployments[index];
 	const struct deployment_input *din = &in->deployments[index];
-	const struct shortage_spec *sh = &d->shortage;
+	const struct shortage_spec *sh = tco_shortage_spec(s, d);
 	int months = s->horizon_months;
 	double *gpu_hours = xcalloc((size_t)months, sizeof(double));
 	double *tokens = xcalloc((size_t)months, sizeof(double));
@@ -558,8 +576,6 @@ static int compute_deployment(const struct tco_input *in, size_t index,
 			error_set("a hybrid needs an on-prem base and a cloud burst");
 			goto cleanup;
 		}
-		if (!sh->present)
-			sh = &s->deployments[burst].shortage;
 		if (onprem_month_costs(s, &s->deployments[base], gpu_hours, &din->cloud,
 				       &s->deployments[burst], 0, &mc) < 0)
 			goto cleanup;

@@ -116,6 +116,14 @@ int tco_compute(const struct tco_input *in, struct tco_result *out);
 double spot_recompute_fraction(const struct workload *w, const struct workload_demand *d,
 			       double interruptions_per_day, int gpus_per_instance);
 
+/*
+ * The shortage that D meets: its own; else the one of the cloud deployment that
+ * takes its cloud work (a hybrid's burst, an on-prem's fallback), since those
+ * hours are bought from it. Check ->present.
+ */
+const struct shortage_spec *tco_shortage_spec(const struct scenario *s,
+					      const struct deployment *d);
+
 /* Cost of GB gigabytes sent in one calendar month on cumulative tiers. */
 double egress_cost(const struct egress_tier *tiers, size_t ntiers, double gb);
 /* Net present value: month m's cash discounted by (1 + rate)^(m/12). */

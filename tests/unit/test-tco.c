@@ -427,6 +427,42 @@ static void test_lead_time_fallback(void **state)
 	free(f);
 }
 
+static void test_onprem_fallback_shares_its_shortage(void **state)
+{
+	struct fixture *f = xmalloc(sizeof(*f));
+	struct deployment *rack, *cloud, *h;
+
+	(void)state;
+	/* 8 GPUs steady; the rack arrives after 3 months and runs months 1-3 on its
+	 * fallback "cloud" at $2: 3 x 8 x 730 x 2 = 35,040 of on-demand work, which
+	 * meets the cloud's shortage (p = 1, 40% premium) like any other on-demand
+	 * hour: 0.4 x 35,040 = 14,016. A hybrid of the same rack bursting to the same
+	 * cloud buys the same hours and must pay the same shortage. */
+	fixture_init(f, 12);
+	add_inference(f, 8, 0);
+	rack = add_onprem(f, "rack", 8);
+	rack->lead_time_hours = 3 * 730.0;
+	rack->fallback = "cloud";
+	cloud = add_cloud(f, "cloud", 2, on_demand, all);
+	cloud->shortage = (struct shortage_spec){ .present = true, .probability = 1,
+		.premium = 0.4, .cost_of_delay_per_month = NAN };
+	f->din[0].cloud = f->din[1].cloud;
+	h = add_deployment(f, "hybrid", DEPLOYMENT_HYBRID);
+	h->base = "rack";
+	h->burst = "cloud";
+	f->din[2].cloud = f->din[1].cloud;
+	run(f);
+	assert_close(f->r.deployments[0].breakdown[COST_COMPUTE], 35040);
+	assert_close(f->r.deployments[0].breakdown[COST_SHORTAGE], 14016);
+	assert_close(f->r.deployments[0].monthly_by_component[2][COST_SHORTAGE], 4672);
+	assert_close(f->r.deployments[0].monthly_by_component[3][COST_SHORTAGE], 0);
+	assert_close(f->r.deployments[2].breakdown[COST_SHORTAGE], 14016);
+	assert_close(f->r.deployments[0].total, f->r.deployments[2].total);
+	assert_close(f->r.deployments[1].breakdown[COST_SHORTAGE], 0.4 * 140160);
+	tco_result_release(&f->r);
+	free(f);
+}
+
 static void test_npv_known_discount_factor(void **state)
 {
 	double flows[24] = { 0 };
@@ -845,6 +881,7 @@ int main(void)
 		cmocka_unit_test(test_depreciation_with_residual),
 		cmocka_unit_test(test_hybrid_burst),
 		cmocka_unit_test(test_lead_time_fallback),
+		cmocka_unit_test(test_onprem_fallback_shares_its_shortage),
 		cmocka_unit_test(test_npv_known_discount_factor),
 		cmocka_unit_test(test_breakeven_month),
 		cmocka_unit_test(test_deepseek_v3_h800_cost),
