@@ -300,6 +300,32 @@ static int resolve_fallback(struct db *db, const struct scenario *s, const char 
 	return result;
 }
 
+/*
+ * GPU-hours on TO that do the work of one GPU-hour on FROM, by dense BF16
+ * throughput; 1 for the same chip, or (noted) when either figure is unknown.
+ */
+static double gpu_hours_factor(struct db *db, const char *from, const char *to,
+			       struct strbuf *notes)
+{
+	struct accelerator a, b;
+	double factor = 1;
+
+	if (!from || !to || str_ieq(from, to))
+		return 1;
+	memset(&a, 0, sizeof(a));
+	memset(&b, 0, sizeof(b));
+	if (db_find_accelerator(db, from, &a) == 0 && db_find_accelerator(db, to, &b) == 0 &&
+	    a.bf16_tflops > 0 && b.bf16_tflops > 0 && strcmp(a.name, b.name) != 0)
+		factor = a.bf16_tflops / b.bf16_tflops;
+	else if (!(a.name && b.name && strcmp(a.name, b.name) == 0))
+		add_note(notes, "work moved from %s to %s keeps its GPU-hours: no dense "
+			 "throughput known for both\n", from, to);
+	error_clear();
+	accelerator_release(&a);
+	accelerator_release(&b);
+	return factor;
+}
+
 /* Demand of every workload run on ACCELERATOR (NULL: each on its own, else on OTHERWISE). */
 static int resolve_demand(struct db *db, const struct scenario *s, const char *accelerator,
 			  const char *otherwise, struct workload_demand **out)
@@ -354,7 +380,10 @@ static void demand_release_all(struct workload_demand *demand, size_t n)
 	free(demand);
 }
 
-/* The shortage fallback's on-demand price per GPU-hour, or NAN without one. */
+/*
+ * The shortage fallback's on-demand price per GPU-hour of ACCELERATOR (the chip
+ * whose hours the shortage hits), or NAN without one.
+ */
 static int shortage_fallback_price(struct db *db, const struct scenario *s,
 				   const struct deployment *d, const char *accelerator,
 				   double *out, struct strbuf *notes)
@@ -369,7 +398,7 @@ static int shortage_fallback_price(struct db *db, const struct scenario *s,
 		error_prefix("deployments.%s.shortage: ", d->name);
 		return -1;
 	}
-	*out = p.on_demand_per_gpu_hour;
+	*out = p.on_demand_per_gpu_hour * gpu_hours_factor(db, accelerator, p.accelerator, notes);
 	cloud_pricing_release(&p);
 	return 0;
 }
@@ -410,6 +439,9 @@ static int prepare_deployment(struct db *db, const struct scenario *s, const str
 			error_prefix("deployments.%s: ", d->name);
 			return -1;
 		}
+		if (din->cloud.present)
+			din->cloud.gpu_hours_factor = gpu_hours_factor(db, accelerator,
+								       din->cloud.accelerator, notes);
 	} else {
 		const struct deployment *burst = scenario_find_deployment(s, d->burst);
 
@@ -419,9 +451,14 @@ static int prepare_deployment(struct db *db, const struct scenario *s, const str
 		}
 		if (resolve_cloud(db, s, burst, &din->cloud, notes) < 0)
 			return -1;
+		din->cloud.gpu_hours_factor = gpu_hours_factor(db, accelerator,
+							       din->cloud.accelerator, notes);
 	}
-	if (shortage_fallback_price(db, s, d, accelerator, &din->shortage_fallback_per_gpu_hour,
-				    notes) < 0)
+	/* Only an on-prem's own shortage hits its own chip; else the cloud hours'. */
+	if (shortage_fallback_price(db, s, d, d->kind == DEPLOYMENT_ONPREM &&
+				    tco_shortage_spec(s, d) == &d->shortage ?
+				    accelerator : din->cloud.accelerator,
+				    &din->shortage_fallback_per_gpu_hour, notes) < 0)
 		return -1;
 	if (resolve_demand(db, s, accelerator, NULL, &din->demand) < 0) {
 		error_prefix("deployments.%s: ", d->name);

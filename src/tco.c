@@ -370,6 +370,10 @@ static int onprem_month_costs(const struct scenario *s, const struct deployment 
 	if (fallback && fallback->present) {
 		struct cloud_cost cc;
 
+		/* Another chip does the same work in more or fewer GPU-hours. */
+		if (fallback->gpu_hours_factor > 0)
+			for (int m = 0; m < months; m++)
+				overflow[m] *= fallback->gpu_hours_factor;
 		cloud_cost_init(&cc, months);
 		/* Bursts and stopgaps are bought by the hour: no commitments. */
 		cloud_costs(mix, false, fallback, overflow, months, 0, &cc);

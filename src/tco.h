@@ -84,12 +84,16 @@ struct cloud_pricing {
 	double object_per_gb_month;         /* the rest, in the data's cold class */
 	double retrieval_per_gb;            /* cold classes: per GB read back (egress) */
 	double spot_interruptions_per_day;  /* per instance */
+	/* GPU-hours here that do one GPU-hour of the work of the deployment they
+	 * stand in for (fallback, burst): the dense BF16 throughput ratio; 0 = 1. */
+	double gpu_hours_factor;
 };
 
 struct deployment_input {
 	struct workload_demand *demand;     /* one per workload, on this deployment's accelerator */
 	struct cloud_pricing cloud;         /* cloud: its own; on-prem: its fallback; hybrid: burst */
-	double shortage_fallback_per_gpu_hour;  /* NAN = no shortage fallback */
+	double shortage_fallback_per_gpu_hour;  /* NAN = no shortage fallback; per GPU-hour of
+						   the accelerator the shortage hits */
 };
 
 struct tco_input {

@@ -180,3 +180,31 @@ assert rows and all(r["provider"] == "azure" and r["region"].startswith("east") 
 	run aicost estimate --help
 	[[ "$output" == *"--deployment"* && "$output" == *"--trials"* && "$output" == *"--seed"* ]]
 }
+
+@test "a fallback on another chip needs that chip's GPU-hours (dense BF16 ratio)" {
+	# The rack arrives after the 2-month horizon, so all 5,840 H100 GPU-hours run
+	# on the A100 fallback at $2: an A100 does 312 dense BF16 TFLOPS to the H100's
+	# 989, so 5,840 x 989 / 312 = 18,511.79 A100-hours = 37,023.59 (not 11,680).
+	cat > chip.yaml <<-'EOF'
+	name: chip
+	horizon: 2mo
+	workloads:
+	  - {name: job, kind: training, accelerator: H100-SXM, gpus: 8, gpu_hours: 5840}
+	deployments:
+	  - {name: rack, kind: onprem, accelerator: H100-SXM, gpus: 8, server_price: 310k,
+	     kw_per_server: 10.2, power_price: 0.08, lead_time: 2mo, fallback: a100}
+	  - {name: a100, kind: cloud, provider: rental, accelerator: A100-80GB,
+	     price_per_gpu_hour: 2}
+	EOF
+	run aicost -q estimate --deployment rack --format json chip.yaml
+	[ "$status" -eq 0 ]
+	run python3 -c '
+import json, sys
+d = json.loads(sys.argv[1])["deployments"][0]
+want = 5840 * 989 / 312 * 2
+assert abs(d["breakdown"]["compute"] - want) < 1e-6 * want, d["breakdown"]["compute"]
+assert abs(d["gpu_hours_delivered"] - 5840) < 1e-6, d["gpu_hours_delivered"]
+print("ok")' "$output"
+	echo "$output"
+	[ "$output" = ok ]
+}
