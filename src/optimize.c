@@ -127,6 +127,17 @@ static double term_hours(const char *purchase)
 	return 0;
 }
 
+/* Machines are rented whole: GPUs paid for per GPU the workload uses (>= 1). */
+static double rented_share(const struct workload_demand *d, const struct offer *o)
+{
+	double instances;
+
+	if (d->gpus < 1)
+		return 1;
+	instances = ceil((double)d->gpus / o->accelerator_count);
+	return instances * o->accelerator_count / d->gpus;
+}
+
 static int compare_candidates(const void *x, const void *y)
 {
 	const struct candidate *a = x, *b = y;
@@ -157,6 +168,9 @@ static char *explain(const struct workload *w, const struct candidate *c)
 		if (d->memory_needed_gb > 0)
 			strbuf_addf(&why, "; state %.0f GB fits %d x %.0f GB", d->memory_needed_gb,
 				    d->gpus, o->accelerator_memory_gb);
+		if (d->gpus % o->accelerator_count != 0)
+			strbuf_addf(&why, "; %.0f whole instances", ceil((double)d->gpus /
+									o->accelerator_count));
 		if (strcmp(o->purchase, "spot") == 0)
 			strbuf_addf(&why, "; %.0f GPU-h with spot restarts", c->billed_gpu_hours);
 		else if (c->billed_gpu_hours > d->gpu_hours)
@@ -166,6 +180,10 @@ static char *explain(const struct workload *w, const struct candidate *c)
 		strbuf_addf(&why, "weights %.0f GB on TP %d of %d x %.0f GB, %d replica%s",
 			    d->weights_gb, d->tensor_parallel, o->accelerator_count,
 			    o->accelerator_memory_gb, d->replicas, d->replicas == 1 ? "" : "s");
+		if (d->gpus % o->accelerator_count != 0)
+			strbuf_addf(&why, " (%d GPUs) on %.0f whole instance%s", d->gpus,
+				    ceil((double)d->gpus / o->accelerator_count),
+				    d->gpus > o->accelerator_count ? "s" : "");
 		if (!isnan(w->inference.slo_ttft_ms) || !isnan(w->inference.slo_tpot_ms))
 			strbuf_addf(&why, "; meets the SLO (TTFT %.0f ms, TPOT %.1f ms)",
 				    d->prefill_ms, d->decode_ms_per_token);
@@ -210,8 +228,8 @@ int optimize_run(struct db *db, const struct scenario *s, size_t workload,
 				continue;
 			/* A commitment bills its whole term for every GPU, used or not;
 			 * spot redoes the work its interruptions throw away. */
-			c.billed_gpu_hours = fmax(ad->demand.gpu_hours,
-						  ad->demand.gpus * term_hours(o->purchase));
+			c.billed_gpu_hours = rented_share(&ad->demand, o) *
+				fmax(ad->demand.gpu_hours, ad->demand.gpus * term_hours(o->purchase));
 			if (strcmp(o->purchase, "spot") == 0)
 				c.billed_gpu_hours *= 1 + spot_recompute_fraction(w, &ad->demand,
 					SPOT_INTERRUPTIONS_PER_DAY_DEFAULT, o->accelerator_count);
@@ -220,7 +238,8 @@ int optimize_run(struct db *db, const struct scenario *s, size_t workload,
 			/* A replica must fit one instance: tensor parallelism stays on a node. */
 			if (ad->demand.tensor_parallel > o->accelerator_count)
 				continue;
-			c.billed_gpu_hours = ad->demand.gpu_hours_per_month;
+			c.billed_gpu_hours = ad->demand.gpu_hours_per_month *
+				rented_share(&ad->demand, o);
 			c.cost_usd = c.billed_gpu_hours * c.per_gpu_hour;
 		}
 		xgrow(&all, &alloc, n + 1, sizeof(*all));

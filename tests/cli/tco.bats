@@ -208,3 +208,28 @@ print("ok")' "$output"
 	echo "$output"
 	[ "$output" = ok ]
 }
+
+@test "optimize rents whole instances: 2 GPUs of work on an 8-GPU machine pay for 8" {
+	# chat-8b's service needs 2 H100s (2 replicas at TP 1): on an 8-GPU instance
+	# it pays 8 x 730 h a month, on a 1-GPU instance 2 x 730 h.
+	run aicost -q optimize --top 100 --format json "$SCENARIOS/chat-8b.yaml"
+	[ "$status" -eq 0 ]
+	run python3 -c '
+import json, math, sys
+rows = json.loads(sys.argv[1])
+checked = 0
+for r in rows:
+    gpus = 2 if r["accelerator"] == "H100-SXM" else None
+    if gpus is None:
+        continue
+    rented = math.ceil(gpus / r["accelerators"]) * r["accelerators"]
+    want = rented * 730 * r["per_gpu_hour"]
+    assert abs(r["cost"] - want) < 1e-6 * want, (r, want)
+    checked += 1
+assert checked >= 2, checked
+costs = [r["cost"] for r in rows]
+assert costs == sorted(costs), costs
+print("ok")' "$output"
+	echo "$output"
+	[ "$output" = ok ]
+}
