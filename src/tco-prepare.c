@@ -199,6 +199,7 @@ static int resolve_cloud(struct db *db, const struct scenario *s, const struct d
 		}
 		p->accelerator = xstrdup(base.accelerator);
 		p->gpus_per_instance = base.accelerators;
+		p->whole_instances = true;
 		p->on_demand_per_gpu_hour = base.per_gpu_hour;
 		for (size_t k = 0; k < d->npurchase; k++) {
 			const char *option = d->purchase[k].option;

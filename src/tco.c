@@ -75,8 +75,20 @@ void tco_demand_profile(const struct scenario *s, const struct workload_demand *
 	tco_workload_profile(s, demand, s->nworkloads, gpu_hours, tokens, egress_gb);
 }
 
+/* PER_INSTANCE > 1: each workload's GPUs rounded up to whole instances. */
+static void workload_profile(const struct scenario *s, const struct workload_demand *demand,
+			     size_t only, int per_instance, double *gpu_hours, double *tokens,
+			     double *egress_gb);
+
 void tco_workload_profile(const struct scenario *s, const struct workload_demand *demand,
 			  size_t only, double *gpu_hours, double *tokens, double *egress_gb)
+{
+	workload_profile(s, demand, only, 1, gpu_hours, tokens, egress_gb);
+}
+
+static void workload_profile(const struct scenario *s, const struct workload_demand *demand,
+			     size_t only, int per_instance, double *gpu_hours, double *tokens,
+			     double *egress_gb)
 {
 	int months = s->horizon_months;
 
@@ -106,6 +118,8 @@ void tco_workload_profile(const struct scenario *s, const struct workload_demand
 			gpu_rate = d->gpu_hours_per_month / HOURS_PER_MONTH;
 			token_rate = d->tokens_per_month / HOURS_PER_MONTH;
 		}
+		if (per_instance > 1 && d->gpus > 0)
+			gpu_rate *= ceil((double)d->gpus / per_instance) * per_instance / d->gpus;
 		for (int m = 0; m < months; m++) {
 			double active = overlap_hours(start, end, m * HOURS_PER_MONTH,
 						      (m + 1) * HOURS_PER_MONTH);
@@ -280,10 +294,16 @@ static void cloud_month_costs(const struct scenario *s, const struct deployment 
 	const struct cloud_pricing *p = &in->cloud;
 	int months = s->horizon_months;
 	double hot = or_default(s->data.hot_fraction, 0.2);
+	double *rented = xcalloc((size_t)months, sizeof(double));
+	double *tokens = xcalloc((size_t)months, sizeof(double));
+	double *egress = xcalloc((size_t)months, sizeof(double));
 	struct cloud_cost cc;
 
+	/* Instances are rented whole: 28 GPUs of work on 8-GPU machines pay for 32. */
+	workload_profile(s, in->demand, s->nworkloads, p->whole_instances ? p->gpus_per_instance : 1,
+			 rented, tokens, egress);
 	cloud_cost_init(&cc, months);
-	cloud_costs(dep, true, p, gpu_hours, months, spot_overhead(s, dep, in->demand, p), &cc);
+	cloud_costs(dep, true, p, rented, months, spot_overhead(s, dep, in->demand, p), &cc);
 	for (int m = 0; m < months; m++) {
 		double stored_gb = (s->data.stored_bytes + s->data.growth_per_month_bytes * m) / GB;
 		double data_egress_gb = s->data.egress_per_month_bytes / GB;
@@ -299,6 +319,9 @@ static void cloud_month_costs(const struct scenario *s, const struct deployment 
 		out->delivered_gpu_hours += gpu_hours[m];
 	}
 	cloud_cost_release(&cc);
+	free(rented);
+	free(tokens);
+	free(egress);
 }
 
 /*

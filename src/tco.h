@@ -75,6 +75,8 @@ struct cloud_pricing {
 	char *region;
 	char *accelerator;
 	int gpus_per_instance;
+	bool whole_instances;               /* an offer's instance: each workload rents
+					       whole ones; false: priced per GPU */
 	double on_demand_per_gpu_hour;      /* overflow above the mix is bought on demand */
 	double *share_per_gpu_hour;         /* one per purchase share of the deployment */
 	size_t nshares;

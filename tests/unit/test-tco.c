@@ -262,6 +262,33 @@ static void test_commitment_renewed_per_term(void **state)
 	free(f);
 }
 
+static void test_cloud_rents_whole_instances(void **state)
+{
+	struct fixture *f = xmalloc(sizeof(*f));
+	struct deployment_result *r;
+
+	(void)state;
+	/* 28 GPUs of serving (7 replicas at TP 4) on 8-GPU instances rent 4 of them:
+	 * 32 x 730 x $2 = 46,720 a month, 560,640 a year. $/GPU-hour divides by the
+	 * 28 x 8,760 = 245,280 GPU-hours the work used: 2.2857142857. A price given
+	 * per GPU-hour with no instance is billed per GPU: 28 x 8,760 x 2 = 490,560. */
+	fixture_init(f, 12);
+	add_inference(f, 28, 0);
+	add_cloud(f, "cloud", 2, on_demand, all);
+	f->din[0].cloud.whole_instances = true;
+	run(f);
+	r = &f->r.deployments[0];
+	assert_close(r->breakdown[COST_COMPUTE], 560640);
+	assert_close(r->gpu_hours_delivered, 245280);
+	assert_close(r->per_gpu_hour, 560640 / 245280.0);
+	tco_result_release(&f->r);
+	f->din[0].cloud.whole_instances = false;
+	run(f);
+	assert_close(f->r.deployments[0].breakdown[COST_COMPUTE], 490560);
+	tco_result_release(&f->r);
+	free(f);
+}
+
 static void test_purchase_mix_overflow(void **state)
 {
 	static const char *const mix[] = { "reserved-1y", "on-demand", NULL };
@@ -875,6 +902,7 @@ int main(void)
 		cmocka_unit_test(test_egress_50tb_aws_within_tier_bounds),
 		cmocka_unit_test(test_reserved_commitment_under_used),
 		cmocka_unit_test(test_commitment_renewed_per_term),
+		cmocka_unit_test(test_cloud_rents_whole_instances),
 		cmocka_unit_test(test_purchase_mix_overflow),
 		cmocka_unit_test(test_spot_recomputed_work),
 		cmocka_unit_test(test_power_and_colo_one_server_one_year),
