@@ -1091,9 +1091,12 @@ static void load_scenario(struct loader *ld, struct node *root, struct scenario 
 	s->budget.monthly = s->budget.total = s->budget.per_million_tokens = NAN;
 	if (load_fields(ld, root, s, &top, 1, NULL, 0) < 0)
 		return;
-	s->horizon_months = (int)ceil(s->horizon_hours / HOURS_PER_MONTH - 1e-9);
-	if (s->horizon_hours > 100 * HOURS_PER_YEAR)
+	if (s->horizon_hours > 100 * HOURS_PER_YEAR) {
 		report_key(ld, root, "horizon", "a horizon over 100 years is not a plan");
+		/* Checked against below; 1e300y as months would overflow an int. */
+		s->horizon_hours = 100 * HOURS_PER_YEAR;
+	}
+	s->horizon_months = (int)ceil(s->horizon_hours / HOURS_PER_MONTH - 1e-9);
 	if (s->currency) {
 		bool iso = strlen(s->currency) == 3;
 

@@ -426,3 +426,11 @@ EOF
 	invalid edited.yaml 'edited.yaml:7:18: workloads[0]: workload '"'w'"': the training state needs 1120 GB'
 	[ "$(grep -c 'training state needs' <<<"$stderr")" -eq 1 ] || { echo "$stderr"; return 1; }
 }
+
+@test "broken: an absurd horizon is one error, not a second about a negative month count" {
+	# Regression: 1e300y became INT_MIN months and order_month 1 was "after the -2147483648-month horizon".
+	run_split validate --no-store --set horizon=1e300y "$SCENARIOS/onprem-vs-cloud-64gpu.yaml"
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"--set horizon=1e300y: horizon: a horizon over 100 years is not a plan"* ]]
+	[ "$(wc -l <<<"$stderr")" -eq 1 ] || { echo "$stderr"; return 1; }
+}
