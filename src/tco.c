@@ -246,7 +246,8 @@ static double spot_overhead(const struct scenario *s, const struct deployment *d
 		dep->spot_interruptions_per_day : p->spot_interruptions_per_day;
 	double weighted = 0, weight = 0;
 
-	if (!(rate > 0))
+	/* 0 is a rate the user may give: only a missing one takes the default. */
+	if (isnan(rate) || rate < 0)
 		rate = SPOT_INTERRUPTIONS_PER_DAY_DEFAULT;
 	for (size_t i = 0; i < s->nworkloads; i++) {
 		const struct workload_demand *d = &demand[i];

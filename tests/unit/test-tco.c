@@ -327,6 +327,11 @@ static void test_spot_recomputed_work(void **state)
 	assert_close(f->r.deployments[0].breakdown[COST_COMPUTE], 11855.2);
 	assert_close(f->r.deployments[0].gpu_hours_delivered, 11680);
 	tco_result_release(&f->r);
+	/* A rate of 0 given in the scenario means no interruptions, not the default. */
+	d->spot_interruptions_per_day = 0;
+	run(f);
+	assert_close(f->r.deployments[0].breakdown[COST_COMPUTE], 11680);
+	tco_result_release(&f->r);
 	free(f);
 }
 
