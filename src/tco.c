@@ -328,12 +328,13 @@ static void cloud_month_costs(const struct scenario *s, const struct deployment 
 /*
  * On-prem capacity: capex in the order month, running costs from the month the
  * hardware arrives (pro rata), work it cannot take goes to FALLBACK (bought under
- * MIX) or, without one, waits for free capacity.
+ * MIX, its spot share inflated by MIX_SPOT_OVERHEAD) or, without one, waits for free
+ * capacity.
  */
 static int onprem_month_costs(const struct scenario *s, const struct deployment *d,
 			      const double *gpu_hours, const struct cloud_pricing *fallback,
-			      const struct deployment *mix, double extra_lead_hours,
-			      struct month_costs *out)
+			      const struct deployment *mix, double mix_spot_overhead,
+			      double extra_lead_hours, struct month_costs *out)
 {
 	int months = s->horizon_months;
 	int per_server = d->gpus_per_server > 0 ? d->gpus_per_server : GPUS_PER_SERVER_DEFAULT;
@@ -400,7 +401,7 @@ static int onprem_month_costs(const struct scenario *s, const struct deployment 
 				overflow[m] *= fallback->gpu_hours_factor;
 		cloud_cost_init(&cc, months);
 		/* Bursts and stopgaps are bought by the hour: no commitments. */
-		cloud_costs(mix, false, fallback, overflow, months, 0, &cc);
+		cloud_costs(mix, false, fallback, overflow, months, mix_spot_overhead, &cc);
 		for (int m = 0; m < months; m++) {
 			out->by[m][COST_COMPUTE] += cc.compute[m];
 			out->exposed_cost[m] = cc.exposed_cost[m];
@@ -520,7 +521,7 @@ static int shortage_extra(const struct scenario *s, const struct deployment *d,
 		fallback = &stopgap;
 	}
 	month_costs_init(&late, months);
-	if (onprem_month_costs(s, d, gpu_hours, fallback, NULL, sh->delay_hours, &late) < 0) {
+	if (onprem_month_costs(s, d, gpu_hours, fallback, NULL, 0, sh->delay_hours, &late) < 0) {
 		month_costs_release(&late);
 		return -1;
 	}
@@ -594,7 +595,7 @@ static int compute_deployment(const struct tco_input *in, size_t index,
 		}
 		cloud_month_costs(s, d, din, gpu_hours, egress_gb, &mc);
 	} else if (d->kind == DEPLOYMENT_ONPREM) {
-		if (onprem_month_costs(s, d, gpu_hours, &din->cloud, NULL, 0, &mc) < 0)
+		if (onprem_month_costs(s, d, gpu_hours, &din->cloud, NULL, 0, 0, &mc) < 0)
 			goto cleanup;
 	} else {
 		int base = find_deployment(s, d->base), burst = find_deployment(s, d->burst);
@@ -605,7 +606,9 @@ static int compute_deployment(const struct tco_input *in, size_t index,
 			goto cleanup;
 		}
 		if (onprem_month_costs(s, &s->deployments[base], gpu_hours, &din->cloud,
-				       &s->deployments[burst], 0, &mc) < 0)
+				       &s->deployments[burst],
+				       spot_overhead(s, &s->deployments[burst], din->demand,
+						     &din->cloud), 0, &mc) < 0)
 			goto cleanup;
 	}
 

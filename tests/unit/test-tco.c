@@ -432,6 +432,33 @@ static void test_hybrid_burst(void **state)
 	free(f);
 }
 
+static void test_hybrid_burst_on_spot_redoes_lost_work(void **state)
+{
+	static const char *const spot[] = { "spot", NULL };
+	struct fixture *f = xmalloc(sizeof(*f));
+	struct deployment *cloud, *h;
+
+	(void)state;
+	/* 12 GPUs of serving on an 8-GPU base: 4 x 730 x 12 = 35,040 GPU-h a year
+	 * burst to spot at $1. 2.4 interruptions per instance-day lose an inference
+	 * replica's 0.25 h restart each: 2.4 / 24 x 0.25 = 2.5% more work, so
+	 * 35,040 x 1.025 = 35,916, as the same spot cloud charges on its own. */
+	fixture_init(f, 12);
+	add_inference(f, 12, 0);
+	add_onprem(f, "rack", 8);
+	cloud = add_cloud(f, "cloud", 1, spot, all);
+	cloud->spot_interruptions_per_day = 2.4;
+	h = add_deployment(f, "hybrid", DEPLOYMENT_HYBRID);
+	h->base = "rack";
+	h->burst = "cloud";
+	f->din[2].cloud = f->din[1].cloud;
+	run(f);
+	assert_close(f->r.deployments[2].breakdown[COST_COMPUTE], 35916);
+	assert_close(f->r.deployments[1].breakdown[COST_COMPUTE], 12 * 8760 * 1.025);
+	tco_result_release(&f->r);
+	free(f);
+}
+
 static void test_lead_time_fallback(void **state)
 {
 	struct fixture *f = xmalloc(sizeof(*f));
@@ -913,6 +940,7 @@ int main(void)
 		cmocka_unit_test(test_power_and_colo_one_server_one_year),
 		cmocka_unit_test(test_depreciation_with_residual),
 		cmocka_unit_test(test_hybrid_burst),
+		cmocka_unit_test(test_hybrid_burst_on_spot_redoes_lost_work),
 		cmocka_unit_test(test_lead_time_fallback),
 		cmocka_unit_test(test_onprem_fallback_shares_its_shortage),
 		cmocka_unit_test(test_npv_known_discount_factor),
