@@ -186,7 +186,7 @@ static int print_tables(const struct tco_result *r, const struct sensitivity *li
 	table_free(t);
 	if (rc < 0)
 		return -1;
-	output_heading(stdout, format, "Where the money goes (shortage: the Monte Carlo mean)");
+	output_heading(stdout, format, "Where the money goes (shortage: the expected cost)");
 	t = output_breakdown_table(r, -1);
 	rc = table_print(t, stdout, format);
 	table_free(t);

@@ -46,7 +46,6 @@ int shortage_simulate(double base_total, const double *extra, int months, double
 		      bool once, long trials, uint64_t seed, struct shortage_stats *out)
 {
 	double *totals = NULL;
-	long *hits = NULL;
 	uint64_t state = seed;
 	int result = -1;
 
@@ -56,32 +55,28 @@ int shortage_simulate(double base_total, const double *extra, int months, double
 		goto cleanup;
 	}
 	totals = xmalloc((size_t)trials * sizeof(*totals));
-	hits = xcalloc((size_t)months, sizeof(*hits));
 	for (long t = 0; t < trials; t++) {
 		double total = base_total;
 
 		if (once) {
-			if (random_uniform(&state) < probability) {
-				for (int m = 0; m < months; m++) {
-					hits[m]++;
+			if (random_uniform(&state) < probability)
+				for (int m = 0; m < months; m++)
 					total += extra[m];
-				}
-			}
 		} else {
 			for (int m = 0; m < months; m++) {
 				/* Draw every month even when its extra is 0: a month's
 				 * numbers never depend on another month's cost. */
-				if (random_uniform(&state) < probability) {
-					hits[m]++;
+				if (random_uniform(&state) < probability)
 					total += extra[m];
-				}
 			}
 		}
 		totals[t] = total;
 	}
+	/* The mean is the exact expectation, not the draws' average: totals, budgets
+	 * and the cheapest never move with --seed or --trials, only the percentiles. */
 	out->mean_monthly = xcalloc((size_t)months, sizeof(double));
 	for (int m = 0; m < months; m++) {
-		out->mean_monthly[m] = (double)hits[m] / (double)trials * extra[m];
+		out->mean_monthly[m] = probability * extra[m];
 		out->mean += out->mean_monthly[m];
 	}
 	qsort(totals, (size_t)trials, sizeof(*totals), compare_doubles);
@@ -91,6 +86,5 @@ int shortage_simulate(double base_total, const double *extra, int months, double
 	result = 0;
 cleanup:
 	free(totals);
-	free(hits);
 	return result;
 }

@@ -171,7 +171,7 @@ void sensitivity_release(struct sensitivity *list, size_t n);
  * that month's EXTRA (with once, every month's). Portable: splitmix64 only.
  */
 struct shortage_stats {
-	double mean;
+	double mean;                        /* the exact expectation, P x EXTRA */
 	double *mean_monthly;               /* months entries; caller frees */
 	double p10, p50, p90;               /* of BASE + extra */
 };

@@ -761,6 +761,39 @@ static void test_shortage_premium_monte_carlo(void **state)
 	free(f);
 }
 
+static void test_shortage_mean_does_not_depend_on_the_draws(void **state)
+{
+	struct fixture *f = xmalloc(sizeof(*f));
+	struct deployment *a, *b;
+	double total;
+
+	(void)state;
+	/* Two identical on-demand deployments (8 GPUs x 730 h x $2 = 11,680 a month)
+	 * with p = 25% and a 40% premium: the expected shortage is 0.25 x 0.4 x
+	 * 140,160 = 14,016 whatever the seed or the number of trials, so the two cost
+	 * the same and a budget does not flip with --seed. The percentiles still come
+	 * from the draws. */
+	fixture_init(f, 12);
+	add_inference(f, 8, 0);
+	a = add_cloud(f, "a", 2, on_demand, all);
+	b = add_cloud(f, "b", 2, on_demand, all);
+	a->shortage = b->shortage = (struct shortage_spec){ .present = true,
+		.probability = 0.25, .premium = 0.4, .cost_of_delay_per_month = NAN };
+	f->in.opts.trials = 100;
+	run(f);
+	assert_close(f->r.deployments[0].breakdown[COST_SHORTAGE], 14016);
+	assert_close(f->r.deployments[0].total, f->r.deployments[1].total);
+	assert_close(f->r.deployments[0].monthly_by_component[5][COST_SHORTAGE], 1168);
+	total = f->r.deployments[0].total;
+	tco_result_release(&f->r);
+	f->in.opts.seed = 99;
+	f->in.opts.trials = 777;
+	run(f);
+	assert_close(f->r.deployments[1].total, total);
+	tco_result_release(&f->r);
+	free(f);
+}
+
 static void test_onprem_shortage_delay_or_premium(void **state)
 {
 	struct fixture *f = xmalloc(sizeof(*f));
@@ -952,6 +985,7 @@ int main(void)
 		cmocka_unit_test(test_invariant_more_gpus_never_lower_capex),
 		cmocka_unit_test(test_invariant_same_seed_same_output),
 		cmocka_unit_test(test_shortage_premium_monte_carlo),
+		cmocka_unit_test(test_shortage_mean_does_not_depend_on_the_draws),
 		cmocka_unit_test(test_onprem_shortage_delay_or_premium),
 		cmocka_unit_test(test_monte_carlo_portable),
 		cmocka_unit_test(test_data_residency_excluded),
