@@ -43,7 +43,8 @@ int workload_training_demand(const struct workload *w, const struct accelerator 
 		out->flops = (t->recompute ? 8.0 : 6.0) * active * t->tokens;
 		out->ideal_gpu_hours = out->flops / (peak_flops * t->mfu * 3600.0);
 	}
-	if (!isnan(t->params)) {
+	/* An accelerator imported without its memory size (0) cannot be checked. */
+	if (!isnan(t->params) && acc->memory_gb > 0) {
 		/* Weights, gradients and Adam's fp32 master copy and moments; activations aside. */
 		out->memory_needed_gb = t->params * t->state_bytes_per_param / 1e9;
 		cluster_gb = t->gpus * acc->memory_gb;

@@ -180,6 +180,22 @@ static void test_training_state_must_fit(void **state)
 	workload_demand_release(&d);
 }
 
+/* Regression: a chip imported without its memory size (0 GB) asked for "at least inf GPUs". */
+static void test_training_unknown_memory_is_not_checked(void **state)
+{
+	struct accelerator unknown = h100;
+	struct workload w = training(70e9, 1e9, 8, 0.4);
+	struct workload_demand d;
+
+	(void)state;
+	unknown.memory_gb = 0;
+	assert_int_equal(workload_training_demand(&w, &unknown, &d), 0);
+	/* 6 · 70e9 · 1e9 = 4.2e20 FLOPs / (989e12 · 0.4 · 3600) = 294.89 GPU-hours */
+	assert_within(d.gpu_hours, 4.2e20 / (989e12 * 0.4 * 3600), 1e-12);
+	assert_within(d.gpu_hours, 294.89, 1e-4);
+	workload_demand_release(&d);
+}
+
 /* Mixtral-like MoE: 47B total, 13B active: FLOPs follow the active count, memory the total. */
 static void test_moe_uses_active_params(void **state)
 {
@@ -532,6 +548,7 @@ int main(void)
 		cmocka_unit_test(test_goodput_from_interruptions),
 		cmocka_unit_test(test_goodput_collapse_is_an_error),
 		cmocka_unit_test(test_training_state_must_fit),
+		cmocka_unit_test(test_training_unknown_memory_is_not_checked),
 		cmocka_unit_test(test_moe_uses_active_params),
 		cmocka_unit_test(test_known_gpu_hours),
 		cmocka_unit_test(test_inference_7b_on_a100),
