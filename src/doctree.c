@@ -497,11 +497,15 @@ int doctree_parse(const char *file, const char *text, size_t len, struct node **
 		if (bad < len) {
 			int line = 1, col = 1;
 
-			for (size_t i = 0; i < bad; i++, col++)
+			/* Columns count characters, as libyaml's and jansson's do. */
+			for (size_t i = 0; i < bad; i++) {
 				if (text[i] == '\n') {
 					line++;
-					col = 0;
+					col = 1;
+				} else if (((unsigned char)text[i] & 0xC0) != 0x80) {
+					col++;
 				}
+			}
 			strbuf_addf(errors, "%s:%d:%d: not UTF-8 text (byte 0x%02x); expected YAML or "
 				    "JSON\n", file, line, col, (unsigned char)text[bad]);
 			return -1;

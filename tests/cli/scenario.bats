@@ -186,6 +186,12 @@ edited() {
 	invalid u.yaml 'u.yaml:2:6: not UTF-8 text (byte 0xff)'
 }
 
+@test "broken: invalid UTF-8 after accented letters is at its character column" {
+	# Regression: the column counted bytes, so each é before the bad byte added one.
+	printf 'name: \xc3\xa9t\xc3\xa9 \xff\n' >u2.yaml
+	invalid u2.yaml 'u2.yaml:1:11: not UTF-8 text (byte 0xff)'
+}
+
 @test "broken: YAML syntax error" {
 	printf 'name: [unclosed\nworkloads: 1\n' >s.yaml
 	invalid s.yaml 's.yaml:2:10: YAML syntax error'
