@@ -127,6 +127,7 @@ struct loader {
 	struct provider_snapshot *snapshots;
 	size_t nsnapshots, snapshots_alloc;
 	struct import_stats *stats;
+	bool known_accelerators_only;        /* the shipped catalog: an unknown name is a typo */
 };
 
 static const char *column_name(const struct table_spec *spec, size_t i)
@@ -267,10 +268,12 @@ static int load_offer(struct loader *l, const struct csv_record *r)
 		return csv_field_error(r, (size_t)field_index(l, "accelerator_count"),
 				       "accelerator_count", "expected a whole number, got \"%s\"",
 				       field(l, r, "accelerator_count"));
-	if (*accelerator) {
-		/* Aliases are accepted in files; the store keeps canonical names. */
-		if (db_find_accelerator(l->db, accelerator, &acc) < 0)
+	if (*accelerator && db_find_accelerator(l->db, accelerator, &acc) < 0) {
+		/* Export writes chips a SkyPilot import brought in as given: read them back. */
+		if (l->known_accelerators_only)
 			return row_error(r, "accelerator", l);
+		error_clear();
+		l->stats->unknown_accelerators++;
 	}
 	snapshot = snapshot_for(l, r, field(l, r, "provider"));
 	if (snapshot < 0) {
@@ -282,7 +285,8 @@ static int load_offer(struct loader *l, const struct csv_record *r)
 	o.zone = (char *)field(l, r, "zone");
 	o.instance_type = (char *)field(l, r, "instance_type");
 	o.component = *field(l, r, "component") ? (char *)field(l, r, "component") : NULL;
-	o.accelerator = acc.name;
+	/* Aliases are accepted in files; the store keeps canonical names. */
+	o.accelerator = acc.name ? acc.name : *accelerator ? (char *)accelerator : NULL;
 	o.accelerator_count = (int)count;
 	o.vcpus = vcpus;
 	o.memory_gib = memory;
@@ -463,14 +467,15 @@ static int load_record(const struct csv_record *r, void *ctx)
 	return rc;
 }
 
-int catalog_import_file(struct db *db, const char *path, const char *source_label,
-			struct import_stats *stats)
+static int import_file(struct db *db, const char *path, const char *source_label,
+		       struct import_stats *stats, bool known_accelerators_only)
 {
 	struct loader l = { 0 };
 	struct import_stats ignored = { 0 };
 	int result = -1;
 
 	l.db = db;
+	l.known_accelerators_only = known_accelerators_only;
 	l.source_label = source_label ? source_label : path;
 	l.stats = stats ? stats : &ignored;
 	if (db_transaction_begin(db) < 0)
@@ -495,6 +500,12 @@ cleanup:
 		free(l.snapshots[i].provider);
 	free(l.snapshots);
 	return result;
+}
+
+int catalog_import_file(struct db *db, const char *path, const char *source_label,
+			struct import_stats *stats)
+{
+	return import_file(db, path, source_label, stats, false);
 }
 
 static int compare_catalog_names(const void *a, const void *b)
@@ -536,7 +547,7 @@ int catalog_load_dir(struct db *db, const char *dir)
 
 		strbuf_addf(&path, "%s/%s", dir, names[i]);
 		strbuf_addf(&label, "catalog:%s", names[i]);
-		rc = catalog_import_file(db, path.buf, label.buf, NULL);
+		rc = import_file(db, path.buf, label.buf, NULL, true);
 		strbuf_release(&path);
 		strbuf_release(&label);
 		if (rc < 0) {
@@ -707,6 +718,7 @@ static char *sky_accelerator(struct sky_importer *s, const char *name, const cha
 
 	if (db_find_accelerator(s->db, name, &acc) < 0) {
 		error_clear();
+		s->stats->unknown_accelerators++;
 		return xstrdup(name);
 	}
 	if (acc.ambiguous && gpu_info_memory_gib(gpu_info) > 0) {

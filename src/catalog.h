@@ -28,13 +28,15 @@ struct import_stats {
 	long skipped_placeholder;   /* SkyPilot: implausible placeholder prices */
 	long skipped_spot_above;    /* SkyPilot: spot above on-demand (spot dropped) */
 	long combined;              /* SkyPilot: host VM + accelerator rows joined */
+	long unknown_accelerators;  /* rows naming a chip the store has no specs for (kept as given) */
 };
 
 /*
  * Imports one aicost-format CSV (offers, accelerators, egress, storage or facts,
  * told apart by the header) in one transaction: one snapshot per provider, labelled
  * SOURCE_LABEL (NULL: the path). Any bad row fails the whole file, naming
- * file:line:col and the field.
+ * file:line:col and the field. An accelerator the store does not know is kept as
+ * given and counted (the shipped catalog, loaded by catalog_load_dir, must know all).
  */
 int catalog_import_file(struct db *db, const char *path, const char *source_label,
 			struct import_stats *stats);

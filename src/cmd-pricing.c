@@ -1255,6 +1255,10 @@ done:
 				"placeholder prices, %ld spot prices above on-demand; %ld host+GPU "
 				"machines joined", stats.skipped_no_price, stats.skipped_duplicate,
 				stats.skipped_placeholder, stats.skipped_spot_above, stats.combined);
+		if (stats.unknown_accelerators > 0)
+			fprintf(stderr, "; %ld row%s name an accelerator the store has no specs "
+				"for (kept as named)", stats.unknown_accelerators,
+				stats.unknown_accelerators == 1 ? "" : "s");
 		fputc('\n', stderr);
 	}
 	return EXIT_OK;

@@ -224,6 +224,23 @@ PY
 	[ "$status" -eq 2 ]
 }
 
+@test "pricing export → import round-trips chips the store has no specs for" {
+	cat > sky.csv <<'EOF'
+InstanceType,AcceleratorName,AcceleratorCount,vCPUs,MemoryGiB,Region,Price,SpotPrice
+inf1.xlarge,Inferentia,1,4.0,8.0,us-east-1,0.228,0.1
+g4ad.xlarge,Radeon Pro V520,1,4.0,16.0,us-east-1,0.379,
+EOF
+	run_split pricing import sky.csv --format skypilot --provider aws
+	[ "$status" -eq 0 ]
+	[[ "$stderr" == *"; 2 rows name an accelerator the store has no specs for (kept as named)"* ]]
+	aicost pricing export > a.csv
+	grep -q ',g4ad.xlarge,instance,Radeon Pro V520,1,4,16,on-demand,0.379,' a.csv
+	run_split --db other.db pricing import a.csv
+	[ "$status" -eq 0 ]
+	[[ "$stderr" == *"3 rows name an accelerator the store has no specs for"* ]]
+	aicost --db other.db pricing export | cmp - a.csv
+}
+
 @test "pricing export writes the shipped catalog back byte for byte" {
 	cd "$AICOST_ROOT/pricing"
 	diff -u accelerators.csv <(aicost pricing export --table accelerators)

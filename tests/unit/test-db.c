@@ -188,6 +188,32 @@ static void test_not_a_database(void **state)
 	strbuf_release(&junk);
 }
 
+/* A catalog offer naming a chip the catalog does not describe is a typo, not a new chip. */
+static void test_catalog_names_known_chips(void **state)
+{
+	struct fixture *f = *state;
+	struct strbuf dir = STRBUF_INIT, file = STRBUF_INIT, cmd = STRBUF_INIT, db_path = STRBUF_INIT;
+	static const char offers[] =
+		"provider,region,instance_type,accelerator,accelerator_count,purchase,"
+		"price_per_hour,confidence,source,observed\n"
+		"aws,us-east-1,p5.48xlarge,H10O,8,on-demand,55.04,exact,test,2025\n";
+	struct db *db;
+
+	strbuf_addf(&dir, "%s/catalog", f->dir);
+	strbuf_addf(&cmd, "mkdir -p '%s' && cp " CATALOG "/accelerators.csv '%s'", dir.buf, dir.buf);
+	assert_int_equal(system(cmd.buf), 0);
+	strbuf_addf(&file, "%s/aws.csv", dir.buf);
+	assert_int_equal(atomic_write_file(file.buf, offers, sizeof(offers) - 1), 0);
+	strbuf_addf(&db_path, "%s/typo.db", f->dir);
+	db = db_open_catalog(db_path.buf, dir.buf);
+	assert_null(db);
+	assert_error_contains("aws.csv:2:27: accelerator: unknown accelerator 'H10O'");
+	strbuf_release(&dir);
+	strbuf_release(&file);
+	strbuf_release(&cmd);
+	strbuf_release(&db_path);
+}
+
 static void test_seeded_catalog(void **state)
 {
 	struct fixture *f = *state;
@@ -621,6 +647,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_migration_from_v1, setup_seeded, teardown),
 		cmocka_unit_test_setup_teardown(test_not_a_database, setup_seeded, teardown),
 		cmocka_unit_test_setup_teardown(test_seeded_catalog, setup_seeded, teardown),
+		cmocka_unit_test_setup_teardown(test_catalog_names_known_chips, setup_seeded,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_alias_matching, setup_seeded, teardown),
 		cmocka_unit_test_setup_teardown(test_filters, setup_seeded, teardown),
 		cmocka_unit_test_setup_teardown(test_egress_tiers, setup_seeded, teardown),
