@@ -265,6 +265,9 @@ static void test_alias_matching(void **state)
 	expect_accelerator(f->db, "nvidia-tesla-t4", "T4", false);
 	expect_accelerator(f->db, "A100-SXM4-80GB", "A100-80GB", false);
 	expect_accelerator(f->db, "A100", "A100-80GB", true);
+	/* A vendor prefix does not make a bare "A100" any less ambiguous. */
+	expect_accelerator(f->db, "NVIDIA A100", "A100-80GB", true);
+	expect_accelerator(f->db, "nvidia-a100", "A100-80GB", true);
 	expect_accelerator(f->db, "a100 40gb", "A100-40GB", false);
 	expect_accelerator(f->db, "v5litepod", "TPU-v5e", false);
 	expect_accelerator(f->db, "tpu-v5-lite-podslice", "TPU-v5e", false);
