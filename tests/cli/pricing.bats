@@ -335,6 +335,20 @@ PY
 	[[ "$output" == *"gcp,us-central1,,on-demand,3.673,"* ]]
 }
 
+@test "pricing import --format skypilot: an a3-megagpu host joins SkyPilot's H100-MEGA row" {
+	cat > mega.csv <<'EOF'
+InstanceType,vCPUs,MemoryGiB,AcceleratorName,AcceleratorCount,GpuInfo,Region,AvailabilityZone,Price,SpotPrice
+a3-megagpu-8g,208.0,1872.0,,,,us-central1,us-central1-a,9.5,
+,,,H100-MEGA,8,,us-central1,us-central1-a,80.5,
+EOF
+	run_split pricing import mega.csv --format skypilot --provider gcp
+	[ "$status" -eq 0 ]
+	[[ "$stderr" == *"1 host+GPU machines joined"* ]]
+	# 9.5 (VM) + 80.5 (8 GPUs) = 90 for the whole machine, 11.25 per H100
+	run_split pricing list --accelerator h100 --region us-central1 --format csv
+	[[ "$output" == *"gcp,a3-megagpu-8g,H100-SXM,8,80,208,1872,us-central1,us-central1-a,on-demand,90,11.25,"* ]]
+}
+
 @test "pricing import --format skypilot: quirks are skipped and counted, never stored" {
 	run_split pricing import "$FIXTURES/skypilot-quirks.csv" --format skypilot --provider aws
 	[ "$status" -eq 0 ]
