@@ -657,6 +657,16 @@ static int compute_deployment(const struct tco_input *in, size_t index,
 	r->utilisation = mc.capacity_hours > 0 ? mc.busy_hours / mc.capacity_hours : NAN;
 	r->workload_cost = split_by_workload(s, din->demand, r->total);
 	r->excluded_reason = residency_reason(s, d);
+	/* A total that buys less work is no answer to "which is cheapest". */
+	if (!r->excluded_reason && demanded_gpu_hours > 0 &&
+	    mc.delivered_gpu_hours < demanded_gpu_hours * (1 - 1e-9)) {
+		struct strbuf why = STRBUF_INIT;
+
+		strbuf_addf(&why, "does only %.1f%% of the work by the end of the horizon; "
+			    "the rest waits for capacity",
+			    fmin(99.9, round(1000 * mc.delivered_gpu_hours / demanded_gpu_hours) / 10));
+		r->excluded_reason = strbuf_detach(&why, NULL);
+	}
 	r->excluded = r->excluded_reason != NULL;
 	result = 0;
 cleanup:

@@ -881,6 +881,29 @@ static void test_data_residency_excluded(void **state)
 	free(f);
 }
 
+static void test_undelivered_work_never_cheapest(void **state)
+{
+	struct fixture *f = xmalloc(sizeof(*f));
+
+	(void)state;
+	/* 12 GPUs of steady serving; an 8-GPU rack without a fallback queues the
+	 * rest: it costs 100,014.208 (see test_data_residency_excluded) but does only
+	 * 8/12 = 66.7% of the work, so the cloud at 12 x 8,760 x $3 = 315,360 is the
+	 * cheapest deployment that does all of it. */
+	fixture_init(f, 12);
+	add_inference(f, 12, 0);
+	add_onprem(f, "rack", 8);
+	add_cloud(f, "cloud", 3, on_demand, all);
+	run(f);
+	assert_close(f->r.deployments[0].total, 100014.208);
+	assert_true(f->r.deployments[0].excluded);
+	assert_non_null(strstr(f->r.deployments[0].excluded_reason, "66.7% of the work"));
+	assert_false(f->r.deployments[1].excluded);
+	assert_int_equal(f->r.cheapest, 1);
+	tco_result_release(&f->r);
+	free(f);
+}
+
 static void test_tokens_per_million(void **state)
 {
 	struct fixture *f = xmalloc(sizeof(*f));
@@ -989,6 +1012,7 @@ int main(void)
 		cmocka_unit_test(test_onprem_shortage_delay_or_premium),
 		cmocka_unit_test(test_monte_carlo_portable),
 		cmocka_unit_test(test_data_residency_excluded),
+		cmocka_unit_test(test_undelivered_work_never_cheapest),
 		cmocka_unit_test(test_tokens_per_million),
 		cmocka_unit_test(test_cost_per_workload),
 		cmocka_unit_test(test_sensitivity_ranks_inputs),
