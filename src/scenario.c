@@ -886,6 +886,11 @@ static const char *region_country(const char *region)
 		{ "ap-southeast-1", "SG" }, { "asia-southeast1", "SG" }, { "southeastasia", "SG" },
 		{ "ap-south-1", "IN" }, { "asia-south1", "IN" }, { "*india", "IN" },
 		{ "ap-southeast-2", "AU" }, { "australia*", "AU" },
+		{ "eu-south-2", "ES" }, { "europe-southwest1", "ES" }, { "spain*", "ES" },
+		{ "europe-central2", "PL" }, { "poland*", "PL" },
+		{ "europe-west8", "IT" }, { "europe-west12", "IT" }, { "italy*", "IT" },
+		{ "europe-west10", "DE" }, { "eu-central-2", "CH" }, { "europe-west6", "CH" },
+		{ "switzerland*", "CH" }, { "norway*", "NO" }, { "europe-north2", "SE" },
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(table); i++)
@@ -896,7 +901,8 @@ static const char *region_country(const char *region)
 
 bool scenario_region_allowed(const char *region, const char *allowed)
 {
-	static const char *const eu[] = { "DE", "IE", "FR", "SE", "IT", "NL", "BE", "FI" };
+	static const char *const eu[] = { "DE", "IE", "FR", "SE", "IT", "NL", "BE", "FI", "ES", "PL",
+					  "AT", "DK" };
 	/* An on-prem location may be a country code itself. */
 	const char *country = strlen(region) == 2 ? region : region_country(region);
 

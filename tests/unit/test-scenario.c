@@ -555,6 +555,36 @@ static void test_gpu_hours_instead_of_tokens(void **state)
 }
 
 /* A file that cannot be read is reported like any other problem. */
+/* Data residency by region name, glob, country or EU; Zurich, London and Oslo are not EU. */
+static void test_region_allowed(void **state)
+{
+	static const char *const in_eu[] = {
+		"eu-central-1", "europe-west4", "westeurope", "germanywestcentral", "DE",
+		/* Regression: these EU regions were not known and so counted as outside it. */
+		"eu-south-2", "europe-southwest1", "europe-central2", "polandcentral", "italynorth",
+		"spaincentral", "europe-west8",
+	};
+	static const char *const outside_eu[] = {
+		"eu-west-2", "uksouth", "eu-central-2", "europe-west6", "switzerlandnorth",
+		"norwayeast", "us-east-1", "eastus", "CH",
+	};
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(in_eu); i++)
+		if (!scenario_region_allowed(in_eu[i], "EU"))
+			fail_msg("%s should be in the EU", in_eu[i]);
+	for (size_t i = 0; i < ARRAY_SIZE(outside_eu); i++)
+		if (scenario_region_allowed(outside_eu[i], "EU"))
+			fail_msg("%s should be outside the EU", outside_eu[i]);
+	assert_true(scenario_region_allowed("eu-central-1", "DE"));
+	assert_true(scenario_region_allowed("europe-west6", "CH"));
+	assert_false(scenario_region_allowed("eu-central-2", "DE"));
+	assert_true(scenario_region_allowed("us-west-2", "us-*"));
+	assert_true(scenario_region_allowed("eastus2", "US"));
+	assert_true(scenario_region_allowed("us-east-1", "US-EAST-1"));
+	assert_false(scenario_region_allowed("ap-northeast-1", "US"));
+}
+
 static void test_unreadable_file(void **state)
 {
 	struct strbuf errors = STRBUF_INIT;
@@ -589,6 +619,7 @@ int main(void)
 		cmocka_unit_test(test_residency),
 		cmocka_unit_test(test_cross_field_rules),
 		cmocka_unit_test(test_gpu_hours_instead_of_tokens),
+		cmocka_unit_test(test_region_allowed),
 		cmocka_unit_test(test_unreadable_file),
 		cmocka_unit_test(test_precision_table),
 	};
