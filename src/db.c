@@ -644,7 +644,20 @@ static int enable_wal(struct db *db)
 			usleep(50 * 1000);
 		rc = sqlite3_exec(db->handle, "PRAGMA journal_mode = WAL", NULL, NULL, NULL);
 	}
-	return rc == SQLITE_OK ? 0 : -1;
+	if ((rc & 0xff) == SQLITE_READONLY || (rc & 0xff) == SQLITE_CANTOPEN) {
+		/* A sound store whose directory will not take the -wal file beside it. */
+		error_set("%s: the price store's directory is not writable (SQLite keeps its "
+			  "write-ahead log beside the store; check the permissions, or use --db "
+			  "with a writable path)", db->path);
+		return -1;
+	}
+	if (rc != SQLITE_OK) {
+		/* "file is not a database" and friends: say what the file was supposed to be. */
+		error_set("%s: not a usable aicost price store: %s", db->path,
+			  sqlite3_errmsg(db->handle));
+		return -1;
+	}
+	return 0;
 }
 
 static struct db *open_at(const char *path, const char *catalog_dir, int target_version)
@@ -680,7 +693,7 @@ static struct db *open_at(const char *path, const char *catalog_dir, int target_
 		goto fail;
 	}
 	if (enable_wal(db) < 0)
-		goto fail_open;
+		goto fail;
 	if (migrate(db, target_version) < 0 ||
 	    (!(catalog_dir && !*catalog_dir) && seed(db, catalog_dir) < 0))
 		goto fail;

@@ -410,6 +410,12 @@ as_user() {
 	run as_user --db "$dir/p.db" pricing list
 	[ "$status" -eq 2 ]
 	[[ "$output" == *"p.db: the price store is read-only"* ]]
+	# a writable store in a directory that will not take its write-ahead log
+	chown 65534 "$dir/p.db" 2>/dev/null || true
+	chmod 644 "$dir/p.db"
+	run as_user --db "$dir/p.db" pricing list
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"p.db: the price store's directory is not writable"* ]]
 	chmod 000 "$dir/p.db"
 	run as_user --db "$dir/p.db" pricing sources
 	chmod -R u+w "$dir"
