@@ -800,6 +800,13 @@ static int sky_store_both(struct sky_importer *s, const struct sky_part *part,
 	return stored == 0 && duplicates > 0 ? 1 : 0;
 }
 
+/* Placeholders: no accelerator rents for over 100 an hour; 700.0 marks unpriced TPUs. */
+static bool sky_placeholder(double price, int accelerators, bool tpu_slice)
+{
+	return !isnan(price) && accelerators > 0 &&
+	       (price / accelerators > 100 || (tpu_slice && price == 700.0));
+}
+
 static void sky_part_release(struct sky_part *p)
 {
 	free(p->instance_type);
@@ -850,14 +857,14 @@ static int sky_row(struct sky_importer *s, const struct csv_record *r)
 	} else if (*accelerator) {
 		part.accelerator = sky_accelerator(s, accelerator, csv_text(r, s->col_gpu_info));
 	}
-	/* Placeholders: no accelerator rents for over 100 an hour; 700.0 marks unpriced TPUs. */
-	if (part.count > 0 && ((!isnan(part.price) && part.price / part.count > 100) ||
-			       (chips > 0 && part.price == 700.0))) {
+	if (sky_placeholder(part.price, part.count, chips > 0)) {
 		s->stats->skipped_placeholder++;
 		part.price = NAN;
 	}
-	if (part.count > 0 && !isnan(part.spot) && part.spot / part.count > 100)
+	if (sky_placeholder(part.spot, part.count, chips > 0)) {
+		s->stats->skipped_placeholder++;
 		part.spot = NAN;
+	}
 	if (!isnan(part.price) && !isnan(part.spot) && part.spot > part.price) {
 		s->stats->skipped_spot_above++;
 		part.spot = NAN;

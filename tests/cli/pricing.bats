@@ -370,6 +370,22 @@ EOF
 	[ "${#lines[@]}" -eq 3 ]
 }
 
+@test "pricing import --format skypilot: placeholder spot prices are skipped and counted too" {
+	cat > spot700.csv <<'EOF'
+InstanceType,AcceleratorName,AcceleratorCount,vCPUs,MemoryGiB,Region,AvailabilityZone,Price,SpotPrice
+,tpu-v5litepod-8,1,,,us-west4,us-west4-a,,700.0
+,tpu-v6e-8,1,,,us-west4,us-west4-a,21.6,700.0
+p5.48xlarge,H100,8,192.0,2048.0,us-west4,,55.04,900.0
+EOF
+	run_split pricing import spot700.csv --format skypilot --provider gcp
+	[ "$status" -eq 0 ]
+	[[ "$stderr" == *"3 rows read, 2 stored"*"0 without a price, 0 duplicates, 3 placeholder prices, 0 spot prices above"* ]]
+	run_split pricing export --format csv
+	[ -z "$(echo "$output" | grep '^gcp,us-west4,' | grep -E ',(700|900),')" ]
+	[[ "$output" != *"gcp,us-west4,us-west4-a,tpu-v5litepod-8,"* ]]
+	[[ "$output" == *"gcp,us-west4,us-west4-a,tpu-v6e-8,instance,TPU-v6e,8,,,on-demand,21.6,"* ]]
+}
+
 @test "pricing import --format skypilot: a malformed price fails the whole file" {
 	before=$(aicost pricing export)
 	run_split pricing import "$FIXTURES/skypilot-bad-price.csv" --format skypilot --provider aws
