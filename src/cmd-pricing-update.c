@@ -285,6 +285,12 @@ static int read_gcp_key(const char *file, struct strbuf *key)
 	return 0;
 }
 
+static int stored_validators(void *ctx, const char *key, struct strbuf *etag,
+			     struct strbuf *last_modified)
+{
+	return db_get_validators(ctx, key, etag, last_modified);
+}
+
 /* One provider, start to finish: a snapshot that commits whole or not at all. */
 static void update_provider(struct db *db, struct provider *p, const struct update_options *opt,
 			    const char *observed, const char *gcp_key, struct progress *progress)
@@ -301,6 +307,10 @@ static void update_provider(struct db *db, struct provider *p, const struct upda
 	if (!opt->force && !opt->dry_run && db_get_validators(db, key.buf, &etag, &last_modified) == 0) {
 		config.head_etag = etag.buf;
 		config.head_last_modified = last_modified.buf;
+	}
+	if (!opt->force && !opt->dry_run) {
+		config.stored_validators = stored_validators;
+		config.validators_ctx = db;
 	}
 	if (sink.db) {
 		sink.snapshot = db_snapshot_begin(db, p->name, key.buf);
@@ -339,6 +349,13 @@ static void update_provider(struct db *db, struct provider *p, const struct upda
 			      p->result.head_last_modified.buf) < 0)
 		warnx_cmd(CMD, "%s: %s (the next update fetches everything again)", p->name,
 			  error_get());
+	for (size_t i = 0; i < p->result.nmore; i++) {
+		const struct fetch_validators *v = &p->result.more[i];
+
+		if (db_set_validators(db, v->key.buf, v->etag.buf, v->last_modified.buf) < 0)
+			warnx_cmd(CMD, "%s: %s (the next update fetches everything again)",
+				  p->name, error_get());
+	}
 	p->status = ST_UPDATED;
 	goto cleanup;
 failed:

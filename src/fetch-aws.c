@@ -985,30 +985,38 @@ cleanup:
 	return ret;
 }
 
-static int fetch_spot(const struct fetch_config *config, const struct fetch_sink *sink,
-		      struct fetch_result *result, const struct aws_catalog *catalog)
+static void spot_url(struct strbuf *url)
 {
 	const char *endpoint = getenv("AICOST_AWS_SPOT_ENDPOINT");
-	struct strbuf spot_url = STRBUF_INIT, advisor_url = STRBUF_INIT;
-	struct strbuf spot = STRBUF_INIT, advisor = STRBUF_INIT;
+
+	strbuf_reset(url);
+	strbuf_addf(url, "%s/spot.json", endpoint && *endpoint ? endpoint : AWS_SPOT_ENDPOINT);
+}
+
+/* The spot feed (SPOT when already fetched, else fetched now) and the Advisor. */
+static int fetch_spot(const struct fetch_config *config, const struct fetch_sink *sink,
+		      struct fetch_result *result, const struct aws_catalog *catalog,
+		      struct strbuf *spot)
+{
+	const char *endpoint = getenv("AICOST_AWS_SPOT_ENDPOINT");
+	struct strbuf url = STRBUF_INIT, advisor_url = STRBUF_INIT, advisor = STRBUF_INIT;
 	int ret = -1;
 
+	spot_url(&url);
 	/* One override serves both files, as a mirror would. */
-	strbuf_addf(&spot_url, "%s/spot.json", endpoint && *endpoint ? endpoint :
-		    AWS_SPOT_ENDPOINT);
 	if (endpoint && *endpoint)
 		strbuf_addf(&advisor_url, "%s/spot-advisor-data.json", endpoint);
 	else
 		strbuf_adds(&advisor_url, AWS_SPOT_ADVISOR_URL);
-	if (fetch_get_page(config, false, spot_url.buf, "spot prices", &spot, result) < 0 ||
+	if ((!spot->len &&
+	     fetch_get_keyed(config, url.buf, false, url.buf, "spot prices", spot, result) < 0) ||
 	    fetch_get_page(config, false, advisor_url.buf, "spot advisor", &advisor, result) < 0)
 		goto cleanup;
-	ret = aws_spot_parse(catalog, spot.buf, spot.len, advisor.buf, advisor.len, config,
-			     spot_url.buf, sink, &result->stats);
+	ret = aws_spot_parse(catalog, spot->buf, spot->len, advisor.buf, advisor.len, config,
+			     url.buf, sink, &result->stats);
 cleanup:
-	strbuf_release(&spot_url);
+	strbuf_release(&url);
 	strbuf_release(&advisor_url);
-	strbuf_release(&spot);
 	strbuf_release(&advisor);
 	return ret;
 }
@@ -1016,7 +1024,8 @@ cleanup:
 int fetch_aws(const struct fetch_config *config, const struct fetch_sink *sink,
 	      struct fetch_result *result)
 {
-	struct strbuf url = STRBUF_INIT, body = STRBUF_INIT;
+	struct strbuf url = STRBUF_INIT, body = STRBUF_INIT, spot = STRBUF_INIT;
+	struct strbuf feed_url = STRBUF_INIT;
 	struct aws_catalog *catalog = aws_catalog_new();
 	json_t *offer_index = NULL;
 	int got, ret = -1;
@@ -1024,9 +1033,21 @@ int fetch_aws(const struct fetch_config *config, const struct fetch_sink *sink,
 	fetch_aws_head_key(config, &result->head_key);
 	aws_url(&url, AWS_OFFER_INDEX);
 	got = fetch_get_page(config, true, url.buf, "offer index", &body, result);
-	if (got != 0) {
-		ret = got > 0 ? 0 : -1;   /* 304: nothing changed */
+	if (got < 0)
 		goto cleanup;
+	if (got > 0) {
+		/* The index covers the bulk offers, not the spot feed, which moves far more
+		 * often: unchanged only when the feed says so too. */
+		spot_url(&feed_url);
+		got = fetch_get_keyed(config, feed_url.buf, true, feed_url.buf, "spot prices",
+				      &spot, result);
+		if (got != 0) {
+			ret = got > 0 ? 0 : -1;   /* both 304: nothing changed */
+			goto cleanup;
+		}
+		result->unchanged = false;
+		if (fetch_get_page(config, false, url.buf, "offer index", &body, result) < 0)
+			goto cleanup;
 	}
 	offer_index = load_json(&body, url.buf);
 	if (!offer_index)
@@ -1035,7 +1056,7 @@ int fetch_aws(const struct fetch_config *config, const struct fetch_sink *sink,
 				catalog) < 0 ||
 	    fetch_offer_regions(AWS_OFFER_DATA_TRANSFER, offer_index, url.buf, config, sink,
 				result, catalog) < 0 ||
-	    fetch_spot(config, sink, result, catalog) < 0)
+	    fetch_spot(config, sink, result, catalog, &spot) < 0)
 		goto cleanup;
 	ret = 0;
 cleanup:
@@ -1045,5 +1066,7 @@ cleanup:
 	aws_catalog_free(catalog);
 	strbuf_release(&url);
 	strbuf_release(&body);
+	strbuf_release(&spot);
+	strbuf_release(&feed_url);
 	return ret;
 }

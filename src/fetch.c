@@ -27,6 +27,14 @@ void fetch_result_release(struct fetch_result *r)
 	strbuf_release(&r->head_key);
 	strbuf_release(&r->head_etag);
 	strbuf_release(&r->head_last_modified);
+	for (size_t i = 0; i < r->nmore; i++) {
+		strbuf_release(&r->more[i].key);
+		strbuf_release(&r->more[i].etag);
+		strbuf_release(&r->more[i].last_modified);
+	}
+	free(r->more);
+	r->more = NULL;
+	r->nmore = r->more_alloc = 0;
 }
 
 const char *fetch_endpoint(const char *env_name, const char *fallback)
@@ -62,6 +70,47 @@ int fetch_get_page(const struct fetch_config *config, bool head, const char *url
 	}
 cleanup:
 	http_response_release(&resp);
+	return ret;
+}
+
+int fetch_get_keyed(const struct fetch_config *config, const char *key, bool conditional,
+		    const char *url, const char *label, struct strbuf *body,
+		    struct fetch_result *result)
+{
+	struct strbuf etag = STRBUF_INIT, last_modified = STRBUF_INIT;
+	struct http_response resp;
+	struct fetch_validators *v = NULL;
+	bool stored = conditional && config->stored_validators &&
+		      config->stored_validators(config->validators_ctx, key, &etag,
+						&last_modified) == 0;
+	int ret = -1;
+
+	http_response_init(&resp);
+	if (http_get_buffer(url, label, stored ? etag.buf : NULL,
+			    stored ? last_modified.buf : NULL, body, &resp) < 0)
+		goto cleanup;
+	result->stats.requests++;
+	result->stats.bytes += resp.body_bytes;
+	for (size_t i = 0; i < result->nmore && !v; i++)
+		if (strcmp(result->more[i].key.buf, key) == 0)
+			v = &result->more[i];
+	if (!v) {
+		xgrow(&result->more, &result->more_alloc, result->nmore + 1, sizeof(*result->more));
+		v = &result->more[result->nmore++];
+		strbuf_init(&v->key, 0);
+		strbuf_init(&v->etag, 0);
+		strbuf_init(&v->last_modified, 0);
+		strbuf_adds(&v->key, key);
+	}
+	strbuf_reset(&v->etag);
+	strbuf_add(&v->etag, resp.etag.buf, resp.etag.len);
+	strbuf_reset(&v->last_modified);
+	strbuf_add(&v->last_modified, resp.last_modified.buf, resp.last_modified.len);
+	ret = resp.status == 304 ? 1 : 0;
+cleanup:
+	http_response_release(&resp);
+	strbuf_release(&etag);
+	strbuf_release(&last_modified);
 	return ret;
 }
 

@@ -44,6 +44,18 @@ struct fetch_config {
 	/* Validators stored for the head URL (see fetch_result); NULL = unconditional. */
 	const char *head_etag;
 	const char *head_last_modified;
+	/* Validators stored under KEY for a source the head does not cover (see
+	 * fetch_get_keyed): 0 and filled, or -1 when none. NULL = unconditional. */
+	int (*stored_validators)(void *ctx, const char *key, struct strbuf *etag,
+				 struct strbuf *last_modified);
+	void *validators_ctx;
+};
+
+/* What a conditional request answered, to be stored under KEY. */
+struct fetch_validators {
+	struct strbuf key;
+	struct strbuf etag;
+	struct strbuf last_modified;
 };
 
 /*
@@ -57,6 +69,9 @@ struct fetch_result {
 	struct strbuf head_key;
 	struct strbuf head_etag;
 	struct strbuf head_last_modified;
+	/* The other sources' validators (fetch_get_keyed), stored with the head's. */
+	struct fetch_validators *more;
+	size_t nmore, more_alloc;
 	struct fetch_stats stats;
 };
 
@@ -148,6 +163,14 @@ void fetch_seen_release(struct fetch_seen *seen);
  */
 int fetch_get_page(const struct fetch_config *config, bool head, const char *url,
 		   const char *label, struct strbuf *body, struct fetch_result *result);
+/*
+ * The same for a source the head does not cover: its new validators go to
+ * RESULT->more under KEY, and with CONDITIONAL the request carries those stored
+ * under KEY. Returns 0, 1 when it answered 304 (BODY empty), -1 with error set.
+ */
+int fetch_get_keyed(const struct fetch_config *config, const char *key, bool conditional,
+		    const char *url, const char *label, struct strbuf *body,
+		    struct fetch_result *result);
 /* Looks the environment variable up; FALLBACK when unset or empty. */
 const char *fetch_endpoint(const char *env_name, const char *fallback);
 bool fetch_region_wanted(const struct fetch_config *config, const char *region);

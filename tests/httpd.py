@@ -19,7 +19,8 @@ KIND is one of 429 (ARG: Retry-After seconds, default 1; "date+N" sends the
 HTTP-date N seconds ahead instead), 500, stall (ARG:
 seconds, default 30), truncate (half the body, full Content-Length),
 shortlength (Content-Length smaller than the body), malformed (the body cut in
-half, consistently framed), gzip (Content-Encoding: gzip). MATCH is a
+half, consistently framed), gzip (Content-Encoding: gzip), changed (the file
+answers as a new version: another ETag, so no 304). MATCH is a
 substring of the request path and query; TIMES how many matching requests get
 the fault (-1: all). Each request is logged to --log as
 "METHOD PATH STATUS ua=... ae=... inm=... fault=... t=SECONDS" (t: when the
@@ -144,6 +145,8 @@ class Handler(BaseHTTPRequestHandler):
             return
         st = os.stat(path)
         etag = '"%x-%x"' % (st.st_size, st.st_mtime_ns)
+        if fault and fault["kind"] == "changed":
+            etag = etag[:-1] + '-new"'
         if self.headers.get("If-None-Match") == etag:
             self.send_response(304)
             self.send_header("ETag", etag)

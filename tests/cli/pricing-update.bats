@@ -86,8 +86,10 @@ prices() {
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"aws,unchanged,"* && "$output" == *"azure,unchanged,"* ]]
 	[[ "$output" == *"gcp,unchanged,"* ]]
-	[ "$(requests ' 304 ')" -eq 3 ]
-	[ "$(wc -l <"$BATS_FILE_TMPDIR/requests.log")" -eq 3 ]
+	# AWS asks its two sources: the bulk offer index and the spot feed.
+	[ "$(requests ' 304 ')" -eq 4 ]
+	[ "$(requests 'spot.json 304 ')" -eq 1 ]
+	[ "$(wc -l <"$BATS_FILE_TMPDIR/requests.log")" -eq 4 ]
 	# --force ignores the validators.
 	run aicost pricing update --region "$REGIONS" --provider azure --force --format csv
 	[[ "$output" == *"azure,updated,"* ]]
@@ -98,6 +100,27 @@ retry_gap() {
 	awk -v pat="$1" '$0 ~ pat && !first { first = $2; split($NF, t, "="); t0 = t[2]; next }
 		first && $2 == first { split($NF, t, "="); printf "%.3f\n", t[2] - t0; exit }' \
 		"$BATS_FILE_TMPDIR/requests.log"
+}
+
+@test "aws: new spot prices are fetched even when the bulk offer index is unchanged" {
+	run aicost pricing update --provider aws --region us-east-1
+	[ "$status" -eq 0 ]
+	: >"$BATS_FILE_TMPDIR/requests.log"
+	fault changed spot.json 1
+	run_split pricing update --provider aws --region us-east-1 --format csv
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"aws,updated,us-east-1,"* ]]
+	[ "$(requests 'index.json 304 ')" -eq 1 ]
+	# The feed is read once, by the request that found it changed.
+	[ "$(requests 'spot.json 200 ')" -eq 1 ]
+	[ "$(requests 'aws/index.json 200 ')" -eq 1 ]
+	[[ "$(prices aws)" == *"p5.48xlarge"*"us-east-1"*"spot,12.5123"* ]]
+	# The feed still at that version, whose validators the snapshot stored: two 304s.
+	: >"$BATS_FILE_TMPDIR/requests.log"
+	fault changed spot.json 1
+	run aicost pricing update --provider aws --region us-east-1 --format csv
+	[[ "$output" == *"aws,unchanged,"* ]]
+	[ "$(requests ' 304 ')" -eq 2 ]
 }
 
 @test "fault 429 with Retry-After: retried after the wait, then updated" {
