@@ -102,17 +102,17 @@ static struct table *sensitivity_table(const struct sensitivity *list, size_t n)
 static void print_answer(FILE *fp, const struct tco_result *r)
 {
 	struct strbuf lead = STRBUF_INIT;
-	int runner_up = -1;
+	int runner_up = tco_runner_up(r);
 
 	if (r->cheapest < 0) {
 		fputs("No deployment meets the scenario's constraints.\n", fp);
 		return;
 	}
+	fprintf(fp, "Cheapest: %s", r->deployments[r->cheapest].deployment->name);
 	for (size_t i = 0; i < r->ndeployments; i++)
 		if ((int)i != r->cheapest && !r->deployments[i].excluded &&
-		    (runner_up < 0 || r->deployments[i].total < r->deployments[runner_up].total))
-			runner_up = (int)i;
-	fprintf(fp, "Cheapest: %s", r->deployments[r->cheapest].deployment->name);
+		    tco_same_total(r, (int)i, r->cheapest))
+			fprintf(fp, " (tied with %s)", r->deployments[i].deployment->name);
 	if (runner_up >= 0) {
 		format_grouped(&lead, r->deployments[runner_up].total -
 			       r->deployments[r->cheapest].total, 0);

@@ -130,7 +130,7 @@ static int run_variant(const struct tco_input *in, const struct knob *k, double 
 	return rc;
 }
 
-/* The cheapest's lead over the runner-up A and B of the base run. */
+/* The lead of the base run's cheapest A over its runner-up B (tco_runner_up). */
 static double answer(const struct tco_result *r, int a, int b)
 {
 	if (a < 0)
@@ -212,17 +212,14 @@ int tco_sensitivity(const struct tco_input *in, double step, struct sensitivity 
 	struct sensitivity *list = NULL;
 	struct knob *knobs = NULL;
 	size_t nknobs, count = 0;
-	int a, b = -1, result = -1;
+	int a, b, result = -1;
 
 	*out = NULL;
 	*n = 0;
 	if (tco_compute(in, &base) < 0)
 		return -1;
 	a = base.cheapest;
-	for (size_t i = 0; i < base.ndeployments; i++)
-		if ((int)i != a && !base.deployments[i].excluded &&
-		    (b < 0 || base.deployments[i].total < base.deployments[b].total))
-			b = (int)i;
+	b = tco_runner_up(&base);
 	nknobs = list_knobs(in->scenario, &knobs);
 	list = xcalloc(nknobs + 1, sizeof(*list));
 	for (size_t i = 0; i < nknobs; i++) {

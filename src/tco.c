@@ -736,6 +736,27 @@ int tco_compute(const struct tco_input *in, struct tco_result *out)
 	return 0;
 }
 
+bool tco_same_total(const struct tco_result *r, int a, int b)
+{
+	double x = r->deployments[a].total, y = r->deployments[b].total;
+
+	return fabs(x - y) <= 1e-9 * fmax(fmax(fabs(x), fabs(y)), 1.0);
+}
+
+int tco_runner_up(const struct tco_result *r)
+{
+	int best = -1;
+
+	for (size_t i = 0; r->cheapest >= 0 && i < r->ndeployments; i++) {
+		if ((int)i == r->cheapest || r->deployments[i].excluded ||
+		    tco_same_total(r, (int)i, r->cheapest))
+			continue;
+		if (best < 0 || r->deployments[i].total < r->deployments[best].total)
+			best = (int)i;
+	}
+	return best;
+}
+
 void tco_result_release(struct tco_result *r)
 {
 	for (size_t i = 0; i < r->ndeployments; i++) {

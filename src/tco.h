@@ -130,6 +130,14 @@ double spot_recompute_fraction(const struct workload *w, const struct workload_d
 const struct shortage_spec *tco_shortage_spec(const struct scenario *s,
 					      const struct deployment *d);
 
+/*
+ * The cheapest deployment after R's cheapest that is not excluded and does not
+ * cost the same (a twin is no alternative); -1 when none.
+ */
+int tco_runner_up(const struct tco_result *r);
+/* Do deployments A and B of R cost the same (to a relative 1e-9)? */
+bool tco_same_total(const struct tco_result *r, int a, int b);
+
 /* Cost of GB gigabytes sent in one calendar month on cumulative tiers. */
 double egress_cost(const struct egress_tier *tiers, size_t ntiers, double gb);
 /* Net present value: month m's cash discounted by (1 + rate)^(m/12). */

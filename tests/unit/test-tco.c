@@ -976,6 +976,18 @@ static void test_sensitivity_ranks_inputs(void **state)
 	assert_false(list[0].flips || list[1].flips || list[2].flips);
 	sensitivity_release(list, n);
 
+	/* A twin of A costs the same: the answer is still A's lead over B, not a
+	 * lead of 0 over its twin that no input moves. */
+	add_cloud(f, "A2", 2, on_demand, all);
+	assert_int_equal(tco_sensitivity(&f->in, 0.2, &list, &n), 0);
+	assert_string_equal(list[0].input, "deployments.B GPU-hour price");
+	assert_close(list[0].swing_usd, 84096);
+	sensitivity_release(list, n);
+	run(f);
+	assert_int_equal(tco_runner_up(&f->r), 1);
+	tco_result_release(&f->r);
+	f->s.ndeployments--;
+
 	/* At ±60% A's price flips the answer: 3.2 > 3. */
 	assert_int_equal(tco_sensitivity(&f->in, 0.6, &list, &n), 0);
 	assert_true(list[1].flips || list[0].flips);
