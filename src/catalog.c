@@ -838,10 +838,15 @@ static int sky_row(struct sky_importer *s, const struct csv_record *r)
 	    csv_number(r, s->col_vcpus, "vCPUs", false, 0, &part.vcpus) < 0 ||
 	    csv_number(r, s->col_memory, "MemoryGiB", false, 0, &part.memory_gib) < 0)
 		return -1;
-	if (count != floor(count) || count > 1e6)
+	if (count > 1e6)
 		return csv_field_error(r, (size_t)s->col_count, "AcceleratorCount",
 				       "expected a whole number, got \"%s\"",
 				       csv_text(r, s->col_count));
+	if (count != floor(count)) {
+		/* Azure rents slices of a GPU (NV6ads_A10_v5: 1/6); offers count whole chips. */
+		s->stats->skipped_fractional++;
+		return 0;
+	}
 	if (isnan(part.price) && isnan(part.spot)) {
 		s->stats->skipped_no_price++;
 		return 0;

@@ -27,6 +27,7 @@ struct import_stats {
 	long skipped_duplicate;     /* SkyPilot: a row already seen */
 	long skipped_placeholder;   /* SkyPilot: implausible placeholder prices */
 	long skipped_spot_above;    /* SkyPilot: spot above on-demand (spot dropped) */
+	long skipped_fractional;    /* SkyPilot: a fraction of an accelerator (Azure A10 slices) */
 	long combined;              /* SkyPilot: host VM + accelerator rows joined */
 	long unknown_accelerators;  /* rows naming a chip the store has no specs for (kept as given) */
 };

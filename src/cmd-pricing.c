@@ -1160,10 +1160,10 @@ static void import_usage(FILE *fp)
 	      "                           --format skypilot: aws, azure, gcp, ...)\n"
 	      "  -h, --help               print this help\n"
 	      "\n"
-	      "SkyPilot rows with no price, duplicate rows, placeholder prices and spot prices\n"
-	      "above on-demand are skipped and counted; GCP GPU rows priced on top of a host\n"
-	      "VM are stored as parts and joined with their host where the machine type has\n"
-	      "them built in (a2, a3, g2).\n", fp);
+	      "SkyPilot rows with no price, duplicate rows, placeholder prices, spot prices\n"
+	      "above on-demand and fractions of a GPU are skipped and counted; GCP GPU rows\n"
+	      "priced on top of a host VM are stored as parts and joined with their host\n"
+	      "where the machine type has them built in (a2, a3, a4, g2).\n", fp);
 }
 
 static int pricing_import(int argc, char **argv)
@@ -1252,9 +1252,11 @@ done:
 			stats.snapshots == 1 ? "" : "s");
 		if (skypilot)
 			fprintf(stderr, "; skipped: %ld without a price, %ld duplicates, %ld "
-				"placeholder prices, %ld spot prices above on-demand; %ld host+GPU "
-				"machines joined", stats.skipped_no_price, stats.skipped_duplicate,
-				stats.skipped_placeholder, stats.skipped_spot_above, stats.combined);
+				"placeholder prices, %ld spot prices above on-demand, %ld fractions "
+				"of an accelerator; %ld host+GPU machines joined",
+				stats.skipped_no_price, stats.skipped_duplicate,
+				stats.skipped_placeholder, stats.skipped_spot_above,
+				stats.skipped_fractional, stats.combined);
 		if (stats.unknown_accelerators > 0)
 			fprintf(stderr, "; %ld row%s name an accelerator the store has no specs "
 				"for (kept as named)", stats.unknown_accelerators,

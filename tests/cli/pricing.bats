@@ -386,6 +386,27 @@ EOF
 	[[ "$output" == *"gcp,us-west4,us-west4-a,tpu-v6e-8,instance,TPU-v6e,8,,,on-demand,21.6,"* ]]
 }
 
+@test "pricing import --format skypilot: Azure's fractions of a GPU are skipped and counted" {
+	cat > azure-sky.csv <<'EOF'
+InstanceType,AcceleratorName,AcceleratorCount,vCPUs,MemoryGiB,GpuInfo,Region,Price,SpotPrice
+Standard_NV6ads_A10_v5,A10,0.167,6.0,55.0,,westus3,0.454,0.0908
+Standard_NV36ads_A10_v5,A10,1.0,36.0,440.0,,westus3,3.2,0.64
+Standard_NC24ads_A100_v4,A100-80GB,1.0,24.0,220.0,,westus3,3.673,0.746721
+EOF
+	run_split pricing import azure-sky.csv --format skypilot --provider azure
+	[ "$status" -eq 0 ]
+	[[ "$stderr" == *"3 rows read, 4 stored"*", 1 fractions of an accelerator;"* ]]
+	run_split pricing list --provider azure --region westus3 --format csv
+	[ "${#lines[@]}" -eq 5 ]
+	[[ "$output" != *"NV6ads"* ]]
+	[[ "$output" == *"azure,Standard_NV36ads_A10_v5,A10G,1,24,36,440,westus3,,on-demand,3.2,"* ]]
+	# a count that is not a number still fails the whole file
+	sed 's/,0\.167,/,0.1x7,/' azure-sky.csv > azure-bad.csv
+	run_split pricing import azure-bad.csv --format skypilot --provider azure
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"azure-bad.csv:2:"*"AcceleratorCount: expected a number"* ]]
+}
+
 @test "pricing import --format skypilot: a malformed price fails the whole file" {
 	before=$(aicost pricing export)
 	run_split pricing import "$FIXTURES/skypilot-bad-price.csv" --format skypilot --provider aws
