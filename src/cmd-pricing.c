@@ -957,49 +957,26 @@ static int export_offers(struct db *db, struct table *t)
 	return 0;
 }
 
-static int export_accelerators(struct db *db, struct table *t)
-{
-	struct accelerator_list list;
+/* The other tables: read the whole list from the store, add it through its fields. */
+#define EXPORT_LIST(name, list_type, read_list, fields, release)			\
+	static int name(struct db *db, struct table *t)					\
+	{										\
+		struct list_type list;							\
+											\
+		if (read_list(db, &list) < 0)						\
+			return -1;							\
+		add_items(t, fields, list.items, list.n, sizeof(*list.items));		\
+		release(&list);								\
+		return 0;								\
+	}
 
-	if (db_list_accelerators(db, &list) < 0)
-		return -1;
-	add_items(t, accelerator_fields, list.items, list.n, sizeof(*list.items));
-	accelerator_list_release(&list);
-	return 0;
-}
-
-static int export_egress(struct db *db, struct table *t)
-{
-	struct egress_tier_list list;
-
-	if (db_list_egress_tiers(db, &list) < 0)
-		return -1;
-	add_items(t, egress_fields, list.items, list.n, sizeof(*list.items));
-	egress_tier_list_release(&list);
-	return 0;
-}
-
-static int export_storage(struct db *db, struct table *t)
-{
-	struct storage_price_list list;
-
-	if (db_list_storage_prices(db, &list) < 0)
-		return -1;
-	add_items(t, storage_fields, list.items, list.n, sizeof(*list.items));
-	storage_price_list_release(&list);
-	return 0;
-}
-
-static int export_facts(struct db *db, struct table *t)
-{
-	struct fact_list list;
-
-	if (db_list_facts(db, &list) < 0)
-		return -1;
-	add_items(t, fact_fields, list.items, list.n, sizeof(*list.items));
-	fact_list_release(&list);
-	return 0;
-}
+EXPORT_LIST(export_accelerators, accelerator_list, db_list_accelerators, accelerator_fields,
+	    accelerator_list_release)
+EXPORT_LIST(export_egress, egress_tier_list, db_list_egress_tiers, egress_fields,
+	    egress_tier_list_release)
+EXPORT_LIST(export_storage, storage_price_list, db_list_storage_prices, storage_fields,
+	    storage_price_list_release)
+EXPORT_LIST(export_facts, fact_list, db_list_facts, fact_fields, fact_list_release)
 
 static const struct {
 	const char *name;
