@@ -35,7 +35,7 @@ struct field {
 	enum field_type type;
 	size_t offset;
 	unsigned flags;
-	const char *const *choices;   /* strings: the allowed values; money: rate units */
+	const char *const *choices;   /* strings, kinds: the allowed values; money: rate units */
 };
 
 struct field_set {
@@ -56,6 +56,8 @@ static const char *const per_kw_month[] = { "kW-month", "kW-mo", "kW/month", NUL
 static const char *const per_month[] = { "month", "mo", NULL };
 static const char *const per_year[] = { "year", "y", "FTE-year", NULL };
 static const char *const precision_names[] = { "fp32", "bf16", "fp16", "fp8", "int8", "int4" };
+static const char *const workload_kinds[] = { "training", "inference", NULL };
+static const char *const deployment_kinds[] = { "cloud", "onprem", "hybrid", NULL };
 
 static const struct field scenario_fields[] = {
 	{ "name", FIELD_STRING, offsetof(struct scenario, name), 0, NULL },
@@ -74,7 +76,7 @@ static const struct field scenario_fields[] = {
 #define W(member) offsetof(struct workload, member)
 static const struct field workload_fields[] = {
 	{ "name", FIELD_STRING, W(name), F_REQUIRED, NULL },
-	{ "kind", FIELD_CUSTOM, 0, F_REQUIRED, NULL },
+	{ "kind", FIELD_CUSTOM, 0, F_REQUIRED, workload_kinds },
 	{ "accelerator", FIELD_STRING, W(accelerator), F_REQUIRED, NULL },
 	{ "start", FIELD_HOURS, W(start_hours), 0, NULL },
 	{ "egress_per_month", FIELD_BYTES, W(egress_per_month_bytes), 0, NULL },
@@ -142,7 +144,7 @@ static const struct field data_fields[] = {
 #define P(member) offsetof(struct deployment, member)
 static const struct field deployment_fields[] = {
 	{ "name", FIELD_STRING, P(name), F_REQUIRED, NULL },
-	{ "kind", FIELD_CUSTOM, 0, F_REQUIRED, NULL },
+	{ "kind", FIELD_CUSTOM, 0, F_REQUIRED, deployment_kinds },
 };
 
 static const struct field cloud_fields[] = {
@@ -320,6 +322,24 @@ static size_t count_choices(const char *const *choices)
 	return n;
 }
 
+/* "required key is missing", saying what F should be; the custom ones are a kind or a list. */
+static void report_missing(struct loader *ld, const struct node *at, const struct field *f)
+{
+	struct strbuf expected = STRBUF_INIT;
+	size_t mark = path_push(ld, f->key);
+
+	if (f->type != FIELD_CUSTOM)
+		strbuf_adds(&expected, field_expectation(f));
+	else if (f->choices)
+		for (size_t i = 0; f->choices[i]; i++)
+			strbuf_addf(&expected, "%s%s", i == 0 ? "one of " : ", ", f->choices[i]);
+	else
+		strbuf_addf(&expected, "a list of one or more %s", f->key);
+	report(ld, at, "required key is missing; expected %s", expected.buf);
+	strbuf_release(&expected);
+	strbuf_setlen(&ld->path, mark);
+}
+
 /* Parses one scalar into BASE + F->offset; reports and returns -1 when it is wrong. */
 static int parse_field(struct loader *ld, const struct field *f, const struct node *value,
 		       void *base)
@@ -482,12 +502,8 @@ static int load_fields(struct loader *ld, struct node *map, void *base,
 			xgrow(&names, &alloc, nnames + 1, sizeof(*names));
 			names[nnames++] = f->key;
 			if (node_is_null(value)) {
-				if (f->flags & F_REQUIRED) {
-					mark = path_push(ld, f->key);
-					report(ld, value ? value : map, "required key is missing; expected %s",
-					       f->type == FIELD_CUSTOM ? "a value" : field_expectation(f));
-					strbuf_setlen(&ld->path, mark);
-				}
+				if (f->flags & F_REQUIRED)
+					report_missing(ld, value ? value : map, f);
 				continue;
 			}
 			if (f->type == FIELD_CUSTOM)
@@ -706,11 +722,10 @@ static char *node_where(const struct loader *ld, const struct node *n)
 
 static void load_workload(struct loader *ld, struct node *map, struct workload *w)
 {
-	static const char *const kinds[] = { "training", "inference" };
 	const struct field_set common = SET(workload_fields, "all workloads");
 	const struct field_set training[] = { common, SET(training_fields, "training workloads") };
 	const struct field_set inference[] = { common, SET(inference_fields, "inference workloads") };
-	int kind = load_kind(ld, map, kinds, ARRAY_SIZE(kinds));
+	int kind = load_kind(ld, map, workload_kinds, count_choices(workload_kinds));
 
 	training_defaults(&w->training);
 	inference_defaults(&w->inference);
@@ -802,14 +817,13 @@ static void deployment_defaults(struct deployment *d)
 
 static void load_deployment(struct loader *ld, struct node *map, struct deployment *d)
 {
-	static const char *const kinds[] = { "cloud", "onprem", "hybrid" };
 	const struct field_set common = SET(deployment_fields, "all deployments");
 	const struct field_set sets[] = {
 		SET(cloud_fields, "cloud deployments"), SET(onprem_fields, "onprem deployments"),
 		SET(hybrid_fields, "hybrid deployments"),
 	};
 	struct field_set mine[2], others[2];
-	int kind = load_kind(ld, map, kinds, ARRAY_SIZE(kinds));
+	int kind = load_kind(ld, map, deployment_kinds, count_choices(deployment_kinds));
 	size_t nothers = 0;
 
 	deployment_defaults(d);

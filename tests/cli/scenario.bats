@@ -279,7 +279,14 @@ edited() {
 
 @test "broken: missing workloads" {
 	edited '/^workloads:/,/gpus: 8/d'
-	invalid edited.yaml 'edited.yaml:1:1: workloads: required key is missing'
+	invalid edited.yaml 'edited.yaml:1:1: workloads: required key is missing; expected a list of one or more workloads'
+}
+
+@test "broken: missing kind says which kinds there are" {
+	# Regression: a missing kind (or list) said only "expected a value".
+	edited '/kind: training/d; s/provider: aws}/provider: aws}\n  - {name: b}/'
+	invalid edited.yaml 'edited.yaml:3:5: workloads[0].kind: required key is missing; expected one of training, inference' \
+		'edited.yaml:10:5: deployments[1].kind: required key is missing; expected one of cloud, onprem, hybrid'
 }
 
 @test "broken: unknown key with a suggestion" {
