@@ -863,9 +863,7 @@ void fetch_aws_head_key(const struct fetch_config *config, struct strbuf *key)
 {
 	/* The offer index covers every region: the key names the regions asked for. */
 	aws_url(key, AWS_OFFER_INDEX);
-	strbuf_adds(key, "#regions=");
-	for (size_t i = 0; i < config->nregions; i++)
-		strbuf_addf(key, "%s%s", i ? "," : "", config->regions[i]);
+	fetch_key_add_regions(config, key);
 }
 
 static json_t *load_json(const struct strbuf *body, const char *url)

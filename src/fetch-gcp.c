@@ -414,9 +414,7 @@ static void gcp_skus_url(struct strbuf *url, const char *service)
 void fetch_gcp_head_key(const struct fetch_config *config, struct strbuf *key)
 {
 	gcp_skus_url(key, GCP_COMPUTE_SERVICE);
-	strbuf_adds(key, "#regions=");
-	for (size_t i = 0; i < config->nregions; i++)
-		strbuf_addf(key, "%s%s", i ? "," : "", config->regions[i]);
+	fetch_key_add_regions(config, key);
 }
 
 /* Every page of one service's SKUs into RATES; result->unchanged when the head said 304. */

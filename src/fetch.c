@@ -77,14 +77,17 @@ int fetch_get_keyed(const struct fetch_config *config, const char *key, bool con
 		    const char *url, const char *label, struct strbuf *body,
 		    struct fetch_result *result)
 {
-	struct strbuf etag = STRBUF_INIT, last_modified = STRBUF_INIT;
+	struct strbuf etag = STRBUF_INIT, last_modified = STRBUF_INIT, full_key = STRBUF_INIT;
 	struct http_response resp;
 	struct fetch_validators *v = NULL;
-	bool stored = conditional && config->stored_validators &&
-		      config->stored_validators(config->validators_ctx, key, &etag,
-						&last_modified) == 0;
+	bool stored;
 	int ret = -1;
 
+	strbuf_adds(&full_key, key);
+	fetch_key_add_regions(config, &full_key);
+	stored = conditional && config->stored_validators &&
+		 config->stored_validators(config->validators_ctx, full_key.buf, &etag,
+					   &last_modified) == 0;
 	http_response_init(&resp);
 	if (http_get_buffer(url, label, stored ? etag.buf : NULL,
 			    stored ? last_modified.buf : NULL, body, &resp) < 0)
@@ -92,7 +95,7 @@ int fetch_get_keyed(const struct fetch_config *config, const char *key, bool con
 	result->stats.requests++;
 	result->stats.bytes += resp.body_bytes;
 	for (size_t i = 0; i < result->nmore && !v; i++)
-		if (strcmp(result->more[i].key.buf, key) == 0)
+		if (strcmp(result->more[i].key.buf, full_key.buf) == 0)
 			v = &result->more[i];
 	if (!v) {
 		xgrow(&result->more, &result->more_alloc, result->nmore + 1, sizeof(*result->more));
@@ -100,7 +103,7 @@ int fetch_get_keyed(const struct fetch_config *config, const char *key, bool con
 		strbuf_init(&v->key, 0);
 		strbuf_init(&v->etag, 0);
 		strbuf_init(&v->last_modified, 0);
-		strbuf_adds(&v->key, key);
+		strbuf_add(&v->key, full_key.buf, full_key.len);
 	}
 	strbuf_reset(&v->etag);
 	strbuf_add(&v->etag, resp.etag.buf, resp.etag.len);
@@ -111,7 +114,15 @@ cleanup:
 	http_response_release(&resp);
 	strbuf_release(&etag);
 	strbuf_release(&last_modified);
+	strbuf_release(&full_key);
 	return ret;
+}
+
+void fetch_key_add_regions(const struct fetch_config *config, struct strbuf *key)
+{
+	strbuf_adds(key, "#regions=");
+	for (size_t i = 0; i < config->nregions; i++)
+		strbuf_addf(key, "%s%s", i ? "," : "", config->regions[i]);
 }
 
 bool fetch_region_wanted(const struct fetch_config *config, const char *region)

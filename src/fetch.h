@@ -165,12 +165,15 @@ int fetch_get_page(const struct fetch_config *config, bool head, const char *url
 		   const char *label, struct strbuf *body, struct fetch_result *result);
 /*
  * The same for a source the head does not cover: its new validators go to
- * RESULT->more under KEY, and with CONDITIONAL the request carries those stored
- * under KEY. Returns 0, 1 when it answered 304 (BODY empty), -1 with error set.
+ * RESULT->more under KEY and CONFIG's regions, and with CONDITIONAL the request
+ * carries those stored there (a 304 says nothing about prices another region set
+ * stored). Returns 0, 1 when it answered 304 (BODY empty), -1 with error set.
  */
 int fetch_get_keyed(const struct fetch_config *config, const char *key, bool conditional,
 		    const char *url, const char *label, struct strbuf *body,
 		    struct fetch_result *result);
+/* Appends "#regions=A,B" to KEY: validators hold for the prices of those regions. */
+void fetch_key_add_regions(const struct fetch_config *config, struct strbuf *key);
 /* Looks the environment variable up; FALLBACK when unset or empty. */
 const char *fetch_endpoint(const char *env_name, const char *fallback);
 bool fetch_region_wanted(const struct fetch_config *config, const char *region);

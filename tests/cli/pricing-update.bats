@@ -123,6 +123,18 @@ retry_gap() {
 	[ "$(requests ' 304 ')" -eq 2 ]
 }
 
+@test "aws: the spot feed's validators belong to the regions they were fetched for" {
+	run aicost pricing update --provider aws --region us-east-1
+	[ "$status" -eq 0 ]
+	# A new spot feed, first fetched for another region only.
+	fault changed spot.json -1
+	run aicost pricing update --provider aws --region eu-west-1
+	[ "$status" -eq 0 ]
+	# us-east-1's spot prices are still the old feed's: that is not "unchanged".
+	run aicost pricing update --provider aws --region us-east-1 --format csv
+	[[ "$output" == *"aws,updated,us-east-1,"* ]]
+}
+
 @test "fault 429 with Retry-After: retried after the wait, then updated" {
 	fault 429 /api/retail/prices 1 1
 	run aicost pricing update --provider azure --region eastus --format csv
