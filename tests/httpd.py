@@ -24,7 +24,8 @@ answers as a new version: another ETag, so no 304). MATCH is a
 substring of the request path and query; TIMES how many matching requests get
 the fault (-1: all). Each request is logged to --log as
 "METHOD PATH STATUS ua=... ae=... inm=... fault=... t=SECONDS" (t: when the
-request arrived, Unix time with milliseconds).
+request arrived, Unix time with milliseconds), before the answer is sent: a
+client that has its answer finds the line there.
 """
 import argparse
 import email.utils
@@ -110,13 +111,13 @@ class Handler(BaseHTTPRequestHandler):
         return os.path.join(root, "aws", path), None
 
     def send_plain(self, status, body, headers=(), fault=None):
+        self.record(status, fault)
         self.send_response(status)
         for k, v in headers:
             self.send_header(k, v)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
-        self.record(status, fault)
 
     def do_GET(self):
         self.arrived = time.time()
@@ -148,15 +149,16 @@ class Handler(BaseHTTPRequestHandler):
         if fault and fault["kind"] == "changed":
             etag = etag[:-1] + '-new"'
         if self.headers.get("If-None-Match") == etag:
+            self.record(304, fault)
             self.send_response(304)
             self.send_header("ETag", etag)
             self.end_headers()
-            self.record(304, fault)
             return
         big = st.st_size > 16 << 20
         ctype = "text/csv" if path.endswith(".csv") else "application/json"
         if big and not fault:
             # The benchmark's file: streamed from disk, never held in memory.
+            self.record(200, fault)
             self.send_response(200)
             self.send_header("Content-Type", ctype)
             self.send_header("Content-Length", str(st.st_size))
@@ -168,7 +170,6 @@ class Handler(BaseHTTPRequestHandler):
                     if not chunk:
                         break
                     self.wfile.write(chunk)
-            self.record(200, fault)
             return
         with open(path, "rb") as f:
             body = f.read()
@@ -185,6 +186,7 @@ class Handler(BaseHTTPRequestHandler):
         if kind == "gzip":
             body = gzip.compress(body)
             headers.append(("Content-Encoding", "gzip"))
+        self.record(200, fault)
         self.send_response(200)
         for k, v in headers:
             self.send_header(k, v)
@@ -203,7 +205,6 @@ class Handler(BaseHTTPRequestHandler):
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
             self.wfile.write(body)
-        self.record(200, fault)
 
 
 def main():
