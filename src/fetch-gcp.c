@@ -417,9 +417,19 @@ void fetch_gcp_head_key(const struct fetch_config *config, struct strbuf *key)
 	fetch_key_add_regions(config, key);
 }
 
-/* Every page of one service's SKUs into RATES; result->unchanged when the head said 304. */
-static int fetch_service(const char *service, bool head, const struct fetch_config *config,
-			 struct gcp_rates *rates, struct fetch_result *result)
+/* How a service's first page is asked for. */
+enum first_page {
+	FIRST_HEAD,      /* the provider's head: conditional, its validators in result->head_* */
+	FIRST_PLAIN,     /* unconditional, nothing recorded */
+	FIRST_KEYED,     /* unconditional, its validators recorded (fetch_get_keyed) */
+	FIRST_PROBE,     /* conditional on, and recording, its own validators */
+};
+
+/* Every page of one service's SKUs into RATES. Returns 0, 1 when the first page
+ * answered 304 (nothing read; FIRST_HEAD also sets result->unchanged), -1. */
+static int fetch_service(const char *service, enum first_page first,
+			 const struct fetch_config *config, struct gcp_rates *rates,
+			 struct fetch_result *result)
 {
 	struct strbuf source = STRBUF_INIT, url = STRBUF_INIT, token = STRBUF_INIT;
 	struct strbuf body = STRBUF_INIT, label = STRBUF_INIT;
@@ -445,11 +455,18 @@ static int fetch_service(const char *service, bool head, const struct fetch_conf
 		strbuf_addf(&label, "%s page %lu",
 			    strcmp(service, GCP_TPU_SERVICE) == 0 ? "Cloud TPU SKUs" :
 			    "Compute Engine SKUs", page);
-		got = fetch_get_page(config, head && page == 1, url.buf, label.buf, &body, result);
+		if (page == 1 && (first == FIRST_KEYED || first == FIRST_PROBE))
+			got = fetch_get_keyed(config, source.buf, first == FIRST_PROBE, url.buf,
+					      label.buf, &body, result);
+		else
+			got = fetch_get_page(config, page == 1 && first == FIRST_HEAD, url.buf,
+					     label.buf, &body, result);
 		if (got < 0)
 			goto cleanup;
-		if (got > 0)
-			break;   /* 304: nothing changed */
+		if (got > 0) {
+			ret = 1;   /* 304: nothing changed */
+			goto cleanup;
+		}
 		strbuf_reset(&label);
 		strbuf_addf(&label, "%s?pageToken=%s", source.buf, token.buf);
 		if (gcp_parse_page(rates, body.buf, body.len, config, label.buf, &token,
@@ -472,20 +489,36 @@ int fetch_gcp(const struct fetch_config *config, const struct fetch_sink *sink,
 	      struct fetch_result *result)
 {
 	struct gcp_rates *rates = gcp_rates_new();
-	int ret = -1;
+	int got, ret = -1;
 
 	fetch_gcp_head_key(config, &result->head_key);
 	if (!config->gcp_api_key || !*config->gcp_api_key) {
 		error_set("no API key (set AICOST_GCP_API_KEY or use --gcp-api-key-file)");
 		goto cleanup;
 	}
-	if (fetch_service(GCP_COMPUTE_SERVICE, true, config, rates, result) < 0)
+	got = fetch_service(GCP_COMPUTE_SERVICE, FIRST_HEAD, config, rates, result);
+	if (got < 0)
 		goto cleanup;
-	if (!result->unchanged) {
-		if (fetch_service(GCP_TPU_SERVICE, false, config, rates, result) < 0 ||
-		    gcp_emit_offers(rates, config, sink, &result->stats) < 0)
+	if (got > 0) {
+		/* The head covers Compute Engine's SKUs, not Cloud TPU's: unchanged only
+		 * when both say so. */
+		got = fetch_service(GCP_TPU_SERVICE, FIRST_PROBE, config, rates, result);
+		if (got != 0) {
+			ret = got > 0 ? 0 : -1;
+			goto cleanup;
+		}
+		/* Read both again in the usual order: a SKU listed by both services is
+		 * taken from Compute Engine, whichever path got here. */
+		result->unchanged = false;
+		gcp_rates_free(rates);
+		rates = gcp_rates_new();
+		if (fetch_service(GCP_COMPUTE_SERVICE, FIRST_PLAIN, config, rates, result) < 0)
 			goto cleanup;
 	}
+	if (fetch_service(GCP_TPU_SERVICE, FIRST_KEYED, config, rates, result) < 0)
+		goto cleanup;
+	if (gcp_emit_offers(rates, config, sink, &result->stats) < 0)
+		goto cleanup;
 	ret = 0;
 cleanup:
 	if (ret < 0)

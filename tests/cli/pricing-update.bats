@@ -86,10 +86,11 @@ prices() {
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"aws,unchanged,"* && "$output" == *"azure,unchanged,"* ]]
 	[[ "$output" == *"gcp,unchanged,"* ]]
-	# AWS asks its two sources: the bulk offer index and the spot feed.
-	[ "$(requests ' 304 ')" -eq 4 ]
+	# AWS asks its two sources (bulk offer index, spot feed), GCP its two services.
+	[ "$(requests ' 304 ')" -eq 5 ]
 	[ "$(requests 'spot.json 304 ')" -eq 1 ]
-	[ "$(wc -l <"$BATS_FILE_TMPDIR/requests.log")" -eq 4 ]
+	[ "$(requests 'E000-3F24-B8AA/skus.* 304 ')" -eq 1 ]
+	[ "$(wc -l <"$BATS_FILE_TMPDIR/requests.log")" -eq 5 ]
 	# --force ignores the validators.
 	run aicost pricing update --region "$REGIONS" --provider azure --force --format csv
 	[[ "$output" == *"azure,updated,"* ]]
@@ -120,6 +121,26 @@ retry_gap() {
 	fault changed spot.json 1
 	run aicost pricing update --provider aws --region us-east-1 --format csv
 	[[ "$output" == *"aws,unchanged,"* ]]
+	[ "$(requests ' 304 ')" -eq 2 ]
+}
+
+@test "gcp: new Cloud TPU prices are fetched even when Compute Engine's are unchanged" {
+	run aicost pricing update --provider gcp --region us-central1 --format csv
+	[ "$status" -eq 0 ]
+	first=$(grep '^gcp,' <<<"$output" | cut -d, -f1-5)
+	: >"$BATS_FILE_TMPDIR/requests.log"
+	fault changed E000-3F24-B8AA -1
+	run aicost pricing update --provider gcp --region us-central1 --format csv
+	[ "$status" -eq 0 ]
+	[ "$(grep '^gcp,' <<<"$output" | cut -d, -f1-5)" = "$first" ]
+	[ "$(requests '6F81-5844-456A/skus.* 304 ')" -eq 1 ]
+	# The probe found the change; both services are then read in the usual order.
+	[ "$(requests 'E000-3F24-B8AA/skus?[^ ]*key=test-key 200 .*fault=changed')" -eq 2 ]
+	[ "$(requests '6F81-5844-456A/skus?[^ ]*key=test-key 200 ')" -eq 1 ]
+	# Both services' validators were stored with the snapshot: next time, two 304s.
+	: >"$BATS_FILE_TMPDIR/requests.log"
+	run aicost pricing update --provider gcp --region us-central1 --format csv
+	[[ "$output" == *"gcp,unchanged,"* ]]
 	[ "$(requests ' 304 ')" -eq 2 ]
 }
 
