@@ -433,15 +433,19 @@ static char *residency_reason(const struct scenario *s, const struct deployment 
 		return xstrdup(d->residency_reason ? d->residency_reason
 			       : "breaks the scenario's constraints");
 	}
-	if (d->kind != DEPLOYMENT_HYBRID)
+	if (d->kind == DEPLOYMENT_CLOUD)
 		return NULL;
-	/* A hybrid holds data wherever its base and its burst do. */
+	/* A hybrid holds data wherever its base and its burst do; an on-prem one
+	 * wherever its fallback runs the work. */
 	for (int i = 0; i < 2; i++) {
-		const char *part = i == 0 ? d->base : d->burst;
+		const char *part = d->kind == DEPLOYMENT_ONPREM ? (i == 0 ? d->fallback : NULL)
+			: i == 0 ? d->base : d->burst;
+		const char *role = d->kind == DEPLOYMENT_ONPREM ? "fallback" : i == 0 ? "base"
+			: "burst";
 		int index = find_deployment(s, part);
 
 		if (index >= 0 && s->deployments[index].residency_violation) {
-			strbuf_addf(&why, "%s %s: %s", i == 0 ? "base" : "burst", part,
+			strbuf_addf(&why, "%s %s: %s", role, part,
 				    s->deployments[index].residency_reason ?
 				    s->deployments[index].residency_reason : "breaks the constraints");
 			return strbuf_detach(&why, NULL);

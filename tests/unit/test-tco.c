@@ -878,6 +878,15 @@ static void test_data_residency_excluded(void **state)
 	assert_close(f->r.deployments[3].total, 100014.208);
 	assert_int_equal(f->r.cheapest, 2);
 	tco_result_release(&f->r);
+
+	/* The rack running its lead time on us-cheap puts the data there too. */
+	f->dep[2].fallback = "us-cheap";
+	f->din[2].cloud = f->din[0].cloud;
+	run(f);
+	assert_true(f->r.deployments[2].excluded);
+	assert_non_null(strstr(f->r.deployments[2].excluded_reason, "fallback us-cheap"));
+	assert_int_equal(f->r.cheapest, 1);
+	tco_result_release(&f->r);
 	free(f);
 }
 
