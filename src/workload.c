@@ -49,9 +49,9 @@ int workload_training_demand(const struct workload *w, const struct accelerator 
 		out->memory_needed_gb = t->params * t->state_bytes_per_param / 1e9;
 		cluster_gb = t->gpus * acc->memory_gb;
 		if (out->memory_needed_gb > cluster_gb) {
-			error_set("workload '%s': the training state needs %.0f GB (%g bytes per "
-				  "parameter × %.4g parameters) but %d × %s hold %.0f GB; use at least "
-				  "%.0f GPUs, or lower state_bytes_per_param for sharded or LoRA training",
+			error_set("workload '%s': the training state needs %.6g GB (%g bytes per "
+				  "parameter × %.4g parameters) but %d × %s hold %.6g GB; use at least "
+				  "%.6g GPUs, or lower state_bytes_per_param for sharded or LoRA training",
 				  w->name, out->memory_needed_gb, t->state_bytes_per_param, t->params,
 				  t->gpus, acc->name, cluster_gb,
 				  ceil(out->memory_needed_gb / acc->memory_gb));
@@ -63,7 +63,7 @@ int workload_training_demand(const struct workload *w, const struct accelerator 
 	lost_hours_each = t->checkpoint_interval_hours / 2.0 + t->restart_time_hours;
 	out->goodput = 1.0 - per_hour * lost_hours_each;
 	if (out->goodput < 0.05) {
-		error_set("workload '%s': %.3g interruptions an hour, each losing %.2f h, leave "
+		error_set("workload '%s': %.3g interruptions an hour, each losing %.3g h, leave "
 			  "almost no useful time; checkpoint more often or restart faster",
 			  w->name, per_hour, lost_hours_each);
 		goto fail;
@@ -281,7 +281,7 @@ int workload_inference_demand(const struct workload *w, const struct accelerator
 		}
 	}
 	if (!first_fit) {
-		error_set("workload '%s': weights (%.1f GB) and one request's KV cache (%.2f GB) "
+		error_set("workload '%s': weights (%.6g GB) and one request's KV cache (%.3g GB) "
 			  "with 10%% headroom do not fit %d × %s (%.0f GB each), the largest "
 			  "tensor-parallel group on one %s; use a lower precision or an accelerator "
 			  "with more memory", w->name, out->weights_gb, out->kv_cache_gb, max_tp,
@@ -289,7 +289,7 @@ int workload_inference_demand(const struct workload *w, const struct accelerator
 		goto fail;
 	}
 	if (batch == 0 && inf->batch > 0 && !fits(&r, max_tp, inf->batch)) {
-		error_set("workload '%s': batch %d needs %.0f GB of KV cache besides %.1f GB of "
+		error_set("workload '%s': batch %d needs %.6g GB of KV cache besides %.6g GB of "
 			  "weights: more than %d × %s hold; give a smaller batch", w->name, inf->batch,
 			  out->kv_cache_gb * inf->batch, out->weights_gb, max_tp, acc->name);
 		goto fail;

@@ -447,3 +447,14 @@ EOF
 	[[ "$stderr" == *"--set horizon=1e300y: horizon: a horizon over 100 years is not a plan"* ]]
 	[ "$(wc -l <<<"$stderr")" -eq 1 ] || { echo "$stderr"; return 1; }
 }
+
+@test "a model of absurd size is refused in a readable line" {
+	# Regression: weights of 1e300 parameters were printed with %.1f: a 300-digit number.
+	run_split estimate --set workloads.serve.params=1e300 "$SCENARIOS/chat-8b.yaml"
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"weights (1e+291 GB) and one request's KV cache (0.0721 GB)"* ]] || { echo "$stderr"; return 1; }
+	run_split estimate --set workloads.pretrain.params=1e300 "$SCENARIOS/pretrain-8b.yaml"
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"the training state needs 1.6e+292 GB"*"use at least 2e+290 GPUs"* ]] || { echo "$stderr"; return 1; }
+	[ "$(wc -c <<<"$stderr")" -lt 400 ] || { echo "$stderr"; return 1; }
+}
