@@ -274,6 +274,10 @@ static void test_alias_matching(void **state)
 	expect_accelerator(f->db, "v5p", "TPU-v5p", false);
 	expect_accelerator(f->db, "Trillium", "TPU-v6e", false);
 	expect_accelerator(f->db, "v6e", "TPU-v6e", false);
+	/* GKE's node labels (cloud.google.com/gke-tpu-accelerator) for each TPU generation */
+	expect_accelerator(f->db, "tpu-v4-podslice", "TPU-v4", false);
+	expect_accelerator(f->db, "tpu-v5p-slice", "TPU-v5p", false);
+	expect_accelerator(f->db, "tpu-v6e-slice", "TPU-v6e", false);
 
 	/* Specs carry over from accelerators.md: dense BF16, never the sparse figure. */
 	assert_int_equal(db_find_accelerator(f->db, "h100", &a), 0);
