@@ -483,7 +483,7 @@ static int import_file(struct db *db, const char *path, const char *source_label
 	if (csv_read_file(path, load_record, &l) < 0)
 		goto rollback;
 	if (!l.spec) {
-		error_set("%s: empty file: expected an aicost CSV header", path);
+		error_set("%s: empty file: expected an aicost CSV header", csv_display_name(path));
 		goto rollback;
 	}
 	for (size_t i = 0; i < l.nsnapshots; i++)
@@ -999,7 +999,8 @@ int skypilot_import_file(struct db *db, const char *path, const char *source_lab
 	if (csv_read_file(path, sky_record, &s) < 0)
 		goto rollback;
 	if (!s.have_header) {
-		error_set("%s: empty file: expected a SkyPilot catalog header", path);
+		error_set("%s: empty file: expected a SkyPilot catalog header",
+			  csv_display_name(path));
 		goto rollback;
 	}
 	if (sky_combine(&s) < 0 || db_snapshot_commit(db, s.snapshot) < 0)

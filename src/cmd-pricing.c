@@ -1081,9 +1081,9 @@ cleanup:
 }
 
 /*
- * Copies standard input to a temporary file. An import holds the store's write lock
- * while it reads, so reading a pipe fed by another aicost (export | import) would
- * wait on a writer that waits on us.
+ * Copies standard input to a temporary file and reads standard input from that
+ * instead. An import holds the store's write lock while it reads, so reading a pipe
+ * fed by another aicost (export | import) would wait on a writer that waits on us.
  */
 static int spool_stdin(struct strbuf *tmp_path)
 {
@@ -1119,6 +1119,13 @@ static int spool_stdin(struct strbuf *tmp_path)
 		unlink(tmp_path->buf);
 		return -1;
 	}
+	/* Standard input now reads the copy ("-" keeps naming it "stdin" in errors). */
+	if (!freopen(tmp_path->buf, "r", stdin)) {
+		error_set("%s: %s", tmp_path->buf, strerror(errno));
+		unlink(tmp_path->buf);
+		return -1;
+	}
+	unlink(tmp_path->buf);
 	return 0;
 }
 
@@ -1200,7 +1207,6 @@ static int pricing_import(int argc, char **argv)
 			error_print(cmd);
 			return EXIT_ERROR;
 		}
-		path = spooled.buf;
 		label = "stdin";
 	}
 	db = open_store(cmd);
@@ -1216,8 +1222,6 @@ static int pricing_import(int argc, char **argv)
 	if (rc < 0)
 		error_print(cmd);
 done:
-	if (spooled.len)
-		unlink(spooled.buf);
 	strbuf_release(&spooled);
 	if (rc < 0) {
 		warnx_cmd(cmd, "nothing was imported");

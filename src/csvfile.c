@@ -82,6 +82,11 @@ static void on_record(int terminator, void *ctx)
 	clear_record(r);
 }
 
+const char *csv_display_name(const char *path)
+{
+	return strcmp(path, "-") == 0 ? "stdin" : path;
+}
+
 int csv_read_file(const char *path, csv_record_fn fn, void *ctx)
 {
 	struct reader r = { 0 };
@@ -92,13 +97,13 @@ int csv_read_file(const char *path, csv_record_fn fn, void *ctx)
 	ssize_t len;
 	int result = -1;
 
-	r.record.file = path;
+	r.record.file = csv_display_name(path);
 	r.fn = fn;
 	r.ctx = ctx;
 	strbuf_init(&r.line_text, 0);
 	fp = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
 	if (!fp) {
-		error_set("%s: %s", path, strerror(errno));
+		error_set("%s: %s", r.record.file, strerror(errno));
 		strbuf_release(&r.line_text);
 		return -1;
 	}
@@ -116,16 +121,16 @@ int csv_read_file(const char *path, csv_record_fn fn, void *ctx)
 		strbuf_reset(&r.line_text);
 		strbuf_add(&r.line_text, data, (size_t)len);
 		if (csv_parse(&parser, data, (size_t)len, on_field, on_record, &r) != (size_t)len) {
-			error_set("%s:%ld: %s", path, r.line, csv_strerror(csv_error(&parser)));
+			error_set("%s:%ld: %s", r.record.file, r.line, csv_strerror(csv_error(&parser)));
 			goto cleanup;
 		}
 	}
 	if (ferror(fp)) {
-		error_set("%s: %s", path, strerror(errno));
+		error_set("%s: %s", r.record.file, strerror(errno));
 		goto cleanup;
 	}
 	if (r.status == 0 && csv_fini(&parser, on_field, on_record, &r) != 0) {
-		error_set("%s:%ld: unterminated quoted field", path, r.record_line ? r.record_line : r.line);
+		error_set("%s:%ld: unterminated quoted field", r.record.file, r.record_line ? r.record_line : r.line);
 		goto cleanup;
 	}
 	result = r.status < 0 ? -1 : 0;

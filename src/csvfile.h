@@ -26,6 +26,9 @@ typedef int (*csv_record_fn)(const struct csv_record *record, void *ctx);
  */
 int csv_read_file(const char *path, csv_record_fn fn, void *ctx);
 
+/* How errors name PATH: "stdin" for "-". */
+const char *csv_display_name(const char *path);
+
 /* Index of the header field NAME (exact), or -1. */
 int csv_header_index(const struct csv_record *header, const char *name);
 

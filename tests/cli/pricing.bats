@@ -287,6 +287,14 @@ PY
 	[ "$status" -eq 2 ]
 	[[ "$stderr" == *"aicost-bad-row.csv:3:68: price_per_hour: expected a number, got \"twenty\""* ]]
 	[[ "$stderr" == *"nothing was imported"* ]]
+	# from standard input, the position names stdin (not the spooled copy)
+	run_split pricing import - < "$FIXTURES/aicost-bad-row.csv"
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"aicost pricing import: stdin:3:68: price_per_hour: expected a number"* ]]
+	run_split pricing import - --format skypilot --provider aws < "$FIXTURES/skypilot-bad-price.csv"
+	[[ "$stderr" == *"aicost pricing import: stdin:3:48: Price: expected a number"* ]]
+	run_split pricing import - < /dev/null
+	[[ "$stderr" == *"aicost pricing import: stdin: empty file"* ]]
 	run_split pricing import "$FIXTURES/aicost-unterminated.csv"
 	[ "$status" -eq 2 ]
 	[[ "$stderr" == *"aicost-unterminated.csv:2: unterminated quoted field"* ]]
