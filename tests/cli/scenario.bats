@@ -70,7 +70,7 @@ edited() {
 	run aicost validate --help
 	[ "$status" -eq 0 ]
 	[[ "$output" == "usage: aicost validate"* ]]
-	for opt in --set --quiet --help; do [[ "$output" == *"$opt"* ]]; done
+	for opt in --set --no-store --quiet --help; do [[ "$output" == *"$opt"* ]]; done
 	run aicost estimate --help
 	[[ "$output" == "usage: aicost estimate"* ]]
 	for opt in --set --format --help; do [[ "$output" == *"$opt"* ]]; done
