@@ -208,7 +208,8 @@ static int choose_providers(struct provider *providers, size_t nproviders, const
 		for (size_t p = 0; p < nproviders; p++)
 			if (strcmp(names[i], "all") == 0 || strcmp(names[i], providers[p].name) == 0) {
 				providers[p].requested = true;
-				providers[p].explicit = strcmp(names[i], "all") != 0;
+				/* "all" after a name must not make that name implicit. */
+				providers[p].explicit |= strcmp(names[i], "all") != 0;
 				found = true;
 			}
 		if (!found) {

@@ -369,6 +369,10 @@ retry_gap() {
 	run_split pricing update --provider azure --region us-east-1
 	[ "$status" -eq 2 ]
 	[[ "$stderr" == *"--region names no azure region"* ]]
+	# Named is named, whatever comes after it in the list.
+	run_split pricing update --provider azure,all --region us-east-1
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"--region names no azure region"* ]]
 	run_split pricing update extra
 	[ "$status" -eq 2 ]
 	[ "$(wc -l <"$BATS_FILE_TMPDIR/requests.log")" -eq 0 ]
