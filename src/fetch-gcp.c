@@ -433,6 +433,9 @@ static int fetch_service(const char *service, enum first_page first,
 {
 	struct strbuf source = STRBUF_INIT, url = STRBUF_INIT, token = STRBUF_INIT;
 	struct strbuf body = STRBUF_INIT, label = STRBUF_INIT;
+	const char *what = strcmp(service, GCP_TPU_SERVICE) == 0 ? "Cloud TPU SKUs" :
+			   "Compute Engine SKUs";
+	struct fetch_seen tokens = { 0 };
 	int ret = -1;
 
 	gcp_skus_url(&source, service);
@@ -452,9 +455,7 @@ static int fetch_service(const char *service, enum first_page first,
 		}
 		/* The label, never the URL, names the request: the URL holds the key. */
 		strbuf_reset(&label);
-		strbuf_addf(&label, "%s page %lu",
-			    strcmp(service, GCP_TPU_SERVICE) == 0 ? "Cloud TPU SKUs" :
-			    "Compute Engine SKUs", page);
+		strbuf_addf(&label, "%s page %lu", what, page);
 		if (page == 1 && (first == FIRST_KEYED || first == FIRST_PROBE))
 			got = fetch_get_keyed(config, source.buf, first == FIRST_PROBE, url.buf,
 					      label.buf, &body, result);
@@ -474,9 +475,16 @@ static int fetch_service(const char *service, enum first_page first,
 			goto cleanup;
 		if (!token.len)
 			break;
+		/* A token seen before would page round in a circle until the page cap. */
+		if (!fetch_seen_add(&tokens, token.buf)) {
+			error_set("%s page %lu: nextPageToken repeats an earlier one (a paging loop)",
+				  what, page);
+			goto cleanup;
+		}
 	}
 	ret = 0;
 cleanup:
+	fetch_seen_release(&tokens);
 	strbuf_release(&source);
 	strbuf_release(&url);
 	strbuf_release(&token);

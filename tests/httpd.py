@@ -20,7 +20,8 @@ HTTP-date N seconds ahead instead), 500, stall (ARG:
 seconds, default 30), truncate (half the body, full Content-Length),
 shortlength (Content-Length smaller than the body), malformed (the body cut in
 half, consistently framed), gzip (Content-Encoding: gzip), changed (the file
-answers as a new version: another ETag, so no 304). MATCH is a
+answers as a new version: another ETag, so no 304), loop (a Catalog page's
+nextPageToken names the page itself). MATCH is a
 substring of the request path and query; TIMES how many matching requests get
 the fault (-1: all). Each request is logged to --log as
 "METHOD PATH STATUS ua=... ae=... inm=... fault=... t=SECONDS" (t: when the
@@ -183,6 +184,10 @@ class Handler(BaseHTTPRequestHandler):
         kind = fault["kind"] if fault else None
         if kind == "malformed":
             body = body[: len(body) // 2]
+        if kind == "loop":
+            own = urllib.parse.parse_qs(url.query).get("pageToken", [""])[0]
+            body = re.sub(rb'"nextPageToken": *"[^"]*"',
+                          b'"nextPageToken": "' + own.encode() + b'"', body)
         if kind == "gzip":
             body = gzip.compress(body)
             headers.append(("Content-Encoding", "gzip"))

@@ -273,6 +273,16 @@ retry_gap() {
 	[ "$(prices aws)" = "$before" ]
 }
 
+@test "fault paging loop: a Catalog page that links to itself fails GCP at once" {
+	before=$(prices gcp)
+	fault loop tpu-page-2 -1
+	run_split pricing update --provider gcp --region us-central1
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"gcp: "*"Cloud TPU SKUs page 2: nextPageToken repeats"*"previous prices are kept"* ]]
+	[ "$(requests 'pageToken=tpu-page-2')" -eq 1 ]
+	[ "$(prices gcp)" = "$before" ]
+}
+
 @test "fault wrong Content-Length: a short read of a GCP page fails GCP only" {
 	before=$(prices gcp)
 	fault shortlength E000-3F24-B8AA -1
