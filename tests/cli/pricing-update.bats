@@ -361,6 +361,18 @@ retry_gap() {
 	[ "$(prices gcp)" = "$before" ]
 }
 
+@test "progress on a terminal names provider, page, MB and rows; -q silences it" {
+	command -v script >/dev/null || skip "script(1) not installed"
+	run script -qec "$AICOST pricing update --provider azure --region eastus >/dev/null" /dev/null
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"azure: page "*" MB, "*" rows, "*" offers"* ]]
+	# The line is rewritten in place and cleared at the end.
+	[[ "$output" == *$'\r\033[K'* ]]
+	run script -qec "$AICOST pricing update --provider azure --region eastus -q >/dev/null" /dev/null
+	[ "$status" -eq 0 ]
+	[[ "$output" != *"azure: page"* ]]
+}
+
 @test "--dry-run fetches and counts but stores nothing" {
 	before=$(prices azure)
 	run aicost pricing update --provider azure --region eastus --dry-run --format csv
