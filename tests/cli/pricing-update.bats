@@ -373,6 +373,17 @@ retry_gap() {
 	[[ "$output" != *"azure: page"* ]]
 }
 
+@test "http_proxy from the environment carries every request" {
+	# A host that cannot resolve: only the proxy (the test server) can answer for it.
+	export AICOST_AZURE_ENDPOINT=http://prices.example.invalid/api/retail/prices
+	export http_proxy="http://127.0.0.1:$(cat "$BATS_FILE_TMPDIR/port")" no_proxy= NO_PROXY=
+	run aicost pricing update --provider azure --region eastus --format csv
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"azure,updated,eastus,15,"* ]]
+	# Absolute URIs in the request line: they came through a proxy, every page.
+	[ "$(requests '^GET http://prices.example.invalid/api/retail/prices')" -eq 3 ]
+}
+
 @test "--dry-run fetches and counts but stores nothing" {
 	before=$(prices azure)
 	run aicost pricing update --provider azure --region eastus --dry-run --format csv
