@@ -1575,7 +1575,10 @@ static bool observed_valid(const char *s)
 		if (dash ? s[i] != '-' : !isdigit((unsigned char)s[i]))
 			return false;
 	}
-	return true;
+	/* A month 1-12 and a day 1-31: "2025-13-45" is a typo, not a date. */
+	if (len >= 7 && (atoi(s + 5) < 1 || atoi(s + 5) > 12))
+		return false;
+	return len < 10 || (atoi(s + 8) >= 1 && atoi(s + 8) <= 31);
 }
 
 static bool confidence_valid(const char *s)

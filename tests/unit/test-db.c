@@ -532,6 +532,15 @@ static void test_snapshot_writes(void **state)
 	o.observed = "last week";
 	assert_int_equal(db_snapshot_add_offer(f->db, snap, &o), -1);
 	assert_error_contains("observed must be a date");
+	o.observed = "2025-13-01";   /* the right shape is not enough: month 13 */
+	assert_int_equal(db_snapshot_add_offer(f->db, snap, &o), -1);
+	assert_error_contains("observed must be a date");
+	o.observed = "2025-06-00";
+	assert_int_equal(db_snapshot_add_offer(f->db, snap, &o), -1);
+	assert_error_contains("observed must be a date");
+	o.observed = "2025-12";
+	o.purchase = "savings-3y";
+	assert_int_equal(db_snapshot_add_offer(f->db, snap, &o), 0);
 	o = test_offer("us-west-2", "spot", 1);
 	o.provider = "gcp";
 	assert_int_equal(db_snapshot_add_offer(f->db, snap, &o), -1);
