@@ -327,13 +327,14 @@ static void cloud_month_costs(const struct scenario *s, const struct deployment 
 
 /*
  * On-prem capacity: capex in the order month, running costs from the month the
- * hardware arrives (pro rata), work it cannot take goes to FALLBACK (bought under
- * MIX, its spot share inflated by MIX_SPOT_OVERHEAD) or, without one, waits for free
- * capacity.
+ * hardware arrives (pro rata). Work the capacity cannot take goes to FALLBACK
+ * (bought under MIX, its spot share inflated by MIX_SPOT_OVERHEAD) while the
+ * hardware is not all there yet, and always when BURST (a hybrid's cloud takes
+ * the load above its base); otherwise it queues for free capacity.
  */
 static int onprem_month_costs(const struct scenario *s, const struct deployment *d,
 			      const double *gpu_hours, const struct cloud_pricing *fallback,
-			      const struct deployment *mix, double mix_spot_overhead,
+			      bool burst, const struct deployment *mix, double mix_spot_overhead,
 			      double extra_lead_hours, struct month_costs *out)
 {
 	int months = s->horizon_months;
@@ -373,7 +374,7 @@ static int onprem_month_costs(const struct scenario *s, const struct deployment 
 		double busy = fmin(wanted, capacity);
 		double utilisation = capacity > 0 ? busy / capacity : 0;
 
-		if (fallback && fallback->present) {
+		if (fallback && fallback->present && (burst || available < 1)) {
 			overflow[m] = wanted - busy;
 			queue = 0;
 		} else {
@@ -525,7 +526,8 @@ static int shortage_extra(const struct scenario *s, const struct deployment *d,
 		fallback = &stopgap;
 	}
 	month_costs_init(&late, months);
-	if (onprem_month_costs(s, d, gpu_hours, fallback, NULL, 0, sh->delay_hours, &late) < 0) {
+	if (onprem_month_costs(s, d, gpu_hours, fallback, false, NULL, 0, sh->delay_hours,
+			       &late) < 0) {
 		month_costs_release(&late);
 		return -1;
 	}
@@ -599,7 +601,7 @@ static int compute_deployment(const struct tco_input *in, size_t index,
 		}
 		cloud_month_costs(s, d, din, gpu_hours, egress_gb, &mc);
 	} else if (d->kind == DEPLOYMENT_ONPREM) {
-		if (onprem_month_costs(s, d, gpu_hours, &din->cloud, NULL, 0, 0, &mc) < 0)
+		if (onprem_month_costs(s, d, gpu_hours, &din->cloud, false, NULL, 0, 0, &mc) < 0)
 			goto cleanup;
 	} else {
 		int base = find_deployment(s, d->base), burst = find_deployment(s, d->burst);
@@ -609,7 +611,7 @@ static int compute_deployment(const struct tco_input *in, size_t index,
 			error_set("a hybrid needs an on-prem base and a cloud burst");
 			goto cleanup;
 		}
-		if (onprem_month_costs(s, &s->deployments[base], gpu_hours, &din->cloud,
+		if (onprem_month_costs(s, &s->deployments[base], gpu_hours, &din->cloud, true,
 				       &s->deployments[burst],
 				       spot_overhead(s, &s->deployments[burst], din->demand,
 						     &din->cloud), 0, &mc) < 0)

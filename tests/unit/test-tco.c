@@ -522,6 +522,39 @@ static void test_onprem_fallback_shares_its_shortage(void **state)
 	free(f);
 }
 
+static void test_onprem_fallback_only_during_lead_time(void **state)
+{
+	struct fixture *f = xmalloc(sizeof(*f));
+	struct deployment *rack, *h;
+
+	(void)state;
+	/* 12 GPUs steady on an 8-GPU rack that arrives after 3 months, fallback $2.
+	 * On-prem: the fallback covers the lead time only (DESIGN: "until then the
+	 * work runs on the fallback"): 3 x 12 x 730 x 2 = 52,560; afterwards the 4
+	 * GPUs' worth above capacity queues, so it delivers 3 x 12 x 730 + 9 x 8 x 730
+	 * = 26,280 + 52,560 = 78,840 GPU-h. A hybrid of the same rack bursts that
+	 * overflow too: 52,560 + 9 x 4 x 730 x 2 = 105,120, delivering all 105,120. */
+	fixture_init(f, 12);
+	add_inference(f, 12, 0);
+	rack = add_onprem(f, "rack", 8);
+	rack->lead_time_hours = 3 * 730.0;
+	rack->fallback = "cloud";
+	add_cloud(f, "cloud", 2, on_demand, all);
+	f->din[0].cloud = f->din[1].cloud;
+	h = add_deployment(f, "hybrid", DEPLOYMENT_HYBRID);
+	h->base = "rack";
+	h->burst = "cloud";
+	f->din[2].cloud = f->din[1].cloud;
+	run(f);
+	assert_close(f->r.deployments[0].breakdown[COST_COMPUTE], 52560);
+	assert_close(f->r.deployments[0].monthly_by_component[3][COST_COMPUTE], 0);
+	assert_close(f->r.deployments[0].gpu_hours_delivered, 78840);
+	assert_close(f->r.deployments[2].breakdown[COST_COMPUTE], 105120);
+	assert_close(f->r.deployments[2].gpu_hours_delivered, 12 * 8760.0);
+	tco_result_release(&f->r);
+	free(f);
+}
+
 static void test_npv_known_discount_factor(void **state)
 {
 	double flows[24] = { 0 };
@@ -1020,6 +1053,7 @@ int main(void)
 		cmocka_unit_test(test_hybrid_burst_on_spot_redoes_lost_work),
 		cmocka_unit_test(test_lead_time_fallback),
 		cmocka_unit_test(test_onprem_fallback_shares_its_shortage),
+		cmocka_unit_test(test_onprem_fallback_only_during_lead_time),
 		cmocka_unit_test(test_npv_known_discount_factor),
 		cmocka_unit_test(test_breakeven_month),
 		cmocka_unit_test(test_deepseek_v3_h800_cost),
