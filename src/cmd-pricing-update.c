@@ -340,6 +340,11 @@ static void update_provider(struct db *db, struct provider *p, const struct upda
 		p->status = ST_DRY_RUN;
 		goto cleanup;
 	}
+	/* Ctrl-C during the final parse or price assembly: keep the previous prices. */
+	if (interrupted) {
+		error_set("%s: interrupted", p->name);
+		goto failed;
+	}
 	if (db_snapshot_commit(db, sink.snapshot) < 0) {
 		sink.snapshot = -1;   /* commit rolled back itself */
 		goto failed;
