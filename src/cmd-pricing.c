@@ -391,15 +391,16 @@ static int pricing_list(int argc, char **argv)
 	if (filter.accelerator) {
 		struct accelerator acc;
 
+		/* A chip imported without specs is unknown here; db_query_offers finds it. */
 		if (db_find_accelerator(db, filter.accelerator, &acc) < 0) {
-			error_print(cmd);
-			goto cleanup;
+			error_clear();
+		} else {
+			if (acc.ambiguous && global_options.verbosity >= 0)
+				fprintf(stderr, "aicost %s: note: '%s' is ambiguous; showing %s "
+					"(name the exact part for another)\n", cmd,
+					filter.accelerator, acc.name);
+			accelerator_release(&acc);
 		}
-		if (acc.ambiguous && global_options.verbosity >= 0)
-			fprintf(stderr, "aicost %s: note: '%s' is ambiguous; showing %s "
-				"(name the exact part for another)\n", cmd, filter.accelerator,
-				acc.name);
-		accelerator_release(&acc);
 	}
 	if (db_query_offers(db, &filter, &offers) < 0) {
 		error_print(cmd);

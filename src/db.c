@@ -146,6 +146,7 @@ enum stmt_id {
 	ST_QUERY_OFFERS_BY_INSTANCE,
 	ST_HISTORY,
 	ST_PROVIDERS,
+	ST_STORED_CHIP,
 	ST_SNAPSHOT_INSERT,
 	ST_SNAPSHOT_PROVIDER,
 	ST_SNAPSHOT_FINISH,
@@ -232,6 +233,9 @@ static const char *const statements[ST_COUNT] = {
 		" WHERE o.instance_type = ?1 AND (?2 IS NULL OR o.region = ?2)"
 		"  AND o.component = 'instance'"
 		" ORDER BY o.provider, o.region, coalesce(o.zone, ''), o.purchase, o.snapshot_id, o.id",
+	/* A chip imported without specs keeps the name it came with (any case). */
+	[ST_STORED_CHIP] =
+		"SELECT accelerator FROM offers WHERE accelerator = ?1 COLLATE NOCASE LIMIT 1",
 	[ST_PROVIDERS] =
 		"SELECT DISTINCT provider FROM current WHERE kind = 'offers' ORDER BY provider",
 	[ST_SNAPSHOT_INSERT] =
@@ -1171,6 +1175,30 @@ static int collect_offers(struct db *db, sqlite3_stmt *st, const char *region_gl
 	return 0;
 }
 
+/*
+ * NAME's canonical name, or the name offers carry for a chip the store has no
+ * specs for (matched in any case): 1 with OUT->name set, 0 when neither, -1 on error.
+ */
+static int stored_chip(struct db *db, const char *name, struct accelerator *out)
+{
+	sqlite3_stmt *st;
+	int found = lookup_accelerator(db, name, out), rc;
+
+	if (found != 0)
+		return found;
+	st = stmt_get(db, ST_STORED_CHIP);
+	if (!st)
+		return -1;
+	bind_text(st, 1, name);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		out->name = column_strdup(st, 0);
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return db_fail(db, "looking up an accelerator");
+	return rc == SQLITE_ROW;
+}
+
 int db_query_offers(struct db *db, const struct offer_filter *filter, struct offer_list *out)
 {
 	static const struct offer_filter any = { 0 };
@@ -1187,8 +1215,17 @@ int db_query_offers(struct db *db, const struct offer_filter *filter, struct off
 			  filter->purchase);
 		return -1;
 	}
-	if (filter->accelerator && db_find_accelerator(db, filter->accelerator, &acc) < 0)
-		return -1;
+	if (filter->accelerator) {
+		int found = stored_chip(db, filter->accelerator, &acc);
+
+		if (found == 0) {
+			/* Says it is unknown, with the closest name the store has. */
+			if (db_find_accelerator(db, filter->accelerator, &acc) == 0)
+				accelerator_release(&acc);
+		}
+		if (found <= 0)
+			return -1;
+	}
 	st = stmt_get(db, acc.name ? ST_QUERY_OFFERS_BY_ACCELERATOR
 				: filter->instance_type ? ST_QUERY_OFFERS_BY_INSTANCE : ST_QUERY_OFFERS);
 	if (!st)

@@ -239,6 +239,10 @@ EOF
 	[ "$status" -eq 0 ]
 	[[ "$stderr" == *"3 rows name an accelerator the store has no specs for"* ]]
 	aicost --db other.db pricing export | cmp - a.csv
+	# such a chip is still listed by its name
+	run_split pricing list --accelerator inferentia --format csv
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"aws,inf1.xlarge,Inferentia,1,,4,8,us-east-1,,on-demand,0.228,0.228,,"* ]]
 }
 
 @test "pricing export writes the shipped catalog back byte for byte" {
