@@ -30,7 +30,8 @@ static void print_help(FILE *fp)
 	      COSTCLI_HELP
 	      "  -h, --help                print this help and exit\n"
 	      "\n"
-	      "Exit status: 0 ok, 2 the scenario is invalid or cannot be priced.\n", fp);
+	      "Exit status: 0 ok, 1 every deployment breaks a limit of the scenario's budget\n"
+	      "(each one is named on stderr), 2 the scenario is invalid or cannot be priced.\n", fp);
 }
 
 /* Month (1-based) from which ROW's cumulative cash stays at or below COLUMN's; 0 never. */
@@ -268,7 +269,7 @@ int cmd_compare(int argc, char **argv)
 	} else if (print_tables(&r, list, n, cli.format) < 0) {
 		goto fail;
 	}
-	status = EXIT_OK;
+	status = costcli_budget_check(&cli, &r, -1);
 	goto cleanup;
 fail:
 	error_print("compare");

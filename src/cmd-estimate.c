@@ -32,7 +32,8 @@ static void print_help(FILE *fp)
 	      "Formats: table and markdown print workloads, deployments, breakdown and\n"
 	      "monthly cash; csv prints one row per deployment with its breakdown; json is\n"
 	      "the contract (every breakdown key present, monthly has horizon_months entries).\n"
-	      "Exit status: 0 ok, 2 the scenario is invalid or cannot be priced.\n", fp);
+	      "Exit status: 0 ok, 1 over budget (the deployment, or every one, breaks a\n"
+	      "limit of the scenario's budget), 2 the scenario is invalid or cannot be priced.\n", fp);
 }
 
 int cmd_estimate(int argc, char **argv)
@@ -92,7 +93,7 @@ int cmd_estimate(int argc, char **argv)
 	costcli_print_notes(&cli, r.notes);
 	if (output_estimate(stdout, &r, only, cli.format) < 0)
 		goto fail;
-	status = EXIT_OK;
+	status = costcli_budget_check(&cli, &r, only);
 	goto cleanup;
 fail:
 	error_print("estimate");

@@ -87,19 +87,61 @@ cleanup:
 	return result;
 }
 
-void costcli_print_notes(const struct costcli *c, const char *notes)
+/* Each line of TEXT on stderr as "aicost CMD: PREFIXline". */
+static void costcli_print_lines(const struct costcli *c, const char *text, const char *prefix)
 {
-	const char *line = notes;
+	const char *line = text;
 
-	if (!notes || global_options.verbosity < 0)
-		return;
 	while (*line) {
 		const char *end = strchr(line, '\n');
 		size_t len = end ? (size_t)(end - line) : strlen(line);
 
-		warnx_cmd(c->cmd, "note: %.*s", (int)len, line);
+		warnx_cmd(c->cmd, "%s%.*s", prefix, (int)len, line);
 		line += len + (end != NULL);
 	}
+}
+
+void costcli_print_notes(const struct costcli *c, const char *notes)
+{
+	if (notes && global_options.verbosity >= 0)
+		costcli_print_lines(c, notes, "note: ");
+}
+
+int costcli_budget_check(const struct costcli *c, const struct tco_result *r, int only)
+{
+	struct strbuf why = STRBUF_INIT, all = STRBUF_INIT;
+	size_t checked = 0, over = 0;
+	bool failed;
+
+	for (size_t i = 0; i < r->ndeployments; i++) {
+		const char *line;
+
+		if (only >= 0 ? (int)i != only : r->deployments[i].excluded)
+			continue;
+		checked++;
+		strbuf_reset(&why);
+		if (tco_budget_breaches(r, i, &why) == 0)
+			continue;
+		over++;
+		for (line = why.buf; *line; ) {
+			const char *end = strchr(line, '\n');
+
+			strbuf_addf(&all, "%s: %.*s\n", r->deployments[i].deployment->name,
+				    (int)(end - line), line);
+			line = end + 1;
+		}
+	}
+	failed = checked > 0 && over == checked;
+	/* -q keeps a passing check quiet; a failing one always says why. */
+	if (failed || global_options.verbosity >= 0)
+		costcli_print_lines(c, all.buf, "");
+	strbuf_release(&why);
+	strbuf_release(&all);
+	if (!failed)
+		return EXIT_OK;
+	warnx_cmd(c->cmd, "%s", checked == 1 ? "over budget"
+		  : "no deployment is within the budget");
+	return EXIT_CHECK_FAILED;
 }
 
 void costcli_release(struct costcli *c)

@@ -45,6 +45,11 @@ int costcli_option(struct costcli *c, int opt, const char *arg);
 int costcli_load(struct costcli *c, const char *path);
 /* The engine's assumptions, on stderr unless -q. */
 void costcli_print_notes(const struct costcli *c, const char *notes);
+/*
+ * The scenario's budget against deployment ONLY (-1: every one not excluded): each
+ * limit broken on stderr; EXIT_CHECK_FAILED when none checked is within budget.
+ */
+int costcli_budget_check(const struct costcli *c, const struct tco_result *r, int only);
 void costcli_release(struct costcli *c);
 
 #endif

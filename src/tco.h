@@ -138,6 +138,14 @@ int tco_runner_up(const struct tco_result *r);
 /* Do deployments A and B of R cost the same (to a relative 1e-9)? */
 bool tco_same_total(const struct tco_result *r, int a, int b);
 
+/*
+ * The scenario's budget limits that deployment INDEX of R breaks, one line each
+ * appended to WHY ("total 6,557,366 is over budget.total 5,000,000"); returns how
+ * many (0 also when the scenario sets no budget). budget.monthly is checked against
+ * every month's cash without capex and the residual credit.
+ */
+struct strbuf;
+int tco_budget_breaches(const struct tco_result *r, size_t index, struct strbuf *why);
 /* Cost of GB gigabytes sent in one calendar month on cumulative tiers. */
 double egress_cost(const struct egress_tier *tiers, size_t ntiers, double gb);
 /* Net present value: month m's cash discounted by (1 + rate)^(m/12). */

@@ -233,3 +233,40 @@ print("ok")' "$output"
 	echo "$output"
 	[ "$output" = ok ]
 }
+
+@test "budget: a limit every deployment breaks is a failed check (exit 1), each breach named" {
+	f=$SCENARIOS/onprem-vs-cloud-64gpu.yaml
+	# The shipped budget: AWS breaks it, owning fits: the check passes.
+	run_split compare "$f"
+	[ "$status" -eq 0 ]
+	[[ "$stderr" == *"aws: total 6,557,366 is over budget.total 5,000,000"* ]]
+	[[ "$stderr" != *"compare: rack:"* ]]
+	# -q keeps a passing check quiet, not a failing one.
+	run_split -q compare "$f"
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+	run_split -q compare --set budget.total=1M "$f"
+	[ "$status" -eq 1 ]
+	[[ "$stderr" == *"rack: total 4,054,007 is over budget.total 1,000,000"* ]]
+	# A total no deployment keeps: exit 1, the tables still printed.
+	run_split compare --set budget.total=1M "$f"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"Cheapest: rack"* ]]
+	[[ "$stderr" == *"rack: total 4,054,007 is over budget.total 1,000,000"* ]]
+	[[ "$stderr" == *"no deployment is within the budget"* ]]
+	# The monthly limit leaves capex out: rack's month 1 runs at 353,577.
+	run_split estimate --deployment rack --set budget.monthly=350k "$f"
+	[ "$status" -eq 1 ]
+	[[ "$stderr" == *"rack: month 1's running cost 353,577 is over budget.monthly 350,000"* ]]
+	[[ "$stderr" == *"over budget"* ]]
+	run_split estimate --deployment rack --set budget.monthly=360k "$f"
+	[ "$status" -eq 0 ]
+	# One deployment named: its budget alone decides.
+	run_split estimate --deployment aws "$f"
+	[ "$status" -eq 1 ]
+	[[ "$stderr" == *"aws: cost per 1M tokens 1.089 is over budget.per_million_tokens 0.750"* ]]
+	# No budget, no check.
+	run_split estimate --deployment aws --set budget= "$f"
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ] || [[ "$stderr" != *"budget"* ]]
+}
