@@ -38,6 +38,12 @@ int command_run(int argc, char **argv);
 /* Prints "aicost CMD: message" and "Try 'aicost CMD --help'." and returns EXIT_ERROR. */
 int usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/*
+ * After getopt_long returned '?' with opterr = 0: one usage_error naming the
+ * unknown option or the option that needs a value (SHORTOPTS as given to getopt).
+ */
+int option_error(const char *cmd, char **argv, const char *shortopts);
+
 /* Resets getopt so that each command (and each REPL line) parses from scratch. */
 void reset_getopt(void);
 

@@ -14,6 +14,8 @@
 #define SENSITIVITY_STEP 0.20
 #define SENSITIVITY_TOP 3
 
+#define SHORTOPTS "s:f:h"
+
 static void print_help(FILE *fp)
 {
 	fputs("usage: aicost compare [--set KEY.PATH=VALUE]... [--format FORMAT] [--trials N]\n"
@@ -225,7 +227,8 @@ int cmd_compare(int argc, char **argv)
 	int c, status = EXIT_ERROR;
 
 	costcli_init(&cli, "compare");
-	while ((c = getopt_long(argc, argv, "s:f:h", options, NULL)) != -1) {
+	opterr = 0;   /* option_error() reports it, once */
+	while ((c = getopt_long(argc, argv, SHORTOPTS, options, NULL)) != -1) {
 		int taken = costcli_option(&cli, c, optarg);
 
 		if (taken < 0)
@@ -236,7 +239,7 @@ int cmd_compare(int argc, char **argv)
 			print_help(stdout);
 			status = EXIT_OK;
 		} else {
-			status = usage_error("compare", "unknown option");
+			status = option_error("compare", argv, SHORTOPTS);
 		}
 		goto cleanup;
 	}

@@ -11,6 +11,8 @@
 
 #include <string.h>
 
+#define SHORTOPTS "d:s:f:h"
+
 static void print_help(FILE *fp)
 {
 	fputs("usage: aicost estimate [--deployment NAME] [--set KEY.PATH=VALUE]...\n"
@@ -51,7 +53,8 @@ int cmd_estimate(int argc, char **argv)
 	int c, only = -1, status = EXIT_ERROR;
 
 	costcli_init(&cli, "estimate");
-	while ((c = getopt_long(argc, argv, "d:s:f:h", options, NULL)) != -1) {
+	opterr = 0;   /* option_error() reports it, once */
+	while ((c = getopt_long(argc, argv, SHORTOPTS, options, NULL)) != -1) {
 		int taken = costcli_option(&cli, c, optarg);
 
 		if (taken < 0)
@@ -67,7 +70,7 @@ int cmd_estimate(int argc, char **argv)
 			status = EXIT_OK;
 			goto cleanup;
 		default:
-			status = usage_error("estimate", "unknown option");
+			status = option_error("estimate", argv, SHORTOPTS);
 			goto cleanup;
 		}
 	}

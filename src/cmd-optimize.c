@@ -14,6 +14,8 @@
 
 #define TOP_DEFAULT 5
 
+#define SHORTOPTS "n:p:r:m:s:f:h"
+
 static void print_help(FILE *fp)
 {
 	fputs("usage: aicost optimize [--top N] [--providers LIST] [--regions LIST]\n"
@@ -113,7 +115,8 @@ int cmd_optimize(int argc, char **argv)
 	int c, status = EXIT_ERROR;
 
 	costcli_init(&cli, "optimize");
-	while ((c = getopt_long(argc, argv, "n:p:r:m:s:f:h", options, NULL)) != -1) {
+	opterr = 0;   /* option_error() reports it, once */
+	while ((c = getopt_long(argc, argv, SHORTOPTS, options, NULL)) != -1) {
 		int taken = costcli_option(&cli, c, optarg);
 
 		if (taken < 0)
@@ -148,7 +151,7 @@ int cmd_optimize(int argc, char **argv)
 			status = EXIT_OK;
 			goto cleanup;
 		default:
-			status = usage_error("optimize", "unknown option");
+			status = option_error("optimize", argv, SHORTOPTS);
 			goto cleanup;
 		}
 	}

@@ -8,6 +8,8 @@
 #include <getopt.h>
 #include <string.h>
 
+#define SHORTOPTS "s:nqh"
+
 static void print_help(FILE *fp)
 {
 	fputs("usage: aicost validate [--set KEY.PATH=VALUE]... [--no-store] [-q] FILE...\n"
@@ -156,7 +158,8 @@ int cmd_validate(int argc, char **argv)
 	struct db *db = NULL;
 	int c, status = EXIT_OK;
 
-	while ((c = getopt_long(argc, argv, "s:nqh", options, NULL)) != -1) {
+	opterr = 0;   /* option_error() reports it, once */
+	while ((c = getopt_long(argc, argv, SHORTOPTS, options, NULL)) != -1) {
 		switch (c) {
 		case 's':
 			add_override(&overrides, &noverrides, &alloc, optarg);
@@ -173,7 +176,7 @@ int cmd_validate(int argc, char **argv)
 			return EXIT_OK;
 		default:
 			free(overrides);
-			return usage_error("validate", "unknown option");
+			return option_error("validate", argv, SHORTOPTS);
 		}
 	}
 	if (optind >= argc) {

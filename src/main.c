@@ -71,6 +71,20 @@ int usage_error(const char *cmd, const char *fmt, ...)
 	return EXIT_ERROR;
 }
 
+int option_error(const char *cmd, char **argv, const char *shortopts)
+{
+	const char *arg = argv[optind - 1];
+
+	if (optopt == 0)
+		return usage_error(cmd, "unknown option '%.*s'", (int)strcspn(arg, "="), arg);
+	if (optopt < 256 && optopt != ':' && !strchr(shortopts, optopt))
+		return usage_error(cmd, "unknown option '-%c'", optopt);
+	if (strncmp(arg, "--", 2) == 0 && strchr(arg, '='))
+		return usage_error(cmd, "option '%.*s' takes no value",
+				   (int)strcspn(arg, "="), arg);
+	return usage_error(cmd, "option '%s' needs a value", arg);
+}
+
 static void print_main_help(FILE *fp)
 {
 	fputs("usage: aicost [--db PATH] [-q | -v] COMMAND [ARGS...]\n"

@@ -86,3 +86,26 @@ load helpers
 	[ "$status" -eq 0 ]
 	[ "$output" = "$("$AICOST" --help)" ]
 }
+
+@test "a bad option is one message naming it, exit 2, nothing on stdout" {
+	f=$AICOST_ROOT/scenarios/chat-8b.yaml
+	for cmd in estimate compare optimize validate; do
+		run_split $cmd --bogus=1 "$f"
+		[ "$status" -eq 2 ] && [ -z "$output" ]
+		[ "$stderr" = "aicost $cmd: unknown option '--bogus'
+Try 'aicost $cmd --help'." ] || { echo "$cmd: $stderr"; return 1; }
+		run_split $cmd -Z "$f"
+		[ "$status" -eq 2 ] && [ -z "$output" ]
+		[ "$(head -1 <<<"$stderr")" = "aicost $cmd: unknown option '-Z'" ]
+		run_split $cmd --help=yes
+		[ "$status" -eq 2 ]
+		[ "$(head -1 <<<"$stderr")" = "aicost $cmd: option '--help' takes no value" ]
+		run_split $cmd "$f" --set
+		[ "$status" -eq 2 ] && [ -z "$output" ]
+		[ "$(head -1 <<<"$stderr")" = "aicost $cmd: option '--set' needs a value" ]
+	done
+	run_split estimate "$f" -f
+	[ "$(head -1 <<<"$stderr")" = "aicost estimate: option '-f' needs a value" ]
+	run_split optimize "$f" --top
+	[ "$(head -1 <<<"$stderr")" = "aicost optimize: option '--top' needs a value" ]
+}
