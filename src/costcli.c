@@ -33,6 +33,7 @@ static int parse_seed(const char *text, uint64_t *out)
 
 int costcli_option(struct costcli *c, int opt, const char *arg)
 {
+	const char *name = "--format";
 	long trials;
 
 	switch (opt) {
@@ -44,22 +45,26 @@ int costcli_option(struct costcli *c, int opt, const char *arg)
 			break;
 		return 0;
 	case COSTOPT_TRIALS:
+		name = "--trials";
 		if (units_parse_int(arg, &trials) < 0)
 			break;
-		if (trials < 1) {
-			error_set("\"%s\": expected at least 1 trial", arg);
+		if (trials < 1 || trials > COSTCLI_MAX_TRIALS) {
+			/* Each trial keeps 8 bytes per deployment and the percentiles
+			 * settle long before: 2B trials would only exhaust memory. */
+			error_set("\"%s\": expected from 1 to 10M trials", arg);
 			break;
 		}
 		c->opts.trials = trials;
 		return 0;
 	case COSTOPT_SEED:
+		name = "--seed";
 		if (parse_seed(arg, &c->opts.seed) < 0)
 			break;
 		return 0;
 	default:
 		return 1;
 	}
-	usage_error(c->cmd, "%s", error_get());
+	usage_error(c->cmd, "%s: %s", name, error_get());
 	error_clear();
 	return -1;
 }

@@ -21,11 +21,12 @@ enum { COSTOPT_SET = 's', COSTOPT_FORMAT = 'f', COSTOPT_TRIALS = 0x100, COSTOPT_
 	{ "trials", required_argument, NULL, COSTOPT_TRIALS }, \
 	{ "seed", required_argument, NULL, COSTOPT_SEED }
 #define COSTCLI_DEFAULT_TRIALS 10000
+#define COSTCLI_MAX_TRIALS 10000000
 #define COSTCLI_HELP \
 	"  -s, --set KEY.PATH=VALUE  override one field of the scenario (repeatable)\n" \
 	"  -f, --format FORMAT       table (default), csv, json or markdown\n" \
-	"      --trials N            shortage Monte Carlo trials (default 10000)\n" \
-	"      --seed N              Monte Carlo seed (default 1): same seed, same numbers\n"
+	"      --trials N            shortage Monte Carlo trials, 1-10M (default 10000)\n" \
+	"      --seed N              Monte Carlo seed (default 1): same seed, same result\n"
 
 struct costcli {
 	const char *cmd;

@@ -139,7 +139,7 @@ assert r["cheapest"] is None or not [d for d in r["deployments"] if d["name"] ==
 @test "bad --trials and --seed are usage errors" {
 	run_split compare --trials 0 "$SCENARIOS/chat-8b.yaml"
 	[ "$status" -eq 2 ]
-	[[ "$stderr" == *"at least 1 trial"* ]]
+	[[ "$stderr" == *"expected from 1 to 10M trials"* ]]
 	run_split estimate --seed -3 "$SCENARIOS/chat-8b.yaml"
 	[ "$status" -eq 2 ]
 	[[ "$stderr" == *"expected a seed"* ]]
@@ -269,4 +269,21 @@ print("ok")' "$output"
 	run_split estimate --deployment aws --set budget= "$f"
 	[ "$status" -eq 0 ]
 	[ -z "$stderr" ] || [[ "$stderr" != *"budget"* ]]
+}
+
+@test "--trials and --seed: a bad value names the option; at most 10M trials" {
+	f=$SCENARIOS/chat-8b.yaml
+	for cmd in estimate compare; do
+		run_split $cmd --trials 2B "$f"
+		[ "$status" -eq 2 ] && [ -z "$output" ]
+		[[ "$stderr" == "aicost $cmd: --trials: \"2B\": expected from 1 to 10M trials"* ]]
+		run_split $cmd --trials 0 "$f"
+		[ "$status" -eq 2 ]
+		[[ "$stderr" == "aicost $cmd: --trials: \"0\": expected from 1 to 10M trials"* ]]
+		run_split $cmd --seed -1 "$f"
+		[ "$status" -eq 2 ]
+		[[ "$stderr" == "aicost $cmd: --seed: \"-1\": expected a seed"* ]]
+	done
+	run_split -q estimate --trials 10M --deployment runpod "$f"
+	[ "$status" -eq 0 ]
 }
