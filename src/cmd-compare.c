@@ -261,13 +261,7 @@ int cmd_compare(int argc, char **argv)
 		goto fail;
 	costcli_print_notes(&cli, in.notes.len ? in.notes.buf : NULL);
 	if (cli.format == FORMAT_JSON) {
-		json_t *root = compare_json(&r, list, n);
-		int rc = json_dumpf(root, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER |
-				    JSON_REAL_PRECISION(15));
-
-		json_decref(root);
-		putchar('\n');
-		if (rc < 0)
+		if (output_json(stdout, compare_json(&r, list, n)) < 0)
 			goto fail;
 	} else if (print_tables(&r, list, n, cli.format) < 0) {
 		goto fail;

@@ -2,6 +2,7 @@
 #include "output.h"
 #include "util.h"
 
+#include <errno.h>
 #include <jansson.h>
 #include <math.h>
 #include <string.h>
@@ -330,23 +331,28 @@ static int print_and_free(struct table *t, FILE *fp, enum output_format format)
 	return rc;
 }
 
+int output_json(FILE *fp, struct json_t *root)
+{
+	int rc;
+
+	errno = 0;
+	rc = json_dumpf(root, fp, JSON_INDENT(2) | JSON_PRESERVE_ORDER |
+			JSON_REAL_PRECISION(15));
+
+	json_decref(root);
+	if (rc < 0 || fputc('\n', fp) == EOF || fflush(fp) != 0) {
+		error_set("write error: %s", errno ? strerror(errno) : "output failed");
+		return -1;
+	}
+	return 0;
+}
+
 int output_estimate(FILE *fp, const struct tco_result *r, int only, enum output_format format)
 {
 	const struct scenario *s = r->scenario;
 
-	if (format == FORMAT_JSON) {
-		json_t *root = output_estimate_json(r, only);
-		int rc = json_dumpf(root, fp, JSON_INDENT(2) | JSON_PRESERVE_ORDER |
-				    JSON_REAL_PRECISION(15));
-
-		json_decref(root);
-		fputc('\n', fp);
-		if (rc < 0 || ferror(fp)) {
-			error_set("cannot write the result");
-			return -1;
-		}
-		return 0;
-	}
+	if (format == FORMAT_JSON)
+		return output_json(fp, output_estimate_json(r, only));
 	if (format == FORMAT_CSV)
 		return print_and_free(output_summary_table(r, only, true), fp, format);
 	if (format == FORMAT_MARKDOWN)

@@ -24,6 +24,10 @@ struct table *output_breakdown_table(const struct tco_result *r, int only);
 struct json_t;
 struct json_t *output_estimate_json(const struct tco_result *r, int only);
 
+/* Writes ROOT (and a newline) as indented JSON, flushes and json_decref's it;
+ * -1 with "write error: ..." when the output fails. */
+int output_json(FILE *fp, struct json_t *root);
+
 /* What each workload demands: the contract's workloads[] array, and as a table. */
 struct json_t *output_demand_json(const struct scenario *s, const struct workload_demand *demand);
 struct table *output_demand_table(const struct scenario *s, const struct workload_demand *demand);

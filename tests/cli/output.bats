@@ -57,3 +57,16 @@ german_locale() {
 	[ "$status" -eq 0 ]
 	[ "$output" = "$c_output" ]
 }
+
+@test "a full disk is a write error, exit 2, in every format of the cost commands" {
+	[ -w /dev/full ] || skip "no /dev/full"
+	f=$AICOST_ROOT/scenarios/chat-8b.yaml
+	for cmd in estimate compare optimize; do
+		for fmt in table csv json markdown; do
+			run bash -c '"$0" -q "$@" >/dev/full' "$AICOST" $cmd --format $fmt "$f"
+			[ "$status" -eq 2 ] || { echo "$cmd $fmt: $status"; return 1; }
+			[ "$output" = "aicost $cmd: write error: No space left on device" ] ||
+				{ echo "$cmd $fmt: $output"; return 1; }
+		done
+	done
+}
