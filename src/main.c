@@ -145,23 +145,59 @@ int cmd_completion(int argc, char **argv)
 {
 	if (argc > 1 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
 		puts("usage: aicost completion [bash]\n\n"
-		     "Prints a bash completion script for aicost's commands. Load it with\n"
+		     "Prints a bash completion script for aicost's commands, their options,\n"
+		     "the pricing subcommands and the --format values. Load it with\n"
 		     "    source <(aicost completion bash)");
 		return EXIT_OK;
 	}
 	if (argc > 2 || (argc == 2 && strcmp(argv[1], "bash") != 0))
 		return usage_error("completion", "only 'bash' completion is available");
-	fputs("# bash completion for aicost\n_aicost() {\n"
-	      "    local cur=${COMP_WORDS[COMP_CWORD]}\n"
-	      "    if [ \"$COMP_CWORD\" -eq 1 ]; then\n"
+	/* Options and pricing subcommands come from the --help texts at completion
+	 * time, so the script never lags behind a command. */
+	fputs("# bash completion for aicost\n"
+	      "_aicost() {\n"
+	      "    local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}\n"
+	      "    local self=${COMP_WORDS[0]} i cmd= at=0 words\n"
+	      "    # The command is the first word after the global options (--db takes one).\n"
+	      "    for ((i = 1; i < COMP_CWORD; i++)); do\n"
+	      "        case ${COMP_WORDS[i]} in\n"
+	      "        --db) ((i++)) ;;\n"
+	      "        -*) ;;\n"
+	      "        *) cmd=${COMP_WORDS[i]}; at=$i; break ;;\n"
+	      "        esac\n"
+	      "    done\n"
+	      "    case $prev in\n"
+	      "    --db|-o|--output|--gcp-api-key-file)\n"
+	      "        COMPREPLY=($(compgen -f -- \"$cur\")); return ;;\n"
+	      "    -f|--format)\n"
+	      "        if [ \"$cmd\" != pricing ] || [[ ${COMP_WORDS[at+1]} != import ]]; then\n"
+	      "            COMPREPLY=($(compgen -W \"table csv json markdown\" -- \"$cur\")); return\n"
+	      "        fi ;;\n"
+	      "    esac\n"
+	      "    if [ -z \"$cmd\" ] && [[ $cur == -* ]]; then\n"
+	      "        COMPREPLY=($(compgen -W \"--db --quiet --verbose --version --help\" -- \"$cur\"))\n"
+	      "    elif [ -z \"$cmd\" ] || { [ \"$cmd\" = help ] && [ $at -eq $((COMP_CWORD - 1)) ]; }; then\n"
 	      "        COMPREPLY=($(compgen -W '", stdout);
 	for (size_t i = 0; i < ncommands; i++)
 		printf("%s%s", i ? " " : "", commands[i].name);
 	fputs("' -- \"$cur\"))\n"
+	      "    elif [ \"$cmd\" = completion ]; then\n"
+	      "        COMPREPLY=($(compgen -W \"bash\" -- \"$cur\"))\n"
+	      "    elif [ \"$cmd\" = pricing ] && [ $at -eq $((COMP_CWORD - 1)) ]; then\n"
+	      "        words=$(\"$self\" pricing --help 2>/dev/null |\n"
+	      "            sed -n '/^Subcommands:/,/^$/s/^  \\([a-z][a-z-]*\\) .*/\\1/p')\n"
+	      "        COMPREPLY=($(compgen -W \"$words\" -- \"$cur\"))\n"
+	      "    elif [[ $cur == -* ]]; then\n"
+	      "        if [ \"$cmd\" = pricing ]; then\n"
+	      "            cmd=\"pricing ${COMP_WORDS[at+1]}\"\n"
+	      "        fi\n"
+	      "        words=$(\"$self\" $cmd --help 2>/dev/null | grep -o -- '--[a-z][a-z-]*' | sort -u)\n"
+	      "        COMPREPLY=($(compgen -W \"$words\" -- \"$cur\"))\n"
 	      "    else\n"
 	      "        COMPREPLY=($(compgen -f -- \"$cur\"))\n"
 	      "    fi\n"
-	      "}\ncomplete -F _aicost aicost\n", stdout);
+	      "}\n"
+	      "complete -o filenames -F _aicost aicost\n", stdout);
 	return EXIT_OK;
 }
 

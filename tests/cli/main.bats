@@ -71,7 +71,7 @@ load helpers
 @test "completion bash is a loadable script naming the commands" {
 	run aicost completion bash
 	[ "$status" -eq 0 ]
-	[[ "$output" == *"complete -F _aicost aicost"* ]]
+	[[ "$output" == *"complete -o filenames -F _aicost aicost"* ]]
 	bash -n <(aicost completion bash)
 }
 
@@ -108,4 +108,43 @@ Try 'aicost $cmd --help'." ] || { echo "$cmd: $stderr"; return 1; }
 	[ "$(head -1 <<<"$stderr")" = "aicost estimate: option '-f' needs a value" ]
 	run_split optimize "$f" --top
 	[ "$(head -1 <<<"$stderr")" = "aicost optimize: option '--top' needs a value" ]
+}
+
+# Completes the words given (the last one is being typed) with the bash script.
+complete_words() {
+	bash -c 'source <("$0" completion bash) || exit 1
+		COMP_WORDS=("$0" "$@"); COMP_CWORD=$#; COMPREPLY=()
+		_aicost; printf "%s\n" "${COMPREPLY[@]}"' "$AICOST" "$@"
+}
+
+@test "completion: commands, each command's options, pricing subcommands, formats" {
+	run complete_words est
+	[ "$output" = estimate ]
+	run complete_words --db x.db com
+	[ "$output" = "$(printf 'completion\ncompare')" ]
+	run complete_words --v
+	[ "$output" = "$(printf -- '--verbose\n--version')" ]
+	run complete_words help opt
+	[ "$output" = optimize ]
+	run complete_words estimate --de
+	[ "$output" = --deployment ]
+	run complete_words compare --t
+	[ "$output" = --trials ]
+	run complete_words optimize --max
+	[ "$output" = --max-price ]
+	run complete_words validate --no
+	[ "$output" = --no-store ]
+	run complete_words pricing s
+	[ "$output" = "$(printf 'show\nsources')" ]
+	run complete_words pricing list --sor
+	[ "$output" = --sort ]
+	run complete_words -q estimate --format j
+	[ "$output" = json ]
+	run complete_words compare -f m
+	[ "$output" = markdown ]
+	run complete_words completion b
+	[ "$output" = bash ]
+	cd "$AICOST_ROOT"
+	run complete_words estimate scenarios/chat-8
+	[ "$output" = scenarios/chat-8b.yaml ]
 }
