@@ -109,21 +109,29 @@ static void print_main_help(FILE *fp)
 
 int cmd_help(int argc, char **argv)
 {
-	char *sub[] = { NULL, "--help", NULL };
+	char *sub[4] = { NULL };   /* COMMAND [SUBCOMMAND] --help */
 
 	if (argc > 1 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
-		puts("usage: aicost help [COMMAND]\n\n"
+		puts("usage: aicost help [COMMAND [SUBCOMMAND]]\n\n"
 		     "Without COMMAND, lists the global options and every command;\n"
-		     "with COMMAND, prints that command's help (the same as 'aicost COMMAND --help').");
+		     "with COMMAND, prints that command's help (the same as 'aicost COMMAND --help'),\n"
+		     "with a SUBCOMMAND too, that subcommand's ('aicost pricing list --help').");
 		return EXIT_OK;
 	}
-	if (argc > 2)
-		return usage_error("help", "expected at most one command name");
+	if (argc > 3 || (argc == 3 && strcmp(argv[1], "pricing") != 0))
+		return usage_error("help", "expected a command name, and a subcommand only "
+				   "after 'pricing'");
 	if (argc > 1) {
 		if (!command_find(argv[1]))
 			return command_run(1, argv + 1);
 		sub[0] = argv[1];
-		return command_run(2, sub);
+		if (argc == 3) {
+			sub[1] = argv[2];
+			sub[2] = "--help";
+		} else {
+			sub[1] = "--help";
+		}
+		return command_run(argc, sub);
 	}
 	print_main_help(stdout);
 	return EXIT_OK;

@@ -148,3 +148,15 @@ complete_words() {
 	run complete_words estimate scenarios/chat-8
 	[ "$output" = scenarios/chat-8b.yaml ]
 }
+
+@test "help pricing SUBCOMMAND shows that subcommand's help" {
+	run_split help pricing list
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "usage: aicost pricing list [OPTIONS]" ]
+	[ "$output" = "$("$AICOST" pricing list --help)" ]
+	run_split help pricing lst
+	[ "$status" -eq 2 ] && [ -z "$output" ]
+	[[ "$stderr" == *"did you mean 'list'"* ]]
+	run_split help estimate extra
+	[ "$status" -eq 2 ] && [ -z "$output" ]
+}
