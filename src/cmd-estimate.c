@@ -85,7 +85,7 @@ int cmd_estimate(int argc, char **argv)
 
 		if (!d) {
 			status = usage_error("estimate", "--deployment: %s has no deployment '%s'",
-					     argv[optind], only_name);
+					     cli.scenario.path, only_name);
 			goto cleanup;
 		}
 		only = (int)(d - cli.scenario.deployments);

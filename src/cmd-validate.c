@@ -128,17 +128,17 @@ static void check_against_store(struct db *db, const struct scenario *s, struct 
 /* Internal: the store could not be opened; stop checking further files. */
 #define EXIT_ERROR_STORE (EXIT_ERROR + 100)
 
-static void report_valid(const char *file, const struct scenario *s, bool quiet)
+static void report_valid(const struct scenario *s, bool quiet)
 {
 	if (quiet)
 		return;
-	printf("%s: ok (%zu workload%s, %zu deployment%s, %d months)\n", file, s->nworkloads,
+	printf("%s: ok (%zu workload%s, %zu deployment%s, %d months)\n", s->path, s->nworkloads,
 	       s->nworkloads == 1 ? "" : "s", s->ndeployments, s->ndeployments == 1 ? "" : "s",
 	       s->horizon_months);
 	for (size_t k = 0; k < s->ndeployments; k++)
 		if (s->deployments[k].residency_violation)
 			warnx_cmd("validate", "%s: note: deployment '%s' is excluded by the "
-				  "constraints: %s", file, s->deployments[k].name,
+				  "constraints: %s", s->path, s->deployments[k].name,
 				  s->deployments[k].residency_reason);
 }
 
@@ -206,7 +206,7 @@ int cmd_validate(int argc, char **argv)
 			print_scenario_errors("validate", &errors);
 			status = EXIT_ERROR;
 		} else if (status != EXIT_ERROR_STORE) {
-			report_valid(argv[i], &s, quiet);
+			report_valid(&s, quiet);
 		}
 		scenario_release(&s);
 		strbuf_release(&errors);

@@ -1190,24 +1190,28 @@ static void load_scenario(struct loader *ld, struct node *root, struct scenario 
 int scenario_load(const char *path, const char *const *overrides, size_t noverrides,
 		  struct scenario *out, struct strbuf *errors)
 {
-	struct loader ld = { .file = path, .errors = errors, .path = STRBUF_INIT };
+	/* "-" is standard input, named "stdin" in messages (stdin:3:7: ...). */
+	bool from_stdin = strcmp(path, "-") == 0;
+	const char *name = from_stdin ? "stdin" : path;
+	struct loader ld = { .file = name, .errors = errors, .path = STRBUF_INIT };
 	struct node *root = NULL;
 	size_t len = 0;
 	char *text = NULL;
 	int result = -1;
 
 	memset(out, 0, sizeof(*out));
-	out->path = xstrdup(path);
-	if (!(text = read_file(path, &len))) {
+	out->path = xstrdup(name);
+	text = from_stdin ? read_stream(stdin, name, &len) : read_file(path, &len);
+	if (!text) {
 		strbuf_addf(errors, "%s\n", error_get());
 		error_clear();
 		goto cleanup;
 	}
-	if (doctree_parse(path, text, len, &root, errors) < 0)
+	if (doctree_parse(name, text, len, &root, errors) < 0)
 		goto cleanup;
 	for (size_t i = 0; i < noverrides; i++) {
 		if (doctree_override(root, overrides[i]) < 0) {
-			strbuf_addf(errors, "%s: %s\n", path, error_get());
+			strbuf_addf(errors, "%s: %s\n", name, error_get());
 			error_clear();
 			ld.nerrors++;
 		}
@@ -1219,12 +1223,12 @@ int scenario_load(const char *path, const char *const *overrides, size_t noverri
 	}
 	load_scenario(&ld, root, out);
 	if (ld.nerrors > MAX_ERRORS)
-		strbuf_addf(errors, "%s: %d more errors not shown\n", path, ld.nerrors - MAX_ERRORS);
+		strbuf_addf(errors, "%s: %d more errors not shown\n", name, ld.nerrors - MAX_ERRORS);
 	if (ld.nerrors == 0)
 		result = 0;
 cleanup:
 	if (result < 0) {
-		error_set("%s: invalid scenario", path);
+		error_set("%s: invalid scenario", name);
 		scenario_release(out);
 	}
 	node_free(root);

@@ -267,27 +267,34 @@ cleanup:
 	return result;
 }
 
-char *read_file(const char *path, size_t *len)
+char *read_stream(FILE *fp, const char *name, size_t *len)
 {
 	struct strbuf sb = STRBUF_INIT;
 	char chunk[8192];
 	size_t n;
+
+	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
+		strbuf_add(&sb, chunk, n);
+	if (ferror(fp)) {
+		error_set("%s: read error: %s", name, strerror(errno));
+		strbuf_release(&sb);
+		return NULL;
+	}
+	return strbuf_detach(&sb, len);
+}
+
+char *read_file(const char *path, size_t *len)
+{
 	FILE *fp = fopen(path, "rb");
+	char *text;
 
 	if (!fp) {
 		error_set("%s: %s", path, strerror(errno));
 		return NULL;
 	}
-	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
-		strbuf_add(&sb, chunk, n);
-	if (ferror(fp)) {
-		error_set("%s: read error: %s", path, strerror(errno));
-		fclose(fp);
-		strbuf_release(&sb);
-		return NULL;
-	}
+	text = read_stream(fp, path, len);
 	fclose(fp);
-	return strbuf_detach(&sb, len);
+	return text;
 }
 
 double c_strtod(const char *s, char **end)

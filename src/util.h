@@ -55,6 +55,8 @@ int atomic_write_file(const char *path, const void *data, size_t len);
 int mkdir_parents(const char *path, bool dir_itself);
 /* Reads a whole (small) file; NULL with error set on failure. */
 char *read_file(const char *path, size_t *len);
+/* The same for an open stream (standard input); NAME is for the message. */
+char *read_stream(FILE *fp, const char *name, size_t *len);
 
 /* Locale-independent strtod: always '.' as decimal point whatever LC_ALL says. */
 double c_strtod(const char *s, char **end);

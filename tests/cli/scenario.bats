@@ -458,3 +458,20 @@ EOF
 	[[ "$stderr" == *"the training state needs 1.6e+292 GB"*"use at least 2e+290 GPUs"* ]] || { echo "$stderr"; return 1; }
 	[ "$(wc -c <<<"$stderr")" -lt 400 ] || { echo "$stderr"; return 1; }
 }
+
+@test "'-' reads the scenario from standard input, named stdin in messages" {
+	f=$AICOST_ROOT/scenarios/chat-8b.yaml
+	run bash -c '"$0" validate - <"$1"' "$AICOST" "$f"
+	[ "$status" -eq 0 ]
+	[ "$output" = "stdin: ok (1 workload, 3 deployments, 12 months)" ]
+	run bash -c 'sed "s/mfu: 40%/mfu: 400%/" "$1" | "$0" estimate -' "$AICOST" \
+		"$AICOST_ROOT/scenarios/pretrain-8b.yaml"
+	[ "$status" -eq 2 ]
+	[[ "$output" == "aicost estimate: stdin:"*": workloads[0].mfu: \"400%\": expected at most 100%" ]]
+	run bash -c '"$0" -q compare --format json - <"$1"' "$AICOST" "$f"
+	[ "$status" -eq 0 ]
+	[ "$(python3 -c 'import json,sys; print(json.load(sys.stdin)["scenario"])' <<<"$output")" = chat-8b ]
+	run bash -c '"$0" estimate --deployment nope - <"$1"' "$AICOST" "$f"
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"--deployment: stdin has no deployment 'nope'"* ]]
+}
