@@ -106,6 +106,7 @@ static json_t *deployment_json(const struct tco_result *r, size_t i, int months)
 	json_object_set_new(o, "p90", number_or_null(dr->p90, true));
 	json_object_set_new(o, "gpu_hours_delivered", number_or_null(dr->gpu_hours_delivered, true));
 	json_object_set_new(o, "tokens_delivered", number_or_null(dr->tokens_delivered, true));
+	json_object_set_new(o, "utilisation", number_or_null(dr->utilisation, true));
 	per_workload = json_object();
 	for (size_t w = 0; dr->workload_cost && w < r->scenario->nworkloads; w++)
 		json_object_set_new(per_workload, r->scenario->workloads[w].name,

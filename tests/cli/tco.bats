@@ -287,3 +287,22 @@ print("ok")' "$output"
 	run_split -q estimate --trials 10M --deployment runpod "$f"
 	[ "$status" -eq 0 ]
 }
+
+@test "every csv column of estimate and compare is a key of the json deployments" {
+	f=$SCENARIOS/onprem-vs-cloud-64gpu.yaml
+	for cmd in estimate compare; do
+		"$AICOST" -q $cmd --format csv "$f" >"$BATS_TEST_TMPDIR/out.csv"
+		"$AICOST" -q $cmd --format json "$f" >"$BATS_TEST_TMPDIR/out.json"
+		run python3 -c '
+import csv, json, sys
+header = next(csv.reader(open(sys.argv[1])))
+r = json.load(open(sys.argv[2]))
+d = r["deployments"][0]
+# deployment is "name", cheapest is top-level, note is excluded_reason; the
+# breakdown columns are under "breakdown".
+keys = set(d) | set(d["breakdown"]) | {"deployment", "cheapest", "note"}
+missing = [c for c in header if c not in keys]
+print(" ".join(missing) if missing else "ok")' "$BATS_TEST_TMPDIR/out.csv" "$BATS_TEST_TMPDIR/out.json"
+		[ "$output" = ok ] || { echo "$cmd json lacks: $output"; return 1; }
+	done
+}
