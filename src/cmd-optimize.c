@@ -161,6 +161,8 @@ int cmd_optimize(int argc, char **argv)
 	}
 	if (costcli_load(&cli, argv[optind]) < 0)
 		goto cleanup;
+	if (opts.providers && costcli_check_providers(&cli, "--providers", opts.providers) < 0)
+		goto cleanup;
 	started = seconds_now();
 	if (optimize_begin(cli.db, &opts, &search) < 0)
 		goto fail;

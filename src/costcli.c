@@ -149,6 +149,57 @@ int costcli_budget_check(const struct costcli *c, const struct tco_result *r, in
 	return EXIT_CHECK_FAILED;
 }
 
+int costcli_check_providers(const struct costcli *c, const char *option, const char *list)
+{
+	char **known = NULL;
+	size_t nknown = 0;
+	struct strbuf all = STRBUF_INIT;
+	int result = -1;
+
+	if (db_providers(c->db, &known, &nknown) < 0) {
+		error_print(c->cmd);
+		return -1;
+	}
+	for (size_t i = 0; i < nknown; i++)
+		strbuf_addf(&all, "%s%s", i ? ", " : "", known[i]);
+	for (const char *p = list; ; p++) {
+		size_t len = strcspn(p, ",");
+		const char *guess = NULL;
+		bool found = false;
+
+		for (size_t i = 0; i < nknown && !found; i++)
+			found = strlen(known[i]) == len && strncmp(known[i], p, len) == 0;
+		if (!found && len > 0) {
+			char *name = xstrndup(p, len);
+
+			guess = suggest_word(name, (const char *const *)known, nknown);
+			if (guess)
+				usage_error(c->cmd, "%s: no prices for provider '%s'; did you mean "
+					    "'%s'?", option, name, guess);
+			else
+				usage_error(c->cmd, "%s: no prices for provider '%s' (known: %s)",
+					    option, name, all.buf);
+			free(name);
+			goto cleanup;
+		}
+		if (!found) {
+			usage_error(c->cmd, "%s: \"%s\": expected providers separated by commas "
+				    "(known: %s)", option, list, all.buf);
+			goto cleanup;
+		}
+		p += len;
+		if (!*p)
+			break;
+	}
+	result = 0;
+cleanup:
+	for (size_t i = 0; i < nknown; i++)
+		free(known[i]);
+	free(known);
+	strbuf_release(&all);
+	return result;
+}
+
 void costcli_release(struct costcli *c)
 {
 	if (c->db)

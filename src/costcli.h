@@ -51,6 +51,9 @@ void costcli_print_notes(const struct costcli *c, const char *notes);
  * limit broken on stderr; EXIT_CHECK_FAILED when none checked is within budget.
  */
 int costcli_budget_check(const struct costcli *c, const struct tco_result *r, int only);
+/* Each name of LIST (comma-separated) has prices in the store; -1 printed
+ * (naming OPTION, with a suggestion or the known providers) otherwise. */
+int costcli_check_providers(const struct costcli *c, const char *option, const char *list);
 void costcli_release(struct costcli *c);
 
 #endif

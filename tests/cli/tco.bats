@@ -306,3 +306,20 @@ print(" ".join(missing) if missing else "ok")' "$BATS_TEST_TMPDIR/out.csv" "$BAT
 		[ "$output" = ok ] || { echo "$cmd json lacks: $output"; return 1; }
 	done
 }
+
+@test "optimize --providers: a provider with no prices is an error, not an empty answer" {
+	f=$SCENARIOS/chat-8b.yaml
+	run_split optimize --providers awz "$f"
+	[ "$status" -eq 2 ] && [ -z "$output" ]
+	[[ "$stderr" == "aicost optimize: --providers: no prices for provider 'awz'; did you mean 'aws'?"* ]]
+	# "aws, gcp" used to drop gcp silently (the store matches exact names).
+	run_split optimize --providers "aws, gcp" "$f"
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"no prices for provider ' gcp'"* ]]
+	run_split optimize --providers "" "$f"
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *'"": expected providers separated by commas (known: aws, azure,'* ]]
+	run_split optimize --providers aws,gcp --top 1 "$f"
+	[ "$status" -eq 0 ]
+	[[ "${lines[1]}" == *" gcp "* || "${lines[1]}" == *" aws "* ]]
+}
