@@ -87,7 +87,7 @@ cleanup:
 
 enum table_kind { TABLE_OFFERS, TABLE_ACCELERATORS, TABLE_EGRESS, TABLE_STORAGE, TABLE_FACTS };
 
-#define MAX_COLUMNS 16
+#define MAX_COLUMNS 20
 
 struct table_spec {
 	enum table_kind kind;
@@ -100,7 +100,8 @@ static const struct table_spec table_specs[] = {
 	{ TABLE_OFFERS, "offers", "instance_type",
 	  { "*provider", "*region", "zone", "*instance_type", "component", "accelerator",
 	    "*accelerator_count", "vcpus", "memory_gib", "*purchase", "*price_per_hour",
-	    "currency", "*confidence", "*source", "*observed", "note" } },
+	    "currency", "*confidence", "*source", "*observed", "note",
+	    "interruptions_per_month" } },
 	{ TABLE_ACCELERATORS, "accelerators", "bf16_tflops",
 	  { "*name", "aliases", "*vendor", "*kind", "*memory_gb", "*bf16_tflops", "fp8_tflops",
 	    "hbm_tbps", "tdp_w", "*confidence", "*source", "*observed", "note" } },
@@ -253,7 +254,7 @@ static int load_offer(struct loader *l, const struct csv_record *r)
 	struct offer o = { 0 };
 	struct accelerator acc = { 0 };
 	const char *accelerator = field(l, r, "accelerator");
-	double count, vcpus, memory, price;
+	double count, vcpus, memory, price, interruptions;
 	int64_t snapshot;
 	int rc;
 
@@ -262,8 +263,17 @@ static int load_offer(struct loader *l, const struct csv_record *r)
 	if (number(l, r, "accelerator_count", true, 0, &count) < 0 ||
 	    number(l, r, "vcpus", false, 0, &vcpus) < 0 ||
 	    number(l, r, "memory_gib", false, 0, &memory) < 0 ||
-	    number(l, r, "price_per_hour", true, 0, &price) < 0)
+	    number(l, r, "price_per_hour", true, 0, &price) < 0 ||
+	    number(l, r, "interruptions_per_month", false, NAN, &interruptions) < 0)
 		return -1;
+	/* A rate is a fraction of the month's instances, and only spot has one. */
+	if (!isnan(interruptions) && (interruptions > 1 ||
+				      strcmp(field(l, r, "purchase"), "spot") != 0))
+		return csv_field_error(r, (size_t)field_index(l, "interruptions_per_month"),
+				       "interruptions_per_month", interruptions > 1 ?
+				       "expected a fraction from 0 to 1 (0.125 for 12.5%%), got \"%s\"" :
+				       "only a spot offer has an interruption rate (\"%s\")",
+				       field(l, r, "interruptions_per_month"));
 	if (count != floor(count) || count > INT_MAX)
 		return csv_field_error(r, (size_t)field_index(l, "accelerator_count"),
 				       "accelerator_count", "expected a whole number, got \"%s\"",
@@ -297,6 +307,7 @@ static int load_offer(struct loader *l, const struct csv_record *r)
 	o.source = (char *)field(l, r, "source");
 	o.observed = (char *)field(l, r, "observed");
 	o.note = (char *)field(l, r, "note");
+	o.interruptions_per_month = interruptions;
 	rc = db_snapshot_add_offer(l->db, snapshot, &o);
 	accelerator_release(&acc);
 	if (rc != 0)
@@ -770,6 +781,7 @@ static int sky_store(struct sky_importer *s, const struct sky_part *part, const 
 	o.source = (char *)s->source;
 	o.confidence = "exact";
 	o.note = (char *)note;
+	o.interruptions_per_month = NAN;   /* SkyPilot's catalog carries no rate */
 	return db_snapshot_add_offer(s->db, s->snapshot, &o);
 }
 

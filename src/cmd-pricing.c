@@ -150,6 +150,7 @@ static struct table *offers_table(const struct offer_list *list, enum output_for
 	table_add_column(t, "price_per_hour", "$/H", COLUMN_NUMBER);
 	table_add_column(t, "price_per_accelerator_hour", "$/ACC-H", COLUMN_NUMBER);
 	table_add_column(t, "price_per_pflop_hour", "$/PFLOP-H", COLUMN_NUMBER);
+	table_add_column(t, "interruptions_per_month", "INTR/MO", COLUMN_NUMBER);
 	if (!people) {
 		table_add_column(t, "currency", "CURRENCY", COLUMN_TEXT);
 		table_add_column(t, "source", "SOURCE", COLUMN_TEXT);
@@ -174,6 +175,7 @@ static struct table *offers_table(const struct offer_list *list, enum output_for
 		table_add_number(t, o->price_per_hour, 3);
 		add_number_or_null(t, offer_price_per_accelerator_hour(o), 3);
 		add_number_or_null(t, offer_price_per_pflop_hour(o), 3);
+		add_number_or_null(t, o->interruptions_per_month, 3);
 		if (!people) {
 			table_add_text(t, o->currency);
 			table_add_text(t, o->source);
@@ -584,6 +586,7 @@ static int pricing_show(int argc, char **argv)
 	table_add_column(t, "price_per_hour", "$/H", COLUMN_NUMBER);
 	table_add_column(t, "price_per_accelerator_hour", "$/ACC-H", COLUMN_NUMBER);
 	table_add_column(t, "savings_percent", "SAVES %", COLUMN_NUMBER);
+	table_add_column(t, "interruptions_per_month", "INTR/MO", COLUMN_NUMBER);
 	table_add_column(t, "confidence", "CONF", COLUMN_TEXT);
 	table_add_column(t, "observed", "OBSERVED", COLUMN_TEXT);
 	if (!people)
@@ -604,6 +607,7 @@ static int pricing_show(int argc, char **argv)
 			table_add_number(t, 100.0 * (1.0 - o->price_per_hour / od->price_per_hour), 1);
 		else
 			table_add_null(t);
+		add_number_or_null(t, o->interruptions_per_month, 3);
 		table_add_text(t, o->confidence);
 		table_add_text(t, o->observed);
 		if (!people)
@@ -839,7 +843,8 @@ static const struct export_field offer_fields[] = {
 	FIELD(struct offer, price_per_hour, FIELD_NUMBER),
 	FIELD(struct offer, currency, FIELD_TEXT), FIELD(struct offer, confidence, FIELD_TEXT),
 	FIELD(struct offer, source, FIELD_TEXT), FIELD(struct offer, observed, FIELD_TEXT),
-	FIELD(struct offer, note, FIELD_TEXT), { NULL, FIELD_TEXT, 0 },
+	FIELD(struct offer, note, FIELD_TEXT),
+	FIELD(struct offer, interruptions_per_month, FIELD_NUMBER), { NULL, FIELD_TEXT, 0 },
 };
 
 static const struct export_field accelerator_fields[] = {

@@ -5,6 +5,7 @@
  */
 #include "db.h"
 #include "catalog.h"
+#include "units.h"
 #include "util.h"
 
 #include <ctype.h>
@@ -128,10 +129,30 @@ static const char *const schema_v2[] = {
 	NULL,
 };
 
+/*
+ * 3: a spot offer's interruption rate as a number (fraction of instances taken
+ * back per month). Stores that fetched AWS spot before kept only the Spot
+ * Advisor's bucket in the note: those rows get the bucket's midpoint.
+ */
+static const char *const schema_v3[] = {
+	"ALTER TABLE offers ADD COLUMN interruptions_per_month REAL\n"
+	"  CHECK (interruptions_per_month IS NULL OR\n"
+	"    (interruptions_per_month >= 0 AND interruptions_per_month <= 1));\n",
+	"UPDATE offers SET interruptions_per_month = CASE\n"
+	"  WHEN note LIKE '%(Spot Advisor bucket 0)%' THEN 0.025\n"
+	"  WHEN note LIKE '%(Spot Advisor bucket 1)%' THEN 0.075\n"
+	"  WHEN note LIKE '%(Spot Advisor bucket 2)%' THEN 0.125\n"
+	"  WHEN note LIKE '%(Spot Advisor bucket 3)%' THEN 0.175\n"
+	"  WHEN note LIKE '%(Spot Advisor bucket 4)%' THEN 0.225 END\n"
+	"  WHERE purchase = 'spot' AND note LIKE '%(Spot Advisor bucket _)%';\n",
+	NULL,
+};
+
 /* Step N is migrations[N - 1]: a NULL-terminated list of statements. */
 static const char *const *const migrations[] = {
 	schema_v1,
 	schema_v2,
+	schema_v3,
 };
 
 enum stmt_id {
@@ -156,6 +177,7 @@ enum stmt_id {
 	ST_SNAPSHOT_DELETE,
 	ST_SNAPSHOT_FAILED,
 	ST_ADD_OFFER,
+	ST_ADD_OFFER_V2,
 	ST_ADD_EGRESS,
 	ST_ADD_STORAGE,
 	ST_EGRESS,
@@ -176,7 +198,8 @@ enum stmt_id {
 	"SELECT o.provider, o.region, o.zone, o.instance_type, o.accelerator," \
 	" o.accelerator_count, o.vcpus, o.memory_gib, coalesce(a.memory_gb, 0)," \
 	" coalesce(a.bf16_tflops, 0), o.purchase, o.price_per_hour, o.currency," \
-	" o.observed, o.source, o.confidence, o.snapshot_id, o.component, o.note" \
+	" o.observed, o.source, o.confidence, o.snapshot_id, o.component, o.note," \
+	" o.interruptions_per_month" \
 	" FROM current c" \
 	" JOIN offers o ON o.snapshot_id = c.snapshot_id AND o.provider = c.provider" \
 	"  AND o.region = c.region" \
@@ -227,7 +250,8 @@ static const char *const statements[ST_COUNT] = {
 		"SELECT o.provider, o.region, o.zone, o.instance_type, o.accelerator,"
 		" o.accelerator_count, o.vcpus, o.memory_gib, coalesce(a.memory_gb, 0),"
 		" coalesce(a.bf16_tflops, 0), o.purchase, o.price_per_hour, o.currency,"
-		" o.observed, o.source, o.confidence, o.snapshot_id, o.component, o.note"
+		" o.observed, o.source, o.confidence, o.snapshot_id, o.component, o.note,"
+		" o.interruptions_per_month"
 		" FROM offers o JOIN snapshots s ON s.id = o.snapshot_id AND s.status = 'ok'"
 		" LEFT JOIN accelerators a ON a.name = o.accelerator"
 		" WHERE o.instance_type = ?1 AND (?2 IS NULL OR o.region = ?2)"
@@ -272,6 +296,13 @@ static const char *const statements[ST_COUNT] = {
 		"INSERT INTO snapshots(provider, source, fetched_at, status, message)"
 		" VALUES (?1, ?2, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), 'failed', ?3)",
 	[ST_ADD_OFFER] =
+		"INSERT INTO offers(snapshot_id, provider, region, zone, instance_type, component,"
+		" accelerator, accelerator_count, vcpus, memory_gib, purchase, price_per_hour,"
+		" currency, observed, source, confidence, note, interruptions_per_month)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,"
+		" ?18)",
+	/* How aicost wrote offers before schema 3 (db_open_version builds such stores). */
+	[ST_ADD_OFFER_V2] =
 		"INSERT INTO offers(snapshot_id, provider, region, zone, instance_type, component,"
 		" accelerator, accelerator_count, vcpus, memory_gib, purchase, price_per_hour,"
 		" currency, observed, source, confidence, note)"
@@ -339,6 +370,7 @@ struct db {
 	sqlite3_stmt *stmts[ST_COUNT];
 	int txn_depth;              /* db_transaction_begin nesting */
 	int64_t owning_snapshot;    /* the snapshot that opened the transaction, or 0 */
+	int version;                /* schema version after migrating (user_version) */
 };
 
 static int db_fail(struct db *db, const char *what)
@@ -698,7 +730,7 @@ static struct db *open_at(const char *path, const char *catalog_dir, int target_
 	}
 	if (enable_wal(db) < 0)
 		goto fail;
-	if (migrate(db, target_version) < 0 ||
+	if (migrate(db, target_version) < 0 || user_version(db, &db->version) < 0 ||
 	    (!(catalog_dir && !*catalog_dir) && seed(db, catalog_dir) < 0))
 		goto fail;
 	return db;
@@ -1149,12 +1181,18 @@ static bool read_offer(sqlite3_stmt *st, void *item, const void *ctx)
 	o->snapshot_id = sqlite3_column_int64(st, 16);
 	o->component = column_strdup(st, 17);
 	o->note = column_strdup(st, 18);
+	o->interruptions_per_month = column_number(st, 19, NAN);
 	return true;
 }
 
 double offer_price_per_accelerator_hour(const struct offer *o)
 {
 	return o->accelerator_count > 0 ? o->price_per_hour / o->accelerator_count : NAN;
+}
+
+double offer_interruptions_per_day(const struct offer *o)
+{
+	return o->interruptions_per_month / (HOURS_PER_MONTH / 24);
 }
 
 double offer_price_per_pflop_hour(const struct offer *o)
@@ -1691,6 +1729,18 @@ int db_snapshot_add_offer(struct db *db, int64_t snapshot, const struct offer *o
 			  o->instance_type, component);
 		return -1;
 	}
+	/* NAN = unknown; only spot instances are ever taken back. */
+	if (!isnan(o->interruptions_per_month) &&
+	    !(o->interruptions_per_month >= 0 && o->interruptions_per_month <= 1)) {
+		error_set("%s: interruptions_per_month must be a fraction from 0 to 1",
+			  o->instance_type);
+		return -1;
+	}
+	if (!isnan(o->interruptions_per_month) && strcmp(o->purchase, "spot") != 0) {
+		error_set("%s: only a spot offer has an interruption rate, not %s",
+			  o->instance_type, o->purchase);
+		return -1;
+	}
 	if (check_provenance(o->instance_type, o->confidence, o->source, o->observed) < 0)
 		return -1;
 	if (check_provider(db, snapshot, o->provider) < 0)
@@ -1701,7 +1751,7 @@ int db_snapshot_add_offer(struct db *db, int64_t snapshot, const struct offer *o
 		if (found < 0)
 			return -1;
 	}
-	st = stmt_get(db, ST_ADD_OFFER);
+	st = stmt_get(db, db->version >= 3 ? ST_ADD_OFFER : ST_ADD_OFFER_V2);
 	if (!st) {
 		accelerator_release(&acc);
 		return -1;
@@ -1724,6 +1774,8 @@ int db_snapshot_add_offer(struct db *db, int64_t snapshot, const struct offer *o
 	bind_text(st, 15, o->source);
 	bind_text(st, 16, o->confidence);
 	bind_text(st, 17, o->note && *o->note ? o->note : NULL);
+	if (db->version >= 3)
+		bind_number(st, 18, o->interruptions_per_month);
 	/* Bound text is used by sqlite3_step: release the name only after it. */
 	rc = step_done(db, st, "storing an offer");
 	accelerator_release(&acc);

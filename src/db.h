@@ -72,7 +72,17 @@ struct offer {
 	 */
 	char *component;
 	char *note;               /* free text from the source, e.g. a published range */
+	/*
+	 * Spot only (extension): the fraction of instances taken back per month, NAN
+	 * when unknown. Writers must set NAN explicitly ({ 0 } means "never").
+	 * AWS publishes buckets; aicost stores their midpoints (AWS_SPOT_BUCKET_RATES).
+	 */
+	double interruptions_per_month;
 };
+
+/* Midpoints of the Spot Advisor buckets <5%, 5-10%, 10-15%, 15-20%, >20% (the
+ * open-ended last one assumed 22.5%): an assumption, documented in aicost-pricing(1). */
+#define AWS_SPOT_BUCKET_RATES { 0.025, 0.075, 0.125, 0.175, 0.225 }
 
 struct offer_list {
 	struct offer *items;
@@ -201,6 +211,8 @@ void offer_release(struct offer *o);
 double offer_price_per_accelerator_hour(const struct offer *o);
 /* Per dense BF16 PFLOP-hour: price / (accelerators × BF16 TFLOPS / 1000). */
 double offer_price_per_pflop_hour(const struct offer *o);
+/* Interruptions per instance-day: the monthly rate over 730 / 24 days; NAN when unknown. */
+double offer_interruptions_per_day(const struct offer *o);
 /* Every stored price of INSTANCE (optionally in REGION) across all snapshots, oldest first. */
 int db_offer_history(struct db *db, const char *instance_type, const char *region,
 		     struct offer_list *out);

@@ -238,7 +238,7 @@ static int emit_instance_offer(struct aws_csv *csv, const struct aws_instance *i
 		.memory_gib = it->memory_gib, .purchase = (char *)purchase,
 		.price_per_hour = price_per_hour, .currency = "USD",
 		.observed = (char *)csv->config->observed, .source = csv->source,
-		.confidence = "exact",
+		.confidence = "exact", .interruptions_per_month = NAN,
 	};
 
 	return fetch_emit_offer(csv->sink, csv->stats, &o);
@@ -750,6 +750,7 @@ static int spot_size(const struct aws_catalog *catalog, json_t *advisor, json_t 
 		const char *text = json_string_value(json_object_get(
 			json_object_get(column, "prices"), "USD"));
 		int bucket = spot_interruption_bucket(advisor, region, instance);
+		static const double bucket_rates[] = AWS_SPOT_BUCKET_RATES;
 		double price;
 
 		if (strcmp(json_string_value(json_object_get(column, "name")) ?
@@ -774,6 +775,7 @@ static int spot_size(const struct aws_catalog *catalog, json_t *advisor, json_t 
 				.price_per_hour = price, .currency = "USD",
 				.observed = (char *)config->observed, .source = (char *)source,
 				.confidence = "exact", .note = note.len ? note.buf : NULL,
+				.interruptions_per_month = bucket >= 0 ? bucket_rates[bucket] : NAN,
 			};
 
 			if (fetch_emit_offer(sink, stats, &o) < 0) {

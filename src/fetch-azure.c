@@ -5,6 +5,7 @@
 #include "util.h"
 
 #include <jansson.h>
+#include <math.h>
 #include <string.h>
 
 #define AZURE_ENDPOINT "https://prices.azure.com/api/retail/prices"
@@ -73,7 +74,7 @@ static int emit(const struct fetch_sink *sink, struct fetch_stats *stats,
 		.memory_gib = vm->memory_gib, .purchase = (char *)purchase,
 		.price_per_hour = price_per_hour, .currency = "USD",
 		.observed = (char *)config->observed, .source = (char *)source,
-		.confidence = "exact",
+		.confidence = "exact", .interruptions_per_month = NAN,
 	};
 
 	return fetch_emit_offer(sink, stats, &o);

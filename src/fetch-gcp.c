@@ -346,6 +346,7 @@ static int emit_machine(const struct gcp_machine *m, const struct gcp_rates *rat
 			.purchase = (char *)purchase, .price_per_hour = vm + gpus,
 			.currency = "USD", .observed = (char *)config->observed,
 			.source = gpu->source, .confidence = "exact", .note = note.buf,
+			.interruptions_per_month = NAN,
 		};
 
 		result = fetch_emit_offer(sink, stats, &o);
@@ -373,6 +374,7 @@ static int emit_tpu(const struct gcp_tpu_slice *s, const struct gcp_rates *rates
 			.purchase = (char *)purchase, .price_per_hour = s->chips * chip->price,
 			.currency = "USD", .observed = (char *)config->observed,
 			.source = chip->source, .confidence = "exact", .note = note.buf,
+			.interruptions_per_month = NAN,
 		};
 
 		result = fetch_emit_offer(sink, stats, &o);

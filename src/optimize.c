@@ -230,9 +230,13 @@ int optimize_run(struct db *db, const struct scenario *s, size_t workload,
 			 * spot redoes the work its interruptions throw away. */
 			c.billed_gpu_hours = rented_share(&ad->demand, o) *
 				fmax(ad->demand.gpu_hours, ad->demand.gpus * term_hours(o->purchase));
-			if (strcmp(o->purchase, "spot") == 0)
+			if (strcmp(o->purchase, "spot") == 0) {
+				double rate = offer_interruptions_per_day(o);
+
 				c.billed_gpu_hours *= 1 + spot_recompute_fraction(w, &ad->demand,
-					SPOT_INTERRUPTIONS_PER_DAY_DEFAULT, o->accelerator_count);
+					isnan(rate) ? SPOT_INTERRUPTIONS_PER_DAY_DEFAULT : rate,
+					o->accelerator_count);
+			}
 			c.cost_usd = c.billed_gpu_hours * c.per_gpu_hour;
 		} else {
 			/* A replica must fit one instance: tensor parallelism stays on a node. */

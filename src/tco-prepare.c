@@ -4,6 +4,7 @@
  * store; what it has to assume is written to the notes.
  */
 #include "tco.h"
+#include "units.h"   /* HOURS_PER_MONTH */
 #include "util.h"
 
 #include <math.h>
@@ -44,12 +45,16 @@ struct priced_offer {
 	int accelerators;
 	char *accelerator;
 	char *instance_type;
+	char *region;
+	double interruptions_per_month;   /* NAN when the store has none */
+	double interruptions_per_day;
 };
 
 static void priced_offer_release(struct priced_offer *o)
 {
 	free(o->accelerator);
 	free(o->instance_type);
+	free(o->region);
 	memset(o, 0, sizeof(*o));
 }
 
@@ -83,6 +88,9 @@ static int cheapest_offer(struct db *db, const char *provider, const char *regio
 			out->accelerators = o->accelerator_count;
 			out->accelerator = xstrdup(o->accelerator);
 			out->instance_type = xstrdup(o->instance_type);
+			out->region = xstrdup(o->region);
+			out->interruptions_per_month = o->interruptions_per_month;
+			out->interruptions_per_day = offer_interruptions_per_day(o);
 		}
 	}
 	offer_list_release(&list);
@@ -158,12 +166,40 @@ static void resolve_storage(struct db *db, const struct scenario *s, const struc
 	}
 }
 
+/*
+ * Spot interruptions per instance-day for D: the scenario's, else the rate of the
+ * spot offer SPOT priced it with (a fraction of instances a month, spread over
+ * 730/24 days), else the default; the notes say which when the store decided.
+ */
+static void resolve_spot_rate(const struct deployment *d, const struct priced_offer *spot,
+			      struct cloud_pricing *p, struct strbuf *notes)
+{
+	bool has_spot = false;
+
+	for (size_t k = 0; k < d->npurchase; k++)
+		has_spot = has_spot || strcmp(d->purchase[k].option, "spot") == 0;
+	p->spot_interruptions_per_day = SPOT_INTERRUPTIONS_PER_DAY_DEFAULT;
+	if (!has_spot || !isnan(d->spot_interruptions_per_day))
+		return;
+	if (spot && spot->found && !isnan(spot->interruptions_per_month)) {
+		p->spot_interruptions_per_day = spot->interruptions_per_day;
+		add_note(notes, "deployment %s: spot interruptions from the price store: "
+			 "%.1f%% of %s instances a month in %s\n", d->name,
+			 spot->interruptions_per_month * 100, spot->instance_type, spot->region);
+	} else {
+		add_note(notes, "deployment %s: no spot interruption rate in the store; "
+			 "assumed %.0f%% of instances a month (spot_interruptions_per_day sets "
+			 "one)\n", d->name,
+			 SPOT_INTERRUPTIONS_PER_DAY_DEFAULT * (HOURS_PER_MONTH / 24) * 100);
+	}
+}
+
 /* Prices of a cloud deployment D: the override, or the store's cheapest offer. */
 static int resolve_cloud(struct db *db, const struct scenario *s, const struct deployment *d,
 			 struct cloud_pricing *p, struct strbuf *notes)
 {
 	struct egress_tier_list tiers = { 0 };
-	struct priced_offer base = { 0 };
+	struct priced_offer base = { 0 }, spot = { 0 };
 	const char *accelerator = deployment_accelerator(s, d);
 	const char *destination = s->data.egress_to ? s->data.egress_to : "internet";
 	int result = -1;
@@ -173,7 +209,6 @@ static int resolve_cloud(struct db *db, const struct scenario *s, const struct d
 	p->provider = xstrdup(d->provider);
 	p->region = d->region ? xstrdup(d->region) : NULL;
 	p->gpus_per_instance = GPUS_PER_INSTANCE_DEFAULT;
-	p->spot_interruptions_per_day = SPOT_INTERRUPTIONS_PER_DAY_DEFAULT;
 	p->nshares = d->npurchase;
 	p->share_per_gpu_hour = xcalloc(d->npurchase + 1, sizeof(double));
 	if (!isnan(d->price_per_gpu_hour)) {
@@ -210,6 +245,10 @@ static int resolve_cloud(struct db *db, const struct scenario *s, const struct d
 				goto cleanup;
 			if (share.found) {
 				p->share_per_gpu_hour[k] = share.per_gpu_hour;
+				if (strcmp(option, "spot") == 0 && !spot.found) {
+					spot = share;   /* its interruption rate, below */
+					continue;
+				}
 			} else {
 				double fraction = assumed_fraction_of_on_demand(option);
 
@@ -222,6 +261,7 @@ static int resolve_cloud(struct db *db, const struct scenario *s, const struct d
 			priced_offer_release(&share);
 		}
 	}
+	resolve_spot_rate(d, &spot, p, notes);
 	if (db_egress_tiers(db, d->provider, d->region, destination, &tiers) < 0) {
 		error_clear();
 		tiers.n = 0;
@@ -235,6 +275,7 @@ static int resolve_cloud(struct db *db, const struct scenario *s, const struct d
 	result = 0;
 cleanup:
 	priced_offer_release(&base);
+	priced_offer_release(&spot);
 	if (result < 0)
 		error_prefix("deployments.%s: ", d->name);
 	return result;

@@ -103,6 +103,66 @@ retry_gap() {
 		"$BATS_FILE_TMPDIR/requests.log"
 }
 
+@test "aws: the Spot Advisor bucket becomes a rate that list, show, export and estimate use" {
+	cat >"$BATS_TEST_TMPDIR/spot.yaml" <<'EOF'
+name: spot-16
+horizon: 2mo
+workloads:
+  - name: train
+    kind: training
+    accelerator: H100-SXM
+    gpus: 16
+    gpu_hours: 11680
+    checkpoint_interval: 1h
+    restart_time: 15min
+deployments:
+  - name: aws
+    kind: cloud
+    provider: aws
+    region: us-east-1
+    instance: p5.48xlarge
+    purchase: {spot: 100%}
+EOF
+	compute() {
+		python3 -c 'import json, sys; print(json.load(sys.stdin)["deployments"][0]["breakdown"]["compute"])'
+	}
+	# The catalog has no AWS spot row: price and rate are both assumed, and said so.
+	run_split estimate --format json "$BATS_TEST_TMPDIR/spot.yaml"
+	[ "$status" -eq 0 ]
+	[[ "$stderr" == *"no spot interruption rate in the store; assumed 10% of instances a month"* ]]
+	# 55.04 x 30% / 8 = 2.064 per GPU-hour x 11,680 = 24,107.52; 10% a month is
+	# 0.10 / 730 per instance-hour x 2 instances x 0.75 h lost = 0.15 / 730 more:
+	# 24,107.52 x (1 + 0.15 / 730) = 24,112.4736
+	[ "$(echo "$output" | compute)" = 24112.4736 ]
+	run aicost pricing update --provider aws --region us-east-1
+	[ "$status" -eq 0 ]
+	# The fixture's Advisor puts p5.48xlarge in us-east-1 in bucket 4 (>20%): 0.225.
+	run aicost pricing list --provider aws --accelerator h100 --purchase spot --format json
+	[ "$(echo "$output" | python3 -c 'import json, sys; r = json.load(sys.stdin); print(len(r), r[0]["interruptions_per_month"])')" = "1 0.225" ]
+	run_split pricing show p5.48xlarge --format csv
+	[[ "$output" == *"aws,us-east-1,,spot,12.5123,1.5640375,77.26689680232558,0.225,exact,"* ]]
+	run_split estimate --format json "$BATS_TEST_TMPDIR/spot.yaml"
+	[ "$status" -eq 0 ]
+	[[ "$stderr" == *"deployment aws: spot interruptions from the price store: 22.5% of p5.48xlarge instances a month in us-east-1"* ]]
+	[[ "$stderr" != *"assumed"* ]]
+	# 12.5123 / 8 = 1.5640375 x 11,680 = 18,267.958; 0.225 / 730 x 2 x 0.75 = 0.3375 / 730
+	# more: 18,267.958 x (1 + 0.3375 / 730) = 18,276.4038025
+	[ "$(echo "$output" | compute)" = 18276.4038025 ]
+	# The scenario's own rate still wins over the store's, silently.
+	run_split estimate --format json --set deployments.aws.spot_interruptions_per_day=0 \
+		"$BATS_TEST_TMPDIR/spot.yaml"
+	[ "$(echo "$output" | compute)" = 18267.958 ]
+	[[ "$stderr" != *"interruption"* ]]
+	# Export and import carry the rate unchanged into a fresh store.
+	aicost pricing export > "$BATS_TEST_TMPDIR/offers.csv"
+	grep -q '^aws,us-east-1,,p5.48xlarge,instance,H100-SXM,8,.*,spot,12.5123,.*,0.225$' \
+		"$BATS_TEST_TMPDIR/offers.csv"
+	AICOST_DB="$BATS_TEST_TMPDIR/other.db" aicost pricing import "$BATS_TEST_TMPDIR/offers.csv" \
+		2>/dev/null
+	AICOST_DB="$BATS_TEST_TMPDIR/other.db" aicost pricing export |
+		diff -u "$BATS_TEST_TMPDIR/offers.csv" -
+}
+
 @test "aws: new spot prices are fetched even when the bulk offer index is unchanged" {
 	run aicost pricing update --provider aws --region us-east-1
 	[ "$status" -eq 0 ]

@@ -224,6 +224,31 @@ PY
 	[ "$status" -eq 2 ]
 }
 
+@test "pricing import: an interruption rate is a fraction, on spot rows only" {
+	cat > rates.csv <<'EOF'
+provider,region,instance_type,accelerator,accelerator_count,purchase,price_per_hour,confidence,source,observed,interruptions_per_month
+aws,us-east-1,p5.48xlarge,H100,8,spot,15,exact,test,2026-01-15,0.125
+aws,us-east-1,p5.48xlarge,H100,8,on-demand,50,exact,test,2026-01-15,
+EOF
+	run_split pricing import rates.csv
+	[ "$status" -eq 0 ]
+	run_split pricing list --accelerator h100 --provider aws --format csv
+	[[ "$output" == *",spot,15,1.875,"*",0.125,USD,"* ]]
+	[[ "$output" == *",on-demand,50,6.25,"*",,USD,"* ]]
+	# 12.5 (a percentage) and a rate on an on-demand row name the file, line and field
+	sed -i 's/,0\.125$/,12.5/' rates.csv
+	run_split pricing import rates.csv
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"rates.csv:2:"*"interruptions_per_month"*"expected a fraction from 0 to 1 (0.125 for 12.5%), got \"12.5\""* ]]
+	sed -i -e 's/,12\.5$/,0.125/' -e 's/,on-demand,50,exact,test,2026-01-15,$/,on-demand,50,exact,test,2026-01-15,0.1/' rates.csv
+	run_split pricing import rates.csv
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"rates.csv:3:"*"interruptions_per_month"*"only a spot offer has an interruption rate"* ]]
+	# nothing of a refused file reaches the store
+	run_split pricing list --accelerator h100 --provider aws --format csv
+	[[ "$output" == *",spot,15,1.875,"*",0.125,USD,"* ]]
+}
+
 @test "pricing export → import round-trips chips the store has no specs for" {
 	cat > sky.csv <<'EOF'
 InstanceType,AcceleratorName,AcceleratorCount,vCPUs,MemoryGiB,Region,Price,SpotPrice

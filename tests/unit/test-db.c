@@ -173,6 +173,90 @@ static void test_migration_from_v1(void **state)
 	strbuf_release(&old);
 }
 
+/* Reads the one current aws offer of PURCHASE in us-east-1 (p5.48xlarge). */
+static struct offer_list p5_offers(struct db *db, const char *purchase)
+{
+	struct offer_filter filter = { 0 };
+	struct offer_list list;
+
+	filter.providers = "aws";
+	filter.region_glob = "us-east-1";
+	filter.instance_type = "p5.48xlarge";
+	filter.purchase = purchase;
+	assert_int_equal(db_query_offers(db, &filter, &list), 0);
+	assert_int_equal(list.n, 1);
+	return list;
+}
+
+/*
+ * Schema 3 adds offers.interruptions_per_month: a v2 store keeps its prices, and
+ * the AWS spot rows whose note names a Spot Advisor bucket get its midpoint.
+ */
+static void test_migration_from_v2(void **state)
+{
+	struct fixture *f = *state;
+	struct strbuf old = STRBUF_INIT;
+	struct offer_list list;
+	struct offer o = { 0 };
+	struct db *db;
+	int64_t snap;
+	int version;
+
+	strbuf_addf(&old, "%s/v2.db", f->dir);
+	db = db_open_version(old.buf, CATALOG, 2);
+	assert_non_null(db);
+	assert_int_equal(db_user_version(db, &version), 0);
+	assert_int_equal(version, 2);
+	/* what pricing update stored before: the bucket only as text */
+	snap = db_snapshot_begin(db, "aws", "https://example.test/spot.json");
+	assert_true(snap > 0);
+	o.provider = "aws";
+	o.region = "us-east-1";
+	o.instance_type = "p5.48xlarge";
+	o.accelerator = "H100-SXM";
+	o.accelerator_count = 8;
+	o.purchase = "spot";
+	o.price_per_hour = 15.0;
+	o.observed = "2026-11-01";
+	o.source = "https://example.test/spot.json";
+	o.confidence = "exact";
+	o.note = "interruption 10-15% per month (Spot Advisor bucket 2)";
+	o.interruptions_per_month = NAN;
+	assert_int_equal(db_snapshot_add_offer(db, snap, &o), 0);
+	o.purchase = "on-demand";
+	o.price_per_hour = 55.04;
+	o.note = NULL;
+	assert_int_equal(db_snapshot_add_offer(db, snap, &o), 0);
+	o.region = "us-west-2";
+	o.purchase = "spot";
+	o.price_per_hour = 16.0;
+	o.note = "spot above on-demand (10)";   /* no bucket: stays unknown */
+	assert_int_equal(db_snapshot_add_offer(db, snap, &o), 0);
+	assert_int_equal(db_snapshot_commit(db, snap), 0);
+	db_close(db);
+
+	db = db_open_catalog(old.buf, CATALOG);
+	assert_non_null(db);
+	assert_int_equal(db_user_version(db, &version), 0);
+	assert_int_equal(version, db_schema_version());
+	assert_true(version >= 3);
+	list = p5_offers(db, "spot");
+	assert_string_equal(list.items[0].region, "us-east-1");
+	assert_close(list.items[0].price_per_hour, 15.0);
+	assert_close(list.items[0].interruptions_per_month, 0.125);   /* (10% + 15%) / 2 */
+	offer_list_release(&list);
+	list = p5_offers(db, "on-demand");
+	assert_true(isnan(list.items[0].interruptions_per_month));
+	offer_list_release(&list);
+	assert_int_equal(db_offer_history(db, "p5.48xlarge", "us-west-2", &list), 0);
+	assert_int_equal(list.n, 1);
+	assert_string_equal(list.items[0].purchase, "spot");
+	assert_true(isnan(list.items[0].interruptions_per_month));
+	offer_list_release(&list);
+	db_close(db);
+	strbuf_release(&old);
+}
+
 static void test_not_a_database(void **state)
 {
 	struct fixture *f = *state;
@@ -474,6 +558,7 @@ static struct offer test_offer(const char *region, const char *purchase, double 
 	o.observed = "2026-11-27";
 	o.source = "test";
 	o.confidence = "exact";
+	o.interruptions_per_month = NAN;
 	return o;
 }
 
@@ -514,7 +599,20 @@ static void test_snapshot_writes(void **state)
 	o = test_offer("us-east-1", "on-demand", 50.0);
 	assert_int_equal(db_snapshot_add_offer(f->db, snap, &o), 0);
 	o = test_offer("us-east-1", "spot", 12.5);
+	o.interruptions_per_month = 0.125;
 	assert_int_equal(db_snapshot_add_offer(f->db, snap, &o), 0);
+	/* a rate is a fraction of a month's instances, and only spot is taken back */
+	o = test_offer("us-west-2", "spot", 12.5);
+	o.interruptions_per_month = 12.5;
+	assert_int_equal(db_snapshot_add_offer(f->db, snap, &o), -1);
+	assert_error_contains("interruptions_per_month must be a fraction from 0 to 1");
+	o.interruptions_per_month = -0.1;
+	assert_int_equal(db_snapshot_add_offer(f->db, snap, &o), -1);
+	assert_error_contains("interruptions_per_month must be a fraction from 0 to 1");
+	o = test_offer("us-west-2", "on-demand", 12.5);
+	o.interruptions_per_month = 0;
+	assert_int_equal(db_snapshot_add_offer(f->db, snap, &o), -1);
+	assert_error_contains("only a spot offer has an interruption rate, not on-demand");
 	o = test_offer("us-west-2", "on-demand", 51.0);
 	assert_int_equal(db_snapshot_add_offer(f->db, snap, &o), 0);
 	/* the same key twice is reported, not stored */
@@ -593,6 +691,8 @@ static void test_snapshot_writes(void **state)
 	assert_close(history.items[0].price_per_hour, 55.04);
 	assert_close(history.items[1].price_per_hour, 50.0);
 	assert_string_equal(history.items[2].purchase, "spot");
+	assert_close(history.items[2].interruptions_per_month, 0.125);
+	assert_true(isnan(history.items[1].interruptions_per_month));
 	offer_list_release(&history);
 
 	assert_int_equal(db_snapshot_record_failure(f->db, "azure", "https://example.test/az",
@@ -643,6 +743,13 @@ static void test_price_conversions(void **state)
 	o.accelerator_count = 1;
 	o.bf16_tflops = 0;   /* an accelerator the store has no specs for */
 	assert_true(isnan(offer_price_per_pflop_hour(&o)));
+	/* 12.5% of instances a month over 730 / 24 = 30.4167 days: 0.125 × 24 / 730
+	 * = 0.0041096 per instance-day; unknown stays unknown */
+	o.interruptions_per_month = 0.125;
+	assert_close(offer_interruptions_per_day(&o), 0.125 * 24 / 730);
+	assert_close(offer_interruptions_per_day(&o), 0.00410958904109589);
+	o.interruptions_per_month = NAN;
+	assert_true(isnan(offer_interruptions_per_day(&o)));
 }
 
 static void test_tpu_slices(void **state)
@@ -671,6 +778,7 @@ int main(void)
 		cmocka_unit_test(test_price_conversions),
 		cmocka_unit_test_setup_teardown(test_schema_and_migrations, setup_seeded, teardown),
 		cmocka_unit_test_setup_teardown(test_migration_from_v1, setup_seeded, teardown),
+		cmocka_unit_test_setup_teardown(test_migration_from_v2, setup_seeded, teardown),
 		cmocka_unit_test_setup_teardown(test_not_a_database, setup_seeded, teardown),
 		cmocka_unit_test_setup_teardown(test_seeded_catalog, setup_seeded, teardown),
 		cmocka_unit_test_setup_teardown(test_catalog_names_known_chips, setup_seeded,

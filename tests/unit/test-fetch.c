@@ -21,6 +21,7 @@ struct got_offer {
 	char *region, *instance, *accelerator, *purchase, *note;
 	int count;
 	double vcpus, memory_gib, price;
+	double interruptions_per_month;
 };
 
 struct got_tier {
@@ -54,6 +55,10 @@ static int collect_offer(void *ctx, const struct offer *o)
 	g->vcpus = o->vcpus;
 	g->memory_gib = o->memory_gib;
 	g->price = o->price_per_hour;
+	g->interruptions_per_month = o->interruptions_per_month;
+	/* Only spot is ever taken back: every other offer says "unknown", not 0. */
+	if (strcmp(o->purchase, "spot") != 0)
+		assert_true(isnan(o->interruptions_per_month));
 	return 0;
 }
 
@@ -440,10 +445,14 @@ static void test_aws_spot(void **state)
 	o = find(c, "us-east-1", "p5.48xlarge", "spot");
 	assert_int_equal(o->count, 8);
 	assert_non_null(strstr(o->note, "interruption >20%"));         /* Advisor r = 4 */
+	/* buckets become their midpoints; ">20%" is assumed 22.5% */
+	assert_true(o->interruptions_per_month == 0.225);
 	o = find(c, "us-east-1", "trn1.32xlarge", "spot");
 	assert_non_null(strstr(o->note, "interruption <5%"));          /* r = 0 */
+	assert_true(o->interruptions_per_month == 0.025);
 	o = find(c, "us-east-1", "g6e.xlarge", "spot");
 	assert_non_null(strstr(o->note, "5-10%"));                     /* r = 1 */
+	assert_true(o->interruptions_per_month == 0.075);
 	assert_non_null(strstr(o->note, "spot above on-demand"));       /* 2.10 > 1.861 */
 	assert_null(find(c, "us-east-1", "p4d.24xlarge", "spot"));
 	/* A broken feed is an error, not an empty success. */

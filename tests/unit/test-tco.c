@@ -7,8 +7,11 @@
 #include <setjmp.h>
 #include <cmocka.h>
 #include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "db.h"
 #include "tco.h"
 #include "util.h"
 
@@ -332,6 +335,120 @@ static void test_spot_recomputed_work(void **state)
 	run(f);
 	assert_close(f->r.deployments[0].breakdown[COST_COMPUTE], 11680);
 	tco_result_release(&f->r);
+	free(f);
+}
+
+/*
+ * A store (the shipped catalog, tests run from the repository root) whose AWS
+ * us-east-1 holds p5.48xlarge on demand at $55.04 and on spot at $20 with
+ * INTERRUPTIONS_PER_MONTH (NAN: the store knows none).
+ */
+static struct db *spot_store(const char *dir, double interruptions_per_month)
+{
+	struct strbuf path = STRBUF_INIT;
+	struct offer o = { 0 };
+	struct db *db;
+	int64_t snap;
+
+	strbuf_addf(&path, "%s/prices.db", dir);
+	db = db_open_catalog(path.buf, "pricing");
+	strbuf_release(&path);
+	assert_non_null(db);
+	snap = db_snapshot_begin(db, "aws", "test");
+	assert_true(snap > 0);
+	o.provider = "aws";
+	o.region = "us-east-1";
+	o.instance_type = "p5.48xlarge";
+	o.accelerator = "H100-SXM";
+	o.accelerator_count = 8;
+	o.purchase = "on-demand";
+	o.price_per_hour = 55.04;
+	o.observed = "2026-11-27";
+	o.source = "test";
+	o.confidence = "exact";
+	o.interruptions_per_month = NAN;
+	assert_int_equal(db_snapshot_add_offer(db, snap, &o), 0);
+	o.purchase = "spot";
+	o.price_per_hour = 20;
+	o.interruptions_per_month = interruptions_per_month;
+	assert_int_equal(db_snapshot_add_offer(db, snap, &o), 0);
+	assert_int_equal(db_snapshot_commit(db, snap), 0);
+	return db;
+}
+
+/* Prices DEP of F from DB, runs the engine; returns the compute cost, fills NOTES. */
+static double store_spot_compute(struct fixture *f, struct db *db, struct strbuf *notes)
+{
+	struct tco_input in;
+	struct tco_result r;
+	double compute;
+
+	if (tco_prepare(db, &f->s, &f->in.opts, &in) < 0)
+		fail_msg("tco_prepare: %s", error_get());
+	if (tco_compute(&in, &r) < 0)
+		fail_msg("tco_compute: %s", error_get());
+	compute = r.deployments[0].breakdown[COST_COMPUTE];
+	strbuf_reset(notes);
+	strbuf_adds(notes, in.notes.len ? in.notes.buf : "");
+	tco_result_release(&r);
+	tco_input_release(&in);
+	return compute;
+}
+
+static void test_spot_interruptions_from_the_store(void **state)
+{
+	static const char *const spot[] = { "spot", NULL };
+	struct fixture *f = xmalloc(sizeof(*f));
+	struct strbuf notes = STRBUF_INIT, cmd = STRBUF_INIT;
+	char dir[] = "/tmp/aicost-test-tco.XXXXXX";
+	struct deployment *d;
+	struct db *db;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	/* 16 H100 train for 11,680 GPU-hours (730 h on 2 p5 instances); each
+	 * interruption loses half a 1 h checkpoint interval + 0.25 h restart = 0.75 h. */
+	fixture_init(f, 2);
+	add_training(f, 16, 11680, 0);
+	f->w[0].accelerator = "H100-SXM";
+	f->w[0].training.gpus = 16;
+	f->w[0].training.gpu_hours = 11680;
+	f->w[0].training.mfu = 0.4;
+	f->w[0].training.params = NAN;
+	f->w[0].training.active_params = NAN;
+	f->w[0].training.deadline_hours = NAN;
+	d = add_cloud(f, "aws", 1, spot, all);
+
+	/* Spot Advisor bucket ">20%" stored as 0.225 a month = 0.225 / (730 / 24)
+	 * per instance-day: 0.225 / 730 per instance-hour x 2 instances x 0.75 h
+	 * = 0.3375 / 730 more work. $20 / 8 GPUs = $2.50; 11,680 x 2.50 = 29,200;
+	 * 29,200 x 0.3375 / 730 = 40 x 0.3375 = 13.5 -> 29,213.5. */
+	db = spot_store(dir, 0.225);
+	assert_close(store_spot_compute(f, db, &notes), 29213.5);
+	assert_non_null(strstr(notes.buf, "deployment aws: spot interruptions from the price "
+				"store: 22.5% of p5.48xlarge instances a month in us-east-1"));
+	/* The scenario's own rate wins: 0.24 / 24 x 2 x 0.75 = 1.5% -> 29,638, no note. */
+	d->spot_interruptions_per_day = 0.24;
+	assert_close(store_spot_compute(f, db, &notes), 29638);
+	assert_null(strstr(notes.buf, "interruption"));
+	d->spot_interruptions_per_day = NAN;
+	db_close(db);
+
+	/* A store without a rate: the default 10% a month, said so. 0.10 / 730 x 2 x
+	 * 0.75 = 0.15 / 730; 29,200 x 0.15 / 730 = 6 -> 29,206. */
+	strbuf_addf(&cmd, "rm -rf %s/prices.db*", dir);
+	assert_int_equal(system(cmd.buf), 0);
+	db = spot_store(dir, NAN);
+	assert_close(store_spot_compute(f, db, &notes), 29206);
+	assert_non_null(strstr(notes.buf, "deployment aws: no spot interruption rate in the "
+				"store; assumed 10% of instances a month"));
+	db_close(db);
+
+	strbuf_reset(&cmd);
+	strbuf_addf(&cmd, "rm -rf %s", dir);
+	assert_int_equal(system(cmd.buf), 0);
+	strbuf_release(&cmd);
+	strbuf_release(&notes);
 	free(f);
 }
 
@@ -1047,6 +1164,7 @@ int main(void)
 		cmocka_unit_test(test_cloud_rents_whole_instances),
 		cmocka_unit_test(test_purchase_mix_overflow),
 		cmocka_unit_test(test_spot_recomputed_work),
+		cmocka_unit_test(test_spot_interruptions_from_the_store),
 		cmocka_unit_test(test_power_and_colo_one_server_one_year),
 		cmocka_unit_test(test_depreciation_with_residual),
 		cmocka_unit_test(test_hybrid_burst),
