@@ -26,7 +26,7 @@ static void print_help(FILE *fp)
 	      "$ per GPU-hour delivered, $ per 1M tokens served, the break-even month of every\n"
 	      "pair, the cheapest deployment that respects the scenario's constraints (*), and\n"
 	      "the three inputs that move the answer most when each is set 20% lower and\n"
-	      "higher. Conventions: aicost-estimate(1).\n"
+	      "higher. Conventions: aicost-estimate(1). SCENARIO '-' is standard input.\n"
 	      "\n"
 	      "Options:\n"
 	      COSTCLI_HELP

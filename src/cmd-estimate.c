@@ -25,6 +25,7 @@ static void print_help(FILE *fp)
 	      "power, facility, staff, network, maintenance and the residual credit; with\n"
 	      "NPV, P50/P90, $ per GPU-hour, $ per 1M tokens and the break-even month against\n"
 	      "the baseline. The cost conventions are in aicost-estimate(1).\n"
+	      "SCENARIO '-' is standard input.\n"
 	      "\n"
 	      "Options:\n"
 	      "  -d, --deployment NAME     show only this deployment\n"

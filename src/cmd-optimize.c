@@ -30,6 +30,7 @@ static void print_help(FILE *fp)
 	      "provider and region meet the scenario's constraints. Training is ranked by the\n"
 	      "cost of the whole run (a commitment bills its whole term), inference by the\n"
 	      "cost per month. Prints the cheapest N of each with why they qualify.\n"
+	      "SCENARIO '-' is standard input.\n"
 	      "\n"
 	      "Options:\n"
 	      "  -n, --top N               how many offers per workload (default 5)\n"

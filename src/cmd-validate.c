@@ -18,6 +18,7 @@ static void print_help(FILE *fp)
 	      "then looks every accelerator up in the price store and sizes every workload\n"
 	      "on it (training state that does not fit, an SLO no GPU group meets).\n"
 	      "Every problem is reported on stderr as FILE:LINE:COL: FIELD.PATH: MESSAGE.\n"
+	      "FILE '-' is standard input (named stdin in messages).\n"
 	      "\n"
 	      "Options:\n"
 	      "  -s, --set KEY.PATH=VALUE  override one field before checking (repeatable),\n"

@@ -475,3 +475,10 @@ EOF
 	[ "$status" -eq 2 ]
 	[[ "$output" == *"--deployment: stdin has no deployment 'nope'"* ]]
 }
+
+@test "the scenario commands' --help says '-' is standard input" {
+	for cmd in validate estimate compare optimize; do
+		run aicost $cmd --help
+		[[ "$output" == *"'-' is standard input"* ]] || { echo "$cmd"; return 1; }
+	done
+}
