@@ -112,35 +112,47 @@ void costcli_print_notes(const struct costcli *c, const char *notes)
 		costcli_print_lines(c, notes, "note: ");
 }
 
+/* "total 6,557,366 is over budget.total 5,000,000" */
+static void describe_breach(struct strbuf *sb, const struct budget_breach *b)
+{
+	int decimals = strcmp(b->limit, "per_million_tokens") == 0 ? 3 : 0;
+
+	if (b->month > 0)
+		strbuf_addf(sb, "month %d's running cost ", b->month);
+	else if (decimals)
+		strbuf_adds(sb, "cost per 1M tokens ");
+	else
+		strbuf_addf(sb, "%s ", b->limit);
+	format_grouped(sb, b->value, decimals);
+	strbuf_addf(sb, " is over budget.%s ", b->limit);
+	format_grouped(sb, b->budget, decimals);
+}
+
 int costcli_budget_check(const struct costcli *c, const struct tco_result *r, int only)
 {
-	struct strbuf why = STRBUF_INIT, all = STRBUF_INIT;
+	struct strbuf all = STRBUF_INIT;
 	size_t checked = 0, over = 0;
 	bool failed;
 
 	for (size_t i = 0; i < r->ndeployments; i++) {
-		const char *line;
+		struct budget_breach breaches[BUDGET_NLIMITS];
+		int n;
 
 		if (only >= 0 ? (int)i != only : r->deployments[i].excluded)
 			continue;
 		checked++;
-		strbuf_reset(&why);
-		if (tco_budget_breaches(r, i, &why) == 0)
-			continue;
-		over++;
-		for (line = why.buf; *line; ) {
-			const char *end = strchr(line, '\n');
-
-			strbuf_addf(&all, "%s: %.*s\n", r->deployments[i].deployment->name,
-				    (int)(end - line), line);
-			line = end + 1;
+		n = tco_budget_breaches(r, i, breaches);
+		over += n > 0;
+		for (int k = 0; k < n; k++) {
+			strbuf_addf(&all, "%s: ", r->deployments[i].deployment->name);
+			describe_breach(&all, &breaches[k]);
+			strbuf_addch(&all, '\n');
 		}
 	}
 	failed = checked > 0 && over == checked;
 	/* -q keeps a passing check quiet; a failing one always says why. */
 	if (failed || global_options.verbosity >= 0)
 		costcli_print_lines(c, all.buf, "");
-	strbuf_release(&why);
 	strbuf_release(&all);
 	if (!failed)
 		return EXIT_OK;

@@ -72,6 +72,21 @@ json_t *output_demand_json(const struct scenario *s, const struct workload_deman
 	return array;
 }
 
+/* The budget limits deployment I breaks: [{limit, value, budget, month}]; [] within. */
+static json_t *budget_breaches_json(const struct tco_result *r, size_t i)
+{
+	struct budget_breach breaches[BUDGET_NLIMITS];
+	int n = tco_budget_breaches(r, i, breaches);
+	json_t *list = json_array();
+
+	for (int k = 0; k < n; k++)
+		json_array_append_new(list, json_pack("{s:s, s:f, s:f, s:o}",
+			"limit", breaches[k].limit, "value", breaches[k].value,
+			"budget", breaches[k].budget, "month", breaches[k].month > 0 ?
+			json_integer(breaches[k].month) : json_null()));
+	return list;
+}
+
 static json_t *deployment_json(const struct tco_result *r, size_t i, int months)
 {
 	const struct deployment_result *dr = &r->deployments[i];
@@ -116,6 +131,7 @@ static json_t *deployment_json(const struct tco_result *r, size_t i, int months)
 	json_object_set_new(o, "excluded", json_boolean(dr->excluded));
 	json_object_set_new(o, "excluded_reason", dr->excluded_reason ?
 			    json_string(dr->excluded_reason) : json_null());
+	json_object_set_new(o, "budget_breaches", budget_breaches_json(r, i));
 	return o;
 }
 

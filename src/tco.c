@@ -4,7 +4,6 @@
  * here is pure: tco_compute() sees only its input and the seed.
  */
 #include "tco.h"
-#include "table.h"
 #include "units.h"
 #include "util.h"
 
@@ -764,49 +763,32 @@ int tco_runner_up(const struct tco_result *r)
 	return best;
 }
 
-static void budget_breach(struct strbuf *why, const char *what, double value,
-			  const char *limit_key, double limit, int decimals)
-{
-	struct strbuf a = STRBUF_INIT, b = STRBUF_INIT;
-
-	format_grouped(&a, value, decimals);
-	format_grouped(&b, limit, decimals);
-	strbuf_addf(why, "%s %s is over budget.%s %s\n", what, a.buf, limit_key, b.buf);
-	strbuf_release(&a);
-	strbuf_release(&b);
-}
-
-int tco_budget_breaches(const struct tco_result *r, size_t index, struct strbuf *why)
+int tco_budget_breaches(const struct tco_result *r, size_t index,
+			struct budget_breach out[BUDGET_NLIMITS])
 {
 	const struct budget *b = &r->scenario->budget;
 	const struct deployment_result *d = &r->deployments[index];
-	int months = r->scenario->horizon_months, breaches = 0;
+	int n = 0;
 
-	if (!isnan(b->total) && d->total > b->total) {
-		budget_breach(why, "total", d->total, "total", b->total, 0);
-		breaches++;
-	}
-	for (int m = 0; !isnan(b->monthly) && m < months; m++) {
+	if (!isnan(b->total) && d->total > b->total)
+		out[n++] = (struct budget_breach){ "total", d->total, b->total, 0 };
+	for (int m = 0; !isnan(b->monthly) && m < r->scenario->horizon_months; m++) {
 		/* Capex and its residual credit are capital, paid once: the monthly limit
 		 * is for what it costs to run. */
 		double running = d->monthly[m] - d->monthly_by_component[m][COST_CAPEX] -
 			d->monthly_by_component[m][COST_RESIDUAL];
-		char what[48];
 
 		if (running > b->monthly) {
-			snprintf(what, sizeof(what), "month %d's running cost", m + 1);
-			budget_breach(why, what, running, "monthly", b->monthly, 0);
-			breaches++;
-			break;   /* the first month over says enough */
+			/* the first month over says enough */
+			out[n++] = (struct budget_breach){ "monthly", running, b->monthly, m + 1 };
+			break;
 		}
 	}
 	if (!isnan(b->per_million_tokens) && !isnan(d->per_million_tokens) &&
-	    d->per_million_tokens > b->per_million_tokens) {
-		budget_breach(why, "cost per 1M tokens", d->per_million_tokens,
-			      "per_million_tokens", b->per_million_tokens, 3);
-		breaches++;
-	}
-	return breaches;
+	    d->per_million_tokens > b->per_million_tokens)
+		out[n++] = (struct budget_breach){ "per_million_tokens", d->per_million_tokens,
+						   b->per_million_tokens, 0 };
+	return n;
 }
 
 void tco_result_release(struct tco_result *r)

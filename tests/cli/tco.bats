@@ -323,3 +323,23 @@ print(" ".join(missing) if missing else "ok")' "$BATS_TEST_TMPDIR/out.csv" "$BAT
 	[ "$status" -eq 0 ]
 	[[ "${lines[1]}" == *" gcp "* || "${lines[1]}" == *" aws "* ]]
 }
+
+@test "budget: json names each breach with its limit, value, budget and month" {
+	f=$SCENARIOS/onprem-vs-cloud-64gpu.yaml
+	run_split -q compare --set budget.monthly=300k --format json "$f"
+	[ "$status" -eq 1 ]
+	run python3 -c '
+import json, sys
+r = json.loads(sys.argv[1])
+b = {d["name"]: d["budget_breaches"] for d in r["deployments"]}
+assert [x["limit"] for x in b["aws"]] == ["total", "monthly", "per_million_tokens"], b
+assert b["aws"][0]["budget"] == 5e6 and abs(b["aws"][0]["value"] - 6557366.448) < 0.01, b
+assert b["aws"][0]["month"] is None and b["aws"][1]["month"] == 13, b
+assert len(b["rack"]) == 1 and b["rack"][0]["month"] == 1, b
+assert b["rack"][0]["budget"] == 3e5 and abs(b["rack"][0]["value"] - 353577) < 1, b
+print("ok")' "$output"
+	[ "$output" = ok ]
+	run_split -q compare --format json "$f"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *'"budget_breaches": []'* ]]
+}
