@@ -148,11 +148,38 @@ static const char *const schema_v3[] = {
 	NULL,
 };
 
+/*
+ * 4: "current" per provider, region AND purchase option: an import or update that
+ * brings some options of a region (SkyPilot: on-demand and spot) no longer hides
+ * the others (the catalog's commitments). Offers' current rows are rebuilt by
+ * that rule from every successful snapshot; egress and storage keep theirs.
+ */
+static const char *const schema_v4[] = {
+	"CREATE TABLE current_v4(\n"
+	"  kind TEXT NOT NULL CHECK (kind IN ('offers', 'egress', 'storage')),\n"
+	"  provider TEXT NOT NULL,\n"
+	"  region TEXT NOT NULL,\n"
+	"  purchase TEXT NOT NULL DEFAULT '',\n"
+	"  snapshot_id INTEGER NOT NULL REFERENCES snapshots(id) ON DELETE CASCADE,\n"
+	"  PRIMARY KEY (kind, provider, region, purchase));\n",
+	"INSERT INTO current_v4(kind, provider, region, purchase, snapshot_id)\n"
+	"  SELECT kind, provider, region, '', snapshot_id FROM current WHERE kind != 'offers';\n",
+	"INSERT INTO current_v4(kind, provider, region, purchase, snapshot_id)\n"
+	"  SELECT 'offers', o.provider, o.region, o.purchase, max(o.snapshot_id) FROM offers o\n"
+	"  JOIN snapshots s ON s.id = o.snapshot_id AND s.status = 'ok'\n"
+	"  GROUP BY o.provider, o.region, o.purchase;\n",
+	"DROP TABLE current;\n",
+	"ALTER TABLE current_v4 RENAME TO current;\n",
+	"CREATE INDEX current_by_snapshot ON current(snapshot_id);\n",
+	NULL,
+};
+
 /* Step N is migrations[N - 1]: a NULL-terminated list of statements. */
 static const char *const *const migrations[] = {
 	schema_v1,
 	schema_v2,
 	schema_v3,
+	schema_v4,
 };
 
 enum stmt_id {
@@ -177,7 +204,6 @@ enum stmt_id {
 	ST_SNAPSHOT_DELETE,
 	ST_SNAPSHOT_FAILED,
 	ST_ADD_OFFER,
-	ST_ADD_OFFER_V2,
 	ST_ADD_EGRESS,
 	ST_ADD_STORAGE,
 	ST_EGRESS,
@@ -193,7 +219,7 @@ enum stmt_id {
 	ST_COUNT
 };
 
-/* Current offers: the newest snapshot of each provider and region. */
+/* Current offers: the newest snapshot of each provider, region and purchase option. */
 #define OFFERS_SELECT \
 	"SELECT o.provider, o.region, o.zone, o.instance_type, o.accelerator," \
 	" o.accelerator_count, o.vcpus, o.memory_gib, coalesce(a.memory_gb, 0)," \
@@ -202,7 +228,7 @@ enum stmt_id {
 	" o.interruptions_per_month" \
 	" FROM current c" \
 	" JOIN offers o ON o.snapshot_id = c.snapshot_id AND o.provider = c.provider" \
-	"  AND o.region = c.region" \
+	"  AND o.region = c.region AND o.purchase = c.purchase" \
 	" LEFT JOIN accelerators a ON a.name = o.accelerator" \
 	" WHERE c.kind = 'offers'"
 #define OFFERS_FILTER \
@@ -277,19 +303,24 @@ static const char *const statements[ST_COUNT] = {
 		"   UNION ALL SELECT observed FROM egress_tiers WHERE snapshot_id = ?1"
 		"   UNION ALL SELECT observed FROM storage_prices WHERE snapshot_id = ?1))"
 		" WHERE id = ?1",
+	/* A snapshot replaces the purchase options it has, region by region. */
 	[ST_SNAPSHOT_CURRENT_OFFERS] =
-		"INSERT INTO current(kind, provider, region, snapshot_id)"
-		" SELECT DISTINCT 'offers', provider, region, ?1 FROM offers WHERE snapshot_id = ?1"
-		" ON CONFLICT(kind, provider, region) DO UPDATE SET snapshot_id = excluded.snapshot_id",
+		"INSERT INTO current(kind, provider, region, purchase, snapshot_id)"
+		" SELECT DISTINCT 'offers', provider, region, purchase, ?1 FROM offers"
+		" WHERE snapshot_id = ?1"
+		" ON CONFLICT(kind, provider, region, purchase)"
+		" DO UPDATE SET snapshot_id = excluded.snapshot_id",
 	[ST_SNAPSHOT_CURRENT_EGRESS] =
 		"INSERT INTO current(kind, provider, region, snapshot_id)"
 		" SELECT DISTINCT 'egress', provider, scope, ?1 FROM egress_tiers WHERE snapshot_id = ?1"
-		" ON CONFLICT(kind, provider, region) DO UPDATE SET snapshot_id = excluded.snapshot_id",
+		" ON CONFLICT(kind, provider, region, purchase)"
+		" DO UPDATE SET snapshot_id = excluded.snapshot_id",
 	[ST_SNAPSHOT_CURRENT_STORAGE] =
 		"INSERT INTO current(kind, provider, region, snapshot_id)"
 		" SELECT DISTINCT 'storage', provider, region, ?1 FROM storage_prices"
 		" WHERE snapshot_id = ?1"
-		" ON CONFLICT(kind, provider, region) DO UPDATE SET snapshot_id = excluded.snapshot_id",
+		" ON CONFLICT(kind, provider, region, purchase)"
+		" DO UPDATE SET snapshot_id = excluded.snapshot_id",
 	[ST_SNAPSHOT_DELETE] =
 		"DELETE FROM snapshots WHERE id = ?1",
 	[ST_SNAPSHOT_FAILED] =
@@ -301,12 +332,6 @@ static const char *const statements[ST_COUNT] = {
 		" currency, observed, source, confidence, note, interruptions_per_month)"
 		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,"
 		" ?18)",
-	/* How aicost wrote offers before schema 3 (db_open_version builds such stores). */
-	[ST_ADD_OFFER_V2] =
-		"INSERT INTO offers(snapshot_id, provider, region, zone, instance_type, component,"
-		" accelerator, accelerator_count, vcpus, memory_gib, purchase, price_per_hour,"
-		" currency, observed, source, confidence, note)"
-		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
 	[ST_ADD_EGRESS] =
 		"INSERT INTO egress_tiers(snapshot_id, provider, scope, destination, start_gb, end_gb,"
 		" price_per_gb, confidence, source, observed, note)"
@@ -364,6 +389,36 @@ static const char *const statements[ST_COUNT] = {
 		" last_modified = excluded.last_modified, updated_at = excluded.updated_at",
 };
 
+/*
+ * How an older schema spelled a write: db_open_version builds stores as an older
+ * aicost left them (migration tests), so their writes must fit that schema.
+ * Used when the store's version is below BEFORE; the first match wins.
+ */
+static const struct {
+	enum stmt_id id;
+	int before;
+	const char *sql;
+} older_statements[] = {
+	{ ST_ADD_OFFER, 3,
+	  "INSERT INTO offers(snapshot_id, provider, region, zone, instance_type, component,"
+	  " accelerator, accelerator_count, vcpus, memory_gib, purchase, price_per_hour,"
+	  " currency, observed, source, confidence, note)"
+	  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)" },
+	{ ST_SNAPSHOT_CURRENT_OFFERS, 4,
+	  "INSERT INTO current(kind, provider, region, snapshot_id)"
+	  " SELECT DISTINCT 'offers', provider, region, ?1 FROM offers WHERE snapshot_id = ?1"
+	  " ON CONFLICT(kind, provider, region) DO UPDATE SET snapshot_id = excluded.snapshot_id" },
+	{ ST_SNAPSHOT_CURRENT_EGRESS, 4,
+	  "INSERT INTO current(kind, provider, region, snapshot_id)"
+	  " SELECT DISTINCT 'egress', provider, scope, ?1 FROM egress_tiers WHERE snapshot_id = ?1"
+	  " ON CONFLICT(kind, provider, region) DO UPDATE SET snapshot_id = excluded.snapshot_id" },
+	{ ST_SNAPSHOT_CURRENT_STORAGE, 4,
+	  "INSERT INTO current(kind, provider, region, snapshot_id)"
+	  " SELECT DISTINCT 'storage', provider, region, ?1 FROM storage_prices"
+	  " WHERE snapshot_id = ?1"
+	  " ON CONFLICT(kind, provider, region) DO UPDATE SET snapshot_id = excluded.snapshot_id" },
+};
+
 struct db {
 	sqlite3 *handle;
 	char *path;
@@ -392,7 +447,14 @@ static sqlite3_stmt *stmt_get(struct db *db, enum stmt_id id)
 	sqlite3_stmt *st = db->stmts[id];
 
 	if (!st) {
-		if (sqlite3_prepare_v3(db->handle, statements[id], -1, SQLITE_PREPARE_PERSISTENT,
+		const char *sql = statements[id];
+
+		for (size_t i = 0; i < ARRAY_SIZE(older_statements); i++)
+			if (older_statements[i].id == id && db->version < older_statements[i].before) {
+				sql = older_statements[i].sql;
+				break;
+			}
+		if (sqlite3_prepare_v3(db->handle, sql, -1, SQLITE_PREPARE_PERSISTENT,
 				       &db->stmts[id], NULL) != SQLITE_OK) {
 			db_fail(db, "preparing a statement");
 			return NULL;
@@ -1751,7 +1813,7 @@ int db_snapshot_add_offer(struct db *db, int64_t snapshot, const struct offer *o
 		if (found < 0)
 			return -1;
 	}
-	st = stmt_get(db, db->version >= 3 ? ST_ADD_OFFER : ST_ADD_OFFER_V2);
+	st = stmt_get(db, ST_ADD_OFFER);
 	if (!st) {
 		accelerator_release(&acc);
 		return -1;

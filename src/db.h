@@ -165,7 +165,7 @@ struct snapshot_info {
 	char *status;             /* ok, failed */
 	char *message;            /* why it failed; NULL when ok */
 	long offer_rows, egress_rows, storage_rows;
-	bool current;             /* still the newest for at least one region */
+	bool current;             /* still the newest for some region (and purchase option) */
 };
 
 struct snapshot_list {
@@ -203,7 +203,8 @@ void accelerator_list_release(struct accelerator_list *list);
 /* Normalised lookup key: lower case, letters and digits only ("H100 SXM" -> "h100sxm"). */
 void accelerator_key(const char *name, struct strbuf *out);
 
-/* Offers from the newest successful snapshot of each provider, matching FILTER. */
+/* Offers matching FILTER from the newest successful snapshot of each provider,
+ * region and purchase option (a snapshot replaces only the options it has). */
 int db_query_offers(struct db *db, const struct offer_filter *filter, struct offer_list *out);
 void offer_list_release(struct offer_list *list);
 void offer_release(struct offer *o);

@@ -372,6 +372,47 @@ PY
 	[[ "$output" == *"gcp,us-central1,,on-demand,3.673,"* ]]
 }
 
+@test "pricing import --format skypilot: on-demand and spot for a region keep the catalog's commitments there" {
+	# SkyPilot's GCP catalog for us-central1 has on-demand and spot only.
+	sed -e 's/europe-west4/us-central1/g' "$FIXTURES/skypilot-gcp-excerpt.csv" > sky-us.csv
+	run_split pricing import sky-us.csv --format skypilot --provider gcp
+	[ "$status" -eq 0 ]
+	run_split pricing list --accelerator v5e --purchase commit-1y --format csv
+	[ "$status" -eq 0 ]
+	[ "${#lines[@]}" -eq 3 ]
+	[[ "$output" == *"gcp,tpu-v5litepod-1,TPU-v5e,1,16,,,us-central1,,commit-1y,0.84,"* ]]
+	[[ "$output" == *"gcp,tpu-v5litepod-8,TPU-v5e,8,16,,,us-central1,,commit-1y,6.72,"* ]]
+	# on demand the import is newer: its zone prices replace the catalog's
+	run_split pricing list --accelerator v5e --purchase on-demand --format csv
+	[ "${#lines[@]}" -eq 3 ]
+	[[ "$output" == *",us-central1,us-central1-a,on-demand,12.48,1.56,"* ]]
+	[[ "$output" != *",on-demand,9.6,"* ]]
+	# the engine prices a 1-year commitment from the store, not "65% of on-demand":
+	# 5,840 TPU-hours in the first month = 8 chips committed for 12 x 730 h
+	# = 70,080 chip-hours x 0.84 = 58,867.2 (assumed: 70,080 x 1.56 x 65% = 71,061.12)
+	cat > tpu.yaml <<'EOF'
+name: tpu-commit
+horizon: 12mo
+workloads:
+  - name: train
+    kind: training
+    accelerator: TPU-v5e
+    gpus: 8
+    gpu_hours: 5840
+deployments:
+  - name: gcp
+    kind: cloud
+    provider: gcp
+    region: us-central1
+    instance: tpu-v5litepod-8
+    purchase: {commit-1y: 100%}
+EOF
+	run_split estimate --format json tpu.yaml
+	[ "$status" -eq 0 ]
+	[[ "$stderr" != *"assumed"* ]]
+	[ "$(echo "$output" | python3 -c 'import json, sys; print(json.load(sys.stdin)["deployments"][0]["breakdown"]["compute"])')" = 58867.2 ]
+}
+
 @test "pricing import --format skypilot: an a3-megagpu host joins SkyPilot's H100-MEGA row" {
 	cat > mega.csv <<'EOF'
 InstanceType,vCPUs,MemoryGiB,AcceleratorName,AcceleratorCount,GpuInfo,Region,AvailabilityZone,Price,SpotPrice

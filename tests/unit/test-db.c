@@ -257,6 +257,63 @@ static void test_migration_from_v2(void **state)
 	strbuf_release(&old);
 }
 
+/*
+ * Schema 4 keys "current" by purchase option too. A v3 store where an import of
+ * on-demand prices for us-central1 hid the catalog's TPU commitments shows them
+ * again after the migration; on-demand stays the import's; egress is untouched.
+ */
+static void test_migration_from_v3(void **state)
+{
+	struct fixture *f = *state;
+	struct strbuf old = STRBUF_INIT;
+	struct offer_filter filter = { 0 };
+	struct egress_tier_list tiers;
+	struct offer_list list;
+	struct offer o = { 0 };
+	struct db *db;
+	int64_t snap;
+
+	strbuf_addf(&old, "%s/v3.db", f->dir);
+	db = db_open_version(old.buf, CATALOG, 3);
+	assert_non_null(db);
+	snap = db_snapshot_begin(db, "gcp", "sky.csv");
+	assert_true(snap > 0);
+	o.provider = "gcp";
+	o.region = "us-central1";
+	o.zone = "us-central1-a";
+	o.instance_type = "tpu-v5litepod-8";
+	o.accelerator = "TPU-v5e";
+	o.accelerator_count = 8;
+	o.purchase = "on-demand";
+	o.price_per_hour = 12.48;
+	o.observed = "2026-11-01";
+	o.source = "sky.csv";
+	o.confidence = "exact";
+	o.interruptions_per_month = NAN;
+	assert_int_equal(db_snapshot_add_offer(db, snap, &o), 0);
+	assert_int_equal(db_snapshot_commit(db, snap), 0);
+	db_close(db);
+
+	db = db_open_catalog(old.buf, CATALOG);
+	assert_non_null(db);
+	filter.instance_type = "tpu-v5litepod-8";
+	filter.purchase = "commit-1y";
+	assert_int_equal(db_query_offers(db, &filter, &list), 0);
+	assert_int_equal(list.n, 1);
+	assert_close(list.items[0].price_per_hour, 6.72);   /* the catalog's, visible again */
+	offer_list_release(&list);
+	filter.purchase = "on-demand";
+	assert_int_equal(db_query_offers(db, &filter, &list), 0);
+	assert_int_equal(list.n, 1);   /* the import's zone price; the catalog's 9.6 hidden */
+	assert_close(list.items[0].price_per_hour, 12.48);
+	offer_list_release(&list);
+	assert_int_equal(db_egress_tiers(db, "aws", "us-east-1", "internet", &tiers), 0);
+	assert_true(tiers.n > 1);
+	egress_tier_list_release(&tiers);
+	db_close(db);
+	strbuf_release(&old);
+}
+
 static void test_not_a_database(void **state)
 {
 	struct fixture *f = *state;
@@ -695,6 +752,15 @@ static void test_snapshot_writes(void **state)
 	assert_true(isnan(history.items[1].interruptions_per_month));
 	offer_list_release(&history);
 
+	/* A snapshot replaces only the purchase options it has: new spot in us-east-1
+	 * leaves the on-demand price of the snapshot before current. */
+	snap = db_snapshot_begin(f->db, "aws", "https://example.test/spot");
+	o = test_offer("us-east-1", "spot", 11.0);
+	assert_int_equal(db_snapshot_add_offer(f->db, snap, &o), 0);
+	assert_int_equal(db_snapshot_commit(f->db, snap), 0);
+	assert_close(current_price(f->db, "us-east-1", "spot"), 11.0);
+	assert_close(current_price(f->db, "us-east-1", "on-demand"), 50.0);
+
 	assert_int_equal(db_snapshot_record_failure(f->db, "azure", "https://example.test/az",
 						    "HTTP 503"), 0);
 	assert_true(db_snapshot_begin(f->db, "", "x") < 0);
@@ -779,6 +845,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_schema_and_migrations, setup_seeded, teardown),
 		cmocka_unit_test_setup_teardown(test_migration_from_v1, setup_seeded, teardown),
 		cmocka_unit_test_setup_teardown(test_migration_from_v2, setup_seeded, teardown),
+		cmocka_unit_test_setup_teardown(test_migration_from_v3, setup_seeded, teardown),
 		cmocka_unit_test_setup_teardown(test_not_a_database, setup_seeded, teardown),
 		cmocka_unit_test_setup_teardown(test_seeded_catalog, setup_seeded, teardown),
 		cmocka_unit_test_setup_teardown(test_catalog_names_known_chips, setup_seeded,
