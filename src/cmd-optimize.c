@@ -95,6 +95,16 @@ static struct table *new_table(void)
 	return t;
 }
 
+static void remove_spaces(char *text)
+{
+	char *out = text;
+
+	for (; *text; text++)
+		if (*text != ' ')
+			*out++ = *text;
+	*out = '\0';
+}
+
 int cmd_optimize(int argc, char **argv)
 {
 	static const struct option options[] = {
@@ -107,6 +117,7 @@ int cmd_optimize(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct optimize_options opts = { NULL, NULL, 0, TOP_DEFAULT };
+	char *providers = NULL;
 	struct optimize_search search;
 	struct costcli cli;
 	struct table *t = NULL;
@@ -135,7 +146,11 @@ int cmd_optimize(int argc, char **argv)
 			opts.top = (size_t)top;
 			break;
 		case 'p':
-			opts.providers = optarg;
+			/* "aws, gcp": the store matches names exactly, without spaces */
+			free(providers);
+			providers = xstrdup(optarg);
+			remove_spaces(providers);
+			opts.providers = providers;
 			break;
 		case 'r':
 			opts.regions = optarg;
@@ -197,5 +212,6 @@ cleanup:
 	if (searching)
 		optimize_end(&search);
 	costcli_release(&cli);
+	free(providers);
 	return status;
 }

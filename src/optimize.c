@@ -90,10 +90,16 @@ static bool listed(const char *list, const char *text, bool glob)
 	if (!text)
 		return false;
 	while (*p) {
-		size_t len = strcspn(p, ",");
-		char *item = xstrndup(p, len);
-		bool match = glob ? fnmatch(item, text, FNM_CASEFOLD) == 0 : str_ieq(item, text);
+		size_t len, item_len;
+		char *item;
+		bool match;
 
+		p += strspn(p, " ");   /* "us-east-1, eastus": spaces around items */
+		len = strcspn(p, ",");
+		for (item_len = len; item_len > 0 && p[item_len - 1] == ' '; item_len--)
+			;
+		item = xstrndup(p, item_len);
+		match = glob ? fnmatch(item, text, FNM_CASEFOLD) == 0 : str_ieq(item, text);
 		free(item);
 		if (match)
 			return true;
