@@ -81,16 +81,18 @@ static struct table *breakeven_table(const struct tco_result *r)
 	return t;
 }
 
-static struct table *sensitivity_table(const struct sensitivity *list, size_t n)
+/* ALONE: the cheapest has no runner-up, so the answer is its total, not a lead. */
+static struct table *sensitivity_table(const struct sensitivity *list, size_t n, bool alone)
 {
 	struct table *t = table_new();
 
 	table_add_column(t, "input", "INPUT (±20%)", COLUMN_TEXT);
-	table_add_column(t, "low", "LEAD AT -20%", COLUMN_NUMBER);
-	table_add_column(t, "high", "LEAD AT +20%", COLUMN_NUMBER);
+	table_add_column(t, "low", alone ? "TOTAL AT -20%" : "LEAD AT -20%", COLUMN_NUMBER);
+	table_add_column(t, "high", alone ? "TOTAL AT +20%" : "LEAD AT +20%", COLUMN_NUMBER);
 	table_add_column(t, "swing", "SWING", COLUMN_NUMBER);
 	table_add_column(t, "flips", "FLIPS CHEAPEST", COLUMN_TEXT);
-	for (size_t i = 0; i < n && i < SENSITIVITY_TOP; i++) {
+	/* An input that moves nothing is not one of those that move the answer. */
+	for (size_t i = 0; i < n && i < SENSITIVITY_TOP && list[i].swing_usd > 0; i++) {
 		table_begin_row(t);
 		table_add_text(t, list[i].input);
 		table_add_money(t, list[i].low_usd, 0);
@@ -119,9 +121,10 @@ static void print_answer(FILE *fp, const struct tco_result *r)
 	if (runner_up >= 0) {
 		format_grouped(&lead, r->deployments[runner_up].total -
 			       r->deployments[r->cheapest].total, 0);
-		fprintf(fp, ", %s %s below %s over %d months", lead.buf,
+		fprintf(fp, ", %s %s below %s over %d month%s", lead.buf,
 			r->scenario->currency ? r->scenario->currency : "USD",
-			r->deployments[runner_up].deployment->name, r->scenario->horizon_months);
+			r->deployments[runner_up].deployment->name, r->scenario->horizon_months,
+			r->scenario->horizon_months == 1 ? "" : "s");
 	}
 	fputs(".\n", fp);
 	strbuf_release(&lead);
@@ -150,7 +153,7 @@ static json_t *compare_json(const struct tco_result *r, const struct sensitivity
 		}
 	}
 	json_object_set_new(root, "breakeven", pairs);
-	for (size_t i = 0; i < n && i < SENSITIVITY_TOP; i++) {
+	for (size_t i = 0; i < n && i < SENSITIVITY_TOP && list[i].swing_usd > 0; i++) {
 		json_t *entry = json_object();
 
 		json_object_set_new(entry, "input", json_string(list[i].input));
@@ -169,6 +172,7 @@ static int print_tables(const struct tco_result *r, const struct sensitivity *li
 {
 	const struct scenario *s = r->scenario;
 	struct table *t;
+	bool alone;
 	int rc;
 
 	if (format == FORMAT_CSV) {
@@ -179,8 +183,9 @@ static int print_tables(const struct tco_result *r, const struct sensitivity *li
 	}
 	if (format == FORMAT_MARKDOWN)
 		printf("# %s: deployments compared\n\n", s->name ? s->name : "scenario");
-	printf("Scenario %s: %d months, %s; baseline %s\n", s->name ? s->name : "",
-	       s->horizon_months, s->currency ? s->currency : "USD",
+	printf("Scenario %s: %d month%s, %s; baseline %s\n", s->name ? s->name : "",
+	       s->horizon_months, s->horizon_months == 1 ? "" : "s",
+	       s->currency ? s->currency : "USD",
 	       s->baseline ? s->baseline : s->ndeployments ? s->deployments[0].name : "-");
 	print_answer(stdout, r);
 	output_heading(stdout, format, "Deployments");
@@ -203,9 +208,11 @@ static int print_tables(const struct tco_result *r, const struct sensitivity *li
 	table_free(t);
 	if (rc < 0)
 		return -1;
-	output_heading(stdout, format,
+	alone = r->cheapest >= 0 && tco_runner_up(r) < 0;
+	output_heading(stdout, format, alone ?
+		       "Sensitivity: the inputs that move the cheapest's total most" :
 		       "Sensitivity: the inputs that move the cheapest's lead most");
-	t = sensitivity_table(list, n);
+	t = sensitivity_table(list, n, alone);
 	rc = table_print(t, stdout, format);
 	table_free(t);
 	return rc;

@@ -133,9 +133,9 @@ static void report_valid(const struct scenario *s, bool quiet)
 {
 	if (quiet)
 		return;
-	printf("%s: ok (%zu workload%s, %zu deployment%s, %d months)\n", s->path, s->nworkloads,
+	printf("%s: ok (%zu workload%s, %zu deployment%s, %d month%s)\n", s->path, s->nworkloads,
 	       s->nworkloads == 1 ? "" : "s", s->ndeployments, s->ndeployments == 1 ? "" : "s",
-	       s->horizon_months);
+	       s->horizon_months, s->horizon_months == 1 ? "" : "s");
 	for (size_t k = 0; k < s->ndeployments; k++)
 		if (s->deployments[k].residency_violation)
 			warnx_cmd("validate", "%s: note: deployment '%s' is excluded by the "

@@ -374,8 +374,8 @@ int output_estimate(FILE *fp, const struct tco_result *r, int only, enum output_
 		return print_and_free(output_summary_table(r, only, true), fp, format);
 	if (format == FORMAT_MARKDOWN)
 		fprintf(fp, "# %s\n\n", s->name ? s->name : "scenario");
-	fprintf(fp, "Scenario %s: %d months, %s", s->name ? s->name : "", s->horizon_months,
-		s->currency ? s->currency : "USD");
+	fprintf(fp, "Scenario %s: %d month%s, %s", s->name ? s->name : "", s->horizon_months,
+		s->horizon_months == 1 ? "" : "s", s->currency ? s->currency : "USD");
 	if (s->discount_rate > 0)
 		fprintf(fp, ", NPV at %.4g%% a year", s->discount_rate * 100);
 	fputc('\n', fp);

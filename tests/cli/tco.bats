@@ -354,3 +354,22 @@ print("ok")' "$output"
 	[ "$status" -eq 0 ]
 	[ "$output" = "$expected" ]
 }
+
+@test "compare with one deployment: its total's sensitivity, no input that moves nothing; 1 month" {
+	f=$SCENARIOS/chat-8b.yaml
+	run_split -q compare --set horizon=1mo --set 'deployments=[{name: rp, kind: cloud, provider: runpod, region: us, price_per_gpu_hour: 2}]' \
+		--set baseline= --set budget= "$f"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "Scenario chat-8b: 1 month, USD; baseline rp" ]
+	[[ "$output" == *"Sensitivity: the inputs that move the cheapest's total most"* ]]
+	[[ "$output" == *"TOTAL AT -20%"* ]]
+	# egress is free on this deployment: moving it moves nothing
+	[[ "$output" != *"egress per month"* ]]
+	run_split -q compare --format json --set horizon=1mo --set 'deployments=[{name: rp, kind: cloud, provider: runpod, region: us, price_per_gpu_hour: 2}]' \
+		--set baseline= --set budget= "$f"
+	[ "$status" -eq 0 ]
+	run python3 -c 'import json, sys; s = json.loads(sys.argv[1])["sensitivity"]; assert s and all(e["swing"] > 0 for e in s), s; print("ok")' "$output"
+	[ "$output" = ok ]
+	run aicost validate --no-store --set horizon=1mo "$f"
+	[ "$output" = "$f: ok (1 workload, 3 deployments, 1 month)" ]
+}
