@@ -31,3 +31,12 @@ load helpers
 	grep -q '^## Architecture' "$AICOST_ROOT/README.md"
 	grep -q '| 2 | usage, input or environment error' "$AICOST_ROOT/README.md"
 }
+
+@test "aicost(1) SEE ALSO names every other shipped page" {
+	see_also=$(sed -n '/^\.Sh SEE ALSO/,/^\.Sh/p' "$AICOST_ROOT/man/aicost.1")
+	for page in "$AICOST_ROOT"/man/aicost-*.[1-9]; do
+		base=${page##*/}
+		grep -q "^\.Xr ${base%.*} ${base##*.}" <<<"$see_also" ||
+			{ echo "SEE ALSO lacks $base"; return 1; }
+	done
+}
