@@ -482,3 +482,26 @@ EOF
 		[[ "$output" == *"'-' is standard input"* ]] || { echo "$cmd"; return 1; }
 	done
 }
+
+@test "validate checks a cloud deployment's provider, instance and region against the store" {
+	f=$AICOST_ROOT/scenarios/chat-8b.yaml
+	run_split validate --set deployments.aws-on-demand.instance=p5.48xlarg "$f"
+	[ "$status" -eq 2 ] && [ -z "$output" ]
+	[[ "$stderr" == *"chat-8b.yaml:"*": deployments[0].instance: aws has no instance type 'p5.48xlarg' in the price store; did you mean 'p5.48xlarge'?" ]]
+	run_split validate --set deployments.aws-on-demand.region=us-east-9 "$f"
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"deployments[0].region: no on-demand price for p5.48xlarge in region 'us-east-9' in the price store; did you mean 'us-east-1'?" ]]
+	run_split validate --set deployments.aws-committed.provider=awz "$f"
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"deployments[1].provider: no on-demand prices for provider 'awz' in the price store; did you mean 'aws'?" ]]
+	# estimate fails on the same scenario: validate is the pre-commit check for it
+	run_split estimate --set deployments.aws-on-demand.instance=p5.48xlarg "$f"
+	[ "$status" -eq 2 ]
+	# a quoted price needs no offer; a region glob that matches is fine
+	run_split validate --set deployments.aws-on-demand.instance=nope \
+		--set deployments.aws-on-demand.price_per_gpu_hour=3 \
+		--set 'deployments.aws-committed.region=US-*' "$f"
+	[ "$status" -eq 0 ]
+	run_split validate --no-store --set deployments.aws-on-demand.instance=p5.48xlarg "$f"
+	[ "$status" -eq 0 ]
+}
