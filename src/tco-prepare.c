@@ -276,8 +276,9 @@ static int resolve_cloud(struct db *db, const struct scenario *s, const struct d
 cleanup:
 	priced_offer_release(&base);
 	priced_offer_release(&spot);
-	if (result < 0)
-		error_prefix("deployments.%s: ", d->name);
+	if (result < 0)   /* file:line:col: the deployment to fix */
+		error_prefix("%s%sdeployments.%s: ", d->where ? d->where : "",
+			     d->where ? ": " : "", d->name);
 	return result;
 }
 

@@ -373,3 +373,9 @@ print("ok")' "$output"
 	run aicost validate --no-store --set horizon=1mo "$f"
 	[ "$output" = "$f: ok (1 workload, 3 deployments, 1 month)" ]
 }
+
+@test "a deployment with no price in the store: the error names its file:line:col" {
+	run_split estimate --set deployments.aws-on-demand.instance=p5.48xlarg "$SCENARIOS/chat-8b.yaml"
+	[ "$status" -eq 2 ] && [ -z "$output" ]
+	[[ "$stderr" == "aicost estimate: $SCENARIOS/chat-8b.yaml:"[0-9]*:[0-9]*": deployments.aws-on-demand: no on-demand price for p5.48xlarg in aws/us-east-1"* ]]
+}
