@@ -35,7 +35,8 @@ const struct command *command_find(const char *name);
 /* Runs argv[0] as a command; prints the "did you mean" message for unknown names. */
 int command_run(int argc, char **argv);
 
-/* Prints "aicost CMD: message" and "Try 'aicost CMD --help'." and returns EXIT_ERROR. */
+/* Prints "aicost CMD: message" and "Try 'aicost CMD --help'." and returns EXIT_ERROR;
+ * CMD NULL is aicost itself (its global options). */
 int usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /*

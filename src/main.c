@@ -63,11 +63,12 @@ int usage_error(const char *cmd, const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "aicost %s: ", cmd);
+	/* CMD NULL: the global options, before any command */
+	fprintf(stderr, "aicost%s%s: ", cmd ? " " : "", cmd ? cmd : "");
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\nTry 'aicost %s --help'.\n", cmd);
+	fprintf(stderr, "\nTry 'aicost%s%s --help'.\n", cmd ? " " : "", cmd ? cmd : "");
 	return EXIT_ERROR;
 }
 
@@ -77,12 +78,14 @@ int option_error(const char *cmd, char **argv, const char *shortopts)
 
 	if (optopt == 0)
 		return usage_error(cmd, "unknown option '%.*s'", (int)strcspn(arg, "="), arg);
-	if (optopt < 256 && optopt != ':' && !strchr(shortopts, optopt))
+	/* A known long option (optopt is its value, maybe a letter of no short one). */
+	if (strncmp(arg, "--", 2) == 0)
+		return strchr(arg, '=') ?
+			usage_error(cmd, "option '%.*s' takes no value", (int)strcspn(arg, "="), arg) :
+			usage_error(cmd, "option '%s' needs a value", arg);
+	if (optopt < 256 && optopt != ':' && optopt != '+' && !strchr(shortopts, optopt))
 		return usage_error(cmd, "unknown option '-%c'", optopt);
-	if (strncmp(arg, "--", 2) == 0 && strchr(arg, '='))
-		return usage_error(cmd, "option '%.*s' takes no value",
-				   (int)strcspn(arg, "="), arg);
-	return usage_error(cmd, "option '%s' needs a value", arg);
+	return usage_error(cmd, "option '-%c' needs a value", optopt);
 }
 
 static void print_main_help(FILE *fp)
@@ -221,6 +224,7 @@ int main(int argc, char **argv)
 	};
 	int c, status;
 
+	opterr = 0;   /* option_error() reports it, once */
 	/* '+' stops at the command name: what follows belongs to the command. */
 	while ((c = getopt_long(argc, argv, "+qvVh", options, NULL)) != -1) {
 		switch (c) {
@@ -235,13 +239,14 @@ int main(int argc, char **argv)
 			break;
 		case 'V':
 			printf("aicost %s\n", AICOST_VERSION);
-			return EXIT_OK;
+			status = EXIT_OK;
+			goto done;
 		case 'h':
 			print_main_help(stdout);
-			return EXIT_OK;
+			status = EXIT_OK;
+			goto done;
 		default:
-			fputs("Try 'aicost --help'.\n", stderr);
-			return EXIT_ERROR;
+			return option_error(NULL, argv, "+qvVh");
 		}
 	}
 	if (optind >= argc) {
@@ -249,6 +254,7 @@ int main(int argc, char **argv)
 		return EXIT_ERROR;
 	}
 	status = command_run(argc - optind, argv + optind);
+done:
 	if (fflush(stdout) != 0 && status == EXIT_OK) {
 		perror("aicost: write error");
 		status = EXIT_ERROR;

@@ -160,3 +160,21 @@ complete_words() {
 	run_split help estimate extra
 	[ "$status" -eq 2 ] && [ -z "$output" ]
 }
+
+@test "global options: one message naming the bad one; --help and --version to a full disk fail" {
+	run_split --bogus estimate
+	[ "$status" -eq 2 ] && [ -z "$output" ]
+	[ "$stderr" = "aicost: unknown option '--bogus'
+Try 'aicost --help'." ]
+	run_split --db
+	[ "$status" -eq 2 ]
+	[ "$(head -1 <<<"$stderr")" = "aicost: option '--db' needs a value" ]
+	run_split --version=2
+	[ "$(head -1 <<<"$stderr")" = "aicost: option '--version' takes no value" ]
+	[ -w /dev/full ] || skip "no /dev/full"
+	for opt in --help --version; do
+		run bash -c '"$0" "$1" >/dev/full' "$AICOST" $opt
+		[ "$status" -eq 2 ] || { echo "$opt: $status"; return 1; }
+		[[ "$output" == "aicost: write error"* ]]
+	done
+}
