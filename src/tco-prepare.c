@@ -477,6 +477,18 @@ static int prepare_deployment(struct db *db, const struct scenario *s, const str
 		if (din->cloud.accelerator)
 			accelerator = din->cloud.accelerator;
 	} else if (d->kind == DEPLOYMENT_ONPREM) {
+		int order = isnan(d->order_month) || d->order_month < 1 ? 0 :
+			(int)d->order_month - 1;
+		double lead_hours = isnan(d->lead_time_hours) ? 0 : d->lead_time_hours;
+
+		/* Paid for and depreciating, but never running anything: say so. */
+		if (order * HOURS_PER_MONTH + lead_hours >= s->horizon_months * HOURS_PER_MONTH)
+			add_note(notes, "deployment %s: the hardware arrives after the %d-month "
+				 "horizon (ordered in month %d, lead time %.3g months); %s\n",
+				 d->name, s->horizon_months, order + 1,
+				 lead_hours / HOURS_PER_MONTH,
+				 d->fallback ? "all its work runs on the fallback"
+				 : "none of its work is done");
 		if (d->fallback && resolve_fallback(db, s, d->fallback, accelerator, &din->cloud,
 						    notes) < 0) {
 			error_prefix("deployments.%s: ", d->name);

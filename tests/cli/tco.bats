@@ -379,3 +379,12 @@ print("ok")' "$output"
 	[ "$status" -eq 2 ] && [ -z "$output" ]
 	[[ "$stderr" == "aicost estimate: $SCENARIOS/chat-8b.yaml:"[0-9]*:[0-9]*": deployments.aws-on-demand: no on-demand price for p5.48xlarg in aws/us-east-1"* ]]
 }
+
+@test "on-prem hardware that arrives after the horizon is noted" {
+	f=$SCENARIOS/onprem-vs-cloud-64gpu.yaml
+	run_split estimate --deployment rack --set deployments.rack.lead_time=40mo "$f"
+	[ "$status" -eq 1 ]   # on the fallback alone it breaks the budget
+	[[ "$stderr" == *"note: deployment rack: the hardware arrives after the 36-month horizon (ordered in month 1, lead time 40 months); all its work runs on the fallback"* ]]
+	run_split estimate --deployment rack "$f"
+	[[ "$stderr" != *"arrives after"* ]]
+}
