@@ -459,6 +459,7 @@ int cmd_pricing_update(int argc, char **argv)
 
 	for (size_t i = 0; i < nproviders; i++)
 		fetch_result_init(&providers[i].result);
+	opterr = 0;   /* option_error() reports it, once */
 	while ((c = getopt_long(argc, argv, "p:r:nf:qh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'p':
@@ -490,7 +491,7 @@ int cmd_pricing_update(int argc, char **argv)
 			status = EXIT_OK;
 			goto cleanup;
 		default:
-			status = usage_error(CMD, "unknown option");
+			status = option_error(CMD, argv, "p:r:nf:qh");
 			goto cleanup;
 		}
 	}

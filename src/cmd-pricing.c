@@ -279,7 +279,7 @@ static void list_usage(FILE *fp)
 	      "  -s, --sort KEY           provider (default), price, per-accelerator, per-pflop\n"
 	      "  -n, --limit N            at most N rows\n"
 	      "  -f, --format FORMAT      table (default), csv, json or markdown\n"
-	      "  -h, --help               print this help\n"
+	      "  -h, --help               print this help and exit\n"
 	      "\n"
 	      "$/PFLOP-H is the price per dense BF16 PFLOP-hour; CONF says whether the\n"
 	      "source gave the price exactly or approximately.\n", fp);
@@ -329,6 +329,7 @@ static int pricing_list(int argc, char **argv)
 	struct db *db = NULL;
 	int c, status = EXIT_ERROR;
 
+	opterr = 0;   /* option_error() reports it, once */
 	while ((c = getopt_long(argc, argv, "a:p:r:s:n:f:h", options, NULL)) != -1) {
 		switch (c) {
 		case 'a':
@@ -379,8 +380,7 @@ static int pricing_list(int argc, char **argv)
 			list_usage(stdout);
 			return EXIT_OK;
 		default:
-			fprintf(stderr, "Try 'aicost %s --help'.\n", cmd);
-			return EXIT_ERROR;
+			return option_error(cmd, argv, "a:p:r:s:n:f:h");
 		}
 	}
 	if (optind < argc)
@@ -446,6 +446,7 @@ static int parse_common(int argc, char **argv, const char *cmd, bool need_arg,
 
 	out->region = NULL;
 	out->format = FORMAT_TABLE;
+	opterr = 0;   /* option_error() reports it, once */
 	while ((c = getopt_long(argc, argv, "r:f:h", options, NULL)) != -1) {
 		switch (c) {
 		case 'r':
@@ -459,8 +460,7 @@ static int parse_common(int argc, char **argv, const char *cmd, bool need_arg,
 			usage(stdout);
 			return EXIT_OK;
 		default:
-			fprintf(stderr, "Try 'aicost %s --help'.\n", cmd);
-			return EXIT_ERROR;
+			return option_error(cmd, argv, "r:f:h");
 		}
 	}
 	if (need_arg && optind >= argc)
@@ -522,7 +522,7 @@ static void show_usage(FILE *fp)
 	      "Options:\n"
 	      "  -r, --region GLOB        only regions matching GLOB\n"
 	      "  -f, --format FORMAT      table (default), csv, json or markdown\n"
-	      "  -h, --help               print this help\n", fp);
+	      "  -h, --help               print this help and exit\n", fp);
 }
 
 static const struct offer *on_demand_twin(const struct offer_list *list, const struct offer *o)
@@ -652,7 +652,7 @@ static void sources_usage(FILE *fp)
 	      "\n"
 	      "Options:\n"
 	      "  -f, --format FORMAT      table (default), csv, json or markdown\n"
-	      "  -h, --help               print this help\n", fp);
+	      "  -h, --help               print this help and exit\n", fp);
 }
 
 static int pricing_sources(int argc, char **argv)
@@ -735,7 +735,7 @@ static void history_usage(FILE *fp)
 	      "Options:\n"
 	      "  -r, --region REGION      only this region (exact name)\n"
 	      "  -f, --format FORMAT      table (default), csv, json or markdown\n"
-	      "  -h, --help               print this help\n", fp);
+	      "  -h, --help               print this help and exit\n", fp);
 }
 
 static bool same_series(const struct offer *a, const struct offer *b)
@@ -1003,7 +1003,7 @@ static void export_usage(FILE *fp)
 	      "  -t, --table TABLE        offers (default), accelerators, egress, storage, facts\n"
 	      "  -f, --format FORMAT      csv (default) or json\n"
 	      "  -o, --output FILE        write FILE atomically instead of standard output\n"
-	      "  -h, --help               print this help\n", fp);
+	      "  -h, --help               print this help and exit\n", fp);
 }
 
 static int pricing_export(int argc, char **argv)
@@ -1025,6 +1025,7 @@ static int pricing_export(int argc, char **argv)
 	int c, status = EXIT_ERROR;
 	bool found;
 
+	opterr = 0;   /* option_error() reports it, once */
 	while ((c = getopt_long(argc, argv, "t:f:o:h", options, NULL)) != -1) {
 		switch (c) {
 		case 't':
@@ -1049,8 +1050,7 @@ static int pricing_export(int argc, char **argv)
 			export_usage(stdout);
 			return EXIT_OK;
 		default:
-			fprintf(stderr, "Try 'aicost %s --help'.\n", cmd);
-			return EXIT_ERROR;
+			return option_error(cmd, argv, "t:f:o:h");
 		}
 	}
 	if (optind < argc)
@@ -1148,7 +1148,7 @@ static void import_usage(FILE *fp)
 	      "                           or skypilot (SkyPilot catalog CSV)\n"
 	      "  -p, --provider NAME      the cloud a SkyPilot file describes (required with\n"
 	      "                           --format skypilot: aws, azure, gcp, ...)\n"
-	      "  -h, --help               print this help\n"
+	      "  -h, --help               print this help and exit\n"
 	      "\n"
 	      "SkyPilot rows with no price, duplicate rows, placeholder prices, spot prices\n"
 	      "above on-demand and fractions of a GPU are skipped and counted; GCP GPU rows\n"
@@ -1173,6 +1173,7 @@ static int pricing_import(int argc, char **argv)
 	struct db *db;
 	int c, rc;
 
+	opterr = 0;   /* option_error() reports it, once */
 	while ((c = getopt_long(argc, argv, "f:p:h", options, NULL)) != -1) {
 		switch (c) {
 		case 'f':
@@ -1189,8 +1190,7 @@ static int pricing_import(int argc, char **argv)
 			import_usage(stdout);
 			return EXIT_OK;
 		default:
-			fprintf(stderr, "Try 'aicost %s --help'.\n", cmd);
-			return EXIT_ERROR;
+			return option_error(cmd, argv, "f:p:h");
 		}
 	}
 	if (optind >= argc)

@@ -580,3 +580,16 @@ as_user() {
 	[ "$status" -eq 2 ]
 	[[ "$output" == *"cannot seed the empty price store: AICOST_CATALOG="*"nowhere: no accelerators.csv there"* ]]
 }
+
+@test "pricing subcommands report a bad option once, naming the subcommand" {
+	for sub in list show sources history export import update; do
+		run_split pricing $sub --bogus
+		[ "$status" -eq 2 ] || { echo "$sub: exit $status"; return 1; }
+		[ -z "$output" ]
+		[ "$stderr" = "aicost pricing $sub: unknown option '--bogus'
+Try 'aicost pricing $sub --help'." ] || { echo "$sub: $stderr"; return 1; }
+	done
+	run_split pricing list --format
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == "aicost pricing list: option '--format' needs a value"* ]]
+}
