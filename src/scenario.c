@@ -182,6 +182,13 @@ static const struct field onprem_fields[] = {
 	{ "transit_per_month", FIELD_MONEY, P(transit_per_month), 0, per_month },
 	{ "order_month", FIELD_COUNT, P(order_month), F_POSITIVE, NULL },
 	{ "fallback", FIELD_STRING, P(fallback), 0, NULL },
+	{ "financing", FIELD_CUSTOM, 0, 0, NULL },
+};
+
+static const struct field financing_fields[] = {
+	{ "term", FIELD_HOURS, P(finance_term_hours), F_REQUIRED | F_POSITIVE, NULL },
+	{ "rate", FIELD_FRACTION, P(finance_rate), F_REQUIRED, NULL },
+	{ "down_payment", FIELD_SHARE, P(finance_down_payment), 0, NULL },
 };
 
 static const struct field hybrid_fields[] = {
@@ -811,6 +818,7 @@ static void deployment_defaults(struct deployment *d)
 	d->staff_cost_per_year = NAN;
 	d->depreciation_hours = 5 * HOURS_PER_YEAR;
 	d->order_month = 1;
+	d->finance_term_hours = NAN;
 	d->shortage.delay_hours = 0;
 	d->shortage.cost_of_delay_per_month = NAN;
 }
@@ -881,6 +889,15 @@ static void load_deployment(struct loader *ld, struct node *map, struct deployme
 		if (d->order_month != floor(d->order_month))
 			report_key(ld, map, "order_month", "expected a whole month number, got %g",
 				   d->order_month);
+		if (given(map, "financing")) {
+			const struct field_set set = SET(financing_fields, "financing");
+			size_t mark = path_push(ld, "financing");
+
+			/* a term that is present but wrong must not read as "paid up front" */
+			d->finance_term_hours = 0;
+			load_fields(ld, node_get(map, "financing"), d, &set, 1, NULL, 0);
+			strbuf_setlen(&ld->path, mark);
+		}
 	}
 }
 

@@ -135,6 +135,10 @@ struct deployment {
 	double transit_per_month;      /* flat internet transit fee; default 0 */
 	double order_month;            /* capex paid in this month (1-based); default 1 */
 	char *fallback;                /* deployment used during lead time; NULL = work waits */
+	/* financing: {term, rate, down_payment}; hardware + installation paid as a loan */
+	double finance_term_hours;     /* NAN = paid up front (no financing) */
+	double finance_rate;           /* nominal annual interest, fraction; default 0 */
+	double finance_down_payment;   /* fraction paid in the order month; default 0 */
 
 	/* hybrid */
 	char *base;                    /* on-prem deployment name */

@@ -326,7 +326,42 @@ static void cloud_month_costs(const struct scenario *s, const struct deployment 
 }
 
 /*
- * On-prem capacity: capex in the order month, running costs from the month the
+ * Capex of PRICE ordered in month ORDER (0-based) into BY[..][COST_CAPEX]: whole
+ * then, or when financed the down payment then and the rest as a level monthly
+ * annuity from the next month, P·i/(1 − (1 + i)^−n) with i the annual rate / 12
+ * (P/n at 0%). What is still owed at the horizon is paid off in its last month,
+ * so financing changes only interest and timing.
+ */
+static void pay_capex(const struct deployment *d, double price, int order, int months,
+		      double (*by)[COST_NCOMPONENTS])
+{
+	double down, balance, rate, payment;
+	int term;
+
+	if (isnan(d->finance_term_hours) || !(d->finance_term_hours > 0)) {
+		by[order][COST_CAPEX] += price;
+		return;
+	}
+	down = price * or_default(d->finance_down_payment, 0);
+	balance = price - down;
+	rate = or_default(d->finance_rate, 0) / 12;
+	/* whole months, rounded up like the horizon */
+	term = (int)ceil(d->finance_term_hours / HOURS_PER_MONTH - 1e-9);
+	if (term < 1)
+		term = 1;
+	payment = rate > 0 ? balance * rate / (1 - pow(1 + rate, -term)) : balance / term;
+	by[order][COST_CAPEX] += down;
+	for (int k = 1; k <= term && order + k < months; k++) {
+		balance = balance * (1 + rate) - payment;
+		by[order + k][COST_CAPEX] += payment;
+	}
+	/* last payment's rounding, or a loan running past the horizon */
+	if (fabs(balance) > 1e-9 * price)
+		by[months - 1][COST_CAPEX] += balance;
+}
+
+/*
+ * On-prem capacity: capex in the order month (or financed, see pay_capex), running costs from the month the
  * hardware arrives (pro rata). Work the capacity cannot take goes to FALLBACK
  * (bought under MIX, its spot share inflated by MIX_SPOT_OVERHEAD) while the
  * hardware is not all there yet, and always when BURST (a hybrid's cloud takes
@@ -359,7 +394,7 @@ static int onprem_month_costs(const struct scenario *s, const struct deployment 
 	out->hardware_usd = server_usd * (1 + or_default(d->network_fraction, 0)) +
 		or_default(d->storage_capex, 0);
 	out->order_month = order;
-	out->by[order][COST_CAPEX] += out->hardware_usd + or_default(d->installation, 0);
+	pay_capex(d, out->hardware_usd + or_default(d->installation, 0), order, months, out->by);
 	arrival_hours = order * HOURS_PER_MONTH + or_default(d->lead_time_hours, 0) +
 		extra_lead_hours;
 	out->arrival_month = arrival_hours >= months * HOURS_PER_MONTH ? months

@@ -388,3 +388,30 @@ print("ok")' "$output"
 	run_split estimate --deployment rack "$f"
 	[[ "$stderr" != *"arrives after"* ]]
 }
+
+@test "financing shifts the rack's capex out of month 1 and adds only interest" {
+	# Rack capex: 8 servers x 310,000 x 1.10 network + 120k storage + 25k
+	# installation = 2,873,000. At 7% over 36 months (i = 0.07/12), payment =
+	# 2,873,000 x i / (1 - (1 + i)^-36) = 88,709.90 from month 2; the one still
+	# owed at month 36 is paid off then at its value 88,709.90 / (1 + i):
+	# 35 x 88,709.90 + 88,194.36 = 3,193,041.90 of capex, 320,041.90 of interest.
+	local f=$SCENARIOS/onprem-vs-cloud-64gpu.yaml
+	up=$("$AICOST" -q estimate --deployment rack --format json "$f")
+	run aicost -q estimate --set 'deployments.rack.financing={term: 36mo, rate: 7%}' "$f" --format json
+	[ "$status" -eq 0 ]
+	[ "$(echo "$output" | python3 -c "$CONTRACT")" = ok ]
+	echo "$output" | python3 -c '
+import json, sys
+up = json.loads(sys.argv[1])["deployments"][0]
+fin = [d for d in json.load(sys.stdin)["deployments"] if d["name"] == "rack"][0]
+assert abs(up["breakdown"]["capex"] - 2873000) < 0.01, up["breakdown"]["capex"]
+assert abs(fin["breakdown"]["capex"] - 3193041.90) < 0.01, fin["breakdown"]["capex"]
+assert abs(up["monthly"][0] - fin["monthly"][0] - 2873000) < 0.01, (up["monthly"][0], fin["monthly"][0])
+assert abs(fin["monthly"][1] - up["monthly"][1] - 88709.90) < 0.01
+assert abs(fin["total"] - up["total"] - 320041.90) < 0.01, fin["total"] - up["total"]
+assert fin["npv"] < up["npv"], "at an 8% discount rate a 7% loan is cheaper today"
+for k in up["breakdown"]:
+    if k != "capex":
+        assert abs(up["breakdown"][k] - fin["breakdown"][k]) < 0.01, k
+' "$up"
+}

@@ -537,6 +537,70 @@ static void test_cross_field_rules(void **state)
 	strbuf_release(&errors);
 }
 
+/* financing: {term, rate, down_payment} on an on-prem deployment, and its errors. */
+static void test_financing(void **state)
+{
+	static const char text[] =
+		"workloads:\n"
+		"  - {name: t, kind: training, params: 7B, tokens: 1T, accelerator: A100, gpus: 16}\n"
+		"deployments:\n"
+		"  - {name: c, kind: cloud, provider: aws}\n"
+		"  - name: r\n"
+		"    kind: onprem\n"
+		"    gpus: 16\n"
+		"    server_price: 300k\n"
+		"    kw_per_server: 10\n"
+		"    power_price: 0.1\n"
+		"    financing:\n"
+		"      term: 3y\n"
+		"      rate: 7%\n"
+		"      down_payment: 20%\n";
+	static const char *const bad[][2] = {
+		{ "deployments.r.financing.tern=3y", "financing.tern: unknown key 'tern'; did you mean 'term'?" },
+		{ "deployments.r.financing={rate: 7%}", "financing.term: required key is missing; expected a duration" },
+		{ "deployments.r.financing.term=0mo", "financing.term: expected a positive value, got \"0mo\"" },
+		{ "deployments.r.financing.rate=-1%", "financing.rate: expected a non-negative value, got \"-1%\"" },
+		{ "deployments.r.financing.down_payment=120%", "financing.down_payment: \"120%\": expected at most 100%" },
+		{ "deployments.r.financing=36mo", "financing: expected a mapping of keys, got a scalar \"36mo\"" },
+		{ "deployments.c.financing={term: 3y, rate: 7%}", "deployments[0].financing: 'financing' applies to onprem deployments only" },
+	};
+	static const char *const none[] = { "deployments.r.financing=~" };
+	struct strbuf errors = STRBUF_INIT;
+	struct scenario s;
+
+	(void)state;
+	assert_int_equal(load_text(text, NULL, 0, &s, &errors), 0);
+	assert_true(isnan(s.deployments[0].finance_term_hours));
+	assert_close(s.deployments[1].finance_term_hours, 3 * 8760.0);   /* = 36 x 730 */
+	assert_close(s.deployments[1].finance_rate, 0.07);
+	assert_close(s.deployments[1].finance_down_payment, 0.20);
+	scenario_release(&s);
+
+	assert_int_equal(load_text(text, none, 1, &s, &errors), 0);
+	assert_true(isnan(s.deployments[1].finance_term_hours));
+	scenario_release(&s);
+
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+		strbuf_reset(&errors);
+		assert_int_equal(load_text(text, bad[i], 1, &s, &errors), -1);
+		if (!strstr(errors.buf, bad[i][1]))
+			fail_msg("missing \"%s\" in:\n%s", bad[i][1], errors.buf);
+	}
+	/* A mistake in the file itself is reported at its line and column. */
+	strbuf_reset(&errors);
+	{
+		struct strbuf typo = STRBUF_INIT;
+
+		strbuf_adds(&typo, text);
+		strbuf_adds(&typo, "      intrest: 5%\n");
+		assert_int_equal(load_text(typo.buf, NULL, 0, &s, &errors), -1);
+		if (!strstr(errors.buf, ":15:7: deployments[1].financing.intrest: unknown key 'intrest'"))
+			fail_msg("unexpected:\n%s", errors.buf);
+		strbuf_release(&typo);
+	}
+	strbuf_release(&errors);
+}
+
 /* Known GPU-hours stand in for params and tokens. */
 static void test_gpu_hours_instead_of_tokens(void **state)
 {
@@ -618,6 +682,7 @@ int main(void)
 		cmocka_unit_test(test_override_errors),
 		cmocka_unit_test(test_residency),
 		cmocka_unit_test(test_cross_field_rules),
+		cmocka_unit_test(test_financing),
 		cmocka_unit_test(test_gpu_hours_instead_of_tokens),
 		cmocka_unit_test(test_region_allowed),
 		cmocka_unit_test(test_unreadable_file),

@@ -518,6 +518,97 @@ static void test_depreciation_with_residual(void **state)
 	free(f);
 }
 
+/* The capex of one financed server: 900,000 hardware (no network share) + 100,000 installation. */
+static struct deployment *add_financed(struct fixture *f, int months, double term_months,
+				       double rate, double down_payment)
+{
+	struct deployment *d;
+
+	fixture_init(f, months);
+	d = add_onprem(f, "rack", 8);
+	d->server_price = 900000;
+	d->network_fraction = 0;
+	d->installation = 100000;
+	d->finance_term_hours = term_months * 730;
+	d->finance_rate = rate;
+	d->finance_down_payment = down_payment;
+	run(f);
+	return d;
+}
+
+static void test_financed_capex(void **state)
+{
+	struct fixture *f = xmalloc(sizeof(*f));
+	struct deployment_result *r;
+	double paid_up_front;
+	struct deployment *d;
+
+	(void)state;
+	/* 1,000,000 at 12%/yr over 12 months: i = 0.01, 1.01^-12 = 0.887449,
+	 * payment = 1,000,000 x 0.01 / (1 - 0.887449) = 10,000 / 0.112551 = 88,848.79,
+	 * paid in months 2..13 of a 13-month horizon: 12 x 88,848.7887 = 1,066,185.46.
+	 * Nothing in month 1; depreciation still on the 900,000 hardware: 13 of 60
+	 * months leave 900,000 x (1 - 13/60) = 705,000. */
+	d = add_financed(f, 13, 12, 0.12, 0);
+	r = &f->r.deployments[0];
+	assert_close(r->monthly_by_component[0][COST_CAPEX], 0);
+	for (int m = 1; m <= 12; m++)
+		assert_near(r->monthly_by_component[m][COST_CAPEX], 88848.79, 1e-7);
+	assert_near(r->breakdown[COST_CAPEX], 1066185.46, 1e-8);
+	assert_close(r->breakdown[COST_RESIDUAL], -705000);
+	assert_near(sum(r->monthly, 13), r->total, 1e-12);
+	assert_near(sum(r->breakdown, COST_NCOMPONENTS), r->total, 1e-12);
+	tco_result_release(&f->r);
+
+	/* The same loan at 0%: 1,000,000 / 12 = 83,333.33 a month, 1,000,000 in all,
+	 * and the same total as paying up front; only later, so at a 12% discount
+	 * rate its NPV is below paying up front's. */
+	d = add_financed(f, 13, 12, 0, 0);
+	r = &f->r.deployments[0];
+	assert_close(r->monthly_by_component[5][COST_CAPEX], 1000000.0 / 12);
+	assert_close(r->breakdown[COST_CAPEX], 1000000);
+	paid_up_front = r->total;
+	tco_result_release(&f->r);
+	f->s.discount_rate = 0.12;
+	d->finance_term_hours = 0;
+	run(f);
+	assert_close(f->r.deployments[0].total, paid_up_front);
+	assert_close(f->r.deployments[0].monthly_by_component[0][COST_CAPEX], 1000000);
+	paid_up_front = f->r.deployments[0].npv;
+	tco_result_release(&f->r);
+	d->finance_term_hours = 12 * 730;
+	run(f);
+	assert_true(f->r.deployments[0].npv < paid_up_front);
+	tco_result_release(&f->r);
+
+	/* 20% down at 0% over 10 months: 200,000 in month 1, then 800,000 / 10 =
+	 * 80,000 in months 2..11. */
+	add_financed(f, 13, 10, 0, 0.20);
+	r = &f->r.deployments[0];
+	assert_close(r->monthly_by_component[0][COST_CAPEX], 200000);
+	assert_close(r->monthly_by_component[10][COST_CAPEX], 80000);
+	assert_close(r->monthly_by_component[11][COST_CAPEX], 0);
+	assert_close(r->breakdown[COST_CAPEX], 1000000);
+	tco_result_release(&f->r);
+
+	/* A 36-month loan at 12% on a 24-month horizon: payment = 10,000 /
+	 * (1 - 1.01^-36) = 10,000 / 0.301075 = 33,214.31; 23 of them fall in months
+	 * 2..24; the balance after them, 1,000,000 x 1.01^23 - 33,214.31 x
+	 * (1.01^23 - 1) / 0.01 = 1,257,163.03 - 33,214.31 x 25.716302 = 403,013.80, is
+	 * paid off in month 24 too: 33,214.31 + 403,013.80 = 436,228.11 there, and
+	 * 23 x 33,214.31 + 403,013.80 = 1,166,942.93 of capex in all. */
+	add_financed(f, 24, 36, 0.12, 0);
+	r = &f->r.deployments[0];
+	assert_near(r->monthly_by_component[1][COST_CAPEX], 33214.31, 1e-7);
+	assert_near(r->monthly_by_component[22][COST_CAPEX], 33214.31, 1e-7);
+	assert_near(r->monthly_by_component[23][COST_CAPEX], 436228.11, 1e-7);
+	assert_near(r->breakdown[COST_CAPEX], 1166942.93, 1e-8);
+	assert_near(sum(r->monthly, 24), r->total, 1e-12);
+	assert_near(sum(r->breakdown, COST_NCOMPONENTS), r->total, 1e-12);
+	tco_result_release(&f->r);
+	free(f);
+}
+
 static void test_hybrid_burst(void **state)
 {
 	struct fixture *f = xmalloc(sizeof(*f));
@@ -1167,6 +1258,7 @@ int main(void)
 		cmocka_unit_test(test_spot_interruptions_from_the_store),
 		cmocka_unit_test(test_power_and_colo_one_server_one_year),
 		cmocka_unit_test(test_depreciation_with_residual),
+		cmocka_unit_test(test_financed_capex),
 		cmocka_unit_test(test_hybrid_burst),
 		cmocka_unit_test(test_hybrid_burst_on_spot_redoes_lost_work),
 		cmocka_unit_test(test_lead_time_fallback),
