@@ -82,8 +82,10 @@ static int run_variant(const struct tco_input *in, const struct knob *k, double 
 	memcpy(copy.workloads, s->workloads, nw * sizeof(*copy.workloads));
 	variant.scenario = &copy;
 	/* Totals carry the exact expected shortage, whatever the draws: one trial
-	 * gives the same totals as a million, and skips the percentiles nobody reads. */
-	variant.opts.trials = 1;
+	 * gives the same totals as a million, and skips the percentiles nobody reads.
+	 * No trials (no shortage in the totals) stays none. */
+	if (variant.opts.trials > 1)
+		variant.opts.trials = 1;
 	variant.deployments = xmalloc((nd + 1) * sizeof(*variant.deployments));
 	memcpy(variant.deployments, in->deployments, nd * sizeof(*variant.deployments));
 	for (size_t j = 0; j < nd; j++) {

@@ -1245,6 +1245,48 @@ static void test_sensitivity_ranks_inputs(void **state)
 	free(f);
 }
 
+/*
+ * With no Monte Carlo trials the engine leaves the shortage out of the totals, so
+ * the sensitivity variants must too. 8 GPUs for a year (70,080 GPU-h) on A at $2
+ * or B at $3; A has a shortage (p = 50%, 40% premium) that trials = 0 ignores:
+ * demand -20% leads by 56,064 x (3 - 2) = 56,064, +20% by 84,096 x 1 = 84,096
+ * (with the expected shortage, 0.5 x 40% = 20% on A, the -20% lead would be
+ * 56,064 x (3 - 2.4) = 33,638.4), and the shortage's inputs move nothing.
+ */
+static void test_sensitivity_without_trials_leaves_shortage_out(void **state)
+{
+	struct fixture *f = xmalloc(sizeof(*f));
+	struct sensitivity *list;
+	struct deployment *a;
+	bool demand_seen = false;
+	size_t n;
+
+	(void)state;
+	fixture_init(f, 12);
+	add_inference(f, 8, 0);
+	a = add_cloud(f, "A", 2, on_demand, all);
+	add_cloud(f, "B", 3, on_demand, all);
+	a->shortage = (struct shortage_spec){ .present = true, .probability = 0.5,
+		.premium = 0.4, .cost_of_delay_per_month = NAN };
+	f->in.opts.trials = 0;
+	run(f);
+	assert_close(f->r.deployments[0].breakdown[COST_SHORTAGE], 0);
+	tco_result_release(&f->r);
+	assert_int_equal(tco_sensitivity(&f->in, 0.2, &list, &n), 0);
+	for (size_t i = 0; i < n; i++) {
+		if (strstr(list[i].input, "shortage"))
+			assert_close(list[i].swing_usd, 0);
+		if (strcmp(list[i].input, "workload demand (GPU-hours, tokens)") == 0) {
+			demand_seen = true;
+			assert_close(list[i].low_usd, 56064);
+			assert_close(list[i].high_usd, 84096);
+		}
+	}
+	assert_true(demand_seen);
+	sensitivity_release(list, n);
+	free(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1281,6 +1323,7 @@ int main(void)
 		cmocka_unit_test(test_tokens_per_million),
 		cmocka_unit_test(test_cost_per_workload),
 		cmocka_unit_test(test_sensitivity_ranks_inputs),
+		cmocka_unit_test(test_sensitivity_without_trials_leaves_shortage_out),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
