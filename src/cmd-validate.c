@@ -111,14 +111,62 @@ static void add_suggestion(struct strbuf *sb, const char *name, const char **nam
  * that have an on-demand price there (what estimate looks up), else the field
  * that does not is reported, with the names the store has.
  */
-static void check_cloud_offer(struct db *db, const struct deployment *d, size_t k,
-			      struct strbuf *errors)
+/*
+ * Without an instance estimate takes the cheapest on-demand offer of ACCELERATOR
+ * where D's region matches: report D's accelerator when PROVIDER_OFFERS (the
+ * provider's on-demand offers) hold none, with the chips they do hold there.
+ */
+static void check_chip_offer(struct db *db, const struct deployment *d, size_t k,
+			     const char *accelerator, const struct offer_list *provider_offers,
+			     struct strbuf *errors)
+{
+	struct offer_filter filter = { 0 };
+	struct offer_list offers = { 0 };
+	const char **names = NULL;
+	size_t nnames = 0, alloc = 0;
+
+	filter.providers = d->provider;
+	filter.purchase = "on-demand";
+	filter.accelerator = accelerator;
+	filter.region_glob = d->region;
+	/* an unknown chip is reported with the accelerator itself */
+	if (db_query_offers(db, &filter, &offers) < 0) {
+		error_clear();
+		return;
+	}
+	for (size_t i = 0; i < offers.n; i++)
+		if (offers.items[i].accelerator_count >= 1)
+			goto cleanup;   /* the offer estimate will find */
+	for (size_t i = 0; i < provider_offers->n; i++) {
+		const struct offer *o = &provider_offers->items[i];
+
+		if (o->accelerator && (!d->region ||
+				       fnmatch(d->region, o->region, FNM_CASEFOLD) == 0))
+			add_distinct(&names, &nnames, &alloc, o->accelerator);
+	}
+	strbuf_addf(errors, "%s: deployments[%zu].accelerator: %s has no on-demand %s offer "
+		    "in region '%s' in the price store", d->accelerator ? d->accelerator_where
+		    : d->where, k, d->provider, accelerator, d->region ? d->region : "*");
+	add_suggestion(errors, accelerator, names, nnames);
+	strbuf_addch(errors, '\n');
+cleanup:
+	free(names);
+	offer_list_release(&offers);
+}
+
+static void check_cloud_offer(struct db *db, const struct scenario *s,
+			      const struct deployment *d, size_t k, struct strbuf *errors)
 {
 	struct offer_filter filter = { 0 };
 	struct offer_list offers = { 0 };
 	const char **names = NULL;
 	size_t nnames = 0, alloc = 0;
 	bool instance_known = false;
+	const char *accelerator = d->accelerator;
+
+	/* the chip estimate prices a deployment without an instance on */
+	for (size_t i = 0; !accelerator && i < s->nworkloads; i++)
+		accelerator = s->workloads[i].accelerator;
 
 	if (d->kind != DEPLOYMENT_CLOUD || !d->provider || !isnan(d->price_per_gpu_hour))
 		return;
@@ -135,8 +183,11 @@ static void check_cloud_offer(struct db *db, const struct deployment *d, size_t 
 		if (d->instance && strcmp(o->instance_type, d->instance) != 0)
 			continue;
 		instance_known = true;
-		if (!d->region || fnmatch(d->region, o->region, FNM_CASEFOLD) == 0)
+		if (!d->region || fnmatch(d->region, o->region, FNM_CASEFOLD) == 0) {
+			if (!d->instance && accelerator)
+				check_chip_offer(db, d, k, accelerator, &offers, errors);
 			goto cleanup;   /* the offer estimate will find */
+		}
 	}
 	if (offers.n == 0) {
 		char **providers = NULL;
@@ -203,7 +254,7 @@ static void check_against_store(struct db *db, const struct scenario *s, struct 
 	for (size_t k = 0; k < s->ndeployments; k++) {
 		const struct deployment *d = &s->deployments[k];
 
-		check_cloud_offer(db, d, k, errors);
+		check_cloud_offer(db, s, d, k, errors);
 		if (!d->accelerator || d->kind == DEPLOYMENT_HYBRID)
 			continue;
 		strbuf_reset(&field);

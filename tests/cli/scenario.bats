@@ -505,3 +505,17 @@ EOF
 	run_split validate --no-store --set deployments.aws-on-demand.instance=p5.48xlarg "$f"
 	[ "$status" -eq 0 ]
 }
+
+@test "validate checks the accelerator of a cloud deployment without an instance against the store" {
+	# estimate prices coreweave (no instance) from its cheapest on-demand offer of
+	# the chip in its region; validate passed a chip coreweave does not sell
+	f=$AICOST_ROOT/scenarios/pretrain-8b.yaml
+	run_split validate --set deployments.coreweave.accelerator=MI300X "$f"
+	[ "$status" -eq 2 ] && [ -z "$output" ]
+	[[ "$stderr" == *"deployments[2].accelerator: coreweave has no on-demand MI300X offer in region 'us' in the price store (known: H100-SXM)" ]]
+	run_split estimate --set deployments.coreweave.accelerator=MI300X "$f"
+	[ "$status" -eq 2 ]
+	# the chip the workload names, sold there: fine
+	run_split validate --set deployments.coreweave.accelerator=H100-SXM "$f"
+	[ "$status" -eq 0 ]
+}
