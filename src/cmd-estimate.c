@@ -95,7 +95,7 @@ int cmd_estimate(int argc, char **argv)
 		goto fail;
 	computed = true;
 	costcli_print_notes(&cli, r.notes);
-	if (output_estimate(stdout, &r, only, cli.format) < 0)
+	if (output_estimate(stdout, &r, only, cli.format, global_options.verbosity > 0) < 0)
 		goto fail;
 	status = costcli_budget_check(&cli, &r, only);
 	goto cleanup;

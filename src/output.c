@@ -32,6 +32,24 @@ static json_t *number_or_null(double value, bool applies)
 	return applies && isfinite(value) ? json_real(value) : json_null();
 }
 
+/* What the demand rests on: {peak_tflops, precision, mfu, ...}, null where n/a. */
+static json_t *assumptions_json(const struct workload_assumptions *a)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "peak_tflops", number_or_null(a->peak_tflops, true));
+	json_object_set_new(o, "precision", json_string(precision_name(a->precision)));
+	json_object_set_new(o, "mfu", number_or_null(a->mfu, true));
+	json_object_set_new(o, "goodput", number_or_null(a->goodput, true));
+	json_object_set_new(o, "compute_efficiency", number_or_null(a->compute_efficiency, true));
+	json_object_set_new(o, "bandwidth_efficiency",
+			    number_or_null(a->bandwidth_efficiency, true));
+	json_object_set_new(o, "hbm_tb_s", number_or_null(a->hbm_tb_s, true));
+	json_object_set_new(o, "ttft_ms", number_or_null(a->ttft_ms, true));
+	json_object_set_new(o, "tpot_ms", number_or_null(a->tpot_ms, true));
+	return o;
+}
+
 /* The contract's workloads[] array. */
 json_t *output_demand_json(const struct scenario *s, const struct workload_demand *demand)
 {
@@ -67,6 +85,7 @@ json_t *output_demand_json(const struct scenario *s, const struct workload_deman
 		json_object_set_new(o, "gpu_hours_per_month",
 				    number_or_null(d->gpu_hours_per_month, serve));
 		json_object_set_new(o, "tokens_per_month", number_or_null(d->tokens_per_month, serve));
+		json_object_set_new(o, "assumptions", assumptions_json(&d->assumptions));
 		json_array_append_new(array, o);
 	}
 	return array;
@@ -202,6 +221,14 @@ struct table *output_summary_table(const struct tco_result *r, int only, bool wi
 	return t;
 }
 
+static void add_number_or_null(struct table *t, double value, int decimals)
+{
+	if (isfinite(value))
+		table_add_number(t, value, decimals);
+	else
+		table_add_null(t);
+}
+
 void output_heading(FILE *fp, enum output_format format, const char *title)
 {
 	if (format == FORMAT_MARKDOWN)
@@ -210,8 +237,10 @@ void output_heading(FILE *fp, enum output_format format, const char *title)
 		fprintf(fp, "\n%s\n", title);
 }
 
-/* One row per workload, with the same stable keys as the JSON. */
-struct table *output_demand_table(const struct scenario *s, const struct workload_demand *demand)
+/* One row per workload, with the same stable keys as the JSON; VERBOSE adds
+ * every assumption (peak, precision, efficiencies, bandwidth) to the key ones. */
+struct table *output_demand_table(const struct scenario *s, const struct workload_demand *demand,
+				  bool verbose)
 {
 	struct table *t = table_new();
 
@@ -228,6 +257,17 @@ struct table *output_demand_table(const struct scenario *s, const struct workloa
 	table_add_column(t, "prefill_ms", "PREFILL-MS", COLUMN_NUMBER);
 	table_add_column(t, "decode_ms_per_token", "DECODE-MS/TOK", COLUMN_NUMBER);
 	table_add_column(t, "tokens_per_second_per_gpu", "TOK/S/GPU", COLUMN_NUMBER);
+	table_add_column(t, "mfu", "MFU", COLUMN_NUMBER);
+	table_add_column(t, "goodput", "GOODPUT", COLUMN_NUMBER);
+	table_add_column(t, "ttft_ms", "TTFT-MS", COLUMN_NUMBER);
+	table_add_column(t, "tpot_ms", "TPOT-MS", COLUMN_NUMBER);
+	if (verbose) {
+		table_add_column(t, "peak_tflops", "PEAK-TFLOPS", COLUMN_NUMBER);
+		table_add_column(t, "precision", "PRECISION", COLUMN_TEXT);
+		table_add_column(t, "compute_efficiency", "COMPUTE-EFF", COLUMN_NUMBER);
+		table_add_column(t, "bandwidth_efficiency", "BW-EFF", COLUMN_NUMBER);
+		table_add_column(t, "hbm_tb_s", "HBM-TB/S", COLUMN_NUMBER);
+	}
 	for (size_t i = 0; i < s->nworkloads; i++) {
 		const struct workload *w = &s->workloads[i];
 		const struct workload_demand *d = &demand[i];
@@ -253,6 +293,17 @@ struct table *output_demand_table(const struct scenario *s, const struct workloa
 			table_add_number(t, d->prefill_ms, 1);
 			table_add_number(t, d->decode_ms_per_token, 2);
 			table_add_money(t, d->tokens_per_second_per_gpu, 0);
+		}
+		add_number_or_null(t, d->assumptions.mfu, 2);
+		add_number_or_null(t, d->assumptions.goodput, 3);
+		add_number_or_null(t, d->assumptions.ttft_ms, 1);
+		add_number_or_null(t, d->assumptions.tpot_ms, 2);
+		if (verbose) {
+			add_number_or_null(t, d->assumptions.peak_tflops, 0);
+			table_add_text(t, precision_name(d->assumptions.precision));
+			add_number_or_null(t, d->assumptions.compute_efficiency, 2);
+			add_number_or_null(t, d->assumptions.bandwidth_efficiency, 2);
+			add_number_or_null(t, d->assumptions.hbm_tb_s, 3);
 		}
 	}
 	return t;
@@ -364,7 +415,8 @@ int output_json(FILE *fp, struct json_t *root)
 	return 0;
 }
 
-int output_estimate(FILE *fp, const struct tco_result *r, int only, enum output_format format)
+int output_estimate(FILE *fp, const struct tco_result *r, int only, enum output_format format,
+		    bool verbose)
 {
 	const struct scenario *s = r->scenario;
 
@@ -383,7 +435,7 @@ int output_estimate(FILE *fp, const struct tco_result *r, int only, enum output_
 		fprintf(fp, "Cheapest: %s\n", r->deployments[r->cheapest].deployment->name);
 	if (r->demand && r->ndemand == s->nworkloads) {
 		output_heading(fp, format, "Workloads");
-		if (print_and_free(output_demand_table(s, r->demand), fp, format) < 0)
+		if (print_and_free(output_demand_table(s, r->demand, verbose), fp, format) < 0)
 			return -1;
 	}
 	output_heading(fp, format, "Deployments");

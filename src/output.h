@@ -10,8 +10,10 @@
 #include "table.h"
 #include "tco.h"
 
-/* estimate: ONLY is a deployment index, or -1 for all. Returns -1 on a write error. */
-int output_estimate(FILE *fp, const struct tco_result *r, int only, enum output_format format);
+/* estimate: ONLY is a deployment index, or -1 for all; VERBOSE shows every
+ * assumption of the workloads. Returns -1 on a write error. */
+int output_estimate(FILE *fp, const struct tco_result *r, int only, enum output_format format,
+		    bool verbose);
 
 /* One row per deployment: totals, NPV, percentiles, per-unit figures, break-even,
  * the breakdown when WITH_BREAKDOWN. */
@@ -30,7 +32,8 @@ int output_json(FILE *fp, struct json_t *root);
 
 /* What each workload demands: the contract's workloads[] array, and as a table. */
 struct json_t *output_demand_json(const struct scenario *s, const struct workload_demand *demand);
-struct table *output_demand_table(const struct scenario *s, const struct workload_demand *demand);
+struct table *output_demand_table(const struct scenario *s, const struct workload_demand *demand,
+				  bool verbose);
 
 /* Prints a section heading in table ("Title") or markdown ("## Title") form. */
 void output_heading(FILE *fp, enum output_format format, const char *title);

@@ -17,8 +17,14 @@
 
 static void demand_init(struct workload_demand *out, const struct accelerator *acc)
 {
+	struct workload_assumptions *a = &out->assumptions;
+
 	memset(out, 0, sizeof(*out));
 	out->accelerator = xstrdup(acc->name);
+	a->peak_tflops = a->mfu = a->goodput = NAN;
+	a->compute_efficiency = a->bandwidth_efficiency = a->hbm_tb_s = NAN;
+	a->ttft_ms = a->tpot_ms = NAN;
+	a->precision = PRECISION_BF16;
 }
 
 int workload_training_demand(const struct workload *w, const struct accelerator *acc,
@@ -69,6 +75,9 @@ int workload_training_demand(const struct workload *w, const struct accelerator 
 		goto fail;
 	}
 	out->gpus = t->gpus;
+	out->assumptions.peak_tflops = acc->bf16_tflops;
+	out->assumptions.mfu = t->mfu;
+	out->assumptions.goodput = out->goodput;
 	out->wall_hours = out->ideal_gpu_hours / t->gpus / out->goodput;
 	out->gpu_hours = out->wall_hours * t->gpus;
 	return 0;
@@ -296,13 +305,21 @@ int workload_inference_demand(const struct workload *w, const struct accelerator
 	}
 	if (batch == 0) {
 		int shown = inf->batch > 0 ? inf->batch : 1;
+		struct strbuf slo = STRBUF_INIT;
 
 		rt = time_replica(&r, max_tp, shown);
+		/* Only the targets that were given: a missing one is no target. */
+		if (!isnan(inf->slo_ttft_ms))
+			strbuf_addf(&slo, "TTFT %.4g ms", inf->slo_ttft_ms);
+		if (!isnan(inf->slo_tpot_ms))
+			strbuf_addf(&slo, "%sTPOT %.4g ms", slo.len ? ", " : "", inf->slo_tpot_ms);
 		error_set("workload '%s': the SLO cannot be met on %s: even %d-way tensor parallel "
-			  "at batch %d gives TTFT %.1f ms and TPOT %.1f ms (SLO: TTFT %.4g ms, TPOT "
-			  "%.4g ms)%s", w->name, acc->name, max_tp, shown,
-			  rt.ttft_s * 1000, rt.tpot_s * 1000, inf->slo_ttft_ms, inf->slo_tpot_ms,
-			  inf->batch > 0 ? "; try a smaller batch" : "");
+			  "at batch %d gives TTFT %.1f ms and TPOT %.1f ms (SLO: %s); %s", w->name,
+			  acc->name, max_tp, shown, rt.ttft_s * 1000, rt.tpot_s * 1000, slo.buf,
+			  shown > 1 ? "try a smaller batch"
+			  : "one request alone misses it: relax the SLO, shorten the prompt or "
+			  "answer, or use a faster accelerator");
+		strbuf_release(&slo);
 		goto fail;
 	}
 	if (best_gpus > MAX_ACCELERATORS) {
@@ -317,6 +334,13 @@ int workload_inference_demand(const struct workload *w, const struct accelerator
 	out->prefill_ms = rt.prefill_s * 1000;
 	out->decode_ms_per_token = rt.step_s * 1000;
 	out->tokens_per_second_per_gpu = replica_tokens_per_s / tp;
+	out->assumptions.precision = inf->precision;
+	out->assumptions.peak_tflops = inference_peak_flops(acc, inf->precision) / 1e12;
+	out->assumptions.compute_efficiency = inf->compute_efficiency;
+	out->assumptions.bandwidth_efficiency = inf->bandwidth_efficiency;
+	out->assumptions.hbm_tb_s = acc->hbm_tbps;
+	out->assumptions.ttft_ms = rt.ttft_s * 1000;
+	out->assumptions.tpot_ms = rt.tpot_s * 1000;
 	out->replicas = (int)replicas_needed;
 	out->gpus = out->replicas * tp;
 	out->gpu_hours_per_month = out->gpus * HOURS_PER_MONTH;

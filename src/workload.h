@@ -8,6 +8,22 @@
 #include "db.h"
 #include "scenario.h"
 
+/*
+ * The figures the demand rests on, echoed in the output so that a reader can
+ * check them. NAN (null in the JSON) where one does not apply to the kind.
+ */
+struct workload_assumptions {
+	double peak_tflops;                /* one accelerator's dense peak at PRECISION */
+	enum precision precision;          /* the arithmetic: training bf16 */
+	double mfu;                        /* training: model FLOPs utilisation */
+	double goodput;                    /* training: useful / wall time */
+	double compute_efficiency;         /* inference: fraction of the peak reached */
+	double bandwidth_efficiency;       /* inference: fraction of HBM bandwidth reached */
+	double hbm_tb_s;                   /* inference: one accelerator's memory bandwidth */
+	double ttft_ms;                    /* inference: achieved time to first token */
+	double tpot_ms;                    /* inference: achieved time per output token */
+};
+
 struct workload_demand {
 	/* both kinds */
 	char *accelerator;                 /* canonical name used */
@@ -32,6 +48,7 @@ struct workload_demand {
 	int replicas;
 	double tokens_per_month;           /* served, input + output */
 	double requests_per_month;
+	struct workload_assumptions assumptions;
 };
 
 /* Returns -1 with a message (e.g. "does not fit") when the workload cannot run. */

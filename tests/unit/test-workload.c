@@ -78,6 +78,12 @@ static void test_llama2_gpu_hours_within_2_percent(void **state)
 		assert_within(d.gpu_hours, runs[i].published_gpu_hours, 0.02);
 		assert_within(d.goodput, 1.0, 1e-12);
 		assert_string_equal(d.accelerator, "A100-80GB");
+		/* The assumptions echoed: the BF16 peak, the MFU given, the goodput. */
+		assert_within(d.assumptions.peak_tflops, 312, 1e-12);
+		assert_int_equal(d.assumptions.precision, PRECISION_BF16);
+		assert_within(d.assumptions.mfu, runs[i].mfu, 1e-12);
+		assert_within(d.assumptions.goodput, 1.0, 1e-12);
+		assert_true(isnan(d.assumptions.hbm_tb_s) && isnan(d.assumptions.tpot_ms));
 		workload_demand_release(&d);
 	}
 }
@@ -291,7 +297,30 @@ static void test_inference_7b_on_a100(void **state)
 	assert_int_equal(d.gpus, 7);
 	assert_within(d.gpu_hours_per_month, 5110, 1e-12);
 	assert_within(d.tokens_per_month, 7.68e8 * 730 / 24, 1e-12);
+	/* Echoed: 312 TFLOP/s, 2.039 TB/s, the efficiencies, TTFT 59.519 and TPOT 16.442 ms. */
+	assert_within(d.assumptions.peak_tflops, 312, 1e-12);
+	assert_within(d.assumptions.hbm_tb_s, 2.039, 1e-12);
+	assert_within(d.assumptions.compute_efficiency, 0.5, 1e-12);
+	assert_within(d.assumptions.bandwidth_efficiency, 0.7, 1e-12);
+	assert_within(d.assumptions.ttft_ms, 59.519, 1e-4);
+	assert_within(d.assumptions.tpot_ms, 16.442, 1e-4);
+	assert_true(isnan(d.assumptions.mfu) && isnan(d.assumptions.goodput));
 	workload_demand_release(&d);
+
+	/*
+	 * A TTFT SLO of 1 ms at batch 1: even at TP 8 a lone request's prefill is
+	 * max(2·7e9·512 / (8·156e12), 14e9 / (8·1.4273e12)) = max(5.744, 1.226) ms.
+	 * The message names only the TTFT target (no "TPOT nan") and, at batch 1,
+	 * does not suggest a smaller batch.
+	 */
+	w.inference.batch = 1;
+	w.inference.slo_ttft_ms = 1;
+	assert_int_equal(workload_inference_demand(&w, &a100_80, &d), -1);
+	assert_non_null(strstr(error_get(), "(SLO: TTFT 1 ms)"));
+	assert_null(strstr(error_get(), "nan"));
+	assert_null(strstr(error_get(), "smaller batch"));
+	assert_non_null(strstr(error_get(), "relax the SLO"));
+	error_clear();
 }
 
 /*
