@@ -45,14 +45,15 @@ static bool is_help(const char *arg)
 	return strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0;
 }
 
-/* Opens the store named by --db / AICOST_DB / XDG; prints the error itself. */
-static struct db *open_store(const char *cmd)
+/* Opens the store named by --db / AICOST_DB / XDG; prints the error itself.
+ * Only WRITING needs write access: a read-only store can still be listed. */
+static struct db *open_store(const char *cmd, bool writing)
 {
 	struct strbuf path = STRBUF_INIT;
 	struct db *db = NULL;
 
 	if (db_default_path(global_options.db_path, &path) == 0)
-		db = db_open(path.buf);
+		db = writing ? db_open(path.buf) : db_open_for_reading(path.buf);
 	if (!db)
 		error_print(cmd);
 	strbuf_release(&path);
@@ -385,7 +386,7 @@ static int pricing_list(int argc, char **argv)
 	}
 	if (optind < argc)
 		return usage_error(cmd, "unexpected argument '%s'", argv[optind]);
-	db = open_store(cmd);
+	db = open_store(cmd, false);
 	if (!db)
 		return EXIT_ERROR;
 	if (filter.providers && check_providers(db, filter.providers, cmd) != EXIT_OK)
@@ -553,7 +554,7 @@ static int pricing_show(int argc, char **argv)
 		return status;
 	filter.instance_type = argv[optind];
 	filter.region_glob = opts.region;
-	db = open_store(cmd);
+	db = open_store(cmd, false);
 	if (!db)
 		return EXIT_ERROR;
 	status = EXIT_ERROR;
@@ -670,7 +671,7 @@ static int pricing_sources(int argc, char **argv)
 		return status;
 	if (opts.region)
 		return usage_error(cmd, "--region does not apply to sources");
-	db = open_store(cmd);
+	db = open_store(cmd, false);
 	if (!db)
 		return EXIT_ERROR;
 	status = EXIT_ERROR;
@@ -757,7 +758,7 @@ static int pricing_history(int argc, char **argv)
 
 	if (status >= 0)
 		return status;
-	db = open_store(cmd);
+	db = open_store(cmd, false);
 	if (!db)
 		return EXIT_ERROR;
 	status = EXIT_ERROR;
@@ -1055,7 +1056,7 @@ static int pricing_export(int argc, char **argv)
 	}
 	if (optind < argc)
 		return usage_error(cmd, "unexpected argument '%s'", argv[optind]);
-	db = open_store(cmd);
+	db = open_store(cmd, false);
 	if (!db)
 		return EXIT_ERROR;
 	t = table_new();
@@ -1215,7 +1216,7 @@ static int pricing_import(int argc, char **argv)
 		}
 		label = "stdin";
 	}
-	db = open_store(cmd);
+	db = open_store(cmd, true);
 	if (!db) {
 		rc = -1;
 		goto done;

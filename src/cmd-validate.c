@@ -344,7 +344,7 @@ int cmd_validate(int argc, char **argv)
 		}
 		/* The store is opened once, and only when a file got this far. */
 		if (use_store && !db && (db_default_path(global_options.db_path, &db_path) < 0 ||
-					 !(db = db_open(db_path.buf)))) {
+					 !(db = db_open_for_reading(db_path.buf)))) {
 			error_print("validate");
 			status = EXIT_ERROR_STORE;
 		} else if (db) {

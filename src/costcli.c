@@ -81,7 +81,7 @@ int costcli_load(struct costcli *c, const char *path)
 	}
 	c->loaded = true;
 	if (db_default_path(global_options.db_path, &db_path) < 0 ||
-	    !(c->db = db_open(db_path.buf))) {
+	    !(c->db = db_open_for_reading(db_path.buf))) {
 		error_print(c->cmd);
 		goto cleanup;
 	}

@@ -7,6 +7,11 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <string.h>
+#include <sys/stat.h>
+
+/* No price file has a line or record anywhere near this: a bound for endless input. */
+#define MAX_LINE_BYTES (1 << 20)
+#define MAX_RECORD_BYTES (4 << 20)
 
 struct reader {
 	struct csv_record record;
@@ -14,6 +19,8 @@ struct reader {
 	struct strbuf line_text;    /* the physical line being fed */
 	long line;                  /* its number */
 	long record_line;           /* where the record in progress started; 0 = none */
+	size_t record_bytes;        /* bytes fed since the last record ended */
+	size_t header_n;            /* fields of the first record (the header); 0 = not yet */
 	csv_record_fn fn;
 	void *ctx;
 	int status;                 /* 0 going on, 1 stopped, -1 failed */
@@ -58,6 +65,33 @@ static void clear_record(struct reader *r)
 		free(r->record.fields[i]);
 	r->record.n = 0;
 	r->record_line = 0;
+	r->record_bytes = 0;
+}
+
+/*
+ * The header names each column once; a data record has no more fields than it.
+ * Either would leave a value that nothing reads, so that a file could say one
+ * price and mean another.
+ */
+static int check_shape(struct reader *r)
+{
+	const struct csv_record *rec = &r->record;
+
+	if (r->header_n == 0) {
+		for (size_t i = 0; i < rec->n; i++)
+			for (size_t j = 0; j < i; j++)
+				if (str_ieq(rec->fields[i], rec->fields[j]))
+					return csv_field_error(rec, i, rec->fields[i],
+							       "the header names this column twice "
+							       "(also field %zu)", j + 1);
+		r->header_n = rec->n;
+		return 0;
+	}
+	if (rec->n > r->header_n)
+		return csv_field_error(rec, r->header_n, "record",
+				       "%zu fields, but the header names %zu columns",
+				       rec->n, r->header_n);
+	return 0;
 }
 
 static void on_record(int terminator, void *ctx)
@@ -77,7 +111,9 @@ static void on_record(int terminator, void *ctx)
 	if (!blank && r->record.fields[0][0] != '#') {
 		if (r->record_line == r->line)
 			locate_columns(r);
-		r->status = r->fn(&r->record, r->ctx);
+		r->status = check_shape(r);
+		if (r->status == 0)
+			r->status = r->fn(&r->record, r->ctx);
 	}
 	clear_record(r);
 }
@@ -87,14 +123,82 @@ const char *csv_display_name(const char *path)
 	return strcmp(path, "-") == 0 ? "stdin" : path;
 }
 
+/*
+ * Reads one line (with its newline) into LINE, at most MAX_LINE_BYTES. Returns its
+ * length, 0 at the end, -1 (error set) for a longer line or a read error.
+ */
+static ssize_t read_line(FILE *fp, struct strbuf *line, const char *file, long number)
+{
+	int c;
+
+	strbuf_reset(line);
+	while ((c = getc(fp)) != EOF) {
+		if (line->len >= MAX_LINE_BYTES) {
+			error_set("%s:%ld: a line longer than %d MiB: not a price file",
+				  file, number, MAX_LINE_BYTES >> 20);
+			return -1;
+		}
+		strbuf_addch(line, (char)c);
+		if (c == '\n')
+			break;
+	}
+	if (ferror(fp)) {
+		error_set("%s: %s", file, strerror(errno));
+		return -1;
+	}
+	return (ssize_t)line->len;
+}
+
+/*
+ * A NUL would end the field early in C (5<NUL>5.04 read as 5) and control
+ * characters would reach terminals from names: refuse both with their position.
+ * Tab, CR and LF are layout; C1 controls (U+0080..U+009F) are as bad as C0 ones.
+ */
+static int check_bytes(const char *file, long line, const char *data, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)data[i];
+		bool c1 = c == 0xc2 && i + 1 < len && (unsigned char)data[i + 1] >= 0x80 &&
+			  (unsigned char)data[i + 1] <= 0x9f;
+
+		if (c == '\0') {
+			error_set("%s:%ld:%zu: a NUL byte: not a text price file", file, line, i + 1);
+			return -1;
+		}
+		if ((c < 0x20 && c != '\t' && c != '\r' && c != '\n') || c == 0x7f || c1) {
+			error_set("%s:%ld:%zu: control character 0x%02x: price files hold "
+				  "printable text only", file, line, i + 1,
+				  c1 ? (unsigned char)data[i + 1] : c);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* Devices such as /dev/zero never end: refuse them rather than read forever. */
+static int check_input(FILE *fp, const char *file)
+{
+	struct stat st;
+
+	if (fstat(fileno(fp), &st) < 0) {
+		error_set("%s: %s", file, strerror(errno));
+		return -1;
+	}
+	if (S_ISDIR(st.st_mode) || S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode)) {
+		error_set("%s: not a regular file or pipe (a %s)", file,
+			  S_ISDIR(st.st_mode) ? "directory" : "device");
+		return -1;
+	}
+	return 0;
+}
+
 int csv_read_file(const char *path, csv_record_fn fn, void *ctx)
 {
 	struct reader r = { 0 };
 	struct csv_parser parser;
 	FILE *fp;
-	char *buf = NULL;
-	size_t cap = 0;
-	ssize_t len;
+	struct strbuf line = STRBUF_INIT;
+	ssize_t len = 0;
 	int result = -1;
 
 	r.record.file = csv_display_name(path);
@@ -109,14 +213,25 @@ int csv_read_file(const char *path, csv_record_fn fn, void *ctx)
 	}
 	if (csv_init(&parser, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0)
 		xoom();
-	while (r.status == 0 && (len = getline(&buf, &cap, fp)) > 0) {
-		const char *data = buf;
+	if (check_input(fp, r.record.file) < 0)
+		goto cleanup;
+	while (r.status == 0 && (len = read_line(fp, &line, r.record.file, r.line + 1)) > 0) {
+		const char *data = line.buf;
 
 		r.line++;
 		/* A BOM would otherwise glue itself to the first column name. */
-		if (r.line == 1 && len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0) {
+		if (r.line == 1 && len >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0) {
 			data += 3;
 			len -= 3;
+		}
+		if (check_bytes(r.record.file, r.line, data, (size_t)len) < 0)
+			goto cleanup;
+		r.record_bytes += (size_t)len;
+		if (r.record_bytes > MAX_RECORD_BYTES) {
+			error_set("%s:%ld: a record longer than %d MiB (an unterminated quote?)",
+				  r.record.file, r.record_line ? r.record_line : r.line,
+				  MAX_RECORD_BYTES >> 20);
+			goto cleanup;
 		}
 		strbuf_reset(&r.line_text);
 		strbuf_add(&r.line_text, data, (size_t)len);
@@ -125,10 +240,8 @@ int csv_read_file(const char *path, csv_record_fn fn, void *ctx)
 			goto cleanup;
 		}
 	}
-	if (ferror(fp)) {
-		error_set("%s: %s", r.record.file, strerror(errno));
+	if (len < 0)
 		goto cleanup;
-	}
 	if (r.status == 0 && csv_fini(&parser, on_field, on_record, &r) != 0) {
 		error_set("%s:%ld: unterminated quoted field", r.record.file, r.record_line ? r.record_line : r.line);
 		goto cleanup;
@@ -139,7 +252,7 @@ cleanup:
 	free(r.record.fields);
 	free(r.record.columns);
 	csv_free(&parser);
-	free(buf);
+	strbuf_release(&line);
 	strbuf_release(&r.line_text);
 	if (fp != stdin)
 		fclose(fp);

@@ -17,6 +17,9 @@
 #include <string.h>
 #include <unistd.h>
 
+/* PRAGMA application_id of an aicost store: "AIcs" in ASCII. */
+#define AICOST_APPLICATION_ID 0x41496373
+
 /* Each step runs in its own transaction; user_version counts the steps applied. */
 static const char *const schema_v1[] = {
 	"CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);\n",
@@ -426,12 +429,32 @@ struct db {
 	int txn_depth;              /* db_transaction_begin nesting */
 	int64_t owning_snapshot;    /* the snapshot that opened the transaction, or 0 */
 	int version;                /* schema version after migrating (user_version) */
+	bool read_only;             /* opened for reading: the user may not write the file */
+	bool environment_failed;    /* the last failure was the machine's, not the data's */
 };
 
 static int db_fail(struct db *db, const char *what)
 {
-	error_set("%s: %s: %s", db->path, what, sqlite3_errmsg(db->handle));
+	int code = sqlite3_errcode(db->handle) & 0xff;
+
+	db->environment_failed = code == SQLITE_BUSY || code == SQLITE_LOCKED ||
+				 code == SQLITE_FULL || code == SQLITE_IOERR ||
+				 code == SQLITE_NOMEM || code == SQLITE_READONLY ||
+				 code == SQLITE_CANTOPEN || code == SQLITE_CORRUPT;
+	if (code == SQLITE_BUSY || code == SQLITE_LOCKED)
+		error_set("%s: %s: the price store is busy: another aicost is writing to it "
+			  "(waited 10 s); try again when it has finished", db->path, what);
+	else if (code == SQLITE_FULL)
+		error_set("%s: %s: the disk is full (nothing was changed; free some space and "
+			  "try again)", db->path, what);
+	else
+		error_set("%s: %s: %s", db->path, what, sqlite3_errmsg(db->handle));
 	return -1;
+}
+
+bool db_failed_environment(const struct db *db)
+{
+	return db->environment_failed;
 }
 
 static int exec_sql(struct db *db, const char *sql, const char *what)
@@ -574,7 +597,12 @@ int db_default_path(const char *override, struct strbuf *path)
 	const char *home = getenv("HOME");
 
 	strbuf_reset(path);
-	if (override && *override) {
+	if (override && !*override) {
+		/* --db '' is a mistake (an unset variable), not a request for the default. */
+		error_set("--db: an empty path; name the price store's file");
+		return -1;
+	}
+	if (override) {
 		strbuf_adds(path, override);
 	} else if (env && *env) {
 		strbuf_adds(path, env);
@@ -608,18 +636,91 @@ cleanup:
 	return result;
 }
 
+/* A sound store whose directory will not take the -wal and -shm files beside it. */
+static int directory_error(struct db *db)
+{
+	db->environment_failed = true;
+	error_set("%s: the price store's directory is not writable (SQLite keeps its "
+		  "write-ahead log beside the store; check the permissions, or use --db "
+		  "with a writable path)", db->path);
+	return -1;
+}
+
+/* One integer from a read-only query such as "PRAGMA application_id". */
+static int query_int(struct db *db, const char *sql, int *out)
+{
+	sqlite3_stmt *st;
+	int result = -1;
+
+	if (sqlite3_prepare_v2(db->handle, sql, -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		*out = sqlite3_column_int(st, 0);
+		result = 0;
+	}
+	sqlite3_finalize(st);
+	return result;
+}
+
+enum store_kind { STORE_EMPTY, STORE_AICOST, STORE_AICOST_UNSTAMPED };
+
+/*
+ * What the file at the handle is, read without writing a byte: an empty database
+ * (new), an aicost store (its application id, or from before the id: its tables),
+ * or something else, which is refused untouched.
+ */
+static int identify(struct db *db, enum store_kind *kind)
+{
+	static const char *const own_tables =
+		"SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN"
+		" ('meta', 'accelerators', 'snapshots', 'offers')";
+	int application_id, version, tables, own;
+
+	if (query_int(db, "PRAGMA application_id", &application_id) < 0 ||
+	    query_int(db, "PRAGMA user_version", &version) < 0 ||
+	    query_int(db, "SELECT count(*) FROM sqlite_master", &tables) < 0 ||
+	    query_int(db, own_tables, &own) < 0) {
+		int code = sqlite3_errcode(db->handle) & 0xff;
+
+		if (code == SQLITE_CANTOPEN || code == SQLITE_READONLY)
+			return directory_error(db);
+		if (code == SQLITE_BUSY)
+			return db_fail(db, "reading the store");
+		error_set("%s: not a usable aicost price store: %s", db->path,
+			  sqlite3_errmsg(db->handle));
+		return -1;
+	}
+	if (application_id == 0 && version == 0 && tables == 0) {
+		*kind = STORE_EMPTY;
+		return 0;
+	}
+	if (application_id != AICOST_APPLICATION_ID && !(application_id == 0 && own == 4)) {
+		error_set("%s: not an aicost price store (a SQLite database of another "
+			  "application: application id %d, %d schema objects); it was left "
+			  "untouched: use --db with another path", db->path, application_id, tables);
+		return -1;
+	}
+	if (version < 1 || version > db_schema_version()) {
+		if (version > db_schema_version())
+			error_set("%s: the price store has schema version %d, newer than this "
+				  "aicost understands (%d); upgrade aicost or use another --db",
+				  db->path, version, db_schema_version());
+		else
+			error_set("%s: a damaged price store: schema version %d is not one aicost "
+				  "ever wrote; move it away and let aicost create a new one",
+				  db->path, version);
+		return -1;
+	}
+	*kind = application_id == AICOST_APPLICATION_ID ? STORE_AICOST : STORE_AICOST_UNSTAMPED;
+	return 0;
+}
+
 static int migrate(struct db *db, int target)
 {
 	int version;
 
 	if (user_version(db, &version) < 0)
 		return -1;
-	if (version > db_schema_version()) {
-		error_set("%s: the price store has schema version %d, newer than this aicost "
-			  "understands (%d); upgrade aicost or use another --db",
-			  db->path, version, db_schema_version());
-		return -1;
-	}
 	for (int step = version + 1; step <= target; step++) {
 		struct strbuf sql = STRBUF_INIT;
 		int current;
@@ -636,7 +737,8 @@ static int migrate(struct db *db, int target)
 		}
 		for (const char *const *part = migrations[step - 1]; *part; part++)
 			strbuf_adds(&sql, *part);
-		strbuf_addf(&sql, "PRAGMA user_version = %d;", step);
+		strbuf_addf(&sql, "PRAGMA user_version = %d; PRAGMA application_id = %d;", step,
+			    AICOST_APPLICATION_ID);
 		if (exec_sql(db, sql.buf, "migrating the schema") < 0) {
 			strbuf_release(&sql);
 			goto fail;
@@ -742,13 +844,8 @@ static int enable_wal(struct db *db)
 			usleep(50 * 1000);
 		rc = sqlite3_exec(db->handle, "PRAGMA journal_mode = WAL", NULL, NULL, NULL);
 	}
-	if ((rc & 0xff) == SQLITE_READONLY || (rc & 0xff) == SQLITE_CANTOPEN) {
-		/* A sound store whose directory will not take the -wal file beside it. */
-		error_set("%s: the price store's directory is not writable (SQLite keeps its "
-			  "write-ahead log beside the store; check the permissions, or use --db "
-			  "with a writable path)", db->path);
-		return -1;
-	}
+	if ((rc & 0xff) == SQLITE_READONLY || (rc & 0xff) == SQLITE_CANTOPEN)
+		return directory_error(db);
 	if (rc != SQLITE_OK) {
 		/* "file is not a database" and friends: say what the file was supposed to be. */
 		error_set("%s: not a usable aicost price store: %s", db->path,
@@ -758,19 +855,78 @@ static int enable_wal(struct db *db)
 	return 0;
 }
 
-static struct db *open_at(const char *path, const char *catalog_dir, int target_version)
+/*
+ * Opens the store for reading only: through a read-only handle, and when its
+ * directory will not take the write-ahead log's index either, as an immutable file.
+ */
+static int open_read_only(struct db *db)
+{
+	struct strbuf uri = STRBUF_INIT;
+	int objects;
+
+	for (int immutable = 0; immutable <= 1; immutable++) {
+		strbuf_reset(&uri);
+		strbuf_adds(&uri, "file:");
+		for (const char *p = db->path; *p; p++)
+			if (*p == '?' || *p == '#' || *p == '%')
+				strbuf_addf(&uri, "%%%02X", (unsigned char)*p);
+			else
+				strbuf_addch(&uri, *p);
+		strbuf_adds(&uri, immutable ? "?mode=ro&immutable=1" : "?mode=ro");
+		if (db->handle)
+			sqlite3_close(db->handle);
+		db->handle = NULL;
+		if (sqlite3_open_v2(uri.buf, &db->handle, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI |
+				    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
+			break;
+		sqlite3_extended_result_codes(db->handle, 1);
+		/* A WAL store needs its -shm beside it: without one, immutable is the way. */
+		if (query_int(db, "SELECT count(*) FROM sqlite_master", &objects) == 0 ||
+		    ((sqlite3_errcode(db->handle) & 0xff) != SQLITE_CANTOPEN &&
+		     (sqlite3_errcode(db->handle) & 0xff) != SQLITE_READONLY))
+			break;
+	}
+	strbuf_release(&uri);
+	if (!db->handle) {
+		error_set("%s: cannot open the price store: out of memory", db->path);
+		return -1;
+	}
+	db->read_only = true;
+	return 0;
+}
+
+static int stamp(struct db *db)
+{
+	struct strbuf sql = STRBUF_INIT;
+	int result;
+
+	strbuf_addf(&sql, "PRAGMA application_id = %d", AICOST_APPLICATION_ID);
+	result = exec_sql(db, sql.buf, "marking the file as an aicost price store");
+	strbuf_release(&sql);
+	return result;
+}
+
+static struct db *open_at(const char *path, const char *catalog_dir, int target_version,
+			  bool reading)
 {
 	struct db *db = xcalloc(1, sizeof(*db));
+	enum store_kind kind;
 	int rc;
 
 	db->path = xstrdup(path);
+	if (!*path) {
+		error_set("the price store path is empty (--db or AICOST_DB)");
+		goto fail;
+	}
 	if (mkdir_parents(path, false) < 0) {
 		error_prefix("%s: cannot create the price store's directory: ", path);
 		goto fail;
 	}
 	rc = sqlite3_open_v2(path, &db->handle,
 			     SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
-	if (rc != SQLITE_OK) {
+	if (rc != SQLITE_OK && reading && access(path, R_OK) == 0) {
+		rc = open_read_only(db);
+	} else if (rc != SQLITE_OK) {
 		if (access(path, R_OK | W_OK) < 0 && errno != ENOENT)
 			error_set("%s: cannot open the price store: %s", path, strerror(errno));
 		else if (db->handle)
@@ -780,25 +936,56 @@ static struct db *open_at(const char *path, const char *catalog_dir, int target_
 			error_set("%s: cannot open the price store: out of memory", path);
 		goto fail;
 	}
+	if (rc != SQLITE_OK)
+		goto fail;
 	sqlite3_extended_result_codes(db->handle, 1);
 	/* Two writers wait for each other instead of failing at once. */
 	sqlite3_busy_timeout(db->handle, 10000);
-	if (exec_sql(db, "PRAGMA foreign_keys = ON", "enabling foreign keys") < 0)
-		goto fail_open;
-	if (sqlite3_db_readonly(db->handle, "main") == 1) {
-		error_set("%s: the price store is read-only (check its permissions, or use "
-			  "--db with a writable path)", path);
-		goto fail;
+	if (!db->read_only && sqlite3_db_readonly(db->handle, "main") == 1) {
+		if (!reading) {
+			error_set("%s: the price store is read-only (check its permissions, or use "
+				  "--db with a writable path)", path);
+			goto fail;
+		}
+		if (open_read_only(db) < 0)
+			goto fail;
 	}
-	if (enable_wal(db) < 0)
+	/* Nothing is written before the file is known to be a store (or empty). */
+	if (identify(db, &kind) < 0) {
+		if (!reading || db->read_only || !db->environment_failed ||
+		    open_read_only(db) < 0 || identify(db, &kind) < 0)
+			goto fail;
+		error_clear();
+	}
+	if (exec_sql(db, "PRAGMA foreign_keys = ON", "enabling foreign keys") < 0)
 		goto fail;
+	if (!db->read_only && enable_wal(db) < 0) {
+		/* A store in a directory the user cannot write: still readable. */
+		if (!reading || open_read_only(db) < 0 || identify(db, &kind) < 0)
+			goto fail;
+		error_clear();
+	}
+	if (db->read_only) {
+		if (kind == STORE_EMPTY) {
+			error_set("%s: the price store is read-only and empty (check its "
+				  "permissions, or use --db with a writable path)", path);
+			goto fail;
+		}
+		if (user_version(db, &db->version) < 0)
+			goto fail;
+		if (db->version != db_schema_version()) {
+			error_set("%s: the price store has schema version %d and is read-only: "
+				  "run a command once with write access to update it to %d",
+				  path, db->version, db_schema_version());
+			goto fail;
+		}
+		return db;
+	}
 	if (migrate(db, target_version) < 0 || user_version(db, &db->version) < 0 ||
+	    (kind == STORE_AICOST_UNSTAMPED && stamp(db) < 0) ||
 	    (!(catalog_dir && !*catalog_dir) && seed(db, catalog_dir) < 0))
 		goto fail;
 	return db;
-fail_open:
-	/* "file is not a database" and friends: say what the file was supposed to be. */
-	error_set("%s: not a usable aicost price store: %s", path, sqlite3_errmsg(db->handle));
 fail:
 	db_close(db);
 	return NULL;
@@ -806,13 +993,13 @@ fail:
 
 struct db *db_open_catalog(const char *path, const char *catalog_dir)
 {
-	return open_at(path, catalog_dir, db_schema_version());
+	return open_at(path, catalog_dir, db_schema_version(), false);
 }
 
 struct db *db_open_version(const char *path, const char *catalog_dir, int version)
 {
 	return open_at(path, catalog_dir, version < db_schema_version() ? version
-								 : db_schema_version());
+								 : db_schema_version(), false);
 }
 
 int db_user_version(struct db *db, int *out)
@@ -823,6 +1010,11 @@ int db_user_version(struct db *db, int *out)
 struct db *db_open(const char *path)
 {
 	return db_open_catalog(path, NULL);
+}
+
+struct db *db_open_for_reading(const char *path)
+{
+	return open_at(path, NULL, db_schema_version(), true);
 }
 
 void db_close(struct db *db)

@@ -179,6 +179,11 @@ struct db;
 int db_default_path(const char *override, struct strbuf *path);
 /* Opens (creating directories and schema, seeding from the shipped catalog when empty). */
 struct db *db_open(const char *path);
+/*
+ * The same for commands that only read: a store the user may read but not write
+ * (a shared or packaged one) is opened read-only, without migrating or seeding.
+ */
+struct db *db_open_for_reading(const char *path);
 /* Same, seeding from CATALOG_DIR; NULL searches (see catalog.h), "" never seeds. */
 struct db *db_open_catalog(const char *path, const char *catalog_dir);
 void db_close(struct db *db);
@@ -188,6 +193,8 @@ int db_schema_version(void);
 struct db *db_open_version(const char *path, const char *catalog_dir, int version);
 int db_user_version(struct db *db, int *out);
 const char *db_path(const struct db *db);
+/* True when the last failure was the machine's (disk full, busy, I/O), not the data's. */
+bool db_failed_environment(const struct db *db);
 
 /* One transaction around several writes (import, seeding); snapshots nest inside. */
 int db_transaction_begin(struct db *db);

@@ -515,20 +515,32 @@ as_user() {
 	fi
 }
 
-@test "store: read-only and unreadable stores fail with a clear message, exit 2" {
+@test "store: a read-only store is read by reading commands, refused by writing ones" {
 	dir=$(mktemp -d "${TMPDIR:-/tmp}/aicost-ro.XXXXXX")
 	chmod 755 "$dir"
 	aicost --db "$dir/p.db" pricing list --limit 1 >/dev/null
+	expected=$(aicost --db "$dir/p.db" pricing export)
 	cp "$AICOST" "$dir/aicost"
+	cp "$AICOST_ROOT/scenarios/chat-8b.yaml" "$dir/s.yaml"
 	chmod 444 "$dir"/p.db*
 	chmod 555 "$dir"
-	run as_user --db "$dir/p.db" pricing list
+	# a shared or packaged store: file and directory read-only
+	run as_user --db "$dir/p.db" pricing export
+	[ "$status" -eq 0 ]
+	[ "$output" = "$expected" ]
+	run as_user --db "$dir/p.db" validate "$dir/s.yaml"
+	[ "$status" -eq 0 ]
+	run as_user --db "$dir/p.db" estimate "$dir/s.yaml" --format json
+	[ "$status" -eq 0 ]
+	run as_user --db "$dir/p.db" pricing import "$AICOST_ROOT/pricing/aws.csv"
 	[ "$status" -eq 2 ]
 	[[ "$output" == *"p.db: the price store is read-only"* ]]
 	# a writable store in a directory that will not take its write-ahead log
 	chown 65534 "$dir/p.db" 2>/dev/null || true
 	chmod 644 "$dir/p.db"
-	run as_user --db "$dir/p.db" pricing list
+	run as_user --db "$dir/p.db" pricing list --limit 1
+	[ "$status" -eq 0 ]
+	run as_user --db "$dir/p.db" pricing import "$AICOST_ROOT/pricing/aws.csv"
 	[ "$status" -eq 2 ]
 	[[ "$output" == *"p.db: the price store's directory is not writable"* ]]
 	chmod 000 "$dir/p.db"

@@ -1,0 +1,156 @@
+#!/usr/bin/env bats
+# Hostile files, foreign stores and broken environments (issue 20): each is refused
+# with a clear message and exit 2, and the store is left exactly as it was.
+load helpers
+
+P5_HEADER=provider,region,zone,instance_type,component,accelerator,accelerator_count,vcpus,memory_gib,purchase,price_per_hour,currency,confidence,source,observed,note
+SKY_HEADER=InstanceType,AcceleratorName,AcceleratorCount,vCPUs,MemoryGiB,GpuInfo,Region,AvailabilityZone,Price,SpotPrice
+
+# The store's prices, to compare before and after a refused change.
+prices() {
+	aicost pricing export
+}
+
+integrity() {
+	python3 -c 'import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute("pragma integrity_check").fetchone()[0])' "$1"
+}
+
+# ---- 1. NUL bytes ----
+
+@test "NUL: a NUL inside an aicost CSV price is refused at its column, store unchanged" {
+	before=$(prices)
+	{ echo "$P5_HEADER"; printf 'aws,us-east-1,,p5.48xlarge,instance,h100,8,192,2048,on-demand,5\0005.04,USD,exact,x,2026-01-15,\n'; } > nul.csv
+	run_split pricing import nul.csv
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"nul.csv:2:64: a NUL byte"* ]]
+	[ "$(prices)" = "$before" ]
+	# a line of NULs, and a NUL in a name
+	{ echo "$P5_HEADER"; printf '\0\0\0\0\n'; } > nuls.csv
+	run_split pricing import nuls.csv
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"nuls.csv:2:1: a NUL byte"* ]]
+	{ echo "$P5_HEADER"; printf 'aws,us-east-1,,p5\0evil,instance,h100,8,192,2048,on-demand,55.04,USD,exact,x,2026-01-15,\n'; } > name.csv
+	run_split pricing import name.csv
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"name.csv:2:18: a NUL byte"* ]]
+	[ "$(prices)" = "$before" ]
+}
+
+@test "NUL: a NUL inside a SkyPilot price is refused at its column" {
+	before=$(prices)
+	{ echo "$SKY_HEADER"; printf 'p5.48xlarge,H100,8,192.0,2048.0,,us-east-1,,5\0005.04,\n'; } > sky.csv
+	run_split pricing import sky.csv --format skypilot --provider aws
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"sky.csv:2:46: a NUL byte"* ]]
+	[ "$(prices)" = "$before" ]
+}
+
+@test "control characters: refused in price files, with their position" {
+	before=$(prices)
+	{ echo "$P5_HEADER"; printf 'aws,us-east-1\033]0;owned\007,,p5.48xlarge,instance,h100,8,192,2048,on-demand,55.04,USD,exact,x,2026-01-15,\n'; } > esc.csv
+	run_split pricing import esc.csv
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"esc.csv:2:14: control character 0x1b"* ]]
+	# C1 controls in UTF-8 (U+009B is a one-byte CSI on some terminals)
+	{ echo "$SKY_HEADER"; printf 'p5.48xlarge,H100,8,192.0,2048.0,,us-east-1\xc2\x9b2J,,55.04,\n'; } > c1.csv
+	run_split pricing import c1.csv --format skypilot --provider aws
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"c1.csv:2:43: control character 0x9b"* ]]
+	[ "$(prices)" = "$before" ]
+}
+
+# ---- 6. columns nobody reads ----
+
+@test "columns: a header that names a column twice is refused (either format)" {
+	before=$(prices)
+	{ echo "${P5_HEADER},price_per_hour"; } > twice.csv
+	run_split pricing import twice.csv
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"twice.csv:1:158: price_per_hour: the header names this column twice (also field 11)"* ]]
+	{ echo "${SKY_HEADER},price"; echo "p5.48xlarge,H100,8,192.0,2048.0,,us-east-1,,55.04,,1"; } > sky2.csv
+	run_split pricing import sky2.csv --format skypilot --provider aws
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"sky2.csv:1:"*": price: the header names this column twice (also field 9)"* ]]
+	[ "$(prices)" = "$before" ]
+}
+
+@test "columns: a row with more fields than the header is refused" {
+	before=$(prices)
+	{ echo "$P5_HEADER"; echo "aws,us-east-1,,p5.48xlarge,instance,h100,8,192,2048,on-demand,55.04,USD,exact,x,2026-01-15,,1.00"; } > extra.csv
+	run_split pricing import extra.csv
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"extra.csv:2:"*": record: 17 fields, but the header names 16 columns"* ]]
+	{ echo "$SKY_HEADER"; echo "p5.48xlarge,H100,8,192.0,2048.0,,us-east-1,,55.04,12.5,99"; } > sky.csv
+	run_split pricing import sky.csv --format skypilot --provider aws
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"sky.csv:2:"*"11 fields, but the header names 10 columns"* ]]
+	[ "$(prices)" = "$before" ]
+}
+
+# ---- 7. endless input ----
+
+@test "endless input: a device is refused at once; a line without end is bounded" {
+	run_split pricing import /dev/zero
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"/dev/zero: not a regular file or pipe (a device)"* ]]
+	# a pipe that never sends a newline: stopped at the line cap, not at memory's end
+	run bash -c "head -c 3000000 /dev/zero | tr '\\0' a | '$AICOST' pricing import - 2>&1"
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"stdin:1: a line longer than 1 MiB"* ]]
+}
+
+# ---- 2, 3. foreign and damaged stores ----
+
+@test "store: a negative or future schema version is refused cleanly, file untouched" {
+	aicost --db s.db pricing list --limit 1 >/dev/null
+	for v in -5 99; do
+		sqlite3 s.db "pragma user_version = $v"
+		sum=$(sha256sum s.db)
+		run_split --db s.db pricing list
+		[ "$status" -eq 2 ]
+		if [ "$v" = -5 ]; then
+			[[ "$stderr" == *"s.db: a damaged price store: schema version -5"* ]]
+		else
+			[[ "$stderr" == *"s.db: the price store has schema version 99, newer than"* ]]
+		fi
+		[ "$(sha256sum s.db)" = "$sum" ]
+	done
+}
+
+@test "store: another application's SQLite file is refused untouched, exit 2" {
+	sqlite3 other.sqlite "create table notes(id integer primary key, body text); insert into notes(body) values ('mine')"
+	sum=$(sha256sum other.sqlite)
+	for cmd in "pricing list" "pricing import $AICOST_ROOT/pricing/aws.csv" "pricing sources"; do
+		run_split --db other.sqlite $cmd
+		[ "$status" -eq 2 ]
+		[[ "$stderr" == *"other.sqlite: not an aicost price store (a SQLite database of another application"*"left untouched"* ]]
+	done
+	[ "$(sha256sum other.sqlite)" = "$sum" ]
+	[ "$(sqlite3 other.sqlite 'pragma journal_mode')" = "delete" ]
+	[ ! -e other.sqlite-wal ]
+	# an empty database of another application (it set its own id) is not ours either
+	sqlite3 app.db "pragma application_id = 1234"
+	run_split --db app.db pricing list
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"application id 1234"* ]]
+}
+
+@test "store: an aicost store from before application ids is recognised and stamped" {
+	aicost --db old.db pricing list --limit 1 >/dev/null
+	[ "$(sqlite3 old.db 'pragma application_id')" = "1095328627" ]   # "AIcs"
+	sqlite3 old.db "pragma application_id = 0"
+	before=$(aicost --db old.db pricing export)
+	run_split --db old.db pricing list --limit 1
+	[ "$status" -eq 0 ]
+	[ "$(sqlite3 old.db 'pragma application_id')" = "1095328627" ]
+	[ "$(aicost --db old.db pricing export)" = "$before" ]
+}
+
+# ---- 10. environment ----
+
+@test "--db '' is an error, not the default store" {
+	run_split --db '' pricing list
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"--db: an empty path"* ]]
+	[ ! -e "$XDG_DATA_HOME/aicost/prices.db" ]
+}
