@@ -103,14 +103,32 @@ static struct table *sensitivity_table(const struct sensitivity *list, size_t n,
 	return t;
 }
 
-/* "rack is cheapest: 1,234 below aws" — the answer in one line. */
+/* "Excluded: rack (why); gcp (why)." — the deployments that cannot be the answer. */
+static void print_excluded(FILE *fp, const struct tco_result *r)
+{
+	const char *sep = "Excluded: ";
+
+	for (size_t i = 0; i < r->ndeployments; i++) {
+		if (!r->deployments[i].excluded)
+			continue;
+		fprintf(fp, "%s%s (%s)", sep, r->deployments[i].deployment->name,
+			r->deployments[i].excluded_reason);
+		sep = "; ";
+	}
+	if (*sep == ';')
+		fputs(".\n", fp);
+}
+
+/* "rack is cheapest: 1,234 below aws" — the answer in one line, then the exclusions. */
 static void print_answer(FILE *fp, const struct tco_result *r)
 {
 	struct strbuf lead = STRBUF_INIT;
 	int runner_up = tco_runner_up(r);
 
 	if (r->cheapest < 0) {
-		fputs("No deployment meets the scenario's constraints.\n", fp);
+		fputs("No deployment meets the scenario's constraints and delivers all its "
+		      "work in time.\n", fp);
+		print_excluded(fp, r);
 		return;
 	}
 	fprintf(fp, "Cheapest: %s", r->deployments[r->cheapest].deployment->name);
@@ -127,6 +145,7 @@ static void print_answer(FILE *fp, const struct tco_result *r)
 			r->scenario->horizon_months == 1 ? "" : "s");
 	}
 	fputs(".\n", fp);
+	print_excluded(fp, r);
 	strbuf_release(&lead);
 }
 

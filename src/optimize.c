@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define MAX_TRAINING_GPUS 1e6   /* beyond the world's supply: no answer */
+
 int optimize_begin(struct db *db, const struct optimize_options *opts,
 		   struct optimize_search *out)
 {
@@ -53,13 +55,57 @@ void optimize_end(struct optimize_search *search)
 	memset(search, 0, sizeof(*search));
 }
 
+/* The hours a training run has: to its deadline, and to the horizon from its start. */
+static double training_limit_hours(const struct scenario *s, const struct workload *w)
+{
+	double limit = s->horizon_months * HOURS_PER_MONTH -
+		(isnan(w->start_hours) ? 0 : w->start_hours);
+
+	if (!isnan(w->training.deadline_hours))
+		limit = fmin(limit, w->training.deadline_hours);
+	return limit;
+}
+
+/*
+ * A training run on ACC with as many GPUs as it needs to end within LIMIT hours:
+ * the workload's count, else that count scaled by how late it is (again while
+ * interruptions that grow with the GPUs keep it late). -1 when none does.
+ */
+static int size_for_deadline(const struct workload *w, const struct accelerator *acc,
+			     double limit, struct workload_demand *out)
+{
+	struct workload sized = *w;
+
+	if (workload_demand(w, acc, out) < 0)
+		return -1;
+	for (int round = 0; round < 8 && out->wall_hours > limit * (1 + 1e-9); round++) {
+		double gpus = ceil(sized.training.gpus * out->wall_hours / limit);
+
+		if (!(limit > 0) || gpus > MAX_TRAINING_GPUS)
+			break;
+		sized.training.gpus = gpus > sized.training.gpus ? (int)gpus : sized.training.gpus + 1;
+		workload_demand_release(out);
+		if (workload_demand(&sized, acc, out) < 0)
+			return -1;
+	}
+	if (out->wall_hours > limit * (1 + 1e-9)) {
+		error_set("needs %.0f h on %d x %s, more than the %.0f h it has (deadline or "
+			  "horizon)", out->wall_hours, out->gpus, acc->name, limit);
+		workload_demand_release(out);
+		return -1;
+	}
+	return 0;
+}
+
 /* The workload's demand on ACCELERATOR, computed the first time it is asked for. */
-static struct accelerator_demand *demand_on(struct db *db, const struct workload *w,
+static struct accelerator_demand *demand_on(struct db *db, const struct scenario *s,
+					    const struct workload *w,
 					    struct optimize_search *search,
 					    const char *accelerator)
 {
 	struct accelerator_demand *entry;
 	struct accelerator acc;
+	int rc;
 
 	for (size_t i = 0; i < search->ncache; i++)
 		if (strcmp(search->cache[i].accelerator, accelerator) == 0)
@@ -69,8 +115,12 @@ static struct accelerator_demand *demand_on(struct db *db, const struct workload
 	memset(entry, 0, sizeof(*entry));
 	entry->accelerator = xstrdup(accelerator);
 	memset(&acc, 0, sizeof(acc));
-	if (db_find_accelerator(db, accelerator, &acc) < 0 ||
-	    workload_demand(w, &acc, &entry->demand) < 0) {
+	rc = db_find_accelerator(db, accelerator, &acc);
+	if (rc == 0)
+		rc = w->kind == WORKLOAD_TRAINING ?
+			size_for_deadline(w, &acc, training_limit_hours(s, w), &entry->demand) :
+			workload_demand(w, &acc, &entry->demand);
+	if (rc < 0) {
 		entry->reason = xstrdup(error_get());
 		error_clear();
 	} else {
@@ -133,6 +183,17 @@ static double term_hours(const char *purchase)
 	return 0;
 }
 
+/* Hours an inference workload serves within the horizon. */
+static double inference_active_hours(const struct scenario *s, const struct workload *w)
+{
+	double start = isnan(w->start_hours) ? 0 : w->start_hours;
+	double end = s->horizon_months * HOURS_PER_MONTH;
+
+	if (!isnan(w->duration_hours))
+		end = fmin(end, start + w->duration_hours);
+	return end - start;
+}
+
 /* Machines are rented whole: GPUs paid for per GPU the workload uses (>= 1). */
 static double rented_share(const struct workload_demand *d, const struct offer *o)
 {
@@ -171,6 +232,8 @@ static char *explain(const struct workload *w, const struct candidate *c)
 			    d->gpu_hours, d->wall_hours);
 		if (!isnan(w->training.deadline_hours))
 			strbuf_addf(&why, " <= deadline %.0f h", w->training.deadline_hours);
+		if (d->gpus != w->training.gpus)
+			strbuf_addf(&why, " (sized up from %d GPUs)", w->training.gpus);
 		if (d->memory_needed_gb > 0)
 			strbuf_addf(&why, "; state %.0f GB fits %d x %.0f GB", d->memory_needed_gb,
 				    d->gpus, o->accelerator_memory_gb);
@@ -190,6 +253,10 @@ static char *explain(const struct workload *w, const struct candidate *c)
 			strbuf_addf(&why, " (%d GPUs) on %.0f whole instance%s", d->gpus,
 				    ceil((double)d->gpus / o->accelerator_count),
 				    d->gpus > o->accelerator_count ? "s" : "");
+		if (term_hours(o->purchase) > 0 && c->billed_gpu_hours >
+		    d->gpu_hours_per_month * rented_share(d, o) * (1 + 1e-9))
+			strbuf_addf(&why, "; the %s term outlasts the service: %.0f GPU-h a month "
+				    "over its run", o->purchase, c->billed_gpu_hours);
 		if (!isnan(w->inference.slo_ttft_ms) || !isnan(w->inference.slo_tpot_ms))
 			strbuf_addf(&why, "; meets the SLO (TTFT %.0f ms, TPOT %.1f ms)",
 				    d->prefill_ms, d->decode_ms_per_token);
@@ -223,15 +290,12 @@ int optimize_run(struct db *db, const struct scenario *s, size_t workload,
 			continue;
 		if (!listed(opts->regions, o->region, true) || !constraints_allow(&s->constraints, o))
 			continue;
-		ad = demand_on(db, w, search, o->accelerator);
+		ad = demand_on(db, s, w, search, o->accelerator);
 		if (!ad->fits)
 			continue;
 		c.offer = o;
 		c.cache_index = (size_t)(ad - search->cache);
 		if (w->kind == WORKLOAD_TRAINING) {
-			if (!isnan(w->training.deadline_hours) &&
-			    ad->demand.wall_hours > w->training.deadline_hours)
-				continue;
 			/* A commitment bills its whole term for every GPU, used or not;
 			 * spot redoes the work its interruptions throw away. */
 			c.billed_gpu_hours = rented_share(&ad->demand, o) *
@@ -248,8 +312,13 @@ int optimize_run(struct db *db, const struct scenario *s, size_t workload,
 			/* A replica must fit one instance: tensor parallelism stays on a node. */
 			if (ad->demand.tensor_parallel > o->accelerator_count)
 				continue;
+			/* A commitment bills its whole term, even past the service's end. */
+			double active = inference_active_hours(s, w);
+
 			c.billed_gpu_hours = ad->demand.gpu_hours_per_month *
 				rented_share(&ad->demand, o);
+			if (active > 0 && term_hours(o->purchase) > active)
+				c.billed_gpu_hours *= term_hours(o->purchase) / active;
 			c.cost_usd = c.billed_gpu_hours * c.per_gpu_hour;
 		}
 		xgrow(&all, &alloc, n + 1, sizeof(*all));

@@ -4,10 +4,12 @@
  * here is pure: tco_compute() sees only its input and the seed.
  */
 #include "tco.h"
+#include "table.h"   /* format_grouped */
 #include "units.h"
 #include "util.h"
 
 #include <math.h>
+#include <stdarg.h>
 #include <string.h>
 
 const char *const cost_component_names[COST_NCOMPONENTS] = {
@@ -271,14 +273,27 @@ struct month_costs {
 	double hardware_usd;         /* on-prem: what a premium would be paid on */
 	int order_month;             /* 0-based */
 	int arrival_month;           /* 0-based month the capacity starts in */
+	/* per workload */
+	double *delivered;           /* GPU-hours done within the horizon */
+	double *finish_hours;        /* training: when the run ends, from the scenario
+					start (may lie past the horizon; INFINITY: never) */
+	/* inference demand not served in the month it arrives */
+	double unserved_hours;
+	int unserved_first, unserved_last;   /* 0-based months; -1 = none */
+	bool unserved_waiting;               /* before the hardware, else above it */
 };
 
-static void month_costs_init(struct month_costs *c, int months)
+static void month_costs_init(struct month_costs *c, int months, size_t nworkloads)
 {
 	memset(c, 0, sizeof(*c));
 	c->by = xcalloc((size_t)months, sizeof(*c->by));
 	c->exposed_cost = xcalloc((size_t)months, sizeof(double));
 	c->exposed_hours = xcalloc((size_t)months, sizeof(double));
+	c->delivered = xcalloc(nworkloads + 1, sizeof(double));
+	c->finish_hours = xcalloc(nworkloads + 1, sizeof(double));
+	for (size_t i = 0; i < nworkloads; i++)
+		c->finish_hours[i] = NAN;
+	c->unserved_first = c->unserved_last = -1;
 }
 
 static void month_costs_release(struct month_costs *c)
@@ -286,12 +301,60 @@ static void month_costs_release(struct month_costs *c)
 	free(c->by);
 	free(c->exposed_cost);
 	free(c->exposed_hours);
+	free(c->delivered);
+	free(c->finish_hours);
+}
+
+/*
+ * A deployment's demand month by month: all workloads, and each one alone
+ * (EACH[i * months + m]), on the deployment's accelerator.
+ */
+struct demand_months {
+	const struct workload_demand *demand;
+	double *all, *tokens, *egress_gb;
+	double *each;
+};
+
+static void demand_months_init(struct demand_months *dm, const struct scenario *s,
+			       const struct workload_demand *demand)
+{
+	size_t months = (size_t)s->horizon_months;
+	double *tokens = xcalloc(months, sizeof(double));
+	double *egress = xcalloc(months, sizeof(double));
+
+	dm->demand = demand;
+	dm->all = xcalloc(months, sizeof(double));
+	dm->tokens = xcalloc(months, sizeof(double));
+	dm->egress_gb = xcalloc(months, sizeof(double));
+	dm->each = xcalloc(s->nworkloads * months + 1, sizeof(double));
+	tco_demand_profile(s, demand, dm->all, dm->tokens, dm->egress_gb);
+	for (size_t i = 0; i < s->nworkloads; i++)
+		tco_workload_profile(s, demand, i, &dm->each[i * months], tokens, egress);
+	free(tokens);
+	free(egress);
+}
+
+static void demand_months_release(struct demand_months *dm)
+{
+	free(dm->all);
+	free(dm->tokens);
+	free(dm->egress_gb);
+	free(dm->each);
+}
+
+/* Where a training run ends when it never waits: its start plus its wall time. */
+static double unqueued_finish(const struct workload *w, const struct workload_demand *d)
+{
+	double wall = d->wall_hours > 0 ? d->wall_hours : d->gpu_hours / (d->gpus > 0 ? d->gpus : 1);
+
+	return or_default(w->start_hours, 0) + wall;
 }
 
 static void cloud_month_costs(const struct scenario *s, const struct deployment *dep,
-			      const struct deployment_input *in, const double *gpu_hours,
-			      const double *egress_gb, struct month_costs *out)
+			      const struct deployment_input *in, const struct demand_months *dm,
+			      struct month_costs *out)
 {
+	const double *gpu_hours = dm->all, *egress_gb = dm->egress_gb;
 	const struct cloud_pricing *p = &in->cloud;
 	int months = s->horizon_months;
 	double hot = or_default(s->data.hot_fraction, 0.2);
@@ -318,6 +381,13 @@ static void cloud_month_costs(const struct scenario *s, const struct deployment 
 		out->exposed_cost[m] = cc.exposed_cost[m];
 		out->exposed_hours[m] = cc.exposed_hours[m];
 		out->delivered_gpu_hours += gpu_hours[m];
+	}
+	/* The cloud has room for everything: work runs when it is wanted. */
+	for (size_t i = 0; i < s->nworkloads; i++) {
+		for (int m = 0; m < months; m++)
+			out->delivered[i] += dm->each[(size_t)i * (size_t)months + (size_t)m];
+		if (s->workloads[i].kind == WORKLOAD_TRAINING)
+			out->finish_hours[i] = unqueued_finish(&s->workloads[i], &in->demand[i]);
 	}
 	cloud_cost_release(&cc);
 	free(rented);
@@ -361,18 +431,68 @@ static void pay_capex(const struct deployment *d, double price, int order, int m
 }
 
 /*
- * On-prem capacity: capex in the order month (or financed, see pay_capex), running costs from the month the
- * hardware arrives (pro rata). Work the capacity cannot take goes to FALLBACK
- * (bought under MIX, its spot share inflated by MIX_SPOT_OVERHEAD) while the
- * hardware is not all there yet, and always when BURST (a hybrid's cloud takes
- * the load above its base); otherwise it queues for free capacity.
+ * When a training run that lacked NEEDED GPU-hours finishes in month M (0-based),
+ * with SPARE GPU-hours of capacity open to it there. Run as planned when it never
+ * WAITED; else at the pace capacity allows (at most its own GPUs), from the later
+ * of the month's start, ARRIVAL and its own start.
+ */
+static double finish_in_month(const struct workload *w, const struct workload_demand *d,
+			      int m, double arrival_hours, bool waited, double needed, double spare)
+{
+	double from, to = (m + 1) * HOURS_PER_MONTH, open;
+
+	if (!waited)
+		return unqueued_finish(w, d);
+	from = fmax(m * HOURS_PER_MONTH, fmax(arrival_hours, or_default(w->start_hours, 0)));
+	open = d->gpus > 0 ? fmin(spare, d->gpus * (to - from)) : spare;
+	return from + (to - from) * (open > 0 ? fmin(1, needed / open) : 1);
+}
+
+/*
+ * When the training runs still unfinished at the horizon end, if the installed
+ * GPUs left over by the last month's inference go on taking them in order.
+ */
+static void extrapolate_finish(const struct scenario *s, const struct demand_months *dm,
+			       int gpus, double arrival_hours, struct month_costs *out)
+{
+	int months = s->horizon_months;
+	double horizon = months * HOURS_PER_MONTH, backlog = 0;
+	double inference_rate = 0;
+
+	for (size_t i = 0; i < s->nworkloads; i++)
+		if (s->workloads[i].kind == WORKLOAD_INFERENCE)
+			inference_rate += dm->each[i * (size_t)months + (size_t)months - 1] /
+				HOURS_PER_MONTH;
+	for (size_t i = 0; i < s->nworkloads; i++) {
+		const struct workload_demand *d = &dm->demand[i];
+		double spare = fmin(gpus - inference_rate, d->gpus > 0 ? d->gpus : gpus);
+
+		if (s->workloads[i].kind != WORKLOAD_TRAINING || !isnan(out->finish_hours[i]))
+			continue;
+		backlog += d->gpu_hours - out->delivered[i];
+		out->finish_hours[i] = spare > 0 ?
+			fmax(unqueued_finish(&s->workloads[i], d),
+			     fmax(horizon, arrival_hours) + backlog / spare) : INFINITY;
+	}
+}
+
+/*
+ * On-prem capacity: capex in the order month (or financed, see pay_capex),
+ * running costs from the month the hardware arrives (pro rata). Inference is
+ * served in the month it arrives or not at all (requests do not wait for
+ * hardware); training takes the capacity inference leaves, in the order the
+ * scenario lists the runs, and waits for it. Work the capacity cannot take goes
+ * to FALLBACK (bought under MIX, its spot share inflated by MIX_SPOT_OVERHEAD)
+ * while the hardware is not all there yet, and always when BURST (a hybrid's
+ * cloud takes the load above its base).
  */
 static int onprem_month_costs(const struct scenario *s, const struct deployment *d,
-			      const double *gpu_hours, const struct cloud_pricing *fallback,
+			      const struct demand_months *dm, const struct cloud_pricing *fallback,
 			      bool burst, const struct deployment *mix, double mix_spot_overhead,
 			      double extra_lead_hours, struct month_costs *out)
 {
 	int months = s->horizon_months;
+	size_t nw = s->nworkloads;
 	int per_server = d->gpus_per_server > 0 ? d->gpus_per_server : GPUS_PER_SERVER_DEFAULT;
 	double servers = ceil((double)d->gpus / per_server);
 	double server_usd = servers * d->server_price;
@@ -381,13 +501,16 @@ static int onprem_month_costs(const struct scenario *s, const struct deployment 
 	double it_kw = servers * d->kw_per_server;
 	double life_hours = d->depreciation_hours > 0 ? d->depreciation_hours
 		: DEPRECIATION_HOURS_DEFAULT;
-	double arrival_hours, queue = 0, age_hours, book_fraction;
-	double *overflow;
+	double arrival_hours, age_hours, book_fraction;
+	double *overflow, *queue = xcalloc(nw + 1, sizeof(double));
+	bool *waited = xcalloc(nw + 1, sizeof(bool));
 	int order;
 
 	if (d->order_month > months) {
 		error_set("order_month: month %g is past the %d-month horizon", d->order_month,
 			  months);
+		free(queue);
+		free(waited);
 		return -1;
 	}
 	order = isnan(d->order_month) || d->order_month < 1 ? 0 : (int)d->order_month - 1;
@@ -404,17 +527,59 @@ static int onprem_month_costs(const struct scenario *s, const struct deployment 
 		double month_end = (m + 1) * HOURS_PER_MONTH;
 		double available = overlap_hours(arrival_hours, INFINITY, m * HOURS_PER_MONTH,
 						 month_end) / HOURS_PER_MONTH;
-		double capacity = d->gpus * HOURS_PER_MONTH * available;
-		double wanted = gpu_hours[m] + queue;
-		double busy = fmin(wanted, capacity);
-		double utilisation = capacity > 0 ? busy / capacity : 0;
+		double capacity = d->gpus * HOURS_PER_MONTH * available, spare = capacity;
+		bool stand_in = fallback && fallback->present && (burst || available < 1);
+		double busy, utilisation;
 
-		if (fallback && fallback->present && (burst || available < 1)) {
-			overflow[m] = wanted - busy;
-			queue = 0;
-		} else {
-			queue = wanted - busy;
+		/* Inference first: it is served now or never. */
+		for (size_t i = 0; i < nw; i++) {
+			double wanted = dm->each[i * (size_t)months + (size_t)m], got;
+
+			if (s->workloads[i].kind != WORKLOAD_INFERENCE || !(wanted > 0))
+				continue;
+			got = fmin(wanted, spare);
+			spare -= got;
+			out->delivered[i] += got;
+			if (stand_in) {
+				overflow[m] += wanted - got;
+				out->delivered[i] += wanted - got;
+			} else if (wanted - got > 1e-9 * wanted) {
+				out->unserved_hours += wanted - got;
+				if (out->unserved_first < 0)
+					out->unserved_first = m;
+				out->unserved_last = m;
+				out->unserved_waiting = out->unserved_waiting || available < 1;
+			}
 		}
+		/* Training in the order given: it waits for capacity, or goes to the stand-in. */
+		for (size_t i = 0; i < nw; i++) {
+			const struct workload_demand *wd = &dm->demand[i];
+			double wanted = dm->each[i * (size_t)months + (size_t)m] + queue[i], got;
+			double needed = wd->gpu_hours - out->delivered[i];
+
+			if (s->workloads[i].kind != WORKLOAD_TRAINING || !(wanted > 0))
+				continue;
+			double open = spare;
+
+			got = fmin(wanted, spare);
+			spare -= got;
+			if (stand_in) {
+				overflow[m] += wanted - got;
+				open += wanted - got;
+				got = wanted;
+				queue[i] = 0;
+			} else {
+				queue[i] = wanted - got;
+				waited[i] = waited[i] || queue[i] > 1e-9 * wanted;
+			}
+			out->delivered[i] += got;
+			if (isnan(out->finish_hours[i]) && got >= needed * (1 - 1e-9) && needed > 0)
+				out->finish_hours[i] = finish_in_month(&s->workloads[i], wd, m,
+								       arrival_hours, waited[i],
+								       needed, open);
+		}
+		busy = capacity - spare;
+		utilisation = capacity > 0 ? busy / capacity : 0;
 		out->by[m][COST_POWER] = it_kw * (idle + (1 - idle) * utilisation) * pue *
 			d->power_price_per_kwh * HOURS_PER_MONTH * available;
 		out->by[m][COST_FACILITY] = (it_kw * or_default(d->colo_per_kw_month, 0) +
@@ -428,6 +593,7 @@ static int onprem_month_costs(const struct scenario *s, const struct deployment 
 		out->capacity_hours += capacity;
 		out->delivered_gpu_hours += busy + overflow[m];
 	}
+	extrapolate_finish(s, dm, d->gpus, arrival_hours, out);
 	if (fallback && fallback->present) {
 		struct cloud_cost cc;
 
@@ -450,6 +616,8 @@ static int onprem_month_costs(const struct scenario *s, const struct deployment 
 	book_fraction = 1 - (1 - or_default(d->residual, 0)) * fmin(age_hours / life_hours, 1);
 	out->by[months - 1][COST_RESIDUAL] -= (out->hardware_usd) * book_fraction;
 	free(overflow);
+	free(queue);
+	free(waited);
 	return 0;
 }
 
@@ -534,7 +702,7 @@ const struct shortage_spec *tco_shortage_spec(const struct scenario *s,
 /* Shortage extra per month and whether it strikes once (hardware) or monthly. */
 static int shortage_extra(const struct scenario *s, const struct deployment *d,
 			  const struct deployment_input *in, const struct shortage_spec *sh,
-			  const double *gpu_hours, const struct month_costs *base,
+			  const struct demand_months *dm, const struct month_costs *base,
 			  double *extra, bool *once)
 {
 	int months = s->horizon_months;
@@ -560,8 +728,8 @@ static int shortage_extra(const struct scenario *s, const struct deployment *d,
 		stopgap.on_demand_per_gpu_hour = in->shortage_fallback_per_gpu_hour;
 		fallback = &stopgap;
 	}
-	month_costs_init(&late, months);
-	if (onprem_month_costs(s, d, gpu_hours, fallback, false, NULL, 0, sh->delay_hours,
+	month_costs_init(&late, months, s->nworkloads);
+	if (onprem_month_costs(s, d, dm, fallback, false, NULL, 0, sh->delay_hours,
 			       &late) < 0) {
 		month_costs_release(&late);
 		return -1;
@@ -610,6 +778,89 @@ static double *split_by_workload(const struct scenario *s, const struct workload
 	return share;
 }
 
+static void add_reason(struct strbuf *why, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void add_reason(struct strbuf *why, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (why->len)
+		strbuf_adds(why, "; ");
+	va_start(ap, fmt);
+	strbuf_vaddf(why, fmt, ap);
+	va_end(ap);
+}
+
+/* "13,140" into the scratch buffer SB, which it resets. */
+static const char *grouped(struct strbuf *sb, double value)
+{
+	strbuf_reset(sb);
+	format_grouped(sb, value, 0);
+	return sb->buf;
+}
+
+/*
+ * What deployment D leaves undone, into WHY: a training run that ends after the
+ * horizon or its deadline, inference not served in the month it arrives.
+ * Empty when it delivers everything in time.
+ */
+static void feasibility(const struct scenario *s, const struct deployment *d,
+			const struct demand_months *dm, const struct month_costs *mc,
+			struct strbuf *why)
+{
+	int months = s->horizon_months;
+	double horizon = months * HOURS_PER_MONTH, inference = 0;
+	struct strbuf a = STRBUF_INIT, b = STRBUF_INIT;
+
+	for (size_t i = 0; i < s->nworkloads; i++) {
+		const struct workload *w = &s->workloads[i];
+		const struct workload_demand *wd = &dm->demand[i];
+		double finish = mc->finish_hours[i], start = or_default(w->start_hours, 0);
+		double deadline = w->training.deadline_hours;
+		int gpus = d->kind == DEPLOYMENT_ONPREM ? d->gpus : wd->gpus;
+
+		if (w->kind == WORKLOAD_INFERENCE) {
+			for (int m = 0; m < months; m++)
+				inference += dm->each[i * (size_t)months + (size_t)m];
+			continue;
+		}
+		if (!(wd->gpu_hours > 0))
+			continue;
+		if (isinf(finish))
+			add_reason(why, "training %s never finishes: the GPUs left by inference "
+				   "cannot take it; %.1f%% of its %s GPU-hours are done by the %d-month "
+				   "horizon", w->name, 100 * mc->delivered[i] / wd->gpu_hours,
+				   grouped(&a, wd->gpu_hours), months);
+		else if (finish > horizon * (1 + 1e-9))
+			add_reason(why, "training %s ends in month %.1f, after the %d-month horizon: "
+				   "%.1f%% of its %s GPU-hours are done by then", w->name,
+				   finish / HOURS_PER_MONTH, months,
+				   fmin(99.9, 100 * mc->delivered[i] / wd->gpu_hours),
+				   grouped(&a, wd->gpu_hours));
+		if (!isnan(deadline) && finish - start > deadline * (1 + 1e-9))
+			add_reason(why, "training %s takes %s h (%.1f days) on %d × %s, past its "
+				   "deadline of %s h (%.1f days)", w->name,
+				   isinf(finish) ? "∞" : grouped(&a, finish - start),
+				   (finish - start) / 24, gpus,
+				   wd->accelerator ? wd->accelerator : "GPUs",
+				   grouped(&b, deadline), deadline / 24);
+	}
+	if (mc->unserved_hours > 0) {
+		add_reason(why, "inference demand not served in the month it arrives: %s "
+			   "GPU-hours (%.1f%%) in month%s %d", grouped(&a, mc->unserved_hours),
+			   inference > 0 ? 100 * mc->unserved_hours / inference : 100,
+			   mc->unserved_last > mc->unserved_first ? "s" : "", mc->unserved_first + 1);
+		if (mc->unserved_last > mc->unserved_first)
+			strbuf_addf(why, "–%d", mc->unserved_last + 1);
+		strbuf_adds(why, mc->unserved_waiting ?
+			    ", before the hardware arrives and with no fallback" :
+			    ", above the installed GPUs (on-prem does not burst)");
+	}
+	strbuf_release(&a);
+	strbuf_release(&b);
+}
+
 static int compute_deployment(const struct tco_input *in, size_t index,
 			      struct deployment_result *r)
 {
@@ -618,25 +869,25 @@ static int compute_deployment(const struct tco_input *in, size_t index,
 	const struct deployment_input *din = &in->deployments[index];
 	const struct shortage_spec *sh = tco_shortage_spec(s, d);
 	int months = s->horizon_months;
-	double *gpu_hours = xcalloc((size_t)months, sizeof(double));
-	double *tokens = xcalloc((size_t)months, sizeof(double));
-	double *egress_gb = xcalloc((size_t)months, sizeof(double));
 	double *extra = xcalloc((size_t)months, sizeof(double));
-	double demanded_gpu_hours = 0, tokens_total = 0, base_total = 0;
+	double demanded = 0, delivered = 0, inference_demanded = 0, inference_delivered = 0;
+	double tokens_total = 0, base_total = 0;
+	struct demand_months dm;
 	struct month_costs mc;
 	struct shortage_stats stats = { 0 };
+	struct strbuf why = STRBUF_INIT;
 	int result = -1;
 
-	month_costs_init(&mc, months);
-	tco_demand_profile(s, din->demand, gpu_hours, tokens, egress_gb);
+	month_costs_init(&mc, months, s->nworkloads);
+	demand_months_init(&dm, s, din->demand);
 	if (d->kind == DEPLOYMENT_CLOUD) {
 		if (!din->cloud.present) {
 			error_set("no price for this cloud deployment");
 			goto cleanup;
 		}
-		cloud_month_costs(s, d, din, gpu_hours, egress_gb, &mc);
+		cloud_month_costs(s, d, din, &dm, &mc);
 	} else if (d->kind == DEPLOYMENT_ONPREM) {
-		if (onprem_month_costs(s, d, gpu_hours, &din->cloud, false, NULL, 0, 0, &mc) < 0)
+		if (onprem_month_costs(s, d, &dm, &din->cloud, false, NULL, 0, 0, &mc) < 0)
 			goto cleanup;
 	} else {
 		int base = find_deployment(s, d->base), burst = find_deployment(s, d->burst);
@@ -646,7 +897,7 @@ static int compute_deployment(const struct tco_input *in, size_t index,
 			error_set("a hybrid needs an on-prem base and a cloud burst");
 			goto cleanup;
 		}
-		if (onprem_month_costs(s, &s->deployments[base], gpu_hours, &din->cloud, true,
+		if (onprem_month_costs(s, &s->deployments[base], &dm, &din->cloud, true,
 				       &s->deployments[burst],
 				       spot_overhead(s, &s->deployments[burst], din->demand,
 						     &din->cloud), 0, &mc) < 0)
@@ -656,13 +907,12 @@ static int compute_deployment(const struct tco_input *in, size_t index,
 	for (int m = 0; m < months; m++) {
 		for (int c = 0; c < COST_NCOMPONENTS; c++)
 			base_total += mc.by[m][c];
-		demanded_gpu_hours += gpu_hours[m];
-		tokens_total += tokens[m];
+		tokens_total += dm.tokens[m];
 	}
 	if (sh->present && sh->probability > 0 && in->opts.trials > 0) {
 		bool once;
 
-		if (shortage_extra(s, d, din, sh, gpu_hours, &mc, extra, &once) < 0)
+		if (shortage_extra(s, d, din, sh, &dm, &mc, extra, &once) < 0)
 			goto cleanup;
 		if (shortage_simulate(base_total, extra, months, sh->probability, once,
 				      in->opts.trials, deployment_seed(in->opts.seed, index),
@@ -688,36 +938,51 @@ static int compute_deployment(const struct tco_input *in, size_t index,
 		}
 		r->total += r->monthly[m];
 	}
+	/* Demanded: a training run whole (past the horizon too), inference within it. */
+	r->workload_wall_hours = xcalloc(s->nworkloads + 1, sizeof(double));
+	for (size_t i = 0; i < s->nworkloads; i++) {
+		double want = 0;
+
+		if (s->workloads[i].kind == WORKLOAD_TRAINING) {
+			want = din->demand[i].gpu_hours;
+			r->workload_wall_hours[i] = mc.finish_hours[i] -
+				or_default(s->workloads[i].start_hours, 0);
+		} else {
+			for (int m = 0; m < months; m++)
+				want += dm.each[i * (size_t)months + (size_t)m];
+			inference_demanded += want;
+			inference_delivered += mc.delivered[i];
+			r->workload_wall_hours[i] = NAN;
+		}
+		demanded += want;
+		delivered += fmin(want, mc.delivered[i]);
+	}
+	r->delivered_fraction = demanded > 0 ? delivered / demanded : 1;
 	r->npv = tco_npv(r->monthly, months, s->discount_rate);
 	r->gpu_hours_delivered = mc.delivered_gpu_hours;
-	r->tokens_delivered = demanded_gpu_hours > 0 ?
-		tokens_total * fmin(1, mc.delivered_gpu_hours / demanded_gpu_hours) : 0;
+	r->tokens_delivered = inference_demanded > 0 ?
+		tokens_total * fmin(1, inference_delivered / inference_demanded) : 0;
 	r->per_gpu_hour = r->gpu_hours_delivered > 0 ? r->total / r->gpu_hours_delivered : NAN;
 	r->per_million_tokens = r->tokens_delivered > 0 ?
 		r->total / (r->tokens_delivered / 1e6) : NAN;
 	r->utilisation = mc.capacity_hours > 0 ? mc.busy_hours / mc.capacity_hours : NAN;
 	r->workload_cost = split_by_workload(s, din->demand, r->total);
+	/* A total that buys less work, or buys it late, is no answer to "which is cheapest". */
 	r->excluded_reason = residency_reason(s, d);
-	/* A total that buys less work is no answer to "which is cheapest". */
-	if (!r->excluded_reason && demanded_gpu_hours > 0 &&
-	    mc.delivered_gpu_hours < demanded_gpu_hours * (1 - 1e-9)) {
-		struct strbuf why = STRBUF_INIT;
-
-		strbuf_addf(&why, "does only %.1f%% of the work by the end of the horizon; "
-			    "the rest waits for capacity",
-			    fmin(99.9, round(1000 * mc.delivered_gpu_hours / demanded_gpu_hours) / 10));
-		r->excluded_reason = strbuf_detach(&why, NULL);
-	}
+	if (r->excluded_reason)
+		strbuf_adds(&why, r->excluded_reason);
+	free(r->excluded_reason);
+	feasibility(s, d, &dm, &mc, &why);
+	r->excluded_reason = why.len ? strbuf_detach(&why, NULL) : NULL;
 	r->excluded = r->excluded_reason != NULL;
 	result = 0;
 cleanup:
 	if (result < 0)
 		error_prefix("deployments.%s: ", d->name);
+	strbuf_release(&why);
 	month_costs_release(&mc);
+	demand_months_release(&dm);
 	free(stats.mean_monthly);
-	free(gpu_hours);
-	free(tokens);
-	free(egress_gb);
 	free(extra);
 	return result;
 }
@@ -763,7 +1028,8 @@ int tco_compute(const struct tco_input *in, struct tco_result *out)
 	for (size_t i = 0; i < s->ndeployments; i++) {
 		struct deployment_result *r = &out->deployments[i];
 
-		if ((int)i != baseline) {
+		/* An excluded deployment wins nothing, not even a break-even. */
+		if ((int)i != baseline && !r->excluded) {
 			double *cum = cumulative_cash(r, months);
 
 			r->breakeven_month = tco_breakeven_month(cum, baseline_cum, months);
@@ -833,6 +1099,7 @@ void tco_result_release(struct tco_result *r)
 		free(r->deployments[i].monthly_by_component);
 		free(r->deployments[i].excluded_reason);
 		free(r->deployments[i].workload_cost);
+		free(r->deployments[i].workload_wall_hours);
 	}
 	free(r->deployments);
 	for (size_t i = 0; i < r->ndemand; i++)

@@ -36,8 +36,14 @@ struct deployment_result {
 	double *workload_cost;                     /* per workload: the total split by the
 						      GPU-hours each uses in the horizon
 						      (a training run's fully loaded cost) */
-	bool excluded;                             /* data residency */
-	char *excluded_reason;
+	double delivered_fraction;                 /* of the GPU-hours demanded: training runs
+						      whole, inference within the horizon (0-1) */
+	double *workload_wall_hours;               /* per workload: a training run's hours from
+						      its start to its end on this deployment
+						      (waits included; INFINITY never); NAN for
+						      inference */
+	bool excluded;                             /* data residency, work undone or late */
+	char *excluded_reason;                     /* what and how much, "; "-separated */
 };
 
 struct tco_result {

@@ -52,3 +52,62 @@ json() {   # json EXPR  (on $output)
 	[[ "$stderr" != *nan* ]]
 	[[ "$stderr" != *"smaller batch"* ]]
 }
+
+@test "a pre-training longer than the horizon is excluded everywhere, and compare says why" {
+	# 405B on 15T tokens: 6·405e9·15e12 = 3.645e25 FLOPs on 1024 H100s at 40% MFU
+	# takes far longer than the 6-month horizon: no deployment may be the answer.
+	run aicost -q estimate --format json --set workloads.pretrain.params=405B \
+		--set workloads.pretrain.state_bytes_per_param=4 "$SCENARIOS/pretrain-8b.yaml"
+	[ "$status" -eq 0 ]
+	[ "$(json 'r["cheapest"]')" = None ]
+	[ "$(json 'all(d["excluded"] for d in r["deployments"])')" = True ]
+	[ "$(json 'all(d["delivered_fraction"] < 0.5 for d in r["deployments"])')" = True ]
+	[ "$(json 'all(d["workload_wall_hours"]["pretrain"] > 6 * 730 for d in r["deployments"])')" = True ]
+	[[ "$(json 'r["deployments"][0]["excluded_reason"]')" == "training pretrain ends in month "*", after the 6-month horizon: "*"% of its "*" GPU-hours are done by then"* ]]
+	run aicost -q compare --set workloads.pretrain.params=405B \
+		--set workloads.pretrain.state_bytes_per_param=4 "$SCENARIOS/pretrain-8b.yaml"
+	[[ "${lines[1]}" == "No deployment meets the scenario's constraints and delivers all its work in time." ]]
+	[[ "${lines[2]}" == "Excluded: aws (training pretrain ends in month "* ]]
+}
+
+@test "compare: a deployment that misses the training deadline is named in the answer" {
+	# 8B on 15T tokens, 1024 H100s: 501 h of wall time; a 20-day (480 h) deadline
+	# excludes every deployment, a 30-day one none.
+	run aicost -q compare --set workloads.pretrain.deadline=20d "$SCENARIOS/pretrain-8b.yaml"
+	[[ "$output" == *"Excluded: aws (training pretrain takes 501 h (20.9 days) on 1024 × H100-SXM, past its deadline of 480 h (20.0 days))"* ]]
+	run aicost -q compare --set workloads.pretrain.deadline=30d "$SCENARIOS/pretrain-8b.yaml"
+	[[ "$output" != *"Excluded"* ]]
+	[[ "${lines[1]}" == "Cheapest: "* ]]
+}
+
+@test "on-prem inference with a lead time and no fallback is excluded, not served late" {
+	# The issue's case: 3, 9 and 18 months of lead time used to make buying cheaper
+	# (requests queued for the hardware). Now each leaves requests unserved.
+	for lead in 3mo 9mo 18mo; do
+		run_split -q estimate --format json --set deployments.rack.lead_time=$lead \
+			--set deployments.rack.fallback= --set workloads.serve-70b.start=0 \
+			"$SCENARIOS/onprem-vs-cloud-64gpu.yaml"
+		[ "$(json 'r["deployments"][1]["excluded"]')" = True ]
+		[[ "$(json 'r["deployments"][1]["excluded_reason"]')" == "inference demand not served in the month it arrives: "*"before the hardware arrives and with no fallback" ]]
+		[ "$(json 'r["cheapest"]')" != rack ]
+	done
+	# With its fallback, the same lead times cost more the longer they are.
+	prev=0
+	for lead in 3mo 9mo 18mo; do
+		run_split -q estimate --format json --set deployments.rack.lead_time=$lead \
+			--set workloads.serve-70b.start=0 "$SCENARIOS/onprem-vs-cloud-64gpu.yaml"
+		[ "$(json 'r["deployments"][1]["excluded"]')" = False ]
+		total=$(json 'round(r["deployments"][1]["total"])')
+		[ "$total" -gt "$prev" ]
+		prev=$total
+	done
+}
+
+@test "optimize sizes the GPU count to meet the deadline" {
+	# 8B on 15T tokens at 40% MFU on 1024 H100s takes 501 h; a 15-day (360 h)
+	# deadline needs about 1024 x 501 / 360 = 1,425 or more of them.
+	run aicost -q optimize --set workloads.pretrain.deadline=15d "$SCENARIOS/pretrain-8b.yaml"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"sized up from 1024 GPUs"* ]]
+	[[ "$output" == *"<= deadline 360 h"* ]]
+}

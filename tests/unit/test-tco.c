@@ -75,6 +75,7 @@ static void add_training(struct fixture *f, int gpus, double gpu_hours, double s
 	w->duration_hours = NAN;
 	w->training.checkpoint_interval_hours = 1;
 	w->training.restart_time_hours = 0.25;
+	w->training.deadline_hours = NAN;
 	d->gpus = gpus;
 	d->gpu_hours = gpu_hours;
 	d->wall_hours = gpu_hours / gpus;
@@ -1136,10 +1137,11 @@ static void test_undelivered_work_never_cheapest(void **state)
 	struct fixture *f = xmalloc(sizeof(*f));
 
 	(void)state;
-	/* 12 GPUs of steady serving; an 8-GPU rack without a fallback queues the
-	 * rest: it costs 100,014.208 (see test_data_residency_excluded) but does only
-	 * 8/12 = 66.7% of the work, so the cloud at 12 x 8,760 x $3 = 315,360 is the
-	 * cheapest deployment that does all of it. */
+	/* 12 GPUs of steady serving; an 8-GPU rack without a fallback cannot serve
+	 * the rest (requests do not wait): it costs 100,014.208 (see
+	 * test_data_residency_excluded) but leaves 4 x 8,760 = 35,040 GPU-hours of
+	 * 105,120 (33.3%) unserved in every month, so the cloud at 12 x 8,760 x $3 =
+	 * 315,360 is the cheapest deployment that does all of it. */
 	fixture_init(f, 12);
 	add_inference(f, 12, 0);
 	add_onprem(f, "rack", 8);
@@ -1147,10 +1149,149 @@ static void test_undelivered_work_never_cheapest(void **state)
 	run(f);
 	assert_close(f->r.deployments[0].total, 100014.208);
 	assert_true(f->r.deployments[0].excluded);
-	assert_non_null(strstr(f->r.deployments[0].excluded_reason, "66.7% of the work"));
+	assert_string_equal(f->r.deployments[0].excluded_reason,
+			    "inference demand not served in the month it arrives: 35,040 GPU-hours "
+			    "(33.3%) in months 1–12, above the installed GPUs (on-prem does not burst)");
+	assert_close(f->r.deployments[0].delivered_fraction, 8.0 / 12);
 	assert_false(f->r.deployments[1].excluded);
 	assert_int_equal(f->r.cheapest, 1);
 	tco_result_release(&f->r);
+	free(f);
+}
+
+/*
+ * A training run longer than the horizon: 8 GPUs x 13,000 h of wall time
+ * (104,000 GPU-hours) on a 6-month horizon of 4,380 h. The cloud bills the
+ * 8 x 4,380 = 35,040 GPU-hours that fit (x $2 = 70,080) but the run ends at
+ * 13,000 / 730 = month 17.8 with 4,380 / 13,000 = 33.7% done: excluded, never
+ * cheapest, no break-even.
+ */
+static void test_training_past_the_horizon_excluded(void **state)
+{
+	struct fixture *f = xmalloc(sizeof(*f));
+	struct deployment_result *r;
+
+	(void)state;
+	fixture_init(f, 6);
+	add_training(f, 8, 104000, 0);
+	f->d[0].accelerator = "H100-SXM";
+	add_cloud(f, "baseline", 3, on_demand, all);
+	add_cloud(f, "cheap", 2, on_demand, all);
+	run(f);
+	r = &f->r.deployments[1];
+	assert_close(r->total, 70080);
+	assert_true(r->excluded);
+	assert_string_equal(r->excluded_reason, "training train ends in month 17.8, after the "
+			    "6-month horizon: 33.7% of its 104,000 GPU-hours are done by then");
+	assert_close(r->delivered_fraction, 35040.0 / 104000);
+	assert_close(r->workload_wall_hours[0], 13000);
+	assert_int_equal(r->breakeven_month, 0);
+	assert_int_equal(f->r.cheapest, -1);
+	tco_result_release(&f->r);
+	free(f);
+}
+
+/*
+ * Training waits for on-prem hardware: 8 GPUs x 1,000 h (8,000 GPU-hours) from
+ * hour 0; the 8-GPU rack arrives after 2 months (hour 1,460) with no fallback.
+ * Months 1-2: nothing runs; month 3 takes 5,840; month 4 the last 2,160 at 8 GPUs:
+ * 270 h, so the run ends at hour 2,190 + 270 = 2,460 = 1,460 + 1,000: its wall
+ * time is 2,460 h. Within a 12-month horizon and no deadline: included. With a
+ * deadline of 2,000 h (83.3 days) it is late: excluded, saying by how much.
+ * On a cloud it would take 1,000 h.
+ */
+static void test_training_waits_for_hardware_and_its_deadline(void **state)
+{
+	struct fixture *f = xmalloc(sizeof(*f));
+	struct deployment *rack;
+
+	(void)state;
+	fixture_init(f, 12);
+	add_training(f, 8, 8000, 0);
+	f->d[0].accelerator = "H100-SXM";
+	rack = add_onprem(f, "rack", 8);
+	rack->lead_time_hours = 2 * 730.0;
+	add_cloud(f, "cloud", 3, on_demand, all);
+	run(f);
+	assert_close(f->r.deployments[0].workload_wall_hours[0], 2460);
+	assert_close(f->r.deployments[1].workload_wall_hours[0], 1000);
+	assert_false(f->r.deployments[0].excluded);
+	assert_close(f->r.deployments[0].delivered_fraction, 1);
+	tco_result_release(&f->r);
+
+	f->w[0].training.deadline_hours = 2000;
+	run(f);
+	assert_true(f->r.deployments[0].excluded);
+	assert_string_equal(f->r.deployments[0].excluded_reason,
+			    "training train takes 2,460 h (102.5 days) on 8 × H100-SXM, past its "
+			    "deadline of 2,000 h (83.3 days)");
+	assert_false(f->r.deployments[1].excluded);
+	assert_int_equal(f->r.cheapest, 1);
+	tco_result_release(&f->r);
+	free(f);
+}
+
+/*
+ * Inference is never queued: 8 GPUs of serving from month 1 on an 8-GPU rack
+ * that arrives after 3 months without a fallback leaves 3 x 5,840 = 17,520 of
+ * 70,080 GPU-hours (25.0%) unserved in months 1-3. Excluded, not cheaper.
+ */
+static void test_inference_never_queued_for_hardware(void **state)
+{
+	struct fixture *f = xmalloc(sizeof(*f));
+
+	(void)state;
+	fixture_init(f, 12);
+	add_inference(f, 8, 1e9);
+	add_onprem(f, "rack", 8)->lead_time_hours = 3 * 730.0;
+	run(f);
+	assert_true(f->r.deployments[0].excluded);
+	assert_string_equal(f->r.deployments[0].excluded_reason,
+			    "inference demand not served in the month it arrives: 17,520 GPU-hours "
+			    "(25.0%) in months 1–3, before the hardware arrives and with no fallback");
+	assert_close(f->r.deployments[0].delivered_fraction, 0.75);
+	/* tokens: 9 of the 12 months' 1e9 are served */
+	assert_close(f->r.deployments[0].tokens_delivered, 9e9);
+	assert_int_equal(f->r.cheapest, -1);
+	tco_result_release(&f->r);
+	free(f);
+}
+
+/*
+ * Invariant: a longer lead time never lowers a deployment's total unless it
+ * becomes excluded. Serving 8 GPUs on an 8-GPU rack, lead time 0 to 14 months:
+ * with a $2 fallback every month waited is bought by the hour (8 x 730 x 2 =
+ * 11,680 against 2,651 of power and colo), so the total rises; without one, any
+ * lead time leaves requests unserved and the rack is excluded.
+ */
+static void test_invariant_longer_lead_time_never_cheaper(void **state)
+{
+	struct fixture *f = xmalloc(sizeof(*f));
+
+	(void)state;
+	for (int fallback = 0; fallback < 2; fallback++) {
+		double previous = 0;
+
+		for (int lead = 0; lead <= 14; lead++) {
+			struct deployment_result *r;
+
+			fixture_init(f, 12);
+			add_inference(f, 8, 0);
+			add_onprem(f, "rack", 8)->lead_time_hours = lead * 730.0;
+			if (fallback)
+				f->din[0].cloud = (struct cloud_pricing){
+					.present = true, .on_demand_per_gpu_hour = 2 };
+			run(f);
+			r = &f->r.deployments[0];
+			if (!r->excluded && lead > 0 && r->total < previous * (1 - 1e-12))
+				fail_msg("lead time %d months: %.2f < %.2f", lead, r->total,
+					 previous);
+			assert_true(fallback || lead == 0 || r->excluded);
+			assert_true(!fallback || !r->excluded);
+			previous = r->total;
+			tco_result_release(&f->r);
+		}
+	}
 	free(f);
 }
 
@@ -1320,6 +1461,10 @@ int main(void)
 		cmocka_unit_test(test_monte_carlo_portable),
 		cmocka_unit_test(test_data_residency_excluded),
 		cmocka_unit_test(test_undelivered_work_never_cheapest),
+		cmocka_unit_test(test_training_past_the_horizon_excluded),
+		cmocka_unit_test(test_training_waits_for_hardware_and_its_deadline),
+		cmocka_unit_test(test_inference_never_queued_for_hardware),
+		cmocka_unit_test(test_invariant_longer_lead_time_never_cheaper),
 		cmocka_unit_test(test_tokens_per_million),
 		cmocka_unit_test(test_cost_per_workload),
 		cmocka_unit_test(test_sensitivity_ranks_inputs),
