@@ -292,7 +292,7 @@ int cmd_compare(int argc, char **argv)
 	} else if (print_tables(&r, list, n, cli.format) < 0) {
 		goto fail;
 	}
-	status = costcli_budget_check(&cli, &r, -1);
+	status = costcli_budget_check(&cli, &r, -1, false);
 	goto cleanup;
 fail:
 	error_print("compare");

@@ -35,8 +35,11 @@ static void print_help(FILE *fp)
 	      "Formats: table and markdown print workloads, deployments, breakdown and\n"
 	      "monthly cash; csv prints one row per deployment with its breakdown; json is\n"
 	      "the contract (every breakdown key present, monthly has horizon_months entries).\n"
-	      "Exit status: 0 ok, 1 over budget (the deployment, or every one, breaks a\n"
-	      "limit of the scenario's budget), 2 the scenario is invalid or cannot be priced.\n", fp);
+	      "Budget: every limit a deployment shown breaks is named on stderr (also under\n"
+	      "-q); the deployment named with --deployment, or else the plan, decides the\n"
+	      "exit status as in 'aicost check'. markdown, table and csv carry the verdict.\n"
+	      "Exit status: 0 ok, 1 over budget, 2 the scenario is invalid, cannot be priced,\n"
+	      "or a budget limit cannot be checked.\n", fp);
 }
 
 int cmd_estimate(int argc, char **argv)
@@ -97,7 +100,7 @@ int cmd_estimate(int argc, char **argv)
 	costcli_print_notes(&cli, r.notes);
 	if (output_estimate(stdout, &r, only, cli.format, global_options.verbosity > 0) < 0)
 		goto fail;
-	status = costcli_budget_check(&cli, &r, only);
+	status = costcli_budget_check(&cli, &r, only, true);
 	goto cleanup;
 fail:
 	error_print("estimate");

@@ -1,5 +1,6 @@
 /* Options, loading and notes shared by estimate, compare and optimize. */
 #include "costcli.h"
+#include "budget.h"
 #include "cli.h"
 #include "units.h"
 #include "util.h"
@@ -112,52 +113,58 @@ void costcli_print_notes(const struct costcli *c, const char *notes)
 		costcli_print_lines(c, notes, "note: ");
 }
 
-/* "total 6,557,366 is over budget.total 5,000,000" */
-static void describe_breach(struct strbuf *sb, const struct budget_breach *b)
-{
-	int decimals = strcmp(b->limit, "per_million_tokens") == 0 ? 3 : 0;
-
-	if (b->month > 0)
-		strbuf_addf(sb, "month %d's running cost ", b->month);
-	else if (decimals)
-		strbuf_adds(sb, "cost per 1M tokens ");
-	else
-		strbuf_addf(sb, "%s ", b->limit);
-	format_grouped(sb, b->value, decimals);
-	strbuf_addf(sb, " is over budget.%s ", b->limit);
-	format_grouped(sb, b->budget, decimals);
-}
-
-int costcli_budget_check(const struct costcli *c, const struct tco_result *r, int only)
+int costcli_budget_check(const struct costcli *c, const struct tco_result *r, int only,
+			 bool plan_decides)
 {
 	struct strbuf all = STRBUF_INIT;
+	int gate = !plan_decides ? -1 : only >= 0 ? only : budget_plan(r);
 	size_t checked = 0, over = 0;
-	bool failed;
+	enum budget_status verdict = BUDGET_PASS;
 
 	for (size_t i = 0; i < r->ndeployments; i++) {
-		struct budget_breach breaches[BUDGET_NLIMITS];
+		struct budget_check checks[BUDGET_NKINDS + 1];
+		enum budget_status worst;
 		int n;
 
+		/* Without --deployment the excluded ones are not candidates: their
+		 * reason (in the output) says enough. */
 		if (only >= 0 ? (int)i != only : r->deployments[i].excluded)
 			continue;
+		n = budget_evaluate(r, i, NULL, BUDGET_AT_MEAN, checks);
+		if (n == 0)
+			continue;
 		checked++;
-		n = tco_budget_breaches(r, i, breaches);
-		over += n > 0;
+		worst = budget_worst(checks, (size_t)n);
+		over += worst != BUDGET_PASS;
+		if ((int)i == gate || (gate < 0 && worst == BUDGET_ERROR))
+			verdict = worst > verdict ? worst : verdict;
 		for (int k = 0; k < n; k++) {
-			strbuf_addf(&all, "%s: ", r->deployments[i].deployment->name);
-			describe_breach(&all, &breaches[k]);
+			if (checks[k].status == BUDGET_PASS)
+				continue;
+			strbuf_addf(&all, "%s%s: ", r->deployments[i].deployment->name,
+				    (int)i == gate && only < 0 ? " (the plan)" : "");
+			budget_check_describe(&all, r, &checks[k]);
 			strbuf_addch(&all, '\n');
 		}
 	}
-	failed = checked > 0 && over == checked;
-	/* -q keeps a passing check quiet; a failing one always says why. */
-	if (failed || global_options.verbosity >= 0)
-		costcli_print_lines(c, all.buf, "");
+	if (gate < 0 && verdict == BUDGET_PASS && checked > 0 && over == checked)
+		verdict = BUDGET_FAIL;
+	/* Breaches are printed whatever -q says: they are why the status is what it is. */
+	costcli_print_lines(c, all.buf, "");
 	strbuf_release(&all);
-	if (!failed)
+	switch (verdict) {
+	case BUDGET_PASS:
 		return EXIT_OK;
-	warnx_cmd(c->cmd, "%s", checked == 1 ? "over budget"
-		  : "no deployment is within the budget");
+	case BUDGET_ERROR:
+		warnx_cmd(c->cmd, "a budget cannot be checked");
+		return EXIT_ERROR;
+	case BUDGET_FAIL:
+		break;
+	}
+	if (gate < 0)
+		warnx_cmd(c->cmd, "no deployment is within the budget");
+	else
+		warnx_cmd(c->cmd, "%s is over budget", r->deployments[gate].deployment->name);
 	return EXIT_CHECK_FAILED;
 }
 

@@ -47,10 +47,14 @@ int costcli_load(struct costcli *c, const char *path);
 /* The engine's assumptions, on stderr unless -q. */
 void costcli_print_notes(const struct costcli *c, const char *notes);
 /*
- * The scenario's budget against deployment ONLY (-1: every one not excluded): each
- * limit broken on stderr; EXIT_CHECK_FAILED when none checked is within budget.
+ * The scenario's budgets against the deployments shown (ONLY, or -1: every one not
+ * excluded): each limit broken on stderr, also under -q. With PLAN_DECIDES the
+ * exit status is aicost check's for deployment ONLY, or for the plan when ONLY is
+ * -1: EXIT_CHECK_FAILED over a limit, EXIT_ERROR when one cannot be checked.
+ * Without (compare), EXIT_CHECK_FAILED when every deployment breaks a limit.
  */
-int costcli_budget_check(const struct costcli *c, const struct tco_result *r, int only);
+int costcli_budget_check(const struct costcli *c, const struct tco_result *r, int only,
+			 bool plan_decides);
 /* Each name of LIST (comma-separated) has prices in the store; -1 printed
  * (naming OPTION, with a suggestion or the known providers) otherwise. */
 int costcli_check_providers(const struct costcli *c, const char *option, const char *list);

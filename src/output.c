@@ -1,5 +1,6 @@
 /* Writers for a cost result: the JSON contract, tables, csv and markdown. */
 #include "output.h"
+#include "budget.h"
 #include "util.h"
 
 #include <errno.h>
@@ -92,18 +93,30 @@ json_t *output_demand_json(const struct scenario *s, const struct workload_deman
 }
 
 /* The budget limits deployment I breaks: [{limit, value, budget, month}]; [] within. */
-static json_t *budget_breaches_json(const struct tco_result *r, size_t i)
+static json_t *budget_breaches_json(const struct budget_check *checks, int n)
 {
-	struct budget_breach breaches[BUDGET_NLIMITS];
-	int n = tco_budget_breaches(r, i, breaches);
 	json_t *list = json_array();
 
-	for (int k = 0; k < n; k++)
+	for (int k = 0; k < n; k++) {
+		const struct budget_check *c = &checks[k];
+
+		if (c->status != BUDGET_FAIL || c->kind == BUDGET_FEASIBLE)
+			continue;
 		json_array_append_new(list, json_pack("{s:s, s:f, s:f, s:o}",
-			"limit", breaches[k].limit, "value", breaches[k].value,
-			"budget", breaches[k].budget, "month", breaches[k].month > 0 ?
-			json_integer(breaches[k].month) : json_null()));
+			"limit", budget_kind_names[c->kind], "value", c->actual,
+			"budget", c->limit, "month", c->first_month_over > 0 ?
+			json_integer(c->first_month_over) : json_null()));
+	}
 	return list;
+}
+
+/* "pass", "fail", "error" for deployment I's budget; NULL when no limit applies. */
+static const char *budget_verdict(const struct tco_result *r, size_t i)
+{
+	struct budget_check checks[BUDGET_NKINDS + 1];
+	int n = budget_evaluate(r, i, NULL, BUDGET_AT_MEAN, checks);
+
+	return n > 0 ? budget_status_names[budget_worst(checks, (size_t)n)] : NULL;
 }
 
 static json_t *deployment_json(const struct tco_result *r, size_t i, int months)
@@ -111,6 +124,8 @@ static json_t *deployment_json(const struct tco_result *r, size_t i, int months)
 	const struct deployment_result *dr = &r->deployments[i];
 	json_t *o = json_object(), *monthly = json_array(), *breakdown = json_object();
 	json_t *per_workload, *monthly_by_component = json_object();
+	struct budget_check checks[BUDGET_NKINDS + 1];
+	int n;
 
 	json_object_set_new(o, "name", json_string(dr->deployment->name));
 	json_object_set_new(o, "kind", json_string(kind_names[dr->deployment->kind]));
@@ -156,7 +171,11 @@ static json_t *deployment_json(const struct tco_result *r, size_t i, int months)
 	json_object_set_new(o, "excluded", json_boolean(dr->excluded));
 	json_object_set_new(o, "excluded_reason", dr->excluded_reason ?
 			    json_string(dr->excluded_reason) : json_null());
-	json_object_set_new(o, "budget_breaches", budget_breaches_json(r, i));
+	n = budget_evaluate(r, i, NULL, BUDGET_AT_MEAN, checks);
+	json_object_set_new(o, "budget_breaches", budget_breaches_json(checks, n));
+	json_object_set_new(o, "budget_status", n > 0 ?
+			    json_string(budget_status_names[budget_worst(checks, (size_t)n)]) :
+			    json_null());
 	return o;
 }
 
@@ -199,6 +218,7 @@ struct table *output_summary_table(const struct tco_result *r, int only, bool wi
 					 COLUMN_NUMBER);
 	table_add_column(t, "cheapest", "CHEAPEST", COLUMN_TEXT);
 	table_add_column(t, "note", "NOTE", COLUMN_TEXT);
+	table_add_column(t, "budget_status", "BUDGET", COLUMN_TEXT);
 	for (size_t i = 0; i < r->ndeployments; i++) {
 		const struct deployment_result *dr = &r->deployments[i];
 
@@ -223,6 +243,7 @@ struct table *output_summary_table(const struct tco_result *r, int only, bool wi
 				table_add_money(t, dr->breakdown[c], 0);
 		table_add_text(t, (int)i == r->cheapest ? "*" : "");
 		table_add_text(t, dr->excluded ? dr->excluded_reason : "");
+		table_add_text(t, budget_verdict(r, i));
 	}
 	return t;
 }
@@ -397,6 +418,56 @@ static struct table *monthly_table(const struct tco_result *r, int only)
 	return t;
 }
 
+/* Every budget limit of the deployments shown (the excluded ones only when named):
+ * one row each, with the verdict; NULL when no limit applies. */
+static struct table *budget_table(const struct tco_result *r, int only, size_t *failed)
+{
+	struct table *t = table_new();
+	struct strbuf key = STRBUF_INIT;
+
+	table_add_column(t, "deployment", "DEPLOYMENT", COLUMN_TEXT);
+	table_add_column(t, "budget", "BUDGET", COLUMN_TEXT);
+	table_add_column(t, "status", "STATUS", COLUMN_TEXT);
+	table_add_column(t, "actual", "ACTUAL", COLUMN_NUMBER);
+	table_add_column(t, "limit", "LIMIT", COLUMN_NUMBER);
+	table_add_column(t, "headroom", "HEADROOM", COLUMN_NUMBER);
+	table_add_column(t, "first_month_over", "FIRST MONTH OVER", COLUMN_NUMBER);
+	*failed = 0;
+	for (size_t i = 0; i < r->ndeployments; i++) {
+		struct budget_check checks[BUDGET_NKINDS + 1];
+		int n;
+
+		if (only >= 0 ? (int)i != only : r->deployments[i].excluded)
+			continue;
+		n = budget_evaluate(r, i, NULL, BUDGET_AT_MEAN, checks);
+		for (int k = 0; k < n; k++) {
+			const struct budget_check *c = &checks[k];
+			int decimals = budget_decimals(c->kind);
+
+			table_begin_row(t);
+			table_add_text(t, r->deployments[i].deployment->name);
+			strbuf_reset(&key);
+			budget_check_key(&key, r, c);
+			table_add_text(t, key.buf);
+			table_add_text(t, budget_status_names[c->status]);
+			table_add_money(t, c->actual, decimals);
+			table_add_money(t, c->limit, decimals);
+			table_add_money(t, c->headroom, decimals);
+			if (c->first_month_over > 0)
+				table_add_number(t, c->first_month_over, 0);
+			else
+				table_add_null(t);
+			*failed += c->status != BUDGET_PASS;
+		}
+	}
+	strbuf_release(&key);
+	if (table_rows(t) == 0) {
+		table_free(t);
+		return NULL;
+	}
+	return t;
+}
+
 static int print_and_free(struct table *t, FILE *fp, enum output_format format)
 {
 	int rc = table_print(t, fp, format);
@@ -425,6 +496,8 @@ int output_estimate(FILE *fp, const struct tco_result *r, int only, enum output_
 		    bool verbose)
 {
 	const struct scenario *s = r->scenario;
+	struct table *budget;
+	size_t failed, rows;
 
 	if (format == FORMAT_JSON)
 		return output_json(fp, output_estimate_json(r, only));
@@ -454,5 +527,18 @@ int output_estimate(FILE *fp, const struct tco_result *r, int only, enum output_
 	if (print_and_free(workload_cost_table(r, only), fp, format) < 0)
 		return -1;
 	output_heading(fp, format, "Monthly cash");
-	return print_and_free(monthly_table(r, only), fp, format);
+	if (print_and_free(monthly_table(r, only), fp, format) < 0)
+		return -1;
+	budget = budget_table(r, only, &failed);
+	if (!budget)
+		return 0;
+	rows = table_rows(budget);
+	output_heading(fp, format, "Budget");
+	if (print_and_free(budget, fp, format) < 0)
+		return -1;
+	/* The verdict that decides the exit status, in the output itself. */
+	fprintf(fp, "\n%sBudget: %s%s, %zu of %zu limit%s not met\n",
+		format == FORMAT_MARKDOWN ? "**" : "", failed ? "FAIL" : "PASS",
+		format == FORMAT_MARKDOWN ? "**" : "", failed, rows, rows == 1 ? "" : "s");
+	return 0;
 }

@@ -69,6 +69,7 @@ static const struct field scenario_fields[] = {
 	{ "data", FIELD_CUSTOM, 0, 0, NULL },
 	{ "deployments", FIELD_CUSTOM, 0, F_REQUIRED, NULL },
 	{ "baseline", FIELD_STRING, offsetof(struct scenario, baseline), 0, NULL },
+	{ "plan", FIELD_STRING, offsetof(struct scenario, plan), 0, NULL },
 	{ "budget", FIELD_CUSTOM, 0, 0, NULL },
 	{ "constraints", FIELD_CUSTOM, 0, 0, NULL },
 };
@@ -145,6 +146,7 @@ static const struct field data_fields[] = {
 static const struct field deployment_fields[] = {
 	{ "name", FIELD_STRING, P(name), F_REQUIRED, NULL },
 	{ "kind", FIELD_CUSTOM, 0, F_REQUIRED, deployment_kinds },
+	{ "budget", FIELD_CUSTOM, 0, 0, NULL },
 };
 
 static const struct field cloud_fields[] = {
@@ -207,12 +209,39 @@ static const struct field shortage_fields[] = {
 };
 #undef S
 
+/* In the order of enum budget_kind. */
 static const struct field budget_fields[] = {
 	{ "monthly", FIELD_MONEY, offsetof(struct budget, monthly), F_POSITIVE, per_month },
 	{ "total", FIELD_MONEY, offsetof(struct budget, total), F_POSITIVE, NULL },
 	{ "per_million_tokens", FIELD_MONEY, offsetof(struct budget, per_million_tokens),
 	  F_POSITIVE, NULL },
+	{ "per_gpu_hour", FIELD_MONEY, offsetof(struct budget, per_gpu_hour), F_POSITIVE,
+	  per_gpu_hour },
+	{ "npv", FIELD_MONEY, offsetof(struct budget, npv), F_POSITIVE, NULL },
 };
+
+const char *const budget_kind_names[BUDGET_NKINDS] = {
+	"monthly", "total", "per_million_tokens", "per_gpu_hour", "npv",
+};
+
+void budget_init(struct budget *b)
+{
+	memset(b, 0, sizeof(*b));
+	b->monthly = b->total = b->per_million_tokens = b->per_gpu_hour = b->npv = NAN;
+}
+
+double budget_limit(const struct budget *b, enum budget_kind kind)
+{
+	switch (kind) {
+	case BUDGET_MONTHLY: return b->monthly;
+	case BUDGET_TOTAL: return b->total;
+	case BUDGET_PER_MILLION_TOKENS: return b->per_million_tokens;
+	case BUDGET_PER_GPU_HOUR: return b->per_gpu_hour;
+	case BUDGET_NPV: return b->npv;
+	case BUDGET_NKINDS: break;
+	}
+	return NAN;
+}
 
 static const struct field constraints_fields[] = {
 	{ "providers", FIELD_CUSTOM, 0, 0, NULL },
@@ -807,6 +836,7 @@ static void load_purchase(struct loader *ld, struct node *value, struct deployme
 static void deployment_defaults(struct deployment *d)
 {
 	d->price_per_gpu_hour = NAN;
+	budget_init(&d->budget);
 	d->spot_interruptions_per_day = NAN;
 	d->gpus_per_server = 8;
 	d->network_fraction = 0.10;
@@ -821,6 +851,29 @@ static void deployment_defaults(struct deployment *d)
 	d->finance_term_hours = NAN;
 	d->shortage.delay_hours = 0;
 	d->shortage.cost_of_delay_per_month = NAN;
+}
+
+/* A budget: mapping at MAP["budget"] (if given), remembering where each limit is set. */
+static void load_budget(struct loader *ld, struct node *map, struct budget *b)
+{
+	const struct field_set set = SET(budget_fields, "budget");
+	struct node *value = node_get(map, "budget");
+	size_t mark;
+
+	if (node_is_null(value))
+		return;
+	mark = path_push(ld, "budget");
+	if (load_fields(ld, value, b, &set, 1, NULL, 0) == 0) {
+		for (int k = 0; k < BUDGET_NKINDS; k++) {
+			struct node *limit = node_get(value, budget_kind_names[k]);
+
+			if (limit && !node_is_null(limit)) {
+				b->line[k] = limit->line;
+				b->col[k] = limit->col;
+			}
+		}
+	}
+	strbuf_setlen(&ld->path, mark);
 }
 
 static void load_deployment(struct loader *ld, struct node *map, struct deployment *d)
@@ -850,6 +903,7 @@ static void load_deployment(struct loader *ld, struct node *map, struct deployme
 		if (i != kind)
 			others[nothers++] = sets[i];
 	load_fields(ld, map, d, mine, 2, others, nothers);
+	load_budget(ld, map, &d->budget);
 	d->accelerator_where = node_where(ld, given(map, "accelerator") ?
 					  node_get(map, "accelerator") : map);
 	if (d->kind == DEPLOYMENT_CLOUD) {
@@ -1125,7 +1179,7 @@ static void load_scenario(struct loader *ld, struct node *root, struct scenario 
 
 	s->horizon_hours = 36 * HOURS_PER_MONTH;
 	s->data.hot_fraction = 0.2;
-	s->budget.monthly = s->budget.total = s->budget.per_million_tokens = NAN;
+	budget_init(&s->budget);
 	if (load_fields(ld, root, s, &top, 1, NULL, 0) < 0)
 		return;
 	if (s->horizon_hours > 100 * HOURS_PER_YEAR) {
@@ -1162,13 +1216,7 @@ static void load_scenario(struct loader *ld, struct node *root, struct scenario 
 		load_deployments(ld, s, value);
 		strbuf_setlen(&ld->path, mark);
 	}
-	if ((value = node_get(root, "budget")) && !node_is_null(value)) {
-		const struct field_set set = SET(budget_fields, "budget");
-		size_t mark = path_push(ld, "budget");
-
-		load_fields(ld, value, &s->budget, &set, 1, NULL, 0);
-		strbuf_setlen(&ld->path, mark);
-	}
+	load_budget(ld, root, &s->budget);
 	if ((value = node_get(root, "constraints")) && !node_is_null(value)) {
 		const struct field_set set = SET(constraints_fields, "constraints");
 		size_t mark = path_push(ld, "constraints");
@@ -1190,6 +1238,13 @@ static void load_scenario(struct loader *ld, struct node *root, struct scenario 
 		check_reference(ld, s, root, "baseline", s->baseline, -1, NULL);
 	else if (s->ndeployments > 0 && s->deployments[0].name)
 		s->baseline = xstrdup(s->deployments[0].name);
+	if (s->plan) {
+		struct node *plan = node_get(root, "plan");
+
+		check_reference(ld, s, root, "plan", s->plan, -1, NULL);
+		s->plan_line = plan->line;
+		s->plan_col = plan->col;
+	}
 	if (!s->name)
 		s->name = file_stem(ld->file);
 	if (!s->currency)
@@ -1210,20 +1265,32 @@ int scenario_load(const char *path, const char *const *overrides, size_t noverri
 	/* "-" is standard input, named "stdin" in messages (stdin:3:7: ...). */
 	bool from_stdin = strcmp(path, "-") == 0;
 	const char *name = from_stdin ? "stdin" : path;
+	size_t len = 0;
+	char *text = from_stdin ? read_stream(stdin, name, &len) : read_file(path, &len);
+	int result;
+
+	if (!text) {
+		memset(out, 0, sizeof(*out));
+		strbuf_addf(errors, "%s\n", error_get());
+		error_clear();
+		error_set("%s: invalid scenario", name);
+		return -1;
+	}
+	result = scenario_load_text(name, text, len, overrides, noverrides, out, errors);
+	free(text);
+	return result;
+}
+
+int scenario_load_text(const char *name, const char *text, size_t len,
+		       const char *const *overrides, size_t noverrides, struct scenario *out,
+		       struct strbuf *errors)
+{
 	struct loader ld = { .file = name, .errors = errors, .path = STRBUF_INIT };
 	struct node *root = NULL;
-	size_t len = 0;
-	char *text = NULL;
 	int result = -1;
 
 	memset(out, 0, sizeof(*out));
 	out->path = xstrdup(name);
-	text = from_stdin ? read_stream(stdin, name, &len) : read_file(path, &len);
-	if (!text) {
-		strbuf_addf(errors, "%s\n", error_get());
-		error_clear();
-		goto cleanup;
-	}
 	if (doctree_parse(name, text, len, &root, errors) < 0)
 		goto cleanup;
 	for (size_t i = 0; i < noverrides; i++) {
@@ -1249,7 +1316,6 @@ cleanup:
 		scenario_release(out);
 	}
 	node_free(root);
-	free(text);
 	strbuf_release(&ld.path);
 	return result;
 }
@@ -1295,6 +1361,7 @@ void scenario_release(struct scenario *s)
 	free(s->currency);
 	free(s->start_date);
 	free(s->baseline);
+	free(s->plan);
 	memset(s, 0, sizeof(*s));
 }
 

@@ -93,6 +93,22 @@ struct shortage_spec {
 	double cost_of_delay_per_month;/* NAN = not priced */
 };
 
+/* The limits a budget can set, in this order (budget.h evaluates them). */
+enum budget_kind {
+	BUDGET_MONTHLY, BUDGET_TOTAL, BUDGET_PER_MILLION_TOKENS, BUDGET_PER_GPU_HOUR, BUDGET_NPV,
+	BUDGET_NKINDS
+};
+
+struct budget {
+	double monthly;                /* NAN = no limit; running cost (no capex, no residual) */
+	double total;
+	double per_million_tokens;
+	double per_gpu_hour;
+	double npv;
+	/* where each limit is set in the file (1-based); line 0 = not in the file (--set, a flag) */
+	int line[BUDGET_NKINDS], col[BUDGET_NKINDS];
+};
+
 enum deployment_kind { DEPLOYMENT_CLOUD, DEPLOYMENT_ONPREM, DEPLOYMENT_HYBRID };
 
 struct deployment {
@@ -144,15 +160,11 @@ struct deployment {
 	char *base;                    /* on-prem deployment name */
 	char *burst;                   /* cloud deployment name */
 
+	struct budget budget;          /* deployments[].budget: this deployment's own limits */
+
 	/* data residency: set by validation against the scenario's constraints */
 	bool residency_violation;
 	char *residency_reason;
-};
-
-struct budget {
-	double monthly;                /* NAN = no limit */
-	double total;
-	double per_million_tokens;
 };
 
 struct constraints {
@@ -176,7 +188,10 @@ struct scenario {
 	struct deployment *deployments;
 	size_t ndeployments;
 	char *baseline;                /* default: the first deployment */
-	struct budget budget;
+	char *plan;                    /* the deployment budgets are checked for; NULL = the
+					  cheapest that is not excluded */
+	int plan_line, plan_col;       /* where plan: is set; 0 = not in the file */
+	struct budget budget;          /* every deployment's limits (its own budget wins) */
 	struct constraints constraints;
 };
 
@@ -187,7 +202,16 @@ struct scenario {
  */
 int scenario_load(const char *path, const char *const *overrides, size_t noverrides,
 		  struct scenario *out, struct strbuf *errors);
+/* The same for a document already in memory (TEXT, LEN bytes), named NAME in messages. */
+int scenario_load_text(const char *name, const char *text, size_t len,
+		       const char *const *overrides, size_t noverrides, struct scenario *out,
+		       struct strbuf *errors);
 void scenario_release(struct scenario *s);
+/* Limit KIND of B, or NAN when B does not set it; the key it is set with ("total"). */
+double budget_limit(const struct budget *b, enum budget_kind kind);
+extern const char *const budget_kind_names[BUDGET_NKINDS];
+/* A budget with no limit set. */
+void budget_init(struct budget *b);
 
 const struct deployment *scenario_find_deployment(const struct scenario *s, const char *name);
 const struct workload *scenario_find_workload(const struct scenario *s, const char *name);

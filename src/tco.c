@@ -1064,34 +1064,6 @@ int tco_runner_up(const struct tco_result *r)
 	return best;
 }
 
-int tco_budget_breaches(const struct tco_result *r, size_t index,
-			struct budget_breach out[BUDGET_NLIMITS])
-{
-	const struct budget *b = &r->scenario->budget;
-	const struct deployment_result *d = &r->deployments[index];
-	int n = 0;
-
-	if (!isnan(b->total) && d->total > b->total)
-		out[n++] = (struct budget_breach){ "total", d->total, b->total, 0 };
-	for (int m = 0; !isnan(b->monthly) && m < r->scenario->horizon_months; m++) {
-		/* Capex and its residual credit are capital, paid once: the monthly limit
-		 * is for what it costs to run. */
-		double running = d->monthly[m] - d->monthly_by_component[m][COST_CAPEX] -
-			d->monthly_by_component[m][COST_RESIDUAL];
-
-		if (running > b->monthly) {
-			/* the first month over says enough */
-			out[n++] = (struct budget_breach){ "monthly", running, b->monthly, m + 1 };
-			break;
-		}
-	}
-	if (!isnan(b->per_million_tokens) && !isnan(d->per_million_tokens) &&
-	    d->per_million_tokens > b->per_million_tokens)
-		out[n++] = (struct budget_breach){ "per_million_tokens", d->per_million_tokens,
-						   b->per_million_tokens, 0 };
-	return n;
-}
-
 void tco_result_release(struct tco_result *r)
 {
 	for (size_t i = 0; i < r->ndeployments; i++) {

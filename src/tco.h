@@ -144,23 +144,6 @@ int tco_runner_up(const struct tco_result *r);
 /* Do deployments A and B of R cost the same (to a relative 1e-9)? */
 bool tco_same_total(const struct tco_result *r, int a, int b);
 
-/* A budget limit a deployment breaks: LIMIT is the budget key ("total",
- * "monthly", "per_million_tokens"); MONTH (1-based) for "monthly", else 0. */
-struct budget_breach {
-	const char *limit;
-	double value;
-	double budget;
-	int month;
-};
-#define BUDGET_NLIMITS 3
-/*
- * The scenario's budget limits that deployment INDEX of R breaks, into OUT;
- * returns how many (0 also when the scenario sets no budget). budget.monthly is
- * checked against each month's cash without capex and the residual credit; the
- * first month over it is the breach.
- */
-int tco_budget_breaches(const struct tco_result *r, size_t index,
-			struct budget_breach out[BUDGET_NLIMITS]);
 /* Cost of GB gigabytes sent in one calendar month on cumulative tiers. */
 double egress_cost(const struct egress_tier *tiers, size_t ntiers, double gb);
 /* Net present value: month m's cash discounted by (1 + rate)^(m/12). */

@@ -53,17 +53,19 @@ print("ok")
 }
 
 @test "estimate csv has stable columns, one row per deployment" {
-	run aicost -q estimate --format csv "$SCENARIOS/onprem-vs-cloud-64gpu.yaml"
+	run_split -q estimate --format csv "$SCENARIOS/onprem-vs-cloud-64gpu.yaml"
 	[ "$status" -eq 0 ]
-	[[ "${lines[0]}" == deployment,kind,total,npv,p50,p90,per_gpu_hour,per_million_tokens,breakeven_month,utilisation,compute,storage,egress,shortage,capex,power,facility,staff,network,maintenance,residual,cheapest,note ]]
+	[[ "${lines[0]}" == deployment,kind,total,npv,p50,p90,per_gpu_hour,per_million_tokens,breakeven_month,utilisation,compute,storage,egress,shortage,capex,power,facility,staff,network,maintenance,residual,cheapest,note,budget_status ]]
 	[ "${#lines[@]}" -eq 4 ]
+	# the verdict of each deployment's budget: AWS breaks the total, the rest fit
+	[[ "${lines[1]}" == aws,*,fail ]] && [[ "${lines[2]}" == rack,*,pass ]]
 }
 
 @test "same seed, same numbers; zero shortage probability costs nothing" {
 	a=$("$AICOST" -q estimate --format json --seed 42 "$SCENARIOS/onprem-vs-cloud-64gpu.yaml")
 	b=$("$AICOST" -q estimate --format json --seed 42 "$SCENARIOS/onprem-vs-cloud-64gpu.yaml")
 	[ "$a" = "$b" ]
-	run bash -c '"$0" -q estimate --format json --set deployments.aws.shortage.probability=0 "$1" |
+	run bash -c '"$0" -q estimate --format json --set deployments.aws.shortage.probability=0 "$1" 2>/dev/null |
 		python3 -c "import json,sys; print(json.load(sys.stdin)[\"deployments\"][0][\"breakdown\"][\"shortage\"])"' \
 		"$AICOST" "$SCENARIOS/onprem-vs-cloud-64gpu.yaml"
 	[ "$status" -eq 0 ]
@@ -107,12 +109,12 @@ print("ok")
 }
 
 @test "compare names the cheapest, break-even of every pair and three sensitive inputs" {
-	run aicost -q compare "$SCENARIOS/onprem-vs-cloud-64gpu.yaml"
+	run_split -q compare "$SCENARIOS/onprem-vs-cloud-64gpu.yaml"
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"Cheapest: "* ]]
 	[[ "$output" == *"BREAK-EVEN OF"* ]]
 	[[ "$output" == *"INPUT (±20%)"* ]]
-	run bash -c '"$0" -q compare --format json "$1" | python3 -c "
+	run bash -c '"$0" -q compare --format json "$1" 2>/dev/null | python3 -c "
 import json, sys
 r = json.load(sys.stdin)
 n = len(r[\"deployments\"])
@@ -241,10 +243,10 @@ print("ok")' "$output"
 	[ "$status" -eq 0 ]
 	[[ "$stderr" == *"aws: total 6,557,366 is over budget.total 5,000,000"* ]]
 	[[ "$stderr" != *"compare: rack:"* ]]
-	# -q keeps a passing check quiet, not a failing one.
+	# -q does not hide a breach: it is what the exit status is about.
 	run_split -q compare "$f"
 	[ "$status" -eq 0 ]
-	[ -z "$stderr" ]
+	[[ "$stderr" == *"aws: total 6,557,366 is over budget.total 5,000,000 by 1,557,366 (31.1%)"* ]]
 	run_split -q compare --set budget.total=1M "$f"
 	[ "$status" -eq 1 ]
 	[[ "$stderr" == *"rack: total 4,054,007 is over budget.total 1,000,000"* ]]
@@ -257,14 +259,26 @@ print("ok")' "$output"
 	# The monthly limit leaves capex out: rack's month 1 runs at 353,577.
 	run_split estimate --deployment rack --set budget.monthly=350k "$f"
 	[ "$status" -eq 1 ]
-	[[ "$stderr" == *"rack: month 1's running cost 353,577 is over budget.monthly 350,000"* ]]
-	[[ "$stderr" == *"over budget"* ]]
+	[[ "$stderr" == *"rack: running cost 353,577 in month 1 is over budget.monthly 350,000 by 3,577 (1.0%); first month over: 1"* ]]
+	[[ "$stderr" == *"rack is over budget"* ]]
 	run_split estimate --deployment rack --set budget.monthly=360k "$f"
 	[ "$status" -eq 0 ]
 	# One deployment named: its budget alone decides.
 	run_split estimate --deployment aws "$f"
 	[ "$status" -eq 1 ]
 	[[ "$stderr" == *"aws: cost per 1M tokens 1.089 is over budget.per_million_tokens 0.750"* ]]
+	# Every deployment shown: the plan (the cheapest, rack) decides; AWS's breach is named.
+	run_split -q estimate "$f"
+	[ "$status" -eq 0 ]
+	[[ "$stderr" == *"aws: total 6,557,366 is over budget.total"* ]]
+	run_split -q estimate --set plan=aws "$f"
+	[ "$status" -eq 1 ]
+	[[ "$stderr" == *"aws (the plan): total 6,557,366 is over budget.total"* ]]
+	[[ "$stderr" == *"aws is over budget"* ]]
+	# A limit that cannot be checked is an error, not a pass: no tokens, no $/1M tokens.
+	run_split -q estimate --deployment rack --set 'workloads=[{name: t, kind: training, accelerator: H100-SXM, gpus: 8, gpu_hours: 1000}]' "$f"
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"cannot check budget.per_million_tokens: no tokens are served"* ]]
 	# No budget, no check.
 	run_split estimate --deployment aws --set budget= "$f"
 	[ "$status" -eq 0 ]
@@ -291,8 +305,8 @@ print("ok")' "$output"
 @test "every csv column of estimate and compare is a key of the json deployments" {
 	f=$SCENARIOS/onprem-vs-cloud-64gpu.yaml
 	for cmd in estimate compare; do
-		"$AICOST" -q $cmd --format csv "$f" >"$BATS_TEST_TMPDIR/out.csv"
-		"$AICOST" -q $cmd --format json "$f" >"$BATS_TEST_TMPDIR/out.json"
+		"$AICOST" -q $cmd --format csv "$f" >"$BATS_TEST_TMPDIR/out.csv" 2>/dev/null
+		"$AICOST" -q $cmd --format json "$f" >"$BATS_TEST_TMPDIR/out.json" 2>/dev/null
 		run python3 -c '
 import csv, json, sys
 header = next(csv.reader(open(sys.argv[1])))
@@ -332,9 +346,9 @@ print(" ".join(missing) if missing else "ok")' "$BATS_TEST_TMPDIR/out.csv" "$BAT
 import json, sys
 r = json.loads(sys.argv[1])
 b = {d["name"]: d["budget_breaches"] for d in r["deployments"]}
-assert [x["limit"] for x in b["aws"]] == ["total", "monthly", "per_million_tokens"], b
-assert b["aws"][0]["budget"] == 5e6 and abs(b["aws"][0]["value"] - 6557366.448) < 0.01, b
-assert b["aws"][0]["month"] is None and b["aws"][1]["month"] == 13, b
+assert [x["limit"] for x in b["aws"]] == ["monthly", "total", "per_million_tokens"], b
+assert b["aws"][1]["budget"] == 5e6 and abs(b["aws"][1]["value"] - 6557366.448) < 0.01, b
+assert b["aws"][1]["month"] is None and b["aws"][0]["month"] == 13, b
 assert len(b["rack"]) == 1 and b["rack"][0]["month"] == 1, b
 assert b["rack"][0]["budget"] == 3e5 and abs(b["rack"][0]["value"] - 353577) < 1, b
 print("ok")' "$output"
@@ -397,7 +411,7 @@ print("ok")' "$output"
 	# 35 x 88,709.90 + 88,194.36 = 3,193,041.90 of capex, 320,041.90 of interest.
 	local f=$SCENARIOS/onprem-vs-cloud-64gpu.yaml
 	up=$("$AICOST" -q estimate --deployment rack --format json "$f")
-	run aicost -q estimate --set 'deployments.rack.financing={term: 36mo, rate: 7%}' "$f" --format json
+	run_split -q estimate --set 'deployments.rack.financing={term: 36mo, rate: 7%}' "$f" --format json
 	[ "$status" -eq 0 ]
 	[ "$(echo "$output" | python3 -c "$CONTRACT")" = ok ]
 	echo "$output" | python3 -c '
