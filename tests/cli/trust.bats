@@ -17,7 +17,7 @@ json() {   # json EXPR  (on $output)
 }
 
 @test "estimate json: each workload echoes the assumptions its demand rests on" {
-	run aicost -q estimate --format json "$SCENARIOS/chat-8b.yaml"
+	run_split -q estimate --format json "$SCENARIOS/chat-8b.yaml"
 	[ "$status" -eq 0 ] || [ "$status" -eq 1 ]
 	# H100-SXM in fp8: 1979 TFLOP/s dense, 3.35 TB/s; the scenario's 50% / 70%.
 	[ "$(json 'r["workloads"][0]["assumptions"]["peak_tflops"]')" = 1979.0 ]
@@ -29,7 +29,7 @@ json() {   # json EXPR  (on $output)
 	# achieved latency within the SLO {ttft: 500ms, tpot: 50ms}
 	[ "$(json '0 < r["workloads"][0]["assumptions"]["ttft_ms"] <= 500')" = True ]
 	[ "$(json '0 < r["workloads"][0]["assumptions"]["tpot_ms"] <= 50')" = True ]
-	run aicost -q estimate --format json "$SCENARIOS/pretrain-8b.yaml"
+	run_split -q estimate --format json "$SCENARIOS/pretrain-8b.yaml"
 	[ "$(json 'r["workloads"][0]["assumptions"]["precision"]')" = bf16 ]
 	[ "$(json 'r["workloads"][0]["assumptions"]["mfu"] > 0')" = True ]
 	[ "$(json 'r["workloads"][0]["assumptions"]["tpot_ms"]')" = None ]
