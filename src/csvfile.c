@@ -7,7 +7,6 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <string.h>
-#include <sys/stat.h>
 
 /* No price file has a line or record anywhere near this: a bound for endless input. */
 #define MAX_LINE_BYTES (1 << 20)
@@ -156,37 +155,21 @@ static ssize_t read_line(FILE *fp, struct strbuf *line, const char *file, long n
  */
 static int check_bytes(const char *file, long line, const char *data, size_t len)
 {
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)data[i];
-		bool c1 = c == 0xc2 && i + 1 < len && (unsigned char)data[i + 1] >= 0x80 &&
-			  (unsigned char)data[i + 1] <= 0x9f;
+	size_t at = 0, next;
+	unsigned code;
 
-		if (c == '\0') {
-			error_set("%s:%ld:%zu: a NUL byte: not a text price file", file, line, i + 1);
-			return -1;
+	/* A carriage return ends CRLF lines; every other control is refused. */
+	while ((next = control_char_at(data + at, len - at, &code)) < len - at) {
+		at += next;
+		if (code == '\r') {
+			at++;
+			continue;
 		}
-		if ((c < 0x20 && c != '\t' && c != '\r' && c != '\n') || c == 0x7f || c1) {
+		if (code == 0)
+			error_set("%s:%ld:%zu: a NUL byte: not a text price file", file, line, at + 1);
+		else
 			error_set("%s:%ld:%zu: control character 0x%02x: price files hold "
-				  "printable text only", file, line, i + 1,
-				  c1 ? (unsigned char)data[i + 1] : c);
-			return -1;
-		}
-	}
-	return 0;
-}
-
-/* Devices such as /dev/zero never end: refuse them rather than read forever. */
-static int check_input(FILE *fp, const char *file)
-{
-	struct stat st;
-
-	if (fstat(fileno(fp), &st) < 0) {
-		error_set("%s: %s", file, strerror(errno));
-		return -1;
-	}
-	if (S_ISDIR(st.st_mode) || S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode)) {
-		error_set("%s: not a regular file or pipe (a %s)", file,
-			  S_ISDIR(st.st_mode) ? "directory" : "device");
+				  "printable text only", file, line, at + 1, code);
 		return -1;
 	}
 	return 0;
@@ -213,7 +196,7 @@ int csv_read_file(const char *path, csv_record_fn fn, void *ctx)
 	}
 	if (csv_init(&parser, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0)
 		xoom();
-	if (check_input(fp, r.record.file) < 0)
+	if (check_input_stream(fp, r.record.file) < 0)
 		goto cleanup;
 	while (r.status == 0 && (len = read_line(fp, &line, r.record.file, r.line + 1)) > 0) {
 		const char *data = line.buf;

@@ -28,7 +28,11 @@ static struct node *scalar_new(const char *text, size_t len, bool quoted, int li
 {
 	struct node *n = node_new(NODE_SCALAR, line, col);
 
-	n->text = xstrndup(text, len);
+	/* Kept whole: a NUL from "\0" must not silently cut the value short. */
+	n->text = xmalloc(len + 1);
+	memcpy(n->text, text, len);
+	n->text[len] = '\0';
+	n->len = len;
 	n->quoted = quoted;
 	return n;
 }
@@ -159,6 +163,7 @@ static struct node *yaml_node(struct yaml_builder *b, yaml_event_t *ev, int dept
 {
 	int line = (int)ev->start_mark.line + 1, col = (int)ev->start_mark.column + 1;
 	struct node *n = NULL;
+	struct str_index keys = { 0 };
 	yaml_event_t child;
 
 	if (depth > MAX_DEPTH) {
@@ -198,12 +203,13 @@ static struct node *yaml_node(struct yaml_builder *b, yaml_event_t *ev, int dept
 		n = node_new(NODE_MAP, line, col);
 		for (;;) {
 			struct node *key, *value;
-			ssize_t dup;
+			size_t dup;
 
 			if (yaml_next(b, &child) < 0)
 				goto fail;
 			if (child.type == YAML_MAPPING_END_EVENT) {
 				yaml_event_delete(&child);
+				str_index_release(&keys);
 				return n;
 			}
 			if (!(key = yaml_node(b, &child, depth + 1)))
@@ -219,8 +225,9 @@ static struct node *yaml_node(struct yaml_builder *b, yaml_event_t *ev, int dept
 				node_free(value);
 				continue;
 			}
-			dup = map_index(n, key->text);
-			if (dup >= 0) {
+			/* Hashed: a file of 100k keys must not take n^2 comparisons. */
+			dup = str_index_add(&keys, key->text, n->n);
+			if (dup != SIZE_MAX) {
 				builder_error(b, key->line, key->col,
 					      "duplicate key '%s' (first given at line %d)", key->text,
 					      n->keys[dup]->line);
@@ -236,6 +243,7 @@ static struct node *yaml_node(struct yaml_builder *b, yaml_event_t *ev, int dept
 		return NULL;
 	}
 fail:
+	str_index_release(&keys);
 	node_free(n);
 	return NULL;
 }
@@ -475,8 +483,49 @@ static size_t utf8_invalid_at(const unsigned char *s, size_t len)
 	return len;
 }
 
+/*
+ * Escapes such as "\0" or "\e" put controls into values that are names and end up
+ * on terminals: refuse them wherever they are. Returns the number found.
+ */
+static int check_controls(const char *file, const struct node *n, struct strbuf *errors)
+{
+	int found = 0;
+
+	if (n->type == NODE_SCALAR) {
+		unsigned code;
+
+		if (control_char_at(n->text, n->len, &code) == n->len)
+			return 0;
+		strbuf_addf(errors, "%s:%d:%d: %s in a value; scenario text must be printable\n",
+			    file, n->line, n->col, code == 0 ? "a NUL character" : "a control character");
+		return 1;
+	}
+	for (size_t i = 0; i < n->n && found < MAX_ERRORS; i++) {
+		if (n->keys)
+			found += check_controls(file, n->keys[i], errors);
+		found += check_controls(file, n->items[i], errors);
+	}
+	return found;
+}
+
+static int parse_text(const char *file, const char *text, size_t len, struct node **out,
+		      struct strbuf *errors);
+
 int doctree_parse(const char *file, const char *text, size_t len, struct node **out,
 		  struct strbuf *errors)
+{
+	if (parse_text(file, text, len, out, errors) < 0)
+		return -1;
+	if (check_controls(file, *out, errors) > 0) {
+		node_free(*out);
+		*out = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+static int parse_text(const char *file, const char *text, size_t len, struct node **out,
+		      struct strbuf *errors)
 {
 	struct yaml_builder b = { .file = file, .errors = errors };
 	const char *nul = memchr(text, '\0', len);

@@ -19,6 +19,7 @@ struct node {
 	int line, col;            /* 1-based; line 0 = the value came from ORIGIN */
 	const char *origin;       /* NULL, or the --set argument the node came from */
 	char *text;               /* scalar: its text (decoded) */
+	size_t len;               /* scalar: bytes of text (a NUL inside is refused) */
 	bool quoted;              /* scalar: was a quoted / JSON string (never null or bool) */
 	struct node **keys;       /* map: key scalars, in document order */
 	struct node **items;      /* map: values; seq: items */

@@ -1074,17 +1074,21 @@ static void load_workloads(struct loader *ld, struct scenario *s, struct node *s
 		       seq->type == NODE_SEQ ? "an empty list" : node_type_name(seq));
 		return;
 	}
+	struct str_index names = { 0 };
+	size_t first;
+
 	s->workloads = xcalloc(seq->n, sizeof(*s->workloads));
 	s->nworkloads = seq->n;
 	for (size_t i = 0; i < seq->n; i++) {
 		size_t mark = path_push_index(ld, i);
 
 		load_workload(ld, seq->items[i], &s->workloads[i]);
-		for (size_t j = 0; j < i && s->workloads[i].name; j++)
-			if (s->workloads[j].name && strcmp(s->workloads[i].name, s->workloads[j].name) == 0)
-				report_key(ld, seq->items[i], "name",
-					   "duplicate workload name '%s' (also workloads[%zu])",
-					   s->workloads[i].name, j);
+		/* Hashed: a list of a million workloads must not take n^2 comparisons. */
+		if (s->workloads[i].name &&
+		    (first = str_index_add(&names, s->workloads[i].name, i)) != SIZE_MAX)
+			report_key(ld, seq->items[i], "name",
+				   "duplicate workload name '%s' (also workloads[%zu])",
+				   s->workloads[i].name, first);
 		/* Work that begins after the horizon would silently cost nothing. */
 		if (s->workloads[i].start_hours >= s->horizon_hours)
 			report_key(ld, seq->items[i], "start", "starts at month %g, at or after the "
@@ -1092,6 +1096,7 @@ static void load_workloads(struct loader *ld, struct scenario *s, struct node *s
 				   HOURS_PER_MONTH, s->horizon_months);
 		strbuf_setlen(&ld->path, mark);
 	}
+	str_index_release(&names);
 }
 
 static void load_deployments(struct loader *ld, struct scenario *s, struct node *seq)
@@ -1101,20 +1106,23 @@ static void load_deployments(struct loader *ld, struct scenario *s, struct node 
 		       seq->type == NODE_SEQ ? "an empty list" : node_type_name(seq));
 		return;
 	}
+	struct str_index names = { 0 };
+	size_t first;
+
 	s->deployments = xcalloc(seq->n, sizeof(*s->deployments));
 	s->ndeployments = seq->n;
 	for (size_t i = 0; i < seq->n; i++) {
 		size_t mark = path_push_index(ld, i);
 
 		load_deployment(ld, seq->items[i], &s->deployments[i]);
-		for (size_t j = 0; j < i && s->deployments[i].name; j++)
-			if (s->deployments[j].name &&
-			    strcmp(s->deployments[i].name, s->deployments[j].name) == 0)
-				report_key(ld, seq->items[i], "name",
-					   "duplicate deployment name '%s' (also deployments[%zu])",
-					   s->deployments[i].name, j);
+		if (s->deployments[i].name &&
+		    (first = str_index_add(&names, s->deployments[i].name, i)) != SIZE_MAX)
+			report_key(ld, seq->items[i], "name",
+				   "duplicate deployment name '%s' (also deployments[%zu])",
+				   s->deployments[i].name, first);
 		strbuf_setlen(&ld->path, mark);
 	}
+	str_index_release(&names);
 	/* Names are known now: check what each deployment refers to. */
 	for (size_t i = 0; i < seq->n; i++) {
 		struct deployment *d = &s->deployments[i];

@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 _Noreturn void xoom(void)
@@ -267,14 +268,39 @@ cleanup:
 	return result;
 }
 
+int check_input_stream(FILE *fp, const char *name)
+{
+	struct stat st;
+
+	if (fstat(fileno(fp), &st) < 0) {
+		error_set("%s: %s", name, strerror(errno));
+		return -1;
+	}
+	if (S_ISDIR(st.st_mode) || S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode)) {
+		error_set("%s: not a regular file or pipe (a %s)", name,
+			  S_ISDIR(st.st_mode) ? "directory" : "device");
+		return -1;
+	}
+	return 0;
+}
+
 char *read_stream(FILE *fp, const char *name, size_t *len)
 {
 	struct strbuf sb = STRBUF_INIT;
 	char chunk[8192];
 	size_t n;
 
-	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
+	if (check_input_stream(fp, name) < 0)
+		return NULL;
+	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0) {
+		if (sb.len + n > READ_FILE_MAX_BYTES) {
+			error_set("%s: larger than %d MB; not an input aicost reads", name,
+				  READ_FILE_MAX_BYTES >> 20);
+			strbuf_release(&sb);
+			return NULL;
+		}
 		strbuf_add(&sb, chunk, n);
+	}
 	if (ferror(fp)) {
 		error_set("%s: read error: %s", name, strerror(errno));
 		strbuf_release(&sb);
@@ -397,4 +423,97 @@ bool use_color(FILE *fp)
 	if (no_color && *no_color)
 		return false;
 	return isatty(fileno(fp));
+}
+
+/* FNV-1a, salted per index so that no fixed set of keys collides everywhere. */
+static size_t str_hash(const char *key, size_t salt)
+{
+	size_t h = 14695981039346656037ULL ^ salt;
+
+	for (const unsigned char *p = (const unsigned char *)key; *p; p++)
+		h = (h ^ *p) * 1099511628211ULL;
+	return h;
+}
+
+/* The slot of KEY, or the empty slot where it would go. */
+static size_t str_index_slot(const struct str_index *index, const char *key)
+{
+	size_t mask = index->capacity - 1;
+	size_t i = str_hash(key, index->salt) & mask;
+
+	while (index->keys[i] && strcmp(index->keys[i], key) != 0)
+		i = (i + 1) & mask;
+	return i;
+}
+
+size_t str_index_add(struct str_index *index, const char *key, size_t value)
+{
+	size_t slot;
+
+	if ((index->n + 1) * 2 > index->capacity) {
+		struct str_index bigger = { .n = index->n };
+
+		bigger.capacity = index->capacity ? index->capacity * 2 : 16;
+		bigger.salt = index->capacity ? index->salt
+					      : (size_t)time(NULL) ^ (size_t)(uintptr_t)index;
+		bigger.keys = xcalloc(bigger.capacity, sizeof(*bigger.keys));
+		bigger.values = xcalloc(bigger.capacity, sizeof(*bigger.values));
+		for (size_t i = 0; i < index->capacity; i++) {
+			if (!index->keys[i])
+				continue;
+			slot = str_index_slot(&bigger, index->keys[i]);
+			bigger.keys[slot] = index->keys[i];
+			bigger.values[slot] = index->values[i];
+		}
+		str_index_release(index);
+		*index = bigger;
+	}
+	slot = str_index_slot(index, key);
+	if (index->keys[slot])
+		return index->values[slot];
+	index->keys[slot] = key;
+	index->values[slot] = value;
+	index->n++;
+	return SIZE_MAX;
+}
+
+void str_index_release(struct str_index *index)
+{
+	free(index->keys);
+	free(index->values);
+	memset(index, 0, sizeof(*index));
+}
+
+size_t control_char_at(const char *text, size_t len, unsigned *code)
+{
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)text[i];
+
+		if ((c < 0x20 && c != '\t' && c != '\n') || c == 0x7f) {
+			*code = c;
+			return i;
+		}
+		/* 0xc2 is always a lead byte; 0xc2 0x80..0x9f encodes U+0080..U+009F. */
+		if (c == 0xc2 && i + 1 < len && (unsigned char)text[i + 1] >= 0x80 &&
+		    (unsigned char)text[i + 1] <= 0x9f) {
+			*code = (unsigned char)text[i + 1];
+			return i;
+		}
+	}
+	return len;
+}
+
+void strbuf_add_printable(struct strbuf *out, const char *text)
+{
+	size_t len = strlen(text), at;
+	unsigned code;
+
+	while ((at = control_char_at(text, len, &code)) < len) {
+		strbuf_add(out, text, at);
+		strbuf_addch(out, '?');
+		at += code >= 0x80 ? 2 : 1;
+		text += at;
+		len -= at;
+	}
+	strbuf_add(out, text, len);
 }

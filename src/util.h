@@ -53,7 +53,12 @@ int atomic_write_file(const char *path, const void *data, size_t len);
 
 /* mkdir -p for the directory part of PATH (or PATH itself with dir_itself). */
 int mkdir_parents(const char *path, bool dir_itself);
-/* Reads a whole (small) file; NULL with error set on failure. */
+/* Refuses (error set, -1) what never ends or is not data: devices (/dev/zero), directories. */
+int check_input_stream(FILE *fp, const char *name);
+/* The most read_file and read_stream read (scenarios, key files): 64 MB. */
+#define READ_FILE_MAX_BYTES (64 << 20)
+/* Reads a whole (small) file; NULL with error set on failure, on a device or
+ * directory, and beyond READ_FILE_MAX_BYTES. */
 char *read_file(const char *path, size_t *len);
 /* The same for an open stream (standard input); NAME is for the message. */
 char *read_stream(FILE *fp, const char *name, size_t *len);
@@ -69,6 +74,29 @@ bool str_ends_with(const char *s, const char *suffix);
 size_t edit_distance(const char *a, const char *b);
 /* The candidate closest to WORD, if close enough to be a plausible typo; else NULL. */
 const char *suggest_word(const char *word, const char *const *candidates, size_t n);
+
+/*
+ * Strings to indexes in a hash table, for duplicate checks that must stay linear on
+ * hostile input. Keys are borrowed: they must outlive the index. Zero-initialise.
+ */
+struct str_index {
+	const char **keys;
+	size_t *values;
+	size_t n, capacity;
+	size_t salt;
+};
+/* The value KEY already has; or, when new, adds KEY -> VALUE and returns SIZE_MAX. */
+size_t str_index_add(struct str_index *index, const char *key, size_t value);
+void str_index_release(struct str_index *index);
+
+/*
+ * The first byte of TEXT (LEN bytes) that must not reach a terminal: a NUL, a C0
+ * control other than tab and newline, DEL, or a C1 control (UTF-8 U+0080..U+009F).
+ * Returns its offset, or LEN when there is none; *CODE is the control's code point.
+ */
+size_t control_char_at(const char *text, size_t len, unsigned *code);
+/* Appends TEXT with every such control replaced by '?': safe for a terminal. */
+void strbuf_add_printable(struct strbuf *out, const char *text);
 
 /* True when colour may be used on FP: a terminal and NO_COLOR unset. */
 bool use_color(FILE *fp);

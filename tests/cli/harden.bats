@@ -154,3 +154,46 @@ integrity() {
 	[[ "$stderr" == *"--db: an empty path"* ]]
 	[ ! -e "$XDG_DATA_HOME/aicost/prices.db" ]
 }
+
+# ---- 1, 9. scenarios: NUL and control characters ----
+
+@test "scenario: a NUL or a control character in a value is refused at its position" {
+	printf 'name: "a\\0b"\n' > nul.yaml
+	run_split validate nul.yaml
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"nul.yaml:1:7: a NUL character in a value"* ]]
+	printf 'name: "chat\\e]0;owned\\a\\e[2J"\n' > esc.yaml
+	run_split validate esc.yaml
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"esc.yaml:1:7: a control character in a value"* ]]
+	[[ "$stderr" != *$'\033'* ]]
+	printf '{"name": "x",\n "workloads": [{"name": "a\\u009b2J"}]}\n' > c1.json
+	run_split validate c1.json
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"c1.json:2:25: a control character in a value"* ]]
+}
+
+# ---- 7. size and endless input ----
+
+@test "scenario: devices and directories are refused, a stream stops at 64 MB" {
+	run_split validate /dev/zero
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"/dev/zero: not a regular file or pipe (a device)"* ]]
+	run_split estimate .
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *".: not a regular file or pipe (a directory)"* ]]
+	# 70 MB of spaces on a pipe: refused at the cap, in bounded memory (ulimit -v 1 GB)
+	run bash -c "ulimit -v 1000000; head -c 70000000 /dev/zero | tr '\\0' ' ' | '$AICOST' validate - 2>&1"
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"stdin: larger than 64 MB"* ]]
+}
+
+@test "scenario: a duplicate among 100k keys is still found (hashed check; bench/hostile-input.sh times it)" {
+	python3 -c '
+print("name: x")
+for i in range(100000): print("k%d: 1" % i)
+print("k99999: 2")' > keys.yaml
+	run_split validate keys.yaml
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"keys.yaml:100002:1: duplicate key 'k99999' (first given at line 100001)"* ]]
+}
