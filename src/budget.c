@@ -29,10 +29,11 @@ const char *budget_at_name(enum budget_at at)
 
 double budget_running_cost(const struct deployment_result *d, int month)
 {
-	/* Capex and its residual credit are capital, paid once: a monthly limit is
-	 * for what it costs to run. */
+	/* Capex and its residual credit are capital, paid once, and so is what a
+	 * commitment owes past the horizon: a monthly limit is for what it costs to run. */
 	return d->monthly[month] - d->monthly_by_component[month][COST_CAPEX] -
-		d->monthly_by_component[month][COST_RESIDUAL];
+		d->monthly_by_component[month][COST_RESIDUAL] -
+		(month == d->committed_after_month ? d->committed_after_horizon : 0);
 }
 
 /*

@@ -161,6 +161,8 @@ static json_t *deployment_json(const struct tco_result *r, size_t i, int months)
 		json_object_set_new(per_workload, r->scenario->workloads[w].name,
 				    number_or_null(dr->workload_cost[w], true));
 	json_object_set_new(o, "workload_cost", per_workload);
+	json_object_set_new(o, "committed_after_horizon",
+			    number_or_null(dr->committed_after_horizon, true));
 	json_object_set_new(o, "delivered_fraction", number_or_null(dr->delivered_fraction, true));
 	per_workload = json_object();
 	for (size_t w = 0; dr->workload_wall_hours && w < r->scenario->nworkloads; w++)

@@ -148,6 +148,7 @@ struct cloud_cost {
 	double *compute;
 	double *exposed_cost;    /* on-demand/spot spend: what a shortage can hit */
 	double *exposed_hours;
+	double after_horizon;    /* commitments' months past the horizon, in the last one */
 };
 
 static void cloud_cost_init(struct cloud_cost *c, int months)
@@ -155,6 +156,7 @@ static void cloud_cost_init(struct cloud_cost *c, int months)
 	c->compute = xcalloc((size_t)months, sizeof(double));
 	c->exposed_cost = xcalloc((size_t)months, sizeof(double));
 	c->exposed_hours = xcalloc((size_t)months, sizeof(double));
+	c->after_horizon = 0;
 }
 
 static void cloud_cost_release(struct cloud_cost *c)
@@ -168,8 +170,10 @@ static void cloud_cost_release(struct cloud_cost *c)
  * MIX NULL buys everything on demand. Commitments (unless COMMITMENTS is false)
  * are sized to their share of the busiest month's average GPUs within each term,
  * start with the first month of demand, bill every hour of every term started
- * (renewed while demand remains), used or not; work above them goes to the mix's
- * on-demand/spot shares (spot inflated by the recomputed work SPOT_OVERHEAD).
+ * (renewed while demand remains), used or not; the months of a term past the
+ * horizon are owed all the same and paid in its last month. Work above them goes
+ * to the mix's on-demand/spot shares (spot inflated by the recomputed work
+ * SPOT_OVERHEAD).
  */
 static void cloud_costs(const struct deployment *mix, bool commitments,
 			const struct cloud_pricing *p, const double *demand, int months,
@@ -206,6 +210,12 @@ static void cloud_costs(const struct deployment *mix, bool commitments,
 			for (int m = start; m < next && m < months; m++) {
 				commit_hours[m] += gpus * HOURS_PER_MONTH;
 				out->compute[m] += gpus * HOURS_PER_MONTH * price;
+			}
+			if (next > months) {
+				double owed = gpus * HOURS_PER_MONTH * price * (next - months);
+
+				out->compute[months - 1] += owed;
+				out->after_horizon += owed;
 			}
 			for (int m = next; m < months && renew < 0; m++)
 				if (demand[m] > 0)
@@ -271,6 +281,7 @@ struct month_costs {
 	double delivered_gpu_hours;
 	double busy_hours, capacity_hours;
 	double hardware_usd;         /* on-prem: what a premium would be paid on */
+	double committed_after_horizon;   /* in the last month's compute */
 	int order_month;             /* 0-based */
 	int arrival_month;           /* 0-based month the capacity starts in */
 	/* per workload */
@@ -382,6 +393,7 @@ static void cloud_month_costs(const struct scenario *s, const struct deployment 
 		out->exposed_hours[m] = cc.exposed_hours[m];
 		out->delivered_gpu_hours += gpu_hours[m];
 	}
+	out->committed_after_horizon = cc.after_horizon;
 	/* The cloud has room for everything: work runs when it is wanted. */
 	for (size_t i = 0; i < s->nworkloads; i++) {
 		for (int m = 0; m < months; m++)
@@ -958,6 +970,8 @@ static int compute_deployment(const struct tco_input *in, size_t index,
 		delivered += fmin(want, mc.delivered[i]);
 	}
 	r->delivered_fraction = demanded > 0 ? delivered / demanded : 1;
+	r->committed_after_horizon = mc.committed_after_horizon;
+	r->committed_after_month = months - 1;
 	r->npv = tco_npv(r->monthly, months, s->discount_rate);
 	r->gpu_hours_delivered = mc.delivered_gpu_hours;
 	r->tokens_delivered = inference_demanded > 0 ?

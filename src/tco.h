@@ -36,6 +36,10 @@ struct deployment_result {
 	double *workload_cost;                     /* per workload: the total split by the
 						      GPU-hours each uses in the horizon
 						      (a training run's fully loaded cost) */
+	double committed_after_horizon;            /* what commitments still owe for their
+						      terms' months past the horizon: paid in
+						      the last month's compute, in the total */
+	int committed_after_month;                 /* 0-based: the month that pays it */
 	double delivered_fraction;                 /* of the GPU-hours demanded: training runs
 						      whole, inference within the horizon (0-1) */
 	double *workload_wall_hours;               /* per workload: a training run's hours from

@@ -111,3 +111,46 @@ json() {   # json EXPR  (on $output)
 	[[ "$output" == *"sized up from 1024 GPUs"* ]]
 	[[ "$output" == *"<= deadline 360 h"* ]]
 }
+
+# chat-8b's service (2 H100s) on one commitment, at a quoted $2/GPU-hour.
+committed_scenario() {   # committed_scenario OPTION
+	sed -n '/^workloads:/,/^data:/p' "$SCENARIOS/chat-8b.yaml" | sed '$d' > body.yaml
+	{
+		echo "name: committed"
+		echo "horizon: 12mo"
+		cat body.yaml
+		echo "deployments:"
+		echo "  - {name: quoted, kind: cloud, provider: gcp, region: us-central1,"
+		echo "     price_per_gpu_hour: 2, purchase: {$1: 100%}}"
+		echo "  - {name: flexible, kind: cloud, provider: gcp, region: us-central1,"
+		echo "     price_per_gpu_hour: 2.5}"
+	} > committed.yaml
+}
+
+@test "a 3-year commitment is owed in full: the same total on a 12- and a 36-month study" {
+	committed_scenario commit-3y
+	# 2 GPUs x 730 h x 36 months x $2 = 105,120 whatever the horizon; on 12 months
+	# 2 x 730 x 24 x $2 = 70,080 of it falls after the horizon.
+	run_split -q estimate --format json committed.yaml
+	[ "$status" -eq 0 ]
+	[ "$(json 'round(r["deployments"][0]["total"], 6)')" = 105120.0 ]
+	[ "$(json 'round(r["deployments"][0]["committed_after_horizon"], 6)')" = 70080.0 ]
+	[ "$(json 'round(r["deployments"][0]["monthly"][11], 6)')" = 73000.0 ]
+	# on demand at $2.50 for 12 months: 2 x 8,760 x 2.5 = 43,800: the cheaper answer
+	[ "$(json 'r["cheapest"]')" = flexible ]
+	run_split -q estimate --format json --set horizon=36mo committed.yaml
+	[ "$(json 'round(r["deployments"][0]["total"], 6)')" = 105120.0 ]
+	[ "$(json 'r["deployments"][0]["committed_after_horizon"]')" = 0.0 ]
+	[ "$(json 'r["cheapest"]')" = quoted ]
+}
+
+@test "optimize ranks a 3-year commitment by its whole term on a 12-month study" {
+	# tpu-v6e-1 commit-3y at $1.22: 4 chips x 730 h = 2,920 chip-hours a month,
+	# $3,562 a month over 36 months; on a 12-month study the term bills 3 x as much
+	# a month of service: 4 x 730 x 3 x 1.22 = $10,687.
+	run aicost -q optimize -n 40 --format csv --set horizon=36mo "$SCENARIOS/chat-8b.yaml"
+	[[ "${lines[1]}" == *tpu-v6e-1*commit-3y*,3562.4,* ]]
+	run aicost -q optimize -n 40 --format csv --set horizon=12mo "$SCENARIOS/chat-8b.yaml"
+	[[ "${lines[1]}" != *commit-3y* ]]
+	[[ "$output" == *tpu-v6e-1*commit-3y*,10687.1999*"the commit-3y term outlasts the service"* ]]
+}

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "budget.h"
 #include "db.h"
 #include "tco.h"
 #include "util.h"
@@ -263,6 +264,47 @@ static void test_commitment_renewed_per_term(void **state)
 	assert_close(r->breakdown[COST_COMPUTE], 70080);
 	assert_close(r->monthly_by_component[12][COST_COMPUTE], 0);
 	tco_result_release(&f->r);
+	free(f);
+}
+
+/*
+ * A commitment is owed for its whole term. 8 GPUs served steadily on a 3-year
+ * commitment at $1/GPU-h, 12-month horizon: months 1-12 bill 8 x 730 = 5,840
+ * each; the 24 months past the horizon (8 x 730 x 24 = 140,160) are owed and
+ * paid in month 12: total 8 x 730 x 36 = 210,240, of which 140,160 is
+ * committed_after_horizon. Invariant: the same total on any horizon up to the
+ * term (6, 12, 24, 35, 36 months), since the term is paid whole.
+ */
+static void test_commitment_owed_past_the_horizon(void **state)
+{
+	static const char *const commit[] = { "commit-3y", NULL };
+	static const int horizons[] = { 6, 12, 24, 35, 36 };
+	struct fixture *f = xmalloc(sizeof(*f));
+	struct deployment_result *r;
+
+	(void)state;
+	fixture_init(f, 12);
+	add_inference(f, 8, 0);
+	add_cloud(f, "commit", 1, commit, all);
+	run(f);
+	r = &f->r.deployments[0];
+	assert_close(r->monthly_by_component[0][COST_COMPUTE], 5840);
+	assert_close(r->monthly_by_component[11][COST_COMPUTE], 5840 + 140160);
+	assert_close(r->committed_after_horizon, 140160);
+	assert_close(r->total, 210240);
+	/* a monthly budget sees what it costs to run, not the remainder */
+	assert_close(budget_running_cost(r, 11), 5840);
+	tco_result_release(&f->r);
+	for (size_t i = 0; i < ARRAY_SIZE(horizons); i++) {
+		fixture_init(f, horizons[i]);
+		add_inference(f, 8, 0);
+		add_cloud(f, "commit", 1, commit, all);
+		run(f);
+		assert_close(f->r.deployments[0].total, 210240);
+		assert_close(f->r.deployments[0].committed_after_horizon,
+			     8 * 730.0 * (36 - horizons[i]));
+		tco_result_release(&f->r);
+	}
 	free(f);
 }
 
@@ -1435,6 +1477,7 @@ int main(void)
 		cmocka_unit_test(test_egress_50tb_aws_within_tier_bounds),
 		cmocka_unit_test(test_reserved_commitment_under_used),
 		cmocka_unit_test(test_commitment_renewed_per_term),
+		cmocka_unit_test(test_commitment_owed_past_the_horizon),
 		cmocka_unit_test(test_cloud_rents_whole_instances),
 		cmocka_unit_test(test_purchase_mix_overflow),
 		cmocka_unit_test(test_spot_recomputed_work),
