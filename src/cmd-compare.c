@@ -14,27 +14,31 @@
 #define SENSITIVITY_STEP 0.20
 #define SENSITIVITY_TOP 3
 
-#define SHORTOPTS "s:f:h"
+static int cmd_compare(int argc, char **argv);
 
-static void print_help(FILE *fp)
-{
-	fputs("usage: aicost compare [--set KEY.PATH=VALUE]... [--format FORMAT] [--trials N]\n"
-	      "                      [--seed N] SCENARIO\n"
-	      "\n"
-	      "Prices every deployment of SCENARIO over its horizon and shows them side by\n"
-	      "side: total cash, NPV, P50/P90 of the total with GPU shortages (Monte Carlo),\n"
-	      "$ per GPU-hour delivered, $ per 1M tokens served, the break-even month of every\n"
-	      "pair, the cheapest deployment that respects the scenario's constraints (*), and\n"
-	      "the three inputs that move the answer most when each is set 20% lower and\n"
-	      "higher. Conventions: aicost-estimate(1). SCENARIO '-' is standard input.\n"
-	      "\n"
-	      "Options:\n"
-	      COSTCLI_HELP
-	      "  -h, --help                print this help and exit\n"
-	      "\n"
-	      "Exit status: 0 ok, 1 every deployment breaks a limit of the scenario's budget\n"
-	      "(each one is named on stderr), 2 the scenario is invalid or cannot be priced.\n", fp);
-}
+static const struct cli_option compare_options[] = {
+	COSTCLI_OPTIONS,
+	CLI_OPTION_HELP,
+	CLI_OPTION_END,
+};
+
+const struct command compare_command = {
+	.name = "compare", .run = cmd_compare,
+	.summary = "all deployments side by side: total, NPV, break-even, risks",
+	.usage = "usage: aicost compare [--set KEY.PATH=VALUE]... [--format FORMAT] [--trials N]\n"
+		 "                      [--seed N] SCENARIO\n",
+	.description =
+		"Prices every deployment of SCENARIO over its horizon and shows them side by\n"
+		"side: total cash, NPV, P50/P90 of the total with GPU shortages (Monte Carlo),\n"
+		"$ per GPU-hour delivered, $ per 1M tokens served, the break-even month of every\n"
+		"pair, the cheapest deployment that respects the scenario's constraints (*), and\n"
+		"the three inputs that move the answer most when each is set 20% lower and\n"
+		"higher. Conventions: aicost-estimate(1). SCENARIO '-' is standard input.\n",
+	.options = compare_options,
+	.notes = "Exit status: 0 ok, 1 every deployment breaks a limit of the scenario's budget\n"
+		"(each one is named on stderr), 2 the scenario is invalid or cannot be priced.\n",
+	.flags = CMD_NEEDS_STORE,
+};
 
 /* Month (1-based) from which ROW's cumulative cash stays at or below COLUMN's; 0 never. */
 static int pair_breakeven(const struct tco_result *r, size_t row, size_t column)
@@ -237,13 +241,9 @@ static int print_tables(const struct tco_result *r, const struct sensitivity *li
 	return rc;
 }
 
-int cmd_compare(int argc, char **argv)
+static int cmd_compare(int argc, char **argv)
 {
-	static const struct option options[] = {
-		COSTCLI_OPTIONS,
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
+	struct cli_parser p;
 	struct costcli cli;
 	struct tco_input in;
 	struct tco_result r;
@@ -253,8 +253,8 @@ int cmd_compare(int argc, char **argv)
 	int c, status = EXIT_ERROR;
 
 	costcli_init(&cli, "compare");
-	opterr = 0;   /* option_error() reports it, once */
-	while ((c = getopt_long(argc, argv, SHORTOPTS, options, NULL)) != -1) {
+	cli_parser_init(&p, &compare_command);
+	while ((c = cli_getopt(&p, argc, argv)) != -1) {
 		int taken = costcli_option(&cli, c, optarg);
 
 		if (taken < 0)
@@ -262,10 +262,10 @@ int cmd_compare(int argc, char **argv)
 		if (taken == 0)
 			continue;
 		if (c == 'h') {
-			print_help(stdout);
+			command_help(&compare_command, stdout);
 			status = EXIT_OK;
 		} else {
-			status = option_error("compare", argv, SHORTOPTS);
+			status = cli_option_error(&p, c, argv);
 		}
 		goto cleanup;
 	}

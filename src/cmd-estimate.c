@@ -11,54 +11,53 @@
 
 #include <string.h>
 
-#define SHORTOPTS "d:s:f:h"
+static int cmd_estimate(int argc, char **argv);
 
-static void print_help(FILE *fp)
-{
-	fputs("usage: aicost estimate [--deployment NAME] [--set KEY.PATH=VALUE]...\n"
-	      "                       [--format FORMAT] [--trials N] [--seed N] SCENARIO\n"
-	      "\n"
-	      "Loads and checks SCENARIO (see aicost-scenario(5)), works out what every\n"
-	      "workload demands (training FLOPs, GPU-hours and wall time; inference weights,\n"
-	      "KV cache, latency, replicas) and prices every deployment month by month over\n"
-	      "the horizon: compute, storage, egress, GPU shortages (Monte Carlo), capex,\n"
-	      "power, facility, staff, network, maintenance and the residual credit; with\n"
-	      "NPV, P50/P90, $ per GPU-hour, $ per 1M tokens and the break-even month against\n"
-	      "the baseline. The cost conventions are in aicost-estimate(1).\n"
-	      "SCENARIO '-' is standard input.\n"
-	      "\n"
-	      "Options:\n"
-	      "  -d, --deployment NAME     show only this deployment\n"
-	      COSTCLI_HELP
-	      "  -h, --help                print this help and exit\n"
-	      "\n"
-	      "Formats: table and markdown print workloads, deployments, breakdown and\n"
-	      "monthly cash; csv prints one row per deployment with its breakdown; json is\n"
-	      "the contract (every breakdown key present, monthly has horizon_months entries).\n"
-	      "Budget: every limit a deployment shown breaks is named on stderr (also under\n"
-	      "-q); the deployment named with --deployment, or else the plan, decides the\n"
-	      "exit status as in 'aicost check'. markdown, table and csv carry the verdict.\n"
-	      "Exit status: 0 ok, 1 over budget, 2 the scenario is invalid, cannot be priced,\n"
-	      "or a budget limit cannot be checked.\n", fp);
-}
+static const struct cli_option estimate_options[] = {
+	{ 'd', "deployment", "NAME", "show only this deployment" },
+	COSTCLI_OPTIONS,
+	CLI_OPTION_HELP,
+	CLI_OPTION_END,
+};
 
-int cmd_estimate(int argc, char **argv)
+const struct command estimate_command = {
+	.name = "estimate", .run = cmd_estimate,
+	.summary = "what a scenario's workloads demand and cost per deployment",
+	.usage = "usage: aicost estimate [--deployment NAME] [--set KEY.PATH=VALUE]...\n"
+		 "                       [--format FORMAT] [--trials N] [--seed N] SCENARIO\n",
+	.description =
+		"Loads and checks SCENARIO (see aicost-scenario(5)), works out what every\n"
+		"workload demands (training FLOPs, GPU-hours and wall time; inference weights,\n"
+		"KV cache, latency, replicas) and prices every deployment month by month over\n"
+		"the horizon: compute, storage, egress, GPU shortages (Monte Carlo), capex,\n"
+		"power, facility, staff, network, maintenance and the residual credit; with\n"
+		"NPV, P50/P90, $ per GPU-hour, $ per 1M tokens and the break-even month against\n"
+		"the baseline. The cost conventions are in aicost-estimate(1).\n"
+		"SCENARIO '-' is standard input.\n",
+	.options = estimate_options,
+	.notes = "Formats: table and markdown print workloads, deployments, breakdown and\n"
+		"monthly cash; csv prints one row per deployment with its breakdown; json is\n"
+		"the contract (every breakdown key present, monthly has horizon_months entries).\n"
+		"Budget: every limit a deployment shown breaks is named on stderr (also under\n"
+		"-q); the deployment named with --deployment, or else the plan, decides the\n"
+		"exit status as in 'aicost check'. markdown, table and csv carry the verdict.\n"
+		"Exit status: 0 ok, 1 over budget, 2 the scenario is invalid, cannot be priced,\n"
+		"or a budget limit cannot be checked.\n",
+	.flags = CMD_NEEDS_STORE,
+};
+
+static int cmd_estimate(int argc, char **argv)
 {
-	static const struct option options[] = {
-		{ "deployment", required_argument, NULL, 'd' },
-		COSTCLI_OPTIONS,
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	const char *only_name = NULL;
+	struct cli_parser p;
 	struct costcli cli;
 	struct tco_result r;
 	bool computed = false;
 	int c, only = -1, status = EXIT_ERROR;
 
 	costcli_init(&cli, "estimate");
-	opterr = 0;   /* option_error() reports it, once */
-	while ((c = getopt_long(argc, argv, SHORTOPTS, options, NULL)) != -1) {
+	cli_parser_init(&p, &estimate_command);
+	while ((c = cli_getopt(&p, argc, argv)) != -1) {
 		int taken = costcli_option(&cli, c, optarg);
 
 		if (taken < 0)
@@ -70,11 +69,11 @@ int cmd_estimate(int argc, char **argv)
 			only_name = optarg;
 			break;
 		case 'h':
-			print_help(stdout);
+			command_help(&estimate_command, stdout);
 			status = EXIT_OK;
 			goto cleanup;
 		default:
-			status = option_error("estimate", argv, SHORTOPTS);
+			status = cli_option_error(&p, c, argv);
 			goto cleanup;
 		}
 	}

@@ -14,38 +14,41 @@
 
 #define TOP_DEFAULT 5
 
-#define SHORTOPTS "n:p:r:m:s:f:h"
+static int cmd_optimize(int argc, char **argv);
 
-static void print_help(FILE *fp)
-{
-	fputs("usage: aicost optimize [--top N] [--providers LIST] [--regions LIST]\n"
-	      "                       [--max-price PRICE] [--set KEY.PATH=VALUE]...\n"
-	      "                       [--format FORMAT] SCENARIO\n"
-	      "\n"
-	      "Searches every offer in the price store for each workload of SCENARIO: all\n"
-	      "providers, regions, purchase options, instance sizes and accelerator types\n"
-	      "whose memory fits the model. An offer qualifies when the workload model runs\n"
-	      "on its accelerator (the model fits; inference meets its TTFT/TPOT SLO with a\n"
-	      "replica inside one instance), a training run ends within its deadline and\n"
-	      "the horizon (its GPU count scaled up when it would not), and the provider and\n"
-	      "region meet the scenario's constraints. Training is ranked by the cost of the\n"
-	      "whole run, inference by the cost per month of service; a commitment bills its\n"
-	      "whole term in both. Prints the cheapest N of each with why they qualify.\n"
-	      "SCENARIO '-' is standard input.\n"
-	      "\n"
-	      "Options:\n"
-	      "  -n, --top N               how many offers per workload (default 5)\n"
-	      "  -p, --providers LIST      only these providers (comma-separated)\n"
-	      "  -r, --regions LIST        only these regions (comma-separated globs, e.g.\n"
-	      "                            'us-*,eastus')\n"
-	      "  -m, --max-price PRICE     only offers up to PRICE per GPU-hour\n"
-	      "  -s, --set KEY.PATH=VALUE  override one field of the scenario (repeatable)\n"
-	      "  -f, --format FORMAT       table (default), csv, json or markdown\n"
-	      "  -h, --help                print this help and exit\n"
-	      "\n"
-	      "Exit status: 0 ok (also when a workload has no qualifying offer: see stderr),\n"
-	      "2 the scenario is invalid or the store cannot be read.\n", fp);
-}
+static const struct cli_option optimize_options[] = {
+	{ 'n', "top", "N", "how many offers per workload (default 5)" },
+	{ 'p', "providers", "LIST", "only these providers (comma-separated)" },
+	{ 'r', "regions", "LIST", "only these regions (comma-separated globs, e.g.\n"
+	  "'us-*,eastus')" },
+	{ 'm', "max-price", "PRICE", "only offers up to PRICE per GPU-hour" },
+	COSTCLI_SCENARIO_OPTIONS,
+	CLI_OPTION_HELP,
+	CLI_OPTION_END,
+};
+
+const struct command optimize_command = {
+	.name = "optimize", .run = cmd_optimize,
+	.summary = "the cheapest offers in the store for each workload",
+	.usage = "usage: aicost optimize [--top N] [--providers LIST] [--regions LIST]\n"
+		 "                       [--max-price PRICE] [--set KEY.PATH=VALUE]...\n"
+		 "                       [--format FORMAT] SCENARIO\n",
+	.description =
+		"Searches every offer in the price store for each workload of SCENARIO: all\n"
+		"providers, regions, purchase options, instance sizes and accelerator types\n"
+		"whose memory fits the model. An offer qualifies when the workload model runs\n"
+		"on its accelerator (the model fits; inference meets its TTFT/TPOT SLO with a\n"
+		"replica inside one instance), a training run ends within its deadline and\n"
+		"the horizon (its GPU count scaled up when it would not), and the provider and\n"
+		"region meet the scenario's constraints. Training is ranked by the cost of the\n"
+		"whole run, inference by the cost per month of service; a commitment bills its\n"
+		"whole term in both. Prints the cheapest N of each with why they qualify.\n"
+		"SCENARIO '-' is standard input.\n",
+	.options = optimize_options,
+	.notes = "Exit status: 0 ok (also when a workload has no qualifying offer: see stderr),\n"
+		"2 the scenario is invalid or the store cannot be read.\n",
+	.flags = CMD_NEEDS_STORE,
+};
 
 static double seconds_now(void)
 {
@@ -106,17 +109,9 @@ static void remove_spaces(char *text)
 	*out = '\0';
 }
 
-int cmd_optimize(int argc, char **argv)
+static int cmd_optimize(int argc, char **argv)
 {
-	static const struct option options[] = {
-		{ "top", required_argument, NULL, 'n' },
-		{ "providers", required_argument, NULL, 'p' },
-		{ "regions", required_argument, NULL, 'r' },
-		{ "max-price", required_argument, NULL, 'm' },
-		COSTCLI_OPTIONS,
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
+	struct cli_parser p;
 	struct optimize_options opts = { NULL, NULL, 0, TOP_DEFAULT };
 	char *providers = NULL;
 	struct optimize_search search;
@@ -128,8 +123,8 @@ int cmd_optimize(int argc, char **argv)
 	int c, status = EXIT_ERROR;
 
 	costcli_init(&cli, "optimize");
-	opterr = 0;   /* option_error() reports it, once */
-	while ((c = getopt_long(argc, argv, SHORTOPTS, options, NULL)) != -1) {
+	cli_parser_init(&p, &optimize_command);
+	while ((c = cli_getopt(&p, argc, argv)) != -1) {
 		int taken = costcli_option(&cli, c, optarg);
 
 		if (taken < 0)
@@ -164,11 +159,11 @@ int cmd_optimize(int argc, char **argv)
 			}
 			break;
 		case 'h':
-			print_help(stdout);
+			command_help(&optimize_command, stdout);
 			status = EXIT_OK;
 			goto cleanup;
 		default:
-			status = option_error("optimize", argv, SHORTOPTS);
+			status = cli_option_error(&p, c, argv);
 			goto cleanup;
 		}
 	}

@@ -67,35 +67,6 @@ static void on_signal(int sig)
 	interrupted = 1;
 }
 
-static void usage(FILE *fp)
-{
-	fputs("usage: aicost pricing update [--provider aws,azure,gcp|all] [--region R,...]\n"
-	      "                             [--dry-run] [--force] [--gcp-api-key-file FILE]\n"
-	      "                             [--format table|csv|json|markdown] [-q]\n"
-	      "\n"
-	      "Fetches current prices from the providers' price APIs into the store. A\n"
-	      "provider's new prices replace, at once and only when its whole fetch\n"
-	      "succeeded, the prices of the regions and purchase options it fetched; a\n"
-	      "failure, a timeout, a malformed answer or Ctrl-C keeps the previous prices.\n"
-	      "\n"
-	      "Options:\n"
-	      "  -p, --provider LIST      aws, azure, gcp, comma-separated, or all (default)\n"
-	      "  -r, --region LIST        regions, each provider taking its own spelling\n"
-	      "                           (us-east-1 aws, eastus azure, us-central1 gcp);\n"
-	      "                           default: each provider's main regions\n"
-	      "  -n, --dry-run            fetch and count, store nothing\n"
-	      "      --force              fetch even when a source says it has not changed\n"
-	      "      --gcp-api-key-file FILE  Google Cloud API key (else $AICOST_GCP_API_KEY)\n"
-	      "  -f, --format FORMAT      summary as table, csv, json or markdown\n"
-	      "  -q, --quiet              no progress on stderr\n"
-	      "  -h, --help               print this help and exit\n"
-	      "\n"
-	      "Environment: AICOST_AZURE_ENDPOINT, AICOST_AWS_ENDPOINT, AICOST_AWS_SPOT_ENDPOINT,\n"
-	      "AICOST_GCP_ENDPOINT replace the providers' URLs (mirrors, tests);\n"
-	      "http_proxy, https_proxy and no_proxy are honoured.\n"
-	      "Exit status: 0 every requested provider updated (or unchanged), 1 some did,\n"
-	      "2 none did or a usage error.\n", fp);
-}
 
 static int sink_offer(void *ctx, const struct offer *o)
 {
@@ -423,20 +394,48 @@ static int print_summary(const struct provider *providers, size_t n,
 	return result;
 }
 
-int cmd_pricing_update(int argc, char **argv)
+static int cmd_pricing_update(int argc, char **argv);
+
+enum { OPT_FORCE = CLI_LONG_ONLY, OPT_GCP_KEY_FILE };
+
+static const struct cli_option update_options[] = {
+	{ 'p', "provider", "LIST", "aws, azure, gcp, comma-separated, or all (default)" },
+	{ 'r', "region", "LIST", "regions, each provider taking its own spelling\n"
+	  "(us-east-1 aws, eastus azure, us-central1 gcp);\n"
+	  "default: each provider's main regions" },
+	{ 'n', "dry-run", NULL, "fetch and count, store nothing" },
+	{ OPT_FORCE, "force", NULL, "fetch even when a source says it has not changed" },
+	{ OPT_GCP_KEY_FILE, "gcp-api-key-file", "FILE",
+	  "Google Cloud API key (else $AICOST_GCP_API_KEY)" },
+	{ 'f', "format", "FORMAT", "summary as table, csv, json or markdown" },
+	{ 'q', "quiet", NULL, "no progress on stderr" },
+	CLI_OPTION_HELP,
+	CLI_OPTION_END,
+};
+
+const struct command pricing_update_command = {
+	.name = "update", .parent = "pricing", .run = cmd_pricing_update,
+	.summary = "fetch live prices from AWS, Azure and Google Cloud",
+	.usage = "usage: aicost pricing update [--provider aws,azure,gcp|all] [--region R,...]\n"
+		 "                             [--dry-run] [--force] [--gcp-api-key-file FILE]\n"
+		 "                             [--format table|csv|json|markdown] [-q]\n",
+	.description =
+		"Fetches current prices from the providers' price APIs into the store. A\n"
+		"provider's new prices replace, at once and only when its whole fetch\n"
+		"succeeded, the prices of the regions and purchase options it fetched; a\n"
+		"failure, a timeout, a malformed answer or Ctrl-C keeps the previous prices.\n",
+	.options = update_options,
+	.notes = "Environment: AICOST_AZURE_ENDPOINT, AICOST_AWS_ENDPOINT, AICOST_AWS_SPOT_ENDPOINT,\n"
+		"AICOST_GCP_ENDPOINT replace the providers' URLs (mirrors, tests);\n"
+		"http_proxy, https_proxy and no_proxy are honoured.\n"
+		"Exit status: 0 every requested provider updated (or unchanged), 1 some did,\n"
+		"2 none did or a usage error.\n",
+	.flags = CMD_NEEDS_STORE,
+	.help_column = 27,
+};
+
+static int cmd_pricing_update(int argc, char **argv)
 {
-	enum { OPT_FORCE = 256, OPT_GCP_KEY_FILE };
-	static const struct option longopts[] = {
-		{ "provider", required_argument, NULL, 'p' },
-		{ "region", required_argument, NULL, 'r' },
-		{ "dry-run", no_argument, NULL, 'n' },
-		{ "force", no_argument, NULL, OPT_FORCE },
-		{ "gcp-api-key-file", required_argument, NULL, OPT_GCP_KEY_FILE },
-		{ "format", required_argument, NULL, 'f' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct provider providers[] = {
 		{ .name = "aws", .fetch = fetch_aws, .head_key = fetch_aws_head_key,
 		  .region_is_mine = fetch_region_is_aws, .default_regions = fetch_aws_default_regions },
@@ -455,13 +454,14 @@ int cmd_pricing_update(int argc, char **argv)
 	size_t nregions = 0, wanted = 0, done = 0;
 	bool quiet = global_options.verbosity < 0;
 	struct db *db = NULL;
+	struct cli_parser parser;
 	char observed[16];
 	int c, status = EXIT_ERROR;
 
 	for (size_t i = 0; i < nproviders; i++)
 		fetch_result_init(&providers[i].result);
-	opterr = 0;   /* option_error() reports it, once */
-	while ((c = getopt_long(argc, argv, "p:r:nf:qh", longopts, NULL)) != -1) {
+	cli_parser_init(&parser, &pricing_update_command);
+	while ((c = cli_getopt(&parser, argc, argv)) != -1) {
 		switch (c) {
 		case 'p':
 			provider_list = optarg;
@@ -488,11 +488,11 @@ int cmd_pricing_update(int argc, char **argv)
 			quiet = true;
 			break;
 		case 'h':
-			usage(stdout);
+			command_help(&pricing_update_command, stdout);
 			status = EXIT_OK;
 			goto cleanup;
 		default:
-			status = option_error(CMD, argv, "p:r:nf:qh");
+			status = cli_option_error(&parser, c, argv);
 			goto cleanup;
 		}
 	}

@@ -14,12 +14,6 @@
 #include <time.h>
 #include <unistd.h>
 
-struct pricing_subcommand {
-	const char *name;
-	int (*run)(int argc, char **argv);   /* argv[0] is the subcommand name */
-	const char *summary;
-};
-
 static int pricing_list(int argc, char **argv);
 static int pricing_show(int argc, char **argv);
 static int pricing_sources(int argc, char **argv);
@@ -27,23 +21,7 @@ static int pricing_history(int argc, char **argv);
 static int pricing_export(int argc, char **argv);
 static int pricing_import(int argc, char **argv);
 
-/* One row per subcommand; `update` lives in cmd-pricing-update.c (issue 5). */
-static const struct pricing_subcommand subcommands[] = {
-	{ "list", pricing_list, "offers that match filters, cheapest first if asked" },
-	{ "show", pricing_show, "every region and purchase option of one instance type" },
-	{ "sources", pricing_sources, "where the prices came from, when, and how old they are" },
-	{ "history", pricing_history, "one instance type's price across snapshots" },
-	{ "export", pricing_export, "write the current prices as CSV or JSON" },
-	{ "import", pricing_import, "load prices from an aicost or SkyPilot CSV file" },
-	{ "update", cmd_pricing_update, "fetch live prices from AWS, Azure and Google Cloud" },
-};
-
 static const char *const purchase_order[] = { PURCHASE_OPTIONS };
-
-static bool is_help(const char *arg)
-{
-	return strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0;
-}
 
 /* Opens the store named by --db / AICOST_DB / XDG; prints the error itself.
  * Only WRITING needs write access: a read-only store can still be listed. */
@@ -261,30 +239,6 @@ static int parse_memory_gb(const char *text, double *out_gb)
 	return 0;
 }
 
-static void list_usage(FILE *fp)
-{
-	fputs("usage: aicost pricing list [OPTIONS]\n"
-	      "\n"
-	      "Lists accelerator offers from the newest prices of each provider and region.\n"
-	      "\n"
-	      "Options:\n"
-	      "  -a, --accelerator NAME   only this accelerator (name or alias: h100, H100-SXM,\n"
-	      "                           \"NVIDIA H100 80GB HBM3\")\n"
-	      "  -p, --provider LIST      only these providers, comma-separated (aws,azure,gcp,...)\n"
-	      "  -r, --region GLOB        only regions matching GLOB (us-*, europe-west4)\n"
-	      "      --purchase OPTION    on-demand, spot, reserved-1y, reserved-3y, savings-1y,\n"
-	      "                           savings-3y, commit-1y or commit-3y\n"
-	      "      --min-accelerators N at least N accelerators per instance\n"
-	      "      --min-memory GB      at least GB of memory per accelerator (80, 80GB, 141GB)\n"
-	      "      --max-price X        at most X per instance-hour\n"
-	      "  -s, --sort KEY           provider (default), price, per-accelerator, per-pflop\n"
-	      "  -n, --limit N            at most N rows\n"
-	      "  -f, --format FORMAT      table (default), csv, json or markdown\n"
-	      "  -h, --help               print this help and exit\n"
-	      "\n"
-	      "$/PFLOP-H is the price per dense BF16 PFLOP-hour; CONF says whether the\n"
-	      "source gave the price exactly or approximately.\n", fp);
-}
 
 static int parse_sort(const char *text, enum sort_key *out)
 {
@@ -304,24 +258,45 @@ static int parse_sort(const char *text, enum sort_key *out)
 	return -1;
 }
 
+enum { OPT_PURCHASE = CLI_LONG_ONLY, OPT_MIN_ACCELERATORS, OPT_MIN_MEMORY, OPT_MAX_PRICE };
+
+#define PRICING_FORMAT_OPTION \
+	{ 'f', "format", "FORMAT", "table (default), csv, json or markdown" }
+
+static const struct cli_option list_options[] = {
+	{ 'a', "accelerator", "NAME", "only this accelerator (name or alias: h100, H100-SXM,\n"
+	  "\"NVIDIA H100 80GB HBM3\")" },
+	{ 'p', "provider", "LIST", "only these providers, comma-separated (aws,azure,gcp,...)" },
+	{ 'r', "region", "GLOB", "only regions matching GLOB (us-*, europe-west4)" },
+	{ OPT_PURCHASE, "purchase", "OPTION", "on-demand, spot, reserved-1y, reserved-3y, "
+	  "savings-1y,\nsavings-3y, commit-1y or commit-3y" },
+	{ OPT_MIN_ACCELERATORS, "min-accelerators", "N", "at least N accelerators per instance" },
+	{ OPT_MIN_MEMORY, "min-memory", "GB",
+	  "at least GB of memory per accelerator (80, 80GB, 141GB)" },
+	{ OPT_MAX_PRICE, "max-price", "X", "at most X per instance-hour" },
+	{ 's', "sort", "KEY", "provider (default), price, per-accelerator, per-pflop" },
+	{ 'n', "limit", "N", "at most N rows" },
+	PRICING_FORMAT_OPTION,
+	CLI_OPTION_HELP,
+	CLI_OPTION_END,
+};
+
+static const struct command pricing_list_command = {
+	.name = "list", .parent = "pricing", .run = pricing_list,
+	.summary = "offers that match filters, cheapest first if asked",
+	.usage = "usage: aicost pricing list [OPTIONS]\n",
+	.description = "Lists accelerator offers from the newest prices of each provider and region.\n",
+	.options = list_options,
+	.notes = "$/PFLOP-H is the price per dense BF16 PFLOP-hour; CONF says whether the\n"
+		"source gave the price exactly or approximately.\n",
+	.flags = CMD_NEEDS_STORE,
+	.help_column = 27,
+};
+
 static int pricing_list(int argc, char **argv)
 {
-	enum { OPT_PURCHASE = 256, OPT_MIN_ACCELERATORS, OPT_MIN_MEMORY, OPT_MAX_PRICE };
-	static const struct option options[] = {
-		{ "accelerator", required_argument, NULL, 'a' },
-		{ "provider", required_argument, NULL, 'p' },
-		{ "region", required_argument, NULL, 'r' },
-		{ "purchase", required_argument, NULL, OPT_PURCHASE },
-		{ "min-accelerators", required_argument, NULL, OPT_MIN_ACCELERATORS },
-		{ "min-memory", required_argument, NULL, OPT_MIN_MEMORY },
-		{ "max-price", required_argument, NULL, OPT_MAX_PRICE },
-		{ "sort", required_argument, NULL, 's' },
-		{ "limit", required_argument, NULL, 'n' },
-		{ "format", required_argument, NULL, 'f' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *cmd = "pricing list";
+	struct cli_parser p;
+	const char *cmd = p.path;   /* "pricing list", once cli_parser_init() ran */
 	struct offer_filter filter = { 0 };
 	struct offer_list offers = { 0 };
 	enum output_format format = FORMAT_TABLE;
@@ -330,8 +305,8 @@ static int pricing_list(int argc, char **argv)
 	struct db *db = NULL;
 	int c, status = EXIT_ERROR;
 
-	opterr = 0;   /* option_error() reports it, once */
-	while ((c = getopt_long(argc, argv, "a:p:r:s:n:f:h", options, NULL)) != -1) {
+	cli_parser_init(&p, &pricing_list_command);
+	while ((c = cli_getopt(&p, argc, argv)) != -1) {
 		switch (c) {
 		case 'a':
 			filter.accelerator = optarg;
@@ -378,10 +353,10 @@ static int pricing_list(int argc, char **argv)
 				return usage_error(cmd, "%s", error_get());
 			break;
 		case 'h':
-			list_usage(stdout);
+			command_help(&pricing_list_command, stdout);
 			return EXIT_OK;
 		default:
-			return option_error(cmd, argv, "a:p:r:s:n:f:h");
+			return cli_option_error(&p, c, argv);
 		}
 	}
 	if (optind < argc)
@@ -424,7 +399,7 @@ cleanup:
 	return status;
 }
 
-/* Options every read-only subcommand shares: --region, --format, --help. */
+/* Options the read-only subcommands share: --region, --format, --help. */
 struct common_options {
 	const char *region;
 	enum output_format format;
@@ -434,21 +409,17 @@ struct common_options {
  * Parses the shared options; returns -1 to go on, else the exit status. NEED_ARG
  * makes exactly one positional argument (left at argv[optind]) mandatory.
  */
-static int parse_common(int argc, char **argv, const char *cmd, bool need_arg,
-			void (*usage)(FILE *), struct common_options *out)
+static int parse_common(int argc, char **argv, const struct command *self, bool need_arg,
+			 struct common_options *out)
 {
-	static const struct option options[] = {
-		{ "region", required_argument, NULL, 'r' },
-		{ "format", required_argument, NULL, 'f' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
+	struct cli_parser p;
+	const char *cmd = p.path;   /* "pricing list", once cli_parser_init() ran */
 	int c;
 
 	out->region = NULL;
 	out->format = FORMAT_TABLE;
-	opterr = 0;   /* option_error() reports it, once */
-	while ((c = getopt_long(argc, argv, "r:f:h", options, NULL)) != -1) {
+	cli_parser_init(&p, self);
+	while ((c = cli_getopt(&p, argc, argv)) != -1) {
 		switch (c) {
 		case 'r':
 			out->region = optarg;
@@ -458,10 +429,10 @@ static int parse_common(int argc, char **argv, const char *cmd, bool need_arg,
 				return usage_error(cmd, "%s", error_get());
 			break;
 		case 'h':
-			usage(stdout);
+			command_help(self, stdout);
 			return EXIT_OK;
 		default:
-			return option_error(cmd, argv, "r:f:h");
+			return cli_option_error(&p, c, argv);
 		}
 	}
 	if (need_arg && optind >= argc)
@@ -513,18 +484,6 @@ static void unknown_instance(struct db *db, const char *instance, const char *re
 	offer_list_release(&all);
 }
 
-static void show_usage(FILE *fp)
-{
-	fputs("usage: aicost pricing show INSTANCE [OPTIONS]\n"
-	      "\n"
-	      "Shows every region and purchase option of one instance type, with the saving\n"
-	      "of each option against on-demand in the same region and zone.\n"
-	      "\n"
-	      "Options:\n"
-	      "  -r, --region GLOB        only regions matching GLOB\n"
-	      "  -f, --format FORMAT      table (default), csv, json or markdown\n"
-	      "  -h, --help               print this help and exit\n", fp);
-}
 
 static const struct offer *on_demand_twin(const struct offer_list *list, const struct offer *o)
 {
@@ -539,6 +498,24 @@ static const struct offer *on_demand_twin(const struct offer_list *list, const s
 	return NULL;
 }
 
+static const struct cli_option show_options[] = {
+	{ 'r', "region", "GLOB", "only regions matching GLOB" },
+	PRICING_FORMAT_OPTION,
+	CLI_OPTION_HELP,
+	CLI_OPTION_END,
+};
+
+static const struct command pricing_show_command = {
+	.name = "show", .parent = "pricing", .run = pricing_show,
+	.summary = "every region and purchase option of one instance type",
+	.usage = "usage: aicost pricing show INSTANCE [OPTIONS]\n",
+	.description = "Shows every region and purchase option of one instance type, with the saving\n"
+		"of each option against on-demand in the same region and zone.\n",
+	.options = show_options,
+	.flags = CMD_NEEDS_STORE,
+	.help_column = 27,
+};
+
 static int pricing_show(int argc, char **argv)
 {
 	const char *cmd = "pricing show";
@@ -548,7 +525,7 @@ static int pricing_show(int argc, char **argv)
 	struct table *t;
 	struct db *db;
 	bool people;
-	int status = parse_common(argc, argv, cmd, true, show_usage, &opts);
+	int status = parse_common(argc, argv, &pricing_show_command, true, &opts);
 
 	if (status >= 0)
 		return status;
@@ -643,18 +620,24 @@ static double observed_age_days(const char *observed, time_t now)
 	return end == (time_t)-1 ? NAN : floor(difftime(now, end) / 86400.0);
 }
 
-static void sources_usage(FILE *fp)
-{
-	fputs("usage: aicost pricing sources [OPTIONS]\n"
-	      "\n"
-	      "Lists every price snapshot in the store, newest first: provider, source,\n"
-	      "when it was fetched, the newest date its prices were observed, rows, status,\n"
-	      "and whether it still supplies current prices; then how old the newest is.\n"
-	      "\n"
-	      "Options:\n"
-	      "  -f, --format FORMAT      table (default), csv, json or markdown\n"
-	      "  -h, --help               print this help and exit\n", fp);
-}
+
+static const struct cli_option sources_options[] = {
+	PRICING_FORMAT_OPTION,
+	CLI_OPTION_HELP,
+	CLI_OPTION_END,
+};
+
+static const struct command pricing_sources_command = {
+	.name = "sources", .parent = "pricing", .run = pricing_sources,
+	.summary = "where the prices came from, when, and how old they are",
+	.usage = "usage: aicost pricing sources [OPTIONS]\n",
+	.description = "Lists every price snapshot in the store, newest first: provider, source,\n"
+		"when it was fetched, the newest date its prices were observed, rows, status,\n"
+		"and whether it still supplies current prices; then how old the newest is.\n",
+	.options = sources_options,
+	.flags = CMD_NEEDS_STORE,
+	.help_column = 27,
+};
 
 static int pricing_sources(int argc, char **argv)
 {
@@ -665,12 +648,10 @@ static int pricing_sources(int argc, char **argv)
 	time_t now = time(NULL);
 	struct table *t;
 	struct db *db;
-	int status = parse_common(argc, argv, cmd, false, sources_usage, &opts);
+	int status = parse_common(argc, argv, &pricing_sources_command, false, &opts);
 
 	if (status >= 0)
 		return status;
-	if (opts.region)
-		return usage_error(cmd, "--region does not apply to sources");
 	db = open_store(cmd, false);
 	if (!db)
 		return EXIT_ERROR;
@@ -725,19 +706,6 @@ cleanup:
 	return status;
 }
 
-static void history_usage(FILE *fp)
-{
-	fputs("usage: aicost pricing history INSTANCE [OPTIONS]\n"
-	      "\n"
-	      "Shows one instance type's price in every snapshot that has it, oldest first,\n"
-	      "with the change against the previous snapshot for the same region, zone and\n"
-	      "purchase option.\n"
-	      "\n"
-	      "Options:\n"
-	      "  -r, --region REGION      only this region (exact name)\n"
-	      "  -f, --format FORMAT      table (default), csv, json or markdown\n"
-	      "  -h, --help               print this help and exit\n", fp);
-}
 
 static bool same_series(const struct offer *a, const struct offer *b)
 {
@@ -745,6 +713,25 @@ static bool same_series(const struct offer *a, const struct offer *b)
 	       strcmp(a->zone ? a->zone : "", b->zone ? b->zone : "") == 0 &&
 	       strcmp(a->purchase, b->purchase) == 0;
 }
+
+static const struct cli_option history_options[] = {
+	{ 'r', "region", "REGION", "only this region (exact name)" },
+	PRICING_FORMAT_OPTION,
+	CLI_OPTION_HELP,
+	CLI_OPTION_END,
+};
+
+static const struct command pricing_history_command = {
+	.name = "history", .parent = "pricing", .run = pricing_history,
+	.summary = "one instance type's price across snapshots",
+	.usage = "usage: aicost pricing history INSTANCE [OPTIONS]\n",
+	.description = "Shows one instance type's price in every snapshot that has it, oldest first,\n"
+		"with the change against the previous snapshot for the same region, zone and\n"
+		"purchase option.\n",
+	.options = history_options,
+	.flags = CMD_NEEDS_STORE,
+	.help_column = 27,
+};
 
 static int pricing_history(int argc, char **argv)
 {
@@ -754,7 +741,7 @@ static int pricing_history(int argc, char **argv)
 	struct snapshot_list snaps = { 0 };
 	struct table *t;
 	struct db *db;
-	int status = parse_common(argc, argv, cmd, true, history_usage, &opts);
+	int status = parse_common(argc, argv, &pricing_history_command, true, &opts);
 
 	if (status >= 0)
 		return status;
@@ -993,29 +980,29 @@ static const struct {
 	{ "egress", export_egress }, { "storage", export_storage }, { "facts", export_facts },
 };
 
-static void export_usage(FILE *fp)
-{
-	fputs("usage: aicost pricing export [OPTIONS]\n"
-	      "\n"
-	      "Writes the current prices in the format of the shipped catalog (pricing/*.csv),\n"
-	      "which 'aicost pricing import' reads back unchanged.\n"
-	      "\n"
-	      "Options:\n"
-	      "  -t, --table TABLE        offers (default), accelerators, egress, storage, facts\n"
-	      "  -f, --format FORMAT      csv (default) or json\n"
-	      "  -o, --output FILE        write FILE atomically instead of standard output\n"
-	      "  -h, --help               print this help and exit\n", fp);
-}
+
+static const struct cli_option export_options[] = {
+	{ 't', "table", "TABLE", "offers (default), accelerators, egress, storage, facts" },
+	{ 'f', "format", "FORMAT", "csv (default) or json" },
+	{ 'o', "output", "FILE", "write FILE atomically instead of standard output" },
+	CLI_OPTION_HELP,
+	CLI_OPTION_END,
+};
+
+static const struct command pricing_export_command = {
+	.name = "export", .parent = "pricing", .run = pricing_export,
+	.summary = "write the current prices as CSV or JSON",
+	.usage = "usage: aicost pricing export [OPTIONS]\n",
+	.description = "Writes the current prices in the format of the shipped catalog (pricing/*.csv),\n"
+		"which 'aicost pricing import' reads back unchanged.\n",
+	.options = export_options,
+	.flags = CMD_NEEDS_STORE,
+	.help_column = 27,
+};
 
 static int pricing_export(int argc, char **argv)
 {
-	static const struct option options[] = {
-		{ "table", required_argument, NULL, 't' },
-		{ "format", required_argument, NULL, 'f' },
-		{ "output", required_argument, NULL, 'o' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
+	struct cli_parser p;
 	const char *cmd = "pricing export";
 	enum output_format format = FORMAT_CSV;
 	const char *output = NULL;
@@ -1026,8 +1013,8 @@ static int pricing_export(int argc, char **argv)
 	int c, status = EXIT_ERROR;
 	bool found;
 
-	opterr = 0;   /* option_error() reports it, once */
-	while ((c = getopt_long(argc, argv, "t:f:o:h", options, NULL)) != -1) {
+	cli_parser_init(&p, &pricing_export_command);
+	while ((c = cli_getopt(&p, argc, argv)) != -1) {
 		switch (c) {
 		case 't':
 			found = false;
@@ -1048,10 +1035,10 @@ static int pricing_export(int argc, char **argv)
 			output = optarg;
 			break;
 		case 'h':
-			export_usage(stdout);
+			command_help(&pricing_export_command, stdout);
 			return EXIT_OK;
 		default:
-			return option_error(cmd, argv, "t:f:o:h");
+			return cli_option_error(&p, c, argv);
 		}
 	}
 	if (optind < argc)
@@ -1136,35 +1123,35 @@ static int spool_stdin(struct strbuf *tmp_path)
 	return 0;
 }
 
-static void import_usage(FILE *fp)
-{
-	fputs("usage: aicost pricing import FILE [OPTIONS]\n"
-	      "\n"
-	      "Loads prices from FILE ('-' for standard input) in one transaction: one bad\n"
-	      "row (reported with its line) imports nothing. Each provider in the file gets\n"
-	      "a new snapshot, whose prices replace that provider's in the regions it covers.\n"
-	      "\n"
-	      "Options:\n"
-	      "      --format FORMAT      aicost (default: the pricing/*.csv and export format)\n"
-	      "                           or skypilot (SkyPilot catalog CSV)\n"
-	      "  -p, --provider NAME      the cloud a SkyPilot file describes (required with\n"
-	      "                           --format skypilot: aws, azure, gcp, ...)\n"
-	      "  -h, --help               print this help and exit\n"
-	      "\n"
-	      "SkyPilot rows with no price, duplicate rows, placeholder prices, spot prices\n"
-	      "above on-demand and fractions of a GPU are skipped and counted; GCP GPU rows\n"
-	      "priced on top of a host VM are stored as parts and joined with their host\n"
-	      "where the machine type has them built in (a2, a3, a4, g2).\n", fp);
-}
+
+static const struct cli_option import_options[] = {
+	{ 'f', "format", "FORMAT", "aicost (default: the pricing/*.csv and export format)\n"
+	  "or skypilot (SkyPilot catalog CSV)" },
+	{ 'p', "provider", "NAME", "the cloud a SkyPilot file describes (required with\n"
+	  "--format skypilot: aws, azure, gcp, ...)" },
+	CLI_OPTION_HELP,
+	CLI_OPTION_END,
+};
+
+static const struct command pricing_import_command = {
+	.name = "import", .parent = "pricing", .run = pricing_import,
+	.summary = "load prices from an aicost or SkyPilot CSV file",
+	.usage = "usage: aicost pricing import FILE [OPTIONS]\n",
+	.description = "Loads prices from FILE ('-' for standard input) in one transaction: one bad\n"
+		"row (reported with its line) imports nothing. Each provider in the file gets\n"
+		"a new snapshot, whose prices replace that provider's in the regions it covers.\n",
+	.options = import_options,
+	.notes = "SkyPilot rows with no price, duplicate rows, placeholder prices, spot prices\n"
+		"above on-demand and fractions of a GPU are skipped and counted; GCP GPU rows\n"
+		"priced on top of a host VM are stored as parts and joined with their host\n"
+		"where the machine type has them built in (a2, a3, a4, g2).\n",
+	.flags = CMD_NEEDS_STORE,
+	.help_column = 27,
+};
 
 static int pricing_import(int argc, char **argv)
 {
-	static const struct option options[] = {
-		{ "format", required_argument, NULL, 'f' },
-		{ "provider", required_argument, NULL, 'p' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
+	struct cli_parser p;
 	const char *cmd = "pricing import";
 	const char *provider = NULL;
 	const char *path, *label = NULL;
@@ -1174,8 +1161,8 @@ static int pricing_import(int argc, char **argv)
 	struct db *db;
 	int c, rc;
 
-	opterr = 0;   /* option_error() reports it, once */
-	while ((c = getopt_long(argc, argv, "f:p:h", options, NULL)) != -1) {
+	cli_parser_init(&p, &pricing_import_command);
+	while ((c = cli_getopt(&p, argc, argv)) != -1) {
 		switch (c) {
 		case 'f':
 			if (strcmp(optarg, "skypilot") == 0)
@@ -1188,10 +1175,10 @@ static int pricing_import(int argc, char **argv)
 			provider = optarg;
 			break;
 		case 'h':
-			import_usage(stdout);
+			command_help(&pricing_import_command, stdout);
 			return EXIT_OK;
 		default:
-			return option_error(cmd, argv, "f:p:h");
+			return cli_option_error(&p, c, argv);
 		}
 	}
 	if (optind >= argc)
@@ -1254,41 +1241,42 @@ done:
 	return EXIT_OK;
 }
 
-static void pricing_usage(FILE *fp)
-{
-	fputs("usage: aicost pricing SUBCOMMAND [OPTIONS]\n"
-	      "\n"
-	      "What accelerators cost, where, and where each number came from.\n"
-	      "\n"
-	      "Subcommands:\n", fp);
-	for (size_t i = 0; i < ARRAY_SIZE(subcommands); i++)
-		fprintf(fp, "  %-10s %s\n", subcommands[i].name, subcommands[i].summary);
-	fputs("\n'aicost pricing SUBCOMMAND --help' describes one subcommand.\n", fp);
-}
 
-int cmd_pricing(int argc, char **argv)
-{
-	const char *names[ARRAY_SIZE(subcommands)];
-	const char *guess;
+static int cmd_pricing(int argc, char **argv);
 
-	if (argc < 2) {
-		pricing_usage(stderr);
+/* One entry per subcommand; `update` lives in cmd-pricing-update.c (issue 5). */
+static const struct command *const pricing_subcommands[] = {
+	&pricing_list_command,
+	&pricing_show_command,
+	&pricing_sources_command,
+	&pricing_history_command,
+	&pricing_export_command,
+	&pricing_import_command,
+	&pricing_update_command,
+	NULL,
+};
+
+static const struct cli_option pricing_options[] = { CLI_OPTION_HELP, CLI_OPTION_END };
+
+const struct command pricing_command = {
+	.name = "pricing", .run = cmd_pricing,
+	.summary = "list, show, import and export accelerator prices",
+	.usage = "usage: aicost pricing SUBCOMMAND [OPTIONS]\n",
+	.description = "What accelerators cost, where, and where each number came from.\n",
+	.subcommands = pricing_subcommands,
+	.options = pricing_options,
+	.notes = "'aicost pricing SUBCOMMAND --help' describes one subcommand.\n",
+};
+
+static int cmd_pricing(int argc, char **argv)
+{
+	int status = cli_parse_help_only(&pricing_command, argc, argv);
+
+	if (status >= 0)
+		return status;
+	if (optind >= argc) {
+		command_help(&pricing_command, stderr);
 		return EXIT_ERROR;
 	}
-	if (is_help(argv[1])) {
-		pricing_usage(stdout);
-		return EXIT_OK;
-	}
-	for (size_t i = 0; i < ARRAY_SIZE(subcommands); i++) {
-		names[i] = subcommands[i].name;
-		if (strcmp(argv[1], subcommands[i].name) == 0) {
-			reset_getopt();
-			return subcommands[i].run(argc - 1, argv + 1);
-		}
-	}
-	guess = suggest_word(argv[1], names, ARRAY_SIZE(subcommands));
-	if (guess)
-		return usage_error("pricing", "'%s' is not a subcommand; did you mean '%s'?",
-				   argv[1], guess);
-	return usage_error("pricing", "'%s' is not a subcommand", argv[1]);
+	return subcommand_run(&pricing_command, argc - optind, argv + optind);
 }

@@ -10,28 +10,32 @@
 #include <math.h>
 #include <string.h>
 
-#define SHORTOPTS "s:nqh"
+static int cmd_validate(int argc, char **argv);
 
-static void print_help(FILE *fp)
-{
-	fputs("usage: aicost validate [--set KEY.PATH=VALUE]... [--no-store] [-q] FILE...\n"
-	      "\n"
-	      "Checks scenario files (YAML or JSON) against the schema in aicost-scenario(5),\n"
-	      "then looks every accelerator up in the price store and sizes every workload\n"
-	      "on it (training state that does not fit, an SLO no GPU group meets), and\n"
-	      "every cloud deployment's provider, instance and region (an on-demand price).\n"
-	      "Every problem is reported on stderr as FILE:LINE:COL: FIELD.PATH: MESSAGE.\n"
-	      "FILE '-' is standard input (named stdin in messages).\n"
-	      "\n"
-	      "Options:\n"
-	      "  -s, --set KEY.PATH=VALUE  override one field before checking (repeatable),\n"
-	      "                            e.g. --set workloads.serve.batch=16\n"
-	      "  -n, --no-store            check the files alone, without the price store\n"
-	      "  -q, --quiet               print nothing for valid files\n"
-	      "  -h, --help                print this help and exit\n"
-	      "\n"
-	      "Exit status: 0 every file is valid, 2 a file is invalid or unreadable.\n", fp);
-}
+static const struct cli_option validate_options[] = {
+	{ 's', "set", "KEY.PATH=VALUE", "override one field before checking (repeatable),\n"
+	  "e.g. --set workloads.serve.batch=16" },
+	{ 'n', "no-store", NULL, "check the files alone, without the price store" },
+	{ 'q', "quiet", NULL, "print nothing for valid files" },
+	CLI_OPTION_HELP,
+	CLI_OPTION_END,
+};
+
+const struct command validate_command = {
+	.name = "validate", .run = cmd_validate,
+	.summary = "check scenario files (exit 0 valid, 2 invalid)",
+	.usage = "usage: aicost validate [--set KEY.PATH=VALUE]... [--no-store] [-q] FILE...\n",
+	.description =
+		"Checks scenario files (YAML or JSON) against the schema in aicost-scenario(5),\n"
+		"then looks every accelerator up in the price store and sizes every workload\n"
+		"on it (training state that does not fit, an SLO no GPU group meets), and\n"
+		"every cloud deployment's provider, instance and region (an on-demand price).\n"
+		"Every problem is reported on stderr as FILE:LINE:COL: FIELD.PATH: MESSAGE.\n"
+		"FILE '-' is standard input (named stdin in messages).\n",
+	.options = validate_options,
+	.notes = "Exit status: 0 every file is valid, 2 a file is invalid or unreadable.\n",
+	.flags = CMD_NEEDS_STORE,
+};
 
 /* Prints each "file:line:col: ..." line of ERRORS as its own diagnostic. */
 void print_scenario_errors(const char *cmd, const struct strbuf *errors)
@@ -290,15 +294,9 @@ static void report_valid(const struct scenario *s, bool quiet)
 				  s->deployments[k].residency_reason);
 }
 
-int cmd_validate(int argc, char **argv)
+static int cmd_validate(int argc, char **argv)
 {
-	static const struct option options[] = {
-		{ "set", required_argument, NULL, 's' },
-		{ "no-store", no_argument, NULL, 'n' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
+	struct cli_parser p;
 	const char **overrides = NULL;
 	size_t noverrides = 0, alloc = 0;
 	bool quiet = global_options.verbosity < 0, use_store = true;
@@ -306,8 +304,8 @@ int cmd_validate(int argc, char **argv)
 	struct db *db = NULL;
 	int c, status = EXIT_OK;
 
-	opterr = 0;   /* option_error() reports it, once */
-	while ((c = getopt_long(argc, argv, SHORTOPTS, options, NULL)) != -1) {
+	cli_parser_init(&p, &validate_command);
+	while ((c = cli_getopt(&p, argc, argv)) != -1) {
 		switch (c) {
 		case 's':
 			add_override(&overrides, &noverrides, &alloc, optarg);
@@ -319,12 +317,12 @@ int cmd_validate(int argc, char **argv)
 			quiet = true;
 			break;
 		case 'h':
-			print_help(stdout);
+			command_help(&validate_command, stdout);
 			free(overrides);
 			return EXIT_OK;
 		default:
 			free(overrides);
-			return option_error("validate", argv, SHORTOPTS);
+			return cli_option_error(&p, c, argv);
 		}
 	}
 	if (optind >= argc) {

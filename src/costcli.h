@@ -8,25 +8,27 @@
 
 #include <getopt.h>
 
+#include "cli.h"
 #include "db.h"
 #include "scenario.h"
 #include "table.h"
 #include "tco.h"
 
-/* getopt_long entries for the shared options; values are the COSTOPT_* codes. */
-enum { COSTOPT_SET = 's', COSTOPT_FORMAT = 'f', COSTOPT_TRIALS = 0x100, COSTOPT_SEED };
+/* The shared options (struct cli_option entries, see cli.h); keys COSTOPT_*. */
+enum { COSTOPT_SET = 's', COSTOPT_FORMAT = 'f', COSTOPT_TRIALS = CLI_LONG_ONLY + 64,
+       COSTOPT_SEED };
+/* --set and --format: every command that loads a scenario. */
+#define COSTCLI_SCENARIO_OPTIONS \
+	{ COSTOPT_SET, "set", "KEY.PATH=VALUE", \
+	  "override one field of the scenario (repeatable)" }, \
+	{ COSTOPT_FORMAT, "format", "FORMAT", "table (default), csv, json or markdown" }
+/* All four: the commands that run the Monte Carlo (estimate, compare). */
 #define COSTCLI_OPTIONS \
-	{ "set", required_argument, NULL, COSTOPT_SET }, \
-	{ "format", required_argument, NULL, COSTOPT_FORMAT }, \
-	{ "trials", required_argument, NULL, COSTOPT_TRIALS }, \
-	{ "seed", required_argument, NULL, COSTOPT_SEED }
+	COSTCLI_SCENARIO_OPTIONS, \
+	{ COSTOPT_TRIALS, "trials", "N", "shortage Monte Carlo trials, 1-10M (default 10000)" }, \
+	{ COSTOPT_SEED, "seed", "N", "Monte Carlo seed (default 1): same seed, same result" }
 #define COSTCLI_DEFAULT_TRIALS 10000
 #define COSTCLI_MAX_TRIALS 10000000
-#define COSTCLI_HELP \
-	"  -s, --set KEY.PATH=VALUE  override one field of the scenario (repeatable)\n" \
-	"  -f, --format FORMAT       table (default), csv, json or markdown\n" \
-	"      --trials N            shortage Monte Carlo trials, 1-10M (default 10000)\n" \
-	"      --seed N              Monte Carlo seed (default 1): same seed, same result\n"
 
 struct costcli {
 	const char *cmd;

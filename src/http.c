@@ -1,6 +1,6 @@
 /* HTTP GET with retries, backoff, conditional requests and gzip (see http.h). */
 #include "http.h"
-#include "cli.h"
+#include "version.h"
 #include "util.h"
 
 #include <curl/curl.h>

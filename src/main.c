@@ -1,131 +1,76 @@
-/* aicost: global options, the command table, dispatch. */
+/* aicost: the global options, the command table, help, version and completion. */
 #include "cli.h"
 #include "util.h"
 
-#include <getopt.h>
-#include <stdarg.h>
 #include <string.h>
 
 struct global_options global_options;
 
-/* One list, four uses: dispatch, `aicost help`, shell completion and the REPL. */
-const struct command commands[] = {
-	{ "help", cmd_help, "show help for aicost or one of its commands" },
-	{ "version", cmd_version, "print the version" },
-	{ "completion", cmd_completion, "print a bash completion script" },
-	{ "pricing", cmd_pricing, "list, show, import and export accelerator prices" },
-	{ "validate", cmd_validate, "check scenario files (exit 0 valid, 2 invalid)" },
-	{ "estimate", cmd_estimate, "what a scenario's workloads demand and cost per deployment" },
-	{ "compare", cmd_compare, "all deployments side by side: total, NPV, break-even, risks" },
-	{ "optimize", cmd_optimize, "the cheapest offers in the store for each workload" },
+/*
+ * The single list of commands (each described in its src/cmd-*.c: see cli.h):
+ * dispatch, `aicost help`, --help, shell completion and the REPL use it.
+ */
+const struct command *const commands[] = {
+	&help_command,
+	&version_command,
+	&completion_command,
+	&pricing_command,
+	&validate_command,
+	&estimate_command,
+	&compare_command,
+	&optimize_command,
+	NULL,
 };
-const size_t ncommands = ARRAY_SIZE(commands);
+const size_t ncommands = ARRAY_SIZE(commands) - 1;
 
-const struct command *command_find(const char *name)
-{
-	for (size_t i = 0; i < ncommands; i++)
-		if (strcmp(commands[i].name, name) == 0)
-			return &commands[i];
-	return NULL;
-}
+const struct cli_option global_option_specs[] = {
+	{ CLI_LONG_ONLY, "db", "PATH", "price store (default: $AICOST_DB, else\n"
+	  "$XDG_DATA_HOME/aicost/prices.db)" },
+	{ 'q', "quiet", NULL, "no progress or notes on stderr" },
+	{ 'v', "verbose", NULL, "more detail on stderr (repeat for more)" },
+	{ 'V', "version", NULL, "print the version and exit" },
+	{ 'h', "help", NULL, "print this help and exit" },
+	CLI_OPTION_END,
+};
 
-void reset_getopt(void)
-{
-	optind = 0;   /* glibc: 0 also re-initialises its internal state */
-	opterr = 1;
-}
-
-int command_run(int argc, char **argv)
-{
-	const struct command *cmd = command_find(argv[0]);
-
-	if (!cmd) {
-		const char **names = xmalloc(ncommands * sizeof(*names));
-		const char *guess;
-
-		for (size_t i = 0; i < ncommands; i++)
-			names[i] = commands[i].name;
-		guess = suggest_word(argv[0], names, ncommands);
-		if (guess)
-			fprintf(stderr, "aicost: '%s' is not a command; did you mean '%s'?\n",
-				argv[0], guess);
-		else
-			fprintf(stderr, "aicost: '%s' is not a command; see 'aicost help'\n",
-				argv[0]);
-		free(names);
-		return EXIT_ERROR;
-	}
-	reset_getopt();
-	return cmd->run(argc, argv);
-}
-
-int usage_error(const char *cmd, const char *fmt, ...)
-{
-	va_list ap;
-
-	/* CMD NULL: the global options, before any command */
-	fprintf(stderr, "aicost%s%s: ", cmd ? " " : "", cmd ? cmd : "");
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fprintf(stderr, "\nTry 'aicost%s%s --help'.\n", cmd ? " " : "", cmd ? cmd : "");
-	return EXIT_ERROR;
-}
-
-int option_error(const char *cmd, char **argv, const char *shortopts)
-{
-	const char *arg = argv[optind - 1];
-
-	if (optopt == 0)
-		return usage_error(cmd, "unknown option '%.*s'", (int)strcspn(arg, "="), arg);
-	/* A known long option (optopt is its value, maybe a letter of no short one). */
-	if (strncmp(arg, "--", 2) == 0)
-		return strchr(arg, '=') ?
-			usage_error(cmd, "option '%.*s' takes no value", (int)strcspn(arg, "="), arg) :
-			usage_error(cmd, "option '%s' needs a value", arg);
-	if (optopt < 256 && optopt != ':' && optopt != '+' && !strchr(shortopts, optopt))
-		return usage_error(cmd, "unknown option '-%c'", optopt);
-	return usage_error(cmd, "option '-%c' needs a value", optopt);
-}
+static const struct command aicost_command = {
+	.name = "aicost",
+	.usage = "usage: aicost [--db PATH] [-q | -v] COMMAND [ARGS...]\n"
+		 "       aicost --version | --help\n",
+	.options = global_option_specs,
+	.subcommands = commands,
+};
 
 static void print_main_help(FILE *fp)
 {
-	fputs("usage: aicost [--db PATH] [-q | -v] COMMAND [ARGS...]\n"
-	      "       aicost --version | --help\n"
-	      "\n"
-	      "What AI infrastructure will really cost: cloud against on-prem.\n"
-	      "\n"
-	      "Global options:\n"
-	      "  --db PATH        price store (default: $AICOST_DB, else\n"
-	      "                   $XDG_DATA_HOME/aicost/prices.db)\n"
-	      "  -q, --quiet      no progress or notes on stderr\n"
-	      "  -v, --verbose    more detail on stderr (repeat for more)\n"
-	      "  -V, --version    print the version and exit\n"
-	      "  -h, --help       print this help and exit\n"
-	      "\n"
-	      "Commands:\n", fp);
+	fputs(aicost_command.usage, fp);
+	fputs("\nWhat AI infrastructure will really cost: cloud against on-prem.\n"
+	      "\nGlobal options:\n", fp);
+	cli_print_options(global_option_specs, 21, fp);
+	fputs("\nCommands:\n", fp);
 	for (size_t i = 0; i < ncommands; i++)
-		fprintf(fp, "  %-12s %s\n", commands[i].name, commands[i].summary);
+		fprintf(fp, "  %-12s %s\n", commands[i]->name, commands[i]->summary);
 	fputs("\n'aicost help COMMAND' (or 'aicost COMMAND --help') describes one command.\n"
 	      "Exit status: 0 ok, 1 a check failed, 2 usage, input or environment error.\n", fp);
 }
 
-int cmd_help(int argc, char **argv)
+
+static int cmd_help(int argc, char **argv)
 {
 	char *sub[4] = { NULL };   /* COMMAND [SUBCOMMAND] --help */
+	const struct command *cmd;
+	int status = cli_parse_help_only(&help_command, argc, argv);
 
-	if (argc > 1 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
-		puts("usage: aicost help [COMMAND [SUBCOMMAND]]\n\n"
-		     "Without COMMAND, lists the global options and every command;\n"
-		     "with COMMAND, prints that command's help (the same as 'aicost COMMAND --help'),\n"
-		     "with a SUBCOMMAND too, that subcommand's ('aicost pricing list --help').");
-		return EXIT_OK;
-	}
-	if (argc > 3 || (argc == 3 && strcmp(argv[1], "pricing") != 0))
+	if (status >= 0)
+		return status;
+	argc -= optind - 1;
+	argv += optind - 1;
+	cmd = argc > 1 ? command_find(NULL, argv[1]) : NULL;
+	if (argc > 3 || (argc == 3 && !(cmd && cmd->subcommands)))
 		return usage_error("help", "expected a command name, and a subcommand only "
 				   "after 'pricing'");
 	if (argc > 1) {
-		if (!command_find(argv[1]))
+		if (!cmd)
 			return command_run(1, argv + 1);
 		sub[0] = argv[1];
 		if (argc == 3) {
@@ -140,35 +85,66 @@ int cmd_help(int argc, char **argv)
 	return EXIT_OK;
 }
 
-int cmd_version(int argc, char **argv)
+static const struct cli_option help_only[] = { CLI_OPTION_HELP, CLI_OPTION_END };
+
+const struct command help_command = {
+	.name = "help", .run = cmd_help,
+	.summary = "show help for aicost or one of its commands",
+	.usage = "usage: aicost help [COMMAND [SUBCOMMAND]]\n",
+	.description = "Without COMMAND, lists the global options and every command;\n"
+		"with COMMAND, prints that command's help (the same as 'aicost COMMAND --help'),\n"
+		"with a SUBCOMMAND too, that subcommand's ('aicost pricing list --help').\n",
+	.options = help_only,
+};
+
+static int cmd_version(int argc, char **argv)
 {
-	if (argc > 1 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
-		puts("usage: aicost version\n\nPrints the version of aicost.");
-		return EXIT_OK;
-	}
-	if (argc > 1)
-		return usage_error("version", "unexpected argument '%s'", argv[1]);
+	int status = cli_parse_help_only(&version_command, argc, argv);
+
+	if (status >= 0)
+		return status;
+	if (optind < argc)
+		return usage_error("version", "unexpected argument '%s'", argv[optind]);
 	printf("aicost %s\n", AICOST_VERSION);
 	return EXIT_OK;
 }
 
-int cmd_completion(int argc, char **argv)
+const struct command version_command = {
+	.name = "version", .run = cmd_version,
+	.summary = "print the version",
+	.usage = "usage: aicost version\n",
+	.description = "Prints the version of aicost.\n",
+	.options = help_only,
+};
+
+/* The long options of OPTIONS, space-separated: a completion word list. */
+static void print_option_words(const struct cli_option *options)
 {
-	if (argc > 1 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
-		puts("usage: aicost completion [bash]\n\n"
-		     "Prints a bash completion script for aicost's commands, their options,\n"
-		     "the pricing subcommands and the --format values. Load it with\n"
-		     "    source <(aicost completion bash)");
-		return EXIT_OK;
+	for (const struct cli_option *o = options; o && o->name; o++)
+		printf("%s--%s", o == options ? "" : " ", o->name);
+}
+
+/* Every option taking a file (FILE, PATH) as "|-o|--output": completed as files. */
+static void print_file_options(const struct cli_option *options, bool *first)
+{
+	for (const struct cli_option *o = options; o && o->name; o++) {
+		if (!o->arg || (strcmp(o->arg, "FILE") != 0 && strcmp(o->arg, "PATH") != 0))
+			continue;
+		if (o->key < CLI_LONG_ONLY)
+			printf("%s-%c", *first ? "" : "|", o->key);
+		printf("%s--%s", *first && o->key >= CLI_LONG_ONLY ? "" : "|", o->name);
+		*first = false;
 	}
-	if (argc > 2 || (argc == 2 && strcmp(argv[1], "bash") != 0))
-		return usage_error("completion", "only 'bash' completion is available");
-	/* Options and pricing subcommands come from the --help texts at completion
-	 * time, so the script never lags behind a command. */
-	fputs("# bash completion for aicost\n"
+}
+
+static void print_completion(void)
+{
+	bool first = true;
+
+	fputs("# bash completion for aicost (generated from its command table)\n"
 	      "_aicost() {\n"
 	      "    local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}\n"
-	      "    local self=${COMP_WORDS[0]} i cmd= at=0 words\n"
+	      "    local i cmd= at=0 words=\n"
 	      "    # The command is the first word after the global options (--db takes one).\n"
 	      "    for ((i = 1; i < COMP_CWORD; i++)); do\n"
 	      "        case ${COMP_WORDS[i]} in\n"
@@ -178,7 +154,14 @@ int cmd_completion(int argc, char **argv)
 	      "        esac\n"
 	      "    done\n"
 	      "    case $prev in\n"
-	      "    --db|-o|--output|--gcp-api-key-file)\n"
+	      "    ", stdout);
+	print_file_options(global_option_specs, &first);
+	for (size_t i = 0; i < ncommands; i++) {
+		print_file_options(commands[i]->options, &first);
+		for (const struct command *const *s = commands[i]->subcommands; s && *s; s++)
+			print_file_options((*s)->options, &first);
+	}
+	fputs(")\n"
 	      "        COMPREPLY=($(compgen -f -- \"$cur\")); return ;;\n"
 	      "    -f|--format)\n"
 	      "        if [ \"$cmd\" != pricing ] || [[ ${COMP_WORDS[at+1]} != import ]]; then\n"
@@ -186,49 +169,87 @@ int cmd_completion(int argc, char **argv)
 	      "        fi ;;\n"
 	      "    esac\n"
 	      "    if [ -z \"$cmd\" ] && [[ $cur == -* ]]; then\n"
-	      "        COMPREPLY=($(compgen -W \"--db --quiet --verbose --version --help\" -- \"$cur\"))\n"
+	      "        COMPREPLY=($(compgen -W \"", stdout);
+	print_option_words(global_option_specs);
+	fputs("\" -- \"$cur\"))\n"
 	      "    elif [ -z \"$cmd\" ] || { [ \"$cmd\" = help ] && [ $at -eq $((COMP_CWORD - 1)) ]; }; then\n"
 	      "        COMPREPLY=($(compgen -W '", stdout);
 	for (size_t i = 0; i < ncommands; i++)
-		printf("%s%s", i ? " " : "", commands[i].name);
+		printf("%s%s", i ? " " : "", commands[i]->name);
 	fputs("' -- \"$cur\"))\n"
 	      "    elif [ \"$cmd\" = completion ]; then\n"
-	      "        COMPREPLY=($(compgen -W \"bash\" -- \"$cur\"))\n"
-	      "    elif [ \"$cmd\" = pricing ] && [ $at -eq $((COMP_CWORD - 1)) ]; then\n"
-	      "        words=$(\"$self\" pricing --help 2>/dev/null |\n"
-	      "            sed -n '/^Subcommands:/,/^$/s/^  \\([a-z][a-z-]*\\) .*/\\1/p')\n"
-	      "        COMPREPLY=($(compgen -W \"$words\" -- \"$cur\"))\n"
-	      "    elif [[ $cur == -* ]]; then\n"
-	      "        if [ \"$cmd\" = pricing ]; then\n"
-	      "            cmd=\"pricing ${COMP_WORDS[at+1]}\"\n"
-	      "        fi\n"
-	      "        words=$(\"$self\" $cmd --help 2>/dev/null | grep -o -- '--[a-z][a-z-]*' | sort -u)\n"
+	      "        COMPREPLY=($(compgen -W \"bash\" -- \"$cur\"))\n", stdout);
+	for (size_t i = 0; i < ncommands; i++) {
+		if (!commands[i]->subcommands)
+			continue;
+		printf("    elif [ \"$cmd\" = %s ] && [ $at -eq $((COMP_CWORD - 1)) ]; then\n"
+		       "        COMPREPLY=($(compgen -W \"", commands[i]->name);
+		for (const struct command *const *s = commands[i]->subcommands; *s; s++)
+			printf("%s%s", s == commands[i]->subcommands ? "" : " ", (*s)->name);
+		fputs("\" -- \"$cur\"))\n", stdout);
+	}
+	fputs("    elif [[ $cur == -* ]]; then\n"
+	      "        case $cmd in\n", stdout);
+	for (size_t i = 0; i < ncommands; i++)
+		if (commands[i]->subcommands)
+			printf("        %s) cmd=\"%s ${COMP_WORDS[at+1]}\" ;;\n",
+			       commands[i]->name, commands[i]->name);
+	fputs("        esac\n"
+	      "        case $cmd in\n", stdout);
+	for (size_t i = 0; i < ncommands; i++) {
+		const struct command *const *s = commands[i]->subcommands;
+
+		printf("        \"%s\") words=\"", commands[i]->name);
+		print_option_words(commands[i]->options);
+		fputs("\" ;;\n", stdout);
+		for (; s && *s; s++) {
+			printf("        \"%s %s\") words=\"", commands[i]->name, (*s)->name);
+			print_option_words((*s)->options);
+			fputs("\" ;;\n", stdout);
+		}
+	}
+	fputs("        esac\n"
 	      "        COMPREPLY=($(compgen -W \"$words\" -- \"$cur\"))\n"
 	      "    else\n"
 	      "        COMPREPLY=($(compgen -f -- \"$cur\"))\n"
 	      "    fi\n"
 	      "}\n"
 	      "complete -o filenames -F _aicost aicost\n", stdout);
+}
+
+static int cmd_completion(int argc, char **argv)
+{
+	int status = cli_parse_help_only(&completion_command, argc, argv);
+
+	if (status >= 0)
+		return status;
+	argc -= optind - 1;
+	argv += optind - 1;
+	if (argc > 2 || (argc == 2 && strcmp(argv[1], "bash") != 0))
+		return usage_error("completion", "only 'bash' completion is available");
+	print_completion();
 	return EXIT_OK;
 }
 
+const struct command completion_command = {
+	.name = "completion", .run = cmd_completion,
+	.summary = "print a bash completion script",
+	.usage = "usage: aicost completion [bash]\n",
+	.description = "Prints a bash completion script for aicost's commands, their options,\n"
+		"the pricing subcommands and the --format values. Load it with\n"
+		"    source <(aicost completion bash)\n",
+	.options = help_only,
+};
+
 int main(int argc, char **argv)
 {
-	static const struct option options[] = {
-		{ "db", required_argument, NULL, 'd' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "version", no_argument, NULL, 'V' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
+	struct cli_parser p;
 	int c, status;
 
-	opterr = 0;   /* option_error() reports it, once */
-	/* '+' stops at the command name: what follows belongs to the command. */
-	while ((c = getopt_long(argc, argv, "+qvVh", options, NULL)) != -1) {
+	cli_parser_init(&p, &aicost_command);   /* stops at the command name */
+	while ((c = cli_getopt(&p, argc, argv)) != -1) {
 		switch (c) {
-		case 'd':
+		case CLI_LONG_ONLY:   /* --db */
 			global_options.db_path = optarg;
 			break;
 		case 'q':
@@ -246,7 +267,7 @@ int main(int argc, char **argv)
 			status = EXIT_OK;
 			goto done;
 		default:
-			return option_error(NULL, argv, "+qvVh");
+			return option_error(NULL, argv, p.shortopts);
 		}
 	}
 	if (optind >= argc) {
