@@ -122,6 +122,16 @@ static void end_progress(struct progress *p)
 	p->shown = false;
 }
 
+/* A long wait the server asked for: said even under -q, since it looks like a hang. */
+static void show_notice(void *ctx, const char *message)
+{
+	struct progress *p = ctx;
+
+	end_progress(p);
+	fprintf(stderr, "aicost %s: %s%s%s\n", CMD, p->provider ? p->provider->name : "",
+		p->provider ? ": " : "", message);
+}
+
 static void today(char out[16])
 {
 	time_t now = time(NULL);
@@ -539,6 +549,7 @@ static int cmd_pricing_update(int argc, char **argv)
 	opt.progress = !quiet && isatty(STDERR_FILENO);
 	if (opt.progress)
 		http_set_progress(show_progress, &progress);
+	http_set_notice(show_notice, &progress);
 	interrupted = 0;
 	http_set_cancel_flag(&interrupted);
 	sigemptyset(&sa.sa_mask);
@@ -561,6 +572,7 @@ static int cmd_pricing_update(int argc, char **argv)
 	sigaction(SIGTERM, &old_term, NULL);
 	http_set_cancel_flag(NULL);
 	http_set_progress(NULL, NULL);
+	http_set_notice(NULL, NULL);
 	for (size_t i = 0; i < nproviders; i++) {
 		if (!providers[i].requested)
 			continue;

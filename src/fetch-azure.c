@@ -228,11 +228,13 @@ int fetch_azure(const struct fetch_config *config, const struct fetch_sink *sink
 {
 	struct strbuf url = STRBUF_INIT, next = STRBUF_INIT, body = STRBUF_INIT;
 	struct strbuf label = STRBUF_INIT;
+	struct fetch_seen seen = { 0 };
 	int got, ret = -1;
 
 	fetch_azure_head_key(config, &url);
 	strbuf_reset(&result->head_key);
 	strbuf_add(&result->head_key, url.buf, url.len);
+	fetch_seen_add(&seen, url.buf);
 	for (unsigned long page = 1;; page++) {
 		if (page > AZURE_MAX_PAGES) {
 			error_set("azure: more than %d pages; stopping (a NextPageLink loop?)",
@@ -254,8 +256,10 @@ int fetch_azure(const struct fetch_config *config, const struct fetch_sink *sink
 			goto fail;
 		if (!next.len)
 			break;
-		if (strcmp(next.buf, url.buf) == 0) {
-			error_set("azure: page %lu links to itself", page);
+		/* Any page seen before, not only this one, would page round in a circle. */
+		if (!fetch_seen_add(&seen, next.buf)) {
+			error_set("azure: page %lu links back to an earlier page (a NextPageLink "
+				  "loop)", page);
 			goto cleanup;
 		}
 		strbuf_reset(&url);
@@ -266,6 +270,7 @@ int fetch_azure(const struct fetch_config *config, const struct fetch_sink *sink
 fail:
 	error_prefix("azure: ");
 cleanup:
+	fetch_seen_release(&seen);
 	strbuf_release(&url);
 	strbuf_release(&next);
 	strbuf_release(&body);

@@ -18,6 +18,8 @@
 static volatile sig_atomic_t *cancel_flag;
 static http_progress_fn progress_fn;
 static void *progress_ctx;
+static http_notice_fn notice_fn;
+static void *notice_ctx;
 static bool initialised;
 
 struct transfer {
@@ -28,7 +30,9 @@ struct transfer {
 	struct strbuf etag, last_modified;
 	double retry_after_s;        /* -1 when the answer had none */
 	bool body_failed;            /* on_body returned -1: its message is in error_get() */
+	bool too_big;                /* the body passed max_bytes */
 	uint64_t bytes;
+	uint64_t max_bytes;          /* decoded (and received) bytes allowed */
 };
 
 static long env_long(const char *name, long fallback, long min)
@@ -93,6 +97,12 @@ void http_set_progress(http_progress_fn fn, void *ctx)
 	progress_ctx = ctx;
 }
 
+void http_set_notice(http_notice_fn fn, void *ctx)
+{
+	notice_fn = fn;
+	notice_ctx = ctx;
+}
+
 static bool cancelled(void)
 {
 	return cancel_flag && *cancel_flag;
@@ -114,6 +124,11 @@ static size_t write_cb(char *data, size_t size, size_t nmemb, void *userp)
 			strbuf_add(&t->error_body, data,
 				   len < ERROR_BODY_KEEP ? len : ERROR_BODY_KEEP);
 		return len;
+	}
+	/* Decoded bytes: a gzip bomb is caught here, whatever came over the wire. */
+	if (t->bytes + len > t->max_bytes) {
+		t->too_big = true;
+		return 0;
 	}
 	if (t->req->on_body(t->req->ctx, data, len) < 0) {
 		t->body_failed = true;
@@ -181,9 +196,14 @@ static int xferinfo_cb(void *userp, curl_off_t dltotal, curl_off_t dlnow,
 {
 	struct transfer *t = userp;
 
-	(void)dltotal, (void)dlnow, (void)ultotal, (void)ulnow;
+	(void)dltotal, (void)ultotal, (void)ulnow;
 	if (cancelled())
 		return 1;   /* CURLE_ABORTED_BY_CALLBACK */
+	/* Received bytes too: an endless error body never reaches write_cb's count. */
+	if (dlnow > 0 && (uint64_t)dlnow > t->max_bytes) {
+		t->too_big = true;
+		return 1;
+	}
 	if (progress_fn && status_ok(t->status))
 		progress_fn(progress_ctx, t->req->label ? t->req->label : t->req->url, t->bytes);
 	return 0;
@@ -227,17 +247,43 @@ static void sleep_ms(long ms)
 	}
 }
 
-/* Exponential backoff with jitter: base × 2^attempt × [0.5, 1.5), at most a minute. */
-static long backoff_ms(int attempt, double retry_after_s)
+/*
+ * Exponential backoff with jitter: base × 2^attempt × [0.5, 1.5), at most a minute.
+ * The server's Retry-After wins when longer, capped so that a typo or a hostile
+ * server cannot hang us; a wait on the server's word is said (LABEL names it).
+ */
+static long backoff_ms(int attempt, double retry_after_s, const char *label)
 {
 	long base_ms = env_long("AICOST_HTTP_BACKOFF_MS", 500, 0);
+	long cap_s = env_long("AICOST_HTTP_MAX_RETRY_AFTER", 120, 0);
 	double delay_ms = base_ms * ldexp(1.0, attempt) * (0.5 + (double)rand() / RAND_MAX);
 
 	delay_ms = fmin(delay_ms, 60000);
-	/* The server's Retry-After wins when longer, capped so a typo cannot hang us. */
-	if (retry_after_s >= 0)
-		delay_ms = fmax(delay_ms, fmin(retry_after_s, 300) * 1000);
+	if (retry_after_s >= 0 && retry_after_s * 1000 > delay_ms) {
+		struct strbuf msg = STRBUF_INIT;
+
+		delay_ms = fmin(retry_after_s, (double)cap_s) * 1000;
+		strbuf_addf(&msg, "%s: the server asks to wait %.0f s (Retry-After)", label,
+			    retry_after_s);
+		if (retry_after_s > cap_s)
+			strbuf_addf(&msg, "; waiting %ld s, the most AICOST_HTTP_MAX_RETRY_AFTER "
+				    "allows", cap_s);
+		else
+			strbuf_adds(&msg, "; waiting");
+		if (notice_fn && delay_ms >= 1000)
+			notice_fn(notice_ctx, msg.buf);
+		strbuf_release(&msg);
+	}
 	return (long)delay_ms;
+}
+
+/* The size cap of REQ's body, in bytes. */
+static uint64_t max_body_bytes(const struct http_request *req)
+{
+	long mb = req->held_in_memory ? env_long("AICOST_HTTP_MAX_PAGE_MB", 256, 1)
+				      : env_long("AICOST_HTTP_MAX_STREAM_MB", 16384, 1);
+
+	return (uint64_t)mb << 20;
 }
 
 static void set_options(CURL *curl, struct transfer *t, struct curl_slist *headers,
@@ -254,10 +300,13 @@ static void set_options(CURL *curl, struct transfer *t, struct curl_slist *heade
 	curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT,
 			 env_long("AICOST_HTTP_CONNECT_TIMEOUT", 15, 1));
 	curl_easy_setopt(curl, CURLOPT_TIMEOUT, env_long("AICOST_HTTP_TIMEOUT", 1800, 1));
-	/* A stalled server is detected by the absence of bytes, not by the total time. */
-	curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, 1L);
+	/* A stalled or dripping server (a byte now and then) is caught by its rate over
+	 * the window, not only by the total time. */
+	curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, env_long("AICOST_HTTP_MIN_RATE", 1024, 1));
 	curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME,
 			 env_long("AICOST_HTTP_STALL_TIMEOUT", 60, 1));
+	/* A Content-Length over the cap fails before the body is read. */
+	curl_easy_setopt(curl, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)t->max_bytes);
 	curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
 	curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, write_cb);
 	curl_easy_setopt(curl, CURLOPT_WRITEDATA, t);
@@ -303,6 +352,7 @@ int http_get(const struct http_request *req, struct http_response *resp)
 	strbuf_init(&t.error_body, 0);
 	strbuf_init(&t.etag, 0);
 	strbuf_init(&t.last_modified, 0);
+	t.max_bytes = max_body_bytes(req);
 	if (http_init() < 0)
 		goto cleanup;
 	curl = curl_easy_init();
@@ -334,6 +384,7 @@ int http_get(const struct http_request *req, struct http_response *resp)
 		t.status = 0;
 		t.retry_after_s = -1;
 		t.body_failed = false;
+		t.too_big = false;
 		strbuf_reset(&t.error_body);
 		if (attempt > 0 && t.bytes > 0) {
 			req->on_restart(req->ctx);
@@ -355,6 +406,15 @@ int http_get(const struct http_request *req, struct http_response *resp)
 		}
 		if (t.body_failed)
 			goto cleanup;   /* the consumer said why */
+		if (t.too_big || code == CURLE_FILESIZE_EXCEEDED) {
+			/* Not retried: the same server would send the same flood again. */
+			error_set("%s: the response is larger than %llu MB (a runaway server?); "
+				  "%s raises the limit", req->label ? req->label : req->url,
+				  (unsigned long long)(t.max_bytes >> 20),
+				  req->held_in_memory ? "AICOST_HTTP_MAX_PAGE_MB"
+						      : "AICOST_HTTP_MAX_STREAM_MB");
+			goto cleanup;
+		}
 		if (code == CURLE_ABORTED_BY_CALLBACK || cancelled()) {
 			error_set("%s: interrupted", req->label ? req->label : req->url);
 			goto cleanup;
@@ -369,7 +429,7 @@ int http_get(const struct http_request *req, struct http_response *resp)
 				error_prefix("after %d attempts: ", attempt + 1);
 			goto cleanup;
 		}
-		sleep_ms(backoff_ms(attempt, t.retry_after_s));
+		sleep_ms(backoff_ms(attempt, t.retry_after_s, req->label ? req->label : req->url));
 		if (cancelled()) {
 			error_set("%s: interrupted", req->label ? req->label : req->url);
 			goto cleanup;
@@ -405,6 +465,7 @@ int http_get_buffer(const char *url, const char *label, const char *etag,
 		.url = url, .label = label, .etag = etag, .last_modified = last_modified,
 		.on_body = buffer_body,
 		.on_restart = buffer_restart, .ctx = body,
+		.held_in_memory = true,
 	};
 
 	strbuf_reset(body);

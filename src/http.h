@@ -10,9 +10,13 @@
  * Tunables (environment; defaults in brackets):
  *   AICOST_HTTP_CONNECT_TIMEOUT  seconds to connect [15]
  *   AICOST_HTTP_TIMEOUT          seconds for a whole response [1800]
- *   AICOST_HTTP_STALL_TIMEOUT    seconds without a byte before giving up [60]
+ *   AICOST_HTTP_STALL_TIMEOUT    seconds below the minimum rate before giving up [60]
+ *   AICOST_HTTP_MIN_RATE         the minimum rate, bytes per second [1024]
  *   AICOST_HTTP_RETRIES          attempts after the first [4]
  *   AICOST_HTTP_BACKOFF_MS       base delay of the exponential backoff [500]
+ *   AICOST_HTTP_MAX_RETRY_AFTER  most seconds a Retry-After is obeyed [120]
+ *   AICOST_HTTP_MAX_PAGE_MB      most MB a page held in memory may have, decoded [256]
+ *   AICOST_HTTP_MAX_STREAM_MB    most MB a streamed file may have, decoded [16384]
  */
 #ifndef AICOST_HTTP_H
 #define AICOST_HTTP_H
@@ -41,6 +45,8 @@ struct http_request {
 	 * delivered is not retried (a streaming consumer cannot take it back). */
 	http_restart_fn on_restart;
 	void *ctx;
+	/* Held whole in memory (a page) rather than streamed: the smaller size cap. */
+	bool held_in_memory;
 };
 
 struct http_response {
@@ -60,6 +66,9 @@ void http_cleanup(void);
 /* When *FLAG becomes non-zero (a signal handler), transfers and backoff sleeps stop. */
 void http_set_cancel_flag(volatile sig_atomic_t *flag);
 void http_set_progress(http_progress_fn fn, void *ctx);
+/* Something the user should hear about while it happens (a long wait): MESSAGE. */
+typedef void (*http_notice_fn)(void *ctx, const char *message);
+void http_set_notice(http_notice_fn fn, void *ctx);
 
 /*
  * GET with retries. Returns 0 for a 2xx answer (body delivered) or a 304 (no body),

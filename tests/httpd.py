@@ -21,7 +21,12 @@ seconds, default 30), truncate (half the body, full Content-Length),
 shortlength (Content-Length smaller than the body), malformed (the body cut in
 half, consistently framed), gzip (Content-Encoding: gzip), changed (the file
 answers as a new version: another ETag, so no 304), loop (a Catalog page's
-nextPageToken names the page itself). MATCH is a
+nextPageToken names the page itself), cycle (an Azure page's NextPageLink leads
+back to the page at $skip=ARG, default 1000), endless (a 200 whose body never
+ends: no Content-Length, blank lines for a .csv and spaces in a JSON array
+otherwise, until the client hangs up), drip (the body one
+byte every ARG seconds, default 0.5), bomb (Content-Encoding: gzip of ARG MB of
+zeros, default 1024; about 1 MB on the wire per GB). MATCH is a
 substring of the request path and query; TIMES how many matching requests get
 the fault (-1: all). Each request is logged to --log as
 "METHOD PATH STATUS ua=... ae=... inm=... fault=... t=SECONDS" (t: when the
@@ -37,6 +42,7 @@ import sys
 import threading
 import time
 import urllib.parse
+import zlib
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 AZURE_ORIGINS = ("https://prices.azure.com:443", "https://prices.azure.com")
@@ -138,6 +144,28 @@ class Handler(BaseHTTPRequestHandler):
             time.sleep(float(fault["arg"] or 30))
             self.close_connection = True
             return
+        if fault and fault["kind"] == "endless":
+            self.record(200, fault)
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Connection", "close")
+            self.end_headers()
+            # Blank lines to a CSV reader, an unfinished array to a JSON one.
+            csv = url.path.endswith(".csv")
+            chunk = b"\n" * (1 << 20) if csv else b'{"Items": [' + b" " * (1 << 20)
+            try:
+                while True:
+                    self.wfile.write(chunk)
+                    chunk = b"\n" * (1 << 20) if csv else b" " * (1 << 20)
+            except OSError:
+                pass
+            self.close_connection = True
+            return
+        if fault and fault["kind"] == "bomb":
+            body = self.server.bomb(int(fault["arg"] or 1024))
+            self.send_plain(200, body, [("Content-Type", "application/json"),
+                                        ("Content-Encoding", "gzip")], fault)
+            return
         path, error = self.resolve(url)
         if error:
             self.send_plain(error[0], error[1], [("Content-Type", "application/json")], fault)
@@ -188,6 +216,10 @@ class Handler(BaseHTTPRequestHandler):
             own = urllib.parse.parse_qs(url.query).get("pageToken", [""])[0]
             body = re.sub(rb'"nextPageToken": *"[^"]*"',
                           b'"nextPageToken": "' + own.encode() + b'"', body)
+        if kind == "cycle":
+            back = re.sub(r"\$skip=\d+", "$skip=" + (fault["arg"] or "1000"), self.path)
+            link = ("http://%s%s" % (self.headers.get("Host", "127.0.0.1"), back)).encode()
+            body = re.sub(rb'"NextPageLink": *null', b'"NextPageLink": "' + link + b'"', body)
         if kind == "gzip":
             body = gzip.compress(body)
             headers.append(("Content-Encoding", "gzip"))
@@ -195,7 +227,18 @@ class Handler(BaseHTTPRequestHandler):
         self.send_response(200)
         for k, v in headers:
             self.send_header(k, v)
-        if kind == "truncate":
+        if kind == "drip":
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            try:
+                for i in range(len(body)):
+                    self.wfile.write(body[i:i + 1])
+                    self.wfile.flush()
+                    time.sleep(float(fault["arg"] or 0.5))
+            except OSError:
+                pass
+            self.close_connection = True
+        elif kind == "truncate":
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
             self.wfile.write(body[: len(body) // 2])
@@ -212,6 +255,18 @@ class Handler(BaseHTTPRequestHandler):
             self.wfile.write(body)
 
 
+class Server(ThreadingHTTPServer):
+    bombs = {}
+
+    def bomb(self, megabytes):
+        """gzip of MEGABYTES MB of zeros, made once per size."""
+        if megabytes not in self.bombs:
+            z = zlib.compressobj(9, zlib.DEFLATED, 31)   # 31: a gzip wrapper
+            zeros = bytes(1 << 20)
+            self.bombs[megabytes] = b"".join(z.compress(zeros) for _ in range(megabytes)) + z.flush()
+        return self.bombs[megabytes]
+
+
 def main():
     ap = argparse.ArgumentParser(description="aicost test price server")
     ap.add_argument("--root", required=True, help="fixtures directory")
@@ -221,7 +276,7 @@ def main():
     ap.add_argument("--gcp-key", default="test-key", help="the API key GCP routes accept")
     args = ap.parse_args()
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server = Server(("127.0.0.1", 0), Handler)
     server.daemon_threads = True
     server.root = os.path.abspath(args.root)
     server.log_path = args.log

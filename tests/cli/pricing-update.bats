@@ -496,3 +496,64 @@ EOF
 	[[ "$output" == *"on-demand,55.04,,https://aws.amazon.com/"*"on-demand,55.04,0,http://127.0.0.1:"* ]]
 	[[ "$output" == *"reserved-1y,37.4272,"* ]]
 }
+
+# ---- a hostile or broken server cannot take the memory or the hours (issue 20) ----
+
+@test "fault endless body: a page past AICOST_HTTP_MAX_PAGE_MB fails at once, not retried" {
+	before=$(prices azure)
+	fault endless skip=1000 -1
+	AICOST_HTTP_MAX_PAGE_MB=8 run_split pricing update --provider azure --region eastus
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"azure: page 2: the response is larger than 8 MB"*"AICOST_HTTP_MAX_PAGE_MB raises the limit"* ]]
+	[ "$(requests 'skip=1000 200 .*fault=endless')" -eq 1 ]
+	[ "$(prices azure)" = "$before" ]
+}
+
+@test "fault endless stream: a streamed AWS file past AICOST_HTTP_MAX_STREAM_MB fails" {
+	before=$(prices aws)
+	fault endless us-east-1/index.csv -1
+	AICOST_HTTP_MAX_STREAM_MB=4 run_split pricing update --provider aws --region us-east-1
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"aws: "*"us-east-1 EC2 CSV: the response is larger than 4 MB"*"AICOST_HTTP_MAX_STREAM_MB raises the limit"* ]]
+	[ "$(requests 'us-east-1/index.csv 200 .*fault=endless')" -eq 1 ]
+	[ "$(prices aws)" = "$before" ]
+}
+
+@test "fault gzip bomb: 64 MB of zeros in 64 kB of gzip stops at the decoded cap" {
+	before=$(prices azure)
+	fault bomb skip=1000 -1 64
+	AICOST_HTTP_MAX_PAGE_MB=16 run_split pricing update --provider azure --region eastus
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"azure: page 2: the response is larger than 16 MB"* ]]
+	[ "$(requests 'skip=1000 200 .*fault=bomb')" -eq 1 ]
+	[ "$(prices azure)" = "$before" ]
+}
+
+@test "fault slow drip: a byte now and then is below the minimum rate and times out" {
+	before=$(prices azure)
+	fault drip skip=1000 -1 0.2
+	AICOST_HTTP_RETRIES=1 run_split pricing update --provider azure --region eastus
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"azure: after 2 attempts: page 2: Operation too slow"* ]]
+	[ "$(requests 'skip=1000 200 .*fault=drip')" -eq 2 ]
+	[ "$(prices azure)" = "$before" ]
+}
+
+@test "fault Retry-After: 100000: capped by AICOST_HTTP_MAX_RETRY_AFTER and said on stderr" {
+	fault 429 /api/retail/prices 1 100000
+	AICOST_HTTP_MAX_RETRY_AFTER=1 run_split pricing update --provider azure --region eastus -q
+	[ "$status" -eq 0 ]
+	[[ "$stderr" == *"aicost pricing update: azure: page 1: the server asks to wait 100000 s (Retry-After); waiting 1 s, the most AICOST_HTTP_MAX_RETRY_AFTER allows"* ]]
+	gap=$(retry_gap ' 429 ')
+	awk -v g="$gap" 'BEGIN { exit !(g >= 0.95 && g < 30) }'
+}
+
+@test "fault paging cycle: an Azure page that links back to an earlier one fails at once" {
+	before=$(prices azure)
+	fault cycle skip=2000 -1 1000
+	run_split pricing update --provider azure --region eastus
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"azure: page 3 links back to an earlier page (a NextPageLink loop)"* ]]
+	[ "$(requests 'skip=2000 200')" -eq 1 ]
+	[ "$(prices azure)" = "$before" ]
+}
