@@ -199,6 +199,9 @@ static int row_error(const struct csv_record *r, const char *name, const struct 
 	struct strbuf msg = STRBUF_INIT;
 	int idx = field_index(l, name);
 
+	/* A full disk or a busy store is not the row's fault: say it plainly. */
+	if (db_failed_environment(l->db))
+		return -1;
 	strbuf_adds(&msg, error_get());
 	csv_field_error(r, idx < 0 ? r->n : (size_t)idx, name, "%s", msg.buf);
 	strbuf_release(&msg);
@@ -636,7 +639,7 @@ static int builtin_accelerators(const char *instance_type, const char **accelera
 		if (!str_starts_with(instance_type, families[i].prefix))
 			continue;
 		n = strtol(instance_type + strlen(families[i].prefix), &end, 10);
-		if (n <= 0 || strcmp(end, "g") != 0)
+		if (n <= 0 || n > 64 || strcmp(end, "g") != 0)
 			return 0;
 		*accelerator = families[i].accelerator;
 		return (int)n;
@@ -706,23 +709,35 @@ static int sky_header(struct sky_importer *s, const struct csv_record *h)
 	return 0;
 }
 
-/* "{'Gpus': [{'MemoryInfo': {'SizeInMiB': 40960}}]}" -> 40 (GiB); 0 when absent. */
-static int gpu_info_memory_gib(const char *info)
+/*
+ * "{'Gpus': [{'MemoryInfo': {'SizeInMiB': 40960}}]}" -> 40 (GiB) in *GIB; 0 when
+ * absent. A size outside what any accelerator has (1 MiB to 4 TiB) is an error.
+ */
+static int gpu_info_memory_gib(const struct csv_record *r, int col, int *gib)
 {
+	const char *info = csv_text(r, col);
 	const char *p = strstr(info, "SizeInMiB");
-	long mib;
+	char *end;
+	double mib;
 
+	*gib = 0;
 	if (!p)
 		return 0;
 	p += strlen("SizeInMiB");
-	while (*p && !isdigit((unsigned char)*p))
+	while (*p && !isdigit((unsigned char)*p) && *p != '-')
 		p++;
-	mib = strtol(p, NULL, 10);
-	return mib > 0 ? (int)((mib + 512) / 1024) : 0;
+	/* As a double: a 9223372036854775807 must not overflow on its way to GiB. */
+	mib = c_strtod(p, &end);
+	if (end == p || !(mib >= 1 && mib <= 4194304))
+		return csv_field_error(r, (size_t)col, "GpuInfo", "SizeInMiB %.*s is not a memory "
+				       "size any accelerator has (1 MiB to 4 TiB)",
+				       (int)strcspn(p, ",}]' "), p);
+	*gib = (int)((mib + 512) / 1024);
+	return 0;
 }
 
 /* Canonical name for a SkyPilot accelerator; unknown chips keep their own name. */
-static char *sky_accelerator(struct sky_importer *s, const char *name, const char *gpu_info)
+static char *sky_accelerator(struct sky_importer *s, const char *name, int memory_gib)
 {
 	struct accelerator acc;
 	char *result;
@@ -732,12 +747,12 @@ static char *sky_accelerator(struct sky_importer *s, const char *name, const cha
 		s->stats->unknown_accelerators++;
 		return xstrdup(name);
 	}
-	if (acc.ambiguous && gpu_info_memory_gib(gpu_info) > 0) {
+	if (acc.ambiguous && memory_gib > 0) {
 		/* "A100" with 40960 MiB is the A100-40GB, not the default 80 GB part. */
 		struct strbuf precise = STRBUF_INIT;
 		struct accelerator better;
 
-		strbuf_addf(&precise, "%s-%dGB", name, gpu_info_memory_gib(gpu_info));
+		strbuf_addf(&precise, "%s-%dGB", name, memory_gib);
 		if (db_find_accelerator(s->db, precise.buf, &better) == 0) {
 			accelerator_release(&acc);
 			acc = better;
@@ -835,7 +850,7 @@ static int sky_row(struct sky_importer *s, const struct csv_record *r)
 	const char *tpu_accelerator = NULL;
 	struct strbuf label = STRBUF_INIT;
 	double count = 0;
-	int rc, result = -1, chips = -1;
+	int rc, result = -1, chips = -1, memory_gib;
 	bool keep = false;
 
 	s->stats->rows++;
@@ -848,12 +863,9 @@ static int sky_row(struct sky_importer *s, const struct csv_record *r)
 	    sky_price(r, s->col_spot, "SpotPrice", &part.spot) < 0 ||
 	    csv_number(r, s->col_count, "AcceleratorCount", false, 0, &count) < 0 ||
 	    csv_number(r, s->col_vcpus, "vCPUs", false, 0, &part.vcpus) < 0 ||
-	    csv_number(r, s->col_memory, "MemoryGiB", false, 0, &part.memory_gib) < 0)
+	    csv_number(r, s->col_memory, "MemoryGiB", false, 0, &part.memory_gib) < 0 ||
+	    gpu_info_memory_gib(r, s->col_gpu_info, &memory_gib) < 0)
 		return -1;
-	if (count > 1e6)
-		return csv_field_error(r, (size_t)s->col_count, "AcceleratorCount",
-				       "expected a whole number, got \"%s\"",
-				       csv_text(r, s->col_count));
 	if (count != floor(count)) {
 		/* Azure rents slices of a GPU (NV6ads_A10_v5: 1/6); offers count whole chips. */
 		s->stats->skipped_fractional++;
@@ -872,7 +884,7 @@ static int sky_row(struct sky_importer *s, const struct csv_record *r)
 		part.accelerator = xstrdup(tpu_accelerator);
 		part.count = chips;
 	} else if (*accelerator) {
-		part.accelerator = sky_accelerator(s, accelerator, csv_text(r, s->col_gpu_info));
+		part.accelerator = sky_accelerator(s, accelerator, memory_gib);
 	}
 	if (sky_placeholder(part.price, part.count, chips > 0)) {
 		s->stats->skipped_placeholder++;
@@ -907,8 +919,10 @@ static int sky_row(struct sky_importer *s, const struct csv_record *r)
 	if (rc < 0) {
 		struct strbuf msg = STRBUF_INIT;
 
+		/* A full disk or a busy store is not the row's fault: say it plainly. */
 		strbuf_adds(&msg, error_get());
-		csv_field_error(r, (size_t)s->col_price, "Price", "%s", msg.buf);
+		if (!db_failed_environment(s->db))
+			csv_field_error(r, (size_t)s->col_price, "Price", "%s", msg.buf);
 		strbuf_release(&msg);
 		goto cleanup;
 	}
@@ -997,8 +1011,10 @@ int skypilot_import_file(struct db *db, const char *path, const char *source_lab
 	s.provider = provider;
 	s.source = source_label ? source_label : path;
 	s.stats = stats ? stats : &ignored;
-	/* The file does not date its prices: its modification time is the best witness. */
-	if (strcmp(path, "-") != 0 && stat(path, &st) == 0)
+	/* The file does not date its prices: its modification time is the best witness,
+	 * unless it is from before 2000 or the future (a clock or archive gone wrong). */
+	if (strcmp(path, "-") != 0 && stat(path, &st) == 0 && st.st_mtime >= 946684800 &&
+	    st.st_mtime <= when + 86400)
 		when = st.st_mtime;
 	gmtime_r(&when, &tm);
 	strftime(s.observed, sizeof(s.observed), "%Y-%m-%d", &tm);

@@ -273,9 +273,43 @@ const char *csv_text(const struct csv_record *record, int i)
 	return i >= 0 && (size_t)i < record->n ? record->fields[i] : "";
 }
 
+/*
+ * Physical bounds of the numbers price files carry, by column (both formats), so
+ * that a typo or a hostile 1e300 is refused instead of stored: no instance rents
+ * for a million dollars an hour, none has 100,000 vCPUs. Anything else: 1e15.
+ */
+static const struct {
+	const char *column;
+	double max;
+	const char *unit;
+} physical_limits[] = {
+	{ "price_per_hour", 1e6, "$/hour" }, { "Price", 1e6, "$/hour" },
+	{ "SpotPrice", 1e6, "$/hour" }, { "accelerator_count", 1e6, "accelerators" },
+	{ "AcceleratorCount", 1e6, "accelerators" }, { "vcpus", 1e5, "vCPUs" },
+	{ "vCPUs", 1e5, "vCPUs" }, { "memory_gib", 1e6, "GiB" }, { "MemoryGiB", 1e6, "GiB" },
+	{ "memory_gb", 1e5, "GB per accelerator" }, { "bf16_tflops", 1e6, "TFLOP/s" },
+	{ "fp8_tflops", 1e6, "TFLOP/s" }, { "hbm_tbps", 1e3, "TB/s" }, { "tdp_w", 1e5, "W" },
+	{ "price_per_gb", 1e3, "$/GB" }, { "price_per_gb_month", 1e3, "$/GB-month" },
+	{ "retrieval_per_gb", 1e3, "$/GB" }, { "min_days", 36500, "days" },
+};
+
+static double physical_max(const char *column, const char **unit)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(physical_limits); i++)
+		if (strcmp(physical_limits[i].column, column) == 0) {
+			*unit = physical_limits[i].unit;
+			return physical_limits[i].max;
+		}
+	*unit = "";
+	return 1e15;
+}
+
 int csv_number(const struct csv_record *record, int i, const char *name, bool required,
 	       double if_empty, double *out)
 {
+	const char *unit;
+	double max;
+
 	const char *text = csv_text(record, i);
 	char *end;
 	double value;
@@ -294,6 +328,10 @@ int csv_number(const struct csv_record *record, int i, const char *name, bool re
 	if (value < 0)
 		return csv_field_error(record, (size_t)i, name, "must not be negative, got %s",
 				       text);
+	max = physical_max(name, &unit);
+	if (value > max)
+		return csv_field_error(record, (size_t)i, name, "%s is beyond any real value "
+				       "(at most %g%s%s)", text, max, *unit ? " " : "", unit);
 	*out = value;
 	return 0;
 }

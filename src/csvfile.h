@@ -37,7 +37,8 @@ int csv_field_error(const struct csv_record *record, size_t i, const char *field
 		    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
 /*
- * Field I of RECORD as a non-negative finite number (locale-independent). An empty
+ * Field I of RECORD as a non-negative finite number (locale-independent), within
+ * the physical bound of column NAME (a price, vCPUs, GiB...; 1e15 for others). An empty
  * field (or I < 0: the column is absent) gives IF_EMPTY, or an error when REQUIRED.
  */
 int csv_number(const struct csv_record *record, int i, const char *name, bool required,

@@ -433,6 +433,19 @@ struct db {
 	bool environment_failed;    /* the last failure was the machine's, not the data's */
 };
 
+/* How long a writer waits for another one: AICOST_DB_BUSY_TIMEOUT seconds [10]. */
+static int busy_timeout_s(void)
+{
+	const char *text = getenv("AICOST_DB_BUSY_TIMEOUT");
+	char *end;
+	long seconds;
+
+	if (!text || !*text)
+		return 10;
+	seconds = strtol(text, &end, 10);
+	return *end || seconds < 0 || seconds > 86400 ? 10 : (int)seconds;
+}
+
 static int db_fail(struct db *db, const char *what)
 {
 	int code = sqlite3_errcode(db->handle) & 0xff;
@@ -443,10 +456,12 @@ static int db_fail(struct db *db, const char *what)
 				 code == SQLITE_CANTOPEN || code == SQLITE_CORRUPT;
 	if (code == SQLITE_BUSY || code == SQLITE_LOCKED)
 		error_set("%s: %s: the price store is busy: another aicost is writing to it "
-			  "(waited 10 s); try again when it has finished", db->path, what);
-	else if (code == SQLITE_FULL)
-		error_set("%s: %s: the disk is full (nothing was changed; free some space and "
-			  "try again)", db->path, what);
+			  "(waited %d s, AICOST_DB_BUSY_TIMEOUT); try again when it has finished",
+			  db->path, what, busy_timeout_s());
+	else if (code == SQLITE_FULL || code == SQLITE_IOERR)
+		error_set("%s: %s: %s (the disk is full or the file would pass a size limit; "
+			  "the store keeps what it had)", db->path, what,
+			  sqlite3_errmsg(db->handle));
 	else
 		error_set("%s: %s: %s", db->path, what, sqlite3_errmsg(db->handle));
 	return -1;
@@ -940,7 +955,7 @@ static struct db *open_at(const char *path, const char *catalog_dir, int target_
 		goto fail;
 	sqlite3_extended_result_codes(db->handle, 1);
 	/* Two writers wait for each other instead of failing at once. */
-	sqlite3_busy_timeout(db->handle, 10000);
+	sqlite3_busy_timeout(db->handle, busy_timeout_s() * 1000);
 	if (!db->read_only && sqlite3_db_readonly(db->handle, "main") == 1) {
 		if (!reading) {
 			error_set("%s: the price store is read-only (check its permissions, or use "

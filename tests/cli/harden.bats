@@ -197,3 +197,94 @@ print("k99999: 2")' > keys.yaml
 	[ "$status" -eq 2 ]
 	[[ "$stderr" == *"keys.yaml:100002:1: duplicate key 'k99999' (first given at line 100001)"* ]]
 }
+
+@test "full disk: an import that cannot be written is blamed on the disk, not on a row" {
+	aicost pricing list --limit 1 >/dev/null
+	before=$(prices)
+	# 33,000 offers; the store may grow by at most ~300 kB (ulimit -f: 512-byte blocks)
+	awk -F, 'NR == 1 { print; next } /^#/ || NF < 5 { next }
+		{ for (k = 10; k < 3010; k++) { line = $0; sub(/,us-east-1,/, ",us-east-" k ",", line); print line } }' \
+		"$AICOST_ROOT/pricing/aws.csv" > big.csv
+	run bash -c "trap '' XFSZ; ulimit -f 600; '$AICOST' pricing import big.csv 2>&1"
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"prices.db: "*"disk I/O error (the disk is full or the file would pass a size limit; the store keeps what it had)"* ]]
+	[[ "$output" != *"big.csv:"* ]]
+	[ "$(prices)" = "$before" ]
+	[ "$(integrity "$XDG_DATA_HOME/aicost/prices.db")" = "ok" ]
+}
+
+# ---- the store under concurrency and sudden death ----
+
+@test "busy store: a writer that waited too long says another aicost is writing" {
+	aicost pricing list --limit 1 >/dev/null
+	db=$XDG_DATA_HOME/aicost/prices.db
+	python3 -c 'import sqlite3, sys, time
+c = sqlite3.connect(sys.argv[1], isolation_level=None)
+c.execute("begin immediate"); open(sys.argv[2], "w").close(); time.sleep(4); c.execute("rollback")' "$db" locked &
+	holder=$!
+	while [ ! -e locked ]; do sleep 0.05; done
+	# readers are not blocked by a writer (write-ahead log)
+	run_split pricing list --limit 1
+	[ "$status" -eq 0 ]
+	AICOST_DB_BUSY_TIMEOUT=1 run_split pricing import "$AICOST_ROOT/pricing/aws.csv"
+	wait $holder
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"prices.db: starting a transaction: the price store is busy: another aicost is writing to it (waited 1 s, AICOST_DB_BUSY_TIMEOUT)"* ]]
+}
+
+@test "kill -9 during an import leaves the old prices or the new ones, never a mix" {
+	aicost pricing list --limit 1 >/dev/null
+	db=$XDG_DATA_HOME/aicost/prices.db
+	before=$(prices)
+	awk -F, 'NR == 1 { print; next } /^#/ || NF < 5 { next }
+		{ for (k = 10; k < 1010; k++) { line = $0; sub(/,us-east-1,/, ",us-east-" k ",", line); print line } }' \
+		"$AICOST_ROOT/pricing/aws.csv" > big.csv
+	cp "$db" whole.db
+	aicost --db whole.db pricing import big.csv >/dev/null
+	after=$(aicost --db whole.db pricing export)
+	killed=0
+	for delay in 0.02 0.1 0.2 0.4; do
+		"$AICOST" pricing import big.csv >/dev/null 2>&1 &
+		pid=$!
+		sleep $delay
+		kill -9 $pid 2>/dev/null && killed=$((killed + 1))
+		wait $pid || true
+		now=$(prices)
+		[ "$now" = "$before" ] || [ "$now" = "$after" ]
+		[ "$(integrity "$db")" = "ok" ]
+	done
+	[ "$killed" -ge 1 ]   # at least one import died mid-way
+}
+
+# ---- 5. physical ranges ----
+
+@test "SkyPilot: a GpuInfo size that would overflow, or absurd numbers, are refused by column" {
+	before=$(prices)
+	{ echo "$SKY_HEADER"; echo "p4d.24xlarge,A100,8,96.0,1152.0,\"{'Gpus': [{'MemoryInfo': {'SizeInMiB': 9223372036854775807}}]}\",us-east-1,,32.77,"; } > overflow.csv
+	run_split pricing import overflow.csv --format skypilot --provider aws
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"overflow.csv:2:33: GpuInfo: SizeInMiB 9223372036854775807 is not a memory size any accelerator has (1 MiB to 4 TiB)"* ]]
+	{ echo "$SKY_HEADER"; echo "p5.48xlarge,H100,8,192.0,2048.0,,us-east-1,,1e300,"; } > price.csv
+	run_split pricing import price.csv --format skypilot --provider aws
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"price.csv:2:45: Price: 1e300 is beyond any real value (at most 1e+06 \$/hour)"* ]]
+	{ echo "$SKY_HEADER"; echo "p5.48xlarge,H100,8,192.0,1e12,,us-east-1,,55.04,"; } > memory.csv
+	run_split pricing import memory.csv --format skypilot --provider aws
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"memory.csv:2:26: MemoryGiB: 1e12 is beyond any real value (at most 1e+06 GiB)"* ]]
+	# the aicost format has the same bounds
+	{ echo "$P5_HEADER"; echo "aws,us-east-1,,p5.48xlarge,instance,h100,8,192,2048,on-demand,1e300,USD,exact,x,2026-01-15,"; } > p5.csv
+	run_split pricing import p5.csv
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"p5.csv:2:"*": price_per_hour: 1e300 is beyond any real value"* ]]
+	[ "$(prices)" = "$before" ]
+}
+
+@test "SkyPilot: a file dated in the far future is observed today, not in year 2147483647" {
+	{ echo "$SKY_HEADER"; echo "p5.48xlarge,H100,8,192.0,2048.0,,us-east-1,,55.04,"; } > future.csv
+	touch -d @253402300800 future.csv   # the year 10000
+	run_split pricing import future.csv --format skypilot --provider aws
+	[ "$status" -eq 0 ]
+	run aicost pricing show p5.48xlarge --format csv
+	[[ "$output" == *",$(date -u +%Y-%m-%d),"* ]]
+}

@@ -557,3 +557,25 @@ EOF
 	[ "$(requests 'skip=2000 200')" -eq 1 ]
 	[ "$(prices azure)" = "$before" ]
 }
+
+@test "kill -9 during an update: previous prices kept, the store sound, the next update works" {
+	before=$(prices azure)
+	fault drip skip=2000 -1 0.5
+	export AICOST_HTTP_STALL_TIMEOUT=30
+	"$AICOST" pricing update --provider azure --region eastus >/dev/null 2>&1 &
+	pid=$!
+	for _ in $(seq 100); do
+		[ "$(requests 'skip=2000 200 .*fault=drip')" -ge 1 ] && break
+		sleep 0.05
+	done
+	sleep 0.3   # pages 1 and 2 are in; page 3 trickles
+	kill -9 "$pid"
+	wait "$pid" || true
+	[ "$(prices azure)" = "$before" ]
+	run python3 -c 'import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute("pragma integrity_check").fetchone()[0])' "$XDG_DATA_HOME/aicost/prices.db"
+	[ "$output" = "ok" ]
+	: >"$BATS_FILE_TMPDIR/faults"
+	run aicost pricing update --provider azure --region eastus --format csv
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"azure,updated,eastus,15,"* ]]
+}
