@@ -175,7 +175,7 @@ void reset_getopt(void);
 extern const struct command help_command, version_command, completion_command;
 extern const struct command pricing_command, pricing_update_command;
 extern const struct command validate_command, estimate_command, compare_command;
-extern const struct command optimize_command;
+extern const struct command optimize_command, repl_command;
 
 /* For commands that take a scenario (cmd-validate.c): --set lists and loader errors. */
 struct strbuf;

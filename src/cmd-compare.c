@@ -269,11 +269,7 @@ static int cmd_compare(int argc, char **argv)
 		}
 		goto cleanup;
 	}
-	if (argc - optind != 1) {
-		status = usage_error("compare", "expected exactly one scenario file");
-		goto cleanup;
-	}
-	if (costcli_load(&cli, argv[optind]) < 0)
+	if (costcli_load_operands(&cli, argc - optind, argv + optind) < 0)
 		goto cleanup;
 	if (tco_prepare(cli.db, &cli.scenario, &cli.opts, &in) < 0)
 		goto fail;

@@ -77,11 +77,7 @@ static int cmd_estimate(int argc, char **argv)
 			goto cleanup;
 		}
 	}
-	if (argc - optind != 1) {
-		status = usage_error("estimate", "expected exactly one scenario file");
-		goto cleanup;
-	}
-	if (costcli_load(&cli, argv[optind]) < 0)
+	if (costcli_load_operands(&cli, argc - optind, argv + optind) < 0)
 		goto cleanup;
 	if (only_name) {
 		const struct deployment *d = scenario_find_deployment(&cli.scenario, only_name);

@@ -167,11 +167,7 @@ static int cmd_optimize(int argc, char **argv)
 			goto cleanup;
 		}
 	}
-	if (argc - optind != 1) {
-		status = usage_error("optimize", "expected exactly one scenario file");
-		goto cleanup;
-	}
-	if (costcli_load(&cli, argv[optind]) < 0)
+	if (costcli_load_operands(&cli, argc - optind, argv + optind) < 0)
 		goto cleanup;
 	if (opts.providers && costcli_check_providers(&cli, "--providers", opts.providers) < 0)
 		goto cleanup;

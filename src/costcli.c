@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+const struct session_scenario *costcli_session;
+
 void costcli_init(struct costcli *c, const char *cmd)
 {
 	memset(c, 0, sizeof(*c));
@@ -75,6 +77,19 @@ int costcli_load(struct costcli *c, const char *path)
 	struct strbuf errors = STRBUF_INIT, db_path = STRBUF_INIT;
 	int result = -1;
 
+	if (!path) {
+		if (costcli_session->load(costcli_session->ctx, c->overrides, c->noverrides,
+					  &c->scenario, &errors) < 0) {
+			print_scenario_errors(c->cmd, &errors);
+			error_clear();
+			goto cleanup;
+		}
+		c->loaded = true;
+		c->db = costcli_session->db;
+		c->db_lent = true;
+		result = 0;
+		goto cleanup;
+	}
 	if (scenario_load(path, c->overrides, c->noverrides, &c->scenario, &errors) < 0) {
 		print_scenario_errors(c->cmd, &errors);
 		error_clear();
@@ -91,6 +106,17 @@ cleanup:
 	strbuf_release(&errors);
 	strbuf_release(&db_path);
 	return result;
+}
+
+int costcli_load_operands(struct costcli *c, int nargs, char **args)
+{
+	if (nargs == 0 && costcli_session)
+		return costcli_load(c, NULL);
+	if (nargs != 1) {
+		usage_error(c->cmd, "expected exactly one scenario file");
+		return -1;
+	}
+	return costcli_load(c, args[0]);
 }
 
 /* Each line of TEXT on stderr as "aicost CMD: PREFIXline". */
@@ -221,7 +247,7 @@ cleanup:
 
 void costcli_release(struct costcli *c)
 {
-	if (c->db)
+	if (c->db && !c->db_lent)
 		db_close(c->db);
 	if (c->loaded)
 		scenario_release(&c->scenario);

@@ -30,6 +30,20 @@ enum { COSTOPT_SET = 's', COSTOPT_FORMAT = 'f', COSTOPT_TRIALS = CLI_LONG_ONLY +
 #define COSTCLI_DEFAULT_TRIALS 10000
 #define COSTCLI_MAX_TRIALS 10000000
 
+/*
+ * The scenario a command uses when it names none: the REPL's, edited in memory.
+ * LOAD fills *OUT from it with the --set OVERRIDES applied (-1 with ERRORS filled,
+ * nothing printed); DB is its open store, lent to the command. NULL outside the
+ * REPL. (Process-wide until the command table carries a context.)
+ */
+struct session_scenario {
+	int (*load)(void *ctx, const char *const *overrides, size_t n, struct scenario *out,
+		    struct strbuf *errors);
+	void *ctx;
+	struct db *db;
+};
+extern const struct session_scenario *costcli_session;
+
 struct costcli {
 	const char *cmd;
 	const char **overrides;
@@ -39,13 +53,18 @@ struct costcli {
 	struct scenario scenario;
 	bool loaded;
 	struct db *db;
+	bool db_lent;            /* the session's store: not ours to close */
 };
 
 void costcli_init(struct costcli *c, const char *cmd);
 /* Takes a shared option: 0 taken, 1 not a shared option, -1 bad value (printed). */
 int costcli_option(struct costcli *c, int opt, const char *arg);
-/* Loads PATH (with the --set overrides) and opens the store; -1 printed on failure. */
+/* Loads PATH (with the --set overrides) and opens the store; -1 printed on failure.
+ * PATH NULL is the session's scenario and store. */
 int costcli_load(struct costcli *c, const char *path);
+/* The same for the NARGS operands left in ARGS: exactly one SCENARIO, or none in
+ * a session; -1 printed ("expected exactly one scenario file") otherwise. */
+int costcli_load_operands(struct costcli *c, int nargs, char **args);
 /* The engine's assumptions, on stderr unless -q. */
 void costcli_print_notes(const struct costcli *c, const char *notes);
 /*

@@ -158,6 +158,14 @@ static int yaml_next(struct yaml_builder *b, yaml_event_t *ev)
 	return -1;
 }
 
+/* A block collection's end mark lies past the comments after it: only flow
+ * collections and scalars record theirs. */
+static void set_end(struct node *n, const yaml_mark_t *mark)
+{
+	n->end_line = (int)mark->line + 1;
+	n->end_col = (int)mark->column + 1;
+}
+
 /* Builds the node that EV starts (consuming EV); NULL after a syntax error. */
 static struct node *yaml_node(struct yaml_builder *b, yaml_event_t *ev, int depth)
 {
@@ -165,6 +173,7 @@ static struct node *yaml_node(struct yaml_builder *b, yaml_event_t *ev, int dept
 	struct node *n = NULL;
 	struct str_index keys = { 0 };
 	yaml_event_t child;
+	bool flow;
 
 	if (depth > MAX_DEPTH) {
 		builder_error(b, line, col, "nesting deeper than %d levels", MAX_DEPTH);
@@ -175,6 +184,7 @@ static struct node *yaml_node(struct yaml_builder *b, yaml_event_t *ev, int dept
 	case YAML_SCALAR_EVENT:
 		n = scalar_new((const char *)ev->data.scalar.value, ev->data.scalar.length,
 			       ev->data.scalar.style != YAML_PLAIN_SCALAR_STYLE, line, col);
+		set_end(n, &ev->end_mark);
 		yaml_event_delete(ev);
 		return n;
 	case YAML_ALIAS_EVENT:
@@ -183,6 +193,7 @@ static struct node *yaml_node(struct yaml_builder *b, yaml_event_t *ev, int dept
 		yaml_event_delete(ev);
 		return scalar_new("", 0, false, line, col);
 	case YAML_SEQUENCE_START_EVENT:
+		flow = ev->data.sequence_start.style == YAML_FLOW_SEQUENCE_STYLE;
 		yaml_event_delete(ev);
 		n = node_new(NODE_SEQ, line, col);
 		for (;;) {
@@ -191,6 +202,8 @@ static struct node *yaml_node(struct yaml_builder *b, yaml_event_t *ev, int dept
 			if (yaml_next(b, &child) < 0)
 				goto fail;
 			if (child.type == YAML_SEQUENCE_END_EVENT) {
+				if (flow)
+					set_end(n, &child.end_mark);
 				yaml_event_delete(&child);
 				return n;
 			}
@@ -199,6 +212,7 @@ static struct node *yaml_node(struct yaml_builder *b, yaml_event_t *ev, int dept
 			node_append(n, NULL, item);
 		}
 	case YAML_MAPPING_START_EVENT:
+		flow = ev->data.mapping_start.style == YAML_FLOW_MAPPING_STYLE;
 		yaml_event_delete(ev);
 		n = node_new(NODE_MAP, line, col);
 		for (;;) {
@@ -208,6 +222,8 @@ static struct node *yaml_node(struct yaml_builder *b, yaml_event_t *ev, int dept
 			if (yaml_next(b, &child) < 0)
 				goto fail;
 			if (child.type == YAML_MAPPING_END_EVENT) {
+				if (flow)
+					set_end(n, &child.end_mark);
 				yaml_event_delete(&child);
 				str_index_release(&keys);
 				return n;
@@ -593,14 +609,8 @@ static int parse_text(const char *file, const char *text, size_t len, struct nod
 	return 0;
 }
 
-/* One step of an override path: a key, or a list index. */
-struct path_step {
-	char *key;       /* NULL for an index */
-	size_t index;
-};
-
-static int parse_override_path(const char *path, size_t len, struct path_step **steps,
-			       size_t *nsteps)
+int doctree_path_parse(const char *path, size_t len, struct path_step **steps,
+		       size_t *nsteps)
 {
 	size_t alloc = 0, i = 0;
 
@@ -616,7 +626,7 @@ static int parse_override_path(const char *path, size_t len, struct path_step **
 			(*steps)[(*nsteps)++] = (struct path_step){ xstrndup(path + start, i - start), 0 };
 		} else if (start == 0 || path[start] != '[') {
 			error_set("empty key in the path");
-			return -1;
+			goto fail;
 		}
 		while (i < len && path[i] == '[') {
 			char *end;
@@ -627,7 +637,7 @@ static int parse_override_path(const char *path, size_t len, struct path_step **
 			if (end == path + i + 1 || *end != ']' || errno || path[i + 1] == '-') {
 				error_set("expected a list index like [0] at '%.*s'",
 					  (int)(len - i), path + i);
-				return -1;
+				goto fail;
 			}
 			xgrow(steps, &alloc, *nsteps + 1, sizeof(**steps));
 			(*steps)[(*nsteps)++] = (struct path_step){ NULL, index };
@@ -636,16 +646,28 @@ static int parse_override_path(const char *path, size_t len, struct path_step **
 		if (i < len) {
 			if (path[i] != '.' || i + 1 == len) {
 				error_set("unexpected '%c' in the path", path[i]);
-				return -1;
+				goto fail;
 			}
 			i++;
 		}
 	}
 	if (*nsteps == 0) {
 		error_set("empty path; expected key.path=value");
-		return -1;
+		goto fail;
 	}
 	return 0;
+fail:
+	doctree_path_free(*steps, *nsteps);
+	*steps = NULL;
+	*nsteps = 0;
+	return -1;
+}
+
+void doctree_path_free(struct path_step *steps, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(steps[i].key);
+	free(steps);
 }
 
 /* The list item whose `name` is NAME, or -1. */
@@ -659,6 +681,95 @@ static ssize_t seq_find_named(const struct node *seq, const char *name)
 			return (ssize_t)i;
 	}
 	return -1;
+}
+
+struct node *doctree_child(const struct node *parent, const struct path_step *step,
+			   size_t *slot)
+{
+	ssize_t k = -1;
+
+	if (step->key && parent->type == NODE_MAP)
+		k = map_index(parent, step->key);
+	else if (step->key && parent->type == NODE_SEQ)
+		k = seq_find_named(parent, step->key);
+	else if (!step->key && parent->type == NODE_SEQ && step->index < parent->n)
+		k = (ssize_t)step->index;
+	if (k < 0)
+		return NULL;
+	if (slot)
+		*slot = (size_t)k;
+	return parent->items[k];
+}
+
+int doctree_unset(struct node *root, const char *path)
+{
+	struct path_step *steps = NULL;
+	size_t nsteps = 0, slot = 0;
+	struct node *parent = root, *cur = root;
+
+	if (doctree_path_parse(path, strlen(path), &steps, &nsteps) < 0) {
+		error_prefix("%s: ", path);
+		return -1;
+	}
+	for (size_t i = 0; i < nsteps && cur; i++) {
+		parent = cur;
+		cur = doctree_child(parent, &steps[i], &slot);
+	}
+	doctree_path_free(steps, nsteps);
+	if (!cur) {
+		error_set("%s: not in the scenario", path);
+		return -1;
+	}
+	node_free(cur);
+	if (parent->keys)
+		node_free(parent->keys[slot]);
+	parent->n--;
+	memmove(parent->items + slot, parent->items + slot + 1,
+		(parent->n - slot) * sizeof(*parent->items));
+	if (parent->keys) {
+		memmove(parent->keys + slot, parent->keys + slot + 1,
+			(parent->n - slot) * sizeof(*parent->keys));
+		memmove(parent->used + slot, parent->used + slot + 1,
+			(parent->n - slot) * sizeof(*parent->used));
+	}
+	return 0;
+}
+
+struct node *node_clone(const struct node *n)
+{
+	struct node *copy;
+
+	if (!n)
+		return NULL;
+	copy = node_new(n->type, n->line, n->col);
+	copy->end_line = n->end_line;
+	copy->end_col = n->end_col;
+	copy->origin = n->origin;
+	copy->quoted = n->quoted;
+	copy->text = n->text ? xstrdup(n->text) : NULL;
+	for (size_t i = 0; i < n->n; i++)
+		node_append(copy, n->keys ? node_clone(n->keys[i]) : NULL, node_clone(n->items[i]));
+	return copy;
+}
+
+bool node_equal(const struct node *a, const struct node *b)
+{
+	if (!a || !b)
+		return a == b;
+	/* "budget:" left with no keys is null in a file and empty in a tree */
+	if ((a->type == NODE_MAP && a->n == 0 && node_is_null(b)) ||
+	    (b->type == NODE_MAP && b->n == 0 && node_is_null(a)))
+		return true;
+	if (a->type != b->type || a->n != b->n)
+		return false;
+	if (a->type == NODE_SCALAR)
+		return strcmp(a->text, b->text) == 0 && (a->quoted == b->quoted ||
+							 !node_is_null(a) == !node_is_null(b));
+	for (size_t i = 0; i < a->n; i++)
+		if ((a->keys && strcmp(a->keys[i]->text, b->keys[i]->text) != 0) ||
+		    !node_equal(a->items[i], b->items[i]))
+			return false;
+	return true;
 }
 
 static struct node *parse_override_value(const char *assignment, const char *value)
@@ -688,7 +799,7 @@ int doctree_override(struct node *root, const char *assignment)
 		error_set("--set %s: expected key.path=value", assignment);
 		goto cleanup;
 	}
-	if (parse_override_path(assignment, (size_t)(eq - assignment), &steps, &nsteps) < 0) {
+	if (doctree_path_parse(assignment, (size_t)(eq - assignment), &steps, &nsteps) < 0) {
 		error_prefix("--set %s: ", assignment);
 		goto cleanup;
 	}
@@ -748,9 +859,7 @@ int doctree_override(struct node *root, const char *assignment)
 	}
 	result = 0;
 cleanup:
-	for (size_t i = 0; i < nsteps; i++)
-		free(steps[i].key);
-	free(steps);
+	doctree_path_free(steps, nsteps);
 	strbuf_release(&where);
 	return result;
 }

@@ -17,6 +17,8 @@ enum node_type { NODE_SCALAR, NODE_MAP, NODE_SEQ };
 struct node {
 	enum node_type type;
 	int line, col;            /* 1-based; line 0 = the value came from ORIGIN */
+	int end_line, end_col;    /* YAML: just after the value (a block collection: 0,
+				     ask its last item); 0 when unknown (JSON, --set) */
 	const char *origin;       /* NULL, or the --set argument the node came from */
 	char *text;               /* scalar: its text (decoded) */
 	size_t len;               /* scalar: bytes of text (a NUL inside is refused) */
@@ -42,6 +44,32 @@ bool node_is_null(const struct node *n);
 struct node *node_get(struct node *map, const char *key);
 /* "a mapping", "a list", "a string", ... for messages. */
 const char *node_type_name(const struct node *n);
+
+/* A deep copy of N (origins are shared: they point at the callers' strings). */
+struct node *node_clone(const struct node *n);
+/* Do A and B hold the same keys, items and scalar texts (positions aside)? */
+bool node_equal(const struct node *a, const struct node *b);
+
+/* One step of a key path: a key (or a list item's `name`), or a list index. */
+struct path_step {
+	char *key;       /* NULL for an index */
+	size_t index;
+};
+/* Splits PATH (LEN bytes) as --set takes it (a.b[2].c); -1 with error_set(). */
+int doctree_path_parse(const char *path, size_t len, struct path_step **steps, size_t *n);
+void doctree_path_free(struct path_step *steps, size_t n);
+/*
+ * The child of PARENT that STEP names: a mapping's value for a key, a list's item
+ * by index or by its `name`; NULL when there is none. *SLOT (if not NULL) is its
+ * index among PARENT's items.
+ */
+struct node *doctree_child(const struct node *parent, const struct path_step *step,
+			   size_t *slot);
+/*
+ * Removes the value at PATH (a mapping's key or a list's item) from ROOT.
+ * Returns -1 with error_set() when PATH is malformed or holds nothing.
+ */
+int doctree_unset(struct node *root, const char *path);
 
 /*
  * Applies one "key.path=value" override (as --set takes it) to ROOT: path segments

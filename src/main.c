@@ -19,6 +19,7 @@ const struct command *const commands[] = {
 	&estimate_command,
 	&compare_command,
 	&optimize_command,
+	&repl_command,
 	NULL,
 };
 const size_t ncommands = ARRAY_SIZE(commands) - 1;

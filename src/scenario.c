@@ -1267,21 +1267,79 @@ static void load_scenario(struct loader *ld, struct node *root, struct scenario 
 		check_residency(s);   /* only a complete scenario can be judged */
 }
 
-int scenario_load(const char *path, const char *const *overrides, size_t noverrides,
-		  struct scenario *out, struct strbuf *errors)
+int scenario_from_tree(struct node *root, const char *file, struct scenario *out,
+		       struct strbuf *errors)
+{
+	struct loader ld = { .file = file, .errors = errors, .path = STRBUF_INIT };
+	int result = -1;
+
+	memset(out, 0, sizeof(*out));
+	out->path = xstrdup(file);
+	if (root->type != NODE_MAP) {
+		report(&ld, root, "expected a scenario (a mapping of keys like name, workloads, "
+		       "deployments), got %s", node_type_name(root));
+		goto cleanup;
+	}
+	load_scenario(&ld, root, out);
+	if (ld.nerrors > MAX_ERRORS)
+		strbuf_addf(errors, "%s: %d more errors not shown\n", file, ld.nerrors - MAX_ERRORS);
+	if (ld.nerrors == 0)
+		result = 0;
+cleanup:
+	if (result < 0) {
+		error_set("%s: invalid scenario", file);
+		scenario_release(out);
+	}
+	strbuf_release(&ld.path);
+	return result;
+}
+
+/* PATH's bytes ("-": standard input, then *NAME is "stdin"); NULL with ERRORS filled. */
+static char *read_scenario(const char *path, const char **name, size_t *len,
+			   struct strbuf *errors)
 {
 	/* "-" is standard input, named "stdin" in messages (stdin:3:7: ...). */
 	bool from_stdin = strcmp(path, "-") == 0;
-	const char *name = from_stdin ? "stdin" : path;
-	size_t len = 0;
-	char *text = from_stdin ? read_stream(stdin, name, &len) : read_file(path, &len);
+	char *text;
+
+	*name = from_stdin ? "stdin" : path;
+	*len = 0;
+	text = from_stdin ? read_stream(stdin, *name, len) : read_file(path, len);
+	if (!text) {
+		strbuf_addf(errors, "%s\n", error_get());
+		error_clear();
+		error_set("%s: invalid scenario", *name);
+	}
+	return text;
+}
+
+int scenario_read_tree(const char *path, struct node **out, struct strbuf *errors)
+{
+	const char *name;
+	size_t len;
+	char *text = read_scenario(path, &name, &len, errors);
+	int result;
+
+	*out = NULL;
+	if (!text)
+		return -1;
+	result = doctree_parse(name, text, len, out, errors);
+	if (result < 0)
+		error_set("%s: invalid scenario", name);
+	free(text);
+	return result;
+}
+
+int scenario_load(const char *path, const char *const *overrides, size_t noverrides,
+		  struct scenario *out, struct strbuf *errors)
+{
+	const char *name;
+	size_t len;
+	char *text = read_scenario(path, &name, &len, errors);
 	int result;
 
 	if (!text) {
 		memset(out, 0, sizeof(*out));
-		strbuf_addf(errors, "%s\n", error_get());
-		error_clear();
-		error_set("%s: invalid scenario", name);
 		return -1;
 	}
 	result = scenario_load_text(name, text, len, overrides, noverrides, out, errors);
@@ -1293,38 +1351,29 @@ int scenario_load_text(const char *name, const char *text, size_t len,
 		       const char *const *overrides, size_t noverrides, struct scenario *out,
 		       struct strbuf *errors)
 {
-	struct loader ld = { .file = name, .errors = errors, .path = STRBUF_INIT };
 	struct node *root = NULL;
-	int result = -1;
+	int nerrors = 0, result;
 
 	memset(out, 0, sizeof(*out));
-	out->path = xstrdup(name);
-	if (doctree_parse(name, text, len, &root, errors) < 0)
-		goto cleanup;
+	if (doctree_parse(name, text, len, &root, errors) < 0) {
+		error_set("%s: invalid scenario", name);
+		return -1;
+	}
 	for (size_t i = 0; i < noverrides; i++) {
 		if (doctree_override(root, overrides[i]) < 0) {
 			strbuf_addf(errors, "%s: %s\n", name, error_get());
 			error_clear();
-			ld.nerrors++;
+			nerrors++;
 		}
 	}
-	if (root->type != NODE_MAP) {
-		report(&ld, root, "expected a scenario (a mapping of keys like name, workloads, "
-		       "deployments), got %s", node_type_name(root));
-		goto cleanup;
-	}
-	load_scenario(&ld, root, out);
-	if (ld.nerrors > MAX_ERRORS)
-		strbuf_addf(errors, "%s: %d more errors not shown\n", name, ld.nerrors - MAX_ERRORS);
-	if (ld.nerrors == 0)
-		result = 0;
-cleanup:
-	if (result < 0) {
-		error_set("%s: invalid scenario", name);
+	/* loaded even after a bad override, so that every problem is reported */
+	result = scenario_from_tree(root, name, out, errors);
+	if (result == 0 && nerrors > 0) {
 		scenario_release(out);
+		error_set("%s: invalid scenario", name);
+		result = -1;
 	}
 	node_free(root);
-	strbuf_release(&ld.path);
 	return result;
 }
 
@@ -1371,6 +1420,259 @@ void scenario_release(struct scenario *s)
 	free(s->baseline);
 	free(s->plan);
 	memset(s, 0, sizeof(*s));
+}
+
+/* ---- the schema asked by path (the REPL's show and completion) ------------- */
+
+enum schema_level { LEVEL_FIELDS, LEVEL_WORKLOADS, LEVEL_DEPLOYMENTS, LEVEL_VALUE };
+
+/* Where a key path leads in the schema: a set of fields to pick from, or a leaf. */
+struct schema_at {
+	enum schema_level level;
+	struct field_set sets[2];
+	size_t nsets;
+	void *base;                    /* what the fields are offsets into */
+	const struct field *field;     /* LEVEL_VALUE: the field (custom ones by key) */
+	const struct workload *workload;
+	const struct deployment *deployment;
+};
+
+static void at_fields(struct schema_at *at, void *base, struct field_set a, struct field_set b)
+{
+	at->level = LEVEL_FIELDS;
+	at->base = base;
+	at->sets[0] = a;
+	at->sets[1] = b;
+	at->nsets = b.fields ? 2 : 1;
+}
+
+/* Follows one step from AT; -1 with error_set() when it leads nowhere. */
+static int schema_step(const struct scenario *s, struct schema_at *at, const struct path_step *st)
+{
+	static const struct field_set none = { NULL, 0, NULL };
+	const struct field *f;
+
+	if (at->level == LEVEL_WORKLOADS || at->level == LEVEL_DEPLOYMENTS) {
+		bool w = at->level == LEVEL_WORKLOADS;
+		size_t n = w ? s->nworkloads : s->ndeployments, i = st->index;
+
+		if (st->key)
+			for (i = 0; i < n; i++)
+				if (strcmp(w ? s->workloads[i].name : s->deployments[i].name,
+					   st->key) == 0)
+					break;
+		if (i >= n) {
+			error_set("no %s %s%s%s", w ? "workload" : "deployment",
+				  st->key ? "named '" : "", st->key ? st->key : "[index]",
+				  st->key ? "'" : "");
+			return -1;
+		}
+		if (w) {
+			struct workload *wl = &s->workloads[i];
+
+			at->workload = wl;
+			at_fields(at, wl, (struct field_set)SET(workload_fields, NULL),
+				  wl->kind == WORKLOAD_TRAINING ?
+				  (struct field_set)SET(training_fields, NULL) :
+				  (struct field_set)SET(inference_fields, NULL));
+		} else {
+			struct deployment *d = &s->deployments[i];
+
+			at->deployment = d;
+			at_fields(at, d, (struct field_set)SET(deployment_fields, NULL),
+				  d->kind == DEPLOYMENT_CLOUD ? (struct field_set)SET(cloud_fields, NULL) :
+				  d->kind == DEPLOYMENT_ONPREM ?
+				  (struct field_set)SET(onprem_fields, NULL) :
+				  (struct field_set)SET(hybrid_fields, NULL));
+		}
+		return 0;
+	}
+	if (at->level != LEVEL_FIELDS || !st->key ||
+	    !(f = find_field(at->sets, at->nsets, st->key, NULL))) {
+		error_set("no field '%s' there", st->key ? st->key : "[index]");
+		return -1;
+	}
+	at->field = f;
+	at->level = LEVEL_VALUE;
+	if (f->type != FIELD_CUSTOM)
+		return 0;
+	if (strcmp(f->key, "workloads") == 0)
+		at->level = LEVEL_WORKLOADS;
+	else if (strcmp(f->key, "deployments") == 0)
+		at->level = LEVEL_DEPLOYMENTS;
+	else if (strcmp(f->key, "data") == 0)
+		at_fields(at, (void *)&s->data, (struct field_set)SET(data_fields, NULL), none);
+	else if (strcmp(f->key, "budget") == 0)
+		at_fields(at, (void *)&s->budget, (struct field_set)SET(budget_fields, NULL), none);
+	else if (strcmp(f->key, "constraints") == 0)
+		at_fields(at, (void *)&s->constraints,
+			  (struct field_set)SET(constraints_fields, NULL), none);
+	else if (strcmp(f->key, "slo") == 0)
+		at_fields(at, (void *)&at->workload->inference,
+			  (struct field_set)SET(slo_fields, NULL), none);
+	else if (strcmp(f->key, "shortage") == 0)
+		at_fields(at, (void *)&at->deployment->shortage,
+			  (struct field_set)SET(shortage_fields, NULL), none);
+	else if (strcmp(f->key, "financing") == 0)
+		at_fields(at, (void *)at->deployment,
+			  (struct field_set)SET(financing_fields, NULL), none);
+	return 0;
+}
+
+static int schema_walk(const struct scenario *s, const char *path, struct schema_at *at)
+{
+	struct path_step *steps = NULL;
+	size_t nsteps = 0;
+	int result = 0;
+
+	memset(at, 0, sizeof(*at));
+	at_fields(at, (void *)s, (struct field_set)SET(scenario_fields, NULL),
+		  (struct field_set){ NULL, 0, NULL });
+	if (!*path)
+		return 0;
+	if (doctree_path_parse(path, strlen(path), &steps, &nsteps) < 0)
+		return -1;
+	for (size_t i = 0; i < nsteps && result == 0; i++)
+		result = schema_step(s, at, &steps[i]);
+	doctree_path_free(steps, nsteps);
+	if (result < 0)
+		error_prefix("%s: ", path);
+	return result;
+}
+
+/* A number as people write it: 15 digits at most, no trailing zeros. */
+static void add_number(struct strbuf *out, double x)
+{
+	strbuf_addf(out, "%.15g", x);
+}
+
+static void add_field_text(struct strbuf *out, const struct field *f, const void *base,
+			   const struct schema_at *at)
+{
+	const void *v = (const char *)base + f->offset;
+	double x = f->type == FIELD_INT || f->type == FIELD_STRING || f->type == FIELD_DATE ||
+		   f->type == FIELD_BOOL || f->type == FIELD_PRECISION || f->type == FIELD_CUSTOM ?
+		   0 : *(const double *)v;
+
+	if (f->type != FIELD_INT && f->type != FIELD_STRING && f->type != FIELD_DATE &&
+	    f->type != FIELD_BOOL && f->type != FIELD_PRECISION && f->type != FIELD_CUSTOM &&
+	    isnan(x)) {
+		strbuf_adds(out, "none");
+		return;
+	}
+	switch (f->type) {
+	case FIELD_STRING:
+	case FIELD_DATE:
+		strbuf_adds(out, *(char *const *)v ? *(char *const *)v : "none");
+		return;
+	case FIELD_INT:
+		strbuf_addf(out, "%d", *(const int *)v);
+		return;
+	case FIELD_BOOL:
+		strbuf_adds(out, *(const bool *)v ? "true" : "false");
+		return;
+	case FIELD_PRECISION:
+		strbuf_adds(out, precision_name(*(const enum precision *)v));
+		return;
+	case FIELD_BYTES:
+		add_number(out, x / 1e9);
+		strbuf_adds(out, "GB");
+		return;
+	case FIELD_HOURS:
+		if (x >= HOURS_PER_MONTH && fmod(x, HOURS_PER_YEAR) == 0)
+			strbuf_addf(out, "%gy", x / HOURS_PER_YEAR);
+		else if (x >= HOURS_PER_MONTH && fmod(x, HOURS_PER_MONTH) == 0)
+			strbuf_addf(out, "%gmo", x / HOURS_PER_MONTH);
+		else {
+			add_number(out, x);
+			strbuf_adds(out, "h");
+		}
+		return;
+	case FIELD_MS:
+		add_number(out, x);
+		strbuf_adds(out, "ms");
+		return;
+	case FIELD_FRACTION:
+	case FIELD_SHARE:
+		add_number(out, x * 100);
+		strbuf_adds(out, "%");
+		return;
+	case FIELD_COUNT:
+	case FIELD_MONEY:
+	case FIELD_NUMBER:
+		add_number(out, x);
+		if (f->choices)
+			strbuf_addf(out, "/%s", f->choices[0]);
+		return;
+	case FIELD_CUSTOM:
+		break;
+	}
+	if (strcmp(f->key, "kind") == 0) {
+		strbuf_adds(out, at->workload ? workload_kinds[at->workload->kind] :
+			    deployment_kinds[at->deployment->kind]);
+	} else if (strcmp(f->key, "purchase") == 0) {
+		const struct deployment *d = at->deployment;
+
+		strbuf_addch(out, '{');
+		for (size_t i = 0; i < d->npurchase; i++) {
+			strbuf_addf(out, "%s%s: ", i ? ", " : "", d->purchase[i].option);
+			add_number(out, d->purchase[i].fraction * 100);
+			strbuf_addch(out, '%');
+		}
+		strbuf_addch(out, '}');
+	} else if (strcmp(f->key, "providers") == 0 || strcmp(f->key, "regions") == 0) {
+		const struct constraints *c = base;
+		bool providers = f->key[0] == 'p';
+		size_t n = providers ? c->nproviders : c->nregions;
+
+		strbuf_addch(out, '[');
+		for (size_t i = 0; i < n; i++)
+			strbuf_addf(out, "%s%s", i ? ", " : "",
+				    providers ? c->providers[i] : c->regions[i]);
+		strbuf_addch(out, ']');
+	} else {
+		strbuf_adds(out, "(a section)");
+	}
+}
+
+int scenario_field_text(const struct scenario *s, const char *path, struct strbuf *out)
+{
+	struct schema_at at;
+
+	if (schema_walk(s, path, &at) < 0)
+		return -1;
+	if (at.level != LEVEL_VALUE) {
+		error_set("%s: a section, not a value", path);
+		return -1;
+	}
+	add_field_text(out, at.field, at.base, &at);
+	return 0;
+}
+
+size_t scenario_field_keys(const struct scenario *s, const char *path, const char ***keys)
+{
+	struct schema_at at;
+	size_t n = 0;
+
+	*keys = NULL;
+	if (schema_walk(s, path, &at) < 0) {
+		error_clear();
+		return 0;
+	}
+	if (at.level == LEVEL_WORKLOADS || at.level == LEVEL_DEPLOYMENTS) {
+		bool w = at.level == LEVEL_WORKLOADS;
+
+		n = w ? s->nworkloads : s->ndeployments;
+		*keys = xcalloc(n + 1, sizeof(**keys));
+		for (size_t i = 0; i < n; i++)
+			(*keys)[i] = w ? s->workloads[i].name : s->deployments[i].name;
+	} else if (at.level == LEVEL_FIELDS) {
+		*keys = xcalloc(at.sets[0].n + (at.nsets > 1 ? at.sets[1].n : 0) + 1, sizeof(**keys));
+		for (size_t k = 0; k < at.nsets; k++)
+			for (size_t i = 0; i < at.sets[k].n; i++)
+				(*keys)[n++] = at.sets[k].fields[i].key;
+	}
+	return n;
 }
 
 const struct deployment *scenario_find_deployment(const struct scenario *s, const char *name)

@@ -213,6 +213,29 @@ extern const char *const budget_kind_names[BUDGET_NKINDS];
 /* A budget with no limit set. */
 void budget_init(struct budget *b);
 
+/*
+ * The two halves of scenario_load, for callers that keep the document (the REPL
+ * edits it and loads it again without reading the file): reading PATH into a
+ * tree, and checking a tree (FILE names it in messages) into *OUT.
+ */
+struct node;
+int scenario_read_tree(const char *path, struct node **out, struct strbuf *errors);
+int scenario_from_tree(struct node *root, const char *file, struct scenario *out,
+		       struct strbuf *errors);
+
+/*
+ * The schema asked by key path (deployments.rack.gpus, workloads[0].slo.ttft):
+ * the value S holds at PATH as text with its unit, a default where the file has
+ * none ("5 y", "30%", "none"); -1 with error_set() when PATH names no field.
+ */
+int scenario_field_text(const struct scenario *s, const char *path, struct strbuf *out);
+/*
+ * The keys that may follow PATH ("" for the top level) in S: field names, or the
+ * names of the workloads or deployments. Returns how many; *KEYS is the caller's
+ * to free (the strings are not). 0 when PATH is a value or names nothing.
+ */
+size_t scenario_field_keys(const struct scenario *s, const char *path, const char ***keys);
+
 const struct deployment *scenario_find_deployment(const struct scenario *s, const char *name);
 const struct workload *scenario_find_workload(const struct scenario *s, const char *name);
 /* Does REGION satisfy one constraints.regions entry (a name, glob, country or EU)? */
