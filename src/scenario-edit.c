@@ -371,14 +371,21 @@ cleanup:
 	return result;
 }
 
-/* A scalar that reads back as the same text when written plain. */
+/* A scalar that reads back as the same text, and the same kind, when written plain. */
 static bool plain_safe(const struct node *n)
 {
+	static const char *const words[] = { "null", "Null", "NULL", "~", "true", "false", "yes",
+					     "no", "on", "off", "True", "False", "Yes", "No", "On",
+					     "Off", "TRUE", "FALSE", "YES", "NO", "ON", "OFF" };
 	const char *t = n->text;
 	size_t len = strlen(t);
 
-	if (n->quoted || len == 0)
+	if (len == 0)
 		return !n->quoted;
+	/* a quoted "null" or "yes" is a string; plain it would be null or a bool */
+	for (size_t i = 0; n->quoted && i < ARRAY_SIZE(words); i++)
+		if (strcmp(t, words[i]) == 0)
+			return false;
 	if (strchr("-?:,[]{}#&*!|>'\"%@` ", t[0]) && !(t[0] == '-' && len > 1 && t[1] != ' '))
 		return false;
 	if (t[len - 1] == ' ' || t[len - 1] == ':' || strchr(t, '\n') || strchr(t, '\t'))
