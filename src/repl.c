@@ -790,10 +790,28 @@ static void add_quantity_value(struct strbuf *sb, enum quantity q, double v)
 	strbuf_addf(sb, "%.15g%s", q == QUANTITY_FRACTION ? v * 100 : v, units[q]);
 }
 
+struct scale {
+	double factor;
+	const char *unit;
+};
+
+/* V in the largest of the N units (largest first) it reaches, else with PLAIN after it. */
+static void add_scaled(struct strbuf *sb, double v, const struct scale *units, size_t n,
+		       const char *plain)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (fabs(v) >= units[i].factor) {
+			strbuf_addf(sb, "%.4g%s", v / units[i].factor, units[i].unit);
+			return;
+		}
+	}
+	strbuf_addf(sb, "%.15g%s", v, plain);
+}
+
 /* A value for people: 2M, 6mo, 2TB, 40%. */
 static void add_quantity_label(struct strbuf *sb, enum quantity q, double v)
 {
-	static const struct { double factor; const char *unit; } counts[] = {
+	static const struct scale counts[] = {
 		{ 1e12, "T" }, { 1e9, "B" }, { 1e6, "M" }, { 1e3, "k" },
 	}, bytes[] = { { 1e15, "PB" }, { 1e12, "TB" }, { 1e9, "GB" }, { 1e6, "MB" } };
 
@@ -808,22 +826,10 @@ static void add_quantity_label(struct strbuf *sb, enum quantity q, double v)
 			strbuf_addf(sb, "%.15gh", v);
 		return;
 	case QUANTITY_BYTES:
-		for (size_t i = 0; i < ARRAY_SIZE(bytes); i++) {
-			if (fabs(v) >= bytes[i].factor) {
-				strbuf_addf(sb, "%.4g%s", v / bytes[i].factor, bytes[i].unit);
-				return;
-			}
-		}
-		strbuf_addf(sb, "%.15gB", v);
+		add_scaled(sb, v, bytes, ARRAY_SIZE(bytes), "B");
 		return;
 	case QUANTITY_COUNT:
-		for (size_t i = 0; i < ARRAY_SIZE(counts); i++) {
-			if (fabs(v) >= counts[i].factor) {
-				strbuf_addf(sb, "%.4g%s", v / counts[i].factor, counts[i].unit);
-				return;
-			}
-		}
-		strbuf_addf(sb, "%.15g", v);
+		add_scaled(sb, v, counts, ARRAY_SIZE(counts), "");
 		return;
 	}
 }
