@@ -110,10 +110,12 @@ static int find_deployment(const struct tco_result *res, const char *name)
 	return -1;
 }
 
-/* The deployment whose cost a change is reported on: the cheapest. */
+/* The deployment whose cost a change is reported on: the plan, else the cheapest. */
 static int followed_deployment(const struct tco_result *res)
 {
-	return res->cheapest;
+	int plan = find_deployment(res, res->scenario->plan);
+
+	return plan >= 0 ? plan : res->cheapest;
 }
 
 static void add_money(struct strbuf *sb, double value)
