@@ -161,6 +161,8 @@ static json_t *deployment_json(const struct tco_result *r, size_t i, int months)
 		json_object_set_new(per_workload, r->scenario->workloads[w].name,
 				    number_or_null(dr->workload_cost[w], true));
 	json_object_set_new(o, "workload_cost", per_workload);
+	json_object_set_new(o, "gpu_hours_paid", number_or_null(dr->gpu_hours_paid, true));
+	json_object_set_new(o, "per_gpu_hour_paid", number_or_null(dr->per_gpu_hour_paid, true));
 	json_object_set_new(o, "committed_after_horizon",
 			    number_or_null(dr->committed_after_horizon, true));
 	json_object_set_new(o, "delivered_fraction", number_or_null(dr->delivered_fraction, true));
@@ -211,6 +213,7 @@ struct table *output_summary_table(const struct tco_result *r, int only, bool wi
 	table_add_column(t, "p50", "P50", COLUMN_NUMBER);
 	table_add_column(t, "p90", "P90", COLUMN_NUMBER);
 	table_add_column(t, "per_gpu_hour", "$/GPU-H", COLUMN_NUMBER);
+	table_add_column(t, "per_gpu_hour_paid", "$/GPU-H PAID", COLUMN_NUMBER);
 	table_add_column(t, "per_million_tokens", "$/1M TOK", COLUMN_NUMBER);
 	table_add_column(t, "breakeven_month", "BREAK-EVEN", COLUMN_NUMBER);
 	table_add_column(t, "utilisation", "UTIL", COLUMN_NUMBER);
@@ -234,6 +237,7 @@ struct table *output_summary_table(const struct tco_result *r, int only, bool wi
 		table_add_money(t, dr->p50, 0);
 		table_add_money(t, dr->p90, 0);
 		table_add_number(t, dr->per_gpu_hour, 2);
+		table_add_number(t, dr->per_gpu_hour_paid, 2);
 		table_add_number(t, dr->per_million_tokens, 3);
 		if (dr->breakeven_month > 0)
 			table_add_number(t, dr->breakeven_month, 0);

@@ -149,6 +149,7 @@ struct cloud_cost {
 	double *exposed_cost;    /* on-demand/spot spend: what a shortage can hit */
 	double *exposed_hours;
 	double after_horizon;    /* commitments' months past the horizon, in the last one */
+	double paid_hours;       /* GPU-hours billed: commitments' whole terms, the rest */
 };
 
 static void cloud_cost_init(struct cloud_cost *c, int months)
@@ -157,6 +158,7 @@ static void cloud_cost_init(struct cloud_cost *c, int months)
 	c->exposed_cost = xcalloc((size_t)months, sizeof(double));
 	c->exposed_hours = xcalloc((size_t)months, sizeof(double));
 	c->after_horizon = 0;
+	c->paid_hours = 0;
 }
 
 static void cloud_cost_release(struct cloud_cost *c)
@@ -211,6 +213,7 @@ static void cloud_costs(const struct deployment *mix, bool commitments,
 				commit_hours[m] += gpus * HOURS_PER_MONTH;
 				out->compute[m] += gpus * HOURS_PER_MONTH * price;
 			}
+			out->paid_hours += gpus * HOURS_PER_MONTH * (next - start);
 			if (next > months) {
 				double owed = gpus * HOURS_PER_MONTH * price * (next - months);
 
@@ -230,6 +233,7 @@ static void cloud_costs(const struct deployment *mix, bool commitments,
 
 		out->exposed_hours[m] = rest;
 		out->exposed_cost[m] = rest * flexible_price;
+		out->paid_hours += rest;
 		out->compute[m] += out->exposed_cost[m];
 	}
 	free(commit_hours);
@@ -282,6 +286,7 @@ struct month_costs {
 	double busy_hours, capacity_hours;
 	double hardware_usd;         /* on-prem: what a premium would be paid on */
 	double committed_after_horizon;   /* in the last month's compute */
+	double paid_gpu_hours;            /* rented or installed, whether used or not */
 	int order_month;             /* 0-based */
 	int arrival_month;           /* 0-based month the capacity starts in */
 	/* per workload */
@@ -394,6 +399,7 @@ static void cloud_month_costs(const struct scenario *s, const struct deployment 
 		out->delivered_gpu_hours += gpu_hours[m];
 	}
 	out->committed_after_horizon = cc.after_horizon;
+	out->paid_gpu_hours = cc.paid_hours;
 	/* The cloud has room for everything: work runs when it is wanted. */
 	for (size_t i = 0; i < s->nworkloads; i++) {
 		for (int m = 0; m < months; m++)
@@ -603,6 +609,7 @@ static int onprem_month_costs(const struct scenario *s, const struct deployment 
 		out->by[m][COST_NETWORK] = or_default(d->transit_per_month, 0) * available;
 		out->busy_hours += busy;
 		out->capacity_hours += capacity;
+		out->paid_gpu_hours += capacity;
 		out->delivered_gpu_hours += busy + overflow[m];
 	}
 	extrapolate_finish(s, dm, d->gpus, arrival_hours, out);
@@ -616,6 +623,7 @@ static int onprem_month_costs(const struct scenario *s, const struct deployment 
 		cloud_cost_init(&cc, months);
 		/* Bursts and stopgaps are bought by the hour: no commitments. */
 		cloud_costs(mix, false, fallback, overflow, months, mix_spot_overhead, &cc);
+		out->paid_gpu_hours += cc.paid_hours;
 		for (int m = 0; m < months; m++) {
 			out->by[m][COST_COMPUTE] += cc.compute[m];
 			out->exposed_cost[m] = cc.exposed_cost[m];
@@ -883,7 +891,7 @@ static int compute_deployment(const struct tco_input *in, size_t index,
 	int months = s->horizon_months;
 	double *extra = xcalloc((size_t)months, sizeof(double));
 	double demanded = 0, delivered = 0, inference_demanded = 0, inference_delivered = 0;
-	double tokens_total = 0, base_total = 0;
+	double tokens_total = 0, base_total = 0, inference_cost = 0;
 	struct demand_months dm;
 	struct month_costs mc;
 	struct shortage_stats stats = { 0 };
@@ -977,10 +985,16 @@ static int compute_deployment(const struct tco_input *in, size_t index,
 	r->tokens_delivered = inference_demanded > 0 ?
 		tokens_total * fmin(1, inference_delivered / inference_demanded) : 0;
 	r->per_gpu_hour = r->gpu_hours_delivered > 0 ? r->total / r->gpu_hours_delivered : NAN;
-	r->per_million_tokens = r->tokens_delivered > 0 ?
-		r->total / (r->tokens_delivered / 1e6) : NAN;
+	r->gpu_hours_paid = mc.paid_gpu_hours;
+	r->per_gpu_hour_paid = r->gpu_hours_paid > 0 ? r->total / r->gpu_hours_paid : NAN;
 	r->utilisation = mc.capacity_hours > 0 ? mc.busy_hours / mc.capacity_hours : NAN;
 	r->workload_cost = split_by_workload(s, din->demand, r->total);
+	/* Tokens pay for what serves them, not for the training runs beside them. */
+	for (size_t i = 0; i < s->nworkloads; i++)
+		if (s->workloads[i].kind == WORKLOAD_INFERENCE)
+			inference_cost += r->workload_cost[i];
+	r->per_million_tokens = r->tokens_delivered > 0 ?
+		inference_cost / (r->tokens_delivered / 1e6) : NAN;
 	/* A total that buys less work, or buys it late, is no answer to "which is cheapest". */
 	r->excluded_reason = residency_reason(s, d);
 	if (r->excluded_reason)

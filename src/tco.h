@@ -29,7 +29,12 @@ struct deployment_result {
 	double gpu_hours_delivered;
 	double tokens_delivered;
 	double per_gpu_hour;                       /* NAN when no GPU-hours */
-	double per_million_tokens;                 /* NAN when no tokens */
+	double per_million_tokens;                 /* the inference workloads' share of the
+						      total (workload_cost) per million of
+						      their tokens; NAN when no tokens */
+	double gpu_hours_paid;                     /* rented (whole instances, commitments'
+						      whole terms) or installed, used or not */
+	double per_gpu_hour_paid;                  /* total / gpu_hours_paid; NAN when none */
 	int breakeven_month;                       /* 1-based; 0 = null */
 	double p10, p50, p90;                      /* Monte Carlo of the total with shortages */
 	double utilisation;                        /* on-prem: busy / installed over the horizon */

@@ -154,3 +154,20 @@ committed_scenario() {   # committed_scenario OPTION
 	[[ "${lines[1]}" != *commit-3y* ]]
 	[[ "$output" == *tpu-v6e-1*commit-3y*,10687.1999*"the commit-3y term outlasts the service"* ]]
 }
+
+@test "per-unit figures: GPU-hours used and paid, tokens pay for inference only" {
+	# chat-8b on aws-on-demand: 2 H100s of work on one rented 8-GPU p5.48xlarge.
+	# Used 2 x 8,760 = 17,520 GPU-hours, paid 8 x 8,760 = 70,080: the same total
+	# divided by each, a factor of 4 apart (28.02 and 7.00).
+	run_split -q estimate --format json "$SCENARIOS/chat-8b.yaml"
+	[ "$(json 'r["deployments"][0]["gpu_hours_paid"]')" = 70080.0 ]
+	[ "$(json 'round(r["deployments"][0]["per_gpu_hour"] / r["deployments"][0]["per_gpu_hour_paid"], 9)')" = 4.0 ]
+	[ "$(json 'round(r["deployments"][0]["per_gpu_hour_paid"], 2)')" = 7.0 ]
+	run_split -q estimate "$SCENARIOS/chat-8b.yaml"
+	[[ "$output" == *'$/GPU-H  $/GPU-H PAID'* ]]
+	# onprem-vs-cloud-64gpu: the training runs' share is not charged to the tokens:
+	# per_million_tokens = workload_cost[serve-70b] / (tokens_delivered / 1e6).
+	run_split -q estimate --format json "$SCENARIOS/onprem-vs-cloud-64gpu.yaml"
+	[ "$(json 'all(abs(d["per_million_tokens"] - d["workload_cost"]["serve-70b"] / (d["tokens_delivered"] / 1e6)) < 1e-9 for d in r["deployments"])')" = True ]
+	[ "$(json 'all(d["per_million_tokens"] < d["total"] / (d["tokens_delivered"] / 1e6) for d in r["deployments"])')" = True ]
+}

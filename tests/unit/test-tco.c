@@ -1337,6 +1337,45 @@ static void test_invariant_longer_lead_time_never_cheaper(void **state)
 	free(f);
 }
 
+/*
+ * Per-unit figures on an 8-GPU instance at $2/GPU-h, rented whole: a training
+ * run of 8 GPUs x 730 h in month 1 and a 2-GPU service all year (1e9 tokens a
+ * month). Rented: 8 x 730 = 5,840 h for training (11,680) and 8 x 8,760 =
+ * 70,080 h for the service (140,160): total 151,840.
+ *   used GPU-hours  5,840 + 2 x 8,760 = 23,360: per_gpu_hour 151,840 / 23,360 = 6.5
+ *   paid GPU-hours  5,840 + 70,080 = 75,920: per_gpu_hour_paid = 2.0
+ *   inference share 151,840 x 17,520 / 23,360 = 113,880 over 12,000 M tokens:
+ *                   per_million_tokens 9.49 (not 151,840 / 12,000 = 12.65)
+ */
+static void test_per_unit_figures(void **state)
+{
+	struct fixture *f = xmalloc(sizeof(*f));
+	struct deployment_result *r;
+
+	(void)state;
+	fixture_init(f, 12);
+	add_training(f, 8, 5840, 0);
+	add_inference(f, 2, 1e9);
+	add_cloud(f, "cloud", 2, on_demand, all);
+	f->din[0].cloud.whole_instances = true;
+	run(f);
+	r = &f->r.deployments[0];
+	assert_close(r->total, 151840);
+	assert_close(r->per_gpu_hour, 6.5);
+	assert_close(r->gpu_hours_paid, 75920);
+	assert_close(r->per_gpu_hour_paid, 2.0);
+	assert_close(r->workload_cost[1], 113880);
+	assert_close(r->per_million_tokens, 9.49);
+	tco_result_release(&f->r);
+
+	/* Without inference there is no per-token figure. */
+	f->s.nworkloads = 1;
+	run(f);
+	assert_true(isnan(f->r.deployments[0].per_million_tokens));
+	tco_result_release(&f->r);
+	free(f);
+}
+
 static void test_tokens_per_million(void **state)
 {
 	struct fixture *f = xmalloc(sizeof(*f));
@@ -1509,6 +1548,7 @@ int main(void)
 		cmocka_unit_test(test_inference_never_queued_for_hardware),
 		cmocka_unit_test(test_invariant_longer_lead_time_never_cheaper),
 		cmocka_unit_test(test_tokens_per_million),
+		cmocka_unit_test(test_per_unit_figures),
 		cmocka_unit_test(test_cost_per_workload),
 		cmocka_unit_test(test_sensitivity_ranks_inputs),
 		cmocka_unit_test(test_sensitivity_without_trials_leaves_shortage_out),
