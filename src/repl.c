@@ -906,7 +906,7 @@ static void add_metric_cell(struct table *t, double v, const char *metric)
 static struct state *sweep_run(struct repl *r, const struct sweep_axis *axes, size_t naxes,
 			       const double *values, struct strbuf *first_error)
 {
-	struct scenario_edit edits[2];
+	struct scenario_edit edits[2] = { { 0 }, { 0 } };
 	struct strbuf errors = STRBUF_INIT;
 	struct state *st;
 
@@ -929,6 +929,13 @@ static struct state *sweep_run(struct repl *r, const struct sweep_axis *axes, si
 		scenario_edit_release(&edits[k]);
 	strbuf_release(&errors);
 	return st;
+}
+
+static void sweep_interrupted(struct repl *r)
+{
+	if (r->interactive)
+		fputc('\n', stderr);   /* after the ^C the terminal echoed */
+	repl_error(r, "sweep interrupted");
 }
 
 /* A bar of '#' for V: 1 wide at LOW, 40 at HIGH (the range makes small moves visible). */
@@ -961,7 +968,7 @@ static int sweep_one(struct repl *r, const struct sweep_axis *axis, const char *
 		struct state *st;
 
 		if (repl_interrupted()) {
-			repl_error(r, "sweep interrupted");
+			sweep_interrupted(r);
 			goto cleanup;
 		}
 		st = sweep_run(r, axis, 1, &axis->values[v], &first_error);
@@ -1069,7 +1076,7 @@ static int sweep_grid(struct repl *r, const struct sweep_axis *axes, const char 
 			struct state *st;
 
 			if (repl_interrupted()) {
-				repl_error(r, "sweep interrupted");
+				sweep_interrupted(r);
 				goto cleanup;
 			}
 			if (!(st = sweep_run(r, axes, 2, values, &first_error))) {

@@ -97,3 +97,15 @@ save" ]
 	tm send-keys -t repl Up
 	wait_for '^whatif> save$'
 }
+
+@test "repl tty: Ctrl-C stops a running sweep, not the program" {
+	start_repl whatif.yaml
+	# 100 x 100 runs of the engine: seconds of work
+	tm send-keys -t repl 'sweep deployments.cloud.price_per_gpu_hour 1 100 1 deployments.rack.gpus 8 800 8' Enter
+	sleep 0.5
+	tm send-keys -t repl C-c
+	wait_for '^aicost repl: sweep interrupted$'
+	wait_for '^whatif> $'
+	tm send-keys -t repl 'show deployments.rack.gpus' Enter
+	wait_for '^deployments\.rack\.gpus = 8  \(whatif\.yaml:23\)$'
+}
