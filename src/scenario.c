@@ -9,6 +9,7 @@
 #include "units.h"
 #include "util.h"
 
+#include <ctype.h>
 #include <fnmatch.h>
 #include <math.h>
 #include <stdarg.h>
@@ -308,7 +309,7 @@ static const char *field_expectation(const struct field *f)
 	case FIELD_NUMBER: return "a number";
 	case FIELD_BOOL: return "true or false";
 	case FIELD_PRECISION: return "one of fp32, bf16, fp16, fp8, int8, int4";
-	case FIELD_DATE: return "a date (YYYY-MM-DD)";
+	case FIELD_DATE: return "a date (YYYY-MM-DD, from 1900)";
 	case FIELD_CUSTOM: break;
 	}
 	return "a value";
@@ -319,8 +320,12 @@ static bool valid_date(const char *text)
 	static const int days_in_month[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
 	int year, month, day, consumed = 0;
 
+	/* Digits where digits go: "%4d" alone would take "-001" as year -1. */
+	for (size_t i = 0; i < 10 && text[i]; i++)
+		if (i != 4 && i != 7 && !isdigit((unsigned char)text[i]))
+			return false;
 	if (strlen(text) != 10 || sscanf(text, "%4d-%2d-%2d%n", &year, &month, &day, &consumed) != 3 ||
-	    consumed != 10 || text[4] != '-' || text[7] != '-')
+	    consumed != 10 || text[4] != '-' || text[7] != '-' || year < 1900)
 		return false;
 	if (month < 1 || month > 12 || day < 1 || day > days_in_month[month - 1])
 		return false;
@@ -1039,6 +1044,15 @@ static void check_residency(struct scenario *s)
 }
 
 /* Reports REF at MAP.KEY unless it names a deployment of kind WANT (-1 = any) other than SELF. */
+/* "azure/eastus": a lower-case provider name, one slash, a region. */
+static bool provider_region_valid(const char *text)
+{
+	size_t provider = strspn(text, "abcdefghijklmnopqrstuvwxyz0123456789-");
+
+	return provider > 0 && text[provider] == '/' && text[provider + 1] &&
+	       !strchr(text + provider + 1, '/');
+}
+
 static void check_reference(struct loader *ld, struct scenario *s, struct node *map,
 			    const char *key, const char *ref, int want, const struct deployment *self)
 {
@@ -1142,12 +1156,17 @@ static void load_deployments(struct loader *ld, struct scenario *s, struct node 
 		} else if (d->kind == DEPLOYMENT_HYBRID) {
 			check_reference(ld, s, map, "base", d->base, DEPLOYMENT_ONPREM, d);
 			check_reference(ld, s, map, "burst", d->burst, DEPLOYMENT_CLOUD, d);
-		} else if (d->shortage.fallback && !strchr(d->shortage.fallback, '/')) {
+		} else if (d->shortage.fallback) {
 			struct node *shortage = node_get(map, "shortage");
 			size_t inner = path_push(ld, "shortage");
 
-			check_reference(ld, s, shortage, "fallback", d->shortage.fallback,
-					DEPLOYMENT_CLOUD, d);
+			if (!strchr(d->shortage.fallback, '/'))
+				check_reference(ld, s, shortage, "fallback", d->shortage.fallback,
+						DEPLOYMENT_CLOUD, d);
+			else if (!provider_region_valid(d->shortage.fallback))
+				report_key(ld, shortage, "fallback", "\"%s\": expected a deployment "
+					   "name or provider/region (e.g. azure/eastus)",
+					   d->shortage.fallback);
 			strbuf_setlen(&ld->path, inner);
 		}
 		strbuf_setlen(&ld->path, mark);

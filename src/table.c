@@ -99,15 +99,19 @@ static void note_width(struct table *t, const struct cell *c)
 
 void table_add_text(struct table *t, const char *text)
 {
+	struct strbuf printable = STRBUF_INIT;
 	struct cell *c;
 
 	if (!text) {
 		table_add_null(t);
 		return;
 	}
+	/* A name from a store written before imports refused controls must not set a
+	 * terminal's title or clear its screen: each control becomes '?'. */
+	strbuf_add_printable(&printable, text);
 	c = next_cell(t);
 	c->kind = CELL_TEXT;
-	c->text = xstrdup(text);
+	c->text = strbuf_detach(&printable, NULL);
 	note_width(t, c);
 }
 

@@ -81,8 +81,11 @@ static int split_number(const char *text, const char *what, double *value, const
 	copy = xstrndup(start, (size_t)(end - start));
 	*value = c_strtod(copy, &parsed_end);
 	free(copy);
-	if (!isfinite(*value)) {
-		error_set("\"%s\": number too large; expected %s", text, what);
+	/* Past 1e15 no quantity in a scenario is real, and products of such numbers
+	 * reach infinity: refuse them here rather than print inf or nan later. */
+	if (!isfinite(*value) || fabs(*value) > UNITS_MAX_NUMBER) {
+		error_set("\"%s\": number too large (at most %g before a unit); expected %s", text,
+			  UNITS_MAX_NUMBER, what);
 		return -1;
 	}
 	while (isspace((unsigned char)*p))
@@ -131,7 +134,7 @@ static int parse_with_units(const char *text, const char *what, const struct uni
 			return -1;
 		}
 		value *= units[i].factor;
-		if (!isfinite(value)) {
+		if (!isfinite(value) || value > UNITS_MAX_NUMBER * 1e6) {
 			error_set("\"%s\": number too large", text);
 			return -1;
 		}
@@ -206,6 +209,11 @@ int units_parse_fraction(const char *text, double *out_fraction)
 		return -1;
 	}
 	if (len == 1 && *suffix == '%') {
+		/* A rate of 1e300% compounds to infinity; 100x is beyond any real one. */
+		if (value > 10000) {
+			error_set("\"%s\": expected at most 10000%%", text);
+			return -1;
+		}
 		*out_fraction = value / 100.0;
 		return 0;
 	}

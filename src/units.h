@@ -17,6 +17,8 @@
 #include <stddef.h>
 
 #define HOURS_PER_MONTH 730.0
+/* The largest number any parser takes before its unit (1e15 tokens, $, bytes...). */
+#define UNITS_MAX_NUMBER 1e15
 #define HOURS_PER_YEAR 8760.0
 
 int units_parse_number(const char *text, double *out);

@@ -288,3 +288,45 @@ c.execute("begin immediate"); open(sys.argv[2], "w").close(); time.sleep(4); c.e
 	run aicost pricing show p5.48xlarge --format csv
 	[[ "$output" == *",$(date -u +%Y-%m-%d),"* ]]
 }
+
+# ---- 9. output ----
+
+@test "table output: controls from an old store reach no terminal (each becomes ?)" {
+	aicost pricing list --limit 1 >/dev/null
+	db=$XDG_DATA_HOME/aicost/prices.db
+	# as a store written before imports refused them would hold it
+	sqlite3 "$db" "update offers set zone = 'use1' || char(27) || ']0;owned' || char(7) || char(155) || '2J' where instance_type = 'p5.48xlarge'"
+	for format in table csv markdown; do
+		run_split pricing show p5.48xlarge --format $format
+		[ "$status" -eq 0 ]
+		[[ "$output" == *"use1?]0;owned??2J"* ]]
+		[[ "$output" != *$'\033'* && "$output" != *$'\007'* && "$output" != *$'\xc2\x9b'* ]]
+	done
+}
+
+# ---- 10. validation gaps ----
+
+@test "scenario: huge numbers are refused by name, not printed as inf or nan" {
+	cp "$AICOST_ROOT/scenarios/onprem-vs-cloud-64gpu.yaml" s.yaml
+	for set in deployments.rack.staff=1e308 workloads.train-v1.tokens=1e300 \
+		   'deployments.rack.financing={term: 36mo, rate: 1e300%}'; do
+		run_split estimate --set "$set" s.yaml
+		[ "$status" -eq 2 ]
+		[[ "$stderr" == *": number too large (at most 1e+15 before a unit)"* ]]
+		[[ "$output" != *"inf"* && "$output" != *"nan"* ]]
+	done
+	run_split validate --set 'deployments.rack.financing={term: 36mo, rate: 20000%}' s.yaml
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"deployments[1].financing.rate: \"20000%\": expected at most 10000%"* ]]
+}
+
+@test "scenario: a negative year and a malformed provider/region fallback fail validate" {
+	cp "$AICOST_ROOT/scenarios/onprem-vs-cloud-64gpu.yaml" s.yaml
+	run_split validate --set start_date=-001-01-01 s.yaml
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"start_date: expected a date (YYYY-MM-DD, from 1900), got \"-001-01-01\""* ]]
+	sed -i 's|fallback: azure/eastus|fallback: ////|' s.yaml
+	run_split validate s.yaml
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"s.yaml:"*": deployments[0].shortage.fallback: \"////\": expected a deployment name or provider/region"* ]]
+}

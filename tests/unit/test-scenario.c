@@ -524,7 +524,7 @@ static void test_cross_field_rules(void **state)
 		"order_month: month 40 is after the 36-month horizon",
 		"fallback: a deployment cannot refer to itself",
 		"currency: expected a three-letter ISO code like USD, got \"dollars\"",
-		"start_date: expected a date (YYYY-MM-DD), got \"2026-02-30\"",
+		"start_date: expected a date (YYYY-MM-DD, from 1900), got \"2026-02-30\"",
 	};
 	struct strbuf errors = STRBUF_INIT;
 	struct scenario s;
