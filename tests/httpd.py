@@ -26,7 +26,7 @@ back to the page at $skip=ARG, default 1000), endless (a 200 whose body never
 ends: no Content-Length, blank lines for a .csv and spaces in a JSON array
 otherwise, until the client hangs up), drip (the body one
 byte every ARG seconds, default 0.5), bomb (Content-Encoding: gzip of ARG MB of
-zeros, default 1024; about 1 MB on the wire per GB). MATCH is a
+zeros, default 1024; about 4.5 MB on the wire per GB). MATCH is a
 substring of the request path and query; TIMES how many matching requests get
 the fault (-1: all). Each request is logged to --log as
 "METHOD PATH STATUS ua=... ae=... inm=... fault=... t=SECONDS" (t: when the
@@ -261,7 +261,7 @@ class Server(ThreadingHTTPServer):
     def bomb(self, megabytes):
         """gzip of MEGABYTES MB of zeros, made once per size."""
         if megabytes not in self.bombs:
-            z = zlib.compressobj(9, zlib.DEFLATED, 31)   # 31: a gzip wrapper
+            z = zlib.compressobj(1, zlib.DEFLATED, 31)   # 31: a gzip wrapper
             zeros = bytes(1 << 20)
             self.bombs[megabytes] = b"".join(z.compress(zeros) for _ in range(megabytes)) + z.flush()
         return self.bombs[megabytes]
