@@ -55,46 +55,61 @@ static void on_line(char *line)
 
 enum read_result { READ_LINE, READ_EOF, READ_INTERRUPTED };
 
-/* One line at PROMPT into *OUT (the caller frees it). */
+/*
+ * One line at PROMPT into *OUT (the caller frees it). The signals are blocked but
+ * while waiting in pselect(), so that a Ctrl-C that comes while readline works
+ * on a key is seen before the next wait, not after the next key.
+ */
 static enum read_result read_line(const char *prompt, char **out)
 {
 	int fd = fileno(rl_instream ? rl_instream : stdin);
+	enum read_result result = READ_EOF;
+	sigset_t block, waiting;
 
 	*out = NULL;
 	line_read = NULL;
 	line_done = false;
 	got_sigint = 0;
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGWINCH);
+	sigprocmask(SIG_BLOCK, &block, &waiting);
+	sigdelset(&waiting, SIGINT);
+	sigdelset(&waiting, SIGWINCH);
 	rl_callback_handler_install(prompt, on_line);
 	while (!line_done) {
 		fd_set fds;
 
+		if (got_sigwinch) {
+			got_sigwinch = 0;
+			rl_resize_terminal();
+		}
+		if (got_sigint) {
+			/* drop what was typed; a fresh prompt follows */
+			got_sigint = 0;
+			rl_free_line_state();
+			rl_callback_sigcleanup();
+			rl_replace_line("", 0);
+			rl_callback_handler_remove();
+			fputs("\n", rl_outstream ? rl_outstream : stdout);
+			result = READ_INTERRUPTED;
+			goto done;
+		}
 		FD_ZERO(&fds);
 		FD_SET(fd, &fds);
-		if (select(fd + 1, &fds, NULL, NULL, NULL) < 0) {
-			if (errno != EINTR) {
-				rl_callback_handler_remove();
-				return READ_EOF;
-			}
-			if (got_sigwinch) {
-				got_sigwinch = 0;
-				rl_resize_terminal();
-			}
-			if (got_sigint) {
-				/* drop what was typed; a fresh prompt follows */
-				got_sigint = 0;
-				rl_free_line_state();
-				rl_callback_sigcleanup();
-				rl_replace_line("", 0);
-				rl_callback_handler_remove();
-				fputs("\n", rl_outstream ? rl_outstream : stdout);
-				return READ_INTERRUPTED;
-			}
-			continue;
+		if (pselect(fd + 1, &fds, NULL, NULL, NULL, &waiting) < 0) {
+			if (errno == EINTR)
+				continue;
+			rl_callback_handler_remove();
+			goto done;
 		}
 		rl_callback_read_char();
 	}
 	*out = line_read;
-	return line_read ? READ_LINE : READ_EOF;
+	result = line_read ? READ_LINE : READ_EOF;
+done:
+	sigprocmask(SIG_UNBLOCK, &block, NULL);
+	return result;
 }
 
 bool repl_confirm(struct repl *r, const char *question)

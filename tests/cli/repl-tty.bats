@@ -49,6 +49,13 @@ teardown() {
 	# values: accelerator names from the store
 	tm send-keys -t repl 'set deployments.rack.accelerator H100-S' Tab
 	wait_for '^whatif> set deployments\.rack\.accelerator H100-SXM $'
+	tm send-keys -t repl C-c
+	# options, from the command table (cost is estimate)
+	tm send-keys -t repl 'cost --for' Tab
+	wait_for '^whatif> cost --format $'
+	tm send-keys -t repl C-c
+	tm send-keys -t repl 'pricing li' Tab
+	wait_for '^whatif> pricing list $'
 }
 
 @test "repl tty: Ctrl-C drops the line, not the program" {
