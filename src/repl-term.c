@@ -319,17 +319,15 @@ static void complete_value(const char *path)
 /* The long options of command NAME (of its subcommand SUB, if it has one). */
 static void complete_options(const char *name, const char *sub)
 {
-	const struct command *cmd;
+	const struct command *cmd = command_find(NULL, strcmp(name, "cost") == 0 ? "estimate" :
+						 name);
+	const struct cli_option *options = repl_command_options(name);
 
-	if (strcmp(name, "sweep") == 0) {
-		candidate_add("--metric");
-		candidate_add("--deployment");
-		return;
-	}
-	cmd = command_find(NULL, strcmp(name, "cost") == 0 ? "estimate" : name);
 	if (cmd && cmd->subcommands && sub && command_find(cmd, sub))
 		cmd = command_find(cmd, sub);
-	for (const struct cli_option *o = cmd ? cmd->options : NULL; o && o->name; o++) {
+	if (!options && cmd)
+		options = cmd->options;
+	for (const struct cli_option *o = options; o && o->name; o++) {
 		struct strbuf option = STRBUF_INIT;
 
 		strbuf_addf(&option, "--%s", o->name);

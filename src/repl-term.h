@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "cli.h"
 #include "scenario-edit.h"
 #include "strbuf.h"
 #include "tco.h"
@@ -33,6 +34,8 @@ struct repl {
 int repl_execute(struct repl *r, const char *line);
 /* "name> ", "name*> " with unsaved changes, "aicost> " with no scenario. */
 const char *repl_prompt(struct repl *r, struct strbuf *sb);
+/* The options of the REPL's own command NAME; NULL for none (or another command). */
+const struct cli_option *repl_command_options(const char *name);
 /* The REPL's commands and those of the table that it runs; the caller frees *NAMES. */
 size_t repl_command_names(const char ***names);
 /* Splits LINE into words (quotes, backslashes); -1 with error_set() on an open quote. */

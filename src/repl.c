@@ -33,6 +33,7 @@ struct session_command {
 	int (*run)(struct repl *r, int argc, char **argv);
 	const char *usage;
 	const char *summary;
+	const struct cli_option *options;    /* long ones only, ends with CLI_OPTION_END */
 };
 
 /* The table of them, at the end of this file. */
@@ -728,6 +729,10 @@ static int do_help(struct repl *r, int argc, char **argv)
 			if (strcmp(session_commands[i].name, argv[1]) == 0) {
 				printf("usage: %s\n\n%s\n", session_commands[i].usage,
 				       session_commands[i].summary);
+				if (session_commands[i].options) {
+					puts("\nOptions:");
+					cli_print_options(session_commands[i].options, 0, stdout);
+				}
 				return EXIT_OK;
 			}
 		}
@@ -738,8 +743,15 @@ static int do_help(struct repl *r, int argc, char **argv)
 		return run_table_command(r, 2, sub);
 	}
 	puts("What-if commands:");
-	for (size_t i = 0; i < nsession_commands; i++)
-		printf("  %-34s %s\n", session_commands[i].usage, session_commands[i].summary);
+	for (size_t i = 0; i < nsession_commands; i++) {
+		const char *usage = session_commands[i].usage;
+
+		/* a usage too long for the column puts the summary under it */
+		if (strlen(usage) > 34)
+			printf("  %s\n  %-34s %s\n", usage, "", session_commands[i].summary);
+		else
+			printf("  %-34s %s\n", usage, session_commands[i].summary);
+	}
 	puts("\nCommands of aicost (without the 'aicost'; with no SCENARIO they use this one):");
 	for (size_t i = 0; i < ncommands; i++)
 		if (strcmp(commands[i]->name, "repl") != 0 && strcmp(commands[i]->name, "help") != 0)
@@ -1114,36 +1126,61 @@ cleanup:
 	return status;
 }
 
+static const struct cli_option sweep_options[] = {
+	{ CLI_LONG_ONLY, "metric", "METRIC",
+	  "total (default), npv, breakeven or per_million_tokens" },
+	{ CLI_LONG_ONLY + 1, "deployment", "NAME", "chart (and grid) this deployment's metric" },
+	CLI_OPTION_END,
+};
+
+/*
+ * Splits ARGV (after the command) into the values of OPTIONS ("--name VALUE" or
+ * "--name=VALUE", into VALUES in the order of OPTIONS) and the other words.
+ */
+static int session_options(struct repl *r, int argc, char **argv,
+			   const struct cli_option *options, const char **values,
+			   char **positional, size_t *npositional)
+{
+	for (int i = 1; i < argc; i++) {
+		size_t len = strcspn(argv[i], "=");
+		const struct cli_option *o = options;
+
+		if (strncmp(argv[i], "--", 2) != 0) {
+			positional[(*npositional)++] = argv[i];
+			continue;
+		}
+		while (o->name && (strlen(o->name) != len - 2 || strncmp(o->name, argv[i] + 2,
+									 len - 2) != 0))
+			o++;
+		if (!o->name) {
+			repl_error(r, "%s: unknown option '%.*s'", argv[0], (int)len, argv[i]);
+			return -1;
+		}
+		if (argv[i][len] == '=') {
+			values[o - options] = argv[i] + len + 1;
+		} else if (i + 1 < argc) {
+			values[o - options] = argv[++i];
+		} else {
+			repl_error(r, "%s: option '%s' needs a value", argv[0], argv[i]);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 static int do_sweep(struct repl *r, int argc, char **argv)
 {
-	const char *metric = "total", *deployment = NULL;
+	const char *metric, *deployment, *values[2] = { NULL, NULL };
 	char **positional = xcalloc((size_t)argc, sizeof(*positional));
 	struct sweep_axis axes[2] = { { 0 }, { 0 } };
 	size_t npositional = 0, naxes;
 	int follow, status = EXIT_ERROR;
 
-	if (!need_scenario(r))
+	if (!need_scenario(r) ||
+	    session_options(r, argc, argv, sweep_options, values, positional, &npositional) < 0)
 		goto cleanup;
-	for (int i = 1; i < argc; i++) {
-		const char **target = NULL;
-		const char *value = NULL;
-
-		if (str_starts_with(argv[i], "--metric"))
-			target = &metric;
-		else if (str_starts_with(argv[i], "--deployment"))
-			target = &deployment;
-		if (!target || (argv[i][strcspn(argv[i], "=")] == '\0' &&
-				strcmp(argv[i], "--metric") != 0 && strcmp(argv[i], "--deployment") != 0)) {
-			positional[npositional++] = argv[i];
-			continue;
-		}
-		value = strchr(argv[i], '=') ? strchr(argv[i], '=') + 1 : i + 1 < argc ? argv[++i] : NULL;
-		if (!value) {
-			repl_error(r, "sweep: %s needs a value", argv[i]);
-			goto cleanup;
-		}
-		*target = value;
-	}
+	metric = values[0] ? values[0] : "total";
+	deployment = values[1];
 	{
 		bool known = false;
 
@@ -1188,21 +1225,25 @@ cleanup:
 }
 
 static const struct session_command session_commands[] = {
-	{ "set", do_set, "set PATH VALUE", "change a field (as --set PATH=VALUE); prints what moved" },
-	{ "unset", do_unset, "unset PATH", "remove a field: its default applies" },
-	{ "show", do_show, "show [PATH]", "a field's value and where it came from; the changes" },
-	{ "cost", do_cost, "cost [ESTIMATE OPTIONS]", "estimate this scenario" },
-	{ "sweep", do_sweep, "sweep PATH FROM TO STEP [...]",
-	  "a metric over a range of values (two ranges: a grid)" },
-	{ "undo", do_undo_redo, "undo", "take back the last change" },
-	{ "redo", do_undo_redo, "redo", "make the change taken back again" },
-	{ "reset", do_reset, "reset", "back to the file as loaded (undo brings the changes back)" },
-	{ "history", do_history, "history", "the lines typed in this session" },
-	{ "save", do_save, "save [FILE]", "write the scenario as YAML (comments kept if possible)" },
-	{ "load", do_load, "load FILE", "work on another scenario" },
-	{ "help", do_help, "help [COMMAND]", "this list, or a command's help" },
-	{ "quit", do_quit, "quit", "leave (asks first when changes are not saved)" },
-	{ "exit", do_quit, "exit", "the same as quit" },
+	{ "set", do_set, "set PATH VALUE",
+	  "change a field (as --set PATH=VALUE); prints what moved", NULL },
+	{ "unset", do_unset, "unset PATH", "remove a field: its default applies", NULL },
+	{ "show", do_show, "show [PATH]",
+	  "a field's value and where it came from; the changes", NULL },
+	{ "cost", do_cost, "cost [ESTIMATE OPTIONS]", "estimate this scenario", NULL },
+	{ "sweep", do_sweep, "sweep PATH FROM TO STEP [PATH FROM TO STEP] [OPTIONS]",
+	  "a metric over a range of values (two ranges: a grid)", sweep_options },
+	{ "undo", do_undo_redo, "undo", "take back the last change", NULL },
+	{ "redo", do_undo_redo, "redo", "make the change taken back again", NULL },
+	{ "reset", do_reset, "reset",
+	  "back to the file as loaded (undo brings the changes back)", NULL },
+	{ "history", do_history, "history", "the lines typed in this session", NULL },
+	{ "save", do_save, "save [FILE]",
+	  "write the scenario as YAML (comments kept if possible)", NULL },
+	{ "load", do_load, "load FILE", "work on another scenario", NULL },
+	{ "help", do_help, "help [COMMAND]", "this list, or a command's help", NULL },
+	{ "quit", do_quit, "quit", "leave (asks first when changes are not saved)", NULL },
+	{ "exit", do_quit, "exit", "the same as quit", NULL },
 };
 static const size_t nsession_commands = ARRAY_SIZE(session_commands);
 
@@ -1210,6 +1251,14 @@ static const struct session_command *session_command_list(size_t *n)
 {
 	*n = nsession_commands;
 	return session_commands;
+}
+
+const struct cli_option *repl_command_options(const char *name)
+{
+	for (size_t i = 0; i < nsession_commands; i++)
+		if (strcmp(session_commands[i].name, name) == 0)
+			return session_commands[i].options;
+	return NULL;
 }
 
 size_t repl_command_names(const char ***names)
