@@ -42,11 +42,39 @@ static double percentile(const double *sorted, long n, double q)
 	return sorted[rank - 1];
 }
 
+/*
+ * P10 and P90 over the trials of the extra paid up to the end of each month:
+ * the band a chart draws around the cumulative cash (HITS: one bit per month
+ * of each trial, WORDS 64-bit words a trial).
+ */
+static void cumulative_band(const uint64_t *hits, size_t words, const double *extra,
+			    int months, long trials, struct shortage_stats *out)
+{
+	double *running = xcalloc((size_t)trials, sizeof(double));
+	double *sorted = xmalloc((size_t)trials * sizeof(double));
+
+	out->cumulative_p10 = xmalloc((size_t)months * sizeof(double));
+	out->cumulative_p90 = xmalloc((size_t)months * sizeof(double));
+	for (int m = 0; m < months; m++) {
+		for (long t = 0; t < trials; t++) {
+			if (hits[(size_t)t * words + (size_t)m / 64] >> (m % 64) & 1)
+				running[t] += extra[m];
+			sorted[t] = running[t];
+		}
+		qsort(sorted, (size_t)trials, sizeof(*sorted), compare_doubles);
+		out->cumulative_p10[m] = percentile(sorted, trials, 0.10);
+		out->cumulative_p90[m] = percentile(sorted, trials, 0.90);
+	}
+	free(running);
+	free(sorted);
+}
+
 int shortage_simulate(double base_total, const double *extra, int months, double probability,
 		      bool once, long trials, uint64_t seed, struct shortage_stats *out)
 {
 	double *totals = NULL;
-	uint64_t state = seed;
+	uint64_t state = seed, *hits = NULL;
+	size_t words;
 	int result = -1;
 
 	memset(out, 0, sizeof(*out));
@@ -54,24 +82,32 @@ int shortage_simulate(double base_total, const double *extra, int months, double
 		error_set("the shortage simulation needs at least one trial and one month");
 		goto cleanup;
 	}
+	words = ((size_t)months + 63) / 64;
 	totals = xmalloc((size_t)trials * sizeof(*totals));
+	hits = xcalloc((size_t)trials * words, sizeof(*hits));
 	for (long t = 0; t < trials; t++) {
+		uint64_t *hit = hits + (size_t)t * words;
 		double total = base_total;
 
 		if (once) {
 			if (random_uniform(&state) < probability)
-				for (int m = 0; m < months; m++)
+				for (int m = 0; m < months; m++) {
 					total += extra[m];
+					hit[m / 64] |= 1ULL << (m % 64);
+				}
 		} else {
 			for (int m = 0; m < months; m++) {
 				/* Draw every month even when its extra is 0: a month's
 				 * numbers never depend on another month's cost. */
-				if (random_uniform(&state) < probability)
+				if (random_uniform(&state) < probability) {
 					total += extra[m];
+					hit[m / 64] |= 1ULL << (m % 64);
+				}
 			}
 		}
 		totals[t] = total;
 	}
+	cumulative_band(hits, words, extra, months, trials, out);
 	/* The mean is the exact expectation, not the draws' average: totals, budgets
 	 * and the cheapest never move with --seed or --trials, only the percentiles. */
 	out->mean_monthly = xcalloc((size_t)months, sizeof(double));
@@ -86,5 +122,6 @@ int shortage_simulate(double base_total, const double *extra, int months, double
 	result = 0;
 cleanup:
 	free(totals);
+	free(hits);
 	return result;
 }

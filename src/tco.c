@@ -881,6 +881,26 @@ static void feasibility(const struct scenario *s, const struct deployment *d,
 	strbuf_release(&b);
 }
 
+/*
+ * The P10-P90 band of the cash paid up to each month: the cash that is certain
+ * (all but the expected shortage) plus the percentiles of the shortage so far.
+ */
+static void cumulative_band(struct deployment_result *r, const struct shortage_stats *stats,
+			    int months)
+{
+	double certain = 0;
+
+	r->cumulative_p10 = xmalloc((size_t)months * sizeof(double));
+	r->cumulative_p90 = xmalloc((size_t)months * sizeof(double));
+	for (int m = 0; m < months; m++) {
+		certain += r->monthly[m] - (stats->mean_monthly ? stats->mean_monthly[m] : 0);
+		r->cumulative_p10[m] = certain +
+			(stats->cumulative_p10 ? stats->cumulative_p10[m] : 0);
+		r->cumulative_p90[m] = certain +
+			(stats->cumulative_p90 ? stats->cumulative_p90[m] : 0);
+	}
+}
+
 static int compute_deployment(const struct tco_input *in, size_t index,
 			      struct deployment_result *r)
 {
@@ -980,6 +1000,7 @@ static int compute_deployment(const struct tco_input *in, size_t index,
 	r->delivered_fraction = demanded > 0 ? delivered / demanded : 1;
 	r->committed_after_horizon = mc.committed_after_horizon;
 	r->committed_after_month = months - 1;
+	cumulative_band(r, &stats, months);
 	r->npv = tco_npv(r->monthly, months, s->discount_rate);
 	r->gpu_hours_delivered = mc.delivered_gpu_hours;
 	r->tokens_delivered = inference_demanded > 0 ?
@@ -1011,6 +1032,8 @@ cleanup:
 	month_costs_release(&mc);
 	demand_months_release(&dm);
 	free(stats.mean_monthly);
+	free(stats.cumulative_p10);
+	free(stats.cumulative_p90);
 	free(extra);
 	return result;
 }
@@ -1097,6 +1120,8 @@ void tco_result_release(struct tco_result *r)
 	for (size_t i = 0; i < r->ndeployments; i++) {
 		free(r->deployments[i].monthly);
 		free(r->deployments[i].monthly_by_component);
+		free(r->deployments[i].cumulative_p10);
+		free(r->deployments[i].cumulative_p90);
 		free(r->deployments[i].excluded_reason);
 		free(r->deployments[i].workload_cost);
 		free(r->deployments[i].workload_wall_hours);

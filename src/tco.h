@@ -37,6 +37,8 @@ struct deployment_result {
 	double per_gpu_hour_paid;                  /* total / gpu_hours_paid; NAN when none */
 	int breakeven_month;                       /* 1-based; 0 = null */
 	double p10, p50, p90;                      /* Monte Carlo of the total with shortages */
+	double *cumulative_p10, *cumulative_p90;   /* the same of the cash paid up to the end
+						      of each month (horizon_months entries) */
 	double utilisation;                        /* on-prem: busy / installed over the horizon */
 	double *workload_cost;                     /* per workload: the total split by the
 						      GPU-hours each uses in the horizon
@@ -197,6 +199,8 @@ struct shortage_stats {
 	double mean;                        /* the exact expectation, P x EXTRA */
 	double *mean_monthly;               /* months entries; caller frees */
 	double p10, p50, p90;               /* of BASE + extra */
+	double *cumulative_p10;             /* months entries, caller frees: P10 and */
+	double *cumulative_p90;             /* P90 of the extra paid up to each month */
 };
 uint64_t splitmix64(uint64_t *state);
 double random_uniform(uint64_t *state);    /* [0, 1), 53 bits */

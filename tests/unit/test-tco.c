@@ -1125,9 +1125,44 @@ static void test_monte_carlo_portable(void **state)
 	assert_int_equal(shortage_simulate(100, extra, 3, 0.5, false, 1000, 7, &stats), 0);
 	assert_true(stats.p10 >= 100 && stats.p90 <= 170);
 	assert_near(stats.mean, 35, 0.1);
+	/* The band's last month is the total's percentiles less the base. */
+	assert_near(stats.cumulative_p10[2] + 100, stats.p10, 1e-9);
+	assert_near(stats.cumulative_p90[2] + 100, stats.p90, 1e-9);
 	free(stats.mean_monthly);
+	free(stats.cumulative_p10);
+	free(stats.cumulative_p90);
 	assert_int_equal(shortage_simulate(100, extra, 3, 0.5, false, 0, 7, &stats), -1);
 	error_clear();
+}
+
+static void test_shortage_cumulative_band(void **state)
+{
+	struct shortage_stats stats;
+	double extra[3] = { 10, 20, 40 };
+
+	(void)state;
+	/* Once, at 50%: half the trials pay nothing, half pay every month's extra,
+	 * so P10 of the extra paid so far is 0 and P90 is 10, 10+20=30, 30+40=70. */
+	assert_int_equal(shortage_simulate(100, extra, 3, 0.5, true, 1000, 7, &stats), 0);
+	for (int m = 0; m < 3; m++)
+		assert_near(stats.cumulative_p10[m], 0, 1e-9);
+	assert_near(stats.cumulative_p90[0], 10, 1e-9);
+	assert_near(stats.cumulative_p90[1], 30, 1e-9);
+	assert_near(stats.cumulative_p90[2], 70, 1e-9);
+	free(stats.mean_monthly);
+	free(stats.cumulative_p10);
+	free(stats.cumulative_p90);
+	/* Month by month at 50%: P90 of the first month is its extra (a hit), of
+	 * the first two 30 (the quarter of the trials hit in both pay 10+20). */
+	assert_int_equal(shortage_simulate(100, extra, 3, 0.5, false, 1000, 7, &stats), 0);
+	assert_near(stats.cumulative_p90[0], 10, 1e-9);
+	assert_near(stats.cumulative_p90[1], 30, 1e-9);
+	assert_near(stats.cumulative_p10[0], 0, 1e-9);
+	for (int m = 1; m < 3; m++)
+		assert_true(stats.cumulative_p90[m] >= stats.cumulative_p90[m - 1]);
+	free(stats.mean_monthly);
+	free(stats.cumulative_p10);
+	free(stats.cumulative_p90);
 }
 
 static void test_data_residency_excluded(void **state)
@@ -1538,6 +1573,7 @@ int main(void)
 		cmocka_unit_test(test_invariant_more_gpus_never_lower_capex),
 		cmocka_unit_test(test_invariant_same_seed_same_output),
 		cmocka_unit_test(test_shortage_premium_monte_carlo),
+		cmocka_unit_test(test_shortage_cumulative_band),
 		cmocka_unit_test(test_shortage_mean_does_not_depend_on_the_draws),
 		cmocka_unit_test(test_onprem_shortage_delay_or_premium),
 		cmocka_unit_test(test_monte_carlo_portable),
