@@ -254,3 +254,37 @@ void costcli_release(struct costcli *c)
 	free(c->overrides);
 	memset(c, 0, sizeof(*c));
 }
+
+int costcli_run(struct costcli *c, double step, struct costcli_run *run)
+{
+	memset(run, 0, sizeof(*run));
+	if (tco_prepare(c->db, &c->scenario, &c->opts, &run->in) < 0)
+		goto fail;
+	run->prepared = true;
+	if (tco_compute(&run->in, &run->r) < 0)
+		goto fail;
+	run->computed = true;
+	run->r.demand = run->in.demand;      /* owned by the input */
+	run->r.ndemand = c->scenario.nworkloads;
+	if (step > 0 && tco_sensitivity(&run->in, step, &run->sensitivity,
+					&run->nsensitivity) < 0)
+		goto fail;
+	costcli_print_notes(c, run->in.notes.len ? run->in.notes.buf : NULL);
+	return 0;
+fail:
+	error_print(c->cmd);
+	return -1;
+}
+
+void costcli_run_release(struct costcli_run *run)
+{
+	if (run->computed) {
+		run->r.demand = NULL;
+		run->r.ndemand = 0;
+		tco_result_release(&run->r);
+	}
+	if (run->prepared)
+		tco_input_release(&run->in);
+	sensitivity_release(run->sensitivity, run->nsensitivity);
+	memset(run, 0, sizeof(*run));
+}

@@ -81,4 +81,19 @@ int costcli_budget_check(const struct costcli *c, const struct tco_result *r, in
 int costcli_check_providers(const struct costcli *c, const char *option, const char *list);
 void costcli_release(struct costcli *c);
 
+/*
+ * What plot and report draw from: the prepared input, its result and the
+ * sensitivity of the answer to each input moved by STEP (0: none computed).
+ */
+struct costcli_run {
+	struct tco_input in;
+	struct tco_result r;
+	struct sensitivity *sensitivity;
+	size_t nsensitivity;
+	bool prepared, computed;
+};
+/* Prices the loaded scenario of C; -1 printed on failure. Notes on stderr. */
+int costcli_run(struct costcli *c, double step, struct costcli_run *run);
+void costcli_run_release(struct costcli_run *run);
+
 #endif

@@ -20,6 +20,7 @@ const struct command *const commands[] = {
 	&compare_command,
 	&optimize_command,
 	&repl_command,
+	&plot_command,
 	NULL,
 };
 const size_t ncommands = ARRAY_SIZE(commands) - 1;
