@@ -177,6 +177,7 @@ extern const struct command pricing_command, pricing_update_command;
 extern const struct command validate_command, estimate_command, compare_command;
 extern const struct command optimize_command, repl_command;
 extern const struct command plot_command;
+extern const struct command check_command, diff_command;   /* cmd-check.c, cmd-diff.c */
 
 /* For commands that take a scenario (cmd-validate.c): --set lists and loader errors. */
 struct strbuf;

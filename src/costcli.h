@@ -25,6 +25,9 @@ enum { COSTOPT_SET = 's', COSTOPT_FORMAT = 'f', COSTOPT_TRIALS = CLI_LONG_ONLY +
 /* All four: the commands that run the Monte Carlo (estimate, compare). */
 #define COSTCLI_OPTIONS \
 	COSTCLI_SCENARIO_OPTIONS, \
+	COSTCLI_MONTE_CARLO_OPTIONS
+/* --trials and --seed alone (check and diff, which have their own --format). */
+#define COSTCLI_MONTE_CARLO_OPTIONS \
 	{ COSTOPT_TRIALS, "trials", "N", "shortage Monte Carlo trials, 1-10M (default 10000)" }, \
 	{ COSTOPT_SEED, "seed", "N", "Monte Carlo seed (default 1): same seed, same result" }
 #define COSTCLI_DEFAULT_TRIALS 10000

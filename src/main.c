@@ -21,6 +21,8 @@ const struct command *const commands[] = {
 	&optimize_command,
 	&repl_command,
 	&plot_command,
+	&check_command,
+	&diff_command,
 	NULL,
 };
 const size_t ncommands = ARRAY_SIZE(commands) - 1;
@@ -166,7 +168,9 @@ static void print_completion(void)
 	fputs(")\n"
 	      "        COMPREPLY=($(compgen -f -- \"$cur\")); return ;;\n"
 	      "    -f|--format)\n"
-	      "        if [ \"$cmd\" != pricing ] || [[ ${COMP_WORDS[at+1]} != import ]]; then\n"
+	      "        if [ \"$cmd\" = check ] || [ \"$cmd\" = diff ]; then\n"
+	      "            COMPREPLY=($(compgen -W \"text json junit github markdown\" -- \"$cur\")); return\n"
+	      "        elif [ \"$cmd\" != pricing ] || [[ ${COMP_WORDS[at+1]} != import ]]; then\n"
 	      "            COMPREPLY=($(compgen -W \"table csv json markdown\" -- \"$cur\")); return\n"
 	      "        fi ;;\n"
 	      "    esac\n"

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <locale.h>
+#include <math.h>
 #include <stdarg.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -516,4 +517,26 @@ void strbuf_add_printable(struct strbuf *out, const char *text)
 		len -= at;
 	}
 	strbuf_add(out, text, len);
+}
+
+/* Days from the end of an observed period (YYYY, YYYY-MM, YYYY-MM-DD) to NOW. */
+double observed_age_days(const char *observed, time_t now)
+{
+	struct tm tm = { 0 };
+	int year = 0, month = 12, day = 0;
+	time_t end;
+
+	if (!observed || sscanf(observed, "%4d", &year) != 1)
+		return NAN;
+	if (strlen(observed) >= 7)
+		month = atoi(observed + 5);
+	if (strlen(observed) >= 10)
+		day = atoi(observed + 8);
+	/* Day 0 of the next month is the last day of this one (timegm normalises it). */
+	tm.tm_year = year - 1900;
+	tm.tm_mon = day ? month - 1 : month;
+	tm.tm_mday = day;
+	tm.tm_hour = 12;
+	end = timegm(&tm);
+	return end == (time_t)-1 ? NAN : floor(difftime(now, end) / 86400.0);
 }

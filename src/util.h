@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 
 #include "strbuf.h"
 
@@ -97,6 +98,10 @@ void str_index_release(struct str_index *index);
 size_t control_char_at(const char *text, size_t len, unsigned *code);
 /* Appends TEXT with every such control replaced by '?': safe for a terminal. */
 void strbuf_add_printable(struct strbuf *out, const char *text);
+
+/* Days from the end of an observed period (YYYY, YYYY-MM, YYYY-MM-DD) to NOW; NAN
+ * when OBSERVED is not a date. */
+double observed_age_days(const char *observed, time_t now);
 
 /* True when colour may be used on FP: a terminal and NO_COLOR unset. */
 bool use_color(FILE *fp);
