@@ -137,7 +137,7 @@ static char *git_show(const char *rev, const char *path, size_t *len)
 		return NULL;
 	}
 	if (pid == 0) {
-		char *argv[] = { "git", "show", object.buf, NULL };
+		char *argv[] = { "git", "show", "--end-of-options", object.buf, NULL };
 
 		dup2(fds[1], STDOUT_FILENO);
 		close(fds[0]);
@@ -182,6 +182,9 @@ int gate_read(struct gate_scenario *g, const char *spec)
 		if (!colon || colon == rev || !colon[1])
 			return gate_fail(g, "%s: expected git:REVISION:PATH (git:origin/main:plan.yaml)",
 					 spec);
+		/* git would take "-..." for one of its options (--output=FILE writes a file) */
+		if (rev[0] == '-')
+			return gate_fail(g, "%s: a revision cannot start with '-'", spec);
 		rev_name = xstrndup(rev, (size_t)(colon - rev));
 		g->text = git_show(rev_name, colon + 1, &g->len);
 		free(rev_name);

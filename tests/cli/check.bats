@@ -402,6 +402,10 @@ two_commit_repo() {
 	# A revision or path with shell syntax is an argument, not a command.
 	run_split diff 'git:HEAD;touch pwned:plan.yaml' plan.yaml
 	[ "$status" -eq 2 ] && [ ! -e pwned ]
+	# nor an option of git's: --output would write a file
+	run_split diff 'git:--output=pwned:plan.yaml' plan.yaml
+	[ "$status" -eq 2 ] && [ ! -e pwned ]
+	[[ "$stderr" == *"a revision cannot start with '-'"* ]]
 }
 
 # The aicost and git lines of the README's CI jobs, in order.
