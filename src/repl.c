@@ -1437,7 +1437,7 @@ int repl_run(const char *scenario, const struct repl_options *opts)
 	struct strbuf db_path = STRBUF_INIT;
 	int status = EXIT_ERROR;
 
-	r.interactive = isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
+	r.interactive = isatty(STDIN_FILENO);
 	r.color = r.interactive && use_color(stdout);
 	r.stop_on_error = opts->stop_on_error;
 	r.opts.seed = 1;

@@ -247,3 +247,23 @@ EOF
 	[[ "$stderr" == *"line 5: unterminated \" quote"* ]]
 	[ "$output" = "deployments.rack.gpus = 8  (whatif.yaml:23)" ]
 }
+
+@test "repl: a command of the table run three times in a session prints the same each time" {
+	setup_whatif
+	for cmd in "estimate --format json" "compare --format csv" "optimize --top 2" \
+		"validate whatif.yaml" "pricing list --accelerator h100" "estimate --bogus" \
+		"help compare"; do
+		run_split repl whatif.yaml <<<"$cmd"
+		once=$output once_err=${stderr//line 1: /}
+		run_split repl whatif.yaml <<<"$cmd
+$cmd
+$cmd"
+		[ "$output" = "${once:+$once
+$once
+$once}" ] || { echo "$cmd: stdout differs"; return 1; }
+		err=${stderr//line [123]: /}
+		[ "$err" = "${once_err:+$once_err
+$once_err
+$once_err}" ] || { echo "$cmd: stderr differs: $stderr"; return 1; }
+	done
+}
