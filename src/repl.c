@@ -265,6 +265,37 @@ static bool need_scenario(struct repl *r)
 	return false;
 }
 
+static void describe_edit(struct strbuf *sb, const struct scenario_edit *e);
+
+/*
+ * The loader's messages about edit E, which it names as "FILE: --set PATH=VALUE: ",
+ * as "set PATH VALUE: ..." (the words typed); others, at a file line, as they are.
+ */
+static void report_edit_errors(struct repl *r, const struct scenario_edit *e, const char *text)
+{
+	struct strbuf named = STRBUF_INIT, typed = STRBUF_INIT, line = STRBUF_INIT;
+
+	strbuf_addf(&named, "--set %s: ", e->assignment ? e->assignment : "");
+	describe_edit(&typed, e);
+	strbuf_adds(&typed, ": ");
+	while (*text) {
+		size_t len = strcspn(text, "\n");
+		const char *at;
+
+		strbuf_reset(&line);
+		strbuf_add(&line, text, len);
+		at = e->assignment ? strstr(line.buf, named.buf) : NULL;
+		if (at && (at == line.buf || (at >= line.buf + 2 && at[-2] == ':')))
+			repl_error(r, "%s%s", typed.buf, at + named.len);
+		else
+			repl_error(r, "%s", line.buf);
+		text += len + (text[len] == '\n');
+	}
+	strbuf_release(&named);
+	strbuf_release(&typed);
+	strbuf_release(&line);
+}
+
 /* Makes edit E (taking it over) when the scenario stays valid and priceable. */
 static int apply_edit(struct repl *r, struct scenario_edit *e)
 {
@@ -272,7 +303,7 @@ static int apply_edit(struct repl *r, struct scenario_edit *e)
 	struct state *st = state_build(r, &r->doc, e, 1, &errors);
 
 	if (!st) {
-		repl_error_lines(r, errors.buf);
+		report_edit_errors(r, e, errors.buf);
 		strbuf_release(&errors);
 		scenario_edit_release(e);
 		return EXIT_ERROR;
