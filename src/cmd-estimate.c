@@ -6,6 +6,7 @@
  */
 #include "cli.h"
 #include "costcli.h"
+#include "focus.h"
 #include "output.h"
 #include "util.h"
 
@@ -37,7 +38,9 @@ const struct command estimate_command = {
 	.options = estimate_options,
 	.notes = "Formats: table and markdown print workloads, deployments, breakdown and\n"
 		"monthly cash; csv prints one row per deployment with its breakdown; json is\n"
-		"the contract (every breakdown key present, monthly has horizon_months entries).\n"
+		"the contract (every breakdown key present, monthly has horizon_months entries);\n"
+		"focus is FinOps FOCUS 1.2 CSV, one row per deployment, component and month\n"
+		"(the column mapping is in aicost-estimate(1)).\n"
 		"Budget: every limit a deployment shown breaks is named on stderr (also under\n"
 		"-q); the deployment named with --deployment, or else the plan, decides the\n"
 		"exit status as in 'aicost check'. markdown, table and csv carry the verdict.\n"
@@ -52,13 +55,18 @@ static int cmd_estimate(int argc, char **argv)
 	struct cli_parser p;
 	struct costcli cli;
 	struct tco_result r;
-	bool computed = false;
+	bool computed = false, focus = false;
 	int c, only = -1, status = EXIT_ERROR;
 
 	costcli_init(&cli, "estimate");
 	cli_parser_init(&p, &estimate_command);
 	while ((c = cli_getopt(&p, argc, argv)) != -1) {
-		int taken = costcli_option(&cli, c, optarg);
+		int taken;
+
+		/* focus is estimate's own format: a cost export, not a table. */
+		if (c == COSTOPT_FORMAT)
+			focus = strcmp(optarg, "focus") == 0;
+		taken = focus && c == COSTOPT_FORMAT ? 0 : costcli_option(&cli, c, optarg);
 
 		if (taken < 0)
 			goto cleanup;
@@ -93,7 +101,8 @@ static int cmd_estimate(int argc, char **argv)
 		goto fail;
 	computed = true;
 	costcli_print_notes(&cli, r.notes);
-	if (output_estimate(stdout, &r, only, cli.format, global_options.verbosity > 0) < 0)
+	if (focus ? focus_write(stdout, &r, only) < 0 :
+	    output_estimate(stdout, &r, only, cli.format, global_options.verbosity > 0) < 0)
 		goto fail;
 	status = costcli_budget_check(&cli, &r, only, true);
 	goto cleanup;
