@@ -149,6 +149,7 @@ static void print_answer(FILE *fp, const struct tco_result *r)
 			r->scenario->horizon_months == 1 ? "" : "s");
 	}
 	fputs(".\n", fp);
+	output_cheapest_line(fp, r);
 	print_excluded(fp, r);
 	strbuf_release(&lead);
 }

@@ -119,6 +119,60 @@ static const char *budget_verdict(const struct tco_result *r, size_t i)
 	return n > 0 ? budget_status_names[budget_worst(checks, (size_t)n)] : NULL;
 }
 
+/* The components with no price: ["egress", "storage"]; [] when complete. */
+static json_t *incomplete_json(unsigned incomplete)
+{
+	json_t *list = json_array();
+
+	for (int c = 0; c < COST_NCOMPONENTS; c++)
+		if (incomplete & COST_BIT(c))
+			json_array_append_new(list, json_string(cost_component_names[c]));
+	return list;
+}
+
+/* One string per line of NOTES; [] without any. */
+static json_t *notes_json(const char *notes)
+{
+	json_t *list = json_array();
+
+	while (notes && *notes) {
+		size_t len = strcspn(notes, "\n");
+
+		json_array_append_new(list, json_stringn(notes, len));
+		notes += len + (notes[len] == '\n');
+	}
+	return list;
+}
+
+/* The NOTE column: why excluded, and what has no price. */
+static void add_note_text(struct table *t, const struct deployment_result *dr)
+{
+	struct strbuf note = STRBUF_INIT;
+
+	if (dr->excluded)
+		strbuf_adds(&note, dr->excluded_reason);
+	if (dr->incomplete) {
+		strbuf_adds(&note, note.len ? "; incomplete: " : "incomplete: ");
+		tco_incomplete_names(dr->incomplete, &note);
+		strbuf_adds(&note, " counted as 0");
+	}
+	table_add_text(t, note.buf);
+	strbuf_release(&note);
+}
+
+void output_cheapest_line(FILE *fp, const struct tco_result *r)
+{
+	const struct deployment_result *dr = &r->deployments[r->cheapest];
+	struct strbuf what = STRBUF_INIT;
+
+	if (!dr->incomplete)
+		return;
+	tco_incomplete_names(dr->incomplete, &what);
+	fprintf(fp, "Incomplete: %s has no price for %s, counted as 0; its total is a lower "
+		"bound (see its notes).\n", dr->deployment->name, what.buf);
+	strbuf_release(&what);
+}
+
 static json_t *deployment_json(const struct tco_result *r, size_t i, int months)
 {
 	const struct deployment_result *dr = &r->deployments[i];
@@ -172,6 +226,8 @@ static json_t *deployment_json(const struct tco_result *r, size_t i, int months)
 				    number_or_null(dr->workload_wall_hours[w], true));
 	json_object_set_new(o, "workload_wall_hours", per_workload);
 	json_object_set_new(o, "monthly_by_component", monthly_by_component);
+	json_object_set_new(o, "incomplete", incomplete_json(dr->incomplete));
+	json_object_set_new(o, "notes", notes_json(dr->notes));
 	json_object_set_new(o, "excluded", json_boolean(dr->excluded));
 	json_object_set_new(o, "excluded_reason", dr->excluded_reason ?
 			    json_string(dr->excluded_reason) : json_null());
@@ -248,7 +304,7 @@ struct table *output_summary_table(const struct tco_result *r, int only, bool wi
 			for (int c = 0; c < COST_NCOMPONENTS; c++)
 				table_add_money(t, dr->breakdown[c], 0);
 		table_add_text(t, (int)i == r->cheapest ? "*" : "");
-		table_add_text(t, dr->excluded ? dr->excluded_reason : "");
+		add_note_text(t, dr);
 		table_add_text(t, budget_verdict(r, i));
 	}
 	return t;
@@ -516,8 +572,10 @@ int output_estimate(FILE *fp, const struct tco_result *r, int only, enum output_
 	if (s->discount_rate > 0)
 		fprintf(fp, ", NPV at %.4g%% a year", s->discount_rate * 100);
 	fputc('\n', fp);
-	if (r->cheapest >= 0)
+	if (r->cheapest >= 0) {
 		fprintf(fp, "Cheapest: %s\n", r->deployments[r->cheapest].deployment->name);
+		output_cheapest_line(fp, r);
+	}
 	if (r->demand && r->ndemand == s->nworkloads) {
 		output_heading(fp, format, "Workloads");
 		if (print_and_free(output_demand_table(s, r->demand, verbose), fp, format) < 0)

@@ -35,6 +35,9 @@ struct json_t *output_demand_json(const struct scenario *s, const struct workloa
 struct table *output_demand_table(const struct scenario *s, const struct workload_demand *demand,
 				  bool verbose);
 
+/* When R's cheapest deployment is incomplete, a line saying what has no price. */
+void output_cheapest_line(FILE *fp, const struct tco_result *r);
+
 /* Prints a section heading in table ("Title") or markdown ("## Title") form. */
 void output_heading(FILE *fp, enum output_format format, const char *title);
 

@@ -54,6 +54,8 @@ static const char *const purchase_options[] = { PURCHASE_OPTIONS };
 static const char *const per_gpu_hour[] = { "GPU-h", "GPU-hour", "h", "hour", NULL };
 static const char *const per_kwh[] = { "kWh", NULL };
 static const char *const per_kw_month[] = { "kW-month", "kW-mo", "kW/month", NULL };
+static const char *const per_gb[] = { "GB", NULL };
+static const char *const per_gb_month[] = { "GB-month", "GB-mo", "GB/month", NULL };
 static const char *const per_month[] = { "month", "mo", NULL };
 static const char *const per_year[] = { "year", "y", "FTE-year", NULL };
 static const char *const precision_names[] = { "fp32", "bf16", "fp16", "fp8", "int8", "int4" };
@@ -158,6 +160,8 @@ static const struct field cloud_fields[] = {
 	{ "price_per_gpu_hour", FIELD_MONEY, P(price_per_gpu_hour), F_POSITIVE, per_gpu_hour },
 	{ "purchase", FIELD_CUSTOM, 0, 0, NULL },
 	{ "spot_interruptions_per_day", FIELD_COUNT, P(spot_interruptions_per_day), 0, NULL },
+	{ "egress_price", FIELD_MONEY, P(egress_price_per_gb), 0, per_gb },
+	{ "storage_price", FIELD_MONEY, P(storage_price_per_gb_month), 0, per_gb_month },
 	{ "shortage", FIELD_CUSTOM, 0, 0, NULL },
 };
 
@@ -841,6 +845,8 @@ static void load_purchase(struct loader *ld, struct node *value, struct deployme
 static void deployment_defaults(struct deployment *d)
 {
 	d->price_per_gpu_hour = NAN;
+	d->egress_price_per_gb = NAN;
+	d->storage_price_per_gb_month = NAN;
 	budget_init(&d->budget);
 	d->spot_interruptions_per_day = NAN;
 	d->gpus_per_server = 8;

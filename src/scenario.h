@@ -128,6 +128,8 @@ struct deployment {
 	struct purchase_share *purchase;   /* default: 100% on-demand */
 	size_t npurchase;
 	double spot_interruptions_per_day; /* NAN = from the store / default */
+	double egress_price_per_gb;    /* flat, instead of the store's tiers; NAN = the store */
+	double storage_price_per_gb_month; /* every class, instead of the store's; NAN = the store */
 
 	/* on-prem */
 	int gpus;

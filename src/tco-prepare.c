@@ -139,20 +139,32 @@ static double storage_price(struct db *db, const char *provider, const char *reg
 	return per_gb_month;
 }
 
+/*
+ * Storage prices of D: the scenario's storage_price for every class, else the
+ * store's (the hot share on block storage, else a parallel file system, else
+ * and said so hot object storage). A class with no price counts as 0 and marks
+ * storage in INCOMPLETE (when not NULL: D's own costs, not a stand-in's).
+ */
 static void resolve_storage(struct db *db, const struct scenario *s, const struct deployment *d,
-			    struct cloud_pricing *p, struct strbuf *notes)
+			    struct cloud_pricing *p, struct strbuf *notes, unsigned *incomplete)
 {
 	const char *cold = s->data.cold_class ? s->data.cold_class : "hot";
-	bool found;
+	bool found, all_found = true;
 
 	if (!(s->data.stored_bytes > 0) && !(s->data.growth_per_month_bytes > 0))
 		return;
+	if (!isnan(d->storage_price_per_gb_month)) {
+		p->object_per_gb_month = p->block_per_gb_month = d->storage_price_per_gb_month;
+		return;
+	}
 	p->object_per_gb_month = storage_price(db, d->provider, d->region, cold,
 					       &p->retrieval_per_gb, &found);
 	if (!found)
 		add_note(notes, "deployment %s: no %s object storage price for %s%s%s; "
-			    "counted as 0\n", d->name, cold, d->provider,
-			    d->region ? "/" : "", d->region ? d->region : "");
+			    "counted as 0, the total is incomplete (storage_price sets one)\n",
+			 d->name, cold, d->provider, d->region ? "/" : "",
+			 d->region ? d->region : "");
+	all_found = found;
 	p->block_per_gb_month = storage_price(db, d->provider, d->region, "block", NULL, &found);
 	if (!found)
 		p->block_per_gb_month = storage_price(db, d->provider, d->region, "parallel-fs",
@@ -161,9 +173,26 @@ static void resolve_storage(struct db *db, const struct scenario *s, const struc
 		p->block_per_gb_month = storage_price(db, d->provider, d->region, "hot", NULL,
 						      &found);
 		if (found)
-			add_note(notes, "deployment %s: no block storage price; the hot share "
-				    "is priced as hot object storage\n", d->name);
+			add_note(notes, "deployment %s: no block or parallel file system price; "
+				 "the hot share is priced as hot object storage\n", d->name);
+		else
+			add_note(notes, "deployment %s: no block, parallel file system or hot "
+				 "object storage price for %s; the hot share counted as 0, the total "
+				 "is incomplete (storage_price sets one)\n", d->name, d->provider);
 	}
+	all_found = all_found && found;
+	if (!all_found && incomplete)
+		*incomplete |= COST_BIT(COST_STORAGE);
+}
+
+/* Does any traffic leave: the data's egress or a workload's own? */
+static bool any_egress(const struct scenario *s)
+{
+	bool egress = s->data.egress_per_month_bytes > 0;
+
+	for (size_t i = 0; i < s->nworkloads; i++)
+		egress = egress || s->workloads[i].egress_per_month_bytes > 0;
+	return egress;
 }
 
 /*
@@ -194,9 +223,13 @@ static void resolve_spot_rate(const struct deployment *d, const struct priced_of
 	}
 }
 
-/* Prices of a cloud deployment D: the override, or the store's cheapest offer. */
+/*
+ * Prices of a cloud deployment D: the override, or the store's cheapest offer.
+ * INCOMPLETE (NULL when D only stands in for another deployment's compute) gets
+ * the components with no price.
+ */
 static int resolve_cloud(struct db *db, const struct scenario *s, const struct deployment *d,
-			 struct cloud_pricing *p, struct strbuf *notes)
+			 struct cloud_pricing *p, struct strbuf *notes, unsigned *incomplete)
 {
 	struct egress_tier_list tiers = { 0 };
 	struct priced_offer base = { 0 }, spot = { 0 };
@@ -262,16 +295,26 @@ static int resolve_cloud(struct db *db, const struct scenario *s, const struct d
 		}
 	}
 	resolve_spot_rate(d, &spot, p, notes);
-	if (db_egress_tiers(db, d->provider, d->region, destination, &tiers) < 0) {
+	if (!isnan(d->egress_price_per_gb)) {
+		/* The scenario's own flat price per GB. */
+		tiers.items = xcalloc(1, sizeof(*tiers.items));
+		tiers.items[0].end_gb = INFINITY;
+		tiers.items[0].price_per_gb = d->egress_price_per_gb;
+		tiers.n = tiers.alloc = 1;
+	} else if (db_egress_tiers(db, d->provider, d->region, destination, &tiers) < 0) {
 		error_clear();
 		tiers.n = 0;
 	}
-	if (tiers.n == 0 && (s->data.egress_per_month_bytes > 0))
+	if (tiers.n == 0 && any_egress(s)) {
 		add_note(notes, "deployment %s: no %s egress tiers for %s; egress counted "
-			    "as free\n", d->name, destination, d->provider);
+			 "as 0, the total is incomplete (egress_price sets one)\n", d->name,
+			 destination, d->provider);
+		if (incomplete)
+			*incomplete |= COST_BIT(COST_EGRESS);
+	}
 	p->egress_tiers = tiers.items;
 	p->negress_tiers = tiers.n;
-	resolve_storage(db, s, d, p, notes);
+	resolve_storage(db, s, d, p, notes, incomplete);
 	result = 0;
 cleanup:
 	priced_offer_release(&base);
@@ -313,7 +356,7 @@ static int resolve_fallback(struct db *db, const struct scenario *s, const char 
 			error_set("fallback %s is not a cloud deployment", name);
 			return -1;
 		}
-		return resolve_cloud(db, s, target, p, notes);
+		return resolve_cloud(db, s, target, p, notes, NULL);
 	}
 	if (!slash) {
 		error_set("fallback %s names no deployment; expected a deployment name or "
@@ -448,30 +491,31 @@ static int shortage_fallback_price(struct db *db, const struct scenario *s,
 
 /* On-prem traffic is bought as flat transit, not per GB: say so when none is given. */
 static void note_transit(const struct scenario *s, const struct deployment *d,
-			 struct strbuf *notes)
+			 struct strbuf *notes, unsigned *incomplete)
 {
 	const struct deployment *owner = d->kind == DEPLOYMENT_HYBRID ?
 		scenario_find_deployment(s, d->base) : d;
-	bool egress = s->data.egress_per_month_bytes > 0;
 
-	for (size_t i = 0; i < s->nworkloads; i++)
-		egress = egress || s->workloads[i].egress_per_month_bytes > 0;
-	if (egress && owner && !(owner->transit_per_month > 0))
+	if (any_egress(s) && owner && !(owner->transit_per_month > 0)) {
 		add_note(notes, "deployment %s: egress goes out over transit and no "
-			 "transit_per_month is given; counted as free\n", owner->name);
+			 "transit_per_month is given; counted as 0, the total is incomplete\n",
+			 owner->name);
+		*incomplete |= COST_BIT(COST_NETWORK);
+	}
 }
 
 static int prepare_deployment(struct db *db, const struct scenario *s, const struct deployment *d,
-			      struct deployment_input *din, struct strbuf *notes)
+			      struct deployment_input *din)
 {
 	const char *accelerator = deployment_accelerator(s, d);
+	struct strbuf *notes = &din->notes;
 
 	if (d->kind != DEPLOYMENT_CLOUD)
-		note_transit(s, d, notes);
+		note_transit(s, d, notes, &din->incomplete);
 
 	din->shortage_fallback_per_gpu_hour = NAN;
 	if (d->kind == DEPLOYMENT_CLOUD) {
-		if (resolve_cloud(db, s, d, &din->cloud, notes) < 0)
+		if (resolve_cloud(db, s, d, &din->cloud, notes, &din->incomplete) < 0)
 			return -1;
 		/* The store's offer decides what a cloud deployment runs on. */
 		if (din->cloud.accelerator)
@@ -504,7 +548,7 @@ static int prepare_deployment(struct db *db, const struct scenario *s, const str
 			error_set("deployments.%s.burst: expected a cloud deployment", d->name);
 			return -1;
 		}
-		if (resolve_cloud(db, s, burst, &din->cloud, notes) < 0)
+		if (resolve_cloud(db, s, burst, &din->cloud, notes, NULL) < 0)
 			return -1;
 		din->cloud.gpu_hours_factor = gpu_hours_factor(db, accelerator,
 							       din->cloud.accelerator, notes);
@@ -537,11 +581,23 @@ int tco_prepare(struct db *db, const struct scenario *s, const struct tco_option
 		tco_input_release(out);
 		return -1;
 	}
+	for (size_t i = 0; i < s->ndeployments; i++)
+		strbuf_init(&out->deployments[i].notes, 0);
 	for (size_t i = 0; i < s->ndeployments; i++) {
-		if (prepare_deployment(db, s, &s->deployments[i], &out->deployments[i],
-				       &out->notes) < 0) {
+		const char *line;
+
+		if (prepare_deployment(db, s, &s->deployments[i], &out->deployments[i]) < 0) {
 			tco_input_release(out);
 			return -1;
+		}
+		/* Every deployment's notes once in the scenario's. */
+		for (line = out->deployments[i].notes.buf; *line; ) {
+			size_t len = strcspn(line, "\n") + 1;
+			char *one = xstrndup(line, len);
+
+			add_note(&out->notes, "%s", one);
+			free(one);
+			line += len - (line[len - 1] == '\0');
 		}
 	}
 	return 0;
@@ -553,6 +609,7 @@ void tco_input_release(struct tco_input *in)
 
 	for (size_t i = 0; s && in->deployments && i < s->ndeployments; i++) {
 		cloud_pricing_release(&in->deployments[i].cloud);
+		strbuf_release(&in->deployments[i].notes);
 		demand_release_all(in->deployments[i].demand, s->nworkloads);
 	}
 	free(in->deployments);

@@ -1024,6 +1024,8 @@ static int compute_deployment(const struct tco_input *in, size_t index,
 	feasibility(s, d, &dm, &mc, &why);
 	r->excluded_reason = why.len ? strbuf_detach(&why, NULL) : NULL;
 	r->excluded = r->excluded_reason != NULL;
+	r->incomplete = din->incomplete;
+	r->notes = din->notes.len ? xstrdup(din->notes.buf) : NULL;
 	result = 0;
 cleanup:
 	if (result < 0)
@@ -1094,6 +1096,18 @@ int tco_compute(const struct tco_input *in, struct tco_result *out)
 	return 0;
 }
 
+void tco_incomplete_names(unsigned incomplete, struct strbuf *out)
+{
+	const char *sep = "";
+
+	for (int c = 0; c < COST_NCOMPONENTS; c++) {
+		if (incomplete & COST_BIT(c)) {
+			strbuf_addf(out, "%s%s", sep, cost_component_names[c]);
+			sep = ", ";
+		}
+	}
+}
+
 bool tco_same_total(const struct tco_result *r, int a, int b)
 {
 	double x = r->deployments[a].total, y = r->deployments[b].total;
@@ -1125,6 +1139,7 @@ void tco_result_release(struct tco_result *r)
 		free(r->deployments[i].excluded_reason);
 		free(r->deployments[i].workload_cost);
 		free(r->deployments[i].workload_wall_hours);
+		free(r->deployments[i].notes);
 	}
 	free(r->deployments);
 	for (size_t i = 0; i < r->ndemand; i++)

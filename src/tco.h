@@ -18,6 +18,8 @@ enum cost_component {
 };
 /* The JSON contract's breakdown keys, in this order. */
 extern const char *const cost_component_names[COST_NCOMPONENTS];
+/* A set of components, e.g. those with no price: bit COST_BIT(c) for component c. */
+#define COST_BIT(c) (1u << (c))
 
 struct deployment_result {
 	const struct deployment *deployment;
@@ -53,6 +55,10 @@ struct deployment_result {
 						      its start to its end on this deployment
 						      (waits included; INFINITY never); NAN for
 						      inference */
+	unsigned incomplete;                       /* COST_BITs of components with no price,
+						      counted as 0: the total is a lower bound */
+	char *notes;                               /* what pricing it assumed, one per line;
+						      or NULL */
 	bool excluded;                             /* data residency, work undone or late */
 	char *excluded_reason;                     /* what and how much, "; "-separated */
 };
@@ -113,6 +119,8 @@ struct deployment_input {
 	struct cloud_pricing cloud;         /* cloud: its own; on-prem: its fallback; hybrid: burst */
 	double shortage_fallback_per_gpu_hour;  /* NAN = no shortage fallback; per GPU-hour of
 						   the accelerator the shortage hits */
+	unsigned incomplete;                /* COST_BITs with no price (counted as 0) */
+	struct strbuf notes;                /* what pricing this deployment assumed */
 };
 
 struct tco_input {
@@ -152,6 +160,8 @@ const struct shortage_spec *tco_shortage_spec(const struct scenario *s,
  * cost the same (a twin is no alternative); -1 when none.
  */
 int tco_runner_up(const struct tco_result *r);
+/* Appends the names of the components in INCOMPLETE to OUT, ", "-separated. */
+void tco_incomplete_names(unsigned incomplete, struct strbuf *out);
 /* Do deployments A and B of R cost the same (to a relative 1e-9)? */
 bool tco_same_total(const struct tco_result *r, int a, int b);
 

@@ -171,3 +171,48 @@ committed_scenario() {   # committed_scenario OPTION
 	[ "$(json 'all(abs(d["per_million_tokens"] - d["workload_cost"]["serve-70b"] / (d["tokens_delivered"] / 1e6)) < 1e-9 for d in r["deployments"])')" = True ]
 	[ "$(json 'all(d["per_million_tokens"] < d["total"] / (d["tokens_delivered"] / 1e6) for d in r["deployments"])')" = True ]
 }
+
+@test "unknown is not zero: a component with no price marks the total incomplete" {
+	# runpod has no egress tiers or storage price in the store: both count as 0,
+	# the deployment says so in notes and incomplete, and the answer says so.
+	run_split estimate --format json "$SCENARIOS/chat-8b.yaml"
+	[ "$(json 'r["deployments"][2]["incomplete"]')" = "['storage', 'egress']" ]
+	[ "$(json 'len(r["deployments"][2]["notes"])')" -ge 2 ]
+	[ "$(json 'r["deployments"][0]["incomplete"]')" = "[]" ]
+	run_split -q estimate "$SCENARIOS/chat-8b.yaml"
+	[[ "$output" == *"Incomplete: runpod has no price for storage, egress, counted as 0"* ]]
+	[[ "$output" == *"incomplete: storage, egress counted as 0"* ]]
+	run_split -q compare "$SCENARIOS/chat-8b.yaml"
+	[[ "${lines[2]}" == "Incomplete: runpod has no price for storage, egress"* ]]
+	# The scenario's own figures complete it: 8 TB a month at $0.05/GB = 400 a
+	# month, 500 GB at $0.10/GB-month = 50 a month; 12 months: 5,400 more.
+	run_split -q estimate --format json "$SCENARIOS/chat-8b.yaml"
+	before=$(json 'r["deployments"][2]["total"]')
+	run_split -q estimate --format json --set deployments.runpod.egress_price=0.05/GB \
+		--set deployments.runpod.storage_price=0.10/GB-month "$SCENARIOS/chat-8b.yaml"
+	[ "$(json 'r["deployments"][2]["incomplete"]')" = "[]" ]
+	[ "$(json "round(r['deployments'][2]['total'] - $before, 6)")" = 5400.0 ]
+	[ "$(json 'round(r["deployments"][2]["breakdown"]["egress"], 6)')" = 4800.0 ]
+}
+
+@test "storage is compared like for like: block storage on all three clouds" {
+	# 500 TB all hot for 12 months on block storage, list prices per GB-month:
+	# EBS gp3 0.08 -> 480,000; Premium SSD v2 0.0812 -> 487,200; pd-balanced 0.10
+	# -> 600,000 (no longer Azure/GCP object storage at 0.018-0.02).
+	cat > storage.yaml <<'YAML'
+name: storage
+horizon: 12mo
+workloads:
+  - {name: t, kind: training, params: 1B, tokens: 1B, accelerator: H100-SXM, gpus: 8, mfu: 40%}
+data: {stored: 500TB, hot: 100%}
+deployments:
+  - {name: aws, kind: cloud, provider: aws, region: us-east-1, price_per_gpu_hour: 1}
+  - {name: azure, kind: cloud, provider: azure, region: eastus, price_per_gpu_hour: 1}
+  - {name: gcp, kind: cloud, provider: gcp, region: us-central1, price_per_gpu_hour: 1}
+YAML
+	run_split estimate --format json storage.yaml
+	[ "$status" -eq 0 ]
+	[ "$(json '[round(d["breakdown"]["storage"], 6) for d in r["deployments"]]')" = "[480000.0, 487200.0, 600000.0]" ]
+	[ "$(json '[d["incomplete"] for d in r["deployments"]]')" = "[[], [], []]" ]
+	[[ "$stderr" != *"priced as hot object storage"* ]]
+}
