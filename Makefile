@@ -28,8 +28,17 @@ OBJS := $(SRCS:src/%.c=$(BUILD)/%.o)
 LIB_OBJS := $(filter-out $(BUILD)/main.o,$(OBJS))
 UNIT_SRCS := $(sort $(wildcard tests/unit/test-*.c))
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
+# Fuzz harnesses: replayed over their seeds and past crashes by make check (any
+# compiler), fuzzed by make fuzz (clang's libFuzzer, FUZZ_SECONDS each).
+FUZZ_SRCS := $(sort $(wildcard fuzz/fuzz-*.c))
+FUZZ_REPLAYS := $(FUZZ_SRCS:fuzz/%.c=$(BUILD)/fuzz/replay-%)
+FUZZ_BINS := $(FUZZ_SRCS:fuzz/%.c=$(BUILD)/fuzz/%)
+FUZZ_CC ?= clang
+FUZZ_SECONDS ?= 20
+FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_LIB_OBJS := $(LIB_OBJS:$(BUILD)/%.o=$(BUILD)/fuzz/obj/%.o) $(BUILD)/fuzz/obj/fuzz-common.o
 
-.PHONY: all deps check unit-tests demo install uninstall clean bench
+.PHONY: all deps check unit-tests demo install uninstall clean bench fuzz fuzz-replays
 all: bin/aicost
 
 bin/aicost: $(OBJS)
@@ -54,12 +63,42 @@ $(BUILD)/tests/%: $(BUILD)/tests/%.o $(BUILD)/libaicost.a
 
 unit-tests: $(UNIT_BINS)
 
+$(BUILD)/fuzz/%.o: fuzz/%.c
+	@mkdir -p $(BUILD)/fuzz
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/fuzz/replay-%: $(BUILD)/fuzz/%.o $(BUILD)/fuzz/replay.o $(BUILD)/fuzz/common.o \
+		$(BUILD)/libaicost.a
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+
+fuzz-replays: $(FUZZ_REPLAYS)
+
+# libFuzzer builds: the library again, instrumented, in its own directory.
+$(BUILD)/fuzz/obj/%.o: src/%.c
+	@mkdir -p $(BUILD)/fuzz/obj
+	$(FUZZ_CC) $(ALL_CFLAGS) -g -O1 $(FUZZ_SAN) -fsanitize=fuzzer-no-link -c -o $@ $<
+
+$(BUILD)/fuzz/obj/fuzz-common.o: fuzz/common.c
+	@mkdir -p $(BUILD)/fuzz/obj
+	$(FUZZ_CC) $(ALL_CFLAGS) -g -O1 $(FUZZ_SAN) -fsanitize=fuzzer-no-link -c -o $@ $<
+
+$(BUILD)/fuzz/libaicost.a: $(FUZZ_LIB_OBJS)
+	rm -f $@
+	$(AR) rcs $@ $(FUZZ_LIB_OBJS)
+
+$(BUILD)/fuzz/fuzz-%: fuzz/fuzz-%.c $(BUILD)/fuzz/libaicost.a
+	$(FUZZ_CC) $(ALL_CFLAGS) -g -O1 $(FUZZ_SAN) -fsanitize=fuzzer -o $@ $< \
+		$(BUILD)/fuzz/libaicost.a $(LIBS)
+
+fuzz: $(FUZZ_BINS) $(FUZZ_REPLAYS)
+	@sh fuzz/run $(FUZZ_SECONDS) $(FUZZ_SRCS:fuzz/%.c=%)
+
 deps:
 	@sh scripts/install-deps -q
 
 check: deps
-	@$(MAKE) --no-print-directory all unit-tests
-	@bash tests/run-tests $(UNIT_BINS)
+	@$(MAKE) --no-print-directory all unit-tests fuzz-replays
+	@bash tests/run-tests $(UNIT_BINS) $(FUZZ_REPLAYS)
 
 demo: deps
 	@$(MAKE) --no-print-directory all
@@ -84,4 +123,4 @@ uninstall:
 clean:
 	rm -rf $(BUILD) bin/aicost
 
--include $(OBJS:.o=.d) $(UNIT_BINS:%=%.d)
+-include $(OBJS:.o=.d) $(UNIT_BINS:%=%.d) $(wildcard $(BUILD)/fuzz/*.d $(BUILD)/fuzz/obj/*.d)
