@@ -47,3 +47,15 @@ const char *fuzz_file(const uint8_t *data, size_t size, const char *suffix)
 	}
 	return input_path.buf;
 }
+
+void fuzz_import(const uint8_t *data, size_t size,
+		 int (*import)(struct db *db, const char *path, const uint8_t *data, size_t size))
+{
+	struct db *db = fuzz_store();
+
+	if (db_transaction_begin(db) < 0)
+		abort();
+	import(db, fuzz_file(data, size, ".csv"), data, size);
+	db_transaction_rollback(db);
+	error_clear();
+}

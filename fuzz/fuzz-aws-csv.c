@@ -8,12 +8,6 @@ const char *const fuzz_seeds[] = {
 	"tests/fixtures/aws/offers/v1.0/aws/*/*/*/index.csv", "fuzz/corpus/fuzz-aws-csv/*", NULL
 };
 
-int LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	(void)argc, (void)argv;
-	return 0;
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const char *const regions[] = { "us-east-1", "eu-west-1" };

@@ -8,12 +8,6 @@ const char *const fuzz_seeds[] = {
 	"tests/fixtures/azure/*.json", "fuzz/corpus/fuzz-azure-page/*", NULL
 };
 
-int LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	(void)argc, (void)argv;
-	return 0;
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const char *const regions[] = { "eastus", "westeurope" };

@@ -8,12 +8,6 @@ const char *const fuzz_seeds[] = {
 	"tests/fixtures/gcp/*/*.json", "fuzz/corpus/fuzz-gcp-page/*", NULL
 };
 
-int LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	(void)argc, (void)argv;
-	return 0;
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const char *const regions[] = { "us-central1", "us-east4" };

@@ -8,12 +8,6 @@ const char *const fuzz_seeds[] = {
 	"scenarios/*.yaml", "tests/fixtures/*.yaml", "fuzz/corpus/fuzz-scenario/*", NULL
 };
 
-int LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	(void)argc, (void)argv;
-	return 0;
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct scenario s;

@@ -1,7 +1,6 @@
 /* pricing import --format skypilot of a SkyPilot catalog CSV. */
 #include "fuzz.h"
 #include "catalog.h"
-#include "util.h"
 
 const char *const fuzz_seeds[] = {
 	"tests/fixtures/skypilot-*.csv", "fuzz/corpus/fuzz-skypilot-import/*", NULL
@@ -14,17 +13,17 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	return 0;
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+static int import(struct db *db, const char *path, const uint8_t *data, size_t size)
 {
-	struct db *db = fuzz_store();
 	struct import_stats stats = { 0 };
 	/* The provider changes which accelerators and joins apply. */
 	const char *provider = size > 0 && (data[0] & 1) ? "gcp" : "aws";
 
-	if (db_transaction_begin(db) < 0)
-		abort();
-	skypilot_import_file(db, fuzz_file(data, size, ".csv"), "fuzz", provider, &stats);
-	db_transaction_rollback(db);
-	error_clear();
+	return skypilot_import_file(db, path, "fuzz", provider, &stats);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	fuzz_import(data, size, import);
 	return 0;
 }

@@ -7,12 +7,6 @@
 
 const char *const fuzz_seeds[] = { "fuzz/corpus/fuzz-units/*", NULL };
 
-int LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	(void)argc, (void)argv;
-	return 0;
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const char *const rate_units[] = { "kWh", "kW-month", "GPU-h", "month", NULL };

@@ -11,8 +11,8 @@
 #include <stdint.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-/* Once, before the first input (libFuzzer calls it too). */
-int LLVMFuzzerInitialize(int *argc, char ***argv);
+/* Once, before the first input, when a harness has it (libFuzzer calls it too). */
+int LLVMFuzzerInitialize(int *argc, char ***argv) __attribute__((weak));
 
 extern const char *const fuzz_seeds[];
 
@@ -21,5 +21,9 @@ struct db;
 struct db *fuzz_store(void);
 /* DATA written to a private temporary file (the importers read paths); its path. */
 const char *fuzz_file(const uint8_t *data, size_t size, const char *suffix);
+/* Runs IMPORT on DATA as a file, inside a transaction that is then rolled back, so
+ * that every input meets the same seeded store. */
+void fuzz_import(const uint8_t *data, size_t size,
+		 int (*import)(struct db *db, const char *path, const uint8_t *data, size_t size));
 
 #endif

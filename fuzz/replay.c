@@ -15,7 +15,7 @@ int main(int argc, char **argv)
 	bool list = argc > 1 && strcmp(argv[1], "--list") == 0;
 	int n = 0, failed = 0;
 
-	if (!list)
+	if (!list && LLVMFuzzerInitialize)
 		LLVMFuzzerInitialize(&argc, &argv);
 	for (size_t p = 0; fuzz_seeds[p]; p++) {
 		glob_t g;
