@@ -15,6 +15,7 @@
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 /* PRAGMA application_id of an aicost store: "AIcs" in ASCII. */
@@ -684,7 +685,7 @@ enum store_kind { STORE_EMPTY, STORE_AICOST, STORE_AICOST_UNSTAMPED };
  * (new), an aicost store (its application id, or from before the id: its tables),
  * or something else, which is refused untouched.
  */
-static int identify(struct db *db, enum store_kind *kind)
+static int identify_once(struct db *db, enum store_kind *kind, bool *busy)
 {
 	static const char *const own_tables =
 		"SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN"
@@ -699,6 +700,7 @@ static int identify(struct db *db, enum store_kind *kind)
 
 		if (code == SQLITE_CANTOPEN || code == SQLITE_READONLY)
 			return directory_error(db);
+		*busy = code == SQLITE_BUSY;
 		if (code == SQLITE_BUSY)
 			return db_fail(db, "reading the store");
 		error_set("%s: not a usable aicost price store: %s", db->path,
@@ -868,6 +870,23 @@ static int enable_wal(struct db *db)
 		return -1;
 	}
 	return 0;
+}
+
+/*
+ * A reader can meet a first use switching the file to WAL, a lock SQLite does not
+ * wait for through busy_timeout (see enable_wal): retry as long as a writer waits.
+ */
+static int identify(struct db *db, enum store_kind *kind)
+{
+	time_t give_up = time(NULL) + busy_timeout_s();
+	bool busy = false;
+	int rc;
+
+	while ((rc = identify_once(db, kind, &busy)) < 0 && busy && time(NULL) < give_up) {
+		usleep(50 * 1000);
+		busy = false;
+	}
+	return rc;
 }
 
 /*
