@@ -6,26 +6,35 @@ MANDIR ?= $(PREFIX)/share/man
 CFLAGS ?= -O2 -g
 PKG_CONFIG ?= pkg-config
 
-PKGS := libcurl jansson sqlite3 readline yaml-0.1
+PKGS := libcurl jansson sqlite3 yaml-0.1
 WARNINGS := -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	-Wformat=2 -Wno-format-nonliteral
 PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 
+BUILD := build
+SRCS := $(sort $(wildcard src/*.c))
+# The command layer: the files that include cli.h (they parse options and print).
+CLI_SRCS := $(filter-out src/main.c,$(shell grep -l '^\#include "cli.h"' $(SRCS)))
+# readline is linked only into what uses it (the REPL's terminal, a command file).
+ifneq ($(shell grep -l '<readline/' $(SRCS) 2>/dev/null),)
+READLINE_LIBS = $(shell $(PKG_CONFIG) --libs readline 2>/dev/null || echo -lreadline)
+endif
+
 ifdef SANITIZE
 SAN_FLAGS := -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
 endif
 
-# User CFLAGS/LDFLAGS come last so that they win.
+# User CPPFLAGS/CFLAGS/LDFLAGS come last so that they win.
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARNINGS) $(PKG_CFLAGS) $(SAN_FLAGS) \
-	-DAICOST_DATADIR='"$(DATADIR)"' -Isrc -MMD -MP $(CFLAGS)
+	-DAICOST_DATADIR='"$(DATADIR)"' -Isrc -MMD -MP $(CPPFLAGS) $(CFLAGS)
 ALL_LDFLAGS = $(SAN_FLAGS) $(LDFLAGS)
 LIBS = $(PKG_LIBS) -lcsv -lm
 
-BUILD := build
-SRCS := $(sort $(wildcard src/*.c))
 OBJS := $(SRCS:src/%.c=$(BUILD)/%.o)
-LIB_OBJS := $(filter-out $(BUILD)/main.o,$(OBJS))
+CLI_OBJS := $(CLI_SRCS:src/%.c=$(BUILD)/%.o)
+# libaicost.a: the modules only, what the unit tests link; libaicost-cli.a the commands.
+LIB_OBJS := $(filter-out $(BUILD)/main.o $(CLI_OBJS),$(OBJS))
 UNIT_SRCS := $(sort $(wildcard tests/unit/test-*.c))
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 # Fuzz harnesses: replayed over their seeds and past crashes by make check (any
@@ -41,9 +50,9 @@ FUZZ_LIB_OBJS := $(LIB_OBJS:$(BUILD)/%.o=$(BUILD)/fuzz/obj/%.o) $(BUILD)/fuzz/ob
 .PHONY: all deps check unit-tests demo install uninstall clean bench fuzz fuzz-replays
 all: bin/aicost
 
-bin/aicost: $(OBJS)
+bin/aicost: $(BUILD)/main.o $(BUILD)/libaicost-cli.a $(BUILD)/libaicost.a
 	@mkdir -p bin
-	$(CC) $(ALL_LDFLAGS) -o $@ $(OBJS) $(LIBS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS) $(READLINE_LIBS)
 
 $(BUILD)/%.o: src/%.c
 	@mkdir -p $(BUILD)
@@ -53,6 +62,10 @@ $(BUILD)/libaicost.a: $(LIB_OBJS)
 	rm -f $@
 	$(AR) rcs $@ $(LIB_OBJS)
 
+$(BUILD)/libaicost-cli.a: $(CLI_OBJS)
+	rm -f $@
+	$(AR) rcs $@ $(CLI_OBJS)
+
 $(BUILD)/tests/%.o: tests/unit/%.c
 	@mkdir -p $(BUILD)/tests
 	$(CC) $(ALL_CFLAGS) $(shell $(PKG_CONFIG) --cflags cmocka 2>/dev/null) -c -o $@ $<
@@ -60,6 +73,11 @@ $(BUILD)/tests/%.o: tests/unit/%.c
 $(BUILD)/tests/%: $(BUILD)/tests/%.o $(BUILD)/libaicost.a
 	$(CC) $(ALL_LDFLAGS) -o $@ $< $(BUILD)/libaicost.a $(LIBS) \
 		$(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null)
+
+# The command layer's own unit tests (test-cli-*.c) link it too.
+$(BUILD)/tests/test-cli%: $(BUILD)/tests/test-cli%.o $(BUILD)/libaicost-cli.a $(BUILD)/libaicost.a
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(BUILD)/libaicost-cli.a $(BUILD)/libaicost.a $(LIBS) \
+		$(READLINE_LIBS) $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null)
 
 unit-tests: $(UNIT_BINS)
 

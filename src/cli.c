@@ -44,6 +44,22 @@ void reset_getopt(void)
 	opterr = 1;
 }
 
+/*
+ * Runs CMD from a clean start: getopt reset and an error channel of its own, so
+ * that it can run any number of times in one process (the REPL).
+ */
+static int command_run_entry(const struct command *cmd, int argc, char **argv)
+{
+	struct error_context errors;
+	int status;
+
+	reset_getopt();
+	error_context_push(&errors);
+	status = cmd->run(argc, argv);
+	error_context_pop(&errors);
+	return status;
+}
+
 /* The names of LIST, for suggest_word; the caller frees the array. */
 static const char **command_names(const struct command *const *list, size_t *n)
 {
@@ -74,8 +90,7 @@ int command_run(int argc, char **argv)
 		free(names);
 		return EXIT_ERROR;
 	}
-	reset_getopt();
-	return cmd->run(argc, argv);
+	return command_run_entry(cmd, argc, argv);
 }
 
 int subcommand_run(const struct command *parent, int argc, char **argv)
@@ -86,10 +101,8 @@ int subcommand_run(const struct command *parent, int argc, char **argv)
 	size_t n;
 	int status;
 
-	if (sub) {
-		reset_getopt();
-		return sub->run(argc, argv);
-	}
+	if (sub)
+		return command_run_entry(sub, argc, argv);
 	names = command_names(parent->subcommands, &n);
 	guess = suggest_word(argv[0], names, n);
 	if (guess)

@@ -3,7 +3,7 @@
  *
  * THE COMMAND TABLE IS THE SINGLE LIST.  Each command is one `struct command`,
  * defined in its own src/cmd-*.c next to the code that parses its options, and
- * listed once in `commands[]` (main.c).  From that one description come:
+ * listed once in `commands[]` (src/commands.c).  From that one description come:
  *   - the getopt_long tables (cli_parser_init),
  *   - the command's --help (command_help: usage, description, Options:, notes),
  *   - `aicost help` and `aicost --help` (the summaries),
@@ -55,7 +55,7 @@
  *      usage, "\n" description, "\nOptions:\n" the option lines, "\n" notes.
  *
  *   3. Declare `extern const struct command foo_command;` below and add
- *      `&foo_command` to commands[] in main.c (a subcommand: to its parent's
+ *      `&foo_command` to commands[] in commands.c (a subcommand: to its parent's
  *      `subcommands`, with `.parent = "pricing"`).  Document every option in the
  *      command's man page as `.It Fl o , Fl -output Ar file`; in a page shared
  *      by several commands, a `.Pq foo` line in the item restricts it to foo.
@@ -125,6 +125,12 @@ extern const size_t ncommands;
 /* The global options (before the command), for aicost --help and completion. */
 extern const struct cli_option global_option_specs[];
 
+/*
+ * One whole command line, argv[0] "aicost": global options, then the command.
+ * Returns the exit status; can be called any number of times in one process.
+ */
+int aicost_main(int argc, char **argv);
+
 /* The command (or subcommand of PARENT, NULL top level) named NAME; NULL none. */
 const struct command *command_find(const struct command *parent, const char *name);
 /* Runs argv[0] as a command; prints the "did you mean" message for unknown names. */
@@ -171,7 +177,7 @@ int option_error(const char *cmd, char **argv, const char *shortopts);
 /* Resets getopt so that each command (and each REPL line) parses from scratch. */
 void reset_getopt(void);
 
-/* The commands, one file each (src/cmd-*.c; help, version, completion in main.c). */
+/* The commands, one file each (src/cmd-*.c; help, version, completion in commands.c). */
 extern const struct command help_command, version_command, completion_command;
 extern const struct command pricing_command, pricing_update_command;
 extern const struct command validate_command, estimate_command, compare_command;

@@ -3,11 +3,11 @@
 #include "db.h"
 #include "fetch.h"
 #include "http.h"
+#include "interrupt.h"
 #include "table.h"
 #include "util.h"
 
 #include <getopt.h>
-#include <signal.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -38,6 +38,8 @@ struct provider {
 };
 
 struct update_options {
+	struct http_client *http;
+	const struct interrupt_guard *interrupt;   /* Ctrl-C keeps the previous prices */
 	bool dry_run;
 	bool force;
 	bool progress;
@@ -58,14 +60,6 @@ struct progress {
 	struct timespec last;
 	bool shown;
 };
-
-static volatile sig_atomic_t interrupted;
-
-static void on_signal(int sig)
-{
-	(void)sig;
-	interrupted = 1;
-}
 
 
 static int sink_offer(void *ctx, const struct offer *o)
@@ -282,7 +276,7 @@ static void update_provider(struct db *db, struct provider *p, const struct upda
 	struct fetch_sink fetch_sink = { sink_offer, sink_egress, &sink };
 	struct strbuf key = STRBUF_INIT, etag = STRBUF_INIT, last_modified = STRBUF_INIT;
 	struct fetch_config config = {
-		.regions = p->regions, .nregions = p->nregions, .observed = observed,
+		.http = opt->http, .regions = p->regions, .nregions = p->nregions, .observed = observed,
 		.gcp_api_key = gcp_key,
 	};
 
@@ -323,7 +317,7 @@ static void update_provider(struct db *db, struct provider *p, const struct upda
 		goto cleanup;
 	}
 	/* Ctrl-C during the final parse or price assembly: keep the previous prices. */
-	if (interrupted) {
+	if (interrupt_requested(opt->interrupt)) {
 		error_set("%s: interrupted", p->name);
 		goto failed;
 	}
@@ -351,7 +345,8 @@ failed:
 		error_prefix("%s: ", p->name);
 	p->status = ST_FAILED;
 	/* The summary has a provider column: its message starts after "name: ". */
-	p->message = xstrdup(interrupted ? "interrupted" : error_get() + strlen(p->name) + 2);
+	p->message = xstrdup(interrupt_requested(opt->interrupt) ? "interrupted"
+			     : error_get() + strlen(p->name) + 2);
 	if (sink.db && sink.snapshot >= 0)
 		db_snapshot_rollback(db, sink.snapshot);
 	if (sink.db)
@@ -458,7 +453,9 @@ static int cmd_pricing_update(int argc, char **argv)
 	struct update_options opt = { .format = FORMAT_TABLE };
 	const char *provider_list = NULL, *region_list = NULL;
 	struct strbuf gcp_key = STRBUF_INIT, db_path = STRBUF_INIT;
-	struct sigaction sa = { .sa_handler = on_signal }, old_int, old_term;
+	struct interrupt_guard interrupt;
+	struct http_client http;
+	bool http_ready = false;
 	struct progress progress = { 0 };
 	char **regions = NULL;
 	size_t nregions = 0, wanted = 0, done = 0;
@@ -546,33 +543,33 @@ static int cmd_pricing_update(int argc, char **argv)
 		error_print(CMD);
 		goto cleanup;
 	}
+	http_ready = true;
+	http_client_init(&http);
+	opt.http = &http;
 	opt.progress = !quiet && isatty(STDERR_FILENO);
-	if (opt.progress)
-		http_set_progress(show_progress, &progress);
-	http_set_notice(show_notice, &progress);
-	interrupted = 0;
-	http_set_cancel_flag(&interrupted);
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, &old_int);
-	sigaction(SIGTERM, &sa, &old_term);
+	if (opt.progress) {
+		http.progress = show_progress;
+		http.progress_ctx = &progress;
+	}
+	http.notice = show_notice;
+	http.notice_ctx = &progress;
+	interrupt_catch(&interrupt);
+	opt.interrupt = &interrupt;
+	http.cancel = &interrupt.flag;
 	today(observed);
 	for (size_t i = 0; i < nproviders; i++) {
 		struct provider *p = &providers[i];
 
 		if (!p->requested || p->status != ST_PENDING)
 			continue;
-		if (interrupted) {
+		if (interrupt_requested(&interrupt)) {
 			p->status = ST_FAILED;
 			p->message = xstrdup("interrupted before it started");
 			continue;
 		}
 		update_provider(db, p, &opt, observed, gcp_key.buf, &progress);
 	}
-	sigaction(SIGINT, &old_int, NULL);
-	sigaction(SIGTERM, &old_term, NULL);
-	http_set_cancel_flag(NULL);
-	http_set_progress(NULL, NULL);
-	http_set_notice(NULL, NULL);
+	interrupt_release(&interrupt);
 	for (size_t i = 0; i < nproviders; i++) {
 		if (!providers[i].requested)
 			continue;
@@ -588,7 +585,8 @@ static int cmd_pricing_update(int argc, char **argv)
 	status = done == wanted ? EXIT_OK : done > 0 ? EXIT_CHECK_FAILED : EXIT_ERROR;
 cleanup:
 	db_close(db);
-	http_cleanup();
+	if (http_ready)
+		http_cleanup();
 	for (size_t i = 0; i < nproviders; i++) {
 		fetch_result_release(&providers[i].result);
 		free(providers[i].regions);

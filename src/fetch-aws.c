@@ -941,7 +941,7 @@ static int fetch_region_csv(enum aws_offer_kind kind, json_t *region_index,
 			.on_restart = csv_restart, .ctx = csv,
 		};
 
-		if (http_get(&req, &resp) < 0)
+		if (http_get(config->http, &req, &resp) < 0)
 			goto cleanup;
 	}
 	result->stats.requests++;

@@ -51,7 +51,7 @@ int fetch_get_page(const struct fetch_config *config, bool head, const char *url
 	int ret = -1;
 
 	http_response_init(&resp);
-	if (http_get_buffer(url, label, head ? config->head_etag : NULL,
+	if (http_get_buffer(config->http, url, label, head ? config->head_etag : NULL,
 			    head ? config->head_last_modified : NULL, body, &resp) < 0)
 		goto cleanup;
 	result->stats.requests++;
@@ -89,7 +89,7 @@ int fetch_get_keyed(const struct fetch_config *config, const char *key, bool con
 		 config->stored_validators(config->validators_ctx, full_key.buf, &etag,
 					   &last_modified) == 0;
 	http_response_init(&resp);
-	if (http_get_buffer(url, label, stored ? etag.buf : NULL,
+	if (http_get_buffer(config->http, url, label, stored ? etag.buf : NULL,
 			    stored ? last_modified.buf : NULL, body, &resp) < 0)
 		goto cleanup;
 	result->stats.requests++;

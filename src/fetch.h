@@ -36,7 +36,10 @@ struct fetch_stats {
 	uint64_t bytes;
 };
 
+struct http_client;
+
 struct fetch_config {
+	struct http_client *http;    /* cancel flag, progress; NULL: defaults */
 	const char *const *regions;  /* this provider's regions; never empty */
 	size_t nregions;
 	const char *observed;        /* YYYY-MM-DD stamped on every offer */

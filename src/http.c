@@ -15,14 +15,11 @@
 /* How much of an error response's body to quote in the message. */
 #define ERROR_BODY_KEEP 300
 
-static volatile sig_atomic_t *cancel_flag;
-static http_progress_fn progress_fn;
-static void *progress_ctx;
-static http_notice_fn notice_fn;
-static void *notice_ctx;
-static bool initialised;
+/* http_init() calls not yet paired with http_cleanup(). */
+static int init_count;
 
 struct transfer {
+	struct http_client *client;
 	const struct http_request *req;
 	struct http_response *resp;
 	long status;                 /* of the current response, once headers are in */
@@ -65,47 +62,32 @@ void http_response_release(struct http_response *resp)
 	strbuf_release(&resp->last_modified);
 }
 
+void http_client_init(struct http_client *client)
+{
+	memset(client, 0, sizeof(*client));
+	/* Jitter exists to spread clients apart: differ between processes. */
+	client->jitter_state = (unsigned)time(NULL) ^ ((unsigned)getpid() << 16);
+}
+
 int http_init(void)
 {
-	if (initialised)
-		return 0;
-	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+	if (init_count == 0 && curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
 		error_set("cannot initialise libcurl");
 		return -1;
 	}
-	initialised = true;
-	/* Jitter exists to spread clients apart: differ between processes. */
-	srand((unsigned)time(NULL) ^ ((unsigned)getpid() << 16));
+	init_count++;
 	return 0;
 }
 
 void http_cleanup(void)
 {
-	if (initialised)
+	if (init_count > 0 && --init_count == 0)
 		curl_global_cleanup();
-	initialised = false;
 }
 
-void http_set_cancel_flag(volatile sig_atomic_t *flag)
+static bool cancelled(const struct http_client *client)
 {
-	cancel_flag = flag;
-}
-
-void http_set_progress(http_progress_fn fn, void *ctx)
-{
-	progress_fn = fn;
-	progress_ctx = ctx;
-}
-
-void http_set_notice(http_notice_fn fn, void *ctx)
-{
-	notice_fn = fn;
-	notice_ctx = ctx;
-}
-
-static bool cancelled(void)
-{
-	return cancel_flag && *cancel_flag;
+	return client->cancel && *client->cancel;
 }
 
 static bool status_ok(long status)
@@ -197,15 +179,16 @@ static int xferinfo_cb(void *userp, curl_off_t dltotal, curl_off_t dlnow,
 	struct transfer *t = userp;
 
 	(void)dltotal, (void)ultotal, (void)ulnow;
-	if (cancelled())
+	if (cancelled(t->client))
 		return 1;   /* CURLE_ABORTED_BY_CALLBACK */
 	/* Received bytes too: an endless error body never reaches write_cb's count. */
 	if (dlnow > 0 && (uint64_t)dlnow > t->max_bytes) {
 		t->too_big = true;
 		return 1;
 	}
-	if (progress_fn && status_ok(t->status))
-		progress_fn(progress_ctx, t->req->label ? t->req->label : t->req->url, t->bytes);
+	if (t->client->progress && status_ok(t->status))
+		t->client->progress(t->client->progress_ctx,
+				    t->req->label ? t->req->label : t->req->url, t->bytes);
 	return 0;
 }
 
@@ -236,9 +219,9 @@ static bool status_retryable(long status)
 }
 
 /* Sleeps MS milliseconds in small steps so that Ctrl-C is not kept waiting. */
-static void sleep_ms(long ms)
+static void sleep_ms(const struct http_client *client, long ms)
 {
-	while (ms > 0 && !cancelled()) {
+	while (ms > 0 && !cancelled(client)) {
 		long step = ms < 50 ? ms : 50;
 		struct timespec ts = { step / 1000, (step % 1000) * 1000000L };
 
@@ -252,11 +235,13 @@ static void sleep_ms(long ms)
  * The server's Retry-After wins when longer, capped so that a typo or a hostile
  * server cannot hang us; a wait on the server's word is said (LABEL names it).
  */
-static long backoff_ms(int attempt, double retry_after_s, const char *label)
+static long backoff_ms(struct http_client *client, int attempt, double retry_after_s,
+		       const char *label)
 {
 	long base_ms = env_long("AICOST_HTTP_BACKOFF_MS", 500, 0);
 	long cap_s = env_long("AICOST_HTTP_MAX_RETRY_AFTER", 120, 0);
-	double delay_ms = base_ms * ldexp(1.0, attempt) * (0.5 + (double)rand() / RAND_MAX);
+	double jitter = 0.5 + (double)rand_r(&client->jitter_state) / RAND_MAX;
+	double delay_ms = base_ms * ldexp(1.0, attempt) * jitter;
 
 	delay_ms = fmin(delay_ms, 60000);
 	if (retry_after_s >= 0 && retry_after_s * 1000 > delay_ms) {
@@ -270,8 +255,8 @@ static long backoff_ms(int attempt, double retry_after_s, const char *label)
 				    "allows", cap_s);
 		else
 			strbuf_adds(&msg, "; waiting");
-		if (notice_fn && delay_ms >= 1000)
-			notice_fn(notice_ctx, msg.buf);
+		if (client->notice && delay_ms >= 1000)
+			client->notice(client->notice_ctx, msg.buf);
 		strbuf_release(&msg);
 	}
 	return (long)delay_ms;
@@ -340,21 +325,30 @@ static void describe_failure(const struct transfer *t, CURLcode code, const char
 	}
 }
 
-int http_get(const struct http_request *req, struct http_response *resp)
+int http_get(struct http_client *client, const struct http_request *req,
+	     struct http_response *resp)
 {
+	struct http_client defaults;
 	struct transfer t = { .req = req };
 	struct curl_slist *headers = NULL;
 	char curl_error[CURL_ERROR_SIZE];
 	int max_retries = (int)env_long("AICOST_HTTP_RETRIES", 4, 0);
 	CURL *curl = NULL;
+	bool initialised = false;
 	int result = -1;
 
+	if (!client) {
+		http_client_init(&defaults);
+		client = &defaults;
+	}
+	t.client = client;
 	strbuf_init(&t.error_body, 0);
 	strbuf_init(&t.etag, 0);
 	strbuf_init(&t.last_modified, 0);
 	t.max_bytes = max_body_bytes(req);
 	if (http_init() < 0)
 		goto cleanup;
+	initialised = true;
 	curl = curl_easy_init();
 	if (!curl) {
 		error_set("cannot create a libcurl handle");
@@ -415,7 +409,7 @@ int http_get(const struct http_request *req, struct http_response *resp)
 						      : "AICOST_HTTP_MAX_STREAM_MB");
 			goto cleanup;
 		}
-		if (code == CURLE_ABORTED_BY_CALLBACK || cancelled()) {
+		if (code == CURLE_ABORTED_BY_CALLBACK || cancelled(client)) {
 			error_set("%s: interrupted", req->label ? req->label : req->url);
 			goto cleanup;
 		}
@@ -429,8 +423,9 @@ int http_get(const struct http_request *req, struct http_response *resp)
 				error_prefix("after %d attempts: ", attempt + 1);
 			goto cleanup;
 		}
-		sleep_ms(backoff_ms(attempt, t.retry_after_s, req->label ? req->label : req->url));
-		if (cancelled()) {
+		sleep_ms(client, backoff_ms(client, attempt, t.retry_after_s,
+					    req->label ? req->label : req->url));
+		if (cancelled(client)) {
 			error_set("%s: interrupted", req->label ? req->label : req->url);
 			goto cleanup;
 		}
@@ -440,6 +435,8 @@ cleanup:
 	if (curl)
 		curl_easy_cleanup(curl);
 	curl_slist_free_all(headers);
+	if (initialised)
+		http_cleanup();
 	strbuf_release(&t.error_body);
 	strbuf_release(&t.etag);
 	strbuf_release(&t.last_modified);
@@ -457,8 +454,8 @@ static void buffer_restart(void *ctx)
 	strbuf_reset(ctx);
 }
 
-int http_get_buffer(const char *url, const char *label, const char *etag,
-		    const char *last_modified, struct strbuf *body,
+int http_get_buffer(struct http_client *client, const char *url, const char *label,
+		    const char *etag, const char *last_modified, struct strbuf *body,
 		    struct http_response *resp)
 {
 	struct http_request req = {
@@ -469,17 +466,15 @@ int http_get_buffer(const char *url, const char *label, const char *etag,
 	};
 
 	strbuf_reset(body);
-	return http_get(&req, resp);
+	return http_get(client, &req, resp);
 }
 
 void http_url_escape(struct strbuf *out, const char *s)
 {
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
+	char *escaped = curl_easy_escape(NULL, s, 0);
 
-		if (isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~')
-			strbuf_addch(out, (char)c);
-		else
-			strbuf_addf(out, "%%%02X", c);
-	}
+	if (!escaped)
+		xoom();
+	strbuf_adds(out, escaped);
+	curl_free(escaped);
 }

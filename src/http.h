@@ -60,26 +60,46 @@ struct http_response {
 void http_response_init(struct http_response *resp);
 void http_response_release(struct http_response *resp);
 
-/* Once per process, before any request; http_cleanup() at the end. */
-int http_init(void);
-void http_cleanup(void);
-/* When *FLAG becomes non-zero (a signal handler), transfers and backoff sleeps stop. */
-void http_set_cancel_flag(volatile sig_atomic_t *flag);
-void http_set_progress(http_progress_fn fn, void *ctx);
 /* Something the user should hear about while it happens (a long wait): MESSAGE. */
 typedef void (*http_notice_fn)(void *ctx, const char *message);
-void http_set_notice(http_notice_fn fn, void *ctx);
+
+/*
+ * What one run of requests shares, owned by the caller (nothing in this module is
+ * process-wide but libcurl's own initialisation): a REPL can run `pricing update`
+ * many times, each with its own cancel flag and progress, and nothing leaks into
+ * the next.
+ */
+struct http_client {
+	/* When *cancel becomes non-zero (a signal handler), transfers and backoff
+	 * sleeps stop; NULL: never cancelled. */
+	volatile sig_atomic_t *cancel;
+	http_progress_fn progress;    /* NULL: no progress */
+	void *progress_ctx;
+	http_notice_fn notice;        /* NULL: no notices */
+	void *notice_ctx;
+	unsigned int jitter_state;    /* rand_r state of the backoff jitter */
+};
+
+/* Defaults: no cancel flag, progress or notices; jitter seeded from time and pid. */
+void http_client_init(struct http_client *client);
+
+/* libcurl's global initialisation: before the first request, http_cleanup() after
+ * the last (each may be called again: they pair like a reference count). */
+int http_init(void);
+void http_cleanup(void);
 
 /*
  * GET with retries. Returns 0 for a 2xx answer (body delivered) or a 304 (no body),
  * -1 with error_set() for anything else, after the retries are used up.
+ * CLIENT NULL: as http_client_init() would set it.
  */
-int http_get(const struct http_request *req, struct http_response *resp);
+int http_get(struct http_client *client, const struct http_request *req,
+	     struct http_response *resp);
 
 /* GET into BODY (reset first); for pages that are parsed whole (JSON).
  * ETAG / LAST_MODIFIED make it conditional (NULL: not). */
-int http_get_buffer(const char *url, const char *label, const char *etag,
-		    const char *last_modified, struct strbuf *body,
+int http_get_buffer(struct http_client *client, const char *url, const char *label,
+		    const char *etag, const char *last_modified, struct strbuf *body,
 		    struct http_response *resp);
 
 /* Percent-encodes S for a query string (RFC 3986 unreserved characters kept). */

@@ -75,7 +75,23 @@ void xgrow(void *items_ptr, size_t *alloc, size_t need, size_t elem)
 	*alloc = n;
 }
 
-static struct strbuf error_message = STRBUF_INIT;
+/* Outside every pushed context (unit tests, main before a command): this one. */
+static struct error_context base_context = { STRBUF_INIT, NULL };
+static struct error_context *current = &base_context;
+
+void error_context_push(struct error_context *ctx)
+{
+	strbuf_init(&ctx->message, 0);
+	ctx->outer = current;
+	current = ctx;
+}
+
+void error_context_pop(struct error_context *ctx)
+{
+	if (current == ctx)
+		current = ctx->outer;
+	strbuf_release(&ctx->message);
+}
 
 void error_set(const char *fmt, ...)
 {
@@ -85,8 +101,8 @@ void error_set(const char *fmt, ...)
 	va_start(ap, fmt);
 	strbuf_vaddf(&sb, fmt, ap);
 	va_end(ap);
-	strbuf_release(&error_message);
-	error_message = sb;
+	strbuf_release(&current->message);
+	current->message = sb;
 }
 
 void error_prefix(const char *fmt, ...)
@@ -97,24 +113,24 @@ void error_prefix(const char *fmt, ...)
 	va_start(ap, fmt);
 	strbuf_vaddf(&sb, fmt, ap);
 	va_end(ap);
-	strbuf_add(&sb, error_message.buf, error_message.len);
-	strbuf_release(&error_message);
-	error_message = sb;
+	strbuf_add(&sb, current->message.buf, current->message.len);
+	strbuf_release(&current->message);
+	current->message = sb;
 }
 
 const char *error_get(void)
 {
-	return error_message.len ? error_message.buf : "unknown error";
+	return current->message.len ? current->message.buf : "unknown error";
 }
 
 void error_clear(void)
 {
-	strbuf_reset(&error_message);
+	strbuf_reset(&current->message);
 }
 
 void error_free(void)
 {
-	strbuf_release(&error_message);
+	strbuf_release(&base_context.message);
 }
 
 void error_print(const char *cmd)

@@ -34,6 +34,17 @@ void error_clear(void);
 /* Prints "aicost: <message>" (or "aicost CMD: ...") on stderr. */
 void error_print(const char *cmd);
 void error_free(void);
+/*
+ * Where error_set() writes: each run of a command (command_run) pushes its own,
+ * so a message one command left is never read by the next one in the same
+ * process (the REPL). Pop releases it; contexts nest.
+ */
+struct error_context {
+	struct strbuf message;
+	struct error_context *outer;
+};
+void error_context_push(struct error_context *ctx);
+void error_context_pop(struct error_context *ctx);
 
 /* Prints a formatted diagnostic "aicost[ CMD]: ..." on stderr. */
 void warnx_cmd(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
