@@ -182,7 +182,7 @@ extern const struct command help_command, version_command, completion_command;
 extern const struct command pricing_command, pricing_update_command;
 extern const struct command validate_command, estimate_command, compare_command;
 extern const struct command optimize_command, repl_command;
-extern const struct command plot_command;
+extern const struct command plot_command, report_command;
 extern const struct command check_command, diff_command;   /* cmd-check.c, cmd-diff.c */
 
 /* For commands that take a scenario (cmd-validate.c): --set lists and loader errors. */

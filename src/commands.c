@@ -24,6 +24,7 @@ const struct command *const commands[] = {
 	&optimize_command,
 	&repl_command,
 	&plot_command,
+	&report_command,
 	&check_command,
 	&diff_command,
 	NULL,

@@ -503,7 +503,7 @@ static int chart_breakdown(const struct tco_result *r, struct plot *p)
 		strbuf_release(&panel);
 		if (i == 0)
 			strbuf_adds(sb, "set key at screen 0.82, screen 0.90 left top Left reverse "
-				    "samplen 2 spacing 1.2 title 'Component'\n");
+				    "samplen 2 spacing 1.2 maxcols 1 maxrows 20 title 'Component'\n");
 		else
 			strbuf_adds(sb, "unset key\n");
 		if (i + 1 < n) {
