@@ -331,7 +331,8 @@ static int cmd_check(int argc, char **argv)
 		status = usage_error("check", "give --deployment or --all, not both");
 		goto cleanup;
 	}
-	if (optind >= argc) {
+	/* in the REPL, no file is the session's scenario as edited */
+	if (optind >= argc && !costcli_session) {
 		status = usage_error("check", "expected one or more scenario files");
 		goto cleanup;
 	}
@@ -340,14 +341,14 @@ static int cmd_check(int argc, char **argv)
 		error_print("check");
 		goto cleanup;
 	}
-	n = (size_t)(argc - optind);
+	n = optind < argc ? (size_t)(argc - optind) : 1;
 	suites = xcalloc(n, sizeof(*suites));
 	status = EXIT_OK;
 	for (size_t i = 0; i < n; i++) {
 		struct check_suite *s = &suites[i];
 
-		if (gate_load(&s->g, argv[optind + i], cli.overrides, cli.noverrides, cli.db,
-			      &cli.opts) == 0)
+		if (gate_load(&s->g, optind < argc ? argv[optind + i] : NULL, cli.overrides,
+			      cli.noverrides, cli.db, &cli.opts) == 0)
 			check_suite_run(s, &o, cli.db);
 		if (s->g.error) {
 			/* Every format says it too; stderr is where a person looks first. */

@@ -256,11 +256,7 @@ static int cmd_plot(int argc, char **argv)
 					     "prices");
 			goto cleanup;
 		}
-		if (argc - optind != 1) {
-			status = usage_error("plot", "expected exactly one scenario file");
-			goto cleanup;
-		}
-		if (costcli_load(&cli, argv[optind]) < 0 ||
+		if (costcli_load_operands(&cli, argc - optind, argv + optind) < 0 ||
 		    costcli_run(&cli, chart == CHART_SENSITIVITY ? SENSITIVITY_STEP : 0,
 				&run) < 0)
 			goto cleanup;

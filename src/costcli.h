@@ -42,6 +42,10 @@ enum { COSTOPT_SET = 's', COSTOPT_FORMAT = 'f', COSTOPT_TRIALS = CLI_LONG_ONLY +
 struct session_scenario {
 	int (*load)(void *ctx, const char *const *overrides, size_t n, struct scenario *out,
 		    struct strbuf *errors);
+	/* The edited document as YAML into OUT, for commands that read text (check);
+	 * -1 with error_set(). */
+	int (*yaml)(void *ctx, struct strbuf *out);
+	const char *name;        /* the file it was loaded from, for messages */
 	void *ctx;
 	struct db *db;
 };

@@ -1,6 +1,7 @@
 /* Shared by aicost check and aicost diff: loading (also from git), prices, escaping. */
 #include "gate.h"
 #include "cli.h"
+#include "costcli.h"
 #include "table.h"
 #include "units.h"
 #include "util.h"
@@ -175,7 +176,16 @@ int gate_read(struct gate_scenario *g, const char *spec)
 {
 	memset(g, 0, sizeof(*g));
 	g->spec = spec;
-	if (strncmp(spec, "git:", 4) == 0) {
+	if (!spec) {
+		/* the REPL's scenario as edited (costcli.h) */
+		struct strbuf yaml = STRBUF_INIT;
+
+		g->spec = costcli_session->name;
+		g->file = xstrdup(costcli_session->name);
+		if (costcli_session->yaml(costcli_session->ctx, &yaml) == 0)
+			g->text = strbuf_detach(&yaml, &g->len);
+		strbuf_release(&yaml);
+	} else if (strncmp(spec, "git:", 4) == 0) {
 		const char *rev = spec + 4, *colon = strchr(rev, ':');
 		char *rev_name;
 

@@ -78,7 +78,8 @@ struct gate_scenario {
  */
 int gate_load(struct gate_scenario *g, const char *spec, const char *const *overrides,
 	      size_t noverrides, struct db *db, const struct tco_options *opts);
-/* Only reads SPEC into G->text (and G->file); -1 with G->error set. */
+/* Only reads SPEC into G->text (and G->file); -1 with G->error set. SPEC NULL:
+ * the REPL's scenario as edited (costcli_session). */
 int gate_read(struct gate_scenario *g, const char *spec);
 /* Loads and prices G->text (read by gate_read); -1 with G->error set. */
 int gate_compute(struct gate_scenario *g, const char *const *overrides, size_t noverrides,

@@ -8,6 +8,7 @@
 #include "cli.h"
 #include "db.h"
 #include "doctree.h"
+#include "plot.h"
 #include "util.h"
 
 #include <errno.h>
@@ -391,6 +392,11 @@ static char **complete(const char *text, int start, int end)
 		complete_path(text);
 	} else if (strcmp(cmd, "set") == 0 && arg == 2) {
 		complete_value(words[nwords - 1]);
+	} else if (strcmp(cmd, "plot") == 0 && (arg == 1 ||
+						strcmp(words[nwords - 1], "--chart") == 0 ||
+						strcmp(words[nwords - 1], "-c") == 0)) {
+		for (size_t i = 0; i < CHART_COUNT; i++)
+			candidate_add(plot_chart_names[i]);
 	} else if (strcmp(cmd, "help") == 0 && arg == 1) {
 		const char **names;
 		size_t n = repl_command_names(&names);

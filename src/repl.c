@@ -34,6 +34,7 @@ struct session_command {
 	const char *usage;
 	const char *summary;
 	const struct cli_option *options;    /* long ones only, ends with CLI_OPTION_END */
+	const char *runs;                    /* the command of the table it runs, if any */
 };
 
 /* The table of them, at the end of this file. */
@@ -380,13 +381,21 @@ cleanup:
 	return result;
 }
 
+static int session_yaml(void *ctx, struct strbuf *out)
+{
+	struct repl *r = ctx;
+	bool kept;
+
+	return scenario_doc_yaml(&r->doc, out, &kept);
+}
+
 /*
  * Runs ARGV through the command table. In a script a failing command's messages
  * are given the line number, like the REPL's own.
  */
 static int run_table_command(struct repl *r, int argc, char **argv)
 {
-	struct session_scenario session = { session_load, r, r->db };
+	struct session_scenario session = { session_load, session_yaml, r->doc.path, r, r->db };
 	FILE *captured = NULL;
 	int saved_stderr = -1, status;
 
@@ -730,6 +739,32 @@ static int do_cost(struct repl *r, int argc, char **argv)
 	return status;
 }
 
+/* plot CHART [options]: aicost plot --chart CHART, as text on the screen unless -o. */
+static int do_plot(struct repl *r, int argc, char **argv)
+{
+	char **args = xcalloc((size_t)argc + 5, sizeof(*args));
+	bool output = false;
+	int n = 0, i = 1, status;
+
+	args[n++] = "plot";
+	if (argc > 1 && argv[1][0] != '-') {
+		args[n++] = "--chart";
+		args[n++] = argv[i++];
+	}
+	for (; i < argc; i++) {
+		output = output || str_starts_with(argv[i], "-o") ||
+			 str_starts_with(argv[i], "--output");
+		args[n++] = argv[i];
+	}
+	if (!output) {
+		args[n++] = "-o";
+		args[n++] = "-";
+	}
+	status = run_table_command(r, n, args);
+	free(args);
+	return status;
+}
+
 static int do_quit(struct repl *r, int argc, char **argv)
 {
 	(void)argv;
@@ -764,7 +799,12 @@ static int do_help(struct repl *r, int argc, char **argv)
 					puts("\nOptions:");
 					cli_print_options(session_commands[i].options, 0, stdout);
 				}
-				return EXIT_OK;
+				if (!session_commands[i].runs)
+					return EXIT_OK;
+				/* and the help of the command it runs */
+				sub[0] = (char *)session_commands[i].runs;
+				putchar('\n');
+				return run_table_command(r, 2, sub);
 			}
 		}
 		if (!command_find(NULL, argv[1])) {
@@ -1257,24 +1297,27 @@ cleanup:
 
 static const struct session_command session_commands[] = {
 	{ "set", do_set, "set PATH VALUE",
-	  "change a field (as --set PATH=VALUE); prints what moved", NULL },
-	{ "unset", do_unset, "unset PATH", "remove a field: its default applies", NULL },
+	  "change a field (as --set PATH=VALUE); prints what moved", NULL, NULL },
+	{ "unset", do_unset, "unset PATH", "remove a field: its default applies", NULL, NULL },
 	{ "show", do_show, "show [PATH]",
-	  "a field's value and where it came from; the changes", NULL },
-	{ "cost", do_cost, "cost [ESTIMATE OPTIONS]", "estimate this scenario", NULL },
+	  "a field's value and where it came from; the changes", NULL, NULL },
+	{ "cost", do_cost, "cost [ESTIMATE OPTIONS]", "estimate this scenario", NULL,
+	  "estimate" },
+	{ "plot", do_plot, "plot CHART [PLOT OPTIONS]",
+	  "a chart of this scenario, as text here or -o FILE", NULL, "plot" },
 	{ "sweep", do_sweep, "sweep PATH FROM TO STEP [PATH FROM TO STEP] [OPTIONS]",
-	  "a metric over a range of values (two ranges: a grid)", sweep_options },
-	{ "undo", do_undo_redo, "undo", "take back the last change", NULL },
-	{ "redo", do_undo_redo, "redo", "make the change taken back again", NULL },
+	  "a metric over a range of values (two ranges: a grid)", sweep_options, NULL },
+	{ "undo", do_undo_redo, "undo", "take back the last change", NULL, NULL },
+	{ "redo", do_undo_redo, "redo", "make the change taken back again", NULL, NULL },
 	{ "reset", do_reset, "reset",
-	  "back to the file as loaded (undo brings the changes back)", NULL },
-	{ "history", do_history, "history", "the lines typed in this session", NULL },
+	  "back to the file as loaded (undo brings the changes back)", NULL, NULL },
+	{ "history", do_history, "history", "the lines typed in this session", NULL, NULL },
 	{ "save", do_save, "save [FILE]",
-	  "write the scenario as YAML (comments kept if possible)", NULL },
-	{ "load", do_load, "load FILE", "work on another scenario", NULL },
-	{ "help", do_help, "help [COMMAND]", "this list, or a command's help", NULL },
-	{ "quit", do_quit, "quit", "leave (asks first when changes are not saved)", NULL },
-	{ "exit", do_quit, "exit", "the same as quit", NULL },
+	  "write the scenario as YAML (comments kept if possible)", NULL, NULL },
+	{ "load", do_load, "load FILE", "work on another scenario", NULL, NULL },
+	{ "help", do_help, "help [COMMAND]", "this list, or a command's help", NULL, NULL },
+	{ "quit", do_quit, "quit", "leave (asks first when changes are not saved)", NULL, NULL },
+	{ "exit", do_quit, "exit", "the same as quit", NULL, NULL },
 };
 static const size_t nsession_commands = ARRAY_SIZE(session_commands);
 

@@ -267,3 +267,25 @@ $once_err
 $once_err}" ] || { echo "$cmd: stderr differs: $stderr"; return 1; }
 	done
 }
+
+@test "repl: check and plot run on the edited scenario" {
+	setup_whatif
+	# server 400k: 440,000 - 40% = 264,000; cloud's 250,000 becomes the plan and breaks 200k
+	run_split repl whatif.yaml <<'EOF2'
+check --budget-total 200k
+set deployments.rack.server_price 400k
+check --budget-total 200k
+EOF2
+	[ "$status" -eq 0 ]   # a check that fails is an answer, not a failing line
+	[ "${lines[1]}" = "PASS  rack: total 132,000 is within --budget-total 200,000, headroom 68,000 (34.0%)" ]
+	[ "${lines[-2]}" = "FAIL  cloud: total 250,000 is over --budget-total 200,000 by 50,000 (25.0%)" ]
+	# at 3.00 an hour the cloud passes 220,000 in month 13 (17,520 a month)
+	run_split repl whatif.yaml <<'EOF2'
+set deployments.cloud.price_per_gpu_hour 3
+plot cumulative --size 70x20
+plot risk -o risk.svg
+EOF2
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"rack breaks even in month 13"* ]]
+	grep -q '<svg' risk.svg
+}
