@@ -90,6 +90,8 @@ $(BUILD)/fuzz/replay-%: $(BUILD)/fuzz/%.o $(BUILD)/fuzz/replay.o $(BUILD)/fuzz/c
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
 
 fuzz-replays: $(FUZZ_REPLAYS)
+# Kept, so that a second make check relinks nothing.
+.SECONDARY: $(FUZZ_SRCS:fuzz/%.c=$(BUILD)/fuzz/%.o) $(BUILD)/fuzz/replay.o $(BUILD)/fuzz/common.o
 
 # libFuzzer builds: the library again, instrumented, in its own directory.
 $(BUILD)/fuzz/obj/%.o: src/%.c

@@ -115,7 +115,8 @@ static int prices_chart(const char *accelerator, bool per_pflop, struct plot *p)
 	struct db *db = NULL;
 	int result = -1;
 
-	if (db_default_path(global_options.db_path, &path) < 0 || !(db = db_open(path.buf)))
+	if (db_default_path(global_options.db_path, &path) < 0 ||
+	    !(db = db_open_for_reading(path.buf)))
 		goto cleanup;
 	if (db_find_accelerator(db, accelerator, &acc) == 0) {
 		name = acc.name;
