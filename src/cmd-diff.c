@@ -587,6 +587,7 @@ static int cmd_diff(int argc, char **argv)
 	struct strbuf db_path = STRBUF_INIT, md = STRBUF_INIT;
 	struct cli_parser p;
 	struct costcli cli;
+	const char *head;
 	int c;
 
 	costcli_init(&cli, "diff");
@@ -618,11 +619,13 @@ static int cmd_diff(int argc, char **argv)
 			goto cleanup;
 		}
 	}
-	if (argc - optind != 2) {
+	/* in the REPL, HEAD left out is the session's scenario as edited */
+	head = argc - optind == 1 && costcli_session ? NULL : argv[optind + 1];
+	if (argc - optind != 2 && !(argc - optind == 1 && costcli_session)) {
 		d.status = usage_error("diff", "expected two scenarios: BASE HEAD");
 		goto cleanup;
 	}
-	if (strcmp(argv[optind], "-") == 0 && strcmp(argv[optind + 1], "-") == 0) {
+	if (head && strcmp(argv[optind], "-") == 0 && strcmp(head, "-") == 0) {
 		d.status = usage_error("diff", "only one of BASE and HEAD can be standard input");
 		goto cleanup;
 	}
@@ -632,7 +635,7 @@ static int cmd_diff(int argc, char **argv)
 		goto cleanup;
 	}
 	/* both read, so that an error can name both sides */
-	if ((gate_read(&d.base, argv[optind]) | gate_read(&d.head, argv[optind + 1])) < 0 ||
+	if ((gate_read(&d.base, argv[optind]) | gate_read(&d.head, head)) < 0 ||
 	    diff_run(&d, cli.db, &cli.opts) < 0) {
 		const struct gate_scenario *bad = d.base.error ? &d.base : &d.head;
 

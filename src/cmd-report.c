@@ -215,11 +215,8 @@ static int cmd_report(int argc, char **argv)
 				     output);
 		goto cleanup;
 	}
-	if (argc - optind != 1) {
-		status = usage_error("report", "expected exactly one scenario file");
-		goto cleanup;
-	}
-	if (costcli_load(&cli, argv[optind]) < 0 || costcli_run(&cli, SENSITIVITY_STEP, &run) < 0)
+	if (costcli_load_operands(&cli, argc - optind, argv + optind) < 0 ||
+	    costcli_run(&cli, SENSITIVITY_STEP, &run) < 0)
 		goto cleanup;
 	for (int i = 0; i < REPORT_NCHARTS; i++) {
 		struct plot p;

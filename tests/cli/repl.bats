@@ -289,3 +289,20 @@ EOF2
 	[[ "$output" == *"rack breaks even in month 13"* ]]
 	grep -q '<svg' risk.svg
 }
+
+@test "repl: diff FILE compares the file with the edited scenario; report writes it" {
+	setup_whatif
+	run_split repl whatif.yaml <<'EOF2'
+set deployments.rack.server_price 300k
+diff whatif.yaml
+report -o r.html
+EOF2
+	[ "$status" -eq 0 ]
+	# capex 220,000 -> 330,000 less 40% back: 132,000 -> 198,000
+	grep -q '^  deployments.rack.server_price: 200k → 300k  \[whatif.yaml:24:19\]  plan total alone: +66,000$' <<<"$output"
+	grep -q '^  rack: 132,000 → 198,000: +66,000 (+50.0%)$' <<<"$output"
+	grep -q '198,000' r.html
+	# outside the REPL diff still needs both
+	run_split diff whatif.yaml
+	[ "$status" -eq 2 ]
+}
