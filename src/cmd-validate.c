@@ -228,6 +228,35 @@ cleanup:
 	offer_list_release(&offers);
 }
 
+/*
+ * A shortage fallback given as provider/region must name a place the store has
+ * on-demand offers in (estimate buys there); a typo fails here, with its place.
+ */
+static void check_fallback_offer(struct db *db, const struct deployment *d, size_t k,
+				 struct strbuf *errors)
+{
+	const char *fallback = d->shortage.fallback;
+	const char *slash = fallback ? strchr(fallback, '/') : NULL;
+	struct offer_filter filter = { 0 };
+	struct offer_list offers = { 0 };
+	char *provider;
+
+	if (!slash)
+		return;
+	provider = xstrndup(fallback, (size_t)(slash - fallback));
+	filter.providers = provider;
+	filter.purchase = "on-demand";
+	filter.region_glob = slash + 1;
+	if (db_query_offers(db, &filter, &offers) < 0)
+		error_clear();
+	else if (offers.n == 0)
+		strbuf_addf(errors, "%s: deployments[%zu].shortage.fallback: %s has no on-demand "
+			    "offer in region '%s' in the price store\n", d->where, k, provider,
+			    slash + 1);
+	offer_list_release(&offers);
+	free(provider);
+}
+
 static void check_against_store(struct db *db, const struct scenario *s, struct strbuf *errors)
 {
 	struct strbuf field = STRBUF_INIT;
@@ -259,6 +288,7 @@ static void check_against_store(struct db *db, const struct scenario *s, struct 
 		const struct deployment *d = &s->deployments[k];
 
 		check_cloud_offer(db, s, d, k, errors);
+		check_fallback_offer(db, d, k, errors);
 		if (!d->accelerator || d->kind == DEPLOYMENT_HYBRID)
 			continue;
 		strbuf_reset(&field);

@@ -339,4 +339,9 @@ c.execute("begin immediate"); open(sys.argv[2], "w").close(); time.sleep(4); c.e
 	run_split validate s.yaml
 	[ "$status" -eq 2 ]
 	[[ "$stderr" == *"s.yaml:"*": deployments[0].shortage.fallback: \"////\": expected a deployment name or provider/region"* ]]
+	# well formed, but nowhere the store has prices: found by validate, not by estimate
+	sed -i 's|fallback: ////|fallback: azure/nowhere|' s.yaml
+	run_split validate s.yaml
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"s.yaml:"*": deployments[0].shortage.fallback: azure has no on-demand offer in region 'nowhere' in the price store"* ]]
 }
