@@ -246,6 +246,10 @@ json_t *output_estimate_json(const struct tco_result *r, int only)
 
 	json_object_set_new(root, "scenario", json_string(s->name ? s->name : ""));
 	json_object_set_new(root, "currency", json_string(s->currency ? s->currency : "USD"));
+	json_object_set_new(root, "fx", r->fx.present ?
+			    json_pack("{s:s, s:s, s:f, s:s, s:s}", "from", r->fx.from, "to", r->fx.to,
+				      "rate", r->fx.rate, "date", r->fx.date,
+				      "source", r->fx.source) : json_null());
 	json_object_set_new(root, "horizon_months", json_integer(s->horizon_months));
 	json_object_set_new(root, "workloads", r->demand && r->ndemand == s->nworkloads ?
 			    output_demand_json(s, r->demand) : json_array());

@@ -244,6 +244,9 @@ static int resolve_cloud(struct db *db, const struct scenario *s, const struct d
 	p->gpus_per_instance = GPUS_PER_INSTANCE_DEFAULT;
 	p->nshares = d->npurchase;
 	p->share_per_gpu_hour = xcalloc(d->npurchase + 1, sizeof(double));
+	p->compute_from_store = isnan(d->price_per_gpu_hour);
+	p->egress_from_store = isnan(d->egress_price_per_gb);
+	p->storage_from_store = isnan(d->storage_price_per_gb_month);
 	if (!isnan(d->price_per_gpu_hour)) {
 		/* A what-if price stands for every purchase option. */
 		p->accelerator = accelerator ? xstrdup(accelerator) : NULL;
@@ -378,6 +381,7 @@ static int resolve_fallback(struct db *db, const struct scenario *s, const char 
 		p->gpus_per_instance = offer.accelerators;
 		p->on_demand_per_gpu_hour = offer.per_gpu_hour;
 		p->share_per_gpu_hour = xcalloc(1, sizeof(double));
+		p->compute_from_store = true;
 		p->spot_interruptions_per_day = SPOT_INTERRUPTIONS_PER_DAY_DEFAULT;
 		provider = NULL;
 	}
@@ -466,12 +470,32 @@ static void demand_release_all(struct workload_demand *demand, size_t n)
 	free(demand);
 }
 
+/* The store's prices of P in the scenario's currency: times the rate FX. */
+static void convert_store_prices(struct cloud_pricing *p, double fx)
+{
+	if (!p->present || fx == 1)
+		return;
+	if (p->compute_from_store) {
+		p->on_demand_per_gpu_hour *= fx;
+		for (size_t k = 0; k < p->nshares; k++)
+			p->share_per_gpu_hour[k] *= fx;
+	}
+	if (p->egress_from_store)
+		for (size_t k = 0; k < p->negress_tiers; k++)
+			p->egress_tiers[k].price_per_gb *= fx;
+	if (p->storage_from_store) {
+		p->block_per_gb_month *= fx;
+		p->object_per_gb_month *= fx;
+		p->retrieval_per_gb *= fx;
+	}
+}
+
 /*
  * The shortage fallback's on-demand price per GPU-hour of ACCELERATOR (the chip
  * whose hours the shortage hits), or NAN without one.
  */
 static int shortage_fallback_price(struct db *db, const struct scenario *s,
-				   const struct deployment *d, const char *accelerator,
+				   const struct deployment *d, const char *accelerator, double fx,
 				   double *out, struct strbuf *notes)
 {
 	const struct shortage_spec *sh = tco_shortage_spec(s, d);
@@ -484,6 +508,7 @@ static int shortage_fallback_price(struct db *db, const struct scenario *s,
 		error_prefix("deployments.%s.shortage: ", d->name);
 		return -1;
 	}
+	convert_store_prices(&p, fx);
 	*out = p.on_demand_per_gpu_hour * gpu_hours_factor(db, accelerator, p.accelerator, notes);
 	cloud_pricing_release(&p);
 	return 0;
@@ -505,7 +530,7 @@ static void note_transit(const struct scenario *s, const struct deployment *d,
 }
 
 static int prepare_deployment(struct db *db, const struct scenario *s, const struct deployment *d,
-			      struct deployment_input *din)
+			      double fx, struct deployment_input *din)
 {
 	const char *accelerator = deployment_accelerator(s, d);
 	struct strbuf *notes = &din->notes;
@@ -553,10 +578,11 @@ static int prepare_deployment(struct db *db, const struct scenario *s, const str
 		din->cloud.gpu_hours_factor = gpu_hours_factor(db, accelerator,
 							       din->cloud.accelerator, notes);
 	}
+	convert_store_prices(&din->cloud, fx);
 	/* Only an on-prem's own shortage hits its own chip; else the cloud hours'. */
 	if (shortage_fallback_price(db, s, d, d->kind == DEPLOYMENT_ONPREM &&
 				    tco_shortage_spec(s, d) == &d->shortage ?
-				    accelerator : din->cloud.accelerator,
+				    accelerator : din->cloud.accelerator, fx,
 				    &din->shortage_fallback_per_gpu_hour, notes) < 0)
 		return -1;
 	if (resolve_demand(db, s, accelerator, NULL, &din->demand) < 0) {
@@ -566,6 +592,93 @@ static int prepare_deployment(struct db *db, const struct scenario *s, const str
 	return 0;
 }
 
+#define FX_BASE "EUR"          /* the reference rates are per euro (ECB) */
+#define STORE_CURRENCY "USD"   /* every price in the store */
+
+/* Units of CODE per euro, from the store's fx-EUR-CODE fact; -1 when none. */
+static int euro_rate(struct db *db, const char *code, struct fact *out)
+{
+	struct strbuf key = STRBUF_INIT;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (strcmp(code, FX_BASE) == 0) {
+		out->low = 1;
+		return 0;
+	}
+	strbuf_addf(&key, "fx-" FX_BASE "-%s", code);
+	rc = db_fact(db, key.buf, out);
+	strbuf_release(&key);
+	if (rc == 0 && !(out->low > 0)) {
+		fact_release(out);
+		rc = -1;
+	}
+	return rc;
+}
+
+/* "AUD, BRL, ..., ZAR": every currency the store has a rate for. */
+static void known_currencies(struct db *db, struct strbuf *out)
+{
+	struct fact_list facts = { 0 };
+
+	strbuf_adds(out, FX_BASE);
+	if (db_list_facts(db, &facts) < 0) {
+		error_clear();
+		return;
+	}
+	for (size_t i = 0; i < facts.n; i++)
+		if (str_starts_with(facts.items[i].key, "fx-" FX_BASE "-"))
+			strbuf_addf(out, ", %s", facts.items[i].key + strlen("fx-" FX_BASE "-"));
+	fact_list_release(&facts);
+}
+
+/*
+ * The rate from the store's currency to S's (through the euro), or none when
+ * they are the same. An unknown code is an error naming the known ones.
+ */
+static int resolve_fx(struct db *db, const struct scenario *s, struct tco_fx *out)
+{
+	const char *to = s->currency ? s->currency : STORE_CURRENCY;
+	struct fact from_rate, to_rate;
+
+	memset(out, 0, sizeof(*out));
+	if (str_ieq(to, STORE_CURRENCY))
+		return 0;
+	if (euro_rate(db, STORE_CURRENCY, &from_rate) < 0) {
+		error_set("currency: no %s exchange rate in the price store (pricing/fx.csv, or "
+			  "aicost pricing update --provider fx)", STORE_CURRENCY);
+		return -1;
+	}
+	if (euro_rate(db, to, &to_rate) < 0) {
+		struct strbuf known = STRBUF_INIT;
+
+		known_currencies(db, &known);
+		error_set("currency: no exchange rate for '%s' in the price store; known: %s",
+			  to, known.buf);
+		strbuf_release(&known);
+		fact_release(&from_rate);
+		return -1;
+	}
+	out->present = true;
+	out->from = xstrdup(STORE_CURRENCY);
+	out->to = xstrdup(to);
+	out->rate = to_rate.low / from_rate.low;
+	out->date = xstrdup(from_rate.observed ? from_rate.observed : "");
+	out->source = xstrdup(from_rate.source ? from_rate.source : "");
+	fact_release(&from_rate);
+	fact_release(&to_rate);
+	return 0;
+}
+
+void tco_fx_release(struct tco_fx *fx)
+{
+	free(fx->from);
+	free(fx->to);
+	free(fx->date);
+	free(fx->source);
+	memset(fx, 0, sizeof(*fx));
+}
+
 int tco_prepare(struct db *db, const struct scenario *s, const struct tco_options *opts,
 		struct tco_input *out)
 {
@@ -573,6 +686,11 @@ int tco_prepare(struct db *db, const struct scenario *s, const struct tco_option
 	out->scenario = s;
 	out->opts = *opts;
 	strbuf_init(&out->notes, 0);
+	if (resolve_fx(db, s, &out->fx) < 0) {
+		if (s->path)
+			error_prefix("%s: ", s->path);
+		return -1;
+	}
 	out->deployments = xcalloc(s->ndeployments + 1, sizeof(*out->deployments));
 	/* The workloads as written first (their errors name the file and line): on
 	 * their own accelerator, else on the first deployment's. */
@@ -586,7 +704,8 @@ int tco_prepare(struct db *db, const struct scenario *s, const struct tco_option
 	for (size_t i = 0; i < s->ndeployments; i++) {
 		const char *line;
 
-		if (prepare_deployment(db, s, &s->deployments[i], &out->deployments[i]) < 0) {
+		if (prepare_deployment(db, s, &s->deployments[i], out->fx.present ? out->fx.rate : 1,
+				       &out->deployments[i]) < 0) {
 			tco_input_release(out);
 			return -1;
 		}
@@ -616,6 +735,7 @@ void tco_input_release(struct tco_input *in)
 	if (s)
 		demand_release_all(in->demand, s->nworkloads);
 	strbuf_release(&in->notes);
+	tco_fx_release(&in->fx);
 	memset(in, 0, sizeof(*in));
 }
 

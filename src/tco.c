@@ -1061,6 +1061,13 @@ int tco_compute(const struct tco_input *in, struct tco_result *out)
 	memset(out, 0, sizeof(*out));
 	out->scenario = s;
 	out->cheapest = -1;
+	if (in->fx.present) {
+		out->fx = in->fx;
+		out->fx.from = xstrdup(in->fx.from);
+		out->fx.to = xstrdup(in->fx.to);
+		out->fx.date = xstrdup(in->fx.date);
+		out->fx.source = xstrdup(in->fx.source);
+	}
 	if (months < 1) {
 		error_set("the horizon must be at least one month");
 		return -1;
@@ -1146,5 +1153,6 @@ void tco_result_release(struct tco_result *r)
 		workload_demand_release(&r->demand[i]);
 	free(r->demand);
 	free(r->notes);
+	tco_fx_release(&r->fx);
 	memset(r, 0, sizeof(*r));
 }

@@ -21,6 +21,15 @@ extern const char *const cost_component_names[COST_NCOMPONENTS];
 /* A set of components, e.g. those with no price: bit COST_BIT(c) for component c. */
 #define COST_BIT(c) (1u << (c))
 
+/* The exchange rate that takes the store's prices into the scenario's currency. */
+struct tco_fx {
+	bool present;            /* false: the scenario is in the store's currency */
+	char *from, *to;         /* ISO 4217 codes */
+	double rate;             /* an amount in TO = the amount in FROM x RATE */
+	char *date;              /* of the reference rates */
+	char *source;
+};
+
 struct deployment_result {
 	const struct deployment *deployment;
 	double total;
@@ -71,6 +80,8 @@ struct tco_result {
 	size_t ndeployments;
 	int cheapest;                              /* index, -1 if none qualifies */
 	char *notes;                               /* assumptions made, one per line; or NULL */
+	struct tco_fx fx;                          /* the conversion applied to the store's
+						      prices (a copy of the input's) */
 };
 
 struct tco_options {
@@ -112,7 +123,10 @@ struct cloud_pricing {
 	/* GPU-hours here that do one GPU-hour of the work of the deployment they
 	 * stand in for (fallback, burst): the dense BF16 throughput ratio; 0 = 1. */
 	double gpu_hours_factor;
+	/* Which figures came from the store (in its currency, USD), not the scenario. */
+	bool compute_from_store, egress_from_store, storage_from_store;
 };
+
 
 struct deployment_input {
 	struct workload_demand *demand;     /* one per workload, on this deployment's accelerator */
@@ -129,6 +143,7 @@ struct tco_input {
 	struct workload_demand *demand;         /* one per workload, on its own accelerator */
 	struct tco_options opts;
 	struct strbuf notes;                    /* assumptions made while pricing */
+	struct tco_fx fx;                       /* applied to every price from the store */
 };
 
 /* Everything from the store that the engine needs; tco_input_release() frees it. */
@@ -136,6 +151,7 @@ int tco_prepare(struct db *db, const struct scenario *s, const struct tco_option
 		struct tco_input *out);
 void tco_input_release(struct tco_input *in);
 void cloud_pricing_release(struct cloud_pricing *p);
+void tco_fx_release(struct tco_fx *fx);
 /* Pure and deterministic: the same input and seed give the same result. */
 int tco_compute(const struct tco_input *in, struct tco_result *out);
 
