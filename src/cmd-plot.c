@@ -27,9 +27,7 @@ static const struct cli_option plot_options[] = {
 	{ OPT_PER, "per", "UNIT", "prices: accelerator (default) or pflop" },
 	{ OPT_SIZE, "size", "WxH", "pixels (png, svg; pdf at 100 an inch) or characters\n"
 	  "(text); default 1280x720, 960x540, 1000x580,\nand the terminal's size for text" },
-	{ COSTOPT_SET, "set", "KEY.PATH=VALUE", "override one field of the scenario (repeatable)" },
-	{ COSTOPT_TRIALS, "trials", "N", "shortage Monte Carlo trials, 1-10M (default 10000)" },
-	{ COSTOPT_SEED, "seed", "N", "Monte Carlo seed (default 1): same seed, same result" },
+	COSTCLI_DRAW_OPTIONS,
 	CLI_OPTION_HELP,
 	CLI_OPTION_END,
 };

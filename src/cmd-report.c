@@ -22,9 +22,7 @@ static int cmd_report(int argc, char **argv);
 static const struct cli_option report_options[] = {
 	{ 'o', "output", "FILE", "where to write it (required): .html, or .md with the\n"
 	  "charts beside it" },
-	{ COSTOPT_SET, "set", "KEY.PATH=VALUE", "override one field of the scenario (repeatable)" },
-	{ COSTOPT_TRIALS, "trials", "N", "shortage Monte Carlo trials, 1-10M (default 10000)" },
-	{ COSTOPT_SEED, "seed", "N", "Monte Carlo seed (default 1): same seed, same result" },
+	COSTCLI_DRAW_OPTIONS,
 	CLI_OPTION_HELP,
 	CLI_OPTION_END,
 };

@@ -30,6 +30,12 @@ enum { COSTOPT_SET = 's', COSTOPT_FORMAT = 'f', COSTOPT_TRIALS = CLI_LONG_ONLY +
 #define COSTCLI_MONTE_CARLO_OPTIONS \
 	{ COSTOPT_TRIALS, "trials", "N", "shortage Monte Carlo trials, 1-10M (default 10000)" }, \
 	{ COSTOPT_SEED, "seed", "N", "Monte Carlo seed (default 1): same seed, same result" }
+/* --set, --trials and --seed: the commands that draw a result (plot, report). */
+#define COSTCLI_DRAW_OPTIONS \
+	{ COSTOPT_SET, "set", "KEY.PATH=VALUE", \
+	  "override one field of the scenario (repeatable)" }, \
+	{ COSTOPT_TRIALS, "trials", "N", "shortage Monte Carlo trials, 1-10M (default 10000)" }, \
+	{ COSTOPT_SEED, "seed", "N", "Monte Carlo seed (default 1): same seed, same result" }
 #define COSTCLI_DEFAULT_TRIALS 10000
 #define COSTCLI_MAX_TRIALS 10000000
 

@@ -303,6 +303,17 @@ static double *cumulative_of(const struct deployment_result *d, int months)
 	return cum;
 }
 
+/* Months across, cumulative cash from LO to HI up, the key of a line chart. */
+static void cumulative_axes(struct strbuf *sb, const struct tco_result *r, double lo, double hi)
+{
+	month_axis(sb, r->scenario, 0);
+	money_axis(sb, "y", lo, hi, true);
+	strbuf_adds(sb, "set ylabel 'Cumulative cash (' . ");
+	gp_quote(sb, currency_of(r));
+	strbuf_adds(sb, " . ')'\n");
+	strbuf_adds(sb, LINE_KEY);
+}
+
 static int chart_cumulative(const struct tco_result *r, struct plot *p)
 {
 	struct strbuf *sb = &p->script, title = STRBUF_INIT, what = STRBUF_INIT;
@@ -342,12 +353,7 @@ static int chart_cumulative(const struct tco_result *r, struct plot *p)
 	strbuf_addf(&what, "Cumulative cash paid, %s; break-even against the baseline marked; "
 		    "the last month's drop is the hardware's residual value", currency_of(r));
 	gp_title(sb, title.buf, what.buf);
-	month_axis(sb, s, 0);
-	money_axis(sb, "y", lo, hi, true);
-	strbuf_adds(sb, "set ylabel 'Cumulative cash (' . ");
-	gp_quote(sb, currency_of(r));
-	strbuf_adds(sb, " . ')'\n");
-	strbuf_adds(sb, LINE_KEY);
+	cumulative_axes(sb, r, lo, hi);
 	strbuf_adds(sb, "plot ");
 	for (size_t i = 0; i < r->ndeployments; i++) {
 		strbuf_addf(sb, "%s$cumulative%zu using 1:2 with linespoints pi %d ",
@@ -606,12 +612,7 @@ static int chart_risk(const struct tco_result *r, struct plot *p)
 	strbuf_addf(&what, "Cumulative cash (%s): line the expected cost, band P10 to P90 of "
 		    "the GPU-shortage Monte Carlo", currency_of(r));
 	gp_title(sb, title.buf, what.buf);
-	month_axis(sb, s, 0);
-	money_axis(sb, "y", lo, hi, true);
-	strbuf_adds(sb, "set ylabel 'Cumulative cash (' . ");
-	gp_quote(sb, currency_of(r));
-	strbuf_adds(sb, " . ')'\n");
-	strbuf_adds(sb, LINE_KEY);
+	cumulative_axes(sb, r, lo, hi);
 	for (size_t i = 0; i < r->ndeployments; i++) {
 		const struct deployment_result *d = &r->deployments[i];
 		struct strbuf label = STRBUF_INIT;
