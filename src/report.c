@@ -342,7 +342,9 @@ static void comparison_table(const struct tco_result *r, struct rtable *t)
 			rtable_cellf(t, "%.0f%%", d->utilisation * 100);
 		else
 			rtable_cell(t, "–");
-		rtable_cell(t, d->excluded ? "excluded" : (int)i == r->cheapest ? "cheapest" : "");
+		rtable_cellf(t, "%s%s", d->excluded ? "excluded" : (int)i == r->cheapest ?
+			     "cheapest" : "", d->incomplete ? (d->excluded || (int)i == r->cheapest ?
+			     ", lower bound" : "lower bound") : "");
 	}
 }
 
@@ -583,6 +585,14 @@ static void warnings(const struct report *rep, struct rtable *list)
 	for (size_t i = 0; i < r->ndeployments; i++) {
 		const struct deployment *d = r->deployments[i].deployment;
 
+		if (r->deployments[i].incomplete) {
+			struct strbuf names = STRBUF_INIT;
+
+			tco_incomplete_names(r->deployments[i].incomplete, &names);
+			rtable_cellf(list, "%s has no price for %s: counted as 0, so its total is "
+				     "a lower bound.", d->name, names.buf);
+			strbuf_release(&names);
+		}
 		if (d->residency_violation && d->residency_reason)
 			rtable_cellf(list, "%s breaks the scenario's data residency: %s.", d->name,
 				     d->residency_reason);

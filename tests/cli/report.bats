@@ -95,3 +95,19 @@ chromium_run() {
 	[ "$status" -eq 2 ]; [[ "$output" == *"gnuplot-nox"* ]]
 	[ ! -e r.html ] && [ ! -e r.pdf ]
 }
+
+@test "a total with a component that has no price is flagged as a lower bound" {
+	cat > inc.yaml <<-'EOF2'
+	name: inc
+	horizon: 6mo
+	workloads:
+	  - {name: job, kind: training, accelerator: H100, gpus: 8, gpu_hours: 7200}
+	data: {stored: 1TB, egress_per_month: 10TB, egress_to: internet}
+	deployments:
+	  - {name: cheap, kind: cloud, provider: rental, price_per_gpu_hour: 2}
+	EOF2
+	run aicost -q report -o inc.md inc.yaml
+	[ "$status" -eq 0 ]
+	grep -q '^| cheap | cloud | 14,400 |.*| cheapest, lower bound |$' inc.md
+	grep -q '^- cheap has no price for .*egress.*: counted as 0, so its total is a lower bound\.$' inc.md
+}
