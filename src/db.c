@@ -575,27 +575,6 @@ static int collect_rows(struct db *db, sqlite3_stmt *st, void *items_ptr, size_t
 	collect_rows((db), (st), &(list)->items, &(list)->n, &(list)->alloc, \
 		     sizeof(*(list)->items), (read), (ctx), (what))
 
-bool purchase_option_valid(const char *name)
-{
-	static const char *const options[] = { PURCHASE_OPTIONS };
-
-	for (size_t i = 0; name && i < ARRAY_SIZE(options); i++)
-		if (strcmp(name, options[i]) == 0)
-			return true;
-	return false;
-}
-
-double purchase_term_hours(const char *name)
-{
-	if (!name)
-		return 0;
-	if (str_ends_with(name, "-1y"))
-		return 8760;
-	if (str_ends_with(name, "-3y"))
-		return 3 * 8760;
-	return 0;
-}
-
 int db_schema_version(void)
 {
 	return (int)ARRAY_SIZE(migrations);
@@ -1122,39 +1101,6 @@ void db_transaction_rollback(struct db *db)
 
 /* ---- accelerators ---- */
 
-void accelerator_key(const char *name, struct strbuf *out)
-{
-	strbuf_reset(out);
-	for (const char *p = name; *p; p++)
-		if (isalnum((unsigned char)*p))
-			strbuf_addch(out, (char)tolower((unsigned char)*p));
-}
-
-void accelerator_release(struct accelerator *a)
-{
-	if (!a)
-		return;
-	free(a->name);
-	free(a->vendor);
-	free(a->kind);
-	free(a->confidence);
-	free(a->source);
-	free(a->observed);
-	free(a->note);
-	for (size_t i = 0; i < a->naliases; i++)
-		free(a->aliases[i]);
-	free(a->aliases);
-	memset(a, 0, sizeof(*a));
-}
-
-void accelerator_list_release(struct accelerator_list *list)
-{
-	for (size_t i = 0; i < list->n; i++)
-		accelerator_release(&list->items[i]);
-	free(list->items);
-	memset(list, 0, sizeof(*list));
-}
-
 static bool read_accelerator(sqlite3_stmt *st, void *item, const void *ctx)
 {
 	struct accelerator *a = item;
@@ -1414,33 +1360,6 @@ fail:
 
 /* ---- offers ---- */
 
-void offer_release(struct offer *o)
-{
-	if (!o)
-		return;
-	free(o->provider);
-	free(o->region);
-	free(o->zone);
-	free(o->instance_type);
-	free(o->accelerator);
-	free(o->purchase);
-	free(o->currency);
-	free(o->observed);
-	free(o->source);
-	free(o->confidence);
-	free(o->component);
-	free(o->note);
-	memset(o, 0, sizeof(*o));
-}
-
-void offer_list_release(struct offer_list *list)
-{
-	for (size_t i = 0; i < list->n; i++)
-		offer_release(&list->items[i]);
-	free(list->items);
-	memset(list, 0, sizeof(*list));
-}
-
 /* CTX: a region glob (fnmatch, case-insensitive) the row must match, or NULL. */
 static bool read_offer(sqlite3_stmt *st, void *item, const void *ctx)
 {
@@ -1471,24 +1390,6 @@ static bool read_offer(sqlite3_stmt *st, void *item, const void *ctx)
 	o->note = column_strdup(st, 18);
 	o->interruptions_per_month = column_number(st, 19, NAN);
 	return true;
-}
-
-double offer_price_per_accelerator_hour(const struct offer *o)
-{
-	return o->accelerator_count > 0 ? o->price_per_hour / o->accelerator_count : NAN;
-}
-
-double offer_interruptions_per_day(const struct offer *o)
-{
-	return o->interruptions_per_month / (HOURS_PER_MONTH / 24);
-}
-
-double offer_price_per_pflop_hour(const struct offer *o)
-{
-	/* The one number that compares a TPU v5e with an H100. */
-	double pflops = o->accelerator_count * o->bf16_tflops / 1000.0;
-
-	return pflops > 0 ? o->price_per_hour / pflops : NAN;
 }
 
 static int collect_offers(struct db *db, sqlite3_stmt *st, const char *region_glob,
@@ -1613,23 +1514,6 @@ int db_providers(struct db *db, char ***names, size_t *n)
 
 /* ---- egress and storage ---- */
 
-void egress_tier_list_release(struct egress_tier_list *list)
-{
-	for (size_t i = 0; i < list->n; i++) {
-		struct egress_tier *t = &list->items[i];
-
-		free(t->provider);
-		free(t->scope);
-		free(t->destination);
-		free(t->confidence);
-		free(t->source);
-		free(t->observed);
-		free(t->note);
-	}
-	free(list->items);
-	memset(list, 0, sizeof(*list));
-}
-
 static bool read_egress(sqlite3_stmt *st, void *item, const void *ctx)
 {
 	struct egress_tier *t = item;
@@ -1695,29 +1579,6 @@ int db_list_egress_tiers(struct db *db, struct egress_tier_list *out)
 	return collect_egress(db, st, out);
 }
 
-void storage_price_release(struct storage_price *p)
-{
-	if (!p)
-		return;
-	free(p->provider);
-	free(p->region);
-	free(p->storage_class);
-	free(p->product);
-	free(p->confidence);
-	free(p->source);
-	free(p->observed);
-	free(p->note);
-	memset(p, 0, sizeof(*p));
-}
-
-void storage_price_list_release(struct storage_price_list *list)
-{
-	for (size_t i = 0; i < list->n; i++)
-		storage_price_release(&list->items[i]);
-	free(list->items);
-	memset(list, 0, sizeof(*list));
-}
-
 static bool read_storage(sqlite3_stmt *st, void *item, const void *ctx)
 {
 	struct storage_price *p = item;
@@ -1781,27 +1642,6 @@ int db_list_storage_prices(struct db *db, struct storage_price_list *out)
 }
 
 /* ---- reference facts ---- */
-
-void fact_release(struct fact *f)
-{
-	if (!f)
-		return;
-	free(f->key);
-	free(f->unit);
-	free(f->confidence);
-	free(f->source);
-	free(f->observed);
-	free(f->note);
-	memset(f, 0, sizeof(*f));
-}
-
-void fact_list_release(struct fact_list *list)
-{
-	for (size_t i = 0; i < list->n; i++)
-		fact_release(&list->items[i]);
-	free(list->items);
-	memset(list, 0, sizeof(*list));
-}
 
 static bool read_fact(sqlite3_stmt *st, void *item, const void *ctx)
 {

@@ -14,7 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "db.h"
+#include "prices.h"
 #include "strbuf.h"
 
 struct fetch_sink {

@@ -1,5 +1,6 @@
 /* Shared by aicost check and aicost diff: loading (also from git), prices, escaping. */
 #include "gate.h"
+#include "db.h"
 #include "cli.h"
 #include "costcli.h"
 #include "table.h"

@@ -11,7 +11,9 @@
 
 #include "budget.h"
 #include "cli.h"
-#include "db.h"
+#include "prices.h"
+
+struct db;   /* the price store (db.h) */
 #include "scenario.h"
 #include "tco.h"
 

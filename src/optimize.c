@@ -4,6 +4,7 @@
  * so 100k offers take milliseconds beyond loading them.
  */
 #include "optimize.h"
+#include "db.h"
 #include "tco.h"
 #include "units.h"
 #include "util.h"
@@ -174,15 +175,6 @@ static bool constraints_allow(const struct constraints *c, const struct offer *o
 	return false;
 }
 
-static double term_hours(const char *purchase)
-{
-	if (str_ends_with(purchase, "-1y"))
-		return HOURS_PER_YEAR;
-	if (str_ends_with(purchase, "-3y"))
-		return 3 * HOURS_PER_YEAR;
-	return 0;
-}
-
 /* Hours an inference workload serves within the horizon. */
 static double inference_active_hours(const struct scenario *s, const struct workload *w)
 {
@@ -253,7 +245,7 @@ static char *explain(const struct workload *w, const struct candidate *c)
 			strbuf_addf(&why, " (%d GPUs) on %.0f whole instance%s", d->gpus,
 				    ceil((double)d->gpus / o->accelerator_count),
 				    d->gpus > o->accelerator_count ? "s" : "");
-		if (term_hours(o->purchase) > 0 && c->billed_gpu_hours >
+		if (purchase_term_hours(o->purchase) > 0 && c->billed_gpu_hours >
 		    d->gpu_hours_per_month * rented_share(d, o) * (1 + 1e-9))
 			strbuf_addf(&why, "; the %s term outlasts the service: %.0f GPU-h a month "
 				    "over its run", o->purchase, c->billed_gpu_hours);
@@ -299,7 +291,7 @@ int optimize_run(struct db *db, const struct scenario *s, size_t workload,
 			/* A commitment bills its whole term for every GPU, used or not;
 			 * spot redoes the work its interruptions throw away. */
 			c.billed_gpu_hours = rented_share(&ad->demand, o) *
-				fmax(ad->demand.gpu_hours, ad->demand.gpus * term_hours(o->purchase));
+				fmax(ad->demand.gpu_hours, ad->demand.gpus * purchase_term_hours(o->purchase));
 			if (strcmp(o->purchase, "spot") == 0) {
 				double rate = offer_interruptions_per_day(o);
 
@@ -317,8 +309,8 @@ int optimize_run(struct db *db, const struct scenario *s, size_t workload,
 
 			c.billed_gpu_hours = ad->demand.gpu_hours_per_month *
 				rented_share(&ad->demand, o);
-			if (active > 0 && term_hours(o->purchase) > active)
-				c.billed_gpu_hours *= term_hours(o->purchase) / active;
+			if (active > 0 && purchase_term_hours(o->purchase) > active)
+				c.billed_gpu_hours *= purchase_term_hours(o->purchase) / active;
 			c.cost_usd = c.billed_gpu_hours * c.per_gpu_hour;
 		}
 		xgrow(&all, &alloc, n + 1, sizeof(*all));

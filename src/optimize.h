@@ -6,7 +6,9 @@
 #ifndef AICOST_OPTIMIZE_H
 #define AICOST_OPTIMIZE_H
 
-#include "db.h"
+#include "prices.h"
+
+struct db;   /* the price store (db.h) */
 #include "scenario.h"
 #include "workload.h"
 

@@ -8,7 +8,7 @@
 
 #include <stdbool.h>
 
-#include "db.h"
+#include "prices.h"
 #include "strbuf.h"
 #include "tco.h"
 

@@ -4,7 +4,7 @@
  * "file:line:col: field.path: message"; the schema for people is aicost-scenario(5).
  */
 #include "scenario.h"
-#include "db.h"
+#include "prices.h"
 #include "doctree.h"
 #include "units.h"
 #include "util.h"

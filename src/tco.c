@@ -133,16 +133,6 @@ static void workload_profile(const struct scenario *s, const struct workload_dem
 	}
 }
 
-/* Months a commitment bills per term; 0 for on-demand and spot. */
-static int commitment_months(const char *option)
-{
-	if (str_ends_with(option, "-1y"))
-		return 12;
-	if (str_ends_with(option, "-3y"))
-		return 36;
-	return 0;
-}
-
 /* Cloud compute bought month by month for DEMAND under a deployment's purchase mix. */
 struct cloud_cost {
 	double *compute;
@@ -192,7 +182,7 @@ static void cloud_costs(const struct deployment *mix, bool commitments,
 	for (size_t k = 0; k < nshares && k < p->nshares; k++) {
 		const struct purchase_share *share = &mix->purchase[k];
 		double price = p->share_per_gpu_hour[k];
-		int term = commitment_months(share->option);
+		int term = purchase_term_months(share->option);
 
 		if (term > 0 && !commitments)
 			continue;

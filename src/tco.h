@@ -7,7 +7,9 @@
 
 #include <stdint.h>
 
-#include "db.h"
+#include "prices.h"
+
+struct db;   /* the price store (db.h) */
 #include "scenario.h"
 #include "workload.h"
 

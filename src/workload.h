@@ -1,11 +1,11 @@
 /*
  * The workload model: pure functions that turn a workload (scenario.h) and its
- * accelerator's specs (db.h) into demand. No I/O. Issue 6 implements it.
+ * accelerator's specs (prices.h) into demand. No I/O. Issue 6 implements it.
  */
 #ifndef AICOST_WORKLOAD_H
 #define AICOST_WORKLOAD_H
 
-#include "db.h"
+#include "prices.h"
 #include "scenario.h"
 
 /*

@@ -1,0 +1,180 @@
+/* The domain model of prices: the vocabulary, conversions and releases (prices.h). */
+#include "prices.h"
+#include "units.h"
+#include "util.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+bool purchase_option_valid(const char *name)
+{
+	static const char *const options[] = { PURCHASE_OPTIONS };
+
+	for (size_t i = 0; name && i < ARRAY_SIZE(options); i++)
+		if (strcmp(name, options[i]) == 0)
+			return true;
+	return false;
+}
+
+int purchase_term_months(const char *name)
+{
+	if (!name)
+		return 0;
+	if (str_ends_with(name, "-1y"))
+		return 12;
+	if (str_ends_with(name, "-3y"))
+		return 36;
+	return 0;
+}
+
+double purchase_term_hours(const char *name)
+{
+	return purchase_term_months(name) / 12.0 * HOURS_PER_YEAR;
+}
+
+/* ---- accelerators ---- */
+
+void accelerator_key(const char *name, struct strbuf *out)
+{
+	strbuf_reset(out);
+	for (const char *p = name; *p; p++)
+		if (isalnum((unsigned char)*p))
+			strbuf_addch(out, (char)tolower((unsigned char)*p));
+}
+
+void accelerator_release(struct accelerator *a)
+{
+	if (!a)
+		return;
+	free(a->name);
+	free(a->vendor);
+	free(a->kind);
+	free(a->confidence);
+	free(a->source);
+	free(a->observed);
+	free(a->note);
+	for (size_t i = 0; i < a->naliases; i++)
+		free(a->aliases[i]);
+	free(a->aliases);
+	memset(a, 0, sizeof(*a));
+}
+
+void accelerator_list_release(struct accelerator_list *list)
+{
+	for (size_t i = 0; i < list->n; i++)
+		accelerator_release(&list->items[i]);
+	free(list->items);
+	memset(list, 0, sizeof(*list));
+}
+
+/* ---- offers ---- */
+
+void offer_release(struct offer *o)
+{
+	if (!o)
+		return;
+	free(o->provider);
+	free(o->region);
+	free(o->zone);
+	free(o->instance_type);
+	free(o->accelerator);
+	free(o->purchase);
+	free(o->currency);
+	free(o->observed);
+	free(o->source);
+	free(o->confidence);
+	free(o->component);
+	free(o->note);
+	memset(o, 0, sizeof(*o));
+}
+
+void offer_list_release(struct offer_list *list)
+{
+	for (size_t i = 0; i < list->n; i++)
+		offer_release(&list->items[i]);
+	free(list->items);
+	memset(list, 0, sizeof(*list));
+}
+
+double offer_price_per_accelerator_hour(const struct offer *o)
+{
+	return o->accelerator_count > 0 ? o->price_per_hour / o->accelerator_count : NAN;
+}
+
+double offer_interruptions_per_day(const struct offer *o)
+{
+	return o->interruptions_per_month / (HOURS_PER_MONTH / 24);
+}
+
+double offer_price_per_pflop_hour(const struct offer *o)
+{
+	/* The one number that compares a TPU v5e with an H100. */
+	double pflops = o->accelerator_count * o->bf16_tflops / 1000.0;
+
+	return pflops > 0 ? o->price_per_hour / pflops : NAN;
+}
+
+/* ---- egress, storage, facts ---- */
+
+void egress_tier_list_release(struct egress_tier_list *list)
+{
+	for (size_t i = 0; i < list->n; i++) {
+		struct egress_tier *t = &list->items[i];
+
+		free(t->provider);
+		free(t->scope);
+		free(t->destination);
+		free(t->confidence);
+		free(t->source);
+		free(t->observed);
+		free(t->note);
+	}
+	free(list->items);
+	memset(list, 0, sizeof(*list));
+}
+
+void storage_price_release(struct storage_price *p)
+{
+	if (!p)
+		return;
+	free(p->provider);
+	free(p->region);
+	free(p->storage_class);
+	free(p->product);
+	free(p->confidence);
+	free(p->source);
+	free(p->observed);
+	free(p->note);
+	memset(p, 0, sizeof(*p));
+}
+
+void storage_price_list_release(struct storage_price_list *list)
+{
+	for (size_t i = 0; i < list->n; i++)
+		storage_price_release(&list->items[i]);
+	free(list->items);
+	memset(list, 0, sizeof(*list));
+}
+
+void fact_release(struct fact *f)
+{
+	if (!f)
+		return;
+	free(f->key);
+	free(f->unit);
+	free(f->confidence);
+	free(f->source);
+	free(f->observed);
+	free(f->note);
+	memset(f, 0, sizeof(*f));
+}
+
+void fact_list_release(struct fact_list *list)
+{
+	for (size_t i = 0; i < list->n; i++)
+		fact_release(&list->items[i]);
+	free(list->items);
+	memset(list, 0, sizeof(*list));
+}
