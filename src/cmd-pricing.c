@@ -2,10 +2,12 @@
 #include "catalog.h"
 #include "cli.h"
 #include "db.h"
+#include "scenario.h"
 #include "table.h"
 #include "units.h"
 #include "util.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
@@ -267,7 +269,8 @@ static const struct cli_option list_options[] = {
 	{ 'a', "accelerator", "NAME", "only this accelerator (name or alias: h100, H100-SXM,\n"
 	  "\"NVIDIA H100 80GB HBM3\")" },
 	{ 'p', "provider", "LIST", "only these providers, comma-separated (aws,azure,gcp,...)" },
-	{ 'r', "region", "GLOB", "only regions matching GLOB (us-*, europe-west4)" },
+	{ 'r', "region", "GLOB", "only regions matching GLOB (us-*, europe-west4), or\n"
+	  "in a group: EU, or a country code (US, DE, FR, ...)" },
 	{ OPT_PURCHASE, "purchase", "OPTION", "on-demand, spot, reserved-1y, reserved-3y, "
 	  "savings-1y,\nsavings-3y, commit-1y or commit-3y" },
 	{ OPT_MIN_ACCELERATORS, "min-accelerators", "N", "at least N accelerators per instance" },
@@ -293,10 +296,32 @@ static const struct command pricing_list_command = {
 	.help_column = 27,
 };
 
+/* EU, or a two-letter country code: a group of regions rather than a glob. */
+static bool is_region_group(const char *text)
+{
+	return strlen(text) == 2 && isalpha((unsigned char)text[0]) &&
+	       isalpha((unsigned char)text[1]);
+}
+
+/* Keeps the offers whose region is in GROUP (scenario_region_allowed decides). */
+static void keep_region_group(struct offer_list *list, const char *group)
+{
+	size_t kept = 0;
+
+	for (size_t i = 0; i < list->n; i++) {
+		if (scenario_region_allowed(list->items[i].region, group))
+			list->items[kept++] = list->items[i];
+		else
+			offer_release(&list->items[i]);
+	}
+	list->n = kept;
+}
+
 static int pricing_list(int argc, char **argv)
 {
 	struct cli_parser p;
 	const char *cmd = p.path;   /* "pricing list", once cli_parser_init() ran */
+	const char *region_group = NULL;
 	struct offer_filter filter = { 0 };
 	struct offer_list offers = { 0 };
 	enum output_format format = FORMAT_TABLE;
@@ -315,7 +340,10 @@ static int pricing_list(int argc, char **argv)
 			filter.providers = optarg;
 			break;
 		case 'r':
-			filter.region_glob = optarg;
+			if (is_region_group(optarg))
+				region_group = optarg;
+			else
+				filter.region_glob = optarg;
 			break;
 		case OPT_PURCHASE:
 			if (!purchase_option_valid(optarg))
@@ -384,6 +412,8 @@ static int pricing_list(int argc, char **argv)
 		error_print(cmd);
 		goto cleanup;
 	}
+	if (region_group)
+		keep_region_group(&offers, region_group);
 	sort_offers(&offers, sort);
 	if (limit >= 0 && (size_t)limit < offers.n) {
 		for (size_t i = (size_t)limit; i < offers.n; i++)

@@ -987,6 +987,7 @@ static const char *region_country(const char *region)
 		{ "europe-west8", "IT" }, { "europe-west12", "IT" }, { "italy*", "IT" },
 		{ "europe-west10", "DE" }, { "eu-central-2", "CH" }, { "europe-west6", "CH" },
 		{ "switzerland*", "CH" }, { "norway*", "NO" }, { "europe-north2", "SE" },
+		{ "*iceland*", "IS" }, { "eu-ro-*", "RO" }, { "europe-central-1", "DE" },
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(table); i++)
@@ -998,7 +999,8 @@ static const char *region_country(const char *region)
 bool scenario_region_allowed(const char *region, const char *allowed)
 {
 	static const char *const eu[] = { "DE", "IE", "FR", "SE", "IT", "NL", "BE", "FI", "ES", "PL",
-					  "AT", "DK" };
+					  "AT", "DK", "CZ", "RO", "BG", "PT", "GR", "HU", "EE", "LV",
+					  "LT", "SK", "SI", "HR", "LU", "CY", "MT" };
 	/* An on-prem location may be a country code itself. */
 	const char *country = strlen(region) == 2 ? region : region_country(region);
 
@@ -1010,6 +1012,11 @@ bool scenario_region_allowed(const char *region, const char *allowed)
 		for (size_t i = 0; i < ARRAY_SIZE(eu); i++)
 			if (str_ieq(country, eu[i]))
 				return true;
+	/* A European region of no known country (europe-south-1, eu-north1): in the EU. */
+	if (!country && str_ieq(allowed, "EU") &&
+	    (fnmatch("eu-*", region, FNM_CASEFOLD) == 0 ||
+	     fnmatch("europe-*", region, FNM_CASEFOLD) == 0))
+		return true;
 	return false;
 }
 

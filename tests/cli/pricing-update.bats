@@ -126,7 +126,9 @@ EOF
 	compute() {
 		python3 -c 'import json, sys; print(json.load(sys.stdin)["deployments"][0]["breakdown"]["compute"])'
 	}
-	# The catalog has no AWS spot row: price and rate are both assumed, and said so.
+	# The small 2025 catalog has no AWS spot row: price and rate are both assumed, and
+	# said so (the shipped catalog now has spot prices; see pricing.bats).
+	export AICOST_CATALOG=$FIXTURES/catalog-2025
 	run_split estimate --format json "$BATS_TEST_TMPDIR/spot.yaml"
 	[ "$status" -eq 0 ]
 	[[ "$stderr" == *"no spot interruption rate in the store; assumed 10% of instances a month"* ]]
@@ -481,6 +483,7 @@ EOF
 }
 
 @test "pricing sources and history show the new snapshot and the failed attempt" {
+	export AICOST_CATALOG=$FIXTURES/catalog-2025   # its us-east-1 p5 row: the 2025 page
 	run aicost pricing update --provider aws,azure --region us-east-1,eastus
 	[ "$status" -eq 0 ]
 	fault 500 skip=1000 -1

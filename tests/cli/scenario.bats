@@ -518,7 +518,7 @@ EOF
 	f=$AICOST_ROOT/scenarios/pretrain-8b.yaml
 	run_split validate --set deployments.coreweave.accelerator=MI300X "$f"
 	[ "$status" -eq 2 ] && [ -z "$output" ]
-	[[ "$stderr" == *"deployments[2].accelerator: coreweave has no on-demand MI300X offer in region 'us' in the price store (known: H100-SXM)" ]]
+	[[ "$stderr" == *"deployments[2].accelerator: coreweave has no on-demand MI300X offer in region 'us' in the price store (known: GH200, A100-80GB, B200, H100-SXM, H200, L40S)" ]]
 	run_split estimate --set deployments.coreweave.accelerator=MI300X "$f"
 	[ "$status" -eq 2 ]
 	# the chip the workload names, sold there: fine

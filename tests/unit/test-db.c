@@ -15,7 +15,7 @@
 #include "util.h"
 
 /* The tests run from the repository root (tests/run-tests cds there). */
-#define CATALOG "pricing"
+#define CATALOG "tests/fixtures/catalog-2025"   /* the small 2025 catalog: numbers below are its */
 
 struct fixture {
 	char dir[64];

@@ -1,0 +1,125 @@
+#!/usr/bin/env bats
+# The shipped catalog (pricing/*.csv): how scripts/build-catalog makes it, and what a
+# fresh machine gets offline from it.
+load helpers
+
+@test "build-catalog: the fixture inputs build the golden files" {
+	mkdir out
+	run "$FIXTURES/build-catalog/build" out
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"aws.csv: 8 offers"*"gcp.csv: 14 offers"*"gpu-clouds.csv: 6 offers"* ]]
+	for f in aws gcp gpu-clouds; do
+		diff -u "$FIXTURES/build-catalog/expected/$f.csv" "out/$f.csv"
+	done
+	# Hand checks of what the golden files hold:
+	# zones folded; spot is the median of 20, 21 and 23.5 = 21
+	grep -q '^aws,us-east-1,,p5.48xlarge,instance,H100-SXM,8,192,2048,spot,21,' out/aws.csv
+	# a zone quoting spot = on-demand (71.552) has no spot: only the other zone's 16.8659
+	grep -q '^aws,eu-west-2,,p5.48xlarge,instance,H100-SXM,8,192,2048,spot,16.8659,' out/aws.csv
+	# GCP VM 9.46006 + 8 GPUs 78.37241 = 87.83247; spot 2.88746 + 23.9136 = 26.80106
+	grep -q '^gcp,us-east4,,a3-highgpu-8g,instance,H100-SXM,8,208,1872,on-demand,87.83247,' out/gcp.csv
+	grep -q '^gcp,us-east4,,a3-highgpu-8g,instance,H100-SXM,8,208,1872,spot,26.80106,' out/gcp.csv
+	# a host the source prices at 0 is approximate and says why
+	grep -q '^gcp,europe-west4,,a4-highgpu-8g,instance,B200,8,224,3968,on-demand,90.216,USD,approx,.*no VM price' out/gcp.csv
+	# the 700.0 TPU placeholder, v4 and CPU-only machines are left out
+	! grep -q 'tpu-v5p-8\|tpu-v4\|m5.large' out/*.csv
+	# Vast.ai: the median of 1.80, 2.10 and 1.90 = 1.90, marked approx
+	grep -q '^vast,US,,1x-H100-SXM,instance,H100-SXM,1,,,on-demand,1.9,USD,approx,' out/gpu-clouds.csv
+	# a published row never replaces a row built from a catalog file
+	! grep -q '98.32' out/aws.csv
+	grep -q '^crusoe,us-east1,' out/gpu-clouds.csv
+	# the output imports as it is, and exports back byte for byte
+	run aicost --db b.db pricing import out/aws.csv
+	[ "$status" -eq 0 ]
+	diff -u <(tail -n +2 out/aws.csv) <(aicost --db b.db pricing export | grep ',fixture aws,')
+}
+
+@test "build-catalog: the same inputs build the same bytes; bad input exits 2 naming the line" {
+	mkdir a b
+	"$FIXTURES/build-catalog/build" a >/dev/null
+	"$FIXTURES/build-catalog/build" b >/dev/null
+	diff -r a b
+	sed 's/,31.2,/,31.2x,/' "$FIXTURES/build-catalog/published.csv" > bad.csv
+	run "$AICOST_ROOT/scripts/build-catalog" --out a --published bad.csv
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"bad.csv:3: price_per_hour: not a price: '31.2x'"* ]]
+	run "$AICOST_ROOT/scripts/build-catalog" --out a
+	[ "$status" -eq 2 ]
+	run "$AICOST_ROOT/scripts/build-catalog" --out a --skypilot "nimbus=x.csv"
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"PROVIDER one of aws, azure, gcp, lambda, vast"* ]]
+}
+
+@test "shipped catalog: every row says where and when its price was observed" {
+	for f in "$AICOST_ROOT"/pricing/{aws,azure,gcp,gpu-clouds}.csv; do
+		python3 - "$f" <<'PY'
+import csv, re, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+assert rows, sys.argv[1]
+for r in rows:
+    assert r["source"].strip(), r
+    assert re.fullmatch(r"\d{4}(-\d\d(-\d\d)?)?", r["observed"]), r
+    assert r["confidence"] in ("exact", "approx"), r
+PY
+	done
+}
+
+@test "shipped catalog: offline, H100 offers in 8+ regions of each big cloud (EU among them) and at 6+ providers" {
+	run aicost pricing list --accelerator h100 --format csv
+	[ "$status" -eq 0 ]
+	echo "$output" | python3 -c '
+import csv, sys
+rows = list(csv.DictReader(sys.stdin))
+regions, spot, providers = {}, set(), set()
+for r in rows:
+    providers.add(r["provider"])
+    regions.setdefault(r["provider"], set()).add(r["region"])
+    if r["purchase"] == "spot":
+        spot.add(r["provider"])
+    assert r["source"] and r["observed"], r
+for cloud in ("aws", "azure", "gcp"):
+    assert len(regions[cloud]) >= 8, (cloud, sorted(regions[cloud]))
+    assert cloud in spot, cloud
+assert len(providers) >= 9, sorted(providers)
+'
+	# EU regions on each big cloud
+	for cloud in aws azure gcp; do
+		run aicost pricing list --accelerator h100 --provider "$cloud" --region EU --format csv
+		[ "$status" -eq 0 ]
+		[ "${#lines[@]}" -ge 2 ]
+	done
+}
+
+@test "shipped catalog: every provider and every current accelerator family has offers" {
+	run aicost pricing list --format csv
+	[ "$status" -eq 0 ]
+	for p in aws azure gcp lambda vast coreweave runpod nebius crusoe paperspace; do
+		[[ "$output" == *$'\n'"$p,"* ]] || { echo "no $p" >&2; false; }
+	done
+	for a in H100-SXM H200 B200 B300 A100-80GB A100-40GB L40S L4 A10G MI300X Trainium1 \
+		Trainium2 Inferentia2 TPU-v5e TPU-v5p TPU-v6e GH200 H100-NVL; do
+		[[ "$output" == *",$a,"* ]] || { echo "no $a" >&2; false; }
+	done
+	# published commitments, not assumed percentages: TPU v5e 1-year = 8 chips x 0.84
+	run aicost pricing list --accelerator TPU-v5e --purchase commit-1y --format csv
+	[[ "$output" == *"gcp,tpu-v5litepod-8,TPU-v5e,8,16,,,us-central1,,commit-1y,6.72,"* ]]
+}
+
+@test "pricing list --region: EU and US are groups of regions, a country code too" {
+	run aicost pricing list --accelerator h100 --region EU --format csv
+	[ "$status" -eq 0 ]
+	# EU: AWS Stockholm, GCP Netherlands, Azure Sweden; not London (GB) nor Iceland
+	[[ "$output" == *",eu-north-1,"* && "$output" == *",europe-west4,"* ]]
+	[[ "$output" == *",swedencentral,"* ]]
+	[[ "$output" != *",eu-west-2,"* && "$output" != *",eu-iceland1,"* ]]
+	[[ "$output" != *",us-east-1,"* ]]
+	run aicost pricing list --accelerator h100 --region US --format csv
+	[[ "$output" == *",us-east-1,"* && "$output" == *",eastus,"* && "$output" == *",us-central1,"* ]]
+	[[ "$output" != *",eu-north-1,"* && "$output" != *",westeurope,"* ]]
+	run aicost pricing list --accelerator h100 --region GB --format csv
+	[[ "$output" == *",eu-west-2,"* && "$output" == *",uksouth,"* ]]
+	[[ "$output" != *",eu-north-1,"* ]]
+	# a glob is still a glob
+	run aicost pricing list --accelerator h100 --provider aws --region 'eu-*' --format csv
+	[[ "$output" == *",eu-west-2,"* && "$output" == *",eu-north-1,"* ]]
+}
