@@ -148,6 +148,8 @@ committed_scenario() {   # committed_scenario OPTION
 	# tpu-v6e-1 commit-3y at $1.22: 4 chips x 730 h = 2,920 chip-hours a month,
 	# $3,562 a month over 36 months; on a 12-month study the term bills 3 x as much
 	# a month of service: 4 x 730 x 3 x 1.22 = $10,687.
+	# (the small 2025 catalog: the shipped one has TPU spot prices, cheaper still)
+	export AICOST_CATALOG=$FIXTURES/catalog-2025
 	run aicost -q optimize -n 40 --format csv --set horizon=36mo "$SCENARIOS/chat-8b.yaml"
 	[[ "${lines[1]}" == *tpu-v6e-1*commit-3y*,3562.4,* ]]
 	run aicost -q optimize -n 40 --format csv --set horizon=12mo "$SCENARIOS/chat-8b.yaml"
