@@ -152,7 +152,7 @@ json() {   # json EXPR  (on $output)
 	[ "$(json 'sorted(r["scenarios"][0]["checks"][0])')" = "['actual', 'budget', 'col', 'deployment', 'first_month_over', 'headroom', 'headroom_percent', 'key', 'limit', 'line', 'message', 'peak_month', 'status']" ]
 	[ "$(json '[c["status"] for c in r["scenarios"][0]["checks"]]')" = "['pass', 'fail', 'fail']" ]
 	[ "$(json 'r["scenarios"][0]["checks"][1]["line"], r["scenarios"][0]["checks"][1]["col"]')" = "(104, 10)" ]
-	[ "$(json '[(p["provider"], p["source"], p["observed"]) for p in r["scenarios"][0]["prices"]]')" = "[('aws', 'catalog:aws.csv', '2025'), ('azure', 'catalog:azure.csv', '2025')]" ]
+	[ "$(json '[(p["provider"], p["source"], p["observed"]) for p in r["scenarios"][0]["prices"]]')" = "[('aws', 'catalog:aws.csv', '2026-04-04'), ('azure', 'catalog:azure.csv', '2026-05-20')]" ]
 	gate_yaml
 	run_split check --format json gate.yaml
 	[ "$status" -eq 0 ] && [ "$(json 'r["status"]')" = pass ]
