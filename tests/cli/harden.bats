@@ -15,7 +15,7 @@ prices() {
 many_offers() {
 	awk -F, -v n="$1" 'NR == 1 { print; next } /^#/ || NF < 5 { next }
 		{ for (k = 10; k < 10 + n; k++) { line = $0; sub(/,us-east-1,/, ",us-east-" k ",", line); print line } }' \
-		"$AICOST_ROOT/pricing/aws.csv"
+		"$FIXTURES/catalog-2025/aws.csv"   # the small catalog: one region, 11 rows
 }
 
 integrity() {
