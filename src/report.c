@@ -266,7 +266,9 @@ void report_answer(const struct tco_result *r, struct strbuf *out)
 		strbuf_addf(out, "; but at P90 shortage risk %s costs least (", name_of(r, p90));
 		money_short(out, r->deployments[p90].p90, cur);
 		strbuf_adds(out, ")");
-	} else if (runner_up >= 0 && fabs(r->deployments[runner_up].p90 - dc->p90) >= 0.5) {
+	} else if (runner_up >= 0 && (r->deployments[runner_up].p90 - r->deployments[runner_up].total
+				      >= 0.5 || dc->p90 - dc->total >= 0.5)) {
+		/* Only when shortages spread the totals: else P90 repeats the lead. */
 		strbuf_addf(out, "; at P90 shortage risk %s costs ", name_of(r, runner_up));
 		money_short(out, r->deployments[runner_up].p90 - dc->p90, cur);
 		strbuf_adds(out, " more");
@@ -619,7 +621,7 @@ static const char *const conventions[] = {
 
 /* Everything both formats say, built once. */
 struct report_content {
-	struct strbuf title, question, answer;
+	struct strbuf title, question, answer, fx;
 	struct rtable comparison, breakdown, workload_cost, workloads, sensitivity, prices,
 		warnings;
 };
@@ -631,6 +633,11 @@ static void content_build(const struct report *rep, struct report_content *c)
 	strbuf_init(&c->title, 64);
 	strbuf_init(&c->question, 128);
 	strbuf_init(&c->answer, 256);
+	strbuf_init(&c->fx, 0);
+	if (r->fx.present)
+		strbuf_addf(&c->fx, "Store prices in %s are converted to %s at %g (%s, %s).",
+			    r->fx.from, r->fx.to, r->fx.rate, r->fx.date ? r->fx.date : "",
+			    r->fx.source ? r->fx.source : "");
 	strbuf_addf(&c->title, "%s", r->scenario->name ? r->scenario->name : "scenario");
 	question(r, &c->question);
 	report_answer(r, &c->answer);
@@ -648,6 +655,7 @@ static void content_release(struct report_content *c)
 	strbuf_release(&c->title);
 	strbuf_release(&c->question);
 	strbuf_release(&c->answer);
+	strbuf_release(&c->fx);
 	rtable_release(&c->comparison);
 	rtable_release(&c->breakdown);
 	rtable_release(&c->workload_cost);
@@ -891,7 +899,13 @@ int report_html(FILE *fp, const struct report *rep)
 		strbuf_adds(&sb, "</li>\n");
 	}
 	strbuf_addf(&sb, "<li>Discount rate %.1f%% a year; Monte Carlo %ld trials, seed %llu."
-		    "</li>\n</ul>\n", r->scenario->discount_rate * 100, rep->trials, rep->seed);
+		    "</li>\n", r->scenario->discount_rate * 100, rep->trials, rep->seed);
+	if (c.fx.len) {
+		strbuf_adds(&sb, "<li>");
+		html_escape(&sb, c.fx.buf);
+		strbuf_adds(&sb, "</li>\n");
+	}
+	strbuf_adds(&sb, "</ul>\n");
 
 	strbuf_adds(&sb, "<h2>Where the prices came from</h2>\n");
 	rtable_html(&sb, &c.prices, "sources");
@@ -960,8 +974,11 @@ int report_markdown(FILE *fp, const struct report *rep)
 	rtable_markdown(&sb, &c.workloads);
 	for (size_t i = 0; i < ARRAY_SIZE(conventions); i++)
 		strbuf_addf(&sb, "- %s\n", conventions[i]);
-	strbuf_addf(&sb, "- Discount rate %.1f%% a year; Monte Carlo %ld trials, seed %llu.\n\n",
+	strbuf_addf(&sb, "- Discount rate %.1f%% a year; Monte Carlo %ld trials, seed %llu.\n",
 		    r->scenario->discount_rate * 100, rep->trials, rep->seed);
+	if (c.fx.len)
+		strbuf_addf(&sb, "- %s\n", c.fx.buf);
+	strbuf_addch(&sb, '\n');
 	strbuf_adds(&sb, "## Where the prices came from\n\n");
 	rtable_markdown(&sb, &c.prices);
 	strbuf_adds(&sb, "## Warnings\n\n");

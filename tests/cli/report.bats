@@ -111,3 +111,21 @@ chromium_run() {
 	grep -q '^| cheap | cloud | 14,400 |.*| cheapest, lower bound |$' inc.md
 	grep -q '^- cheap has no price for .*egress.*: counted as 0, so its total is a lower bound\.$' inc.md
 }
+
+@test "a report in another currency says how the store's prices were converted" {
+	cat > eur.yaml <<-'EOF2'
+	name: eur
+	currency: EUR
+	horizon: 6mo
+	workloads:
+	  - {name: job, kind: training, accelerator: H100, gpus: 8, gpu_hours: 7200}
+	deployments:
+	  - {name: cheap, kind: cloud, provider: rental, price_per_gpu_hour: 2}
+	  - {name: dear, kind: cloud, provider: rental, price_per_gpu_hour: 3}
+	EOF2
+	run aicost -q report -o eur.md eur.yaml
+	[ "$status" -eq 0 ]
+	# 7,200 GPU-hours at 2 and 3: 14,400 and 21,600; no shortage, so no P90 clause
+	grep -qF '**cheap costs least: €14.4k over 6 months, €7,200 less than dear.**' eur.md
+	grep -q '^- Store prices in USD are converted to EUR at [0-9.]* (.*)\.$' eur.md
+}
