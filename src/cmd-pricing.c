@@ -2,6 +2,7 @@
 #include "catalog.h"
 #include "cli.h"
 #include "db.h"
+#include "fetch.h"
 #include "scenario.h"
 #include "table.h"
 #include "units.h"
@@ -640,11 +641,52 @@ static const struct command pricing_sources_command = {
 	.usage = "usage: aicost pricing sources [OPTIONS]\n",
 	.description = "Lists every price snapshot in the store, newest first: provider, source,\n"
 		"when it was fetched, the newest date its prices were observed, rows, status,\n"
-		"and whether it still supplies current prices; then how old the newest is.\n",
+		"and whether it still supplies current prices; then, per provider, how old\n"
+		"its current prices are and whether pricing update renews them or they come\n"
+		"from the shipped catalog only; then how old the newest is.\n",
 	.options = sources_options,
 	.flags = CMD_NEEDS_STORE,
 	.help_column = 27,
 };
+
+/* Per provider: how old its newest current prices are, and how they are renewed. */
+static void provider_ages(const struct snapshot_list *snaps, time_t now)
+{
+	struct table *t = table_new();
+
+	table_add_column(t, "provider", "PROVIDER", COLUMN_TEXT);
+	table_add_column(t, "observed", "NEWEST OBSERVED", COLUMN_TEXT);
+	table_add_column(t, "age_days", "AGE DAYS", COLUMN_NUMBER);
+	table_add_column(t, "updates", "UPDATES", COLUMN_TEXT);
+	for (size_t i = 0; i < snaps->n; i++) {
+		const struct snapshot_info *s = &snaps->items[i], *best = NULL;
+		bool seen = false;
+
+		for (size_t j = 0; j < i && !seen; j++)
+			seen = strcmp(snaps->items[j].provider, s->provider) == 0;
+		if (seen)
+			continue;
+		for (size_t j = i; j < snaps->n; j++) {
+			const struct snapshot_info *o = &snaps->items[j];
+
+			if (strcmp(o->provider, s->provider) == 0 && o->current && o->observed &&
+			    strcmp(o->status, "ok") == 0 &&
+			    (!best || strcmp(o->observed, best->observed) > 0))
+				best = o;
+		}
+		if (!best)
+			continue;
+		table_begin_row(t);
+		table_add_text(t, s->provider);
+		table_add_text(t, best->observed);
+		add_number_or_null(t, observed_age_days(best->observed, now), 0);
+		table_add_text(t, fetch_provider_is_live(s->provider) ?
+			       "live: aicost pricing update" : "catalog only: no live fetcher");
+	}
+	putchar('\n');
+	table_print(t, stdout, FORMAT_TABLE);
+	table_free(t);
+}
 
 static int pricing_sources(int argc, char **argv)
 {
@@ -699,6 +741,8 @@ static int pricing_sources(int argc, char **argv)
 			table_add_text(t, s->message);
 	}
 	status = print_table(t, opts.format, cmd);
+	if (status == EXIT_OK && opts.format == FORMAT_TABLE && newest)
+		provider_ages(&snaps, now);
 	if (status == EXIT_OK && opts.format == FORMAT_TABLE) {
 		if (newest)
 			printf("\nNewest prices: observed %s (at least %.0f days ago), fetched %s.\n",

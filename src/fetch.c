@@ -8,6 +8,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+bool fetch_provider_is_live(const char *provider)
+{
+	static const char *const live[] = { "aws", "azure", "gcp" };
+
+	for (size_t i = 0; i < ARRAY_SIZE(live); i++)
+		if (strcmp(provider, live[i]) == 0)
+			return true;
+	return false;
+}
+
 const char *const fetch_azure_default_regions[] = { "eastus", "westus2", "westeurope", NULL };
 const char *const fetch_aws_default_regions[] = { "us-east-1", "us-west-2", "eu-west-1", NULL };
 const char *const fetch_gcp_default_regions[] = {

@@ -93,6 +93,10 @@ int fetch_aws(const struct fetch_config *config, const struct fetch_sink *sink,
 int fetch_gcp(const struct fetch_config *config, const struct fetch_sink *sink,
 	      struct fetch_result *result);
 
+/* True for the providers `pricing update` fetches live (aws, azure, gcp); the others
+ * are priced from the shipped catalog and imports only. */
+bool fetch_provider_is_live(const char *provider);
+
 /* Default regions when --region names none of a provider's. */
 extern const char *const fetch_azure_default_regions[];
 extern const char *const fetch_aws_default_regions[];

@@ -123,3 +123,16 @@ assert len(providers) >= 9, sorted(providers)
 	run aicost pricing list --accelerator h100 --provider aws --region 'eu-*' --format csv
 	[[ "$output" == *",eu-west-2,"* && "$output" == *",eu-north-1,"* ]]
 }
+
+@test "pricing sources: each provider's age, and whether it is updated live or catalog only" {
+	run aicost pricing sources
+	[ "$status" -eq 0 ]
+	# ages are counted from the end of the observed day (or year): never negative
+	echo "$output" | grep -E '^aws +2026-04-04 +[0-9]+ +live: aicost pricing update$'
+	echo "$output" | grep -E '^gcp +2026-05-20 +[0-9]+ +live: aicost pricing update$'
+	echo "$output" | grep -E '^lambda +2026-05-20 +[0-9]+ +catalog only: no live fetcher$'
+	echo "$output" | grep -E '^coreweave +2025 +[0-9]+ +catalog only: no live fetcher$'
+	# csv and json keep their one table
+	run aicost pricing sources --format csv
+	[[ "$output" != *"UPDATES"* && "$output" != *"live:"* ]]
+}
