@@ -25,21 +25,41 @@ double random_uniform(uint64_t *state)
 	return (double)(splitmix64(state) >> 11) * 0x1.0p-53;
 }
 
-static int compare_doubles(const void *a, const void *b)
+/*
+ * The nearest-rank percentile Q of the N values in V, which it reorders: the
+ * k-th smallest by selection (Hoare partitions), the same value a full sort
+ * would give in O(n) instead of O(n log n); the band takes 2 per month.
+ */
+static double percentile(double *v, long n, double q)
 {
-	double x = *(const double *)a, y = *(const double *)b;
+	long k = (long)ceil(q * (double)n) - 1, lo = 0, hi = n - 1;
 
-	return (x > y) - (x < y);
-}
+	if (k < 0)
+		k = 0;
+	while (lo < hi) {
+		double pivot = v[lo + (hi - lo) / 2];
+		long i = lo, j = hi;
 
-/* Nearest-rank percentile of a sorted array. */
-static double percentile(const double *sorted, long n, double q)
-{
-	long rank = (long)ceil(q * (double)n);
+		while (i <= j) {
+			while (v[i] < pivot)
+				i++;
+			while (v[j] > pivot)
+				j--;
+			if (i <= j) {
+				double swap = v[i];
 
-	if (rank < 1)
-		rank = 1;
-	return sorted[rank - 1];
+				v[i++] = v[j];
+				v[j--] = swap;
+			}
+		}
+		if (k <= j)
+			hi = j;
+		else if (k >= i)
+			lo = i;
+		else
+			break;   /* between the two parts: equal to the pivot */
+	}
+	return v[k];
 }
 
 /*
@@ -51,7 +71,7 @@ static void cumulative_band(const uint64_t *hits, size_t words, const double *ex
 			    int months, long trials, struct shortage_stats *out)
 {
 	double *running = xcalloc((size_t)trials, sizeof(double));
-	double *sorted = xmalloc((size_t)trials * sizeof(double));
+	double *values = xmalloc((size_t)trials * sizeof(double));
 
 	out->cumulative_p10 = xmalloc((size_t)months * sizeof(double));
 	out->cumulative_p90 = xmalloc((size_t)months * sizeof(double));
@@ -59,14 +79,13 @@ static void cumulative_band(const uint64_t *hits, size_t words, const double *ex
 		for (long t = 0; t < trials; t++) {
 			if (hits[(size_t)t * words + (size_t)m / 64] >> (m % 64) & 1)
 				running[t] += extra[m];
-			sorted[t] = running[t];
+			values[t] = running[t];
 		}
-		qsort(sorted, (size_t)trials, sizeof(*sorted), compare_doubles);
-		out->cumulative_p10[m] = percentile(sorted, trials, 0.10);
-		out->cumulative_p90[m] = percentile(sorted, trials, 0.90);
+		out->cumulative_p10[m] = percentile(values, trials, 0.10);
+		out->cumulative_p90[m] = percentile(values, trials, 0.90);
 	}
 	free(running);
-	free(sorted);
+	free(values);
 }
 
 int shortage_simulate(double base_total, const double *extra, int months, double probability,
@@ -115,7 +134,6 @@ int shortage_simulate(double base_total, const double *extra, int months, double
 		out->mean_monthly[m] = probability * extra[m];
 		out->mean += out->mean_monthly[m];
 	}
-	qsort(totals, (size_t)trials, sizeof(*totals), compare_doubles);
 	out->p10 = percentile(totals, trials, 0.10);
 	out->p50 = percentile(totals, trials, 0.50);
 	out->p90 = percentile(totals, trials, 0.90);
