@@ -839,6 +839,23 @@ int plot_prices(const struct offer_list *offers, const char *accelerator, bool p
 	}
 	currency = mixed ? "mixed currencies" : currency ? currency : "USD";
 	qsort(bars, nbars, sizeof(*bars), compare_bars);
+	/* One bar per provider, region and purchase option: its cheapest instance
+	 * (the sizes of one machine family often cost the same per accelerator). */
+	{
+		size_t kept = 0;
+
+		for (size_t i = 0; i < nbars; i++) {
+			bool seen = false;
+
+			for (size_t k = 0; k < kept && !seen; k++)
+				seen = strcmp(bars[k].offer->provider, bars[i].offer->provider) == 0 &&
+					strcmp(bars[k].offer->region, bars[i].offer->region) == 0 &&
+					strcmp(bars[k].offer->purchase, bars[i].offer->purchase) == 0;
+			if (!seen)
+				bars[kept++] = bars[i];
+		}
+		nbars = kept;
+	}
 	shown = nbars < MAX_PRICE_BARS ? nbars : MAX_PRICE_BARS;
 	for (int f = 0; f < 3; f++) {
 		strbuf_addf(sb, "$family%d << EOD\n", f);
@@ -854,13 +871,10 @@ int plot_prices(const struct offer_list *offers, const char *accelerator, bool p
 	strbuf_addf(&title, "Where is %s cheapest? %.2f %s per %s at %s %s (%s)", accelerator,
 		    bars[0].price, currency, per_pflop ? "PFLOP-hour" : "accelerator-hour",
 		    bars[0].offer->provider, bars[0].offer->region, bars[0].offer->purchase);
-	strbuf_addf(&what, "%s of %s%zu offer%s in the store, observed %s%s%s",
-		    per_pflop ? "Price per dense BF16 PFLOP-hour" : "Price per accelerator-hour",
-		    shown < nbars ? "the cheapest " : "", shown, shown == 1 ? "" : "s",
-		    oldest ? oldest : "?", newest && oldest && strcmp(oldest, newest) ? " to " : "",
-		    newest && oldest && strcmp(oldest, newest) ? newest : "");
+	strbuf_addf(&what, "%s, the cheapest per provider, region and option", per_pflop ?
+		    "Per PFLOP-hour" : "Per accelerator-hour");
 	if (shown < nbars)
-		strbuf_addf(&what, " (of %zu)", nbars);
+		strbuf_addf(&what, ", %zu of %zu", shown, nbars);
 	gp_title(sb, title.buf, what.buf);
 	strbuf_addf(sb, "set yrange [0.3:%zu.7]\nset ytics scale 0 font ',9' (", shown);
 	for (size_t i = 0; i < shown; i++) {
@@ -877,9 +891,11 @@ int plot_prices(const struct offer_list *offers, const char *accelerator, bool p
 	strbuf_adds(sb, ")\nunset grid\nif (!text_terminal) set grid xtics back lc rgb '#e0e0e0'\n");
 	strbuf_addf(sb, "set xrange [0:%.6f]\n", hi * 1.15);
 	strbuf_reset(&what);
-	strbuf_addf(&what, "%s per %s", currency,
+	strbuf_addf(&what, "%s per %s; observed %s%s%s", currency,
 		    per_pflop ? "dense BF16 PFLOP-hour (price per accelerator-hour / PFLOPS)" :
-		    "accelerator-hour (instance price / accelerators)");
+		    "accelerator-hour (instance price / accelerators)", oldest ? oldest : "?",
+		    newest && oldest && strcmp(oldest, newest) ? " to " : "",
+		    newest && oldest && strcmp(oldest, newest) ? newest : "");
 	strbuf_adds(sb, "set xlabel ");
 	gp_quote(sb, what.buf);
 	strbuf_addch(sb, '\n');
