@@ -193,19 +193,34 @@ static int number(const struct loader *l, const struct csv_record *r, const char
 	return csv_number(r, field_index(l, name), name, required, if_empty, out);
 }
 
-/* Puts the error the store gave for this row at the row's position. */
-static int row_error(const struct csv_record *r, const char *name, const struct loader *l)
+/* Puts the error in the channel at the row's field NAME. */
+static int channel_error_at(const struct csv_record *r, const char *name, const struct loader *l)
 {
 	struct strbuf msg = STRBUF_INIT;
 	int idx = field_index(l, name);
 
-	/* A full disk or a busy store is not the row's fault: say it plainly. */
-	if (db_failed_environment(l->db))
-		return -1;
 	strbuf_adds(&msg, error_get());
 	csv_field_error(r, idx < 0 ? r->n : (size_t)idx, name, "%s", msg.buf);
 	strbuf_release(&msg);
 	return -1;
+}
+
+/* Puts the error the store gave for this row at the row's position. */
+static int row_error(const struct csv_record *r, const char *name, const struct loader *l)
+{
+	/* A full disk or a busy store is not the row's fault: say it plainly. */
+	if (db_failed_environment(l->db))
+		return -1;
+	return channel_error_at(r, name, l);
+}
+
+/* The provenance columns by prices.c's one rule, reported at the bad column. */
+static int check_provenance(const struct loader *l, const struct csv_record *r, const char *what)
+{
+	const char *bad = provenance_check(what, field(l, r, "confidence"), field(l, r, "source"),
+					   field(l, r, "observed"));
+
+	return bad ? channel_error_at(r, bad, l) : 0;
 }
 
 static int require_text(const struct loader *l, const struct csv_record *r, const char *name)
@@ -281,6 +296,8 @@ static int load_offer(struct loader *l, const struct csv_record *r)
 		return csv_field_error(r, (size_t)field_index(l, "accelerator_count"),
 				       "accelerator_count", "expected a whole number, got \"%s\"",
 				       field(l, r, "accelerator_count"));
+	if (check_provenance(l, r, field(l, r, "instance_type")) < 0)
+		return -1;
 	if (*accelerator && db_find_accelerator(l->db, accelerator, &acc) < 0) {
 		/* Export writes chips a SkyPilot import brought in as given: read them back. */
 		if (l->known_accelerators_only)
@@ -360,11 +377,8 @@ static int load_accelerator(struct loader *l, const struct csv_record *r)
 	a.observed = (char *)field(l, r, "observed");
 	a.note = *field(l, r, "note") ? (char *)field(l, r, "note") : NULL;
 	split_aliases(field(l, r, "aliases"), &a);
-	if (strcmp(a.confidence, "exact") != 0 && strcmp(a.confidence, "approx") != 0) {
-		csv_field_error(r, (size_t)field_index(l, "confidence"), "confidence",
-				"expected exact or approx, got \"%s\"", a.confidence);
+	if (check_provenance(l, r, a.name) < 0)
 		goto cleanup;
-	}
 	if (db_put_accelerator(l->db, &a) < 0) {
 		row_error(r, "aliases", l);
 		goto cleanup;
@@ -385,6 +399,8 @@ static int load_egress(struct loader *l, const struct csv_record *r)
 	if (number(l, r, "start_gb", true, 0, &t.start_gb) < 0 ||
 	    number(l, r, "end_gb", false, INFINITY, &t.end_gb) < 0 ||
 	    number(l, r, "price_per_gb", true, 0, &t.price_per_gb) < 0)
+		return -1;
+	if (check_provenance(l, r, "egress tier") < 0)
 		return -1;
 	snapshot = snapshot_for(l, r, field(l, r, "provider"));
 	if (snapshot < 0)
@@ -409,6 +425,8 @@ static int load_storage(struct loader *l, const struct csv_record *r)
 	if (number(l, r, "price_per_gb_month", true, 0, &p.price_per_gb_month) < 0 ||
 	    number(l, r, "retrieval_per_gb", false, 0, &p.retrieval_per_gb) < 0 ||
 	    number(l, r, "min_days", false, 0, &p.min_days) < 0)
+		return -1;
+	if (check_provenance(l, r, field(l, r, "product")) < 0)
 		return -1;
 	snapshot = snapshot_for(l, r, field(l, r, "provider"));
 	if (snapshot < 0)
@@ -437,9 +455,8 @@ static int load_fact(struct loader *l, const struct csv_record *r)
 	if (number(l, r, "low", false, NAN, &f.low) < 0 ||
 	    number(l, r, "high", false, NAN, &f.high) < 0)
 		return -1;
-	if (strcmp(confidence, "exact") != 0 && strcmp(confidence, "approx") != 0)
-		return csv_field_error(r, (size_t)field_index(l, "confidence"), "confidence",
-				       "expected exact or approx, got \"%s\"", confidence);
+	if (check_provenance(l, r, field(l, r, "key")) < 0)
+		return -1;
 	f.key = (char *)field(l, r, "key");
 	f.unit = (char *)field(l, r, "unit");
 	f.confidence = (char *)confidence;

@@ -1765,49 +1765,11 @@ static int snapshot_provider(struct db *db, int64_t id, struct strbuf *provider)
 	return result;
 }
 
-static bool observed_valid(const char *s)
-{
-	/* YYYY, YYYY-MM or YYYY-MM-DD: sources date some figures only to the year. */
-	size_t len = s ? strlen(s) : 0;
-
-	if (len != 4 && len != 7 && len != 10)
-		return false;
-	for (size_t i = 0; i < len; i++) {
-		bool dash = i == 4 || i == 7;
-
-		if (dash ? s[i] != '-' : !isdigit((unsigned char)s[i]))
-			return false;
-	}
-	/* A month 1-12 and a day 1-31: "2025-13-45" is a typo, not a date. */
-	if (len >= 7 && (atoi(s + 5) < 1 || atoi(s + 5) > 12))
-		return false;
-	return len < 10 || (atoi(s + 8) >= 1 && atoi(s + 8) <= 31);
-}
-
-static bool confidence_valid(const char *s)
-{
-	return s && (strcmp(s, "exact") == 0 || strcmp(s, "approx") == 0);
-}
-
-/* Checks the fields that every kind of price row carries. */
+/* Checks the fields that every kind of price row carries (prices.h's one rule). */
 static int check_provenance(const char *what, const char *confidence, const char *source,
 			    const char *observed)
 {
-	if (!confidence_valid(confidence)) {
-		error_set("%s: confidence must be 'exact' or 'approx', got '%s'", what,
-			  confidence ? confidence : "");
-		return -1;
-	}
-	if (!source || !*source) {
-		error_set("%s: every price needs a source", what);
-		return -1;
-	}
-	if (!observed_valid(observed)) {
-		error_set("%s: observed must be a date YYYY-MM-DD (or YYYY-MM, YYYY), got '%s'",
-			  what, observed ? observed : "");
-		return -1;
-	}
-	return 0;
+	return provenance_check(what, confidence, source, observed) ? -1 : 0;
 }
 
 static int check_provider(struct db *db, int64_t snapshot, const char *row_provider)

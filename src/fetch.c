@@ -199,6 +199,9 @@ bool fetch_parse_price(const char *text, double *out)
 int fetch_emit_offer(const struct fetch_sink *sink, struct fetch_stats *stats,
 		     const struct offer *o)
 {
+	/* A fetcher stamps provenance; the same rule as the store and the catalog. */
+	if (provenance_check(o->instance_type, o->confidence, o->source, o->observed))
+		return -1;
 	if (sink->offer(sink->ctx, o) < 0)
 		return -1;
 	stats->offers++;
@@ -208,6 +211,8 @@ int fetch_emit_offer(const struct fetch_sink *sink, struct fetch_stats *stats,
 int fetch_emit_egress(const struct fetch_sink *sink, struct fetch_stats *stats,
 		      const struct egress_tier *t)
 {
+	if (provenance_check("egress tier", t->confidence, t->source, t->observed))
+		return -1;
 	if (sink->egress(sink->ctx, t) < 0)
 		return -1;
 	stats->egress_tiers++;

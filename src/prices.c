@@ -34,6 +34,62 @@ double purchase_term_hours(const char *name)
 	return purchase_term_months(name) / 12.0 * HOURS_PER_YEAR;
 }
 
+/* ---- provenance ---- */
+
+bool provenance_confidence_valid(const char *confidence)
+{
+	return confidence && (strcmp(confidence, "exact") == 0 || strcmp(confidence, "approx") == 0);
+}
+
+bool provenance_observed_valid(const char *s)
+{
+	static const int days_in_month[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	size_t len = s ? strlen(s) : 0;
+	int year, month, day;
+
+	if (len != 4 && len != 7 && len != 10)
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		bool dash = i == 4 || i == 7;
+
+		if (dash ? s[i] != '-' : !isdigit((unsigned char)s[i]))
+			return false;
+	}
+	year = atoi(s);
+	if (len == 4)
+		return true;
+	month = atoi(s + 5);
+	if (month < 1 || month > 12)
+		return false;
+	if (len == 7)
+		return true;
+	day = atoi(s + 8);
+	if (day < 1 || day > days_in_month[month - 1])
+		return false;
+	/* February 29th only in a leap year of the Gregorian calendar. */
+	return month != 2 || day < 29 || (year % 4 == 0 && (year % 100 != 0 || year % 400 == 0));
+}
+
+const char *provenance_check(const char *what, const char *confidence, const char *source,
+			     const char *observed)
+{
+	if (!provenance_confidence_valid(confidence)) {
+		error_set("%s: confidence must be 'exact' or 'approx', got '%s'", what,
+			  confidence ? confidence : "");
+		return "confidence";
+	}
+	if (!source || !*source) {
+		error_set("%s: every price needs a source", what);
+		return "source";
+	}
+	if (!provenance_observed_valid(observed)) {
+		error_set("%s: observed must be a date YYYY-MM-DD (or YYYY-MM, YYYY), got '%s'",
+			  what, observed ? observed : "");
+		return "observed";
+	}
+	return NULL;
+}
+
 /* ---- accelerators ---- */
 
 void accelerator_key(const char *name, struct strbuf *out)

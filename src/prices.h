@@ -25,6 +25,20 @@ int purchase_term_months(const char *name);
 /* The same term in hours (8760 a year: 8760 or 26280). */
 double purchase_term_hours(const char *name);
 
+/*
+ * Provenance, which every price row carries: confidence "exact" or "approx", a
+ * non-empty source, and the date observed as YYYY, YYYY-MM or YYYY-MM-DD (sources
+ * date some figures only to the year) naming a real calendar day: 2025-02-31 and
+ * 2025-13-01 are typos, 2024-02-29 is a date. The one rule for the store, the
+ * catalog loader and the fetchers.
+ */
+bool provenance_confidence_valid(const char *confidence);
+bool provenance_observed_valid(const char *observed);
+/* NULL when valid; otherwise the first bad field ("confidence", "source" or
+ * "observed") with the reason in the error channel, prefixed "WHAT: ". */
+const char *provenance_check(const char *what, const char *confidence, const char *source,
+			     const char *observed);
+
 struct accelerator {
 	char *name;               /* canonical: "H100-SXM", "TPU-v5e", "A100-80GB" */
 	char *vendor;             /* NVIDIA, AMD, Google, AWS */

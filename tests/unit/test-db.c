@@ -700,6 +700,9 @@ static void test_snapshot_writes(void **state)
 	o.observed = "2025-06-00";
 	assert_int_equal(db_snapshot_add_offer(f->db, snap, &o), -1);
 	assert_error_contains("observed must be a date");
+	o.observed = "2025-02-31";   /* a day February never has: prices.c's one rule */
+	assert_int_equal(db_snapshot_add_offer(f->db, snap, &o), -1);
+	assert_error_contains("observed must be a date");
 	o.observed = "2025-12";
 	o.purchase = "savings-3y";
 	assert_int_equal(db_snapshot_add_offer(f->db, snap, &o), 0);

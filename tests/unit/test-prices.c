@@ -6,6 +6,9 @@
 #include <math.h>
 
 #include "prices.h"
+#include "util.h"
+
+#include <string.h>
 
 static void test_purchase_terms(void **state)
 {
@@ -42,11 +45,50 @@ static void test_offer_conversions(void **state)
 	assert_true(isnan(offer_price_per_pflop_hour(&o)));
 }
 
+/* The one provenance rule: real calendar days, coarser dates allowed. */
+static void test_provenance(void **state)
+{
+	(void)state;
+	assert_true(provenance_observed_valid("2025"));
+	assert_true(provenance_observed_valid("2025-02"));
+	assert_true(provenance_observed_valid("2025-02-28"));
+	assert_true(provenance_observed_valid("2024-02-29"));   /* 2024 = 4 * 506: leap */
+	assert_true(provenance_observed_valid("2000-02-29"));   /* 2000 = 400 * 5: leap */
+	assert_false(provenance_observed_valid("1900-02-29")); /* 1900 = 100 * 19, not 400k */
+	assert_false(provenance_observed_valid("2025-02-29")); /* 2025 is odd */
+	assert_false(provenance_observed_valid("2025-02-31"));
+	assert_false(provenance_observed_valid("2025-04-31")); /* April has 30 days */
+	assert_true(provenance_observed_valid("2025-12-31"));
+	assert_false(provenance_observed_valid("2025-13-01"));
+	assert_false(provenance_observed_valid("2025-00"));
+	assert_false(provenance_observed_valid("2025-06-00"));
+	assert_false(provenance_observed_valid("2025-6-1"));
+	assert_false(provenance_observed_valid("2025/06/01"));
+	assert_false(provenance_observed_valid("25"));
+	assert_false(provenance_observed_valid(""));
+	assert_false(provenance_observed_valid(NULL));
+
+	assert_true(provenance_confidence_valid("exact"));
+	assert_true(provenance_confidence_valid("approx"));
+	assert_false(provenance_confidence_valid("maybe"));
+	assert_false(provenance_confidence_valid(NULL));
+
+	assert_null(provenance_check("p5.48xlarge", "exact", "https://x", "2025-11-27"));
+	assert_string_equal(provenance_check("p5.48xlarge", "maybe", "https://x", "2025-11-27"),
+			    "confidence");
+	assert_string_equal(provenance_check("p5.48xlarge", "exact", "", "2025-11-27"), "source");
+	assert_string_equal(provenance_check("p5.48xlarge", "exact", "https://x", "2025-02-31"),
+			    "observed");
+	assert_non_null(strstr(error_get(), "p5.48xlarge: observed must be a date"));
+	assert_non_null(strstr(error_get(), "'2025-02-31'"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_purchase_terms),
 		cmocka_unit_test(test_offer_conversions),
+		cmocka_unit_test(test_provenance),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
