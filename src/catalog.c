@@ -104,7 +104,8 @@ static const struct table_spec table_specs[] = {
 	    "interruptions_per_month" } },
 	{ TABLE_ACCELERATORS, "accelerators", "bf16_tflops",
 	  { "*name", "aliases", "*vendor", "*kind", "*memory_gb", "*bf16_tflops", "fp8_tflops",
-	    "hbm_tbps", "tdp_w", "*confidence", "*source", "*observed", "note" } },
+	    "hbm_tbps", "tdp_w", "*confidence", "*source", "*observed", "note",
+	    "scaleup_gb_s", "scaleout_gb_s", "interconnect_source" } },
 	{ TABLE_EGRESS, "egress", "destination",
 	  { "*provider", "*scope", "*destination", "*start_gb", "end_gb", "*price_per_gb",
 	    "*confidence", "*source", "*observed", "note" } },
@@ -367,7 +368,9 @@ static int load_accelerator(struct loader *l, const struct csv_record *r)
 	    number(l, r, "bf16_tflops", true, 0, &a.bf16_tflops) < 0 ||
 	    number(l, r, "fp8_tflops", false, 0, &a.fp8_tflops) < 0 ||
 	    number(l, r, "hbm_tbps", false, 0, &a.hbm_tbps) < 0 ||
-	    number(l, r, "tdp_w", false, 0, &a.tdp_w) < 0)
+	    number(l, r, "tdp_w", false, 0, &a.tdp_w) < 0 ||
+	    number(l, r, "scaleup_gb_s", false, 0, &a.scaleup_gb_s) < 0 ||
+	    number(l, r, "scaleout_gb_s", false, 0, &a.scaleout_gb_s) < 0)
 		return -1;
 	a.name = (char *)field(l, r, "name");
 	a.vendor = (char *)field(l, r, "vendor");
@@ -376,6 +379,8 @@ static int load_accelerator(struct loader *l, const struct csv_record *r)
 	a.source = (char *)field(l, r, "source");
 	a.observed = (char *)field(l, r, "observed");
 	a.note = *field(l, r, "note") ? (char *)field(l, r, "note") : NULL;
+	a.interconnect_source = *field(l, r, "interconnect_source") ?
+		(char *)field(l, r, "interconnect_source") : NULL;
 	split_aliases(field(l, r, "aliases"), &a);
 	if (check_provenance(l, r, a.name) < 0)
 		goto cleanup;

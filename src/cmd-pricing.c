@@ -897,6 +897,9 @@ static const struct export_field accelerator_fields[] = {
 	FIELD(struct accelerator, confidence, FIELD_TEXT),
 	FIELD(struct accelerator, source, FIELD_TEXT),
 	FIELD(struct accelerator, observed, FIELD_TEXT), FIELD(struct accelerator, note, FIELD_TEXT),
+	FIELD(struct accelerator, scaleup_gb_s, FIELD_SIZE),
+	FIELD(struct accelerator, scaleout_gb_s, FIELD_SIZE),
+	FIELD(struct accelerator, interconnect_source, FIELD_TEXT),
 	{ NULL, FIELD_TEXT, 0 },
 };
 

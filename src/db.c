@@ -178,12 +178,23 @@ static const char *const schema_v4[] = {
 	NULL,
 };
 
+/* Interconnect figures for the training performance model (issue 11). */
+static const char *const schema_v5[] = {
+	"ALTER TABLE accelerators ADD COLUMN"
+	" scaleup_gb_s REAL NOT NULL DEFAULT 0 CHECK (scaleup_gb_s >= 0);\n",
+	"ALTER TABLE accelerators ADD COLUMN"
+	" scaleout_gb_s REAL NOT NULL DEFAULT 0 CHECK (scaleout_gb_s >= 0);\n",
+	"ALTER TABLE accelerators ADD COLUMN interconnect_source TEXT;\n",
+	NULL,
+};
+
 /* Step N is migrations[N - 1]: a NULL-terminated list of statements. */
 static const char *const *const migrations[] = {
 	schema_v1,
 	schema_v2,
 	schema_v3,
 	schema_v4,
+	schema_v5,
 };
 
 enum stmt_id {
@@ -248,7 +259,8 @@ enum stmt_id {
 static const char *const statements[ST_COUNT] = {
 	[ST_FIND_ACCELERATOR] =
 		"SELECT a.name, a.vendor, a.kind, a.memory_gb, a.bf16_tflops, a.fp8_tflops,"
-		" a.hbm_tbps, a.tdp_w, a.confidence, a.source, a.observed, a.note, k.ambiguous"
+		" a.hbm_tbps, a.tdp_w, a.confidence, a.source, a.observed, a.note, k.ambiguous,"
+		" a.scaleup_gb_s, a.scaleout_gb_s, a.interconnect_source"
 		" FROM accelerator_aliases k JOIN accelerators a ON a.name = k.accelerator"
 		" WHERE k.key = ?1",
 	[ST_ALIASES] =
@@ -256,8 +268,9 @@ static const char *const statements[ST_COUNT] = {
 		" WHERE accelerator = ?1 AND position > 0 ORDER BY position",
 	[ST_PUT_ACCELERATOR] =
 		"INSERT OR REPLACE INTO accelerators(name, vendor, kind, memory_gb, bf16_tflops,"
-		" fp8_tflops, hbm_tbps, tdp_w, confidence, source, observed, note)"
-		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+		" fp8_tflops, hbm_tbps, tdp_w, confidence, source, observed, note,"
+		" scaleup_gb_s, scaleout_gb_s, interconnect_source)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
 	[ST_PUT_ALIAS] =
 		"INSERT INTO accelerator_aliases(key, alias, accelerator, position, ambiguous)"
 		" VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -265,7 +278,8 @@ static const char *const statements[ST_COUNT] = {
 		"SELECT accelerator FROM accelerator_aliases WHERE key = ?1",
 	[ST_LIST_ACCELERATORS] =
 		"SELECT name, vendor, kind, memory_gb, bf16_tflops, fp8_tflops, hbm_tbps, tdp_w,"
-		" confidence, source, observed, note, 0 FROM accelerators ORDER BY rowid",
+		" confidence, source, observed, note, 0, scaleup_gb_s, scaleout_gb_s,"
+		" interconnect_source FROM accelerators ORDER BY rowid",
 	[ST_QUERY_OFFERS] =
 		OFFERS_SELECT " AND (?1 IS NULL OR o.accelerator = ?1)"
 		" AND (?4 IS NULL OR o.instance_type = ?4)" OFFERS_FILTER,
@@ -403,6 +417,19 @@ static const struct {
 	int before;
 	const char *sql;
 } older_statements[] = {
+	{ ST_PUT_ACCELERATOR, 5,
+	  "INSERT OR REPLACE INTO accelerators(name, vendor, kind, memory_gb, bf16_tflops,"
+	  " fp8_tflops, hbm_tbps, tdp_w, confidence, source, observed, note)"
+	  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)" },
+	{ ST_FIND_ACCELERATOR, 5,
+	  "SELECT a.name, a.vendor, a.kind, a.memory_gb, a.bf16_tflops, a.fp8_tflops,"
+	  " a.hbm_tbps, a.tdp_w, a.confidence, a.source, a.observed, a.note, k.ambiguous,"
+	  " 0, 0, NULL"
+	  " FROM accelerator_aliases k JOIN accelerators a ON a.name = k.accelerator"
+	  " WHERE k.key = ?1" },
+	{ ST_LIST_ACCELERATORS, 5,
+	  "SELECT name, vendor, kind, memory_gb, bf16_tflops, fp8_tflops, hbm_tbps, tdp_w,"
+	  " confidence, source, observed, note, 0, 0, 0, NULL FROM accelerators ORDER BY rowid" },
 	{ ST_ADD_OFFER, 3,
 	  "INSERT INTO offers(snapshot_id, provider, region, zone, instance_type, component,"
 	  " accelerator, accelerator_count, vcpus, memory_gib, purchase, price_per_hour,"
@@ -1119,6 +1146,9 @@ static bool read_accelerator(sqlite3_stmt *st, void *item, const void *ctx)
 	a->observed = column_strdup(st, 10);
 	a->note = column_strdup(st, 11);
 	a->ambiguous = sqlite3_column_int(st, 12) != 0;
+	a->scaleup_gb_s = column_number(st, 13, 0);
+	a->scaleout_gb_s = column_number(st, 14, 0);
+	a->interconnect_source = column_strdup(st, 15);
 	return true;
 }
 
@@ -1322,6 +1352,11 @@ int db_put_accelerator(struct db *db, const struct accelerator *a)
 	bind_text(st, 10, a->source);
 	bind_text(st, 11, a->observed);
 	bind_text(st, 12, a->note);
+	if (sqlite3_bind_parameter_count(st) >= 15) {   /* not in a store before schema 5 */
+		sqlite3_bind_double(st, 13, isfinite(a->scaleup_gb_s) ? a->scaleup_gb_s : 0);
+		sqlite3_bind_double(st, 14, isfinite(a->scaleout_gb_s) ? a->scaleout_gb_s : 0);
+		bind_text(st, 15, a->interconnect_source);
+	}
 	if (step_done(db, st, "storing an accelerator") != 0)
 		goto rollback;
 	/* REPLACE dropped the old aliases with the old row (ON DELETE CASCADE). */

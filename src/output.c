@@ -1,6 +1,7 @@
 /* Writers for a cost result: the JSON contract, tables, csv and markdown. */
 #include "output.h"
 #include "budget.h"
+#include "strbuf.h"
 #include "util.h"
 
 #include <errno.h>
@@ -31,6 +32,58 @@ static double horizon_gpu_hours(const struct scenario *s, const struct workload 
 static json_t *number_or_null(double value, bool applies)
 {
 	return applies && isfinite(value) ? json_real(value) : json_null();
+}
+
+/* A training workload's layout, e.g. "tp8 pp16 dp128" (ep, chunks when used). */
+static void layout_text(const struct workload_demand *d, struct strbuf *out)
+{
+	const struct perf_layout *l = &d->step.layout;
+
+	strbuf_addf(out, "tp%d pp%d dp%d", l->tp, l->pp, l->dp);
+	if (l->ep > 1)
+		strbuf_addf(out, " ep%d", l->ep);
+}
+
+/*
+ * What a training workload's hours rest on besides the common assumptions: where
+ * the MFU came from (predicted or given), the parallel layout and the step time
+ * with its shares (perfmodel.h).
+ */
+static void training_assumptions_json(json_t *o, const struct workload_demand *d)
+{
+	const struct perf_step *st = &d->step;
+
+	json_object_set_new(o, "mfu_source", json_string(d->mfu_predicted ? "predicted" : "given"));
+	json_object_set_new(o, "recompute", json_string(recompute_name(d->recompute)));
+	if (d->has_layout) {
+		json_t *layout = json_object();
+		double step = st->step_seconds;
+
+		json_object_set_new(layout, "tp", json_integer(st->layout.tp));
+		json_object_set_new(layout, "pp", json_integer(st->layout.pp));
+		json_object_set_new(layout, "dp", json_integer(st->layout.dp));
+		json_object_set_new(layout, "ep", json_integer(st->layout.ep));
+		json_object_set_new(layout, "microbatches", json_integer(st->layout.microbatches));
+		json_object_set_new(layout, "chunks", json_integer(st->layout.chunks));
+		json_object_set_new(o, "layout", layout);
+		json_object_set_new(o, "layers", json_integer(d->layers));
+		json_object_set_new(o, "hidden", json_integer(d->hidden));
+		json_object_set_new(o, "seq_len", json_real(d->seq_len));
+		json_object_set_new(o, "batch_tokens", json_real(d->batch_tokens));
+		json_object_set_new(o, "step_seconds", json_real(step));
+		json_object_set_new(o, "compute_share", json_real(st->compute_seconds / step));
+		json_object_set_new(o, "communication_share",
+				    json_real((st->tp_seconds + st->dp_seconds + st->ep_seconds +
+					       st->pp_seconds) / step));
+		json_object_set_new(o, "bubble_share", json_real(st->bubble_seconds / step));
+		json_object_set_new(o, "memory_per_gpu_gb", json_real(st->memory_bytes / 1e9));
+	} else {
+		json_object_set_new(o, "layout", json_null());
+		json_object_set_new(o, "step_seconds", json_null());
+		json_object_set_new(o, "compute_share", json_null());
+		json_object_set_new(o, "communication_share", json_null());
+		json_object_set_new(o, "bubble_share", json_null());
+	}
 }
 
 /* What the demand rests on: {peak_tflops, precision, mfu, ...}, null where n/a. */
@@ -87,6 +140,8 @@ json_t *output_demand_json(const struct scenario *s, const struct workload_deman
 				    number_or_null(d->gpu_hours_per_month, serve));
 		json_object_set_new(o, "tokens_per_month", number_or_null(d->tokens_per_month, serve));
 		json_object_set_new(o, "assumptions", assumptions_json(&d->assumptions));
+		if (train)
+			training_assumptions_json(json_object_get(o, "assumptions"), d);
 		json_array_append_new(array, o);
 	}
 	return array;
@@ -344,6 +399,7 @@ struct table *output_demand_table(const struct scenario *s, const struct workloa
 	table_add_column(t, "gpu_hours", "GPU-HOURS", COLUMN_NUMBER);
 	table_add_column(t, "wall_hours", "WALL-H", COLUMN_NUMBER);
 	table_add_column(t, "flops", "FLOPS", COLUMN_NUMBER);
+	table_add_column(t, "layout", "LAYOUT", COLUMN_TEXT);
 	table_add_column(t, "tensor_parallel", "TP", COLUMN_NUMBER);
 	table_add_column(t, "batch", "BATCH", COLUMN_NUMBER);
 	table_add_column(t, "replicas", "REPLICAS", COLUMN_NUMBER);
@@ -373,13 +429,22 @@ struct table *output_demand_table(const struct scenario *s, const struct workloa
 		table_add_number(t, d->gpus, 0);
 		table_add_money(t, horizon_gpu_hours(s, w, d), 0);
 		if (train) {
+			struct strbuf text = STRBUF_INIT;
+
 			table_add_money(t, d->wall_hours, 0);
 			table_add_scientific(t, d->flops, 2);
+			if (d->has_layout) {
+				layout_text(d, &text);
+				table_add_text(t, text.buf);
+			} else {
+				table_add_null(t);
+			}
+			strbuf_release(&text);
 			for (int k = 0; k < 6; k++)
 				table_add_null(t);
 		} else {
-			table_add_null(t);
-			table_add_null(t);
+			for (int k = 0; k < 3; k++)
+				table_add_null(t);
 			table_add_number(t, d->tensor_parallel, 0);
 			table_add_number(t, d->batch, 0);
 			table_add_number(t, d->replicas, 0);
@@ -398,6 +463,55 @@ struct table *output_demand_table(const struct scenario *s, const struct workloa
 			add_number_or_null(t, d->assumptions.bandwidth_efficiency, 2);
 			add_number_or_null(t, d->assumptions.hbm_tb_s, 3);
 		}
+	}
+	return t;
+}
+
+/* estimate -v: where each training workload's step goes. */
+struct table *output_step_table(const struct scenario *s, const struct workload_demand *demand)
+{
+	struct table *t = table_new();
+
+	table_add_column(t, "name", "WORKLOAD", COLUMN_TEXT);
+	table_add_column(t, "layout", "LAYOUT", COLUMN_TEXT);
+	table_add_column(t, "microbatches", "MICRO", COLUMN_NUMBER);
+	table_add_column(t, "recompute", "RECOMPUTE", COLUMN_TEXT);
+	table_add_column(t, "step_seconds", "STEP-S", COLUMN_NUMBER);
+	table_add_column(t, "compute_seconds", "COMPUTE-S", COLUMN_NUMBER);
+	table_add_column(t, "tp_seconds", "TP-S", COLUMN_NUMBER);
+	table_add_column(t, "dp_seconds", "DP-S", COLUMN_NUMBER);
+	table_add_column(t, "pp_seconds", "PP-S", COLUMN_NUMBER);
+	table_add_column(t, "ep_seconds", "EP-S", COLUMN_NUMBER);
+	table_add_column(t, "bubble_seconds", "BUBBLE-S", COLUMN_NUMBER);
+	table_add_column(t, "memory_per_gpu_gb", "MEM-GB", COLUMN_NUMBER);
+	table_add_column(t, "mfu", "MFU", COLUMN_TEXT);
+	for (size_t i = 0; i < s->nworkloads; i++) {
+		const struct workload_demand *d = &demand[i];
+		const struct perf_step *st = &d->step;
+		struct strbuf text = STRBUF_INIT;
+
+		if (s->workloads[i].kind != WORKLOAD_TRAINING || !d->has_layout)
+			continue;
+		table_begin_row(t);
+		table_add_text(t, s->workloads[i].name);
+		layout_text(d, &text);
+		if (st->layout.chunks > 1)
+			strbuf_addf(&text, " v%d", st->layout.chunks);
+		table_add_text(t, text.buf);
+		table_add_number(t, st->layout.microbatches, 0);
+		table_add_text(t, recompute_name(d->recompute));
+		table_add_number(t, st->step_seconds, 3);
+		table_add_number(t, st->compute_seconds, 3);
+		table_add_number(t, st->tp_seconds, 3);
+		table_add_number(t, st->dp_seconds, 3);
+		table_add_number(t, st->pp_seconds, 3);
+		table_add_number(t, st->ep_seconds, 3);
+		table_add_number(t, st->bubble_seconds, 3);
+		table_add_number(t, st->memory_bytes / 1e9, 1);
+		strbuf_reset(&text);
+		strbuf_addf(&text, "%.1f%%", st->mfu * 100);
+		table_add_text(t, text.buf);
+		strbuf_release(&text);
 	}
 	return t;
 }
@@ -597,6 +711,17 @@ int output_estimate(FILE *fp, const struct tco_result *r, int only, enum output_
 	output_heading(fp, format, "Monthly cash");
 	if (print_and_free(monthly_table(r, only), fp, format) < 0)
 		return -1;
+	if (verbose && r->demand && r->ndemand == s->nworkloads) {
+		struct table *steps = output_step_table(s, r->demand);
+
+		if (table_rows(steps) == 0) {
+			table_free(steps);
+		} else {
+			output_heading(fp, format, "Training steps: where the time goes");
+			if (print_and_free(steps, fp, format) < 0)
+				return -1;
+		}
+	}
 	budget = budget_table(r, only, &failed);
 	if (!budget)
 		return 0;

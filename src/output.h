@@ -34,6 +34,8 @@ int output_json(FILE *fp, struct json_t *root);
 struct json_t *output_demand_json(const struct scenario *s, const struct workload_demand *demand);
 struct table *output_demand_table(const struct scenario *s, const struct workload_demand *demand,
 				  bool verbose);
+/* Each training workload's step: layout, seconds of compute, communication, bubble. */
+struct table *output_step_table(const struct scenario *s, const struct workload_demand *demand);
 
 /* When R's cheapest deployment is incomplete, a line saying what has no price. */
 void output_cheapest_line(FILE *fp, const struct tco_result *r);

@@ -111,6 +111,7 @@ void accelerator_release(struct accelerator *a)
 	free(a->source);
 	free(a->observed);
 	free(a->note);
+	free(a->interconnect_source);
 	for (size_t i = 0; i < a->naliases; i++)
 		free(a->aliases[i]);
 	free(a->aliases);

@@ -48,6 +48,9 @@ struct accelerator {
 	double fp8_tflops;        /* 0 when the chip has no FP8 */
 	double hbm_tbps;
 	double tdp_w;             /* 0 when not published */
+	double scaleup_gb_s;      /* NVLink/ICI per accelerator, both directions; 0 = unknown */
+	double scaleout_gb_s;     /* network per accelerator, one direction; 0 = unknown */
+	char *interconnect_source;
 	/* Provenance and lookup (extensions; NULL/0 when unknown). */
 	char *confidence;         /* "exact" or "approx" */
 	char *source;

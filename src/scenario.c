@@ -21,7 +21,7 @@ enum field_type {
 	FIELD_STRING, FIELD_COUNT, FIELD_INT, FIELD_BYTES, FIELD_HOURS, FIELD_MS,
 	FIELD_FRACTION,   /* any non-negative percentage: 150% is 1.5 */
 	FIELD_SHARE,      /* a part of a whole: 0 to 100% */
-	FIELD_MONEY, FIELD_NUMBER, FIELD_BOOL, FIELD_PRECISION, FIELD_DATE,
+	FIELD_MONEY, FIELD_NUMBER, FIELD_BOOL, FIELD_PRECISION, FIELD_DATE, FIELD_RECOMPUTE,
 	FIELD_CUSTOM      /* read by the caller (nested mappings, lists) */
 };
 
@@ -92,7 +92,16 @@ static const struct field training_fields[] = {
 	{ "tokens", FIELD_COUNT, W(training.tokens), F_POSITIVE, NULL },
 	{ "gpus", FIELD_INT, W(training.gpus), F_REQUIRED | F_POSITIVE, NULL },
 	{ "mfu", FIELD_SHARE, W(training.mfu), F_POSITIVE, NULL },
-	{ "recompute", FIELD_BOOL, W(training.recompute), 0, NULL },
+	{ "recompute", FIELD_RECOMPUTE, W(training.recompute), 0, NULL },
+	{ "layers", FIELD_INT, W(training.layers), F_POSITIVE, NULL },
+	{ "hidden", FIELD_INT, W(training.hidden), F_POSITIVE, NULL },
+	{ "heads", FIELD_INT, W(training.heads), F_POSITIVE, NULL },
+	{ "kv_heads", FIELD_INT, W(training.kv_heads), F_POSITIVE, NULL },
+	{ "seq_len", FIELD_COUNT, W(training.seq_len), F_POSITIVE, NULL },
+	{ "batch_tokens", FIELD_COUNT, W(training.batch_tokens), F_POSITIVE, NULL },
+	{ "precision", FIELD_PRECISION, W(training.precision), 0, NULL },
+	{ "experts", FIELD_INT, W(training.experts), F_POSITIVE, NULL },
+	{ "experts_per_token", FIELD_INT, W(training.experts_per_token), F_POSITIVE, NULL },
 	{ "gpu_hours", FIELD_COUNT, W(training.gpu_hours), F_POSITIVE, NULL },
 	{ "checkpoint_interval", FIELD_HOURS, W(training.checkpoint_interval_hours), F_POSITIVE,
 	  NULL },
@@ -163,6 +172,8 @@ static const struct field cloud_fields[] = {
 	{ "egress_price", FIELD_MONEY, P(egress_price_per_gb), 0, per_gb },
 	{ "storage_price", FIELD_MONEY, P(storage_price_per_gb_month), 0, per_gb_month },
 	{ "shortage", FIELD_CUSTOM, 0, 0, NULL },
+	{ "scaleup_gb_s", FIELD_NUMBER, P(scaleup_gb_s), F_POSITIVE, NULL },
+	{ "scaleout_gb_s", FIELD_NUMBER, P(scaleout_gb_s), F_POSITIVE, NULL },
 };
 
 static const struct field onprem_fields[] = {
@@ -190,6 +201,8 @@ static const struct field onprem_fields[] = {
 	{ "order_month", FIELD_COUNT, P(order_month), F_POSITIVE, NULL },
 	{ "fallback", FIELD_STRING, P(fallback), 0, NULL },
 	{ "financing", FIELD_CUSTOM, 0, 0, NULL },
+	{ "scaleup_gb_s", FIELD_NUMBER, P(scaleup_gb_s), F_POSITIVE, NULL },
+	{ "scaleout_gb_s", FIELD_NUMBER, P(scaleout_gb_s), F_POSITIVE, NULL },
 };
 
 static const struct field financing_fields[] = {
@@ -314,6 +327,7 @@ static const char *field_expectation(const struct field *f)
 	case FIELD_BOOL: return "true or false";
 	case FIELD_PRECISION: return "one of fp32, bf16, fp16, fp8, int8, int4";
 	case FIELD_DATE: return "a date (YYYY-MM-DD, from 1900)";
+	case FIELD_RECOMPUTE: return "one of none, selective, full (or true, false)";
 	case FIELD_CUSTOM: break;
 	}
 	return "a value";
@@ -431,6 +445,21 @@ static int parse_field(struct loader *ld, const struct field *f, const struct no
 			*(bool *)target = false;
 		} else {
 			report(ld, value, "expected true or false, got \"%s\"", text);
+			return -1;
+		}
+		return 0;
+	case FIELD_RECOMPUTE:
+		/* true/false predate the modes: full and none. */
+		if (str_ieq(text, "full") || str_ieq(text, "true") || str_ieq(text, "yes") ||
+		    str_ieq(text, "on")) {
+			*(enum recompute_mode *)target = RECOMPUTE_FULL;
+		} else if (str_ieq(text, "selective")) {
+			*(enum recompute_mode *)target = RECOMPUTE_SELECTIVE;
+		} else if (str_ieq(text, "none") || str_ieq(text, "false") || str_ieq(text, "no") ||
+			   str_ieq(text, "off")) {
+			*(enum recompute_mode *)target = RECOMPUTE_NONE;
+		} else {
+			report(ld, value, "expected %s, got \"%s\"", field_expectation(f), text);
 			return -1;
 		}
 		return 0;
@@ -659,7 +688,10 @@ static void training_defaults(struct training_spec *t)
 	t->params = NAN;
 	t->active_params = NAN;
 	t->tokens = NAN;
-	t->mfu = 0.40;
+	t->mfu = NAN;
+	t->seq_len = NAN;
+	t->batch_tokens = NAN;
+	t->precision = PRECISION_BF16;
 	t->gpu_hours = NAN;
 	t->checkpoint_interval_hours = 1;
 	t->restart_time_hours = 0.25;
@@ -707,6 +739,28 @@ static void check_training(struct loader *ld, struct node *map, struct training_
 	if (given(map, "interruptions_per_day") && given(map, "interruptions_per_gpu_day"))
 		report_key(ld, map, "interruptions_per_gpu_day",
 			   "give either interruptions_per_day or interruptions_per_gpu_day, not both");
+	else if (!given(map, "interruptions_per_day") && !given(map, "interruptions_per_gpu_day") &&
+		 !given(map, "gpu_hours"))   /* measured hours already include the interruptions */
+		t->interruptions_per_gpu_day = PERF_INTERRUPTIONS_PER_GPU_DAY;
+	t->recompute_given = given(map, "recompute");
+	if (t->precision != PRECISION_BF16 && t->precision != PRECISION_FP8)
+		report_key(ld, map, "precision", "training runs in bf16 or fp8, got %s",
+			   precision_name(t->precision));
+	if (t->heads > 0 && t->hidden > 0 && t->hidden % t->heads != 0)
+		report_key(ld, map, "heads", "hidden (%d) is not a multiple of heads (%d)",
+			   t->hidden, t->heads);
+	if (t->kv_heads > 0 && t->heads > 0 && (t->kv_heads > t->heads || t->heads % t->kv_heads))
+		report_key(ld, map, "kv_heads", "%d key/value heads do not divide %d heads",
+			   t->kv_heads, t->heads);
+	if (given(map, "layers") != given(map, "hidden"))
+		report_key(ld, map, given(map, "layers") ? "hidden" : "layers",
+			   "give layers and hidden together (or neither: a shape is inferred "
+			   "from params)");
+	if (t->experts_per_token > 0 && t->experts == 0)
+		report_key(ld, map, "experts_per_token", "give experts as well");
+	else if (t->experts > 0 && t->experts_per_token > t->experts)
+		report_key(ld, map, "experts_per_token", "%d experts per token exceed the %d experts",
+			   t->experts_per_token, t->experts);
 }
 
 static void check_inference(struct loader *ld, struct node *map, struct inference_spec *inf)
@@ -849,6 +903,8 @@ static void deployment_defaults(struct deployment *d)
 	d->storage_price_per_gb_month = NAN;
 	budget_init(&d->budget);
 	d->spot_interruptions_per_day = NAN;
+	d->scaleup_gb_s = NAN;
+	d->scaleout_gb_s = NAN;
 	d->gpus_per_server = 8;
 	d->network_fraction = 0.10;
 	d->pue = 1.3;

@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "perfmodel.h"
 #include "strbuf.h"
 
 enum workload_kind { WORKLOAD_TRAINING, WORKLOAD_INFERENCE };
@@ -24,8 +25,15 @@ struct training_spec {
 	double active_params;          /* MoE: parameters active per token (default = params) */
 	double tokens;
 	int gpus;
-	double mfu;                    /* fraction */
-	bool recompute;                /* 8·N·D instead of 6·N·D */
+	double mfu;                    /* fraction; NAN = predicted by the performance model */
+	enum recompute_mode recompute; /* full: 8·N·D instead of 6·N·D */
+	bool recompute_given;          /* else the least recomputation that fits is chosen */
+	/* Model shape for the performance model (perfmodel.h); 0 / NAN = inferred. */
+	int layers, hidden, heads, kv_heads;
+	double seq_len;                /* NAN = 4096 */
+	double batch_tokens;           /* global batch; NAN = 4M tokens */
+	enum precision precision;      /* bf16 (default) or fp8 */
+	int experts, experts_per_token;     /* MoE; 0 = dense */
 	double gpu_hours;              /* NAN unless the user gave it directly */
 	double checkpoint_interval_hours;   /* default 1 h */
 	double restart_time_hours;          /* default 0.25 h */
@@ -130,6 +138,8 @@ struct deployment {
 	double spot_interruptions_per_day; /* NAN = from the store / default */
 	double egress_price_per_gb;    /* flat, instead of the store's tiers; NAN = the store */
 	double storage_price_per_gb_month; /* every class, instead of the store's; NAN = the store */
+	double scaleout_gb_s;          /* NAN = the accelerator's; network per accelerator, GB/s */
+	double scaleup_gb_s;           /* NAN = the accelerator's */
 
 	/* on-prem */
 	int gpus;

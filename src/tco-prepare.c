@@ -417,9 +417,13 @@ static double gpu_hours_factor(struct db *db, const char *from, const char *to,
 	return factor;
 }
 
-/* Demand of every workload run on ACCELERATOR (NULL: each on its own, else on OTHERWISE). */
+/*
+ * Demand of every workload run on ACCELERATOR (NULL: each on its own, else on
+ * OTHERWISE), over deployment D's network when it overrides the accelerator's.
+ */
 static int resolve_demand(struct db *db, const struct scenario *s, const char *accelerator,
-			  const char *otherwise, struct workload_demand **out)
+			  const char *otherwise, const struct deployment *d,
+			  struct workload_demand **out, struct strbuf *notes)
 {
 	struct workload_demand *demand = xcalloc(s->nworkloads + 1, sizeof(*demand));
 	struct accelerator acc;
@@ -445,8 +449,18 @@ static int resolve_demand(struct db *db, const struct scenario *s, const char *a
 				error_prefix("workloads[%zu] (%s) on %s: ", i, w->name, name);
 			goto fail;
 		}
+		if (d && !isnan(d->scaleup_gb_s))
+			acc.scaleup_gb_s = d->scaleup_gb_s;
+		if (d && !isnan(d->scaleout_gb_s))
+			acc.scaleout_gb_s = d->scaleout_gb_s;
 		rc = workload_demand(w, &acc, &demand[i]);
 		accelerator_release(&acc);
+		for (const char *line = rc == 0 ? demand[i].notes : NULL; line && *line;) {
+			size_t len = strcspn(line, "\n");
+
+			add_note(notes, "%.*s\n", (int)len, line);
+			line += len + (line[len] == '\n');
+		}
 		if (rc < 0) {
 			if (!accelerator && w->accelerator_where)
 				error_prefix("%s: workloads[%zu]: ", w->accelerator_where, i);
@@ -586,7 +600,7 @@ static int prepare_deployment(struct db *db, const struct scenario *s, const str
 				    accelerator : din->cloud.accelerator, fx,
 				    &din->shortage_fallback_per_gpu_hour, notes) < 0)
 		return -1;
-	if (resolve_demand(db, s, accelerator, NULL, &din->demand) < 0) {
+	if (resolve_demand(db, s, accelerator, NULL, d, &din->demand, notes) < 0) {
 		error_prefix("deployments.%s: ", d->name);
 		return -1;
 	}
@@ -696,7 +710,8 @@ int tco_prepare(struct db *db, const struct scenario *s, const struct tco_option
 	/* The workloads as written first (their errors name the file and line): on
 	 * their own accelerator, else on the first deployment's. */
 	if (resolve_demand(db, s, NULL, s->ndeployments > 0 ?
-			   deployment_accelerator(s, &s->deployments[0]) : NULL, &out->demand) < 0) {
+			   deployment_accelerator(s, &s->deployments[0]) : NULL, NULL, &out->demand,
+			   &out->notes) < 0) {
 		tco_input_release(out);
 		return -1;
 	}

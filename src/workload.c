@@ -4,10 +4,12 @@
  * sizes tensor-parallel groups, batch and replicas. Pure: no I/O, no globals.
  */
 #include "workload.h"
+#include "strbuf.h"
 #include "units.h"
 #include "util.h"
 
 #include <math.h>
+#include <stdarg.h>
 #include <string.h>
 
 #define SECONDS_PER_DAY 86400.0
@@ -27,27 +29,199 @@ static void demand_init(struct workload_demand *out, const struct accelerator *a
 	a->precision = PRECISION_BF16;
 }
 
+#define DEFAULT_SEQ_LEN 4096.0
+#define DEFAULT_BATCH_TOKENS 4194304.0   /* 4M tokens: Llama 2's global batch */
+#define DEFAULT_EXPERTS_PER_TOKEN 2      /* Mixtral, GShard top-2 routing */
+#define DEFAULT_MFU 0.40                 /* only when nothing predicts it (no params) */
+#define FALLBACK_SCALEUP_GB_S 64.0       /* PCIe Gen4 x16, both directions */
+#define FALLBACK_SCALEOUT_GB_S 12.5      /* 100 Gb/s Ethernet */
+
+static void demand_note(struct workload_demand *out, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void demand_note(struct workload_demand *out, const char *fmt, ...)
+{
+	struct strbuf sb = STRBUF_INIT;
+	va_list ap;
+
+	if (out->notes)
+		strbuf_adds(&sb, out->notes);
+	va_start(ap, fmt);
+	strbuf_vaddf(&sb, fmt, ap);
+	va_end(ap);
+	strbuf_addch(&sb, '\n');
+	free(out->notes);
+	out->notes = strbuf_detach(&sb, NULL);
+}
+
+/* The model being trained, with the defaults and the inferred shape noted. */
+static void training_model(const struct workload *w, struct perf_model *m,
+			   struct workload_demand *out)
+{
+	const struct training_spec *t = &w->training;
+
+	memset(m, 0, sizeof(*m));
+	m->params = t->params;
+	m->active_params = isnan(t->active_params) ? t->params : t->active_params;
+	m->layers = t->layers;
+	m->hidden = t->hidden;
+	m->heads = t->heads;
+	m->kv_heads = t->kv_heads;
+	m->seq_len = isnan(t->seq_len) ? DEFAULT_SEQ_LEN : t->seq_len;
+	m->batch_tokens = isnan(t->batch_tokens) ? DEFAULT_BATCH_TOKENS : t->batch_tokens;
+	m->experts = t->experts;
+	m->experts_per_token = t->experts > 0 && t->experts_per_token == 0 ?
+			       DEFAULT_EXPERTS_PER_TOKEN : t->experts_per_token;
+	m->fp8 = t->precision == PRECISION_FP8;
+	m->recompute = t->recompute;
+	m->state_bytes_per_param = t->state_bytes_per_param;
+	if (m->layers <= 0 || m->hidden <= 0) {
+		perf_infer_shape(m);
+		demand_note(out, "workload %s: no layers/hidden given; assumed a standard shape "
+			    "for %.3g parameters: %d layers, hidden %d, %d heads", w->name,
+			    m->active_params, m->layers, m->hidden, m->heads);
+	} else if (m->heads <= 0) {
+		m->heads = m->hidden % 128 == 0 ? m->hidden / 128 : 1;
+	}
+	if (m->kv_heads <= 0)
+		m->kv_heads = m->heads;
+	if (isnan(t->seq_len) || isnan(t->batch_tokens))
+		demand_note(out, "workload %s: assumed seq_len %.0f and batch_tokens %.0f (give "
+			    "them for a better prediction)", w->name, m->seq_len, m->batch_tokens);
+}
+
+/* One accelerator type in a cluster of GPUS; a deployment may have overridden the network. */
+static void training_cluster(const struct accelerator *acc, int gpus, struct perf_cluster *c,
+			     struct workload_demand *out)
+{
+	const struct perf_calibration *cal = perf_calibration_for(acc->name, acc->kind);
+	double scaleup_gb_s = acc->scaleup_gb_s, scaleout_gb_s = acc->scaleout_gb_s;
+
+	if (!(scaleup_gb_s > 0) || !(scaleout_gb_s > 0)) {
+		demand_note(out, "%s: no interconnect figures; assumed %s", acc->name,
+			    !(scaleup_gb_s > 0) && !(scaleout_gb_s > 0) ?
+			    "PCIe Gen4 between accelerators and 100 Gb/s Ethernet between servers" :
+			    !(scaleup_gb_s > 0) ? "PCIe Gen4 between accelerators" :
+			    "100 Gb/s Ethernet between servers");
+		if (!(scaleup_gb_s > 0))
+			scaleup_gb_s = FALLBACK_SCALEUP_GB_S;
+		if (!(scaleout_gb_s > 0))
+			scaleout_gb_s = FALLBACK_SCALEOUT_GB_S;
+	}
+	memset(c, 0, sizeof(*c));
+	c->gpus = gpus;
+	c->scaleup_domain = cal->scaleup_domain;
+	c->bf16_flops = acc->bf16_tflops * 1e12;
+	c->fp8_flops = acc->fp8_tflops * 1e12;
+	c->memory_bytes = acc->memory_gb * 1e9;
+	c->hbm_bytes_per_s = acc->hbm_tbps * 1e12;
+	c->scaleup_bytes_per_s = scaleup_gb_s * 1e9 / 2;   /* one direction of the datasheet's total */
+	c->scaleout_bytes_per_s = scaleout_gb_s * 1e9;
+	c->matmul_efficiency = cal->matmul_efficiency;
+	c->comm_efficiency = cal->comm_efficiency;
+}
+
+/*
+ * The fastest layout; without a recompute setting the fastest of the three
+ * (less recomputation on a tie), as practitioners choose. -1 with a message
+ * when nothing fits.
+ */
+static int predict_step(const struct workload *w, struct perf_model *m,
+			const struct perf_cluster *c, struct workload_demand *out)
+{
+	struct perf_step best = { 0 };
+	enum recompute_mode chosen = RECOMPUTE_NONE;
+
+	if (w->training.recompute_given)
+		return perf_best_layout(m, c, &out->step);
+	for (int mode = RECOMPUTE_NONE; mode <= RECOMPUTE_FULL; mode++) {
+		m->recompute = (enum recompute_mode)mode;
+		if (perf_best_layout(m, c, &out->step) == 0 && (best.step_seconds <= 0 ||
+		    out->step.step_seconds < best.step_seconds * (1 - 1e-9))) {
+			best = out->step;
+			chosen = m->recompute;
+		}
+	}
+	if (best.step_seconds <= 0)
+		return -1;   /* the message of full recomputation, the last tried */
+	error_clear();
+	out->step = best;
+	m->recompute = chosen;
+	if (chosen != RECOMPUTE_NONE)
+		demand_note(out, "workload %s: %s recomputation is fastest where the activations "
+			    "must fit; assumed it (recompute sets it)", w->name,
+			    recompute_name(chosen));
+	return 0;
+}
+
 int workload_training_demand(const struct workload *w, const struct accelerator *acc,
 			     struct workload_demand *out)
 {
 	const struct training_spec *t = &w->training;
 	double peak_flops = acc->bf16_tflops * 1e12;
 	double active = isnan(t->active_params) ? t->params : t->active_params;
-	double per_hour, lost_hours_each, cluster_gb;
+	double cluster_gb;
+	int gpus_working = t->gpus;
+	struct perf_goodput_input gin = { 0 };
+	struct perf_goodput good;
 
 	demand_init(out, acc);
+	out->recompute = t->recompute;
+	out->assumptions.mfu = t->mfu;
 	if (!(peak_flops > 0)) {
 		error_set("workload '%s': %s has no published BF16 peak to train with", w->name,
 			  acc->name);
 		goto fail;
 	}
+	if (!isnan(t->params) && acc->memory_gb > 0) {
+		struct perf_model m;
+		struct perf_cluster c;
+
+		training_model(w, &m, out);
+		training_cluster(acc, t->gpus, &c, out);
+		if (predict_step(w, &m, &c, out) == 0) {
+			out->has_layout = true;
+			out->recompute = m.recompute;
+			gpus_working = out->step.gpus_used;
+		} else if (isnan(t->mfu)) {
+			error_prefix("workload '%s': %.4g parameters on %d × %s: ", w->name,
+				     t->params, t->gpus, acc->name);
+			goto fail;
+		} else {
+			error_clear();   /* the given MFU stands; the state check below still applies */
+		}
+		out->layers = m.layers;
+		out->hidden = m.hidden;
+		out->seq_len = m.seq_len;
+		out->batch_tokens = m.batch_tokens;
+		if (out->has_layout && gpus_working < t->gpus)
+			demand_note(out, "workload %s: the layout uses %d of the %d GPUs (the batch "
+				    "of %.4g sequences limits data parallelism); all are paid for",
+				    w->name, gpus_working, t->gpus, m.batch_tokens / m.seq_len);
+	}
+	if (isnan(t->mfu)) {
+		out->mfu_predicted = out->has_layout;
+		if (!out->has_layout) {
+			out->assumptions.mfu = DEFAULT_MFU;
+			/* Given hours do not depend on it; only the FLOPs they stand for do. */
+			if (isnan(t->gpu_hours))
+				demand_note(out, "workload %s: no params to predict the MFU from; "
+					    "assumed %.0f%%", w->name, DEFAULT_MFU * 100);
+		}
+	}
 	if (!isnan(t->gpu_hours)) {
 		/* The user measured the hours; the FLOPs are what they deliver at this MFU. */
+		if (out->mfu_predicted)
+			out->assumptions.mfu = out->step.mfu * gpus_working / t->gpus;
 		out->ideal_gpu_hours = t->gpu_hours;
-		out->flops = t->gpu_hours * peak_flops * t->mfu * 3600.0;
+		out->flops = t->gpu_hours * peak_flops * out->assumptions.mfu * 3600.0;
+	} else if (out->mfu_predicted) {
+		out->flops = out->step.flops_per_token * t->tokens;
+		out->ideal_gpu_hours = t->tokens / out->step.tokens_per_second * t->gpus / 3600.0;
+		out->assumptions.mfu = out->flops / (out->ideal_gpu_hours * 3600.0 * peak_flops);
 	} else {
-		out->flops = (t->recompute ? 8.0 : 6.0) * active * t->tokens;
-		out->ideal_gpu_hours = out->flops / (peak_flops * t->mfu * 3600.0);
+		out->flops = (t->recompute == RECOMPUTE_FULL ? 8.0 : 6.0) * active * t->tokens;
+		out->ideal_gpu_hours = out->flops / (peak_flops * out->assumptions.mfu * 3600.0);
 	}
 	/* An accelerator imported without its memory size (0) cannot be checked. */
 	if (!isnan(t->params) && acc->memory_gb > 0) {
@@ -64,19 +238,27 @@ int workload_training_demand(const struct workload *w, const struct accelerator 
 			goto fail;
 		}
 	}
-	/* Each interruption loses half a checkpoint interval on average, plus the restart. */
-	per_hour = (t->interruptions_per_day + t->interruptions_per_gpu_day * t->gpus) / 24.0;
-	lost_hours_each = t->checkpoint_interval_hours / 2.0 + t->restart_time_hours;
-	out->goodput = 1.0 - per_hour * lost_hours_each;
+	/* Idle GPUs of the allocation do not interrupt the job. */
+	gin.gpus = gpus_working;
+	gin.interruptions_per_hour = (t->interruptions_per_day +
+				      t->interruptions_per_gpu_day * gpus_working) / 24.0;
+	gin.checkpoint_interval_hours = t->checkpoint_interval_hours;
+	gin.restart_hours = t->restart_time_hours;
+	/* The checkpoint holds the training state less the gradients. */
+	gin.checkpoint_bytes = isnan(t->params) ? 0 :
+		t->params * fmax(t->state_bytes_per_param - 2.0, 2.0);
+	gin.storage_bytes_per_s = ceil(gpus_working / 8.0) * PERF_STORAGE_BYTES_PER_S_PER_SERVER;
+	perf_goodput(&gin, &good);
+	out->goodput = good.goodput;
 	if (out->goodput < 0.05) {
 		error_set("workload '%s': %.3g interruptions an hour, each losing %.3g h, leave "
 			  "almost no useful time; checkpoint more often or restart faster",
-			  w->name, per_hour, lost_hours_each);
+			  w->name, gin.interruptions_per_hour, good.lost_hours_each);
 		goto fail;
 	}
 	out->gpus = t->gpus;
 	out->assumptions.peak_tflops = acc->bf16_tflops;
-	out->assumptions.mfu = t->mfu;
+	out->assumptions.precision = t->precision;
 	out->assumptions.goodput = out->goodput;
 	out->wall_hours = out->ideal_gpu_hours / t->gpus / out->goodput;
 	out->gpu_hours = out->wall_hours * t->gpus;
@@ -365,5 +547,6 @@ int workload_demand(const struct workload *w, const struct accelerator *acc,
 void workload_demand_release(struct workload_demand *d)
 {
 	free(d->accelerator);
+	free(d->notes);
 	memset(d, 0, sizeof(*d));
 }

@@ -5,6 +5,7 @@
 #ifndef AICOST_WORKLOAD_H
 #define AICOST_WORKLOAD_H
 
+#include "perfmodel.h"
 #include "prices.h"
 #include "scenario.h"
 
@@ -37,6 +38,13 @@ struct workload_demand {
 	double wall_hours;
 	double goodput;                    /* useful / wall time, 0..1 */
 	double memory_needed_gb;           /* training state */
+	bool mfu_predicted;                /* assumptions.mfu came from the step time */
+	bool has_layout;                   /* step holds the layout the model chose */
+	struct perf_step step;             /* layout, step time and its parts */
+	enum recompute_mode recompute;     /* used (chosen to fit when not given) */
+	int layers, hidden;                /* shape used (inferred from params when not given) */
+	double seq_len, batch_tokens;
+	char *notes;                       /* assumptions made, one per line; or NULL */
 	/* inference */
 	double weights_gb;
 	double kv_cache_gb;                /* per request at full context */

@@ -51,6 +51,9 @@ static struct workload training(double params, double tokens, int gpus, double m
 	w.training.restart_time_hours = 0.25;
 	w.training.deadline_hours = NAN;
 	w.training.state_bytes_per_param = 16;
+	w.training.precision = PRECISION_BF16;
+	w.training.seq_len = NAN;
+	w.training.batch_tokens = NAN;
 	return w;
 }
 
@@ -60,7 +63,9 @@ static struct workload training(double params, double tokens, int gpus, double m
  *   13B: 6·13e9·2e12 = 1.56e23 FLOPs / (312e12·0.38·3600 = 4.2682e17) = 365,497 h vs 368,640
  *   34B: 6·34e9·2e12 = 4.08e23 FLOPs / (312e12·0.35·3600 = 3.9312e17) = 1,037,851 h vs 1,038,336
  *   70B: 6·70e9·2e12 = 8.4e23  FLOPs / (312e12·0.44·3600 = 4.9421e17) = 1,699,689 h vs 1,720,320
- * all within 2% (the worst, 70B, is 1.2% low). No interruptions: goodput 1.
+ * all within 2% (the worst, 70B, is 1.2% low). No interruptions: goodput 1 but
+ * for writing each hourly checkpoint (7e9 · 14 bytes at 256 servers' 1 GB/s:
+ * 0.38 s an hour, 1e-4 of the time; 1.1e-3 for 70B).
  */
 static void test_llama2_gpu_hours_within_2_percent(void **state)
 {
@@ -76,13 +81,13 @@ static void test_llama2_gpu_hours_within_2_percent(void **state)
 
 		assert_int_equal(workload_training_demand(&w, &a100_80, &d), 0);
 		assert_within(d.gpu_hours, runs[i].published_gpu_hours, 0.02);
-		assert_within(d.goodput, 1.0, 1e-12);
+		assert_within(d.goodput, 1.0, 2e-3);
 		assert_string_equal(d.accelerator, "A100-80GB");
 		/* The assumptions echoed: the BF16 peak, the MFU given, the goodput. */
 		assert_within(d.assumptions.peak_tflops, 312, 1e-12);
 		assert_int_equal(d.assumptions.precision, PRECISION_BF16);
 		assert_within(d.assumptions.mfu, runs[i].mfu, 1e-12);
-		assert_within(d.assumptions.goodput, 1.0, 1e-12);
+		assert_within(d.assumptions.goodput, d.goodput, 1e-12);
 		assert_true(isnan(d.assumptions.hbm_tb_s) && isnan(d.assumptions.tpot_ms));
 		workload_demand_release(&d);
 	}
@@ -111,7 +116,7 @@ static void test_megatron_34_days_within_5_percent(void **state)
 	struct workload_demand d;
 
 	(void)state;
-	w.training.recompute = true;
+	w.training.recompute = RECOMPUTE_FULL;
 	assert_int_equal(workload_training_demand(&w, &a100_80, &d), 0);
 	assert_within(d.flops, 4.2e23, 1e-9);
 	assert_within(d.wall_hours / 24, 34, 0.05);
@@ -122,6 +127,8 @@ static void test_megatron_34_days_within_5_percent(void **state)
  * Llama 3 paper: 419 interruptions in 54 days on 16,384 GPUs = 7.759 a day.
  * Hourly checkpoints lose 0.5 h each on average plus a 0.25 h restart:
  * goodput = 1 − 7.759/24 · 0.75 = 1 − 0.24248 = 0.75752; GPU-hours grow by 1/goodput.
+ * Each checkpoint (8e9 · 14 bytes at 2,048 servers' 1 GB/s: 0.0547 s = 1.519e-5 h) is
+ * read after each restart: 1 − 7.759/24 · (0.75 + 1.519e-5) = 0.757518.
  * The same rate given per GPU-day (7.759/16384) gives the same answer.
  */
 static void test_goodput_from_interruptions(void **state)
@@ -134,8 +141,9 @@ static void test_goodput_from_interruptions(void **state)
 	assert_int_equal(workload_training_demand(&w, &h100, &ideal), 0);
 	w.training.interruptions_per_day = rate;
 	assert_int_equal(workload_training_demand(&w, &h100, &d), 0);
-	assert_within(d.goodput, 1 - rate / 24 * 0.75, 1e-12);
-	assert_within(d.goodput, 0.75752, 1e-4);
+	/* ±1e-5: the layout may leave GPUs idle, and fewer servers read the checkpoint. */
+	assert_within(d.goodput, 1 - rate / 24 * (0.75 + 112e9 / 2048e9 / 3600), 1e-5);
+	assert_within(d.goodput, 0.757518, 1e-5);
 	assert_within(d.gpu_hours, ideal.gpu_hours / d.goodput, 1e-12);
 	assert_within(d.wall_hours, d.gpu_hours / 16384, 1e-12);
 	workload_demand_release(&d);
@@ -143,7 +151,8 @@ static void test_goodput_from_interruptions(void **state)
 	w.training.interruptions_per_day = 0;
 	w.training.interruptions_per_gpu_day = rate / 16384;
 	assert_int_equal(workload_training_demand(&w, &h100, &d), 0);
-	assert_within(d.goodput, 1 - rate / 24 * 0.75, 1e-12);
+	/* ±1e-5: the layout may leave GPUs idle, and fewer servers read the checkpoint. */
+	assert_within(d.goodput, 1 - rate / 24 * (0.75 + 112e9 / 2048e9 / 3600), 1e-5);
 	workload_demand_release(&d);
 	workload_demand_release(&ideal);
 }
