@@ -108,7 +108,7 @@ double perf_flops_per_token(const struct perf_model *m)
 /*
  * A dense transformer has N ≈ 12·L·h² parameters; published shapes keep h ≈ 128·L
  * (Llama 2 7B 4096/32, 13B 5120/40, GPT-3 12288/96), so L = (N / (12·128²))^(1/3),
- * h rounded to a multiple of 128 and 128-wide heads.
+ * and 128-wide heads, a multiple of 8 of them so that tensor parallelism divides them.
  */
 void perf_infer_shape(struct perf_model *m)
 {
@@ -118,8 +118,8 @@ void perf_infer_shape(struct perf_model *m)
 	if (layers < 2)
 		layers = 2;
 	m->layers = (int)layers;
-	m->hidden = (int)fmax(128, round(sqrt(n / (12.0 * layers)) / 128.0) * 128.0);
-	m->heads = m->hidden / 128;
+	m->heads = (int)fmax(8, round(sqrt(n / (12.0 * layers)) / 1024.0) * 8.0);
+	m->hidden = m->heads * 128;
 	if (m->kv_heads <= 0)
 		m->kv_heads = m->heads;
 }

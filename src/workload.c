@@ -98,7 +98,9 @@ static void training_cluster(const struct accelerator *acc, int gpus, struct per
 	double scaleup_gb_s = acc->scaleup_gb_s, scaleout_gb_s = acc->scaleout_gb_s;
 
 	if (!(scaleup_gb_s > 0) || !(scaleout_gb_s > 0)) {
-		demand_note(out, "%s: no interconnect figures; assumed %s", acc->name,
+		demand_note(out, "%s: no interconnect figures in the price store (one from before "
+			    "they were added: aicost pricing import pricing/accelerators.csv loads "
+			    "them); assumed %s", acc->name,
 			    !(scaleup_gb_s > 0) && !(scaleout_gb_s > 0) ?
 			    "PCIe Gen4 between accelerators and 100 Gb/s Ethernet between servers" :
 			    !(scaleup_gb_s > 0) ? "PCIe Gen4 between accelerators" :
@@ -154,6 +156,40 @@ static int predict_step(const struct workload *w, struct perf_model *m,
 	return 0;
 }
 
+/*
+ * The layout and step time of W on ACC; -1 (with a message) when nothing fits and
+ * no mfu was given to fall back on.
+ */
+static int predict_training(const struct workload *w, const struct accelerator *acc,
+			    struct workload_demand *out)
+{
+	const struct training_spec *t = &w->training;
+	struct perf_model m;
+	struct perf_cluster c;
+
+	training_model(w, &m, out);
+	training_cluster(acc, t->gpus, &c, out);
+	if (predict_step(w, &m, &c, out) == 0) {
+		out->has_layout = true;
+		out->recompute = m.recompute;
+	} else if (isnan(t->mfu)) {
+		error_prefix("workload '%s': %.4g parameters on %d × %s: ", w->name, t->params,
+			     t->gpus, acc->name);
+		return -1;
+	} else {
+		error_clear();   /* the given MFU stands */
+	}
+	out->layers = m.layers;
+	out->hidden = m.hidden;
+	out->seq_len = m.seq_len;
+	out->batch_tokens = m.batch_tokens;
+	if (out->has_layout && out->step.gpus_used < t->gpus)
+		demand_note(out, "workload %s: the layout uses %d of the %d GPUs (the batch of "
+			    "%.4g sequences limits data parallelism); all are paid for", w->name,
+			    out->step.gpus_used, t->gpus, m.batch_tokens / m.seq_len);
+	return 0;
+}
+
 int workload_training_demand(const struct workload *w, const struct accelerator *acc,
 			     struct workload_demand *out)
 {
@@ -173,39 +209,36 @@ int workload_training_demand(const struct workload *w, const struct accelerator 
 			  acc->name);
 		goto fail;
 	}
+	/*
+	 * The state must fit the cluster at all: checked first for the plainest
+	 * message. An accelerator imported without its memory size (0) cannot be.
+	 */
 	if (!isnan(t->params) && acc->memory_gb > 0) {
-		struct perf_model m;
-		struct perf_cluster c;
-
-		training_model(w, &m, out);
-		training_cluster(acc, t->gpus, &c, out);
-		if (predict_step(w, &m, &c, out) == 0) {
-			out->has_layout = true;
-			out->recompute = m.recompute;
-			gpus_working = out->step.gpus_used;
-		} else if (isnan(t->mfu)) {
-			error_prefix("workload '%s': %.4g parameters on %d × %s: ", w->name,
-				     t->params, t->gpus, acc->name);
+		/* Weights, gradients and Adam's fp32 master copy and moments; activations aside. */
+		out->memory_needed_gb = t->params * t->state_bytes_per_param / 1e9;
+		cluster_gb = t->gpus * acc->memory_gb;
+		if (out->memory_needed_gb > cluster_gb) {
+			error_set("workload '%s': the training state needs %.6g GB (%g bytes per "
+				  "parameter × %.4g parameters) but %d × %s hold %.6g GB; use at least "
+				  "%.6g GPUs, or lower state_bytes_per_param for sharded or LoRA training",
+				  w->name, out->memory_needed_gb, t->state_bytes_per_param, t->params,
+				  t->gpus, acc->name, cluster_gb,
+				  ceil(out->memory_needed_gb / acc->memory_gb));
 			goto fail;
-		} else {
-			error_clear();   /* the given MFU stands; the state check below still applies */
 		}
-		out->layers = m.layers;
-		out->hidden = m.hidden;
-		out->seq_len = m.seq_len;
-		out->batch_tokens = m.batch_tokens;
-		if (out->has_layout && gpus_working < t->gpus)
-			demand_note(out, "workload %s: the layout uses %d of the %d GPUs (the batch "
-				    "of %.4g sequences limits data parallelism); all are paid for",
-				    w->name, gpus_working, t->gpus, m.batch_tokens / m.seq_len);
+		if (predict_training(w, acc, out) < 0)
+			goto fail;
 	}
+	if (out->has_layout)
+		gpus_working = out->step.gpus_used;
 	if (isnan(t->mfu)) {
 		out->mfu_predicted = out->has_layout;
 		if (!out->has_layout) {
 			out->assumptions.mfu = DEFAULT_MFU;
 			/* Given hours do not depend on it; only the FLOPs they stand for do. */
 			if (isnan(t->gpu_hours))
-				demand_note(out, "workload %s: no params to predict the MFU from; "
+				demand_note(out, "workload %s: no params (or accelerator memory) to "
+					    "predict the MFU from; "
 					    "assumed %.0f%%", w->name, DEFAULT_MFU * 100);
 		}
 	}
@@ -222,21 +255,6 @@ int workload_training_demand(const struct workload *w, const struct accelerator 
 	} else {
 		out->flops = (t->recompute == RECOMPUTE_FULL ? 8.0 : 6.0) * active * t->tokens;
 		out->ideal_gpu_hours = out->flops / (peak_flops * out->assumptions.mfu * 3600.0);
-	}
-	/* An accelerator imported without its memory size (0) cannot be checked. */
-	if (!isnan(t->params) && acc->memory_gb > 0) {
-		/* Weights, gradients and Adam's fp32 master copy and moments; activations aside. */
-		out->memory_needed_gb = t->params * t->state_bytes_per_param / 1e9;
-		cluster_gb = t->gpus * acc->memory_gb;
-		if (out->memory_needed_gb > cluster_gb) {
-			error_set("workload '%s': the training state needs %.6g GB (%g bytes per "
-				  "parameter × %.4g parameters) but %d × %s hold %.6g GB; use at least "
-				  "%.6g GPUs, or lower state_bytes_per_param for sharded or LoRA training",
-				  w->name, out->memory_needed_gb, t->state_bytes_per_param, t->params,
-				  t->gpus, acc->name, cluster_gb,
-				  ceil(out->memory_needed_gb / acc->memory_gb));
-			goto fail;
-		}
 	}
 	/* Idle GPUs of the allocation do not interrupt the job. */
 	gin.gpus = gpus_working;

@@ -111,7 +111,7 @@ static void test_flops_per_token(void **state)
 
 /*
  * 7e9: L = round(cbrt(7e9 / (12·128²) = 35,604)) = round(32.9) = 33;
- * h = round(sqrt(7e9 / (12·33)) = 4204.4 / 128 = 32.8) · 128 = 33 · 128 = 4224; 33 heads.
+ * heads = round(sqrt(7e9 / (12·33)) = 4204.4 / 1024 = 4.1) · 8 = 32; h = 32 · 128 = 4096.
  */
 static void test_infer_shape(void **state)
 {
@@ -120,9 +120,9 @@ static void test_infer_shape(void **state)
 	(void)state;
 	perf_infer_shape(&m);
 	assert_int_equal(m.layers, 33);
-	assert_int_equal(m.hidden, 4224);
-	assert_int_equal(m.heads, 33);
-	assert_int_equal(m.kv_heads, 33);
+	assert_int_equal(m.hidden, 4096);
+	assert_int_equal(m.heads, 32);
+	assert_int_equal(m.kv_heads, 32);
 }
 
 /*

@@ -127,32 +127,35 @@ static void test_megatron_34_days_within_5_percent(void **state)
  * Llama 3 paper: 419 interruptions in 54 days on 16,384 GPUs = 7.759 a day.
  * Hourly checkpoints lose 0.5 h each on average plus a 0.25 h restart:
  * goodput = 1 − 7.759/24 · 0.75 = 1 − 0.24248 = 0.75752; GPU-hours grow by 1/goodput.
- * Each checkpoint (8e9 · 14 bytes at 2,048 servers' 1 GB/s: 0.0547 s = 1.519e-5 h) is
- * read after each restart: 1 − 7.759/24 · (0.75 + 1.519e-5) = 0.757518.
- * The same rate given per GPU-day (7.759/16384) gives the same answer.
+ * Each checkpoint (8e9 · 14 bytes at 1 GB/s per server of the layout: 14,336 GPUs,
+ * 1,792 servers: 0.0625 s = 1.736e-5 h) is read after each restart:
+ * 1 − 7.759/24 · (0.75 + 1.736e-5) = 0.757518. The same rate given per GPU-day of
+ * the GPUs the layout uses (idle ones do not interrupt it) gives the same answer.
  */
 static void test_goodput_from_interruptions(void **state)
 {
 	struct workload w = training(8e9, 1e12, 16384, 0.4);
 	struct workload_demand d, ideal;
-	double rate = 419.0 / 54.0;
+	double rate = 419.0 / 54.0, io_hours;
+	int used;
 
 	(void)state;
+	w.training.batch_tokens = 16777216;
 	assert_int_equal(workload_training_demand(&w, &h100, &ideal), 0);
 	w.training.interruptions_per_day = rate;
 	assert_int_equal(workload_training_demand(&w, &h100, &d), 0);
-	/* ±1e-5: the layout may leave GPUs idle, and fewer servers read the checkpoint. */
-	assert_within(d.goodput, 1 - rate / 24 * (0.75 + 112e9 / 2048e9 / 3600), 1e-5);
+	used = d.step.gpus_used;
+	io_hours = 112e9 / (ceil(used / 8.0) * 1e9) / 3600;
+	assert_within(d.goodput, 1 - rate / 24 * (0.75 + io_hours), 1e-12);
 	assert_within(d.goodput, 0.757518, 1e-5);
 	assert_within(d.gpu_hours, ideal.gpu_hours / d.goodput, 1e-12);
 	assert_within(d.wall_hours, d.gpu_hours / 16384, 1e-12);
 	workload_demand_release(&d);
 
 	w.training.interruptions_per_day = 0;
-	w.training.interruptions_per_gpu_day = rate / 16384;
+	w.training.interruptions_per_gpu_day = rate / used;
 	assert_int_equal(workload_training_demand(&w, &h100, &d), 0);
-	/* ±1e-5: the layout may leave GPUs idle, and fewer servers read the checkpoint. */
-	assert_within(d.goodput, 1 - rate / 24 * (0.75 + 112e9 / 2048e9 / 3600), 1e-5);
+	assert_within(d.goodput, 1 - rate / 24 * (0.75 + io_hours), 1e-12);
 	workload_demand_release(&d);
 	workload_demand_release(&ideal);
 }
