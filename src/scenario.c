@@ -1639,12 +1639,12 @@ static void add_field_text(struct strbuf *out, const struct field *f, const void
 {
 	const void *v = (const char *)base + f->offset;
 	double x = f->type == FIELD_INT || f->type == FIELD_STRING || f->type == FIELD_DATE ||
-		   f->type == FIELD_BOOL || f->type == FIELD_PRECISION || f->type == FIELD_CUSTOM ?
-		   0 : *(const double *)v;
+		   f->type == FIELD_BOOL || f->type == FIELD_PRECISION || f->type == FIELD_CUSTOM ||
+		   f->type == FIELD_RECOMPUTE ? 0 : *(const double *)v;
 
 	if (f->type != FIELD_INT && f->type != FIELD_STRING && f->type != FIELD_DATE &&
 	    f->type != FIELD_BOOL && f->type != FIELD_PRECISION && f->type != FIELD_CUSTOM &&
-	    isnan(x)) {
+	    f->type != FIELD_RECOMPUTE && isnan(x)) {
 		strbuf_adds(out, "none");
 		return;
 	}
@@ -1661,6 +1661,9 @@ static void add_field_text(struct strbuf *out, const struct field *f, const void
 		return;
 	case FIELD_PRECISION:
 		strbuf_adds(out, precision_name(*(const enum precision *)v));
+		return;
+	case FIELD_RECOMPUTE:
+		strbuf_adds(out, recompute_name(*(const enum recompute_mode *)v));
 		return;
 	case FIELD_BYTES:
 		add_number(out, x / 1e9);
