@@ -4,7 +4,6 @@
  * prepared once per connection and re-bound per row.
  */
 #include "db.h"
-#include "catalog.h"
 #include "units.h"
 #include "util.h"
 
@@ -816,42 +815,19 @@ static int meta_set(struct db *db, const char *key, const char *value)
 	return result;
 }
 
-/* Seeds an empty store from the catalog; concurrent first uses seed exactly once. */
-static int seed(struct db *db, const char *catalog_dir)
+int db_seeded(struct db *db, bool *seeded)
 {
-	struct strbuf dir = STRBUF_INIT;
-	bool seeded;
-	int result = -1;
+	return meta_get(db, "seeded_from", NULL, seeded);
+}
 
-	if (meta_get(db, "seeded_from", NULL, &seeded) < 0)
-		return -1;
-	if (seeded)
-		return 0;
-	if (catalog_dir) {
-		strbuf_adds(&dir, catalog_dir);
-	} else if (catalog_find_dir(&dir) < 0) {
-		error_prefix("%s: cannot seed the empty price store: ", db->path);
-		goto cleanup;
-	}
-	if (db_transaction_begin(db) < 0)
-		goto cleanup;
-	if (meta_get(db, "seeded_from", NULL, &seeded) < 0)
-		goto rollback;
-	if (!seeded) {
-		if (catalog_load_dir(db, dir.buf) < 0)
-			goto rollback;
-		if (meta_set(db, "seeded_from", dir.buf) < 0)
-			goto rollback;
-	}
-	if (db_transaction_commit(db) < 0)
-		goto cleanup;
-	result = 0;
-	goto cleanup;
-rollback:
-	db_transaction_rollback(db);
-cleanup:
-	strbuf_release(&dir);
-	return result;
+int db_mark_seeded(struct db *db, const char *catalog_dir)
+{
+	return meta_set(db, "seeded_from", catalog_dir);
+}
+
+bool db_read_only(const struct db *db)
+{
+	return db->read_only;
 }
 
 /*
@@ -946,8 +922,7 @@ static int stamp(struct db *db)
 	return result;
 }
 
-static struct db *open_at(const char *path, const char *catalog_dir, int target_version,
-			  bool reading)
+struct db *db_open_unseeded(const char *path, int target_version, bool reading)
 {
 	struct db *db = xcalloc(1, sizeof(*db));
 	enum store_kind kind;
@@ -1022,8 +997,7 @@ static struct db *open_at(const char *path, const char *catalog_dir, int target_
 		return db;
 	}
 	if (migrate(db, target_version) < 0 || user_version(db, &db->version) < 0 ||
-	    (kind == STORE_AICOST_UNSTAMPED && stamp(db) < 0) ||
-	    (!(catalog_dir && !*catalog_dir) && seed(db, catalog_dir) < 0))
+	    (kind == STORE_AICOST_UNSTAMPED && stamp(db) < 0))
 		goto fail;
 	return db;
 fail:
@@ -1031,30 +1005,9 @@ fail:
 	return NULL;
 }
 
-struct db *db_open_catalog(const char *path, const char *catalog_dir)
-{
-	return open_at(path, catalog_dir, db_schema_version(), false);
-}
-
-struct db *db_open_version(const char *path, const char *catalog_dir, int version)
-{
-	return open_at(path, catalog_dir, version < db_schema_version() ? version
-								 : db_schema_version(), false);
-}
-
 int db_user_version(struct db *db, int *out)
 {
 	return user_version(db, out);
-}
-
-struct db *db_open(const char *path)
-{
-	return db_open_catalog(path, NULL);
-}
-
-struct db *db_open_for_reading(const char *path)
-{
-	return open_at(path, NULL, db_schema_version(), true);
 }
 
 void db_close(struct db *db)

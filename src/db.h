@@ -39,7 +39,22 @@ struct db;
 
 /* Resolves --db / AICOST_DB / $XDG_DATA_HOME/aicost/prices.db into PATH. */
 int db_default_path(const char *override, struct strbuf *path);
-/* Opens (creating directories and schema, seeding from the shipped catalog when empty). */
+/*
+ * Opens (creating directories and schema; migrating). Only the store: the catalog
+ * is not read here. TARGET_VERSION is db_schema_version() but in tests; READING:
+ * a store the user may read but not write is opened read-only.
+ */
+struct db *db_open_unseeded(const char *path, int target_version, bool reading);
+bool db_read_only(const struct db *db);
+/* Whether the store was seeded; marking it records the catalog it came from. */
+int db_seeded(struct db *db, bool *seeded);
+int db_mark_seeded(struct db *db, const char *catalog_dir);
+
+/*
+ * Opening for the commands and the tests: the store seeded from the shipped catalog
+ * when empty. Defined in store-open.c, above both the store and the catalog loader
+ * (db.c never calls into catalog.c).
+ */
 struct db *db_open(const char *path);
 /*
  * The same for commands that only read: a store the user may read but not write

@@ -1,0 +1,79 @@
+/*
+ * The one path that opens the price store: open it (db.c), then seed an empty
+ * one from the shipped catalog (catalog.c). Here so that the store and the
+ * catalog loader do not call each other.
+ */
+#include "catalog.h"
+#include "db.h"
+#include "util.h"
+
+/* Seeds an empty store from the catalog; concurrent first uses seed exactly once. */
+static int seed(struct db *db, const char *catalog_dir)
+{
+	struct strbuf dir = STRBUF_INIT;
+	bool seeded;
+	int result = -1;
+
+	if (db_seeded(db, &seeded) < 0)
+		return -1;
+	if (seeded)
+		return 0;
+	if (catalog_dir) {
+		strbuf_adds(&dir, catalog_dir);
+	} else if (catalog_find_dir(&dir) < 0) {
+		error_prefix("%s: cannot seed the empty price store: ", db_path(db));
+		goto cleanup;
+	}
+	if (db_transaction_begin(db) < 0)
+		goto cleanup;
+	/* Another process may have seeded it between the check and the lock. */
+	if (db_seeded(db, &seeded) < 0)
+		goto rollback;
+	if (!seeded && (catalog_load_dir(db, dir.buf) < 0 || db_mark_seeded(db, dir.buf) < 0))
+		goto rollback;
+	if (db_transaction_commit(db) < 0)
+		goto cleanup;
+	result = 0;
+	goto cleanup;
+rollback:
+	db_transaction_rollback(db);
+cleanup:
+	strbuf_release(&dir);
+	return result;
+}
+
+/* CATALOG_DIR NULL searches (catalog.h); "" never seeds; a read-only store is not seeded. */
+static struct db *open_seeded(const char *path, const char *catalog_dir, int version,
+			      bool reading)
+{
+	struct db *db = db_open_unseeded(path, version, reading);
+
+	if (!db || db_read_only(db) || (catalog_dir && !*catalog_dir))
+		return db;
+	if (seed(db, catalog_dir) < 0) {
+		db_close(db);
+		return NULL;
+	}
+	return db;
+}
+
+struct db *db_open(const char *path)
+{
+	return open_seeded(path, NULL, db_schema_version(), false);
+}
+
+struct db *db_open_for_reading(const char *path)
+{
+	return open_seeded(path, NULL, db_schema_version(), true);
+}
+
+struct db *db_open_catalog(const char *path, const char *catalog_dir)
+{
+	return open_seeded(path, catalog_dir, db_schema_version(), false);
+}
+
+struct db *db_open_version(const char *path, const char *catalog_dir, int version)
+{
+	return open_seeded(path, catalog_dir,
+			   version < db_schema_version() ? version : db_schema_version(), false);
+}
