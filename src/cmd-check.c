@@ -111,6 +111,11 @@ static void check_suite_run(struct check_suite *s, const struct check_options *o
 		s->nchecks += (size_t)budget_evaluate(r, (size_t)i, &o->gate.flags, o->gate.at,
 						      s->checks + s->nchecks);
 	}
+	if (s->nchecks == 0 && o->all && r->cheapest < 0) {
+		gate_fail(&s->g, "%s: --all: every deployment is excluded (see aicost estimate)",
+			  s->g.spec);
+		return;
+	}
 	if (s->nchecks == 0) {
 		gate_fail(&s->g, "%s: no budget to check: set budget: in the scenario (or under a "
 			  "deployment), or give --budget-total or --budget-monthly", s->g.spec);

@@ -99,6 +99,13 @@ json() {   # json EXPR  (on $output)
 	run_split check --set budget= gate.yaml
 	[ "$status" -eq 2 ]
 	[[ "$stderr" == *"no budget to check"* ]]
+	run_split check --all --set 'constraints.providers=[aws]' gate.yaml
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"--all: every deployment is excluded"* ]]
+	# The plan named but excluded: it fails its feasibility, whatever its budget says.
+	run_split check --set plan=rent --set 'constraints.providers=[aws]' gate.yaml
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"FAIL  rent: cannot deliver its demand: provider rental is not among the allowed providers"* ]]
 	run_split check --budget-total -5 gate.yaml
 	[ "$status" -eq 2 ] && [[ "$stderr" == *"--budget-total"* ]]
 	run_split check --at p95 gate.yaml
