@@ -21,13 +21,9 @@ static const char *const status_names[] = {
 	[ST_DRY_RUN] = "dry-run", [ST_FAILED] = "failed", [ST_SKIPPED] = "skipped",
 };
 
+/* One entry of fetch.c's fetchers[] and what this run makes of it. */
 struct provider {
-	const char *name;
-	int (*fetch)(const struct fetch_config *, const struct fetch_sink *, struct fetch_result *);
-	void (*head_key)(const struct fetch_config *, struct strbuf *);
-	bool (*region_is_mine)(const char *);
-	const char *const *default_regions;
-	/* Per run: */
+	const struct fetcher *fetcher;
 	bool requested;
 	bool explicit;              /* named in --provider, not just implied by "all" */
 	const char **regions;
@@ -105,8 +101,8 @@ static void show_progress(void *ctx, const char *label, uint64_t bytes)
 		return;
 	clock_gettime(CLOCK_MONOTONIC, &p->last);
 	p->shown = true;
-	fprintf(stderr, "\r\033[K%s: %s %.1f MB, %lu rows, %lu offers", p->provider->name, label,
-		(double)(st->bytes + bytes) / 1e6, st->rows, st->offers);
+	fprintf(stderr, "\r\033[K%s: %s %.1f MB, %lu rows, %lu offers", p->provider->fetcher->name,
+		label, (double)(st->bytes + bytes) / 1e6, st->rows, st->offers);
 }
 
 static void end_progress(struct progress *p)
@@ -122,7 +118,7 @@ static void show_notice(void *ctx, const char *message)
 	struct progress *p = ctx;
 
 	end_progress(p);
-	fprintf(stderr, "aicost %s: %s%s%s\n", CMD, p->provider ? p->provider->name : "",
+	fprintf(stderr, "aicost %s: %s%s%s\n", CMD, p->provider ? p->provider->fetcher->name : "",
 		p->provider ? ": " : "", message);
 }
 
@@ -182,15 +178,22 @@ static int choose_providers(struct provider *providers, size_t nproviders, const
 		bool found = false;
 
 		for (size_t p = 0; p < nproviders; p++)
-			if (strcmp(names[i], "all") == 0 || strcmp(names[i], providers[p].name) == 0) {
+			if (strcmp(names[i], "all") == 0 ||
+			    strcmp(names[i], providers[p].fetcher->name) == 0) {
 				providers[p].requested = true;
 				/* "all" after a name must not make that name implicit. */
 				providers[p].explicit |= strcmp(names[i], "all") != 0;
 				found = true;
 			}
 		if (!found) {
-			error_set("--provider: unknown provider '%s' (expected aws, azure, gcp or all)",
-				  names[i]);
+			struct strbuf known = STRBUF_INIT;
+
+			for (size_t p = 0; p < nproviders; p++)
+				strbuf_addf(&known, "%s, ", providers[p].fetcher->name);
+			strbuf_setlen(&known, known.len - 2);
+			error_set("--provider: unknown provider '%s' (expected %s or all)", names[i],
+				  known.buf);
+			strbuf_release(&known);
 			goto cleanup;
 		}
 	}
@@ -214,7 +217,7 @@ static int assign_regions(struct provider *providers, size_t nproviders, char **
 		bool taken = false;
 
 		for (size_t p = 0; p < nproviders; p++) {
-			if (!providers[p].region_is_mine(regions[r]))
+			if (!providers[p].fetcher->region_is_mine(regions[r]))
 				continue;
 			provider_add_region(&providers[p], regions[r]);
 			taken = true;
@@ -229,7 +232,7 @@ static int assign_regions(struct provider *providers, size_t nproviders, char **
 		if (!providers[p].requested || providers[p].nregions)
 			continue;
 		if (providers[p].explicit) {
-			error_set("--region names no %s region", providers[p].name);
+			error_set("--region names no %s region", providers[p].fetcher->name);
 			return -1;
 		}
 		providers[p].requested = false;   /* "all", but the regions say otherwise */
@@ -272,6 +275,7 @@ static int stored_validators(void *ctx, const char *key, struct strbuf *etag,
 static void update_provider(struct db *db, struct provider *p, const struct update_options *opt,
 			    const char *observed, const char *gcp_key, struct progress *progress)
 {
+	const char *name = p->fetcher->name;
 	struct update_sink sink = { .db = opt->dry_run ? NULL : db, .snapshot = -1 };
 	struct fetch_sink fetch_sink = { sink_offer, sink_egress, &sink };
 	struct strbuf key = STRBUF_INIT, etag = STRBUF_INIT, last_modified = STRBUF_INIT;
@@ -280,7 +284,7 @@ static void update_provider(struct db *db, struct provider *p, const struct upda
 		.gcp_api_key = gcp_key,
 	};
 
-	p->head_key(&config, &key);
+	p->fetcher->head_key(&config, &key);
 	if (!opt->force && !opt->dry_run && db_get_validators(db, key.buf, &etag, &last_modified) == 0) {
 		config.head_etag = etag.buf;
 		config.head_last_modified = last_modified.buf;
@@ -290,12 +294,12 @@ static void update_provider(struct db *db, struct provider *p, const struct upda
 		config.validators_ctx = db;
 	}
 	if (sink.db) {
-		sink.snapshot = db_snapshot_begin(db, p->name, key.buf);
+		sink.snapshot = db_snapshot_begin(db, name, key.buf);
 		if (sink.snapshot < 0)
 			goto failed;
 	}
 	progress->provider = p;
-	if (p->fetch(&config, &fetch_sink, &p->result) < 0) {
+	if (p->fetcher->fetch(&config, &fetch_sink, &p->result) < 0) {
 		end_progress(progress);
 		goto failed;
 	}
@@ -318,7 +322,7 @@ static void update_provider(struct db *db, struct provider *p, const struct upda
 	}
 	/* Ctrl-C during the final parse or price assembly: keep the previous prices. */
 	if (interrupt_requested(opt->interrupt)) {
-		error_set("%s: interrupted", p->name);
+		error_set("%s: interrupted", name);
 		goto failed;
 	}
 	if (db_snapshot_commit(db, sink.snapshot) < 0) {
@@ -329,28 +333,28 @@ static void update_provider(struct db *db, struct provider *p, const struct upda
 	/* Only now may the next run skip this source when it says "not modified". */
 	if (db_set_validators(db, key.buf, p->result.head_etag.buf,
 			      p->result.head_last_modified.buf) < 0)
-		warnx_cmd(CMD, "%s: %s (the next update fetches everything again)", p->name,
+		warnx_cmd(CMD, "%s: %s (the next update fetches everything again)", name,
 			  error_get());
 	for (size_t i = 0; i < p->result.nmore; i++) {
 		const struct fetch_validators *v = &p->result.more[i];
 
 		if (db_set_validators(db, v->key.buf, v->etag.buf, v->last_modified.buf) < 0)
 			warnx_cmd(CMD, "%s: %s (the next update fetches everything again)",
-				  p->name, error_get());
+				  name, error_get());
 	}
 	p->status = ST_UPDATED;
 	goto cleanup;
 failed:
-	if (!str_starts_with(error_get(), p->name) || error_get()[strlen(p->name)] != ':')
-		error_prefix("%s: ", p->name);
+	if (!str_starts_with(error_get(), name) || error_get()[strlen(name)] != ':')
+		error_prefix("%s: ", name);
 	p->status = ST_FAILED;
 	/* The summary has a provider column: its message starts after "name: ". */
 	p->message = xstrdup(interrupt_requested(opt->interrupt) ? "interrupted"
-			     : error_get() + strlen(p->name) + 2);
+			     : error_get() + strlen(name) + 2);
 	if (sink.db && sink.snapshot >= 0)
 		db_snapshot_rollback(db, sink.snapshot);
 	if (sink.db)
-		db_snapshot_record_failure(db, p->name, key.buf, p->message);
+		db_snapshot_record_failure(db, name, key.buf, p->message);
 	warnx_cmd(CMD, "%s; its previous prices are kept", error_get());
 cleanup:
 	fetch_seen_release(&sink.seen);
@@ -383,7 +387,7 @@ static int print_summary(const struct provider *providers, size_t n,
 		for (size_t r = 0; r < p->nregions; r++)
 			strbuf_addf(&regions, "%s%s", r ? "," : "", p->regions[r]);
 		table_begin_row(t);
-		table_add_text(t, p->name);
+		table_add_text(t, p->fetcher->name);
 		table_add_text(t, status_names[p->status]);
 		table_add_text(t, regions.buf);
 		table_add_number(t, (double)p->result.stats.offers, 0);
@@ -441,15 +445,8 @@ const struct command pricing_update_command = {
 
 static int cmd_pricing_update(int argc, char **argv)
 {
-	struct provider providers[] = {
-		{ .name = "aws", .fetch = fetch_aws, .head_key = fetch_aws_head_key,
-		  .region_is_mine = fetch_region_is_aws, .default_regions = fetch_aws_default_regions },
-		{ .name = "azure", .fetch = fetch_azure, .head_key = fetch_azure_head_key,
-		  .region_is_mine = fetch_region_is_azure, .default_regions = fetch_azure_default_regions },
-		{ .name = "gcp", .fetch = fetch_gcp, .head_key = fetch_gcp_head_key,
-		  .region_is_mine = fetch_region_is_gcp, .default_regions = fetch_gcp_default_regions },
-	};
-	const size_t nproviders = ARRAY_SIZE(providers);
+	const size_t nproviders = nfetchers;
+	struct provider *providers = xcalloc(nproviders, sizeof(*providers));
 	struct update_options opt = { .format = FORMAT_TABLE };
 	const char *provider_list = NULL, *region_list = NULL;
 	struct strbuf gcp_key = STRBUF_INIT, db_path = STRBUF_INIT;
@@ -465,8 +462,10 @@ static int cmd_pricing_update(int argc, char **argv)
 	char observed[16];
 	int c, status = EXIT_ERROR;
 
-	for (size_t i = 0; i < nproviders; i++)
+	for (size_t i = 0; i < nproviders; i++) {
+		providers[i].fetcher = &fetchers[i];
 		fetch_result_init(&providers[i].result);
+	}
 	cli_parser_init(&parser, &pricing_update_command);
 	while ((c = cli_getopt(&parser, argc, argv)) != -1) {
 		switch (c) {
@@ -517,22 +516,26 @@ static int cmd_pricing_update(int argc, char **argv)
 		struct provider *p = &providers[i];
 
 		if (p->requested && !p->nregions)
-			for (const char *const *r = p->default_regions; *r; r++)
+			for (const char *const *r = p->fetcher->default_regions; *r; r++)
 				provider_add_region(p, *r);
 	}
 	if (read_gcp_key(opt.gcp_key_file, &gcp_key) < 0) {
 		status = usage_error(CMD, "%s", error_get());
 		goto cleanup;
 	}
-	if (providers[2].requested && !gcp_key.len) {
+	for (size_t i = 0; i < nproviders; i++) {
+		struct provider *p = &providers[i];
+
+		if (!p->fetcher->needs_gcp_key || !p->requested || gcp_key.len)
+			continue;
 		/* Said once; the shipped Google prices stay, the others still update. */
-		warnx_cmd(CMD, "gcp: no API key (set AICOST_GCP_API_KEY or use --gcp-api-key-file); "
-			  "keeping the current Google Cloud prices");
-		providers[2].status = ST_SKIPPED;
-		providers[2].message = xstrdup("no API key");
-		providers[2].requested = providers[2].explicit;
-		if (providers[2].explicit)
-			providers[2].status = ST_FAILED;
+		warnx_cmd(CMD, "%s: no API key (set AICOST_GCP_API_KEY or use --gcp-api-key-file); "
+			  "keeping the current Google Cloud prices", p->fetcher->name);
+		p->status = ST_SKIPPED;
+		p->message = xstrdup("no API key");
+		p->requested = p->explicit;
+		if (p->explicit)
+			p->status = ST_FAILED;
 	}
 	if (db_default_path(global_options.db_path, &db_path) < 0 ||
 	    !(db = db_open(db_path.buf))) {
@@ -592,6 +595,7 @@ cleanup:
 		free(providers[i].regions);
 		free(providers[i].message);
 	}
+	free(providers);
 	free_list(regions, nregions);
 	strbuf_release(&gcp_key);
 	strbuf_release(&db_path);

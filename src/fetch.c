@@ -8,16 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-bool fetch_provider_is_live(const char *provider)
-{
-	static const char *const live[] = { "aws", "azure", "gcp" };
-
-	for (size_t i = 0; i < ARRAY_SIZE(live); i++)
-		if (strcmp(provider, live[i]) == 0)
-			return true;
-	return false;
-}
-
 const char *const fetch_azure_default_regions[] = { "eastus", "westus2", "westeurope", NULL };
 const char *const fetch_aws_default_regions[] = { "us-east-1", "us-west-2", "eu-west-1", NULL };
 const char *const fetch_gcp_default_regions[] = {
@@ -217,6 +207,25 @@ int fetch_emit_egress(const struct fetch_sink *sink, struct fetch_stats *stats,
 		return -1;
 	stats->egress_tiers++;
 	return 0;
+}
+
+const struct fetcher fetchers[] = {
+	{ .name = "aws", .fetch = fetch_aws, .head_key = fetch_aws_head_key,
+	  .region_is_mine = fetch_region_is_aws, .default_regions = fetch_aws_default_regions },
+	{ .name = "azure", .fetch = fetch_azure, .head_key = fetch_azure_head_key,
+	  .region_is_mine = fetch_region_is_azure, .default_regions = fetch_azure_default_regions },
+	{ .name = "gcp", .fetch = fetch_gcp, .head_key = fetch_gcp_head_key,
+	  .region_is_mine = fetch_region_is_gcp, .default_regions = fetch_gcp_default_regions,
+	  .needs_gcp_key = true },
+};
+const size_t nfetchers = ARRAY_SIZE(fetchers);
+
+bool fetch_provider_is_live(const char *provider)
+{
+	for (size_t i = 0; i < nfetchers; i++)
+		if (strcmp(provider, fetchers[i].name) == 0)
+			return true;
+	return false;
 }
 
 /* FNV-1a: short keys, no adversary; the table stays under half full. */

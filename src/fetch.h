@@ -93,8 +93,23 @@ int fetch_aws(const struct fetch_config *config, const struct fetch_sink *sink,
 int fetch_gcp(const struct fetch_config *config, const struct fetch_sink *sink,
 	      struct fetch_result *result);
 
-/* True for the providers `pricing update` fetches live (aws, azure, gcp); the others
- * are priced from the shipped catalog and imports only. */
+/*
+ * The fetchers `pricing update` knows, in the order it runs them: adding a
+ * provider is one entry here (and its fetch-*.c).
+ */
+struct fetcher {
+	const char *name;                 /* --provider NAME and the snapshot's provider */
+	int (*fetch)(const struct fetch_config *config, const struct fetch_sink *sink,
+		     struct fetch_result *result);
+	void (*head_key)(const struct fetch_config *config, struct strbuf *key);
+	bool (*region_is_mine)(const char *region);
+	const char *const *default_regions;
+	bool needs_gcp_key;               /* skipped (with a warning) without an API key */
+};
+extern const struct fetcher fetchers[];
+extern const size_t nfetchers;
+/* True for the providers in fetchers[] (fetched live); the others are priced from
+ * the shipped catalog and imports only. */
 bool fetch_provider_is_live(const char *provider);
 
 /* Default regions when --region names none of a provider's. */
