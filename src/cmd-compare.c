@@ -40,28 +40,6 @@ const struct command compare_command = {
 	.flags = CMD_NEEDS_STORE,
 };
 
-/* Month (1-based) from which ROW's cumulative cash stays at or below COLUMN's; 0 never. */
-static int pair_breakeven(const struct tco_result *r, size_t row, size_t column)
-{
-	int months = r->scenario->horizon_months, month;
-	double *a = xmalloc((size_t)months * sizeof(double));
-	double *b = xmalloc((size_t)months * sizeof(double));
-	double sum_a = 0, sum_b = 0;
-
-	for (int m = 0; m < months; m++) {
-		sum_a += r->deployments[row].monthly[m] -
-			r->deployments[row].monthly_by_component[m][COST_RESIDUAL];
-		sum_b += r->deployments[column].monthly[m] -
-			r->deployments[column].monthly_by_component[m][COST_RESIDUAL];
-		a[m] = sum_a;
-		b[m] = sum_b;
-	}
-	month = tco_breakeven_month(a, b, months);
-	free(a);
-	free(b);
-	return month;
-}
-
 static struct table *breakeven_table(const struct tco_result *r)
 {
 	struct table *t = table_new();
@@ -74,7 +52,7 @@ static struct table *breakeven_table(const struct tco_result *r)
 		table_begin_row(t);
 		table_add_text(t, r->deployments[i].deployment->name);
 		for (size_t j = 0; j < r->ndeployments; j++) {
-			int month = i == j ? 0 : pair_breakeven(r, i, j);
+			int month = i == j ? 0 : tco_pair_breakeven(r, i, j);
 
 			if (month > 0)
 				table_add_number(t, month, 0);
@@ -161,7 +139,7 @@ static json_t *compare_json(const struct tco_result *r, const struct sensitivity
 
 	for (size_t i = 0; i < r->ndeployments; i++) {
 		for (size_t j = 0; j < r->ndeployments; j++) {
-			int month = i == j ? 0 : pair_breakeven(r, i, j);
+			int month = i == j ? 0 : tco_pair_breakeven(r, i, j);
 			json_t *pair;
 
 			if (i == j)

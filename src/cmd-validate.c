@@ -2,10 +2,10 @@
 #include "cli.h"
 #include "db.h"
 #include "scenario.h"
+#include "tco.h"
 #include "util.h"
 #include "workload.h"
 
-#include <fnmatch.h>
 #include <getopt.h>
 #include <math.h>
 #include <string.h>
@@ -85,178 +85,6 @@ static void check_demand(const struct scenario *s, const struct accelerator *acc
  * What the file alone cannot tell: that every accelerator exists in the store and
  * that every workload can run on it. Appends one line per problem to ERRORS.
  */
-/* Adds NAME to NAMES (of N, ALLOC) unless it is there. */
-static void add_distinct(const char ***names, size_t *n, size_t *alloc, const char *name)
-{
-	for (size_t i = 0; i < *n; i++)
-		if (strcmp((*names)[i], name) == 0)
-			return;
-	xgrow((void **)names, alloc, *n + 1, sizeof(**names));
-	(*names)[(*n)++] = name;
-}
-
-/* ", did you mean 'X'?" or " (known: a, b, ...)" for NAME among NAMES. */
-static void add_suggestion(struct strbuf *sb, const char *name, const char **names, size_t n)
-{
-	const char *guess = suggest_word(name, names, n);
-
-	if (guess) {
-		strbuf_addf(sb, "; did you mean '%s'?", guess);
-		return;
-	}
-	strbuf_adds(sb, " (known: ");
-	for (size_t i = 0; i < n && i < 12; i++)
-		strbuf_addf(sb, "%s%s", i ? ", " : "", names[i]);
-	strbuf_adds(sb, n > 12 ? ", ...)" : ")");
-}
-
-/*
- * A cloud deployment priced from the store names a provider, instance and region
- * that have an on-demand price there (what estimate looks up), else the field
- * that does not is reported, with the names the store has.
- */
-/*
- * Without an instance estimate takes the cheapest on-demand offer of ACCELERATOR
- * where D's region matches: report D's accelerator when PROVIDER_OFFERS (the
- * provider's on-demand offers) hold none, with the chips they do hold there.
- */
-static void check_chip_offer(struct db *db, const struct deployment *d, size_t k,
-			     const char *accelerator, const struct offer_list *provider_offers,
-			     struct strbuf *errors)
-{
-	struct offer_filter filter = { 0 };
-	struct offer_list offers = { 0 };
-	const char **names = NULL;
-	size_t nnames = 0, alloc = 0;
-
-	filter.providers = d->provider;
-	filter.purchase = "on-demand";
-	filter.accelerator = accelerator;
-	filter.region_glob = d->region;
-	/* an unknown chip is reported with the accelerator itself */
-	if (db_query_offers(db, &filter, &offers) < 0) {
-		error_clear();
-		return;
-	}
-	for (size_t i = 0; i < offers.n; i++)
-		if (offers.items[i].accelerator_count >= 1)
-			goto cleanup;   /* the offer estimate will find */
-	for (size_t i = 0; i < provider_offers->n; i++) {
-		const struct offer *o = &provider_offers->items[i];
-
-		if (o->accelerator && (!d->region ||
-				       fnmatch(d->region, o->region, FNM_CASEFOLD) == 0))
-			add_distinct(&names, &nnames, &alloc, o->accelerator);
-	}
-	strbuf_addf(errors, "%s: deployments[%zu].accelerator: %s has no on-demand %s offer "
-		    "in region '%s' in the price store", d->accelerator ? d->accelerator_where
-		    : d->where, k, d->provider, accelerator, d->region ? d->region : "*");
-	add_suggestion(errors, accelerator, names, nnames);
-	strbuf_addch(errors, '\n');
-cleanup:
-	free(names);
-	offer_list_release(&offers);
-}
-
-static void check_cloud_offer(struct db *db, const struct scenario *s,
-			      const struct deployment *d, size_t k, struct strbuf *errors)
-{
-	struct offer_filter filter = { 0 };
-	struct offer_list offers = { 0 };
-	const char **names = NULL;
-	size_t nnames = 0, alloc = 0;
-	bool instance_known = false;
-	const char *accelerator = d->accelerator;
-
-	/* the chip estimate prices a deployment without an instance on */
-	for (size_t i = 0; !accelerator && i < s->nworkloads; i++)
-		accelerator = s->workloads[i].accelerator;
-
-	if (d->kind != DEPLOYMENT_CLOUD || !d->provider || !isnan(d->price_per_gpu_hour))
-		return;
-	filter.providers = d->provider;
-	filter.purchase = "on-demand";
-	if (db_query_offers(db, &filter, &offers) < 0) {
-		strbuf_addf(errors, "%s: deployments[%zu]: %s\n", d->where, k, error_get());
-		error_clear();
-		return;
-	}
-	for (size_t i = 0; i < offers.n; i++) {
-		const struct offer *o = &offers.items[i];
-
-		if (d->instance && strcmp(o->instance_type, d->instance) != 0)
-			continue;
-		instance_known = true;
-		if (!d->region || fnmatch(d->region, o->region, FNM_CASEFOLD) == 0) {
-			if (!d->instance && accelerator)
-				check_chip_offer(db, d, k, accelerator, &offers, errors);
-			goto cleanup;   /* the offer estimate will find */
-		}
-	}
-	if (offers.n == 0) {
-		char **providers = NULL;
-		size_t nproviders = 0;
-
-		if (db_providers(db, &providers, &nproviders) < 0)
-			error_clear();
-		strbuf_addf(errors, "%s: deployments[%zu].provider: no on-demand prices for "
-			    "provider '%s' in the price store", d->where, k, d->provider);
-		add_suggestion(errors, d->provider, (const char **)providers, nproviders);
-		strbuf_addch(errors, '\n');
-		for (size_t i = 0; i < nproviders; i++)
-			free(providers[i]);
-		free(providers);
-	} else if (!instance_known) {
-		for (size_t i = 0; i < offers.n; i++)
-			add_distinct(&names, &nnames, &alloc, offers.items[i].instance_type);
-		strbuf_addf(errors, "%s: deployments[%zu].instance: %s has no instance type '%s' "
-			    "in the price store", d->where, k, d->provider, d->instance);
-		add_suggestion(errors, d->instance, names, nnames);
-		strbuf_addch(errors, '\n');
-	} else {
-		for (size_t i = 0; i < offers.n; i++)
-			if (!d->instance || strcmp(offers.items[i].instance_type, d->instance) == 0)
-				add_distinct(&names, &nnames, &alloc, offers.items[i].region);
-		strbuf_addf(errors, "%s: deployments[%zu].region: no on-demand price for %s in "
-			    "region '%s' in the price store", d->where, k,
-			    d->instance ? d->instance : d->provider, d->region);
-		add_suggestion(errors, d->region, names, nnames);
-		strbuf_addch(errors, '\n');
-	}
-cleanup:
-	free(names);
-	offer_list_release(&offers);
-}
-
-/*
- * A shortage fallback given as provider/region must name a place the store has
- * on-demand offers in (estimate buys there); a typo fails here, with its place.
- */
-static void check_fallback_offer(struct db *db, const struct deployment *d, size_t k,
-				 struct strbuf *errors)
-{
-	const char *fallback = d->shortage.fallback;
-	const char *slash = fallback ? strchr(fallback, '/') : NULL;
-	struct offer_filter filter = { 0 };
-	struct offer_list offers = { 0 };
-	char *provider;
-
-	if (!slash)
-		return;
-	provider = xstrndup(fallback, (size_t)(slash - fallback));
-	filter.providers = provider;
-	filter.purchase = "on-demand";
-	filter.region_glob = slash + 1;
-	if (db_query_offers(db, &filter, &offers) < 0)
-		error_clear();
-	else if (offers.n == 0)
-		strbuf_addf(errors, "%s: deployments[%zu].shortage.fallback: %s has no on-demand "
-			    "offer in region '%s' in the price store\n", d->where, k, provider,
-			    slash + 1);
-	offer_list_release(&offers);
-	free(provider);
-}
-
 static void check_against_store(struct db *db, const struct scenario *s, struct strbuf *errors)
 {
 	struct strbuf field = STRBUF_INIT;
@@ -287,8 +115,7 @@ static void check_against_store(struct db *db, const struct scenario *s, struct 
 	for (size_t k = 0; k < s->ndeployments; k++) {
 		const struct deployment *d = &s->deployments[k];
 
-		check_cloud_offer(db, s, d, k, errors);
-		check_fallback_offer(db, d, k, errors);
+		tco_check(db, s, k, errors);
 		if (!d->accelerator || d->kind == DEPLOYMENT_HYBRID)
 			continue;
 		strbuf_reset(&field);

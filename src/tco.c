@@ -1042,6 +1042,18 @@ static double *cumulative_cash(const struct deployment_result *r, int months)
 	return cum;
 }
 
+int tco_pair_breakeven(const struct tco_result *r, size_t row, size_t column)
+{
+	int months = r->scenario->horizon_months, month;
+	double *a = cumulative_cash(&r->deployments[row], months);
+	double *b = cumulative_cash(&r->deployments[column], months);
+
+	month = tco_breakeven_month(a, b, months);
+	free(a);
+	free(b);
+	return month;
+}
+
 int tco_compute(const struct tco_input *in, struct tco_result *out)
 {
 	const struct scenario *s = in->scenario;

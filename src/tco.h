@@ -149,6 +149,13 @@ struct tco_input {
 };
 
 /* Everything from the store that the engine needs; tco_input_release() frees it. */
+/*
+ * What validate asks before estimate runs: that deployment K's offers are in the
+ * store as tco_prepare looks them up (provider, instance, region, the chip without
+ * an instance, a provider/region shortage fallback). Appends one line per problem,
+ * "FILE:LINE:COL: deployments[K].FIELD: ...", to ERRORS.
+ */
+void tco_check(struct db *db, const struct scenario *s, size_t k, struct strbuf *errors);
 int tco_prepare(struct db *db, const struct scenario *s, const struct tco_options *opts,
 		struct tco_input *out);
 void tco_input_release(struct tco_input *in);
@@ -192,6 +199,9 @@ double tco_npv(const double *monthly, int months, double discount_rate);
  * there to the horizon; 0 when never.
  */
 int tco_breakeven_month(const double *cumulative, const double *baseline, int months);
+/* The same for deployment ROW against COLUMN of R, on cash without the residual
+ * credit (as each deployment's breakeven_month against the baseline). */
+int tco_pair_breakeven(const struct tco_result *r, size_t row, size_t column);
 /*
  * Busy accelerator-hours, tokens served and egress GB of the scenario's workloads,
  * month by month (each array has horizon_months entries), from their demand.
