@@ -1,4 +1,5 @@
-/* aicost pricing update: live prices from AWS, Azure and Google Cloud into the store. */
+/* aicost pricing update: live prices from AWS, Azure and Google Cloud, and the ECB's
+ * exchange rates, into the store. */
 #include "cli.h"
 #include "db.h"
 #include "fetch.h"
@@ -24,6 +25,7 @@ static const char *const status_names[] = {
 /* One entry of fetch.c's fetchers[] and what this run makes of it. */
 struct provider {
 	const struct fetcher *fetcher;
+	/* Per run: */
 	bool requested;
 	bool explicit;              /* named in --provider, not just implied by "all" */
 	const char **regions;
@@ -81,6 +83,13 @@ static int sink_egress(void *ctx, const struct egress_tier *t)
 	struct update_sink *sink = ctx;
 
 	return sink->db ? db_snapshot_add_egress_tier(sink->db, sink->snapshot, t) : 0;
+}
+
+static int sink_fact(void *ctx, const struct fact *f)
+{
+	struct update_sink *sink = ctx;
+
+	return sink->db ? db_put_fact(sink->db, f) : 0;
 }
 
 static double seconds_since(const struct timespec *t)
@@ -169,7 +178,7 @@ static int choose_providers(struct provider *providers, size_t nproviders, const
 
 	if (!list || strcmp(list, "all") == 0) {
 		for (size_t i = 0; i < nproviders; i++)
-			providers[i].requested = true;
+			providers[i].requested = !providers[i].fetcher->reference;
 		return 0;
 	}
 	if (split_list(list, "--provider", &names, &n) < 0)
@@ -178,13 +187,15 @@ static int choose_providers(struct provider *providers, size_t nproviders, const
 		bool found = false;
 
 		for (size_t p = 0; p < nproviders; p++)
-			if (strcmp(names[i], "all") == 0 ||
+			if ((strcmp(names[i], "all") == 0 && !providers[p].fetcher->reference) ||
 			    strcmp(names[i], providers[p].fetcher->name) == 0) {
 				providers[p].requested = true;
 				/* "all" after a name must not make that name implicit. */
 				providers[p].explicit |= strcmp(names[i], "all") != 0;
 				found = true;
 			}
+		if (!found && strcmp(names[i], "all") == 0)
+			found = true;
 		if (!found) {
 			struct strbuf known = STRBUF_INIT;
 
@@ -217,7 +228,8 @@ static int assign_regions(struct provider *providers, size_t nproviders, char **
 		bool taken = false;
 
 		for (size_t p = 0; p < nproviders; p++) {
-			if (!providers[p].fetcher->region_is_mine(regions[r]))
+			if (providers[p].fetcher->reference ||
+			    !providers[p].fetcher->region_is_mine(regions[r]))
 				continue;
 			provider_add_region(&providers[p], regions[r]);
 			taken = true;
@@ -229,7 +241,8 @@ static int assign_regions(struct provider *providers, size_t nproviders, char **
 		}
 	}
 	for (size_t p = 0; p < nproviders; p++) {
-		if (!providers[p].requested || providers[p].nregions)
+		if (!providers[p].requested || providers[p].nregions ||
+		    providers[p].fetcher->reference)
 			continue;
 		if (providers[p].explicit) {
 			error_set("--region names no %s region", providers[p].fetcher->name);
@@ -277,7 +290,7 @@ static void update_provider(struct db *db, struct provider *p, const struct upda
 {
 	const char *name = p->fetcher->name;
 	struct update_sink sink = { .db = opt->dry_run ? NULL : db, .snapshot = -1 };
-	struct fetch_sink fetch_sink = { sink_offer, sink_egress, &sink };
+	struct fetch_sink fetch_sink = { sink_offer, sink_egress, &sink, sink_fact };
 	struct strbuf key = STRBUF_INIT, etag = STRBUF_INIT, last_modified = STRBUF_INIT;
 	struct fetch_config config = {
 		.http = opt->http, .regions = p->regions, .nregions = p->nregions, .observed = observed,
@@ -310,12 +323,18 @@ static void update_provider(struct db *db, struct provider *p, const struct upda
 		p->status = ST_UNCHANGED;
 		goto cleanup;
 	}
-	if (p->result.stats.offers == 0) {
+	if (p->result.stats.offers == 0 && p->result.stats.facts == 0) {
 		error_set("no prices found in %lu rows (has the format changed?)",
 			  p->result.stats.rows);
 		goto failed;
 	}
 	p->result.stats.offers -= sink.duplicates;
+	if (p->result.stats.facts) {
+		struct strbuf message = STRBUF_INIT;
+
+		strbuf_addf(&message, "%lu exchange rates", p->result.stats.facts);
+		p->message = strbuf_detach(&message, NULL);
+	}
 	if (!sink.db) {
 		p->status = ST_DRY_RUN;
 		goto cleanup;
@@ -408,7 +427,8 @@ static int cmd_pricing_update(int argc, char **argv);
 enum { OPT_FORCE = CLI_LONG_ONLY, OPT_GCP_KEY_FILE };
 
 static const struct cli_option update_options[] = {
-	{ 'p', "provider", "LIST", "aws, azure, gcp, comma-separated, or all (default)" },
+	{ 'p', "provider", "LIST", "aws, azure, gcp, fx, comma-separated, or all\n"
+	  "(default: aws, azure and gcp; fx only when named)" },
 	{ 'r', "region", "LIST", "regions, each provider taking its own spelling\n"
 	  "(us-east-1 aws, eastus azure, us-central1 gcp);\n"
 	  "default: each provider's main regions" },
@@ -424,18 +444,20 @@ static const struct cli_option update_options[] = {
 
 const struct command pricing_update_command = {
 	.name = "update", .parent = "pricing", .run = cmd_pricing_update,
-	.summary = "fetch live prices from AWS, Azure and Google Cloud",
-	.usage = "usage: aicost pricing update [--provider aws,azure,gcp|all] [--region R,...]\n"
+	.summary = "fetch live prices from AWS, Azure and Google Cloud, and exchange rates",
+	.usage = "usage: aicost pricing update [--provider aws,azure,gcp,fx|all] [--region R,...]\n"
 		 "                             [--dry-run] [--force] [--gcp-api-key-file FILE]\n"
 		 "                             [--format table|csv|json|markdown] [-q]\n",
 	.description =
 		"Fetches current prices from the providers' price APIs into the store. A\n"
 		"provider's new prices replace, at once and only when its whole fetch\n"
 		"succeeded, the prices of the regions and purchase options it fetched; a\n"
-		"failure, a timeout, a malformed answer or Ctrl-C keeps the previous prices.\n",
+		"failure, a timeout, a malformed answer or Ctrl-C keeps the previous prices.\n"
+		"--provider fx replaces the exchange rates with the European Central Bank's\n"
+		"daily reference rates, by the same rules.\n",
 	.options = update_options,
 	.notes = "Environment: AICOST_AZURE_ENDPOINT, AICOST_AWS_ENDPOINT, AICOST_AWS_SPOT_ENDPOINT,\n"
-		"AICOST_GCP_ENDPOINT replace the providers' URLs (mirrors, tests);\n"
+		"AICOST_GCP_ENDPOINT, AICOST_FX_ENDPOINT replace the providers' URLs (mirrors, tests);\n"
 		"http_proxy, https_proxy and no_proxy are honoured.\n"
 		"Exit status: 0 every requested provider updated (or unchanged), 1 some did,\n"
 		"2 none did or a usage error.\n",

@@ -209,6 +209,14 @@ int fetch_emit_egress(const struct fetch_sink *sink, struct fetch_stats *stats,
 	return 0;
 }
 
+const char *const fetch_no_regions[] = { NULL };
+
+bool fetch_region_is_none(const char *name)
+{
+	(void)name;
+	return false;
+}
+
 const struct fetcher fetchers[] = {
 	{ .name = "aws", .fetch = fetch_aws, .head_key = fetch_aws_head_key,
 	  .region_is_mine = fetch_region_is_aws, .default_regions = fetch_aws_default_regions },
@@ -217,6 +225,9 @@ const struct fetcher fetchers[] = {
 	{ .name = "gcp", .fetch = fetch_gcp, .head_key = fetch_gcp_head_key,
 	  .region_is_mine = fetch_region_is_gcp, .default_regions = fetch_gcp_default_regions,
 	  .needs_gcp_key = true },
+	{ .name = "fx", .fetch = fetch_fx, .head_key = fetch_fx_head_key,
+	  .region_is_mine = fetch_region_is_none, .default_regions = fetch_no_regions,
+	  .reference = true },
 };
 const size_t nfetchers = ARRAY_SIZE(fetchers);
 

@@ -6,6 +6,7 @@
  *   fetch-azure.c  Retail Prices API (JSON pages, NextPageLink)
  *   fetch-aws.c    Price List bulk API (streamed CSV), AWSDataTransfer, spot feed
  *   fetch-gcp.c    Cloud Billing Catalog (JSON pages, nextPageToken, API key)
+ *   fetch-fx.c     ECB euro reference rates (daily XML) as fx-EUR-CODE facts
  */
 #ifndef AICOST_FETCH_H
 #define AICOST_FETCH_H
@@ -25,6 +26,8 @@ struct fetch_sink {
 	int (*offer)(void *ctx, const struct offer *o);
 	int (*egress)(void *ctx, const struct egress_tier *t);
 	void *ctx;
+	/* Reference figures (exchange rates); only the fx fetcher hands these over. */
+	int (*fact)(void *ctx, const struct fact *f);
 };
 
 struct fetch_stats {
@@ -33,6 +36,7 @@ struct fetch_stats {
 	unsigned long rows;          /* source rows / items / SKUs read */
 	unsigned long offers;        /* offers handed to the sink */
 	unsigned long egress_tiers;
+	unsigned long facts;         /* reference figures (exchange rates) */
 	uint64_t bytes;
 };
 
@@ -85,6 +89,7 @@ void fetch_result_release(struct fetch_result *r);
 void fetch_azure_head_key(const struct fetch_config *config, struct strbuf *key);
 void fetch_aws_head_key(const struct fetch_config *config, struct strbuf *key);
 void fetch_gcp_head_key(const struct fetch_config *config, struct strbuf *key);
+void fetch_fx_head_key(const struct fetch_config *config, struct strbuf *key);
 
 int fetch_azure(const struct fetch_config *config, const struct fetch_sink *sink,
 		struct fetch_result *result);
@@ -92,6 +97,9 @@ int fetch_aws(const struct fetch_config *config, const struct fetch_sink *sink,
 	      struct fetch_result *result);
 int fetch_gcp(const struct fetch_config *config, const struct fetch_sink *sink,
 	      struct fetch_result *result);
+/* The ECB's daily rates (AICOST_FX_ENDPOINT replaces the URL): one fact per currency. */
+int fetch_fx(const struct fetch_config *config, const struct fetch_sink *sink,
+	     struct fetch_result *result);
 
 /*
  * The fetchers `pricing update` knows, in the order it runs them: adding a
@@ -105,6 +113,8 @@ struct fetcher {
 	bool (*region_is_mine)(const char *region);
 	const char *const *default_regions;
 	bool needs_gcp_key;               /* skipped (with a warning) without an API key */
+	bool reference;                   /* reference rates (fx), not prices: no regions,
+					     fetched only when named, not by "all" */
 };
 extern const struct fetcher fetchers[];
 extern const size_t nfetchers;
@@ -121,6 +131,9 @@ extern const char *const fetch_gcp_default_regions[];
 bool fetch_region_is_aws(const char *name);
 bool fetch_region_is_azure(const char *name);
 bool fetch_region_is_gcp(const char *name);
+/* The region rule and defaults of a source without regions (fx). */
+bool fetch_region_is_none(const char *name);
+extern const char *const fetch_no_regions[];
 
 /* ---- Parsers, exposed for the unit tests ---- */
 
@@ -166,6 +179,11 @@ int gcp_parse_page(struct gcp_rates *rates, const char *json, size_t len,
 /* Machines whose core, RAM and GPU rates are all known; TPU slices per chip. */
 int gcp_emit_offers(const struct gcp_rates *rates, const struct fetch_config *config,
 		    const struct fetch_sink *sink, struct fetch_stats *stats);
+
+/* ECB: one eurofxref-daily.xml; every rate of its single day, USD among them. A
+ * file cut short (no closing envelope), a second day or a bad rate is an error. */
+int fx_parse_daily(const char *xml, size_t len, const char *source,
+		   const struct fetch_sink *sink, struct fetch_stats *stats);
 
 /* ---- Helpers shared by the fetchers (fetch.c) ---- */
 

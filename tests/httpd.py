@@ -7,6 +7,7 @@ Serves the recorded pages under ROOT on 127.0.0.1 (a free port, written to
 Routes (the same paths the real services use):
   /api/retail/prices?...&$skip=N        ROOT/azure/prices@skip=N.json
   /v1/services/ID/skus?key=K&pageToken=T ROOT/gcp/ID/skus[@T].json (key must be --gcp-key)
+  /stats/eurofxref/FILE                  ROOT/ecb/FILE (the ECB's reference rates)
   anything else                          ROOT/aws/<path> (Price List files, spot feeds)
 
 Absolute links to https://prices.azure.com inside a page are rewritten to this
@@ -115,6 +116,8 @@ class Handler(BaseHTTPRequestHandler):
         path = os.path.normpath(urllib.parse.unquote(url.path)).lstrip("/")
         if path.startswith(".."):
             return None, (404, b"not found")
+        if path.startswith("stats/eurofxref/"):
+            return os.path.join(root, "ecb", os.path.basename(path)), None
         return os.path.join(root, "aws", path), None
 
     def send_plain(self, status, body, headers=(), fault=None):

@@ -583,3 +583,71 @@ EOF
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"azure,updated,eastus,15,"* ]]
 }
+
+# The rate from dollars to pounds and its date, as estimate applies it.
+fx_gbp() {
+	"$AICOST" -q estimate --format json --set currency=GBP \
+		"$AICOST_ROOT/scenarios/tpu-vs-gpu.yaml" |
+		python3 -c 'import json, sys; f = json.load(sys.stdin)["fx"]; print("%.9f %s %s" % (f["rate"], f["date"], f["source"]))'
+}
+
+fx_setup() {
+	export AICOST_FX_ENDPOINT="http://127.0.0.1:$(cat "$BATS_FILE_TMPDIR/port")/stats/eurofxref/eurofxref-daily.xml"
+}
+
+@test "fx: the ECB daily XML replaces the exchange rates, exit 0" {
+	fx_setup
+	run_split pricing update --provider fx --format csv
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"fx,updated,,0,0,30,1,"*"30 exchange rates"* ]]
+	[ "$(requests 'eurofxref-daily.xml 200')" -eq 1 ]
+	# GBP per USD = 0.87545 / 1.1575 = 0.756328294 (fixture of 2026-11-27)
+	[ "$(fx_gbp)" = "0.756328294 2026-11-27 $AICOST_FX_ENDPOINT" ]
+	# Unchanged on the server (same ETag): a 304, the rates stay.
+	run aicost pricing update --provider fx --format csv
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"fx,unchanged,"* ]]
+	[ "$(fx_gbp)" = "0.756328294 2026-11-27 $AICOST_FX_ENDPOINT" ]
+}
+
+@test "fx: only when named; 'all' stays the clouds' prices; --region leaves it alone" {
+	fx_setup
+	run aicost pricing update --provider all --region eastus --format csv
+	[ "$status" -eq 0 ]
+	[[ "$output" != *"fx,"* ]]
+	[ "$(requests eurofxref)" -eq 0 ]
+	run aicost pricing update --provider fx,azure --region eastus --format csv
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"azure,unchanged,eastus,"* && "$output" == *"fx,updated,"* ]]
+	run_split pricing update --provider nope
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"expected aws, azure, gcp, fx or all"* ]]
+}
+
+@test "fx: HTTP 500 then success is retried and updates" {
+	fx_setup
+	fault 500 eurofxref 1
+	run aicost pricing update --provider fx --format csv
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"fx,updated,"* ]]
+	[ "$(requests 'eurofxref-daily.xml 500')" -eq 1 ]
+	[ "$(fx_gbp)" = "0.756328294 2026-11-27 $AICOST_FX_ENDPOINT" ]
+}
+
+@test "fx: 500 for good, a truncated or a malformed body keep the previous rates (exit 2)" {
+	fx_setup
+	# The shipped rates: 0.83908 / 1.054 = 0.796091082 (ECB, 2022-04-29)
+	before=$(fx_gbp)
+	for kind in 500 truncate malformed; do
+		: >"$BATS_FILE_TMPDIR/faults"
+		fault "$kind" eurofxref -1
+		run_split pricing update --provider fx
+		[ "$status" -eq 2 ]
+		[[ "$stderr" == *"fx: "*"previous prices are kept"* ]]
+		[ "$(fx_gbp)" = "$before" ]
+	done
+	[[ "$before" == "0.796091082 2022-04-29 "* ]]
+	# The failure is on record.
+	run aicost pricing sources
+	[[ "$output" == *fx* ]]
+}

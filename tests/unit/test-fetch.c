@@ -546,6 +546,102 @@ static void test_gcp_malformed(void **state)
 	gcp_rates_free(rates);
 }
 
+struct got_rates {
+	char codes[32][4];
+	double rates[32];
+	char date[16];
+	size_t n;
+};
+
+static int collect_rate(void *ctx, const struct fact *f)
+{
+	struct got_rates *g = ctx;
+
+	assert_true(g->n < 32);
+	assert_int_equal(strlen(f->key), strlen("fx-EUR-USD"));
+	memcpy(g->codes[g->n], f->key + strlen("fx-EUR-"), 4);
+	g->rates[g->n] = f->low;
+	snprintf(g->date, sizeof(g->date), "%s", f->observed);
+	g->n++;
+	return 0;
+}
+
+/* ECB_DAY(rates): one day's file in the ECB's shape. */
+#define ECB_HEAD "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<gesmes:Envelope " \
+	"xmlns:gesmes=\"http://www.gesmes.org/xml/2002-08-01\" " \
+	"xmlns=\"http://www.ecb.int/vocabulary/2002-08-01/eurofxref\">\n<Cube>\n"
+#define ECB_TAIL "</Cube>\n</gesmes:Envelope>\n"
+#define ECB_DAY(rates) ECB_HEAD "<Cube time='2026-11-27'>\n" rates "</Cube>\n" ECB_TAIL
+
+static int parse_rates(const char *xml, struct got_rates *g)
+{
+	struct fetch_sink sink = { .fact = collect_rate, .ctx = g };
+	struct fetch_stats stats = { 0 };
+
+	memset(g, 0, sizeof(*g));
+	error_clear();
+	return fx_parse_daily(xml, strlen(xml), "ecb", &sink, &stats);
+}
+
+static void test_fx_daily(void **state)
+{
+	struct got_rates g;
+	size_t len;
+	char *text = fixture(FIX "ecb/eurofxref-daily.xml", &len);
+	struct fetch_sink sink = { .fact = collect_rate, .ctx = &g };
+	struct fetch_stats stats = { 0 };
+
+	(void)state;
+	/* The recorded page: 30 rates of one day, USD first, ZAR last. */
+	memset(&g, 0, sizeof(g));
+	assert_int_equal(fx_parse_daily(text, len, "ecb", &sink, &stats), 0);
+	assert_int_equal(g.n, 30);
+	assert_int_equal(stats.facts, 30);
+	assert_int_equal(stats.rows, 30);
+	assert_string_equal(g.codes[0], "USD");
+	assert_true(g.rates[0] == 1.1575);
+	assert_string_equal(g.codes[29], "ZAR");
+	assert_true(g.rates[29] == 19.8527);
+	assert_string_equal(g.date, "2026-11-27");
+	free(text);
+
+	assert_int_equal(parse_rates(ECB_DAY("<Cube currency='USD' rate='1.1575'/>\n"
+					     "<Cube  currency = \"JPY\"  rate=\"181.14\" />\n"), &g), 0);
+	assert_int_equal(g.n, 2);
+	assert_string_equal(g.codes[0], "USD");
+	assert_true(g.rates[0] == 1.1575);
+	assert_string_equal(g.codes[1], "JPY");
+	assert_true(g.rates[1] == 181.14);
+	assert_string_equal(g.date, "2026-11-27");
+
+	/* Cut anywhere: no closing envelope. */
+	const char *whole = ECB_DAY("<Cube currency='USD' rate='1.1575'/>\n");
+	char *cut = xstrdup(whole);
+
+	cut[strlen(whole) / 2] = '\0';
+	assert_int_equal(parse_rates(cut, &g), -1);
+	assert_non_null(strstr(error_get(), "not a complete ECB reference rate file"));
+	free(cut);
+	/* A bad rate, a bad code, a repeated code, no USD, two days, no day. */
+	assert_int_equal(parse_rates(ECB_DAY("<Cube currency='USD' rate='-1'/>\n"), &g), -1);
+	assert_non_null(strstr(error_get(), "rate 1: expected"));
+	assert_int_equal(parse_rates(ECB_DAY("<Cube currency='usd' rate='1.1'/>\n"), &g), -1);
+	assert_int_equal(parse_rates(ECB_DAY("<Cube currency='USD' rate='1.1'/>\n"
+					     "<Cube currency='USD' rate='1.2'/>\n"), &g), -1);
+	assert_non_null(strstr(error_get(), "USD listed twice"));
+	assert_int_equal(parse_rates(ECB_DAY("<Cube currency='JPY' rate='181'/>\n"), &g), -1);
+	assert_non_null(strstr(error_get(), "no USD rate"));
+	assert_int_equal(parse_rates(ECB_HEAD "<Cube time='2026-11-27'>\n"
+				     "<Cube currency='USD' rate='1.1'/>\n</Cube>\n"
+				     "<Cube time='2026-11-26'>\n<Cube currency='USD' rate='1.2'/>\n"
+				     "</Cube>\n" ECB_TAIL, &g), -1);
+	assert_non_null(strstr(error_get(), "more than one day"));
+	assert_int_equal(parse_rates(ECB_HEAD "<Cube currency='USD' rate='1.1'/>\n" ECB_TAIL,
+				     &g), -1);
+	assert_non_null(strstr(error_get(), "no <Cube time="));
+	error_clear();
+}
+
 static void test_regions_and_escape(void **state)
 {
 	struct strbuf sb = STRBUF_INIT;
@@ -575,6 +671,7 @@ int main(void)
 		cmocka_unit_test(test_aws_spot),
 		cmocka_unit_test(test_gcp_assembly),
 		cmocka_unit_test(test_gcp_malformed),
+		cmocka_unit_test(test_fx_daily),
 		cmocka_unit_test(test_regions_and_escape),
 	};
 
