@@ -599,7 +599,7 @@ fx_setup() {
 	fx_setup
 	run_split pricing update --provider fx --format csv
 	[ "$status" -eq 0 ]
-	[[ "$output" == *"fx,updated,,0,0,30,1,"*"30 exchange rates"* ]]
+	[[ "$output" == *"fx,updated,,0,0,29,1,"*"29 exchange rates"* ]]
 	[ "$(requests 'eurofxref-daily.xml 200')" -eq 1 ]
 	# GBP per USD = 0.87545 / 1.1575 = 0.756328294 (fixture of 2026-11-27)
 	[ "$(fx_gbp)" = "0.756328294 2026-11-27 $AICOST_FX_ENDPOINT" ]
@@ -636,7 +636,7 @@ fx_setup() {
 
 @test "fx: 500 for good, a truncated or a malformed body keep the previous rates (exit 2)" {
 	fx_setup
-	# The shipped rates: 0.83908 / 1.054 = 0.796091082 (ECB, 2022-04-29)
+	# The shipped rates: 0.86503 / 1.1476 = 0.753773092 (ECB, 2026-03-13)
 	before=$(fx_gbp)
 	for kind in 500 truncate malformed; do
 		: >"$BATS_FILE_TMPDIR/faults"
@@ -646,7 +646,7 @@ fx_setup() {
 		[[ "$stderr" == *"fx: "*"previous prices are kept"* ]]
 		[ "$(fx_gbp)" = "$before" ]
 	done
-	[[ "$before" == "0.796091082 2022-04-29 "* ]]
+	[[ "$before" == "0.753773092 2026-03-13 "* ]]
 	# The failure is on record.
 	run aicost pricing sources
 	[[ "$output" == *fx* ]]

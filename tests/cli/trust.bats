@@ -220,23 +220,23 @@ YAML
 }
 
 @test "currency: the store's USD prices converted at the shipped ECB rates, and back" {
-	# ECB reference rates of 2022-04-29 (pricing/fx.csv): 1 EUR = 1.054 USD =
-	# 0.83908 GBP, so USD -> EUR is 1 / 1.054 = 0.948766603 and USD -> GBP is
-	# 0.83908 / 1.054 = 0.796091082. Every price of tpu-vs-gpu comes from the store.
+	# ECB reference rates of 2026-03-13 (pricing/fx.csv): 1 EUR = 1.1476 USD =
+	# 0.86503 GBP, so USD -> EUR is 1 / 1.1476 = 0.871383757 and USD -> GBP is
+	# 0.86503 / 1.1476 = 0.753773092. Every price of tpu-vs-gpu comes from the store.
 	run_split -q estimate --format json "$SCENARIOS/tpu-vs-gpu.yaml"
 	[ "$(json 'r["fx"]')" = None ]
 	usd=$(json '[d["total"] for d in r["deployments"]]')
 	run_split -q estimate --format json --set currency=EUR "$SCENARIOS/tpu-vs-gpu.yaml"
 	[ "$status" -eq 0 ]
 	[ "$(json 'r["currency"]')" = EUR ]
-	[ "$(json '(r["fx"]["from"], r["fx"]["to"], r["fx"]["date"])')" = "('USD', 'EUR', '2022-04-29')" ]
-	[ "$(json 'abs(r["fx"]["rate"] - 1 / 1.054) < 1e-12')" = True ]
+	[ "$(json '(r["fx"]["from"], r["fx"]["to"], r["fx"]["date"])')" = "('USD', 'EUR', '2026-03-13')" ]
+	[ "$(json 'abs(r["fx"]["rate"] - 1 / 1.1476) < 1e-12')" = True ]
 	[[ "$(json 'r["fx"]["source"]')" == https://www.ecb.europa.eu/* ]]
 	# EUR and back returns the USD figures
 	[ "$(json "all(abs(d['total'] / r['fx']['rate'] - u) <= 1e-9 * u for d, u in zip(r['deployments'], $usd))")" = True ]
 	run_split -q estimate --format json --set currency=GBP "$SCENARIOS/tpu-vs-gpu.yaml"
-	[ "$(json 'abs(r["fx"]["rate"] - 0.83908 / 1.054) < 1e-12')" = True ]
-	[ "$(json "all(abs(d['total'] - u * 0.83908 / 1.054) <= 1e-9 * u for d, u in zip(r['deployments'], $usd))")" = True ]
+	[ "$(json 'abs(r["fx"]["rate"] - 0.86503 / 1.1476) < 1e-12')" = True ]
+	[ "$(json "all(abs(d['total'] - u * 0.86503 / 1.1476) <= 1e-9 * u for d, u in zip(r['deployments'], $usd))")" = True ]
 }
 
 @test "currency: money written in the scenario is already in its currency" {
@@ -246,7 +246,7 @@ YAML
 	usd_aws=$(json 'r["deployments"][0]["breakdown"]["compute"]')
 	run_split -q estimate --format json --set currency=EUR "$SCENARIOS/chat-8b.yaml"
 	[ "$(json "abs(r['deployments'][2]['breakdown']['compute'] - $usd_runpod) < 1e-6")" = True ]
-	[ "$(json "abs(r['deployments'][0]['breakdown']['compute'] - $usd_aws / 1.054) < 1e-6")" = True ]
+	[ "$(json "abs(r['deployments'][0]['breakdown']['compute'] - $usd_aws / 1.1476) < 1e-6")" = True ]
 }
 
 @test "currency: a code without a rate is exit 2 naming the codes known" {
