@@ -6,6 +6,7 @@
 #include "cli.h"
 #include "costcli.h"
 #include "optimize.h"
+#include "tco.h"
 #include "units.h"
 #include "util.h"
 
@@ -21,7 +22,8 @@ static const struct cli_option optimize_options[] = {
 	{ 'p', "providers", "LIST", "only these providers (comma-separated)" },
 	{ 'r', "regions", "LIST", "only these regions (comma-separated globs, e.g.\n"
 	  "'us-*,eastus')" },
-	{ 'm', "max-price", "PRICE", "only offers up to PRICE per GPU-hour" },
+	{ 'm', "max-price", "PRICE", "only offers up to PRICE per GPU-hour (in the\n"
+	  "scenario's currency)" },
 	COSTCLI_SCENARIO_OPTIONS,
 	CLI_OPTION_HELP,
 	CLI_OPTION_END,
@@ -43,6 +45,7 @@ const struct command optimize_command = {
 		"region meet the scenario's constraints. Training is ranked by the cost of the\n"
 		"whole run, inference by the cost per month of service; a commitment bills its\n"
 		"whole term in both. Prints the cheapest N of each with why they qualify.\n"
+		"Prices are in the scenario's currency, converted as estimate converts them.\n"
 		"SCENARIO '-' is standard input.\n",
 	.options = optimize_options,
 	.notes = "Exit status: 0 ok (also when a workload has no qualifying offer: see stderr),\n"
@@ -112,7 +115,8 @@ static void remove_spaces(char *text)
 static int cmd_optimize(int argc, char **argv)
 {
 	struct cli_parser p;
-	struct optimize_options opts = { NULL, NULL, 0, TOP_DEFAULT };
+	struct optimize_options opts = { NULL, NULL, 0, TOP_DEFAULT, 1 };
+	struct tco_fx fx = { 0 };
 	char *providers = NULL;
 	struct optimize_search search;
 	struct costcli cli;
@@ -171,6 +175,15 @@ static int cmd_optimize(int argc, char **argv)
 		goto cleanup;
 	if (opts.providers && costcli_check_providers(&cli, "--providers", opts.providers) < 0)
 		goto cleanup;
+	/* The store's dollars in the scenario's currency, at the rate estimate uses. */
+	if (tco_resolve_fx(cli.db, &cli.scenario, &fx) < 0)
+		goto fail;
+	if (fx.present) {
+		opts.price_factor = fx.rate;
+		if (global_options.verbosity >= 0)
+			warnx_cmd("optimize", "prices in %s: 1 %s = %.9g %s (%s, %s)", fx.to,
+				  fx.from, fx.rate, fx.to, fx.source, fx.date);
+	}
 	started = seconds_now();
 	if (optimize_begin(cli.db, &opts, &search) < 0)
 		goto fail;
@@ -204,6 +217,7 @@ cleanup:
 	if (searching)
 		optimize_end(&search);
 	costcli_release(&cli);
+	tco_fx_release(&fx);
 	free(providers);
 	return status;
 }

@@ -23,7 +23,12 @@ int optimize_begin(struct db *db, const struct optimize_options *opts,
 
 	memset(out, 0, sizeof(*out));
 	filter.providers = opts->providers;
-	return db_query_offers(db, &filter, &out->offers);
+	if (db_query_offers(db, &filter, &out->offers) < 0)
+		return -1;
+	if (opts->price_factor > 0 && opts->price_factor != 1)
+		for (size_t i = 0; i < out->offers.n; i++)
+			out->offers.items[i].price_per_hour *= opts->price_factor;
+	return 0;
 }
 
 static void cache_release(struct optimize_search *search)

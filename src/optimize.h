@@ -17,6 +17,8 @@ struct optimize_options {
 	const char *regions;         /* comma-separated globs; NULL = any */
 	double max_per_gpu_hour;     /* 0 = no limit */
 	size_t top;                  /* how many to keep */
+	double price_factor;         /* store prices × this: the scenario's currency
+					(tco_resolve_fx); 0 or 1 = as stored */
 };
 
 struct candidate {
@@ -47,7 +49,8 @@ struct optimize_search {
 	size_t searched, qualified;
 };
 
-/* Loads every offer matching OPTS' providers; then optimize_run per workload. */
+/* Loads every offer matching OPTS' providers, converted by its price_factor; then
+ * optimize_run per workload. */
 int optimize_begin(struct db *db, const struct optimize_options *opts,
 		   struct optimize_search *out);
 int optimize_run(struct db *db, const struct scenario *s, size_t workload,

@@ -652,7 +652,7 @@ static void known_currencies(struct db *db, struct strbuf *out)
  * The rate from the store's currency to S's (through the euro), or none when
  * they are the same. An unknown code is an error naming the known ones.
  */
-static int resolve_fx(struct db *db, const struct scenario *s, struct tco_fx *out)
+int tco_resolve_fx(struct db *db, const struct scenario *s, struct tco_fx *out)
 {
 	const char *to = s->currency ? s->currency : STORE_CURRENCY;
 	struct fact from_rate, to_rate;
@@ -878,7 +878,7 @@ int tco_prepare(struct db *db, const struct scenario *s, const struct tco_option
 	out->scenario = s;
 	out->opts = *opts;
 	strbuf_init(&out->notes, 0);
-	if (resolve_fx(db, s, &out->fx) < 0) {
+	if (tco_resolve_fx(db, s, &out->fx) < 0) {
 		if (s->path)
 			error_prefix("%s: ", s->path);
 		return -1;

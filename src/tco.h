@@ -160,6 +160,12 @@ int tco_prepare(struct db *db, const struct scenario *s, const struct tco_option
 		struct tco_input *out);
 void tco_input_release(struct tco_input *in);
 void cloud_pricing_release(struct cloud_pricing *p);
+/*
+ * The rate from the store's currency (USD) to S's `currency`, through the ECB's
+ * euro rates in the store; not present when they are the same. An unknown code is
+ * an error naming the known ones. tco_prepare applies it; so does optimize.
+ */
+int tco_resolve_fx(struct db *db, const struct scenario *s, struct tco_fx *out);
 void tco_fx_release(struct tco_fx *fx);
 /* Pure and deterministic: the same input and seed give the same result. */
 int tco_compute(const struct tco_input *in, struct tco_result *out);

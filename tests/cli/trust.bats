@@ -256,3 +256,33 @@ YAML
 	run_split compare --set currency=XYZ "$SCENARIOS/tpu-vs-gpu.yaml"
 	[ "$status" -eq 2 ]
 }
+
+@test "currency: optimize ranks in the scenario's currency, at estimate's rate" {
+	# Every optimize price comes from the store (USD): in EUR each is × 1 / 1.1476
+	# (ECB, 2026-03-13), e.g. TPU v6e spot 0.2673 USD/chip-h = 0.232920878 EUR.
+	run aicost -q optimize -n 5 --format csv "$SCENARIOS/chat-8b.yaml"
+	[ "$status" -eq 0 ]
+	usd=$output
+	run_split optimize -n 5 --format csv --set currency=EUR "$SCENARIOS/chat-8b.yaml"
+	[ "$status" -eq 0 ]
+	[[ "$stderr" == *"prices in EUR: 1 USD = 0.871383757 EUR (https://www.ecb.europa.eu/"*", 2026-03-13)"* ]]
+	python3 - "$usd" "$output" <<'PY'
+import csv, io, sys
+usd = list(csv.DictReader(io.StringIO(sys.argv[1])))
+eur = list(csv.DictReader(io.StringIO(sys.argv[2])))
+assert len(usd) == len(eur) == 5, (len(usd), len(eur))
+for u, e in zip(usd, eur):
+    assert u["instance"] == e["instance"] and u["purchase"] == e["purchase"]
+    for key in ("per_gpu_hour", "cost"):
+        want = float(u[key]) / 1.1476
+        assert abs(float(e[key]) - want) <= 1e-9 * want, (key, u[key], e[key])
+PY
+	# --max-price is in the scenario's currency too: 0.25 EUR keeps the 0.2329 offers only.
+	run aicost -q optimize -n 40 --format csv --max-price 0.25 --set currency=EUR "$SCENARIOS/chat-8b.yaml"
+	[ "$status" -eq 0 ]
+	[ "$(awk -F, 'NR > 1 && $9 > 0.25' <<<"$output" | wc -l)" -eq 0 ]
+	[ "$(awk -F, 'NR > 1' <<<"$output" | wc -l)" -gt 0 ]
+	run_split optimize --set currency=XYZ "$SCENARIOS/chat-8b.yaml"
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"no exchange rate for 'XYZ' in the price store; known: EUR, USD"* ]]
+}
