@@ -1,6 +1,7 @@
 /* The shipped catalog and the aicost CSV format: locating, loading, importing. */
 #include "catalog.h"
 #include "csvfile.h"
+#include "table.h"
 #include "util.h"
 
 #include <ctype.h>
@@ -8,6 +9,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
+#include <stddef.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -83,37 +85,136 @@ cleanup:
 	return result;
 }
 
-/* ---- the aicost CSV format ---- */
+/* ---- the aicost CSV format: one field table read by import and written by export ---- */
 
-enum table_kind { TABLE_OFFERS, TABLE_ACCELERATORS, TABLE_EGRESS, TABLE_STORAGE, TABLE_FACTS };
+enum field_kind {
+	FIELD_TEXT,       /* char * */
+	FIELD_INT,        /* int, a whole number */
+	FIELD_NUMBER,     /* double; NAN and INFINITY export as empty */
+	FIELD_SIZE,       /* double; 0 means "not published" and exports as empty */
+	FIELD_ALIASES,    /* struct accelerator's aliases, '|'-separated */
+};
+
+enum {
+	FIELD_REQUIRED = 1,     /* the header must name it; a number must be given */
+	FIELD_NONEMPTY = 2,     /* text that must not be empty */
+	FIELD_EMPTY_NULL = 4,   /* empty text is stored as NULL */
+};
+
+/* A column of a file, which is also the struct member it is read into and written from. */
+struct format_field {
+	const char *name;
+	enum field_kind kind;
+	size_t offset;
+	unsigned flags;
+	double if_empty;        /* an optional number left empty */
+};
 
 #define MAX_COLUMNS 20
 
-struct table_spec {
-	enum table_kind kind;
+struct loader;
+
+struct format_table {
 	const char *name;
 	const char *marker;                  /* a column only this table has */
-	const char *columns[MAX_COLUMNS];    /* NULL-terminated; '*' prefix = required */
+	const struct format_field *fields;   /* in the order export writes them */
+	size_t nfields;
+	/* Checks what the field table cannot and stores the row read into ITEM. */
+	int (*store)(struct loader *l, const struct csv_record *r, void *item);
+	/* Adds the store's rows of this table to T, a column per field. */
+	int (*export)(struct db *db, struct table *t, const struct format_table *spec);
 };
 
-static const struct table_spec table_specs[] = {
-	{ TABLE_OFFERS, "offers", "instance_type",
-	  { "*provider", "*region", "zone", "*instance_type", "component", "accelerator",
-	    "*accelerator_count", "vcpus", "memory_gib", "*purchase", "*price_per_hour",
-	    "currency", "*confidence", "*source", "*observed", "note",
-	    "interruptions_per_month" } },
-	{ TABLE_ACCELERATORS, "accelerators", "bf16_tflops",
-	  { "*name", "aliases", "*vendor", "*kind", "*memory_gb", "*bf16_tflops", "fp8_tflops",
-	    "hbm_tbps", "tdp_w", "*confidence", "*source", "*observed", "note",
-	    "scaleup_gb_s", "scaleout_gb_s", "interconnect_source" } },
-	{ TABLE_EGRESS, "egress", "destination",
-	  { "*provider", "*scope", "*destination", "*start_gb", "end_gb", "*price_per_gb",
-	    "*confidence", "*source", "*observed", "note" } },
-	{ TABLE_STORAGE, "storage", "storage_class",
-	  { "*provider", "*region", "*storage_class", "*product", "*price_per_gb_month",
-	    "retrieval_per_gb", "min_days", "*confidence", "*source", "*observed", "note" } },
-	{ TABLE_FACTS, "facts", "unit",
-	  { "*key", "low", "high", "*unit", "*confidence", "*source", "*observed", "note" } },
+#define OFFER(m, kind, flags, if_empty) { #m, kind, offsetof(struct offer, m), flags, if_empty }
+static const struct format_field offer_fields[] = {
+	OFFER(provider, FIELD_TEXT, FIELD_REQUIRED, 0),
+	OFFER(region, FIELD_TEXT, FIELD_REQUIRED | FIELD_NONEMPTY, 0),
+	OFFER(zone, FIELD_TEXT, 0, 0),
+	OFFER(instance_type, FIELD_TEXT, FIELD_REQUIRED | FIELD_NONEMPTY, 0),
+	OFFER(component, FIELD_TEXT, FIELD_EMPTY_NULL, 0),
+	OFFER(accelerator, FIELD_TEXT, FIELD_EMPTY_NULL, 0),
+	OFFER(accelerator_count, FIELD_INT, FIELD_REQUIRED, 0),
+	OFFER(vcpus, FIELD_SIZE, 0, 0),
+	OFFER(memory_gib, FIELD_SIZE, 0, 0),
+	OFFER(purchase, FIELD_TEXT, FIELD_REQUIRED, 0),
+	OFFER(price_per_hour, FIELD_NUMBER, FIELD_REQUIRED, 0),
+	OFFER(currency, FIELD_TEXT, 0, 0),
+	OFFER(confidence, FIELD_TEXT, FIELD_REQUIRED, 0),
+	OFFER(source, FIELD_TEXT, FIELD_REQUIRED, 0),
+	OFFER(observed, FIELD_TEXT, FIELD_REQUIRED, 0),
+	OFFER(note, FIELD_TEXT, 0, 0),
+	OFFER(interruptions_per_month, FIELD_NUMBER, 0, NAN),
+};
+
+#define ACCELERATOR(m, kind, flags) { #m, kind, offsetof(struct accelerator, m), flags, 0 }
+static const struct format_field accelerator_fields[] = {
+	ACCELERATOR(name, FIELD_TEXT, FIELD_REQUIRED | FIELD_NONEMPTY),
+	ACCELERATOR(aliases, FIELD_ALIASES, 0),
+	ACCELERATOR(vendor, FIELD_TEXT, FIELD_REQUIRED | FIELD_NONEMPTY),
+	ACCELERATOR(kind, FIELD_TEXT, FIELD_REQUIRED),
+	ACCELERATOR(memory_gb, FIELD_NUMBER, FIELD_REQUIRED),
+	ACCELERATOR(bf16_tflops, FIELD_NUMBER, FIELD_REQUIRED),
+	ACCELERATOR(fp8_tflops, FIELD_SIZE, 0),
+	ACCELERATOR(hbm_tbps, FIELD_SIZE, 0),
+	ACCELERATOR(tdp_w, FIELD_SIZE, 0),
+	ACCELERATOR(confidence, FIELD_TEXT, FIELD_REQUIRED),
+	ACCELERATOR(source, FIELD_TEXT, FIELD_REQUIRED),
+	ACCELERATOR(observed, FIELD_TEXT, FIELD_REQUIRED),
+	ACCELERATOR(note, FIELD_TEXT, FIELD_EMPTY_NULL),
+	ACCELERATOR(scaleup_gb_s, FIELD_SIZE, 0),
+	ACCELERATOR(scaleout_gb_s, FIELD_SIZE, 0),
+	ACCELERATOR(interconnect_source, FIELD_TEXT, FIELD_EMPTY_NULL),
+};
+
+#define EGRESS(m, kind, flags, if_empty) \
+	{ #m, kind, offsetof(struct egress_tier, m), flags, if_empty }
+static const struct format_field egress_fields[] = {
+	EGRESS(provider, FIELD_TEXT, FIELD_REQUIRED, 0),
+	EGRESS(scope, FIELD_TEXT, FIELD_REQUIRED, 0),
+	EGRESS(destination, FIELD_TEXT, FIELD_REQUIRED, 0),
+	EGRESS(start_gb, FIELD_NUMBER, FIELD_REQUIRED, 0),
+	EGRESS(end_gb, FIELD_NUMBER, 0, INFINITY),
+	EGRESS(price_per_gb, FIELD_NUMBER, FIELD_REQUIRED, 0),
+	EGRESS(confidence, FIELD_TEXT, FIELD_REQUIRED, 0),
+	EGRESS(source, FIELD_TEXT, FIELD_REQUIRED, 0),
+	EGRESS(observed, FIELD_TEXT, FIELD_REQUIRED, 0),
+	EGRESS(note, FIELD_TEXT, 0, 0),
+};
+
+#define STORAGE(m, kind, flags) { #m, kind, offsetof(struct storage_price, m), flags, 0 }
+static const struct format_field storage_fields[] = {
+	STORAGE(provider, FIELD_TEXT, FIELD_REQUIRED),
+	STORAGE(region, FIELD_TEXT, FIELD_REQUIRED),
+	STORAGE(storage_class, FIELD_TEXT, FIELD_REQUIRED),
+	STORAGE(product, FIELD_TEXT, FIELD_REQUIRED),
+	STORAGE(price_per_gb_month, FIELD_NUMBER, FIELD_REQUIRED),
+	STORAGE(retrieval_per_gb, FIELD_NUMBER, 0),
+	STORAGE(min_days, FIELD_NUMBER, 0),
+	STORAGE(confidence, FIELD_TEXT, FIELD_REQUIRED),
+	STORAGE(source, FIELD_TEXT, FIELD_REQUIRED),
+	STORAGE(observed, FIELD_TEXT, FIELD_REQUIRED),
+	STORAGE(note, FIELD_TEXT, 0),
+};
+
+#define FACT(m, kind, flags, if_empty) { #m, kind, offsetof(struct fact, m), flags, if_empty }
+static const struct format_field fact_fields[] = {
+	FACT(key, FIELD_TEXT, FIELD_REQUIRED | FIELD_NONEMPTY, 0),
+	FACT(low, FIELD_NUMBER, 0, NAN),
+	FACT(high, FIELD_NUMBER, 0, NAN),
+	FACT(unit, FIELD_TEXT, FIELD_REQUIRED, 0),
+	FACT(confidence, FIELD_TEXT, FIELD_REQUIRED, 0),
+	FACT(source, FIELD_TEXT, FIELD_REQUIRED | FIELD_NONEMPTY, 0),
+	FACT(observed, FIELD_TEXT, FIELD_REQUIRED | FIELD_NONEMPTY, 0),
+	FACT(note, FIELD_TEXT, FIELD_EMPTY_NULL, 0),
+};
+
+/* Any one row read, before it is stored. */
+union format_item {
+	struct offer offer;
+	struct accelerator accelerator;
+	struct egress_tier egress;
+	struct storage_price storage;
+	struct fact fact;
 };
 
 struct provider_snapshot {
@@ -124,61 +225,19 @@ struct provider_snapshot {
 struct loader {
 	struct db *db;
 	const char *source_label;
-	const struct table_spec *spec;
-	int col[MAX_COLUMNS];                /* header index of each spec column, or -1 */
+	const struct format_table *spec;
+	int col[MAX_COLUMNS];                /* header index of each spec field, or -1 */
 	struct provider_snapshot *snapshots;
 	size_t nsnapshots, snapshots_alloc;
 	struct import_stats *stats;
 	bool known_accelerators_only;        /* the shipped catalog: an unknown name is a typo */
 };
 
-static const char *column_name(const struct table_spec *spec, size_t i)
-{
-	const char *name = spec->columns[i];
-
-	return name[0] == '*' ? name + 1 : name;
-}
-
-static int read_header(struct loader *l, const struct csv_record *header)
-{
-	l->spec = NULL;
-	for (size_t t = 0; t < ARRAY_SIZE(table_specs) && !l->spec; t++)
-		if (csv_header_index(header, table_specs[t].marker) >= 0)
-			l->spec = &table_specs[t];
-	if (!l->spec) {
-		error_set("%s:%ld: not an aicost price file: the header names none of "
-			  "instance_type, bf16_tflops, destination, storage_class, unit",
-			  header->file, header->line);
-		return -1;
-	}
-	for (size_t i = 0; i < header->n; i++) {
-		bool known = false;
-
-		for (size_t c = 0; c < MAX_COLUMNS && l->spec->columns[c]; c++)
-			known |= strcmp(header->fields[i], column_name(l->spec, c)) == 0;
-		if (!known)
-			return csv_field_error(header, i, header->fields[i],
-					       "not a column of %s files", l->spec->name);
-	}
-	for (size_t c = 0; c < MAX_COLUMNS; c++) {
-		l->col[c] = -1;
-		if (!l->spec->columns[c])
-			continue;
-		l->col[c] = csv_header_index(header, column_name(l->spec, c));
-		if (l->col[c] < 0 && l->spec->columns[c][0] == '*') {
-			error_set("%s:%ld: %s files need a '%s' column", header->file, header->line,
-				  l->spec->name, column_name(l->spec, c));
-			return -1;
-		}
-	}
-	return 0;
-}
-
-/* The record's field for spec column NAME ("" when the file has no such column). */
+/* The record's index of field NAME (-1 when the file has no such column). */
 static int field_index(const struct loader *l, const char *name)
 {
-	for (size_t c = 0; c < MAX_COLUMNS && l->spec->columns[c]; c++)
-		if (strcmp(column_name(l->spec, c), name) == 0)
+	for (size_t c = 0; c < l->spec->nfields; c++)
+		if (strcmp(l->spec->fields[c].name, name) == 0)
 			return l->col[c];
 	return -1;
 }
@@ -186,12 +245,6 @@ static int field_index(const struct loader *l, const char *name)
 static const char *field(const struct loader *l, const struct csv_record *r, const char *name)
 {
 	return csv_text(r, field_index(l, name));
-}
-
-static int number(const struct loader *l, const struct csv_record *r, const char *name,
-		  bool required, double if_empty, double *out)
-{
-	return csv_number(r, field_index(l, name), name, required, if_empty, out);
 }
 
 /* Puts the error in the channel at the row's field NAME. */
@@ -224,12 +277,62 @@ static int check_provenance(const struct loader *l, const struct csv_record *r, 
 	return bad ? channel_error_at(r, bad, l) : 0;
 }
 
-static int require_text(const struct loader *l, const struct csv_record *r, const char *name)
+static void split_aliases(const char *text, struct accelerator *a)
 {
-	int idx = field_index(l, name);
+	size_t alloc = 0;
 
-	if (*csv_text(r, idx) == '\0')
-		return csv_field_error(r, (size_t)idx, name, "must not be empty");
+	while (*text) {
+		size_t len = strcspn(text, "|");
+
+		if (len > 0) {
+			xgrow(&a->aliases, &alloc, a->naliases + 1, sizeof(*a->aliases));
+			a->aliases[a->naliases++] = xstrndup(text, len);
+		}
+		text += len;
+		if (*text == '|')
+			text++;
+	}
+}
+
+/* Reads every field of the table from R into ITEM (text points into R). */
+static int read_fields(const struct loader *l, const struct csv_record *r, void *item)
+{
+	for (size_t c = 0; c < l->spec->nfields; c++) {
+		const struct format_field *f = &l->spec->fields[c];
+		const char *text = csv_text(r, l->col[c]);
+		bool required = (f->flags & FIELD_REQUIRED) != 0;
+		char *at = (char *)item + f->offset, *value;
+		double number;
+		int whole;
+
+		switch (f->kind) {
+		case FIELD_TEXT:
+			if ((f->flags & FIELD_NONEMPTY) && !*text)
+				return csv_field_error(r, (size_t)l->col[c], f->name,
+						       "must not be empty");
+			value = *text || !(f->flags & FIELD_EMPTY_NULL) ? (char *)text : NULL;
+			memcpy(at, &value, sizeof(value));
+			break;
+		case FIELD_ALIASES:
+			split_aliases(text, item);
+			break;
+		case FIELD_INT:
+			if (csv_number(r, l->col[c], f->name, required, f->if_empty, &number) < 0)
+				return -1;
+			if (number != floor(number) || number > INT_MAX)
+				return csv_field_error(r, (size_t)l->col[c], f->name,
+						       "expected a whole number, got \"%s\"", text);
+			whole = (int)number;
+			memcpy(at, &whole, sizeof(whole));
+			break;
+		case FIELD_NUMBER:
+		case FIELD_SIZE:
+			if (csv_number(r, l->col[c], f->name, required, f->if_empty, &number) < 0)
+				return -1;
+			memcpy(at, &number, sizeof(number));
+			break;
+		}
+	}
 	return 0;
 }
 
@@ -268,235 +371,285 @@ static int64_t snapshot_for(struct loader *l, const struct csv_record *r, const 
 	return id;
 }
 
-static int load_offer(struct loader *l, const struct csv_record *r)
+static int store_offer(struct loader *l, const struct csv_record *r, void *item)
 {
-	struct offer o = { 0 };
+	struct offer *o = item;
 	struct accelerator acc = { 0 };
-	const char *accelerator = field(l, r, "accelerator");
-	double count, vcpus, memory, price, interruptions;
+	const char *accelerator = o->accelerator;
+	double interruptions = o->interruptions_per_month;
 	int64_t snapshot;
 	int rc;
 
-	if (require_text(l, r, "region") < 0 || require_text(l, r, "instance_type") < 0)
-		return -1;
-	if (number(l, r, "accelerator_count", true, 0, &count) < 0 ||
-	    number(l, r, "vcpus", false, 0, &vcpus) < 0 ||
-	    number(l, r, "memory_gib", false, 0, &memory) < 0 ||
-	    number(l, r, "price_per_hour", true, 0, &price) < 0 ||
-	    number(l, r, "interruptions_per_month", false, NAN, &interruptions) < 0)
-		return -1;
 	/* A rate is a fraction of the month's instances, and only spot has one. */
-	if (!isnan(interruptions) && (interruptions > 1 ||
-				      strcmp(field(l, r, "purchase"), "spot") != 0))
+	if (!isnan(interruptions) && (interruptions > 1 || strcmp(o->purchase, "spot") != 0))
 		return csv_field_error(r, (size_t)field_index(l, "interruptions_per_month"),
 				       "interruptions_per_month", interruptions > 1 ?
 				       "expected a fraction from 0 to 1 (0.125 for 12.5%%), got \"%s\"" :
 				       "only a spot offer has an interruption rate (\"%s\")",
 				       field(l, r, "interruptions_per_month"));
-	if (count != floor(count) || count > INT_MAX)
-		return csv_field_error(r, (size_t)field_index(l, "accelerator_count"),
-				       "accelerator_count", "expected a whole number, got \"%s\"",
-				       field(l, r, "accelerator_count"));
-	if (check_provenance(l, r, field(l, r, "instance_type")) < 0)
+	if (check_provenance(l, r, o->instance_type) < 0)
 		return -1;
-	if (*accelerator && db_find_accelerator(l->db, accelerator, &acc) < 0) {
+	if (accelerator && db_find_accelerator(l->db, accelerator, &acc) < 0) {
 		/* Export writes chips a SkyPilot import brought in as given: read them back. */
 		if (l->known_accelerators_only)
 			return row_error(r, "accelerator", l);
 		error_clear();
 		l->stats->unknown_accelerators++;
 	}
-	snapshot = snapshot_for(l, r, field(l, r, "provider"));
+	snapshot = snapshot_for(l, r, o->provider);
 	if (snapshot < 0) {
 		accelerator_release(&acc);
 		return -1;
 	}
-	o.provider = (char *)field(l, r, "provider");
-	o.region = (char *)field(l, r, "region");
-	o.zone = (char *)field(l, r, "zone");
-	o.instance_type = (char *)field(l, r, "instance_type");
-	o.component = *field(l, r, "component") ? (char *)field(l, r, "component") : NULL;
 	/* Aliases are accepted in files; the store keeps canonical names. */
-	o.accelerator = acc.name ? acc.name : *accelerator ? (char *)accelerator : NULL;
-	o.accelerator_count = (int)count;
-	o.vcpus = vcpus;
-	o.memory_gib = memory;
-	o.purchase = (char *)field(l, r, "purchase");
-	o.price_per_hour = price;
-	o.currency = *field(l, r, "currency") ? (char *)field(l, r, "currency") : "USD";
-	o.confidence = (char *)field(l, r, "confidence");
-	o.source = (char *)field(l, r, "source");
-	o.observed = (char *)field(l, r, "observed");
-	o.note = (char *)field(l, r, "note");
-	o.interruptions_per_month = interruptions;
-	rc = db_snapshot_add_offer(l->db, snapshot, &o);
+	if (acc.name)
+		o->accelerator = acc.name;
+	if (!*o->currency)
+		o->currency = "USD";
+	rc = db_snapshot_add_offer(l->db, snapshot, o);
 	accelerator_release(&acc);
 	if (rc != 0)
 		return row_error(r, rc > 0 ? "instance_type" : "price_per_hour", l);
 	return 0;
 }
 
-static void split_aliases(const char *text, struct accelerator *a)
+static int store_accelerator(struct loader *l, const struct csv_record *r, void *item)
 {
-	size_t alloc = 0;
+	struct accelerator *a = item;
 
-	while (*text) {
-		size_t len = strcspn(text, "|");
-
-		if (len > 0) {
-			xgrow(&a->aliases, &alloc, a->naliases + 1, sizeof(*a->aliases));
-			a->aliases[a->naliases++] = xstrndup(text, len);
-		}
-		text += len;
-		if (*text == '|')
-			text++;
-	}
-}
-
-static int load_accelerator(struct loader *l, const struct csv_record *r)
-{
-	struct accelerator a = { 0 };
-	const char *kind = field(l, r, "kind");
-	int result = -1;
-
-	if (require_text(l, r, "name") < 0 || require_text(l, r, "vendor") < 0)
-		return -1;
-	if (strcmp(kind, "gpu") != 0 && strcmp(kind, "tpu") != 0 && strcmp(kind, "asic") != 0)
+	if (strcmp(a->kind, "gpu") != 0 && strcmp(a->kind, "tpu") != 0 &&
+	    strcmp(a->kind, "asic") != 0)
 		return csv_field_error(r, (size_t)field_index(l, "kind"), "kind",
-				       "expected gpu, tpu or asic, got \"%s\"", kind);
-	if (number(l, r, "memory_gb", true, 0, &a.memory_gb) < 0 ||
-	    number(l, r, "bf16_tflops", true, 0, &a.bf16_tflops) < 0 ||
-	    number(l, r, "fp8_tflops", false, 0, &a.fp8_tflops) < 0 ||
-	    number(l, r, "hbm_tbps", false, 0, &a.hbm_tbps) < 0 ||
-	    number(l, r, "tdp_w", false, 0, &a.tdp_w) < 0 ||
-	    number(l, r, "scaleup_gb_s", false, 0, &a.scaleup_gb_s) < 0 ||
-	    number(l, r, "scaleout_gb_s", false, 0, &a.scaleout_gb_s) < 0)
+				       "expected gpu, tpu or asic, got \"%s\"", a->kind);
+	if (check_provenance(l, r, a->name) < 0)
 		return -1;
-	a.name = (char *)field(l, r, "name");
-	a.vendor = (char *)field(l, r, "vendor");
-	a.kind = (char *)kind;
-	a.confidence = (char *)field(l, r, "confidence");
-	a.source = (char *)field(l, r, "source");
-	a.observed = (char *)field(l, r, "observed");
-	a.note = *field(l, r, "note") ? (char *)field(l, r, "note") : NULL;
-	a.interconnect_source = *field(l, r, "interconnect_source") ?
-		(char *)field(l, r, "interconnect_source") : NULL;
-	split_aliases(field(l, r, "aliases"), &a);
-	if (check_provenance(l, r, a.name) < 0)
-		goto cleanup;
-	if (db_put_accelerator(l->db, &a) < 0) {
-		row_error(r, "aliases", l);
-		goto cleanup;
-	}
-	result = 0;
-cleanup:
-	for (size_t i = 0; i < a.naliases; i++)
-		free(a.aliases[i]);
-	free(a.aliases);
-	return result;
+	if (db_put_accelerator(l->db, a) < 0)
+		return row_error(r, "aliases", l);
+	return 0;
 }
 
-static int load_egress(struct loader *l, const struct csv_record *r)
+static int store_egress(struct loader *l, const struct csv_record *r, void *item)
 {
-	struct egress_tier t = { 0 };
+	struct egress_tier *t = item;
 	int64_t snapshot;
 
-	if (number(l, r, "start_gb", true, 0, &t.start_gb) < 0 ||
-	    number(l, r, "end_gb", false, INFINITY, &t.end_gb) < 0 ||
-	    number(l, r, "price_per_gb", true, 0, &t.price_per_gb) < 0)
-		return -1;
 	if (check_provenance(l, r, "egress tier") < 0)
 		return -1;
-	snapshot = snapshot_for(l, r, field(l, r, "provider"));
+	snapshot = snapshot_for(l, r, t->provider);
 	if (snapshot < 0)
 		return -1;
-	t.provider = (char *)field(l, r, "provider");
-	t.scope = (char *)field(l, r, "scope");
-	t.destination = (char *)field(l, r, "destination");
-	t.confidence = (char *)field(l, r, "confidence");
-	t.source = (char *)field(l, r, "source");
-	t.observed = (char *)field(l, r, "observed");
-	t.note = (char *)field(l, r, "note");
-	if (db_snapshot_add_egress_tier(l->db, snapshot, &t) < 0)
+	if (db_snapshot_add_egress_tier(l->db, snapshot, t) < 0)
 		return row_error(r, "destination", l);
 	return 0;
 }
 
-static int load_storage(struct loader *l, const struct csv_record *r)
+static int store_storage(struct loader *l, const struct csv_record *r, void *item)
 {
-	struct storage_price p = { 0 };
+	struct storage_price *p = item;
 	int64_t snapshot;
 
-	if (number(l, r, "price_per_gb_month", true, 0, &p.price_per_gb_month) < 0 ||
-	    number(l, r, "retrieval_per_gb", false, 0, &p.retrieval_per_gb) < 0 ||
-	    number(l, r, "min_days", false, 0, &p.min_days) < 0)
+	if (check_provenance(l, r, p->product) < 0)
 		return -1;
-	if (check_provenance(l, r, field(l, r, "product")) < 0)
-		return -1;
-	snapshot = snapshot_for(l, r, field(l, r, "provider"));
+	snapshot = snapshot_for(l, r, p->provider);
 	if (snapshot < 0)
 		return -1;
-	p.provider = (char *)field(l, r, "provider");
-	p.region = (char *)field(l, r, "region");
-	p.storage_class = (char *)field(l, r, "storage_class");
-	p.product = (char *)field(l, r, "product");
-	p.confidence = (char *)field(l, r, "confidence");
-	p.source = (char *)field(l, r, "source");
-	p.observed = (char *)field(l, r, "observed");
-	p.note = (char *)field(l, r, "note");
-	if (db_snapshot_add_storage_price(l->db, snapshot, &p) < 0)
+	if (db_snapshot_add_storage_price(l->db, snapshot, p) < 0)
 		return row_error(r, "storage_class", l);
 	return 0;
 }
 
-static int load_fact(struct loader *l, const struct csv_record *r)
+static int store_fact(struct loader *l, const struct csv_record *r, void *item)
 {
-	struct fact f = { 0 };
-	const char *confidence = field(l, r, "confidence");
+	struct fact *f = item;
 
-	if (require_text(l, r, "key") < 0 || require_text(l, r, "source") < 0 ||
-	    require_text(l, r, "observed") < 0)
+	if (check_provenance(l, r, f->key) < 0)
 		return -1;
-	if (number(l, r, "low", false, NAN, &f.low) < 0 ||
-	    number(l, r, "high", false, NAN, &f.high) < 0)
-		return -1;
-	if (check_provenance(l, r, field(l, r, "key")) < 0)
-		return -1;
-	f.key = (char *)field(l, r, "key");
-	f.unit = (char *)field(l, r, "unit");
-	f.confidence = (char *)confidence;
-	f.source = (char *)field(l, r, "source");
-	f.observed = (char *)field(l, r, "observed");
-	f.note = *field(l, r, "note") ? (char *)field(l, r, "note") : NULL;
-	if (db_put_fact(l->db, &f) != 0)
+	if (db_put_fact(l->db, f) != 0)
 		return row_error(r, "key", l);
 	return 0;
+}
+
+/* Adds a row of ITEMS[i] for each i < N (each SIZE bytes) to T, columns from SPEC. */
+static void add_items(struct table *t, const struct format_table *spec, const void *items,
+		      size_t n, size_t size)
+{
+	for (size_t c = 0; c < spec->nfields; c++)
+		table_add_column(t, spec->fields[c].name, spec->fields[c].name,
+				 spec->fields[c].kind == FIELD_TEXT ||
+				 spec->fields[c].kind == FIELD_ALIASES ? COLUMN_TEXT : COLUMN_NUMBER);
+	for (size_t i = 0; i < n; i++) {
+		const char *item = (const char *)items + i * size;
+
+		table_begin_row(t);
+		for (size_t c = 0; c < spec->nfields; c++) {
+			const struct format_field *f = &spec->fields[c];
+			const void *at = item + f->offset;
+			const char *text;
+			double number;
+			int count;
+
+			switch (f->kind) {
+			case FIELD_TEXT:
+				memcpy(&text, at, sizeof(text));
+				if (text && *text)
+					table_add_text(t, text);
+				else
+					table_add_null(t);
+				break;
+			case FIELD_INT:
+				memcpy(&count, at, sizeof(count));
+				table_add_number(t, count, 0);
+				break;
+			case FIELD_NUMBER:
+			case FIELD_SIZE:
+				memcpy(&number, at, sizeof(number));
+				if (isfinite(number) && (f->kind == FIELD_NUMBER || number > 0))
+					table_add_number(t, number, 6);
+				else
+					table_add_null(t);
+				break;
+			case FIELD_ALIASES: {
+				const struct accelerator *a = (const void *)item;
+				struct strbuf joined = STRBUF_INIT;
+
+				for (size_t j = 0; j < a->naliases; j++)
+					strbuf_addf(&joined, "%s%s", j ? "|" : "", a->aliases[j]);
+				if (joined.len)
+					table_add_text(t, joined.buf);
+				else
+					table_add_null(t);
+				strbuf_release(&joined);
+				break;
+			}
+			}
+		}
+	}
+}
+
+static int export_offers(struct db *db, struct table *t, const struct format_table *spec)
+{
+	struct offer_filter filter = { 0 };
+	struct offer_list list;
+
+	filter.all_components = true;
+	if (db_query_offers(db, &filter, &list) < 0)
+		return -1;
+	add_items(t, spec, list.items, list.n, sizeof(*list.items));
+	offer_list_release(&list);
+	return 0;
+}
+
+/* The other tables: read the whole list from the store, add it through its fields. */
+#define EXPORT_LIST(name, list_type, read_list, release)				\
+	static int name(struct db *db, struct table *t, const struct format_table *spec) \
+	{										\
+		struct list_type list;							\
+											\
+		if (read_list(db, &list) < 0)						\
+			return -1;							\
+		add_items(t, spec, list.items, list.n, sizeof(*list.items));		\
+		release(&list);								\
+		return 0;								\
+	}
+
+EXPORT_LIST(export_accelerators, accelerator_list, db_list_accelerators,
+	    accelerator_list_release)
+EXPORT_LIST(export_egress, egress_tier_list, db_list_egress_tiers, egress_tier_list_release)
+EXPORT_LIST(export_storage, storage_price_list, db_list_storage_prices,
+	    storage_price_list_release)
+EXPORT_LIST(export_facts, fact_list, db_list_facts, fact_list_release)
+
+static const struct format_table format_tables[] = {
+	{ "offers", "instance_type", offer_fields, ARRAY_SIZE(offer_fields),
+	  store_offer, export_offers },
+	{ "accelerators", "bf16_tflops", accelerator_fields, ARRAY_SIZE(accelerator_fields),
+	  store_accelerator, export_accelerators },
+	{ "egress", "destination", egress_fields, ARRAY_SIZE(egress_fields),
+	  store_egress, export_egress },
+	{ "storage", "storage_class", storage_fields, ARRAY_SIZE(storage_fields),
+	  store_storage, export_storage },
+	{ "facts", "unit", fact_fields, ARRAY_SIZE(fact_fields), store_fact, export_facts },
+};
+_Static_assert(ARRAY_SIZE(offer_fields) <= MAX_COLUMNS &&
+	       ARRAY_SIZE(accelerator_fields) <= MAX_COLUMNS, "struct loader's col[] is too short");
+
+static int read_header(struct loader *l, const struct csv_record *header)
+{
+	l->spec = NULL;
+	for (size_t t = 0; t < ARRAY_SIZE(format_tables) && !l->spec; t++)
+		if (csv_header_index(header, format_tables[t].marker) >= 0)
+			l->spec = &format_tables[t];
+	if (!l->spec) {
+		error_set("%s:%ld: not an aicost price file: the header names none of "
+			  "instance_type, bf16_tflops, destination, storage_class, unit",
+			  header->file, header->line);
+		return -1;
+	}
+	for (size_t i = 0; i < header->n; i++) {
+		bool known = false;
+
+		for (size_t c = 0; c < l->spec->nfields; c++)
+			known |= strcmp(header->fields[i], l->spec->fields[c].name) == 0;
+		if (!known)
+			return csv_field_error(header, i, header->fields[i],
+					       "not a column of %s files", l->spec->name);
+	}
+	for (size_t c = 0; c < l->spec->nfields; c++) {
+		const struct format_field *f = &l->spec->fields[c];
+
+		l->col[c] = csv_header_index(header, f->name);
+		if (l->col[c] < 0 && (f->flags & FIELD_REQUIRED)) {
+			error_set("%s:%ld: %s files need a '%s' column", header->file, header->line,
+				  l->spec->name, f->name);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+
+static const struct format_table *format_table_named(const char *name)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(format_tables); i++)
+		if (strcmp(format_tables[i].name, name) == 0)
+			return &format_tables[i];
+	return NULL;
+}
+
+bool catalog_table_known(const char *name)
+{
+	return format_table_named(name) != NULL;
+}
+
+int catalog_export(struct db *db, const char *name, struct table *t)
+{
+	const struct format_table *spec = format_table_named(name);
+
+	if (!spec) {
+		error_set("unknown table '%s'", name);
+		return -1;
+	}
+	return spec->export(db, t, spec);
 }
 
 static int load_record(const struct csv_record *r, void *ctx)
 {
 	struct loader *l = ctx;
-	int rc = -1;
+	union format_item item;
+	int rc;
 
 	if (!l->spec)
 		return read_header(l, r);
 	l->stats->rows++;
-	switch (l->spec->kind) {
-	case TABLE_OFFERS:
-		rc = load_offer(l, r);
-		break;
-	case TABLE_ACCELERATORS:
-		rc = load_accelerator(l, r);
-		break;
-	case TABLE_EGRESS:
-		rc = load_egress(l, r);
-		break;
-	case TABLE_STORAGE:
-		rc = load_storage(l, r);
-		break;
-	case TABLE_FACTS:
-		rc = load_fact(l, r);
-		break;
+	memset(&item, 0, sizeof(item));
+	rc = read_fields(l, r, &item);
+	if (rc == 0)
+		rc = l->spec->store(l, r, &item);
+	/* The only field read_fields allocates. */
+	if (l->spec->fields == accelerator_fields) {
+		for (size_t i = 0; i < item.accelerator.naliases; i++)
+			free(item.accelerator.aliases[i]);
+		free(item.accelerator.aliases);
 	}
 	if (rc == 0)
 		l->stats->stored++;

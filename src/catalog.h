@@ -42,6 +42,17 @@ struct import_stats {
 int catalog_import_file(struct db *db, const char *path, const char *source_label,
 			struct import_stats *stats);
 
+struct table;
+
+/* Whether NAME is a table of the format: offers, accelerators, egress, storage, facts. */
+bool catalog_table_known(const char *name);
+
+/*
+ * Adds every row of the store's table NAME to T, a column per field of the format, from
+ * the same field table import reads: what export writes, import reads back unchanged.
+ */
+int catalog_export(struct db *db, const char *name, struct table *t);
+
 /* Imports a SkyPilot catalog CSV for PROVIDER (its files do not name the cloud),
  * its snapshot labelled SOURCE_LABEL (NULL: the path). */
 int skypilot_import_file(struct db *db, const char *path, const char *source_label,

@@ -853,188 +853,6 @@ cleanup:
 
 /* ---- export / import: the aicost CSV format of pricing/ (catalog.h) ---- */
 
-/*
- * The export columns of each table: the catalog's CSV header, which are also the
- * struct members' names. One generic writer serves all five tables.
- */
-enum field_kind {
-	FIELD_TEXT,       /* char *; empty or NULL prints empty / null */
-	FIELD_INT,        /* int */
-	FIELD_NUMBER,     /* double; NAN and INFINITY print empty / null */
-	FIELD_SIZE,       /* double; 0 means "not published" and prints empty / null */
-	FIELD_ALIASES,    /* struct accelerator's aliases, joined with '|' */
-};
-
-struct export_field {
-	const char *key;
-	enum field_kind kind;
-	size_t offset;
-};
-
-#define FIELD(type, member, kind) { #member, kind, offsetof(type, member) }
-
-static const struct export_field offer_fields[] = {
-	FIELD(struct offer, provider, FIELD_TEXT), FIELD(struct offer, region, FIELD_TEXT),
-	FIELD(struct offer, zone, FIELD_TEXT), FIELD(struct offer, instance_type, FIELD_TEXT),
-	FIELD(struct offer, component, FIELD_TEXT), FIELD(struct offer, accelerator, FIELD_TEXT),
-	FIELD(struct offer, accelerator_count, FIELD_INT), FIELD(struct offer, vcpus, FIELD_SIZE),
-	FIELD(struct offer, memory_gib, FIELD_SIZE), FIELD(struct offer, purchase, FIELD_TEXT),
-	FIELD(struct offer, price_per_hour, FIELD_NUMBER),
-	FIELD(struct offer, currency, FIELD_TEXT), FIELD(struct offer, confidence, FIELD_TEXT),
-	FIELD(struct offer, source, FIELD_TEXT), FIELD(struct offer, observed, FIELD_TEXT),
-	FIELD(struct offer, note, FIELD_TEXT),
-	FIELD(struct offer, interruptions_per_month, FIELD_NUMBER), { NULL, FIELD_TEXT, 0 },
-};
-
-static const struct export_field accelerator_fields[] = {
-	FIELD(struct accelerator, name, FIELD_TEXT),
-	FIELD(struct accelerator, aliases, FIELD_ALIASES),
-	FIELD(struct accelerator, vendor, FIELD_TEXT), FIELD(struct accelerator, kind, FIELD_TEXT),
-	FIELD(struct accelerator, memory_gb, FIELD_NUMBER),
-	FIELD(struct accelerator, bf16_tflops, FIELD_NUMBER),
-	FIELD(struct accelerator, fp8_tflops, FIELD_SIZE),
-	FIELD(struct accelerator, hbm_tbps, FIELD_SIZE), FIELD(struct accelerator, tdp_w, FIELD_SIZE),
-	FIELD(struct accelerator, confidence, FIELD_TEXT),
-	FIELD(struct accelerator, source, FIELD_TEXT),
-	FIELD(struct accelerator, observed, FIELD_TEXT), FIELD(struct accelerator, note, FIELD_TEXT),
-	FIELD(struct accelerator, scaleup_gb_s, FIELD_SIZE),
-	FIELD(struct accelerator, scaleout_gb_s, FIELD_SIZE),
-	FIELD(struct accelerator, interconnect_source, FIELD_TEXT),
-	{ NULL, FIELD_TEXT, 0 },
-};
-
-static const struct export_field egress_fields[] = {
-	FIELD(struct egress_tier, provider, FIELD_TEXT), FIELD(struct egress_tier, scope, FIELD_TEXT),
-	FIELD(struct egress_tier, destination, FIELD_TEXT),
-	FIELD(struct egress_tier, start_gb, FIELD_NUMBER),
-	FIELD(struct egress_tier, end_gb, FIELD_NUMBER),
-	FIELD(struct egress_tier, price_per_gb, FIELD_NUMBER),
-	FIELD(struct egress_tier, confidence, FIELD_TEXT),
-	FIELD(struct egress_tier, source, FIELD_TEXT),
-	FIELD(struct egress_tier, observed, FIELD_TEXT), FIELD(struct egress_tier, note, FIELD_TEXT),
-	{ NULL, FIELD_TEXT, 0 },
-};
-
-static const struct export_field storage_fields[] = {
-	FIELD(struct storage_price, provider, FIELD_TEXT),
-	FIELD(struct storage_price, region, FIELD_TEXT),
-	FIELD(struct storage_price, storage_class, FIELD_TEXT),
-	FIELD(struct storage_price, product, FIELD_TEXT),
-	FIELD(struct storage_price, price_per_gb_month, FIELD_NUMBER),
-	FIELD(struct storage_price, retrieval_per_gb, FIELD_NUMBER),
-	FIELD(struct storage_price, min_days, FIELD_NUMBER),
-	FIELD(struct storage_price, confidence, FIELD_TEXT),
-	FIELD(struct storage_price, source, FIELD_TEXT),
-	FIELD(struct storage_price, observed, FIELD_TEXT),
-	FIELD(struct storage_price, note, FIELD_TEXT), { NULL, FIELD_TEXT, 0 },
-};
-
-static const struct export_field fact_fields[] = {
-	FIELD(struct fact, key, FIELD_TEXT), FIELD(struct fact, low, FIELD_NUMBER),
-	FIELD(struct fact, high, FIELD_NUMBER), FIELD(struct fact, unit, FIELD_TEXT),
-	FIELD(struct fact, confidence, FIELD_TEXT), FIELD(struct fact, source, FIELD_TEXT),
-	FIELD(struct fact, observed, FIELD_TEXT), FIELD(struct fact, note, FIELD_TEXT),
-	{ NULL, FIELD_TEXT, 0 },
-};
-
-/* Adds a row of ITEMS[i] for each i < N (each SIZE bytes) to T, columns from FIELDS. */
-static void add_items(struct table *t, const struct export_field *fields, const void *items,
-		      size_t n, size_t size)
-{
-	for (const struct export_field *f = fields; f->key; f++)
-		table_add_column(t, f->key, f->key, f->kind == FIELD_TEXT ||
-				 f->kind == FIELD_ALIASES ? COLUMN_TEXT : COLUMN_NUMBER);
-	for (size_t i = 0; i < n; i++) {
-		const char *item = (const char *)items + i * size;
-
-		table_begin_row(t);
-		for (const struct export_field *f = fields; f->key; f++) {
-			const void *at = item + f->offset;
-			const char *text;
-			double number;
-			int count;
-
-			switch (f->kind) {
-			case FIELD_TEXT:
-				memcpy(&text, at, sizeof(text));
-				if (text && *text)
-					table_add_text(t, text);
-				else
-					table_add_null(t);
-				break;
-			case FIELD_INT:
-				memcpy(&count, at, sizeof(count));
-				table_add_number(t, count, 0);
-				break;
-			case FIELD_NUMBER:
-			case FIELD_SIZE:
-				memcpy(&number, at, sizeof(number));
-				if (isfinite(number) && (f->kind == FIELD_NUMBER || number > 0))
-					table_add_number(t, number, 6);
-				else
-					table_add_null(t);
-				break;
-			case FIELD_ALIASES: {
-				const struct accelerator *a = (const void *)item;
-				struct strbuf joined = STRBUF_INIT;
-
-				for (size_t j = 0; j < a->naliases; j++)
-					strbuf_addf(&joined, "%s%s", j ? "|" : "", a->aliases[j]);
-				if (joined.len)
-					table_add_text(t, joined.buf);
-				else
-					table_add_null(t);
-				strbuf_release(&joined);
-				break;
-			}
-			}
-		}
-	}
-}
-
-static int export_offers(struct db *db, struct table *t)
-{
-	struct offer_filter filter = { 0 };
-	struct offer_list list;
-
-	filter.all_components = true;
-	if (db_query_offers(db, &filter, &list) < 0)
-		return -1;
-	add_items(t, offer_fields, list.items, list.n, sizeof(*list.items));
-	offer_list_release(&list);
-	return 0;
-}
-
-/* The other tables: read the whole list from the store, add it through its fields. */
-#define EXPORT_LIST(name, list_type, read_list, fields, release)			\
-	static int name(struct db *db, struct table *t)					\
-	{										\
-		struct list_type list;							\
-											\
-		if (read_list(db, &list) < 0)						\
-			return -1;							\
-		add_items(t, fields, list.items, list.n, sizeof(*list.items));		\
-		release(&list);								\
-		return 0;								\
-	}
-
-EXPORT_LIST(export_accelerators, accelerator_list, db_list_accelerators, accelerator_fields,
-	    accelerator_list_release)
-EXPORT_LIST(export_egress, egress_tier_list, db_list_egress_tiers, egress_fields,
-	    egress_tier_list_release)
-EXPORT_LIST(export_storage, storage_price_list, db_list_storage_prices, storage_fields,
-	    storage_price_list_release)
-EXPORT_LIST(export_facts, fact_list, db_list_facts, fact_fields, fact_list_release)
-
-static const struct {
-	const char *name;
-	int (*fill)(struct db *db, struct table *t);
-} export_tables[] = {
-	{ "offers", export_offers }, { "accelerators", export_accelerators },
-	{ "egress", export_egress }, { "storage", export_storage }, { "facts", export_facts },
-};
-
-
 static const struct cli_option export_options[] = {
 	{ 't', "table", "TABLE", "offers (default), accelerators, egress, storage, facts" },
 	{ 'f', "format", "FORMAT", "csv (default) or json" },
@@ -1060,22 +878,18 @@ static int pricing_export(int argc, char **argv)
 	const char *cmd = "pricing export";
 	enum output_format format = FORMAT_CSV;
 	const char *output = NULL;
-	size_t which = 0;
+	const char *which = "offers";
 	struct atomic_file af = { 0 };
 	struct table *t = NULL;
 	struct db *db;
 	int c, status = EXIT_ERROR;
-	bool found;
 
 	cli_parser_init(&p, &pricing_export_command);
 	while ((c = cli_getopt(&p, argc, argv)) != -1) {
 		switch (c) {
 		case 't':
-			found = false;
-			for (size_t i = 0; i < ARRAY_SIZE(export_tables) && !found; i++)
-				if ((found = strcmp(optarg, export_tables[i].name) == 0))
-					which = i;
-			if (!found)
+			which = optarg;
+			if (!catalog_table_known(which))
 				return usage_error(cmd, "unknown table '%s'; expected offers, "
 						   "accelerators, egress, storage or facts", optarg);
 			break;
@@ -1101,7 +915,7 @@ static int pricing_export(int argc, char **argv)
 	if (!db)
 		return EXIT_ERROR;
 	t = table_new();
-	if (export_tables[which].fill(db, t) < 0)
+	if (catalog_export(db, which, t) < 0)
 		goto fail;
 	if (!output) {
 		status = table_print(t, stdout, format) < 0 ? EXIT_ERROR : EXIT_OK;

@@ -232,6 +232,42 @@ PY
 	[ "$status" -eq 2 ]
 }
 
+@test "pricing export → import: every column of every table, set and left empty, reads back as written" {
+	# One field table (catalog.c) drives both directions: each file below is in export's
+	# layout, every optional column both filled and empty, quoting and aliases included
+	# (an empty component is stored as "instance", so both rows name it).
+	cat > offers.csv <<'EOF'
+provider,region,zone,instance_type,component,accelerator,accelerator_count,vcpus,memory_gib,purchase,price_per_hour,currency,confidence,source,observed,note,interruptions_per_month
+testcloud,r1,,vm-a,instance,,0,,,on-demand,1.5,USD,exact,https://example.com/a,2026-01-15,,
+testcloud,r1,r1-b,vm-b,instance,H100-SXM,8,192,2048,spot,12.25,EUR,approx,"https://example.com/b?x=1,2",2026-01,"a note, quoted",0.05
+EOF
+	cat > accelerators.csv <<'EOF'
+name,aliases,vendor,kind,memory_gb,bf16_tflops,fp8_tflops,hbm_tbps,tdp_w,confidence,source,observed,note,scaleup_gb_s,scaleout_gb_s,interconnect_source
+TestChip-A,,TestVendor,asic,96,500,,,,exact,https://example.com/a,2026,,,,
+TestChip-B,tcb|Test B 141GB,TestVendor,gpu,141,989.5,1979,4.8,700,approx,https://example.com/b,2026-02-28,spec sheet,900,50,https://example.com/nvlink
+EOF
+	cat > egress.csv <<'EOF'
+provider,scope,destination,start_gb,end_gb,price_per_gb,confidence,source,observed,note
+testcloud,global,internet,0,10240,0.09,exact,https://example.com/e,2026-01-15,
+testcloud,global,internet,10240,,0.085,approx,https://example.com/e,2026-01-15,above 10 TB
+EOF
+	cat > storage.csv <<'EOF'
+provider,region,storage_class,product,price_per_gb_month,retrieval_per_gb,min_days,confidence,source,observed,note
+testcloud,r1,hot,Test Object,0.02,0,0,exact,https://example.com/s,2026-01-15,
+testcloud,r1,cool,Test Cool,0.01,0.01,30,approx,https://example.com/s,2026-01,minimum 30 days
+EOF
+	cat > facts.csv <<'EOF'
+key,low,high,unit,confidence,source,observed,note
+test-fact-a,1.5,,USD,exact,https://example.com/f,2026-01-15,
+test-fact-b,,2,ratio,approx,https://example.com/f,2026,a range with one end
+EOF
+	for table in accelerators offers egress storage facts; do
+		aicost pricing import "$table.csv" 2>/dev/null
+		diff -u "$table.csv" <(aicost pricing export --table "$table" |
+			grep -E '^(provider,|name,|key,|testcloud,|TestChip-|test-fact-)')
+	done
+}
+
 @test "pricing import: an interruption rate is a fraction, on spot rows only" {
 	cat > rates.csv <<'EOF'
 provider,region,instance_type,accelerator,accelerator_count,purchase,price_per_hour,confidence,source,observed,interruptions_per_month
