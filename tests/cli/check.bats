@@ -158,7 +158,7 @@ json() {   # json EXPR  (on $output)
 	[ "$(json 'sorted(r["scenarios"][0])')" = "['at', 'checks', 'currency', 'error', 'file', 'prices', 'scenario', 'status']" ]
 	[ "$(json 'sorted(r["scenarios"][0]["checks"][0])')" = "['actual', 'budget', 'col', 'deployment', 'first_month_over', 'headroom', 'headroom_percent', 'key', 'limit', 'line', 'message', 'peak_month', 'status']" ]
 	[ "$(json '[c["status"] for c in r["scenarios"][0]["checks"]]')" = "['pass', 'fail', 'fail']" ]
-	[ "$(json 'r["scenarios"][0]["checks"][1]["line"], r["scenarios"][0]["checks"][1]["col"]')" = "(104, 10)" ]
+	[ "$(json 'r["scenarios"][0]["checks"][1]["line"], r["scenarios"][0]["checks"][1]["col"]')" = "(105, 10)" ]
 	[ "$(json '[(p["provider"], p["source"], p["observed"]) for p in r["scenarios"][0]["prices"]]')" = "[('aws', 'catalog:aws.csv', '2026-04-04'), ('azure', 'catalog:azure.csv', '2026-05-20')]" ]
 	gate_yaml
 	run_split check --format json gate.yaml
@@ -227,8 +227,8 @@ junit_counts() {
 	echo "earlier step" > "$GITHUB_STEP_SUMMARY"
 	run_split check --format github --set plan=aws "$f"
 	[ "$status" -eq 1 ]
-	# budget.total is on line 104, column 10 of the scenario
-	[[ "$output" == *"::error file=$f,line=104,col=10,title=aicost check%3A over budget::aws: total 6,557,366 is over budget.total 5,000,000 by 1,557,366 (31.1%25)"* ]]
+	# budget.total is on line 105, column 10 of the scenario
+	[[ "$output" == *"::error file=$f,line=105,col=10,title=aicost check%3A over budget::aws: total 6,557,366 is over budget.total 5,000,000 by 1,557,366 (31.1%25)"* ]]
 	[[ "$output" == *"pass aws: running cost 384,816 in month 14 is within budget.monthly"* ]]
 	# Every ::error line has the syntax of a workflow command.
 	grep '^::' <<<"$output" | while read -r line; do
