@@ -508,8 +508,11 @@ static int chart_breakdown(const struct tco_result *r, struct plot *p)
 		strbuf_addf(sb, " font ',11' tc rgb '%s'\n", plot_deployment_colour(i));
 		strbuf_release(&panel);
 		if (i == 0)
+			/* A vertical key is cut to the rows that fit one panel's height and
+			 * the rest wraps into a column past the canvas, drawn without its
+			 * names; a horizontal key of one column is not cut. */
 			strbuf_adds(sb, "set key at screen 0.82, screen 0.90 left top Left reverse "
-				    "samplen 2 spacing 1.2 maxcols 1 maxrows 20 title 'Component'\n");
+				    "horizontal samplen 2 spacing 1.2 maxcols 1 title 'Component'\n");
 		else
 			strbuf_adds(sb, "unset key\n");
 		if (i + 1 < n) {

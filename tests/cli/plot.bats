@@ -47,6 +47,27 @@ check_chart() {
 	done
 }
 
+@test "the breakdown key names every component, none drawn past the canvas" {
+	# Three panels of eleven components: a key cut to one panel's height once
+	# wrapped into a second column beyond the right edge, swatches without names.
+	run aicost -q plot --chart breakdown -o bd.svg "$SCENARIOS/onprem-vs-cloud-64gpu.yaml"
+	[ "$status" -eq 0 ]
+	python3 - bd.svg <<-'EOF'
+	import re, sys
+	svg = open(sys.argv[1]).read()
+	width = float(re.search(r'viewBox="0 0 ([0-9.]+)', svg).group(1))
+	names = "capex compute shortage storage egress network power facility staff maintenance residual"
+	found = {}
+	for x, name in re.findall(r'translate\(([0-9.]+),[0-9.]+\)[^>]*>\s*<text>(\w+)</text>', svg):
+	    if name in names.split():
+	        found[name] = float(x)
+	missing = [n for n in names.split() if n not in found]
+	assert not missing, "key lacks %s" % missing
+	assert max(found.values()) < width - 60, "a name starts at %g of %g" % (max(found.values()), width)
+	assert len(set(found.values())) == 1, "key in more than one column: %s" % found
+	EOF
+}
+
 @test "the cumulative chart's title answers the question and its axes carry units" {
 	small_scenario
 	run aicost -q plot --chart cumulative -o small.svg small.yaml
