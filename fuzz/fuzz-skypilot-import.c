@@ -1,6 +1,7 @@
 /* pricing import --format skypilot of a SkyPilot catalog CSV. */
 #include "fuzz.h"
 #include "catalog.h"
+#include "skypilot.h"
 
 const char *const fuzz_seeds[] = {
 	"tests/fixtures/skypilot-*.csv", "fuzz/corpus/fuzz-skypilot-import/*", NULL

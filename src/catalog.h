@@ -1,7 +1,7 @@
 /*
  * The shipped catalog (the CSV files in pricing/) and the aicost CSV format it is written in,
- * which is also what `pricing export` writes and `pricing import` reads; plus the
- * SkyPilot catalog importer. Everything goes into the store through db.h.
+ * which is also what `pricing export` writes and `pricing import` reads. Everything
+ * goes into the store through db.h. (SkyPilot's catalogs: skypilot.h.)
  */
 #ifndef AICOST_CATALOG_H
 #define AICOST_CATALOG_H
@@ -52,13 +52,5 @@ bool catalog_table_known(const char *name);
  * the same field table import reads: what export writes, import reads back unchanged.
  */
 int catalog_export(struct db *db, const char *name, struct table *t);
-
-/* Imports a SkyPilot catalog CSV for PROVIDER (its files do not name the cloud),
- * its snapshot labelled SOURCE_LABEL (NULL: the path). */
-int skypilot_import_file(struct db *db, const char *path, const char *source_label,
-			 const char *provider, struct import_stats *stats);
-
-/* Slice name -> chips: tpu-v5p-8 counts TensorCores (4 chips), v5e/v6e count chips. */
-int tpu_slice_chips(const char *slice, const char **accelerator);
 
 #endif

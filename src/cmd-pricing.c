@@ -1,5 +1,6 @@
 /* aicost pricing: what accelerators cost, where, and where each number came from. */
 #include "catalog.h"
+#include "skypilot.h"
 #include "cli.h"
 #include "db.h"
 #include "fetch.h"

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "catalog.h"
+#include "skypilot.h"
 #include "db.h"
 #include "util.h"
 
