@@ -3,6 +3,7 @@
  * into per-machine hourly prices, and Cloud TPU per-chip prices (see fetch.h).
  */
 #include "fetch.h"
+#include "gcp-machines.h"
 #include "http.h"
 #include "util.h"
 
@@ -17,33 +18,25 @@
 #define GCP_TPU_SERVICE "E000-3F24-B8AA"
 #define GCP_MAX_PAGES 10000
 
-/* GPU machine types: a VM is vCPUs × core SKU + GiB × RAM SKU + GPUs × GPU SKU. */
+/*
+ * The GPU machine types priced: a VM is vCPUs × core SKU + GiB × RAM SKU + GPUs × GPU
+ * SKU. Which GPU, how many and which SKUs: the family table in gcp-machines.c.
+ */
 static const struct gcp_machine {
 	const char *name;
-	const char *family;          /* the word that starts its core/RAM SKU descriptions */
 	double vcpus;
 	double memory_gib;
-	const char *accelerator;
-	int count;
-	const char *gpu_sku;         /* the GPU SKU description before " GPU" */
 } gcp_machines[] = {
-	{ "a2-highgpu-1g", "A2", 12, 85, "A100-40GB", 1, "Nvidia Tesla A100" },
-	{ "a2-highgpu-2g", "A2", 24, 170, "A100-40GB", 2, "Nvidia Tesla A100" },
-	{ "a2-highgpu-4g", "A2", 48, 340, "A100-40GB", 4, "Nvidia Tesla A100" },
-	{ "a2-highgpu-8g", "A2", 96, 680, "A100-40GB", 8, "Nvidia Tesla A100" },
-	{ "a2-ultragpu-1g", "A2", 12, 170, "A100-80GB", 1, "Nvidia A100 80GB" },
-	{ "a2-ultragpu-8g", "A2", 96, 1360, "A100-80GB", 8, "Nvidia A100 80GB" },
-	{ "a3-highgpu-8g", "A3", 208, 1872, "H100-SXM", 8, "Nvidia H100 80GB" },
-	{ "a3-megagpu-8g", "A3", 208, 1872, "H100-SXM", 8, "Nvidia H100 Mega 80GB" },
-	{ "a3-ultragpu-8g", "A3", 224, 2952, "H200", 8, "Nvidia H200 141GB" },
-	{ "g2-standard-4", "G2", 4, 16, "L4", 1, "Nvidia L4" },
-	{ "g2-standard-8", "G2", 8, 32, "L4", 1, "Nvidia L4" },
-	{ "g2-standard-12", "G2", 12, 48, "L4", 1, "Nvidia L4" },
-	{ "g2-standard-24", "G2", 24, 96, "L4", 2, "Nvidia L4" },
-	{ "g2-standard-48", "G2", 48, 192, "L4", 4, "Nvidia L4" },
+	{ "a2-highgpu-1g", 12, 85 }, { "a2-highgpu-2g", 24, 170 },
+	{ "a2-highgpu-4g", 48, 340 }, { "a2-highgpu-8g", 96, 680 },
+	{ "a2-ultragpu-1g", 12, 170 }, { "a2-ultragpu-8g", 96, 1360 },
+	{ "a3-highgpu-8g", 208, 1872 }, { "a3-megagpu-8g", 208, 1872 },
+	{ "a3-ultragpu-8g", 224, 2952 },
+	{ "g2-standard-4", 4, 16 }, { "g2-standard-8", 8, 32 }, { "g2-standard-12", 12, 48 },
+	{ "g2-standard-24", 24, 96 }, { "g2-standard-48", 48, 192 },
 };
 
-/* TPU versions as SKU descriptions spell them, and the slices we price per chip. */
+/* TPU versions as SKU descriptions spell them. */
 static const struct gcp_tpu {
 	const char *token;           /* matched case-insensitively in the description */
 	const char *accelerator;
@@ -53,15 +46,9 @@ static const struct gcp_tpu {
 	{ "v4", "TPU-v4" },
 };
 
-/* Slice names count chips for v5e/v6e and TensorCores (2 per chip) for v4/v5p. */
-static const struct gcp_tpu_slice {
-	const char *name;
-	const char *accelerator;
-	int chips;
-} gcp_tpu_slices[] = {
-	{ "tpu-v5litepod-1", "TPU-v5e", 1 }, { "tpu-v5litepod-8", "TPU-v5e", 8 },
-	{ "tpu-v6e-1", "TPU-v6e", 1 }, { "tpu-v6e-8", "TPU-v6e", 8 },
-	{ "tpu-v5p-8", "TPU-v5p", 4 }, { "tpu-v4-8", "TPU-v4", 4 },
+/* The TPU slices priced per chip (chips per slice: tpu_slice_chips). */
+static const char *const gcp_tpu_slices[] = {
+	"tpu-v5litepod-1", "tpu-v5litepod-8", "tpu-v6e-1", "tpu-v6e-8", "tpu-v5p-8", "tpu-v4-8",
 };
 
 enum gcp_resource { GCP_CORE, GCP_RAM, GCP_GPU, GCP_TPU };
@@ -324,24 +311,28 @@ static int emit_machine(const struct gcp_machine *m, const struct gcp_rates *rat
 			const struct fetch_config *config, const struct fetch_sink *sink,
 			struct fetch_stats *stats)
 {
-	const struct gcp_rate *core = rate_find(rates, GCP_CORE, m->family, region, purchase);
-	const struct gcp_rate *ram = rate_find(rates, GCP_RAM, m->family, region, purchase);
-	const struct gcp_rate *gpu = rate_find(rates, GCP_GPU, m->gpu_sku, region, purchase);
+	const struct gcp_family *family;
+	int count = gcp_machine_gpus(m->name, &family);
+	const struct gcp_rate *core, *ram, *gpu;
 	struct strbuf note = STRBUF_INIT;
 	double vm, gpus;
 	int result;
 
+	if (count <= 0 || !family->gpu_sku)
+		return 0;   /* gcp_machines[] names a machine the family table does not price */
+	core = rate_find(rates, GCP_CORE, family->sku_family, region, purchase);
+	ram = rate_find(rates, GCP_RAM, family->sku_family, region, purchase);
+	gpu = rate_find(rates, GCP_GPU, family->gpu_sku, region, purchase);
 	if (!core || !ram || !gpu)
 		return 0;   /* not offered there on those terms */
 	vm = m->vcpus * core->price + m->memory_gib * ram->price;
-	gpus = m->count * gpu->price;
-	strbuf_addf(&note, "= VM %.5f + %d GPU %.5f (core, RAM and GPU SKUs)", vm, m->count,
-		    gpus);
+	gpus = count * gpu->price;
+	strbuf_addf(&note, "= VM %.5f + %d GPU %.5f (core, RAM and GPU SKUs)", vm, count, gpus);
 	{
 		struct offer o = {
 			.provider = "gcp", .region = (char *)region,
 			.instance_type = (char *)m->name, .component = "instance",
-			.accelerator = (char *)m->accelerator, .accelerator_count = m->count,
+			.accelerator = (char *)family->accelerator, .accelerator_count = count,
 			.vcpus = m->vcpus, .memory_gib = m->memory_gib,
 			.purchase = (char *)purchase, .price_per_hour = vm + gpus,
 			.currency = "USD", .observed = (char *)config->observed,
@@ -355,23 +346,28 @@ static int emit_machine(const struct gcp_machine *m, const struct gcp_rates *rat
 	return result;
 }
 
-static int emit_tpu(const struct gcp_tpu_slice *s, const struct gcp_rates *rates,
+static int emit_tpu(const char *slice, const struct gcp_rates *rates,
 		    const char *region, const char *purchase, const struct fetch_config *config,
 		    const struct fetch_sink *sink, struct fetch_stats *stats)
 {
-	const struct gcp_rate *chip = rate_find(rates, GCP_TPU, s->accelerator, region, purchase);
+	const char *accelerator;
+	int chips = tpu_slice_chips(slice, &accelerator);
+	const struct gcp_rate *chip;
 	struct strbuf note = STRBUF_INIT;
 	int result;
 
+	if (chips <= 0)
+		return 0;
+	chip = rate_find(rates, GCP_TPU, accelerator, region, purchase);
 	if (!chip)
 		return 0;
-	strbuf_addf(&note, "%d chips x %.4f per chip-hour", s->chips, chip->price);
+	strbuf_addf(&note, "%d chips x %.4f per chip-hour", chips, chip->price);
 	{
 		struct offer o = {
 			.provider = "gcp", .region = (char *)region,
-			.instance_type = (char *)s->name, .component = "instance",
-			.accelerator = (char *)s->accelerator, .accelerator_count = s->chips,
-			.purchase = (char *)purchase, .price_per_hour = s->chips * chip->price,
+			.instance_type = (char *)slice, .component = "instance",
+			.accelerator = (char *)accelerator, .accelerator_count = chips,
+			.purchase = (char *)purchase, .price_per_hour = chips * chip->price,
 			.currency = "USD", .observed = (char *)config->observed,
 			.source = chip->source, .confidence = "exact", .note = note.buf,
 			.interruptions_per_month = NAN,
@@ -393,7 +389,7 @@ int gcp_emit_offers(const struct gcp_rates *rates, const struct fetch_config *co
 						 gcp_purchases[p], config, sink, stats) < 0)
 					return -1;
 			for (size_t t = 0; t < ARRAY_SIZE(gcp_tpu_slices); t++)
-				if (emit_tpu(&gcp_tpu_slices[t], rates, config->regions[r],
+				if (emit_tpu(gcp_tpu_slices[t], rates, config->regions[r],
 					     gcp_purchases[p], config, sink, stats) < 0)
 					return -1;
 		}

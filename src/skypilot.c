@@ -5,6 +5,7 @@
  */
 #include "skypilot.h"
 #include "csvfile.h"
+#include "gcp-machines.h"
 #include "util.h"
 
 #include <ctype.h>
@@ -14,81 +15,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
-
-int tpu_slice_chips(const char *slice, const char **accelerator)
-{
-	/* prices.md: v4 and v5p slice names count TensorCores (two per chip), v5e/v6e chips. */
-	static const struct {
-		const char *prefix;
-		const char *accelerator;
-		int cores_per_chip;
-	} families[] = {
-		{ "tpu-v5litepod-", "TPU-v5e", 1 },
-		{ "tpu-v6e-", "TPU-v6e", 1 },
-		{ "tpu-v5p-", "TPU-v5p", 2 },
-		{ "tpu-v4-", "TPU-v4", 2 },
-		{ "tpu-v3-", "TPU-v3", 2 },
-		{ "tpu-v2-", "TPU-v2", 2 },
-	};
-
-	for (size_t i = 0; i < ARRAY_SIZE(families); i++) {
-		const char *digits = slice + strlen(families[i].prefix);
-		char *end;
-		long n;
-
-		if (!str_starts_with(slice, families[i].prefix))
-			continue;
-		if (!isdigit((unsigned char)*digits))
-			return -1;
-		errno = 0;
-		n = strtol(digits, &end, 10);
-		if (*end || errno || n <= 0 || n > 1000000 || n % families[i].cores_per_chip)
-			return -1;
-		*accelerator = families[i].accelerator;
-		return (int)(n / families[i].cores_per_chip);
-	}
-	return -1;
-}
-
-/* Machine families whose accelerators are built in, priced by GCP as VM + GPU SKUs. */
-static int builtin_accelerators(const char *instance_type, const char **accelerator)
-{
-	static const struct {
-		const char *prefix;
-		const char *accelerator;
-	} families[] = {
-		{ "a2-highgpu-", "A100-40GB" }, { "a2-megagpu-", "A100-40GB" },
-		{ "a2-ultragpu-", "A100-80GB" }, { "a3-highgpu-", "H100-SXM" },
-		{ "a3-megagpu-", "H100-SXM" }, { "a3-edgegpu-", "H100-SXM" },
-		{ "a3-ultragpu-", "H200" }, { "a4-highgpu-", "B200" },
-	};
-	/* g2-standard-N: 1 L4 up to 32 vCPUs, then 2, 4 and 8 (GCP machine-type table). */
-	static const struct { int vcpus, gpus; } g2[] = {
-		{ 4, 1 }, { 8, 1 }, { 12, 1 }, { 16, 1 }, { 24, 2 }, { 32, 1 }, { 48, 4 }, { 96, 8 },
-	};
-	char *end;
-	long n;
-
-	for (size_t i = 0; i < ARRAY_SIZE(families); i++) {
-		if (!str_starts_with(instance_type, families[i].prefix))
-			continue;
-		n = strtol(instance_type + strlen(families[i].prefix), &end, 10);
-		if (n <= 0 || n > 64 || strcmp(end, "g") != 0)
-			return 0;
-		*accelerator = families[i].accelerator;
-		return (int)n;
-	}
-	if (str_starts_with(instance_type, "g2-standard-")) {
-		n = strtol(instance_type + strlen("g2-standard-"), &end, 10);
-		for (size_t i = 0; *end == '\0' && i < ARRAY_SIZE(g2); i++) {
-			if (g2[i].vcpus == n) {
-				*accelerator = "L4";
-				return g2[i].gpus;
-			}
-		}
-	}
-	return 0;
-}
 
 /* One priced part seen in the file, kept for joining hosts with their GPUs. */
 struct sky_part {
@@ -398,8 +324,8 @@ static int sky_combine(struct sky_importer *s)
 {
 	for (size_t h = 0; h < s->nhosts; h++) {
 		const struct sky_part *host = &s->hosts[h];
-		const char *accelerator;
-		int gpus = builtin_accelerators(host->instance_type, &accelerator);
+		const struct gcp_family *family;
+		int gpus = gcp_machine_gpus(host->instance_type, &family);
 
 		if (gpus <= 0)
 			continue;
@@ -409,7 +335,7 @@ static int sky_combine(struct sky_importer *s)
 			struct strbuf note = STRBUF_INIT;
 			int rc;
 
-			if (acc->count != gpus || strcmp(acc->accelerator, accelerator) != 0 ||
+			if (acc->count != gpus || strcmp(acc->accelerator, family->accelerator) != 0 ||
 			    strcmp(acc->region, host->region) != 0 || !same_zone(acc->zone, host->zone))
 				continue;
 			whole.accelerator = acc->accelerator;

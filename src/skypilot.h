@@ -9,7 +9,4 @@
 int skypilot_import_file(struct db *db, const char *path, const char *source_label,
 			 const char *provider, struct import_stats *stats);
 
-/* Slice name -> chips: tpu-v5p-8 counts TensorCores (4 chips), v5e/v6e count chips. */
-int tpu_slice_chips(const char *slice, const char **accelerator);
-
 #endif

@@ -11,7 +11,7 @@
 #include <unistd.h>
 
 #include "catalog.h"
-#include "skypilot.h"
+#include "gcp-machines.h"
 #include "db.h"
 #include "util.h"
 
@@ -844,6 +844,35 @@ static void test_tpu_slices(void **state)
 	assert_int_equal(tpu_slice_chips("tpu-v4-16", &acc), 8);
 	assert_int_equal(tpu_slice_chips("tpu-v5p-x", &acc), -1);
 	assert_int_equal(tpu_slice_chips("A100", &acc), -1);
+	assert_int_equal(tpu_slice_chips("tpu-v", &acc), -1);
+}
+
+/* gcp-machines.c: the one table the GCP fetcher and the SkyPilot importer read. */
+static void test_gcp_machine_families(void **state)
+{
+	const struct gcp_family *f = NULL;
+
+	(void)state;
+	/* a2-highgpu-Ng: N A100-40GB, priced by the A2 core/RAM SKUs + "Nvidia Tesla A100 GPU" */
+	assert_int_equal(gcp_machine_gpus("a2-highgpu-2g", &f), 2);
+	assert_string_equal(f->accelerator, "A100-40GB");
+	assert_string_equal(f->sku_family, "A2");
+	assert_string_equal(f->gpu_sku, "Nvidia Tesla A100");
+	assert_int_equal(gcp_machine_gpus("a3-megagpu-8g", &f), 8);
+	assert_string_equal(f->accelerator, "H100-SXM");
+	assert_int_equal(gcp_machine_gpus("a4-highgpu-8g", &f), 8);
+	assert_string_equal(f->accelerator, "B200");
+	assert_null(f->gpu_sku);   /* known to the importer, not fetched */
+	/* g2-standard-N counts vCPUs: 24 has 2 L4, 32 has 1, 96 has 8; 20 is no machine */
+	assert_int_equal(gcp_machine_gpus("g2-standard-24", &f), 2);
+	assert_string_equal(f->accelerator, "L4");
+	assert_int_equal(gcp_machine_gpus("g2-standard-32", &f), 1);
+	assert_int_equal(gcp_machine_gpus("g2-standard-96", &f), 8);
+	assert_int_equal(gcp_machine_gpus("g2-standard-20", &f), 0);
+	assert_int_equal(gcp_machine_gpus("a2-highgpu-8", &f), 0);
+	assert_int_equal(gcp_machine_gpus("a2-highgpu-", &f), 0);
+	assert_int_equal(gcp_machine_gpus("n1-standard-8", &f), 0);
+	assert_int_equal(gcp_machine_gpus("a2", &f), 0);
 }
 
 int main(void)
@@ -852,6 +881,7 @@ int main(void)
 		cmocka_unit_test(test_purchase_vocabulary),
 		cmocka_unit_test(test_default_path),
 		cmocka_unit_test(test_tpu_slices),
+		cmocka_unit_test(test_gcp_machine_families),
 		cmocka_unit_test(test_price_conversions),
 		cmocka_unit_test_setup_teardown(test_schema_and_migrations, setup_seeded, teardown),
 		cmocka_unit_test_setup_teardown(test_migration_from_v1, setup_seeded, teardown),
