@@ -10,6 +10,7 @@
 
 #include <jansson.h>
 #include <string.h>
+#include <time.h>
 
 #define SENSITIVITY_STEP 0.20
 #define SENSITIVITY_TOP 3
@@ -26,7 +27,7 @@ const struct command compare_command = {
 	.name = "compare", .run = cmd_compare,
 	.summary = "all deployments side by side: total, NPV, break-even, risks",
 	.usage = "usage: aicost compare [--set KEY.PATH=VALUE]... [--format FORMAT] [--trials N]\n"
-		 "                      [--seed N] SCENARIO\n",
+		 "                      [--seed N] [--max-price-age DURATION] SCENARIO\n",
 	.description =
 		"Prices every deployment of SCENARIO over its horizon and shows them side by\n"
 		"side: total cash, NPV, P50/P90 of the total with GPU shortages (Monte Carlo),\n"
@@ -35,8 +36,11 @@ const struct command compare_command = {
 		"the three inputs that move the answer most when each is set 20% lower and\n"
 		"higher. Conventions: aicost-estimate(1). SCENARIO '-' is standard input.\n",
 	.options = compare_options,
-	.notes = "Exit status: 0 ok, 1 every deployment breaks a limit of the scenario's budget\n"
-		"(each one is named on stderr), 2 the scenario is invalid or cannot be priced.\n",
+	.notes = "Prices from the store observed more than 180 days ago are noted on stderr\n"
+		"(offer and date); --max-price-age makes an older one an error.\n"
+		"Exit status: 0 ok, 1 every deployment breaks a limit of the scenario's budget\n"
+		"(each one is named on stderr), 2 the scenario is invalid or cannot be priced,\n"
+		"or a store price is older than --max-price-age.\n",
 	.flags = CMD_NEEDS_STORE,
 };
 
@@ -261,6 +265,8 @@ static int cmd_compare(int argc, char **argv)
 	if (tco_sensitivity(&in, SENSITIVITY_STEP, &list, &n) < 0)
 		goto fail;
 	costcli_print_notes(&cli, in.notes.len ? in.notes.buf : NULL);
+	if (costcli_price_ages(&cli, &in.prices, time(NULL)) < 0)
+		goto cleanup;
 	if (cli.format == FORMAT_JSON) {
 		if (output_json(stdout, compare_json(&r, list, n)) < 0)
 			goto fail;

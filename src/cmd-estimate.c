@@ -11,6 +11,7 @@
 #include "util.h"
 
 #include <string.h>
+#include <time.h>
 
 static int cmd_estimate(int argc, char **argv);
 
@@ -25,7 +26,8 @@ const struct command estimate_command = {
 	.name = "estimate", .run = cmd_estimate,
 	.summary = "what a scenario's workloads demand and cost per deployment",
 	.usage = "usage: aicost estimate [--deployment NAME] [--set KEY.PATH=VALUE]...\n"
-		 "                       [--format FORMAT] [--trials N] [--seed N] SCENARIO\n",
+		 "                       [--format FORMAT] [--trials N] [--seed N]\n"
+		 "                       [--max-price-age DURATION] SCENARIO\n",
 	.description =
 		"Loads and checks SCENARIO (see aicost-scenario(5)), works out what every\n"
 		"workload demands (training FLOPs, GPU-hours and wall time; inference weights,\n"
@@ -44,8 +46,11 @@ const struct command estimate_command = {
 		"Budget: every limit a deployment shown breaks is named on stderr (also under\n"
 		"-q); the deployment named with --deployment, or else the plan, decides the\n"
 		"exit status as in 'aicost check'. markdown, table and csv carry the verdict.\n"
+		"Prices from the store observed more than 180 days ago are noted on stderr\n"
+		"(offer and date); --max-price-age makes an older one an error.\n"
 		"Exit status: 0 ok, 1 over budget, 2 the scenario is invalid, cannot be priced,\n"
-		"or a budget limit cannot be checked.\n",
+		"a store price is older than --max-price-age, or a budget limit cannot be\n"
+		"checked.\n",
 	.flags = CMD_NEEDS_STORE,
 };
 
@@ -101,6 +106,8 @@ static int cmd_estimate(int argc, char **argv)
 		goto fail;
 	computed = true;
 	costcli_print_notes(&cli, r.notes);
+	if (costcli_price_ages(&cli, &r.prices, time(NULL)) < 0)
+		goto cleanup;
 	if (focus ? focus_write(stdout, &r, only) < 0 :
 	    output_estimate(stdout, &r, only, cli.format, global_options.verbosity > 0) < 0)
 		goto fail;

@@ -6,6 +6,7 @@
 #include "util.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,6 +19,7 @@ void costcli_init(struct costcli *c, const char *cmd)
 	c->opts.seed = 1;
 	c->opts.trials = COSTCLI_DEFAULT_TRIALS;
 	c->format = FORMAT_TABLE;
+	c->max_price_age_days = -1;
 }
 
 /* A seed is any 64-bit number: decimal or 0x hex. */
@@ -62,6 +64,11 @@ int costcli_option(struct costcli *c, int opt, const char *arg)
 	case COSTOPT_SEED:
 		name = "--seed";
 		if (parse_seed(arg, &c->opts.seed) < 0)
+			break;
+		return 0;
+	case COSTOPT_MAX_PRICE_AGE:
+		name = "--max-price-age";
+		if (units_parse_age_days(arg, &c->max_price_age_days) < 0)
 			break;
 		return 0;
 	default:
@@ -137,6 +144,59 @@ void costcli_print_notes(const struct costcli *c, const char *notes)
 {
 	if (notes && global_options.verbosity >= 0)
 		costcli_print_lines(c, notes, "note: ");
+}
+
+/* Is item J of USED the same offer as item I (whichever deployment it priced)? */
+static bool same_offer(const struct tco_prices_used *used, size_t i, size_t j)
+{
+	const struct tco_price_used *a = &used->items[i], *b = &used->items[j];
+
+	return strcmp(a->provider, b->provider) == 0 && strcmp(a->region, b->region) == 0 &&
+	       strcmp(a->instance_type, b->instance_type) == 0 &&
+	       strcmp(a->purchase, b->purchase) == 0;
+}
+
+int costcli_price_ages(const struct costcli *c, const struct tco_prices_used *used, time_t now)
+{
+	struct strbuf line = STRBUF_INIT;
+	int result = 0;
+
+	for (size_t i = 0; i < used->n; i++) {
+		const struct tco_price_used *u = &used->items[i];
+		double age = observed_age_days(u->observed, now);
+		bool first = true, too_old;
+		size_t deployments = 0;
+
+		for (size_t k = 0; k < i && first; k++)
+			first = !same_offer(used, k, i);
+		for (size_t k = i; k < used->n; k++)
+			deployments += same_offer(used, i, k);
+		/* An unknown date is as old as can be: nothing vouches for it. */
+		too_old = c->max_price_age_days >= 0 && !(age <= c->max_price_age_days);
+		if (!first || (!too_old && !(age > COSTCLI_PRICE_AGE_NOTE_DAYS) && !isnan(age)))
+			continue;
+		strbuf_reset(&line);
+		strbuf_addf(&line, "the %s %s price of %s in %s (deployment%s ", u->provider,
+			    u->purchase, u->instance_type, u->region, deployments > 1 ? "s" : "");
+		for (size_t k = i; k < used->n; k++)
+			if (same_offer(used, i, k))
+				strbuf_addf(&line, "%s%s", k == i ? "" : ", ", used->items[k].deployment);
+		if (isnan(age))
+			strbuf_addf(&line, ") has no observed date");
+		else
+			strbuf_addf(&line, ") was observed %s, %.0f days ago", u->observed, age);
+		if (too_old) {
+			warnx_cmd(c->cmd, "%s, over --max-price-age %g days; refresh it with 'aicost "
+				  "pricing update' or 'aicost pricing import'", line.buf,
+				  c->max_price_age_days);
+			result = -1;
+		} else if (global_options.verbosity >= 0) {
+			warnx_cmd(c->cmd, "note: %s (over %d days)", line.buf,
+				  COSTCLI_PRICE_AGE_NOTE_DAYS);
+		}
+	}
+	strbuf_release(&line);
+	return result;
 }
 
 int costcli_budget_check(const struct costcli *c, const struct tco_result *r, int only,

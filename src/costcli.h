@@ -7,6 +7,7 @@
 #define AICOST_COSTCLI_H
 
 #include <getopt.h>
+#include <time.h>
 
 #include "cli.h"
 #include "db.h"
@@ -16,16 +17,20 @@
 
 /* The shared options (struct cli_option entries, see cli.h); keys COSTOPT_*. */
 enum { COSTOPT_SET = 's', COSTOPT_FORMAT = 'f', COSTOPT_TRIALS = CLI_LONG_ONLY + 64,
-       COSTOPT_SEED };
+       COSTOPT_SEED, COSTOPT_MAX_PRICE_AGE };
 /* --set and --format: every command that loads a scenario. */
 #define COSTCLI_SCENARIO_OPTIONS \
 	{ COSTOPT_SET, "set", "KEY.PATH=VALUE", \
 	  "override one field of the scenario (repeatable)" }, \
 	{ COSTOPT_FORMAT, "format", "FORMAT", "table (default), csv, json or markdown" }
-/* All four: the commands that run the Monte Carlo (estimate, compare). */
+/* All of them: the commands that run the Monte Carlo (estimate, compare). */
 #define COSTCLI_OPTIONS \
 	COSTCLI_SCENARIO_OPTIONS, \
-	COSTCLI_MONTE_CARLO_OPTIONS
+	COSTCLI_MONTE_CARLO_OPTIONS, \
+	{ COSTOPT_MAX_PRICE_AGE, "max-price-age", "DURATION", \
+	  "exit 2 when a store price used was observed\nlonger ago (days, or 30d, 6w, 6mo)" }
+/* Store prices older than this are noted on stderr (estimate, compare). */
+#define COSTCLI_PRICE_AGE_NOTE_DAYS 180
 /* --trials and --seed alone (check and diff, which have their own --format). */
 #define COSTCLI_MONTE_CARLO_OPTIONS \
 	{ COSTOPT_TRIALS, "trials", "N", "shortage Monte Carlo trials, 1-10M (default 10000)" }, \
@@ -67,6 +72,7 @@ struct costcli {
 	bool loaded;
 	struct db *db;
 	bool db_lent;            /* the session's store: not ours to close */
+	double max_price_age_days;   /* --max-price-age; -1: any age */
 };
 
 void costcli_init(struct costcli *c, const char *cmd);
@@ -80,6 +86,12 @@ int costcli_load(struct costcli *c, const char *path);
 int costcli_load_operands(struct costcli *c, int nargs, char **args);
 /* The engine's assumptions, on stderr unless -q. */
 void costcli_print_notes(const struct costcli *c, const char *notes);
+/*
+ * The age of the store prices USED, as of NOW: a note on stderr (unless -q) for
+ * each offer observed more than COSTCLI_PRICE_AGE_NOTE_DAYS ago; -1 printed
+ * (naming the offer and its date) when one is older than --max-price-age.
+ */
+int costcli_price_ages(const struct costcli *c, const struct tco_prices_used *used, time_t now);
 /*
  * The scenario's budgets against the deployments shown (ONLY, or -1: every one not
  * excluded): each limit broken on stderr, also under -q. With PLAN_DECIDES the

@@ -57,7 +57,6 @@ static int parse_limit(const char *text, double *out)
 int gate_option(const char *cmd, struct gate_options *o, int opt, const char *arg)
 {
 	const char *name;
-	double hours;
 	int rc;
 
 	switch (opt) {
@@ -75,13 +74,7 @@ int gate_option(const char *cmd, struct gate_options *o, int opt, const char *ar
 		break;
 	case GATEOPT_MAX_PRICE_AGE:
 		name = "--max-price-age";
-		rc = units_parse_duration(arg, &hours);
-		if (rc == 0 && hours < 0) {
-			error_set("\"%s\": expected a duration (e.g. 30d, 6w, 3mo)", arg);
-			rc = -1;
-		}
-		if (rc == 0)
-			o->max_age_days = hours / 24;
+		rc = units_parse_age_days(arg, &o->max_age_days);
 		break;
 	case GATEOPT_FORMAT:
 		name = "--format";

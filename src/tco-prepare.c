@@ -47,7 +47,10 @@ struct priced_offer {
 	int accelerators;
 	char *accelerator;
 	char *instance_type;
+	char *provider;
 	char *region;
+	char *purchase;
+	char *observed;
 	double interruptions_per_month;   /* NAN when the store has none */
 	double interruptions_per_day;
 };
@@ -56,8 +59,71 @@ static void priced_offer_release(struct priced_offer *o)
 {
 	free(o->accelerator);
 	free(o->instance_type);
+	free(o->provider);
 	free(o->region);
+	free(o->purchase);
+	free(o->observed);
 	memset(o, 0, sizeof(*o));
+}
+
+void tco_prices_used_add(struct tco_prices_used *list, const char *deployment,
+			 const struct tco_price_used *o)
+{
+	struct tco_price_used *to;
+
+	for (size_t i = 0; i < list->n; i++) {
+		const struct tco_price_used *u = &list->items[i];
+
+		if ((u->deployment == deployment || (u->deployment && deployment &&
+		     strcmp(u->deployment, deployment) == 0)) &&
+		    strcmp(u->provider, o->provider) == 0 &&
+		    strcmp(u->region, o->region) == 0 &&
+		    strcmp(u->instance_type, o->instance_type) == 0 &&
+		    strcmp(u->purchase, o->purchase) == 0)
+			return;
+	}
+	xgrow(&list->items, &list->alloc, list->n + 1, sizeof(*list->items));
+	to = &list->items[list->n++];
+	to->deployment = deployment ? xstrdup(deployment) : NULL;
+	to->provider = xstrdup(o->provider);
+	to->region = xstrdup(o->region);
+	to->instance_type = xstrdup(o->instance_type);
+	to->purchase = xstrdup(o->purchase);
+	to->observed = xstrdup(o->observed);
+}
+
+void tco_prices_used_release(struct tco_prices_used *list)
+{
+	for (size_t i = 0; i < list->n; i++) {
+		struct tco_price_used *u = &list->items[i];
+
+		free(u->deployment);
+		free(u->provider);
+		free(u->region);
+		free(u->instance_type);
+		free(u->purchase);
+		free(u->observed);
+	}
+	free(list->items);
+	memset(list, 0, sizeof(*list));
+}
+
+/* Remembers that P's figures came from offer O. */
+static void note_used(struct cloud_pricing *p, const struct priced_offer *o)
+{
+	struct tco_price_used u = {
+		NULL, o->provider, o->region, o->instance_type, o->purchase, o->observed
+	};
+
+	tco_prices_used_add(&p->used, NULL, &u);
+}
+
+/* Adds FROM's offers to TO as DEPLOYMENT's. */
+static void take_used(struct tco_prices_used *to, const char *deployment,
+		      const struct tco_prices_used *from)
+{
+	for (size_t i = 0; i < from->n; i++)
+		tco_prices_used_add(to, deployment, &from->items[i]);
 }
 
 /* The cheapest matching offer per accelerator-hour; found = false when none. */
@@ -90,7 +156,10 @@ static int cheapest_offer(struct db *db, const char *provider, const char *regio
 			out->accelerators = o->accelerator_count;
 			out->accelerator = xstrdup(o->accelerator);
 			out->instance_type = xstrdup(o->instance_type);
+			out->provider = xstrdup(o->provider);
 			out->region = xstrdup(o->region);
+			out->purchase = xstrdup(o->purchase);
+			out->observed = xstrdup(o->observed ? o->observed : "");
 			out->interruptions_per_month = o->interruptions_per_month;
 			out->interruptions_per_day = offer_interruptions_per_day(o);
 		}
@@ -270,6 +339,7 @@ static int resolve_cloud(struct db *db, const struct scenario *s, const struct d
 			strbuf_release(&at);
 			goto cleanup;
 		}
+		note_used(p, &base);
 		p->accelerator = xstrdup(base.accelerator);
 		p->gpus_per_instance = base.accelerators;
 		p->whole_instances = true;
@@ -282,6 +352,7 @@ static int resolve_cloud(struct db *db, const struct scenario *s, const struct d
 					   option, &share) < 0)
 				goto cleanup;
 			if (share.found) {
+				note_used(p, &share);
 				p->share_per_gpu_hour[k] = share.per_gpu_hour;
 				if (strcmp(option, "spot") == 0 && !spot.found) {
 					spot = share;   /* its interruption rate, below */
@@ -339,6 +410,7 @@ void cloud_pricing_release(struct cloud_pricing *p)
 	free(p->accelerator);
 	free(p->share_per_gpu_hour);
 	egress_tier_list_release(&tiers);
+	tco_prices_used_release(&p->used);
 	memset(p, 0, sizeof(*p));
 }
 
@@ -376,6 +448,7 @@ static int resolve_fallback(struct db *db, const struct scenario *s, const char 
 		result = -1;
 	}
 	if (result == 0) {
+		note_used(p, &offer);
 		p->present = true;
 		p->provider = provider;
 		p->region = xstrdup(slash + 1);
@@ -512,7 +585,7 @@ static void convert_store_prices(struct cloud_pricing *p, double fx)
  */
 static int shortage_fallback_price(struct db *db, const struct scenario *s,
 				   const struct deployment *d, const char *accelerator, double fx,
-				   double *out, struct strbuf *notes)
+				   double *out, struct strbuf *notes, struct tco_prices_used *used)
 {
 	const struct shortage_spec *sh = tco_shortage_spec(s, d);
 	struct cloud_pricing p;
@@ -524,6 +597,7 @@ static int shortage_fallback_price(struct db *db, const struct scenario *s,
 		error_prefix("deployments.%s.shortage: ", d->name);
 		return -1;
 	}
+	take_used(used, d->name, &p.used);
 	convert_store_prices(&p, fx);
 	*out = p.on_demand_per_gpu_hour * gpu_hours_factor(db, accelerator, p.accelerator, notes);
 	cloud_pricing_release(&p);
@@ -546,7 +620,7 @@ static void note_transit(const struct scenario *s, const struct deployment *d,
 }
 
 static int prepare_deployment(struct db *db, const struct scenario *s, const struct deployment *d,
-			      double fx, struct deployment_input *din)
+			      double fx, struct deployment_input *din, struct tco_prices_used *used)
 {
 	const char *accelerator = deployment_accelerator(s, d);
 	struct strbuf *notes = &din->notes;
@@ -594,12 +668,13 @@ static int prepare_deployment(struct db *db, const struct scenario *s, const str
 		din->cloud.gpu_hours_factor = gpu_hours_factor(db, accelerator,
 							       din->cloud.accelerator, notes);
 	}
+	take_used(used, d->name, &din->cloud.used);
 	convert_store_prices(&din->cloud, fx);
 	/* Only an on-prem's own shortage hits its own chip; else the cloud hours'. */
 	if (shortage_fallback_price(db, s, d, d->kind == DEPLOYMENT_ONPREM &&
 				    tco_shortage_spec(s, d) == &d->shortage ?
 				    accelerator : din->cloud.accelerator, fx,
-				    &din->shortage_fallback_per_gpu_hour, notes) < 0)
+				    &din->shortage_fallback_per_gpu_hour, notes, used) < 0)
 		return -1;
 	if (resolve_demand(db, s, accelerator, NULL, d, &din->demand, notes) < 0) {
 		error_prefix("deployments.%s: ", d->name);
@@ -898,7 +973,7 @@ int tco_prepare(struct db *db, const struct scenario *s, const struct tco_option
 		const char *line;
 
 		if (prepare_deployment(db, s, &s->deployments[i], out->fx.present ? out->fx.rate : 1,
-				       &out->deployments[i]) < 0) {
+				       &out->deployments[i], &out->prices) < 0) {
 			tco_input_release(out);
 			return -1;
 		}
@@ -929,6 +1004,7 @@ void tco_input_release(struct tco_input *in)
 		demand_release_all(in->demand, s->nworkloads);
 	strbuf_release(&in->notes);
 	tco_fx_release(&in->fx);
+	tco_prices_used_release(&in->prices);
 	memset(in, 0, sizeof(*in));
 }
 
@@ -948,6 +1024,8 @@ int tco_run(struct db *db, const struct scenario *s, const struct tco_options *o
 	in.demand = NULL;
 	if (in.notes.len)
 		out->notes = strbuf_detach(&in.notes, NULL);
+	out->prices = in.prices;
+	memset(&in.prices, 0, sizeof(in.prices));
 	tco_input_release(&in);
 	return 0;
 }

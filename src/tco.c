@@ -1156,5 +1156,6 @@ void tco_result_release(struct tco_result *r)
 	free(r->demand);
 	free(r->notes);
 	tco_fx_release(&r->fx);
+	tco_prices_used_release(&r->prices);
 	memset(r, 0, sizeof(*r));
 }

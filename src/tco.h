@@ -32,6 +32,25 @@ struct tco_fx {
 	char *source;
 };
 
+/*
+ * A price from the store that priced a deployment (its own offer, a fallback's or
+ * a burst's): what the freshness note and --max-price-age of estimate and compare
+ * judge by its observed date.
+ */
+struct tco_price_used {
+	char *deployment;        /* the deployment it priced */
+	char *provider, *region, *instance_type, *purchase;
+	char *observed;          /* YYYY, YYYY-MM or YYYY-MM-DD */
+};
+struct tco_prices_used {
+	struct tco_price_used *items;
+	size_t n, alloc;
+};
+/* Adds O for DEPLOYMENT unless the same offer is there for it already. */
+void tco_prices_used_add(struct tco_prices_used *list, const char *deployment,
+			 const struct tco_price_used *o);
+void tco_prices_used_release(struct tco_prices_used *list);
+
 struct deployment_result {
 	const struct deployment *deployment;
 	double total;
@@ -84,6 +103,7 @@ struct tco_result {
 	char *notes;                               /* assumptions made, one per line; or NULL */
 	struct tco_fx fx;                          /* the conversion applied to the store's
 						      prices (a copy of the input's) */
+	struct tco_prices_used prices;             /* the store's offers used (tco_run) */
 };
 
 struct tco_options {
@@ -127,6 +147,8 @@ struct cloud_pricing {
 	double gpu_hours_factor;
 	/* Which figures came from the store (in its currency, USD), not the scenario. */
 	bool compute_from_store, egress_from_store, storage_from_store;
+	struct tco_prices_used used;        /* the offers these figures came from
+					       (deployment names unset) */
 };
 
 
@@ -146,6 +168,7 @@ struct tco_input {
 	struct tco_options opts;
 	struct strbuf notes;                    /* assumptions made while pricing */
 	struct tco_fx fx;                       /* applied to every price from the store */
+	struct tco_prices_used prices;          /* the store's offers used, per deployment */
 };
 
 /* Everything from the store that the engine needs; tco_input_release() frees it. */

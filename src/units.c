@@ -194,6 +194,25 @@ int units_parse_duration(const char *text, double *out_hours)
 				ARRAY_SIZE(duration_units), 8, true, out_hours);
 }
 
+int units_parse_age_days(const char *text, double *out_days)
+{
+	double hours;
+	char *end;
+
+	/* Digits alone are days; anything else is a duration with its unit. */
+	if (text[strspn(text, "0123456789.")] == '\0' && *text) {
+		*out_days = c_strtod(text, &end);
+		if (*end == '\0' && isfinite(*out_days) && *out_days <= UNITS_MAX_NUMBER)
+			return 0;
+	} else if (units_parse_duration(text, &hours) == 0 && hours >= 0) {
+		*out_days = hours / 24;
+		return 0;
+	}
+	error_clear();
+	error_set("\"%s\": expected a number of days or a duration (e.g. 180, 30d, 6w, 6mo)", text);
+	return -1;
+}
+
 int units_parse_fraction(const char *text, double *out_fraction)
 {
 	const char *suffix, *suffix_end;

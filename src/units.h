@@ -25,6 +25,9 @@ int units_parse_number(const char *text, double *out);
 int units_parse_count(const char *text, double *out);
 int units_parse_bytes(const char *text, double *out_bytes);
 int units_parse_duration(const char *text, double *out_hours);
+/* A price's age limit in days: a bare number of days (180) or a duration (6mo, 26w);
+ * never negative. --max-price-age of every command. */
+int units_parse_age_days(const char *text, double *out_days);
 int units_parse_fraction(const char *text, double *out_fraction);
 int units_parse_money(const char *text, double *out);
 /* EXPECTED lists the accepted units after '/' (NULL-terminated; case-insensitive). */
