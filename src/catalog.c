@@ -2,6 +2,7 @@
 #include "catalog.h"
 #include "csvfile.h"
 #include "table.h"
+#include "fabric.h"
 #include "util.h"
 
 #include <ctype.h>
@@ -144,6 +145,8 @@ static const struct format_field offer_fields[] = {
 	OFFER(observed, FIELD_TEXT, FIELD_REQUIRED, 0),
 	OFFER(note, FIELD_TEXT, 0, 0),
 	OFFER(interruptions_per_month, FIELD_NUMBER, 0, NAN),
+	OFFER(interconnect, FIELD_TEXT, FIELD_EMPTY_NULL, 0),
+	OFFER(interconnect_gbps, FIELD_NUMBER, 0, 0),
 };
 
 #define ACCELERATOR(m, kind, flags) { #m, kind, offsetof(struct accelerator, m), flags, 0 }
@@ -380,6 +383,16 @@ static int store_offer(struct loader *l, const struct csv_record *r, void *item)
 	int64_t snapshot;
 	int rc;
 
+	/* Optional: a row without one gets its family's (fabric.h) when stored. */
+	if (o->interconnect && !fabric_name_valid(o->interconnect))
+		return csv_field_error(r, (size_t)field_index(l, "interconnect"), "interconnect",
+				       "expected one of %s, got \"%s\"", FABRIC_NAMES_TEXT,
+				       o->interconnect);
+	if (o->interconnect && strcmp(o->interconnect, FABRIC_NONE) != 0 &&
+	    !(o->interconnect_gbps > 0))
+		return csv_field_error(r, (size_t)field_index(l, "interconnect_gbps"),
+				       "interconnect_gbps", "%s needs its bandwidth in Gb/s per "
+				       "instance", o->interconnect);
 	/* A rate is a fraction of the month's instances, and only spot has one. */
 	if (!isnan(interruptions) && (interruptions > 1 || strcmp(o->purchase, "spot") != 0))
 		return csv_field_error(r, (size_t)field_index(l, "interruptions_per_month"),

@@ -63,9 +63,12 @@ static double seconds_now(void)
 
 static void add_rows(struct table *t, const struct workload *w, const struct optimize_search *search)
 {
+	bool training = w->kind == WORKLOAD_TRAINING;
+
 	for (size_t i = 0; i < search->n; i++) {
 		const struct candidate *c = &search->items[i];
-		const struct offer *o = c->offer;
+		const struct optimize_plan *p = &search->plans[c->plan];
+		const struct offer *o = &c->offer;
 
 		table_begin_row(t);
 		table_add_text(t, w->name);
@@ -78,7 +81,19 @@ static void add_rows(struct table *t, const struct workload *w, const struct opt
 		table_add_text(t, o->purchase);
 		table_add_number(t, c->per_gpu_hour, 4);
 		table_add_money(t, c->cost_usd, 0);
-		table_add_text(t, w->kind == WORKLOAD_TRAINING ? "run" : "month");
+		table_add_text(t, training ? "run" : "month");
+		table_add_number(t, p->gpus, 0);
+		table_add_number(t, c->instances, 0);
+		table_add_text(t, o->interconnect);
+		if (training)
+			table_add_number(t, p->demand.wall_hours, 1);
+		else
+			table_add_null(t);
+		if (training)
+			table_add_bool(t, p->meets_deadline);
+		else
+			table_add_null(t);
+		table_add_money(t, c->total, 0);
 		table_add_text(t, c->why);
 	}
 }
@@ -98,8 +113,28 @@ static struct table *new_table(void)
 	table_add_column(t, "per_gpu_hour", "$/GPU-H", COLUMN_NUMBER);
 	table_add_column(t, "cost", "COST", COLUMN_NUMBER);
 	table_add_column(t, "cost_per", "PER", COLUMN_TEXT);
+	table_add_column(t, "gpus", "GPUS", COLUMN_NUMBER);
+	table_add_column(t, "instances", "INST", COLUMN_NUMBER);
+	table_add_column(t, "interconnect", "FABRIC", COLUMN_TEXT);
+	table_add_column(t, "wall_hours", "WALL-H", COLUMN_NUMBER);
+	table_add_column(t, "meets_deadline", "DEADLINE", COLUMN_TEXT);
+	table_add_column(t, "total", "TOTAL", COLUMN_NUMBER);
 	table_add_column(t, "why", "WHY IT QUALIFIES", COLUMN_TEXT);
 	return t;
+}
+
+/* What the search left out and why, on stderr: the largest groups. */
+static void report_rejections(const struct workload *w, const struct optimize_search *search)
+{
+	if (search->note)
+		warnx_cmd("optimize", "%s: %s", w->name, search->note);
+	for (size_t i = 0; i < search->nrejections && i < 5; i++)
+		warnx_cmd("optimize", "%s: rejected %zu offer%s: %s", w->name,
+			  search->rejections[i].offers, search->rejections[i].offers == 1 ? "" : "s",
+			  search->rejections[i].reason);
+	if (search->nrejections > 5)
+		warnx_cmd("optimize", "%s: and %zu more reasons (-v lists them)", w->name,
+			  search->nrejections - 5);
 }
 
 static void remove_spaces(char *text)
@@ -121,7 +156,6 @@ static int cmd_optimize(int argc, char **argv)
 	struct optimize_search search;
 	struct costcli cli;
 	struct table *t = NULL;
-	bool searching = false;
 	long top = 1;
 	double started;
 	int c, status = EXIT_ERROR;
@@ -184,27 +218,29 @@ static int cmd_optimize(int argc, char **argv)
 			warnx_cmd("optimize", "prices in %s: 1 %s = %.9g %s (%s, %s)", fx.to,
 				  fx.from, fx.rate, fx.to, fx.source, fx.date);
 	}
-	started = seconds_now();
-	if (optimize_begin(cli.db, &opts, &search) < 0)
-		goto fail;
-	searching = true;
-	if (global_options.verbosity > 0)
-		warnx_cmd("optimize", "loaded %zu offers in %.3f s", search.offers.n,
-			  seconds_now() - started);
 	t = new_table();
 	for (size_t w = 0; w < cli.scenario.nworkloads; w++) {
 		const struct workload *wl = &cli.scenario.workloads[w];
 
 		started = seconds_now();
-		if (optimize_run(cli.db, &cli.scenario, w, &opts, &search) < 0)
+		if (optimize_run(cli.db, &cli.scenario, w, &opts, &search) < 0) {
+			optimize_release(&search);
 			goto fail;
-		if (global_options.verbosity >= 0)
+		}
+		if (global_options.verbosity >= 0) {
 			warnx_cmd("optimize", "%s: %zu of %zu offers qualify", wl->name,
 				  search.qualified, search.searched);
-		if (global_options.verbosity > 0)
+			report_rejections(wl, &search);
+		}
+		if (global_options.verbosity > 0) {
+			for (size_t i = 5; i < search.nrejections; i++)
+				warnx_cmd("optimize", "%s: rejected %zu: %s", wl->name,
+					  search.rejections[i].offers, search.rejections[i].reason);
 			warnx_cmd("optimize", "%s: searched in %.3f s", wl->name,
 				  seconds_now() - started);
+		}
 		add_rows(t, wl, &search);
+		optimize_release(&search);
 	}
 	if (table_print(t, stdout, cli.format) < 0)
 		goto fail;
@@ -214,8 +250,6 @@ fail:
 	error_print("optimize");
 cleanup:
 	table_free(t);
-	if (searching)
-		optimize_end(&search);
 	costcli_release(&cli);
 	tco_fx_release(&fx);
 	free(providers);

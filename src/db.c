@@ -4,6 +4,7 @@
  * prepared once per connection and re-bound per row.
  */
 #include "db.h"
+#include "fabric.h"
 #include "units.h"
 #include "util.h"
 
@@ -187,6 +188,20 @@ static const char *const schema_v5[] = {
 	NULL,
 };
 
+/*
+ * 6: each offer's cluster network between instances (fabric.h): NULL in rows
+ * stored before, which readers take from the family table; an index for the
+ * optimizer's scan of current instance offers by accelerator.
+ */
+static const char *const schema_v6[] = {
+	"ALTER TABLE offers ADD COLUMN interconnect TEXT;\n",
+	"ALTER TABLE offers ADD COLUMN interconnect_gbps REAL\n"
+	"  CHECK (interconnect_gbps IS NULL OR interconnect_gbps >= 0);\n",
+	NULL,
+};
+/* The step that added offers.interconnect (renumber with schema_v6). */
+#define OFFERS_FABRIC_VERSION 6
+
 /* Step N is migrations[N - 1]: a NULL-terminated list of statements. */
 static const char *const *const migrations[] = {
 	schema_v1,
@@ -194,6 +209,7 @@ static const char *const *const migrations[] = {
 	schema_v3,
 	schema_v4,
 	schema_v5,
+	schema_v6,
 };
 
 enum stmt_id {
@@ -230,6 +246,8 @@ enum stmt_id {
 	ST_LIST_SNAPSHOTS,
 	ST_GET_VALIDATORS,
 	ST_SET_VALIDATORS,
+	ST_SCAN_CURRENT,
+	ST_SCAN_OFFERS,
 	ST_COUNT
 };
 
@@ -239,7 +257,7 @@ enum stmt_id {
 	" o.accelerator_count, o.vcpus, o.memory_gib, coalesce(a.memory_gb, 0)," \
 	" coalesce(a.bf16_tflops, 0), o.purchase, o.price_per_hour, o.currency," \
 	" o.observed, o.source, o.confidence, o.snapshot_id, o.component, o.note," \
-	" o.interruptions_per_month" \
+	" o.interruptions_per_month, o.interconnect, o.interconnect_gbps" \
 	" FROM current c" \
 	" JOIN offers o ON o.snapshot_id = c.snapshot_id AND o.provider = c.provider" \
 	"  AND o.region = c.region AND o.purchase = c.purchase" \
@@ -289,12 +307,28 @@ static const char *const statements[ST_COUNT] = {
 	[ST_QUERY_OFFERS_BY_INSTANCE] =
 		OFFERS_SELECT " AND (?1 IS NULL OR o.accelerator = ?1)"
 		" AND o.instance_type = ?4" OFFERS_FILTER,
+	/* The optimizer's scan: what is current, then the offers of those snapshots. */
+	[ST_SCAN_CURRENT] =
+		"SELECT provider, region, purchase, snapshot_id FROM current WHERE kind = 'offers'",
+	[ST_SCAN_OFFERS] =
+		"SELECT o.provider, o.region, o.zone, o.instance_type, o.accelerator,"
+		" o.accelerator_count, o.vcpus, o.memory_gib, o.purchase, o.price_per_hour,"
+		" o.currency, o.observed, o.source, o.confidence, o.snapshot_id, o.note,"
+		" o.interruptions_per_month, o.interconnect, o.interconnect_gbps"
+		" FROM offers o"
+		" WHERE o.snapshot_id IN (SELECT snapshot_id FROM current WHERE kind = 'offers')"
+		"  AND o.component = 'instance' AND o.accelerator_count >= 1"
+		"  AND o.accelerator IS NOT NULL"
+		"  AND (?1 IS NULL OR instr(',' || ?1 || ',', ',' || o.provider || ',') > 0)"
+		"  AND (?2 IS NULL OR instr(',' || ?2 || ',', ',' || o.accelerator || ',') > 0)"
+		"  AND (?3 IS NULL OR o.purchase != ?3)"
+		"  AND (?4 <= 0 OR o.price_per_hour <= ?4 * o.accelerator_count)",
 	[ST_HISTORY] =
 		"SELECT o.provider, o.region, o.zone, o.instance_type, o.accelerator,"
 		" o.accelerator_count, o.vcpus, o.memory_gib, coalesce(a.memory_gb, 0),"
 		" coalesce(a.bf16_tflops, 0), o.purchase, o.price_per_hour, o.currency,"
 		" o.observed, o.source, o.confidence, o.snapshot_id, o.component, o.note,"
-		" o.interruptions_per_month"
+		" o.interruptions_per_month, o.interconnect, o.interconnect_gbps"
 		" FROM offers o JOIN snapshots s ON s.id = o.snapshot_id AND s.status = 'ok'"
 		" LEFT JOIN accelerators a ON a.name = o.accelerator"
 		" WHERE o.instance_type = ?1 AND (?2 IS NULL OR o.region = ?2)"
@@ -346,9 +380,10 @@ static const char *const statements[ST_COUNT] = {
 	[ST_ADD_OFFER] =
 		"INSERT INTO offers(snapshot_id, provider, region, zone, instance_type, component,"
 		" accelerator, accelerator_count, vcpus, memory_gib, purchase, price_per_hour,"
-		" currency, observed, source, confidence, note, interruptions_per_month)"
+		" currency, observed, source, confidence, note, interruptions_per_month,"
+		" interconnect, interconnect_gbps)"
 		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,"
-		" ?18)",
+		" ?18, ?19, ?20)",
 	[ST_ADD_EGRESS] =
 		"INSERT INTO egress_tiers(snapshot_id, provider, scope, destination, start_gb, end_gb,"
 		" price_per_gb, confidence, source, observed, note)"
@@ -434,6 +469,12 @@ static const struct {
 	  " accelerator, accelerator_count, vcpus, memory_gib, purchase, price_per_hour,"
 	  " currency, observed, source, confidence, note)"
 	  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)" },
+	{ ST_ADD_OFFER, OFFERS_FABRIC_VERSION,
+	  "INSERT INTO offers(snapshot_id, provider, region, zone, instance_type, component,"
+	  " accelerator, accelerator_count, vcpus, memory_gib, purchase, price_per_hour,"
+	  " currency, observed, source, confidence, note, interruptions_per_month)"
+	  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,"
+	  " ?18)" },
 	{ ST_SNAPSHOT_CURRENT_OFFERS, 4,
 	  "INSERT INTO current(kind, provider, region, snapshot_id)"
 	  " SELECT DISTINCT 'offers', provider, region, ?1 FROM offers WHERE snapshot_id = ?1"
@@ -1348,6 +1389,21 @@ fail:
 
 /* ---- offers ---- */
 
+/* The offer's stored interconnect (columns COL, COL + 1), else its family's. */
+static void read_interconnect(sqlite3_stmt *st, int col, struct offer *o)
+{
+	if (sqlite3_column_type(st, col) != SQLITE_NULL) {
+		o->interconnect = column_strdup(st, col);
+		o->interconnect_gbps = column_number(st, col + 1, 0);
+	} else {
+		struct fabric f;
+
+		fabric_for(o->provider, o->instance_type, o->accelerator_count, &f);
+		o->interconnect = xstrdup(f.interconnect);
+		o->interconnect_gbps = f.gbps;
+	}
+}
+
 /* CTX: a region glob (fnmatch, case-insensitive) the row must match, or NULL. */
 static bool read_offer(sqlite3_stmt *st, void *item, const void *ctx)
 {
@@ -1377,6 +1433,7 @@ static bool read_offer(sqlite3_stmt *st, void *item, const void *ctx)
 	o->component = column_strdup(st, 17);
 	o->note = column_strdup(st, 18);
 	o->interruptions_per_month = column_number(st, 19, NAN);
+	read_interconnect(st, 20, o);
 	return true;
 }
 
@@ -1412,6 +1469,195 @@ static int stored_chip(struct db *db, const char *name, struct accelerator *out)
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return db_fail(db, "looking up an accelerator");
 	return rc == SQLITE_ROW;
+}
+
+/*
+ * Which snapshot is current for each provider, region and purchase option: a small
+ * open-addressing table, so that the scan checks a row without a join.
+ */
+struct current_entry {
+	char *key;                 /* provider \x1f region \x1f purchase */
+	int64_t snapshot;
+};
+
+struct current_set {
+	struct current_entry *slots;
+	size_t mask;               /* slots - 1, a power of two less one */
+	size_t used;
+};
+
+static uint64_t key_hash(const char *a, const char *b, const char *c)
+{
+	const char *parts[] = { a, b, c };
+	uint64_t h = 1469598103934665603ULL;   /* FNV-1a */
+
+	for (size_t i = 0; i < 3; i++) {
+		for (const unsigned char *p = (const unsigned char *)parts[i]; *p; p++)
+			h = (h ^ *p) * 1099511628211ULL;
+		h = (h ^ 0x1f) * 1099511628211ULL;
+	}
+	return h;
+}
+
+static bool key_equal(const char *key, const char *a, const char *b, const char *c)
+{
+	const char *parts[] = { a, b, c };
+
+	for (size_t i = 0; i < 3; i++) {
+		size_t len = strlen(parts[i]);
+
+		if (strncmp(key, parts[i], len) != 0 || key[len] != (i < 2 ? '\x1f' : '\0'))
+			return false;
+		key += len + 1;
+	}
+	return true;
+}
+
+static struct current_entry *current_slot(const struct current_set *set, const char *provider,
+					  const char *region, const char *purchase)
+{
+	size_t i = (size_t)key_hash(provider, region, purchase) & set->mask;
+
+	while (set->slots[i].key && !key_equal(set->slots[i].key, provider, region, purchase))
+		i = (i + 1) & set->mask;
+	return &set->slots[i];
+}
+
+static void current_set_release(struct current_set *set)
+{
+	if (set->slots)
+		for (size_t i = 0; i <= set->mask; i++)
+			free(set->slots[i].key);
+	free(set->slots);
+	memset(set, 0, sizeof(*set));
+}
+
+static int load_current(struct db *db, struct current_set *set)
+{
+	sqlite3_stmt *st = stmt_get(db, ST_SCAN_CURRENT);
+	struct strbuf key = STRBUF_INIT;
+	int rc;
+
+	memset(set, 0, sizeof(*set));
+	if (!st)
+		return -1;
+	set->mask = 255;
+	set->slots = xcalloc(set->mask + 1, sizeof(*set->slots));
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *provider = (const char *)sqlite3_column_text(st, 0);
+		const char *region = (const char *)sqlite3_column_text(st, 1);
+		const char *purchase = (const char *)sqlite3_column_text(st, 2);
+		struct current_entry *slot;
+
+		if (!provider || !region || !purchase)
+			continue;
+		if (2 * (set->used + 1) > set->mask + 1) {   /* keep it at most half full */
+			struct current_set bigger = { xcalloc(2 * (set->mask + 1), sizeof(*set->slots)),
+						      2 * set->mask + 1, set->used };
+
+			for (size_t i = 0; i <= set->mask; i++)
+				if (set->slots[i].key) {
+					const char *k = set->slots[i].key;
+					const char *r = strchr(k, '\x1f') + 1;
+					const char *p = strchr(r, '\x1f') + 1;
+					char *pv = xstrndup(k, (size_t)(r - 1 - k));
+					char *rg = xstrndup(r, (size_t)(p - 1 - r));
+
+					*current_slot(&bigger, pv, rg, p) = set->slots[i];
+					free(pv);
+					free(rg);
+				}
+			free(set->slots);
+			*set = bigger;
+		}
+		slot = current_slot(set, provider, region, purchase);
+		if (!slot->key) {
+			strbuf_reset(&key);
+			strbuf_addf(&key, "%s\x1f%s\x1f%s", provider, region, purchase);
+			slot->key = xstrdup(key.buf);
+			set->used++;
+		}
+		slot->snapshot = sqlite3_column_int64(st, 3);
+	}
+	strbuf_release(&key);
+	if (rc != SQLITE_DONE) {
+		current_set_release(set);
+		return db_fail(db, "reading the current snapshots");
+	}
+	return 0;
+}
+
+/* Text column I of the current row as the store holds it (NULL stays NULL). */
+static char *column_view(sqlite3_stmt *st, int i)
+{
+	return (char *)sqlite3_column_text(st, i);
+}
+
+int db_scan_offers(struct db *db, const struct offer_scan *scan,
+		   int (*each)(void *ctx, const struct offer *o), void *ctx)
+{
+	struct current_set current;
+	sqlite3_stmt *st;
+	int rc, result = -1;
+
+	if (load_current(db, &current) < 0)
+		return -1;
+	st = stmt_get(db, ST_SCAN_OFFERS);
+	if (!st)
+		goto cleanup;
+	bind_text(st, 1, scan->providers);
+	bind_text(st, 2, scan->accelerators);
+	bind_text(st, 3, scan->exclude_purchase);
+	sqlite3_bind_double(st, 4, scan->max_price_per_accelerator_hour);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct offer o = { 0 };
+		struct fabric f;
+
+		o.provider = column_view(st, 0);
+		o.region = column_view(st, 1);
+		o.purchase = column_view(st, 8);
+		o.snapshot_id = sqlite3_column_int64(st, 14);
+		/* Superseded by a newer snapshot of its provider, region and option? */
+		if (!o.provider || !o.region || !o.purchase ||
+		    current_slot(&current, o.provider, o.region, o.purchase)->snapshot != o.snapshot_id)
+			continue;
+		o.zone = column_view(st, 2);
+		o.instance_type = column_view(st, 3);
+		o.accelerator = column_view(st, 4);
+		o.accelerator_count = sqlite3_column_int(st, 5);
+		o.vcpus = column_number(st, 6, 0);
+		o.memory_gib = column_number(st, 7, 0);
+		o.price_per_hour = column_number(st, 9, 0);
+		o.currency = column_view(st, 10);
+		o.observed = column_view(st, 11);
+		o.source = column_view(st, 12);
+		o.confidence = column_view(st, 13);
+		o.component = "instance";
+		o.note = column_view(st, 15);
+		o.interruptions_per_month = column_number(st, 16, NAN);
+		if (sqlite3_column_type(st, 17) != SQLITE_NULL) {
+			o.interconnect = column_view(st, 17);
+			o.interconnect_gbps = column_number(st, 18, 0);
+		} else {
+			fabric_for(o.provider, o.instance_type, o.accelerator_count, &f);
+			o.interconnect = (char *)f.interconnect;
+			o.interconnect_gbps = f.gbps;
+		}
+		if (each(ctx, &o) < 0) {
+			sqlite3_reset(st);
+			goto cleanup;
+		}
+	}
+	if (rc != SQLITE_DONE) {
+		db_fail(db, "reading offers");
+		goto cleanup;
+	}
+	result = 0;
+cleanup:
+	if (st)
+		sqlite3_reset(st);
+	current_set_release(&current);
+	return result;
 }
 
 int db_query_offers(struct db *db, const struct offer_filter *filter, struct offer_list *out)
@@ -1819,6 +2065,12 @@ int db_snapshot_add_offer(struct db *db, int64_t snapshot, const struct offer *o
 			  o->instance_type, o->purchase);
 		return -1;
 	}
+	if (o->interconnect && (!fabric_name_valid(o->interconnect) ||
+				!(o->interconnect_gbps >= 0) || !isfinite(o->interconnect_gbps))) {
+		error_set("%s: interconnect must be one of %s with a bandwidth of 0 or more Gb/s,"
+			  " got '%s'", o->instance_type, FABRIC_NAMES_TEXT, o->interconnect);
+		return -1;
+	}
 	if (check_provenance(o->instance_type, o->confidence, o->source, o->observed) < 0)
 		return -1;
 	if (check_provider(db, snapshot, o->provider) < 0)
@@ -1854,6 +2106,14 @@ int db_snapshot_add_offer(struct db *db, int64_t snapshot, const struct offer *o
 	bind_text(st, 17, o->note && *o->note ? o->note : NULL);
 	if (db->version >= 3)
 		bind_number(st, 18, o->interruptions_per_month);
+	if (db->version >= OFFERS_FABRIC_VERSION) {
+		/* A row that names no fabric gets its family's: every writer records one. */
+		struct fabric f;
+
+		fabric_for(o->provider, o->instance_type, o->accelerator_count, &f);
+		bind_text(st, 19, o->interconnect ? o->interconnect : f.interconnect);
+		sqlite3_bind_double(st, 20, o->interconnect ? o->interconnect_gbps : f.gbps);
+	}
 	/* Bound text is used by sqlite3_step: release the name only after it. */
 	rc = step_done(db, st, "storing an offer");
 	accelerator_release(&acc);

@@ -86,6 +86,22 @@ int db_list_accelerators(struct db *db, struct accelerator_list *out);
 /* Offers matching FILTER from the newest successful snapshot of each provider,
  * region and purchase option (a snapshot replaces only the options it has). */
 int db_query_offers(struct db *db, const struct offer_filter *filter, struct offer_list *out);
+
+/* What the optimizer's scan reads: current whole-instance offers with accelerators. */
+struct offer_scan {
+	const char *providers;        /* comma-separated; NULL = any */
+	const char *accelerators;     /* comma-separated canonical names; NULL = any */
+	const char *exclude_purchase; /* one option left out ("spot"); NULL = none */
+	double max_price_per_accelerator_hour;   /* as stored; 0 = no limit */
+};
+/*
+ * Calls EACH for every such offer, one at a time, without loading them all: the
+ * offer and its strings belong to the store and last only for the call (copy what
+ * is kept). A row stored without an interconnect gets its family's. EACH returns
+ * -1 to stop with its error.
+ */
+int db_scan_offers(struct db *db, const struct offer_scan *scan,
+		   int (*each)(void *ctx, const struct offer *o), void *ctx);
 /* Every stored price of INSTANCE (optionally in REGION) across all snapshots, oldest first. */
 int db_offer_history(struct db *db, const char *instance_type, const char *region,
 		     struct offer_list *out);

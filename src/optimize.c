@@ -1,10 +1,14 @@
 /*
- * The offer search: one pass over every offer, the workload model consulted once
- * per accelerator type (not per offer), reasons written only for the winners —
- * so 100k offers take milliseconds beyond loading them.
+ * The offer search (optimize.h). The store streams the current whole-instance
+ * offers on accelerators the workload can use, filtered in SQL by provider,
+ * accelerator, purchase option and price; each offer is priced from its plan
+ * (the workload on that accelerator, instance size and fabric, computed once per
+ * kind of instance, not per offer), and only the best `top` are kept: memory
+ * stays flat however large the store.
  */
 #include "optimize.h"
 #include "db.h"
+#include "fabric.h"
 #include "tco.h"
 #include "units.h"
 #include "util.h"
@@ -14,127 +18,319 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_TRAINING_GPUS 1e6   /* beyond the world's supply: no answer */
+#define MAX_TRAINING_GPUS 1000000   /* beyond the world's supply: no answer */
 
-int optimize_begin(struct db *db, const struct optimize_options *opts,
-		   struct optimize_search *out)
+struct scan_state {
+	struct db *db;
+	const struct scenario *s;
+	const struct workload *w;
+	const struct optimize_options *opts;
+	struct optimize_search *search;
+	double factor;               /* store prices × this */
+	bool latency_bound;          /* an inference SLO */
+};
+
+static char *copy_or_null(const char *text)
 {
-	struct offer_filter filter = { 0 };
-
-	memset(out, 0, sizeof(*out));
-	filter.providers = opts->providers;
-	if (db_query_offers(db, &filter, &out->offers) < 0)
-		return -1;
-	if (opts->price_factor > 0 && opts->price_factor != 1)
-		for (size_t i = 0; i < out->offers.n; i++)
-			out->offers.items[i].price_per_hour *= opts->price_factor;
-	return 0;
+	return text ? xstrdup(text) : NULL;
 }
 
-static void cache_release(struct optimize_search *search)
+static void offer_copy(struct offer *dst, const struct offer *src)
 {
-	for (size_t i = 0; i < search->ncache; i++) {
-		free(search->cache[i].accelerator);
-		free(search->cache[i].reason);
-		if (search->cache[i].fits)
-			workload_demand_release(&search->cache[i].demand);
+	*dst = *src;
+	dst->provider = copy_or_null(src->provider);
+	dst->region = copy_or_null(src->region);
+	dst->zone = copy_or_null(src->zone);
+	dst->instance_type = copy_or_null(src->instance_type);
+	dst->accelerator = copy_or_null(src->accelerator);
+	dst->purchase = copy_or_null(src->purchase);
+	dst->currency = copy_or_null(src->currency);
+	dst->observed = copy_or_null(src->observed);
+	dst->source = copy_or_null(src->source);
+	dst->confidence = copy_or_null(src->confidence);
+	dst->component = copy_or_null(src->component);
+	dst->note = copy_or_null(src->note);
+	dst->interconnect = copy_or_null(src->interconnect);
+}
+
+static void candidate_release(struct candidate *c)
+{
+	offer_release(&c->offer);
+	free(c->why);
+	memset(c, 0, sizeof(*c));
+}
+
+void optimize_release(struct optimize_search *search)
+{
+	for (size_t i = 0; i < search->nplans; i++) {
+		struct optimize_plan *p = &search->plans[i];
+
+		free(p->accelerator);
+		free(p->interconnect);
+		free(p->reason);
+		free(p->example);
+		if (p->fits)
+			workload_demand_release(&p->demand);
 	}
-	free(search->cache);
-	search->cache = NULL;
-	search->ncache = search->cache_alloc = 0;
-}
-
-static void candidates_release(struct optimize_search *search)
-{
+	free(search->plans);
+	free(search->index);
+	for (size_t i = 0; i < search->naccelerators; i++)
+		accelerator_release(&search->accelerators[i]);
+	free(search->accelerators);
 	for (size_t i = 0; i < search->n; i++)
-		free(search->items[i].why);
+		candidate_release(&search->items[i]);
 	free(search->items);
-	search->items = NULL;
-	search->n = 0;
-}
-
-void optimize_end(struct optimize_search *search)
-{
-	candidates_release(search);
-	cache_release(search);
-	offer_list_release(&search->offers);
+	free(search->note);
+	for (size_t i = 0; i < search->nrejections; i++)
+		free(search->rejections[i].reason);
+	free(search->rejections);
 	memset(search, 0, sizeof(*search));
 }
 
-/* The hours a training run has: to its deadline, and to the horizon from its start. */
-static double training_limit_hours(const struct scenario *s, const struct workload *w)
-{
-	double limit = s->horizon_months * HOURS_PER_MONTH -
-		(isnan(w->start_hours) ? 0 : w->start_hours);
+/* ---- the workload on one kind of instance ---- */
 
-	if (!isnan(w->training.deadline_hours))
-		limit = fmin(limit, w->training.deadline_hours);
-	return limit;
+/* Hours a training run may take: to the end of the horizon from its start. */
+static double horizon_hours_left(const struct scenario *s, const struct workload *w)
+{
+	return s->horizon_months * HOURS_PER_MONTH - (isnan(w->start_hours) ? 0 : w->start_hours);
 }
 
-/*
- * A training run on ACC with as many GPUs as it needs to end within LIMIT hours:
- * the workload's count, else that count scaled by how late it is (again while
- * interruptions that grow with the GPUs keep it late). -1 when none does.
- */
-static int size_for_deadline(const struct workload *w, const struct accelerator *acc,
-			     double limit, struct workload_demand *out)
+/* The accelerator as this plan runs it: the fabric's bandwidth between instances. */
+static void plan_accelerator(const struct optimize_plan *p, const struct accelerator *acc,
+			     struct accelerator *out)
+{
+	*out = *acc;   /* shallow: the strings stay the search's */
+	if (p->fabric_gbps > 0) {
+		/* Gb/s per instance to GB/s per accelerator, one direction. */
+		out->scaleout_gb_s = p->fabric_gbps / 8.0 / p->per_instance;
+		out->scaleup_domain = p->per_instance;
+	}
+}
+
+/* The training demand on GPUS accelerators; -1 with a message when it cannot run. */
+static int training_at(const struct workload *w, const struct accelerator *acc, int gpus,
+		       struct workload_demand *out)
 {
 	struct workload sized = *w;
 
-	if (workload_demand(w, acc, out) < 0)
-		return -1;
-	for (int round = 0; round < 8 && out->wall_hours > limit * (1 + 1e-9); round++) {
-		double gpus = ceil(sized.training.gpus * out->wall_hours / limit);
+	sized.training.gpus = gpus;
+	return workload_demand(&sized, acc, out);
+}
 
-		if (!(limit > 0) || gpus > MAX_TRAINING_GPUS)
+/* Does a demand end within LIMIT hours? */
+static bool ends_by(const struct workload_demand *d, double limit)
+{
+	return d->wall_hours <= limit * (1 + 1e-9);
+}
+
+/*
+ * The smallest whole number of instances that ends the run by LIMIT: the count
+ * doubles (or jumps by how late the run is) until one meets it, then a bisection
+ * finds the least. In this model more accelerators never take fewer GPU-hours, so
+ * the least count is also the cheapest. -1 with the reason when none up to
+ * MAX_INSTANCES does.
+ */
+static int size_to_deadline(const struct workload *w, const struct accelerator *acc,
+			    struct optimize_plan *p, int max_instances, double limit)
+{
+	struct workload_demand d;
+	long lo = 0, hi = 0, n = 1;
+	double wall = NAN;
+
+	if (!isnan(w->training.params) && acc->memory_gb > 0)   /* the state must fit */
+		n = (long)fmax(1, ceil(w->training.params * w->training.state_bytes_per_param / 1e9 /
+				       (acc->memory_gb * p->per_instance)));
+	while (n <= max_instances) {
+		bool ok = training_at(w, acc, (int)n * p->per_instance, &d) == 0;
+
+		if (ok && ends_by(&d, limit)) {
+			hi = n;
+			workload_demand_release(&d);
 			break;
-		sized.training.gpus = gpus > sized.training.gpus ? (int)gpus : sized.training.gpus + 1;
-		workload_demand_release(out);
-		if (workload_demand(&sized, acc, out) < 0)
-			return -1;
+		}
+		lo = n;
+		if (ok) {
+			wall = d.wall_hours;
+			workload_demand_release(&d);
+			n = (long)fmax(2.0 * n, ceil(n * wall / limit));
+		} else {
+			error_clear();
+			n *= 2;
+		}
+		if (n > max_instances && lo < max_instances)
+			n = max_instances;
 	}
-	if (out->wall_hours > limit * (1 + 1e-9)) {
-		error_set("needs %.0f h on %d x %s, more than the %.0f h it has (deadline or "
-			  "horizon)", out->wall_hours, out->gpus, acc->name, limit);
-		workload_demand_release(out);
+	if (hi == 0) {
+		if (max_instances == 1 && isnan(wall))
+			error_set("%s: the training state needs more than one instance's memory, and "
+				  "without a cluster fabric a job cannot span several", p->example);
+		else if (max_instances == 1)
+			error_set("%s: one instance takes %.0f h, more than the %.0f h it has, and "
+				  "without a cluster fabric a job cannot span several", p->example,
+				  wall, limit);
+		else
+			error_set("no count of %s up to %d meets the %.0f h it has", p->example,
+				  max_instances * p->per_instance, limit);
 		return -1;
 	}
+	while (hi - lo > 1) {
+		long mid = lo + (hi - lo) / 2;
+		bool ok = training_at(w, acc, (int)mid * p->per_instance, &d) == 0;
+
+		if (ok && ends_by(&d, limit))
+			hi = mid;
+		else
+			lo = mid;
+		if (ok)
+			workload_demand_release(&d);
+		else
+			error_clear();
+	}
+	p->instances = (int)hi;
+	p->gpus = (int)hi * p->per_instance;
+	p->sized = true;
+	p->meets_deadline = true;
+	return training_at(w, acc, p->gpus, &p->demand);
+}
+
+static int plan_training(const struct scan_state *st, struct optimize_plan *p,
+			 const struct accelerator *base)
+{
+	const struct workload *w = st->w;
+	struct accelerator acc;
+	double left = horizon_hours_left(st->s, w);
+	double deadline = w->training.deadline_hours;
+	int max_instances = p->fabric_gbps > 0 ? MAX_TRAINING_GPUS / p->per_instance : 1;
+
+	plan_accelerator(p, base, &acc);
+	if (w->training.gpus < 1)   /* the scenario gives a deadline instead */
+		return size_to_deadline(w, &acc, p, max_instances,
+					isnan(deadline) ? left : fmin(deadline, left));
+	p->gpus = w->training.gpus;
+	p->instances = (p->gpus + p->per_instance - 1) / p->per_instance;
+	if (p->instances > max_instances) {
+		error_set("%d x %d-%s instances (%s): no cluster fabric", p->instances,
+			  p->per_instance, strcmp(base->kind ? base->kind : "", "tpu") == 0 ?
+			  "chip" : "GPU", p->example);
+		return -1;
+	}
+	if (training_at(w, &acc, p->gpus, &p->demand) < 0)
+		return -1;
+	if (!ends_by(&p->demand, left)) {
+		error_set("%d x %s: %.0f h, past the horizon's %.0f h", p->gpus, base->name,
+			  p->demand.wall_hours, left);
+		workload_demand_release(&p->demand);
+		return -1;
+	}
+	p->meets_deadline = isnan(deadline) || ends_by(&p->demand, deadline);
 	return 0;
 }
 
-/* The workload's demand on ACCELERATOR, computed the first time it is asked for. */
-static struct accelerator_demand *demand_on(struct db *db, const struct scenario *s,
-					    const struct workload *w,
-					    struct optimize_search *search,
-					    const char *accelerator)
+static int plan_inference(const struct scan_state *st, struct optimize_plan *p,
+			  const struct accelerator *acc)
 {
-	struct accelerator_demand *entry;
-	struct accelerator acc;
+	int per_replica_instance;
+
+	if (workload_demand(st->w, acc, &p->demand) < 0)
+		return -1;
+	/* A replica must fit one instance: tensor parallelism stays on a node. */
+	if (p->demand.tensor_parallel > p->per_instance) {
+		error_set("a replica needs %d x %s (tensor parallel) but %s holds %d",
+			  p->demand.tensor_parallel, acc->name, p->example, p->per_instance);
+		workload_demand_release(&p->demand);
+		return -1;
+	}
+	p->gpus = p->demand.gpus;
+	p->instances = (p->gpus + p->per_instance - 1) / p->per_instance;
+	/* On spot one instance may be taken back: one more keeps the replicas the SLO needs. */
+	per_replica_instance = p->per_instance / p->demand.tensor_parallel;
+	p->spot_instances = (p->demand.replicas + per_replica_instance - 1) / per_replica_instance + 1;
+	p->meets_deadline = true;
+	return 0;
+}
+
+static const struct accelerator *find_accelerator(const struct optimize_search *search,
+						  const char *name)
+{
+	for (size_t i = 0; i < search->naccelerators; i++)
+		if (strcmp(search->accelerators[i].name, name) == 0)
+			return &search->accelerators[i];
+	return NULL;
+}
+
+static size_t plan_hash(const char *accelerator, int per, double gbps)
+{
+	size_t h = 1469598103934665603ULL;
+
+	for (const unsigned char *c = (const unsigned char *)accelerator; *c; c++)
+		h = (h ^ *c) * 1099511628211ULL;
+	h = (h ^ (size_t)per) * 1099511628211ULL;
+	return (h ^ (size_t)gbps) * 1099511628211ULL;
+}
+
+static void index_insert(struct optimize_search *search, size_t plan)
+{
+	const struct optimize_plan *p = &search->plans[plan];
+	size_t i = plan_hash(p->accelerator, p->per_instance, p->fabric_gbps) & search->index_mask;
+
+	while (search->index[i] != SIZE_MAX)
+		i = (i + 1) & search->index_mask;
+	search->index[i] = plan;
+}
+
+/* The plan for offers like O, computed the first time one is seen. */
+static struct optimize_plan *plan_for(const struct scan_state *st, const struct offer *o)
+{
+	struct optimize_search *search = st->search;
+	double gbps = fabric_spans_instances(o->interconnect, o->interconnect_gbps) ?
+		o->interconnect_gbps : 0;
+	size_t i = plan_hash(o->accelerator, o->accelerator_count, gbps) & search->index_mask;
+	const struct accelerator *acc;
+	struct optimize_plan *p;
 	int rc;
 
-	for (size_t i = 0; i < search->ncache; i++)
-		if (strcmp(search->cache[i].accelerator, accelerator) == 0)
-			return &search->cache[i];
-	xgrow(&search->cache, &search->cache_alloc, search->ncache + 1, sizeof(*search->cache));
-	entry = &search->cache[search->ncache++];
-	memset(entry, 0, sizeof(*entry));
-	entry->accelerator = xstrdup(accelerator);
-	memset(&acc, 0, sizeof(acc));
-	rc = db_find_accelerator(db, accelerator, &acc);
-	if (rc == 0)
-		rc = w->kind == WORKLOAD_TRAINING ?
-			size_for_deadline(w, &acc, training_limit_hours(s, w), &entry->demand) :
-			workload_demand(w, &acc, &entry->demand);
+	for (; search->index[i] != SIZE_MAX; i = (i + 1) & search->index_mask) {
+		p = &search->plans[search->index[i]];
+		if (p->per_instance == o->accelerator_count && p->fabric_gbps == gbps &&
+		    strcmp(p->accelerator, o->accelerator) == 0 &&
+		    strcmp(p->interconnect ? p->interconnect : "", o->interconnect ? o->interconnect : "") == 0)
+			return p;
+	}
+	if (2 * (search->nplans + 1) > search->index_mask + 1) {   /* at most half full */
+		free(search->index);
+		search->index_mask = 2 * search->index_mask + 1;
+		search->index = xmalloc((search->index_mask + 1) * sizeof(*search->index));
+		memset(search->index, 0xff, (search->index_mask + 1) * sizeof(*search->index));
+		for (size_t k = 0; k < search->nplans; k++)
+			index_insert(search, k);
+	}
+	xgrow(&search->plans, &search->plans_alloc, search->nplans + 1, sizeof(*search->plans));
+	p = &search->plans[search->nplans];
+	memset(p, 0, sizeof(*p));
+	p->accelerator = xstrdup(o->accelerator);
+	p->per_instance = o->accelerator_count;
+	p->fabric_gbps = gbps;
+	p->interconnect = copy_or_null(o->interconnect);
+	p->example = xstrdup(o->instance_type);
+	acc = find_accelerator(search, o->accelerator);
+	if (!acc) {
+		error_set("%s: no specifications in the price store", o->accelerator);
+		rc = -1;
+	} else {
+		rc = st->w->kind == WORKLOAD_TRAINING ? plan_training(st, p, acc) :
+			plan_inference(st, p, acc);
+	}
 	if (rc < 0) {
-		entry->reason = xstrdup(error_get());
+		p->reason = xstrdup(error_get());
 		error_clear();
 	} else {
-		entry->fits = true;
+		p->fits = true;
 	}
-	accelerator_release(&acc);
-	return entry;
+	index_insert(search, search->nplans++);
+	return p;
 }
+
+/* ---- one offer ---- */
 
 /* Is TEXT one of the comma-separated LIST's items (globs when GLOB)? */
 static bool listed(const char *list, const char *text, bool glob)
@@ -191,55 +387,160 @@ static double inference_active_hours(const struct scenario *s, const struct work
 	return end - start;
 }
 
-/* Machines are rented whole: GPUs paid for per GPU the workload uses (>= 1). */
-static double rented_share(const struct workload_demand *d, const struct offer *o)
+static int compare_candidates(const struct candidate *a, const struct candidate *b,
+			      const struct optimize_search *search)
 {
-	double instances;
-
-	if (d->gpus < 1)
-		return 1;
-	instances = ceil((double)d->gpus / o->accelerator_count);
-	return instances * o->accelerator_count / d->gpus;
-}
-
-static int compare_candidates(const void *x, const void *y)
-{
-	const struct candidate *a = x, *b = y;
+	bool meets_a = search->plans[a->plan].meets_deadline;
+	bool meets_b = search->plans[b->plan].meets_deadline;
 	int rc;
 
+	if (meets_a != meets_b)
+		return meets_a ? -1 : 1;
 	if (a->cost_usd != b->cost_usd)
 		return a->cost_usd < b->cost_usd ? -1 : 1;
-	if ((rc = strcmp(a->offer->provider, b->offer->provider)) != 0)
+	if ((rc = strcmp(a->offer.provider, b->offer.provider)) != 0)
 		return rc;
-	if ((rc = strcmp(a->offer->region, b->offer->region)) != 0)
+	if ((rc = strcmp(a->offer.region, b->offer.region)) != 0)
 		return rc;
-	if ((rc = strcmp(a->offer->instance_type, b->offer->instance_type)) != 0)
+	if ((rc = strcmp(a->offer.instance_type, b->offer.instance_type)) != 0)
 		return rc;
-	return strcmp(a->offer->purchase, b->offer->purchase);
+	if ((rc = strcmp(a->offer.purchase, b->offer.purchase)) != 0)
+		return rc;
+	return strcmp(a->offer.zone ? a->offer.zone : "", b->offer.zone ? b->offer.zone : "");
 }
 
-static char *explain(const struct workload *w, const struct candidate *c)
+/* Prices O on plan P into C (C's offer still the store's). */
+static void price(const struct scan_state *st, const struct optimize_plan *p,
+		  const struct offer *o, struct candidate *c)
 {
-	const struct workload_demand *d = c->demand;
-	const struct offer *o = c->offer;
+	const struct workload_demand *d = &p->demand;
+	double rented = (double)p->instances * p->per_instance;
+	double term = purchase_term_hours(o->purchase);
+	bool spot = strcmp(o->purchase, "spot") == 0;
+
+	c->per_gpu_hour = o->price_per_hour * st->factor / o->accelerator_count;
+	c->instances = p->instances;
+	if (st->w->kind == WORKLOAD_TRAINING) {
+		/* A commitment bills its whole term for every GPU rented, used or not;
+		 * spot redoes the work its interruptions throw away. */
+		c->billed_gpu_hours = rented * fmax(d->wall_hours, term);
+		if (spot) {
+			double rate = offer_interruptions_per_day(o);
+
+			c->billed_gpu_hours *= 1 + spot_recompute_fraction(st->w, d,
+				isnan(rate) ? SPOT_INTERRUPTIONS_PER_DAY_DEFAULT : rate,
+				o->accelerator_count);
+		}
+		c->cost_usd = c->billed_gpu_hours * c->per_gpu_hour;
+		c->total = c->cost_usd;
+	} else {
+		double active = inference_active_hours(st->s, st->w);
+
+		if (spot) {   /* only when allowed: with a spare instance */
+			c->instances = p->spot_instances;
+			rented = (double)c->instances * p->per_instance;
+		}
+		/* A commitment bills its whole term, even past the service's end. */
+		c->billed_gpu_hours = rented * HOURS_PER_MONTH;
+		if (active > 0 && term > active)
+			c->billed_gpu_hours *= term / active;
+		c->cost_usd = c->billed_gpu_hours * c->per_gpu_hour;
+		c->total = active > 0 ? c->cost_usd * active / HOURS_PER_MONTH : 0;
+	}
+}
+
+/* Keeps C if it is among the best `top`; takes a copy of its offer then. */
+static void keep(const struct scan_state *st, struct candidate *c, const struct offer *o)
+{
+	struct optimize_search *search = st->search;
+	size_t top = st->opts->top, at;
+
+	c->offer = *o;   /* compared while still the store's */
+	if (search->n == top && compare_candidates(c, &search->items[top - 1], search) >= 0)
+		return;
+	for (at = search->n; at > 0 && compare_candidates(c, &search->items[at - 1], search) < 0; at--)
+		;
+	if (search->n == top)
+		candidate_release(&search->items[--search->n]);
+	memmove(&search->items[at + 1], &search->items[at], (search->n - at) * sizeof(*c));
+	offer_copy(&search->items[at].offer, o);
+	search->items[at].plan = c->plan;
+	search->items[at].per_gpu_hour = c->per_gpu_hour;
+	search->items[at].cost_usd = c->cost_usd;
+	search->items[at].total = c->total;
+	search->items[at].billed_gpu_hours = c->billed_gpu_hours;
+	search->items[at].instances = c->instances;
+	search->items[at].why = NULL;
+	search->n++;
+}
+
+static int consider(void *ctx, const struct offer *o)
+{
+	const struct scan_state *st = ctx;
+	struct optimize_search *search = st->search;
+	struct optimize_plan *p;
+	struct candidate c = { 0 };
+
+	search->searched++;
+	if (!listed(st->opts->regions, o->region, true) || !constraints_allow(&st->s->constraints, o))
+		return 0;
+	p = plan_for(st, o);
+	if (!p->fits) {
+		p->rejected++;
+		return 0;
+	}
+	search->qualified++;
+	c.plan = (size_t)(p - search->plans);
+	price(st, p, o, &c);
+	keep(st, &c, o);
+	return 0;
+}
+
+/* ---- why, for people ---- */
+
+static const char *interconnect_label(const char *name)
+{
+	static const struct { const char *name, *label; } labels[] = {
+		{ "efa", "EFA" }, { "infiniband", "InfiniBand" },
+		{ "gpudirect-tcpx", "GPUDirect-TCPX" }, { "gpudirect-tcpxo", "GPUDirect-TCPXO" },
+		{ "gpudirect-rdma", "GPUDirect RDMA" }, { "roce", "RoCE" },
+		{ "ici-dcn", "the data-center network between TPU slices" },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(labels); i++)
+		if (strcmp(labels[i].name, name) == 0)
+			return labels[i].label;
+	return name;
+}
+
+static char *explain(const struct workload *w, const struct optimize_plan *p,
+		     const struct candidate *c)
+{
+	const struct workload_demand *d = &p->demand;
+	const struct offer *o = &c->offer;
 	struct strbuf why = STRBUF_INIT;
 
 	if (w->kind == WORKLOAD_TRAINING) {
+		if (p->instances > 1)
+			strbuf_addf(&why, "%d x %s over %s %.0f Gb/s: ", p->instances,
+				    o->instance_type, interconnect_label(p->interconnect),
+				    p->fabric_gbps);
 		strbuf_addf(&why, "%d x %s: %.0f GPU-h in %.0f h", d->gpus, o->accelerator,
 			    d->gpu_hours, d->wall_hours);
 		if (!isnan(w->training.deadline_hours))
-			strbuf_addf(&why, " <= deadline %.0f h", w->training.deadline_hours);
-		if (d->gpus != w->training.gpus)
-			strbuf_addf(&why, " (sized up from %d GPUs)", w->training.gpus);
+			strbuf_addf(&why, p->meets_deadline ? " <= deadline %.0f h" :
+				    " MISSES the deadline of %.0f h", w->training.deadline_hours);
+		if (p->sized)
+			strbuf_addf(&why, " (the fewest %s that do)", o->instance_type);
 		if (d->memory_needed_gb > 0)
 			strbuf_addf(&why, "; state %.0f GB fits %d x %.0f GB", d->memory_needed_gb,
 				    d->gpus, o->accelerator_memory_gb);
 		if (d->gpus % o->accelerator_count != 0)
-			strbuf_addf(&why, "; %.0f whole instances", ceil((double)d->gpus /
-									o->accelerator_count));
+			strbuf_addf(&why, "; %d whole instances", p->instances);
 		if (strcmp(o->purchase, "spot") == 0)
 			strbuf_addf(&why, "; %.0f GPU-h with spot restarts", c->billed_gpu_hours);
-		else if (c->billed_gpu_hours > d->gpu_hours)
+		else if (c->billed_gpu_hours > (double)p->instances * o->accelerator_count *
+			 d->wall_hours * (1 + 1e-9))
 			strbuf_addf(&why, "; the %s term bills %.0f GPU-h", o->purchase,
 				    c->billed_gpu_hours);
 	} else {
@@ -247,11 +548,13 @@ static char *explain(const struct workload *w, const struct candidate *c)
 			    d->weights_gb, d->tensor_parallel, o->accelerator_count,
 			    o->accelerator_memory_gb, d->replicas, d->replicas == 1 ? "" : "s");
 		if (d->gpus % o->accelerator_count != 0)
-			strbuf_addf(&why, " (%d GPUs) on %.0f whole instance%s", d->gpus,
-				    ceil((double)d->gpus / o->accelerator_count),
-				    d->gpus > o->accelerator_count ? "s" : "");
+			strbuf_addf(&why, " (%d GPUs) on %d whole instance%s", d->gpus,
+				    p->instances, p->instances > 1 ? "s" : "");
+		if (strcmp(o->purchase, "spot") == 0)
+			strbuf_addf(&why, "; spot with a spare: %d instance%s, so that the SLO holds "
+				    "when one is taken back", c->instances, c->instances > 1 ? "s" : "");
 		if (purchase_term_hours(o->purchase) > 0 && c->billed_gpu_hours >
-		    d->gpu_hours_per_month * rented_share(d, o) * (1 + 1e-9))
+		    (double)c->instances * o->accelerator_count * HOURS_PER_MONTH * (1 + 1e-9))
 			strbuf_addf(&why, "; the %s term outlasts the service: %.0f GPU-h a month "
 				    "over its run", o->purchase, c->billed_gpu_hours);
 		if (!isnan(w->inference.slo_ttft_ms) || !isnan(w->inference.slo_tpot_ms))
@@ -263,74 +566,127 @@ static char *explain(const struct workload *w, const struct candidate *c)
 	return strbuf_detach(&why, NULL);
 }
 
+static int by_offers(const void *x, const void *y)
+{
+	const struct optimize_rejection *a = x, *b = y;
+
+	if (a->offers != b->offers)
+		return a->offers > b->offers ? -1 : 1;
+	return strcmp(a->reason, b->reason);
+}
+
+/* The plans that turned offers down, grouped by reason, most offers first. */
+static void collect_rejections(struct optimize_search *search)
+{
+	size_t alloc = 0;
+
+	for (size_t i = 0; i < search->nplans; i++) {
+		const struct optimize_plan *p = &search->plans[i];
+		size_t j;
+
+		if (p->fits || p->rejected == 0)
+			continue;
+		for (j = 0; j < search->nrejections; j++)
+			if (strcmp(search->rejections[j].reason, p->reason) == 0)
+				break;
+		if (j == search->nrejections) {
+			xgrow(&search->rejections, &alloc, j + 1, sizeof(*search->rejections));
+			search->rejections[j].reason = xstrdup(p->reason);
+			search->rejections[j].offers = 0;
+			search->nrejections++;
+		}
+		search->rejections[j].offers += p->rejected;
+	}
+	if (search->nrejections > 1)
+		qsort(search->rejections, search->nrejections, sizeof(*search->rejections), by_offers);
+}
+
+/* ---- the search ---- */
+
+/*
+ * The accelerators the workload might run on, and their names for the store's
+ * filter: inference where the model accepts it; training where it has a peak and
+ * memory (the count comes later).
+ */
+static int candidate_accelerators(struct db *db, const struct workload *w,
+				  struct optimize_search *search, struct strbuf *names)
+{
+	struct accelerator_list all = { 0 };
+	size_t alloc = 0;
+
+	if (db_list_accelerators(db, &all) < 0)
+		return -1;
+	for (size_t i = 0; i < all.n; i++) {
+		struct accelerator *a = &all.items[i];
+		bool usable = a->bf16_tflops > 0 && a->memory_gb > 0;
+
+		if (usable && w->kind != WORKLOAD_TRAINING) {
+			struct workload_demand d;
+
+			usable = workload_demand(w, a, &d) == 0;
+			if (usable)
+				workload_demand_release(&d);
+			else
+				error_clear();
+		}
+		if (!usable)
+			continue;
+		strbuf_addf(names, "%s%s", names->len ? "," : "", a->name);
+		xgrow(&search->accelerators, &alloc, search->naccelerators + 1,
+		      sizeof(*search->accelerators));
+		search->accelerators[search->naccelerators++] = *a;
+		memset(a, 0, sizeof(*a));   /* moved */
+	}
+	accelerator_list_release(&all);
+	return 0;
+}
+
 int optimize_run(struct db *db, const struct scenario *s, size_t workload,
 		 const struct optimize_options *opts, struct optimize_search *search)
 {
 	const struct workload *w = &s->workloads[workload];
-	struct candidate *all = NULL;
-	size_t n = 0, alloc = 0;
+	struct scan_state st = { db, s, w, opts, search, 1, false };
+	struct offer_scan scan = { 0 };
+	struct strbuf names = STRBUF_INIT;
+	int rc = -1;
 
-	candidates_release(search);
-	if (search->workload != workload)
-		cache_release(search);
-	search->workload = workload;
-	search->searched = search->offers.n;
-	for (size_t i = 0; i < search->offers.n; i++) {
-		const struct offer *o = &search->offers.items[i];
-		struct accelerator_demand *ad;
-		struct candidate c = { 0 };
-
-		if (o->accelerator_count < 1 || !o->accelerator)
-			continue;
-		c.per_gpu_hour = o->price_per_hour / o->accelerator_count;
-		if (opts->max_per_gpu_hour > 0 && c.per_gpu_hour > opts->max_per_gpu_hour)
-			continue;
-		if (!listed(opts->regions, o->region, true) || !constraints_allow(&s->constraints, o))
-			continue;
-		ad = demand_on(db, s, w, search, o->accelerator);
-		if (!ad->fits)
-			continue;
-		c.offer = o;
-		c.cache_index = (size_t)(ad - search->cache);
-		if (w->kind == WORKLOAD_TRAINING) {
-			/* A commitment bills its whole term for every GPU, used or not;
-			 * spot redoes the work its interruptions throw away. */
-			c.billed_gpu_hours = rented_share(&ad->demand, o) *
-				fmax(ad->demand.gpu_hours, ad->demand.gpus * purchase_term_hours(o->purchase));
-			if (strcmp(o->purchase, "spot") == 0) {
-				double rate = offer_interruptions_per_day(o);
-
-				c.billed_gpu_hours *= 1 + spot_recompute_fraction(w, &ad->demand,
-					isnan(rate) ? SPOT_INTERRUPTIONS_PER_DAY_DEFAULT : rate,
-					o->accelerator_count);
-			}
-			c.cost_usd = c.billed_gpu_hours * c.per_gpu_hour;
-		} else {
-			/* A replica must fit one instance: tensor parallelism stays on a node. */
-			if (ad->demand.tensor_parallel > o->accelerator_count)
-				continue;
-			/* A commitment bills its whole term, even past the service's end. */
-			double active = inference_active_hours(s, w);
-
-			c.billed_gpu_hours = ad->demand.gpu_hours_per_month *
-				rented_share(&ad->demand, o);
-			if (active > 0 && purchase_term_hours(o->purchase) > active)
-				c.billed_gpu_hours *= purchase_term_hours(o->purchase) / active;
-			c.cost_usd = c.billed_gpu_hours * c.per_gpu_hour;
-		}
-		xgrow(&all, &alloc, n + 1, sizeof(*all));
-		all[n++] = c;
+	memset(search, 0, sizeof(*search));
+	if (opts->price_factor > 0)
+		st.factor = opts->price_factor;
+	search->index_mask = 63;
+	search->index = xmalloc((search->index_mask + 1) * sizeof(*search->index));
+	memset(search->index, 0xff, (search->index_mask + 1) * sizeof(*search->index));
+	search->items = xcalloc(opts->top + 1, sizeof(*search->items));
+	if (candidate_accelerators(db, w, search, &names) < 0)
+		goto cleanup;
+	if (names.len == 0) {   /* nothing to search: the filter would match every chip */
+		rc = 0;
+		goto cleanup;
 	}
-	search->qualified = n;
-	/* The cache may have moved while it grew: point at the demands only now. */
-	for (size_t i = 0; i < n; i++)
-		all[i].demand = &search->cache[all[i].cache_index].demand;
-	qsort(all, n, sizeof(*all), compare_candidates);
-	if (n > opts->top)
-		n = opts->top;
-	for (size_t i = 0; i < n; i++)
-		all[i].why = explain(w, &all[i]);
-	search->items = all;
-	search->n = n;
-	return 0;
+	st.latency_bound = w->kind != WORKLOAD_TRAINING &&
+		(!isnan(w->inference.slo_ttft_ms) || !isnan(w->inference.slo_tpot_ms));
+	if (st.latency_bound && !w->inference.allow_spot) {
+		scan.exclude_purchase = "spot";
+		search->note = xstrdup("spot left out: a reclaimed instance breaks the latency SLO "
+				       "(allow_spot: true offers it with a spare instance)");
+	}
+	scan.providers = opts->providers;
+	scan.accelerators = names.buf;
+	if (opts->max_per_gpu_hour > 0)
+		scan.max_price_per_accelerator_hour = opts->max_per_gpu_hour / st.factor;
+	if (db_scan_offers(db, &scan, consider, &st) < 0)
+		goto cleanup;
+	for (size_t i = 0; i < search->n; i++) {
+		struct candidate *c = &search->items[i];
+		const struct accelerator *acc = find_accelerator(search, c->offer.accelerator);
+
+		c->offer.accelerator_memory_gb = acc ? acc->memory_gb : 0;
+		c->offer.bf16_tflops = acc ? acc->bf16_tflops : 0;
+		c->why = explain(w, &search->plans[c->plan], c);
+	}
+	collect_rejections(search);
+	rc = 0;
+cleanup:
+	strbuf_release(&names);
+	return rc;
 }

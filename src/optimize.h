@@ -1,7 +1,11 @@
 /*
- * The offer search behind `aicost optimize`: for one workload, every offer in the
- * store whose accelerators fit it and that meets its deadline / SLO and the
- * scenario's constraints, cheapest first. No printing.
+ * The offer search behind `aicost optimize`: for one workload, the offers in the
+ * store that can run it as an infrastructure engineer would plan it, cheapest
+ * first. A job larger than one instance only spans instances joined by a cluster
+ * fabric (fabric.h), with the fabric's bandwidth in the step-time model; without
+ * a GPU count, the count is sized to the deadline per offer; spot does not serve
+ * a latency SLO unless the workload allows it; a commitment is owed in full.
+ * The store is streamed, filtered in SQL, and only the best N are kept. No printing.
  */
 #ifndef AICOST_OPTIMIZE_H
 #define AICOST_OPTIMIZE_H
@@ -15,46 +19,68 @@ struct db;   /* the price store (db.h) */
 struct optimize_options {
 	const char *providers;       /* comma-separated; NULL = any */
 	const char *regions;         /* comma-separated globs; NULL = any */
-	double max_per_gpu_hour;     /* 0 = no limit */
+	double max_per_gpu_hour;     /* in the scenario's currency; 0 = no limit */
 	size_t top;                  /* how many to keep */
 	double price_factor;         /* store prices × this: the scenario's currency
 					(tco_resolve_fx); 0 or 1 = as stored */
 };
 
+/*
+ * The workload on one kind of instance: its accelerator, how many it holds and
+ * the fabric between instances. Every offer of that kind shares it.
+ */
+struct optimize_plan {
+	char *accelerator;
+	int per_instance;            /* accelerators in one instance */
+	double fabric_gbps;          /* per instance when jobs may span instances; else 0 */
+	char *interconnect;          /* the offers' interconnect name */
+	bool fits;
+	char *reason;                /* why not, when it does not */
+	struct workload_demand demand;   /* at the count chosen */
+	int gpus;                    /* accelerators the workload uses */
+	int instances;               /* whole instances rented */
+	int spot_instances;          /* inference on spot: with one spare instance */
+	bool meets_deadline;         /* training: ends by its deadline (true without one) */
+	bool sized;                  /* training: the count was chosen for the deadline */
+	size_t rejected;             /* offers of this kind turned down */
+	char *example;               /* one such offer's instance type */
+};
+
 struct candidate {
-	const struct offer *offer;   /* into the search's offer list */
-	const struct workload_demand *demand;   /* the workload on this accelerator */
-	size_t cache_index;          /* where DEMAND lives in the search's cache */
+	struct offer offer;          /* a copy of the store's row */
+	size_t plan;                 /* index into the search's plans */
 	double per_gpu_hour;
 	double cost_usd;             /* training: the whole run; inference: per month */
-	double billed_gpu_hours;     /* training: with a commitment's whole term */
+	double total;                /* over the horizon, commitments in full */
+	double billed_gpu_hours;     /* training: the run; inference: per month */
+	int instances;               /* rented (inference on spot: with the spare) */
 	char *why;                   /* why it qualifies, for people */
 };
 
-/* Demand of one workload per accelerator, looked up once. */
-struct accelerator_demand {
-	char *accelerator;
-	bool fits;                   /* the workload model accepted it */
-	char *reason;                /* why not, when it does not */
-	struct workload_demand demand;
+/* Offers turned down for one reason, largest first. */
+struct optimize_rejection {
+	char *reason;
+	size_t offers;
 };
 
 struct optimize_search {
-	struct offer_list offers;    /* every current offer, loaded once */
-	struct accelerator_demand *cache;
-	size_t ncache, cache_alloc;
-	size_t workload;             /* the workload of the last run */
-	struct candidate *items;     /* the best `top`, cheapest first */
+	struct optimize_plan *plans;
+	size_t nplans, plans_alloc;
+	size_t *index;               /* open addressing into plans; index_mask + 1 slots */
+	size_t index_mask;
+	struct accelerator *accelerators;   /* those the workload might run on */
+	size_t naccelerators;
+	struct candidate *items;     /* the best `top`, best first */
 	size_t n;
 	size_t searched, qualified;
+	char *note;                  /* a rule that left offers out before the search */
+	struct optimize_rejection *rejections;
+	size_t nrejections;
 };
 
-/* Loads every offer matching OPTS' providers, converted by its price_factor; then
- * optimize_run per workload. */
-int optimize_begin(struct db *db, const struct optimize_options *opts,
-		   struct optimize_search *out);
+/* Searches the store for workload WORKLOAD of S; OUT is released with optimize_release. */
 int optimize_run(struct db *db, const struct scenario *s, size_t workload,
-		 const struct optimize_options *opts, struct optimize_search *search);
-void optimize_end(struct optimize_search *search);
+		 const struct optimize_options *opts, struct optimize_search *out);
+void optimize_release(struct optimize_search *search);
 
 #endif

@@ -144,6 +144,7 @@ void offer_release(struct offer *o)
 	free(o->confidence);
 	free(o->component);
 	free(o->note);
+	free(o->interconnect);
 	memset(o, 0, sizeof(*o));
 }
 

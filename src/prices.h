@@ -51,6 +51,8 @@ struct accelerator {
 	double scaleup_gb_s;      /* NVLink/ICI per accelerator, both directions; 0 = unknown */
 	double scaleout_gb_s;     /* network per accelerator, one direction; 0 = unknown */
 	char *interconnect_source;
+	int scaleup_domain;       /* accelerators sharing the scale-up fabric; 0 = the model's
+				     calibration (set per offer by optimize, never stored) */
 	/* Provenance and lookup (extensions; NULL/0 when unknown). */
 	char *confidence;         /* "exact" or "approx" */
 	char *source;
@@ -98,6 +100,13 @@ struct offer {
 	 * AWS publishes buckets; aicost stores their midpoints (AWS_SPOT_BUCKET_RATES).
 	 */
 	double interruptions_per_month;
+	/*
+	 * The cluster network between instances (extension; fabric.h): one of
+	 * FABRIC_NAMES and its Gb/s per instance. NULL when the source gave none:
+	 * the store then records its family's (fabric_for).
+	 */
+	char *interconnect;
+	double interconnect_gbps;
 };
 
 /* Midpoints of the Spot Advisor buckets <5%, 5-10%, 10-15%, 15-20%, >20% (the

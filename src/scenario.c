@@ -90,7 +90,7 @@ static const struct field training_fields[] = {
 	{ "params", FIELD_COUNT, W(training.params), F_POSITIVE, NULL },
 	{ "active_params", FIELD_COUNT, W(training.active_params), F_POSITIVE, NULL },
 	{ "tokens", FIELD_COUNT, W(training.tokens), F_POSITIVE, NULL },
-	{ "gpus", FIELD_INT, W(training.gpus), F_REQUIRED | F_POSITIVE, NULL },
+	{ "gpus", FIELD_INT, W(training.gpus), F_POSITIVE, NULL },   /* or a deadline */
 	{ "mfu", FIELD_SHARE, W(training.mfu), F_POSITIVE, NULL },
 	{ "recompute", FIELD_RECOMPUTE, W(training.recompute), 0, NULL },
 	{ "layers", FIELD_INT, W(training.layers), F_POSITIVE, NULL },
@@ -134,6 +134,7 @@ static const struct field inference_fields[] = {
 	{ "compute_efficiency", FIELD_SHARE, W(inference.compute_efficiency), F_POSITIVE, NULL },
 	{ "bandwidth_efficiency", FIELD_SHARE, W(inference.bandwidth_efficiency), F_POSITIVE, NULL },
 	{ "min_replicas", FIELD_INT, W(inference.min_replicas), 0, NULL },
+	{ "allow_spot", FIELD_BOOL, W(inference.allow_spot), 0, NULL },
 	{ "duration", FIELD_HOURS, W(duration_hours), F_POSITIVE, NULL },
 };
 #undef W
@@ -718,6 +719,10 @@ static void inference_defaults(struct inference_spec *inf)
 
 static void check_training(struct loader *ld, struct node *map, struct training_spec *t)
 {
+	/* Without a count optimize sizes one to the deadline; estimate needs one. */
+	if (!given(map, "gpus") && !given(map, "deadline"))
+		report_key(ld, map, "gpus", "required key is missing (or give a deadline: "
+			   "optimize then chooses the count); expected a whole number");
 	if (given(map, "gpu_hours")) {
 		if (given(map, "tokens"))
 			report_key(ld, map, "tokens", "give either gpu_hours or tokens, not both");

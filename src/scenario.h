@@ -24,7 +24,7 @@ struct training_spec {
 	double params;                 /* total parameters */
 	double active_params;          /* MoE: parameters active per token (default = params) */
 	double tokens;
-	int gpus;
+	int gpus;                      /* 0 = not given: optimize sizes it to the deadline */
 	double mfu;                    /* fraction; NAN = predicted by the performance model */
 	enum recompute_mode recompute; /* full: 8·N·D instead of 6·N·D */
 	bool recompute_given;          /* else the least recomputation that fits is chosen */
@@ -64,6 +64,7 @@ struct inference_spec {
 	double compute_efficiency;     /* default 0.5 */
 	double bandwidth_efficiency;   /* default 0.7 */
 	int min_replicas;              /* default 1 */
+	bool allow_spot;               /* optimize may serve an SLO from spot (with spares) */
 };
 
 struct workload {

@@ -9,7 +9,7 @@
 struct cell {
 	char *text;        /* what people see */
 	double number;
-	enum { CELL_TEXT, CELL_NUMBER, CELL_NULL } kind;
+	enum { CELL_TEXT, CELL_NUMBER, CELL_NULL, CELL_BOOL } kind;
 };
 
 struct column {
@@ -160,6 +160,15 @@ void table_add_null(struct table *t)
 	c->text = xstrdup("");
 }
 
+void table_add_bool(struct table *t, bool value)
+{
+	struct cell *c = next_cell(t);
+
+	c->kind = CELL_BOOL;
+	c->number = value;
+	c->text = xstrdup(value ? "yes" : "no");
+}
+
 size_t table_rows(const struct table *t)
 {
 	return t->ncolumns ? (t->ncells + t->ncolumns - 1) / t->ncolumns : 0;
@@ -284,6 +293,8 @@ static void render_csv(const struct table *t, struct strbuf *out)
 				continue;
 			if (t->cells[idx].kind == CELL_NUMBER)
 				format_plain_number(out, t->cells[idx].number);
+			else if (t->cells[idx].kind == CELL_BOOL)
+				strbuf_adds(out, t->cells[idx].number != 0 ? "true" : "false");
 			else
 				csv_field(out, t->cells[idx].text);
 		}
@@ -344,6 +355,8 @@ static int render_json(const struct table *t, struct strbuf *out)
 				value = json_null();
 			else if (t->cells[idx].kind == CELL_NUMBER)
 				value = json_number_value_of(t->cells[idx].number);
+			else if (t->cells[idx].kind == CELL_BOOL)
+				value = json_boolean(t->cells[idx].number != 0);
 			else
 				value = json_string(t->cells[idx].text);
 			json_object_set_new(object, t->columns[j].key, value ? value : json_null());

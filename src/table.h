@@ -6,6 +6,7 @@
 #ifndef AICOST_TABLE_H
 #define AICOST_TABLE_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "strbuf.h"
@@ -31,6 +32,8 @@ void table_add_money(struct table *t, double value, int decimals);
 /* Same, printed as 7.20e+23 for people (FLOPs and other huge counts). */
 void table_add_scientific(struct table *t, double value, int decimals);
 void table_add_null(struct table *t);
+/* yes / no for people, true / false in csv and json. */
+void table_add_bool(struct table *t, bool value);
 size_t table_rows(const struct table *t);
 /* Writes the whole table; returns -1 with a message on a write error. */
 int table_print(const struct table *t, FILE *fp, enum output_format format);

@@ -113,6 +113,9 @@ static void training_cluster(const struct accelerator *acc, int gpus, struct per
 	memset(c, 0, sizeof(*c));
 	c->gpus = gpus;
 	c->scaleup_domain = cal->scaleup_domain;
+	/* A smaller domain the offer imposes: a TPU slice joined to others over DCN. */
+	if (acc->scaleup_domain > 0 && acc->scaleup_domain < c->scaleup_domain)
+		c->scaleup_domain = acc->scaleup_domain;
 	c->bf16_flops = acc->bf16_tflops * 1e12;
 	c->fp8_flops = acc->fp8_tflops * 1e12;
 	c->memory_bytes = acc->memory_gb * 1e9;
@@ -204,6 +207,11 @@ int workload_training_demand(const struct workload *w, const struct accelerator 
 	demand_init(out, acc);
 	out->recompute = t->recompute;
 	out->assumptions.mfu = t->mfu;
+	if (t->gpus < 1) {
+		error_set("workload '%s': no gpus given; give the count (optimize chooses one "
+			  "for the deadline)", w->name);
+		goto fail;
+	}
 	if (!(peak_flops > 0)) {
 		error_set("workload '%s': %s has no published BF16 peak to train with", w->name,
 			  acc->name);

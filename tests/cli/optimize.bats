@@ -1,0 +1,179 @@
+#!/usr/bin/env bats
+# optimize plans as an infrastructure engineer would (issue 21): a cluster fabric
+# for jobs larger than one instance, the count sized to a deadline, spot only
+# where it fits, commitments owed in full. Hand-worked on a small catalog of H100
+# offers whose prices make the arithmetic easy.
+load helpers
+
+# The shipped accelerators and six offers. Per GPU-hour: p5 $10 (spot $5), EFA
+# 3,200 Gb/s from the family table; lambda's 8-GPU VM $3 and runpod's 1-GPU VM
+# $2 with no cluster fabric; acme's 8-GPU node $6 on InfiniBand named in the row.
+setup_catalog() {
+	mkdir -p cat
+	cp "$AICOST_ROOT/pricing/accelerators.csv" cat/
+	cat > cat/offers.csv <<-'EOF'
+	provider,region,zone,instance_type,component,accelerator,accelerator_count,vcpus,memory_gib,purchase,price_per_hour,currency,confidence,source,observed,note,interconnect,interconnect_gbps
+	aws,us-east-1,,p5.48xlarge,instance,H100-SXM,8,192,2048,on-demand,80,USD,exact,test,2026-01-01,,,
+	aws,us-east-1,,p5.48xlarge,instance,H100-SXM,8,192,2048,spot,40,USD,exact,test,2026-01-01,,,
+	lambda,us-east-1,,gpu_8x_h100_sxm5,instance,H100-SXM,8,,,on-demand,24,USD,exact,test,2026-01-01,,,
+	runpod,us,,h100-sxm-1gpu,instance,H100-SXM,1,,,on-demand,2,USD,exact,test,2026-01-01,,,
+	acme,us,,h100-ib-8x,instance,H100-SXM,8,,,on-demand,48,USD,exact,test,2026-01-01,,infiniband,3200
+	EOF
+	export AICOST_CATALOG=$PWD/cat
+	# Measured GPU-hours: the wall time is gpu_hours / gpus on any count.
+	cat > train.yaml <<-'EOF'
+	name: t
+	horizon: 3mo
+	workloads:
+	  - {name: job, kind: training, accelerator: H100-SXM, gpus: 8, gpu_hours: 800}
+	deployments:
+	  - {name: x, kind: cloud, provider: aws, region: us-east-1, instance: p5.48xlarge}
+	EOF
+}
+
+# The JSON rows of the last run as "instance purchase gpus instances interconnect
+# wall meets total", one a line.
+rows() {
+	python3 -c '
+import json, sys
+for r in json.loads(sys.argv[1]):
+    print(r["instance"], r["purchase"], r["gpus"], r["instances"], r["interconnect"],
+          float(round(r["wall_hours"], 6)) if r["wall_hours"] is not None else None,
+          r["meets_deadline"], float(round(r["total"], 6)))' "$1"
+}
+
+@test "optimize: a job that fits one instance may use any instance, fabric or not" {
+	setup_catalog
+	# 8 GPUs x 100 h = 800 GPU-h. lambda 800 x $3 = 2,400; acme 800 x $6 = 4,800;
+	# p5 800 x $10 = 8,000; p5 spot 800 x $5 plus its restarts. runpod would need
+	# 8 one-GPU VMs: no fabric between them.
+	run_split optimize --format json train.yaml
+	[ "$status" -eq 0 ]
+	run rows "$output"
+	[ "${lines[0]}" = "gpu_8x_h100_sxm5 on-demand 8 1 none 100.0 True 2400.0" ]
+	[[ "${lines[1]}" == "p5.48xlarge spot 8 1 efa 100.0 True 4000."* ]]
+	[ "${lines[2]}" = "h100-ib-8x on-demand 8 1 infiniband 100.0 True 4800.0" ]
+	[ "${lines[3]}" = "p5.48xlarge on-demand 8 1 efa 100.0 True 8000.0" ]
+	[ "${#lines[@]}" -eq 4 ]
+	[[ "$stderr" == *"rejected 1 offer: 8 x 1-GPU instances (h100-sxm-1gpu): no cluster fabric"* ]]
+}
+
+@test "optimize: a multi-server job is offered only where a cluster fabric joins the servers" {
+	setup_catalog
+	# 64 GPUs x 100 h = 6,400 GPU-h: acme 6,400 x $6 = 38,400 on InfiniBand, p5
+	# 6,400 x $10 = 64,000 on EFA; lambda's 8 VMs and runpod's 64 have no fabric.
+	run_split optimize --format json --set workloads.job.gpus=64 --set workloads.job.gpu_hours=6400 train.yaml
+	[ "$status" -eq 0 ]
+	run rows "$output"
+	[[ "${lines[0]}" == "p5.48xlarge spot 64 8 efa 100.0 True 320"* ]]
+	[ "${lines[1]}" = "h100-ib-8x on-demand 64 8 infiniband 100.0 True 38400.0" ]
+	[ "${lines[2]}" = "p5.48xlarge on-demand 64 8 efa 100.0 True 64000.0" ]
+	[ "${#lines[@]}" -eq 3 ]
+	[[ "$stderr" == *"8 x 8-GPU instances (gpu_8x_h100_sxm5): no cluster fabric"* ]]
+	[[ "$stderr" == *"64 x 1-GPU instances (h100-sxm-1gpu): no cluster fabric"* ]]
+	run_split -q optimize --set workloads.job.gpus=64 --set workloads.job.gpu_hours=6400 train.yaml
+	[[ "$output" == *"8 x h100-ib-8x over InfiniBand 3200 Gb/s"* ]]
+	[[ "$output" == *"8 x p5.48xlarge over EFA 3200 Gb/s"* ]]
+}
+
+@test "optimize: without gpus, the count is the fewest whole instances that meet the deadline" {
+	setup_catalog
+	# 6,400 GPU-h by 85 h: 8-GPU nodes need 6,400 / 8 / 85 = 9.4, so 10 of them
+	# (80 GPUs, 80 h); 9 take 88.9 h. One lambda VM takes 800 h and cannot be joined.
+	run_split optimize --format json --set workloads.job.gpus= --set workloads.job.deadline=85h \
+		--set workloads.job.gpu_hours=6400 train.yaml
+	[ "$status" -eq 0 ]
+	run rows "$output"
+	[ "${lines[1]}" = "h100-ib-8x on-demand 80 10 infiniband 80.0 True 38400.0" ]
+	[ "${lines[2]}" = "p5.48xlarge on-demand 80 10 efa 80.0 True 64000.0" ]
+	[[ "$stderr" == *"gpu_8x_h100_sxm5: one instance takes 800 h, more than the 85 h it has"* ]]
+	# The same model with 9 nodes given: kept, and the deadline is missed.
+	run_split optimize --format json --set workloads.job.gpus=72 --set workloads.job.deadline=85h \
+		--set workloads.job.gpu_hours=6400 train.yaml
+	run rows "$output"
+	[ "${lines[2]}" = "p5.48xlarge on-demand 72 9 efa 88.888889 False 64000.0" ]
+}
+
+@test "optimize: the count sized by the step-time model is the least that meets the deadline" {
+	setup_catalog
+	# A 7B model on 20B tokens, its time from the performance model: whatever count
+	# optimize picks on p5, one node fewer (given as gpus) misses the deadline.
+	cat > model.yaml <<-'EOF'
+	name: m
+	horizon: 3mo
+	workloads:
+	  - {name: job, kind: training, accelerator: H100-SXM, params: 7B, tokens: 20B, deadline: 2d}
+	deployments:
+	  - {name: x, kind: cloud, provider: aws, region: us-east-1, instance: p5.48xlarge}
+	EOF
+	run_split optimize --format json --providers aws model.yaml
+	[ "$status" -eq 0 ]
+	n=$(python3 -c 'import json, sys; r = [x for x in json.loads(sys.argv[1]) if x["purchase"] == "on-demand"][0]; assert r["meets_deadline"] and r["wall_hours"] <= 48; print(r["instances"])' "$output")
+	[ "$n" -ge 2 ]
+	run_split optimize --format json --providers aws --set workloads.job.gpus=$(( (n - 1) * 8 )) model.yaml
+	[ "$(python3 -c 'import json, sys; print(all(r["meets_deadline"] is False and r["wall_hours"] > 48 for r in json.loads(sys.argv[1])))' "$output")" = True ]
+}
+
+@test "optimize: spot for training, not for an SLO service unless allow_spot (then with a spare)" {
+	setup_catalog
+	run_split optimize --format csv train.yaml
+	[[ "$output" == *",spot,"* ]]
+	# chat-8b's service needs 2 H100s (2 replicas at TP 1).
+	sed -n '/^workloads:/,/^data:/p' "$AICOST_ROOT/scenarios/chat-8b.yaml" | sed '$d' > body.yaml
+	{ echo "name: serve"; echo "horizon: 12mo"; cat body.yaml
+	  echo "deployments:"
+	  echo "  - {name: x, kind: cloud, provider: aws, region: us-east-1, instance: p5.48xlarge}"
+	} > serve.yaml
+	run_split optimize --format csv serve.yaml
+	[ "$status" -eq 0 ]
+	[[ "$output" != *",spot,"* ]]
+	[[ "$stderr" == *"spot left out: a reclaimed instance breaks the latency SLO"* ]]
+	# Allowed: one more p5 than the 2 replicas need (1 instance) = 2 instances:
+	# 16 GPUs x 730 h x $5 = 58,400 a month.
+	run_split optimize --format json --set workloads.serve.allow_spot=true serve.yaml
+	[ "$status" -eq 0 ]
+	run python3 -c '
+import json, sys
+r = [x for x in json.loads(sys.argv[1]) if x["purchase"] == "spot"][0]
+assert r["instances"] == 2 and r["gpus"] == 2, r
+assert abs(r["cost"] - 16 * 730 * 5) < 1e-6, r
+print("ok")' "$output"
+	[ "$output" = ok ]
+}
+
+@test "optimize: a 3-year commitment under two-thirds off never beats on-demand on 12 months" {
+	setup_catalog
+	sed -n '/^workloads:/,/^data:/p' "$AICOST_ROOT/scenarios/chat-8b.yaml" | sed '$d' > body.yaml
+	{ echo "name: serve"; echo "horizon: 12mo"; cat body.yaml
+	  echo "deployments:"
+	  echo "  - {name: x, kind: cloud, provider: runpod, region: us, price_per_gpu_hour: 2}"
+	} > serve.yaml
+	# runpod 1-GPU: on-demand $2; commit-3y at $0.68 (66% off) bills 36 of the 12
+	# months: 2 GPUs x 730 h x 0.68 x 3 = 2,978.40 a month > 2 x 730 x 2 = 2,920.
+	echo "runpod,us,,h100-sxm-1gpu,instance,H100-SXM,1,,,commit-3y,0.68,USD,exact,test,2026-01-01,,," >> cat/offers.csv
+	run_split optimize --format json --providers runpod serve.yaml
+	[ "$status" -eq 0 ]
+	run rows "$output"
+	[ "${lines[0]}" = "h100-sxm-1gpu on-demand 2 2 none None None 35040.0" ]
+	[ "${lines[1]}" = "h100-sxm-1gpu commit-3y 2 2 none None None 35740.8" ]
+	# At $0.64 (68% off): 2 x 730 x 0.64 x 3 = 2,803.20 a month: now it wins; its
+	# total is the whole term, owed in full: 2 x 26,280 h x 0.64 = 33,638.40.
+	sed -i 's/commit-3y,0.68/commit-3y,0.64/' cat/offers.csv
+	run_split --db fresh.db optimize --format json --providers runpod serve.yaml
+	run rows "$output"
+	[ "${lines[0]}" = "h100-sxm-1gpu commit-3y 2 2 none None None 33638.4" ]
+}
+
+@test "optimize: the catalog's interconnect column is checked, the store keeps it" {
+	setup_catalog
+	echo "acme,us,,h100-bad,instance,H100-SXM,8,,,on-demand,48,USD,exact,test,2026-01-01,,warp-drive,9" >> cat/offers.csv
+	run_split pricing list
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"offers.csv:7:"*"interconnect: expected one of none, efa, infiniband"* ]]
+	sed -i '$d' cat/offers.csv
+	run_split pricing export --format csv
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"h100-ib-8x,"*",infiniband,3200"* ]]
+	[[ "$output" == *"p5.48xlarge,"*",efa,3200"* ]]
+	[[ "$output" == *"gpu_8x_h100_sxm5,"*",none,0"* ]]
+}
