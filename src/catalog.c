@@ -539,15 +539,40 @@ static void add_items(struct table *t, const struct format_table *spec, const vo
 	}
 }
 
+/*
+ * Offers: an interconnect that is its family's (fabric.h) is left empty, which
+ * import fills back the same; the two interconnect columns, the last ones, are
+ * written only when some row names its own, so a catalog without them exports
+ * as it was read.
+ */
 static int export_offers(struct db *db, struct table *t, const struct format_table *spec)
 {
 	struct offer_filter filter = { 0 };
 	struct offer_list list;
+	struct format_table narrow = *spec;
+	bool own = false;
 
 	filter.all_components = true;
 	if (db_query_offers(db, &filter, &list) < 0)
 		return -1;
-	add_items(t, spec, list.items, list.n, sizeof(*list.items));
+	for (size_t i = 0; i < list.n; i++) {
+		struct offer *o = &list.items[i];
+		struct fabric f;
+
+		fabric_for(o->provider, o->instance_type, o->accelerator_count, &f);
+		if (o->interconnect && (strcmp(o->interconnect, f.interconnect) != 0 ||
+					o->interconnect_gbps != f.gbps)) {
+			own = true;
+			continue;
+		}
+		free(o->interconnect);
+		o->interconnect = NULL;
+		o->interconnect_gbps = NAN;
+	}
+	if (!own && narrow.nfields >= 2 &&
+	    strcmp(narrow.fields[narrow.nfields - 2].name, "interconnect") == 0)
+		narrow.nfields -= 2;
+	add_items(t, &narrow, list.items, list.n, sizeof(*list.items));
 	offer_list_release(&list);
 	return 0;
 }

@@ -237,9 +237,9 @@ PY
 	# layout, every optional column both filled and empty, quoting and aliases included
 	# (an empty component is stored as "instance", so both rows name it).
 	cat > offers.csv <<'EOF'
-provider,region,zone,instance_type,component,accelerator,accelerator_count,vcpus,memory_gib,purchase,price_per_hour,currency,confidence,source,observed,note,interruptions_per_month
-testcloud,r1,,vm-a,instance,,0,,,on-demand,1.5,USD,exact,https://example.com/a,2026-01-15,,
-testcloud,r1,r1-b,vm-b,instance,H100-SXM,8,192,2048,spot,12.25,EUR,approx,"https://example.com/b?x=1,2",2026-01,"a note, quoted",0.05
+provider,region,zone,instance_type,component,accelerator,accelerator_count,vcpus,memory_gib,purchase,price_per_hour,currency,confidence,source,observed,note,interruptions_per_month,interconnect,interconnect_gbps
+testcloud,r1,,vm-a,instance,,0,,,on-demand,1.5,USD,exact,https://example.com/a,2026-01-15,,,,
+testcloud,r1,r1-b,vm-b,instance,H100-SXM,8,192,2048,spot,12.25,EUR,approx,"https://example.com/b?x=1,2",2026-01,"a note, quoted",0.05,infiniband,3200
 EOF
 	cat > accelerators.csv <<'EOF'
 name,aliases,vendor,kind,memory_gb,bf16_tflops,fp8_tflops,hbm_tbps,tdp_w,confidence,source,observed,note,scaleup_gb_s,scaleout_gb_s,interconnect_source
