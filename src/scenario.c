@@ -112,6 +112,8 @@ static const struct field training_fields[] = {
 	{ "deadline", FIELD_HOURS, W(training.deadline_hours), F_POSITIVE, NULL },
 	{ "state_bytes_per_param", FIELD_NUMBER, W(training.state_bytes_per_param), F_POSITIVE,
 	  NULL },
+	{ "epochs", FIELD_NUMBER, W(epochs), F_POSITIVE, NULL },
+	{ "data_read", FIELD_BYTES, W(data_read_bytes), 0, NULL },
 };
 
 static const struct field inference_fields[] = {
@@ -152,6 +154,8 @@ static const struct field data_fields[] = {
 	{ "cold_class", FIELD_STRING, D(cold_class), 0, storage_classes },
 	{ "egress_per_month", FIELD_BYTES, D(egress_per_month_bytes), 0, NULL },
 	{ "egress_to", FIELD_STRING, D(egress_to), 0, egress_destinations },
+	{ "location", FIELD_STRING, D(location), 0, NULL },
+	{ "replicate", FIELD_BOOL, D(replicate), 0, NULL },
 };
 #undef D
 
@@ -834,6 +838,8 @@ static void load_workload(struct loader *ld, struct node *map, struct workload *
 	training_defaults(&w->training);
 	inference_defaults(&w->inference);
 	w->duration_hours = NAN;
+	w->epochs = 1;
+	w->data_read_bytes = NAN;
 	if (kind < 0) {
 		/* Without a kind only the common keys can be checked. */
 		if (map->type == NODE_MAP)
@@ -848,6 +854,8 @@ static void load_workload(struct loader *ld, struct node *map, struct workload *
 	if (w->kind == WORKLOAD_TRAINING) {
 		load_fields(ld, map, w, training, 2, &inference[1], 1);
 		check_training(ld, map, &w->training);
+		if (given(map, "epochs") && given(map, "data_read"))
+			report_key(ld, map, "data_read", "give either epochs or data_read, not both");
 	} else {
 		struct node *slo = node_get(map, "slo");
 
@@ -1155,6 +1163,26 @@ static void check_reference(struct loader *ld, struct scenario *s, struct node *
 	}
 }
 
+/* data.location: "provider/region", or the name of an on-prem deployment. */
+static void check_data_location(struct loader *ld, struct scenario *s, struct node *data)
+{
+	const struct deployment *site;
+	size_t mark;
+
+	if (!s->data.location)
+		return;
+	site = scenario_find_deployment(s, s->data.location);
+	mark = path_push(ld, "data");
+	if (site && site->kind != DEPLOYMENT_ONPREM)
+		report_key(ld, data, "location", "'%s' is a %s deployment; data lives at a "
+			   "provider/region or in an on-prem deployment", s->data.location,
+			   site->kind == DEPLOYMENT_CLOUD ? "cloud" : "hybrid");
+	else if (!site && !provider_region_valid(s->data.location))
+		report_key(ld, data, "location", "expected PROVIDER/REGION (e.g. aws/us-east-1) or "
+			   "the name of an on-prem deployment, got \"%s\"", s->data.location);
+	strbuf_setlen(&ld->path, mark);
+}
+
 static void load_workloads(struct loader *ld, struct scenario *s, struct node *seq)
 {
 	if (seq->type != NODE_SEQ || seq->n == 0) {
@@ -1318,6 +1346,8 @@ static void load_scenario(struct loader *ld, struct node *root, struct scenario 
 		strbuf_setlen(&ld->path, mark);
 	}
 	load_budget(ld, root, &s->budget);
+	if ((value = node_get(root, "data")) && value->type == NODE_MAP)
+		check_data_location(ld, s, value);
 	if ((value = node_get(root, "constraints")) && !node_is_null(value)) {
 		const struct field_set set = SET(constraints_fields, "constraints");
 		size_t mark = path_push(ld, "constraints");
@@ -1506,6 +1536,7 @@ void scenario_release(struct scenario *s)
 	free(s->constraints.regions);
 	free(s->data.cold_class);
 	free(s->data.egress_to);
+	free(s->data.location);
 	free(s->path);
 	free(s->name);
 	free(s->currency);

@@ -75,6 +75,9 @@ struct workload {
 	double start_hours;            /* offset from the scenario start; default 0 */
 	double duration_hours;         /* inference: NAN = until the horizon */
 	double egress_per_month_bytes; /* this workload's own egress; default 0 */
+	/* Reads of the scenario's data (training): data_read, else epochs x data.stored. */
+	double epochs;                 /* default 1 */
+	double data_read_bytes;        /* NAN = epochs x data.stored */
 	struct training_spec training;
 	struct inference_spec inference;
 };
@@ -86,6 +89,10 @@ struct data_spec {
 	char *cold_class;              /* object-storage class for the rest: hot|cool|cold|archive; default "hot" */
 	double egress_per_month_bytes; /* default 0 */
 	char *egress_to;               /* internet | inter-region | inter-zone; default internet */
+	/* Where the data lives: "provider/region" or an on-prem deployment's name;
+	 * NULL = with each deployment (no reads cross a boundary). */
+	char *location;
+	bool replicate;                /* copy it once to each deployment instead of reading across */
 };
 
 struct purchase_share {

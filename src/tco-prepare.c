@@ -185,6 +185,19 @@ static void add_note(struct strbuf *notes, const char *fmt, ...)
 	strbuf_release(&line);
 }
 
+/* Each line of LINES (NULL: none) into NOTES, once. */
+static void add_lines(struct strbuf *notes, const char *lines)
+{
+	while (lines && *lines) {
+		size_t len = strcspn(lines, "\n") + 1;
+		char *one = xstrndup(lines, len);
+
+		add_note(notes, "%s", one);
+		free(one);
+		lines += len - (lines[len - 1] == '\0');
+	}
+}
+
 static void where(struct strbuf *sb, const char *provider, const char *region)
 {
 	strbuf_addf(sb, "%s%s%s", provider, region ? "/" : "", region ? region : "");
@@ -211,16 +224,49 @@ static double storage_price(struct db *db, const char *provider, const char *reg
 }
 
 /*
+ * The store's storage prices at PROVIDER/REGION for the data: the hot share on
+ * block storage, else a parallel file system, else (said so) hot object storage;
+ * the rest in the data's cold class. A class with no price counts as 0, with a
+ * note naming LABEL; returns whether every class had one.
+ */
+static bool store_storage_prices(struct db *db, const struct scenario *s, const char *provider,
+				 const char *region, const char *label, double *block,
+				 double *object, double *retrieval, struct strbuf *notes)
+{
+	const char *cold = s->data.cold_class ? s->data.cold_class : "hot";
+	bool found, all_found;
+
+	*object = storage_price(db, provider, region, cold, retrieval, &found);
+	if (!found)
+		add_note(notes, "%s: no %s object storage price for %s%s%s; "
+			    "counted as 0, the total is incomplete (storage_price sets one)\n",
+			 label, cold, provider, region ? "/" : "", region ? region : "");
+	all_found = found;
+	*block = storage_price(db, provider, region, "block", NULL, &found);
+	if (!found)
+		*block = storage_price(db, provider, region, "parallel-fs", NULL, &found);
+	if (!found) {
+		*block = storage_price(db, provider, region, "hot", NULL, &found);
+		if (found)
+			add_note(notes, "%s: no block or parallel file system price; "
+				 "the hot share is priced as hot object storage\n", label);
+		else
+			add_note(notes, "%s: no block, parallel file system or hot "
+				 "object storage price for %s; the hot share counted as 0, the total "
+				 "is incomplete (storage_price sets one)\n", label, provider);
+	}
+	return all_found && found;
+}
+
+/*
  * Storage prices of D: the scenario's storage_price for every class, else the
- * store's (the hot share on block storage, else a parallel file system, else
- * and said so hot object storage). A class with no price counts as 0 and marks
- * storage in INCOMPLETE (when not NULL: D's own costs, not a stand-in's).
+ * store's (store_storage_prices). A class with no price marks storage in
+ * INCOMPLETE (when not NULL: D's own costs, not a stand-in's).
  */
 static void resolve_storage(struct db *db, const struct scenario *s, const struct deployment *d,
 			    struct cloud_pricing *p, struct strbuf *notes, unsigned *incomplete)
 {
-	const char *cold = s->data.cold_class ? s->data.cold_class : "hot";
-	bool found, all_found = true;
+	struct strbuf label = STRBUF_INIT;
 
 	if (!(s->data.stored_bytes > 0) && !(s->data.growth_per_month_bytes > 0))
 		return;
@@ -228,32 +274,11 @@ static void resolve_storage(struct db *db, const struct scenario *s, const struc
 		p->object_per_gb_month = p->block_per_gb_month = d->storage_price_per_gb_month;
 		return;
 	}
-	p->object_per_gb_month = storage_price(db, d->provider, d->region, cold,
-					       &p->retrieval_per_gb, &found);
-	if (!found)
-		add_note(notes, "deployment %s: no %s object storage price for %s%s%s; "
-			    "counted as 0, the total is incomplete (storage_price sets one)\n",
-			 d->name, cold, d->provider, d->region ? "/" : "",
-			 d->region ? d->region : "");
-	all_found = found;
-	p->block_per_gb_month = storage_price(db, d->provider, d->region, "block", NULL, &found);
-	if (!found)
-		p->block_per_gb_month = storage_price(db, d->provider, d->region, "parallel-fs",
-						      NULL, &found);
-	if (!found) {
-		p->block_per_gb_month = storage_price(db, d->provider, d->region, "hot", NULL,
-						      &found);
-		if (found)
-			add_note(notes, "deployment %s: no block or parallel file system price; "
-				 "the hot share is priced as hot object storage\n", d->name);
-		else
-			add_note(notes, "deployment %s: no block, parallel file system or hot "
-				 "object storage price for %s; the hot share counted as 0, the total "
-				 "is incomplete (storage_price sets one)\n", d->name, d->provider);
-	}
-	all_found = all_found && found;
-	if (!all_found && incomplete)
+	strbuf_addf(&label, "deployment %s", d->name);
+	if (!store_storage_prices(db, s, d->provider, d->region, label.buf, &p->block_per_gb_month,
+				  &p->object_per_gb_month, &p->retrieval_per_gb, notes) && incomplete)
 		*incomplete |= COST_BIT(COST_STORAGE);
+	strbuf_release(&label);
 }
 
 /* Does any traffic leave: the data's egress or a workload's own? */
@@ -683,6 +708,84 @@ static int prepare_deployment(struct db *db, const struct scenario *s, const str
 	return 0;
 }
 
+static const char *const route_names[ROUTE_NROUTES] = { "internet", "inter-region", "inter-zone" };
+
+/*
+ * data.location's prices: the egress tiers out of it on every route and its
+ * storage, in the scenario's currency (FX). An on-prem site needs none.
+ * STORAGE_FOUND says whether every storage class had a price.
+ */
+static void resolve_data_site(struct db *db, const struct scenario *s, double fx,
+			      struct data_site *site, bool *storage_found, struct strbuf *notes)
+{
+	const char *location = s->data.location, *slash;
+	const struct deployment *onprem = location ? scenario_find_deployment(s, location) : NULL;
+
+	memset(site, 0, sizeof(*site));
+	*storage_found = true;
+	if (!location)
+		return;
+	site->present = true;
+	if (onprem) {
+		site->onprem = onprem;
+		return;
+	}
+	slash = strchr(location, '/');
+	site->provider = xstrndup(location, slash ? (size_t)(slash - location) : strlen(location));
+	site->region = slash ? xstrdup(slash + 1) : NULL;
+	for (int r = 0; r < ROUTE_NROUTES; r++) {
+		struct egress_tier_list tiers = { 0 };
+
+		if (db_egress_tiers(db, site->provider, site->region, route_names[r], &tiers) < 0)
+			error_clear();
+		for (size_t k = 0; k < tiers.n; k++)
+			tiers.items[k].price_per_gb *= fx;
+		site->tiers[r] = tiers.items;
+		site->ntiers[r] = tiers.n;
+	}
+	if (s->data.stored_bytes > 0 || s->data.growth_per_month_bytes > 0) {
+		*storage_found = store_storage_prices(db, s, site->provider, site->region,
+						      "data.location", &site->block_per_gb_month,
+						      &site->object_per_gb_month,
+						      &site->retrieval_per_gb, notes);
+		site->block_per_gb_month *= fx;
+		site->object_per_gb_month *= fx;
+		site->retrieval_per_gb *= fx;
+	}
+}
+
+/* What D cannot price of reading the data where it lives: notes and INCOMPLETE bits. */
+static void note_data_site(const struct scenario *s, const struct data_site *site,
+			   bool storage_found, const struct deployment *d,
+			   struct deployment_input *din)
+{
+	int route = tco_data_route(site, d);
+
+	if (route == DATA_LOCAL)
+		return;
+	if (route == DATA_TRANSIT) {
+		if (!(site->onprem->transit_per_month > 0)) {
+			add_note(&din->notes, "deployment %s: the data leaves %s over its transit "
+				 "and no transit_per_month is given; counted as 0, the total is "
+				 "incomplete\n", d->name, site->onprem->name);
+			din->incomplete |= COST_BIT(COST_EGRESS);
+		}
+		add_note(&din->notes, "deployment %s: the data's storage in %s is that "
+			 "deployment's storage_capex, not in this total\n", d->name,
+			 site->onprem->name);
+		return;
+	}
+	if (site->ntiers[route] == 0) {
+		add_note(&din->notes, "deployment %s: no %s egress tiers for %s; reads of the data "
+			 "counted as 0, the total is incomplete\n", d->name, route_names[route],
+			 site->provider);
+		din->incomplete |= COST_BIT(COST_EGRESS);
+	}
+	if (!storage_found)
+		din->incomplete |= COST_BIT(COST_STORAGE);
+	(void)s;
+}
+
 #define FX_BASE "EUR"          /* the reference rates are per euro (ECB) */
 #define STORE_CURRENCY "USD"   /* every price in the store */
 
@@ -949,6 +1052,8 @@ void tco_check(struct db *db, const struct scenario *s, size_t k, struct strbuf 
 int tco_prepare(struct db *db, const struct scenario *s, const struct tco_options *opts,
 		struct tco_input *out)
 {
+	bool site_storage_found;
+
 	memset(out, 0, sizeof(*out));
 	out->scenario = s;
 	out->opts = *opts;
@@ -969,23 +1074,18 @@ int tco_prepare(struct db *db, const struct scenario *s, const struct tco_option
 	}
 	for (size_t i = 0; i < s->ndeployments; i++)
 		strbuf_init(&out->deployments[i].notes, 0);
+	resolve_data_site(db, s, out->fx.present ? out->fx.rate : 1, &out->data_site,
+			  &site_storage_found, &out->notes);
 	for (size_t i = 0; i < s->ndeployments; i++) {
-		const char *line;
-
 		if (prepare_deployment(db, s, &s->deployments[i], out->fx.present ? out->fx.rate : 1,
 				       &out->deployments[i], &out->prices) < 0) {
 			tco_input_release(out);
 			return -1;
 		}
+		note_data_site(s, &out->data_site, site_storage_found, &s->deployments[i],
+			       &out->deployments[i]);
 		/* Every deployment's notes once in the scenario's. */
-		for (line = out->deployments[i].notes.buf; *line; ) {
-			size_t len = strcspn(line, "\n") + 1;
-			char *one = xstrndup(line, len);
-
-			add_note(&out->notes, "%s", one);
-			free(one);
-			line += len - (line[len - 1] == '\0');
-		}
+		add_lines(&out->notes, out->deployments[i].notes.buf);
 	}
 	return 0;
 }
@@ -1005,6 +1105,7 @@ void tco_input_release(struct tco_input *in)
 	strbuf_release(&in->notes);
 	tco_fx_release(&in->fx);
 	tco_prices_used_release(&in->prices);
+	data_site_release(&in->data_site);
 	memset(in, 0, sizeof(*in));
 }
 
@@ -1022,6 +1123,9 @@ int tco_run(struct db *db, const struct scenario *s, const struct tco_options *o
 	out->demand = in.demand;
 	out->ndemand = s->nworkloads;
 	in.demand = NULL;
+	/* What the data's place cost each deployment is known only now. */
+	for (size_t i = 0; in.data_site.present && i < out->ndeployments; i++)
+		add_lines(&in.notes, out->deployments[i].notes);
 	if (in.notes.len)
 		out->notes = strbuf_detach(&in.notes, NULL);
 	out->prices = in.prices;

@@ -905,7 +905,7 @@ static int compute_deployment(const struct tco_input *in, size_t index,
 	struct demand_months dm;
 	struct month_costs mc;
 	struct shortage_stats stats = { 0 };
-	struct strbuf why = STRBUF_INIT;
+	struct strbuf why = STRBUF_INIT, data_notes = STRBUF_INIT;
 	int result = -1;
 
 	month_costs_init(&mc, months, s->nworkloads);
@@ -934,6 +934,7 @@ static int compute_deployment(const struct tco_input *in, size_t index,
 			goto cleanup;
 	}
 
+	tco_data_costs(s, d, din, &in->data_site, dm.egress_gb, mc.by, &data_notes);
 	for (int m = 0; m < months; m++) {
 		for (int c = 0; c < COST_NCOMPONENTS; c++)
 			base_total += mc.by[m][c];
@@ -1015,12 +1016,17 @@ static int compute_deployment(const struct tco_input *in, size_t index,
 	r->excluded_reason = why.len ? strbuf_detach(&why, NULL) : NULL;
 	r->excluded = r->excluded_reason != NULL;
 	r->incomplete = din->incomplete;
-	r->notes = din->notes.len ? xstrdup(din->notes.buf) : NULL;
+	/* Its pricing notes, then what the data's place costs it. */
+	strbuf_reset(&why);
+	strbuf_add(&why, din->notes.buf, din->notes.len);
+	strbuf_add(&why, data_notes.buf, data_notes.len);
+	r->notes = why.len ? strbuf_detach(&why, NULL) : NULL;
 	result = 0;
 cleanup:
 	if (result < 0)
 		error_prefix("deployments.%s: ", d->name);
 	strbuf_release(&why);
+	strbuf_release(&data_notes);
 	month_costs_release(&mc);
 	demand_months_release(&dm);
 	free(stats.mean_monthly);

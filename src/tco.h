@@ -161,6 +161,24 @@ struct deployment_input {
 	struct strbuf notes;                /* what pricing this deployment assumed */
 };
 
+/* Egress destinations a data site prices separately (tiers of each). */
+enum data_route { ROUTE_INTERNET, ROUTE_INTER_REGION, ROUTE_INTER_ZONE, ROUTE_NROUTES };
+
+/*
+ * Where the scenario's data lives when data.location names a place: its
+ * provider's egress tiers and its storage prices (tco-data.c prices the reads).
+ */
+struct data_site {
+	bool present;                       /* data.location given */
+	char *provider, *region;            /* a cloud site; NULL for an on-prem one */
+	const struct deployment *onprem;    /* the on-prem deployment holding the data */
+	struct egress_tier *tiers[ROUTE_NROUTES];   /* out of the site, per route */
+	size_t ntiers[ROUTE_NROUTES];
+	double block_per_gb_month;          /* its hot share */
+	double object_per_gb_month;         /* the rest, in the data's cold class */
+	double retrieval_per_gb;
+};
+
 struct tco_input {
 	const struct scenario *scenario;
 	struct deployment_input *deployments;   /* one per scenario deployment */
@@ -169,6 +187,7 @@ struct tco_input {
 	struct strbuf notes;                    /* assumptions made while pricing */
 	struct tco_fx fx;                       /* applied to every price from the store */
 	struct tco_prices_used prices;          /* the store's offers used, per deployment */
+	struct data_site data_site;             /* data.location's prices */
 };
 
 /* Everything from the store that the engine needs; tco_input_release() frees it. */
@@ -218,6 +237,30 @@ int tco_runner_up(const struct tco_result *r);
 void tco_incomplete_names(unsigned incomplete, struct strbuf *out);
 /* Do deployments A and B of R cost the same (to a relative 1e-9)? */
 bool tco_same_total(const struct tco_result *r, int a, int b);
+
+/*
+ * Data gravity (tco-data.c). The GB of the scenario's data that D's workloads
+ * read month by month (READ_GB, horizon_months entries): each training run
+ * reads data_read, else epochs x data.stored, spread over its wall time.
+ */
+void tco_data_reads(const struct scenario *s, const struct workload_demand *demand,
+		    double *read_gb);
+/*
+ * Deployment D's storage and egress when the data lives at SITE, replacing the
+ * months' COST_STORAGE and COST_EGRESS in BY (computed as if the data lived with
+ * D): reads cross to D on the site's tiers, or (data.replicate) the data is
+ * copied once. EGRESS_GB is D's egress as computed (data egress included).
+ * Appends to NOTES what each plan costs and which is cheaper.
+ */
+void tco_data_costs(const struct scenario *s, const struct deployment *d,
+		    const struct deployment_input *din, const struct data_site *site,
+		    const double *egress_gb, double (*by)[COST_NCOMPONENTS], struct strbuf *notes);
+void data_site_release(struct data_site *site);
+/* How D reaches the data at SITE: a data_route, DATA_LOCAL (free) or DATA_TRANSIT
+ * (the on-prem site's transit). */
+#define DATA_LOCAL (-1)
+#define DATA_TRANSIT ROUTE_NROUTES
+int tco_data_route(const struct data_site *site, const struct deployment *d);
 
 /* Cost of GB gigabytes sent in one calendar month on cumulative tiers. */
 double egress_cost(const struct egress_tier *tiers, size_t ntiers, double gb);
