@@ -347,7 +347,7 @@ PY
 		run bash -c '"$0" pricing export --table egress | sed "s/,0.09,/,0.091,/" |
 			timeout 5 "$0" pricing import -' "$AICOST"
 		[ "$status" -eq 0 ]
-		[[ "$output" == *"stdin: 15 rows read, 15 stored in 3 snapshots"* ]]
+		[[ "$output" == *"stdin: 17 rows read, 17 stored in 3 snapshots"* ]]
 	done
 	run aicost pricing export --table egress
 	[[ "$output" == *"aws,global,internet,100,10240,0.091,"* ]]
