@@ -18,7 +18,7 @@ static int import(struct db *db, const char *path, const uint8_t *data, size_t s
 	struct import_stats stats = { 0 };
 
 	(void)data, (void)size;
-	return catalog_import_file(db, path, "fuzz", &stats);
+	return catalog_import_file(db, path, NULL, "fuzz", &stats);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

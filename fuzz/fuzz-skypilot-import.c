@@ -20,7 +20,7 @@ static int import(struct db *db, const char *path, const uint8_t *data, size_t s
 	/* The provider changes which accelerators and joins apply. */
 	const char *provider = size > 0 && (data[0] & 1) ? "gcp" : "aws";
 
-	return skypilot_import_file(db, path, "fuzz", provider, &stats);
+	return skypilot_import_file(db, path, NULL, "fuzz", provider, &stats);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

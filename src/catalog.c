@@ -280,23 +280,6 @@ static int check_provenance(const struct loader *l, const struct csv_record *r, 
 	return bad ? channel_error_at(r, bad, l) : 0;
 }
 
-static void split_aliases(const char *text, struct accelerator *a)
-{
-	size_t alloc = 0;
-
-	while (*text) {
-		size_t len = strcspn(text, "|");
-
-		if (len > 0) {
-			xgrow(&a->aliases, &alloc, a->naliases + 1, sizeof(*a->aliases));
-			a->aliases[a->naliases++] = xstrndup(text, len);
-		}
-		text += len;
-		if (*text == '|')
-			text++;
-	}
-}
-
 /* Reads every field of the table from R into ITEM (text points into R). */
 static int read_fields(const struct loader *l, const struct csv_record *r, void *item)
 {
@@ -316,9 +299,12 @@ static int read_fields(const struct loader *l, const struct csv_record *r, void 
 			value = *text || !(f->flags & FIELD_EMPTY_NULL) ? (char *)text : NULL;
 			memcpy(at, &value, sizeof(value));
 			break;
-		case FIELD_ALIASES:
-			split_aliases(text, item);
+		case FIELD_ALIASES: {
+			struct accelerator *a = item;
+
+			a->naliases = str_split(text, '|', SPLIT_SKIP_EMPTY, &a->aliases);
 			break;
+		}
 		case FIELD_INT:
 			if (csv_number(r, l->col[c], f->name, required, f->if_empty, &number) < 0)
 				return -1;
@@ -684,17 +670,14 @@ static int load_record(const struct csv_record *r, void *ctx)
 	if (rc == 0)
 		rc = l->spec->store(l, r, &item);
 	/* The only field read_fields allocates. */
-	if (l->spec->fields == accelerator_fields) {
-		for (size_t i = 0; i < item.accelerator.naliases; i++)
-			free(item.accelerator.aliases[i]);
-		free(item.accelerator.aliases);
-	}
+	if (l->spec->fields == accelerator_fields)
+		str_list_free(item.accelerator.aliases, item.accelerator.naliases);
 	if (rc == 0)
 		l->stats->stored++;
 	return rc;
 }
 
-static int import_file(struct db *db, const char *path, const char *source_label,
+static int import_file(struct db *db, const char *path, FILE *in, const char *source_label,
 		       struct import_stats *stats, bool known_accelerators_only)
 {
 	struct loader l = { 0 };
@@ -707,7 +690,8 @@ static int import_file(struct db *db, const char *path, const char *source_label
 	l.stats = stats ? stats : &ignored;
 	if (db_transaction_begin(db) < 0)
 		return -1;
-	if (csv_read_file(path, load_record, &l) < 0)
+	if ((in ? csv_read_stream(in, path, load_record, &l) :
+	     csv_read_file(path, load_record, &l)) < 0)
 		goto rollback;
 	if (!l.spec) {
 		error_set("%s: empty file: expected an aicost CSV header", csv_display_name(path));
@@ -729,10 +713,10 @@ cleanup:
 	return result;
 }
 
-int catalog_import_file(struct db *db, const char *path, const char *source_label,
+int catalog_import_file(struct db *db, const char *path, FILE *in, const char *source_label,
 			struct import_stats *stats)
 {
-	return import_file(db, path, source_label, stats, false);
+	return import_file(db, path, in, source_label, stats, false);
 }
 
 static int compare_catalog_names(const void *a, const void *b)
@@ -774,7 +758,7 @@ int catalog_load_dir(struct db *db, const char *dir)
 
 		strbuf_addf(&path, "%s/%s", dir, names[i]);
 		strbuf_addf(&label, "catalog:%s", names[i]);
-		rc = import_file(db, path.buf, label.buf, NULL, true);
+		rc = import_file(db, path.buf, NULL, label.buf, NULL, true);
 		strbuf_release(&path);
 		strbuf_release(&label);
 		if (rc < 0) {

@@ -6,6 +6,8 @@
 #ifndef AICOST_CATALOG_H
 #define AICOST_CATALOG_H
 
+#include <stdio.h>
+
 #include "db.h"
 #include "strbuf.h"
 
@@ -38,8 +40,9 @@ struct import_stats {
  * SOURCE_LABEL (NULL: the path). Any bad row fails the whole file, naming
  * file:line:col and the field. An accelerator the store does not know is kept as
  * given and counted (the shipped catalog, loaded by catalog_load_dir, must know all).
+ * IN: PATH already open (spooled standard input; PATH then only names it), or NULL.
  */
-int catalog_import_file(struct db *db, const char *path, const char *source_label,
+int catalog_import_file(struct db *db, const char *path, FILE *in, const char *source_label,
 			struct import_stats *stats);
 
 struct table;

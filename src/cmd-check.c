@@ -352,8 +352,8 @@ static int cmd_check(int argc, char **argv)
 	for (size_t i = 0; i < n; i++) {
 		struct check_suite *s = &suites[i];
 
-		if (gate_load(&s->g, optind < argc ? argv[optind + i] : NULL, cli.overrides,
-			      cli.noverrides, cli.db, &cli.opts) == 0)
+		if (costcli_gate_read(&s->g, optind < argc ? argv[optind + i] : NULL) == 0 &&
+		    gate_compute(&s->g, cli.overrides, cli.noverrides, cli.db, &cli.opts) == 0)
 			check_suite_run(s, &o, cli.db);
 		if (s->g.error) {
 			/* Every format says it too; stderr is where a person looks first. */

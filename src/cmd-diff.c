@@ -635,7 +635,7 @@ static int cmd_diff(int argc, char **argv)
 		goto cleanup;
 	}
 	/* both read, so that an error can name both sides */
-	if ((gate_read(&d.base, argv[optind]) | gate_read(&d.head, head)) < 0 ||
+	if ((gate_read(&d.base, argv[optind]) | costcli_gate_read(&d.head, head)) < 0 ||
 	    diff_run(&d, cli.db, &cli.opts) < 0) {
 		const struct gate_scenario *bad = d.base.error ? &d.base : &d.head;
 

@@ -142,32 +142,12 @@ static void today(char out[16])
 
 static int split_list(const char *text, const char *what, char ***items, size_t *n)
 {
-	char *copy = xstrdup(text), *save = NULL;
-	size_t alloc = 0;
-
-	*items = NULL;
-	*n = 0;
-	for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		while (*tok == ' ')
-			tok++;
-		if (!*tok)
-			continue;
-		xgrow(items, &alloc, *n + 1, sizeof(**items));
-		(*items)[(*n)++] = xstrdup(tok);
-	}
-	free(copy);
+	*n = str_split(text, ',', SPLIT_TRIM | SPLIT_SKIP_EMPTY, items);
 	if (*n == 0) {
 		error_set("%s: expected a comma-separated list, got \"%s\"", what, text);
 		return -1;
 	}
 	return 0;
-}
-
-static void free_list(char **items, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		free(items[i]);
-	free(items);
 }
 
 static int choose_providers(struct provider *providers, size_t nproviders, const char *list)
@@ -210,7 +190,7 @@ static int choose_providers(struct provider *providers, size_t nproviders, const
 	}
 	result = 0;
 cleanup:
-	free_list(names, n);
+	str_list_free(names, n);
 	return result;
 }
 
@@ -618,7 +598,7 @@ cleanup:
 		free(providers[i].message);
 	}
 	free(providers);
-	free_list(regions, nregions);
+	str_list_free(regions, nregions);
 	strbuf_release(&gcp_key);
 	strbuf_release(&db_path);
 	return status;

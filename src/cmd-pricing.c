@@ -2,6 +2,7 @@
 #include "catalog.h"
 #include "skypilot.h"
 #include "cli.h"
+#include "costcli.h"
 #include "db.h"
 #include "fetch.h"
 #include "scenario.h"
@@ -184,49 +185,7 @@ static int print_table(struct table *t, enum output_format format, const char *c
 /* Checks each name of a comma-separated --provider against the store. */
 static int check_providers(struct db *db, const char *providers, const char *cmd)
 {
-	char **known = NULL;
-	size_t nknown = 0;
-	int status = EXIT_ERROR;
-	const char *p = providers;
-
-	if (db_providers(db, &known, &nknown) < 0) {
-		error_print(cmd);
-		return EXIT_ERROR;
-	}
-	while (*p) {
-		size_t len = strcspn(p, ",");
-		char *name = xstrndup(p, len);
-		bool found = false;
-
-		for (size_t i = 0; i < nknown; i++)
-			found |= strcmp(known[i], name) == 0;
-		if (!found) {
-			const char *guess = suggest_word(name, (const char *const *)known, nknown);
-			struct strbuf all = STRBUF_INIT;
-
-			for (size_t i = 0; i < nknown; i++)
-				strbuf_addf(&all, "%s%s", i ? ", " : "", known[i]);
-			if (guess)
-				usage_error(cmd, "no prices for provider '%s'; did you mean '%s'?",
-					    name, guess);
-			else
-				usage_error(cmd, "no prices for provider '%s' (known: %s)", name,
-					    all.buf);
-			strbuf_release(&all);
-			free(name);
-			goto cleanup;
-		}
-		free(name);
-		p += len;
-		if (*p == ',')
-			p++;
-	}
-	status = EXIT_OK;
-cleanup:
-	for (size_t i = 0; i < nknown; i++)
-		free(known[i]);
-	free(known);
-	return status;
+	return store_check_providers(db, cmd, NULL, providers) < 0 ? EXIT_ERROR : EXIT_OK;
 }
 
 /* --min-memory: GB per accelerator; a bare number is GB, units as in units.h. */
@@ -944,52 +903,30 @@ cleanup:
 }
 
 /*
- * Copies standard input to a temporary file and reads standard input from that
- * instead. An import holds the store's write lock while it reads, so reading a pipe
- * fed by another aicost (export | import) would wait on a writer that waits on us.
+ * Copies standard input to an anonymous temporary file (tmpfile(): gone when closed),
+ * rewound for reading. An import holds the store's write lock while it reads, so
+ * reading a pipe fed by another aicost (export | import) would wait on a writer that
+ * waits on us. Standard input itself is left alone (the REPL goes on reading it).
  */
-static int spool_stdin(struct strbuf *tmp_path)
+static FILE *spool_stdin(void)
 {
-	const char *tmpdir = getenv("TMPDIR");
 	char buf[65536];
 	size_t n;
-	FILE *out;
-	bool failed;
-	int fd;
+	FILE *out = tmpfile();
 
-	strbuf_reset(tmp_path);
-	strbuf_addf(tmp_path, "%s/aicost-import.XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp");
-	fd = mkstemp(tmp_path->buf);
-	if (fd < 0) {
-		error_set("%s: %s", tmp_path->buf, strerror(errno));
-		return -1;
-	}
-	out = fdopen(fd, "w");
 	if (!out) {
-		error_set("%s: %s", tmp_path->buf, strerror(errno));
-		close(fd);
-		unlink(tmp_path->buf);
-		return -1;
+		error_set("a temporary file for standard input: %s", strerror(errno));
+		return NULL;
 	}
 	while ((n = fread(buf, 1, sizeof(buf), stdin)) > 0)
 		if (fwrite(buf, 1, n, out) != n)
 			break;
-	failed = ferror(stdin) || ferror(out);
-	if (fclose(out) != 0)
-		failed = true;
-	if (failed) {
-		error_set("copying standard input to %s: %s", tmp_path->buf, strerror(errno));
-		unlink(tmp_path->buf);
-		return -1;
+	if (ferror(stdin) || ferror(out) || fflush(out) != 0 || fseek(out, 0, SEEK_SET) != 0) {
+		error_set("copying standard input to a temporary file: %s", strerror(errno));
+		fclose(out);
+		return NULL;
 	}
-	/* Standard input now reads the copy ("-" keeps naming it "stdin" in errors). */
-	if (!freopen(tmp_path->buf, "r", stdin)) {
-		error_set("%s: %s", tmp_path->buf, strerror(errno));
-		unlink(tmp_path->buf);
-		return -1;
-	}
-	unlink(tmp_path->buf);
-	return 0;
+	return out;
 }
 
 
@@ -1024,7 +961,7 @@ static int pricing_import(int argc, char **argv)
 	const char *cmd = "pricing import";
 	const char *provider = NULL;
 	const char *path, *label = NULL;
-	struct strbuf spooled = STRBUF_INIT;
+	FILE *spooled = NULL;
 	bool skypilot = false;
 	struct import_stats stats = { 0 };
 	struct db *db;
@@ -1066,7 +1003,8 @@ static int pricing_import(int argc, char **argv)
 				   "files name the provider on every row");
 	path = argv[optind];
 	if (strcmp(argv[optind], "-") == 0) {
-		if (spool_stdin(&spooled) < 0) {
+		spooled = spool_stdin();
+		if (!spooled) {
 			error_print(cmd);
 			return EXIT_ERROR;
 		}
@@ -1078,14 +1016,15 @@ static int pricing_import(int argc, char **argv)
 		goto done;
 	}
 	if (skypilot)
-		rc = skypilot_import_file(db, path, label, provider, &stats);
+		rc = skypilot_import_file(db, path, spooled, label, provider, &stats);
 	else
-		rc = catalog_import_file(db, path, label, &stats);
+		rc = catalog_import_file(db, path, spooled, label, &stats);
 	db_close(db);
 	if (rc < 0)
 		error_print(cmd);
 done:
-	strbuf_release(&spooled);
+	if (spooled)
+		fclose(spooled);
 	if (rc < 0) {
 		warnx_cmd(cmd, "nothing was imported");
 		return EXIT_ERROR;

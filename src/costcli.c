@@ -2,6 +2,7 @@
 #include "costcli.h"
 #include "budget.h"
 #include "cli.h"
+#include "gate.h"
 #include "units.h"
 #include "util.h"
 
@@ -113,6 +114,28 @@ cleanup:
 	strbuf_release(&errors);
 	strbuf_release(&db_path);
 	return result;
+}
+
+int costcli_gate_read(struct gate_scenario *g, const char *spec)
+{
+	struct strbuf yaml = STRBUF_INIT;
+
+	if (spec)
+		return gate_read(g, spec);
+	if (!costcli_session) {
+		gate_take_text(g, "-", NULL, 0);
+		return gate_fail(g, "no scenario given");
+	}
+	if (costcli_session->yaml(costcli_session->ctx, &yaml) < 0) {
+		gate_take_text(g, costcli_session->name, NULL, 0);
+		gate_fail(g, "%s", error_get());
+		error_clear();
+		strbuf_release(&yaml);
+		return -1;
+	}
+	gate_take_text(g, costcli_session->name, yaml.buf, yaml.len);
+	strbuf_detach(&yaml, NULL);
+	return 0;
 }
 
 int costcli_load_operands(struct costcli *c, int nargs, char **args)
@@ -254,55 +277,57 @@ int costcli_budget_check(const struct costcli *c, const struct tco_result *r, in
 	return EXIT_CHECK_FAILED;
 }
 
-int costcli_check_providers(const struct costcli *c, const char *option, const char *list)
+int store_check_providers(struct db *db, const char *cmd, const char *option,
+			  const char *list)
 {
-	char **known = NULL;
-	size_t nknown = 0;
-	struct strbuf all = STRBUF_INIT;
+	char **known = NULL, **names;
+	size_t nknown = 0, n = str_split(list, ',', 0, &names);
+	struct strbuf all = STRBUF_INIT, prefix = STRBUF_INIT;
 	int result = -1;
 
-	if (db_providers(c->db, &known, &nknown) < 0) {
-		error_print(c->cmd);
+	if (db_providers(db, &known, &nknown) < 0) {
+		error_print(cmd);
+		str_list_free(names, n);
 		return -1;
 	}
 	for (size_t i = 0; i < nknown; i++)
 		strbuf_addf(&all, "%s%s", i ? ", " : "", known[i]);
-	for (const char *p = list; ; p++) {
-		size_t len = strcspn(p, ",");
-		const char *guess = NULL;
+	if (option)
+		strbuf_addf(&prefix, "%s: ", option);
+	for (size_t k = 0; k == 0 || k < n; k++) {
+		const char *name = k < n ? names[k] : "", *guess;
 		bool found = false;
 
 		for (size_t i = 0; i < nknown && !found; i++)
-			found = strlen(known[i]) == len && strncmp(known[i], p, len) == 0;
-		if (!found && len > 0) {
-			char *name = xstrndup(p, len);
-
-			guess = suggest_word(name, (const char *const *)known, nknown);
-			if (guess)
-				usage_error(c->cmd, "%s: no prices for provider '%s'; did you mean "
-					    "'%s'?", option, name, guess);
-			else
-				usage_error(c->cmd, "%s: no prices for provider '%s' (known: %s)",
-					    option, name, all.buf);
-			free(name);
+			found = strcmp(known[i], name) == 0;
+		if (found)
+			continue;
+		if (!*name) {
+			usage_error(cmd, "%s\"%s\": expected providers separated by commas "
+				    "(known: %s)", prefix.buf, list, all.buf);
 			goto cleanup;
 		}
-		if (!found) {
-			usage_error(c->cmd, "%s: \"%s\": expected providers separated by commas "
-				    "(known: %s)", option, list, all.buf);
-			goto cleanup;
-		}
-		p += len;
-		if (!*p)
-			break;
+		guess = suggest_word(name, (const char *const *)known, nknown);
+		if (guess)
+			usage_error(cmd, "%sno prices for provider '%s'; did you mean '%s'?",
+				    prefix.buf, name, guess);
+		else
+			usage_error(cmd, "%sno prices for provider '%s' (known: %s)", prefix.buf,
+				    name, all.buf);
+		goto cleanup;
 	}
 	result = 0;
 cleanup:
-	for (size_t i = 0; i < nknown; i++)
-		free(known[i]);
-	free(known);
+	str_list_free(known, nknown);
+	str_list_free(names, n);
 	strbuf_release(&all);
+	strbuf_release(&prefix);
 	return result;
+}
+
+int costcli_check_providers(const struct costcli *c, const char *option, const char *list)
+{
+	return store_check_providers(c->db, c->cmd, option, list);
 }
 
 void costcli_release(struct costcli *c)

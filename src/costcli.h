@@ -81,6 +81,9 @@ int costcli_option(struct costcli *c, int opt, const char *arg);
 /* Loads PATH (with the --set overrides) and opens the store; -1 printed on failure.
  * PATH NULL is the session's scenario and store. */
 int costcli_load(struct costcli *c, const char *path);
+/* gate_read for check and diff: SPEC NULL is the REPL's scenario as edited. */
+struct gate_scenario;
+int costcli_gate_read(struct gate_scenario *g, const char *spec);
 /* The same for the NARGS operands left in ARGS: exactly one SCENARIO, or none in
  * a session; -1 printed ("expected exactly one scenario file") otherwise. */
 int costcli_load_operands(struct costcli *c, int nargs, char **args);
@@ -104,6 +107,9 @@ int costcli_budget_check(const struct costcli *c, const struct tco_result *r, in
 /* Each name of LIST (comma-separated) has prices in the store; -1 printed
  * (naming OPTION, with a suggestion or the known providers) otherwise. */
 int costcli_check_providers(const struct costcli *c, const char *option, const char *list);
+/* The same for any command with a store (OPTION NULL: the message names none). */
+int store_check_providers(struct db *db, const char *cmd, const char *option,
+			  const char *list);
 void costcli_release(struct costcli *c);
 
 /*

@@ -177,9 +177,23 @@ static int check_bytes(const char *file, long line, const char *data, size_t len
 
 int csv_read_file(const char *path, csv_record_fn fn, void *ctx)
 {
+	FILE *fp = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
+	int result;
+
+	if (!fp) {
+		error_set("%s: %s", csv_display_name(path), strerror(errno));
+		return -1;
+	}
+	result = csv_read_stream(fp, path, fn, ctx);
+	if (fp != stdin)
+		fclose(fp);
+	return result;
+}
+
+int csv_read_stream(FILE *fp, const char *path, csv_record_fn fn, void *ctx)
+{
 	struct reader r = { 0 };
 	struct csv_parser parser;
-	FILE *fp;
 	struct strbuf line = STRBUF_INIT;
 	ssize_t len = 0;
 	int result = -1;
@@ -188,12 +202,6 @@ int csv_read_file(const char *path, csv_record_fn fn, void *ctx)
 	r.fn = fn;
 	r.ctx = ctx;
 	strbuf_init(&r.line_text, 0);
-	fp = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
-	if (!fp) {
-		error_set("%s: %s", r.record.file, strerror(errno));
-		strbuf_release(&r.line_text);
-		return -1;
-	}
 	if (csv_init(&parser, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0)
 		xoom();
 	if (check_input_stream(fp, r.record.file) < 0)
@@ -237,8 +245,6 @@ cleanup:
 	csv_free(&parser);
 	strbuf_release(&line);
 	strbuf_release(&r.line_text);
-	if (fp != stdin)
-		fclose(fp);
 	return result;
 }
 

@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 struct csv_record {
 	const char *file;
@@ -25,6 +26,8 @@ typedef int (*csv_record_fn)(const struct csv_record *record, void *ctx);
  * blank lines and lines whose first field starts with '#'. Strips a UTF-8 BOM.
  */
 int csv_read_file(const char *path, csv_record_fn fn, void *ctx);
+/* The same for an open FP (left open), which PATH names in messages. */
+int csv_read_stream(FILE *fp, const char *path, csv_record_fn fn, void *ctx);
 
 /* How errors name PATH: "stdin" for "-". */
 const char *csv_display_name(const char *path);

@@ -2,7 +2,6 @@
 #include "gate.h"
 #include "db.h"
 #include "cli.h"
-#include "costcli.h"
 #include "table.h"
 #include "units.h"
 #include "util.h"
@@ -170,16 +169,7 @@ int gate_read(struct gate_scenario *g, const char *spec)
 {
 	memset(g, 0, sizeof(*g));
 	g->spec = spec;
-	if (!spec) {
-		/* the REPL's scenario as edited (costcli.h) */
-		struct strbuf yaml = STRBUF_INIT;
-
-		g->spec = costcli_session->name;
-		g->file = xstrdup(costcli_session->name);
-		if (costcli_session->yaml(costcli_session->ctx, &yaml) == 0)
-			g->text = strbuf_detach(&yaml, &g->len);
-		strbuf_release(&yaml);
-	} else if (strncmp(spec, "git:", 4) == 0) {
+	if (strncmp(spec, "git:", 4) == 0) {
 		const char *rev = spec + 4, *colon = strchr(rev, ':');
 		char *rev_name;
 
@@ -208,12 +198,13 @@ int gate_read(struct gate_scenario *g, const char *spec)
 	return 0;
 }
 
-int gate_load(struct gate_scenario *g, const char *spec, const char *const *overrides,
-	      size_t noverrides, struct db *db, const struct tco_options *opts)
+void gate_take_text(struct gate_scenario *g, const char *name, char *text, size_t len)
 {
-	if (gate_read(g, spec) < 0)
-		return -1;
-	return gate_compute(g, overrides, noverrides, db, opts);
+	memset(g, 0, sizeof(*g));
+	g->spec = name;
+	g->file = xstrdup(name);
+	g->text = text;
+	g->len = len;
 }
 
 int gate_compute(struct gate_scenario *g, const char *const *overrides, size_t noverrides,

@@ -74,16 +74,15 @@ struct gate_scenario {
 };
 
 /*
- * Reads SPEC (a file, '-' for standard input, or git:REV:PATH through 'git show',
- * run without a shell), loads it with OVERRIDES and prices it from DB. Returns
- * -1 with G->error set when any of that fails; G is released by gate_release.
+ * Reads SPEC (a file, '-' for standard input, or git:REV:PATH through 'git show', run
+ * without a shell) into G->text (and G->file); -1 with G->error set. G is released by
+ * gate_release.
  */
-int gate_load(struct gate_scenario *g, const char *spec, const char *const *overrides,
-	      size_t noverrides, struct db *db, const struct tco_options *opts);
-/* Only reads SPEC into G->text (and G->file); -1 with G->error set. SPEC NULL:
- * the REPL's scenario as edited (costcli_session). */
 int gate_read(struct gate_scenario *g, const char *spec);
-/* Loads and prices G->text (read by gate_read); -1 with G->error set. */
+/* G holds TEXT (LEN bytes, malloc'd: G owns it now), named NAME (the REPL's scenario as
+ * edited, which the command layer reads: costcli_gate_read). */
+void gate_take_text(struct gate_scenario *g, const char *name, char *text, size_t len);
+/* Loads G->text with OVERRIDES and prices it from DB; -1 with G->error set. */
 int gate_compute(struct gate_scenario *g, const char *const *overrides, size_t noverrides,
 		 struct db *db, const struct tco_options *opts);
 void gate_release(struct gate_scenario *g);

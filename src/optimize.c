@@ -335,29 +335,21 @@ static struct optimize_plan *plan_for(const struct scan_state *st, const struct 
 /* Is TEXT one of the comma-separated LIST's items (globs when GLOB)? */
 static bool listed(const char *list, const char *text, bool glob)
 {
-	const char *p = list;
+	char **items;
+	size_t n;
+	bool match = false;
 
 	if (!list || !*list)
 		return true;
 	if (!text)
 		return false;
-	while (*p) {
-		size_t len, item_len;
-		char *item;
-		bool match;
-
-		p += strspn(p, " ");   /* "us-east-1, eastus": spaces around items */
-		len = strcspn(p, ",");
-		for (item_len = len; item_len > 0 && p[item_len - 1] == ' '; item_len--)
-			;
-		item = xstrndup(p, item_len);
-		match = glob ? fnmatch(item, text, FNM_CASEFOLD) == 0 : str_ieq(item, text);
-		free(item);
-		if (match)
-			return true;
-		p += len + (p[len] == ',');
-	}
-	return false;
+	/* "us-east-1, eastus": spaces around items */
+	n = str_split(list, ',', SPLIT_TRIM | SPLIT_SKIP_EMPTY, &items);
+	for (size_t i = 0; i < n && !match; i++)
+		match = glob ? fnmatch(items[i], text, FNM_CASEFOLD) == 0 :
+			str_ieq(items[i], text);
+	str_list_free(items, n);
+	return match;
 }
 
 static bool constraints_allow(const struct constraints *c, const struct offer *o)

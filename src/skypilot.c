@@ -357,7 +357,7 @@ static int sky_combine(struct sky_importer *s)
 	return 0;
 }
 
-int skypilot_import_file(struct db *db, const char *path, const char *source_label,
+int skypilot_import_file(struct db *db, const char *path, FILE *in, const char *source_label,
 			 const char *provider, struct import_stats *stats)
 {
 	struct sky_importer s = { 0 };
@@ -384,7 +384,8 @@ int skypilot_import_file(struct db *db, const char *path, const char *source_lab
 	if (s.snapshot < 0)
 		goto rollback;
 	s.stats->snapshots++;
-	if (csv_read_file(path, sky_record, &s) < 0)
+	if ((in ? csv_read_stream(in, path, sky_record, &s) :
+	     csv_read_file(path, sky_record, &s)) < 0)
 		goto rollback;
 	if (!s.have_header) {
 		error_set("%s: empty file: expected a SkyPilot catalog header",

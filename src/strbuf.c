@@ -1,7 +1,9 @@
 #include "strbuf.h"
-#include "util.h"
+#include "xalloc.h"
 
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <ctype.h>
 

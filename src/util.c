@@ -11,70 +11,6 @@
 #include <time.h>
 #include <unistd.h>
 
-_Noreturn void xoom(void)
-{
-	fputs("aicost: out of memory\n", stderr);
-	abort();
-}
-
-void *xmalloc(size_t n)
-{
-	void *p = malloc(n ? n : 1);
-
-	if (!p)
-		xoom();
-	return p;
-}
-
-void *xcalloc(size_t n, size_t size)
-{
-	void *p = calloc(n ? n : 1, size ? size : 1);
-
-	if (!p)
-		xoom();
-	return p;
-}
-
-void *xrealloc(void *p, size_t n)
-{
-	void *q = realloc(p, n ? n : 1);
-
-	if (!q)
-		xoom();
-	return q;
-}
-
-char *xstrdup(const char *s)
-{
-	return xstrndup(s, strlen(s));
-}
-
-char *xstrndup(const char *s, size_t n)
-{
-	char *p = xmalloc(n + 1);
-
-	memcpy(p, s, n);
-	p[n] = '\0';
-	return p;
-}
-
-void xgrow(void *items_ptr, size_t *alloc, size_t need, size_t elem)
-{
-	void **items = items_ptr;
-	size_t n;
-
-	if (need <= *alloc)
-		return;
-	n = *alloc ? *alloc * 2 : 8;
-	while (n < need)
-		n *= 2;
-	if (n > SIZE_MAX / elem)
-		xoom();
-	*items = xrealloc(*items, n * elem);
-	memset((char *)*items + *alloc * elem, 0, (n - *alloc) * elem);
-	*alloc = n;
-}
-
 /* Outside every pushed context (unit tests, main before a command): this one. */
 static struct error_context base_context = { STRBUF_INIT, NULL };
 static struct error_context *current = &base_context;
@@ -370,6 +306,43 @@ bool str_ends_with(const char *s, const char *suffix)
 	size_t ls = strlen(s), lx = strlen(suffix);
 
 	return ls >= lx && memcmp(s + ls - lx, suffix, lx) == 0;
+}
+
+size_t str_split(const char *text, char sep, unsigned flags, char ***items)
+{
+	size_t n = 0, alloc = 0;
+	const char *p = text;
+
+	*items = NULL;
+	if (!*text)
+		return 0;
+	for (;;) {
+		const char *end = strchr(p, sep), *start = p;
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+
+		if (flags & SPLIT_TRIM) {
+			while (len > 0 && *start == ' ') {
+				start++;
+				len--;
+			}
+			while (len > 0 && start[len - 1] == ' ')
+				len--;
+		}
+		if (len > 0 || !(flags & SPLIT_SKIP_EMPTY)) {
+			xgrow(items, &alloc, n + 1, sizeof(**items));
+			(*items)[n++] = xstrndup(start, len);
+		}
+		if (!end)
+			return n;
+		p = end + 1;
+	}
+}
+
+void str_list_free(char **items, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(items[i]);
+	free(items);
 }
 
 size_t edit_distance(const char *a, const char *b)

@@ -1,4 +1,4 @@
-/* Small shared helpers: allocation, the error channel, atomic files, strings. */
+/* Small shared helpers: the error channel, atomic files, strings (and xalloc.h). */
 #ifndef AICOST_UTIL_H
 #define AICOST_UTIL_H
 
@@ -9,18 +9,9 @@
 #include <time.h>
 
 #include "strbuf.h"
+#include "xalloc.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-
-/* Allocation failures end the program with a message: nothing sane can follow. */
-_Noreturn void xoom(void);
-void *xmalloc(size_t n);
-void *xcalloc(size_t n, size_t size);
-void *xrealloc(void *p, size_t n);
-char *xstrdup(const char *s);
-char *xstrndup(const char *s, size_t n);
-/* Grows *items (of *alloc slots of size elem) so that index `need - 1` fits. */
-void xgrow(void *items_ptr, size_t *alloc, size_t need, size_t elem);
 
 /*
  * The error channel. Modules return -1 or NULL and describe why with error_set();
@@ -82,6 +73,15 @@ double c_strtod(const char *s, char **end);
 bool str_ieq(const char *a, const char *b);
 bool str_starts_with(const char *s, const char *prefix);
 bool str_ends_with(const char *s, const char *suffix);
+/*
+ * The one list splitter: TEXT cut at each SEP into *ITEMS, which the caller frees with
+ * str_list_free; returns how many. SPLIT_TRIM drops the spaces around each item
+ * ("aws, gcp"); SPLIT_SKIP_EMPTY drops empty items, which are otherwise kept as "" so
+ * that a caller can refuse "aws,,gcp". An empty TEXT has no items.
+ */
+enum { SPLIT_TRIM = 1 << 0, SPLIT_SKIP_EMPTY = 1 << 1 };
+size_t str_split(const char *text, char sep, unsigned flags, char ***items);
+void str_list_free(char **items, size_t n);
 /* Edit distance (Damerau-Levenshtein, optimal string alignment). */
 size_t edit_distance(const char *a, const char *b);
 /* The candidate closest to WORD, if close enough to be a plausible typo; else NULL. */

@@ -204,6 +204,53 @@ static void test_c_strtod_and_case(void **state)
 	assert_false(str_ends_with("Spot", " Spot"));
 }
 
+/* Splits TEXT and returns the items joined as "[a][b]", for one-line comparisons. */
+static char *split_joined(const char *text, char sep, unsigned flags, size_t *n)
+{
+	struct strbuf out = STRBUF_INIT;
+	char **items;
+
+	*n = str_split(text, sep, flags, &items);
+	for (size_t i = 0; i < *n; i++)
+		strbuf_addf(&out, "[%s]", items[i]);
+	str_list_free(items, *n);
+	return strbuf_detach(&out, NULL);
+}
+
+static void test_str_split(void **state)
+{
+	const struct {
+		const char *text;
+		char sep;
+		unsigned flags;
+		size_t n;
+		const char *joined;
+	} cases[] = {
+		{ "aws,gcp", ',', 0, 2, "[aws][gcp]" },
+		{ "", ',', 0, 0, "" },
+		{ "aws", ',', 0, 1, "[aws]" },
+		/* kept empty: a caller can refuse "aws,,gcp" and "aws," */
+		{ "aws,,gcp,", ',', 0, 4, "[aws][][gcp][]" },
+		{ "aws,,gcp,", ',', SPLIT_SKIP_EMPTY, 2, "[aws][gcp]" },
+		/* untrimmed unless asked: " gcp" is not a provider */
+		{ "aws, gcp ", ',', 0, 2, "[aws][ gcp ]" },
+		{ " us-east-1 , eastus,  ", ',', SPLIT_TRIM | SPLIT_SKIP_EMPTY, 2,
+		  "[us-east-1][eastus]" },
+		{ " , ", ',', SPLIT_TRIM, 2, "[][]" },
+		{ "H100|H100 80GB||H100-SXM5", '|', SPLIT_SKIP_EMPTY, 3, "[H100][H100 80GB][H100-SXM5]" },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		size_t n;
+		char *joined = split_joined(cases[i].text, cases[i].sep, cases[i].flags, &n);
+
+		assert_int_equal(n, cases[i].n);
+		assert_string_equal(joined, cases[i].joined);
+		free(joined);
+	}
+}
+
 static void test_xgrow_zeroes_new_slots(void **state)
 {
 	int *items = NULL;
@@ -236,6 +283,7 @@ int main(void)
 		cmocka_unit_test(test_read_missing_file),
 		cmocka_unit_test(test_c_strtod_and_case),
 		cmocka_unit_test(test_xgrow_zeroes_new_slots),
+		cmocka_unit_test(test_str_split),
 	};
 	int failed = cmocka_run_group_tests_name("util", tests, make_tmpdir, remove_tmpdir);
 
