@@ -8,7 +8,6 @@
 #include "output.h"
 #include "util.h"
 
-#include <jansson.h>
 #include <string.h>
 #include <time.h>
 
@@ -43,51 +42,6 @@ const struct command compare_command = {
 		"or a store price is older than --max-price-age.\n",
 	.flags = CMD_NEEDS_STORE,
 };
-
-static struct table *breakeven_table(const struct tco_result *r)
-{
-	struct table *t = table_new();
-
-	table_add_column(t, "deployment", "BREAK-EVEN OF", COLUMN_TEXT);
-	for (size_t j = 0; j < r->ndeployments; j++)
-		table_add_column(t, r->deployments[j].deployment->name,
-				 r->deployments[j].deployment->name, COLUMN_NUMBER);
-	for (size_t i = 0; i < r->ndeployments; i++) {
-		table_begin_row(t);
-		table_add_text(t, r->deployments[i].deployment->name);
-		for (size_t j = 0; j < r->ndeployments; j++) {
-			int month = i == j ? 0 : tco_pair_breakeven(r, i, j);
-
-			if (month > 0)
-				table_add_number(t, month, 0);
-			else
-				table_add_null(t);
-		}
-	}
-	return t;
-}
-
-/* ALONE: the cheapest has no runner-up, so the answer is its total, not a lead. */
-static struct table *sensitivity_table(const struct sensitivity *list, size_t n, bool alone)
-{
-	struct table *t = table_new();
-
-	table_add_column(t, "input", "INPUT (±20%)", COLUMN_TEXT);
-	table_add_column(t, "low", alone ? "TOTAL AT -20%" : "LEAD AT -20%", COLUMN_NUMBER);
-	table_add_column(t, "high", alone ? "TOTAL AT +20%" : "LEAD AT +20%", COLUMN_NUMBER);
-	table_add_column(t, "swing", "SWING", COLUMN_NUMBER);
-	table_add_column(t, "flips", "FLIPS CHEAPEST", COLUMN_TEXT);
-	/* An input that moves nothing is not one of those that move the answer. */
-	for (size_t i = 0; i < n && i < SENSITIVITY_TOP && list[i].swing_usd > 0; i++) {
-		table_begin_row(t);
-		table_add_text(t, list[i].input);
-		table_add_money(t, list[i].low_usd, 0);
-		table_add_money(t, list[i].high_usd, 0);
-		table_add_money(t, list[i].swing_usd, 0);
-		table_add_text(t, list[i].flips ? "yes" : "no");
-	}
-	return t;
-}
 
 /* "Excluded: rack (why); gcp (why)." — the deployments that cannot be the answer. */
 static void print_excluded(FILE *fp, const struct tco_result *r)
@@ -136,43 +90,6 @@ static void print_answer(FILE *fp, const struct tco_result *r)
 	strbuf_release(&lead);
 }
 
-static json_t *compare_json(const struct tco_result *r, const struct sensitivity *list,
-			    size_t n)
-{
-	json_t *root = output_estimate_json(r, -1), *pairs = json_array(), *top = json_array();
-
-	for (size_t i = 0; i < r->ndeployments; i++) {
-		for (size_t j = 0; j < r->ndeployments; j++) {
-			int month = i == j ? 0 : tco_pair_breakeven(r, i, j);
-			json_t *pair;
-
-			if (i == j)
-				continue;
-			pair = json_object();
-			json_object_set_new(pair, "deployment",
-					    json_string(r->deployments[i].deployment->name));
-			json_object_set_new(pair, "against",
-					    json_string(r->deployments[j].deployment->name));
-			json_object_set_new(pair, "breakeven_month",
-					    month > 0 ? json_integer(month) : json_null());
-			json_array_append_new(pairs, pair);
-		}
-	}
-	json_object_set_new(root, "breakeven", pairs);
-	for (size_t i = 0; i < n && i < SENSITIVITY_TOP && list[i].swing_usd > 0; i++) {
-		json_t *entry = json_object();
-
-		json_object_set_new(entry, "input", json_string(list[i].input));
-		json_object_set_new(entry, "low", json_real(list[i].low_usd));
-		json_object_set_new(entry, "high", json_real(list[i].high_usd));
-		json_object_set_new(entry, "swing", json_real(list[i].swing_usd));
-		json_object_set_new(entry, "flips", json_boolean(list[i].flips));
-		json_array_append_new(top, entry);
-	}
-	json_object_set_new(root, "sensitivity", top);
-	return root;
-}
-
 static int print_tables(const struct tco_result *r, const struct sensitivity *list, size_t n,
 			enum output_format format)
 {
@@ -209,7 +126,7 @@ static int print_tables(const struct tco_result *r, const struct sensitivity *li
 	output_heading(stdout, format,
 		       "Break-even: the month from which the row's cumulative cash stays at or "
 		       "below the column's");
-	t = breakeven_table(r);
+	t = output_breakeven_table(r);
 	rc = table_print(t, stdout, format);
 	table_free(t);
 	if (rc < 0)
@@ -218,7 +135,7 @@ static int print_tables(const struct tco_result *r, const struct sensitivity *li
 	output_heading(stdout, format, alone ?
 		       "Sensitivity: the inputs that move the cheapest's total most" :
 		       "Sensitivity: the inputs that move the cheapest's lead most");
-	t = sensitivity_table(list, n, alone);
+	t = output_sensitivity_table(list, n, SENSITIVITY_TOP, alone);
 	rc = table_print(t, stdout, format);
 	table_free(t);
 	return rc;
@@ -268,7 +185,7 @@ static int cmd_compare(int argc, char **argv)
 	if (costcli_price_ages(&cli, &in.prices, time(NULL)) < 0)
 		goto cleanup;
 	if (cli.format == FORMAT_JSON) {
-		if (output_json(stdout, compare_json(&r, list, n)) < 0)
+		if (output_json(stdout, output_compare_json(&r, list, n, SENSITIVITY_TOP)) < 0)
 			goto fail;
 	} else if (print_tables(&r, list, n, cli.format) < 0) {
 		goto fail;

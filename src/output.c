@@ -648,6 +648,90 @@ static struct table *budget_table(const struct tco_result *r, int only, size_t *
 	return t;
 }
 
+/* ---- compare: break-even of every pair, the inputs that move the answer ---- */
+
+struct table *output_breakeven_table(const struct tco_result *r)
+{
+	struct table *t = table_new();
+
+	table_add_column(t, "deployment", "BREAK-EVEN OF", COLUMN_TEXT);
+	for (size_t j = 0; j < r->ndeployments; j++)
+		table_add_column(t, r->deployments[j].deployment->name,
+				 r->deployments[j].deployment->name, COLUMN_NUMBER);
+	for (size_t i = 0; i < r->ndeployments; i++) {
+		table_begin_row(t);
+		table_add_text(t, r->deployments[i].deployment->name);
+		for (size_t j = 0; j < r->ndeployments; j++) {
+			int month = i == j ? 0 : tco_pair_breakeven(r, i, j);
+
+			if (month > 0)
+				table_add_number(t, month, 0);
+			else
+				table_add_null(t);
+		}
+	}
+	return t;
+}
+
+struct table *output_sensitivity_table(const struct sensitivity *list, size_t n, size_t top,
+				       bool alone)
+{
+	struct table *t = table_new();
+
+	table_add_column(t, "input", "INPUT (±20%)", COLUMN_TEXT);
+	table_add_column(t, "low", alone ? "TOTAL AT -20%" : "LEAD AT -20%", COLUMN_NUMBER);
+	table_add_column(t, "high", alone ? "TOTAL AT +20%" : "LEAD AT +20%", COLUMN_NUMBER);
+	table_add_column(t, "swing", "SWING", COLUMN_NUMBER);
+	table_add_column(t, "flips", "FLIPS CHEAPEST", COLUMN_TEXT);
+	/* An input that moves nothing is not one of those that move the answer. */
+	for (size_t i = 0; i < n && i < top && list[i].swing_usd > 0; i++) {
+		table_begin_row(t);
+		table_add_text(t, list[i].input);
+		table_add_money(t, list[i].low_usd, 0);
+		table_add_money(t, list[i].high_usd, 0);
+		table_add_money(t, list[i].swing_usd, 0);
+		table_add_text(t, list[i].flips ? "yes" : "no");
+	}
+	return t;
+}
+
+json_t *output_compare_json(const struct tco_result *r, const struct sensitivity *list,
+			    size_t n, size_t top)
+{
+	json_t *root = output_estimate_json(r, -1), *pairs = json_array(), *inputs = json_array();
+
+	for (size_t i = 0; i < r->ndeployments; i++) {
+		for (size_t j = 0; j < r->ndeployments; j++) {
+			int month = i == j ? 0 : tco_pair_breakeven(r, i, j);
+			json_t *pair;
+
+			if (i == j)
+				continue;
+			pair = json_object();
+			json_object_set_new(pair, "deployment",
+					    json_string(r->deployments[i].deployment->name));
+			json_object_set_new(pair, "against",
+					    json_string(r->deployments[j].deployment->name));
+			json_object_set_new(pair, "breakeven_month",
+					    month > 0 ? json_integer(month) : json_null());
+			json_array_append_new(pairs, pair);
+		}
+	}
+	json_object_set_new(root, "breakeven", pairs);
+	for (size_t i = 0; i < n && i < top && list[i].swing_usd > 0; i++) {
+		json_t *entry = json_object();
+
+		json_object_set_new(entry, "input", json_string(list[i].input));
+		json_object_set_new(entry, "low", json_real(list[i].low_usd));
+		json_object_set_new(entry, "high", json_real(list[i].high_usd));
+		json_object_set_new(entry, "swing", json_real(list[i].swing_usd));
+		json_object_set_new(entry, "flips", json_boolean(list[i].flips));
+		json_array_append_new(inputs, entry);
+	}
+	json_object_set_new(root, "sensitivity", inputs);
+	return root;
+}
+
 static int print_and_free(struct table *t, FILE *fp, enum output_format format)
 {
 	int rc = table_print(t, fp, format);

@@ -37,6 +37,18 @@ struct table *output_demand_table(const struct scenario *s, const struct workloa
 /* Each training workload's step: layout, seconds of compute, communication, bubble. */
 struct table *output_step_table(const struct scenario *s, const struct workload_demand *demand);
 
+/*
+ * compare's pieces: the break-even month of every pair (row against column); the TOP
+ * inputs of LIST (ranked, N long) that move the answer, as a table (ALONE: the cheapest
+ * has no runner-up, so the answer is its total, not a lead); and the whole JSON
+ * contract of compare (the estimate's, plus "breakeven" and "sensitivity").
+ */
+struct table *output_breakeven_table(const struct tco_result *r);
+struct table *output_sensitivity_table(const struct sensitivity *list, size_t n, size_t top,
+				       bool alone);
+struct json_t *output_compare_json(const struct tco_result *r, const struct sensitivity *list,
+				   size_t n, size_t top);
+
 /* When R's cheapest deployment is incomplete, a line saying what has no price. */
 void output_cheapest_line(FILE *fp, const struct tco_result *r);
 
