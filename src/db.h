@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "price-lookup.h"
 #include "prices.h"
 #include "strbuf.h"
 
@@ -78,48 +79,22 @@ int db_transaction_begin(struct db *db);
 int db_transaction_commit(struct db *db);
 void db_transaction_rollback(struct db *db);
 
-int db_find_accelerator(struct db *db, const char *name_or_alias, struct accelerator *out);
 /* Inserts or replaces an accelerator with its aliases ("A100*" marks an ambiguous alias). */
 int db_put_accelerator(struct db *db, const struct accelerator *a);
-int db_list_accelerators(struct db *db, struct accelerator_list *out);
 
-/* Offers matching FILTER from the newest successful snapshot of each provider,
- * region and purchase option (a snapshot replaces only the options it has). */
-int db_query_offers(struct db *db, const struct offer_filter *filter, struct offer_list *out);
-
-/* What the optimizer's scan reads: current whole-instance offers with accelerators. */
-struct offer_scan {
-	const char *providers;        /* comma-separated; NULL = any */
-	const char *accelerators;     /* comma-separated canonical names; NULL = any */
-	const char *exclude_purchase; /* one option left out ("spot"); NULL = none */
-	double max_price_per_accelerator_hour;   /* as stored; 0 = no limit */
-};
-/*
- * Calls EACH for every such offer, one at a time, without loading them all: the
- * offer and its strings belong to the store and last only for the call (copy what
- * is kept). A row stored without an interconnect gets its family's. EACH returns
- * -1 to stop with its error.
- */
-int db_scan_offers(struct db *db, const struct offer_scan *scan,
-		   int (*each)(void *ctx, const struct offer *o), void *ctx);
 /* Every stored price of INSTANCE (optionally in REGION) across all snapshots, oldest first. */
 int db_offer_history(struct db *db, const char *instance_type, const char *region,
 		     struct offer_list *out);
-/* Providers with current offers, sorted; for validating --provider. */
-int db_providers(struct db *db, char ***names, size_t *n);
 
-/* Egress tiers for provider/scope/destination, ordered by start_gb (falls back to "global"). */
-int db_egress_tiers(struct db *db, const char *provider, const char *scope,
-		    const char *destination, struct egress_tier_list *out);
-int db_storage_price(struct db *db, const char *provider, const char *region,
-		     const char *storage_class, struct storage_price *out);
+/* The lookups the engine makes (db_find_accelerator, db_list_accelerators,
+ * db_query_offers, db_scan_offers, db_providers, db_egress_tiers, db_storage_price,
+ * db_fact, db_list_facts): price-lookup.h. */
+
 /* Every current egress tier / storage price (export). */
 int db_list_egress_tiers(struct db *db, struct egress_tier_list *out);
 int db_list_storage_prices(struct db *db, struct storage_price_list *out);
 
-int db_fact(struct db *db, const char *key, struct fact *out);
 int db_put_fact(struct db *db, const struct fact *f);
-int db_list_facts(struct db *db, struct fact_list *out);
 
 /* Every snapshot, newest first. */
 int db_list_snapshots(struct db *db, struct snapshot_list *out);

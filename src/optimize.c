@@ -7,8 +7,8 @@
  * stays flat however large the store.
  */
 #include "optimize.h"
-#include "db.h"
 #include "fabric.h"
+#include "price-lookup.h"
 #include "tco.h"
 #include "units.h"
 #include "util.h"

@@ -4,7 +4,7 @@
  * store; what it has to assume is written to the notes.
  */
 #include "tco.h"
-#include "db.h"
+#include "price-lookup.h"
 #include "units.h"   /* HOURS_PER_MONTH */
 #include "util.h"
 
