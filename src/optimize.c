@@ -536,9 +536,11 @@ static char *explain(const struct workload *w, const struct optimize_plan *p,
 			strbuf_addf(&why, "; the %s term bills %.0f GPU-h", o->purchase,
 				    c->billed_gpu_hours);
 	} else {
-		strbuf_addf(&why, "weights %.0f GB on TP %d of %d x %.0f GB, %d replica%s",
-			    d->weights_gb, d->tensor_parallel, o->accelerator_count,
-			    o->accelerator_memory_gb, d->replicas, d->replicas == 1 ? "" : "s");
+		strbuf_addf(&why, "weights %.0f GB on TP %d of %d x %.0f GB", d->weights_gb,
+			    d->tensor_parallel, o->accelerator_count, o->accelerator_memory_gb);
+		if (d->pipeline_parallel > 1)
+			strbuf_addf(&why, " x PP %d instances", d->pipeline_parallel);
+		strbuf_addf(&why, ", %d replica%s", d->replicas, d->replicas == 1 ? "" : "s");
 		if (d->gpus % o->accelerator_count != 0)
 			strbuf_addf(&why, " (%d GPUs) on %d whole instance%s", d->gpus,
 				    p->instances, p->instances > 1 ? "s" : "");
@@ -549,9 +551,12 @@ static char *explain(const struct workload *w, const struct optimize_plan *p,
 		    (double)c->instances * o->accelerator_count * HOURS_PER_MONTH * (1 + 1e-9))
 			strbuf_addf(&why, "; the %s term outlasts the service: %.0f GPU-h a month "
 				    "over its run", o->purchase, c->billed_gpu_hours);
-		if (!isnan(w->inference.slo_ttft_ms) || !isnan(w->inference.slo_tpot_ms))
-			strbuf_addf(&why, "; meets the SLO (TTFT %.0f ms, TPOT %.1f ms)",
-				    d->prefill_ms, d->decode_ms_per_token);
+		if (!isnan(w->inference.slo_ttft_ms) || !isnan(w->inference.slo_tpot_ms) ||
+		    !isnan(w->inference.slo_ttft_p95_ms) || !isnan(w->inference.slo_ttft_p99_ms) ||
+		    !isnan(w->inference.slo_tpot_p95_ms))
+			strbuf_addf(&why, "; meets the SLO (TTFT %.0f ms, p95 %.0f ms, TPOT %.1f ms)",
+				    d->assumptions.ttft_ms, d->assumptions.ttft_p95_ms,
+				    d->assumptions.tpot_ms);
 	}
 	if (o->confidence && strcmp(o->confidence, "exact") != 0)
 		strbuf_addf(&why, "; price %s", o->confidence);

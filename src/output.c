@@ -87,8 +87,10 @@ static void training_assumptions_json(json_t *o, const struct workload_demand *d
 }
 
 /* What the demand rests on: {peak_tflops, precision, mfu, ...}, null where n/a. */
-static json_t *assumptions_json(const struct workload_assumptions *a)
+static json_t *assumptions_json(const struct workload *w, const struct workload_assumptions *a)
 {
+	const struct inference_spec *inf = &w->inference;
+	bool serve = w->kind != WORKLOAD_TRAINING;
 	json_t *o = json_object();
 
 	json_object_set_new(o, "peak_tflops", number_or_null(a->peak_tflops, true));
@@ -100,7 +102,21 @@ static json_t *assumptions_json(const struct workload_assumptions *a)
 			    number_or_null(a->bandwidth_efficiency, true));
 	json_object_set_new(o, "hbm_tb_s", number_or_null(a->hbm_tb_s, true));
 	json_object_set_new(o, "ttft_ms", number_or_null(a->ttft_ms, true));
+	json_object_set_new(o, "ttft_p95_ms", number_or_null(a->ttft_p95_ms, true));
+	json_object_set_new(o, "ttft_p99_ms", number_or_null(a->ttft_p99_ms, true));
 	json_object_set_new(o, "tpot_ms", number_or_null(a->tpot_ms, true));
+	json_object_set_new(o, "tpot_p95_ms", number_or_null(a->tpot_p95_ms, true));
+	json_object_set_new(o, "utilisation", number_or_null(a->utilisation, true));
+	json_object_set_new(o, "kv_precision", serve ?
+			    json_string(precision_name(a->kv_precision)) : json_null());
+	json_object_set_new(o, "scaleup_gb_s", number_or_null(a->scaleup_gb_s, serve));
+	json_object_set_new(o, "communication_ms", number_or_null(a->communication_ms, serve));
+	json_object_set_new(o, "prefix_cache_hit", number_or_null(a->prefix_cache_hit, serve));
+	json_object_set_new(o, "tokens_per_step", number_or_null(a->tokens_per_step, serve));
+	json_object_set_new(o, "speculative", serve && inf->draft_params > 0 ?
+			    json_pack("{s:f, s:f, s:i}", "draft_params", inf->draft_params,
+				      "acceptance", inf->acceptance, "lookahead", inf->lookahead) :
+			    json_null());
 	return o;
 }
 
@@ -134,12 +150,16 @@ json_t *output_demand_json(const struct scenario *s, const struct workload_deman
 				    number_or_null(d->tokens_per_second_per_gpu, serve));
 		json_object_set_new(o, "tensor_parallel", serve ? json_integer(d->tensor_parallel) :
 				    json_null());
+		json_object_set_new(o, "pipeline_parallel", serve ?
+				    json_integer(d->pipeline_parallel) : json_null());
+		json_object_set_new(o, "gpus_per_replica", serve ?
+				    json_integer(d->gpus_per_replica) : json_null());
 		json_object_set_new(o, "batch", serve ? json_integer(d->batch) : json_null());
 		json_object_set_new(o, "replicas", serve ? json_integer(d->replicas) : json_null());
 		json_object_set_new(o, "gpu_hours_per_month",
 				    number_or_null(d->gpu_hours_per_month, serve));
 		json_object_set_new(o, "tokens_per_month", number_or_null(d->tokens_per_month, serve));
-		json_object_set_new(o, "assumptions", assumptions_json(&d->assumptions));
+		json_object_set_new(o, "assumptions", assumptions_json(w, &d->assumptions));
 		if (train)
 			training_assumptions_json(json_object_get(o, "assumptions"), d);
 		json_array_append_new(array, o);
@@ -416,6 +436,15 @@ struct table *output_demand_table(const struct scenario *s, const struct workloa
 		table_add_column(t, "compute_efficiency", "COMPUTE-EFF", COLUMN_NUMBER);
 		table_add_column(t, "bandwidth_efficiency", "BW-EFF", COLUMN_NUMBER);
 		table_add_column(t, "hbm_tb_s", "HBM-TB/S", COLUMN_NUMBER);
+		table_add_column(t, "pipeline_parallel", "PP", COLUMN_NUMBER);
+		table_add_column(t, "kv_precision", "KV", COLUMN_TEXT);
+		table_add_column(t, "communication_ms", "COMM-MS/TOK", COLUMN_NUMBER);
+		table_add_column(t, "ttft_p95_ms", "TTFT-P95", COLUMN_NUMBER);
+		table_add_column(t, "ttft_p99_ms", "TTFT-P99", COLUMN_NUMBER);
+		table_add_column(t, "tpot_p95_ms", "TPOT-P95", COLUMN_NUMBER);
+		table_add_column(t, "utilisation", "UTIL", COLUMN_NUMBER);
+		table_add_column(t, "prefix_cache_hit", "PREFIX-HIT", COLUMN_NUMBER);
+		table_add_column(t, "tokens_per_step", "TOK/STEP", COLUMN_NUMBER);
 	}
 	for (size_t i = 0; i < s->nworkloads; i++) {
 		const struct workload *w = &s->workloads[i];
@@ -449,7 +478,7 @@ struct table *output_demand_table(const struct scenario *s, const struct workloa
 			table_add_number(t, d->batch, 0);
 			table_add_number(t, d->replicas, 0);
 			table_add_number(t, d->prefill_ms, 1);
-			table_add_number(t, d->decode_ms_per_token, 2);
+			add_number_or_null(t, d->decode_ms_per_token, 2);
 			table_add_money(t, d->tokens_per_second_per_gpu, 0);
 		}
 		add_number_or_null(t, d->assumptions.mfu, 2);
@@ -462,6 +491,20 @@ struct table *output_demand_table(const struct scenario *s, const struct workloa
 			add_number_or_null(t, d->assumptions.compute_efficiency, 2);
 			add_number_or_null(t, d->assumptions.bandwidth_efficiency, 2);
 			add_number_or_null(t, d->assumptions.hbm_tb_s, 3);
+			if (train) {
+				for (int k = 0; k < 10; k++)
+					table_add_null(t);
+				continue;
+			}
+			table_add_number(t, d->pipeline_parallel, 0);
+			table_add_text(t, precision_name(d->assumptions.kv_precision));
+			add_number_or_null(t, d->assumptions.communication_ms, 3);
+			add_number_or_null(t, d->assumptions.ttft_p95_ms, 1);
+			add_number_or_null(t, d->assumptions.ttft_p99_ms, 1);
+			add_number_or_null(t, d->assumptions.tpot_p95_ms, 2);
+			add_number_or_null(t, d->assumptions.utilisation, 2);
+			add_number_or_null(t, d->assumptions.prefix_cache_hit, 2);
+			add_number_or_null(t, d->assumptions.tokens_per_step, 2);
 		}
 	}
 	return t;

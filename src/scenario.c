@@ -128,7 +128,7 @@ static const struct field inference_fields[] = {
 	{ "kv_precision", FIELD_PRECISION, W(inference.kv_precision), 0, NULL },
 	{ "batch", FIELD_INT, W(inference.batch), 0, NULL },
 	{ "input_tokens", FIELD_COUNT, W(inference.input_tokens), F_REQUIRED | F_POSITIVE, NULL },
-	{ "output_tokens", FIELD_COUNT, W(inference.output_tokens), F_REQUIRED | F_POSITIVE, NULL },
+	{ "output_tokens", FIELD_COUNT, W(inference.output_tokens), F_REQUIRED, NULL },
 	{ "requests_per_day", FIELD_COUNT, W(inference.requests_per_day), F_POSITIVE, NULL },
 	{ "tokens_per_day", FIELD_COUNT, W(inference.tokens_per_day), F_POSITIVE, NULL },
 	{ "peak_to_average", FIELD_NUMBER, W(inference.peak_to_average), F_POSITIVE, NULL },
@@ -137,6 +137,8 @@ static const struct field inference_fields[] = {
 	{ "bandwidth_efficiency", FIELD_SHARE, W(inference.bandwidth_efficiency), F_POSITIVE, NULL },
 	{ "min_replicas", FIELD_INT, W(inference.min_replicas), 0, NULL },
 	{ "allow_spot", FIELD_BOOL, W(inference.allow_spot), 0, NULL },
+	{ "prefix_cache_hit", FIELD_SHARE, W(inference.prefix_cache_hit), 0, NULL },
+	{ "speculative", FIELD_CUSTOM, 0, 0, NULL },
 	{ "duration", FIELD_HOURS, W(duration_hours), F_POSITIVE, NULL },
 };
 #undef W
@@ -144,6 +146,17 @@ static const struct field inference_fields[] = {
 static const struct field slo_fields[] = {
 	{ "ttft", FIELD_MS, offsetof(struct inference_spec, slo_ttft_ms), F_POSITIVE, NULL },
 	{ "tpot", FIELD_MS, offsetof(struct inference_spec, slo_tpot_ms), F_POSITIVE, NULL },
+	{ "ttft_p95", FIELD_MS, offsetof(struct inference_spec, slo_ttft_p95_ms), F_POSITIVE, NULL },
+	{ "ttft_p99", FIELD_MS, offsetof(struct inference_spec, slo_ttft_p99_ms), F_POSITIVE, NULL },
+	{ "tpot_p95", FIELD_MS, offsetof(struct inference_spec, slo_tpot_p95_ms), F_POSITIVE, NULL },
+};
+
+static const struct field speculative_fields[] = {
+	{ "draft_params", FIELD_COUNT, offsetof(struct inference_spec, draft_params),
+	  F_REQUIRED | F_POSITIVE, NULL },
+	{ "acceptance", FIELD_SHARE, offsetof(struct inference_spec, acceptance), F_REQUIRED, NULL },
+	{ "lookahead", FIELD_INT, offsetof(struct inference_spec, lookahead),
+	  F_REQUIRED | F_POSITIVE, NULL },
 };
 
 #define D(member) offsetof(struct data_spec, member)
@@ -716,6 +729,7 @@ static void inference_defaults(struct inference_spec *inf)
 	inf->peak_to_average = 1;
 	inf->slo_ttft_ms = NAN;
 	inf->slo_tpot_ms = NAN;
+	inf->slo_ttft_p95_ms = inf->slo_ttft_p99_ms = inf->slo_tpot_p95_ms = NAN;
 	inf->compute_efficiency = 0.5;
 	inf->bandwidth_efficiency = 0.7;
 	inf->min_replicas = 1;
@@ -811,6 +825,18 @@ static void check_inference(struct loader *ld, struct node *map, struct inferenc
 			   inf->active_params, inf->params);
 	if (!given(map, "kv_precision"))
 		inf->kv_precision = inf->precision == PRECISION_INT4 ? PRECISION_BF16 : inf->precision;
+	if (inf->prefix_cache_hit >= 1)
+		report_key(ld, map, "prefix_cache_hit", "expected less than 100%%: some of every "
+			   "prompt is new");
+	if (inf->output_tokens == 0 && (!isnan(inf->slo_tpot_ms) || !isnan(inf->slo_tpot_p95_ms)))
+		report_key(ld, map, "slo", "an embedding workload (output_tokens: 0) has no TPOT; "
+			   "give only ttft targets");
+	if (inf->output_tokens == 0 && inf->draft_params > 0)
+		report_key(ld, map, "speculative", "an embedding workload (output_tokens: 0) "
+			   "decodes nothing to speculate on");
+	if (inf->draft_params >= inf->params)
+		report_key(ld, map, "speculative", "the draft model (%g parameters) must be "
+			   "smaller than the model (%g)", inf->draft_params, inf->params);
 	if (given(map, "peak_to_average") && inf->peak_to_average < 1)
 		report_key(ld, map, "peak_to_average", "expected at least 1 (peak over average), got %g",
 			   inf->peak_to_average);
@@ -857,7 +883,7 @@ static void load_workload(struct loader *ld, struct node *map, struct workload *
 		if (given(map, "epochs") && given(map, "data_read"))
 			report_key(ld, map, "data_read", "give either epochs or data_read, not both");
 	} else {
-		struct node *slo = node_get(map, "slo");
+		struct node *slo = node_get(map, "slo"), *spec = node_get(map, "speculative");
 
 		load_fields(ld, map, w, inference, 2, &training[1], 1);
 		if (!node_is_null(slo)) {
@@ -865,6 +891,13 @@ static void load_workload(struct loader *ld, struct node *map, struct workload *
 			size_t mark = path_push(ld, "slo");
 
 			load_fields(ld, slo, &w->inference, &set, 1, NULL, 0);
+			strbuf_setlen(&ld->path, mark);
+		}
+		if (!node_is_null(spec)) {
+			const struct field_set set = SET(speculative_fields, "speculative");
+			size_t mark = path_push(ld, "speculative");
+
+			load_fields(ld, spec, &w->inference, &set, 1, NULL, 0);
 			strbuf_setlen(&ld->path, mark);
 		}
 		check_inference(ld, map, &w->inference);
@@ -1634,6 +1667,9 @@ static int schema_step(const struct scenario *s, struct schema_at *at, const str
 	else if (strcmp(f->key, "slo") == 0)
 		at_fields(at, (void *)&at->workload->inference,
 			  (struct field_set)SET(slo_fields, NULL), none);
+	else if (strcmp(f->key, "speculative") == 0)
+		at_fields(at, (void *)&at->workload->inference,
+			  (struct field_set)SET(speculative_fields, NULL), none);
 	else if (strcmp(f->key, "shortage") == 0)
 		at_fields(at, (void *)&at->deployment->shortage,
 			  (struct field_set)SET(shortage_fields, NULL), none);

@@ -55,12 +55,19 @@ struct inference_spec {
 	enum precision kv_precision;   /* KV cache values; default = precision (bf16 for int4) */
 	int batch;                     /* 0 = find the largest batch meeting the SLO */
 	double input_tokens;
-	double output_tokens;
+	double output_tokens;          /* 0 = an embedding or classifier: prefill only */
 	double requests_per_day;       /* one of these two is given; the other is derived */
 	double tokens_per_day;         /* input + output tokens */
 	double peak_to_average;        /* default 1 */
 	double slo_ttft_ms;            /* NAN = no TTFT target */
 	double slo_tpot_ms;            /* NAN = no TPOT target */
+	double slo_ttft_p95_ms;        /* percentile targets at the peak; NAN = none */
+	double slo_ttft_p99_ms;
+	double slo_tpot_p95_ms;
+	double prefix_cache_hit;       /* share of prompt tokens served from cache; default 0 */
+	double draft_params;           /* speculative decoding's draft model; 0 = none */
+	double acceptance;             /* chance one drafted token is accepted */
+	int lookahead;                 /* tokens drafted per verification step */
 	double compute_efficiency;     /* default 0.5 */
 	double bandwidth_efficiency;   /* default 0.7 */
 	int min_replicas;              /* default 1 */

@@ -13,8 +13,6 @@
 #include <string.h>
 
 #define SECONDS_PER_DAY 86400.0
-#define MAX_BATCH 1024            /* serving frameworks cap concurrent sequences about here */
-#define MEMORY_HEADROOM 1.10      /* activations, fragmentation, CUDA context */
 #define MAX_ACCELERATORS 10e6     /* beyond the world's supply: an input mistake */
 
 static void demand_init(struct workload_demand *out, const struct accelerator *acc)
@@ -25,8 +23,10 @@ static void demand_init(struct workload_demand *out, const struct accelerator *a
 	out->accelerator = xstrdup(acc->name);
 	a->peak_tflops = a->mfu = a->goodput = NAN;
 	a->compute_efficiency = a->bandwidth_efficiency = a->hbm_tb_s = NAN;
-	a->ttft_ms = a->tpot_ms = NAN;
-	a->precision = PRECISION_BF16;
+	a->ttft_ms = a->tpot_ms = a->ttft_p95_ms = a->ttft_p99_ms = a->tpot_p95_ms = NAN;
+	a->utilisation = a->scaleup_gb_s = a->communication_ms = NAN;
+	a->prefix_cache_hit = a->tokens_per_step = NAN;
+	a->precision = a->kv_precision = PRECISION_BF16;
 }
 
 #define DEFAULT_SEQ_LEN 4096.0
@@ -322,235 +322,125 @@ static double inference_peak_flops(const struct accelerator *acc, enum precision
 	}
 }
 
-/* One replica's timings for tensor-parallel size TP and batch BATCH. */
-struct roofline {
-	double weights_bytes;            /* all of them, held in memory */
-	double active_weights_bytes;     /* what one token uses (MoE: its experts) */
-	double kv_bytes_per_token;
-	double active_flops_per_token;   /* 2·N, N = active parameters */
-	double peak_flops;               /* one accelerator, at the efficiency */
-	double bandwidth;                /* bytes/s of one accelerator, at the efficiency */
-	double memory_bytes;             /* one accelerator */
-	double input_tokens, output_tokens;
-};
-
-struct replica_timing {
-	double prefill_s;                /* one request's prompt */
-	double step_s;                   /* one decode step for the whole batch */
-	double ttft_s;
-	double tpot_s;                   /* per output token, prefill stalls included */
-	double tokens_per_s;             /* input + output tokens per second */
-};
-
-static bool fits(const struct roofline *r, int tp, int batch)
+/* One accelerator at the efficiencies the workload gives, and its fabrics. */
+static void inference_hw(const struct workload *w, const struct accelerator *acc,
+			 struct infer_hw *hw, struct workload_demand *out)
 {
-	double kv = r->kv_bytes_per_token * (r->input_tokens + r->output_tokens) * batch;
+	const struct inference_spec *inf = &w->inference;
+	const struct perf_calibration *cal = perf_calibration_for(acc->name, acc->kind);
+	double scaleup_gb_s = acc->scaleup_gb_s, scaleout_gb_s = acc->scaleout_gb_s;
 
-	return (r->weights_bytes + kv) * MEMORY_HEADROOM <= tp * r->memory_bytes;
-}
-
-/*
- * Weight bytes read to process TOKENS tokens at once: each token reads its active
- * weights, but nothing is read twice (a dense model reads all of them for any count).
- */
-static double weights_read(const struct roofline *r, double tokens)
-{
-	return fmin(r->weights_bytes, tokens * r->active_weights_bytes);
-}
-
-static struct replica_timing time_replica(const struct roofline *r, int tp, int batch)
-{
-	struct replica_timing rt;
-	double flops = tp * r->peak_flops, bandwidth = tp * r->bandwidth;
-	/* Decode reads each request's KV cache at its average length over the answer. */
-	double kv_read = r->kv_bytes_per_token * (r->input_tokens + r->output_tokens / 2) * batch;
-	double cycle_s;
-
-	rt.prefill_s = fmax(r->active_flops_per_token * r->input_tokens / flops,
-			    weights_read(r, r->input_tokens) / bandwidth);
-	/* The batch shares one read of the weights per step. */
-	rt.step_s = fmax((weights_read(r, batch) + kv_read) / bandwidth,
-			 r->active_flops_per_token * batch / flops);
-	/* A new request is prefilled between two steps, then joins the batch. */
-	rt.ttft_s = rt.prefill_s + rt.step_s;
-	/* In one cycle every slot finishes an answer and a new prompt is prefilled. */
-	cycle_s = r->output_tokens * rt.step_s + batch * rt.prefill_s;
-	rt.tpot_s = cycle_s / r->output_tokens;
-	rt.tokens_per_s = batch * (r->input_tokens + r->output_tokens) / cycle_s;
-	return rt;
-}
-
-static bool meets_slo(const struct inference_spec *inf, const struct replica_timing *rt)
-{
-	if (!isnan(inf->slo_ttft_ms) && rt->ttft_s * 1000 > inf->slo_ttft_ms)
-		return false;
-	if (!isnan(inf->slo_tpot_ms) && rt->tpot_s * 1000 > inf->slo_tpot_ms)
-		return false;
-	return true;
-}
-
-/* The largest batch within memory and the SLO at this TP; 0 if even one misses. */
-static int largest_batch(const struct roofline *r, const struct inference_spec *inf, int tp)
-{
-	int low = 1, high = 1;
-
-	if (!fits(r, tp, 1))
-		return 0;
-	if (inf->batch > 0) {
-		struct replica_timing rt = time_replica(r, tp, inf->batch);
-
-		return fits(r, tp, inf->batch) && meets_slo(inf, &rt) ? inf->batch : 0;
+	memset(hw, 0, sizeof(*hw));
+	hw->flops = inference_peak_flops(acc, inf->precision) * inf->compute_efficiency;
+	hw->bandwidth = acc->hbm_tbps * 1e12 * inf->bandwidth_efficiency;
+	hw->memory_bytes = acc->memory_gb * 1e9;
+	hw->node_size = max_tensor_parallel(acc);
+	if (!(scaleup_gb_s > 0)) {
+		scaleup_gb_s = FALLBACK_SCALEUP_GB_S;
+		demand_note(out, "%s: no scale-up interconnect figure in the price store; assumed "
+			    "PCIe Gen4 between accelerators for tensor parallelism", acc->name);
 	}
-	while (high < MAX_BATCH && fits(r, tp, high * 2))
-		high *= 2;
-	if (high < MAX_BATCH && fits(r, tp, high + 1)) {
-		/* fits() is monotonic: find the exact memory limit between high and 2·high. */
-		int lo = high, hi = high * 2 > MAX_BATCH ? MAX_BATCH : high * 2;
-
-		while (lo < hi) {
-			int mid = lo + (hi - lo + 1) / 2;
-
-			if (fits(r, tp, mid))
-				lo = mid;
-			else
-				hi = mid - 1;
-		}
-		high = lo;
-	}
-	{
-		struct replica_timing rt = time_replica(r, tp, 1);
-
-		if (!meets_slo(inf, &rt))
-			return 0;
-	}
-	/* TTFT and TPOT grow with the batch: bisect for the last batch that meets both. */
-	while (low < high) {
-		int mid = low + (high - low + 1) / 2;
-		struct replica_timing rt = time_replica(r, tp, mid);
-
-		if (meets_slo(inf, &rt))
-			low = mid;
-		else
-			high = mid - 1;
-	}
-	return low;
+	if (!(scaleout_gb_s > 0))
+		scaleout_gb_s = FALLBACK_SCALEOUT_GB_S;
+	out->assumptions.scaleup_gb_s = scaleup_gb_s;
+	/* One direction of the datasheet's total, at NCCL's bus efficiency. */
+	hw->scaleup_bytes_per_s = scaleup_gb_s * 1e9 / 2 * cal->comm_efficiency;
+	hw->scaleout_bytes_per_s = scaleout_gb_s * 1e9 * cal->comm_efficiency;
 }
 
-/* Replicas that carry PEAK tokens/s, never fewer than MIN_REPLICAS (as a double: may be huge). */
-static double replicas_for(double peak_tokens_per_s, double replica_tokens_per_s,
-			   int min_replicas)
+static void inference_model(const struct inference_spec *inf, struct infer_model *m)
 {
-	double needed = ceil(peak_tokens_per_s / replica_tokens_per_s - 1e-9);
-
-	return needed < min_replicas ? min_replicas : needed;
+	memset(m, 0, sizeof(*m));
+	m->params = inf->params;
+	m->active_params = isnan(inf->active_params) ? inf->params : inf->active_params;
+	m->layers = inf->layers;
+	m->hidden = inf->hidden;
+	m->heads = inf->heads;
+	m->kv_heads = inf->kv_heads;
+	m->head_dim = inf->head_dim;
+	m->weight_bytes = precision_bytes(inf->precision);
+	m->kv_value_bytes = precision_bytes(inf->kv_precision);
+	m->input_tokens = inf->input_tokens;
+	m->output_tokens = inf->output_tokens;
+	m->prefix_cache_hit = inf->prefix_cache_hit;
+	m->draft_params = inf->draft_params;
+	m->acceptance = inf->acceptance;
+	m->lookahead = inf->lookahead;
 }
 
 int workload_inference_demand(const struct workload *w, const struct accelerator *acc,
 			      struct workload_demand *out)
 {
 	const struct inference_spec *inf = &w->inference;
-	double active = isnan(inf->active_params) ? inf->params : inf->active_params;
-	struct roofline r = { 0 };
-	struct replica_timing rt;
-	double peak_tokens_per_s, replica_tokens_per_s;
-	double best_gpus = 0, replicas_needed = 0;
-	int tp = 0, batch = 0, first_fit = 0, max_tp = max_tensor_parallel(acc);
+	struct infer_model m;
+	struct infer_hw hw;
+	struct infer_targets targets = {
+		inf->slo_ttft_ms / 1000, inf->slo_ttft_p95_ms / 1000, inf->slo_ttft_p99_ms / 1000,
+		inf->slo_tpot_ms / 1000, inf->slo_tpot_p95_ms / 1000,
+	};
+	struct infer_plan plan;
+	struct workload_assumptions *a = &out->assumptions;
+	double peak_requests_per_s;
+	int gpus_per_replica;
 
 	demand_init(out, acc);
-	r.weights_bytes = inf->params * precision_bytes(inf->precision);
-	r.active_weights_bytes = active * precision_bytes(inf->precision);
-	r.kv_bytes_per_token = 2.0 * inf->layers * inf->kv_heads * inf->head_dim *
-			       precision_bytes(inf->kv_precision);
-	r.active_flops_per_token = 2.0 * active;
-	r.peak_flops = inference_peak_flops(acc, inf->precision) * inf->compute_efficiency;
-	r.bandwidth = acc->hbm_tbps * 1e12 * inf->bandwidth_efficiency;
-	r.memory_bytes = acc->memory_gb * 1e9;
-	r.input_tokens = inf->input_tokens;
-	r.output_tokens = inf->output_tokens;
-	if (!(r.peak_flops > 0) || !(r.bandwidth > 0) || !(r.memory_bytes > 0)) {
+	inference_model(inf, &m);
+	inference_hw(w, acc, &hw, out);
+	if (!(hw.flops > 0) || !(hw.bandwidth > 0) || !(hw.memory_bytes > 0)) {
 		error_set("workload '%s': %s lacks the peak FLOP/s, memory bandwidth or memory "
 			  "size the inference model needs", w->name, acc->name);
 		goto fail;
 	}
-	out->weights_gb = r.weights_bytes / 1e9;
-	out->kv_cache_gb = r.kv_bytes_per_token * (r.input_tokens + r.output_tokens) / 1e9;
-	peak_tokens_per_s = inf->tokens_per_day / SECONDS_PER_DAY * inf->peak_to_average;
-	/*
-	 * The smallest group that holds the model, unless a larger one meets the SLO
-	 * where it cannot, or serves the peak with fewer accelerators in all (a 70B
-	 * model squeezed onto one GPU has no room left for a useful batch).
-	 */
-	for (int candidate = 1; candidate <= max_tp; candidate *= 2) {
-		double replicas;
-		int candidate_batch;
-
-		if (!first_fit && fits(&r, candidate, 1))
-			first_fit = candidate;
-		if ((candidate_batch = largest_batch(&r, inf, candidate)) == 0)
-			continue;
-		rt = time_replica(&r, candidate, candidate_batch);
-		replicas = replicas_for(peak_tokens_per_s, rt.tokens_per_s, inf->min_replicas);
-		if (batch == 0 || replicas * candidate < best_gpus) {
-			tp = candidate;
-			batch = candidate_batch;
-			best_gpus = replicas * candidate;
-			replicas_needed = replicas;
-		}
-	}
-	if (!first_fit) {
-		error_set("workload '%s': weights (%.6g GB) and one request's KV cache (%.3g GB) "
-			  "with 10%% headroom do not fit %d × %s (%.0f GB each), the largest "
-			  "tensor-parallel group on one %s; use a lower precision or an accelerator "
-			  "with more memory", w->name, out->weights_gb, out->kv_cache_gb, max_tp,
-			  acc->name, acc->memory_gb, max_tp == 64 ? "TPU slice" : "server");
+	out->weights_gb = m.params * m.weight_bytes / 1e9;
+	out->kv_cache_gb = infer_kv_bytes_per_token(&m) * (m.input_tokens + m.output_tokens) / 1e9;
+	peak_requests_per_s = inf->requests_per_day / SECONDS_PER_DAY * inf->peak_to_average;
+	if (infer_plan(&m, &hw, &targets, peak_requests_per_s, inf->min_replicas, inf->batch,
+		       &plan) < 0) {
+		error_prefix("workload '%s' on %s: ", w->name, acc->name);
 		goto fail;
 	}
-	if (batch == 0 && inf->batch > 0 && !fits(&r, max_tp, inf->batch)) {
-		error_set("workload '%s': batch %d needs %.6g GB of KV cache besides %.6g GB of "
-			  "weights: more than %d × %s hold; give a smaller batch", w->name, inf->batch,
-			  out->kv_cache_gb * inf->batch, out->weights_gb, max_tp, acc->name);
+	gpus_per_replica = plan.layout.tp * plan.layout.pp;
+	if ((double)plan.replicas * gpus_per_replica > MAX_ACCELERATORS) {
+		error_set("workload '%s': the peak of %.4g requests/s needs %.4g × %s, more than "
+			  "any cluster holds", w->name, peak_requests_per_s,
+			  (double)plan.replicas * gpus_per_replica, acc->name);
 		goto fail;
 	}
-	if (batch == 0) {
-		int shown = inf->batch > 0 ? inf->batch : 1;
-		struct strbuf slo = STRBUF_INIT;
-
-		rt = time_replica(&r, max_tp, shown);
-		/* Only the targets that were given: a missing one is no target. */
-		if (!isnan(inf->slo_ttft_ms))
-			strbuf_addf(&slo, "TTFT %.4g ms", inf->slo_ttft_ms);
-		if (!isnan(inf->slo_tpot_ms))
-			strbuf_addf(&slo, "%sTPOT %.4g ms", slo.len ? ", " : "", inf->slo_tpot_ms);
-		error_set("workload '%s': the SLO cannot be met on %s: even %d-way tensor parallel "
-			  "at batch %d gives TTFT %.1f ms and TPOT %.1f ms (SLO: %s); %s", w->name,
-			  acc->name, max_tp, shown, rt.ttft_s * 1000, rt.tpot_s * 1000, slo.buf,
-			  shown > 1 ? "try a smaller batch"
-			  : "one request alone misses it: relax the SLO, shorten the prompt or "
-			  "answer, or use a faster accelerator");
-		strbuf_release(&slo);
-		goto fail;
-	}
-	if (best_gpus > MAX_ACCELERATORS) {
-		error_set("workload '%s': the peak of %.4g tokens/s needs %.4g × %s, more than "
-			  "any cluster holds", w->name, peak_tokens_per_s, best_gpus, acc->name);
-		goto fail;
-	}
-	rt = time_replica(&r, tp, batch);
-	replica_tokens_per_s = rt.tokens_per_s;
-	out->tensor_parallel = tp;
-	out->batch = batch;
-	out->prefill_ms = rt.prefill_s * 1000;
-	out->decode_ms_per_token = rt.step_s * 1000;
-	out->tokens_per_second_per_gpu = replica_tokens_per_s / tp;
-	out->assumptions.precision = inf->precision;
-	out->assumptions.peak_tflops = inference_peak_flops(acc, inf->precision) / 1e12;
-	out->assumptions.compute_efficiency = inf->compute_efficiency;
-	out->assumptions.bandwidth_efficiency = inf->bandwidth_efficiency;
-	out->assumptions.hbm_tb_s = acc->hbm_tbps;
-	out->assumptions.ttft_ms = rt.ttft_s * 1000;
-	out->assumptions.tpot_ms = rt.tpot_s * 1000;
-	out->replicas = (int)replicas_needed;
-	out->gpus = out->replicas * tp;
+	out->tensor_parallel = plan.layout.tp;
+	out->pipeline_parallel = plan.layout.pp;
+	out->gpus_per_replica = gpus_per_replica;
+	out->batch = plan.layout.batch;
+	out->replicas = plan.replicas;
+	out->prefill_ms = plan.timing.prefill_s * 1000;
+	out->decode_ms_per_token = m.output_tokens > 0 ? plan.timing.step_s * 1000 : NAN;
+	out->tokens_per_second_per_gpu = plan.timing.tokens_per_s / gpus_per_replica;
+	a->precision = inf->precision;
+	a->kv_precision = inf->kv_precision;
+	a->peak_tflops = inference_peak_flops(acc, inf->precision) / 1e12;
+	a->compute_efficiency = inf->compute_efficiency;
+	a->bandwidth_efficiency = inf->bandwidth_efficiency;
+	a->hbm_tb_s = acc->hbm_tbps;
+	a->communication_ms = m.output_tokens > 0 ? plan.timing.comm_s * 1000 : NAN;
+	a->ttft_ms = plan.latency.ttft * 1000;
+	a->ttft_p95_ms = plan.latency.ttft_p95 * 1000;
+	a->ttft_p99_ms = plan.latency.ttft_p99 * 1000;
+	a->tpot_ms = plan.latency.tpot * 1000;
+	a->tpot_p95_ms = plan.latency.tpot_p95 * 1000;
+	a->utilisation = plan.latency.utilisation;
+	a->prefix_cache_hit = inf->prefix_cache_hit;
+	a->tokens_per_step = plan.timing.tokens_per_step;
+	if (inf->draft_params > 0 && plan.timing.tokens_per_step <= 1 + 1e-9)
+		demand_note(out, "workload %s: at %.0f%% acceptance the draft model only adds work",
+			    w->name, inf->acceptance * 100);
+	if (isnan(plan.latency.ttft))
+		demand_note(out, "workload %s: the replicas run full at the peak, where a queue "
+			    "grows without bound; give slo.ttft or slo.ttft_p95 to size for latency",
+			    w->name);
+	if (plan.layout.pp > 1)
+		demand_note(out, "workload %s: %.4g GB of weights do not fit one server of %d × %s; "
+			    "each replica is a %d-stage pipeline over %d servers", w->name,
+			    out->weights_gb, hw.node_size, acc->name, plan.layout.pp, plan.layout.pp);
+	out->gpus = out->replicas * gpus_per_replica;
 	out->gpu_hours_per_month = out->gpus * HOURS_PER_MONTH;
 	if (!isnan(w->duration_hours))
 		out->gpu_hours = out->gpus * w->duration_hours;

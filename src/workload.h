@@ -5,6 +5,7 @@
 #ifndef AICOST_WORKLOAD_H
 #define AICOST_WORKLOAD_H
 
+#include "infermodel.h"
 #include "perfmodel.h"
 #include "prices.h"
 #include "scenario.h"
@@ -23,6 +24,14 @@ struct workload_assumptions {
 	double hbm_tb_s;                   /* inference: one accelerator's memory bandwidth */
 	double ttft_ms;                    /* inference: achieved time to first token */
 	double tpot_ms;                    /* inference: achieved time per output token */
+	double ttft_p95_ms, ttft_p99_ms;   /* inference: percentiles at the peak (queueing) */
+	double tpot_p95_ms;
+	double utilisation;                /* inference: peak arrivals / a replica's capacity */
+	enum precision kv_precision;       /* inference: of the KV cache */
+	double scaleup_gb_s;               /* inference: the fabric tensor parallelism uses */
+	double communication_ms;           /* inference: of a decode step, per token */
+	double prefix_cache_hit;           /* inference: share of prompt tokens not prefilled */
+	double tokens_per_step;            /* inference: accepted per verification (speculative) */
 };
 
 struct workload_demand {
@@ -51,7 +60,9 @@ struct workload_demand {
 	double prefill_ms;
 	double decode_ms_per_token;
 	double tokens_per_second_per_gpu;
-	int tensor_parallel;               /* accelerators per replica */
+	int tensor_parallel;               /* accelerators per pipeline stage (one server) */
+	int pipeline_parallel;             /* stages, each on its own server */
+	int gpus_per_replica;              /* tensor_parallel × pipeline_parallel */
 	int batch;                         /* batch used per replica */
 	int replicas;
 	double tokens_per_month;           /* served, input + output */

@@ -164,16 +164,16 @@ committed_scenario() {   # committed_scenario OPTION
 }
 
 @test "optimize ranks a 3-year commitment by its whole term on a 12-month study" {
-	# tpu-v6e-1 commit-3y at $1.22: 4 chips x 730 h = 2,920 chip-hours a month,
-	# $3,562 a month over 36 months; on a 12-month study the term bills 3 x as much
-	# a month of service: 4 x 730 x 3 x 1.22 = $10,687.
+	# tpu-v6e-1 commit-3y at $1.22: 3 chips x 730 h = 2,190 chip-hours a month,
+	# $2,671.80 a month over 36 months; on a 12-month study the term bills 3 x as much
+	# a month of service: 3 x 730 x 3 x 1.22 = $8,015.40.
 	# (the small 2025 catalog: the shipped one has TPU spot prices, cheaper still)
 	export AICOST_CATALOG=$FIXTURES/catalog-2025
 	run aicost -q optimize -n 40 --format csv --set horizon=36mo "$SCENARIOS/chat-8b.yaml"
-	[[ "${lines[1]}" == *tpu-v6e-1*commit-3y*,3562.4,* ]]
+	[[ "${lines[1]}" == *tpu-v6e-1*commit-3y*,2671.7999* ]]
 	run aicost -q optimize -n 40 --format csv --set horizon=12mo "$SCENARIOS/chat-8b.yaml"
 	[[ "${lines[1]}" != *commit-3y* ]]
-	[[ "$output" == *tpu-v6e-1*commit-3y*,10687.1999*"the commit-3y term outlasts the service"* ]]
+	[[ "$output" == *tpu-v6e-1*commit-3y*,8015.4*"the commit-3y term outlasts the service"* ]]
 }
 
 @test "per-unit figures: GPU-hours used and paid, tokens pay for inference only" {

@@ -16,10 +16,12 @@
 static struct accelerator a100_80 = {
 	.name = "A100-80GB", .vendor = "NVIDIA", .kind = "gpu", .memory_gb = 80,
 	.bf16_tflops = 312, .fp8_tflops = 0, .hbm_tbps = 2.039, .tdp_w = 400,
+	.scaleup_gb_s = 600, .scaleout_gb_s = 25,     /* NVLink 3; HDR 200 Gb/s */
 };
 static struct accelerator h100 = {
 	.name = "H100-SXM", .vendor = "NVIDIA", .kind = "gpu", .memory_gb = 80,
 	.bf16_tflops = 989, .fp8_tflops = 1979, .hbm_tbps = 3.35, .tdp_w = 700,
+	.scaleup_gb_s = 900, .scaleout_gb_s = 50,     /* NVLink 4; NDR 400 Gb/s */
 };
 static struct accelerator v100 = {
 	.name = "V100-SXM2-16GB", .vendor = "NVIDIA", .kind = "gpu", .memory_gb = 16,
@@ -263,6 +265,9 @@ static struct workload inference(double params, int layers, int hidden, int head
 	w.inference.peak_to_average = 1;
 	w.inference.slo_ttft_ms = NAN;
 	w.inference.slo_tpot_ms = NAN;
+	w.inference.slo_ttft_p95_ms = NAN;
+	w.inference.slo_ttft_p99_ms = NAN;
+	w.inference.slo_tpot_p95_ms = NAN;
 	w.inference.compute_efficiency = 0.5;
 	w.inference.bandwidth_efficiency = 0.7;
 	w.inference.min_replicas = 1;
@@ -274,16 +279,24 @@ static struct workload inference(double params, int layers, int hidden, int head
  * A100-80GB (312 TFLOP/s, 2.039 TB/s), batch 16, 512 tokens in, 256 out:
  *   weights      = 7e9 · 2 B                      = 14 GB
  *   KV per token = 2 · 32 layers · 32 · 128 · 2 B = 524,288 B; × 768 tokens = 0.40265 GB
- *   fits TP 1:     (14 + 16 · 0.40265) · 1.1       = 22.5 GB ≤ 80 GB
+ *   fits TP 1:     (14 + 16 · 0.40265) · 1.1       = 22.5 GB ≤ 80 GB; no communication
  *   compute      = 312e12 · 0.5 = 156e12 FLOP/s;  bandwidth = 2.039e12 · 0.7 = 1.4273e12 B/s
- *   prefill      = max(2·7e9·512 / 156e12, 14e9 / 1.4273e12) = max(45.949, 9.809) ms = 45.949 ms
+ *   prefill      = 2·7e9·512 + causal attention 2·32·32·128·512² = 7.168e12 + 6.872e10
+ *                = 7.2367e12 FLOPs / 156e12 = 46.389 ms (weights 14e9 / 1.4273e12 = 9.8 ms)
  *   decode step  = (14e9 + 524,288 · (512 + 128) · 16 B) / 1.4273e12
- *                = (14e9 + 5.3687e9) / 1.4273e12 = 13.570 ms   (compute 1.436 ms: bandwidth-bound)
- *   TTFT         = 45.949 + 13.570 = 59.519 ms
- *   cycle        = 256 · 13.570 + 16 · 45.949 = 3474.0 + 735.2 = 4209.2 ms
- *   TPOT         = 4209.2 / 256 = 16.442 ms;  throughput = 16 · 768 / 4.2092 s = 2919.3 tokens/s
- *   traffic      = 1M requests/day · 768 = 7.68e8 tokens/day = 8888.9/s; × 2 peak = 17,777.8/s
- *   replicas     = ceil(17,777.8 / 2919.3) = ceil(6.09) = 7; GPU-hours/month = 7 · 730 = 5110
+ *                = (14e9 + 5.3687e9) / 1.4273e12 = 13.570 ms   (compute 16 · (14e9 + 4·32·32·128·640)
+ *                = 229.4e9 FLOPs = 1.47 ms: bandwidth-bound)
+ *   cycle        = max(shared: max((16 · 7.2367e12 + 256 · 229.4e9) / 156e12,
+ *                                   256 · 19.3687e9 / 1.4273e12) = max(1118.6, 3474.0) ms,
+ *                       own prompt then answer: 46.389 + 256 · 13.570 = 3520.4 ms) = 3520.4 ms
+ *   throughput   = 16 · 768 / 3.5204 s = 3490.6 tokens/s; 16 / 3.5204 = 4.5450 requests/s
+ *   traffic      = 1M requests/day × 2 peak = 23.148/s; replicas = ceil(23.148 / 4.5450) = 6
+ *   utilisation  = 23.148 / 6 / 4.5450 = 0.84885; offered load a = 3.8580 · 3.5204 = 13.582 erlangs
+ *   Erlang C(16, 13.582) = 0.42994; θ = (16 − 13.582) / 3.5204 = 0.68687/s
+ *   TTFT         = 46.389 + 13.570 + ½ · 0.42994 / 0.68687 s = 59.959 + 312.97 = 372.88 ms
+ *   TTFT p95     = 59.959 + ½ · ln(0.42994 / 0.05) / 0.68687 s = 59.959 + 1566.0 = 1626.0 ms
+ *   TPOT         = cycle at 0.84885 · 16 = 13.582 busy slots / 256 = 13.183 ms;
+ *   TPOT p95     = at min(16, 13.582 + 1.6449 · √13.582) = 16 busy = 13.751 ms
  */
 static void test_inference_7b_on_a100(void **state)
 {
@@ -301,33 +314,37 @@ static void test_inference_7b_on_a100(void **state)
 	assert_within(d.weights_gb, 14, 1e-12);
 	assert_within(d.kv_cache_gb, 0.402653184, 1e-9);
 	assert_int_equal(d.tensor_parallel, 1);
+	assert_int_equal(d.pipeline_parallel, 1);
+	assert_int_equal(d.gpus_per_replica, 1);
 	assert_int_equal(d.batch, 16);
-	assert_within(d.prefill_ms, 45.949, 1e-3);
-	assert_within(d.decode_ms_per_token, 13.570, 1e-3);
-	assert_within(d.tokens_per_second_per_gpu, 2919.3, 1e-3);
-	assert_int_equal(d.replicas, 7);
-	assert_int_equal(d.gpus, 7);
-	assert_within(d.gpu_hours_per_month, 5110, 1e-12);
+	assert_within(d.prefill_ms, 46.389, 1e-4);
+	assert_within(d.decode_ms_per_token, 13.570, 1e-4);
+	assert_within(d.tokens_per_second_per_gpu, 3490.6, 1e-4);
+	assert_int_equal(d.replicas, 6);
+	assert_int_equal(d.gpus, 6);
+	assert_within(d.gpu_hours_per_month, 6 * 730, 1e-12);
 	assert_within(d.tokens_per_month, 7.68e8 * 730 / 24, 1e-12);
-	/* Echoed: 312 TFLOP/s, 2.039 TB/s, the efficiencies, TTFT 59.519 and TPOT 16.442 ms. */
 	assert_within(d.assumptions.peak_tflops, 312, 1e-12);
 	assert_within(d.assumptions.hbm_tb_s, 2.039, 1e-12);
-	assert_within(d.assumptions.compute_efficiency, 0.5, 1e-12);
-	assert_within(d.assumptions.bandwidth_efficiency, 0.7, 1e-12);
-	assert_within(d.assumptions.ttft_ms, 59.519, 1e-4);
-	assert_within(d.assumptions.tpot_ms, 16.442, 1e-4);
+	assert_within(d.assumptions.utilisation, 0.84885, 1e-4);
+	assert_within(d.assumptions.ttft_ms, 372.88, 1e-4);
+	assert_within(d.assumptions.ttft_p95_ms, 1626.0, 1e-4);
+	assert_true(d.assumptions.ttft_p99_ms > d.assumptions.ttft_p95_ms);
+	assert_within(d.assumptions.tpot_ms, 13.183, 1e-4);
+	assert_within(d.assumptions.tpot_p95_ms, 13.751, 1e-4);
+	assert_within(d.assumptions.communication_ms, 0, 1);   /* TP 1: none */
 	assert_true(isnan(d.assumptions.mfu) && isnan(d.assumptions.goodput));
 	workload_demand_release(&d);
 
 	/*
 	 * A TTFT SLO of 1 ms at batch 1: even at TP 8 a lone request's prefill is
-	 * max(2·7e9·512 / (8·156e12), 14e9 / (8·1.4273e12)) = max(5.744, 1.226) ms.
-	 * The message names only the TTFT target (no "TPOT nan") and, at batch 1,
-	 * does not suggest a smaller batch.
+	 * 7.2367e12 / (8 · 156e12) = 5.80 ms plus two all-reduces a layer.
+	 * The message names only the TTFT target and, at batch 1, suggests no smaller batch.
 	 */
 	w.inference.batch = 1;
 	w.inference.slo_ttft_ms = 1;
 	assert_int_equal(workload_inference_demand(&w, &a100_80, &d), -1);
+	assert_non_null(strstr(error_get(), "SLO cannot be met"));
 	assert_non_null(strstr(error_get(), "(SLO: TTFT 1 ms)"));
 	assert_null(strstr(error_get(), "nan"));
 	assert_null(strstr(error_get(), "smaller batch"));
@@ -337,19 +354,25 @@ static void test_inference_7b_on_a100(void **state)
 
 /*
  * 70B (Llama 2 shape: 80 layers, 8192 hidden, 64 heads, 8 KV heads of 128) in BF16
- * on H100-SXM (989 TFLOP/s, 3.35 TB/s, 80 GB), batch 256, 2000 tokens in, 500 out:
+ * on H100-SXM (989 TFLOP/s, 3.35 TB/s, 80 GB, NVLink 900 GB/s), batch 256, 2000 in, 500 out:
  *   weights      = 70e9 · 2 B = 140 GB
  *   KV per token = 2 · 80 · 8 · 128 · 2 B = 327,680 B; × 2500 tokens = 0.8192 GB per request
  *   memory       = (140 + 256 · 0.8192) · 1.1 = 384.7 GB: TP 4 holds 320 GB, TP 8 holds 640
- *   compute      = 8 · 989e12 · 0.5 = 3.956e15 FLOP/s; bandwidth = 8 · 3.35e12 · 0.7 = 18.76e12 B/s
- *   prefill      = max(2·70e9·2000 / 3.956e15, 140e9 / 18.76e12) = max(70.779, 7.463) ms = 70.779 ms
- *   decode step  = (140e9 + 327,680 · (2000 + 250) · 256) / 18.76e12
- *                = (140e9 + 188.74e9) / 18.76e12 = 17.524 ms (compute 9.060 ms)
- *   TTFT         = 70.779 + 17.524 = 88.303 ms
- *   cycle        = 500 · 17.524 + 256 · 70.779 = 8761.8 + 18119.4 = 26,881 ms
- *   TPOT         = 26,881 / 500 = 53.76 ms; throughput = 256 · 2500 / 26.881 s = 23,809 tokens/s
- *                  = 2976.1 per GPU
- *   traffic      = 50B tokens/day = 578,704/s; replicas = ceil(578,704 / 23,809) = 25; 200 GPUs
+ *   compute      = 8 · 494.5e12 = 3.956e15 FLOP/s; bandwidth = 8 · 2.345e12 = 18.76e12 B/s
+ *   NVLink       = 900 / 2 GB/s one way × 0.75 = 337.5 GB/s
+ *   all-reduce   = 8 µs + 2 · 7/8 · (256 · 8192 · 2 B) / 337.5e9 = 8 + 21.748 = 29.748 µs;
+ *                  × 2 a layer × 80 layers = 4.7597 ms a step
+ *   decode step  = (140e9 + 327,680 · 2250 · 256) / 18.76e12 + 4.7597
+ *                = 17.524 + 4.760 = 22.283 ms (compute 9.441 ms)
+ *   prefill      = (2·70e9·2000 + 2·80·64·128·2000²) / 3.956e15 + all-reduces of 2000 tokens
+ *                = 2.8524e14 / 3.956e15 + 160 · (8 µs + 2·7/8·32.768e6 / 337.5e9)
+ *                = 72.104 + 28.465 = 100.57 ms
+ *   cycle        = max((256 · 2.8524e14 + 500 · 256 · 2.4e9·…) / 3.956e15 = 23.179 s,
+ *                      500 · 328.74e9 / 18.76e12 = 8.762 s) + 500 · 4.7597 ms
+ *                  + 256 prompts' all-reduce traffic 6.959 s = 23.179 + 2.380 + 6.959 = 32.519 s
+ *   throughput   = 256 · 2500 / 32.519 s = 19,681 tokens/s = 2460.1 per GPU
+ *   traffic      = 50B tokens/day = 20M requests = 231.48/s; capacity 256 / 32.519 = 7.8724/s
+ *   replicas     = ceil(231.48 / 7.8724) = ceil(29.40) = 30; 240 GPUs
  */
 static void test_inference_70b_on_8_h100(void **state)
 {
@@ -366,42 +389,21 @@ static void test_inference_70b_on_8_h100(void **state)
 	assert_within(d.weights_gb, 140, 1e-12);
 	assert_within(d.kv_cache_gb, 0.8192, 1e-9);
 	assert_int_equal(d.tensor_parallel, 8);
-	assert_within(d.prefill_ms, 70.779, 1e-3);
-	assert_within(d.decode_ms_per_token, 17.524, 1e-3);
-	assert_within(d.tokens_per_second_per_gpu, 2976.1, 1e-3);
-	assert_int_equal(d.replicas, 25);
-	assert_int_equal(d.gpus, 200);
+	assert_int_equal(d.pipeline_parallel, 1);
+	assert_within(d.prefill_ms, 100.57, 1e-4);
+	assert_within(d.decode_ms_per_token, 22.283, 1e-4);
+	assert_within(d.assumptions.communication_ms, 4.7597, 1e-4);
+	assert_within(d.assumptions.scaleup_gb_s, 900, 1e-12);
+	assert_within(d.tokens_per_second_per_gpu, 2460.1, 1e-4);
+	assert_int_equal(d.replicas, 30);
+	assert_int_equal(d.gpus, 240);
 	workload_demand_release(&d);
 
 	/*
-	 * A TPOT SLO of 50 ms: 53.76 ms at TP 8 misses it, and a GPU group stays within
-	 * one 8-GPU server (no 16-way tensor parallelism over the network): refused.
+	 * A TPOT SLO of 5 ms: with nobody else in the batch a step is
+	 * (140e9 + 327,680 · 2250) / 18.76e12 + 160 · (8 µs + 2·7/8·16,384 / 337.5e9) = 7.50 + 1.29 ms:
+	 * no number of replicas meets it, even at TP 8: refused.
 	 */
-	w.inference.slo_tpot_ms = 50;
-	assert_int_equal(workload_inference_demand(&w, &h100, &d), -1);
-	assert_non_null(strstr(error_get(), "even 8-way tensor parallel at batch 256 gives "
-			       "TTFT 88.3 ms and TPOT 53.8 ms"));
-	assert_non_null(strstr(error_get(), "try a smaller batch"));
-	error_clear();
-	/*
-	 * Left to the model, the batch shrinks instead. At TP 8, per request:
-	 *   step = 7.4627 ms + b · 327,680 · 2250 / 18.76e12 = 7.4627 + 0.039301·b ms
-	 *   TPOT = step + b · 70.779 / 500 = 7.4627 + 0.180859·b ≤ 50  →  b ≤ 235.2: 235
-	 *   step = 16.698 ms; cycle = 500 · 16.698 + 235 · 70.779 = 24,982 ms
-	 *   throughput = 235 · 2500 / 24.982 s = 23,517/s = 2939.6 per GPU; replicas 25
-	 * TP 4 (memory caps b at 184; TPOT caps it at 96) gives 2416.9 per GPU: 60 · 4 = 240.
-	 */
-	w.inference.batch = 0;
-	assert_int_equal(workload_inference_demand(&w, &h100, &d), 0);
-	assert_int_equal(d.tensor_parallel, 8);
-	assert_int_equal(d.batch, 235);
-	assert_within(d.decode_ms_per_token, 16.698, 1e-4);
-	assert_within(d.tokens_per_second_per_gpu, 2939.6, 1e-4);
-	assert_int_equal(d.replicas, 25);
-	assert_int_equal(d.gpus, 200);
-	workload_demand_release(&d);
-	/* Batch 512 fits 8 GPUs ((140 + 512 · 0.8192) · 1.1 = 615 GB) but cannot meet TPOT 5 ms. */
-	w.inference.batch = 512;
 	w.inference.slo_tpot_ms = 5;
 	assert_int_equal(workload_inference_demand(&w, &h100, &d), -1);
 	assert_non_null(strstr(error_get(), "SLO cannot be met"));
@@ -416,42 +418,48 @@ static void test_inference_70b_on_8_h100(void **state)
 }
 
 /*
- * With the batch left to the model, it is the largest that meets the SLO at the
- * smallest TP that holds the model. The 7B above at batch 16 has a TPOT of
- * 16.44 ms; with TPOT ≤ 15 ms the chosen batch is smaller, meets the SLO on one
- * GPU, and one request more no longer does (that batch needs a second GPU).
- * Light traffic (1,000 requests a day) keeps one replica of one GPU the cheapest.
+ * A TPOT target is met by running replicas below full occupancy, or on a wider
+ * group: the 7B above at batch 145 (the most one A100 holds: (80/1.1 − 14) / 0.40265
+ * = 145.8) has a TPOT of 44.1 ms when all 145 slots are busy. At 2M requests a day
+ * (23.148/s) two replicas carry the traffic at 90.1% utilisation (TPOT 40.7 ms).
+ * A 20 ms target: seven or more 1-GPU replicas, or two of TP 2:
+ *   step = (14e9 + 145 · 524,288 · 640) / 2.8546e12 + 64 · (8 µs + 2·½·1.188e6 / 225e9)
+ *        = 21.948 + 0.850 = 22.798 ms at full batch; at 47.97% utilisation 69.6 slots are
+ *   busy and TPOT is 14.08 ms: 4 GPUs beat 7.
  */
-static void test_largest_batch_meeting_slo(void **state)
+static void test_tpot_target_adds_replicas(void **state)
 {
 	struct workload w = inference(7e9, 32, 4096, 32, 32);
-	struct workload_demand d, more;
+	struct workload_demand d;
 
 	(void)state;
 	w.inference.input_tokens = 512;
 	w.inference.output_tokens = 256;
-	w.inference.requests_per_day = 1000;
-	w.inference.tokens_per_day = 1000 * 768;
-	w.inference.slo_tpot_ms = 15;
+	w.inference.requests_per_day = 2e6;
+	w.inference.tokens_per_day = 2e6 * 768;
 	assert_int_equal(workload_inference_demand(&w, &a100_80, &d), 0);
 	assert_int_equal(d.tensor_parallel, 1);
-	assert_true(d.batch >= 2 && d.batch < 16);
-	w.inference.batch = d.batch + 1;
-	assert_int_equal(workload_inference_demand(&w, &a100_80, &more), 0);
-	assert_true(more.tensor_parallel > 1);
-	workload_demand_release(&more);
-	w.inference.batch = d.batch;
-	assert_int_equal(workload_inference_demand(&w, &a100_80, &more), 0);
-	assert_int_equal(more.tensor_parallel, 1);
-	assert_within(more.tokens_per_second_per_gpu, d.tokens_per_second_per_gpu, 1e-12);
-	workload_demand_release(&more);
-	workload_demand_release(&d);
-
-	/* No SLO: the batch is bounded by memory: (80/1.1 − 14) / 0.40265 = 145.8 → 145. */
-	w.inference.batch = 0;
-	w.inference.slo_tpot_ms = NAN;
-	assert_int_equal(workload_inference_demand(&w, &a100_80, &d), 0);
 	assert_int_equal(d.batch, 145);
+	assert_int_equal(d.replicas, 2);
+	assert_within(d.assumptions.utilisation, 0.90070, 1e-4);
+	assert_within(d.assumptions.tpot_ms, 40.693, 1e-4);
+	workload_demand_release(&d);
+	w.inference.batch = 145;
+	w.inference.slo_tpot_ms = 20;
+	assert_int_equal(workload_inference_demand(&w, &a100_80, &d), 0);
+	assert_int_equal(d.tensor_parallel, 2);
+	assert_int_equal(d.replicas, 2);
+	assert_within(d.decode_ms_per_token, 22.798, 1e-4);
+	assert_within(d.assumptions.utilisation, 0.47970, 1e-3);
+	assert_within(d.assumptions.tpot_ms, 14.078, 1e-3);
+	workload_demand_release(&d);
+	/* The same as a p95 target holds the p95, which is never below the mean. */
+	w.inference.slo_tpot_ms = NAN;
+	w.inference.slo_tpot_p95_ms = 15;
+	assert_int_equal(workload_inference_demand(&w, &a100_80, &d), 0);
+	assert_true(d.gpus >= 4);
+	assert_true(d.assumptions.tpot_p95_ms <= 15);
+	assert_true(d.assumptions.tpot_p95_ms >= d.assumptions.tpot_ms);
 	workload_demand_release(&d);
 }
 
@@ -459,7 +467,7 @@ static void test_largest_batch_meeting_slo(void **state)
  * A larger group when it serves the peak with fewer accelerators: 70B in FP8 is
  * 70 GB, so one H100 holds it with room for (80/1.1 − 70)/0.311 = 8 requests of
  * 1,900 tokens (KV 2·80·8·128·1 B = 163,840 B/token); two GPUs hold 8 + 233.
- * At 1B tokens a day (× 2.5 peak) TP 2 needs fewer GPUs in all than 1-GPU replicas.
+ * At 1B tokens a day (× 2.5 peak) TP 2 or more needs fewer GPUs than 1-GPU replicas.
  */
 static void test_tensor_parallel_chosen_for_fewest_gpus(void **state)
 {
@@ -488,19 +496,52 @@ static void test_tensor_parallel_chosen_for_fewest_gpus(void **state)
 }
 
 /*
+ * Tensor parallelism costs two all-reduces a layer: a 7B model (Llama 2 shape) in
+ * BF16 on H100 at TP 8 with one request, 512 in, 256 out:
+ *   weights 14e9 / (8 · 2.345e12) = 0.7463 ms; KV 524,288 · 640 / 18.76e12 = 0.0179 ms
+ *   all-reduces 2 · 32 · (8 µs + 2 · 7/8 · 8192 B / 337.5e9) = 64 · 8.0425 µs = 0.5147 ms
+ *   step = 0.7642 + 0.5147 = 1.279 ms: the communication is 40% of it, so TP 8 is far
+ *   from 8× faster than TP 1 (14e9 / 2.345e12 + KV = 5.97 ms; 4.7×). Sized for
+ *   throughput the model stays on one GPU per replica.
+ */
+static void test_tensor_parallel_communication(void **state)
+{
+	struct workload w = inference(7e9, 32, 4096, 32, 32);
+	struct workload_demand d;
+
+	(void)state;
+	w.inference.batch = 1;
+	w.inference.input_tokens = 512;
+	w.inference.output_tokens = 256;
+	w.inference.requests_per_day = 1e5;
+	w.inference.tokens_per_day = 1e5 * 768;
+	w.inference.slo_tpot_ms = 1.5;   /* only TP 8 is that fast */
+	assert_int_equal(workload_inference_demand(&w, &h100, &d), 0);
+	assert_int_equal(d.tensor_parallel, 8);
+	assert_within(d.assumptions.communication_ms, 0.5147, 1e-3);
+	assert_within(d.decode_ms_per_token, 1.279, 1e-3);
+	workload_demand_release(&d);
+	w.inference.batch = 0;
+	w.inference.slo_tpot_ms = NAN;
+	assert_int_equal(workload_inference_demand(&w, &h100, &d), 0);
+	assert_int_equal(d.tensor_parallel, 1);
+	assert_within(d.assumptions.communication_ms, 0, 1);
+	workload_demand_release(&d);
+}
+
+/*
  * Mixture of experts (Mixtral 8x7B shape: 46.7B total, 12.9B active per token, 32
  * layers, 8 KV heads of 128) in BF16 on H100-SXM, batch 2, 1000 tokens in, 200 out:
  *   weights      = 46.7e9 · 2 B = 93.4 GB held: (93.4 + 0.157) · 1.1 = 102.9 GB > 80, so TP 2
  *   KV per token = 2 · 32 · 8 · 128 · 2 B = 131,072 B; × 1200 = 0.1572864 GB per request
- *   compute      = 2 · 989e12 · 0.5 = 989e12 FLOP/s; bandwidth = 2 · 3.35e12 · 0.7 = 4.69e12 B/s
- *   prefill      = max(2 · 12.9e9 · 1000 / 989e12, min(93.4e9, 1000 · 25.8e9) / 4.69e12)
- *                = max(26.087, 19.915) ms = 26.087 ms   (dense 46.7B: 94.44 ms)
- *   decode step  = (min(93.4e9, 2 · 25.8e9) + 131,072 · 1100 · 2) / 4.69e12
- *                = (51.6e9 + 0.28836e9) / 4.69e12 = 11.064 ms   (two tokens read two experts' worth)
- *   cycle        = 200 · 11.064 + 2 · 26.087 = 2264.9 ms; 2 · 1200 / 2.2649 s = 1059.65 tokens/s
- *                = 529.83 per GPU
+ *   compute      = 2 · 494.5e12 = 989e12 FLOP/s; bandwidth = 2 · 2.345e12 = 4.69e12 B/s
+ *   prefill      = (2 · 12.9e9 · 1000 + 2·32·32·128·1000²) / 989e12 + 64 all-reduces
+ *                = 2.6062e13 / 989e12 + 64 · (8 µs + 2·½·8.192e6 / 337.5e9)
+ *                = 26.352 + 2.066 = 28.417 ms   (dense 46.7B would be 95 ms)
+ *   decode step  = (min(93.4e9, 2 · 25.8e9) + 131,072 · 1100 · 2) / 4.69e12 + 64 · 8.0485 µs
+ *                = 51.888e9 / 4.69e12 + 0.5151 = 11.064 + 0.515 = 11.579 ms
  * At batch 4 the tokens would read 103.2 GB of experts: every weight once, 93.4 GB:
- *   step = (93.4e9 + 131,072 · 1100 · 4) / 4.69e12 = 20.038 ms
+ *   step = (93.4e9 + 131,072 · 1100 · 4) / 4.69e12 + 64 · (8 + 0.097) µs = 20.038 + 0.518 = 20.556 ms
  */
 static void test_moe_inference_uses_active_params(void **state)
 {
@@ -518,27 +559,30 @@ static void test_moe_inference_uses_active_params(void **state)
 	assert_within(d.weights_gb, 93.4, 1e-12);
 	assert_within(d.kv_cache_gb, 0.1572864, 1e-9);
 	assert_int_equal(d.tensor_parallel, 2);
-	assert_within(d.prefill_ms, 26.087, 1e-4);
-	assert_within(d.decode_ms_per_token, 11.064, 1e-4);
-	assert_within(d.tokens_per_second_per_gpu, 529.83, 1e-4);
+	assert_within(d.prefill_ms, 28.417, 1e-4);
+	assert_within(d.decode_ms_per_token, 11.579, 1e-4);
 	assert_int_equal(d.replicas, 1);
 	workload_demand_release(&d);
 	w.inference.batch = 4;
 	assert_int_equal(workload_inference_demand(&w, &h100, &d), 0);
-	assert_within(d.decode_ms_per_token, 20.038, 1e-4);
+	assert_within(d.decode_ms_per_token, 20.556, 1e-4);
 	workload_demand_release(&d);
 }
 
 /*
  * 600B in BF16 is 1200 GB, × 1.1 headroom = 1320 GB (+ KV): more than one server of
- * 8 × 80 GB H100s holds (640 GB), so it is refused rather than split over servers.
- * A TPU slice is one ICI torus: 16 × 95 GB TPU-v5p chips (1520 GB) hold it.
+ * 8 × 80 GB H100s (640 GB) or two (1280 GB): at least a 3-stage pipeline over three
+ * servers, each stage 42 of the 126 layers: (1200 + 2.06) · 42/126 / 8 · 1.1 = 55.1 GB
+ * a GPU. More stages leave room for a larger batch; the fewest GPUs in all win.
+ * A TPU slice is one ICI torus: 16 × 95 GB TPU-v5p chips (1520 GB) hold it on one.
+ * 10T parameters (20 TB) exceed even 16 servers (10.24 TB): refused, saying so.
  */
-static void test_inference_too_big(void **state)
+static void test_inference_beyond_one_server(void **state)
 {
 	static struct accelerator v5p = {
 		.name = "TPU-v5p", .vendor = "Google", .kind = "tpu", .memory_gb = 95,
 		.bf16_tflops = 459, .fp8_tflops = 0, .hbm_tbps = 2.765,
+		.scaleup_gb_s = 1200, .scaleout_gb_s = 25,
 	};
 	struct workload w = inference(600e9, 126, 16384, 128, 8);
 	struct workload_demand d;
@@ -548,13 +592,61 @@ static void test_inference_too_big(void **state)
 	w.inference.output_tokens = 100;
 	w.inference.tokens_per_day = 1e9;
 	w.inference.requests_per_day = 1e9 / 1100;
-	assert_int_equal(workload_inference_demand(&w, &h100, &d), -1);
-	assert_non_null(strstr(error_get(), "do not fit 8 × H100-SXM (80 GB each), the largest "
-			       "tensor-parallel group on one server"));
-	error_clear();
+	assert_int_equal(workload_inference_demand(&w, &h100, &d), 0);
+	assert_int_equal(d.tensor_parallel, 8);
+	assert_true(d.pipeline_parallel >= 3);
+	assert_int_equal(d.gpus_per_replica, 8 * d.pipeline_parallel);
+	assert_int_equal(d.gpus, d.gpus_per_replica * d.replicas);
+	assert_non_null(strstr(d.notes, "-stage pipeline over"));
+	workload_demand_release(&d);
 	assert_int_equal(workload_inference_demand(&w, &v5p, &d), 0);
 	assert_int_equal(d.tensor_parallel, 16);
+	assert_int_equal(d.pipeline_parallel, 1);
 	workload_demand_release(&d);
+	w.inference.params = 10e12;
+	assert_int_equal(workload_inference_demand(&w, &h100, &d), -1);
+	assert_non_null(strstr(error_get(), "more than a 16-stage pipeline of 8-accelerator servers"));
+	assert_non_null(strstr(error_get(), "fp8 halves the weights"));
+	error_clear();
+}
+
+/*
+ * DeepSeek-V3 in FP8 (671B, 37B active, 61 layers, hidden 7168) does not fit one
+ * server of H100s (671 · 1.1 = 738 GB > 640 GB): two servers, 31 of 61 layers on the
+ * busier stage. A model that fits one GPU is never split across servers.
+ */
+static void test_deepseek_v3_on_two_servers(void **state)
+{
+	struct workload w = inference(671e9, 61, 7168, 128, 128);
+	struct workload_demand d;
+
+	(void)state;
+	w.inference.active_params = 37e9;
+	w.inference.precision = PRECISION_FP8;
+	w.inference.kv_precision = PRECISION_FP8;
+	w.inference.input_tokens = 1000;
+	w.inference.output_tokens = 200;
+	w.inference.requests_per_day = 1e6;
+	w.inference.tokens_per_day = 1e6 * 1200;
+	assert_int_equal(workload_inference_demand(&w, &h100, &d), 0);
+	assert_int_equal(d.tensor_parallel, 8);
+	assert_int_equal(d.pipeline_parallel, 2);
+	assert_int_equal(d.gpus_per_replica, 16);
+	workload_demand_release(&d);
+	/* 8B in FP8 fits one GPU: at any traffic, one GPU a replica. */
+	w = inference(8e9, 32, 4096, 32, 8);
+	w.inference.precision = PRECISION_FP8;
+	w.inference.kv_precision = PRECISION_FP8;
+	w.inference.input_tokens = 1000;
+	w.inference.output_tokens = 200;
+	for (double rate = 1e3; rate <= 1e9; rate *= 100) {
+		w.inference.requests_per_day = rate;
+		w.inference.tokens_per_day = rate * 1200;
+		assert_int_equal(workload_inference_demand(&w, &h100, &d), 0);
+		assert_int_equal(d.pipeline_parallel, 1);
+		assert_int_equal(d.gpus_per_replica, 1);
+		workload_demand_release(&d);
+	}
 }
 
 /* Tiny traffic still gets min_replicas; FP8 halves the weights. */
@@ -580,6 +672,178 @@ static void test_min_replicas_and_fp8(void **state)
 	workload_demand_release(&d);
 }
 
+/*
+ * Long context costs more than linearly: 8B in BF16 (32 layers, 32 heads of 128,
+ * 8 KV heads) on H100, one request at a time, 100 tokens out. Prefill FLOPs:
+ *   8k:   2·8e9·8192   + 2·32·32·128·8192²   = 1.3107e14 + 1.7592e13 = 1.4866e14
+ *   128k: 2·8e9·131072 + 2·32·32·128·131072² = 2.0972e15 + 4.5036e15 = 6.6008e15
+ * 44.4× the FLOPs for 16× the tokens. And more context is never cheaper.
+ */
+static void test_long_context_costs_more_than_linearly(void **state)
+{
+	struct workload w = inference(8e9, 32, 4096, 32, 8);
+	struct workload_demand d;
+	double previous_gpus = 0, previous_prefill = 0, at_8k = 0;
+
+	(void)state;
+	w.inference.output_tokens = 100;
+	for (double in = 1024; in <= 131072; in *= 2) {
+		w.inference.input_tokens = in;
+		w.inference.requests_per_day = 1e6;
+		w.inference.tokens_per_day = 1e6 * (in + 100);
+		assert_int_equal(workload_inference_demand(&w, &h100, &d), 0);
+		assert_true(d.gpus >= previous_gpus);
+		assert_true(d.prefill_ms > previous_prefill);
+		if (in == 8192)
+			at_8k = d.prefill_ms;
+		if (in == 131072)
+			assert_true(d.prefill_ms > 16 * at_8k * 2);
+		previous_gpus = d.gpus;
+		previous_prefill = d.prefill_ms;
+		workload_demand_release(&d);
+	}
+}
+
+/*
+ * An embedding model (bge-large shape: 335M parameters, 24 layers, 1024 hidden,
+ * 16 heads) in BF16 on H100, 512 tokens, output_tokens 0: prefill only.
+ *   FLOPs per prompt = 2·335e6·512 + 2·24·16·64·512² = 3.4304e11 + 1.2885e10 = 3.5592e11
+ *   one prompt       = max(3.5592e11 / 494.5e12, 0.67e9 / 2.345e12) = max(0.7198, 0.2857) ms
+ *   batch 1024       = 1024 · 3.5592e11 / 494.5e12 = 737.04 ms: 1389.3 prompts/s, 711,341 tokens/s
+ *   100M prompts/day = 1157.4/s: one replica at 83.3%; no decode, no TPOT
+ */
+static void test_embedding_is_prefill_only(void **state)
+{
+	struct workload w = inference(335e6, 24, 1024, 16, 16);
+	struct workload_demand d;
+
+	(void)state;
+	w.inference.input_tokens = 512;
+	w.inference.output_tokens = 0;
+	w.inference.requests_per_day = 100e6;
+	w.inference.tokens_per_day = 100e6 * 512;
+	assert_int_equal(workload_inference_demand(&w, &h100, &d), 0);
+	assert_int_equal(d.batch, 1024);
+	assert_within(d.prefill_ms, 0.71977, 1e-4);
+	assert_within(d.tokens_per_second_per_gpu, 711341, 1e-4);
+	assert_int_equal(d.replicas, 1);
+	assert_within(d.assumptions.utilisation, 0.83306, 1e-4);
+	assert_true(isnan(d.decode_ms_per_token) && isnan(d.assumptions.tpot_ms));
+	assert_true(d.assumptions.ttft_p95_ms >= d.assumptions.ttft_ms);
+	/* Priced per input token: the month's tokens are the prompts'. */
+	assert_within(d.tokens_per_month, 100e6 * 512 * 730 / 24, 1e-12);
+	workload_demand_release(&d);
+}
+
+/*
+ * Speculative decoding: 7B in BF16 on one H100, batch 1, a 0.5B draft proposing 4
+ * tokens, each accepted with chance 0.8: E = (1 − 0.8⁵) / (1 − 0.8) = 3.3616 tokens
+ * per verification.
+ *   verification = max(5 · (14e9 + 4·32·32·128·640) / 494.5e12, (14e9 + 524,288 · 640) / 2.345e12)
+ *                = max(0.145, 6.1132) ms = 6.1132 ms (five tokens read the weights once)
+ *   drafts       = 4 · max(2 · 0.5e9 / 494.5e12, 1e9 / 2.345e12) = 4 · 0.42644 = 1.7058 ms
+ *   per token    = (6.1132 + 1.7058) / 3.3616 = 2.3260 ms, against 6.1132 ms without
+ * At 0% acceptance every step yields one token and pays for the drafts: 7.8190 ms.
+ */
+static void test_speculative_decoding(void **state)
+{
+	struct workload w = inference(7e9, 32, 4096, 32, 32);
+	struct workload_demand plain, fast, useless;
+
+	(void)state;
+	w.inference.batch = 1;
+	w.inference.input_tokens = 512;
+	w.inference.output_tokens = 256;
+	w.inference.requests_per_day = 1000;
+	w.inference.tokens_per_day = 1000 * 768;
+	assert_int_equal(workload_inference_demand(&w, &h100, &plain), 0);
+	assert_within(plain.decode_ms_per_token, 6.1132, 1e-4);
+	w.inference.draft_params = 0.5e9;
+	w.inference.lookahead = 4;
+	w.inference.acceptance = 0.8;
+	assert_int_equal(workload_inference_demand(&w, &h100, &fast), 0);
+	assert_within(fast.assumptions.tokens_per_step, 3.3616, 1e-9);
+	assert_within(fast.decode_ms_per_token, 2.3260, 1e-4);
+	assert_true(fast.assumptions.tpot_ms < plain.assumptions.tpot_ms);
+	w.inference.acceptance = 0;
+	assert_int_equal(workload_inference_demand(&w, &h100, &useless), 0);
+	assert_within(useless.decode_ms_per_token, 7.8190, 1e-4);
+	/* Never faster at 0% acceptance, whatever the load. */
+	assert_true(useless.assumptions.tpot_ms >= plain.assumptions.tpot_ms);
+	assert_true(useless.tokens_per_second_per_gpu <= plain.tokens_per_second_per_gpu);
+	assert_non_null(strstr(useless.notes, "only adds work"));
+	workload_demand_release(&plain);
+	workload_demand_release(&fast);
+	workload_demand_release(&useless);
+}
+
+/*
+ * Prefix caching: 40% of a 2,000-token prompt found cached leaves P = 1,200 new
+ * tokens, which still attend to the whole prompt (7B, one H100):
+ *   FLOPs = 2·7e9·1200 + 2·32·32·128·(2000² − 800²) = 1.68e13 + 8.808e11 = 1.7681e13
+ *   prefill = 1.7681e13 / 494.5e12 = 35.755 ms, against 2.9049e13 / 494.5e12 = 58.743 ms.
+ */
+static void test_prefix_cache(void **state)
+{
+	struct workload w = inference(7e9, 32, 4096, 32, 32);
+	struct workload_demand cold, warm;
+
+	(void)state;
+	w.inference.input_tokens = 2000;
+	w.inference.output_tokens = 200;
+	w.inference.requests_per_day = 1e6;
+	w.inference.tokens_per_day = 1e6 * 2200;
+	assert_int_equal(workload_inference_demand(&w, &h100, &cold), 0);
+	w.inference.prefix_cache_hit = 0.4;
+	assert_int_equal(workload_inference_demand(&w, &h100, &warm), 0);
+	assert_within(cold.prefill_ms, 58.743, 1e-4);
+	assert_within(warm.prefill_ms, 35.755, 1e-4);
+	assert_within(warm.assumptions.prefix_cache_hit, 0.4, 1e-12);
+	assert_true(warm.gpus <= cold.gpus);
+	assert_true(warm.tokens_per_second_per_gpu >= cold.tokens_per_second_per_gpu);
+	workload_demand_release(&cold);
+	workload_demand_release(&warm);
+}
+
+/*
+ * Erlang C, the chance to wait: one server at load ρ waits with chance ρ (0.5);
+ * two servers at 1 erlang: B(1) = 1/2, B(2) = 1 · ½ / (2 + ½) = 0.2,
+ * C = 2 · 0.2 / (2 − 1 · 0.8) = 1/3. At or over capacity everyone waits.
+ * Percentiles never fall below the mean, at any load.
+ */
+static void test_percentiles_not_below_mean(void **state)
+{
+	struct workload w = inference(8e9, 32, 4096, 32, 8);
+	struct workload_demand d;
+
+	(void)state;
+	assert_within(infer_erlang_c(1, 0.5), 0.5, 1e-12);
+	assert_within(infer_erlang_c(2, 1.0), 1.0 / 3, 1e-12);
+	assert_within(infer_erlang_c(4, 4.0), 1.0, 1e-12);
+	w.inference.input_tokens = 1000;
+	w.inference.output_tokens = 300;
+	w.inference.min_replicas = 1;
+	for (double rate = 1e3; rate <= 1e8; rate *= 3.7) {
+		w.inference.requests_per_day = rate;
+		w.inference.tokens_per_day = rate * 1300;
+		assert_int_equal(workload_inference_demand(&w, &h100, &d), 0);
+		if (!isnan(d.assumptions.ttft_ms)) {
+			assert_true(d.assumptions.ttft_p95_ms >= d.assumptions.ttft_ms);
+			assert_true(d.assumptions.ttft_p99_ms >= d.assumptions.ttft_p95_ms);
+			assert_true(d.assumptions.tpot_p95_ms >= d.assumptions.tpot_ms);
+		}
+		workload_demand_release(&d);
+	}
+	/* A p99 TTFT target: met, with more replicas than the traffic alone needs. */
+	w.inference.requests_per_day = 1e7;
+	w.inference.tokens_per_day = 1e7 * 1300;
+	w.inference.slo_ttft_p99_ms = 200;
+	assert_int_equal(workload_inference_demand(&w, &h100, &d), 0);
+	assert_true(d.assumptions.ttft_p99_ms <= 200);
+	assert_true(d.assumptions.utilisation < 1);
+	workload_demand_release(&d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -594,11 +858,18 @@ int main(void)
 		cmocka_unit_test(test_known_gpu_hours),
 		cmocka_unit_test(test_inference_7b_on_a100),
 		cmocka_unit_test(test_inference_70b_on_8_h100),
-		cmocka_unit_test(test_largest_batch_meeting_slo),
+		cmocka_unit_test(test_tpot_target_adds_replicas),
 		cmocka_unit_test(test_tensor_parallel_chosen_for_fewest_gpus),
+		cmocka_unit_test(test_tensor_parallel_communication),
 		cmocka_unit_test(test_moe_inference_uses_active_params),
-		cmocka_unit_test(test_inference_too_big),
+		cmocka_unit_test(test_inference_beyond_one_server),
+		cmocka_unit_test(test_deepseek_v3_on_two_servers),
 		cmocka_unit_test(test_min_replicas_and_fp8),
+		cmocka_unit_test(test_long_context_costs_more_than_linearly),
+		cmocka_unit_test(test_embedding_is_prefill_only),
+		cmocka_unit_test(test_speculative_decoding),
+		cmocka_unit_test(test_prefix_cache),
+		cmocka_unit_test(test_percentiles_not_below_mean),
 	};
 	int failed = cmocka_run_group_tests(tests, NULL, NULL);
 

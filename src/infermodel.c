@@ -1,0 +1,492 @@
+/*
+ * The inference performance model (infermodel.h). Terms, per replica of TP × PP
+ * accelerators holding BATCH sequences, split into PP micro-batches of b = B/PP:
+ *  - Memory: weights and the KV cache of every slot at full context, with 10%
+ *    headroom; the busiest pipeline stage holds ceil(L/PP) of the L layers; KV
+ *    heads are replicated when TP exceeds kv_heads (GQA).
+ *  - Prefill of P = input × (1 − prefix_cache_hit) new tokens ending a context of
+ *    C = input tokens: 2·N·P for the weights plus causal attention
+ *    2·L·heads·head_dim·(C² − (C − P)²) (QKᵀ and A·V over the earlier positions),
+ *    so a long prompt costs more than linearly. Compute-bound unless tiny.
+ *  - A decode step of b sequences reads the weights once (MoE: only the experts its
+ *    tokens use) and each sequence's KV cache at its mean length over the answer
+ *    (C + output/2), and does 2·N + 4·L·heads·head_dim·(C + output/2) FLOPs a token.
+ *  - Tensor parallel: two all-reduces a layer of tokens × hidden × 2 bytes, ring
+ *    cost 2·(TP − 1)/TP of it over the scale-up fabric plus a fixed latency each;
+ *    pipeline parallel: (PP − 1) activation transfers between servers a pass, on
+ *    the scale-out network. Both exposed (decode has nothing to hide them behind).
+ *  - Speculative decoding: k drafted tokens verified in one target step accept
+ *    E = (1 − a^(k+1)) / (1 − a) tokens on average (Leviathan et al. 2023, eq. 1);
+ *    each step costs k draft steps plus a target step over k + 1 tokens.
+ *  - Continuous batching with chunked prefill: in one cycle every slot finishes an
+ *    answer and admits a new prompt; the prompts' chunks ride in the decode steps,
+ *    so the cycle is max(FLOPs / peak, bytes / bandwidth) over all of it plus the
+ *    communication: cycle = max((b·F_prefill + S·F_step) / F, S·B_step / BW) + S·comm,
+ *    S = output / E steps; but never less than a slot's own prompt followed by
+ *    its S steps (at small batches nothing else hides the prompt).
+ *  - Queueing: requests arrive as a Poisson process; a replica is B servers each
+ *    held for a cycle (M/D/c). The chance to wait is Erlang C for the offered load
+ *    a = λ·cycle; waits beyond t fall as C·exp(−(B − a)·t / (cycle·k)) with
+ *    k = (1 + cv²)/2 = ½ for fixed service times (Kingman's M/G/c scaling). The
+ *    percentile wait is never taken below the mean wait. TPOT at the mean number of
+ *    busy slots (ρ·b), its p95 at the Poisson p95 of that count.
+ */
+#include "infermodel.h"
+#include "strbuf.h"
+#include "util.h"
+
+#include <limits.h>
+
+#include <math.h>
+#include <string.h>
+
+#define MEMORY_HEADROOM 1.10       /* activations, fragmentation, CUDA context */
+#define MAX_BATCH 1024             /* serving frameworks cap concurrent sequences about here */
+#define MAX_PIPELINE 16            /* servers a replica is split over before it is refused */
+#define ACTIVATION_BYTES 2.0       /* BF16 activations on the wire */
+/*
+ * Fixed cost of one all-reduce on a server's scale-up fabric: an estimate of
+ * NCCL's small-message latency on one NVLink server (nccl-tests report single-
+ * digit to tens of microseconds); it dominates decode's small messages.
+ */
+#define ALLREDUCE_SECONDS 8e-6
+#define NETWORK_HOP_SECONDS 5e-6   /* one transfer between servers, as perfmodel.c */
+#define KINGMAN_FIXED_SERVICE 0.5  /* (1 + cv²)/2 with cv = 0 */
+#define MAX_REPLICAS 1e7
+
+double infer_kv_bytes_per_token(const struct infer_model *m)
+{
+	return 2.0 * m->layers * m->kv_heads * (double)m->head_dim * m->kv_value_bytes;
+}
+
+/* QKᵀ and A·V of one token against CONTEXT earlier positions, all layers. */
+static double attention_flops(const struct infer_model *m, double context)
+{
+	return 4.0 * m->layers * m->heads * (double)m->head_dim * context;
+}
+
+double infer_prefill_flops(const struct infer_model *m, double context, double new_tokens)
+{
+	double earlier = context - new_tokens;
+
+	/* Σ over the new positions i of 4·L·a·d·i ≈ 2·L·a·d·(C² − (C − P)²). */
+	return 2.0 * m->active_params * new_tokens +
+		attention_flops(m, 1.0) / 2.0 * (context * context - earlier * earlier);
+}
+
+static int drafted(const struct infer_model *m)
+{
+	return m->draft_params > 0 && m->lookahead > 0 ? m->lookahead : 0;
+}
+
+double infer_tokens_per_step(const struct infer_model *m)
+{
+	int k = drafted(m);
+	double a = m->acceptance;
+
+	if (k == 0 || !(a > 0))
+		return 1.0;
+	if (a >= 1)
+		return k + 1.0;
+	return (1.0 - pow(a, k + 1)) / (1.0 - a);
+}
+
+static double kv_replication(const struct infer_model *m, int tp)
+{
+	return m->kv_heads > 0 && tp > m->kv_heads ? (double)tp / m->kv_heads : 1.0;
+}
+
+bool infer_fits(const struct infer_model *m, const struct infer_hw *hw,
+		const struct infer_layout *l)
+{
+	double stage_share = ceil((double)m->layers / l->pp) / m->layers;
+	double weights = m->params * m->weight_bytes;
+	double kv = infer_kv_bytes_per_token(m) * (m->input_tokens + m->output_tokens) *
+		l->batch * kv_replication(m, l->tp);
+	double per_gpu = ((weights + kv) * stage_share + m->draft_params * m->weight_bytes) / l->tp;
+
+	return l->pp <= m->layers && per_gpu * MEMORY_HEADROOM <= hw->memory_bytes;
+}
+
+/* Weight bytes read to process TOKENS tokens at once: each reads its active weights once. */
+static double weights_read(const struct infer_model *m, double tokens)
+{
+	return fmin(m->params, tokens * m->active_params) * m->weight_bytes;
+}
+
+/* Tensor- and pipeline-parallel transfers of TOKENS tokens' activations through the model. */
+static double comm_seconds(const struct infer_model *m, const struct infer_hw *hw,
+			   const struct infer_layout *l, double tokens, bool latency)
+{
+	double bytes = tokens * m->hidden * ACTIVATION_BYTES, s = 0;
+
+	if (l->tp > 1)
+		s += 2.0 * m->layers * ((latency ? ALLREDUCE_SECONDS : 0) +
+					2.0 * (l->tp - 1) / l->tp * bytes / hw->scaleup_bytes_per_s);
+	if (l->pp > 1)
+		s += (l->pp - 1) * ((latency ? NETWORK_HOP_SECONDS : 0) +
+				    bytes / (l->tp * hw->scaleout_bytes_per_s));
+	return s;
+}
+
+/* The uncached prompt of one request. */
+static double prompt_tokens(const struct infer_model *m)
+{
+	return m->input_tokens * (1.0 - m->prefix_cache_hit);
+}
+
+/* Mean context a decode step attends to over the answer. */
+static double decode_context(const struct infer_model *m)
+{
+	return m->input_tokens + m->output_tokens / 2.0;
+}
+
+/* One verification step of N sequences (k + 1 tokens each), FLOPs and bytes. */
+static void verify_work(const struct infer_model *m, int tp, double n, double *flops,
+			double *bytes)
+{
+	double tokens = n * (drafted(m) + 1);
+
+	*flops = tokens * (2.0 * m->active_params + attention_flops(m, decode_context(m)));
+	*bytes = weights_read(m, tokens) +
+		n * infer_kv_bytes_per_token(m) * decode_context(m) * kv_replication(m, tp);
+}
+
+/* The draft model's k steps for N sequences (its own KV cache is left out: small). */
+static double draft_seconds(const struct infer_model *m, const struct infer_hw *hw, int tp,
+			    double n)
+{
+	double flops = n * 2.0 * m->draft_params, bytes = m->draft_params * m->weight_bytes;
+
+	return drafted(m) * fmax(flops / (tp * hw->flops), bytes / (tp * hw->bandwidth));
+}
+
+/*
+ * A slot's holding time when N sequences of a micro-batch are busy: every one
+ * finishes an answer and admits a new prompt (chunked into the decode steps).
+ */
+static double cycle_seconds(const struct infer_model *m, const struct infer_hw *hw,
+			    const struct infer_layout *l, double n)
+{
+	double f = l->tp * hw->flops, bw = l->tp * hw->bandwidth;
+	double p = prompt_tokens(m), prefill = infer_prefill_flops(m, m->input_tokens, p);
+	double steps, step_flops, step_bytes, step_comm, shared, own;
+
+	if (m->output_tokens <= 0)
+		return fmax(n * prefill / f, weights_read(m, n * p) / bw) +
+			comm_seconds(m, hw, l, n * p, true);
+	steps = m->output_tokens / infer_tokens_per_step(m);
+	verify_work(m, l->tp, n, &step_flops, &step_bytes);
+	step_comm = steps * (comm_seconds(m, hw, l, n * (drafted(m) + 1), true) +
+			     draft_seconds(m, hw, l->tp, n));
+	shared = fmax((n * prefill + steps * step_flops) / f, steps * step_bytes / bw) + step_comm +
+		comm_seconds(m, hw, l, n * p, false);
+	/* A slot's own prompt cannot overlap its own answer. */
+	own = fmax(prefill / f, weights_read(m, p) / bw) + comm_seconds(m, hw, l, p, true) +
+		steps * fmax(step_flops / f, step_bytes / bw) + step_comm;
+	return fmax(shared, own);
+}
+
+void infer_time(const struct infer_model *m, const struct infer_hw *hw,
+		const struct infer_layout *l, struct infer_timing *out)
+{
+	double f = l->tp * hw->flops, bw = l->tp * hw->bandwidth;
+	double b = (double)l->batch / l->pp, p = prompt_tokens(m);
+	double step_flops, step_bytes;
+
+	memset(out, 0, sizeof(*out));
+	out->tokens_per_step = infer_tokens_per_step(m);
+	out->prefill_s = fmax(infer_prefill_flops(m, m->input_tokens, p) / f,
+			      weights_read(m, p) / bw) + comm_seconds(m, hw, l, p, true);
+	if (m->output_tokens > 0) {
+		verify_work(m, l->tp, b, &step_flops, &step_bytes);
+		out->comm_s = comm_seconds(m, hw, l, b * (drafted(m) + 1), true) /
+			out->tokens_per_step;
+		out->step_s = (fmax(step_flops / f, step_bytes / bw) + draft_seconds(m, hw, l->tp, b)) /
+			out->tokens_per_step + out->comm_s;
+	}
+	out->cycle_s = cycle_seconds(m, hw, l, b);
+	out->requests_per_s = l->batch / out->cycle_s;
+	out->tokens_per_s = out->requests_per_s * (m->input_tokens + m->output_tokens);
+}
+
+double infer_erlang_c(int c, double a)
+{
+	double b = 1.0;
+
+	if (a >= c)
+		return 1.0;
+	if (a <= 0)
+		return 0.0;
+	/* Erlang B by its recursion, then C = c·B / (c − a·(1 − B)). */
+	for (int k = 1; k <= c; k++)
+		b = a * b / (k + a * b);
+	return c * b / (c - a * (1.0 - b));
+}
+
+/* The P-quantile of the wait (never below the mean wait). */
+static double wait_quantile(double erlang, double theta, double p, double mean)
+{
+	double w = KINGMAN_FIXED_SERVICE * log(erlang / (1.0 - p)) / theta;
+
+	return w > mean ? w : mean;
+}
+
+void infer_latency(const struct infer_model *m, const struct infer_hw *hw,
+		   const struct infer_layout *l, const struct infer_timing *t,
+		   double requests_per_s, struct infer_latency *out)
+{
+	double a = requests_per_s * t->cycle_s, b = (double)l->batch / l->pp;
+	double erlang, theta, mean, busy, busy95, first, first95;
+
+	out->utilisation = a / l->batch;
+	out->ttft = out->ttft_p95 = out->ttft_p99 = NAN;
+	out->tpot = out->tpot_p95 = NAN;
+	if (out->utilisation >= 1.0 - 1e-12)
+		return;   /* the queue grows without bound */
+	erlang = infer_erlang_c(l->batch, a);
+	theta = (l->batch - a) / t->cycle_s;
+	mean = KINGMAN_FIXED_SERVICE * erlang / theta;
+	/* Busy slots of a micro-batch: the request's own and a Poisson share of the rest. */
+	busy = fmin(b, fmax(1.0, out->utilisation * b));
+	busy95 = fmin(b, busy + 1.6449 * sqrt(busy));
+	if (m->output_tokens <= 0) {
+		/* An embedding is done when the prompts batched with it are through. */
+		first = cycle_seconds(m, hw, l, busy);
+		first95 = cycle_seconds(m, hw, l, busy95);
+	} else {
+		/* The prompt is prefilled after the step in progress. */
+		first = first95 = t->prefill_s + t->step_s * t->tokens_per_step;
+	}
+	out->ttft = first + mean;
+	out->ttft_p95 = first95 + wait_quantile(erlang, theta, 0.95, mean);
+	out->ttft_p99 = first95 + wait_quantile(erlang, theta, 0.99, mean);
+	if (m->output_tokens <= 0)
+		return;
+	out->tpot = cycle_seconds(m, hw, l, busy) / m->output_tokens;
+	out->tpot_p95 = cycle_seconds(m, hw, l, busy95) / m->output_tokens;
+}
+
+static bool within(double value, double target)
+{
+	return isnan(target) || (!isnan(value) && value <= target * (1 + 1e-12));
+}
+
+static bool any_target(const struct infer_targets *g)
+{
+	return !isnan(g->ttft) || !isnan(g->ttft_p95) || !isnan(g->ttft_p99) ||
+		!isnan(g->tpot) || !isnan(g->tpot_p95);
+}
+
+static bool meets(const struct infer_latency *lat, const struct infer_targets *g)
+{
+	return within(lat->ttft, g->ttft) && within(lat->ttft_p95, g->ttft_p95) &&
+		within(lat->ttft_p99, g->ttft_p99) && within(lat->tpot, g->tpot) &&
+		within(lat->tpot_p95, g->tpot_p95);
+}
+
+/* Replicas of L that serve PEAK within the targets; 0 when no number does. */
+static double replicas_needed(const struct infer_model *m, const struct infer_hw *hw,
+			      const struct infer_layout *l, const struct infer_timing *t,
+			      const struct infer_targets *g, double peak, int min_replicas)
+{
+	struct infer_latency lat;
+	double low, high;
+
+	low = fmax(min_replicas, ceil(peak / t->requests_per_s - 1e-9));
+	if (!any_target(g))
+		return low;
+	/* No load at all is the best any count can do. */
+	infer_latency(m, hw, l, t, 0, &lat);
+	if (!meets(&lat, g))
+		return 0;
+	infer_latency(m, hw, l, t, peak / low, &lat);
+	if (meets(&lat, g))
+		return low;
+	high = low;
+	do {
+		low = high;
+		high *= 2;
+		if (high > MAX_REPLICAS)
+			return 0;
+		infer_latency(m, hw, l, t, peak / high, &lat);
+	} while (!meets(&lat, g));
+	/* Latency falls as replicas are added: the fewest that meet the targets. */
+	while (high - low > 1) {
+		double mid = floor((low + high) / 2);
+
+		infer_latency(m, hw, l, t, peak / mid, &lat);
+		if (meets(&lat, g))
+			high = mid;
+		else
+			low = mid;
+	}
+	return high;
+}
+
+/* The largest batch L holds (0 when not even one request fits). */
+static int largest_batch(const struct infer_model *m, const struct infer_hw *hw,
+			 struct infer_layout l)
+{
+	int lo = 1, hi = MAX_BATCH;
+
+	l.batch = 1;
+	if (!infer_fits(m, hw, &l))
+		return 0;
+	while (lo < hi) {
+		l.batch = lo + (hi - lo + 1) / 2;
+		if (infer_fits(m, hw, &l))
+			lo = l.batch;
+		else
+			hi = l.batch - 1;
+	}
+	return lo;
+}
+
+/* Tries batch B on layout L; keeps it in BEST when it needs fewer accelerators. */
+static void try_batch(const struct infer_model *m, const struct infer_hw *hw,
+		      struct infer_layout l, int b, const struct infer_targets *g, double peak,
+		      int min_replicas, struct infer_plan *best, double *best_gpus)
+{
+	struct infer_timing t;
+	double replicas;
+
+	l.batch = b;
+	infer_time(m, hw, &l, &t);
+	replicas = replicas_needed(m, hw, &l, &t, g, peak, min_replicas);
+	if (replicas <= 0 || (*best_gpus > 0 && replicas * l.tp * l.pp >= *best_gpus))
+		return;
+	*best_gpus = replicas * l.tp * l.pp;
+	best->layout = l;
+	best->replicas = replicas > INT_MAX ? INT_MAX : (int)replicas;
+	best->timing = t;
+	infer_latency(m, hw, &l, &t, peak / replicas, &best->latency);
+}
+
+/* Every batch worth trying on L: the largest, and powers of two below it. */
+static void try_layout(const struct infer_model *m, const struct infer_hw *hw,
+		       struct infer_layout l, int batch, const struct infer_targets *g,
+		       double peak, int min_replicas, struct infer_plan *best, double *best_gpus)
+{
+	int largest = largest_batch(m, hw, l);
+
+	if (largest == 0)
+		return;
+	if (batch > 0) {
+		if (batch <= largest)
+			try_batch(m, hw, l, batch, g, peak, min_replicas, best, best_gpus);
+		return;
+	}
+	try_batch(m, hw, l, largest, g, peak, min_replicas, best, best_gpus);
+	if (!any_target(g))
+		return;   /* the largest batch serves the most per accelerator */
+	for (int b = 1; b < largest; b *= 2)
+		try_batch(m, hw, l, b, g, peak, min_replicas, best, best_gpus);
+}
+
+static bool tp_divides(const struct infer_model *m, int tp)
+{
+	return m->heads <= 0 || (m->heads >= tp && m->heads % tp == 0) || tp == 1;
+}
+
+/* "TTFT 500 ms, TPOT p95 50 ms": the targets given. */
+static void targets_text(const struct infer_targets *g, struct strbuf *sb)
+{
+	const struct { double value; const char *name; } all[] = {
+		{ g->ttft, "TTFT" }, { g->ttft_p95, "TTFT p95" }, { g->ttft_p99, "TTFT p99" },
+		{ g->tpot, "TPOT" }, { g->tpot_p95, "TPOT p95" },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(all); i++)
+		if (!isnan(all[i].value))
+			strbuf_addf(sb, "%s%s %.4g ms", sb->len ? ", " : "", all[i].name,
+				    all[i].value * 1000);
+}
+
+/* The message when the targets are missed even by one request alone on the widest layout. */
+static int explain_missed(const struct infer_model *m, const struct infer_hw *hw,
+			  const struct infer_targets *g, struct infer_layout l, int batch)
+{
+	struct infer_timing t;
+	struct infer_latency lat;
+	struct strbuf slo = STRBUF_INIT, got = STRBUF_INIT;
+
+	if (l.pp == 1)
+		for (l.tp = hw->node_size; l.tp > 1 && !tp_divides(m, l.tp); l.tp /= 2)
+			;
+	l.batch = batch > 0 ? batch : 1;
+	if (!infer_fits(m, hw, &l)) {
+		error_set("batch %d needs %.6g GB of KV cache besides %.6g GB of weights: more "
+			  "than %d × %d accelerators hold; give a smaller batch", batch,
+			  infer_kv_bytes_per_token(m) * (m->input_tokens + m->output_tokens) *
+			  batch / 1e9, m->params * m->weight_bytes / 1e9, l.tp, l.pp);
+		return -1;
+	}
+	infer_time(m, hw, &l, &t);
+	infer_latency(m, hw, &l, &t, 0, &lat);
+	targets_text(g, &slo);
+	strbuf_addf(&got, "TTFT %.1f ms", lat.ttft * 1000);
+	if (!isnan(lat.tpot))
+		strbuf_addf(&got, " and TPOT %.1f ms", lat.tpot * 1000);
+	error_set("the SLO cannot be met: even %d-way tensor parallel%s at batch %d with no "
+		  "queue gives %s (SLO: %s); %s", l.tp, l.pp > 1 ? " in a pipeline over servers" : "",
+		  l.batch, got.buf, slo.buf, l.batch > 1 ? "try a smaller batch" :
+		  "one request alone misses it: relax the SLO, shorten the prompt or answer, "
+		  "or use a faster accelerator");
+	strbuf_release(&slo);
+	strbuf_release(&got);
+	return -1;
+}
+
+/* The message when no layout holds even one request. */
+static void explain_no_fit(const struct infer_model *m, const struct infer_hw *hw)
+{
+	double weights = m->params * m->weight_bytes;
+	double kv = infer_kv_bytes_per_token(m) * (m->input_tokens + m->output_tokens);
+	double need = (weights + kv + m->draft_params * m->weight_bytes) * MEMORY_HEADROOM;
+	double gpus = ceil(need / hw->memory_bytes);
+
+	error_set("weights (%.6g GB) and one request's KV cache (%.3g GB) with 10%% headroom "
+		  "need %.6g GB, about %.0f accelerators of %.0f GB: more than a %d-stage pipeline "
+		  "of %d-accelerator servers holds; use a lower precision (fp8 halves the weights, "
+		  "int4 quarters them) or an accelerator with more memory", weights / 1e9, kv / 1e9,
+		  need / 1e9, gpus, hw->memory_bytes / 1e9,
+		  m->layers < MAX_PIPELINE ? m->layers : MAX_PIPELINE, hw->node_size);
+}
+
+int infer_plan(const struct infer_model *m, const struct infer_hw *hw,
+	       const struct infer_targets *targets, double peak_requests_per_s,
+	       int min_replicas, int batch, struct infer_plan *out)
+{
+	struct infer_layout l = { 1, 1, 1 }, widest = { 0, 0, 1 };
+	double best_gpus = 0;
+
+	memset(out, 0, sizeof(*out));
+	/* One server: the tensor-parallel sizes that divide the heads. */
+	for (l.tp = 1; l.tp <= hw->node_size; l.tp *= 2) {
+		if (!tp_divides(m, l.tp))
+			continue;
+		if (largest_batch(m, hw, l) > 0 && widest.tp == 0)
+			widest = l;
+		try_layout(m, hw, l, batch, targets, peak_requests_per_s, min_replicas, out,
+			   &best_gpus);
+	}
+	/* Only a model one server cannot hold is split into stages across servers. */
+	if (widest.tp == 0) {
+		for (l.tp = hw->node_size; l.tp > 1 && !tp_divides(m, l.tp); l.tp /= 2)
+			;
+		for (l.pp = 2; l.pp <= MAX_PIPELINE && l.pp <= m->layers; l.pp++) {
+			if (largest_batch(m, hw, l) > 0 && widest.tp == 0)
+				widest = l;
+			try_layout(m, hw, l, batch, targets, peak_requests_per_s, min_replicas,
+				   out, &best_gpus);
+		}
+	}
+	if (widest.tp == 0) {
+		explain_no_fit(m, hw);
+		return -1;
+	}
+	if (best_gpus > 0)
+		return 0;
+	return explain_missed(m, hw, targets, widest, batch);
+}

@@ -1,0 +1,106 @@
+/*
+ * The inference performance model: where a model is placed (tensor parallel on
+ * one server's scale-up fabric, pipeline stages across servers), how long its
+ * prefill and decode steps take (weights, KV cache, causal attention, tensor- and
+ * pipeline-parallel communication, speculative decoding), what one replica serves
+ * under continuous batching, and the queueing delay at a Poisson arrival rate.
+ * Pure: no I/O, no globals. man/aicost-estimate.1 lists the formulas and the
+ * published figures they were checked on.
+ */
+#ifndef AICOST_INFERMODEL_H
+#define AICOST_INFERMODEL_H
+
+#include <stdbool.h>
+
+struct infer_model {
+	double params;                 /* all of them, held in memory */
+	double active_params;          /* per token (MoE: its experts) */
+	int layers, hidden, heads, kv_heads, head_dim;
+	double weight_bytes;           /* per parameter */
+	double kv_value_bytes;         /* per cached key or value element */
+	double input_tokens;           /* per request: the context its answer attends to */
+	double output_tokens;          /* per request; 0 = an embedding or classifier */
+	double prefix_cache_hit;       /* share of prompt tokens found cached: not prefilled */
+	double draft_params;           /* speculative decoding's draft model; 0 = none */
+	double acceptance;             /* chance the target accepts one drafted token */
+	int lookahead;                 /* tokens drafted per verification step */
+};
+
+/* One accelerator at the efficiencies it reaches, and its fabrics (bytes/s, one direction). */
+struct infer_hw {
+	double flops;                  /* matmul FLOP/s reached */
+	double bandwidth;              /* HBM bytes/s reached */
+	double memory_bytes;
+	double scaleup_bytes_per_s;    /* NVLink, Infinity Fabric, ICI: tensor parallel */
+	double scaleout_bytes_per_s;   /* between servers: pipeline stages */
+	int node_size;                 /* accelerators on one scale-up fabric: the largest TP */
+};
+
+/* Latency targets in seconds; NAN = none. */
+struct infer_targets {
+	double ttft, ttft_p95, ttft_p99;
+	double tpot, tpot_p95;
+};
+
+struct infer_layout {
+	int tp, pp;                    /* tensor parallel within a server, pipeline stages */
+	int batch;                     /* concurrent sequences (slots) per replica */
+};
+
+/* One replica's timings at its full batch. */
+struct infer_timing {
+	double prefill_s;              /* one request's uncached prompt on an idle replica */
+	double step_s;                 /* one decode step of a micro-batch, per accepted token */
+	double comm_s;                 /* of the step: tensor- and pipeline-parallel transfers */
+	double cycle_s;                /* a slot's holding time: prompt to last token */
+	double tokens_per_step;        /* accepted tokens per verification (1 without drafts) */
+	double tokens_per_s;           /* input + output tokens the replica serves */
+	double requests_per_s;         /* its capacity: batch / cycle */
+};
+
+/* Latency at a replica's share of the peak rate (seconds; NAN = unbounded). */
+struct infer_latency {
+	double utilisation;            /* arrival rate / capacity */
+	double ttft, ttft_p95, ttft_p99;
+	double tpot, tpot_p95;         /* NAN for embeddings */
+};
+
+struct infer_plan {
+	struct infer_layout layout;
+	int replicas;
+	struct infer_timing timing;
+	struct infer_latency latency;
+};
+
+/* KV cache bytes of one token of one sequence over all layers. */
+double infer_kv_bytes_per_token(const struct infer_model *m);
+/* Prefill FLOPs of NEW tokens ending a context of CONTEXT tokens (causal attention). */
+double infer_prefill_flops(const struct infer_model *m, double context, double new_tokens);
+/* Accepted tokens per verification step: (1 − a^(k+1)) / (1 − a), 1 without drafts. */
+double infer_tokens_per_step(const struct infer_model *m);
+/* Does LAYOUT hold the weights and its batch's KV cache (with headroom)? */
+bool infer_fits(const struct infer_model *m, const struct infer_hw *hw,
+		const struct infer_layout *l);
+/* Times one replica at LAYOUT (which must fit). */
+void infer_time(const struct infer_model *m, const struct infer_hw *hw,
+		const struct infer_layout *l, struct infer_timing *out);
+/* Latency of one replica receiving REQUESTS_PER_S (Poisson). */
+void infer_latency(const struct infer_model *m, const struct infer_hw *hw,
+		   const struct infer_layout *l, const struct infer_timing *t,
+		   double requests_per_s, struct infer_latency *out);
+/*
+ * Erlang C: the chance an arrival waits in an M/M/C queue with offered load A
+ * (erlangs); 1 when A >= C.
+ */
+double infer_erlang_c(int c, double a);
+
+/*
+ * The placement and replica count that serve PEAK_REQUESTS_PER_S within TARGETS
+ * with the fewest accelerators; BATCH > 0 fixes the batch. -1 with a message
+ * (error_set) naming what would work when nothing does.
+ */
+int infer_plan(const struct infer_model *m, const struct infer_hw *hw,
+	       const struct infer_targets *targets, double peak_requests_per_s,
+	       int min_replicas, int batch, struct infer_plan *out);
+
+#endif
