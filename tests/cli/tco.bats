@@ -361,11 +361,11 @@ print("ok")' "$output"
 
 @test "optimize --regions: spaces around the items do not matter" {
 	f=$SCENARIOS/chat-8b.yaml
-	run_split -q optimize --regions "us-east-1,eastus" --top 8 "$f"
+	run_split -q optimize --regions "us-east-1,eastus" --top 12 "$f"
 	[ "$status" -eq 0 ]
 	expected=$output
 	[[ "$output" == *eastus* ]]
-	run_split -q optimize --regions " us-east-1 , eastus " --top 8 "$f"
+	run_split -q optimize --regions " us-east-1 , eastus " --top 12 "$f"
 	[ "$status" -eq 0 ]
 	[ "$output" = "$expected" ]
 }
