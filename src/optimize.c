@@ -647,6 +647,11 @@ int optimize_run(struct db *db, const struct scenario *s, size_t workload,
 	struct strbuf names = STRBUF_INIT;
 	int rc = -1;
 
+	if (w->kind == WORKLOAD_BATCH_INFERENCE) {
+		error_set("workload '%s': optimize does not plan batch-inference jobs yet; "
+			  "aicost estimate prices them", w->name);
+		return -1;
+	}
 	memset(search, 0, sizeof(*search));
 	if (opts->price_factor > 0)
 		st.factor = opts->price_factor;

@@ -22,7 +22,7 @@ static double horizon_gpu_hours(const struct scenario *s, const struct workload 
 {
 	double end, active;
 
-	if (w->kind == WORKLOAD_TRAINING)
+	if (workload_is_job(w))
 		return d->gpu_hours;
 	end = isnan(w->duration_hours) ? s->horizon_hours : w->start_hours + w->duration_hours;
 	active = fmin(end, s->horizon_hours) - w->start_hours;
@@ -132,12 +132,13 @@ json_t *output_demand_json(const struct scenario *s, const struct workload_deman
 		json_t *o = json_object();
 
 		json_object_set_new(o, "name", json_string(w->name));
-		json_object_set_new(o, "kind", json_string(train ? "training" : "inference"));
+		json_object_set_new(o, "kind", json_string(workload_kind_name(w->kind)));
 		json_object_set_new(o, "accelerator", json_string(d->accelerator));
 		json_object_set_new(o, "gpus", json_integer(d->gpus));
 		json_object_set_new(o, "flops", number_or_null(d->flops, train));
 		json_object_set_new(o, "gpu_hours", json_real(horizon_gpu_hours(s, w, d)));
-		json_object_set_new(o, "wall_hours", number_or_null(d->wall_hours, train));
+		json_object_set_new(o, "wall_hours", number_or_null(d->wall_hours,
+								       workload_is_job(w)));
 		json_object_set_new(o, "goodput", number_or_null(d->goodput, train));
 		json_object_set_new(o, "memory_needed_gb", number_or_null(d->memory_needed_gb,
 									  train && d->memory_needed_gb > 0));
@@ -453,7 +454,7 @@ struct table *output_demand_table(const struct scenario *s, const struct workloa
 
 		table_begin_row(t);
 		table_add_text(t, w->name);
-		table_add_text(t, train ? "training" : "inference");
+		table_add_text(t, workload_kind_name(w->kind));
 		table_add_text(t, d->accelerator);
 		table_add_number(t, d->gpus, 0);
 		table_add_money(t, horizon_gpu_hours(s, w, d), 0);
@@ -472,7 +473,11 @@ struct table *output_demand_table(const struct scenario *s, const struct workloa
 			for (int k = 0; k < 6; k++)
 				table_add_null(t);
 		} else {
-			for (int k = 0; k < 3; k++)
+			if (workload_is_job(w))
+				table_add_money(t, d->wall_hours, 0);
+			else
+				table_add_null(t);
+			for (int k = 0; k < 2; k++)
 				table_add_null(t);
 			table_add_number(t, d->tensor_parallel, 0);
 			table_add_number(t, d->batch, 0);
@@ -595,7 +600,7 @@ static struct table *workload_cost_table(const struct tco_result *r, int only)
 	for (size_t w = 0; w < s->nworkloads; w++) {
 		table_begin_row(t);
 		table_add_text(t, s->workloads[w].name);
-		table_add_text(t, s->workloads[w].kind == WORKLOAD_TRAINING ? "run" : "horizon");
+		table_add_text(t, workload_is_job(&s->workloads[w]) ? "run" : "horizon");
 		for (size_t i = 0; i < r->ndeployments; i++)
 			if (shown(only, i))
 				table_add_money(t, r->deployments[i].workload_cost ?

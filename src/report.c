@@ -425,12 +425,12 @@ static void workload_table(const struct tco_result *r, struct rtable *t)
 		const struct workload_demand *d = &r->demand[w];
 		const struct workload_assumptions *a = &d->assumptions;
 		bool training = s->workloads[w].kind == WORKLOAD_TRAINING;
-		double gpu_hours = training ? d->gpu_hours :
+		double gpu_hours = workload_is_job(&s->workloads[w]) ? d->gpu_hours :
 			d->gpu_hours_per_month * s->horizon_months;
 
 		rtable_row(t, -1);
 		rtable_cell(t, s->workloads[w].name);
-		rtable_cell(t, training ? "training" : "inference");
+		rtable_cell(t, workload_kind_name(s->workloads[w].kind));
 		rtable_cell(t, d->accelerator);
 		rtable_cellf(t, "%d", d->gpus);
 		rtable_money(t, d->gpu_hours > 0 ? d->gpu_hours : gpu_hours);

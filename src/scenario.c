@@ -59,7 +59,7 @@ static const char *const per_gb_month[] = { "GB-month", "GB-mo", "GB/month", NUL
 static const char *const per_month[] = { "month", "mo", NULL };
 static const char *const per_year[] = { "year", "y", "FTE-year", NULL };
 static const char *const precision_names[] = { "fp32", "bf16", "fp16", "fp8", "int8", "int4" };
-static const char *const workload_kinds[] = { "training", "inference", NULL };
+static const char *const workload_kinds[] = { "training", "inference", "batch-inference", NULL };
 static const char *const deployment_kinds[] = { "cloud", "onprem", "hybrid", NULL };
 
 static const struct field scenario_fields[] = {
@@ -139,6 +139,8 @@ static const struct field inference_fields[] = {
 	{ "allow_spot", FIELD_BOOL, W(inference.allow_spot), 0, NULL },
 	{ "prefix_cache_hit", FIELD_SHARE, W(inference.prefix_cache_hit), 0, NULL },
 	{ "speculative", FIELD_CUSTOM, 0, 0, NULL },
+	{ "requests", FIELD_COUNT, W(inference.requests), F_POSITIVE, NULL },
+	{ "deadline", FIELD_HOURS, W(inference.deadline_hours), F_POSITIVE, NULL },
 	{ "duration", FIELD_HOURS, W(duration_hours), F_POSITIVE, NULL },
 };
 #undef W
@@ -667,7 +669,7 @@ static int load_kind(struct loader *ld, struct node *map, const char *const *kin
 		return -1;   /* load_fields reports it */
 	mark = path_push(ld, "kind");
 	if (value->type != NODE_SCALAR)
-		report(ld, value, "expected one of %s, got %s", n == 2 ? "training, inference" :
+		report(ld, value, "expected one of %s, got %s", n == 3 ? "training, inference, batch-inference" :
 		       "cloud, onprem, hybrid", node_type_name(value));
 	else if (check_choice(ld, value, value->text, kinds, n))
 		for (size_t i = 0; i < n; i++)
@@ -730,6 +732,7 @@ static void inference_defaults(struct inference_spec *inf)
 	inf->slo_ttft_ms = NAN;
 	inf->slo_tpot_ms = NAN;
 	inf->slo_ttft_p95_ms = inf->slo_ttft_p99_ms = inf->slo_tpot_p95_ms = NAN;
+	inf->requests = inf->deadline_hours = NAN;
 	inf->compute_efficiency = 0.5;
 	inf->bandwidth_efficiency = 0.7;
 	inf->min_replicas = 1;
@@ -786,12 +789,46 @@ static void check_training(struct loader *ld, struct node *map, struct training_
 			   t->experts_per_token, t->experts);
 }
 
-static void check_inference(struct loader *ld, struct node *map, struct inference_spec *inf)
+/* A batch job has requests and a deadline, a service a daily rate and latency targets. */
+static bool check_batch_keys(struct loader *ld, struct node *map, struct inference_spec *inf,
+			     bool batch)
+{
+	static const char *const service_only[] = {
+		"requests_per_day", "tokens_per_day", "peak_to_average", "slo", "min_replicas",
+		"duration",
+	};
+	static const char *const batch_only[] = { "requests", "deadline" };
+
+	if (!batch) {
+		for (size_t i = 0; i < ARRAY_SIZE(batch_only); i++)
+			if (given(map, batch_only[i]))
+				report_key(ld, map, batch_only[i], "only for kind: batch-inference (an "
+					   "offline job); a service takes requests_per_day");
+		return false;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(service_only); i++)
+		if (given(map, service_only[i]))
+			report_key(ld, map, service_only[i], "not for kind: batch-inference, a job "
+				   "of requests finished by a deadline, with no latency target");
+	if (!given(map, "requests"))
+		report_key(ld, map, "requests", "required key is missing: the requests to run");
+	if (!given(map, "deadline"))
+		report_key(ld, map, "deadline", "required key is missing: when they must be done "
+			   "(e.g. 7d)");
+	inf->requests_per_day = inf->requests;
+	inf->tokens_per_day = inf->requests * (inf->input_tokens + inf->output_tokens);
+	return true;
+}
+
+static void check_inference(struct loader *ld, struct node *map, struct inference_spec *inf,
+			    bool batch)
 {
 	bool requests = given(map, "requests_per_day"), tokens = given(map, "tokens_per_day");
 	double per_request = inf->input_tokens + inf->output_tokens;
 
-	if (!requests && !tokens)
+	if (check_batch_keys(ld, map, inf, batch))
+		;   /* no daily rate */
+	else if (!requests && !tokens)
 		report_key(ld, map, "requests_per_day",
 			   "required key is missing; give requests_per_day or tokens_per_day");
 	else if (requests && tokens)
@@ -856,10 +893,13 @@ static char *node_where(const struct loader *ld, const struct node *n)
 
 static void load_workload(struct loader *ld, struct node *map, struct workload *w)
 {
+	int kind = load_kind(ld, map, workload_kinds, count_choices(workload_kinds));
 	const struct field_set common = SET(workload_fields, "all workloads");
 	const struct field_set training[] = { common, SET(training_fields, "training workloads") };
-	const struct field_set inference[] = { common, SET(inference_fields, "inference workloads") };
-	int kind = load_kind(ld, map, workload_kinds, count_choices(workload_kinds));
+	const struct field_set inference[] = {
+		common, SET(inference_fields, kind == WORKLOAD_BATCH_INFERENCE ?
+			    "batch-inference workloads" : "inference workloads")
+	};
 
 	training_defaults(&w->training);
 	inference_defaults(&w->inference);
@@ -900,7 +940,7 @@ static void load_workload(struct loader *ld, struct node *map, struct workload *
 			load_fields(ld, spec, &w->inference, &set, 1, NULL, 0);
 			strbuf_setlen(&ld->path, mark);
 		}
-		check_inference(ld, map, &w->inference);
+		check_inference(ld, map, &w->inference, w->kind == WORKLOAD_BATCH_INFERENCE);
 	}
 }
 
@@ -1852,6 +1892,25 @@ const struct workload *scenario_find_workload(const struct scenario *s, const ch
 		if (s->workloads[i].name && strcmp(s->workloads[i].name, name) == 0)
 			return &s->workloads[i];
 	return NULL;
+}
+
+const char *workload_kind_name(enum workload_kind kind)
+{
+	return workload_kinds[kind];
+}
+
+bool workload_is_job(const struct workload *w)
+{
+	return w->kind != WORKLOAD_INFERENCE;
+}
+
+double workload_deadline_hours(const struct workload *w)
+{
+	if (w->kind == WORKLOAD_TRAINING)
+		return w->training.deadline_hours;
+	if (w->kind == WORKLOAD_BATCH_INFERENCE)
+		return w->inference.deadline_hours;
+	return NAN;
 }
 
 const char *precision_name(enum precision p)

@@ -16,7 +16,7 @@
 #include "perfmodel.h"
 #include "strbuf.h"
 
-enum workload_kind { WORKLOAD_TRAINING, WORKLOAD_INFERENCE };
+enum workload_kind { WORKLOAD_TRAINING, WORKLOAD_INFERENCE, WORKLOAD_BATCH_INFERENCE };
 enum precision { PRECISION_FP32, PRECISION_BF16, PRECISION_FP16, PRECISION_FP8,
 		 PRECISION_INT8, PRECISION_INT4 };
 
@@ -72,6 +72,9 @@ struct inference_spec {
 	double bandwidth_efficiency;   /* default 0.7 */
 	int min_replicas;              /* default 1 */
 	bool allow_spot;               /* optimize may serve an SLO from spot (with spares) */
+	/* kind: batch-inference, an offline job instead of a service */
+	double requests;               /* in all */
+	double deadline_hours;         /* to finish them */
 };
 
 struct workload {
@@ -268,6 +271,12 @@ const struct workload *scenario_find_workload(const struct scenario *s, const ch
 /* Does REGION satisfy one constraints.regions entry (a name, glob, country or EU)? */
 bool scenario_region_allowed(const char *region, const char *allowed);
 const char *precision_name(enum precision p);
+/* "training", "inference", "batch-inference". */
+const char *workload_kind_name(enum workload_kind kind);
+/* Training and batch inference run once, to an end; inference is a service. */
+bool workload_is_job(const struct workload *w);
+/* A job's deadline in hours from its start; NAN when none. */
+double workload_deadline_hours(const struct workload *w);
 double precision_bytes(enum precision p);
 
 #endif

@@ -106,7 +106,7 @@ static void workload_profile(const struct scenario *s, const struct workload_dem
 
 		if (only < s->nworkloads && only != i)
 			continue;
-		if (w->kind == WORKLOAD_TRAINING) {
+		if (workload_is_job(w)) {
 			double wall = d->wall_hours;
 
 			if (!(wall > 0))
@@ -115,6 +115,9 @@ static void workload_profile(const struct scenario *s, const struct workload_dem
 				continue;
 			end = start + wall;
 			gpu_rate = d->gpu_hours / wall;
+			/* A batch job's tokens at the pace it serves them (training has none). */
+			if (w->kind == WORKLOAD_BATCH_INFERENCE)
+				token_rate = d->tokens_per_month / HOURS_PER_MONTH;
 		} else {
 			end = isnan(w->duration_hours) ? INFINITY : start + w->duration_hours;
 			gpu_rate = d->gpu_hours_per_month / HOURS_PER_MONTH;
@@ -257,7 +260,7 @@ static double spot_overhead(const struct scenario *s, const struct deployment *d
 		rate = SPOT_INTERRUPTIONS_PER_DAY_DEFAULT;
 	for (size_t i = 0; i < s->nworkloads; i++) {
 		const struct workload_demand *d = &demand[i];
-		double hours = s->workloads[i].kind == WORKLOAD_TRAINING ? d->gpu_hours
+		double hours = workload_is_job(&s->workloads[i]) ? d->gpu_hours
 			: d->gpu_hours_per_month;
 
 		weighted += hours * spot_recompute_fraction(&s->workloads[i], d, rate,
@@ -394,7 +397,7 @@ static void cloud_month_costs(const struct scenario *s, const struct deployment 
 	for (size_t i = 0; i < s->nworkloads; i++) {
 		for (int m = 0; m < months; m++)
 			out->delivered[i] += dm->each[(size_t)i * (size_t)months + (size_t)m];
-		if (s->workloads[i].kind == WORKLOAD_TRAINING)
+		if (workload_is_job(&s->workloads[i]))
 			out->finish_hours[i] = unqueued_finish(&s->workloads[i], &in->demand[i]);
 	}
 	cloud_cost_release(&cc);
@@ -475,7 +478,7 @@ static void extrapolate_finish(const struct scenario *s, const struct demand_mon
 		const struct workload_demand *d = &dm->demand[i];
 		double spare = fmin(gpus - inference_rate, d->gpus > 0 ? d->gpus : gpus);
 
-		if (s->workloads[i].kind != WORKLOAD_TRAINING || !isnan(out->finish_hours[i]))
+		if (!workload_is_job(&s->workloads[i]) || !isnan(out->finish_hours[i]))
 			continue;
 		backlog += d->gpu_hours - out->delivered[i];
 		out->finish_hours[i] = spare > 0 ?
@@ -559,13 +562,13 @@ static int onprem_month_costs(const struct scenario *s, const struct deployment 
 				out->unserved_waiting = out->unserved_waiting || available < 1;
 			}
 		}
-		/* Training in the order given: it waits for capacity, or goes to the stand-in. */
+		/* Jobs (training, batch inference) in the order given: they wait for capacity, or go to the stand-in. */
 		for (size_t i = 0; i < nw; i++) {
 			const struct workload_demand *wd = &dm->demand[i];
 			double wanted = dm->each[i * (size_t)months + (size_t)m] + queue[i], got;
 			double needed = wd->gpu_hours - out->delivered[i];
 
-			if (s->workloads[i].kind != WORKLOAD_TRAINING || !(wanted > 0))
+			if (!workload_is_job(&s->workloads[i]) || !(wanted > 0))
 				continue;
 			double open = spare;
 
@@ -827,7 +830,8 @@ static void feasibility(const struct scenario *s, const struct deployment *d,
 		const struct workload *w = &s->workloads[i];
 		const struct workload_demand *wd = &dm->demand[i];
 		double finish = mc->finish_hours[i], start = or_default(w->start_hours, 0);
-		double deadline = w->training.deadline_hours;
+		double deadline = workload_deadline_hours(w);
+		const char *kind = workload_kind_name(w->kind);
 		int gpus = d->kind == DEPLOYMENT_ONPREM ? d->gpus : wd->gpus;
 
 		if (w->kind == WORKLOAD_INFERENCE) {
@@ -838,19 +842,19 @@ static void feasibility(const struct scenario *s, const struct deployment *d,
 		if (!(wd->gpu_hours > 0))
 			continue;
 		if (isinf(finish))
-			add_reason(why, "training %s never finishes: the GPUs left by inference "
+			add_reason(why, "%s %s never finishes: the GPUs left by inference "
 				   "cannot take it; %.1f%% of its %s GPU-hours are done by the %d-month "
-				   "horizon", w->name, 100 * mc->delivered[i] / wd->gpu_hours,
+				   "horizon", kind, w->name, 100 * mc->delivered[i] / wd->gpu_hours,
 				   grouped(&a, wd->gpu_hours), months);
 		else if (finish > horizon * (1 + 1e-9))
-			add_reason(why, "training %s ends in month %.1f, after the %d-month horizon: "
-				   "%.1f%% of its %s GPU-hours are done by then", w->name,
+			add_reason(why, "%s %s ends in month %.1f, after the %d-month horizon: "
+				   "%.1f%% of its %s GPU-hours are done by then", kind, w->name,
 				   finish / HOURS_PER_MONTH, months,
 				   fmin(99.9, 100 * mc->delivered[i] / wd->gpu_hours),
 				   grouped(&a, wd->gpu_hours));
 		if (!isnan(deadline) && finish - start > deadline * (1 + 1e-9))
-			add_reason(why, "training %s takes %s h (%.1f days) on %d × %s, past its "
-				   "deadline of %s h (%.1f days)", w->name,
+			add_reason(why, "%s %s takes %s h (%.1f days) on %d × %s, past its "
+				   "deadline of %s h (%.1f days)", kind, w->name,
 				   isinf(finish) ? "∞" : grouped(&a, finish - start),
 				   (finish - start) / 24, gpus,
 				   wd->accelerator ? wd->accelerator : "GPUs",
@@ -974,10 +978,14 @@ static int compute_deployment(const struct tco_input *in, size_t index,
 	for (size_t i = 0; i < s->nworkloads; i++) {
 		double want = 0;
 
-		if (s->workloads[i].kind == WORKLOAD_TRAINING) {
+		if (workload_is_job(&s->workloads[i])) {
 			want = din->demand[i].gpu_hours;
 			r->workload_wall_hours[i] = mc.finish_hours[i] -
 				or_default(s->workloads[i].start_hours, 0);
+			if (s->workloads[i].kind == WORKLOAD_BATCH_INFERENCE) {
+				inference_demanded += want;
+				inference_delivered += fmin(want, mc.delivered[i]);
+			}
 		} else {
 			for (int m = 0; m < months; m++)
 				want += dm.each[i * (size_t)months + (size_t)m];
@@ -1003,7 +1011,7 @@ static int compute_deployment(const struct tco_input *in, size_t index,
 	r->workload_cost = split_by_workload(s, din->demand, r->total);
 	/* Tokens pay for what serves them, not for the training runs beside them. */
 	for (size_t i = 0; i < s->nworkloads; i++)
-		if (s->workloads[i].kind == WORKLOAD_INFERENCE)
+		if (s->workloads[i].kind != WORKLOAD_TRAINING)
 			inference_cost += r->workload_cost[i];
 	r->per_million_tokens = r->tokens_delivered > 0 ?
 		inference_cost / (r->tokens_delivered / 1e6) : NAN;

@@ -368,20 +368,20 @@ static void inference_model(const struct inference_spec *inf, struct infer_model
 	m->lookahead = inf->lookahead;
 }
 
-int workload_inference_demand(const struct workload *w, const struct accelerator *acc,
-			      struct workload_demand *out)
+/*
+ * Places W on ACC for REQUESTS_PER_S within TARGETS and fills OUT with the
+ * layout, timings and assumptions both kinds of inference share; -1 with a
+ * message (OUT released) when nothing fits or meets the targets.
+ */
+static int place_inference(const struct workload *w, const struct accelerator *acc,
+			   const struct infer_targets *targets, double requests_per_s,
+			   int min_replicas, struct infer_plan *plan, struct workload_demand *out)
 {
 	const struct inference_spec *inf = &w->inference;
 	struct infer_model m;
 	struct infer_hw hw;
-	struct infer_targets targets = {
-		inf->slo_ttft_ms / 1000, inf->slo_ttft_p95_ms / 1000, inf->slo_ttft_p99_ms / 1000,
-		inf->slo_tpot_ms / 1000, inf->slo_tpot_p95_ms / 1000,
-	};
-	struct infer_plan plan;
 	struct workload_assumptions *a = &out->assumptions;
-	double peak_requests_per_s;
-	int gpus_per_replica;
+	int per_replica;
 
 	demand_init(out, acc);
 	inference_model(inf, &m);
@@ -393,63 +393,104 @@ int workload_inference_demand(const struct workload *w, const struct accelerator
 	}
 	out->weights_gb = m.params * m.weight_bytes / 1e9;
 	out->kv_cache_gb = infer_kv_bytes_per_token(&m) * (m.input_tokens + m.output_tokens) / 1e9;
-	peak_requests_per_s = inf->requests_per_day / SECONDS_PER_DAY * inf->peak_to_average;
-	if (infer_plan(&m, &hw, &targets, peak_requests_per_s, inf->min_replicas, inf->batch,
-		       &plan) < 0) {
+	if (infer_plan(&m, &hw, targets, requests_per_s, min_replicas, inf->batch, plan) < 0) {
 		error_prefix("workload '%s' on %s: ", w->name, acc->name);
 		goto fail;
 	}
-	gpus_per_replica = plan.layout.tp * plan.layout.pp;
-	if ((double)plan.replicas * gpus_per_replica > MAX_ACCELERATORS) {
-		error_set("workload '%s': the peak of %.4g requests/s needs %.4g × %s, more than "
-			  "any cluster holds", w->name, peak_requests_per_s,
-			  (double)plan.replicas * gpus_per_replica, acc->name);
+	per_replica = plan->layout.tp * plan->layout.pp;
+	if ((double)plan->replicas * per_replica > MAX_ACCELERATORS) {
+		error_set("workload '%s': %.4g requests/s need %.4g × %s, more than any cluster "
+			  "holds", w->name, requests_per_s, (double)plan->replicas * per_replica,
+			  acc->name);
 		goto fail;
 	}
-	out->tensor_parallel = plan.layout.tp;
-	out->pipeline_parallel = plan.layout.pp;
-	out->gpus_per_replica = gpus_per_replica;
-	out->batch = plan.layout.batch;
-	out->replicas = plan.replicas;
-	out->prefill_ms = plan.timing.prefill_s * 1000;
-	out->decode_ms_per_token = m.output_tokens > 0 ? plan.timing.step_s * 1000 : NAN;
-	out->tokens_per_second_per_gpu = plan.timing.tokens_per_s / gpus_per_replica;
+	out->tensor_parallel = plan->layout.tp;
+	out->pipeline_parallel = plan->layout.pp;
+	out->gpus_per_replica = per_replica;
+	out->batch = plan->layout.batch;
+	out->replicas = plan->replicas;
+	out->gpus = plan->replicas * per_replica;
+	out->prefill_ms = plan->timing.prefill_s * 1000;
+	out->decode_ms_per_token = m.output_tokens > 0 ? plan->timing.step_s * 1000 : NAN;
+	out->tokens_per_second_per_gpu = plan->timing.tokens_per_s / per_replica;
 	a->precision = inf->precision;
 	a->kv_precision = inf->kv_precision;
 	a->peak_tflops = inference_peak_flops(acc, inf->precision) / 1e12;
 	a->compute_efficiency = inf->compute_efficiency;
 	a->bandwidth_efficiency = inf->bandwidth_efficiency;
 	a->hbm_tb_s = acc->hbm_tbps;
-	a->communication_ms = m.output_tokens > 0 ? plan.timing.comm_s * 1000 : NAN;
+	a->communication_ms = m.output_tokens > 0 ? plan->timing.comm_s * 1000 : NAN;
+	a->prefix_cache_hit = inf->prefix_cache_hit;
+	a->tokens_per_step = plan->timing.tokens_per_step;
+	if (inf->draft_params > 0 && plan->timing.tokens_per_step <= 1 + 1e-9)
+		demand_note(out, "workload %s: at %.0f%% acceptance the draft model only adds work",
+			    w->name, inf->acceptance * 100);
+	if (plan->layout.pp > 1)
+		demand_note(out, "workload %s: %.4g GB of weights do not fit one server of %d × %s; "
+			    "each replica is a %d-stage pipeline over %d servers", w->name,
+			    out->weights_gb, hw.node_size, acc->name, plan->layout.pp, plan->layout.pp);
+	return 0;
+fail:
+	workload_demand_release(out);
+	return -1;
+}
+
+int workload_inference_demand(const struct workload *w, const struct accelerator *acc,
+			      struct workload_demand *out)
+{
+	const struct inference_spec *inf = &w->inference;
+	struct infer_targets targets = {
+		inf->slo_ttft_ms / 1000, inf->slo_ttft_p95_ms / 1000, inf->slo_ttft_p99_ms / 1000,
+		inf->slo_tpot_ms / 1000, inf->slo_tpot_p95_ms / 1000,
+	};
+	struct infer_plan plan;
+	struct workload_assumptions *a = &out->assumptions;
+
+	if (place_inference(w, acc, &targets, inf->requests_per_day / SECONDS_PER_DAY *
+			    inf->peak_to_average, inf->min_replicas, &plan, out) < 0)
+		return -1;
 	a->ttft_ms = plan.latency.ttft * 1000;
 	a->ttft_p95_ms = plan.latency.ttft_p95 * 1000;
 	a->ttft_p99_ms = plan.latency.ttft_p99 * 1000;
 	a->tpot_ms = plan.latency.tpot * 1000;
 	a->tpot_p95_ms = plan.latency.tpot_p95 * 1000;
 	a->utilisation = plan.latency.utilisation;
-	a->prefix_cache_hit = inf->prefix_cache_hit;
-	a->tokens_per_step = plan.timing.tokens_per_step;
-	if (inf->draft_params > 0 && plan.timing.tokens_per_step <= 1 + 1e-9)
-		demand_note(out, "workload %s: at %.0f%% acceptance the draft model only adds work",
-			    w->name, inf->acceptance * 100);
 	if (isnan(plan.latency.ttft))
 		demand_note(out, "workload %s: the replicas run full at the peak, where a queue "
 			    "grows without bound; give slo.ttft or slo.ttft_p95 to size for latency",
 			    w->name);
-	if (plan.layout.pp > 1)
-		demand_note(out, "workload %s: %.4g GB of weights do not fit one server of %d × %s; "
-			    "each replica is a %d-stage pipeline over %d servers", w->name,
-			    out->weights_gb, hw.node_size, acc->name, plan.layout.pp, plan.layout.pp);
-	out->gpus = out->replicas * gpus_per_replica;
 	out->gpu_hours_per_month = out->gpus * HOURS_PER_MONTH;
 	if (!isnan(w->duration_hours))
 		out->gpu_hours = out->gpus * w->duration_hours;
 	out->tokens_per_month = inf->tokens_per_day * HOURS_PER_MONTH / 24.0;
 	out->requests_per_month = inf->requests_per_day * HOURS_PER_MONTH / 24.0;
 	return 0;
-fail:
-	workload_demand_release(out);
-	return -1;
+}
+
+/*
+ * An offline job: REQUESTS run at the largest batch that fits memory, on the
+ * fewest accelerators that finish them by the deadline (sized as a steady
+ * stream of requests / deadline with no latency target), paid for its wall
+ * time only.
+ */
+static int batch_inference_demand(const struct workload *w, const struct accelerator *acc,
+				  struct workload_demand *out)
+{
+	const struct inference_spec *inf = &w->inference;
+	struct infer_targets none = { NAN, NAN, NAN, NAN, NAN };
+	struct infer_plan plan;
+
+	if (place_inference(w, acc, &none, inf->requests / (inf->deadline_hours * 3600), 1,
+			    &plan, out) < 0)
+		return -1;
+	/* Flat out until the last request is done; the GPUs are released then. */
+	out->wall_hours = inf->requests / (plan.replicas * plan.timing.requests_per_s) / 3600;
+	out->gpu_hours = out->gpus * out->wall_hours;
+	out->goodput = 1;
+	out->tokens_per_month = inf->tokens_per_day / out->wall_hours * HOURS_PER_MONTH;
+	out->requests_per_month = inf->requests / out->wall_hours * HOURS_PER_MONTH;
+	out->assumptions.utilisation = 1;
+	return 0;
 }
 
 int workload_demand(const struct workload *w, const struct accelerator *acc,
@@ -457,6 +498,8 @@ int workload_demand(const struct workload *w, const struct accelerator *acc,
 {
 	if (w->kind == WORKLOAD_TRAINING)
 		return workload_training_demand(w, acc, out);
+	if (w->kind == WORKLOAD_BATCH_INFERENCE)
+		return batch_inference_demand(w, acc, out);
 	return workload_inference_demand(w, acc, out);
 }
 

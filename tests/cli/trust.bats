@@ -305,3 +305,27 @@ PY
 	[ "$status" -eq 2 ]
 	[[ "$stderr" == *"no exchange rate for 'XYZ' in the price store; known: EUR, USD"* ]]
 }
+
+@test "batch-inference: a job of requests by a deadline, priced for its wall time only" {
+	f=$SCENARIOS/summarise-batch.yaml
+	run_split -q estimate --format json "$f"
+	[ "$status" -eq 0 ]
+	# 50M requests on 4 H100s at 27.133 requests/s each: 127.97 h, 511.89 GPU-hours,
+	# at the quoted 2.69/GPU-h = 1,377; 1.1e11 tokens: 1,377 / 110,000 per 1M tokens
+	[ "$(json 'r["workloads"][0]["kind"]')" = batch-inference ]
+	[ "$(json 'r["workloads"][0]["gpus"]')" = 4 ]
+	[ "$(json 'round(r["workloads"][0]["wall_hours"], 2)')" = 127.97 ]
+	[ "$(json 'round(r["deployments"][0]["breakdown"]["compute"])')" = 1377 ]
+	[ "$(json 'round(r["deployments"][0]["per_million_tokens"], 5)')" = 0.01252 ]
+	[ "$(json 'r["deployments"][0]["monthly"][1]')" = 0.0 ]
+	# A deadline the horizon cannot hold: excluded, saying so.
+	run_split -q estimate --format json --set workloads.summarise.start=90d "$f"
+	[[ "$(json 'r["deployments"][0]["excluded_reason"]')" == "batch-inference summarise ends in month "* ]]
+	# Service keys are refused for a job, and a job needs its deadline.
+	run_split validate --set workloads.summarise.requests_per_day=1M "$f"
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"requests_per_day: not for kind: batch-inference"* ]]
+	run_split validate --set workloads.summarise.deadline= "$f"
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"deadline: required key is missing"* ]]
+}

@@ -844,6 +844,125 @@ static void test_percentiles_not_below_mean(void **state)
 	workload_demand_release(&d);
 }
 
+/*
+ * Offline batch inference: summarise 50M documents (2,000 tokens in, 200 out)
+ * within 7 days with an 8B model in FP8 on H100s, at the largest batch memory holds:
+ *   KV a request = 2 · 32 · 8 · 128 · 1 B · 2200 = 0.1441792 GB; (80/1.1 − 8) / 0.14418 → 448
+ *   cycle = (448 · 3.3049e13 + 200 · 448 · 1.7101e10) / 989.5e12 = (1.4806e16 + 1.5323e15) / 989.5e12
+ *         = 16.511 s (compute-bound: the prompts dominate); 448 / 16.511 = 27.133 requests/s a GPU
+ *   the deadline asks 50e6 / 604,800 s = 82.672/s: ceil(82.672 / 27.133) = 4 GPUs
+ *   wall = 50e6 / (4 · 27.133) s = 127.97 h (5.3 days); 4 · 127.97 = 511.89 GPU-hours, and no more
+ */
+static void test_batch_inference_sized_to_deadline(void **state)
+{
+	struct workload w = inference(8e9, 32, 4096, 32, 8);
+	struct workload_demand d;
+
+	(void)state;
+	w.kind = WORKLOAD_BATCH_INFERENCE;
+	w.inference.precision = PRECISION_FP8;
+	w.inference.kv_precision = PRECISION_FP8;
+	w.inference.input_tokens = 2000;
+	w.inference.output_tokens = 200;
+	w.inference.requests = 50e6;
+	w.inference.deadline_hours = 7 * 24;
+	w.inference.requests_per_day = 50e6;
+	w.inference.tokens_per_day = 50e6 * 2200;
+	assert_int_equal(workload_demand(&w, &h100, &d), 0);
+	assert_int_equal(d.tensor_parallel, 1);
+	assert_int_equal(d.batch, 448);
+	assert_int_equal(d.gpus, 4);
+	assert_within(d.wall_hours, 127.97, 1e-4);
+	assert_within(d.gpu_hours, 511.89, 1e-4);
+	assert_true(d.wall_hours <= 7 * 24);
+	/* Its tokens at the pace it serves them: all 1.1e11 over its wall time. */
+	assert_within(d.tokens_per_month * d.wall_hours / 730, 50e6 * 2200, 1e-9);
+	assert_true(isnan(d.assumptions.ttft_ms));
+	workload_demand_release(&d);
+	/* Half the time, twice the GPUs: the same GPU-hours give or take rounding. */
+	w.inference.deadline_hours = 3.5 * 24;
+	assert_int_equal(workload_demand(&w, &h100, &d), 0);
+	assert_int_equal(d.gpus, 7);
+	assert_true(d.wall_hours <= 3.5 * 24);
+	assert_within(d.gpu_hours, 511.89, 1e-4);
+	workload_demand_release(&d);
+}
+
+/* Output tokens/s a GPU at W's full batch (the replica's throughput, output share). */
+static double output_per_gpu(const struct workload *w, const struct accelerator *acc)
+{
+	struct workload_demand d;
+	double out;
+
+	assert_int_equal(workload_demand(w, acc, &d), 0);
+	out = d.tokens_per_second_per_gpu * w->inference.output_tokens /
+		(w->inference.input_tokens + w->inference.output_tokens);
+	workload_demand_release(&d);
+	return out;
+}
+
+/*
+ * Published serving figures (man/aicost-estimate.1, INFERENCE PERFORMANCE MODEL),
+ * FP8 weights and KV cache. Tolerance: a factor of 2 (the model is not calibrated
+ * on these); the predicted figures are pinned at 1% so that the table cannot drift.
+ *   TensorRT-LLM 0.5 on H200 (docs/source/blogs/H200launch.md): Llama-13B batch 1024,
+ *   128 in / 128 out: 11,819 out tok/s; Llama-70B 2048/128 batch 32 TP1: 303; batch 64
+ *   TP2: 682 (341 a GPU).
+ *   DeepSeek-V3 on H800 (open-infra-index, day 6): 168e9 / 86,400 / 226.75 = 8,575 output
+ *   tokens/s a server; 3,620 in / 1,000 out, 56.3% of prompt tokens cached.
+ */
+static void test_published_inference(void **state)
+{
+	static struct accelerator h200 = {
+		.name = "H200", .vendor = "NVIDIA", .kind = "gpu", .memory_gb = 141,
+		.bf16_tflops = 989, .fp8_tflops = 1979, .hbm_tbps = 4.8,
+		.scaleup_gb_s = 900, .scaleout_gb_s = 50,
+	};
+	static struct accelerator h800 = {
+		.name = "H800-SXM", .vendor = "NVIDIA", .kind = "gpu", .memory_gb = 80,
+		.bf16_tflops = 989, .fp8_tflops = 1979, .hbm_tbps = 3.35,
+		.scaleup_gb_s = 400, .scaleout_gb_s = 50,
+	};
+	struct workload w = inference(13e9, 40, 5120, 40, 40);
+	double got;
+
+	(void)state;
+	w.inference.precision = w.inference.kv_precision = PRECISION_FP8;
+	w.inference.batch = 1024;
+	w.inference.input_tokens = w.inference.output_tokens = 128;
+	w.inference.requests_per_day = 1000;
+	w.inference.tokens_per_day = 1000 * 256;
+	got = output_per_gpu(&w, &h200);
+	assert_within(got, 18952, 0.01);
+	assert_true(got / 11819 < 2 && got / 11819 > 0.5);
+	w = inference(70e9, 80, 8192, 64, 8);
+	w.inference.precision = w.inference.kv_precision = PRECISION_FP8;
+	w.inference.input_tokens = 2048;
+	w.inference.output_tokens = 128;
+	w.inference.requests_per_day = 1000;
+	w.inference.tokens_per_day = 1000 * 2176;
+	w.inference.batch = 32;
+	got = output_per_gpu(&w, &h200);
+	assert_within(got, 407, 0.01);
+	assert_true(got / 303 < 2 && got / 303 > 0.5);
+	w.inference.batch = 64;
+	got = output_per_gpu(&w, &h200);
+	assert_within(got, 407, 0.01);
+	assert_true(got / 341 < 2 && got / 341 > 0.5);
+	w = inference(671e9, 61, 7168, 128, 2);
+	w.inference.head_dim = 144;   /* MLA's 576 cached values a layer as 2 KV heads of 144 */
+	w.inference.active_params = 37e9;
+	w.inference.precision = w.inference.kv_precision = PRECISION_FP8;
+	w.inference.input_tokens = 3620;
+	w.inference.output_tokens = 1000;
+	w.inference.prefix_cache_hit = 0.563;
+	w.inference.requests_per_day = 168e6;
+	w.inference.tokens_per_day = 168e6 * 4620;
+	got = output_per_gpu(&w, &h800) * 8;
+	assert_within(got, 5420, 0.01);
+	assert_true(got / 8575 < 2 && got / 8575 > 0.5);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -870,6 +989,8 @@ int main(void)
 		cmocka_unit_test(test_speculative_decoding),
 		cmocka_unit_test(test_prefix_cache),
 		cmocka_unit_test(test_percentiles_not_below_mean),
+		cmocka_unit_test(test_batch_inference_sized_to_deadline),
+		cmocka_unit_test(test_published_inference),
 	};
 	int failed = cmocka_run_group_tests(tests, NULL, NULL);
 
