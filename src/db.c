@@ -21,7 +21,8 @@
 /* PRAGMA application_id of an aicost store: "AIcs" in ASCII. */
 #define AICOST_APPLICATION_ID 0x41496373
 
-/* Each step runs in its own transaction; user_version counts the steps applied. */
+/* The steps missing from a store run in one transaction (migrate); user_version counts
+ * the steps applied. */
 static const char *const schema_v1[] = {
 	"CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);\n",
 	"CREATE TABLE accelerators(\n"
@@ -202,6 +203,33 @@ static const char *const schema_v6[] = {
 /* The step that added offers.interconnect (renumber with schema_v6). */
 #define OFFERS_FABRIC_VERSION 6
 
+/*
+ * 7: an import inserts offers at the speed of reading the file. A CHECK of the form
+ * "x IN (list of more than two)" makes SQLite build and free a temporary index for
+ * every row written (most of an import's time in 2026: issue 16): the same rules
+ * written as comparisons cost nothing. The table's text is rewritten in place (the
+ * rows do not change; SQLite's documented way to change only a constraint), and
+ * the redundant index by snapshot goes (offers_unique leads with snapshot_id).
+ * The C writers check both enumerations too, with a message naming the value.
+ */
+static const char *const schema_v7[] = {
+	"PRAGMA writable_schema = ON;\n",
+	"UPDATE sqlite_schema SET sql = replace(replace(sql,\n"
+	"  'CHECK (component IN (''instance'', ''host'', ''accelerator''))',\n"
+	"  'CHECK (component = ''instance'' OR component = ''host''\n"
+	"    OR component = ''accelerator'')'),\n"
+	"  'CHECK (purchase IN (''on-demand'', ''spot'', ''reserved-1y'',\n"
+	"    ''reserved-3y'', ''savings-1y'', ''savings-3y'', ''commit-1y'', ''commit-3y''))',\n"
+	"  'CHECK (purchase = ''on-demand'' OR purchase = ''spot''\n"
+	"    OR purchase = ''reserved-1y'' OR purchase = ''reserved-3y''\n"
+	"    OR purchase = ''savings-1y'' OR purchase = ''savings-3y''\n"
+	"    OR purchase = ''commit-1y'' OR purchase = ''commit-3y'')')\n"
+	"  WHERE type = 'table' AND name = 'offers';\n",
+	"PRAGMA writable_schema = RESET;\n",
+	"DROP INDEX offers_by_snapshot;\n",
+	NULL,
+};
+
 /* Step N is migrations[N - 1]: a NULL-terminated list of statements. */
 static const char *const *const migrations[] = {
 	schema_v1,
@@ -210,6 +238,7 @@ static const char *const *const migrations[] = {
 	schema_v4,
 	schema_v5,
 	schema_v6,
+	schema_v7,
 };
 
 enum stmt_id {
@@ -497,6 +526,14 @@ struct db {
 	int txn_depth;              /* db_transaction_begin nesting */
 	int64_t owning_snapshot;    /* the snapshot that opened the transaction, or 0 */
 	int version;                /* schema version after migrating (user_version) */
+	/* The pending snapshot whose provider check_provider last read, and that provider. */
+	int64_t checked_snapshot;
+	char *checked_provider;
+	/* What lookup_accelerator answered for the last names an import's rows gave. */
+	struct chip_memo {
+		char *name, *canonical;     /* canonical NULL: not a known chip */
+	} chips[16];
+	size_t next_chip;
 	bool read_only;             /* opened for reading: the user may not write the file */
 	bool environment_failed;    /* the last failure was the machine's, not the data's */
 };
@@ -538,6 +575,20 @@ static int db_fail(struct db *db, const char *what)
 bool db_failed_environment(const struct db *db)
 {
 	return db->environment_failed;
+}
+
+/* Forgets what the import caches above remember (the tables they mirror changed). */
+static void forget_memos(struct db *db)
+{
+	db->checked_snapshot = 0;
+	free(db->checked_provider);
+	db->checked_provider = NULL;
+	for (size_t i = 0; i < ARRAY_SIZE(db->chips); i++) {
+		free(db->chips[i].name);
+		free(db->chips[i].canonical);
+		db->chips[i].name = db->chips[i].canonical = NULL;
+	}
+	db->next_chip = 0;
 }
 
 static int exec_sql(struct db *db, const char *sql, const char *what)
@@ -778,40 +829,38 @@ static int identify_once(struct db *db, enum store_kind *kind, bool *busy)
 	return 0;
 }
 
+/*
+ * All missing steps in one transaction: a first use syncs the disk once, and a
+ * crash leaves the store at its old version, never between two steps.
+ */
 static int migrate(struct db *db, int target)
 {
+	struct strbuf sql = STRBUF_INIT;
 	int version;
 
 	if (user_version(db, &version) < 0)
 		return -1;
-	for (int step = version + 1; step <= target; step++) {
-		struct strbuf sql = STRBUF_INIT;
-		int current;
-
-		if (exec_sql(db, "BEGIN IMMEDIATE", "starting a migration") < 0)
-			return -1;
-		/* Another process may have migrated while we waited for the lock. */
-		if (user_version(db, &current) < 0)
-			goto fail;
-		if (current >= step) {
-			if (exec_sql(db, "COMMIT", "committing a migration") < 0)
-				goto fail;
-			continue;
-		}
+	if (version >= target)
+		return 0;
+	if (exec_sql(db, "BEGIN IMMEDIATE", "starting a migration") < 0)
+		return -1;
+	/* Another process may have migrated while we waited for the lock. */
+	if (user_version(db, &version) < 0)
+		goto fail;
+	if (version >= target)
+		return exec_sql(db, "COMMIT", "committing a migration");
+	for (int step = version + 1; step <= target; step++)
 		for (const char *const *part = migrations[step - 1]; *part; part++)
 			strbuf_adds(&sql, *part);
-		strbuf_addf(&sql, "PRAGMA user_version = %d; PRAGMA application_id = %d;", step,
-			    AICOST_APPLICATION_ID);
-		if (exec_sql(db, sql.buf, "migrating the schema") < 0) {
-			strbuf_release(&sql);
-			goto fail;
-		}
-		strbuf_release(&sql);
-		if (exec_sql(db, "COMMIT", "committing a migration") < 0)
-			goto fail;
-	}
+	strbuf_addf(&sql, "PRAGMA user_version = %d; PRAGMA application_id = %d;", target,
+		    AICOST_APPLICATION_ID);
+	if (exec_sql(db, sql.buf, "migrating the schema") < 0 ||
+	    exec_sql(db, "COMMIT", "committing a migration") < 0)
+		goto fail;
+	strbuf_release(&sql);
 	return 0;
 fail:
+	strbuf_release(&sql);
 	sqlite3_exec(db->handle, "ROLLBACK", NULL, NULL, NULL);
 	return -1;
 }
@@ -1055,6 +1104,7 @@ void db_close(struct db *db)
 {
 	if (!db)
 		return;
+	forget_memos(db);
 	for (size_t i = 0; i < ST_COUNT; i++)
 		sqlite3_finalize(db->stmts[i]);
 	if (db->handle)
@@ -1063,6 +1113,14 @@ void db_close(struct db *db)
 	free(db);
 }
 
+/*
+ * A write transaction's page cache, in KiB. An import touches the table and each
+ * index of every offer it adds: with SQLite's default 2 MB, pages spill to the
+ * log and are read back (a third of a 100k-offer import). Readers keep the default.
+ */
+#define WRITE_CACHE_KIB 65536
+#define READ_CACHE_KIB 2000
+
 int db_transaction_begin(struct db *db)
 {
 	struct strbuf sql = STRBUF_INIT;
@@ -1070,7 +1128,7 @@ int db_transaction_begin(struct db *db)
 
 	/* IMMEDIATE takes the write lock up front, so busy_timeout applies to it. */
 	if (db->txn_depth == 0)
-		strbuf_adds(&sql, "BEGIN IMMEDIATE");
+		strbuf_addf(&sql, "PRAGMA cache_size = -%d; BEGIN IMMEDIATE", WRITE_CACHE_KIB);
 	else
 		strbuf_addf(&sql, "SAVEPOINT nested_%d", db->txn_depth);
 	result = exec_sql(db, sql.buf, "starting a transaction");
@@ -1090,7 +1148,7 @@ int db_transaction_commit(struct db *db)
 		return -1;
 	}
 	if (db->txn_depth == 1)
-		strbuf_adds(&sql, "COMMIT");
+		strbuf_addf(&sql, "COMMIT; PRAGMA cache_size = -%d", READ_CACHE_KIB);
 	else
 		strbuf_addf(&sql, "RELEASE nested_%d", db->txn_depth - 1);
 	result = exec_sql(db, sql.buf, "committing");
@@ -1110,12 +1168,13 @@ void db_transaction_rollback(struct db *db)
 	if (db->txn_depth == 0)
 		return;
 	if (db->txn_depth == 1)
-		strbuf_adds(&sql, "ROLLBACK");
+		strbuf_addf(&sql, "ROLLBACK; PRAGMA cache_size = -%d", READ_CACHE_KIB);
 	else
 		strbuf_addf(&sql, "ROLLBACK TO nested_%d; RELEASE nested_%d",
 			    db->txn_depth - 1, db->txn_depth - 1);
 	/* The error being reported is the one that caused the rollback: keep it. */
 	sqlite3_exec(db->handle, sql.buf, NULL, NULL, NULL);
+	forget_memos(db);
 	strbuf_release(&sql);
 	db->txn_depth--;
 }
@@ -1331,6 +1390,7 @@ int db_put_accelerator(struct db *db, const struct accelerator *a)
 
 	if (db_transaction_begin(db) < 0)
 		return -1;
+	forget_memos(db);
 	st = stmt_get(db, ST_PUT_ACCELERATOR);
 	if (!st)
 		goto rollback;
@@ -2006,29 +2066,65 @@ static int check_provenance(const char *what, const char *confidence, const char
 	return provenance_check(what, confidence, source, observed) ? -1 : 0;
 }
 
+/* Read once per snapshot: an import checks every row against the same answer. */
 static int check_provider(struct db *db, int64_t snapshot, const char *row_provider)
 {
-	struct strbuf provider = STRBUF_INIT;
-	int result = -1;
+	if (db->checked_snapshot != snapshot) {
+		struct strbuf provider = STRBUF_INIT;
 
-	if (snapshot_provider(db, snapshot, &provider) < 0)
-		goto cleanup;
-	if (row_provider && strcmp(row_provider, provider.buf) != 0) {
-		error_set("a %s row cannot go into a %s snapshot", row_provider, provider.buf);
-		goto cleanup;
+		if (snapshot_provider(db, snapshot, &provider) < 0) {
+			strbuf_release(&provider);
+			return -1;
+		}
+		free(db->checked_provider);
+		db->checked_provider = strbuf_detach(&provider, NULL);
+		db->checked_snapshot = snapshot;
 	}
-	result = 0;
-cleanup:
-	strbuf_release(&provider);
-	return result;
+	if (row_provider && strcmp(row_provider, db->checked_provider) != 0) {
+		error_set("a %s row cannot go into a %s snapshot", row_provider,
+			  db->checked_provider);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * The store's name for chip NAME into *CANONICAL (owned by DB, valid until the next
+ * call): 1 found, 0 not (*CANONICAL NULL), -1 error. An import names the same few
+ * chips on thousands of rows: the answers for the last ones are remembered.
+ */
+static int canonical_chip(struct db *db, const char *name, const char **canonical)
+{
+	struct accelerator acc;
+	struct chip_memo *memo;
+	int found;
+
+	for (size_t i = 0; i < ARRAY_SIZE(db->chips); i++)
+		if (db->chips[i].name && strcmp(db->chips[i].name, name) == 0) {
+			*canonical = db->chips[i].canonical;
+			return *canonical != NULL;
+		}
+	found = lookup_accelerator(db, name, &acc);
+	if (found < 0)
+		return -1;
+	memo = &db->chips[db->next_chip];
+	db->next_chip = (db->next_chip + 1) % ARRAY_SIZE(db->chips);
+	free(memo->name);
+	free(memo->canonical);
+	memo->name = xstrdup(name);
+	memo->canonical = found > 0 ? acc.name : NULL;
+	acc.name = NULL;
+	accelerator_release(&acc);
+	*canonical = memo->canonical;
+	return found;
 }
 
 int db_snapshot_add_offer(struct db *db, int64_t snapshot, const struct offer *o)
 {
 	const char *component = o->component ? o->component : "instance";
-	struct accelerator acc = { 0 };
+	const char *chip = NULL;
 	sqlite3_stmt *st;
-	int found = 0, rc;
+	int found = 0;
 
 	if (!o->provider || !o->region || !*o->region || !o->instance_type || !*o->instance_type) {
 		error_set("an offer needs a provider, a region and an instance type");
@@ -2077,23 +2173,21 @@ int db_snapshot_add_offer(struct db *db, int64_t snapshot, const struct offer *o
 		return -1;
 	/* Writers may name the chip any way the alias table knows; the store keeps one name. */
 	if (o->accelerator && *o->accelerator) {
-		found = lookup_accelerator(db, o->accelerator, &acc);
+		found = canonical_chip(db, o->accelerator, &chip);
 		if (found < 0)
 			return -1;
 	}
 	st = stmt_get(db, ST_ADD_OFFER);
-	if (!st) {
-		accelerator_release(&acc);
+	if (!st)
 		return -1;
-	}
 	sqlite3_bind_int64(st, 1, snapshot);
 	bind_text(st, 2, o->provider);
 	bind_text(st, 3, o->region);
 	bind_text(st, 4, o->zone && *o->zone ? o->zone : NULL);
 	bind_text(st, 5, o->instance_type);
 	bind_text(st, 6, component);
-	bind_text(st, 7, found > 0 ? acc.name : o->accelerator && *o->accelerator ? o->accelerator
-									     : NULL);
+	bind_text(st, 7, found > 0 ? chip : o->accelerator && *o->accelerator ? o->accelerator
+									 : NULL);
 	sqlite3_bind_int(st, 8, o->accelerator_count);
 	sqlite3_bind_double(st, 9, o->vcpus);
 	sqlite3_bind_double(st, 10, o->memory_gib);
@@ -2114,10 +2208,7 @@ int db_snapshot_add_offer(struct db *db, int64_t snapshot, const struct offer *o
 		bind_text(st, 19, o->interconnect ? o->interconnect : f.interconnect);
 		sqlite3_bind_double(st, 20, o->interconnect ? o->interconnect_gbps : f.gbps);
 	}
-	/* Bound text is used by sqlite3_step: release the name only after it. */
-	rc = step_done(db, st, "storing an offer");
-	accelerator_release(&acc);
-	return rc;
+	return step_done(db, st, "storing an offer");
 }
 
 int db_snapshot_add_egress_tier(struct db *db, int64_t snapshot, const struct egress_tier *t)
@@ -2223,6 +2314,7 @@ int db_snapshot_commit(struct db *db, int64_t snapshot)
 	bool owns = db->owning_snapshot == snapshot;
 	int result = -1;
 
+	forget_memos(db);
 	if (snapshot_provider(db, snapshot, &provider) < 0)
 		goto fail;
 	if (snapshot_run(db, ST_SNAPSHOT_FINISH, snapshot, "finishing a snapshot") < 0 ||
@@ -2251,6 +2343,7 @@ void db_snapshot_rollback(struct db *db, int64_t snapshot)
 {
 	sqlite3_stmt *st;
 
+	forget_memos(db);
 	if (db->owning_snapshot == snapshot) {
 		db->owning_snapshot = 0;
 		db_transaction_rollback(db);

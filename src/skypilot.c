@@ -38,6 +38,10 @@ struct sky_importer {
 	struct sky_part *hosts, *accelerators;
 	size_t nhosts, hosts_alloc, naccelerators, accelerators_alloc;
 	struct import_stats *stats;
+	/* sky_accelerator's last answer: a chip's rows come one region after another. */
+	char *memo_name, *memo_result;
+	int memo_memory_gib;
+	bool memo_unknown;
 };
 
 static int header_index_ci(const struct csv_record *header, const char *name)
@@ -102,9 +106,20 @@ static char *sky_accelerator(struct sky_importer *s, const char *name, int memor
 	struct accelerator acc;
 	char *result;
 
+	if (s->memo_name && strcmp(s->memo_name, name) == 0 && s->memo_memory_gib == memory_gib) {
+		s->stats->unknown_accelerators += s->memo_unknown;
+		return xstrdup(s->memo_result);
+	}
+	free(s->memo_name);
+	free(s->memo_result);
+	s->memo_name = xstrdup(name);
+	s->memo_memory_gib = memory_gib;
+	s->memo_unknown = false;
 	if (db_find_accelerator(s->db, name, &acc) < 0) {
 		error_clear();
 		s->stats->unknown_accelerators++;
+		s->memo_unknown = true;
+		s->memo_result = xstrdup(name);
 		return xstrdup(name);
 	}
 	if (acc.ambiguous && memory_gib > 0) {
@@ -124,6 +139,7 @@ static char *sky_accelerator(struct sky_importer *s, const char *name, int memor
 	result = acc.name;
 	acc.name = NULL;
 	accelerator_release(&acc);
+	s->memo_result = xstrdup(result);
 	return result;
 }
 
@@ -407,5 +423,7 @@ cleanup:
 		sky_part_release(&s.accelerators[i]);
 	free(s.hosts);
 	free(s.accelerators);
+	free(s.memo_name);
+	free(s.memo_result);
 	return result;
 }

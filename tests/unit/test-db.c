@@ -5,6 +5,7 @@
 #include <cmocka.h>
 #include <fcntl.h>
 #include <math.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -312,6 +313,85 @@ static void test_migration_from_v3(void **state)
 	assert_true(tiers.n > 1);
 	egress_tier_list_release(&tiers);
 	db_close(db);
+	strbuf_release(&old);
+}
+
+/* Runs SQL on the store at PATH through SQLite itself: its result code. */
+static int raw_sql(const char *path, const char *sql)
+{
+	sqlite3 *handle;
+	int rc;
+
+	assert_int_equal(sqlite3_open(path, &handle), SQLITE_OK);
+	rc = sqlite3_exec(handle, sql, NULL, NULL, NULL);
+	sqlite3_close(handle);
+	return rc;
+}
+
+/* The integer a one-value query on the store at PATH answers. */
+static int raw_int(const char *path, const char *sql)
+{
+	sqlite3 *handle;
+	sqlite3_stmt *st;
+	int value;
+
+	assert_int_equal(sqlite3_open(path, &handle), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(handle, sql, -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	value = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(handle);
+	return value;
+}
+
+/*
+ * Schema 6 writes the offers' enumeration CHECKs as comparisons (an IN list cost
+ * SQLite a temporary index per row): a v5 store keeps its offers, and SQLite still
+ * refuses an unknown purchase option or component written past aicost.
+ */
+static void test_migration_from_v5(void **state)
+{
+	struct fixture *f = *state;
+	struct strbuf old = STRBUF_INIT;
+	struct offer_filter filter = { 0 };
+	struct offer_list list;
+	struct db *db;
+	static const char *const in_lists =
+		"SELECT (sql LIKE '% IN (''instance''%') + (sql LIKE '% IN (''on-demand''%')"
+		" FROM sqlite_schema WHERE name = 'offers'";
+	static const char *const insert =
+		"INSERT INTO offers(snapshot_id, provider, region, instance_type, component,"
+		" accelerator_count, purchase, price_per_hour, currency, observed, source,"
+		" confidence) SELECT snapshot_id, provider, region, 'x.large', '%s', 0, '%s', 1,"
+		" 'USD', '2026-01-01', 's', 'exact' FROM offers LIMIT 1";
+	char sql[512];
+
+	strbuf_addf(&old, "%s/v5.db", f->dir);
+	db = db_open_version(old.buf, CATALOG, 5);
+	assert_non_null(db);
+	db_close(db);
+	assert_int_equal(raw_int(old.buf, in_lists), 2);
+	db = db_open_catalog(old.buf, CATALOG);
+	assert_non_null(db);
+	filter.accelerator = "h100";
+	filter.providers = "aws";
+	assert_int_equal(db_query_offers(db, &filter, &list), 0);
+	assert_int_equal(list.n, 1);
+	assert_close(list.items[0].price_per_hour, 55.04);
+	offer_list_release(&list);
+	db_close(db);
+	/* No IN list is left, and no index by snapshot; the rules still hold. */
+	assert_int_equal(raw_int(old.buf, in_lists), 0);
+	assert_int_equal(raw_int(old.buf, "SELECT count(*) FROM sqlite_schema"
+				 " WHERE name = 'offers_by_snapshot'"), 0);
+	snprintf(sql, sizeof(sql), insert, "instance", "weekly");
+	assert_int_equal(raw_sql(old.buf, sql), SQLITE_CONSTRAINT);
+	snprintf(sql, sizeof(sql), insert, "rack", "spot");
+	assert_int_equal(raw_sql(old.buf, sql), SQLITE_CONSTRAINT);
+	snprintf(sql, sizeof(sql), insert, "host", "commit-3y");
+	assert_int_equal(raw_sql(old.buf, sql), SQLITE_OK);
+	assert_int_equal(raw_int(old.buf, "SELECT count(*) FROM pragma_integrity_check"
+				 " WHERE integrity_check != 'ok'"), 0);
 	strbuf_release(&old);
 }
 
@@ -887,6 +967,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_migration_from_v1, setup_seeded, teardown),
 		cmocka_unit_test_setup_teardown(test_migration_from_v2, setup_seeded, teardown),
 		cmocka_unit_test_setup_teardown(test_migration_from_v3, setup_seeded, teardown),
+		cmocka_unit_test_setup_teardown(test_migration_from_v5, setup_seeded, teardown),
 		cmocka_unit_test_setup_teardown(test_not_a_database, setup_seeded, teardown),
 		cmocka_unit_test_setup_teardown(test_seeded_catalog, setup_seeded, teardown),
 		cmocka_unit_test_setup_teardown(test_catalog_names_known_chips, setup_seeded,
