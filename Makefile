@@ -7,10 +7,13 @@ CFLAGS ?= -O2 -g
 PKG_CONFIG ?= pkg-config
 
 PKGS := libcurl jansson sqlite3 yaml-0.1
+# libcurl's header only: http.c loads the library when a fetch starts (dlopen), so
+# that no other command pays for loading it and its ~30 dependent libraries.
+LINK_PKGS := $(filter-out libcurl,$(PKGS))
 WARNINGS := -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	-Wformat=2 -Wno-format-nonliteral
 PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(LINK_PKGS) 2>/dev/null)
 
 BUILD := build
 SRCS := $(sort $(wildcard src/*.c))
@@ -29,7 +32,7 @@ endif
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARNINGS) $(PKG_CFLAGS) $(SAN_FLAGS) \
 	-DAICOST_DATADIR='"$(DATADIR)"' -Isrc -MMD -MP $(CPPFLAGS) $(CFLAGS)
 ALL_LDFLAGS = $(SAN_FLAGS) $(LDFLAGS)
-LIBS = $(PKG_LIBS) -lcsv -lm
+LIBS = $(PKG_LIBS) -lcsv -lm -ldl
 
 OBJS := $(SRCS:src/%.c=$(BUILD)/%.o)
 CLI_OBJS := $(CLI_SRCS:src/%.c=$(BUILD)/%.o)

@@ -5,6 +5,7 @@
 
 #include <curl/curl.h>
 #include <ctype.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
@@ -17,6 +18,89 @@
 
 /* http_init() calls not yet paired with http_cleanup(). */
 static int init_count;
+
+/*
+ * libcurl's entry points, looked up when the first request is made: only
+ * `pricing update` pays for loading libcurl and the ~30 libraries it needs
+ * (TLS, Kerberos, LDAP, IDN...), which made up most of every other command's
+ * start-up (issue 16). Loaded once, never unloaded (TLS libraries do not like it).
+ */
+static struct {
+	void *handle;
+	CURLcode (*global_init)(long flags);
+	void (*global_cleanup)(void);
+	CURL *(*easy_init)(void);
+	CURLcode (*easy_setopt)(CURL *curl, CURLoption option, ...);
+	CURLcode (*easy_perform)(CURL *curl);
+	CURLcode (*easy_getinfo)(CURL *curl, CURLINFO info, ...);
+	void (*easy_cleanup)(CURL *curl);
+	const char *(*easy_strerror)(CURLcode code);
+	struct curl_slist *(*slist_append)(struct curl_slist *list, const char *text);
+	void (*slist_free_all)(struct curl_slist *list);
+	time_t (*getdate)(const char *text, const time_t *unused);
+} libcurl;
+
+/* The sonames of libcurl 7.16 and later, in the order Debian's packages offer them. */
+static const char *const libcurl_names[] = {
+	"libcurl.so.4", "libcurl-gnutls.so.4", "libcurl-nss.so.4",
+};
+
+/* Loads libcurl (AICOST_LIBCURL names the file instead); -1 with error set. */
+static int load_libcurl(void)
+{
+	const struct {
+		const char *name;
+		void **slot;
+	} symbols[] = {
+		{ "curl_global_init", (void **)&libcurl.global_init },
+		{ "curl_global_cleanup", (void **)&libcurl.global_cleanup },
+		{ "curl_easy_init", (void **)&libcurl.easy_init },
+		{ "curl_easy_setopt", (void **)&libcurl.easy_setopt },
+		{ "curl_easy_perform", (void **)&libcurl.easy_perform },
+		{ "curl_easy_getinfo", (void **)&libcurl.easy_getinfo },
+		{ "curl_easy_cleanup", (void **)&libcurl.easy_cleanup },
+		{ "curl_easy_strerror", (void **)&libcurl.easy_strerror },
+		{ "curl_slist_append", (void **)&libcurl.slist_append },
+		{ "curl_slist_free_all", (void **)&libcurl.slist_free_all },
+		{ "curl_getdate", (void **)&libcurl.getdate },
+	};
+	const char *chosen = getenv("AICOST_LIBCURL");
+	struct strbuf tried = STRBUF_INIT;
+	void *handle = NULL;
+
+	if (libcurl.handle)
+		return 0;
+	if (chosen && *chosen) {
+		handle = dlopen(chosen, RTLD_NOW | RTLD_LOCAL);
+		if (!handle)
+			strbuf_adds(&tried, dlerror());
+	} else {
+		for (size_t i = 0; i < ARRAY_SIZE(libcurl_names) && !handle; i++) {
+			handle = dlopen(libcurl_names[i], RTLD_NOW | RTLD_LOCAL);
+			if (!handle)
+				strbuf_addf(&tried, "%s%s", tried.len ? "; " : "", dlerror());
+		}
+	}
+	if (!handle) {
+		error_set("fetching prices needs libcurl, which cannot be loaded (%s): install "
+			  "it (Debian: apt-get install libcurl4)", tried.buf);
+		strbuf_release(&tried);
+		return -1;
+	}
+	strbuf_release(&tried);
+	for (size_t i = 0; i < ARRAY_SIZE(symbols); i++) {
+		/* POSIX's way to turn dlsym's answer into a function pointer. */
+		*symbols[i].slot = dlsym(handle, symbols[i].name);
+		if (!*symbols[i].slot) {
+			error_set("%s: not a usable libcurl (no %s)", chosen && *chosen ? chosen
+				  : "libcurl", symbols[i].name);
+			dlclose(handle);
+			return -1;
+		}
+	}
+	libcurl.handle = handle;
+	return 0;
+}
 
 struct transfer {
 	struct http_client *client;
@@ -71,7 +155,9 @@ void http_client_init(struct http_client *client)
 
 int http_init(void)
 {
-	if (init_count == 0 && curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+	if (init_count == 0 && load_libcurl() < 0)
+		return -1;
+	if (init_count == 0 && libcurl.global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
 		error_set("cannot initialise libcurl");
 		return -1;
 	}
@@ -82,7 +168,7 @@ int http_init(void)
 void http_cleanup(void)
 {
 	if (init_count > 0 && --init_count == 0)
-		curl_global_cleanup();
+		libcurl.global_cleanup();
 }
 
 static bool cancelled(const struct http_client *client)
@@ -163,7 +249,7 @@ static size_t header_cb(char *line, size_t size, size_t nmemb, void *userp)
 		if (end != value.buf && *end == '\0' && seconds >= 0) {
 			t->retry_after_s = seconds;
 		} else {
-			time_t when = curl_getdate(value.buf, NULL);
+			time_t when = libcurl.getdate(value.buf, NULL);
 
 			if (when > 0)
 				t->retry_after_s = fmax(0, difftime(when, time(NULL)));
@@ -274,33 +360,33 @@ static uint64_t max_body_bytes(const struct http_request *req)
 static void set_options(CURL *curl, struct transfer *t, struct curl_slist *headers,
 			char *curl_error)
 {
-	curl_easy_setopt(curl, CURLOPT_URL, t->req->url);
-	curl_easy_setopt(curl, CURLOPT_USERAGENT, "aicost/" AICOST_VERSION);
-	curl_easy_setopt(curl, CURLOPT_ACCEPT_ENCODING, "");   /* every encoding libcurl has */
-	curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 1L);
-	curl_easy_setopt(curl, CURLOPT_MAXREDIRS, 5L);
-	curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(curl, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT,
+	libcurl.easy_setopt(curl, CURLOPT_URL, t->req->url);
+	libcurl.easy_setopt(curl, CURLOPT_USERAGENT, "aicost/" AICOST_VERSION);
+	libcurl.easy_setopt(curl, CURLOPT_ACCEPT_ENCODING, "");   /* every encoding libcurl has */
+	libcurl.easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 1L);
+	libcurl.easy_setopt(curl, CURLOPT_MAXREDIRS, 5L);
+	libcurl.easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+	libcurl.easy_setopt(curl, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+	libcurl.easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+	libcurl.easy_setopt(curl, CURLOPT_CONNECTTIMEOUT,
 			 env_long("AICOST_HTTP_CONNECT_TIMEOUT", 15, 1));
-	curl_easy_setopt(curl, CURLOPT_TIMEOUT, env_long("AICOST_HTTP_TIMEOUT", 1800, 1));
+	libcurl.easy_setopt(curl, CURLOPT_TIMEOUT, env_long("AICOST_HTTP_TIMEOUT", 1800, 1));
 	/* A stalled or dripping server (a byte now and then) is caught by its rate over
 	 * the window, not only by the total time. */
-	curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, env_long("AICOST_HTTP_MIN_RATE", 1024, 1));
-	curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME,
+	libcurl.easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, env_long("AICOST_HTTP_MIN_RATE", 1024, 1));
+	libcurl.easy_setopt(curl, CURLOPT_LOW_SPEED_TIME,
 			 env_long("AICOST_HTTP_STALL_TIMEOUT", 60, 1));
 	/* A Content-Length over the cap fails before the body is read. */
-	curl_easy_setopt(curl, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)t->max_bytes);
-	curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
-	curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, write_cb);
-	curl_easy_setopt(curl, CURLOPT_WRITEDATA, t);
-	curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, header_cb);
-	curl_easy_setopt(curl, CURLOPT_HEADERDATA, t);
-	curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, xferinfo_cb);
-	curl_easy_setopt(curl, CURLOPT_XFERINFODATA, t);
-	curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
-	curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, curl_error);
+	libcurl.easy_setopt(curl, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)t->max_bytes);
+	libcurl.easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+	libcurl.easy_setopt(curl, CURLOPT_WRITEFUNCTION, write_cb);
+	libcurl.easy_setopt(curl, CURLOPT_WRITEDATA, t);
+	libcurl.easy_setopt(curl, CURLOPT_HEADERFUNCTION, header_cb);
+	libcurl.easy_setopt(curl, CURLOPT_HEADERDATA, t);
+	libcurl.easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, xferinfo_cb);
+	libcurl.easy_setopt(curl, CURLOPT_XFERINFODATA, t);
+	libcurl.easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
+	libcurl.easy_setopt(curl, CURLOPT_ERRORBUFFER, curl_error);
 }
 
 /* Describes a failed attempt in the error channel. */
@@ -321,7 +407,7 @@ static void describe_failure(const struct transfer *t, CURLcode code, const char
 			  excerpt.buf);
 		strbuf_release(&excerpt);
 	} else {
-		error_set("%s: %s", what, curl_error[0] ? curl_error : curl_easy_strerror(code));
+		error_set("%s: %s", what, curl_error[0] ? curl_error : libcurl.easy_strerror(code));
 	}
 }
 
@@ -349,7 +435,7 @@ int http_get(struct http_client *client, const struct http_request *req,
 	if (http_init() < 0)
 		goto cleanup;
 	initialised = true;
-	curl = curl_easy_init();
+	curl = libcurl.easy_init();
 	if (!curl) {
 		error_set("cannot create a libcurl handle");
 		goto cleanup;
@@ -358,14 +444,14 @@ int http_get(struct http_client *client, const struct http_request *req,
 		struct strbuf h = STRBUF_INIT;
 
 		strbuf_addf(&h, "If-None-Match: %s", req->etag);
-		headers = curl_slist_append(headers, h.buf);
+		headers = libcurl.slist_append(headers, h.buf);
 		strbuf_release(&h);
 	}
 	if (req->last_modified && *req->last_modified) {
 		struct strbuf h = STRBUF_INIT;
 
 		strbuf_addf(&h, "If-Modified-Since: %s", req->last_modified);
-		headers = curl_slist_append(headers, h.buf);
+		headers = libcurl.slist_append(headers, h.buf);
 		strbuf_release(&h);
 	}
 	set_options(curl, &t, headers, curl_error);
@@ -385,9 +471,9 @@ int http_get(struct http_client *client, const struct http_request *req,
 			t.bytes = 0;
 		}
 		resp->attempts = attempt + 1;
-		code = curl_easy_perform(curl);
+		code = libcurl.easy_perform(curl);
 		if (code == CURLE_OK)
-			curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &t.status);
+			libcurl.easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &t.status);
 		if (code == CURLE_OK && (status_ok(t.status) || t.status == 304)) {
 			resp->status = t.status;
 			resp->body_bytes = t.bytes;
@@ -433,8 +519,9 @@ int http_get(struct http_client *client, const struct http_request *req,
 
 cleanup:
 	if (curl)
-		curl_easy_cleanup(curl);
-	curl_slist_free_all(headers);
+		libcurl.easy_cleanup(curl);
+	if (headers)
+		libcurl.slist_free_all(headers);
 	if (initialised)
 		http_cleanup();
 	strbuf_release(&t.error_body);
@@ -471,10 +558,10 @@ int http_get_buffer(struct http_client *client, const char *url, const char *lab
 
 void http_url_escape(struct strbuf *out, const char *s)
 {
-	char *escaped = curl_easy_escape(NULL, s, 0);
-
-	if (!escaped)
-		xoom();
-	strbuf_adds(out, escaped);
-	curl_free(escaped);
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || strchr("-._~", *p))
+			strbuf_addch(out, (char)*p);
+		else
+			strbuf_addf(out, "%%%02X", *p);
 }

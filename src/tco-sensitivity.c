@@ -213,6 +213,7 @@ static char *knob_name(const struct scenario *s, const struct knob *k)
 int tco_sensitivity(const struct tco_input *in, double step, struct sensitivity **out,
 		    size_t *n)
 {
+	struct tco_input base_in = *in;
 	struct tco_result base, low, high;
 	struct sensitivity *list = NULL;
 	struct knob *knobs = NULL;
@@ -221,7 +222,12 @@ int tco_sensitivity(const struct tco_input *in, double step, struct sensitivity 
 
 	*out = NULL;
 	*n = 0;
-	if (tco_compute(in, &base) < 0)
+	/* Only which deployment is cheapest and which comes next are read, from the
+	 * totals: as in run_variant, one trial answers that (the caller's Monte Carlo,
+	 * often a million trials, is not run a second time). */
+	if (base_in.opts.trials > 1)
+		base_in.opts.trials = 1;
+	if (tco_compute(&base_in, &base) < 0)
 		return -1;
 	a = base.cheapest;
 	b = tco_runner_up(&base);

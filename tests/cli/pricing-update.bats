@@ -651,3 +651,25 @@ fx_setup() {
 	run aicost pricing sources
 	[[ "$output" == *fx* ]]
 }
+
+@test "libcurl: loaded by pricing update only; a missing one is an environment error (exit 2)" {
+	# Every other command starts without libcurl and the ~30 libraries it needs.
+	run env LD_DEBUG=files "$AICOST" --version
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"file=libsqlite3"* ]]   # LD_DEBUG does report what is loaded
+	[[ "$output" != *"libcurl"* ]]
+	run env LD_DEBUG=files "$AICOST" pricing list --accelerator h100
+	[[ "$output" != *"libcurl"* ]]
+	AICOST_LIBCURL=/nonexistent/libcurl.so.4 run_split pricing update --provider azure \
+		--region eastus
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"fetching prices needs libcurl, which cannot be loaded"* ]]
+	[[ "$stderr" == *"/nonexistent/libcurl.so.4"* ]]
+	[ "$(requests /api/retail/prices)" -eq 0 ]
+	# Found by its soname otherwise: the update runs.
+	run env LD_DEBUG=files "$AICOST" pricing update --provider azure --region eastus \
+		--format csv
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"file=libcurl"* ]]
+	[[ "$output" == *"azure,updated,eastus,"* ]]
+}

@@ -656,6 +656,10 @@ static void test_regions_and_escape(void **state)
 	assert_false(fetch_region_is_azure("us-east-1") || fetch_region_is_azure("East US"));
 	http_url_escape(&sb, "armRegionName eq 'eastus' & x~y");
 	assert_string_equal(sb.buf, "armRegionName%20eq%20%27eastus%27%20%26%20x~y");
+	/* Bytes, not characters: UTF-8 is escaped byte by byte; unreserved marks kept. */
+	strbuf_reset(&sb);
+	http_url_escape(&sb, "Z\xc3\xbcrich/a-b.c_d+e");
+	assert_string_equal(sb.buf, "Z%C3%BCrich%2Fa-b.c_d%2Be");
 	strbuf_release(&sb);
 }
 
