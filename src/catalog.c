@@ -363,7 +363,7 @@ static int64_t snapshot_for(struct loader *l, const struct csv_record *r, const 
 static int store_offer(struct loader *l, const struct csv_record *r, void *item)
 {
 	struct offer *o = item;
-	struct accelerator acc = { 0 };
+	char *canonical = NULL;
 	const char *accelerator = o->accelerator;
 	double interruptions = o->interruptions_per_month;
 	int64_t snapshot;
@@ -388,7 +388,7 @@ static int store_offer(struct loader *l, const struct csv_record *r, void *item)
 				       field(l, r, "interruptions_per_month"));
 	if (check_provenance(l, r, o->instance_type) < 0)
 		return -1;
-	if (accelerator && db_find_accelerator(l->db, accelerator, &acc) < 0) {
+	if (accelerator && db_canonical_accelerator(l->db, accelerator, &canonical) < 0) {
 		/* Export writes chips a SkyPilot import brought in as given: read them back. */
 		if (l->known_accelerators_only)
 			return row_error(r, "accelerator", l);
@@ -397,16 +397,16 @@ static int store_offer(struct loader *l, const struct csv_record *r, void *item)
 	}
 	snapshot = snapshot_for(l, r, o->provider);
 	if (snapshot < 0) {
-		accelerator_release(&acc);
+		free(canonical);
 		return -1;
 	}
 	/* Aliases are accepted in files; the store keeps canonical names. */
-	if (acc.name)
-		o->accelerator = acc.name;
+	if (canonical)
+		o->accelerator = canonical;
 	if (!*o->currency)
 		o->currency = "USD";
 	rc = db_snapshot_add_offer(l->db, snapshot, o);
-	accelerator_release(&acc);
+	free(canonical);
 	if (rc != 0)
 		return row_error(r, rc > 0 ? "instance_type" : "price_per_hour", l);
 	return 0;

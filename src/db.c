@@ -536,6 +536,7 @@ struct db {
 	size_t next_chip;
 	bool read_only;             /* opened for reading: the user may not write the file */
 	bool environment_failed;    /* the last failure was the machine's, not the data's */
+	bool new_store;             /* created by this open: synced at its first commit */
 };
 
 /* How long a writer waits for another one: AICOST_DB_BUSY_TIMEOUT seconds [10]. */
@@ -1064,6 +1065,17 @@ struct db *db_open_unseeded(const char *path, int target_version, bool reading)
 	}
 	if (exec_sql(db, "PRAGMA foreign_keys = ON", "enabling foreign keys") < 0)
 		goto fail;
+	/*
+	 * A store being created holds nothing yet: its migration and seeding need not
+	 * wait for the disk at each commit (a power cut loses them, the log's
+	 * checksums keep the file sound, and the next use does them again). The
+	 * first transaction a command commits, the seeding, ends it (db_transaction_commit).
+	 */
+	if (kind == STORE_EMPTY && !db->read_only) {
+		if (exec_sql(db, "PRAGMA synchronous = NORMAL", "creating the price store") < 0)
+			goto fail;
+		db->new_store = true;
+	}
 	if (!db->read_only && enable_wal(db) < 0) {
 		/* A store in a directory the user cannot write: still readable. */
 		if (!reading || open_read_only(db) < 0 || identify(db, &kind) < 0)
@@ -1148,7 +1160,8 @@ int db_transaction_commit(struct db *db)
 		return -1;
 	}
 	if (db->txn_depth == 1)
-		strbuf_addf(&sql, "COMMIT; PRAGMA cache_size = -%d", READ_CACHE_KIB);
+		strbuf_addf(&sql, "COMMIT; PRAGMA cache_size = -%d%s", READ_CACHE_KIB,
+			    db->new_store ? "; PRAGMA synchronous = FULL" : "");
 	else
 		strbuf_addf(&sql, "RELEASE nested_%d", db->txn_depth - 1);
 	result = exec_sql(db, sql.buf, "committing");
@@ -1157,6 +1170,8 @@ int db_transaction_commit(struct db *db)
 		db_transaction_rollback(db);
 		return -1;
 	}
+	if (db->txn_depth == 1)
+		db->new_store = false;
 	db->txn_depth--;
 	return 0;
 }
@@ -1310,27 +1325,49 @@ static int lookup_accelerator(struct db *db, const char *name, struct accelerato
 	return found;
 }
 
+/* -1, with "unknown accelerator NAME" and the closest known name as the error. */
+static int unknown_accelerator(struct db *db, const char *name)
+{
+	char *guess = suggest_accelerator(db, name);
+
+	if (guess)
+		error_set("unknown accelerator '%s'; did you mean '%s'?", name, guess);
+	else
+		error_set("unknown accelerator '%s'", name);
+	free(guess);
+	return -1;
+}
+
 int db_find_accelerator(struct db *db, const char *name_or_alias, struct accelerator *out)
 {
 	int found = lookup_accelerator(db, name_or_alias, out);
-	char *guess;
 
 	if (found < 0)
 		return -1;
-	if (found == 0) {
-		guess = suggest_accelerator(db, name_or_alias);
-		if (guess)
-			error_set("unknown accelerator '%s'; did you mean '%s'?", name_or_alias, guess);
-		else
-			error_set("unknown accelerator '%s'", name_or_alias);
-		free(guess);
-		return -1;
-	}
+	if (found == 0)
+		return unknown_accelerator(db, name_or_alias);
 	if (read_aliases(db, out) < 0) {
 		accelerator_release(out);
 		return -1;
 	}
 	return 0;
+}
+
+static int canonical_chip(struct db *db, const char *name, const char **canonical);
+
+int db_canonical_accelerator(struct db *db, const char *name_or_alias, char **canonical)
+{
+	const char *name;
+	int found = canonical_chip(db, name_or_alias, &name);
+
+	*canonical = NULL;
+	if (found < 0)
+		return -1;
+	if (found > 0) {
+		*canonical = xstrdup(name);
+		return 0;
+	}
+	return unknown_accelerator(db, name_or_alias);
 }
 
 static int put_alias(struct db *db, const char *accelerator, const char *alias, int position)

@@ -79,6 +79,9 @@ int db_transaction_begin(struct db *db);
 int db_transaction_commit(struct db *db);
 void db_transaction_rollback(struct db *db);
 
+/* The canonical name of NAME_OR_ALIAS into *CANONICAL (caller frees); -1 with
+ * db_find_accelerator's error when unknown. Remembered: cheap per imported row. */
+int db_canonical_accelerator(struct db *db, const char *name_or_alias, char **canonical);
 /* Inserts or replaces an accelerator with its aliases ("A100*" marks an ambiguous alias). */
 int db_put_accelerator(struct db *db, const struct accelerator *a);
 

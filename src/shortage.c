@@ -30,12 +30,10 @@ double random_uniform(uint64_t *state)
  * k-th smallest by selection (Hoare partitions), the same value a full sort
  * would give in O(n) instead of O(n log n); the band takes 2 per month.
  */
-static double percentile(double *v, long n, double q)
+static double select_kth(double *v, long n, long k)
 {
-	long k = (long)ceil(q * (double)n) - 1, lo = 0, hi = n - 1;
+	long lo = 0, hi = n - 1;
 
-	if (k < 0)
-		k = 0;
 	while (lo < hi) {
 		double pivot = v[lo + (hi - lo) / 2];
 		long i = lo, j = hi;
@@ -62,35 +60,158 @@ static double percentile(double *v, long n, double q)
 	return v[k];
 }
 
+/* The index of the nearest-rank percentile Q among N values. */
+static long rank_of(double q, long n)
+{
+	long k = (long)ceil(q * (double)n) - 1;
+
+	return k < 0 ? 0 : k;
+}
+
+static double percentile(double *v, long n, double q)
+{
+	return select_kth(v, n, rank_of(q, n));
+}
+
 /*
  * P10 and P90 over the trials of the extra paid up to the end of each month:
  * the band a chart draws around the cumulative cash (HITS: one bit per month
  * of each trial, WORDS 64-bit words a trial).
+ *
+ * The same order statistics as percentile() would give, without sorting or
+ * selecting among a million totals 2 × months times. One pass over the trials
+ * replays each one's months and counts its running total into that month's
+ * histogram, whose bounds are known in advance (the running sums of the
+ * negative and of the positive extras: rounding never takes a total past
+ * them), keeping each bucket's smallest and largest total. The histogram says
+ * which bucket holds each rank; a bucket of equal totals (the usual case:
+ * totals are sums of a few distinct extras) is the answer; otherwise a second
+ * pass collects that bucket's totals and selects among them only.
  */
-static void cumulative_band(const uint64_t *hits, size_t words, const double *extra,
-			    int months, long trials, struct shortage_stats *out)
+#define BAND_BUCKETS_MAX 1024
+
+struct band_month {
+	double from, scale;           /* bucket = (total - from) * scale */
+	long buckets;                 /* 1 to BAND_BUCKETS_MAX: about 8 trials a bucket */
+	long *count;
+	double *low, *high;
+	long bucket[2], below[2];     /* the buckets of P10 and P90; counts below them */
+	double *picked[2];            /* their totals, when they differ (second pass) */
+	long npicked[2];
+};
+
+static long band_bucket(const struct band_month *bm, double total)
 {
-	double *running = xcalloc((size_t)trials, sizeof(double));
-	double *values = xmalloc((size_t)trials * sizeof(double));
+	long b = (long)((total - bm->from) * bm->scale);
+
+	return b < bm->buckets ? b : bm->buckets - 1;
+}
+
+/* Trial T's running total at the end of each month, into RUNNING. */
+static void replay(const uint64_t *hit, const double *extra, int months, double *running)
+{
+	double total = 0;
+
+	for (int m = 0; m < months; m++) {
+		total += hit[m / 64] >> (m % 64) & 1 ? extra[m] : 0.0;   /* x + 0 is x */
+		running[m] = total;
+	}
+}
+
+/* The histograms of each month, bounded as above; BAND_BUCKETS_MAX at most. */
+static struct band_month *band_begin(const double *extra, int months, long trials)
+{
+	struct band_month *bm = xcalloc((size_t)months, sizeof(*bm));
+	long buckets = trials / 8 < 1 ? 1 : trials / 8 > BAND_BUCKETS_MAX ? BAND_BUCKETS_MAX
+									  : trials / 8;
+	long *counts = xcalloc((size_t)(months * buckets), sizeof(*counts));
+	double *bounds = xmalloc((size_t)(months * buckets) * 2 * sizeof(*bounds));
+	double from = 0, to = 0;
+
+	for (int m = 0; m < months; m++) {
+		from += fmin(extra[m], 0);
+		to += fmax(extra[m], 0);
+		bm[m].from = from;
+		bm[m].buckets = buckets;
+		bm[m].scale = to > from ? (double)buckets / (to - from) : 0;
+		bm[m].count = counts + m * buckets;
+		bm[m].low = bounds + 2 * m * buckets;
+		bm[m].high = bm[m].low + buckets;
+		for (long b = 0; b < buckets; b++) {
+			bm[m].low[b] = INFINITY;
+			bm[m].high[b] = -INFINITY;
+		}
+	}
+	return bm;
+}
+
+/* Counts TOTAL, a trial's extra paid up to the end of a month, into BM's histogram. */
+static inline void band_count(struct band_month *bm, double total)
+{
+	long b = band_bucket(bm, total);
+
+	bm->count[b]++;
+	if (total < bm->low[b])
+		bm->low[b] = total;
+	if (total > bm->high[b])
+		bm->high[b] = total;
+}
+
+/* The band from the histograms BM counted (freed): see above. */
+static void band_end(struct band_month *bm, const uint64_t *hits, size_t words,
+		     const double *extra, int months, long trials, struct shortage_stats *out)
+{
+	double *running = xmalloc((size_t)months * sizeof(double));
+	const long ranks[2] = { rank_of(0.10, trials), rank_of(0.90, trials) };
+	bool second_pass = false;
 
 	out->cumulative_p10 = xmalloc((size_t)months * sizeof(double));
 	out->cumulative_p90 = xmalloc((size_t)months * sizeof(double));
 	for (int m = 0; m < months; m++) {
-		for (long t = 0; t < trials; t++) {
-			if (hits[(size_t)t * words + (size_t)m / 64] >> (m % 64) & 1)
-				running[t] += extra[m];
-			values[t] = running[t];
+		double *band[2] = { &out->cumulative_p10[m], &out->cumulative_p90[m] };
+
+		for (int i = 0; i < 2; i++) {
+			long below = 0, b = 0;
+
+			while (below + bm[m].count[b] <= ranks[i])
+				below += bm[m].count[b++];
+			bm[m].bucket[i] = b;
+			bm[m].below[i] = below;
+			*band[i] = bm[m].low[b];
+			if (bm[m].low[b] != bm[m].high[b]) {
+				bm[m].picked[i] = xmalloc((size_t)bm[m].count[b] * sizeof(double));
+				second_pass = true;
+			}
 		}
-		out->cumulative_p10[m] = percentile(values, trials, 0.10);
-		out->cumulative_p90[m] = percentile(values, trials, 0.90);
+	}
+	for (long t = 0; second_pass && t < trials; t++) {
+		replay(hits + (size_t)t * words, extra, months, running);
+		for (int m = 0; m < months; m++)
+			for (int i = 0; i < 2; i++)
+				if (bm[m].picked[i] &&
+				    band_bucket(&bm[m], running[m]) == bm[m].bucket[i])
+					bm[m].picked[i][bm[m].npicked[i]++] = running[m];
+	}
+	for (int m = 0; m < months; m++) {
+		double *band[2] = { &out->cumulative_p10[m], &out->cumulative_p90[m] };
+
+		for (int i = 0; i < 2; i++)
+			if (bm[m].picked[i]) {
+				*band[i] = select_kth(bm[m].picked[i], bm[m].npicked[i],
+						      ranks[i] - bm[m].below[i]);
+				free(bm[m].picked[i]);
+			}
 	}
 	free(running);
-	free(values);
+	free(bm[0].count);
+	free(bm[0].low);
+	free(bm);
 }
 
 int shortage_simulate(double base_total, const double *extra, int months, double probability,
 		      bool once, long trials, uint64_t seed, struct shortage_stats *out)
 {
+	struct band_month *band;
 	double *totals = NULL;
 	uint64_t state = seed, *hits = NULL;
 	size_t words;
@@ -104,29 +225,27 @@ int shortage_simulate(double base_total, const double *extra, int months, double
 	words = ((size_t)months + 63) / 64;
 	totals = xmalloc((size_t)trials * sizeof(*totals));
 	hits = xcalloc((size_t)trials * words, sizeof(*hits));
+	band = band_begin(extra, months, trials);
 	for (long t = 0; t < trials; t++) {
 		uint64_t *hit = hits + (size_t)t * words;
-		double total = base_total;
+		double total = base_total, paid = 0;
+		bool h = once && random_uniform(&state) < probability;
 
-		if (once) {
-			if (random_uniform(&state) < probability)
-				for (int m = 0; m < months; m++) {
-					total += extra[m];
-					hit[m / 64] |= 1ULL << (m % 64);
-				}
-		} else {
-			for (int m = 0; m < months; m++) {
-				/* Draw every month even when its extra is 0: a month's
-				 * numbers never depend on another month's cost. */
-				if (random_uniform(&state) < probability) {
-					total += extra[m];
-					hit[m / 64] |= 1ULL << (m % 64);
-				}
-			}
+		for (int m = 0; m < months; m++) {
+			/* Month by month, draw every month even when its extra is 0: a
+			 * month's numbers never depend on another month's cost. No branch
+			 * on the draw (x + 0 is x): the CPU cannot predict it. The total
+			 * and what is paid so far (the band's) are separate sums. */
+			if (!once)
+				h = random_uniform(&state) < probability;
+			total += h ? extra[m] : 0.0;
+			paid += h ? extra[m] : 0.0;
+			hit[m / 64] |= (uint64_t)h << (m % 64);
+			band_count(&band[m], paid);
 		}
 		totals[t] = total;
 	}
-	cumulative_band(hits, words, extra, months, trials, out);
+	band_end(band, hits, words, extra, months, trials, out);
 	/* The mean is the exact expectation, not the draws' average: totals, budgets
 	 * and the cheapest never move with --seed or --trials, only the percentiles. */
 	out->mean_monthly = xcalloc((size_t)months, sizeof(double));

@@ -145,13 +145,25 @@ static void test_schema_and_migrations(void **state)
 	assert_non_null(f->db);
 }
 
+/* The catalog's one AWS H100 offer is still there, at its price. */
+static void assert_aws_h100_kept(struct db *db)
+{
+	struct offer_filter filter = { 0 };
+	struct offer_list list;
+
+	filter.accelerator = "h100";
+	filter.providers = "aws";
+	assert_int_equal(db_query_offers(db, &filter, &list), 0);
+	assert_int_equal(list.n, 1);
+	assert_close(list.items[0].price_per_hour, 55.04);
+	offer_list_release(&list);
+}
+
 /* A store left by schema v1 gains v2's index on open and keeps its prices. */
 static void test_migration_from_v1(void **state)
 {
 	struct fixture *f = *state;
 	struct strbuf old = STRBUF_INIT;
-	struct offer_filter filter = { 0 };
-	struct offer_list list;
 	struct db *db;
 	int version;
 
@@ -165,12 +177,7 @@ static void test_migration_from_v1(void **state)
 	assert_non_null(db);
 	assert_int_equal(db_user_version(db, &version), 0);
 	assert_int_equal(version, db_schema_version());
-	filter.accelerator = "h100";
-	filter.providers = "aws";
-	assert_int_equal(db_query_offers(db, &filter, &list), 0);
-	assert_int_equal(list.n, 1);
-	assert_close(list.items[0].price_per_hour, 55.04);
-	offer_list_release(&list);
+	assert_aws_h100_kept(db);
 	db_close(db);
 	strbuf_release(&old);
 }
@@ -353,8 +360,6 @@ static void test_migration_from_v5(void **state)
 {
 	struct fixture *f = *state;
 	struct strbuf old = STRBUF_INIT;
-	struct offer_filter filter = { 0 };
-	struct offer_list list;
 	struct db *db;
 	static const char *const in_lists =
 		"SELECT (sql LIKE '% IN (''instance''%') + (sql LIKE '% IN (''on-demand''%')"
@@ -373,12 +378,7 @@ static void test_migration_from_v5(void **state)
 	assert_int_equal(raw_int(old.buf, in_lists), 2);
 	db = db_open_catalog(old.buf, CATALOG);
 	assert_non_null(db);
-	filter.accelerator = "h100";
-	filter.providers = "aws";
-	assert_int_equal(db_query_offers(db, &filter, &list), 0);
-	assert_int_equal(list.n, 1);
-	assert_close(list.items[0].price_per_hour, 55.04);
-	offer_list_release(&list);
+	assert_aws_h100_kept(db);
 	db_close(db);
 	/* No IN list is left, and no index by snapshot; the rules still hold. */
 	assert_int_equal(raw_int(old.buf, in_lists), 0);

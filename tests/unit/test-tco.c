@@ -1165,6 +1165,70 @@ static void test_shortage_cumulative_band(void **state)
 	free(stats.cumulative_p90);
 }
 
+static int compare_doubles(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * The band is found by histogram and selection, not by sorting: it must be the
+ * very same nearest-rank percentiles a full sort of every trial's running total
+ * gives. The draws are replayed here (splitmix64 from the seed, one per month of
+ * each trial), over 70 months (two words of hits a trial) of uneven extras, a
+ * free month and a negative one, at trial counts from 1 to 20,000.
+ */
+static void test_shortage_band_is_the_sorted_percentiles(void **state)
+{
+	enum { MONTHS = 70 };
+	static const long trial_counts[] = { 1, 7, 1000, 20000 };
+	static const double probabilities[] = { 0.25, 0.5, 0.97 };
+	double extra[MONTHS];
+
+	(void)state;
+	for (int m = 0; m < MONTHS; m++)
+		extra[m] = m == 5 ? 0 : m == 6 ? -3.25 : 1000.0 / (m + 1) + 0.1 * (m % 7);
+	for (size_t i = 0; i < ARRAY_SIZE(trial_counts); i++)
+		for (size_t j = 0; j < ARRAY_SIZE(probabilities); j++) {
+			long trials = trial_counts[i];
+			double p = probabilities[j];
+			double *running = xcalloc((size_t)trials, sizeof(double));
+			double *sorted = xmalloc((size_t)trials * sizeof(double));
+			uint64_t seed = 11 + i, draws = seed;
+			struct shortage_stats stats;
+			bool *hit = xmalloc((size_t)trials * MONTHS * sizeof(bool));
+
+			for (long t = 0; t < trials; t++)
+				for (int m = 0; m < MONTHS; m++)
+					hit[t * MONTHS + m] = random_uniform(&draws) < p;
+			assert_int_equal(shortage_simulate(0, extra, MONTHS, p, false, trials, seed,
+							   &stats), 0);
+			for (int m = 0; m < MONTHS; m++) {
+				long k10 = (long)ceil(0.10 * trials) - 1, k90 = (long)ceil(0.90 * trials) - 1;
+
+				for (long t = 0; t < trials; t++) {
+					if (hit[t * MONTHS + m])
+						running[t] += extra[m];
+					sorted[t] = running[t];
+				}
+				qsort(sorted, (size_t)trials, sizeof(double), compare_doubles);
+				if (stats.cumulative_p10[m] != sorted[k10 < 0 ? 0 : k10] ||
+				    stats.cumulative_p90[m] != sorted[k90])
+					fail_msg("%ld trials at %g, month %d: band %.17g..%.17g, sorted "
+						 "%.17g..%.17g", trials, p, m + 1, stats.cumulative_p10[m],
+						 stats.cumulative_p90[m], sorted[k10 < 0 ? 0 : k10],
+						 sorted[k90]);
+			}
+			free(stats.mean_monthly);
+			free(stats.cumulative_p10);
+			free(stats.cumulative_p90);
+			free(running);
+			free(sorted);
+			free(hit);
+		}
+}
+
 static void test_data_residency_excluded(void **state)
 {
 	struct fixture *f = xmalloc(sizeof(*f));
@@ -1574,6 +1638,7 @@ int main(void)
 		cmocka_unit_test(test_invariant_same_seed_same_output),
 		cmocka_unit_test(test_shortage_premium_monte_carlo),
 		cmocka_unit_test(test_shortage_cumulative_band),
+		cmocka_unit_test(test_shortage_band_is_the_sorted_percentiles),
 		cmocka_unit_test(test_shortage_mean_does_not_depend_on_the_draws),
 		cmocka_unit_test(test_onprem_shortage_delay_or_premium),
 		cmocka_unit_test(test_monte_carlo_portable),
