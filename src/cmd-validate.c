@@ -59,12 +59,13 @@ void add_override(const char ***overrides, size_t *n, size_t *alloc, const char 
 }
 
 /*
- * Sizes every workload on ACC; a problem becomes one error line at WHERE. A workload
- * whose own accelerator (canonical name in OWN[i]) is ACC was sized already: skipped.
+ * Sizes every workload on ACC. A problem of workload i becomes one line at WHERE
+ * in PROBLEMS[i]; RUNS[i] is set where it can run. A workload whose own
+ * accelerator (canonical name in OWN[i]) is ACC was sized already: skipped.
  */
 static void check_demand(const struct scenario *s, const struct accelerator *acc,
 			 char *const *own, const char *where, const char *field,
-			 struct strbuf *errors)
+			 struct strbuf *problems, bool *runs)
 {
 	for (size_t i = 0; i < s->nworkloads; i++) {
 		struct workload_demand demand;
@@ -72,42 +73,53 @@ static void check_demand(const struct scenario *s, const struct accelerator *acc
 		if (own && own[i] && strcmp(own[i], acc->name) == 0)
 			continue;
 		if (workload_demand(&s->workloads[i], acc, &demand) < 0) {
-			strbuf_addf(errors, "%s: %s: %s\n", where ? where : s->workloads[i].accelerator_where,
-				    field, error_get());
+			strbuf_addf(&problems[i], "%s: %s: %s\n",
+				    where ? where : s->workloads[i].accelerator_where, field,
+				    error_get());
 			error_clear();
 			continue;
 		}
+		runs[i] = true;
 		workload_demand_release(&demand);
 	}
 }
 
 /*
  * What the file alone cannot tell: that every accelerator exists in the store and
- * that every workload can run on it. Appends one line per problem to ERRORS.
+ * that every workload can run on it. Appends one line per problem to ERRORS. As
+ * estimate does, a deployment that cannot run a workload other deployments run
+ * is only excluded: those lines go to NOTES.
  */
-static void check_against_store(struct db *db, const struct scenario *s, struct strbuf *errors)
+static void check_against_store(struct db *db, const struct scenario *s, struct strbuf *errors,
+				struct strbuf *notes)
 {
 	struct strbuf field = STRBUF_INIT;
 	struct accelerator acc;
+	size_t nw = s->nworkloads;
 	/* Each workload's own accelerator, canonical: a deployment on it adds nothing. */
-	char **own = xcalloc(s->nworkloads ? s->nworkloads : 1, sizeof(*own));
+	char **own = xcalloc(nw + 1, sizeof(*own));
+	struct strbuf *problems = xcalloc(nw + 1, sizeof(*problems));
+	bool *runs_own = xcalloc(nw + 1, sizeof(bool)), *runs = xcalloc(nw + 1, sizeof(bool));
+	bool inherits = false;   /* a deployment runs the workloads on their own chips */
 
-	for (size_t i = 0; i < s->nworkloads; i++) {
+	for (size_t i = 0; i < nw; i++) {
 		const struct workload *w = &s->workloads[i];
 		struct scenario one = *s;
 
+		strbuf_init(&problems[i], 0);
 		strbuf_reset(&field);
 		strbuf_addf(&field, "workloads[%zu].accelerator", i);
 		if (db_find_accelerator(db, w->accelerator, &acc) < 0) {
 			strbuf_addf(errors, "%s: %s: %s\n", w->accelerator_where, field.buf, error_get());
 			error_clear();
+			runs[i] = true;   /* reported already */
 			continue;
 		}
 		strbuf_reset(&field);
 		strbuf_addf(&field, "workloads[%zu]", i);
 		one.workloads = &s->workloads[i];
 		one.nworkloads = 1;
-		check_demand(&one, &acc, NULL, NULL, field.buf, errors);
+		check_demand(&one, &acc, NULL, NULL, field.buf, &problems[i], &runs_own[i]);
 		own[i] = xstrdup(acc.name);
 		accelerator_release(&acc);
 	}
@@ -116,8 +128,10 @@ static void check_against_store(struct db *db, const struct scenario *s, struct 
 		const struct deployment *d = &s->deployments[k];
 
 		tco_check(db, s, k, errors);
-		if (!d->accelerator || d->kind == DEPLOYMENT_HYBRID)
+		if (!d->accelerator || d->kind == DEPLOYMENT_HYBRID) {
+			inherits = inherits || d->kind != DEPLOYMENT_HYBRID;
 			continue;
+		}
 		strbuf_reset(&field);
 		strbuf_addf(&field, "deployments[%zu].accelerator", k);
 		if (db_find_accelerator(db, d->accelerator, &acc) < 0) {
@@ -125,12 +139,22 @@ static void check_against_store(struct db *db, const struct scenario *s, struct 
 			error_clear();
 			continue;
 		}
-		check_demand(s, &acc, own, d->accelerator_where, field.buf, errors);
+		for (size_t i = 0; i < nw; i++)
+			inherits = inherits || (own[i] && strcmp(own[i], acc.name) == 0);
+		check_demand(s, &acc, own, d->accelerator_where, field.buf, problems, runs);
 		accelerator_release(&acc);
 	}
-	for (size_t i = 0; i < s->nworkloads; i++)
+	for (size_t i = 0; i < nw; i++) {
+		bool somewhere = runs[i] || (runs_own[i] && inherits);
+
+		strbuf_adds(somewhere ? notes : errors, problems[i].buf);
+		strbuf_release(&problems[i]);
 		free(own[i]);
+	}
 	free(own);
+	free(problems);
+	free(runs_own);
+	free(runs);
 	strbuf_release(&field);
 }
 
@@ -149,6 +173,20 @@ static void report_valid(const struct scenario *s, bool quiet)
 			warnx_cmd("validate", "%s: note: deployment '%s' is excluded by the "
 				  "constraints: %s", s->path, s->deployments[k].name,
 				  s->deployments[k].residency_reason);
+}
+
+/* "FILE:LINE:COL: FIELD: why" of a workload some deployment cannot run (it is excluded). */
+static void print_unfit_notes(const struct strbuf *notes, bool quiet)
+{
+	const char *line = notes->buf;
+
+	while (!quiet && *line) {
+		size_t len = strcspn(line, "\n");
+
+		warnx_cmd("validate", "note: %.*s (estimate excludes what would run it there; "
+			  "other deployments can)", (int)len, line);
+		line += len + (line[len] == '\n');
+	}
 }
 
 static int cmd_validate(int argc, char **argv)
@@ -187,7 +225,7 @@ static int cmd_validate(int argc, char **argv)
 		return usage_error("validate", "expected one or more scenario files");
 	}
 	for (int i = optind; i < argc && status != EXIT_ERROR_STORE; i++) {
-		struct strbuf errors = STRBUF_INIT;
+		struct strbuf errors = STRBUF_INIT, notes = STRBUF_INIT;
 		struct scenario s;
 
 		if (scenario_load(argv[i], overrides, noverrides, &s, &errors) < 0) {
@@ -203,16 +241,18 @@ static int cmd_validate(int argc, char **argv)
 			error_print("validate");
 			status = EXIT_ERROR_STORE;
 		} else if (db) {
-			check_against_store(db, &s, &errors);
+			check_against_store(db, &s, &errors, &notes);
 		}
 		if (errors.len) {
 			print_scenario_errors("validate", &errors);
 			status = EXIT_ERROR;
 		} else if (status != EXIT_ERROR_STORE) {
 			report_valid(&s, quiet);
+			print_unfit_notes(&notes, quiet);
 		}
 		scenario_release(&s);
 		strbuf_release(&errors);
+		strbuf_release(&notes);
 	}
 	if (status == EXIT_ERROR_STORE)
 		status = EXIT_ERROR;

@@ -517,12 +517,33 @@ static double gpu_hours_factor(struct db *db, const char *from, const char *to,
 }
 
 /*
+ * Why workload W cannot run where workload_demand() just failed: its message
+ * without the "workload 'W': " it starts with, after "workload W on ACC: ".
+ */
+static char *unfit_reason(const struct workload *w, const char *accelerator)
+{
+	struct strbuf why = STRBUF_INIT, prefix = STRBUF_INIT;
+	const char *message = error_get();
+
+	strbuf_addf(&prefix, "workload '%s': ", w->name);
+	if (str_starts_with(message, prefix.buf))
+		message += prefix.len;
+	strbuf_addf(&why, "%s cannot run on %s: %s", w->name, accelerator, message);
+	strbuf_release(&prefix);
+	return strbuf_detach(&why, NULL);
+}
+
+/*
  * Demand of every workload run on ACCELERATOR (NULL: each on its own, else on
  * OTHERWISE), over deployment D's network when it overrides the accelerator's.
+ * With UNFIT (one per workload) a workload that cannot run there (does not fit,
+ * misses its SLO, ...) is no error: UNFIT[i] says why, its demand stays zero,
+ * and FAILED[i] keeps the error the run would have stopped with.
  */
 static int resolve_demand(struct db *db, const struct scenario *s, const char *accelerator,
 			  const char *otherwise, const struct deployment *d,
-			  struct workload_demand **out, struct strbuf *notes)
+			  struct workload_demand **out, struct strbuf *notes, char **unfit,
+			  char **failed)
 {
 	struct workload_demand *demand = xcalloc(s->nworkloads + 1, sizeof(*demand));
 	struct accelerator acc;
@@ -553,19 +574,26 @@ static int resolve_demand(struct db *db, const struct scenario *s, const char *a
 		if (d && !isnan(d->scaleout_gb_s))
 			acc.scaleout_gb_s = d->scaleout_gb_s;
 		rc = workload_demand(w, &acc, &demand[i]);
-		accelerator_release(&acc);
 		for (const char *line = rc == 0 ? demand[i].notes : NULL; line && *line;) {
 			size_t len = strcspn(line, "\n");
 
 			add_note(notes, "%.*s\n", (int)len, line);
 			line += len + (line[len] == '\n');
 		}
+		if (rc < 0 && unfit)
+			unfit[i] = unfit_reason(w, acc.name);
+		accelerator_release(&acc);
 		if (rc < 0) {
 			if (!accelerator && w->accelerator_where)
 				error_prefix("%s: workloads[%zu]: ", w->accelerator_where, i);
 			else
 				error_prefix("workloads[%zu] (%s) on %s: ", i, w->name, name);
-			goto fail;
+			if (!unfit)
+				goto fail;
+			if (d)
+				error_prefix("deployments.%s: ", d->name);
+			failed[i] = xstrdup(error_get());
+			error_clear();
 		}
 	}
 	*out = demand;
@@ -701,7 +729,10 @@ static int prepare_deployment(struct db *db, const struct scenario *s, const str
 				    accelerator : din->cloud.accelerator, fx,
 				    &din->shortage_fallback_per_gpu_hour, notes, used) < 0)
 		return -1;
-	if (resolve_demand(db, s, accelerator, NULL, d, &din->demand, notes) < 0) {
+	din->unfit = xcalloc(s->nworkloads + 1, sizeof(*din->unfit));
+	din->failed = xcalloc(s->nworkloads + 1, sizeof(*din->failed));
+	if (resolve_demand(db, s, accelerator, NULL, d, &din->demand, notes, din->unfit,
+			   din->failed) < 0) {
 		error_prefix("deployments.%s: ", d->name);
 		return -1;
 	}
@@ -1049,10 +1080,54 @@ void tco_check(struct db *db, const struct scenario *s, size_t k, struct strbuf 
 	check_fallback_offer(db, &s->deployments[k], k, errors);
 }
 
+static void free_strings(char **list, size_t n)
+{
+	for (size_t i = 0; list && i < n; i++)
+		free(list[i]);
+	free(list);
+}
+
+/*
+ * Workload I could not be described on its own accelerator (OWN_UNFIT says
+ * why): describe it on the first deployment that runs it, and say so. -1 with
+ * the run's error (FAILED) when no deployment can run it.
+ */
+static int describe_elsewhere(struct db *db, const struct scenario *s, size_t i,
+			      const char *own_unfit, const char *failed, struct tco_input *in)
+{
+	const struct workload *w = &s->workloads[i];
+	struct scenario one = *s;
+	struct workload_demand *demand;
+
+	for (size_t k = 0; k < s->ndeployments; k++) {
+		const struct deployment_input *din = &in->deployments[k];
+
+		if (din->unfit[i])
+			continue;
+		one.workloads = &s->workloads[i];
+		one.nworkloads = 1;
+		if (resolve_demand(db, &one, din->demand[i].accelerator, NULL, NULL, &demand,
+				   &in->notes, NULL, NULL) < 0)
+			return -1;
+		workload_demand_release(&in->demand[i]);
+		in->demand[i] = demand[0];
+		free(demand);
+		add_note(&in->notes, "workload %s: its figures are shown on %s, as deployment %s "
+			 "runs it: %s\n", w->name, in->demand[i].accelerator,
+			 s->deployments[k].name, own_unfit);
+		return 0;
+	}
+	error_set("%s", failed);
+	return -1;
+}
+
 int tco_prepare(struct db *db, const struct scenario *s, const struct tco_options *opts,
 		struct tco_input *out)
 {
 	bool site_storage_found;
+	char **own_unfit = xcalloc(s->nworkloads + 1, sizeof(char *));
+	char **own_failed = xcalloc(s->nworkloads + 1, sizeof(char *));
+	int result = -1;
 
 	memset(out, 0, sizeof(*out));
 	out->scenario = s;
@@ -1061,33 +1136,50 @@ int tco_prepare(struct db *db, const struct scenario *s, const struct tco_option
 	if (tco_resolve_fx(db, s, &out->fx) < 0) {
 		if (s->path)
 			error_prefix("%s: ", s->path);
-		return -1;
+		goto cleanup;
 	}
 	out->deployments = xcalloc(s->ndeployments + 1, sizeof(*out->deployments));
 	/* The workloads as written first (their errors name the file and line): on
 	 * their own accelerator, else on the first deployment's. */
 	if (resolve_demand(db, s, NULL, s->ndeployments > 0 ?
 			   deployment_accelerator(s, &s->deployments[0]) : NULL, NULL, &out->demand,
-			   &out->notes) < 0) {
-		tco_input_release(out);
-		return -1;
-	}
+			   &out->notes, own_unfit, own_failed) < 0)
+		goto cleanup;
 	for (size_t i = 0; i < s->ndeployments; i++)
 		strbuf_init(&out->deployments[i].notes, 0);
 	resolve_data_site(db, s, out->fx.present ? out->fx.rate : 1, &out->data_site,
 			  &site_storage_found, &out->notes);
 	for (size_t i = 0; i < s->ndeployments; i++) {
 		if (prepare_deployment(db, s, &s->deployments[i], out->fx.present ? out->fx.rate : 1,
-				       &out->deployments[i], &out->prices) < 0) {
-			tco_input_release(out);
-			return -1;
-		}
+				       &out->deployments[i], &out->prices) < 0)
+			goto cleanup;
 		note_data_site(s, &out->data_site, site_storage_found, &s->deployments[i],
 			       &out->deployments[i]);
 		/* Every deployment's notes once in the scenario's. */
 		add_lines(&out->notes, out->deployments[i].notes.buf);
 	}
-	return 0;
+	/* A workload that runs on no deployment is an error; where some run it, the
+	 * others are excluded (tco_compute). */
+	for (size_t i = 0; i < s->nworkloads; i++) {
+		bool runs = false;
+
+		for (size_t k = 0; k < s->ndeployments; k++)
+			runs = runs || !out->deployments[k].unfit[i];
+		if (!runs && !own_failed[i] && s->ndeployments > 0) {
+			error_set("%s", out->deployments[0].failed[i]);
+			goto cleanup;
+		}
+		if (own_failed[i] && describe_elsewhere(db, s, i, own_unfit[i], own_failed[i],
+							out) < 0)
+			goto cleanup;
+	}
+	result = 0;
+cleanup:
+	free_strings(own_unfit, s->nworkloads);
+	free_strings(own_failed, s->nworkloads);
+	if (result < 0)
+		tco_input_release(out);
+	return result;
 }
 
 void tco_input_release(struct tco_input *in)
@@ -1097,6 +1189,8 @@ void tco_input_release(struct tco_input *in)
 	for (size_t i = 0; s && in->deployments && i < s->ndeployments; i++) {
 		cloud_pricing_release(&in->deployments[i].cloud);
 		strbuf_release(&in->deployments[i].notes);
+		free_strings(in->deployments[i].unfit, s->nworkloads);
+		free_strings(in->deployments[i].failed, s->nworkloads);
 		demand_release_all(in->deployments[i].demand, s->nworkloads);
 	}
 	free(in->deployments);

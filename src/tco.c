@@ -876,6 +876,58 @@ static void feasibility(const struct scenario *s, const struct deployment *d,
 }
 
 /*
+ * GPU-hours workload I wants as the scenario describes it (on its own
+ * accelerator): a training run whole, inference within the horizon.
+ */
+static double unfit_demand(const struct tco_input *in, size_t i)
+{
+	const struct scenario *s = in->scenario;
+	int months = s->horizon_months;
+	double *gpu_hours, *tokens, *egress_gb, want = 0;
+
+	if (!in->demand)
+		return 0;
+	if (workload_is_job(&s->workloads[i]))
+		return in->demand[i].gpu_hours;
+	gpu_hours = xcalloc((size_t)months, sizeof(double));
+	tokens = xcalloc((size_t)months, sizeof(double));
+	egress_gb = xcalloc((size_t)months, sizeof(double));
+	tco_workload_profile(s, in->demand, i, gpu_hours, tokens, egress_gb);
+	for (int m = 0; m < months; m++)
+		want += gpu_hours[m];
+	free(gpu_hours);
+	free(tokens);
+	free(egress_gb);
+	return want;
+}
+
+/*
+ * The workloads deployment INDEX cannot run on its accelerator, into WHY, each
+ * with the deployments that can.
+ */
+static void unfit_reasons(const struct tco_input *in, size_t index, struct strbuf *why)
+{
+	const struct scenario *s = in->scenario;
+	const struct deployment_input *din = &in->deployments[index];
+
+	for (size_t i = 0; din->unfit && i < s->nworkloads; i++) {
+		const char *sep = "; it can run on ";
+
+		if (!din->unfit[i])
+			continue;
+		add_reason(why, "%s", din->unfit[i]);
+		for (size_t k = 0; k < s->ndeployments; k++) {
+			if (k == index || (in->deployments[k].unfit && in->deployments[k].unfit[i]))
+				continue;
+			strbuf_addf(why, "%s%s", sep, s->deployments[k].name);
+			if (in->deployments[k].demand && in->deployments[k].demand[i].accelerator)
+				strbuf_addf(why, " (%s)", in->deployments[k].demand[i].accelerator);
+			sep = ", ";
+		}
+	}
+}
+
+/*
  * The P10-P90 band of the cash paid up to each month: the cash that is certain
  * (all but the expected shortage) plus the percentiles of the shortage so far.
  */
@@ -978,7 +1030,13 @@ static int compute_deployment(const struct tco_input *in, size_t index,
 	for (size_t i = 0; i < s->nworkloads; i++) {
 		double want = 0;
 
-		if (workload_is_job(&s->workloads[i])) {
+		if (din->unfit && din->unfit[i]) {
+			/* Not run here at all: the work as the scenario describes it. */
+			want = unfit_demand(in, i);
+			if (s->workloads[i].kind != WORKLOAD_TRAINING)
+				inference_demanded += want;
+			r->workload_wall_hours[i] = NAN;
+		} else if (workload_is_job(&s->workloads[i])) {
 			want = din->demand[i].gpu_hours;
 			r->workload_wall_hours[i] = mc.finish_hours[i] -
 				or_default(s->workloads[i].start_hours, 0);
@@ -1020,6 +1078,7 @@ static int compute_deployment(const struct tco_input *in, size_t index,
 	if (r->excluded_reason)
 		strbuf_adds(&why, r->excluded_reason);
 	free(r->excluded_reason);
+	unfit_reasons(in, index, &why);
 	feasibility(s, d, &dm, &mc, &why);
 	r->excluded_reason = why.len ? strbuf_detach(&why, NULL) : NULL;
 	r->excluded = r->excluded_reason != NULL;

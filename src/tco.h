@@ -159,6 +159,11 @@ struct deployment_input {
 						   the accelerator the shortage hits */
 	unsigned incomplete;                /* COST_BITs with no price (counted as 0) */
 	struct strbuf notes;                /* what pricing this deployment assumed */
+	/* Per workload, NULL when it runs here; else why it cannot on this
+	 * deployment's accelerator (its demand above stays zero and the deployment
+	 * is excluded), and the error a run with no other deployment stops with. */
+	char **unfit;
+	char **failed;
 };
 
 /* Egress destinations a data site prices separately (tiers of each). */
