@@ -98,9 +98,10 @@ static void add_rows(struct table *t, const struct workload *w, const struct opt
 	}
 }
 
-static struct table *new_table(void)
+static struct table *new_table(const char *currency)
 {
 	struct table *t = table_new();
+	struct strbuf price = STRBUF_INIT;
 
 	table_add_column(t, "workload", "WORKLOAD", COLUMN_TEXT);
 	table_add_column(t, "rank", "#", COLUMN_NUMBER);
@@ -110,7 +111,9 @@ static struct table *new_table(void)
 	table_add_column(t, "accelerator", "ACCELERATOR", COLUMN_TEXT);
 	table_add_column(t, "accelerators", "N", COLUMN_NUMBER);
 	table_add_column(t, "purchase", "PURCHASE", COLUMN_TEXT);
-	table_add_column(t, "per_gpu_hour", "$/GPU-H", COLUMN_NUMBER);
+	strbuf_addf(&price, "%s/GPU-H", units_money_sign(currency));
+	table_add_column(t, "per_gpu_hour", price.buf, COLUMN_NUMBER);
+	strbuf_release(&price);
 	table_add_column(t, "cost", "COST", COLUMN_NUMBER);
 	table_add_column(t, "cost_per", "PER", COLUMN_TEXT);
 	table_add_column(t, "gpus", "GPUS", COLUMN_NUMBER);
@@ -218,7 +221,7 @@ static int cmd_optimize(int argc, char **argv)
 			warnx_cmd("optimize", "prices in %s: 1 %s = %.9g %s (%s, %s)", fx.to,
 				  fx.from, fx.rate, fx.to, fx.source, fx.date);
 	}
-	t = new_table();
+	t = new_table(cli.scenario.currency);
 	for (size_t w = 0; w < cli.scenario.nworkloads; w++) {
 		const struct workload *wl = &cli.scenario.workloads[w];
 

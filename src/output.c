@@ -2,6 +2,7 @@
 #include "output.h"
 #include "budget.h"
 #include "strbuf.h"
+#include "units.h"
 #include "util.h"
 
 #include <errno.h>
@@ -338,9 +339,20 @@ json_t *output_estimate_json(const struct tco_result *r, int only)
 	return root;
 }
 
+/* A money-per-unit column headed in the scenario's currency: "$/GPU-H", "EUR/GPU-H". */
+static void money_column(struct table *t, const char *key, const char *sign, const char *unit)
+{
+	struct strbuf title = STRBUF_INIT;
+
+	strbuf_addf(&title, "%s%s", sign, unit);
+	table_add_column(t, key, title.buf, COLUMN_NUMBER);
+	strbuf_release(&title);
+}
+
 struct table *output_summary_table(const struct tco_result *r, int only, bool with_breakdown)
 {
 	struct table *t = table_new();
+	const char *sign = units_money_sign(r->scenario->currency);
 
 	table_add_column(t, "deployment", "DEPLOYMENT", COLUMN_TEXT);
 	table_add_column(t, "kind", "KIND", COLUMN_TEXT);
@@ -348,9 +360,9 @@ struct table *output_summary_table(const struct tco_result *r, int only, bool wi
 	table_add_column(t, "npv", "NPV", COLUMN_NUMBER);
 	table_add_column(t, "p50", "P50", COLUMN_NUMBER);
 	table_add_column(t, "p90", "P90", COLUMN_NUMBER);
-	table_add_column(t, "per_gpu_hour", "$/GPU-H", COLUMN_NUMBER);
-	table_add_column(t, "per_gpu_hour_paid", "$/GPU-H PAID", COLUMN_NUMBER);
-	table_add_column(t, "per_million_tokens", "$/1M TOK", COLUMN_NUMBER);
+	money_column(t, "per_gpu_hour", sign, "/GPU-H");
+	money_column(t, "per_gpu_hour_paid", sign, "/GPU-H PAID");
+	money_column(t, "per_million_tokens", sign, "/1M TOK");
 	table_add_column(t, "breakeven_month", "BREAK-EVEN", COLUMN_NUMBER);
 	table_add_column(t, "utilisation", "UTIL", COLUMN_NUMBER);
 	if (with_breakdown)

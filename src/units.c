@@ -323,3 +323,8 @@ int units_parse_int(const char *text, long *out)
 	*out = (long)value;
 	return 0;
 }
+
+const char *units_money_sign(const char *code)
+{
+	return !code || str_ieq(code, "USD") ? "$" : code;
+}

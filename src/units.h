@@ -37,4 +37,7 @@ int units_parse_rate(const char *text, const char *const *expected, double *out_
 /* Whole positive count, e.g. GPUs: rejects fractions and values above INT_MAX. */
 int units_parse_int(const char *text, long *out);
 
+/* What a money heading starts with: "$" for USD (CODE NULL), else CODE ("EUR/GPU-H"). */
+const char *units_money_sign(const char *code);
+
 #endif
