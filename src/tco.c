@@ -489,7 +489,8 @@ static void extrapolate_finish(const struct scenario *s, const struct demand_mon
 
 /*
  * On-prem capacity: capex in the order month (or financed, see pay_capex),
- * running costs from the month the hardware arrives (pro rata). Inference is
+ * contracts (facility, staff, maintenance, transit) from the order month too,
+ * power from the hardware's arrival (pro rata). Inference is
  * served in the month it arrives or not at all (requests do not wait for
  * hardware); training takes the capacity inference leaves, in the order the
  * scenario lists the runs, and waits for it. Work the capacity cannot take goes
@@ -538,6 +539,7 @@ static int onprem_month_costs(const struct scenario *s, const struct deployment 
 		double month_end = (m + 1) * HOURS_PER_MONTH;
 		double available = overlap_hours(arrival_hours, INFINITY, m * HOURS_PER_MONTH,
 						 month_end) / HOURS_PER_MONTH;
+		double contracted = m >= order ? 1 : 0;
 		double capacity = d->gpus * HOURS_PER_MONTH * available, spare = capacity;
 		bool stand_in = fallback && fallback->present && (burst || available < 1);
 		double busy, utilisation;
@@ -591,15 +593,19 @@ static int onprem_month_costs(const struct scenario *s, const struct deployment 
 		}
 		busy = capacity - spare;
 		utilisation = capacity > 0 ? busy / capacity : 0;
+		/* Metered power: only hardware that is there draws it. */
 		out->by[m][COST_POWER] = it_kw * (idle + (1 - idle) * utilisation) * pue *
 			d->power_price_per_kwh * HOURS_PER_MONTH * available;
+		/* Contracts signed with the order run from it, hardware there or not:
+		 * the colocation space and power reserved, the staff, the support
+		 * bought with the hardware, the transit. */
 		out->by[m][COST_FACILITY] = (it_kw * or_default(d->colo_per_kw_month, 0) +
-					     or_default(d->facility_per_month, 0)) * available;
+					     or_default(d->facility_per_month, 0)) * contracted;
 		out->by[m][COST_STAFF] = or_default(d->staff_fte, 0) *
-			or_default(d->staff_cost_per_year, 0) / 12 * available;
+			or_default(d->staff_cost_per_year, 0) / 12 * contracted;
 		out->by[m][COST_MAINTENANCE] = or_default(d->maintenance_per_year, 0) *
-			out->hardware_usd / 12 * available;
-		out->by[m][COST_NETWORK] = or_default(d->transit_per_month, 0) * available;
+			out->hardware_usd / 12 * contracted;
+		out->by[m][COST_NETWORK] = or_default(d->transit_per_month, 0) * contracted;
 		out->busy_hours += busy;
 		out->capacity_hours += capacity;
 		out->paid_gpu_hours += capacity;

@@ -382,3 +382,19 @@ YAML
 	[ "$(json 'r["workloads"][0]["accelerator"]')" = H100-SXM ]
 	[[ "$stderr" == *"workload serve: its figures are shown on H100-SXM, as deployment big runs it: serve cannot run on T4"* ]] || { echo "$stderr"; return 1; }
 }
+
+@test "currency: per-unit headings name the scenario's currency, not a dollar sign" {
+	run aicost -q estimate --set currency=EUR "$SCENARIOS/chat-8b.yaml"
+	[[ "$output" == *"EUR/GPU-H  EUR/GPU-H PAID  EUR/1M TOK"* ]] || { echo "$output"; return 1; }
+	[[ "$output" != *'$/'* ]]
+	run aicost -q compare --set currency=JPY "$SCENARIOS/chat-8b.yaml"
+	[[ "$output" == *"JPY/GPU-H"* ]] || { echo "$output"; return 1; }
+	run aicost -q optimize -n 1 --set currency=EUR "$SCENARIOS/chat-8b.yaml"
+	[ "$status" -eq 0 ]
+	[[ "${lines[0]}" == *"EUR/GPU-H"* ]] || { echo "$output"; return 1; }
+	# USD keeps its sign; the csv and json keys do not change with the currency
+	run aicost -q estimate "$SCENARIOS/chat-8b.yaml"
+	[[ "$output" == *'$/GPU-H  $/GPU-H PAID  $/1M TOK'* ]]
+	run aicost -q estimate --format csv --set currency=EUR "$SCENARIOS/chat-8b.yaml"
+	[[ "${lines[0]}" == *"per_gpu_hour,per_gpu_hour_paid,per_million_tokens"* ]] || { echo "${lines[0]}"; return 1; }
+}

@@ -718,8 +718,8 @@ static void test_lead_time_fallback(void **state)
 
 	(void)state;
 	/* 8 GPUs steady; the server arrives after 3 months: months 1-3 run on the
-	 * fallback at $2 (8 x 730 x 2 = 11,680 each, 35,040), power and colo start in
-	 * month 4 (9 of 12 months: 22,521.6 x 0.75 = 16,891.2 of colo). */
+	 * fallback at $2 (8 x 730 x 2 = 11,680 each, 35,040); power starts in month 4,
+	 * colo with the order (contracted: 10.2 kW x 184 x 12 = 22,521.6). */
 	fixture_init(f, 12);
 	add_inference(f, 8, 0);
 	d = add_onprem(f, "rack", 8);
@@ -730,7 +730,7 @@ static void test_lead_time_fallback(void **state)
 	assert_close(r->breakdown[COST_COMPUTE], 35040);
 	assert_close(r->monthly_by_component[2][COST_COMPUTE], 11680);
 	assert_close(r->monthly_by_component[3][COST_COMPUTE], 0);
-	assert_close(r->breakdown[COST_FACILITY], 16891.2);
+	assert_close(r->breakdown[COST_FACILITY], 22521.6);
 	assert_close(r->monthly_by_component[0][COST_POWER], 0);
 	assert_close(r->gpu_hours_delivered, 8 * 8760.0);
 	tco_result_release(&f->r);
@@ -1087,21 +1087,20 @@ static void test_onprem_shortage_delay_or_premium(void **state)
 	(void)state;
 	/* An idle 8-GPU server for a year, hit by a shortage for sure (p = 1): it
 	 * arrives 2 months late, which costs 2 x 20,000 of delay but saves 2 months of
-	 * idle power (2,787.7824 / 6 = 464.6304) and colo (22,521.6 / 6 = 3,753.6):
-	 * 40,000 - 4,218.2304 = 35,781.7696, cheaper than a 15% premium on the
-	 * 341,000 of hardware (51,150). */
+	 * idle power (2,787.7824 / 6 = 464.6304; the colo is contracted from the order
+	 * and paid all the same): 40,000 - 464.6304 = 39,535.3696, cheaper than a 15%
+	 * premium on the 341,000 of hardware (51,150). */
 	fixture_init(f, 12);
 	d = add_onprem(f, "rack", 8);
 	d->shortage = (struct shortage_spec){ .present = true, .probability = 1,
 		.premium = 0.15, .delay_hours = 2 * 730.0, .cost_of_delay_per_month = 20000 };
 	run(f);
 	r = &f->r.deployments[0];
-	assert_close(r->breakdown[COST_SHORTAGE], 35781.7696);
-	assert_close(r->monthly_by_component[0][COST_SHORTAGE], 20000 * 2 - 464.6304 / 2 -
-		     3753.6 / 2);
+	assert_close(r->breakdown[COST_SHORTAGE], 39535.3696);
+	assert_close(r->monthly_by_component[0][COST_SHORTAGE], 20000 * 2 - 464.6304 / 2);
 	tco_result_release(&f->r);
 
-	/* At 50,000 a month of delay (100,000 - 4,218.2304 = 95,781.7696) the
+	/* At 50,000 a month of delay (100,000 - 464.6304 = 99,535.3696) the
 	 * premium is cheaper: 51,150 paid with the order in month 1. */
 	d->shortage.cost_of_delay_per_month = 50000;
 	run(f);
@@ -1402,8 +1401,9 @@ static void test_inference_never_queued_for_hardware(void **state)
  * Invariant: a longer lead time never lowers a deployment's total unless it
  * becomes excluded. Serving 8 GPUs on an 8-GPU rack, lead time 0 to 14 months:
  * with a $2 fallback every month waited is bought by the hour (8 x 730 x 2 =
- * 11,680 against 2,651 of power and colo), so the total rises; without one, any
- * lead time leaves requests unserved and the rack is excluded.
+ * 11,680 against 774.4 of power saved, 10.2 kW x 1.3 x 0.08 x 730; the colo is
+ * contracted from the order), so the total rises; without one, any lead time
+ * leaves requests unserved and the rack is excluded.
  */
 static void test_invariant_longer_lead_time_never_cheaper(void **state)
 {
@@ -1429,6 +1429,98 @@ static void test_invariant_longer_lead_time_never_cheaper(void **state)
 					 previous);
 			assert_true(fallback || lead == 0 || r->excluded);
 			assert_true(!fallback || !r->excluded);
+			previous = r->total;
+			tco_result_release(&f->r);
+		}
+	}
+	free(f);
+}
+
+/*
+ * Invariant over lead times 0, 3, 9 and 18 months on a 36-month horizon.
+ *
+ * Training only, no fallback: 8 GPUs x 4,380 h (35,040 GPU-h) on one 8-GPU
+ * server (10.2 kW), 2 staff at 180,000, maintenance 8% and transit 1,000 a
+ * month. The run waits for the hardware and ends in month 6, 9, 15 and 24: in
+ * the horizon, so never excluded. Capex and residual do not move; the contracts
+ * signed with the order do not either (facility 10.2 x 184 = 1,876.8 a month,
+ * staff 30,000, maintenance 0.08 x 341,000 / 12 = 2,273.33, transit 1,000: each
+ * x 36 months). Only metered power moves: the busy draw is the same 4,380 h at
+ * full draw, and idle hardware that is not there yet draws nothing:
+ *   power = 10.2 kW x 1.3 x 0.08 x (0.3 x 730 x (36 - L) + 0.7 x 4,380)
+ *         = 1.0608 x (219 x (36 - L) + 3,066)
+ *   L = 0: 11,615.76   3: 10,918.8144   9: 9,524.9232   18: 7,434.0864
+ * So a longer lead time lowers the total by the idle power of hardware not yet
+ * delivered (232.3152 a month, 0.01% of a 1.8M total here) and by nothing else;
+ * with idle_draw 0 the total is the same at every lead time.
+ *
+ * Inference, 8 GPUs steady: without a fallback any lead time excludes the rack;
+ * with a $2 fallback each month waited buys 8 x 730 x 2 = 11,680 of cloud while
+ * saving only its power, so the total rises with the lead time.
+ */
+static void test_invariant_lead_time_0_3_9_18_months(void **state)
+{
+	static const int leads[] = { 0, 3, 9, 18 };
+	static const double power[] = { 11615.76, 10918.8144, 9524.9232, 7434.0864 };
+	struct fixture *f = xmalloc(sizeof(*f));
+	double first[COST_NCOMPONENTS] = { 0 }, previous = 0;
+
+	(void)state;
+	for (int idle0 = 0; idle0 < 2; idle0++) {
+		for (size_t k = 0; k < 4; k++) {
+			struct deployment *rack;
+			struct deployment_result *r;
+
+			fixture_init(f, 36);
+			add_training(f, 8, 35040, 0);
+			rack = add_onprem(f, "rack", 8);
+			rack->lead_time_hours = leads[k] * 730.0;
+			rack->staff_fte = 2;
+			rack->staff_cost_per_year = 180000;
+			rack->maintenance_per_year = 0.08;
+			rack->transit_per_month = 1000;
+			if (idle0)
+				rack->idle_draw = 0;
+			run(f);
+			r = &f->r.deployments[0];
+			assert_false(r->excluded);
+			assert_close(r->workload_wall_hours[0], (leads[k] + 6) * 730.0);
+			assert_close(r->breakdown[COST_FACILITY], 36 * 1876.8);
+			assert_close(r->breakdown[COST_STAFF], 36 * 30000.0);
+			assert_close(r->breakdown[COST_MAINTENANCE], 36 * 0.08 * 341000 / 12);
+			assert_close(r->breakdown[COST_NETWORK], 36 * 1000.0);
+			if (!idle0)
+				assert_close(r->breakdown[COST_POWER], power[k]);
+			else
+				assert_close(r->breakdown[COST_POWER], 1.0608 * 4380);
+			for (int c = 0; c < COST_NCOMPONENTS; c++) {
+				if (k == 0)
+					first[c] = r->breakdown[c];
+				else if (c != COST_POWER)
+					assert_close(r->breakdown[c], first[c]);
+			}
+			if (idle0 && k > 0)
+				assert_close(r->total, previous);
+			previous = r->total;
+			tco_result_release(&f->r);
+		}
+	}
+	for (int fallback = 0; fallback < 2; fallback++) {
+		for (size_t k = 0; k < 4; k++) {
+			struct deployment_result *r;
+
+			fixture_init(f, 36);
+			add_inference(f, 8, 0);
+			add_onprem(f, "rack", 8)->lead_time_hours = leads[k] * 730.0;
+			if (fallback)
+				f->din[0].cloud = (struct cloud_pricing){
+					.present = true, .on_demand_per_gpu_hour = 2 };
+			run(f);
+			r = &f->r.deployments[0];
+			assert_int_equal(r->excluded, !fallback && leads[k] > 0);
+			if (fallback && k > 0 && !(r->total > previous))
+				fail_msg("lead time %d months: %.2f <= %.2f", leads[k], r->total,
+					 previous);
 			previous = r->total;
 			tco_result_release(&f->r);
 		}
@@ -1648,6 +1740,7 @@ int main(void)
 		cmocka_unit_test(test_training_waits_for_hardware_and_its_deadline),
 		cmocka_unit_test(test_inference_never_queued_for_hardware),
 		cmocka_unit_test(test_invariant_longer_lead_time_never_cheaper),
+		cmocka_unit_test(test_invariant_lead_time_0_3_9_18_months),
 		cmocka_unit_test(test_tokens_per_million),
 		cmocka_unit_test(test_per_unit_figures),
 		cmocka_unit_test(test_cost_per_workload),
