@@ -518,16 +518,25 @@ static double gpu_hours_factor(struct db *db, const char *from, const char *to,
 
 /*
  * Why workload W cannot run where workload_demand() just failed: its message
- * without the "workload 'W': " it starts with, after "workload W on ACC: ".
+ * without the "workload 'W': " (or "workload 'W' on ACC: ") it starts with,
+ * after "W cannot run on ACC: ".
  */
 static char *unfit_reason(const struct workload *w, const char *accelerator)
 {
 	struct strbuf why = STRBUF_INIT, prefix = STRBUF_INIT;
 	const char *message = error_get();
 
-	strbuf_addf(&prefix, "workload '%s': ", w->name);
-	if (str_starts_with(message, prefix.buf))
-		message += prefix.len;
+	strbuf_addf(&prefix, "workload '%s'", w->name);
+	if (str_starts_with(message, prefix.buf)) {
+		const char *rest = message + prefix.len;
+
+		strbuf_reset(&prefix);
+		strbuf_addf(&prefix, " on %s", accelerator);
+		if (str_starts_with(rest, prefix.buf))
+			rest += prefix.len;
+		if (str_starts_with(rest, ": "))
+			message = rest + 2;
+	}
 	strbuf_addf(&why, "%s cannot run on %s: %s", w->name, accelerator, message);
 	strbuf_release(&prefix);
 	return strbuf_detach(&why, NULL);

@@ -330,21 +330,22 @@ PY
 	[[ "$stderr" == *"deadline: required key is missing"* ]]
 }
 
-# A 70B model in bf16: 70e9 x 2 bytes = 140 GB of weights, 154 GB with the 10%
-# headroom. 8 x T4 (16 GB) hold 128 GB: no; 8 x L4 (24 GB) hold 192 GB: yes;
-# 2 x H100-SXM (80 GB) hold 160 GB: yes.
+# A 1T model in bf16: 1e12 x 2 bytes = 2,000 GB of weights, 2,200.4 GB with one
+# request's KV cache and the 10% headroom. A replica spans at most a 16-stage
+# pipeline of 8-accelerator servers: 16 x 8 x T4 (16 GB) hold 2,048 GB: no;
+# 8 x L4 (24 GB) servers hold it in 14 stages (112 GPUs), 8 x H100-SXM in 4.
 write_unfit() {
 	cat >unfit.yaml <<'YAML'
 name: unfit
 horizon: 12mo
 workloads:
-  - {name: serve, kind: inference, params: 70B, layers: 80, hidden: 8192, heads: 64,
+  - {name: serve, kind: inference, params: 1T, layers: 80, hidden: 8192, heads: 64,
      kv_heads: 8, precision: bf16, accelerator: H100-SXM, requests_per_day: 200k,
      input_tokens: 800, output_tokens: 300}
 deployments:
   - {name: big, kind: cloud, provider: aws, region: us-east-1, instance: p5.48xlarge}
   - {name: small, kind: cloud, provider: aws, region: us-east-1, accelerator: T4}
-  - {name: rack, kind: onprem, accelerator: L4, gpus: 16, server_price: 100k,
+  - {name: rack, kind: onprem, accelerator: L4, gpus: 128, server_price: 100k,
      kw_per_server: 3, power_price: 0.08}
 YAML
 }
@@ -354,18 +355,18 @@ YAML
 	run_split -q estimate --format json unfit.yaml
 	[ "$status" -eq 0 ] || { echo "$stderr"; return 1; }
 	[ "$(json '[d["excluded"] for d in r["deployments"]]')" = "[False, True, False]" ]
-	[ "$(json 'r["deployments"][1]["excluded_reason"]')" = "serve cannot run on T4: weights (140 GB) and one request's KV cache (0.36 GB) with 10% headroom do not fit 8 × T4 (16 GB each), the largest tensor-parallel group on one server; use a lower precision or an accelerator with more memory; it can run on big (H100-SXM), rack (L4)" ]
+	[ "$(json 'r["deployments"][1]["excluded_reason"]')" = "serve cannot run on T4: weights (2000 GB) and one request's KV cache (0.36 GB) with 10% headroom need 2200.4 GB, about 138 accelerators of 16 GB: more than a 16-stage pipeline of 8-accelerator servers holds; use a lower precision (fp8 halves the weights, int4 quarters them) or an accelerator with more memory; it can run on big (H100-SXM), rack (L4)" ]
 	# nothing of it is delivered there, and it wins nothing
 	[ "$(json 'r["deployments"][1]["delivered_fraction"]')" = 0.0 ]
 	[ "$(json 'r["deployments"][1]["workload_wall_hours"]["serve"]')" = None ]
 	[ "$(json 'r["cheapest"] != "small"')" = True ]
 	run_split -q compare unfit.yaml
 	[ "$status" -eq 0 ]
-	[[ "$output" == *"Excluded: small (serve cannot run on T4: weights (140 GB)"* ]] || { echo "$output"; return 1; }
+	[[ "$output" == *"Excluded: small (serve cannot run on T4: weights (2000 GB)"* ]] || { echo "$output"; return 1; }
 	# validate agrees: a note, not an error
 	run_split validate unfit.yaml
 	[ "$status" -eq 0 ] || { echo "$stderr"; return 1; }
-	[[ "$stderr" == *"note: unfit.yaml:9:"*"deployments[1].accelerator: workload 'serve': weights (140 GB)"*"other deployments can"* ]] || { echo "$stderr"; return 1; }
+	[[ "$stderr" == *"note: unfit.yaml:9:"*"deployments[1].accelerator: workload 'serve' on T4: weights (2000 GB)"*"other deployments can"* ]] || { echo "$stderr"; return 1; }
 }
 
 @test "a model that fits no deployment is still exit 2, naming the field" {
@@ -373,7 +374,7 @@ YAML
 	sed -i '/name: big/d; /name: rack/,$d' unfit.yaml
 	run_split estimate unfit.yaml
 	[ "$status" -eq 2 ]
-	[[ "$stderr" == *"deployments.small: workloads[0] (serve) on T4: workload 'serve': weights (140 GB)"* ]] || { echo "$stderr"; return 1; }
+	[[ "$stderr" == *"deployments.small: workloads[0] (serve) on T4: workload 'serve' on T4: weights (2000 GB)"* ]] || { echo "$stderr"; return 1; }
 	# a workload on an accelerator that cannot hold it is shown where a deployment runs it
 	write_unfit
 	sed -i 's/accelerator: H100-SXM,/accelerator: T4,/' unfit.yaml
