@@ -3,6 +3,7 @@
  * generated from each `struct command` (see the how-to in cli.h).
  */
 #include "cli.h"
+#include "db.h"
 #include "util.h"
 
 #include <stdarg.h>
@@ -44,20 +45,76 @@ void reset_getopt(void)
 	opterr = 1;
 }
 
+/* One run of a command: what the dispatcher holds for it until it returns. */
+struct command_run {
+	const struct command *cmd;
+	struct db *db;              /* the store, once command_store opened or borrowed it */
+	bool db_borrowed;           /* an outer run's: not this run's to close */
+	struct command_run *outer;  /* the run this one runs inside (the REPL), or NULL */
+	const struct session_scenario *session;   /* the REPL's scenario, or NULL */
+};
+static struct command_run *running;
+
 /*
- * Runs CMD from a clean start: getopt reset and an error channel of its own, so
- * that it can run any number of times in one process (the REPL).
+ * Runs CMD from a clean start: getopt reset, an error channel and a store of its
+ * own, so that it can run any number of times in one process (the REPL).
  */
-static int command_run_entry(const struct command *cmd, int argc, char **argv)
+static int command_run_entry(const struct command *cmd, int argc, char **argv,
+			     const struct session_scenario *session)
 {
 	struct error_context errors;
+	struct command_run run = { cmd, NULL, false, running, session };
 	int status;
 
 	reset_getopt();
 	error_context_push(&errors);
+	running = &run;
 	status = cmd->run(argc, argv);
+	running = run.outer;
+	if (run.db && !run.db_borrowed)
+		db_close(run.db);
 	error_context_pop(&errors);
 	return status;
+}
+
+static bool store_serves(struct db *db, const char *path, bool writing)
+{
+	return db && strcmp(db_path(db), path) == 0 && (!writing || !db_read_only(db));
+}
+
+struct db *command_store(bool writing)
+{
+	struct command_run *run = running;
+	struct strbuf path = STRBUF_INIT;
+	struct db *db = NULL;
+
+	if (!run || !(run->cmd->flags & CMD_NEEDS_STORE)) {
+		error_set("'%s' uses the store without CMD_NEEDS_STORE (a bug)",
+			  run ? run->cmd->name : "?");
+		return NULL;
+	}
+	if (db_default_path(global_options.db_path, &path) < 0)
+		goto done;
+	if (store_serves(run->db, path.buf, writing)) {
+		db = run->db;
+		goto done;
+	}
+	if (run->db && !run->db_borrowed)
+		db_close(run->db);
+	run->db = NULL;
+	run->db_borrowed = false;
+	for (struct command_run *outer = run->outer; outer && !run->db; outer = outer->outer) {
+		if (store_serves(outer->db, path.buf, writing)) {
+			run->db = outer->db;
+			run->db_borrowed = true;
+		}
+	}
+	if (!run->db)
+		run->db = writing ? db_open(path.buf) : db_open_for_reading(path.buf);
+	db = run->db;
+done:
+	strbuf_release(&path);
+	return db;
 }
 
 /* The names of LIST, for suggest_word; the caller frees the array. */
@@ -72,7 +129,17 @@ static const char **command_names(const struct command *const *list, size_t *n)
 	return names;
 }
 
+const struct session_scenario *command_session(void)
+{
+	return running ? running->session : NULL;
+}
+
 int command_run(int argc, char **argv)
+{
+	return command_run_in_session(argc, argv, command_session());
+}
+
+int command_run_in_session(int argc, char **argv, const struct session_scenario *session)
 {
 	const struct command *cmd = command_find(NULL, argv[0]);
 
@@ -90,7 +157,7 @@ int command_run(int argc, char **argv)
 		free(names);
 		return EXIT_ERROR;
 	}
-	return command_run_entry(cmd, argc, argv);
+	return command_run_entry(cmd, argc, argv, session);
 }
 
 int subcommand_run(const struct command *parent, int argc, char **argv)
@@ -102,7 +169,7 @@ int subcommand_run(const struct command *parent, int argc, char **argv)
 	int status;
 
 	if (sub)
-		return command_run_entry(sub, argc, argv);
+		return command_run_entry(sub, argc, argv, command_session());
 	names = command_names(parent->subcommands, &n);
 	guess = suggest_word(argv[0], names, n);
 	if (guess)

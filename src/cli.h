@@ -29,7 +29,7 @@
  *            .description = "What foo does, as paragraphs ending in a newline.\n",
  *            .options = foo_options,
  *            .notes = "Exit status: 0 ok, 2 usage, input or environment error.\n",
- *            .flags = CMD_NEEDS_STORE,
+ *            .flags = CMD_NEEDS_STORE,   // then: struct db *db = command_store(false);
  *        };
  *
  *      A key below 256 is also the short option (-o); CLI_LONG_ONLY and up have
@@ -101,8 +101,9 @@ struct cli_option {
 #define CLI_MAX_OPTIONS 32
 
 enum command_flags {
-	/* Opens the price store (--db): a session running many commands, such as
-	 * the REPL, keeps one store open for these. */
+	/* Uses the price store (--db), through command_store(): the dispatcher opens it
+	 * on first use and closes it when the command returns; a command run inside
+	 * another (the REPL's lines) uses the outer one's open store. */
 	CMD_NEEDS_STORE = 1 << 0,
 };
 
@@ -135,8 +136,25 @@ int aicost_main(int argc, char **argv);
 const struct command *command_find(const struct command *parent, const char *name);
 /* Runs argv[0] as a command; prints the "did you mean" message for unknown names. */
 int command_run(int argc, char **argv);
+/*
+ * The same inside SESSION (the REPL's scenario as edited, costcli.h; NULL none):
+ * command_session() gives it to the command and the subcommands it runs.
+ */
+struct session_scenario;
+int command_run_in_session(int argc, char **argv, const struct session_scenario *session);
+/* The running command's session, or NULL (not in the REPL, or no scenario there). */
+const struct session_scenario *command_session(void);
 /* Runs argv[0] as a subcommand of PARENT (argv[0] a name, or a "did you mean"). */
 int subcommand_run(const struct command *parent, int argc, char **argv);
+/*
+ * The store (--db / AICOST_DB / XDG) for the running command, which must have
+ * CMD_NEEDS_STORE: an outer run's (the REPL's) when it has the same one open, else
+ * opened here (read-only for a store the user may not write, unless WRITING) and
+ * closed by the dispatcher when the command returns: never db_close it. NULL with
+ * error_set() when it cannot be opened.
+ */
+struct db;
+struct db *command_store(bool writing);
 /* "pricing list" for a subcommand, else the name, written to BUF: for messages. */
 const char *command_path(const struct command *cmd, char *buf, size_t size);
 

@@ -297,7 +297,7 @@ static int cmd_check(int argc, char **argv)
 {
 	struct check_options o = { .all = false };
 	struct check_suite *suites = NULL;
-	struct strbuf db_path = STRBUF_INIT, md = STRBUF_INIT;
+	struct strbuf md = STRBUF_INIT;
 	struct cli_parser p;
 	struct costcli cli;
 	size_t n = 0;
@@ -337,12 +337,11 @@ static int cmd_check(int argc, char **argv)
 		goto cleanup;
 	}
 	/* in the REPL, no file is the session's scenario as edited */
-	if (optind >= argc && !costcli_session) {
+	if (optind >= argc && !command_session()) {
 		status = usage_error("check", "expected one or more scenario files");
 		goto cleanup;
 	}
-	if (db_default_path(global_options.db_path, &db_path) < 0 ||
-	    !(cli.db = db_open_for_reading(db_path.buf))) {
+	if (!(cli.db = command_store(false))) {
 		error_print("check");
 		goto cleanup;
 	}
@@ -395,7 +394,6 @@ cleanup:
 		free(suites[i].checks);
 	}
 	free(suites);
-	strbuf_release(&db_path);
 	strbuf_release(&md);
 	costcli_release(&cli);
 	return status;

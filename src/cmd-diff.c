@@ -584,7 +584,7 @@ static void print_error(FILE *fp, const struct diff *d, const struct gate_scenar
 static int cmd_diff(int argc, char **argv)
 {
 	struct diff d = { .max_increase = NAN, .status = EXIT_ERROR };
-	struct strbuf db_path = STRBUF_INIT, md = STRBUF_INIT;
+	struct strbuf md = STRBUF_INIT;
 	struct cli_parser p;
 	struct costcli cli;
 	const char *head;
@@ -620,8 +620,8 @@ static int cmd_diff(int argc, char **argv)
 		}
 	}
 	/* in the REPL, HEAD left out is the session's scenario as edited */
-	head = argc - optind == 1 && costcli_session ? NULL : argv[optind + 1];
-	if (argc - optind != 2 && !(argc - optind == 1 && costcli_session)) {
+	head = argc - optind == 1 && command_session() ? NULL : argv[optind + 1];
+	if (argc - optind != 2 && !(argc - optind == 1 && command_session())) {
 		d.status = usage_error("diff", "expected two scenarios: BASE HEAD");
 		goto cleanup;
 	}
@@ -629,8 +629,7 @@ static int cmd_diff(int argc, char **argv)
 		d.status = usage_error("diff", "only one of BASE and HEAD can be standard input");
 		goto cleanup;
 	}
-	if (db_default_path(global_options.db_path, &db_path) < 0 ||
-	    !(cli.db = db_open_for_reading(db_path.buf))) {
+	if (!(cli.db = command_store(false))) {
 		error_print("diff");
 		goto cleanup;
 	}
@@ -682,7 +681,6 @@ cleanup:
 	free(d.inputs);
 	gate_release(&d.base);
 	gate_release(&d.head);
-	strbuf_release(&db_path);
 	strbuf_release(&md);
 	costcli_release(&cli);
 	return d.status;

@@ -113,8 +113,7 @@ static int prices_chart(const char *accelerator, bool per_pflop, struct plot *p)
 	struct db *db = NULL;
 	int result = -1;
 
-	if (db_default_path(global_options.db_path, &path) < 0 ||
-	    !(db = db_open_for_reading(path.buf)))
+	if (!(db = command_store(false)))
 		goto cleanup;
 	if (db_find_accelerator(db, accelerator, &acc) == 0) {
 		name = acc.name;
@@ -137,8 +136,6 @@ cleanup:
 	if (acc.name)
 		accelerator_release(&acc);
 	offer_list_release(&offers);
-	if (db)
-		db_close(db);
 	strbuf_release(&path);
 	return result;
 }

@@ -451,7 +451,7 @@ static int cmd_pricing_update(int argc, char **argv)
 	struct provider *providers = xcalloc(nproviders, sizeof(*providers));
 	struct update_options opt = { .format = FORMAT_TABLE };
 	const char *provider_list = NULL, *region_list = NULL;
-	struct strbuf gcp_key = STRBUF_INIT, db_path = STRBUF_INIT;
+	struct strbuf gcp_key = STRBUF_INIT;
 	struct interrupt_guard interrupt;
 	struct http_client http;
 	bool http_ready = false;
@@ -539,8 +539,7 @@ static int cmd_pricing_update(int argc, char **argv)
 		if (p->explicit)
 			p->status = ST_FAILED;
 	}
-	if (db_default_path(global_options.db_path, &db_path) < 0 ||
-	    !(db = db_open(db_path.buf))) {
+	if (!(db = command_store(true))) {
 		error_print(CMD);
 		goto cleanup;
 	}
@@ -589,7 +588,6 @@ static int cmd_pricing_update(int argc, char **argv)
 	}
 	status = done == wanted ? EXIT_OK : done > 0 ? EXIT_CHECK_FAILED : EXIT_ERROR;
 cleanup:
-	db_close(db);
 	if (http_ready)
 		http_cleanup();
 	for (size_t i = 0; i < nproviders; i++) {
@@ -600,6 +598,5 @@ cleanup:
 	free(providers);
 	str_list_free(regions, nregions);
 	strbuf_release(&gcp_key);
-	strbuf_release(&db_path);
 	return status;
 }

@@ -28,18 +28,14 @@ static int pricing_import(int argc, char **argv);
 
 static const char *const purchase_order[] = { PURCHASE_OPTIONS };
 
-/* Opens the store named by --db / AICOST_DB / XDG; prints the error itself.
- * Only WRITING needs write access: a read-only store can still be listed. */
+/* The store (command_store); prints the error itself. Only WRITING needs write
+ * access: a read-only store can still be listed. */
 static struct db *open_store(const char *cmd, bool writing)
 {
-	struct strbuf path = STRBUF_INIT;
-	struct db *db = NULL;
+	struct db *db = command_store(writing);
 
-	if (db_default_path(global_options.db_path, &path) == 0)
-		db = writing ? db_open(path.buf) : db_open_for_reading(path.buf);
 	if (!db)
 		error_print(cmd);
-	strbuf_release(&path);
 	return db;
 }
 
@@ -386,7 +382,6 @@ static int pricing_list(int argc, char **argv)
 	status = print_table(offers_table(&offers, format), format, cmd);
 cleanup:
 	offer_list_release(&offers);
-	db_close(db);
 	return status;
 }
 
@@ -585,7 +580,6 @@ static int pricing_show(int argc, char **argv)
 	status = print_table(t, opts.format, cmd);
 cleanup:
 	offer_list_release(&offers);
-	db_close(db);
 	return status;
 }
 
@@ -713,7 +707,6 @@ static int pricing_sources(int argc, char **argv)
 	}
 cleanup:
 	snapshot_list_release(&snaps);
-	db_close(db);
 	return status;
 }
 
@@ -807,7 +800,6 @@ static int pricing_history(int argc, char **argv)
 cleanup:
 	offer_list_release(&history);
 	snapshot_list_release(&snaps);
-	db_close(db);
 	return status;
 }
 
@@ -898,7 +890,6 @@ fail:
 	error_print(cmd);
 cleanup:
 	table_free(t);
-	db_close(db);
 	return status;
 }
 
@@ -1019,7 +1010,6 @@ static int pricing_import(int argc, char **argv)
 		rc = skypilot_import_file(db, path, spooled, label, provider, &stats);
 	else
 		rc = catalog_import_file(db, path, spooled, label, &stats);
-	db_close(db);
 	if (rc < 0)
 		error_print(cmd);
 done:

@@ -195,7 +195,6 @@ static int cmd_validate(int argc, char **argv)
 	const char **overrides = NULL;
 	size_t noverrides = 0, alloc = 0;
 	bool quiet = global_options.verbosity < 0, use_store = true;
-	struct strbuf db_path = STRBUF_INIT;
 	struct db *db = NULL;
 	int c, status = EXIT_OK;
 
@@ -236,8 +235,7 @@ static int cmd_validate(int argc, char **argv)
 			continue;
 		}
 		/* The store is opened once, and only when a file got this far. */
-		if (use_store && !db && (db_default_path(global_options.db_path, &db_path) < 0 ||
-					 !(db = db_open_for_reading(db_path.buf)))) {
+		if (use_store && !db && !(db = command_store(false))) {
 			error_print("validate");
 			status = EXIT_ERROR_STORE;
 		} else if (db) {
@@ -256,9 +254,6 @@ static int cmd_validate(int argc, char **argv)
 	}
 	if (status == EXIT_ERROR_STORE)
 		status = EXIT_ERROR;
-	if (db)
-		db_close(db);
-	strbuf_release(&db_path);
 	free(overrides);
 	return status;
 }

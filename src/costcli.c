@@ -11,7 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-const struct session_scenario *costcli_session;
 
 void costcli_init(struct costcli *c, const char *cmd)
 {
@@ -82,19 +81,22 @@ int costcli_option(struct costcli *c, int opt, const char *arg)
 
 int costcli_load(struct costcli *c, const char *path)
 {
-	struct strbuf errors = STRBUF_INIT, db_path = STRBUF_INIT;
+	const struct session_scenario *session = command_session();
+	struct strbuf errors = STRBUF_INIT;
 	int result = -1;
 
 	if (!path) {
-		if (costcli_session->load(costcli_session->ctx, c->overrides, c->noverrides,
-					  &c->scenario, &errors) < 0) {
+		if (session->load(session->ctx, c->overrides, c->noverrides, &c->scenario,
+				  &errors) < 0) {
 			print_scenario_errors(c->cmd, &errors);
 			error_clear();
 			goto cleanup;
 		}
 		c->loaded = true;
-		c->db = costcli_session->db;
-		c->db_lent = true;
+		if (!(c->db = command_store(false))) {
+			error_print(c->cmd);
+			goto cleanup;
+		}
 		result = 0;
 		goto cleanup;
 	}
@@ -104,43 +106,42 @@ int costcli_load(struct costcli *c, const char *path)
 		goto cleanup;
 	}
 	c->loaded = true;
-	if (db_default_path(global_options.db_path, &db_path) < 0 ||
-	    !(c->db = db_open_for_reading(db_path.buf))) {
+	if (!(c->db = command_store(false))) {
 		error_print(c->cmd);
 		goto cleanup;
 	}
 	result = 0;
 cleanup:
 	strbuf_release(&errors);
-	strbuf_release(&db_path);
 	return result;
 }
 
 int costcli_gate_read(struct gate_scenario *g, const char *spec)
 {
+	const struct session_scenario *session = command_session();
 	struct strbuf yaml = STRBUF_INIT;
 
 	if (spec)
 		return gate_read(g, spec);
-	if (!costcli_session) {
+	if (!session) {
 		gate_take_text(g, "-", NULL, 0);
 		return gate_fail(g, "no scenario given");
 	}
-	if (costcli_session->yaml(costcli_session->ctx, &yaml) < 0) {
-		gate_take_text(g, costcli_session->name, NULL, 0);
+	if (session->yaml(session->ctx, &yaml) < 0) {
+		gate_take_text(g, session->name, NULL, 0);
 		gate_fail(g, "%s", error_get());
 		error_clear();
 		strbuf_release(&yaml);
 		return -1;
 	}
-	gate_take_text(g, costcli_session->name, yaml.buf, yaml.len);
+	gate_take_text(g, session->name, yaml.buf, yaml.len);
 	strbuf_detach(&yaml, NULL);
 	return 0;
 }
 
 int costcli_load_operands(struct costcli *c, int nargs, char **args)
 {
-	if (nargs == 0 && costcli_session)
+	if (nargs == 0 && command_session())
 		return costcli_load(c, NULL);
 	if (nargs != 1) {
 		usage_error(c->cmd, "expected exactly one scenario file");
@@ -332,8 +333,6 @@ int costcli_check_providers(const struct costcli *c, const char *option, const c
 
 void costcli_release(struct costcli *c)
 {
-	if (c->db && !c->db_lent)
-		db_close(c->db);
 	if (c->loaded)
 		scenario_release(&c->scenario);
 	free(c->overrides);

@@ -47,8 +47,9 @@ enum { COSTOPT_SET = 's', COSTOPT_FORMAT = 'f', COSTOPT_TRIALS = CLI_LONG_ONLY +
 /*
  * The scenario a command uses when it names none: the REPL's, edited in memory.
  * LOAD fills *OUT from it with the --set OVERRIDES applied (-1 with ERRORS filled,
- * nothing printed); DB is its open store, lent to the command. NULL outside the
- * REPL. (Process-wide until the command table carries a context.)
+ * nothing printed). The REPL runs a command in it (command_run_in_session); the
+ * command reads it with command_session() (NULL outside the REPL), and the REPL's
+ * open store through command_store().
  */
 struct session_scenario {
 	int (*load)(void *ctx, const char *const *overrides, size_t n, struct scenario *out,
@@ -58,9 +59,7 @@ struct session_scenario {
 	int (*yaml)(void *ctx, struct strbuf *out);
 	const char *name;        /* the file it was loaded from, for messages */
 	void *ctx;
-	struct db *db;
 };
-extern const struct session_scenario *costcli_session;
 
 struct costcli {
 	const char *cmd;
@@ -70,8 +69,7 @@ struct costcli {
 	enum output_format format;
 	struct scenario scenario;
 	bool loaded;
-	struct db *db;
-	bool db_lent;            /* the session's store: not ours to close */
+	struct db *db;           /* command_store's: the dispatcher closes it */
 	double max_price_age_days;   /* --max-price-age; -1: any age */
 };
 

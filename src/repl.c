@@ -395,7 +395,7 @@ static int session_yaml(void *ctx, struct strbuf *out)
  */
 static int run_table_command(struct repl *r, int argc, char **argv)
 {
-	struct session_scenario session = { session_load, session_yaml, r->doc.path, r, r->db };
+	struct session_scenario session = { session_load, session_yaml, r->doc.path, r };
 	FILE *captured = NULL;
 	int saved_stderr = -1, status;
 
@@ -411,9 +411,7 @@ static int run_table_command(struct repl *r, int argc, char **argv)
 			captured = NULL;
 		}
 	}
-	costcli_session = r->state ? &session : NULL;
-	status = command_run(argc, argv);
-	costcli_session = NULL;
+	status = command_run_in_session(argc, argv, r->state ? &session : NULL);
 	error_clear();
 	fflush(stdout);
 	fflush(stderr);
@@ -1508,7 +1506,6 @@ static int run_script(struct repl *r, FILE *in)
 int repl_run(const char *scenario, const struct repl_options *opts)
 {
 	struct repl r = { 0 };
-	struct strbuf db_path = STRBUF_INIT;
 	int status = EXIT_ERROR;
 
 	r.interactive = isatty(STDIN_FILENO);
@@ -1519,8 +1516,8 @@ int repl_run(const char *scenario, const struct repl_options *opts)
 	 * cheapest) are expectations that the shortage Monte Carlo does not move; its
 	 * percentiles are for cost and compare, which run it in full. */
 	r.opts.trials = 1;
-	if (db_default_path(global_options.db_path, &db_path) < 0 ||
-	    !(r.db = db_open(db_path.buf))) {
+	/* Kept open for the whole session: the commands it runs use it (command_store). */
+	if (!(r.db = command_store(true))) {
 		error_print("repl");
 		goto cleanup;
 	}
@@ -1549,8 +1546,5 @@ cleanup:
 	for (size_t i = 0; i < r.nlines; i++)
 		free(r.lines[i]);
 	free(r.lines);
-	if (r.db)
-		db_close(r.db);
-	strbuf_release(&db_path);
 	return status;
 }

@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <cmocka.h>
+#include <dirent.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -160,11 +161,51 @@ static void test_nothing_leaks_into_the_next_run(void **state)
 	strbuf_release(&quiet);
 }
 
+/* Open file descriptors of this process. */
+static int open_fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	int n = 0;
+
+	assert_non_null(d);
+	while (readdir(d))
+		n++;
+	closedir(d);
+	return n;
+}
+
+/* The dispatcher opens the store for a CMD_NEEDS_STORE command and closes it after. */
+static void test_store_per_run(void **state)
+{
+	struct strbuf out = STRBUF_INIT, err = STRBUF_INIT;
+	int before;
+
+	(void)state;
+	/* Outside a command (or in one without CMD_NEEDS_STORE) it is a bug, not a store. */
+	assert_null(command_store(false));
+	assert_non_null(strstr(error_get(), "CMD_NEEDS_STORE"));
+	error_clear();
+	assert_int_equal(run(&out, &err, "pricing", "sources", NULL), EXIT_OK);
+	before = open_fds();
+	/* Reading and writing commands, and one that fails after opening it: none leaks it. */
+	assert_int_equal(run(&out, &err, "pricing", "list", "--accelerator", "h100", NULL),
+			 EXIT_OK);
+	assert_int_equal(run(&out, &err, "estimate", SCENARIO, NULL), EXIT_OK);
+	assert_int_equal(run(&out, &err, "pricing", "import", "no-such-file.csv", NULL),
+			 EXIT_ERROR);
+	assert_int_equal(run(&out, &err, "pricing", "list", "--provider", "nosuch", NULL),
+			 EXIT_ERROR);
+	assert_int_equal(open_fds(), before);
+	strbuf_release(&out);
+	strbuf_release(&err);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_twice_the_same),
 		cmocka_unit_test(test_nothing_leaks_into_the_next_run),
+		cmocka_unit_test(test_store_per_run),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
