@@ -231,7 +231,7 @@ static int cmd_optimize(int argc, char **argv)
 			goto fail;
 		}
 		if (global_options.verbosity >= 0) {
-			warnx_cmd("optimize", "%s: %zu of %zu offers qualify", wl->name,
+			warnx_cmd("optimize", "%s: %zu of the %zu offers read qualify", wl->name,
 				  search.qualified, search.searched);
 			report_rejections(wl, &search);
 		}

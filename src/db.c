@@ -11,6 +11,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fnmatch.h>
+#include <limits.h>
 #include <math.h>
 #include <sqlite3.h>
 #include <stdlib.h>
@@ -191,13 +192,19 @@ static const char *const schema_v5[] = {
 
 /*
  * 6: each offer's cluster network between instances (fabric.h): NULL in rows
- * stored before, which readers take from the family table; an index for the
- * optimizer's scan of current instance offers by accelerator.
+ * stored before, which readers take from the family table.
  */
 static const char *const schema_v6[] = {
 	"ALTER TABLE offers ADD COLUMN interconnect TEXT;\n",
 	"ALTER TABLE offers ADD COLUMN interconnect_gbps REAL\n"
 	"  CHECK (interconnect_gbps IS NULL OR interconnect_gbps >= 0);\n",
+	NULL,
+};
+
+/* 7: the optimizer reads each accelerator, size and purchase option cheapest first. */
+static const char *const schema_v7[] = {
+	"CREATE INDEX offers_by_price ON offers(accelerator, accelerator_count, purchase,\n"
+	"  price_per_hour);\n",
 	NULL,
 };
 /* The step that added offers.interconnect (renumber with schema_v6). */
@@ -276,6 +283,8 @@ enum stmt_id {
 	ST_GET_VALIDATORS,
 	ST_SET_VALIDATORS,
 	ST_SCAN_CURRENT,
+	ST_SCAN_NEXT_COUNT,
+	ST_SCAN_MIN_PRICE,
 	ST_SCAN_OFFERS,
 	ST_COUNT
 };
@@ -336,22 +345,31 @@ static const char *const statements[ST_COUNT] = {
 	[ST_QUERY_OFFERS_BY_INSTANCE] =
 		OFFERS_SELECT " AND (?1 IS NULL OR o.accelerator = ?1)"
 		" AND o.instance_type = ?4" OFFERS_FILTER,
-	/* The optimizer's scan: what is current, then the offers of those snapshots. */
+	/*
+	 * The optimizer's scan (offers_by_price): what is current; each size of an
+	 * accelerator and each size's lowest price per option, one index seek each;
+	 * then one group's current offers cheapest first, read until they cost too much.
+	 */
 	[ST_SCAN_CURRENT] =
 		"SELECT provider, region, purchase, snapshot_id FROM current WHERE kind = 'offers'",
+	[ST_SCAN_NEXT_COUNT] =
+		"SELECT min(accelerator_count) FROM offers"
+		" WHERE accelerator = ?1 AND accelerator_count > ?2",
+	[ST_SCAN_MIN_PRICE] =
+		"SELECT min(price_per_hour) FROM offers"
+		" WHERE accelerator = ?1 AND accelerator_count = ?2 AND purchase = ?3",
 	[ST_SCAN_OFFERS] =
 		"SELECT o.provider, o.region, o.zone, o.instance_type, o.accelerator,"
 		" o.accelerator_count, o.vcpus, o.memory_gib, o.purchase, o.price_per_hour,"
 		" o.currency, o.observed, o.source, o.confidence, o.snapshot_id, o.note,"
 		" o.interruptions_per_month, o.interconnect, o.interconnect_gbps"
-		" FROM offers o"
-		" WHERE o.snapshot_id IN (SELECT snapshot_id FROM current WHERE kind = 'offers')"
-		"  AND o.component = 'instance' AND o.accelerator_count >= 1"
-		"  AND o.accelerator IS NOT NULL"
-		"  AND (?1 IS NULL OR instr(',' || ?1 || ',', ',' || o.provider || ',') > 0)"
-		"  AND (?2 IS NULL OR instr(',' || ?2 || ',', ',' || o.accelerator || ',') > 0)"
-		"  AND (?3 IS NULL OR o.purchase != ?3)"
-		"  AND (?4 <= 0 OR o.price_per_hour <= ?4 * o.accelerator_count)",
+		" FROM offers o INDEXED BY offers_by_price"
+		" WHERE o.accelerator = ?1 AND o.accelerator_count = ?2 AND o.purchase = ?3"
+		"  AND (?5 <= 0 OR o.price_per_hour <= ?5 * o.accelerator_count)"
+		"  AND o.component = 'instance'"
+		"  AND +o.snapshot_id IN (SELECT snapshot_id FROM current WHERE kind = 'offers')"
+		"  AND (?4 IS NULL OR +o.provider IN (SELECT value FROM json_each(?4)))"
+		" ORDER BY o.price_per_hour",
 	[ST_HISTORY] =
 		"SELECT o.provider, o.region, o.zone, o.instance_type, o.accelerator,"
 		" o.accelerator_count, o.vcpus, o.memory_gib, coalesce(a.memory_gb, 0),"
@@ -1581,6 +1599,10 @@ struct current_set {
 	struct current_entry *slots;
 	size_t mask;               /* slots - 1, a power of two less one */
 	size_t used;
+	/* Snapshots some of whose rows a newer one may hide: their provider has more
+	 * than one current snapshot. A lone snapshot's rows are all current. */
+	int64_t *shared;
+	size_t nshared;
 };
 
 static uint64_t key_hash(const char *a, const char *b, const char *c)
@@ -1626,7 +1648,51 @@ static void current_set_release(struct current_set *set)
 		for (size_t i = 0; i <= set->mask; i++)
 			free(set->slots[i].key);
 	free(set->slots);
+	free(set->shared);
 	memset(set, 0, sizeof(*set));
+}
+
+static int by_int64(const void *x, const void *y)
+{
+	int64_t a = *(const int64_t *)x, b = *(const int64_t *)y;
+
+	return a < b ? -1 : a > b;
+}
+
+/* Finds the snapshots whose provider has more than one current snapshot. */
+static void find_shared(struct current_set *set)
+{
+	size_t alloc = 0;
+
+	for (size_t i = 0; i <= set->mask; i++) {
+		const struct current_entry *a = &set->slots[i];
+		size_t plen;
+
+		if (!a->key)
+			continue;
+		plen = strcspn(a->key, "\x1f");
+		for (size_t j = 0; j <= set->mask; j++) {
+			const struct current_entry *b = &set->slots[j];
+
+			if (b->key && b->snapshot != a->snapshot && strncmp(a->key, b->key, plen + 1) == 0) {
+				xgrow(&set->shared, &alloc, set->nshared + 1, sizeof(*set->shared));
+				set->shared[set->nshared++] = a->snapshot;
+				break;
+			}
+		}
+	}
+	if (set->nshared > 1)
+		qsort(set->shared, set->nshared, sizeof(*set->shared), by_int64);
+}
+
+/* Is the row of SNAPSHOT with this provider, region and purchase option current? */
+static bool row_current(const struct current_set *set, int64_t snapshot, const char *provider,
+			const char *region, const char *purchase)
+{
+	if (!set->nshared ||
+	    !bsearch(&snapshot, set->shared, set->nshared, sizeof(*set->shared), by_int64))
+		return true;
+	return current_slot(set, provider, region, purchase)->snapshot == snapshot;
 }
 
 static int load_current(struct db *db, struct current_set *set)
@@ -1650,7 +1716,7 @@ static int load_current(struct db *db, struct current_set *set)
 			continue;
 		if (2 * (set->used + 1) > set->mask + 1) {   /* keep it at most half full */
 			struct current_set bigger = { xcalloc(2 * (set->mask + 1), sizeof(*set->slots)),
-						      2 * set->mask + 1, set->used };
+						      2 * set->mask + 1, set->used, NULL, 0 };
 
 			for (size_t i = 0; i <= set->mask; i++)
 				if (set->slots[i].key) {
@@ -1681,6 +1747,7 @@ static int load_current(struct db *db, struct current_set *set)
 		current_set_release(set);
 		return db_fail(db, "reading the current snapshots");
 	}
+	find_shared(set);
 	return 0;
 }
 
@@ -1690,23 +1757,146 @@ static char *column_view(sqlite3_stmt *st, int i)
 	return (char *)sqlite3_column_text(st, i);
 }
 
-int db_scan_offers(struct db *db, const struct offer_scan *scan,
-		   int (*each)(void *ctx, const struct offer *o), void *ctx)
+void db_scan_complete(struct db *db, struct offer *o)
 {
-	struct current_set current;
-	sqlite3_stmt *st;
-	int rc, result = -1;
+	sqlite3_stmt *st = db->stmts[ST_SCAN_OFFERS];
 
-	if (load_current(db, &current) < 0)
-		return -1;
-	st = stmt_get(db, ST_SCAN_OFFERS);
+	o->vcpus = column_number(st, 6, 0);
+	o->memory_gib = column_number(st, 7, 0);
+	o->currency = column_view(st, 10);
+	o->observed = column_view(st, 11);
+	o->source = column_view(st, 12);
+	o->confidence = column_view(st, 13);
+	o->note = column_view(st, 15);
+}
+
+/* "a,b" as the JSON array ["a","b"] for json_each (names hold no quotes or backslashes). */
+static void json_list(struct strbuf *out, const char *list)
+{
+	strbuf_addch(out, '[');
+	while (*list) {
+		size_t len = strcspn(list, ",");
+
+		strbuf_addf(out, "%s\"", out->len > 1 ? "," : "");
+		for (size_t i = 0; i < len; i++)
+			if (list[i] != '"' && list[i] != '\\' && (unsigned char)list[i] >= ' ')
+				strbuf_addch(out, list[i]);
+		strbuf_addch(out, '"');
+		list += len + (list[len] == ',');
+	}
+	strbuf_addch(out, ']');
+}
+
+struct offer_scanner {
+	struct db *db;
+	struct current_set current;
+	char *providers;             /* a JSON array, or NULL for any */
+	double max_price_per_accelerator_hour;
+};
+
+struct offer_scanner *db_scan_begin(struct db *db, const struct offer_scan *scan)
+{
+	struct offer_scanner *s = xcalloc(1, sizeof(*s));
+
+	s->db = db;
+	if (load_current(db, &s->current) < 0) {
+		free(s);
+		return NULL;
+	}
+	if (scan->providers) {
+		struct strbuf list = STRBUF_INIT;
+
+		json_list(&list, scan->providers);
+		s->providers = strbuf_detach(&list, NULL);
+	}
+	s->max_price_per_accelerator_hour = scan->max_price_per_accelerator_hour;
+	return s;
+}
+
+void db_scan_end(struct offer_scanner *s)
+{
+	if (!s)
+		return;
+	current_set_release(&s->current);
+	free(s->providers);
+	free(s);
+}
+
+/* One number from statement ID bound to ACCELERATOR, N and PURCHASE; NAN when NULL. */
+static int scan_number(struct db *db, enum stmt_id id, const char *accelerator, int n,
+		       const char *purchase, double *out)
+{
+	sqlite3_stmt *st = stmt_get(db, id);
+	int rc;
+
 	if (!st)
-		goto cleanup;
-	bind_text(st, 1, scan->providers);
-	bind_text(st, 2, scan->accelerators);
-	bind_text(st, 3, scan->exclude_purchase);
-	sqlite3_bind_double(st, 4, scan->max_price_per_accelerator_hour);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		return -1;
+	bind_text(st, 1, accelerator);
+	sqlite3_bind_int(st, 2, n);
+	if (purchase)
+		bind_text(st, 3, purchase);
+	rc = sqlite3_step(st);
+	*out = rc == SQLITE_ROW ? column_number(st, 0, NAN) : NAN;
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return db_fail(db, "reading offer sizes");
+	return 0;
+}
+
+int db_scan_groups(struct offer_scanner *s, const char *accelerator, struct offer_group **out,
+		   size_t *n)
+{
+	static const char *const purchases[] = { PURCHASE_OPTIONS };
+	size_t alloc = 0;
+	double count = 0;
+
+	*out = NULL;
+	*n = 0;
+	for (;;) {
+		if (scan_number(s->db, ST_SCAN_NEXT_COUNT, accelerator, (int)count, NULL, &count) < 0)
+			goto fail;
+		if (isnan(count) || count > INT_MAX)
+			break;
+		if (count < 1)
+			continue;   /* a host without accelerators: the next size */
+		for (size_t i = 0; i < ARRAY_SIZE(purchases); i++) {
+			double low;
+
+			if (scan_number(s->db, ST_SCAN_MIN_PRICE, accelerator, (int)count, purchases[i],
+					&low) < 0)
+				goto fail;
+			if (isnan(low))
+				continue;
+			xgrow(out, &alloc, *n + 1, sizeof(**out));
+			(*out)[*n].accelerator_count = (int)count;
+			(*out)[*n].purchase = purchases[i];
+			(*out)[*n].min_price = low;
+			(*n)++;
+		}
+	}
+	return 0;
+fail:
+	free(*out);
+	*out = NULL;
+	*n = 0;
+	return -1;
+}
+
+int db_scan_group(struct offer_scanner *s, const char *accelerator,
+		  const struct offer_group *g, int (*each)(void *ctx, const struct offer *o),
+		  void *ctx)
+{
+	sqlite3_stmt *st = stmt_get(s->db, ST_SCAN_OFFERS);
+	int rc, stop = 0;
+
+	if (!st)
+		return -1;
+	bind_text(st, 1, accelerator);
+	sqlite3_bind_int(st, 2, g->accelerator_count);
+	bind_text(st, 3, g->purchase);
+	bind_text(st, 4, s->providers);
+	sqlite3_bind_double(st, 5, s->max_price_per_accelerator_hour);
+	while (stop == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct offer o = { 0 };
 		struct fabric f;
 
@@ -1716,21 +1906,14 @@ int db_scan_offers(struct db *db, const struct offer_scan *scan,
 		o.snapshot_id = sqlite3_column_int64(st, 14);
 		/* Superseded by a newer snapshot of its provider, region and option? */
 		if (!o.provider || !o.region || !o.purchase ||
-		    current_slot(&current, o.provider, o.region, o.purchase)->snapshot != o.snapshot_id)
+		    !row_current(&s->current, o.snapshot_id, o.provider, o.region, o.purchase))
 			continue;
 		o.zone = column_view(st, 2);
 		o.instance_type = column_view(st, 3);
 		o.accelerator = column_view(st, 4);
 		o.accelerator_count = sqlite3_column_int(st, 5);
-		o.vcpus = column_number(st, 6, 0);
-		o.memory_gib = column_number(st, 7, 0);
 		o.price_per_hour = column_number(st, 9, 0);
-		o.currency = column_view(st, 10);
-		o.observed = column_view(st, 11);
-		o.source = column_view(st, 12);
-		o.confidence = column_view(st, 13);
 		o.component = "instance";
-		o.note = column_view(st, 15);
 		o.interruptions_per_month = column_number(st, 16, NAN);
 		if (sqlite3_column_type(st, 17) != SQLITE_NULL) {
 			o.interconnect = column_view(st, 17);
@@ -1740,21 +1923,14 @@ int db_scan_offers(struct db *db, const struct offer_scan *scan,
 			o.interconnect = (char *)f.interconnect;
 			o.interconnect_gbps = f.gbps;
 		}
-		if (each(ctx, &o) < 0) {
-			sqlite3_reset(st);
-			goto cleanup;
-		}
+		stop = each(ctx, &o);
 	}
-	if (rc != SQLITE_DONE) {
-		db_fail(db, "reading offers");
-		goto cleanup;
-	}
-	result = 0;
-cleanup:
-	if (st)
-		sqlite3_reset(st);
-	current_set_release(&current);
-	return result;
+	sqlite3_reset(st);
+	if (stop < 0)
+		return -1;
+	if (stop == 0 && rc != SQLITE_DONE)
+		return db_fail(s->db, "reading offers");
+	return 0;
 }
 
 int db_query_offers(struct db *db, const struct offer_filter *filter, struct offer_list *out)

@@ -90,7 +90,7 @@ int db_offer_history(struct db *db, const char *instance_type, const char *regio
 		     struct offer_list *out);
 
 /* The lookups the engine makes (db_find_accelerator, db_list_accelerators,
- * db_query_offers, db_scan_offers, db_providers, db_egress_tiers, db_storage_price,
+ * db_query_offers, the optimizer's db_scan_*, db_providers, db_egress_tiers, db_storage_price,
  * db_fact, db_list_facts): price-lookup.h. */
 
 /* Every current egress tier / storage price (export). */

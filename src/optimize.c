@@ -28,6 +28,8 @@ struct scan_state {
 	struct optimize_search *search;
 	double factor;               /* store prices × this */
 	bool latency_bound;          /* an inference SLO */
+	double least_per_price;      /* the group being read: no offer's cost is below
+					its price × this */
 };
 
 static char *copy_or_null(const char *text)
@@ -455,7 +457,8 @@ static void keep(const struct scan_state *st, struct candidate *c, const struct 
 	if (search->n == top)
 		candidate_release(&search->items[--search->n]);
 	memmove(&search->items[at + 1], &search->items[at], (search->n - at) * sizeof(*c));
-	offer_copy(&search->items[at].offer, o);
+	db_scan_complete(st->db, &c->offer);   /* kept: the rest of its row too */
+	offer_copy(&search->items[at].offer, &c->offer);
 	search->items[at].plan = c->plan;
 	search->items[at].per_gpu_hour = c->per_gpu_hour;
 	search->items[at].cost_usd = c->cost_usd;
@@ -466,6 +469,19 @@ static void keep(const struct scan_state *st, struct candidate *c, const struct 
 	search->n++;
 }
 
+/* Could an offer of cost at least LEAST still enter the best `top`? */
+static bool may_enter(const struct scan_state *st, double least)
+{
+	const struct optimize_search *search = st->search;
+	const struct candidate *worst;
+
+	if (search->n < st->opts->top)
+		return true;
+	worst = &search->items[search->n - 1];
+	/* An offer that meets the deadline outranks one that does not, at any cost. */
+	return !search->plans[worst->plan].meets_deadline || least <= worst->cost_usd;
+}
+
 static int consider(void *ctx, const struct offer *o)
 {
 	const struct scan_state *st = ctx;
@@ -473,6 +489,9 @@ static int consider(void *ctx, const struct offer *o)
 	struct optimize_plan *p;
 	struct candidate c = { 0 };
 
+	/* Cheapest first: once one cannot enter, none of the rest of the group can. */
+	if (!may_enter(st, o->price_per_hour * st->least_per_price))
+		return 1;
 	search->searched++;
 	if (!listed(st->opts->regions, o->region, true) || !constraints_allow(&st->s->constraints, o))
 		return 0;
@@ -638,12 +657,62 @@ static int candidate_accelerators(struct db *db, const struct workload *w,
 	return 0;
 }
 
+/* One group of offers to read and the least any of its offers can cost. */
+struct group {
+	const struct accelerator *acc;
+	struct offer_group g;
+	double least_per_price;      /* cost ÷ store price: a lower bound for the group */
+	double least;                /* least_per_price × its lowest price */
+};
+
+static int by_least(const void *x, const void *y)
+{
+	const struct group *a = x, *b = y;
+
+	if (a->least != b->least)
+		return a->least < b->least ? -1 : 1;
+	return strcmp(a->acc->name, b->acc->name);
+}
+
+/*
+ * The lowest cost per unit of price any offer of G can have: its accelerator
+ * and size on an ideal fabric (no slower than any real one, so no more
+ * GPU-hours, no more instances), spot with no interruptions. +INF when even that
+ * cannot run the workload: then none of the group can.
+ */
+static double least_per_price(const struct scan_state *st, const struct accelerator *acc,
+			      const struct offer_group *g)
+{
+	struct offer ideal = { 0 };
+	struct optimize_plan *p;
+	struct candidate c = { 0 };
+
+	ideal.provider = "";
+	ideal.region = "";
+	ideal.instance_type = "(any)";
+	ideal.accelerator = acc->name;
+	ideal.accelerator_count = g->accelerator_count;
+	ideal.purchase = (char *)g->purchase;
+	ideal.price_per_hour = 1;
+	ideal.interruptions_per_month = 0;
+	ideal.interconnect = "(ideal)";
+	ideal.interconnect_gbps = 1e9;
+	p = plan_for(st, &ideal);
+	if (!p->fits)
+		return INFINITY;
+	price(st, p, &ideal, &c);
+	return c.cost_usd;
+}
+
 int optimize_run(struct db *db, const struct scenario *s, size_t workload,
 		 const struct optimize_options *opts, struct optimize_search *search)
 {
 	const struct workload *w = &s->workloads[workload];
-	struct scan_state st = { db, s, w, opts, search, 1, false };
+	struct scan_state st = { db, s, w, opts, search, 1, false, 0 };
 	struct offer_scan scan = { 0 };
+	struct offer_scanner *scanner = NULL;
+	struct group *groups = NULL;
+	size_t ngroups = 0, groups_alloc = 0;
 	struct strbuf names = STRBUF_INIT;
 	int rc = -1;
 
@@ -661,23 +730,48 @@ int optimize_run(struct db *db, const struct scenario *s, size_t workload,
 	search->items = xcalloc(opts->top + 1, sizeof(*search->items));
 	if (candidate_accelerators(db, w, search, &names) < 0)
 		goto cleanup;
-	if (names.len == 0) {   /* nothing to search: the filter would match every chip */
-		rc = 0;
-		goto cleanup;
-	}
 	st.latency_bound = w->kind != WORKLOAD_TRAINING &&
 		(!isnan(w->inference.slo_ttft_ms) || !isnan(w->inference.slo_tpot_ms));
-	if (st.latency_bound && !w->inference.allow_spot) {
-		scan.exclude_purchase = "spot";
+	if (st.latency_bound && !w->inference.allow_spot)
 		search->note = xstrdup("spot left out: a reclaimed instance breaks the latency SLO "
 				       "(allow_spot: true offers it with a spare instance)");
-	}
 	scan.providers = opts->providers;
-	scan.accelerators = names.buf;
 	if (opts->max_per_gpu_hour > 0)
 		scan.max_price_per_accelerator_hour = opts->max_per_gpu_hour / st.factor;
-	if (db_scan_offers(db, &scan, consider, &st) < 0)
+	scanner = db_scan_begin(db, &scan);
+	if (!scanner)
 		goto cleanup;
+	/* Every accelerator, size and purchase option, the least any of it can cost. */
+	for (size_t a = 0; a < search->naccelerators; a++) {
+		struct offer_group *found;
+		size_t nfound;
+
+		if (db_scan_groups(scanner, search->accelerators[a].name, &found, &nfound) < 0)
+			goto cleanup;
+		for (size_t i = 0; i < nfound; i++) {
+			struct group *g;
+
+			if (search->note && strcmp(found[i].purchase, "spot") == 0)
+				continue;
+			xgrow(&groups, &groups_alloc, ngroups + 1, sizeof(*groups));
+			g = &groups[ngroups++];
+			g->acc = &search->accelerators[a];
+			g->g = found[i];
+			g->least_per_price = least_per_price(&st, g->acc, &g->g);
+			g->least = g->least_per_price * g->g.min_price;
+		}
+		free(found);
+	}
+	/* The most promising first, so that the best `top` fill early and the rest stop soon. */
+	if (ngroups > 1)
+		qsort(groups, ngroups, sizeof(*groups), by_least);
+	for (size_t i = 0; i < ngroups; i++) {
+		if (!isfinite(groups[i].least) || !may_enter(&st, groups[i].least))
+			continue;
+		st.least_per_price = groups[i].least_per_price;
+		if (db_scan_group(scanner, groups[i].acc->name, &groups[i].g, consider, &st) < 0)
+			goto cleanup;
+	}
 	for (size_t i = 0; i < search->n; i++) {
 		struct candidate *c = &search->items[i];
 		const struct accelerator *acc = find_accelerator(search, c->offer.accelerator);
@@ -689,6 +783,8 @@ int optimize_run(struct db *db, const struct scenario *s, size_t workload,
 	collect_rejections(search);
 	rc = 0;
 cleanup:
+	db_scan_end(scanner);
+	free(groups);
 	strbuf_release(&names);
 	return rc;
 }

@@ -22,21 +22,38 @@ int db_list_accelerators(struct db *db, struct accelerator_list *out);
  * region and purchase option (a snapshot replaces only the options it has). */
 int db_query_offers(struct db *db, const struct offer_filter *filter, struct offer_list *out);
 
-/* What the optimizer's scan reads: current whole-instance offers with accelerators. */
+/*
+ * The optimizer's scan of current whole-instance offers, without loading them
+ * all: begin, list an accelerator's groups (a size and a purchase option, with
+ * the lowest price any of its offers has), read a group cheapest first, end.
+ */
 struct offer_scan {
 	const char *providers;        /* comma-separated; NULL = any */
-	const char *accelerators;     /* comma-separated canonical names; NULL = any */
-	const char *exclude_purchase; /* one option left out ("spot"); NULL = none */
 	double max_price_per_accelerator_hour;   /* as stored; 0 = no limit */
 };
+struct offer_group {
+	int accelerator_count;
+	const char *purchase;         /* static: one of PURCHASE_OPTIONS */
+	double min_price;             /* per hour: none of the group costs less */
+};
+struct offer_scanner;
+struct offer_scanner *db_scan_begin(struct db *db, const struct offer_scan *scan);
+void db_scan_end(struct offer_scanner *s);
+int db_scan_groups(struct offer_scanner *s, const char *accelerator, struct offer_group **out,
+		   size_t *n);
 /*
- * Calls EACH for every such offer, one at a time, without loading them all: the
- * offer and its strings belong to the store and last only for the call (copy what
- * is kept). A row stored without an interconnect gets its family's. EACH returns
- * -1 to stop with its error.
+ * Calls EACH for the group's offers, cheapest first: the offer and its strings
+ * belong to the store and last only for the call (copy what is kept;
+ * db_scan_complete fills the rest first). A row stored without an interconnect
+ * gets its family's. EACH returns 1 to stop (the rest cost more), -1 to stop
+ * with its error.
  */
-int db_scan_offers(struct db *db, const struct offer_scan *scan,
-		   int (*each)(void *ctx, const struct offer *o), void *ctx);
+int db_scan_group(struct offer_scanner *s, const char *accelerator,
+		  const struct offer_group *g, int (*each)(void *ctx, const struct offer *o),
+		  void *ctx);
+/* Within EACH: what the scan leaves out until asked, so that rows not kept cost
+ * less: vcpus, memory_gib, currency, observed, source, confidence, note. */
+void db_scan_complete(struct db *db, struct offer *o);
 /* Providers with current offers, sorted; for validating --provider. */
 int db_providers(struct db *db, char ***names, size_t *n);
 

@@ -181,3 +181,20 @@ print("ok")' "$output"
 	run_split optimize --format csv train.yaml
 	[[ "$output" == *",p5.48xlarge,"*",efa,"* && "$output" == *",gpu_8x_h100_sxm5,"*",none,"* ]]
 }
+
+@test "optimize: reading groups cheapest first and stopping early gives the answer of reading all" {
+	# The shipped catalog: the best 3 are the first 3 of the best 200 (which reads
+	# nearly every offer), for a service, a fixed-size and a sized training job.
+	for args in "scenarios/chat-8b.yaml" "scenarios/finetune-70b.yaml" \
+		"--set workloads.finetune.gpus= --set workloads.finetune.deadline=3d scenarios/finetune-70b.yaml"; do
+		# shellcheck disable=SC2086
+		run_split optimize --format csv -n 200 ${args//scenarios/$AICOST_ROOT/scenarios}
+		[ "$status" -eq 0 ]
+		all=$output
+		# shellcheck disable=SC2086
+		run_split optimize --format csv -n 3 ${args//scenarios/$AICOST_ROOT/scenarios}
+		[ "$status" -eq 0 ]
+		[ "${#lines[@]}" -eq 4 ]
+		[ "$output" = "$(head -4 <<<"$all")" ]
+	done
+}

@@ -163,7 +163,7 @@ assert costs == sorted(costs), costs'
 @test "optimize honours --providers and --regions, and reports the search" {
 	run_split optimize --providers azure --regions 'east*' --format json "$SCENARIOS/chat-8b.yaml"
 	[ "$status" -eq 0 ]
-	[[ "$stderr" == *"offers qualify"* ]]
+	[[ "$stderr" == *"offers read qualify"* ]]
 	echo "$output" | python3 -c '
 import json, sys
 rows = json.load(sys.stdin)
