@@ -201,12 +201,6 @@ static const char *const schema_v6[] = {
 	NULL,
 };
 
-/* 7: the optimizer reads each accelerator, size and purchase option cheapest first. */
-static const char *const schema_v7[] = {
-	"CREATE INDEX offers_by_price ON offers(accelerator, accelerator_count, purchase,\n"
-	"  price_per_hour);\n",
-	NULL,
-};
 /* The step that added offers.interconnect (renumber with schema_v6). */
 #define OFFERS_FABRIC_VERSION 6
 
@@ -237,6 +231,13 @@ static const char *const schema_v7[] = {
 	NULL,
 };
 
+/* 8: the optimizer reads each accelerator, size and purchase option cheapest first. */
+static const char *const schema_v8[] = {
+	"CREATE INDEX offers_by_price ON offers(accelerator, accelerator_count, purchase,\n"
+	"  price_per_hour);\n",
+	NULL,
+};
+
 /* Step N is migrations[N - 1]: a NULL-terminated list of statements. */
 static const char *const *const migrations[] = {
 	schema_v1,
@@ -246,6 +247,7 @@ static const char *const *const migrations[] = {
 	schema_v5,
 	schema_v6,
 	schema_v7,
+	schema_v8,
 };
 
 enum stmt_id {
