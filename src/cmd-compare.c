@@ -30,7 +30,8 @@ const struct command compare_command = {
 	.description =
 		"Prices every deployment of SCENARIO over its horizon and shows them side by\n"
 		"side: total cash, NPV, P50/P90 of the total with GPU shortages (Monte Carlo),\n"
-		"$ per GPU-hour delivered, $ per 1M tokens served, the break-even month of every\n"
+		"$ per GPU-hour delivered, $ per PFLOP-hour (the GPU-hour over the accelerator's\n"
+		"dense BF16 peak), $ per 1M tokens served, the break-even month of every\n"
 		"pair, the cheapest deployment that respects the scenario's constraints (*), and\n"
 		"the three inputs that move the answer most when each is set 20% lower and\n"
 		"higher. Conventions: aicost-estimate(1). SCENARIO '-' is standard input.\n",

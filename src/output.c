@@ -294,6 +294,7 @@ static json_t *deployment_json(const struct tco_result *r, size_t i, int months)
 	json_object_set_new(o, "workload_cost", per_workload);
 	json_object_set_new(o, "gpu_hours_paid", number_or_null(dr->gpu_hours_paid, true));
 	json_object_set_new(o, "per_gpu_hour_paid", number_or_null(dr->per_gpu_hour_paid, true));
+	json_object_set_new(o, "per_pflop_hour", number_or_null(dr->per_pflop_hour, true));
 	json_object_set_new(o, "committed_after_horizon",
 			    number_or_null(dr->committed_after_horizon, true));
 	json_object_set_new(o, "delivered_fraction", number_or_null(dr->delivered_fraction, true));
@@ -362,6 +363,7 @@ struct table *output_summary_table(const struct tco_result *r, int only, bool wi
 	table_add_column(t, "p90", "P90", COLUMN_NUMBER);
 	money_column(t, "per_gpu_hour", sign, "/GPU-H");
 	money_column(t, "per_gpu_hour_paid", sign, "/GPU-H PAID");
+	money_column(t, "per_pflop_hour", sign, "/PFLOP-H");
 	money_column(t, "per_million_tokens", sign, "/1M TOK");
 	table_add_column(t, "breakeven_month", "BREAK-EVEN", COLUMN_NUMBER);
 	table_add_column(t, "utilisation", "UTIL", COLUMN_NUMBER);
@@ -386,6 +388,7 @@ struct table *output_summary_table(const struct tco_result *r, int only, bool wi
 		table_add_money(t, dr->p90, 0);
 		table_add_number(t, dr->per_gpu_hour, 2);
 		table_add_number(t, dr->per_gpu_hour_paid, 2);
+		table_add_number(t, dr->per_pflop_hour, 2);
 		table_add_number(t, dr->per_million_tokens, 3);
 		if (dr->breakeven_month > 0)
 			table_add_number(t, dr->breakeven_month, 0);

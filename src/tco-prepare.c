@@ -490,6 +490,20 @@ static int resolve_fallback(struct db *db, const struct scenario *s, const char 
 	return result;
 }
 
+/* NAME's dense BF16 peak TFLOP/s from the store; 0 when unknown. */
+static double accelerator_bf16_tflops(struct db *db, const char *name)
+{
+	struct accelerator a;
+	double tflops = 0;
+
+	memset(&a, 0, sizeof(a));
+	if (name && db_find_accelerator(db, name, &a) == 0)
+		tflops = a.bf16_tflops;
+	error_clear();
+	accelerator_release(&a);
+	return tflops;
+}
+
 /*
  * GPU-hours on TO that do the work of one GPU-hour on FROM, by dense BF16
  * throughput; 1 for the same chip, or (noted) when either figure is unknown.
@@ -745,6 +759,7 @@ static int prepare_deployment(struct db *db, const struct scenario *s, const str
 		error_prefix("deployments.%s: ", d->name);
 		return -1;
 	}
+	din->bf16_tflops = accelerator_bf16_tflops(db, accelerator);
 	return 0;
 }
 

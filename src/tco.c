@@ -1071,6 +1071,7 @@ static int compute_deployment(const struct tco_input *in, size_t index,
 	r->per_gpu_hour = r->gpu_hours_delivered > 0 ? r->total / r->gpu_hours_delivered : NAN;
 	r->gpu_hours_paid = mc.paid_gpu_hours;
 	r->per_gpu_hour_paid = r->gpu_hours_paid > 0 ? r->total / r->gpu_hours_paid : NAN;
+	r->per_pflop_hour = din->bf16_tflops > 0 ? r->per_gpu_hour / (din->bf16_tflops / 1000) : NAN;
 	r->utilisation = mc.capacity_hours > 0 ? mc.busy_hours / mc.capacity_hours : NAN;
 	r->workload_cost = split_by_workload(s, din->demand, r->total);
 	/* Tokens pay for what serves them, not for the training runs beside them. */

@@ -67,6 +67,9 @@ struct deployment_result {
 	double gpu_hours_paid;                     /* rented (whole instances, commitments'
 						      whole terms) or installed, used or not */
 	double per_gpu_hour_paid;                  /* total / gpu_hours_paid; NAN when none */
+	double per_pflop_hour;                     /* per_gpu_hour / the accelerator's dense
+						      BF16 peak in PFLOP/s: what one PFLOP-hour
+						      of its compute costs; NAN when unknown */
 	int breakeven_month;                       /* 1-based; 0 = null */
 	double p10, p50, p90;                      /* Monte Carlo of the total with shortages */
 	double *cumulative_p10, *cumulative_p90;   /* the same of the cash paid up to the end
@@ -164,6 +167,8 @@ struct deployment_input {
 	 * is excluded), and the error a run with no other deployment stops with. */
 	char **unfit;
 	char **failed;
+	double bf16_tflops;                 /* dense peak of the accelerator that does the
+					       work (per_pflop_hour); 0 = unknown */
 };
 
 /* Egress destinations a data site prices separately (tiers of each). */

@@ -55,7 +55,7 @@ print("ok")
 @test "estimate csv has stable columns, one row per deployment" {
 	run_split -q estimate --format csv "$SCENARIOS/onprem-vs-cloud-64gpu.yaml"
 	[ "$status" -eq 0 ]
-	[[ "${lines[0]}" == deployment,kind,total,npv,p50,p90,per_gpu_hour,per_gpu_hour_paid,per_million_tokens,breakeven_month,utilisation,compute,storage,egress,shortage,capex,power,facility,staff,network,maintenance,residual,cheapest,note,budget_status ]]
+	[[ "${lines[0]}" == deployment,kind,total,npv,p50,p90,per_gpu_hour,per_gpu_hour_paid,per_pflop_hour,per_million_tokens,breakeven_month,utilisation,compute,storage,egress,shortage,capex,power,facility,staff,network,maintenance,residual,cheapest,note,budget_status ]]
 	[ "${#lines[@]}" -eq 4 ]
 	# the verdict of each deployment's budget: AWS breaks the total, the rest fit
 	[[ "${lines[1]}" == aws,*,fail ]] && [[ "${lines[2]}" == rack,*,pass ]]
@@ -85,6 +85,39 @@ print("ok")
 		python3 -c "import json,sys; d=json.load(sys.stdin)[\"deployments\"][0]; print(round(d[\"total\"], 6), d[\"per_gpu_hour\"])"' "$AICOST"
 	[ "$status" -eq 0 ]
 	[ "$output" = "5576000.0 2.0" ]
+}
+
+@test "per_pflop_hour: \$ per GPU-hour over the accelerator's dense BF16 PFLOP/s, in compare's table and JSON" {
+	# A quoted $2.967 per H100-hour over its 989 dense BF16 TFLOP/s (0.989 PFLOP/s):
+	# 2.967 / 0.989 = 3.00 per PFLOP-hour. A TPU v5p (459 TFLOP/s) at $2.295:
+	# 2.295 / 0.459 = 5.00. No storage or egress: per GPU-hour is the price.
+	cat > pflop.yaml <<-'EOF'
+	name: pflop
+	horizon: 1mo
+	workloads:
+	  - {name: run, kind: training, accelerator: H100-SXM, gpus: 8, gpu_hours: 1000}
+	deployments:
+	  - {name: gpu, kind: cloud, provider: rental, price_per_gpu_hour: 2.967}
+	  - {name: tpu, kind: cloud, provider: rental, accelerator: TPU-v5p, price_per_gpu_hour: 2.295}
+	  - {name: rack, kind: onprem, accelerator: H100-SXM, gpus: 8, server_price: 300000,
+	     gpus_per_server: 8, kw_per_server: 10, power_price: 0.1}
+	EOF
+	run bash -c '"$0" -q compare --format json pflop.yaml |
+		python3 -c "import json,sys; r=json.load(sys.stdin)
+for d in r[\"deployments\"]: print(d[\"name\"], round(d[\"per_pflop_hour\"], 9), round(d[\"per_gpu_hour\"] / d[\"per_pflop_hour\"], 9))"' "$AICOST"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "gpu 3.0 0.989" ]
+	[ "${lines[1]}" = "tpu 5.0 0.459" ]
+	# on-prem: its total per GPU-hour delivered, over the H100's 0.989
+	[[ "${lines[2]}" == "rack "*" 0.989" ]]
+	run_split -q compare pflop.yaml
+	[ "$status" -eq 0 ]
+	[[ "$output" == *'$/GPU-H PAID  $/PFLOP-H'* ]]
+	[[ "$output" == *"gpu "*"2.97          2.97       3.00"* ]]
+	# estimate's JSON carries it too
+	run bash -c '"$0" -q estimate --format json --deployment gpu pflop.yaml |
+		python3 -c "import json,sys; print(round(json.load(sys.stdin)[\"deployments\"][0][\"per_pflop_hour\"], 9))"' "$AICOST"
+	[ "$output" = 3.0 ]
 }
 
 @test "50 TB a month to the internet from AWS us-east-1 lands inside the tier table" {
