@@ -33,6 +33,7 @@ struct provider {
 	enum provider_status status;
 	struct fetch_result result;
 	char *message;
+	const char *bearer_token;   /* its API key from the environment, or NULL */
 };
 
 struct update_options {
@@ -274,7 +275,7 @@ static void update_provider(struct db *db, struct provider *p, const struct upda
 	struct strbuf key = STRBUF_INIT, etag = STRBUF_INIT, last_modified = STRBUF_INIT;
 	struct fetch_config config = {
 		.http = opt->http, .regions = p->regions, .nregions = p->nregions, .observed = observed,
-		.gcp_api_key = gcp_key,
+		.gcp_api_key = gcp_key, .bearer_token = p->bearer_token,
 	};
 
 	p->fetcher->head_key(&config, &key);
@@ -407,8 +408,10 @@ static int cmd_pricing_update(int argc, char **argv);
 enum { OPT_FORCE = CLI_LONG_ONLY, OPT_GCP_KEY_FILE };
 
 static const struct cli_option update_options[] = {
-	{ 'p', "provider", "LIST", "aws, azure, gcp, fx, comma-separated, or all\n"
-	  "(default: aws, azure and gcp; fx only when named)" },
+	{ 'p', "provider", "LIST", "aws, azure, gcp, lambda, fx, comma-separated,\n"
+	  "or all (default: aws, azure, gcp, and lambda\n"
+	  "when $AICOST_LAMBDA_API_KEY is set; fx only\n"
+	  "when named)" },
 	{ 'r', "region", "LIST", "regions, each provider taking its own spelling\n"
 	  "(us-east-1 aws, eastus azure, us-central1 gcp);\n"
 	  "default: each provider's main regions" },
@@ -424,8 +427,9 @@ static const struct cli_option update_options[] = {
 
 const struct command pricing_update_command = {
 	.name = "update", .parent = "pricing", .run = cmd_pricing_update,
-	.summary = "fetch live prices from AWS, Azure and Google Cloud, and exchange rates",
-	.usage = "usage: aicost pricing update [--provider aws,azure,gcp,fx|all] [--region R,...]\n"
+	.summary = "fetch live prices from AWS, Azure, Google Cloud, Lambda, and exchange rates",
+	.usage = "usage: aicost pricing update [--provider aws,azure,gcp,lambda,fx|all]\n"
+		 "                             [--region R,...]\n"
 		 "                             [--dry-run] [--force] [--gcp-api-key-file FILE]\n"
 		 "                             [--format table|csv|json|markdown] [-q]\n",
 	.description =
@@ -434,10 +438,13 @@ const struct command pricing_update_command = {
 		"succeeded, the prices of the regions and purchase options it fetched; a\n"
 		"failure, a timeout, a malformed answer or Ctrl-C keeps the previous prices.\n"
 		"--provider fx replaces the exchange rates with the European Central Bank's\n"
-		"daily reference rates, by the same rules.\n",
+		"daily reference rates, by the same rules. Lambda's API needs an account's\n"
+		"API key (AICOST_LAMBDA_API_KEY); it has one price per instance type, stored\n"
+		"for each Lambda region.\n",
 	.options = update_options,
 	.notes = "Environment: AICOST_AZURE_ENDPOINT, AICOST_AWS_ENDPOINT, AICOST_AWS_SPOT_ENDPOINT,\n"
-		"AICOST_GCP_ENDPOINT, AICOST_FX_ENDPOINT replace the providers' URLs (mirrors, tests);\n"
+		"AICOST_GCP_ENDPOINT, AICOST_LAMBDA_ENDPOINT, AICOST_FX_ENDPOINT replace the\n"
+		"providers' URLs (mirrors, tests);\n"
 		"http_proxy, https_proxy and no_proxy are honoured.\n"
 		"Exit status: 0 every requested provider updated (or unchanged), 1 some did,\n"
 		"2 none did or a usage error.\n",
@@ -538,6 +545,24 @@ static int cmd_pricing_update(int argc, char **argv)
 		p->requested = p->explicit;
 		if (p->explicit)
 			p->status = ST_FAILED;
+	}
+	for (size_t i = 0; i < nproviders; i++) {
+		struct provider *p = &providers[i];
+		const char *env = p->fetcher->bearer_key_env;
+
+		if (!env || !p->requested)
+			continue;
+		p->bearer_token = getenv(env) && *getenv(env) ? getenv(env) : NULL;
+		if (p->bearer_token)
+			continue;
+		/* Needs an account's key: part of "all" only when one is set. */
+		p->requested = p->explicit;
+		if (p->explicit) {
+			warnx_cmd(CMD, "%s: no API key (set %s); keeping its current prices",
+				  p->fetcher->name, env);
+			p->status = ST_FAILED;
+			p->message = xstrdup("no API key");
+		}
 	}
 	if (!(db = command_store(true))) {
 		error_print(CMD);

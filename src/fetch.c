@@ -51,8 +51,9 @@ int fetch_get_page(const struct fetch_config *config, bool head, const char *url
 	int ret = -1;
 
 	http_response_init(&resp);
-	if (http_get_buffer(config->http, url, label, head ? config->head_etag : NULL,
-			    head ? config->head_last_modified : NULL, body, &resp) < 0)
+	if (http_get_buffer_auth(config->http, url, label, config->bearer_token,
+				 head ? config->head_etag : NULL,
+				 head ? config->head_last_modified : NULL, body, &resp) < 0)
 		goto cleanup;
 	result->stats.requests++;
 	result->stats.bytes += resp.body_bytes;
@@ -225,6 +226,9 @@ const struct fetcher fetchers[] = {
 	{ .name = "gcp", .fetch = fetch_gcp, .head_key = fetch_gcp_head_key,
 	  .region_is_mine = fetch_region_is_gcp, .default_regions = fetch_gcp_default_regions,
 	  .needs_gcp_key = true },
+	{ .name = "lambda", .fetch = fetch_lambda, .head_key = fetch_lambda_head_key,
+	  .region_is_mine = fetch_region_is_lambda, .default_regions = fetch_lambda_regions,
+	  .bearer_key_env = "AICOST_LAMBDA_API_KEY" },
 	{ .name = "fx", .fetch = fetch_fx, .head_key = fetch_fx_head_key,
 	  .region_is_mine = fetch_region_is_none, .default_regions = fetch_no_regions,
 	  .reference = true },

@@ -7,6 +7,7 @@
  *   fetch-aws.c    Price List bulk API (streamed CSV), AWSDataTransfer, spot feed
  *   fetch-gcp.c    Cloud Billing Catalog (JSON pages, nextPageToken, API key)
  *   fetch-fx.c     ECB euro reference rates (daily XML) as fx-EUR-CODE facts
+ *   fetch-lambda.c Lambda Cloud API instance types (JSON, API key as bearer token)
  */
 #ifndef AICOST_FETCH_H
 #define AICOST_FETCH_H
@@ -48,6 +49,8 @@ struct fetch_config {
 	size_t nregions;
 	const char *observed;        /* YYYY-MM-DD stamped on every offer */
 	const char *gcp_api_key;
+	/* Sent as "Authorization: Bearer ..." on every request when set (Lambda's key). */
+	const char *bearer_token;
 	/* Validators stored for the head URL (see fetch_result); NULL = unconditional. */
 	const char *head_etag;
 	const char *head_last_modified;
@@ -90,6 +93,7 @@ void fetch_azure_head_key(const struct fetch_config *config, struct strbuf *key)
 void fetch_aws_head_key(const struct fetch_config *config, struct strbuf *key);
 void fetch_gcp_head_key(const struct fetch_config *config, struct strbuf *key);
 void fetch_fx_head_key(const struct fetch_config *config, struct strbuf *key);
+void fetch_lambda_head_key(const struct fetch_config *config, struct strbuf *key);
 
 int fetch_azure(const struct fetch_config *config, const struct fetch_sink *sink,
 		struct fetch_result *result);
@@ -100,6 +104,10 @@ int fetch_gcp(const struct fetch_config *config, const struct fetch_sink *sink,
 /* The ECB's daily rates (AICOST_FX_ENDPOINT replaces the URL): one fact per currency. */
 int fetch_fx(const struct fetch_config *config, const struct fetch_sink *sink,
 	     struct fetch_result *result);
+/* Lambda's instance types (AICOST_LAMBDA_ENDPOINT replaces the URL); needs
+ * CONFIG->bearer_token, the API key. */
+int fetch_lambda(const struct fetch_config *config, const struct fetch_sink *sink,
+		 struct fetch_result *result);
 
 /*
  * The fetchers `pricing update` knows, in the order it runs them: adding a
@@ -115,6 +123,9 @@ struct fetcher {
 	bool needs_gcp_key;               /* skipped (with a warning) without an API key */
 	bool reference;                   /* reference rates (fx), not prices: no regions,
 					     fetched only when named, not by "all" */
+	/* The environment variable holding the provider's API key (sent as a bearer
+	 * token); "all" includes the provider only when it is set. NULL: no key. */
+	const char *bearer_key_env;
 };
 extern const struct fetcher fetchers[];
 extern const size_t nfetchers;
@@ -126,11 +137,14 @@ bool fetch_provider_is_live(const char *provider);
 extern const char *const fetch_azure_default_regions[];
 extern const char *const fetch_aws_default_regions[];
 extern const char *const fetch_gcp_default_regions[];
+extern const char *const fetch_lambda_regions[];
 
 /* True when NAME is spelled like a region of that provider (us-east-1, eastus, us-central1). */
 bool fetch_region_is_aws(const char *name);
 bool fetch_region_is_azure(const char *name);
 bool fetch_region_is_gcp(const char *name);
+/* One of Lambda's regions (spelled like AWS's: us-east-1 names both). */
+bool fetch_region_is_lambda(const char *name);
 /* The region rule and defaults of a source without regions (fx). */
 bool fetch_region_is_none(const char *name);
 extern const char *const fetch_no_regions[];
@@ -184,6 +198,12 @@ int gcp_emit_offers(const struct gcp_rates *rates, const struct fetch_config *co
  * file cut short (no closing envelope), a second day or a bad rate is an error. */
 int fx_parse_daily(const char *xml, size_t len, const char *source,
 		   const struct fetch_sink *sink, struct fetch_stats *stats);
+
+/* Lambda: one instance-types answer; an offer per type Lambda names a known GPU
+ * of and per CONFIG region. */
+int lambda_parse_instance_types(const char *json, size_t len, const struct fetch_config *config,
+				const char *source, const struct fetch_sink *sink,
+				struct fetch_stats *stats);
 
 /* ---- Helpers shared by the fetchers (fetch.c) ---- */
 

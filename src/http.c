@@ -454,6 +454,13 @@ int http_get(struct http_client *client, const struct http_request *req,
 		headers = libcurl.slist_append(headers, h.buf);
 		strbuf_release(&h);
 	}
+	if (req->bearer_token && *req->bearer_token) {
+		struct strbuf h = STRBUF_INIT;
+
+		strbuf_addf(&h, "Authorization: Bearer %s", req->bearer_token);
+		headers = curl_slist_append(headers, h.buf);
+		strbuf_release(&h);
+	}
 	set_options(curl, &t, headers, curl_error);
 
 	for (int attempt = 0;; attempt++) {
@@ -541,19 +548,26 @@ static void buffer_restart(void *ctx)
 	strbuf_reset(ctx);
 }
 
-int http_get_buffer(struct http_client *client, const char *url, const char *label,
-		    const char *etag, const char *last_modified, struct strbuf *body,
-		    struct http_response *resp)
+int http_get_buffer_auth(struct http_client *client, const char *url, const char *label,
+			 const char *bearer_token, const char *etag, const char *last_modified,
+			 struct strbuf *body, struct http_response *resp)
 {
 	struct http_request req = {
 		.url = url, .label = label, .etag = etag, .last_modified = last_modified,
 		.on_body = buffer_body,
 		.on_restart = buffer_restart, .ctx = body,
-		.held_in_memory = true,
+		.held_in_memory = true, .bearer_token = bearer_token,
 	};
 
 	strbuf_reset(body);
 	return http_get(client, &req, resp);
+}
+
+int http_get_buffer(struct http_client *client, const char *url, const char *label,
+		    const char *etag, const char *last_modified, struct strbuf *body,
+		    struct http_response *resp)
+{
+	return http_get_buffer_auth(client, url, label, NULL, etag, last_modified, body, resp);
 }
 
 void http_url_escape(struct strbuf *out, const char *s)

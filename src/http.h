@@ -47,6 +47,8 @@ struct http_request {
 	void *ctx;
 	/* Held whole in memory (a page) rather than streamed: the smaller size cap. */
 	bool held_in_memory;
+	/* "Authorization: Bearer TOKEN" when non-NULL and non-empty (an API key). */
+	const char *bearer_token;
 };
 
 struct http_response {
@@ -101,6 +103,11 @@ int http_get(struct http_client *client, const struct http_request *req,
 int http_get_buffer(struct http_client *client, const char *url, const char *label,
 		    const char *etag, const char *last_modified, struct strbuf *body,
 		    struct http_response *resp);
+
+/* The same with BEARER_TOKEN (NULL: none) sent as the Authorization. */
+int http_get_buffer_auth(struct http_client *client, const char *url, const char *label,
+			 const char *bearer_token, const char *etag, const char *last_modified,
+			 struct strbuf *body, struct http_response *resp);
 
 /* Percent-encodes S for a query string (RFC 3986 unreserved characters kept). */
 void http_url_escape(struct strbuf *out, const char *s);

@@ -8,6 +8,8 @@ Routes (the same paths the real services use):
   /api/retail/prices?...&$skip=N        ROOT/azure/prices@skip=N.json
   /v1/services/ID/skus?key=K&pageToken=T ROOT/gcp/ID/skus[@T].json (key must be --gcp-key)
   /stats/eurofxref/FILE                  ROOT/ecb/FILE (the ECB's reference rates)
+  /api/v1/instance-types                 ROOT/lambda/instance-types.json (Lambda; the
+                                         Authorization must be "Bearer --lambda-key")
   anything else                          ROOT/aws/<path> (Price List files, spot feeds)
 
 Absolute links to https://prices.azure.com inside a page are rewritten to this
@@ -118,6 +120,12 @@ class Handler(BaseHTTPRequestHandler):
             return None, (404, b"not found")
         if path.startswith("stats/eurofxref/"):
             return os.path.join(root, "ecb", os.path.basename(path)), None
+        if path == "api/v1/instance-types":
+            if self.headers.get("Authorization") != "Bearer " + self.server.lambda_key:
+                return None, (401, b'{"error": {"code": "global/invalid-api-key", "message": '
+                              b'"API key was invalid, expired, or deleted.", "suggestion": '
+                              b'"Check your API key or create a new one, then try again."}}')
+            return os.path.join(root, "lambda", "instance-types.json"), None
         return os.path.join(root, "aws", path), None
 
     def send_plain(self, status, body, headers=(), fault=None):
@@ -277,6 +285,8 @@ def main():
     ap.add_argument("--log", required=True, help="request log")
     ap.add_argument("--faults", help="fault table file (see the module doc)")
     ap.add_argument("--gcp-key", default="test-key", help="the API key GCP routes accept")
+    ap.add_argument("--lambda-key", default="test-lambda-key",
+                    help="the API key the Lambda route accepts")
     args = ap.parse_args()
 
     server = Server(("127.0.0.1", 0), Handler)
@@ -286,6 +296,7 @@ def main():
     server.log_lock = threading.Lock()
     server.faults = Faults(args.faults)
     server.gcp_key = args.gcp_key
+    server.lambda_key = args.lambda_key
     open(args.log, "a").close()
     tmp = args.port_file + ".tmp"
     with open(tmp, "w") as f:

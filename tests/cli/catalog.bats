@@ -130,7 +130,7 @@ assert len(providers) >= 9, sorted(providers)
 	# ages are counted from the end of the observed day (or year): never negative
 	echo "$output" | grep -E '^aws +2026-04-04 +[0-9]+ +live: aicost pricing update$'
 	echo "$output" | grep -E '^gcp +2026-05-20 +[0-9]+ +live: aicost pricing update$'
-	echo "$output" | grep -E '^lambda +2026-05-20 +[0-9]+ +catalog only: no live fetcher$'
+	echo "$output" | grep -E '^lambda +2026-05-20 +[0-9]+ +live: aicost pricing update$'
 	echo "$output" | grep -E '^coreweave +2025 +[0-9]+ +catalog only: no live fetcher$'
 	# csv and json keep their one table
 	run aicost pricing sources --format csv

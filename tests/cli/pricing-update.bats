@@ -621,7 +621,7 @@ fx_setup() {
 	[[ "$output" == *"azure,unchanged,eastus,"* && "$output" == *"fx,updated,"* ]]
 	run_split pricing update --provider nope
 	[ "$status" -eq 2 ]
-	[[ "$stderr" == *"expected aws, azure, gcp, fx or all"* ]]
+	[[ "$stderr" == *"expected aws, azure, gcp, lambda, fx or all"* ]]
 }
 
 @test "fx: HTTP 500 then success is retried and updates" {
@@ -672,4 +672,89 @@ fx_setup() {
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"file=libcurl"* ]]
 	[[ "$output" == *"azure,updated,eastus,"* ]]
+}
+
+# Lambda: tests/fixtures/lambda/instance-types.json has the shape of Lambda's
+# OpenAPI 1.10.0 listInstanceTypes answer (data.<type>.instance_type{name,
+# price_cents_per_hour, specs{vcpus, memory_gib, gpus}}, regions_with_capacity_
+# available[{name}]), with the prices of Lambda's 2026-05-20 catalog rows.
+lambda_setup() {
+	export AICOST_LAMBDA_ENDPOINT="http://127.0.0.1:$(cat "$BATS_FILE_TMPDIR/port")/api/v1/instance-types"
+	export AICOST_LAMBDA_API_KEY=test-lambda-key
+}
+
+@test "lambda: one price per instance type becomes an on-demand offer in each region asked for" {
+	lambda_setup
+	run_split pricing update --provider lambda --region us-east-1,europe-central-1 --format csv
+	[ "$status" -eq 0 ]
+	# 8 types read; 7 name a GPU of the accelerator table (not the A6000): 7 × 2 regions
+	[[ "$output" == *'lambda,updated,"us-east-1,europe-central-1",14,0,8,1,'* ]]
+	[ -z "$stderr" ]
+	run prices lambda
+	today=$(date -u +%F)
+	# 3192 cents an hour = 31.92, 3.99 per GPU
+	[[ "$output" == *"lambda,gpu_8x_h100_sxm5,H100-SXM,8,80,208,1800,us-east-1,,on-demand,31.92,3.99,"*",USD,$AICOST_LAMBDA_ENDPOINT,exact,$today"* ]]
+	[[ "$output" == *"lambda,gpu_8x_b200_sxm6,B200,8,"*",2900,europe-central-1,,on-demand,53.52,6.69,"*",$AICOST_LAMBDA_ENDPOINT,exact,$today"* ]]
+	[[ "$output" != *"gpu_1x_a6000"* ]]
+	# the other regions keep the catalog's rows
+	[[ "$output" == *"lambda,gpu_8x_h100_sxm5,H100-SXM,8,80,208,1800,us-west-1,,on-demand,31.92,"*"github:anycloud-sh/catalog"* ]]
+	# the note says whether the region had capacity when fetched
+	run aicost pricing export
+	[[ "$output" == *"lambda,europe-central-1,,gpu_8x_b200_sxm6,instance,B200,8,208,2900,on-demand,53.52,USD,exact,$AICOST_LAMBDA_ENDPOINT,$today,one price in every region; no capacity here when fetched,"* ]]
+	[[ "$output" == *"lambda,us-east-1,,gpu_8x_h100_sxm5,instance,H100-SXM,8,208,1800,on-demand,31.92,USD,exact,$AICOST_LAMBDA_ENDPOINT,$today,one price in every region; capacity here when fetched,"* ]]
+	# the key goes in the Authorization header, never in the URL or a message
+	! grep -q test-lambda-key "$BATS_FILE_TMPDIR/requests.log"
+	run aicost pricing sources
+	echo "$output" | grep -E '^lambda +[0-9-]+ +[0-9]+ +live: aicost pricing update$'
+	# unchanged on the server: one conditional request, 304
+	run aicost pricing update --provider lambda --region us-east-1,europe-central-1 --format csv
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"lambda,unchanged,"* ]]
+	[ "$(requests 'instance-types 304')" -eq 1 ]
+}
+
+@test "lambda: without a key 'all' leaves it out; named, it is exit 2; a wrong key is Lambda's 401" {
+	lambda_setup
+	unset AICOST_LAMBDA_API_KEY
+	before=$(prices lambda)
+	run_split pricing update --region us-east-1 --format csv
+	[ "$status" -eq 0 ]
+	[[ "$output" != *"lambda"* && "$stderr" != *"lambda"* ]]
+	run_split pricing update --provider lambda --format csv
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"lambda: no API key (set AICOST_LAMBDA_API_KEY)"* ]]
+	[[ "$output" == *"lambda,failed,"*"no API key"* ]]
+	[ "$(requests instance-types)" -eq 0 ]
+	AICOST_LAMBDA_API_KEY=wrong run_split pricing update --provider lambda --region us-east-1
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"HTTP 401"*"API key was invalid"* ]]
+	[[ "$stderr" != *"wrong"* ]]
+	[ "$(prices lambda)" = "$before" ]
+	# with the key, "all" takes Lambda too
+	lambda_setup
+	run aicost pricing update --region us-east-1 --format csv
+	[ "$status" -eq 0 ]
+	# aws fetched above: unchanged now
+	[[ "$output" == *"aws,unchanged,"* && "$output" == *"lambda,updated,us-east-1,7,"* ]]
+}
+
+@test "lambda: 429 and 500 are retried; 500 for good, truncated, malformed or huge keep the previous prices" {
+	lambda_setup
+	fault 429 instance-types 1 1
+	fault 500 instance-types 1
+	run aicost pricing update --provider lambda --region us-east-1 --format csv
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"lambda,updated,us-east-1,7,"* ]]
+	[ "$(requests 'instance-types 429')" -eq 1 ]
+	[ "$(requests 'instance-types 500')" -eq 1 ]
+	before=$(prices lambda)
+	for kind in 500 truncate malformed endless; do
+		: >"$BATS_FILE_TMPDIR/faults"
+		fault "$kind" instance-types -1
+		AICOST_HTTP_MAX_PAGE_MB=1 run_split pricing update --provider lambda --region us-east-1 --force
+		[ "$status" -eq 2 ]
+		[[ "$stderr" == *"lambda: "*"previous prices are kept"* ]]
+		[ "$(prices lambda)" = "$before" ]
+	done
+	[[ "$stderr" == *"larger than 1 MB"* ]]
 }

@@ -643,6 +643,55 @@ static void test_fx_daily(void **state)
 	error_clear();
 }
 
+/* Lambda's instance types: an offer per known GPU type and region, cents to dollars. */
+static void test_lambda_instance_types(void **state)
+{
+	static const char *const regions[] = { "us-east-1", "us-west-3" };
+	struct fetch_config config = { .regions = regions, .nregions = 2, .observed = "2026-11-30" };
+	struct fetch_stats stats = { 0 };
+	struct fetch_sink sink;
+	struct collector *c = collector_new(&sink);
+	const struct got_offer *o;
+	size_t len;
+	char *json = fixture(FIX "lambda/instance-types.json", &len);
+
+	(void)state;
+	assert_int_equal(lambda_parse_instance_types(json, len, &config, "l", &sink, &stats), 0);
+	/* 8 types, the A6000 not in the accelerator table: 7 × 2 regions */
+	assert_int_equal(stats.rows, 8);
+	assert_int_equal(c->noffers, 14);
+	assert_price(c, "us-east-1", "gpu_8x_h100_sxm5", "on-demand", 31.92);   /* 3192 cents */
+	assert_price(c, "us-west-3", "gpu_1x_h100_pcie", "on-demand", 3.29);
+	assert_null(find(c, "us-east-1", "gpu_1x_a6000", "on-demand"));
+	o = find(c, "us-east-1", "gpu_8x_a100_80gb_sxm4", "on-demand");
+	assert_non_null(o);
+	assert_string_equal(o->accelerator, "A100-80GB");
+	assert_int_equal(o->count, 8);
+	assert_true(o->vcpus == 240 && o->memory_gib == 1800);
+	assert_string_equal(o->note, "one price in every region; no capacity here when fetched");
+	o = find(c, "us-west-3", "gpu_1x_h100_pcie", "on-demand");
+	assert_string_equal(o->note, "one price in every region; capacity here when fetched");
+	/* a cut answer, no data object, a type without a price: errors naming the source */
+	assert_int_equal(lambda_parse_instance_types(json, len / 2, &config, "l", &sink, &stats), -1);
+	assert_non_null(strstr(error_get(), "l: malformed JSON"));
+	assert_int_equal(lambda_parse_instance_types("{\"error\": {}}", 13, &config, "l", &sink,
+						     &stats), -1);
+	assert_non_null(strstr(error_get(), "no \"data\" object"));
+	{
+		static const char bad[] = "{\"data\": {\"gpu_1x_a10\": {\"instance_type\": "
+			"{\"name\": \"gpu_1x_a10\", \"price_cents_per_hour\": \"129\"}}}}";
+
+		assert_int_equal(lambda_parse_instance_types(bad, sizeof(bad) - 1, &config, "l",
+							     &sink, &stats), -1);
+		assert_non_null(strstr(error_get(),
+				       "data.gpu_1x_a10.instance_type.price_cents_per_hour"));
+	}
+	assert_int_equal(c->noffers, 14);
+	error_clear();
+	free(json);
+	collector_free(c);
+}
+
 static void test_regions_and_escape(void **state)
 {
 	struct strbuf sb = STRBUF_INIT;
@@ -677,6 +726,7 @@ int main(void)
 		cmocka_unit_test(test_gcp_assembly),
 		cmocka_unit_test(test_gcp_malformed),
 		cmocka_unit_test(test_fx_daily),
+		cmocka_unit_test(test_lambda_instance_types),
 		cmocka_unit_test(test_regions_and_escape),
 	};
 
