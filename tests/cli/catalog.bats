@@ -7,7 +7,7 @@ load helpers
 	mkdir out
 	run "$FIXTURES/build-catalog/build" out
 	[ "$status" -eq 0 ]
-	[[ "$output" == *"aws.csv: 8 offers"*"gcp.csv: 14 offers"*"gpu-clouds.csv: 6 offers"* ]]
+	[[ "$output" == *"aws.csv: 21 offers"*"gcp.csv: 14 offers"*"gpu-clouds.csv: 6 offers"* ]]
 	for f in aws gcp gpu-clouds; do
 		diff -u "$FIXTURES/build-catalog/expected/$f.csv" "out/$f.csv"
 	done
@@ -25,13 +25,25 @@ load helpers
 	! grep -q 'tpu-v5p-8\|tpu-v4\|m5.large' out/*.csv
 	# Vast.ai: the median of 1.80, 2.10 and 1.90 = 1.90, marked approx
 	grep -q '^vast,US,,1x-H100-SXM,instance,H100-SXM,1,,,on-demand,1.9,USD,approx,' out/gpu-clouds.csv
+	# instances.vantage.sh: the page file's 1-year Standard No Upfront rate (2026-01-21)...
+	grep -q '^aws,us-east-1,,p4d.24xlarge,instance,A100-40GB,8,96,1152,reserved-1y,13.921094,USD,exact,fixture pages,2026-01-21,"Standard RI, No Upfront",' out/aws.csv
+	# ...and instances.json's 3-year one, the least upfront (0.80395, not all upfront 0.699734)
+	grep -q '^aws,us-east-1,,g6e.xlarge,instance,L40S,1,4,32,reserved-3y,0.80395,' out/aws.csv
+	# a later observation replaces an earlier one, never the other way: p5 on-demand
+	# and spot in us-east-1 stay the SkyPilot rows of 2026-04-04 (55.04, 21), not the
+	# pages' 2026-01-21 or instances.json's 2025-11-30 spot mean 28.106467
+	grep -q '^aws,us-east-1,,p5.48xlarge,instance,H100-SXM,8,192,2048,spot,21,USD,exact,fixture aws,2026-04-04' out/aws.csv
+	! grep -q '28.106467\|fixture pages,2026-01-21,,$' <(grep p5.48xlarge out/aws.csv)
+	# the spot mean of the zones, with their range; Local Zones (us-east-1-atl-1) left out
+	grep -q "^aws,eu-central-1,,g6e.xlarge,instance,L40S,1,4,32,spot,1.03465,.*spot: mean of the zones' prices (1.0225-1.0468)" out/aws.csv
+	! grep -q 'atl-1' out/aws.csv
 	# a published row never replaces a row built from a catalog file
 	! grep -q '98.32' out/aws.csv
 	grep -q '^crusoe,us-east1,' out/gpu-clouds.csv
 	# the output imports as it is, and exports back byte for byte
 	run aicost --db b.db pricing import out/aws.csv
 	[ "$status" -eq 0 ]
-	diff -u <(tail -n +2 out/aws.csv) <(aicost --db b.db pricing export | grep ',fixture aws,')
+	diff -u <(tail -n +2 out/aws.csv) <(aicost --db b.db pricing export | grep '^aws,.*,fixture ')
 }
 
 @test "build-catalog: the same inputs build the same bytes; bad input exits 2 naming the line" {
@@ -45,6 +57,13 @@ load helpers
 	[[ "$output" == *"bad.csv:3: price_per_hour: not a price: '31.2x'"* ]]
 	run "$AICOST_ROOT/scripts/build-catalog" --out a
 	[ "$status" -eq 2 ]
+	echo '[{"instance_type": "p5.48xlarge",' > cut.json
+	run "$AICOST_ROOT/scripts/build-catalog" --out a --ec2instances "cut.json@x@2026-01-21"
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"cut.json: not instances.vantage.sh data"* ]]
+	run "$AICOST_ROOT/scripts/build-catalog" --out a --ec2instances "cut.json@x"
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"expected FILE@SOURCE@YYYY-MM-DD"* ]]
 	run "$AICOST_ROOT/scripts/build-catalog" --out a --skypilot "nimbus=x.csv"
 	[ "$status" -eq 2 ]
 	[[ "$output" == *"PROVIDER one of aws, azure, gcp, lambda, vast"* ]]
@@ -88,6 +107,31 @@ assert len(providers) >= 9, sorted(providers)
 		[ "$status" -eq 0 ]
 		[ "${#lines[@]}" -ge 2 ]
 	done
+}
+
+@test "shipped catalog: AWS reserved prices by region; g5, g6, g6e and inf2 beyond us-east-1" {
+	run aicost pricing list --provider aws --format csv
+	[ "$status" -eq 0 ]
+	echo "$output" | python3 -c '
+import csv, sys
+rows = list(csv.DictReader(sys.stdin))
+def regions(family, purchase):
+    return {r["region"] for r in rows
+            if r["instance_type"].split(".")[0] == family and r["purchase"] == purchase}
+# published reserved prices instead of the assumed 65%/45% of on-demand
+assert len(regions("p4d", "reserved-1y")) >= 8, regions("p4d", "reserved-1y")
+assert len(regions("p5", "reserved-3y")) >= 8, regions("p5", "reserved-3y")
+for family in ("g5", "g6", "g6e", "inf2"):
+    od = regions(family, "on-demand")
+    assert len(od) >= 8 and any(r.startswith("eu-") for r in od), (family, sorted(od))
+    assert len(regions(family, "reserved-1y")) >= 8, family
+for r in rows:
+    if r["purchase"].startswith("reserved"):
+        assert r["source"].startswith("github:tsaol/aws-gpu@") and r["observed"] >= "2025-11-30", r
+'
+	# us-east-1 p4d: 1-year Standard No Upfront 13.921094 (2026-01-21), below on-demand
+	run aicost pricing show p4d.24xlarge --format csv
+	[[ "$output" == *"us-east-1,,reserved-1y,13.921094,"* ]]
 }
 
 @test "shipped catalog: every provider and every current accelerator family has offers" {
