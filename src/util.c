@@ -527,5 +527,6 @@ double observed_age_days(const char *observed, time_t now)
 	tm.tm_mday = day;
 	tm.tm_hour = 12;
 	end = timegm(&tm);
-	return end == (time_t)-1 ? NAN : floor(difftime(now, end) / 86400.0);
+	/* Noon stands for the day: a price observed today is 0 days old, not -1, in its morning. */
+	return end == (time_t)-1 ? NAN : fmax(0, floor(difftime(now, end) / 86400.0));
 }
