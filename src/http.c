@@ -458,7 +458,7 @@ int http_get(struct http_client *client, const struct http_request *req,
 		struct strbuf h = STRBUF_INIT;
 
 		strbuf_addf(&h, "Authorization: Bearer %s", req->bearer_token);
-		headers = curl_slist_append(headers, h.buf);
+		headers = libcurl.slist_append(headers, h.buf);
 		strbuf_release(&h);
 	}
 	set_options(curl, &t, headers, curl_error);
