@@ -386,7 +386,7 @@ YAML
 
 @test "currency: per-unit headings name the scenario's currency, not a dollar sign" {
 	run aicost -q estimate --set currency=EUR "$SCENARIOS/chat-8b.yaml"
-	[[ "$output" == *"EUR/GPU-H  EUR/GPU-H PAID  EUR/1M TOK"* ]] || { echo "$output"; return 1; }
+	[[ "$output" == *"EUR/GPU-H  EUR/GPU-H PAID  EUR/PFLOP-H  EUR/1M TOK"* ]] || { echo "$output"; return 1; }
 	[[ "$output" != *'$/'* ]]
 	run aicost -q compare --set currency=JPY "$SCENARIOS/chat-8b.yaml"
 	[[ "$output" == *"JPY/GPU-H"* ]] || { echo "$output"; return 1; }
@@ -395,7 +395,7 @@ YAML
 	[[ "${lines[0]}" == *"EUR/GPU-H"* ]] || { echo "$output"; return 1; }
 	# USD keeps its sign; the csv and json keys do not change with the currency
 	run aicost -q estimate "$SCENARIOS/chat-8b.yaml"
-	[[ "$output" == *'$/GPU-H  $/GPU-H PAID  $/1M TOK'* ]]
+	[[ "$output" == *'$/GPU-H  $/GPU-H PAID  $/PFLOP-H  $/1M TOK'* ]]
 	run aicost -q estimate --format csv --set currency=EUR "$SCENARIOS/chat-8b.yaml"
-	[[ "${lines[0]}" == *"per_gpu_hour,per_gpu_hour_paid,per_million_tokens"* ]] || { echo "${lines[0]}"; return 1; }
+	[[ "${lines[0]}" == *"per_gpu_hour,per_gpu_hour_paid,per_pflop_hour,per_million_tokens"* ]] || { echo "${lines[0]}"; return 1; }
 }
