@@ -56,6 +56,8 @@ static void training_assumptions_json(json_t *o, const struct workload_demand *d
 
 	json_object_set_new(o, "mfu_source", json_string(d->mfu_predicted ? "predicted" : "given"));
 	json_object_set_new(o, "recompute", json_string(recompute_name(d->recompute)));
+	json_object_set_new(o, "checkpoint_interval_hours",
+			    number_or_null(d->checkpoint_interval_hours, true));
 	if (d->has_layout) {
 		json_t *layout = json_object();
 		double step = st->step_seconds;

@@ -375,14 +375,34 @@ int perf_best_layout(const struct perf_model *m, const struct perf_cluster *c,
 	return -1;
 }
 
+double perf_checkpoint_interval(double write_hours, double interruptions_per_hour)
+{
+	/*
+	 * Young (1974), Daly (2006): writes cost δ/τ of the time, interruptions λ·τ/2;
+	 * their sum is least at τ = sqrt(2·δ/λ).
+	 */
+	if (!(interruptions_per_hour > 0))
+		return NAN;
+	return sqrt(2.0 * write_hours / interruptions_per_hour);
+}
+
 void perf_goodput(const struct perf_goodput_input *in, struct perf_goodput *out)
 {
 	double io_hours = in->storage_bytes_per_s > 0 ?
 		in->checkpoint_bytes / in->storage_bytes_per_s / 3600.0 : 0;
+	double interval = in->checkpoint_interval_hours;
 
+	if (isnan(interval))
+		interval = perf_checkpoint_interval(io_hours, in->interruptions_per_hour);
+	out->checkpoint_interval_hours = interval;
 	out->checkpoint_write_hours = io_hours;
+	out->goodput = 1.0;
+	out->lost_hours_each = 0;
+	if (isnan(interval))
+		return;   /* nothing interrupts the job: no checkpoint is needed */
 	/* Half an interval of work redone on average, the restart, and reading the checkpoint. */
-	out->lost_hours_each = in->checkpoint_interval_hours / 2.0 + in->restart_hours + io_hours;
-	/* Checkpoints are written in the background (asynchronous checkpointing). */
-	out->goodput = 1.0 - in->interruptions_per_hour * out->lost_hours_each;
+	out->lost_hours_each = interval / 2.0 + in->restart_hours + io_hours;
+	/* The job pauses while each checkpoint is written. */
+	out->goodput = 1.0 - (interval > 0 ? io_hours / interval : 0) -
+		       in->interruptions_per_hour * out->lost_hours_each;
 }

@@ -90,21 +90,32 @@ int perf_step_at(const struct perf_model *m, const struct perf_cluster *c,
 int perf_best_layout(const struct perf_model *m, const struct perf_cluster *c,
 		     struct perf_step *out);
 
-/* Goodput (useful / wall time) of a job on GPUS accelerators. */
+/*
+ * Goodput (useful / wall time) of a job on GPUS accelerators. Each checkpoint
+ * pauses the job while it is written; each interruption loses the work since the
+ * last one (half an interval on average), the restart and reading it back. An
+ * interval of NAN (not given) is Young and Daly's optimum sqrt(2 · write time ·
+ * mean time between interruptions), which balances the two: bigger checkpoints
+ * and bigger jobs lose more.
+ */
 struct perf_goodput_input {
 	int gpus;
 	double interruptions_per_hour;     /* whole job */
-	double checkpoint_interval_hours;
+	double checkpoint_interval_hours;  /* NAN: the optimum */
 	double restart_hours;
 	double checkpoint_bytes;
 	double storage_bytes_per_s;        /* aggregate write/read bandwidth */
 };
 struct perf_goodput {
 	double goodput;
+	double checkpoint_interval_hours;  /* given or chosen; NAN: none needed */
 	double checkpoint_write_hours;     /* each checkpoint, the job paused */
 	double lost_hours_each;            /* per interruption */
 };
 void perf_goodput(const struct perf_goodput_input *in, struct perf_goodput *out);
+
+/* Young and Daly's checkpoint interval; 0 when writing is free, NAN with no interruptions. */
+double perf_checkpoint_interval(double write_hours, double interruptions_per_hour);
 
 #define PERF_INTERRUPTIONS_PER_GPU_DAY (419.0 / (54.0 * 16384.0))   /* Llama 3, §3.3.4 */
 #define PERF_STORAGE_BYTES_PER_S_PER_SERVER 1e9   /* Llama 3: ~2 TB/s over 2,048 servers */

@@ -713,7 +713,7 @@ static void training_defaults(struct training_spec *t)
 	t->batch_tokens = NAN;
 	t->precision = PRECISION_BF16;
 	t->gpu_hours = NAN;
-	t->checkpoint_interval_hours = 1;
+	t->checkpoint_interval_hours = NAN;   /* the optimum (perf_goodput) */
 	t->restart_time_hours = 0.25;
 	t->deadline_hours = NAN;
 	t->state_bytes_per_param = 16;

@@ -35,7 +35,7 @@ struct training_spec {
 	enum precision precision;      /* bf16 (default) or fp8 */
 	int experts, experts_per_token;     /* MoE; 0 = dense */
 	double gpu_hours;              /* NAN unless the user gave it directly */
-	double checkpoint_interval_hours;   /* default 1 h */
+	double checkpoint_interval_hours;   /* NAN: the one that maximises goodput */
 	double restart_time_hours;          /* default 0.25 h */
 	double interruptions_per_day;       /* whole job; 0 by default */
 	double interruptions_per_gpu_day;   /* alternative, scales with gpus; 0 by default */

@@ -239,10 +239,15 @@ double spot_recompute_fraction(const struct workload *w, const struct workload_d
 
 	if (w->kind == WORKLOAD_TRAINING) {
 		double instances = ceil((double)d->gpus / per_instance);
-		double lost_hours = w->training.checkpoint_interval_hours / 2 +
+		double rate = interruptions_per_day / 24 * instances;
+		/* The interval given, else the best one for this rate (perfmodel.h). */
+		double interval = !isnan(w->training.checkpoint_interval_hours) ?
+			w->training.checkpoint_interval_hours :
+			perf_checkpoint_interval(d->checkpoint_write_hours, rate);
+		double lost_hours = (isnan(interval) ? 0 : interval / 2) +
 			w->training.restart_time_hours;
 
-		return interruptions_per_day / 24 * instances * lost_hours;
+		return rate * lost_hours;
 	}
 	return interruptions_per_day / 24 * INFERENCE_RESTART_HOURS;
 }

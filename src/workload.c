@@ -276,6 +276,8 @@ int workload_training_demand(const struct workload *w, const struct accelerator 
 	gin.storage_bytes_per_s = ceil(gpus_working / 8.0) * PERF_STORAGE_BYTES_PER_S_PER_SERVER;
 	perf_goodput(&gin, &good);
 	out->goodput = good.goodput;
+	out->checkpoint_interval_hours = good.checkpoint_interval_hours;
+	out->checkpoint_write_hours = good.checkpoint_write_hours;
 	if (out->goodput < 0.05) {
 		error_set("workload '%s': %.3g interruptions an hour, each losing %.3g h, leave "
 			  "almost no useful time; checkpoint more often or restart faster",

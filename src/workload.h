@@ -46,6 +46,9 @@ struct workload_demand {
 	double ideal_gpu_hours;            /* before goodput losses */
 	double wall_hours;
 	double goodput;                    /* useful / wall time, 0..1 */
+	double checkpoint_interval_hours;  /* given, or the one that maximises goodput;
+					      NAN when nothing interrupts the job */
+	double checkpoint_write_hours;     /* each checkpoint at the storage bandwidth */
 	double memory_needed_gb;           /* training state */
 	bool mfu_predicted;                /* assumptions.mfu came from the step time */
 	bool has_layout;                   /* step holds the layout the model chose */

@@ -31,6 +31,16 @@ static struct accelerator tpu_v4 = {
 	.name = "TPU-v4", .vendor = "Google", .kind = "tpu", .memory_gb = 32,
 	.bf16_tflops = 275, .hbm_tbps = 1.2, .scaleup_gb_s = 300, .scaleout_gb_s = 3.125,
 };
+/*
+ * BLOOM's cluster, Jean Zay: 8 A100 80GB a node, four 100 Gb/s Omni-Path links a
+ * node (bigscience train/tr11-176B-ml/README.md, "Hardware"): 400 Gb/s / 8 GPUs =
+ * 50 Gb/s = 6.25 GB/s per GPU, a quarter of a DGX A100's 200 Gb/s per GPU.
+ */
+static struct accelerator a100_jean_zay = {
+	.name = "A100-80GB", .vendor = "NVIDIA", .kind = "gpu", .memory_gb = 80,
+	.bf16_tflops = 312, .hbm_tbps = 2.039, .tdp_w = 400,
+	.scaleup_gb_s = 600, .scaleout_gb_s = 6.25,
+};
 
 static void assert_within(double got, double want, double tolerance)
 {
@@ -52,7 +62,7 @@ static struct workload training(double params, double tokens, int gpus)
 	w.training.gpus = gpus;
 	w.training.mfu = NAN;
 	w.training.gpu_hours = NAN;
-	w.training.checkpoint_interval_hours = 1;
+	w.training.checkpoint_interval_hours = NAN;   /* the best for the interruption rate */
 	w.training.restart_time_hours = 0.25;
 	w.training.deadline_hours = NAN;
 	w.training.state_bytes_per_param = 16;
@@ -249,8 +259,8 @@ static void test_data_parallel_term(void **state)
 
 /*
  * Goodput: 0.5 interruptions an hour, each losing 1/2 h + 1/4 h + a 14e9-byte
- * checkpoint read at 1e9 B/s (14 s = 0.0038889 h): 1 − 0.5 · 0.7538889 = 0.6230556
- * (writing it happens in the background).
+ * checkpoint read at 1e9 B/s (14 s = 0.0038889 h): 1 − 0.5 · 0.7538889 = 0.6230556,
+ * less writing one each hour (0.0038889 of the time): 0.6191667.
  */
 static void test_goodput(void **state)
 {
@@ -259,8 +269,55 @@ static void test_goodput(void **state)
 
 	(void)state;
 	perf_goodput(&in, &g);
-	assert_within(g.goodput, 0.6230556, 1e-6);
+	assert_within(g.goodput, 0.6191667, 1e-6);
 	assert_within(g.lost_hours_each, 0.7538889, 1e-6);
+	/* No interruptions and no interval given: no checkpoints, goodput 1. */
+	in.interruptions_per_hour = 0;
+	in.checkpoint_interval_hours = NAN;
+	perf_goodput(&in, &g);
+	assert_true(g.goodput == 1 && isnan(g.checkpoint_interval_hours));
+}
+
+/*
+ * Young–Daly: writing takes δ = 0.0038889 h, interruptions come λ = 0.5 an hour:
+ * τ = sqrt(2 · 0.0038889 / 0.5) = 0.124722 h; goodput 1 − δ/τ − λ(τ/2 + 0.25 + δ)
+ * = 1 − 0.031181 − 0.5 · 0.316250 = 0.810694, better than any other interval
+ * (hourly: 0.619167 above).
+ */
+static void test_goodput_best_interval(void **state)
+{
+	struct perf_goodput_input in = { 64, 0.5, NAN, 0.25, 14e9, 1e9 };
+	struct perf_goodput g, other;
+
+	(void)state;
+	perf_goodput(&in, &g);
+	assert_within(g.checkpoint_interval_hours, 0.124722, 1e-5);
+	assert_within(g.goodput, 0.810694, 1e-5);
+	for (double t = 0.03; t < 3; t *= 1.5) {
+		in.checkpoint_interval_hours = t;
+		perf_goodput(&in, &other);
+		assert_true(other.goodput <= g.goodput + 1e-12);
+	}
+}
+
+/*
+ * Llama 3 405B on 16,384 H100 (Dubey et al. 2024, section 3.3.4): 419 interruptions
+ * in 54 days, "higher than 90% effective training time". The model with its
+ * defaults: λ = 7.759/24 = 0.32330 an hour; the 405e9 · 14-byte checkpoint at
+ * 2,048 servers' 1 GB/s: 2.7686 s = 7.6904e-4 h; τ = sqrt(2 · 7.6904e-4 / 0.32330)
+ * = 0.068974 h (4 min); goodput 1 − δ/τ 0.011150 − 0.32330 · (0.034487 + 0.25 +
+ * 7.69e-4 = 0.285256) = 1 − 0.011150 − 0.092224 = 0.896626: 90% within 1%.
+ */
+static void test_goodput_llama3(void **state)
+{
+	struct perf_goodput_input in = { 16384, 419.0 / 54 / 24, NAN, 0.25, 405e9 * 14,
+					 2048 * PERF_STORAGE_BYTES_PER_S_PER_SERVER };
+	struct perf_goodput g;
+
+	(void)state;
+	perf_goodput(&in, &g);
+	assert_within(g.goodput, 0.896626, 1e-5);
+	assert_within(g.goodput, 0.90, 0.01);
 }
 
 /* Llama 3: 419 interruptions in 54 days on 16,384 GPUs = 4.7358e-4 per GPU-day. */
@@ -289,16 +346,28 @@ struct published_run {
 	const char *source;
 };
 
+/* What only some runs publish, by the run's index. */
+struct run_extra {
+	double checkpoint_hours;       /* the checkpoint interval; 0: the default hour */
+	double published_high;         /* > 0: the published figure is a range, published–this */
+};
+
 /*
  * Megatron-LM's table 1 counts F = 96·B·s·l·h²·(1 + s/(6h) + V/(16·l·h)) FLOPs per
  * batch (full recompute, V = 51,200); X TFLOP/s per GPU on G GPUs processes
  * G·X / (96·l·h²·(1 + s/(6h) + V/(16·l·h))) tokens a second.
  */
-static double megatron_tokens_per_s(int layers, int hidden, int gpus, double tflops)
+static double megatron_tokens_per_s_at(int layers, int hidden, double s, double v, int gpus,
+				      double tflops)
 {
-	double l = layers, h = hidden, s = 2048, v = 51200;
+	double l = layers, h = hidden;
 
 	return gpus * tflops * 1e12 / (96 * l * h * h * (1 + s / (6 * h) + v / (16 * l * h)));
+}
+
+static double megatron_tokens_per_s(int layers, int hidden, int gpus, double tflops)
+{
+	return megatron_tokens_per_s_at(layers, hidden, 2048, 51200, gpus, tflops);
 }
 
 /* MFU m of a peak P on G chips with F model FLOPs per token: m·P·G / F tokens a second. */
@@ -308,6 +377,7 @@ static double mfu_tokens_per_s(double mfu, double peak, int gpus, double flops_p
 }
 
 static struct published_run runs[32];
+static struct run_extra extras[32];
 static size_t nruns;
 
 static void add_run(struct published_run r)
@@ -384,12 +454,49 @@ static void build_runs(void)
 	add_run((struct published_run){ "Llama 2 70B, 2T tokens", &a100, 69.0e9, 80, 8192, 64, 8,
 		4096, 4194304, 2048, -1, 2e12, GPU_HOURS, 1720320, 0.25,
 		"Touvron et al. 2023b, table 2 (GPUs assumed: 2,048)" });
-	add_run((struct published_run){ "BLOOM 176B, 384 A100", &a100, 176.2e9, 70, 14336, 112, 112,
-		2048, 2048 * 2048.0, 384, -1, 366e9, GPU_HOURS, 1082990, 0.35,
-		"BigScience 2022, model card: 1,082,990 GPU-hours (wall-clock × 384; outside the 25% target, see the man page)" });
+	/*
+	 * BLOOM on Jean Zay (bigscience train/tr11-176B-ml: README and slurm script):
+	 * 70 layers, hidden 14,336, 112 heads, sequence 2,048, batch 2,048 sequences,
+	 * vocabulary 250,880, --checkpoint-activations (full recomputation), a checkpoint
+	 * every 100 steps of ~105 s (2.9 h). Its "about 150 TFLOPs" per GPU counts the
+	 * recomputation (the README's 4·2 coefficient), as Megatron-LM's formula does.
+	 */
+	add_run((struct published_run){ "BLOOM 176B, 384 A100", &a100_jean_zay, 176.2e9, 70,
+		14336, 112, 112, 2048, 2048 * 2048.0, 384, RECOMPUTE_FULL, 0, TOKENS_PER_S,
+		megatron_tokens_per_s_at(70, 14336, 2048, 250880, 384, 150), 0.25,
+		"BigScience 2022, model card and tr11 README: about 150 TFLOPs per GPU" });
+	extras[nruns - 1].checkpoint_hours = 2.9;
+	/*
+	 * Its GPU-hours are wall-clock × 384 over March 11 – July 6 2022: they include
+	 * the batch-size ramp-up, restarts and the machine's downtime.
+	 */
+	add_run((struct published_run){ "BLOOM 176B, 366B tokens", &a100_jean_zay, 176.2e9, 70,
+		14336, 112, 112, 2048, 2048 * 2048.0, 384, RECOMPUTE_FULL, 366e9, GPU_HOURS,
+		1082990, 0.25, "BigScience 2022, model card: 1,082,990 GPU-hours" });
+	extras[nruns - 1].checkpoint_hours = 2.9;
+	/*
+	 * OPT-175B (Zhang et al. 2022, section 2.4): 992 A100 80GB, FSDP with Megatron
+	 * tensor parallelism, 96 layers, hidden 12,288, 96 heads, sequence 2,048, 2M-token
+	 * batch, "up to 147 TFLOP/s per GPU". Which FLOPs that counts is not published:
+	 * read here as Megatron's formula with recomputation (vocabulary 50,272); counted
+	 * as 6·N without it, the published tokens/s would be 4/3 lower.
+	 */
+	add_run((struct published_run){ "OPT-175B, 992 A100", &a100, 175e9, 96, 12288, 96, 96,
+		2048, 1024 * 2048.0, 992, -1, 0, TOKENS_PER_S,
+		megatron_tokens_per_s_at(96, 12288, 2048, 50272, 992, 147), 0.25,
+		"Zhang et al. 2022, section 2.4: up to 147 TFLOP/s per GPU" });
+	extras[nruns - 1].published_high = runs[nruns - 1].published * 4 / 3;
+	/*
+	 * Llama 3.1 405B whole run: 30.84M H100-hours (Llama 3.1 model card) for 15.6T
+	 * tokens (Dubey et al. 2024, section 3.4), at 16,384 GPUs (table 4).
+	 */
+	add_run((struct published_run){ "Llama 3.1 405B, 15.6T tokens", &h100, 405e9, 126, 16384,
+		128, 8, 8192, 16777216, 16384, -1, 15.6e12, GPU_HOURS, 30.84e6, 0.25,
+		"Llama 3.1 model card: 30.84M GPU-hours" });
 }
 
-static double predict_run(const struct published_run *r, struct workload_demand *d)
+static double predict_run(const struct published_run *r, const struct run_extra *x,
+			  struct workload_demand *d)
 {
 	struct workload w = training(r->params, r->tokens > 0 ? r->tokens : 1e12, r->gpus);
 
@@ -399,6 +506,8 @@ static double predict_run(const struct published_run *r, struct workload_demand 
 		w.training.recompute_given = true;
 	}
 	w.training.interruptions_per_gpu_day = PERF_INTERRUPTIONS_PER_GPU_DAY;
+	if (x->checkpoint_hours > 0)
+		w.training.checkpoint_interval_hours = x->checkpoint_hours;
 	if (workload_training_demand(&w, r->acc, d) < 0)
 		fail_msg("%s: %s", r->name, error_get());
 	assert_true(d->mfu_predicted && d->has_layout);
@@ -413,18 +522,69 @@ static void test_published_runs(void **state)
 	build_runs();
 	for (size_t i = 0; i < nruns; i++) {
 		struct workload_demand d;
-		double got = predict_run(&runs[i], &d);
+		double got = predict_run(&runs[i], &extras[i], &d);
 		const struct perf_layout *l = &d.step.layout;
+		double high = extras[i].published_high > 0 ? extras[i].published_high :
+			      runs[i].published;
+		/* Against a range: 0 inside it, else the error to its nearer end. */
+		double error = got < runs[i].published ? (got - runs[i].published) / runs[i].published :
+			       got > high ? (got - high) / high : 0;
+		char published[48];
 
-		if (print)
-			printf("%s|%s|%.4g|%.4g|%+.1f%%|%.1f%%|%d/%d/%d|%s|%s\n", runs[i].name,
-			       runs[i].measure == TOKENS_PER_S ? "tokens/s" : "GPU-hours",
-			       runs[i].published, got, (got - runs[i].published) / runs[i].published * 100,
-			       d.assumptions.mfu * 100, l->tp, l->pp, l->dp, recompute_name(d.recompute),
-			       runs[i].tolerance < 0.2 ? "calibrated" : "held out");
+		if (high > runs[i].published)
+			snprintf(published, sizeof(published), "%.4g–%.4g", runs[i].published, high);
 		else
-			assert_within(got, runs[i].published, runs[i].tolerance);
+			snprintf(published, sizeof(published), "%.4g", runs[i].published);
+		if (print)
+			printf("%s|%s|%s|%.4g|%+.1f%%|%.1f%%|%d/%d/%d|%s|%s\n", runs[i].name,
+			       runs[i].measure == TOKENS_PER_S ? "tokens/s" : "GPU-hours", published, got,
+			       error * 100, d.assumptions.mfu * 100, l->tp, l->pp, l->dp,
+			       recompute_name(d.recompute),
+			       runs[i].tolerance < 0.2 ? "calibrated" : "held out");
+		else if (!(fabs(error) <= runs[i].tolerance))
+			fail_msg("%s: predicted %.6g, published %.6g–%.6g: off by %.1f%% (±%g%%)",
+				 runs[i].name, got, runs[i].published, high, error * 100,
+				 runs[i].tolerance * 100);
 		workload_demand_release(&d);
+	}
+}
+
+/*
+ * Llama 3 8B and 70B: the Llama 3.1 model card gives 1.46M and 7.0M H100-hours for
+ * about 15T tokens, but neither the GPU count nor the batch of these two runs is
+ * published, so they cannot be checked against a tolerance. What can be checked:
+ * the published hours lie within what the model predicts over the clusters Meta
+ * could have used (512 to 16,384 GPUs, the 405B run's 4M- and 16M-token batches).
+ * They do (8B: 0.36M–3.5M, 70B: 3.4M–23M at the time of writing); the model
+ * matches 8B's hours only where the batch spreads thin over many GPUs.
+ */
+static void test_llama3_unpublished_cluster(void **state)
+{
+	static const struct { double params; int layers, hidden, heads; double published; }
+	runs3[] = { { 8.03e9, 32, 4096, 32, 1.46e6 }, { 70.6e9, 80, 8192, 64, 7.0e6 } };
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(runs3); i++) {
+		double low = INFINITY, high = 0;
+
+		for (int gpus = 512; gpus <= 16384; gpus *= 2) {
+			for (double batch = 4194304; batch <= 16777216; batch *= 4) {
+				struct workload w = training(runs3[i].params, 15e12, gpus);
+				struct workload_demand d;
+
+				shape(&w, runs3[i].layers, runs3[i].hidden, runs3[i].heads, 8, 8192,
+				      batch);
+				w.training.interruptions_per_gpu_day = PERF_INTERRUPTIONS_PER_GPU_DAY;
+				assert_int_equal(workload_training_demand(&w, &h100, &d), 0);
+				low = fmin(low, d.gpu_hours);
+				high = fmax(high, d.gpu_hours);
+				workload_demand_release(&d);
+			}
+		}
+		if (getenv("AICOST_CALIBRATION_TABLE"))
+			printf("Llama 3 %.3gB: published %.4g, model %.4g–%.4g\n",
+			       runs3[i].params / 1e9, runs3[i].published, low, high);
+		assert_true(low < runs3[i].published && runs3[i].published < high);
 	}
 }
 
@@ -553,8 +713,11 @@ int main(void)
 		cmocka_unit_test(test_pipeline_bubble),
 		cmocka_unit_test(test_data_parallel_term),
 		cmocka_unit_test(test_goodput),
+		cmocka_unit_test(test_goodput_best_interval),
+		cmocka_unit_test(test_goodput_llama3),
 		cmocka_unit_test(test_interruption_rate),
 		cmocka_unit_test(test_published_runs),
+		cmocka_unit_test(test_llama3_unpublished_cluster),
 		cmocka_unit_test(test_long_context_costs_more),
 		cmocka_unit_test(test_fp8_faster_but_not_twice),
 		cmocka_unit_test(test_small_model_on_many_gpus),

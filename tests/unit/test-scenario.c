@@ -280,7 +280,7 @@ static void test_defaults(void **state)
 	assert_close(t->training.active_params, 7e9);
 	assert_true(isnan(t->training.mfu));   /* predicted by the performance model */
 	assert_false(t->training.recompute);
-	assert_close(t->training.checkpoint_interval_hours, 1);
+	assert_true(isnan(t->training.checkpoint_interval_hours));   /* Young–Daly's optimum */
 	assert_close(t->training.restart_time_hours, 0.25);
 	assert_close(t->training.interruptions_per_day, 0);
 	assert_close(t->training.interruptions_per_gpu_day, PERF_INTERRUPTIONS_PER_GPU_DAY);
