@@ -35,12 +35,15 @@ static json_t *number_or_null(double value, bool applies)
 	return applies && isfinite(value) ? json_real(value) : json_null();
 }
 
-/* A training workload's layout, e.g. "tp8 pp16 dp128" (ep, chunks when used). */
+/* A training workload's layout, e.g. "tp8 cp16 pp16 dp8" (cp, ep when used). */
 static void layout_text(const struct workload_demand *d, struct strbuf *out)
 {
 	const struct perf_layout *l = &d->step.layout;
 
-	strbuf_addf(out, "tp%d pp%d dp%d", l->tp, l->pp, l->dp);
+	strbuf_addf(out, "tp%d", l->tp);
+	if (l->cp > 1)
+		strbuf_addf(out, " cp%d", l->cp);
+	strbuf_addf(out, " pp%d dp%d", l->pp, l->dp);
 	if (l->ep > 1)
 		strbuf_addf(out, " ep%d", l->ep);
 }
@@ -66,6 +69,7 @@ static void training_assumptions_json(json_t *o, const struct workload_demand *d
 		json_object_set_new(layout, "pp", json_integer(st->layout.pp));
 		json_object_set_new(layout, "dp", json_integer(st->layout.dp));
 		json_object_set_new(layout, "ep", json_integer(st->layout.ep));
+		json_object_set_new(layout, "cp", json_integer(st->layout.cp > 1 ? st->layout.cp : 1));
 		json_object_set_new(layout, "microbatches", json_integer(st->layout.microbatches));
 		json_object_set_new(layout, "chunks", json_integer(st->layout.chunks));
 		json_object_set_new(o, "layout", layout);
@@ -77,7 +81,7 @@ static void training_assumptions_json(json_t *o, const struct workload_demand *d
 		json_object_set_new(o, "compute_share", json_real(st->compute_seconds / step));
 		json_object_set_new(o, "communication_share",
 				    json_real((st->tp_seconds + st->dp_seconds + st->ep_seconds +
-					       st->pp_seconds) / step));
+					       st->pp_seconds + st->cp_seconds) / step));
 		json_object_set_new(o, "bubble_share", json_real(st->bubble_seconds / step));
 		json_object_set_new(o, "memory_per_gpu_gb", json_real(st->memory_bytes / 1e9));
 	} else {
@@ -547,6 +551,7 @@ struct table *output_step_table(const struct scenario *s, const struct workload_
 	table_add_column(t, "dp_seconds", "DP-S", COLUMN_NUMBER);
 	table_add_column(t, "pp_seconds", "PP-S", COLUMN_NUMBER);
 	table_add_column(t, "ep_seconds", "EP-S", COLUMN_NUMBER);
+	table_add_column(t, "cp_seconds", "CP-S", COLUMN_NUMBER);
 	table_add_column(t, "bubble_seconds", "BUBBLE-S", COLUMN_NUMBER);
 	table_add_column(t, "memory_per_gpu_gb", "MEM-GB", COLUMN_NUMBER);
 	table_add_column(t, "mfu", "MFU", COLUMN_TEXT);
@@ -571,6 +576,7 @@ struct table *output_step_table(const struct scenario *s, const struct workload_
 		table_add_number(t, st->dp_seconds, 3);
 		table_add_number(t, st->pp_seconds, 3);
 		table_add_number(t, st->ep_seconds, 3);
+		table_add_number(t, st->cp_seconds, 3);
 		table_add_number(t, st->bubble_seconds, 3);
 		table_add_number(t, st->memory_bytes / 1e9, 1);
 		strbuf_reset(&text);

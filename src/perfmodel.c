@@ -11,6 +11,12 @@
  *    selective and 2·s·h with full recomputation, divided by the tensor-parallel
  *    degree (sequence parallel), the first pipeline stage holding min(m, p)
  *    micro-batches in flight (1F1B schedule; Korthikanti et al. 2022, table 2).
+ *  - Context parallelism splits each sequence over cp GPUs (causal load-balanced
+ *    chunks): each holds s/cp tokens' activations, does 1/cp of the sequence's work,
+ *    and passes its keys and values around the ring, cp − 1 steps a layer forward
+ *    and twice that backward, hidden behind the attention it feeds (ring attention,
+ *    Liu et al. 2023; Llama 3's all-gather variant moves the same bytes). Gradients
+ *    and the optimizer's shards span the dp · cp ranks.
  *  - Time: matmuls at an achievable efficiency of the peak, memory-bound kernels at
  *    HBM bandwidth, tensor-parallel all-reduces on the scale-up fabric (exposed),
  *    the gradient reduce-scatter and parameter all-gather on the scale-out network
@@ -37,6 +43,13 @@
 #define GRADIENT_BYTES 2.0          /* BF16 gradients reduce-scattered, BF16 weights gathered */
 #define ACTIVATION_VALUE_BYTES 2.0  /* BF16 activations on the wire */
 #define NETWORK_HOP_SECONDS 5e-6    /* one ring step between servers (NCCL over IB/RoCE) */
+/*
+ * The fewest tokens of a sequence one context-parallel rank keeps. Llama 3 split
+ * its 131,072-token sequences 16 ways (8,192 a rank) and did not split 8,192-token
+ * ones (Dubey et al. 2024, table 4); below that the per-rank attention blocks and
+ * the exposed latency of each ring step grow, costs this model does not price.
+ */
+#define CP_MIN_TOKENS 8192.0
 
 /*
  * Achievable matmul efficiency per accelerator family, calibrated on the published
@@ -150,15 +163,22 @@ static double activation_bytes(const struct perf_model *m)
 	}
 }
 
+/* The context-parallel degree; 0 (unset) is 1. */
+static int cp_of(const struct perf_layout *l)
+{
+	return l->cp > 1 ? l->cp : 1;
+}
+
 double perf_memory_bytes(const struct perf_model *m, const struct perf_layout *l)
 {
 	double params = params_per_gpu(m, l);
 	double replicated = fmin(m->state_bytes_per_param, 4.0);
 	double sharded = m->state_bytes_per_param - replicated;
-	double state = params * (replicated + sharded / l->dp);
+	double state = params * (replicated + sharded / ((double)l->dp * cp_of(l)));
 	int stage_layers = (m->layers + l->pp - 1) / l->pp;
 	int in_flight = l->microbatches < l->pp ? l->microbatches : l->pp;
-	double per_layer = m->seq_len * m->hidden / l->tp;   /* one sequence, bytes per byte-unit */
+	/* One sequence's share on this GPU, in units of bytes per value. */
+	double per_layer = m->seq_len / cp_of(l) * m->hidden / l->tp;
 	double activations = stage_layers * (double)in_flight * per_layer * activation_bytes(m);
 
 	/* The interleaved schedule keeps (1 + (p − 1)/(p·v)) times as much in flight. */
@@ -182,9 +202,11 @@ int perf_step_at(const struct perf_model *m, const struct perf_cluster *c,
 		 const struct perf_layout *l, struct perf_step *out)
 {
 	double sequences = m->batch_tokens / m->seq_len;
-	int gpus_used = l->tp * l->pp * l->dp;
+	int cp = cp_of(l);
+	int gpus_used = l->tp * cp * l->pp * l->dp;
+	int gradient_ranks = l->dp * cp;
 	double stage_share, tokens, matmul_flops, attention_flops, matmul_s, memory_s, micro_s;
-	double tp_s, ep_s, dp_s, pp_s, optimizer_s, bubble_s, step_s, passes;
+	double tp_s, ep_s, dp_s, pp_s, cp_s, optimizer_s, bubble_s, step_s, passes;
 	double scaleup = c->scaleup_bytes_per_s * c->comm_efficiency;
 	double scaleout = c->scaleout_bytes_per_s * c->comm_efficiency;
 	double peak = m->fp8 && c->fp8_flops > 0 ? c->fp8_flops : c->bf16_flops;
@@ -195,7 +217,8 @@ int perf_step_at(const struct perf_model *m, const struct perf_cluster *c,
 	    l->chunks < 1 || l->chunks > (m->layers + l->pp - 1) / l->pp ||
 	    (l->chunks > 1 && sequences / l->dp < l->pp) ||
 	    (m->heads > 0 && m->heads % l->tp != 0) || l->dp % l->ep != 0 ||
-	    (l->ep > 1 && (m->experts < l->ep || m->experts % l->ep != 0)))
+	    (l->ep > 1 && (m->experts < l->ep || m->experts % l->ep != 0)) ||
+	    (cp > 1 && (m->seq_len / cp < CP_MIN_TOKENS || fmod(m->seq_len, 2.0 * cp) != 0)))
 		return -1;
 	out->layout = *l;
 	out->layout.microbatches = (int)ceil(sequences / l->dp - 1e-9);
@@ -203,9 +226,9 @@ int perf_step_at(const struct perf_model *m, const struct perf_cluster *c,
 	if (out->memory_bytes > c->memory_bytes * MEMORY_USABLE)
 		return -1;
 
-	/* One micro-batch (one sequence) through the busiest stage on one GPU. */
+	/* One micro-batch (one sequence, its s/cp tokens here) through the busiest stage on one GPU. */
 	stage_share = ceil((double)m->layers / l->pp) / m->layers;
-	tokens = m->seq_len;
+	tokens = m->seq_len / cp;
 	attention_flops = (perf_flops_per_token(m) - (m->recompute == RECOMPUTE_FULL ? 8.0 : 6.0) *
 			   m->active_params) * tokens * stage_share / l->tp;
 	matmul_flops = (m->recompute == RECOMPUTE_FULL ? 8.0 : 6.0) * m->active_params * tokens *
@@ -232,7 +255,24 @@ int perf_step_at(const struct perf_model *m, const struct perf_cluster *c,
 	/* Each chunk boundary sends the activations on, forward and backward. */
 	pp_s = l->pp > 1 ? 2.0 * l->chunks * tokens * m->hidden / l->tp * ACTIVATION_VALUE_BYTES /
 		(l->tp * l->pp <= c->scaleup_domain ? scaleup : scaleout) : 0;
-	micro_s = matmul_s + memory_s + tp_s + ep_s + pp_s;
+	cp_s = 0;
+	if (cp > 1) {
+		/*
+		 * Each rank's keys and values (kv_heads of hidden/heads each, split over
+		 * TP, at least one head) go cp − 1 steps round the ring: once forward,
+		 * and keys, values and their gradients backward; hidden behind the
+		 * attention matmuls they feed.
+		 */
+		double head_dim = (double)m->hidden / m->heads;
+		double kv_per_rank = fmax(1.0, (double)m->kv_heads / l->tp) * head_dim;
+		double bytes = 2.0 * tokens * kv_per_rank * ACTIVATION_VALUE_BYTES * (cp - 1);
+		double bandwidth = l->tp * cp <= c->scaleup_domain ? scaleup : scaleout;
+		double rings = m->recompute == RECOMPUTE_FULL ? 4.0 : 3.0;
+		double attention_s = attention_flops / (c->bf16_flops * c->matmul_efficiency);
+
+		cp_s = fmax(0, rings * m->layers * stage_share * bytes / bandwidth - attention_s);
+	}
+	micro_s = matmul_s + memory_s + tp_s + ep_s + pp_s + cp_s;
 	/* 1F1B idles p − 1 micro-batch slots; v interleaved chunks shrink each slot v-fold. */
 	bubble_s = (l->pp - 1) * micro_s / l->chunks;
 
@@ -243,12 +283,12 @@ int perf_step_at(const struct perf_model *m, const struct perf_cluster *c,
 	 */
 	{
 		double bytes = params_per_gpu(m, &out->layout) * GRADIENT_BYTES;
-		int inside = gpus_used <= c->scaleup_domain ? l->dp :
+		int inside = gpus_used <= c->scaleup_domain ? gradient_ranks :
 			l->tp >= c->scaleup_domain ? 1 : c->scaleup_domain / l->tp;
 
-		if (inside > l->dp)
-			inside = l->dp;
-		int across = (l->dp + inside - 1) / inside;
+		if (inside > gradient_ranks)
+			inside = gradient_ranks;
+		int across = (gradient_ranks + inside - 1) / inside;
 
 		dp_s = allreduce_seconds(bytes, inside, scaleup) +
 		       allreduce_seconds(bytes / inside, across, scaleout);
@@ -261,7 +301,7 @@ int perf_step_at(const struct perf_model *m, const struct perf_cluster *c,
 	 */
 	dp_s = fmax(0, dp_s / 2 - (matmul_s + memory_s) * 2 / 3) +
 	       fmax(0, dp_s / 2 - (matmul_s + memory_s) / 3);
-	optimizer_s = params_per_gpu(m, &out->layout) * OPTIMIZER_BYTES / l->dp /
+	optimizer_s = params_per_gpu(m, &out->layout) * OPTIMIZER_BYTES / gradient_ranks /
 		      (c->hbm_bytes_per_s * HBM_EFFICIENCY);
 
 	step_s = out->layout.microbatches * micro_s + bubble_s + dp_s + optimizer_s;
@@ -274,6 +314,7 @@ int perf_step_at(const struct perf_model *m, const struct perf_cluster *c,
 	out->dp_seconds = dp_s;
 	out->bubble_seconds = bubble_s;
 	out->pp_seconds = out->layout.microbatches * pp_s;
+	out->cp_seconds = out->layout.microbatches * cp_s;
 	out->gpus_used = gpus_used;
 	out->tokens_per_second = m->batch_tokens / step_s;
 	out->mfu = out->flops_per_token * out->tokens_per_second / (gpus_used * c->bf16_flops);
@@ -291,7 +332,8 @@ static bool better(const struct perf_step *a, const struct perf_step *b)
 		return false;
 	if (a->gpus_used != b->gpus_used)
 		return a->gpus_used < b->gpus_used;
-	return a->layout.tp * a->layout.pp < b->layout.tp * b->layout.pp;
+	return a->layout.tp * a->layout.pp * cp_of(&a->layout) <
+	       b->layout.tp * b->layout.pp * cp_of(&b->layout);
 }
 
 static void consider(const struct perf_model *m, const struct perf_cluster *c,
@@ -303,73 +345,90 @@ static void consider(const struct perf_model *m, const struct perf_cluster *c,
 		*best = step;
 }
 
+/* The widest context parallelism M allows: a power of two keeping CP_MIN_TOKENS a rank. */
+static int max_context_parallel(const struct perf_model *m)
+{
+	int cp = 1;
+
+	while (m->seq_len / (cp * 2) >= CP_MIN_TOKENS && fmod(m->seq_len, 4.0 * cp) == 0)
+		cp *= 2;
+	return cp;
+}
+
 /*
- * TP a power of two within the scale-up domain, PP each distinct stage size (the
- * fewest stages that give it), DP as wide as the GPUs and the batch allow, or the
- * narrowest with the same micro-batch count; EP a power of two dividing DP.
+ * TP a power of two within the scale-up domain, CP a power of two (long sequences
+ * only), PP each distinct stage size (the fewest stages that give it), DP as wide
+ * as the GPUs and the batch allow, or the narrowest with the same micro-batch
+ * count; EP a power of two dividing DP.
  */
 int perf_best_layout(const struct perf_model *m, const struct perf_cluster *c,
 		     struct perf_step *out)
 {
 	double sequences = m->batch_tokens / m->seq_len;
 	int max_dp_batch = (int)fmin(floor(sequences + 1e-9), 1e9);
-	int last_stage = 0;
+	int max_cp = max_context_parallel(m);
 
 	memset(out, 0, sizeof(*out));
 	for (int tp = 1; tp <= c->scaleup_domain && tp <= c->gpus; tp *= 2) {
-		for (int pp = 1; pp <= m->layers && tp * pp <= c->gpus; pp++) {
-			int stage = (m->layers + pp - 1) / pp;
-			int dp = c->gpus / (tp * pp);
+		for (int cp = 1; cp <= max_cp && tp * cp <= c->gpus; cp *= 2) {
+			int last_stage = 0;
 
-			if (pp > 1 && stage == last_stage)
-				continue;
-			last_stage = stage;
-			if (dp > max_dp_batch)
-				dp = max_dp_batch;
-			if (dp < 1)
-				break;
-			for (int ep = 1; ep <= dp; ep *= 2) {
-				int micro = (int)ceil(sequences / dp - 1e-9);
-				int narrow = (int)ceil(sequences / micro - 1e-9);
+			for (int pp = 1; pp <= m->layers && tp * cp * pp <= c->gpus; pp++) {
+				int stage = (m->layers + pp - 1) / pp;
+				int dp = c->gpus / (tp * cp * pp);
 
-				if (ep > 1 && m->experts < ep)
+				if (pp > 1 && stage == last_stage)
+					continue;
+				last_stage = stage;
+				if (dp > max_dp_batch)
+					dp = max_dp_batch;
+				if (dp < 1)
 					break;
-				for (int chunks = 1; chunks <= stage; chunks *= 2) {
-					struct perf_layout l = { tp, pp, dp, ep, 0, chunks };
+				for (int ep = 1; ep <= dp; ep *= 2) {
+					int micro = (int)ceil(sequences / dp - 1e-9);
+					int narrow = (int)ceil(sequences / micro - 1e-9);
 
-					consider(m, c, &l, out);
-					if (narrow < dp && narrow % ep == 0) {
-						l.dp = narrow;
-						consider(m, c, &l, out);
-					}
-					/* Fewer ranks can win where latency, not bandwidth, rules. */
-					for (l.dp = ep; l.dp < narrow; l.dp *= 2)
-						consider(m, c, &l, out);
-					if (pp == 1)
+					if (ep > 1 && m->experts < ep)
 						break;
+					for (int chunks = 1; chunks <= stage; chunks *= 2) {
+						struct perf_layout l = { tp, pp, dp, ep, 0, chunks, cp };
+
+						consider(m, c, &l, out);
+						if (narrow < dp && narrow % ep == 0) {
+							l.dp = narrow;
+							consider(m, c, &l, out);
+						}
+						/* Fewer ranks can win where latency, not bandwidth, rules. */
+						for (l.dp = ep; l.dp < narrow; l.dp *= 2)
+							consider(m, c, &l, out);
+						if (pp == 1)
+							break;
+					}
 				}
 			}
 		}
-		last_stage = 0;
 	}
 	if (out->step_seconds > 0)
 		return 0;
 	{
 		struct perf_layout widest = { c->scaleup_domain < c->gpus ? c->scaleup_domain : c->gpus,
-					      1, 1, 1, 1, 1 };
-		int tp = 1;
+					      1, 1, 1, 1, 1, 1 };
+		int tp = 1, cp = 1;
 
 		while (tp * 2 <= widest.tp && (m->heads <= 0 || m->heads % (tp * 2) == 0))
 			tp *= 2;
+		while (cp * 2 <= max_cp && tp * cp * 2 <= c->gpus)
+			cp *= 2;
 		widest.tp = tp;
-		widest.pp = c->gpus / tp < m->layers ? c->gpus / tp : m->layers;
+		widest.cp = cp;
+		widest.pp = c->gpus / (tp * cp) < m->layers ? c->gpus / (tp * cp) : m->layers;
 		if (widest.pp < 1)
 			widest.pp = 1;
 		widest.microbatches = widest.pp;
-		error_set("needs %.4g GB per accelerator even split %d-way tensor and %d-way "
-			  "pipeline parallel, more than %.4g GB × %.0f%% usable; use more or larger "
-			  "accelerators, recompute: full, or a smaller seq_len",
-			  perf_memory_bytes(m, &widest) / 1e9, widest.tp, widest.pp,
+		error_set("needs %.4g GB per accelerator even split %d-way tensor, %d-way context "
+			  "and %d-way pipeline parallel, more than %.4g GB × %.0f%% usable; use more "
+			  "or larger accelerators, recompute: full, or a smaller seq_len",
+			  perf_memory_bytes(m, &widest) / 1e9, widest.tp, widest.cp, widest.pp,
 			  c->memory_bytes / 1e9, MEMORY_USABLE * 100);
 	}
 	return -1;

@@ -42,6 +42,7 @@ struct perf_layout {
 	int tp, pp, dp, ep;
 	int microbatches;              /* per optimizer step, one sequence each */
 	int chunks;                    /* interleaved schedule: model chunks per stage (1 = plain 1F1B) */
+	int cp;                        /* context parallel: each sequence split over cp GPUs */
 };
 
 struct perf_step {
@@ -55,10 +56,11 @@ struct perf_step {
 	double ep_seconds;             /* MoE all-to-all */
 	double bubble_seconds;         /* pipeline fill and drain */
 	double pp_seconds;             /* stage-to-stage activation transfers */
+	double cp_seconds;             /* exposed ring-attention key/value exchange */
 	double memory_bytes;           /* per accelerator */
 	double tokens_per_second;      /* whole cluster */
 	double mfu;                    /* flops_per_token · tokens/s ÷ (gpus used · peak) */
-	int gpus_used;                 /* tp · pp · dp; the rest idle */
+	int gpus_used;                 /* tp · cp · pp · dp; the rest idle */
 };
 
 /* Calibration of one accelerator family (see perfmodel.c for the sources). */
