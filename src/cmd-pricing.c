@@ -47,7 +47,7 @@ static int purchase_rank(const char *purchase)
 	return (int)ARRAY_SIZE(purchase_order);
 }
 
-enum sort_key { SORT_PROVIDER, SORT_PRICE, SORT_PER_ACCELERATOR, SORT_PER_PFLOP };
+enum sort_key { SORT_PROVIDER, SORT_PRICE, SORT_PER_ACCELERATOR, SORT_PER_PFLOP, SORT_PER_VCPU };
 
 /* Unknown values (NAN) sort last. */
 static int compare_numbers(double a, double b)
@@ -72,6 +72,9 @@ static int compare_offers(const void *pa, const void *pb, void *ctx)
 		break;
 	case SORT_PER_PFLOP:
 		c = compare_numbers(offer_price_per_pflop_hour(a), offer_price_per_pflop_hour(b));
+		break;
+	case SORT_PER_VCPU:
+		c = compare_numbers(offer_price_per_vcpu_hour(a), offer_price_per_vcpu_hour(b));
 		break;
 	case SORT_PROVIDER:
 		break;
@@ -111,7 +114,9 @@ static void add_size(struct table *t, double value)
 		table_add_null(t);
 }
 
-static struct table *offers_table(const struct offer_list *list, enum output_format format)
+/* CPU: CPU instances (the $/vCPU-hour and family columns instead of the accelerators'). */
+static struct table *offers_table(const struct offer_list *list, enum output_format format,
+				  bool cpu)
 {
 	struct table *t = table_new();
 	bool people = format == FORMAT_TABLE || format == FORMAT_MARKDOWN;
@@ -130,6 +135,10 @@ static struct table *offers_table(const struct offer_list *list, enum output_for
 	table_add_column(t, "price_per_hour", "$/H", COLUMN_NUMBER);
 	table_add_column(t, "price_per_accelerator_hour", "$/ACC-H", COLUMN_NUMBER);
 	table_add_column(t, "price_per_pflop_hour", "$/PFLOP-H", COLUMN_NUMBER);
+	if (cpu) {
+		table_add_column(t, "family", "FAMILY", COLUMN_TEXT);
+		table_add_column(t, "price_per_vcpu_hour", "$/VCPU-H", COLUMN_NUMBER);
+	}
 	table_add_column(t, "interruptions_per_month", "INTR/MO", COLUMN_NUMBER);
 	if (!people) {
 		table_add_column(t, "currency", "CURRENCY", COLUMN_TEXT);
@@ -155,6 +164,10 @@ static struct table *offers_table(const struct offer_list *list, enum output_for
 		table_add_number(t, o->price_per_hour, 3);
 		add_number_or_null(t, offer_price_per_accelerator_hour(o), 3);
 		add_number_or_null(t, offer_price_per_pflop_hour(o), 3);
+		if (cpu) {
+			table_add_text(t, offer_cpu_family(o));
+			add_number_or_null(t, offer_price_per_vcpu_hour(o), 4);
+		}
 		add_number_or_null(t, o->interruptions_per_month, 3);
 		if (!people) {
 			table_add_text(t, o->currency);
@@ -204,6 +217,7 @@ static int parse_sort(const char *text, enum sort_key *out)
 	static const struct { const char *name; enum sort_key key; } keys[] = {
 		{ "provider", SORT_PROVIDER }, { "price", SORT_PRICE },
 		{ "per-accelerator", SORT_PER_ACCELERATOR }, { "per-pflop", SORT_PER_PFLOP },
+		{ "per-vcpu", SORT_PER_VCPU },
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
@@ -212,12 +226,14 @@ static int parse_sort(const char *text, enum sort_key *out)
 			return 0;
 		}
 	}
-	error_set("unknown sort key '%s'; expected provider, price, per-accelerator or per-pflop",
+	error_set("unknown sort key '%s'; expected provider, price, per-accelerator, per-pflop "
+		  "or per-vcpu",
 		  text);
 	return -1;
 }
 
-enum { OPT_PURCHASE = CLI_LONG_ONLY, OPT_MIN_ACCELERATORS, OPT_MIN_MEMORY, OPT_MAX_PRICE };
+enum { OPT_PURCHASE = CLI_LONG_ONLY, OPT_MIN_ACCELERATORS, OPT_MIN_MEMORY, OPT_MAX_PRICE,
+       OPT_VCPUS, OPT_FAMILY };
 
 #define PRICING_FORMAT_OPTION \
 	{ 'f', "format", "FORMAT", "table (default), csv, json or markdown" }
@@ -234,7 +250,11 @@ static const struct cli_option list_options[] = {
 	{ OPT_MIN_MEMORY, "min-memory", "GB",
 	  "at least GB of memory per accelerator (80, 80GB, 141GB)" },
 	{ OPT_MAX_PRICE, "max-price", "X", "at most X per instance-hour" },
-	{ 's', "sort", "KEY", "provider (default), price, per-accelerator, per-pflop" },
+	{ OPT_VCPUS, "vcpus", "N", "CPU instances with at least N vCPUs" },
+	{ OPT_FAMILY, "family", "NAME", "CPU instances of this family: general, compute or\n"
+	  "memory (-optimised)" },
+	{ 's', "sort", "KEY", "provider (default), price, per-accelerator, per-pflop,\n"
+	  "per-vcpu" },
 	{ 'n', "limit", "N", "at most N rows" },
 	PRICING_FORMAT_OPTION,
 	CLI_OPTION_HELP,
@@ -245,10 +265,12 @@ static const struct command pricing_list_command = {
 	.name = "list", .parent = "pricing", .run = pricing_list,
 	.summary = "offers that match filters, cheapest first if asked",
 	.usage = "usage: aicost pricing list [OPTIONS]\n",
-	.description = "Lists accelerator offers from the newest prices of each provider and region.\n",
+	.description = "Lists accelerator offers from the newest prices of each provider and region;\n"
+		"with --vcpus or --family, CPU instances (for data pipelines) instead.\n",
 	.options = list_options,
-	.notes = "$/PFLOP-H is the price per dense BF16 PFLOP-hour; CONF says whether the\n"
-		"source gave the price exactly or approximately.\n",
+	.notes = "$/PFLOP-H is the price per dense BF16 PFLOP-hour, $/VCPU-H the price per\n"
+		"vCPU-hour of a CPU instance; CONF says whether the source gave the price\n"
+		"exactly or approximately.\n",
 	.flags = CMD_NEEDS_STORE,
 	.help_column = 27,
 };
@@ -274,6 +296,28 @@ static void keep_region_group(struct offer_list *list, const char *group)
 	list->n = kept;
 }
 
+/*
+ * Keeps accelerator offers; or, when CPU, the CPU instances with at least
+ * MIN_VCPUS vCPUs of FAMILY (NULL: any family).
+ */
+static void keep_kind(struct offer_list *list, bool cpu, double min_vcpus, const char *family)
+{
+	size_t kept = 0;
+
+	for (size_t i = 0; i < list->n; i++) {
+		const struct offer *o = &list->items[i];
+		const char *of = offer_cpu_family(o);
+		bool keep = cpu ? of && o->vcpus >= min_vcpus && (!family || strcmp(of, family) == 0)
+			: o->accelerator || o->accelerator_count > 0;
+
+		if (keep)
+			list->items[kept++] = list->items[i];
+		else
+			offer_release(&list->items[i]);
+	}
+	list->n = kept;
+}
+
 static int pricing_list(int argc, char **argv)
 {
 	struct cli_parser p;
@@ -286,6 +330,10 @@ static int pricing_list(int argc, char **argv)
 	long limit = -1, count;
 	struct db *db = NULL;
 	int c, status = EXIT_ERROR;
+	static const char *const families[] = { CPU_FAMILIES };
+	const char *family = NULL;
+	double min_vcpus = 0;
+	bool cpu = false;
 
 	cli_parser_init(&p, &pricing_list_command);
 	while ((c = cli_getopt(&p, argc, argv)) != -1) {
@@ -325,6 +373,23 @@ static int pricing_list(int argc, char **argv)
 			if (filter.max_price <= 0)
 				return usage_error(cmd, "--max-price: must be above 0");
 			break;
+		case OPT_VCPUS:
+			if (units_parse_int(optarg, &count) < 0 || count < 1)
+				return usage_error(cmd, "--vcpus: expected a positive count, got '%s'",
+						   optarg);
+			min_vcpus = (double)count;
+			cpu = true;
+			break;
+		case OPT_FAMILY:
+			family = NULL;
+			for (size_t k = 0; k < ARRAY_SIZE(families); k++)
+				if (strcmp(optarg, families[k]) == 0)
+					family = families[k];
+			if (!family)
+				return usage_error(cmd, "--family: unknown family '%s'; expected "
+						   "general, compute or memory", optarg);
+			cpu = true;
+			break;
 		case 's':
 			if (parse_sort(optarg, &sort) < 0)
 				return usage_error(cmd, "%s", error_get());
@@ -346,6 +411,9 @@ static int pricing_list(int argc, char **argv)
 	}
 	if (optind < argc)
 		return usage_error(cmd, "unexpected argument '%s'", argv[optind]);
+	if (cpu && (filter.accelerator || filter.min_accelerators > 0 || filter.min_memory_gb > 0))
+		return usage_error(cmd, "--vcpus and --family list CPU instances; not with "
+				   "--accelerator, --min-accelerators or --min-memory");
 	db = open_store(cmd, false);
 	if (!db)
 		return EXIT_ERROR;
@@ -371,6 +439,7 @@ static int pricing_list(int argc, char **argv)
 	}
 	if (region_group)
 		keep_region_group(&offers, region_group);
+	keep_kind(&offers, cpu, min_vcpus, family);
 	sort_offers(&offers, sort);
 	if (limit >= 0 && (size_t)limit < offers.n) {
 		for (size_t i = (size_t)limit; i < offers.n; i++)
@@ -379,7 +448,7 @@ static int pricing_list(int argc, char **argv)
 	}
 	if (offers.n == 0 && format == FORMAT_TABLE && global_options.verbosity >= 0)
 		fprintf(stderr, "aicost %s: no offers match\n", cmd);
-	status = print_table(offers_table(&offers, format), format, cmd);
+	status = print_table(offers_table(&offers, format, cpu), format, cmd);
 cleanup:
 	offer_list_release(&offers);
 	return status;

@@ -161,6 +161,67 @@ double offer_price_per_accelerator_hour(const struct offer *o)
 	return o->accelerator_count > 0 ? o->price_per_hour / o->accelerator_count : NAN;
 }
 
+double offer_price_per_vcpu_hour(const struct offer *o)
+{
+	return o->accelerator_count == 0 && !o->accelerator && o->vcpus > 0 ?
+		o->price_per_hour / o->vcpus : NAN;
+}
+
+/* AWS "m7i.xlarge": the letters before the generation digit ("m", "x", "mac"). */
+static const char *aws_cpu_family(const char *type)
+{
+	size_t n = strcspn(type, "0123456789.");
+
+	if (n == 1 && strchr("mt", type[0]))
+		return "general";
+	if (n == 1 && type[0] == 'c')
+		return "compute";
+	if (n == 1 && strchr("rxzu", type[0]))
+		return "memory";
+	return NULL;
+}
+
+/* Azure "Standard_D4s_v5": the series letter after the prefix. */
+static const char *azure_cpu_family(const char *type)
+{
+	if (!str_starts_with(type, "Standard_"))
+		return NULL;
+	switch (type[strlen("Standard_")]) {
+	case 'D': case 'B': return "general";
+	case 'F': return "compute";
+	case 'E': case 'M': return "memory";
+	default: return NULL;
+	}
+}
+
+/* GCP "n2-standard-8": the machine series and shape. */
+static const char *gcp_cpu_family(const char *type)
+{
+	if (strstr(type, "-highmem-") || strstr(type, "-megamem-") || strstr(type, "-ultramem-") ||
+	    str_starts_with(type, "m1-") || str_starts_with(type, "m2-") ||
+	    str_starts_with(type, "m3-"))
+		return "memory";
+	if (strstr(type, "-highcpu-") || str_starts_with(type, "c2-") ||
+	    str_starts_with(type, "c2d-") || str_starts_with(type, "h3-"))
+		return "compute";
+	if (strstr(type, "-standard-"))
+		return "general";
+	return NULL;
+}
+
+const char *offer_cpu_family(const struct offer *o)
+{
+	if (o->accelerator || o->accelerator_count > 0 || !o->provider || !o->instance_type)
+		return NULL;
+	if (strcmp(o->provider, "aws") == 0)
+		return aws_cpu_family(o->instance_type);
+	if (strcmp(o->provider, "azure") == 0)
+		return azure_cpu_family(o->instance_type);
+	if (strcmp(o->provider, "gcp") == 0)
+		return gcp_cpu_family(o->instance_type);
+	return NULL;
+}
+
 double offer_interruptions_per_day(const struct offer *o)
 {
 	return o->interruptions_per_month / (HOURS_PER_MONTH / 24);

@@ -195,6 +195,16 @@ void offer_list_release(struct offer_list *list);
 double offer_price_per_accelerator_hour(const struct offer *o);
 /* Per dense BF16 PFLOP-hour: price / (accelerators × BF16 TFLOPS / 1000). */
 double offer_price_per_pflop_hour(const struct offer *o);
+/* Price per vCPU-hour of a CPU instance (no accelerators); NAN otherwise. */
+double offer_price_per_vcpu_hour(const struct offer *o);
+/*
+ * The family of a CPU instance from its provider's naming: "general" (AWS m/t,
+ * Azure D/B, GCP *-standard), "compute" (AWS c, Azure F, GCP c2/c2d/h3 and
+ * *-highcpu) or "memory" (AWS r/x/z/u, Azure E/M, GCP *-highmem, m1-m3); NULL
+ * for an accelerator instance or a name no rule knows.
+ */
+const char *offer_cpu_family(const struct offer *o);
+#define CPU_FAMILIES "general", "compute", "memory"
 /* Interruptions per instance-day: the monthly rate over 730 / 24 days; NAN when unknown. */
 double offer_interruptions_per_day(const struct offer *o);
 
