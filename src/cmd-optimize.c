@@ -225,6 +225,8 @@ static int cmd_optimize(int argc, char **argv)
 	for (size_t w = 0; w < cli.scenario.nworkloads; w++) {
 		const struct workload *wl = &cli.scenario.workloads[w];
 
+		if (wl->kind == WORKLOAD_PIPELINE)
+			continue;   /* CPUs: estimate prices it on each deployment's instances */
 		started = seconds_now();
 		if (optimize_run(cli.db, &cli.scenario, w, &opts, &search) < 0) {
 			optimize_release(&search);

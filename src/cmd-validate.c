@@ -70,7 +70,8 @@ static void check_demand(const struct scenario *s, const struct accelerator *acc
 	for (size_t i = 0; i < s->nworkloads; i++) {
 		struct workload_demand demand;
 
-		if (own && own[i] && strcmp(own[i], acc->name) == 0)
+		if ((own && own[i] && strcmp(own[i], acc->name) == 0) ||
+		    s->workloads[i].kind == WORKLOAD_PIPELINE)   /* CPUs: no accelerator */
 			continue;
 		if (workload_demand(&s->workloads[i], acc, &demand) < 0) {
 			strbuf_addf(&problems[i], "%s: %s: %s\n",
@@ -107,6 +108,10 @@ static void check_against_store(struct db *db, const struct scenario *s, struct 
 		struct scenario one = *s;
 
 		strbuf_init(&problems[i], 0);
+		if (w->kind == WORKLOAD_PIPELINE) {
+			runs[i] = true;   /* CPUs: priced from each deployment's CPU instances */
+			continue;
+		}
 		strbuf_reset(&field);
 		strbuf_addf(&field, "workloads[%zu].accelerator", i);
 		if (db_find_accelerator(db, w->accelerator, &acc) < 0) {

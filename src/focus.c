@@ -45,6 +45,8 @@ static const struct {
 	[COST_NETWORK] = { "Networking", "Network and transit", true },
 	[COST_MAINTENANCE] = { "Compute", "Hardware maintenance", true },
 	[COST_RESIDUAL] = { "Compute", "Residual value of hardware", true },
+	[COST_PIPELINE] = { "Compute", "CPU data pipelines", false },
+	[COST_LABELING] = { "Other", "Data labelling", false },
 };
 
 static bool leap_year(int year)

@@ -135,12 +135,15 @@ json_t *output_demand_json(const struct scenario *s, const struct workload_deman
 	for (size_t i = 0; i < s->nworkloads; i++) {
 		const struct workload *w = &s->workloads[i];
 		const struct workload_demand *d = &demand[i];
-		bool train = w->kind == WORKLOAD_TRAINING, serve = !train;
+		bool train = w->kind == WORKLOAD_TRAINING;
+		bool serve = w->kind == WORKLOAD_INFERENCE || w->kind == WORKLOAD_BATCH_INFERENCE;
+		bool pipeline = w->kind == WORKLOAD_PIPELINE;
 		json_t *o = json_object();
 
 		json_object_set_new(o, "name", json_string(w->name));
 		json_object_set_new(o, "kind", json_string(workload_kind_name(w->kind)));
-		json_object_set_new(o, "accelerator", json_string(d->accelerator));
+		json_object_set_new(o, "accelerator", d->accelerator ? json_string(d->accelerator) :
+				    json_null());
 		json_object_set_new(o, "gpus", json_integer(d->gpus));
 		json_object_set_new(o, "flops", number_or_null(d->flops, train));
 		json_object_set_new(o, "gpu_hours", json_real(horizon_gpu_hours(s, w, d)));
@@ -167,6 +170,10 @@ json_t *output_demand_json(const struct scenario *s, const struct workload_deman
 		json_object_set_new(o, "gpu_hours_per_month",
 				    number_or_null(d->gpu_hours_per_month, serve));
 		json_object_set_new(o, "tokens_per_month", number_or_null(d->tokens_per_month, serve));
+		/* pipelines (extension): CPU work; wall time and instances are per deployment */
+		json_object_set_new(o, "vcpu_hours", number_or_null(w->pipeline.vcpu_hours, pipeline));
+		json_object_set_new(o, "input_gb", number_or_null(w->pipeline.input_bytes / 1e9,
+								  pipeline));
 		json_object_set_new(o, "assumptions", assumptions_json(w, &d->assumptions));
 		if (train)
 			training_assumptions_json(json_object_get(o, "assumptions"), d);
@@ -200,6 +207,25 @@ static const char *budget_verdict(const struct tco_result *r, size_t i)
 	int n = budget_evaluate(r, i, NULL, BUDGET_AT_MEAN, checks);
 
 	return n > 0 ? budget_status_names[budget_worst(checks, (size_t)n)] : NULL;
+}
+
+/* Each pipeline's run on a deployment: [{workload, instance, vcpus, instances, wall_hours}]. */
+static json_t *pipelines_json(const struct scenario *s, const struct pipeline_run *runs)
+{
+	json_t *list = json_array();
+
+	for (size_t i = 0; runs && i < s->nworkloads; i++) {
+		const struct pipeline_run *run = &runs[i];
+
+		if (s->workloads[i].kind != WORKLOAD_PIPELINE || !run->present)
+			continue;
+		json_array_append_new(list, json_pack("{s:s, s:o, s:f, s:i, s:f, s:f}",
+			"workload", s->workloads[i].name,
+			"instance", run->instance ? json_string(run->instance) : json_null(),
+			"vcpus", run->vcpus, "instances", run->instances,
+			"price_per_hour", run->price_per_hour, "wall_hours", run->wall_hours));
+	}
+	return list;
 }
 
 /* The components with no price: ["egress", "storage"]; [] when complete. */
@@ -309,6 +335,7 @@ static json_t *deployment_json(const struct tco_result *r, size_t i, int months)
 		json_object_set_new(per_workload, r->scenario->workloads[w].name,
 				    number_or_null(dr->workload_wall_hours[w], true));
 	json_object_set_new(o, "workload_wall_hours", per_workload);
+	json_object_set_new(o, "pipelines", pipelines_json(r->scenario, dr->pipelines));
 	json_object_set_new(o, "monthly_by_component", monthly_by_component);
 	json_object_set_new(o, "incomplete", incomplete_json(dr->incomplete));
 	json_object_set_new(o, "notes", notes_json(dr->notes));
@@ -479,6 +506,12 @@ struct table *output_demand_table(const struct scenario *s, const struct workloa
 		table_add_text(t, d->accelerator);
 		table_add_number(t, d->gpus, 0);
 		table_add_money(t, horizon_gpu_hours(s, w, d), 0);
+		if (w->kind == WORKLOAD_PIPELINE) {
+			/* CPUs: its vCPU-hours and instances are in each deployment's notes */
+			for (int k = 0; k < 13 + (verbose ? 5 : 0); k++)
+				table_add_null(t);
+			continue;
+		}
 		if (train) {
 			struct strbuf text = STRBUF_INIT;
 

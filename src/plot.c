@@ -38,12 +38,14 @@ static const char *const component_colours[COST_NCOMPONENTS] = {
 	[COST_SHORTAGE] = "#D55E00", [COST_CAPEX] = "#3B3B3B", [COST_POWER] = "#E69F00",
 	[COST_FACILITY] = "#F0E442", [COST_STAFF] = "#CC79A7", [COST_NETWORK] = "#999999",
 	[COST_MAINTENANCE] = "#8C6D31", [COST_RESIDUAL] = "#B5D99C",
+	[COST_PIPELINE] = "#6A3D9A", [COST_LABELING] = "#FB9A99",
 };
 
 /* Stacked from the zero line out: one-off capex first, so that a cut bar shows it. */
 static const enum cost_component stack_order[COST_NCOMPONENTS] = {
 	COST_CAPEX, COST_COMPUTE, COST_SHORTAGE, COST_STORAGE, COST_EGRESS, COST_NETWORK,
-	COST_POWER, COST_FACILITY, COST_STAFF, COST_MAINTENANCE, COST_RESIDUAL,
+	COST_POWER, COST_FACILITY, COST_STAFF, COST_MAINTENANCE, COST_RESIDUAL, COST_PIPELINE,
+	COST_LABELING,
 };
 
 /* The key of a line chart: inside, top left, where cumulative cash starts low;

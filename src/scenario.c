@@ -59,7 +59,8 @@ static const char *const per_gb_month[] = { "GB-month", "GB-mo", "GB/month", NUL
 static const char *const per_month[] = { "month", "mo", NULL };
 static const char *const per_year[] = { "year", "y", "FTE-year", NULL };
 static const char *const precision_names[] = { "fp32", "bf16", "fp16", "fp8", "int8", "int4" };
-static const char *const workload_kinds[] = { "training", "inference", "batch-inference", NULL };
+static const char *const workload_kinds[] = { "training", "inference", "batch-inference",
+						    "pipeline", NULL };
 static const char *const deployment_kinds[] = { "cloud", "onprem", "hybrid", NULL };
 
 static const struct field scenario_fields[] = {
@@ -81,7 +82,7 @@ static const struct field scenario_fields[] = {
 static const struct field workload_fields[] = {
 	{ "name", FIELD_STRING, W(name), F_REQUIRED, NULL },
 	{ "kind", FIELD_CUSTOM, 0, F_REQUIRED, workload_kinds },
-	{ "accelerator", FIELD_STRING, W(accelerator), F_REQUIRED, NULL },
+	{ "accelerator", FIELD_STRING, W(accelerator), 0, NULL },   /* required but for pipelines */
 	{ "start", FIELD_HOURS, W(start_hours), 0, NULL },
 	{ "egress_per_month", FIELD_BYTES, W(egress_per_month_bytes), 0, NULL },
 };
@@ -143,7 +144,26 @@ static const struct field inference_fields[] = {
 	{ "deadline", FIELD_HOURS, W(inference.deadline_hours), F_POSITIVE, NULL },
 	{ "duration", FIELD_HOURS, W(duration_hours), F_POSITIVE, NULL },
 };
+
+static const struct field pipeline_fields[] = {
+	{ "input", FIELD_BYTES, W(pipeline.input_bytes), F_POSITIVE, NULL },
+	{ "throughput_per_vcpu", FIELD_STRING, W(throughput_text), 0, NULL },
+	{ "vcpu_hours", FIELD_COUNT, W(pipeline.vcpu_hours), F_POSITIVE, NULL },
+	{ "instance", FIELD_STRING, W(pipeline.instance), 0, NULL },
+	{ "deadline", FIELD_HOURS, W(pipeline.deadline_hours), F_POSITIVE, NULL },
+	{ "labeling", FIELD_CUSTOM, 0, 0, NULL },
+};
 #undef W
+
+static const char *const per_item[] = { "item", NULL };
+static const struct field labeling_fields[] = {
+	{ "items", FIELD_COUNT, offsetof(struct pipeline_spec, labeling_items), F_POSITIVE, NULL },
+	{ "price_per_item", FIELD_MONEY, offsetof(struct pipeline_spec, labeling_price_per_item),
+	  0, per_item },
+	{ "hours", FIELD_HOURS, offsetof(struct pipeline_spec, labeling_hours), F_POSITIVE, NULL },
+	{ "price_per_hour", FIELD_MONEY, offsetof(struct pipeline_spec, labeling_price_per_hour),
+	  0, per_gpu_hour },
+};
 
 static const struct field slo_fields[] = {
 	{ "ttft", FIELD_MS, offsetof(struct inference_spec, slo_ttft_ms), F_POSITIVE, NULL },
@@ -201,6 +221,7 @@ static const struct field onprem_fields[] = {
 	{ "region", FIELD_STRING, P(region), 0, NULL },
 	{ "gpus", FIELD_INT, P(gpus), F_REQUIRED | F_POSITIVE, NULL },
 	{ "gpus_per_server", FIELD_INT, P(gpus_per_server), F_POSITIVE, NULL },
+	{ "cpu_cores", FIELD_INT, P(cpu_cores), F_POSITIVE, NULL },
 	{ "server_price", FIELD_MONEY, P(server_price), F_REQUIRED | F_POSITIVE, NULL },
 	{ "network", FIELD_FRACTION, P(network_fraction), 0, NULL },
 	{ "storage_capex", FIELD_MONEY, P(storage_capex), 0, NULL },
@@ -668,9 +689,14 @@ static int load_kind(struct loader *ld, struct node *map, const char *const *kin
 	if (map->type != NODE_MAP || node_is_null(value))
 		return -1;   /* load_fields reports it */
 	mark = path_push(ld, "kind");
-	if (value->type != NODE_SCALAR)
-		report(ld, value, "expected one of %s, got %s", n == 3 ? "training, inference, batch-inference" :
-		       "cloud, onprem, hybrid", node_type_name(value));
+	if (value->type != NODE_SCALAR) {
+		struct strbuf names = STRBUF_INIT;
+
+		for (size_t i = 0; i < n; i++)
+			strbuf_addf(&names, "%s%s", i ? ", " : "", kinds[i]);
+		report(ld, value, "expected one of %s, got %s", names.buf, node_type_name(value));
+		strbuf_release(&names);
+	}
 	else if (check_choice(ld, value, value->text, kinds, n))
 		for (size_t i = 0; i < n; i++)
 			if (strcmp(value->text, kinds[i]) == 0)
@@ -820,6 +846,71 @@ static bool check_batch_keys(struct loader *ld, struct node *map, struct inferen
 	return true;
 }
 
+static void pipeline_defaults(struct pipeline_spec *p)
+{
+	p->input_bytes = NAN;
+	p->bytes_per_vcpu_hour = NAN;
+	p->vcpu_hours = NAN;
+	p->deadline_hours = NAN;
+	p->labeling_items = p->labeling_price_per_item = NAN;
+	p->labeling_hours = p->labeling_price_per_hour = NAN;
+}
+
+/* "50GB/h": a size per vCPU-hour. */
+static int parse_throughput(const char *text, double *bytes_per_hour)
+{
+	const char *slash = strrchr(text, '/');
+	char *size;
+	int rc;
+
+	if (!slash || (strcmp(slash + 1, "h") != 0 && strcmp(slash + 1, "hour") != 0))
+		return -1;
+	size = xstrndup(text, (size_t)(slash - text));
+	rc = units_parse_bytes(size, bytes_per_hour);
+	free(size);
+	return rc == 0 && *bytes_per_hour > 0 ? 0 : -1;
+}
+
+static void check_pipeline(struct loader *ld, struct node *map, struct workload *w)
+{
+	struct pipeline_spec *p = &w->pipeline;
+	struct node *labeling = node_get(map, "labeling");
+
+	if (w->throughput_text && parse_throughput(w->throughput_text, &p->bytes_per_vcpu_hour) < 0) {
+		error_clear();
+		report_key(ld, map, "throughput_per_vcpu", "expected a size per vCPU-hour "
+			   "(e.g. 50GB/h), got \"%s\"", w->throughput_text);
+	}
+	if (given(map, "vcpu_hours")) {
+		if (given(map, "input") || given(map, "throughput_per_vcpu"))
+			report_key(ld, map, "vcpu_hours", "give either vcpu_hours or input with "
+				   "throughput_per_vcpu, not both");
+	} else if (!given(map, "input") || !given(map, "throughput_per_vcpu")) {
+		report_key(ld, map, given(map, "input") ? "throughput_per_vcpu" : "input",
+			   "required key is missing (or give vcpu_hours); pipelines need input "
+			   "(e.g. 500TB) and throughput_per_vcpu (e.g. 50GB/h)");
+	} else if (p->bytes_per_vcpu_hour > 0) {
+		p->vcpu_hours = p->input_bytes / p->bytes_per_vcpu_hour;
+	}
+	if (!node_is_null(labeling)) {
+		const struct field_set set = SET(labeling_fields, "labeling");
+		size_t mark = path_push(ld, "labeling");
+		bool items = given(labeling, "items") || given(labeling, "price_per_item");
+		bool hours = given(labeling, "hours") || given(labeling, "price_per_hour");
+
+		if (load_fields(ld, labeling, p, &set, 1, NULL, 0) == 0) {
+			if (items == hours)
+				report(ld, labeling, "give {items, price_per_item} or {hours, "
+				       "price_per_hour}");
+			else if (items && (isnan(p->labeling_items) || isnan(p->labeling_price_per_item)))
+				report(ld, labeling, "give both items and price_per_item");
+			else if (hours && (isnan(p->labeling_hours) || isnan(p->labeling_price_per_hour)))
+				report(ld, labeling, "give both hours and price_per_hour");
+		}
+		strbuf_setlen(&ld->path, mark);
+	}
+}
+
 static void check_inference(struct loader *ld, struct node *map, struct inference_spec *inf,
 			    bool batch)
 {
@@ -900,9 +991,11 @@ static void load_workload(struct loader *ld, struct node *map, struct workload *
 		common, SET(inference_fields, kind == WORKLOAD_BATCH_INFERENCE ?
 			    "batch-inference workloads" : "inference workloads")
 	};
+	const struct field_set pipeline[] = { common, SET(pipeline_fields, "pipeline workloads") };
 
 	training_defaults(&w->training);
 	inference_defaults(&w->inference);
+	pipeline_defaults(&w->pipeline);
 	w->duration_hours = NAN;
 	w->epochs = 1;
 	w->data_read_bytes = NAN;
@@ -917,7 +1010,15 @@ static void load_workload(struct loader *ld, struct node *map, struct workload *
 	w->kind = (enum workload_kind)kind;
 	w->accelerator_where = node_where(ld, given(map, "accelerator") ?
 					  node_get(map, "accelerator") : map);
-	if (w->kind == WORKLOAD_TRAINING) {
+	if (w->kind != WORKLOAD_PIPELINE && !given(map, "accelerator"))
+		report_missing(ld, map, &workload_fields[2]);
+	if (w->kind == WORKLOAD_PIPELINE) {
+		load_fields(ld, map, w, pipeline, 2, &training[1], 1);
+		check_pipeline(ld, map, w);
+		if (w->accelerator)
+			report_key(ld, map, "accelerator", "a pipeline runs on CPUs; name its "
+				   "instance instead");
+	} else if (w->kind == WORKLOAD_TRAINING) {
 		load_fields(ld, map, w, training, 2, &inference[1], 1);
 		check_training(ld, map, &w->training);
 		if (given(map, "epochs") && given(map, "data_read"))
@@ -1323,8 +1424,10 @@ static void load_deployments(struct loader *ld, struct scenario *s, struct node 
 		mark = path_push_index(ld, i);
 		if (d->kind == DEPLOYMENT_ONPREM) {
 			check_reference(ld, s, map, "fallback", d->fallback, DEPLOYMENT_CLOUD, d);
-			if (!d->accelerator && s->nworkloads > 0 && s->workloads[0].accelerator)
-				d->accelerator = xstrdup(s->workloads[0].accelerator);
+			/* the first workload's accelerator (pipelines have none) */
+			for (size_t k = 0; !d->accelerator && k < s->nworkloads; k++)
+				if (s->workloads[k].accelerator)
+					d->accelerator = xstrdup(s->workloads[k].accelerator);
 			if (d->order_month > s->horizon_months)
 				report_key(ld, map, "order_month", "month %g is after the %d-month horizon",
 					   d->order_month, s->horizon_months);
@@ -1579,6 +1682,8 @@ void scenario_release(struct scenario *s)
 		free(s->workloads[i].name);
 		free(s->workloads[i].accelerator);
 		free(s->workloads[i].accelerator_where);
+		free(s->workloads[i].pipeline.instance);
+		free(s->workloads[i].throughput_text);
 	}
 	free(s->workloads);
 	for (size_t i = 0; i < s->ndeployments; i++) {
@@ -1671,6 +1776,8 @@ static int schema_step(const struct scenario *s, struct schema_at *at, const str
 			at_fields(at, wl, (struct field_set)SET(workload_fields, NULL),
 				  wl->kind == WORKLOAD_TRAINING ?
 				  (struct field_set)SET(training_fields, NULL) :
+				  wl->kind == WORKLOAD_PIPELINE ?
+				  (struct field_set)SET(pipeline_fields, NULL) :
 				  (struct field_set)SET(inference_fields, NULL));
 		} else {
 			struct deployment *d = &s->deployments[i];
@@ -1901,7 +2008,7 @@ const char *workload_kind_name(enum workload_kind kind)
 
 bool workload_is_job(const struct workload *w)
 {
-	return w->kind != WORKLOAD_INFERENCE;
+	return w->kind == WORKLOAD_TRAINING || w->kind == WORKLOAD_BATCH_INFERENCE;
 }
 
 double workload_deadline_hours(const struct workload *w)

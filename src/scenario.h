@@ -16,7 +16,8 @@
 #include "perfmodel.h"
 #include "strbuf.h"
 
-enum workload_kind { WORKLOAD_TRAINING, WORKLOAD_INFERENCE, WORKLOAD_BATCH_INFERENCE };
+enum workload_kind { WORKLOAD_TRAINING, WORKLOAD_INFERENCE, WORKLOAD_BATCH_INFERENCE,
+		     WORKLOAD_PIPELINE };
 enum precision { PRECISION_FP32, PRECISION_BF16, PRECISION_FP16, PRECISION_FP8,
 		 PRECISION_INT8, PRECISION_INT4 };
 
@@ -77,6 +78,18 @@ struct inference_spec {
 	double deadline_hours;         /* to finish them */
 };
 
+/* A CPU data pipeline (ingest, clean, tokenise): no accelerator. */
+struct pipeline_spec {
+	double input_bytes;            /* NAN unless given */
+	double bytes_per_vcpu_hour;    /* throughput_per_vcpu; NAN unless given */
+	double vcpu_hours;             /* given, or input / throughput_per_vcpu */
+	char *instance;                /* NULL = the cheapest general or compute instance */
+	double deadline_hours;         /* NAN = one instance, however long it takes */
+	/* labeling: {items, price_per_item} or {hours, price_per_hour}; NAN = none */
+	double labeling_items, labeling_price_per_item;
+	double labeling_hours, labeling_price_per_hour;
+};
+
 struct workload {
 	char *name;
 	enum workload_kind kind;
@@ -90,6 +103,8 @@ struct workload {
 	double data_read_bytes;        /* NAN = epochs x data.stored */
 	struct training_spec training;
 	struct inference_spec inference;
+	struct pipeline_spec pipeline;
+	char *throughput_text;         /* pipeline throughput_per_vcpu as written ("50GB/h") */
 };
 
 struct data_spec {
@@ -162,6 +177,7 @@ struct deployment {
 	/* on-prem */
 	int gpus;
 	int gpus_per_server;           /* default 8 */
+	int cpu_cores;                 /* host CPU cores free for pipelines; 0 = none */
 	double server_price;
 	double network_fraction;       /* of server capex; default 0.10 */
 	double storage_capex;          /* default 0 */
@@ -271,7 +287,7 @@ const struct workload *scenario_find_workload(const struct scenario *s, const ch
 /* Does REGION satisfy one constraints.regions entry (a name, glob, country or EU)? */
 bool scenario_region_allowed(const char *region, const char *allowed);
 const char *precision_name(enum precision p);
-/* "training", "inference", "batch-inference". */
+/* "training", "inference", "batch-inference", "pipeline". */
 const char *workload_kind_name(enum workload_kind kind);
 /* Training and batch inference run once, to an end; inference is a service. */
 bool workload_is_job(const struct workload *w);

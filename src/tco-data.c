@@ -28,7 +28,7 @@ static double data_read_gb(const struct scenario *s, const struct workload *w)
 }
 
 void tco_data_reads(const struct scenario *s, const struct workload_demand *demand,
-		    double *read_gb)
+		    const struct pipeline_run *runs, double *read_gb)
 {
 	int months = s->horizon_months;
 
@@ -40,7 +40,13 @@ void tco_data_reads(const struct scenario *s, const struct workload_demand *dema
 		double start = isnan(w->start_hours) ? 0 : w->start_hours;
 		double wall = d->wall_hours, gb = data_read_gb(s, w);
 
-		if (w->kind != WORKLOAD_TRAINING || !(gb > 0))
+		if (w->kind == WORKLOAD_PIPELINE && runs && runs[i].present) {
+			gb = isnan(w->pipeline.input_bytes) ? 0 : w->pipeline.input_bytes / GB;
+			wall = runs[i].wall_hours;
+		} else if (w->kind != WORKLOAD_TRAINING) {
+			continue;
+		}
+		if (!(gb > 0))
 			continue;
 		if (!(wall > 0))
 			wall = d->gpu_hours / (d->gpus > 0 ? d->gpus : 1);
@@ -116,7 +122,7 @@ void tco_data_costs(const struct scenario *s, const struct deployment *d,
 	read.egress = xcalloc((size_t)months, sizeof(double));
 	replicate.storage = xcalloc((size_t)months, sizeof(double));
 	replicate.egress = xcalloc((size_t)months, sizeof(double));
-	tco_data_reads(s, din->demand, read_gb);
+	tco_data_reads(s, din->demand, din->pipelines, read_gb);
 	for (int m = 0; m < months; m++) {
 		double stored_gb = (s->data.stored_bytes + s->data.growth_per_month_bytes * m) / GB;
 		double moved_gb = (m == 0 ? s->data.stored_bytes : s->data.growth_per_month_bytes) / GB;

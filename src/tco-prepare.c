@@ -5,6 +5,7 @@
  */
 #include "tco.h"
 #include "price-lookup.h"
+#include "table.h"   /* format_grouped */
 #include "units.h"   /* HOURS_PER_MONTH */
 #include "util.h"
 
@@ -578,6 +579,10 @@ static int resolve_demand(struct db *db, const struct scenario *s, const char *a
 			: w->accelerator ? w->accelerator : otherwise;
 		int rc;
 
+		if (w->kind == WORKLOAD_PIPELINE) {
+			demand[i].wall_hours = NAN;   /* per deployment: its pipeline run */
+			continue;   /* CPUs only: resolve_pipelines prices it */
+		}
 		if (!name) {
 			error_set("workloads.%s: no accelerator named by the workload or the deployment",
 				  w->name);
@@ -680,6 +685,130 @@ static int shortage_fallback_price(struct db *db, const struct scenario *s,
 	return 0;
 }
 
+/*
+ * The cheapest on-demand CPU instance per vCPU-hour at PROVIDER/REGION (NULL:
+ * any region): INSTANCE when named, else a general-purpose or compute-optimised
+ * one. 0 with OUT->instance NULL when the store has none.
+ */
+static int cheapest_cpu_offer(struct db *db, const char *provider, const char *region,
+			      const char *instance, struct pipeline_run *out, char **where)
+{
+	struct offer_filter filter = { 0 };
+	struct offer_list list = { 0 };
+	double best = INFINITY;
+
+	filter.providers = provider;
+	filter.region_glob = region;
+	filter.instance_type = instance;
+	filter.purchase = "on-demand";
+	if (db_query_offers(db, &filter, &list) < 0)
+		return -1;
+	for (size_t i = 0; i < list.n; i++) {
+		const struct offer *o = &list.items[i];
+		const char *family = offer_cpu_family(o);
+		double per_vcpu = offer_price_per_vcpu_hour(o);
+
+		if (!family || !(per_vcpu < best))
+			continue;
+		if (!instance && strcmp(family, "general") != 0 && strcmp(family, "compute") != 0)
+			continue;
+		best = per_vcpu;
+		free(out->instance);
+		free(*where);
+		out->instance = xstrdup(o->instance_type);
+		*where = xstrdup(o->region);
+		out->vcpus = o->vcpus;
+		out->price_per_hour = o->price_per_hour;
+	}
+	offer_list_release(&list);
+	return 0;
+}
+
+/* Where D's pipelines run: a cloud's place, or none (on-prem host CPUs or nothing). */
+static const struct deployment *pipeline_cloud(const struct scenario *s,
+					       const struct deployment *d, int *cores)
+{
+	const struct deployment *site = d->kind == DEPLOYMENT_HYBRID ?
+		scenario_find_deployment(s, d->base) : d;
+	const char *other = d->kind == DEPLOYMENT_HYBRID ? d->burst : site ? site->fallback : NULL;
+
+	*cores = site && site->kind == DEPLOYMENT_ONPREM ? site->cpu_cores : 0;
+	if (d->kind == DEPLOYMENT_CLOUD)
+		return d;
+	site = other ? scenario_find_deployment(s, other) : NULL;
+	return site && site->kind == DEPLOYMENT_CLOUD ? site : NULL;
+}
+
+/* Each pipeline workload's run on D (DIN->pipelines), priced from the store. */
+static int resolve_pipelines(struct db *db, const struct scenario *s, const struct deployment *d,
+			     double fx, struct deployment_input *din)
+{
+	int cores;
+	const struct deployment *cloud = pipeline_cloud(s, d, &cores);
+
+	din->pipelines = xcalloc(s->nworkloads + 1, sizeof(*din->pipelines));
+	for (size_t i = 0; i < s->nworkloads; i++) {
+		const struct workload *w = &s->workloads[i];
+		struct pipeline_run *run = &din->pipelines[i];
+		char *region = NULL;
+		struct strbuf a = STRBUF_INIT, b = STRBUF_INIT;
+
+		if (w->kind != WORKLOAD_PIPELINE)
+			continue;
+		if (cores > 0) {
+			/* The servers' own cores: already paid for. */
+			run->present = true;
+			run->vcpus = cores;
+			tco_pipeline_size(w, run);
+			run->instances = 1;   /* no more cores to add for a deadline */
+			run->wall_hours = w->pipeline.vcpu_hours / cores;
+			format_grouped(&a, w->pipeline.vcpu_hours, 0);
+			add_note(&din->notes, "deployment %s: pipeline %s: %s vCPU-hours on the "
+				 "servers' %d host cores: %.1f h, no cost beyond the servers\n",
+				 d->name, w->name, a.buf, cores, run->wall_hours);
+			strbuf_release(&a);
+			continue;
+		}
+		if (!cloud) {
+			add_note(&din->notes, "deployment %s: pipeline %s has nowhere to run (give "
+				 "cpu_cores or a cloud fallback); counted as 0, the total is "
+				 "incomplete\n", d->name, w->name);
+			din->incomplete |= COST_BIT(COST_PIPELINE);
+			continue;
+		}
+		if (cheapest_cpu_offer(db, cloud->provider, cloud->region, w->pipeline.instance,
+				       run, &region) < 0)
+			return -1;
+		if (!run->instance) {
+			if (w->pipeline.instance) {
+				error_set("workloads.%s.instance: no on-demand price for %s in %s%s%s "
+					  "in the price store", w->name, w->pipeline.instance,
+					  cloud->provider, cloud->region ? "/" : "",
+					  cloud->region ? cloud->region : "");
+				return -1;
+			}
+			add_note(&din->notes, "deployment %s: no general-purpose or compute-optimised "
+				 "CPU instance of %s in the price store for pipeline %s; counted as 0, "
+				 "the total is incomplete\n", d->name, cloud->provider, w->name);
+			din->incomplete |= COST_BIT(COST_PIPELINE);
+			continue;
+		}
+		run->present = true;
+		run->price_per_hour *= fx;
+		tco_pipeline_size(w, run);
+		format_grouped(&a, w->pipeline.vcpu_hours, 0);
+		format_grouped(&b, run->wall_hours, 1);
+		add_note(&din->notes, "deployment %s: pipeline %s: %s vCPU-hours on %d x %s "
+			 "(%g vCPUs, %.4g %s/h) in %s: %s h\n", d->name, w->name, a.buf,
+			 run->instances, run->instance, run->vcpus, run->price_per_hour,
+			 s->currency ? s->currency : "USD", region, b.buf);
+		strbuf_release(&a);
+		strbuf_release(&b);
+		free(region);
+	}
+	return 0;
+}
+
 /* On-prem traffic is bought as flat transit, not per GB: say so when none is given. */
 static void note_transit(const struct scenario *s, const struct deployment *d,
 			 struct strbuf *notes, unsigned *incomplete)
@@ -755,7 +884,8 @@ static int prepare_deployment(struct db *db, const struct scenario *s, const str
 	din->unfit = xcalloc(s->nworkloads + 1, sizeof(*din->unfit));
 	din->failed = xcalloc(s->nworkloads + 1, sizeof(*din->failed));
 	if (resolve_demand(db, s, accelerator, NULL, d, &din->demand, notes, din->unfit,
-			   din->failed) < 0) {
+			   din->failed) < 0 ||
+	    resolve_pipelines(db, s, d, fx, din) < 0) {
 		error_prefix("deployments.%s: ", d->name);
 		return -1;
 	}
@@ -1212,6 +1342,9 @@ void tco_input_release(struct tco_input *in)
 
 	for (size_t i = 0; s && in->deployments && i < s->ndeployments; i++) {
 		cloud_pricing_release(&in->deployments[i].cloud);
+		for (size_t k = 0; in->deployments[i].pipelines && k < s->nworkloads; k++)
+			free(in->deployments[i].pipelines[k].instance);
+		free(in->deployments[i].pipelines);
 		strbuf_release(&in->deployments[i].notes);
 		free_strings(in->deployments[i].unfit, s->nworkloads);
 		free_strings(in->deployments[i].failed, s->nworkloads);

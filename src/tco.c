@@ -14,7 +14,7 @@
 
 const char *const cost_component_names[COST_NCOMPONENTS] = {
 	"compute", "storage", "egress", "shortage", "capex", "power",
-	"facility", "staff", "network", "maintenance", "residual",
+	"facility", "staff", "network", "maintenance", "residual", "pipeline", "labeling",
 };
 
 #define GB 1e9
@@ -831,7 +831,7 @@ static const char *grouped(struct strbuf *sb, double value)
  */
 static void feasibility(const struct scenario *s, const struct deployment *d,
 			const struct demand_months *dm, const struct month_costs *mc,
-			struct strbuf *why)
+			const struct pipeline_run *pipelines, struct strbuf *why)
 {
 	int months = s->horizon_months;
 	double horizon = months * HOURS_PER_MONTH, inference = 0;
@@ -870,6 +870,21 @@ static void feasibility(const struct scenario *s, const struct deployment *d,
 				   (finish - start) / 24, gpus,
 				   wd->accelerator ? wd->accelerator : "GPUs",
 				   grouped(&b, deadline), deadline / 24);
+	}
+	for (size_t i = 0; pipelines && i < s->nworkloads; i++) {
+		const struct workload *w = &s->workloads[i];
+		double start = or_default(w->start_hours, 0);
+
+		if (w->kind != WORKLOAD_PIPELINE || !pipelines[i].present)
+			continue;
+		if (start + pipelines[i].wall_hours > horizon * (1 + 1e-9))
+			add_reason(why, "pipeline %s ends in month %.1f, after the %d-month horizon",
+				   w->name, (start + pipelines[i].wall_hours) / HOURS_PER_MONTH, months);
+		if (!isnan(w->pipeline.deadline_hours) &&
+		    pipelines[i].wall_hours > w->pipeline.deadline_hours * (1 + 1e-9))
+			add_reason(why, "pipeline %s takes %s h on %g host cores, past its deadline "
+				   "of %s h", w->name, grouped(&a, pipelines[i].wall_hours),
+				   pipelines[i].vcpus, grouped(&b, w->pipeline.deadline_hours));
 	}
 	if (mc->unserved_hours > 0) {
 		add_reason(why, "inference demand not served in the month it arrives: %s "
@@ -1001,6 +1016,7 @@ static int compute_deployment(const struct tco_input *in, size_t index,
 			goto cleanup;
 	}
 
+	tco_pipeline_costs(s, din->pipelines, mc.by);
 	tco_data_costs(s, d, din, &in->data_site, dm.egress_gb, mc.by, &data_notes);
 	for (int m = 0; m < months; m++) {
 		for (int c = 0; c < COST_NCOMPONENTS; c++)
@@ -1055,6 +1071,9 @@ static int compute_deployment(const struct tco_input *in, size_t index,
 				inference_demanded += want;
 				inference_delivered += fmin(want, mc.delivered[i]);
 			}
+		} else if (s->workloads[i].kind == WORKLOAD_PIPELINE) {
+			r->workload_wall_hours[i] = din->pipelines && din->pipelines[i].present ?
+				din->pipelines[i].wall_hours : NAN;
 		} else {
 			for (int m = 0; m < months; m++)
 				want += dm.each[i * (size_t)months + (size_t)m];
@@ -1078,7 +1097,17 @@ static int compute_deployment(const struct tco_input *in, size_t index,
 	r->per_gpu_hour_paid = r->gpu_hours_paid > 0 ? r->total / r->gpu_hours_paid : NAN;
 	r->per_pflop_hour = din->bf16_tflops > 0 ? r->per_gpu_hour / (din->bf16_tflops / 1000) : NAN;
 	r->utilisation = mc.capacity_hours > 0 ? mc.busy_hours / mc.capacity_hours : NAN;
-	r->workload_cost = split_by_workload(s, din->demand, r->total);
+	/* Pipelines pay their own CPUs and labels; the rest is split by GPU-hours. */
+	r->workload_cost = split_by_workload(s, din->demand, r->total -
+					     r->breakdown[COST_PIPELINE] -
+					     r->breakdown[COST_LABELING]);
+	r->pipelines = xcalloc(s->nworkloads + 1, sizeof(*r->pipelines));
+	for (size_t i = 0; din->pipelines && i < s->nworkloads; i++) {
+		r->pipelines[i] = din->pipelines[i];
+		r->pipelines[i].instance = din->pipelines[i].instance ?
+			xstrdup(din->pipelines[i].instance) : NULL;
+		r->workload_cost[i] += tco_pipeline_cost(&s->workloads[i], &r->pipelines[i]);
+	}
 	/* Tokens pay for what serves them, not for the training runs beside them. */
 	for (size_t i = 0; i < s->nworkloads; i++)
 		if (s->workloads[i].kind != WORKLOAD_TRAINING)
@@ -1091,7 +1120,7 @@ static int compute_deployment(const struct tco_input *in, size_t index,
 		strbuf_adds(&why, r->excluded_reason);
 	free(r->excluded_reason);
 	unfit_reasons(in, index, &why);
-	feasibility(s, d, &dm, &mc, &why);
+	feasibility(s, d, &dm, &mc, din->pipelines, &why);
 	r->excluded_reason = why.len ? strbuf_detach(&why, NULL) : NULL;
 	r->excluded = r->excluded_reason != NULL;
 	r->incomplete = din->incomplete;
@@ -1161,6 +1190,7 @@ int tco_compute(const struct tco_input *in, struct tco_result *out)
 	}
 	out->deployments = xcalloc(s->ndeployments, sizeof(*out->deployments));
 	out->ndeployments = s->ndeployments;
+	out->nworkloads = s->nworkloads;
 	for (size_t i = 0; i < s->ndeployments; i++) {
 		if (compute_deployment(in, i, &out->deployments[i]) < 0) {
 			tco_result_release(out);
@@ -1233,6 +1263,9 @@ void tco_result_release(struct tco_result *r)
 		free(r->deployments[i].excluded_reason);
 		free(r->deployments[i].workload_cost);
 		free(r->deployments[i].workload_wall_hours);
+		for (size_t k = 0; r->deployments[i].pipelines && k < r->nworkloads; k++)
+			free(r->deployments[i].pipelines[k].instance);
+		free(r->deployments[i].pipelines);
 		free(r->deployments[i].notes);
 	}
 	free(r->deployments);

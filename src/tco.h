@@ -16,6 +16,8 @@ struct db;   /* the price store (db.h) */
 enum cost_component {
 	COST_COMPUTE, COST_STORAGE, COST_EGRESS, COST_SHORTAGE, COST_CAPEX, COST_POWER,
 	COST_FACILITY, COST_STAFF, COST_NETWORK, COST_MAINTENANCE, COST_RESIDUAL,
+	COST_PIPELINE,      /* CPU data pipelines (kind: pipeline) */
+	COST_LABELING,      /* human labelling of their data */
 	COST_NCOMPONENTS
 };
 /* The JSON contract's breakdown keys, in this order. */
@@ -84,6 +86,8 @@ struct deployment_result {
 	int committed_after_month;                 /* 0-based: the month that pays it */
 	double delivered_fraction;                 /* of the GPU-hours demanded: training runs
 						      whole, inference within the horizon (0-1) */
+	struct pipeline_run *pipelines;            /* per workload: a pipeline's run here
+						      (present for pipelines); owned */
 	double *workload_wall_hours;               /* per workload: a training run's hours from
 						      its start to its end on this deployment
 						      (waits included; INFINITY never); NAN for
@@ -102,6 +106,7 @@ struct tco_result {
 	size_t ndemand;
 	struct deployment_result *deployments;     /* one per scenario deployment */
 	size_t ndeployments;
+	size_t nworkloads;                         /* the scenario's (it may not outlive this) */
 	int cheapest;                              /* index, -1 if none qualifies */
 	char *notes;                               /* assumptions made, one per line; or NULL */
 	struct tco_fx fx;                          /* the conversion applied to the store's
@@ -155,8 +160,19 @@ struct cloud_pricing {
 };
 
 
+/* Where and on what a pipeline workload runs on one deployment (tco-pipeline.c). */
+struct pipeline_run {
+	bool present;                       /* a pipeline workload with a price */
+	char *instance;                     /* NULL: the on-prem servers' host CPUs */
+	double vcpus;                       /* per instance; on-prem: the cores */
+	double price_per_hour;              /* per instance, in the scenario's currency */
+	int instances;                      /* enough to meet its deadline */
+	double wall_hours;
+};
+
 struct deployment_input {
 	struct workload_demand *demand;     /* one per workload, on this deployment's accelerator */
+	struct pipeline_run *pipelines;     /* one per workload (present for pipelines) */
 	struct cloud_pricing cloud;         /* cloud: its own; on-prem: its fallback; hybrid: burst */
 	double shortage_fallback_per_gpu_hour;  /* NAN = no shortage fallback; per GPU-hour of
 						   the accelerator the shortage hits */
@@ -251,10 +267,11 @@ bool tco_same_total(const struct tco_result *r, int a, int b);
 /*
  * Data gravity (tco-data.c). The GB of the scenario's data that D's workloads
  * read month by month (READ_GB, horizon_months entries): each training run
- * reads data_read, else epochs x data.stored, spread over its wall time.
+ * reads data_read, else epochs x data.stored, spread over its wall time; each
+ * pipeline its input over its RUNS' wall time (RUNS may be NULL).
  */
 void tco_data_reads(const struct scenario *s, const struct workload_demand *demand,
-		    double *read_gb);
+		    const struct pipeline_run *runs, double *read_gb);
 /*
  * Deployment D's storage and egress when the data lives at SITE, replacing the
  * months' COST_STORAGE and COST_EGRESS in BY (computed as if the data lived with
@@ -266,6 +283,16 @@ void tco_data_costs(const struct scenario *s, const struct deployment *d,
 		    const struct deployment_input *din, const struct data_site *site,
 		    const double *egress_gb, double (*by)[COST_NCOMPONENTS], struct strbuf *notes);
 void data_site_release(struct data_site *site);
+/*
+ * Pipelines (tco-pipeline.c): RUN's instances for the workload's vcpu_hours,
+ * enough of them to end within its deadline (one without), and the wall time.
+ */
+void tco_pipeline_size(const struct workload *w, struct pipeline_run *run);
+/* Each pipeline's CPU cost and labelling, pro rata over its run, into BY. */
+void tco_pipeline_costs(const struct scenario *s, const struct pipeline_run *runs,
+			double (*by)[COST_NCOMPONENTS]);
+/* A pipeline's whole cost on its run: CPU plus labelling. */
+double tco_pipeline_cost(const struct workload *w, const struct pipeline_run *run);
 /* How D reaches the data at SITE: a data_route, DATA_LOCAL (free) or DATA_TRANSIT
  * (the on-prem site's transit). */
 #define DATA_LOCAL (-1)

@@ -154,3 +154,143 @@ WEST='{name: west, kind: cloud, provider: aws, region: us-west-2, price_per_gpu_
 	[ "$status" -eq 2 ]
 	[[ "$stderr" == *"workloads[0].data_read: give either epochs or data_read, not both"* ]]
 }
+
+# --- CPU pipelines (kind: pipeline) and labelling ---------------------------------
+# pricing/cpu.csv, AWS us-east-1 on-demand: c7i.12xlarge (48 vCPUs) 2.142/h =
+# 0.044625 per vCPU-hour; m8g.4xlarge (16) 0.71808/h = 0.04488; r8g.12xlarge is
+# memory-optimised, never a default. So the default pipeline instance is c7i.12xlarge.
+
+pipeline_scenario() {   # $1 extra pipeline keys, $2... deployment lines
+	local extra=$1
+	shift
+	{
+		echo "name: prep"
+		echo "horizon: 2mo"
+		echo "workloads:"
+		echo "  - {name: tokenise, kind: pipeline, input: 500TB, throughput_per_vcpu: 50GB/h$extra}"
+		echo "deployments:"
+		for d in "$@"; do echo "  - $d"; done
+	} > p.yaml
+}
+
+# Prints "name pipeline labeling total" per deployment, then its pipelines[] runs.
+pipeline_costs() {
+	"$AICOST" -q estimate --format json p.yaml | python3 -c '
+import json, sys
+r = json.load(sys.stdin)
+for d in r["deployments"]:
+    b = d["breakdown"]
+    print(d["name"], round(b["pipeline"], 2), round(b["labeling"], 2), round(d["total"], 2))
+    for p in d["pipelines"]:
+        print(" ", p["workload"], p["instance"], p["instances"], round(p["wall_hours"], 3))'
+}
+
+@test "500 TB at 50 GB per vCPU-hour on a named instance: 10,000 vCPU-hours" {
+	# 500,000 GB / 50 GB = 10,000 vCPU-hours x 0.044625 = 446.25; one c7i.12xlarge
+	# takes 10,000 / 48 = 208.333 h.
+	pipeline_scenario ", instance: c7i.12xlarge" \
+		'{name: aws, kind: cloud, provider: aws, region: us-east-1, price_per_gpu_hour: 2}'
+	run pipeline_costs
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "aws 446.25 0.0 446.25" ]
+	[ "${lines[1]}" = "  tokenise c7i.12xlarge 1 208.333" ]
+	run bash -c '"$0" -q estimate --format json p.yaml | python3 -c "
+import json, sys
+w = json.load(sys.stdin)[\"workloads\"][0]
+print(w[\"kind\"], w[\"vcpu_hours\"], w[\"gpu_hours\"], w[\"accelerator\"])"' "$AICOST"
+	[ "$output" = "pipeline 10000.0 0.0 None" ]
+}
+
+@test "a pipeline whose deadline needs more instances: same vCPU-hours, shorter wall" {
+	# 10,000 / (48 x 24 h) = 8.68: 9 instances, 10,000 / (9 x 48) = 23.148 h; billed by
+	# the second, the cost stays 10,000 x 0.044625 = 446.25. Default instance: the
+	# cheapest general or compute one per vCPU-hour, c7i.12xlarge.
+	pipeline_scenario ", deadline: 24h" \
+		'{name: aws, kind: cloud, provider: aws, region: us-east-1, price_per_gpu_hour: 2}'
+	run pipeline_costs
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "aws 446.25 0.0 446.25" ]
+	[ "${lines[1]}" = "  tokenise c7i.12xlarge 9 23.148" ]
+}
+
+@test "labelling: items x price, or hours x price, its own cost line" {
+	# 1M items at 0.02 = 20,000; 500 h at 30 = 15,000.
+	pipeline_scenario ", labeling: {items: 1M, price_per_item: 0.02}" \
+		'{name: aws, kind: cloud, provider: aws, region: us-east-1, price_per_gpu_hour: 2}'
+	run pipeline_costs
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "aws 446.25 20000.0 20446.25" ]
+	pipeline_scenario ", labeling: {hours: 500h, price_per_hour: 30}" \
+		'{name: aws, kind: cloud, provider: aws, region: us-east-1, price_per_gpu_hour: 2}'
+	run pipeline_costs
+	[ "${lines[0]}" = "aws 446.25 15000.0 15446.25" ]
+	# the breakdown still sums to the total, and the workload carries both
+	run bash -c '"$0" -q estimate --format json p.yaml | python3 -c "
+import json, sys
+d = json.load(sys.stdin)[\"deployments\"][0]
+assert abs(sum(d[\"breakdown\"].values()) - d[\"total\"]) < 1e-6
+print(round(d[\"workload_cost\"][\"tokenise\"], 2))"' "$AICOST"
+	[ "$output" = "15446.25" ]
+}
+
+@test "on-prem runs a pipeline on its servers' host cores, or misses the deadline" {
+	# 10,000 vCPU-hours on 256 cores: 39.06 h, no cost beyond the servers.
+	pipeline_scenario "" '{name: rack, kind: onprem, accelerator: H100-SXM, gpus: 8,
+	     server_price: 300000, kw_per_server: 10, power_price: 0.1, cpu_cores: 256}'
+	run pipeline_costs
+	[ "$status" -eq 0 ]
+	[[ "${lines[0]}" == "rack 0.0 0.0 "* ]]
+	[ "${lines[1]}" = "  tokenise None 1 39.062" ]
+	pipeline_scenario ", deadline: 24h" '{name: rack, kind: onprem, accelerator: H100-SXM,
+	     gpus: 8, server_price: 300000, kw_per_server: 10, power_price: 0.1, cpu_cores: 256}'
+	run bash -c '"$0" -q estimate --format json p.yaml | python3 -c "
+import json, sys
+print(json.load(sys.stdin)[\"deployments\"][0][\"excluded_reason\"])"' "$AICOST"
+	[ "$output" = "pipeline tokenise takes 39 h on 256 host cores, past its deadline of 24 h" ]
+}
+
+@test "a pipeline reads its input where the data lives: egress like training" {
+	# 500 TB out of S3 to Google Cloud in one month: 11,562.2 + (500,000 - 153,600) x 0.05
+	# = 11,562.2 + 17,320 = 28,882.2 (the 500 TB run takes 10,000 / 16 vCPU... on GCP's
+	# cheapest instance; all within month 1 when it is short enough: one deadline day).
+	pipeline_scenario ", deadline: 24h" \
+		'{name: gcp, kind: cloud, provider: gcp, region: us-central1, price_per_gpu_hour: 2}'
+	echo "data: {location: aws/us-east-1}" >> p.yaml
+	run bash -c '"$0" -q estimate --format json p.yaml | python3 -c "
+import json, sys
+print(round(json.load(sys.stdin)[\"deployments\"][0][\"breakdown\"][\"egress\"], 2))"' "$AICOST"
+	[ "$output" = "28882.2" ]
+}
+
+@test "pipelines: input with throughput_per_vcpu, or vcpu_hours; no accelerator" {
+	pipeline_scenario ", vcpu_hours: 5" '{name: aws, kind: cloud, provider: aws, region: us-east-1}'
+	run_split validate p.yaml
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"workloads[0].vcpu_hours: give either vcpu_hours or input with throughput_per_vcpu, not both"* ]]
+	sed -i 's|throughput_per_vcpu: 50GB/h, vcpu_hours: 5|throughput_per_vcpu: 50GB|' p.yaml
+	run_split validate p.yaml
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"workloads[0].throughput_per_vcpu: expected a size per vCPU-hour (e.g. 50GB/h), got \"50GB\""* ]]
+	sed -i 's|throughput_per_vcpu: 50GB|throughput_per_vcpu: 50GB/h, accelerator: H100|' p.yaml
+	run_split validate p.yaml
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"workloads[0].accelerator: a pipeline runs on CPUs; name its instance instead"* ]]
+}
+
+@test "pricing list --vcpus and --family: CPU instances with \$ per vCPU-hour" {
+	run aicost pricing list --family compute --provider aws --region us-east-1 --format csv
+	[ "$status" -eq 0 ]
+	[[ "${lines[0]}" == *",family,price_per_vcpu_hour,"* ]]
+	# 2.142 / 48 = 0.044625
+	[[ "$output" == *"aws,c7i.12xlarge,,0,,48,96,us-east-1,,on-demand,2.142,,,compute,0.044625,"* ]]
+	run aicost pricing list --vcpus 64 --provider gcp --region us-central1 --sort per-vcpu --format csv
+	[ "$status" -eq 0 ]
+	[[ "${lines[1]}" == gcp,n2-*-64,* ]]
+	[[ "$output" != *"-standard-16,"* ]]
+	run_split pricing list --family gpu
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"--family: unknown family 'gpu'; expected general, compute or memory"* ]]
+	# without them the list stays accelerators
+	run aicost pricing list --provider aws --region us-east-1 --format csv
+	[[ "$output" != *"c7i.12xlarge"* ]]
+}

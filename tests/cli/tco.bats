@@ -10,7 +10,7 @@ CONTRACT='
 import json, sys
 r = json.load(sys.stdin)
 keys = ["compute", "storage", "egress", "shortage", "capex", "power",
-        "facility", "staff", "network", "maintenance", "residual"]
+        "facility", "staff", "network", "maintenance", "residual", "pipeline", "labeling"]
 for k in ["scenario", "currency", "horizon_months", "workloads", "deployments"]:
     assert k in r, k
 assert r["deployments"], "no deployments"
@@ -55,7 +55,7 @@ print("ok")
 @test "estimate csv has stable columns, one row per deployment" {
 	run_split -q estimate --format csv "$SCENARIOS/onprem-vs-cloud-64gpu.yaml"
 	[ "$status" -eq 0 ]
-	[[ "${lines[0]}" == deployment,kind,total,npv,p50,p90,per_gpu_hour,per_gpu_hour_paid,per_pflop_hour,per_million_tokens,breakeven_month,utilisation,compute,storage,egress,shortage,capex,power,facility,staff,network,maintenance,residual,cheapest,note,budget_status ]]
+	[[ "${lines[0]}" == deployment,kind,total,npv,p50,p90,per_gpu_hour,per_gpu_hour_paid,per_pflop_hour,per_million_tokens,breakeven_month,utilisation,compute,storage,egress,shortage,capex,power,facility,staff,network,maintenance,residual,pipeline,labeling,cheapest,note,budget_status ]]
 	[ "${#lines[@]}" -eq 4 ]
 	# the verdict of each deployment's budget: AWS breaks the total, the rest fit
 	[[ "${lines[1]}" == aws,*,fail ]] && [[ "${lines[2]}" == rack,*,pass ]]
