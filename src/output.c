@@ -174,6 +174,13 @@ json_t *output_demand_json(const struct scenario *s, const struct workload_deman
 		json_object_set_new(o, "vcpu_hours", number_or_null(w->pipeline.vcpu_hours, pipeline));
 		json_object_set_new(o, "input_gb", number_or_null(w->pipeline.input_bytes / 1e9,
 								  pipeline));
+		json_object_set_new(o, "feature_store", w->feature_store.present ?
+				    json_pack("{s:f, s:f, s:f, s:f}",
+					      "online_gb", w->feature_store.online_bytes / 1e9,
+					      "offline_gb", w->feature_store.offline_bytes / 1e9,
+					      "reads_per_second", w->feature_store.reads_per_second,
+					      "reads_per_vcpu", w->feature_store.reads_per_vcpu) :
+				    json_null());
 		json_object_set_new(o, "assumptions", assumptions_json(w, &d->assumptions));
 		if (train)
 			training_assumptions_json(json_object_get(o, "assumptions"), d);
@@ -224,6 +231,30 @@ static json_t *pipelines_json(const struct scenario *s, const struct pipeline_ru
 			"instance", run->instance ? json_string(run->instance) : json_null(),
 			"vcpus", run->vcpus, "instances", run->instances,
 			"price_per_hour", run->price_per_hour, "wall_hours", run->wall_hours));
+	}
+	return list;
+}
+
+/*
+ * Each workload's feature store on a deployment: [{workload, instance, nodes,
+ * price_per_hour, online_per_month, offline_per_gb_month, offline_per_month, total}].
+ */
+static json_t *feature_stores_json(const struct scenario *s, const struct feature_store_run *runs)
+{
+	json_t *list = json_array();
+
+	for (size_t i = 0; runs && i < s->nworkloads; i++) {
+		const struct feature_store_run *run = &runs[i];
+
+		if (!run->present)
+			continue;
+		json_array_append_new(list, json_pack("{s:s, s:o, s:f, s:f, s:f, s:f, s:f, s:f}",
+			"workload", s->workloads[i].name,
+			"instance", run->instance ? json_string(run->instance) : json_null(),
+			"nodes", run->nodes, "price_per_hour", run->price_per_hour,
+			"online_per_month", run->online_per_month,
+			"offline_per_gb_month", run->offline_per_gb_month,
+			"offline_per_month", run->offline_per_month, "total", run->total));
 	}
 	return list;
 }
@@ -336,6 +367,8 @@ static json_t *deployment_json(const struct tco_result *r, size_t i, int months)
 				    number_or_null(dr->workload_wall_hours[w], true));
 	json_object_set_new(o, "workload_wall_hours", per_workload);
 	json_object_set_new(o, "pipelines", pipelines_json(r->scenario, dr->pipelines));
+	json_object_set_new(o, "feature_stores", feature_stores_json(r->scenario,
+								     dr->feature_stores));
 	json_object_set_new(o, "monthly_by_component", monthly_by_component);
 	json_object_set_new(o, "incomplete", incomplete_json(dr->incomplete));
 	json_object_set_new(o, "notes", notes_json(dr->notes));

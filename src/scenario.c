@@ -85,6 +85,7 @@ static const struct field workload_fields[] = {
 	{ "accelerator", FIELD_STRING, W(accelerator), 0, NULL },   /* required but for pipelines */
 	{ "start", FIELD_HOURS, W(start_hours), 0, NULL },
 	{ "egress_per_month", FIELD_BYTES, W(egress_per_month_bytes), 0, NULL },
+	{ "feature_store", FIELD_CUSTOM, 0, 0, NULL },
 };
 
 static const struct field training_fields[] = {
@@ -165,6 +166,15 @@ static const struct field labeling_fields[] = {
 	  0, per_gpu_hour },
 };
 
+#define FS(member) offsetof(struct feature_store_spec, member)
+static const struct field feature_store_fields[] = {
+	{ "online", FIELD_BYTES, FS(online_bytes), 0, NULL },
+	{ "offline", FIELD_BYTES, FS(offline_bytes), 0, NULL },
+	{ "reads_per_second", FIELD_COUNT, FS(reads_per_second), 0, NULL },
+	{ "reads_per_vcpu", FIELD_COUNT, FS(reads_per_vcpu), F_POSITIVE, NULL },
+};
+#undef FS
+
 static const struct field slo_fields[] = {
 	{ "ttft", FIELD_MS, offsetof(struct inference_spec, slo_ttft_ms), F_POSITIVE, NULL },
 	{ "tpot", FIELD_MS, offsetof(struct inference_spec, slo_tpot_ms), F_POSITIVE, NULL },
@@ -211,6 +221,7 @@ static const struct field cloud_fields[] = {
 	{ "spot_interruptions_per_day", FIELD_COUNT, P(spot_interruptions_per_day), 0, NULL },
 	{ "egress_price", FIELD_MONEY, P(egress_price_per_gb), 0, per_gb },
 	{ "storage_price", FIELD_MONEY, P(storage_price_per_gb_month), 0, per_gb_month },
+	{ "feature_store_price", FIELD_MONEY, P(feature_store_price_per_gb_month), 0, per_gb_month },
 	{ "shortage", FIELD_CUSTOM, 0, 0, NULL },
 	{ "scaleup_gb_s", FIELD_NUMBER, P(scaleup_gb_s), F_POSITIVE, NULL },
 	{ "scaleout_gb_s", FIELD_NUMBER, P(scaleout_gb_s), F_POSITIVE, NULL },
@@ -239,6 +250,7 @@ static const struct field onprem_fields[] = {
 	{ "residual", FIELD_SHARE, P(residual), 0, NULL },
 	{ "maintenance", FIELD_FRACTION, P(maintenance_per_year), 0, NULL },
 	{ "transit_per_month", FIELD_MONEY, P(transit_per_month), 0, per_month },
+	{ "feature_store_price", FIELD_MONEY, P(feature_store_price_per_gb_month), 0, per_gb_month },
 	{ "order_month", FIELD_COUNT, P(order_month), F_POSITIVE, NULL },
 	{ "fallback", FIELD_STRING, P(fallback), 0, NULL },
 	{ "financing", FIELD_CUSTOM, 0, 0, NULL },
@@ -982,6 +994,30 @@ static char *node_where(const struct loader *ld, const struct node *n)
 	return strbuf_detach(&sb, NULL);
 }
 
+/* feature_store: {online, offline, reads_per_second, reads_per_vcpu}, on any workload. */
+static void load_feature_store(struct loader *ld, struct node *map, struct workload *w)
+{
+	struct node *value = node_get(map, "feature_store");
+	struct feature_store_spec *fs = &w->feature_store;
+	const struct field_set set = SET(feature_store_fields, "feature_store");
+	size_t mark;
+
+	fs->reads_per_vcpu = 10000;
+	if (node_is_null(value))
+		return;
+	mark = path_push(ld, "feature_store");
+	if (load_fields(ld, value, fs, &set, 1, NULL, 0) == 0) {
+		fs->present = true;
+		if (!given(value, "online") && !given(value, "offline"))
+			report(ld, value, "give online (e.g. 200GB, held in memory) or offline "
+			       "(e.g. 20TB, on object storage), or both");
+		else if (fs->reads_per_second > 0 && !(fs->online_bytes > 0))
+			report_key(ld, value, "reads_per_second", "reads are served from the "
+				   "online store; give its size (online: e.g. 200GB)");
+	}
+	strbuf_setlen(&ld->path, mark);
+}
+
 static void load_workload(struct loader *ld, struct node *map, struct workload *w)
 {
 	int kind = load_kind(ld, map, workload_kinds, count_choices(workload_kinds));
@@ -1043,6 +1079,7 @@ static void load_workload(struct loader *ld, struct node *map, struct workload *
 		}
 		check_inference(ld, map, &w->inference, w->kind == WORKLOAD_BATCH_INFERENCE);
 	}
+	load_feature_store(ld, map, w);
 }
 
 static void load_purchase(struct loader *ld, struct node *value, struct deployment *d)
@@ -1088,6 +1125,7 @@ static void deployment_defaults(struct deployment *d)
 	d->price_per_gpu_hour = NAN;
 	d->egress_price_per_gb = NAN;
 	d->storage_price_per_gb_month = NAN;
+	d->feature_store_price_per_gb_month = NAN;
 	budget_init(&d->budget);
 	d->spot_interruptions_per_day = NAN;
 	d->scaleup_gb_s = NAN;

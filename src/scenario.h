@@ -90,6 +90,20 @@ struct pipeline_spec {
 	double labeling_hours, labeling_price_per_hour;
 };
 
+/*
+ * feature_store: {online, offline, reads_per_second}: the features a workload
+ * serves or builds, online in memory (sized by bytes and reads) and offline on
+ * object storage, from the workload's start to the horizon (an inference
+ * workload's: to the end of its duration).
+ */
+struct feature_store_spec {
+	bool present;
+	double online_bytes;           /* held in memory; default 0 */
+	double offline_bytes;          /* on object storage; default 0 */
+	double reads_per_second;       /* online lookups; default 0 */
+	double reads_per_vcpu;         /* lookups a second one vCPU serves; default 10,000 */
+};
+
 struct workload {
 	char *name;
 	enum workload_kind kind;
@@ -105,6 +119,7 @@ struct workload {
 	struct inference_spec inference;
 	struct pipeline_spec pipeline;
 	char *throughput_text;         /* pipeline throughput_per_vcpu as written ("50GB/h") */
+	struct feature_store_spec feature_store;
 };
 
 struct data_spec {
@@ -171,6 +186,9 @@ struct deployment {
 	double spot_interruptions_per_day; /* NAN = from the store / default */
 	double egress_price_per_gb;    /* flat, instead of the store's tiers; NAN = the store */
 	double storage_price_per_gb_month; /* every class, instead of the store's; NAN = the store */
+	double feature_store_price_per_gb_month; /* online feature store in memory, instead of
+						    the store's instances (on-prem: its
+						    servers' memory, free); NAN = none given */
 	double scaleout_gb_s;          /* NAN = the accelerator's; network per accelerator, GB/s */
 	double scaleup_gb_s;           /* NAN = the accelerator's */
 

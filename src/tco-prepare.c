@@ -809,6 +809,112 @@ static int resolve_pipelines(struct db *db, const struct scenario *s, const stru
 	return 0;
 }
 
+/*
+ * The on-demand memory-optimised instance at PROVIDER/REGION that holds FS's
+ * online share and serves its reads for the least (RUN: instance, nodes,
+ * price); RUN->instance stays NULL when the store has none.
+ */
+static int cheapest_memory_nodes(struct db *db, const char *provider, const char *region,
+				 const struct feature_store_spec *fs, struct feature_store_run *run)
+{
+	struct offer_filter filter = { 0 };
+	struct offer_list list = { 0 };
+	double best = INFINITY;
+
+	filter.providers = provider;
+	filter.region_glob = region;
+	filter.purchase = "on-demand";
+	if (db_query_offers(db, &filter, &list) < 0)
+		return -1;
+	for (size_t i = 0; i < list.n; i++) {
+		const struct offer *o = &list.items[i];
+		const char *family = offer_cpu_family(o);
+		double nodes = tco_feature_store_nodes(fs, o->memory_gib, o->vcpus);
+
+		if (!family || strcmp(family, "memory") != 0 || !(o->memory_gib > 0) ||
+		    !(nodes * o->price_per_hour < best))
+			continue;
+		best = nodes * o->price_per_hour;
+		free(run->instance);
+		run->instance = xstrdup(o->instance_type);
+		run->memory_gib = o->memory_gib;
+		run->vcpus = o->vcpus;
+		run->price_per_hour = o->price_per_hour;
+		run->nodes = nodes;
+	}
+	offer_list_release(&list);
+	return 0;
+}
+
+/*
+ * Each workload's feature store on D (DIN->feature_stores): a cloud's online
+ * share on its memory-optimised instances (or feature_store_price), the offline
+ * share at its hot object storage price (or storage_price); on-prem (and a
+ * hybrid's base) holds them in its servers' memory and storage, paid for already
+ * unless feature_store_price says otherwise.
+ */
+static int resolve_feature_stores(struct db *db, const struct scenario *s,
+				  const struct deployment *d, double fx,
+				  struct deployment_input *din)
+{
+	const struct deployment *site = d->kind == DEPLOYMENT_HYBRID ?
+		scenario_find_deployment(s, d->base) : d;
+
+	din->feature_stores = xcalloc(s->nworkloads + 1, sizeof(*din->feature_stores));
+	for (size_t i = 0; site && i < s->nworkloads; i++) {
+		const struct feature_store_spec *fs = &s->workloads[i].feature_store;
+		struct feature_store_run *run = &din->feature_stores[i];
+		const char *name = s->workloads[i].name;
+		double online_gb = fs->online_bytes / 1e9, offline_gb = fs->offline_bytes / 1e9;
+		bool found = true;
+
+		if (!fs->present)
+			continue;
+		run->present = true;
+		if (!isnan(site->feature_store_price_per_gb_month)) {
+			run->online_per_month = online_gb * site->feature_store_price_per_gb_month;
+		} else if (site->kind == DEPLOYMENT_ONPREM) {
+			add_note(&din->notes, "deployment %s: feature store of %s held in %s's "
+				 "servers' memory and storage: no cost beyond them "
+				 "(feature_store_price sets one)\n", d->name, name, site->name);
+		} else if (online_gb > 0) {
+			if (cheapest_memory_nodes(db, site->provider, site->region, fs, run) < 0)
+				return -1;
+			if (run->instance) {
+				run->price_per_hour *= fx;
+				run->online_per_month = run->nodes * run->price_per_hour *
+					HOURS_PER_MONTH;
+				add_note(&din->notes, "deployment %s: feature store of %s online on "
+					 "%.3g x %s (%g GiB, %g vCPUs, %.4g %s/h; %.0f%% of memory "
+					 "usable, %g reads/s a vCPU), no per-request charge\n",
+					 d->name, name, run->nodes, run->instance, run->memory_gib,
+					 run->vcpus, run->price_per_hour, s->currency,
+					 FEATURE_STORE_USABLE_MEMORY * 100, fs->reads_per_vcpu);
+			} else {
+				add_note(&din->notes, "deployment %s: no memory-optimised instance of "
+					 "%s in the price store for the feature store of %s; counted "
+					 "as 0, the total is incomplete (feature_store_price sets "
+					 "one)\n", d->name, site->provider, name);
+				din->incomplete |= COST_BIT(COST_STORAGE);
+			}
+		}
+		if (site->kind == DEPLOYMENT_ONPREM || !(offline_gb > 0))
+			continue;
+		run->offline_per_gb_month = site->storage_price_per_gb_month;
+		if (isnan(run->offline_per_gb_month))
+			run->offline_per_gb_month = fx * storage_price(db, site->provider, site->region,
+								       "hot", NULL, &found);
+		if (!found) {
+			add_note(&din->notes, "deployment %s: no hot object storage price for %s; "
+				 "the offline feature store of %s counted as 0, the total is "
+				 "incomplete\n", d->name, site->provider, name);
+			din->incomplete |= COST_BIT(COST_STORAGE);
+		}
+		run->offline_per_month = offline_gb * run->offline_per_gb_month;
+	}
+	return 0;
+}
+
 /* On-prem traffic is bought as flat transit, not per GB: say so when none is given. */
 static void note_transit(const struct scenario *s, const struct deployment *d,
 			 struct strbuf *notes, unsigned *incomplete)
@@ -885,7 +991,8 @@ static int prepare_deployment(struct db *db, const struct scenario *s, const str
 	din->failed = xcalloc(s->nworkloads + 1, sizeof(*din->failed));
 	if (resolve_demand(db, s, accelerator, NULL, d, &din->demand, notes, din->unfit,
 			   din->failed) < 0 ||
-	    resolve_pipelines(db, s, d, fx, din) < 0) {
+	    resolve_pipelines(db, s, d, fx, din) < 0 ||
+	    resolve_feature_stores(db, s, d, fx, din) < 0) {
 		error_prefix("deployments.%s: ", d->name);
 		return -1;
 	}
@@ -1345,6 +1452,7 @@ void tco_input_release(struct tco_input *in)
 		for (size_t k = 0; in->deployments[i].pipelines && k < s->nworkloads; k++)
 			free(in->deployments[i].pipelines[k].instance);
 		free(in->deployments[i].pipelines);
+		feature_store_runs_release(in->deployments[i].feature_stores, s->nworkloads);
 		strbuf_release(&in->deployments[i].notes);
 		free_strings(in->deployments[i].unfit, s->nworkloads);
 		free_strings(in->deployments[i].failed, s->nworkloads);

@@ -983,7 +983,7 @@ static int compute_deployment(const struct tco_input *in, size_t index,
 	int months = s->horizon_months;
 	double *extra = xcalloc((size_t)months, sizeof(double));
 	double demanded = 0, delivered = 0, inference_demanded = 0, inference_delivered = 0;
-	double tokens_total = 0, base_total = 0, inference_cost = 0;
+	double tokens_total = 0, base_total = 0, inference_cost = 0, feature_store_total = 0;
 	struct demand_months dm;
 	struct month_costs mc;
 	struct shortage_stats stats = { 0 };
@@ -1018,6 +1018,16 @@ static int compute_deployment(const struct tco_input *in, size_t index,
 
 	tco_pipeline_costs(s, din->pipelines, mc.by);
 	tco_data_costs(s, d, din, &in->data_site, dm.egress_gb, mc.by, &data_notes);
+	/* After the data's own storage, which tco_data_costs replaces. */
+	r->feature_stores = xcalloc(s->nworkloads + 1, sizeof(*r->feature_stores));
+	for (size_t i = 0; din->feature_stores && i < s->nworkloads; i++) {
+		r->feature_stores[i] = din->feature_stores[i];
+		r->feature_stores[i].instance = din->feature_stores[i].instance ?
+			xstrdup(din->feature_stores[i].instance) : NULL;
+	}
+	tco_feature_store_costs(s, r->feature_stores, mc.by);
+	for (size_t i = 0; i < s->nworkloads; i++)
+		feature_store_total += r->feature_stores[i].total;
 	for (int m = 0; m < months; m++) {
 		for (int c = 0; c < COST_NCOMPONENTS; c++)
 			base_total += mc.by[m][c];
@@ -1097,10 +1107,13 @@ static int compute_deployment(const struct tco_input *in, size_t index,
 	r->per_gpu_hour_paid = r->gpu_hours_paid > 0 ? r->total / r->gpu_hours_paid : NAN;
 	r->per_pflop_hour = din->bf16_tflops > 0 ? r->per_gpu_hour / (din->bf16_tflops / 1000) : NAN;
 	r->utilisation = mc.capacity_hours > 0 ? mc.busy_hours / mc.capacity_hours : NAN;
-	/* Pipelines pay their own CPUs and labels; the rest is split by GPU-hours. */
+	/* Pipelines pay their own CPUs and labels, feature stores their own
+	 * storage; the rest is split by GPU-hours. */
 	r->workload_cost = split_by_workload(s, din->demand, r->total -
 					     r->breakdown[COST_PIPELINE] -
-					     r->breakdown[COST_LABELING]);
+					     r->breakdown[COST_LABELING] - feature_store_total);
+	for (size_t i = 0; i < s->nworkloads; i++)
+		r->workload_cost[i] += r->feature_stores[i].total;
 	r->pipelines = xcalloc(s->nworkloads + 1, sizeof(*r->pipelines));
 	for (size_t i = 0; din->pipelines && i < s->nworkloads; i++) {
 		r->pipelines[i] = din->pipelines[i];
@@ -1266,6 +1279,7 @@ void tco_result_release(struct tco_result *r)
 		for (size_t k = 0; r->deployments[i].pipelines && k < r->nworkloads; k++)
 			free(r->deployments[i].pipelines[k].instance);
 		free(r->deployments[i].pipelines);
+		feature_store_runs_release(r->deployments[i].feature_stores, r->nworkloads);
 		free(r->deployments[i].notes);
 	}
 	free(r->deployments);

@@ -88,6 +88,8 @@ struct deployment_result {
 						      whole, inference within the horizon (0-1) */
 	struct pipeline_run *pipelines;            /* per workload: a pipeline's run here
 						      (present for pipelines); owned */
+	struct feature_store_run *feature_stores;  /* per workload: its feature store here
+						      (present with one); owned */
 	double *workload_wall_hours;               /* per workload: a training run's hours from
 						      its start to its end on this deployment
 						      (waits included; INFINITY never); NAN for
@@ -170,9 +172,29 @@ struct pipeline_run {
 	double wall_hours;
 };
 
+/*
+ * A workload's feature store on one deployment (tco-feature.c): the online share
+ * on memory-optimised instances (or a given price per GB-month), the offline
+ * share on object storage; both in breakdown.storage.
+ */
+struct feature_store_run {
+	bool present;                       /* the workload has a feature_store */
+	char *instance;                     /* holds the online store; NULL: a given price,
+					       the on-prem servers' memory, or none needed */
+	double memory_gib, vcpus;           /* of that instance */
+	double price_per_hour;              /* of that instance, in the scenario's currency */
+	double nodes;                       /* instances' worth: sizes in a family scale
+					       linearly, so a fraction is priced pro rata */
+	double online_per_month;            /* a whole month, in the scenario's currency */
+	double offline_per_gb_month;
+	double offline_per_month;
+	double total;                       /* over its months in the horizon */
+};
+
 struct deployment_input {
 	struct workload_demand *demand;     /* one per workload, on this deployment's accelerator */
 	struct pipeline_run *pipelines;     /* one per workload (present for pipelines) */
+	struct feature_store_run *feature_stores;   /* one per workload (present with one) */
 	struct cloud_pricing cloud;         /* cloud: its own; on-prem: its fallback; hybrid: burst */
 	double shortage_fallback_per_gpu_hour;  /* NAN = no shortage fallback; per GPU-hour of
 						   the accelerator the shortage hits */
@@ -293,6 +315,21 @@ void tco_pipeline_costs(const struct scenario *s, const struct pipeline_run *run
 			double (*by)[COST_NCOMPONENTS]);
 /* A pipeline's whole cost on its run: CPU plus labelling. */
 double tco_pipeline_cost(const struct workload *w, const struct pipeline_run *run);
+/*
+ * Feature stores (tco-feature.c). Usable memory of an in-memory store node: 75%
+ * (ElastiCache reserves 25% for overhead by default), the rest for replication
+ * buffers and fragmentation.
+ */
+#define FEATURE_STORE_USABLE_MEMORY 0.75
+/* Instances' worth of an instance of MEMORY_GIB and VCPUS that holds FS's online
+ * share and serves its reads; 0 when it has neither. */
+double tco_feature_store_nodes(const struct feature_store_spec *fs, double memory_gib,
+			       double vcpus);
+/* Each workload's feature store in the months it is kept, into BY's storage;
+ * sets each run's total. */
+void tco_feature_store_costs(const struct scenario *s, struct feature_store_run *runs,
+			     double (*by)[COST_NCOMPONENTS]);
+void feature_store_runs_release(struct feature_store_run *runs, size_t n);
 /* How D reaches the data at SITE: a data_route, DATA_LOCAL (free) or DATA_TRANSIT
  * (the on-prem site's transit). */
 #define DATA_LOCAL (-1)
