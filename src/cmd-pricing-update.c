@@ -1,5 +1,5 @@
-/* aicost pricing update: live prices from AWS, Azure and Google Cloud, and the ECB's
- * exchange rates, into the store. */
+/* aicost pricing update: live prices from AWS, Azure, Google Cloud and the GPU clouds
+ * with a price API (fetchers[]), and the ECB's exchange rates, into the store. */
 #include "cli.h"
 #include "db.h"
 #include "fetch.h"
@@ -217,7 +217,8 @@ static int assign_regions(struct provider *providers, size_t nproviders, char **
 		}
 		if (!taken) {
 			error_set("--region: '%s' is not a region name of aws (us-east-1), azure "
-				  "(eastus) or gcp (us-central1)", regions[r]);
+				  "(eastus) or gcp (us-central1), nor a country code (US) for vast",
+				  regions[r]);
 			return -1;
 		}
 	}
@@ -315,6 +316,13 @@ static void update_provider(struct db *db, struct provider *p, const struct upda
 
 		strbuf_addf(&message, "%lu exchange rates", p->result.stats.facts);
 		p->message = strbuf_detach(&message, NULL);
+	} else if (p->result.stats.skipped) {
+		struct strbuf message = STRBUF_INIT;
+
+		strbuf_addf(&message, "%lu row%s skipped: accelerator not in the accelerator "
+			    "table or no region", p->result.stats.skipped,
+			    p->result.stats.skipped == 1 ? "" : "s");
+		p->message = strbuf_detach(&message, NULL);
 	}
 	if (!sink.db) {
 		p->status = ST_DRY_RUN;
@@ -408,13 +416,14 @@ static int cmd_pricing_update(int argc, char **argv);
 enum { OPT_FORCE = CLI_LONG_ONLY, OPT_GCP_KEY_FILE };
 
 static const struct cli_option update_options[] = {
-	{ 'p', "provider", "LIST", "aws, azure, gcp, lambda, fx, comma-separated,\n"
-	  "or all (default: aws, azure, gcp, and lambda\n"
-	  "when $AICOST_LAMBDA_API_KEY is set; fx only\n"
-	  "when named)" },
+	{ 'p', "provider", "LIST", "aws, azure, gcp, lambda, vast, fx,\n"
+	  "comma-separated, or all (default: aws, azure,\n"
+	  "gcp, vast, and lambda when\n"
+	  "$AICOST_LAMBDA_API_KEY is set; fx only when named)" },
 	{ 'r', "region", "LIST", "regions, each provider taking its own spelling\n"
-	  "(us-east-1 aws, eastus azure, us-central1 gcp);\n"
-	  "default: each provider's main regions" },
+	  "(us-east-1 aws, eastus azure, us-central1 gcp,\n"
+	  "US vast); default: each provider's main regions\n"
+	  "(vast: every country)" },
 	{ 'n', "dry-run", NULL, "fetch and count, store nothing" },
 	{ OPT_FORCE, "force", NULL, "fetch even when a source says it has not changed" },
 	{ OPT_GCP_KEY_FILE, "gcp-api-key-file", "FILE",
@@ -427,8 +436,8 @@ static const struct cli_option update_options[] = {
 
 const struct command pricing_update_command = {
 	.name = "update", .parent = "pricing", .run = cmd_pricing_update,
-	.summary = "fetch live prices from AWS, Azure, Google Cloud, Lambda, and exchange rates",
-	.usage = "usage: aicost pricing update [--provider aws,azure,gcp,lambda,fx|all]\n"
+	.summary = "fetch live prices from AWS, Azure, Google Cloud, Lambda, Vast.ai, and exchange rates",
+	.usage = "usage: aicost pricing update [--provider aws,azure,gcp,lambda,vast,fx|all]\n"
 		 "                             [--region R,...]\n"
 		 "                             [--dry-run] [--force] [--gcp-api-key-file FILE]\n"
 		 "                             [--format table|csv|json|markdown] [-q]\n",
@@ -440,11 +449,13 @@ const struct command pricing_update_command = {
 		"--provider fx replaces the exchange rates with the European Central Bank's\n"
 		"daily reference rates, by the same rules. Lambda's API needs an account's\n"
 		"API key (AICOST_LAMBDA_API_KEY); it has one price per instance type, stored\n"
-		"for each Lambda region.\n",
+		"for each Lambda region. Vast.ai's marketplace search is public: its hosts'\n"
+		"listings are folded into the median asking price (on-demand) and the median\n"
+		"minimum bid (spot) per GPU model, GPU count and country.\n",
 	.options = update_options,
 	.notes = "Environment: AICOST_AZURE_ENDPOINT, AICOST_AWS_ENDPOINT, AICOST_AWS_SPOT_ENDPOINT,\n"
-		"AICOST_GCP_ENDPOINT, AICOST_LAMBDA_ENDPOINT, AICOST_FX_ENDPOINT replace the\n"
-		"providers' URLs (mirrors, tests);\n"
+		"AICOST_GCP_ENDPOINT, AICOST_LAMBDA_ENDPOINT, AICOST_VAST_ENDPOINT,\n"
+		"AICOST_FX_ENDPOINT replace the providers' URLs (mirrors, tests);\n"
 		"http_proxy, https_proxy and no_proxy are honoured.\n"
 		"Exit status: 0 every requested provider updated (or unchanged), 1 some did,\n"
 		"2 none did or a usage error.\n",

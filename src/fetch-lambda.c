@@ -109,8 +109,10 @@ static int lambda_item(const char *key, json_t *item, const struct fetch_config 
 			  source, key);
 		return -1;
 	}
-	if (!lambda_type_gpu(name, &count, &gpu))
+	if (!lambda_type_gpu(name, &count, &gpu)) {
+		stats->skipped++;
 		return 0;
+	}
 	if (!json_is_number(cents) || !(json_number_value(cents) >= 0) ||
 	    !isfinite(json_number_value(cents))) {
 		error_set("%s: data.%s.instance_type.price_cents_per_hour: expected a number of "

@@ -229,6 +229,8 @@ const struct fetcher fetchers[] = {
 	{ .name = "lambda", .fetch = fetch_lambda, .head_key = fetch_lambda_head_key,
 	  .region_is_mine = fetch_region_is_lambda, .default_regions = fetch_lambda_regions,
 	  .bearer_key_env = "AICOST_LAMBDA_API_KEY" },
+	{ .name = "vast", .fetch = fetch_vast, .head_key = fetch_vast_head_key,
+	  .region_is_mine = fetch_region_is_vast, .default_regions = fetch_vast_default_regions },
 	{ .name = "fx", .fetch = fetch_fx, .head_key = fetch_fx_head_key,
 	  .region_is_mine = fetch_region_is_none, .default_regions = fetch_no_regions,
 	  .reference = true },

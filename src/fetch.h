@@ -8,6 +8,7 @@
  *   fetch-gcp.c    Cloud Billing Catalog (JSON pages, nextPageToken, API key)
  *   fetch-fx.c     ECB euro reference rates (daily XML) as fx-EUR-CODE facts
  *   fetch-lambda.c Lambda Cloud API instance types (JSON, API key as bearer token)
+ *   fetch-vast.c   Vast.ai marketplace offer search (JSON, public), folded per country
  */
 #ifndef AICOST_FETCH_H
 #define AICOST_FETCH_H
@@ -38,6 +39,7 @@ struct fetch_stats {
 	unsigned long offers;        /* offers handed to the sink */
 	unsigned long egress_tiers;
 	unsigned long facts;         /* reference figures (exchange rates) */
+	unsigned long skipped;       /* rows of accelerators not in the accelerator table */
 	uint64_t bytes;
 };
 
@@ -94,6 +96,7 @@ void fetch_aws_head_key(const struct fetch_config *config, struct strbuf *key);
 void fetch_gcp_head_key(const struct fetch_config *config, struct strbuf *key);
 void fetch_fx_head_key(const struct fetch_config *config, struct strbuf *key);
 void fetch_lambda_head_key(const struct fetch_config *config, struct strbuf *key);
+void fetch_vast_head_key(const struct fetch_config *config, struct strbuf *key);
 
 int fetch_azure(const struct fetch_config *config, const struct fetch_sink *sink,
 		struct fetch_result *result);
@@ -108,6 +111,9 @@ int fetch_fx(const struct fetch_config *config, const struct fetch_sink *sink,
  * CONFIG->bearer_token, the API key. */
 int fetch_lambda(const struct fetch_config *config, const struct fetch_sink *sink,
 		 struct fetch_result *result);
+/* Vast.ai's offer search (AICOST_VAST_ENDPOINT replaces the URL); no key. */
+int fetch_vast(const struct fetch_config *config, const struct fetch_sink *sink,
+	       struct fetch_result *result);
 
 /*
  * The fetchers `pricing update` knows, in the order it runs them: adding a
@@ -138,6 +144,8 @@ extern const char *const fetch_azure_default_regions[];
 extern const char *const fetch_aws_default_regions[];
 extern const char *const fetch_gcp_default_regions[];
 extern const char *const fetch_lambda_regions[];
+/* Vast.ai: "all", every country a listing is in. */
+extern const char *const fetch_vast_default_regions[];
 
 /* True when NAME is spelled like a region of that provider (us-east-1, eastus, us-central1). */
 bool fetch_region_is_aws(const char *name);
@@ -145,6 +153,8 @@ bool fetch_region_is_azure(const char *name);
 bool fetch_region_is_gcp(const char *name);
 /* One of Lambda's regions (spelled like AWS's: us-east-1 names both). */
 bool fetch_region_is_lambda(const char *name);
+/* A country code (US, FR): Vast.ai's listings are placed by country. */
+bool fetch_region_is_vast(const char *name);
 /* The region rule and defaults of a source without regions (fx). */
 bool fetch_region_is_none(const char *name);
 extern const char *const fetch_no_regions[];
@@ -204,6 +214,12 @@ int fx_parse_daily(const char *xml, size_t len, const char *source,
 int lambda_parse_instance_types(const char *json, size_t len, const struct fetch_config *config,
 				const char *source, const struct fetch_sink *sink,
 				struct fetch_stats *stats);
+
+/* Vast.ai: one offer-search answer folded into a median offer (and a median
+ * minimum bid as spot) per GPU model, count and country of CONFIG's regions. */
+int vast_parse_bundles(const char *json, size_t len, const struct fetch_config *config,
+		       const char *source, const struct fetch_sink *sink,
+		       struct fetch_stats *stats);
 
 /* ---- Helpers shared by the fetchers (fetch.c) ---- */
 

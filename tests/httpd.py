@@ -10,6 +10,9 @@ Routes (the same paths the real services use):
   /stats/eurofxref/FILE                  ROOT/ecb/FILE (the ECB's reference rates)
   /api/v1/instance-types                 ROOT/lambda/instance-types.json (Lambda; the
                                          Authorization must be "Bearer --lambda-key")
+  /api/v0/bundles/?q=Q&select_cols=C    ROOT/vast/bundles.json (Vast.ai's offer search;
+                                         Q must be a JSON object asking for on-demand
+                                         offers, else Vast's 400)
   anything else                          ROOT/aws/<path> (Price List files, spot feeds)
 
 Absolute links to https://prices.azure.com inside a page are rewritten to this
@@ -39,6 +42,7 @@ client that has its answer finds the line there.
 import argparse
 import email.utils
 import gzip
+import json
 import os
 import re
 import sys
@@ -126,6 +130,15 @@ class Handler(BaseHTTPRequestHandler):
                               b'"API key was invalid, expired, or deleted.", "suggestion": '
                               b'"Check your API key or create a new one, then try again."}}')
             return os.path.join(root, "lambda", "instance-types.json"), None
+        if path == "api/v0/bundles":
+            try:
+                q = json.loads(query.get("q", [""])[0])
+            except ValueError:
+                q = None
+            if not isinstance(q, dict) or q.get("type") != "on-demand":
+                return None, (400, b'{"error": "invalid_args", "msg": "Invalid query: '
+                              b'must be dict of conditions"}')
+            return os.path.join(root, "vast", "bundles.json"), None
         return os.path.join(root, "aws", path), None
 
     def send_plain(self, status, body, headers=(), fault=None):

@@ -27,6 +27,7 @@ setup() {
 	export AICOST_AZURE_ENDPOINT=$base/api/retail/prices AICOST_AWS_ENDPOINT=$base
 	export AICOST_AWS_SPOT_ENDPOINT=$base AICOST_GCP_ENDPOINT=$base
 	export AICOST_GCP_API_KEY=test-key
+	export AICOST_VAST_ENDPOINT=$base/api/v0/bundles/
 	# Tiny backoff and a 1 s stall limit keep the fault tests fast.
 	export AICOST_HTTP_BACKOFF_MS=5 AICOST_HTTP_RETRIES=2 AICOST_HTTP_STALL_TIMEOUT=1
 	: >"$BATS_FILE_TMPDIR/faults"
@@ -621,7 +622,7 @@ fx_setup() {
 	[[ "$output" == *"azure,unchanged,eastus,"* && "$output" == *"fx,updated,"* ]]
 	run_split pricing update --provider nope
 	[ "$status" -eq 2 ]
-	[[ "$stderr" == *"expected aws, azure, gcp, lambda, fx or all"* ]]
+	[[ "$stderr" == *"expected aws, azure, gcp, lambda, vast, fx or all"* ]]
 }
 
 @test "fx: HTTP 500 then success is retried and updates" {
@@ -757,4 +758,89 @@ lambda_setup() {
 		[ "$(prices lambda)" = "$before" ]
 	done
 	[[ "$stderr" == *"larger than 1 MB"* ]]
+}
+
+# Vast.ai: tests/fixtures/vast/bundles.json has the shape of Vast's public offer
+# search (GET /api/v0/bundles/, OpenAPI in github:vast-ai/docs; see its README):
+# 18 listings, 4 skipped (RTX 4090, RTX 5090, Tesla V100 are not in the accelerator
+# table; one H100 has no geolocation), 11 (GPU, count, country) groups, 10 of them
+# with a bid below the asking price.
+@test "vast: listings fold into a median asking price and a median bid (spot) per GPU, count and country" {
+	run_split pricing update --provider vast --format csv
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+	# 11 on-demand + 10 spot offers from 18 listings in 1 request
+	[[ "$output" == *'vast,updated,all,21,0,18,1,'*',4 rows skipped: accelerator not in the accelerator table or no region'* ]]
+	# the query is Vast's JSON object, URL-encoded, asking for on-demand prices
+	[ "$(requests 'bundles/?q=%7B%22verified%22.*%22type%22%3A%20%22on-demand%22.*&select_cols=.* 200')" -eq 1 ]
+	run prices vast
+	today=$(date -u +%F)
+	src=$AICOST_VAST_ENDPOINT
+	# US 1x H100 SXM asks 1.80, 2.10, 1.90 -> median 1.90; bids 1.20, 1.35, 1.10 -> 1.20
+	[[ "$output" == *"vast,1x-H100-SXM,H100-SXM,1,80,,,US,,on-demand,1.9,1.9,"*",USD,$src,approx,$today"* ]]
+	[[ "$output" == *"vast,1x-H100-SXM,H100-SXM,1,80,,,US,,spot,1.2,1.2,"*",USD,$src,approx,$today"* ]]
+	# US 8x H100 SXM asks 14.40, 15.20 -> (14.40 + 15.20) / 2 = 14.80, 1.85 a GPU; the
+	# 16.00 bid is above its 15.20 ask and does not count: spot 9.60 from one listing
+	[[ "$output" == *"vast,8x-H100-SXM,H100-SXM,8,80,,,US,,on-demand,14.8,1.85,"* ]]
+	[[ "$output" == *"vast,8x-H100-SXM,H100-SXM,8,80,,,US,,spot,9.6,1.2,"* ]]
+	# VN's listing has no bid (min_bid 0): on-demand only
+	[[ "$output" == *"vast,8x-H100-SXM,H100-SXM,8,80,,,VN,,on-demand,14.94,1.8675,"*"$src"* ]]
+	[[ "$output" != *"VN,,spot"* ]]
+	# an A100's memory says which: 81920 MB -> A100-80GB, 40960 MB -> A100-40GB
+	[[ "$output" == *"vast,1x-A100-80GB,A100-80GB,1,80,,,US,,on-demand,0.95,"* ]]
+	[[ "$output" == *"vast,1x-A100-40GB,A100-40GB,1,40,,,CA,,on-demand,0.6,"* ]]
+	[[ "$output" == *"vast,2x-L40S,L40S,2,48,,,JP,,on-demand,1.2,0.6,"* ]]
+	[[ "$output" != *"RTX"* && "$output" != *"V100"* ]]
+	# a country's fetched prices replace all its earlier ones (the catalog's US 8x H200);
+	# a country without a listing now keeps them (KR)
+	[[ "$output" != *"vast,8x-H200,H200,8,141,,,US,"* ]]
+	[[ "$output" == *"vast,2x-H100-SXM,H100-SXM,2,80,,,KR,,on-demand,3.74,"*"github:anycloud-sh/catalog"* ]]
+	run aicost pricing export
+	[[ "$output" == *"vast,US,,1x-H100-SXM,instance,H100-SXM,1,,,on-demand,1.9,USD,approx,$src,$today,marketplace asking price; median of 3 listings,"* ]]
+	[[ "$output" == *"vast,US,,1x-H100-SXM,instance,H100-SXM,1,,,spot,1.2,USD,approx,$src,$today,interruptible: median minimum bid of 3 listings (stopped when outbid),"* ]]
+	run aicost pricing sources
+	echo "$output" | grep -E '^vast +[0-9-]+ +[0-9]+ +live: aicost pricing update$'
+	# a country asked for: only its groups (US: 4 groups, each with a bid)
+	run aicost pricing update --provider vast --region US --format csv
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"vast,updated,US,8,0,18,1,"* ]]
+}
+
+@test "vast: no key needed, in 'all' by default; --region takes country codes" {
+	run aicost pricing update --provider aws,vast --region us-east-1,FR,SE --format csv
+	[ "$status" -eq 0 ]
+	# FR: 1x and 8x H200, each with a bid; SE only lists an RTX 4090
+	[[ "$output" == *'vast,updated,"FR,SE",4,0,18,1,'* ]]
+	[[ "$output" == *"aws,updated,us-east-1,"* ]]
+	! grep -q Authorization "$BATS_FILE_TMPDIR/requests.log"
+	# a bare update reaches Vast too
+	run aicost pricing update --format csv
+	[[ "$output" == *"vast,updated,all,21,"* ]]
+}
+
+@test "vast: 429 and 500 are retried; 500 for good, a stall, truncated, malformed, huge or a changed format keep the previous prices" {
+	fault 429 bundles 1 1
+	fault 500 bundles 1
+	run aicost pricing update --provider vast --format csv
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"vast,updated,all,21,"* ]]
+	[ "$(requests 'bundles.* 429')" -eq 1 ]
+	[ "$(requests 'bundles.* 500')" -eq 1 ]
+	before=$(prices vast)
+	for kind in 500 stall truncate malformed endless; do
+		: >"$BATS_FILE_TMPDIR/faults"
+		fault "$kind" bundles -1 3
+		AICOST_HTTP_MAX_PAGE_MB=1 AICOST_HTTP_TIMEOUT=2 run_split pricing update --provider vast --force
+		[ "$status" -eq 2 ]
+		[[ "$stderr" == *"vast: "*"previous prices are kept"* ]]
+		[ "$(prices vast)" = "$before" ]
+	done
+	[[ "$stderr" == *"larger than 1 MB"* ]]
+	: >"$BATS_FILE_TMPDIR/faults"
+	# an answer of another shape (Vast's 400 body) is an error, not an empty market
+	AICOST_VAST_ENDPOINT="${AICOST_VAST_ENDPOINT%/api/v0/bundles/}/api/retail/prices" \
+		run_split pricing update --provider vast --force
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *'vast: '*'no "offers" array (has the format changed?); its previous prices are kept'* ]]
+	[ "$(prices vast)" = "$before" ]
 }

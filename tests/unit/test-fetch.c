@@ -692,6 +692,102 @@ static void test_lambda_instance_types(void **state)
 	collector_free(c);
 }
 
+/* Vast.ai: listings folded per GPU, count and country; medians as the catalog's. */
+static void test_vast_bundles(void **state)
+{
+	static const char *const all[] = { "all" }, *const two[] = { "US", "CA" };
+	struct fetch_config config = { .regions = all, .nregions = 1, .observed = "2026-12-01" };
+	struct fetch_stats stats = { 0 };
+	struct fetch_sink sink;
+	struct collector *c = collector_new(&sink);
+	const struct got_offer *o;
+	size_t len;
+	char *json = fixture(FIX "vast/bundles.json", &len);
+
+	(void)state;
+	assert_int_equal(vast_parse_bundles(json, len, &config, "v", &sink, &stats), 0);
+	/* 18 listings; RTX 4090, RTX 5090, Tesla V100 and a placeless H100 skipped */
+	assert_int_equal(stats.rows, 18);
+	assert_int_equal(stats.skipped, 4);
+	/* 11 groups, all but VN's with a bid below the ask */
+	assert_int_equal(c->noffers, 21);
+	/* asks 1.80, 2.10, 1.90 -> 1.90; bids 1.20, 1.35, 1.10 -> 1.20 */
+	assert_price(c, "US", "1x-H100-SXM", "on-demand", 1.90);
+	assert_price(c, "US", "1x-H100-SXM", "spot", 1.20);
+	/* an even count: (14.40 + 15.20) / 2; the 16.00 bid above its ask is left out */
+	assert_price(c, "US", "8x-H100-SXM", "on-demand", 14.80);
+	assert_price(c, "US", "8x-H100-SXM", "spot", 9.60);
+	assert_price(c, "VN", "8x-H100-SXM", "on-demand", 14.94);
+	assert_null(find(c, "VN", "8x-H100-SXM", "spot"));
+	o = find(c, "US", "1x-A100-80GB", "on-demand");
+	assert_non_null(o);
+	assert_string_equal(o->accelerator, "A100-80GB");
+	o = find(c, "CA", "1x-A100-40GB", "on-demand");
+	assert_non_null(o);
+	assert_string_equal(o->accelerator, "A100-40GB");
+	o = find(c, "JP", "2x-L40S", "spot");
+	assert_non_null(o);
+	assert_int_equal(o->count, 2);
+	assert_true(o->vcpus == 0 && o->memory_gib == 0);
+	assert_string_equal(o->note, "interruptible: median minimum bid of 1 listing "
+			    "(stopped when outbid)");
+	o = find(c, "US", "1x-H100-SXM", "on-demand");
+	assert_string_equal(o->note, "marketplace asking price; median of 3 listings");
+	assert_non_null(find(c, "BG", "1x-H100-NVL", "on-demand"));
+	assert_non_null(find(c, "CA", "1x-H100-PCIe", "spot"));
+	assert_non_null(find(c, "US", "8x-B200", "on-demand"));
+	collector_free(c);
+
+	/* countries asked for: only theirs (US 4 groups, CA 2, each with a bid) */
+	c = collector_new(&sink);
+	config.regions = two;
+	config.nregions = 2;
+	assert_int_equal(vast_parse_bundles(json, len, &config, "v", &sink, &stats), 0);
+	assert_int_equal(c->noffers, 12);
+	assert_null(find(c, "FR", "1x-H200", "on-demand"));
+
+	/* cut short, not the offer search, a listing without a price: errors, no offers */
+	assert_int_equal(vast_parse_bundles(json, len / 2, &config, "v", &sink, &stats), -1);
+	assert_non_null(strstr(error_get(), "v: malformed JSON"));
+	assert_int_equal(vast_parse_bundles("{\"error\": \"invalid_args\"}", 25, &config, "v",
+					    &sink, &stats), -1);
+	assert_non_null(strstr(error_get(), "no \"offers\" array"));
+	{
+		static const char bad[] = "{\"offers\": [{\"gpu_name\": \"H100 SXM\", "
+			"\"num_gpus\": 1, \"dph_total\": \"1.9\", \"geolocation\": \"Texas, US\"}]}";
+
+		assert_int_equal(vast_parse_bundles(bad, sizeof(bad) - 1, &config, "v", &sink,
+						    &stats), -1);
+		assert_non_null(strstr(error_get(), "offers[0].dph_total"));
+	}
+	assert_int_equal(c->noffers, 12);
+	error_clear();
+	collector_free(c);
+
+	/* geolocation as "Region, CC", "CC" alone, or "Region, CC, continent" (georegion) */
+	c = collector_new(&sink);
+	{
+		static const char three[] = "{\"offers\": ["
+			"{\"gpu_name\": \"L4\", \"num_gpus\": 1, \"dph_total\": 0.3, "
+			"\"geolocation\": \"Quebec, CA, NA\"}, "
+			"{\"gpu_name\": \"L4\", \"num_gpus\": 1, \"dph_total\": 0.5, "
+			"\"geolocation\": \"US\"}, "
+			"{\"gpu_name\": \"L4\", \"num_gpus\": 1, \"dph_total\": 0.4, "
+			"\"geolocation\": \"Earth\"}]}";
+
+		assert_int_equal(vast_parse_bundles(three, sizeof(three) - 1, &config, "v", &sink,
+						    &stats), 0);
+		assert_int_equal(c->noffers, 2);
+		assert_price(c, "CA", "1x-L4", "on-demand", 0.3);
+		assert_price(c, "US", "1x-L4", "on-demand", 0.5);
+	}
+	assert_true(fetch_region_is_vast("US") && fetch_region_is_vast("FR"));
+	assert_false(fetch_region_is_vast("us") || fetch_region_is_vast("USA") ||
+		     fetch_region_is_vast("all"));
+	free(json);
+	collector_free(c);
+}
+
 static void test_regions_and_escape(void **state)
 {
 	struct strbuf sb = STRBUF_INIT;
@@ -727,6 +823,7 @@ int main(void)
 		cmocka_unit_test(test_gcp_malformed),
 		cmocka_unit_test(test_fx_daily),
 		cmocka_unit_test(test_lambda_instance_types),
+		cmocka_unit_test(test_vast_bundles),
 		cmocka_unit_test(test_regions_and_escape),
 	};
 
