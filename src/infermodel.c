@@ -53,6 +53,47 @@
 #define NETWORK_HOP_SECONDS 5e-6   /* one transfer between servers, as perfmodel.c */
 #define KINGMAN_FIXED_SERVICE 0.5  /* (1 + cv²)/2 with cv = 0 */
 #define MAX_REPLICAS 1e7
+/*
+ * Expert parallelism: servers a replica's experts may be spread over (powers of
+ * two up to 32: DeepSeek-V3 serves its 256 experts on 18 to 40 servers), and the
+ * bytes a token's hidden state takes to its experts (FP8 for 8-bit models, as
+ * DeepEP dispatches) and back (BF16, as it combines).
+ */
+#define MAX_EXPERT_SERVERS 32
+#define COMBINE_BYTES 2.0
+
+int infer_layout_gpus(const struct infer_layout *l)
+{
+	return l->ep > 1 ? l->ep : l->tp * l->pp;
+}
+
+double infer_expert_params(const struct infer_model *m)
+{
+	int e = m->experts, k = m->experts_per_token;
+
+	if (e <= 0 || k <= 0 || e <= k || !(m->active_params < m->params))
+		return 0;
+	/* params = dense + E·expert, active = dense + k·expert */
+	return (m->params - m->active_params) / (e - k);
+}
+
+/* Parameters every token uses: attention, dense layers, shared experts, embeddings. */
+static double dense_params(const struct infer_model *m)
+{
+	return m->params - m->experts * infer_expert_params(m);
+}
+
+/* The chance one expert is chosen by at least one of TOKENS tokens (k of E each). */
+static double expert_hit(const struct infer_model *m, double tokens)
+{
+	return 1.0 - pow(1.0 - (double)m->experts_per_token / m->experts, tokens);
+}
+
+/* Experts on the busiest accelerator of an expert-parallel layout. */
+static double experts_per_gpu(const struct infer_model *m, const struct infer_layout *l)
+{
+	return ceil((double)m->experts / l->ep);
+}
 
 double infer_kv_bytes_per_token(const struct infer_model *m)
 {
@@ -105,21 +146,110 @@ bool infer_fits(const struct infer_model *m, const struct infer_hw *hw,
 		l->batch * kv_replication(m, l->tp);
 	double per_gpu = ((weights + kv) * stage_share + m->draft_params * m->weight_bytes) / l->tp;
 
+	if (l->ep > 1)   /* dense part in TP, its share of the experts, its groups' sequences */
+		per_gpu = (dense_params(m) + m->draft_params) * m->weight_bytes / l->tp +
+			experts_per_gpu(m, l) * infer_expert_params(m) * m->weight_bytes +
+			kv / l->ep;
 	return l->pp <= m->layers && per_gpu * MEMORY_HEADROOM <= hw->memory_bytes;
 }
 
-/* Weight bytes read to process TOKENS tokens at once: each reads its active weights once. */
+/*
+ * Weight bytes read to process TOKENS tokens at once: each reads its active
+ * weights once; with the experts known, the ones chosen by at least one token.
+ */
 static double weights_read(const struct infer_model *m, double tokens)
 {
+	double expert = infer_expert_params(m);
+
+	if (expert > 0)
+		return (dense_params(m) + m->experts * expert * expert_hit(m, tokens)) *
+			m->weight_bytes;
 	return fmin(m->params, tokens * m->active_params) * m->weight_bytes;
 }
 
-/* Tensor- and pipeline-parallel transfers of TOKENS tokens' activations through the model. */
+/*
+ * Accelerators sharing the dense work of SEQS sequences: the tensor-parallel
+ * group, or under expert parallelism the data-parallel attention groups busy.
+ */
+static double dense_lanes(const struct infer_layout *l, double seqs)
+{
+	if (l->ep <= 1)
+		return l->tp;
+	return fmin((double)l->ep / l->tp, fmax(1.0, ceil(seqs - 1e-9))) * l->tp;
+}
+
+/*
+ * One accelerator's share (the busiest's) of a pass over SEQS sequences doing
+ * FLOPS, of which TOKENS tokens' expert work, reading WEIGHT_STEPS times the
+ * weights STEP_TOKENS tokens touch, and KV bytes of KV cache: seconds at the
+ * roofline. Without expert parallelism "one accelerator" is a tensor-parallel
+ * rank of each pipeline stage in turn.
+ */
+static double work_seconds(const struct infer_model *m, const struct infer_hw *hw,
+			   const struct infer_layout *l, double seqs, double flops, double tokens,
+			   double weight_steps, double step_tokens, double kv)
+{
+	double lanes = dense_lanes(l, seqs), expert = infer_expert_params(m);
+	double gpu_flops, gpu_bytes;
+
+	if (l->ep <= 1) {
+		gpu_flops = flops / l->tp;
+		gpu_bytes = (weight_steps * weights_read(m, step_tokens) + kv) / l->tp;
+	} else {
+		double expert_flops = 2.0 * expert * m->experts_per_token * tokens;
+
+		gpu_flops = (flops - expert_flops) / lanes + expert_flops / l->ep;
+		gpu_bytes = weight_steps * (dense_params(m) * m->weight_bytes / l->tp +
+					    experts_per_gpu(m, l) * expert * m->weight_bytes *
+					    expert_hit(m, step_tokens)) + kv / lanes;
+	}
+	return fmax(gpu_flops / hw->flops, gpu_bytes / hw->bandwidth);
+}
+
+double infer_all_to_all_seconds(const struct infer_model *m, const struct infer_hw *hw,
+				const struct infer_layout *l, double seqs, double tokens)
+{
+	double servers = (double)l->ep / hw->node_size, senders = dense_lanes(l, seqs);
+	double dispatch = m->weight_bytes <= 1 ? 1.0 : ACTIVATION_BYTES;
+	/* The busiest sender's copies: each token goes to k experts and comes back. */
+	double bytes = tokens / senders * m->experts_per_token * m->hidden *
+		(dispatch + COMBINE_BYTES) * m->layers;
+
+	if (l->ep <= 1)
+		return 0;
+	return bytes * ((servers - 1) / servers / hw->scaleout_bytes_per_s +
+			1 / servers / hw->scaleup_bytes_per_s);
+}
+
+/*
+ * WORK seconds with an expert all-to-all of A2A seconds (each of TRANSFERS passes
+ * paying two network hops a layer): two micro-batches alternate so that one's
+ * all-to-all hides behind the other's compute (DeepSeek-V3's serving, SGLang's
+ * two-batch overlap) once each attention group has two tokens to split.
+ */
+static double with_all_to_all(const struct infer_model *m, const struct infer_layout *l,
+			      double work, double a2a, double transfers, double seqs, double tokens)
+{
+	double latency = transfers * 2.0 * m->layers * NETWORK_HOP_SECONDS;
+
+	if (l->ep <= 1)
+		return work;
+	if (tokens / dense_lanes(l, seqs) * l->tp >= 2)
+		return fmax(work, a2a + latency);
+	return work + a2a + latency;
+}
+
+/*
+ * Tensor- and pipeline-parallel transfers of TOKENS tokens' (of SEQS sequences)
+ * activations through the model.
+ */
 static double comm_seconds(const struct infer_model *m, const struct infer_hw *hw,
-			   const struct infer_layout *l, double tokens, bool latency)
+			   const struct infer_layout *l, double seqs, double tokens, bool latency)
 {
 	double bytes = tokens * m->hidden * ACTIVATION_BYTES, s = 0;
 
+	if (l->ep > 1)   /* each attention group all-reduces its own tokens */
+		bytes *= (double)l->tp / dense_lanes(l, seqs);
 	if (l->tp > 1)
 		s += 2.0 * m->layers * ((latency ? ALLREDUCE_SECONDS : 0) +
 					2.0 * (l->tp - 1) / l->tp * bytes / hw->scaleup_bytes_per_s);
@@ -141,24 +271,60 @@ static double decode_context(const struct infer_model *m)
 	return m->input_tokens + m->output_tokens / 2.0;
 }
 
-/* One verification step of N sequences (k + 1 tokens each), FLOPs and bytes. */
-static void verify_work(const struct infer_model *m, int tp, double n, double *flops,
-			double *bytes)
+/*
+ * One verification step of N sequences (k + 1 tokens each): its FLOPs, the KV
+ * cache bytes it reads and its tokens.
+ */
+static double verify_work(const struct infer_model *m, const struct infer_layout *l, double n,
+			  double *flops, double *kv)
 {
 	double tokens = n * (drafted(m) + 1);
 
 	*flops = tokens * (2.0 * m->active_params + attention_flops(m, decode_context(m)));
-	*bytes = weights_read(m, tokens) +
-		n * infer_kv_bytes_per_token(m) * decode_context(m) * kv_replication(m, tp);
+	*kv = n * infer_kv_bytes_per_token(m) * decode_context(m) * kv_replication(m, l->tp);
+	return tokens;
 }
 
-/* The draft model's k steps for N sequences (its own KV cache is left out: small). */
-static double draft_seconds(const struct infer_model *m, const struct infer_hw *hw, int tp,
-			    double n)
+/*
+ * The draft model's k steps for N sequences, run in each tensor-parallel (or
+ * attention) group (its own KV cache is left out: small).
+ */
+static double draft_seconds(const struct infer_model *m, const struct infer_hw *hw,
+			    const struct infer_layout *l, double n)
 {
 	double flops = n * 2.0 * m->draft_params, bytes = m->draft_params * m->weight_bytes;
 
-	return drafted(m) * fmax(flops / (tp * hw->flops), bytes / (tp * hw->bandwidth));
+	return drafted(m) * fmax(flops / (dense_lanes(l, n) * hw->flops),
+				 bytes / (l->tp * hw->bandwidth));
+}
+
+/* One request's uncached prompt alone on an idle replica. */
+static double prefill_seconds(const struct infer_model *m, const struct infer_hw *hw,
+			      const struct infer_layout *l)
+{
+	double p = prompt_tokens(m);
+	double work = work_seconds(m, hw, l, 1, infer_prefill_flops(m, m->input_tokens, p), p, 1,
+				   p, 0);
+
+	return with_all_to_all(m, l, work, infer_all_to_all_seconds(m, hw, l, 1, p), 1, 1, p) +
+		comm_seconds(m, hw, l, 1, p, true);
+}
+
+/*
+ * One verification step of N sequences, with the communication not hidden
+ * behind it in *EXPOSED.
+ */
+static double step_seconds(const struct infer_model *m, const struct infer_hw *hw,
+			   const struct infer_layout *l, double n, double *exposed)
+{
+	double flops, kv, tokens = verify_work(m, l, n, &flops, &kv);
+	double work = work_seconds(m, hw, l, n, flops, tokens, 1, tokens, kv);
+	double step = with_all_to_all(m, l, work, infer_all_to_all_seconds(m, hw, l, n, tokens),
+				      1, n, tokens);
+	double comm = comm_seconds(m, hw, l, n, tokens, true);
+
+	*exposed = step - work + comm;
+	return step + comm + draft_seconds(m, hw, l, n);
 }
 
 /*
@@ -168,42 +334,40 @@ static double draft_seconds(const struct infer_model *m, const struct infer_hw *
 static double cycle_seconds(const struct infer_model *m, const struct infer_hw *hw,
 			    const struct infer_layout *l, double n)
 {
-	double f = l->tp * hw->flops, bw = l->tp * hw->bandwidth;
 	double p = prompt_tokens(m), prefill = infer_prefill_flops(m, m->input_tokens, p);
-	double steps, step_flops, step_bytes, step_comm, shared, own;
+	double steps, step_flops, step_kv, step_tokens, step_comm, work, shared, own, exposed;
 
-	if (m->output_tokens <= 0)
-		return fmax(n * prefill / f, weights_read(m, n * p) / bw) +
-			comm_seconds(m, hw, l, n * p, true);
+	if (m->output_tokens <= 0) {
+		work = work_seconds(m, hw, l, n, n * prefill, n * p, 1, n * p, 0);
+		return with_all_to_all(m, l, work, infer_all_to_all_seconds(m, hw, l, n, n * p), 1,
+				       n, n * p) + comm_seconds(m, hw, l, n, n * p, true);
+	}
 	steps = m->output_tokens / infer_tokens_per_step(m);
-	verify_work(m, l->tp, n, &step_flops, &step_bytes);
-	step_comm = steps * (comm_seconds(m, hw, l, n * (drafted(m) + 1), true) +
-			     draft_seconds(m, hw, l->tp, n));
-	shared = fmax((n * prefill + steps * step_flops) / f, steps * step_bytes / bw) + step_comm +
-		comm_seconds(m, hw, l, n * p, false);
+	step_tokens = verify_work(m, l, n, &step_flops, &step_kv);
+	step_comm = steps * (comm_seconds(m, hw, l, n, step_tokens, true) +
+			     draft_seconds(m, hw, l, n));
+	work = work_seconds(m, hw, l, n, n * prefill + steps * step_flops,
+			    n * p + steps * step_tokens, steps, step_tokens, steps * step_kv);
+	shared = with_all_to_all(m, l, work, infer_all_to_all_seconds(m, hw, l, n, n * p +
+								      steps * step_tokens),
+				 steps, n, step_tokens) + step_comm +
+		comm_seconds(m, hw, l, n, n * p, false);
 	/* A slot's own prompt cannot overlap its own answer. */
-	own = fmax(prefill / f, weights_read(m, p) / bw) + comm_seconds(m, hw, l, p, true) +
-		steps * fmax(step_flops / f, step_bytes / bw) + step_comm;
+	own = prefill_seconds(m, hw, l) + steps * step_seconds(m, hw, l, n, &exposed);
 	return fmax(shared, own);
 }
 
 void infer_time(const struct infer_model *m, const struct infer_hw *hw,
 		const struct infer_layout *l, struct infer_timing *out)
 {
-	double f = l->tp * hw->flops, bw = l->tp * hw->bandwidth;
-	double b = (double)l->batch / l->pp, p = prompt_tokens(m);
-	double step_flops, step_bytes;
+	double b = (double)l->batch / l->pp, exposed;
 
 	memset(out, 0, sizeof(*out));
 	out->tokens_per_step = infer_tokens_per_step(m);
-	out->prefill_s = fmax(infer_prefill_flops(m, m->input_tokens, p) / f,
-			      weights_read(m, p) / bw) + comm_seconds(m, hw, l, p, true);
+	out->prefill_s = prefill_seconds(m, hw, l);
 	if (m->output_tokens > 0) {
-		verify_work(m, l->tp, b, &step_flops, &step_bytes);
-		out->comm_s = comm_seconds(m, hw, l, b * (drafted(m) + 1), true) /
-			out->tokens_per_step;
-		out->step_s = (fmax(step_flops / f, step_bytes / bw) + draft_seconds(m, hw, l->tp, b)) /
-			out->tokens_per_step + out->comm_s;
+		out->step_s = step_seconds(m, hw, l, b, &exposed) / out->tokens_per_step;
+		out->comm_s = exposed / out->tokens_per_step;
 	}
 	out->cycle_s = cycle_seconds(m, hw, l, b);
 	out->requests_per_s = l->batch / out->cycle_s;
@@ -324,11 +488,15 @@ static double replicas_needed(const struct infer_model *m, const struct infer_hw
 	return high;
 }
 
-/* The largest batch L holds (0 when not even one request fits). */
+/*
+ * The largest batch L holds (0 when not even one request fits); the cap on
+ * concurrent sequences is per serving engine: each data-parallel attention
+ * group of an expert-parallel replica is one.
+ */
 static int largest_batch(const struct infer_model *m, const struct infer_hw *hw,
 			 struct infer_layout l)
 {
-	int lo = 1, hi = MAX_BATCH;
+	int lo = 1, hi = l.ep > 1 ? MAX_BATCH * (l.ep / l.tp) : MAX_BATCH;
 
 	l.batch = 1;
 	if (!infer_fits(m, hw, &l))
@@ -354,9 +522,9 @@ static void try_batch(const struct infer_model *m, const struct infer_hw *hw,
 	l.batch = b;
 	infer_time(m, hw, &l, &t);
 	replicas = replicas_needed(m, hw, &l, &t, g, peak, min_replicas);
-	if (replicas <= 0 || (*best_gpus > 0 && replicas * l.tp * l.pp >= *best_gpus))
+	if (replicas <= 0 || (*best_gpus > 0 && replicas * infer_layout_gpus(&l) >= *best_gpus))
 		return;
-	*best_gpus = replicas * l.tp * l.pp;
+	*best_gpus = replicas * infer_layout_gpus(&l);
 	best->layout = l;
 	best->replicas = replicas > INT_MAX ? INT_MAX : (int)replicas;
 	best->timing = t;
@@ -417,9 +585,9 @@ static int explain_missed(const struct infer_model *m, const struct infer_hw *hw
 	l.batch = batch > 0 ? batch : 1;
 	if (!infer_fits(m, hw, &l)) {
 		error_set("batch %d needs %.6g GB of KV cache besides %.6g GB of weights: more "
-			  "than %d × %d accelerators hold; give a smaller batch", batch,
+			  "than %d accelerators hold; give a smaller batch", batch,
 			  infer_kv_bytes_per_token(m) * (m->input_tokens + m->output_tokens) *
-			  batch / 1e9, m->params * m->weight_bytes / 1e9, l.tp, l.pp);
+			  batch / 1e9, m->params * m->weight_bytes / 1e9, infer_layout_gpus(&l));
 		return -1;
 	}
 	infer_time(m, hw, &l, &t);
@@ -429,8 +597,8 @@ static int explain_missed(const struct infer_model *m, const struct infer_hw *hw
 	if (!isnan(lat.tpot))
 		strbuf_addf(&got, " and TPOT %.1f ms", lat.tpot * 1000);
 	error_set("the SLO cannot be met: even %d-way tensor parallel%s at batch %d with no "
-		  "queue gives %s (SLO: %s); %s", l.tp, l.pp > 1 ? " in a pipeline over servers" : "",
-		  l.batch, got.buf, slo.buf, l.batch > 1 ? "try a smaller batch" :
+		  "queue gives %s (SLO: %s); %s", l.tp, l.ep > 1 ? " with the experts over servers" :
+		  l.pp > 1 ? " in a pipeline over servers" : "", l.batch, got.buf, slo.buf, l.batch > 1 ? "try a smaller batch" :
 		  "one request alone misses it: relax the SLO, shorten the prompt or answer, "
 		  "or use a faster accelerator");
 	strbuf_release(&slo);
@@ -448,17 +616,47 @@ static void explain_no_fit(const struct infer_model *m, const struct infer_hw *h
 
 	error_set("weights (%.6g GB) and one request's KV cache (%.3g GB) with 10%% headroom "
 		  "need %.6g GB, about %.0f accelerators of %.0f GB: more than a %d-stage pipeline "
-		  "of %d-accelerator servers holds; use a lower precision (fp8 halves the weights, "
+		  "of %d-accelerator servers holds%s; use a lower precision (fp8 halves the weights, "
 		  "int4 quarters them) or an accelerator with more memory", weights / 1e9, kv / 1e9,
 		  need / 1e9, gpus, hw->memory_bytes / 1e9,
-		  m->layers < MAX_PIPELINE ? m->layers : MAX_PIPELINE, hw->node_size);
+		  m->layers < MAX_PIPELINE ? m->layers : MAX_PIPELINE, hw->node_size,
+		  infer_expert_params(m) > 0 ? ", or its experts spread over as many servers as "
+		  "they go round" : "");
+}
+
+/*
+ * A mixture of experts one server cannot hold, spread over 2, 4, … servers
+ * (each accelerator at least one expert), its attention and dense layers in
+ * data-parallel groups of every tensor-parallel size; WIDEST is set to the first
+ * that fits when nothing did before.
+ */
+static void try_expert_parallel(const struct infer_model *m, const struct infer_hw *hw,
+				const struct infer_targets *g, double peak, int min_replicas,
+				int batch, struct infer_plan *best, double *best_gpus,
+				struct infer_layout *widest)
+{
+	struct infer_layout l = { 1, 1, 1, 0 };
+
+	if (infer_expert_params(m) <= 0)
+		return;
+	for (int servers = 2; servers <= MAX_EXPERT_SERVERS &&
+	     servers * hw->node_size <= m->experts; servers *= 2) {
+		l.ep = servers * hw->node_size;
+		for (l.tp = 1; l.tp <= hw->node_size; l.tp *= 2) {
+			if (!tp_divides(m, l.tp))
+				continue;
+			if (widest->tp == 0 && largest_batch(m, hw, l) > 0)
+				*widest = l;
+			try_layout(m, hw, l, batch, g, peak, min_replicas, best, best_gpus);
+		}
+	}
 }
 
 int infer_plan(const struct infer_model *m, const struct infer_hw *hw,
 	       const struct infer_targets *targets, double peak_requests_per_s,
 	       int min_replicas, int batch, struct infer_plan *out)
 {
-	struct infer_layout l = { 1, 1, 1 }, widest = { 0, 0, 1 };
+	struct infer_layout l = { 1, 1, 1, 0 }, widest = { 0, 0, 1, 0 };
 	double best_gpus = 0;
 
 	memset(out, 0, sizeof(*out));
@@ -481,6 +679,8 @@ int infer_plan(const struct infer_model *m, const struct infer_hw *hw,
 			try_layout(m, hw, l, batch, targets, peak_requests_per_s, min_replicas,
 				   out, &best_gpus);
 		}
+		try_expert_parallel(m, hw, targets, peak_requests_per_s, min_replicas, batch, out,
+				    &best_gpus, &widest);
 	}
 	if (widest.tp == 0) {
 		explain_no_fit(m, hw);

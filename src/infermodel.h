@@ -15,6 +15,7 @@
 struct infer_model {
 	double params;                 /* all of them, held in memory */
 	double active_params;          /* per token (MoE: its experts) */
+	int experts, experts_per_token; /* MoE's routed experts; 0 = dense or not given */
 	int layers, hidden, heads, kv_heads, head_dim;
 	double weight_bytes;           /* per parameter */
 	double kv_value_bytes;         /* per cached key or value element */
@@ -32,7 +33,7 @@ struct infer_hw {
 	double bandwidth;              /* HBM bytes/s reached */
 	double memory_bytes;
 	double scaleup_bytes_per_s;    /* NVLink, Infinity Fabric, ICI: tensor parallel */
-	double scaleout_bytes_per_s;   /* between servers: pipeline stages */
+	double scaleout_bytes_per_s;   /* between servers: pipeline stages, expert all-to-all */
 	int node_size;                 /* accelerators on one scale-up fabric: the largest TP */
 };
 
@@ -42,16 +43,23 @@ struct infer_targets {
 	double tpot, tpot_p95;
 };
 
+/*
+ * A replica: TP × PP accelerators, or with EP > 1 a mixture of experts spread
+ * over EP accelerators on several servers, its attention and dense layers in
+ * data-parallel groups of TP (pp is then 1).
+ */
 struct infer_layout {
 	int tp, pp;                    /* tensor parallel within a server, pipeline stages */
 	int batch;                     /* concurrent sequences (slots) per replica */
+	int ep;                        /* accelerators the experts are spread over; 0/1 = none */
 };
 
 /* One replica's timings at its full batch. */
 struct infer_timing {
 	double prefill_s;              /* one request's uncached prompt on an idle replica */
 	double step_s;                 /* one decode step of a micro-batch, per accepted token */
-	double comm_s;                 /* of the step: tensor- and pipeline-parallel transfers */
+	double comm_s;                 /* of the step: tensor-, pipeline- and expert-parallel
+					  transfers not hidden behind compute */
 	double cycle_s;                /* a slot's holding time: prompt to last token */
 	double tokens_per_step;        /* accepted tokens per verification (1 without drafts) */
 	double tokens_per_s;           /* input + output tokens the replica serves */
@@ -72,6 +80,10 @@ struct infer_plan {
 	struct infer_latency latency;
 };
 
+/* Accelerators one replica of L takes. */
+int infer_layout_gpus(const struct infer_layout *l);
+/* One routed expert's parameters over all layers (0 for a dense model). */
+double infer_expert_params(const struct infer_model *m);
 /* KV cache bytes of one token of one sequence over all layers. */
 double infer_kv_bytes_per_token(const struct infer_model *m);
 /* Prefill FLOPs of NEW tokens ending a context of CONTEXT tokens (causal attention). */
@@ -84,6 +96,13 @@ bool infer_fits(const struct infer_model *m, const struct infer_hw *hw,
 /* Times one replica at LAYOUT (which must fit). */
 void infer_time(const struct infer_model *m, const struct infer_hw *hw,
 		const struct infer_layout *l, struct infer_timing *out);
+/*
+ * Seconds of the expert all-to-all (dispatch and combine, every layer) when
+ * TOKENS tokens of SEQS sequences are routed once, bandwidth only; 0 without
+ * expert parallelism.
+ */
+double infer_all_to_all_seconds(const struct infer_model *m, const struct infer_hw *hw,
+				const struct infer_layout *l, double seqs, double tokens);
 /* Latency of one replica receiving REQUESTS_PER_S (Poisson). */
 void infer_latency(const struct infer_model *m, const struct infer_hw *hw,
 		   const struct infer_layout *l, const struct infer_timing *t,

@@ -163,6 +163,8 @@ json_t *output_demand_json(const struct scenario *s, const struct workload_deman
 				    json_null());
 		json_object_set_new(o, "pipeline_parallel", serve ?
 				    json_integer(d->pipeline_parallel) : json_null());
+		json_object_set_new(o, "expert_parallel", serve ?
+				    json_integer(d->expert_parallel) : json_null());
 		json_object_set_new(o, "gpus_per_replica", serve ?
 				    json_integer(d->gpus_per_replica) : json_null());
 		json_object_set_new(o, "batch", serve ? json_integer(d->batch) : json_null());
@@ -519,6 +521,7 @@ struct table *output_demand_table(const struct scenario *s, const struct workloa
 		table_add_column(t, "bandwidth_efficiency", "BW-EFF", COLUMN_NUMBER);
 		table_add_column(t, "hbm_tb_s", "HBM-TB/S", COLUMN_NUMBER);
 		table_add_column(t, "pipeline_parallel", "PP", COLUMN_NUMBER);
+		table_add_column(t, "expert_parallel", "EP", COLUMN_NUMBER);
 		table_add_column(t, "kv_precision", "KV", COLUMN_TEXT);
 		table_add_column(t, "communication_ms", "COMM-MS/TOK", COLUMN_NUMBER);
 		table_add_column(t, "ttft_p95_ms", "TTFT-P95", COLUMN_NUMBER);
@@ -584,11 +587,12 @@ struct table *output_demand_table(const struct scenario *s, const struct workloa
 			add_number_or_null(t, d->assumptions.bandwidth_efficiency, 2);
 			add_number_or_null(t, d->assumptions.hbm_tb_s, 3);
 			if (train) {
-				for (int k = 0; k < 10; k++)
+				for (int k = 0; k < 11; k++)
 					table_add_null(t);
 				continue;
 			}
 			table_add_number(t, d->pipeline_parallel, 0);
+			table_add_number(t, d->expert_parallel, 0);
 			table_add_text(t, precision_name(d->assumptions.kv_precision));
 			add_number_or_null(t, d->assumptions.communication_ms, 3);
 			add_number_or_null(t, d->assumptions.ttft_p95_ms, 1);

@@ -121,6 +121,8 @@ static const struct field training_fields[] = {
 static const struct field inference_fields[] = {
 	{ "params", FIELD_COUNT, W(inference.params), F_REQUIRED | F_POSITIVE, NULL },
 	{ "active_params", FIELD_COUNT, W(inference.active_params), F_POSITIVE, NULL },
+	{ "experts", FIELD_INT, W(inference.experts), F_POSITIVE, NULL },
+	{ "experts_per_token", FIELD_INT, W(inference.experts_per_token), F_POSITIVE, NULL },
 	{ "layers", FIELD_INT, W(inference.layers), F_REQUIRED | F_POSITIVE, NULL },
 	{ "hidden", FIELD_INT, W(inference.hidden), F_REQUIRED | F_POSITIVE, NULL },
 	{ "heads", FIELD_INT, W(inference.heads), F_POSITIVE, NULL },
@@ -963,6 +965,15 @@ static void check_inference(struct loader *ld, struct node *map, struct inferenc
 	else if (inf->active_params > inf->params)
 		report_key(ld, map, "active_params", "%g active parameters exceed the %g in params",
 			   inf->active_params, inf->params);
+	if ((inf->experts > 0) != (inf->experts_per_token > 0))
+		report_key(ld, map, inf->experts > 0 ? "experts" : "experts_per_token",
+			   "give experts and experts_per_token together");
+	else if (inf->experts > 0 && inf->experts_per_token >= inf->experts)
+		report_key(ld, map, "experts_per_token", "%d experts per token leave none of the %d "
+			   "experts idle: give fewer", inf->experts_per_token, inf->experts);
+	else if (inf->experts > 0 && !(inf->active_params < inf->params))
+		report_key(ld, map, "experts", "a mixture of experts needs active_params (per token) "
+			   "below params (all of them)");
 	if (!given(map, "kv_precision"))
 		inf->kv_precision = inf->precision == PRECISION_INT4 ? PRECISION_BF16 : inf->precision;
 	if (inf->prefix_cache_hit >= 1)

@@ -47,6 +47,7 @@ struct training_spec {
 struct inference_spec {
 	double params;                 /* total: all of them are held in memory */
 	double active_params;          /* MoE: parameters per token (default = params; NAN = params) */
+	int experts, experts_per_token; /* MoE's routed experts; 0 = dense or not given */
 	int layers;
 	int hidden;
 	int heads;

@@ -355,6 +355,8 @@ static void inference_model(const struct inference_spec *inf, struct infer_model
 	memset(m, 0, sizeof(*m));
 	m->params = inf->params;
 	m->active_params = isnan(inf->active_params) ? inf->params : inf->active_params;
+	m->experts = inf->experts;
+	m->experts_per_token = inf->experts_per_token;
 	m->layers = inf->layers;
 	m->hidden = inf->hidden;
 	m->heads = inf->heads;
@@ -399,7 +401,7 @@ static int place_inference(const struct workload *w, const struct accelerator *a
 		error_prefix("workload '%s' on %s: ", w->name, acc->name);
 		goto fail;
 	}
-	per_replica = plan->layout.tp * plan->layout.pp;
+	per_replica = infer_layout_gpus(&plan->layout);
 	if ((double)plan->replicas * per_replica > MAX_ACCELERATORS) {
 		error_set("workload '%s': %.4g requests/s need %.4g × %s, more than any cluster "
 			  "holds", w->name, requests_per_s, (double)plan->replicas * per_replica,
@@ -408,6 +410,7 @@ static int place_inference(const struct workload *w, const struct accelerator *a
 	}
 	out->tensor_parallel = plan->layout.tp;
 	out->pipeline_parallel = plan->layout.pp;
+	out->expert_parallel = plan->layout.ep > 1 ? plan->layout.ep : 1;
 	out->gpus_per_replica = per_replica;
 	out->batch = plan->layout.batch;
 	out->replicas = plan->replicas;
@@ -427,7 +430,13 @@ static int place_inference(const struct workload *w, const struct accelerator *a
 	if (inf->draft_params > 0 && plan->timing.tokens_per_step <= 1 + 1e-9)
 		demand_note(out, "workload %s: at %.0f%% acceptance the draft model only adds work",
 			    w->name, inf->acceptance * 100);
-	if (plan->layout.pp > 1)
+	if (plan->layout.ep > 1)
+		demand_note(out, "workload %s: %.4g GB of weights do not fit one server of %d × %s; "
+			    "each replica spreads its %d experts over %d servers (%d accelerators), "
+			    "attention in groups of %d", w->name, out->weights_gb, hw.node_size,
+			    acc->name, inf->experts, plan->layout.ep / hw.node_size, plan->layout.ep,
+			    plan->layout.tp);
+	else if (plan->layout.pp > 1)
 		demand_note(out, "workload %s: %.4g GB of weights do not fit one server of %d × %s; "
 			    "each replica is a %d-stage pipeline over %d servers", w->name,
 			    out->weights_gb, hw.node_size, acc->name, plan->layout.pp, plan->layout.pp);

@@ -63,9 +63,11 @@ struct workload_demand {
 	double prefill_ms;
 	double decode_ms_per_token;
 	double tokens_per_second_per_gpu;
-	int tensor_parallel;               /* accelerators per pipeline stage (one server) */
+	int tensor_parallel;               /* accelerators per pipeline stage (one server);
+					      with expert_parallel, per attention group */
 	int pipeline_parallel;             /* stages, each on its own server */
-	int gpus_per_replica;              /* tensor_parallel × pipeline_parallel */
+	int expert_parallel;               /* accelerators the experts are spread over; 1 = none */
+	int gpus_per_replica;              /* tensor × pipeline, or expert parallel */
 	int batch;                         /* batch used per replica */
 	int replicas;
 	double tokens_per_month;           /* served, input + output */

@@ -399,3 +399,40 @@ YAML
 	run aicost -q estimate --format csv --set currency=EUR "$SCENARIOS/chat-8b.yaml"
 	[[ "${lines[0]}" == *"per_gpu_hour,per_gpu_hour_paid,per_pflop_hour,per_million_tokens"* ]] || { echo "${lines[0]}"; return 1; }
 }
+
+@test "expert parallelism: a mixture one server cannot hold spreads its experts over servers" {
+	f=$SCENARIOS/summarise-batch.yaml
+	moe=(--set workloads.summarise.params=671B --set workloads.summarise.active_params=37B)
+	run_split -q estimate --format json "${moe[@]}" "$f"
+	[ "$status" -eq 0 ]
+	# Experts not given: a pipeline of 3 servers of 8 H100s, no expert parallelism.
+	[ "$(json 'r["workloads"][0]["pipeline_parallel"]')" = 3 ]
+	[ "$(json 'r["workloads"][0]["expert_parallel"]')" = 1 ]
+	pp_rate=$(json 'r["workloads"][0]["tokens_per_second_per_gpu"]')
+	run_split -q estimate --format json "${moe[@]}" --set workloads.summarise.experts=256 \
+		--set workloads.summarise.experts_per_token=8 "$f"
+	[ "$status" -eq 0 ]
+	[ "$(json 'r["workloads"][0]["pipeline_parallel"]')" = 1 ]
+	[ "$(json 'r["workloads"][0]["expert_parallel"]')" = 16 ]
+	[ "$(json 'r["workloads"][0]["gpus_per_replica"]')" = 16 ]
+	[ "$(json 'r["workloads"][0]["tensor_parallel"]')" = 1 ]
+	# Each GPU reads its own experts only: more tokens a GPU than the pipeline.
+	[ "$(json "int(r['workloads'][0]['tokens_per_second_per_gpu'] > $pp_rate)")" = 1 ]
+	run_split -v estimate "${moe[@]}" --set workloads.summarise.experts=256 \
+		--set workloads.summarise.experts_per_token=8 "$f"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *" EP "* ]]
+	[[ "$stderr" == *"spreads its 256 experts over 2 servers (16 accelerators)"* ]]
+	# The keys come together, k below the experts, and a mixture needs active_params.
+	run_split validate --set workloads.summarise.experts=256 "$f"
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"experts: give experts and experts_per_token together"* ]]
+	run_split validate "${moe[@]}" --set workloads.summarise.experts=8 \
+		--set workloads.summarise.experts_per_token=8 "$f"
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"experts_per_token: 8 experts per token leave none of the 8 experts idle"* ]]
+	run_split validate --set workloads.summarise.experts=8 \
+		--set workloads.summarise.experts_per_token=2 "$f"
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"experts: a mixture of experts needs active_params"* ]]
+}

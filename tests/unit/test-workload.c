@@ -23,6 +23,11 @@ static struct accelerator h100 = {
 	.bf16_tflops = 989, .fp8_tflops = 1979, .hbm_tbps = 3.35, .tdp_w = 700,
 	.scaleup_gb_s = 900, .scaleout_gb_s = 50,     /* NVLink 4; NDR 400 Gb/s */
 };
+static struct accelerator h800 = {
+	.name = "H800-SXM", .vendor = "NVIDIA", .kind = "gpu", .memory_gb = 80,
+	.bf16_tflops = 989, .fp8_tflops = 1979, .hbm_tbps = 3.35, .tdp_w = 700,
+	.scaleup_gb_s = 400, .scaleout_gb_s = 50,     /* export NVLink; NDR 400 Gb/s */
+};
 static struct accelerator v100 = {
 	.name = "V100-SXM2-16GB", .vendor = "NVIDIA", .kind = "gpu", .memory_gb = 16,
 	.bf16_tflops = 125, .fp8_tflops = 0, .hbm_tbps = 0.9, .tdp_w = 300,
@@ -613,6 +618,29 @@ static void test_inference_beyond_one_server(void **state)
 }
 
 /*
+ * W (1000 tokens in, 200 out) at 1e3 to 1e9 requests a day on ACC: replicas of
+ * GPUS_PER_REPLICA accelerators on one server, never a pipeline or experts spread
+ * over servers.
+ */
+static void assert_one_server_at_any_traffic(struct workload *w, const struct accelerator *acc,
+					     int gpus_per_replica)
+{
+	struct workload_demand d;
+
+	w->inference.input_tokens = 1000;
+	w->inference.output_tokens = 200;
+	for (double rate = 1e3; rate <= 1e9; rate *= 100) {
+		w->inference.requests_per_day = rate;
+		w->inference.tokens_per_day = rate * 1200;
+		assert_int_equal(workload_inference_demand(w, acc, &d), 0);
+		assert_int_equal(d.pipeline_parallel, 1);
+		assert_int_equal(d.expert_parallel, 1);
+		assert_int_equal(d.gpus_per_replica, gpus_per_replica);
+		workload_demand_release(&d);
+	}
+}
+
+/*
  * DeepSeek-V3 in FP8 (671B, 37B active, 61 layers, hidden 7168) does not fit one
  * server of H100s (671 · 1.1 = 738 GB > 640 GB): two servers, 31 of 61 layers on the
  * busier stage. A model that fits one GPU is never split across servers.
@@ -639,16 +667,7 @@ static void test_deepseek_v3_on_two_servers(void **state)
 	w = inference(8e9, 32, 4096, 32, 8);
 	w.inference.precision = PRECISION_FP8;
 	w.inference.kv_precision = PRECISION_FP8;
-	w.inference.input_tokens = 1000;
-	w.inference.output_tokens = 200;
-	for (double rate = 1e3; rate <= 1e9; rate *= 100) {
-		w.inference.requests_per_day = rate;
-		w.inference.tokens_per_day = rate * 1200;
-		assert_int_equal(workload_inference_demand(&w, &h100, &d), 0);
-		assert_int_equal(d.pipeline_parallel, 1);
-		assert_int_equal(d.gpus_per_replica, 1);
-		workload_demand_release(&d);
-	}
+	assert_one_server_at_any_traffic(&w, &h100, 1);
 }
 
 /* Tiny traffic still gets min_replicas; FP8 halves the weights. */
@@ -890,6 +909,128 @@ static void test_batch_inference_sized_to_deadline(void **state)
 	workload_demand_release(&d);
 }
 
+/* H800 at the inference defaults: NVLink 400 GB/s, 400 Gb/s InfiniBand a GPU, 75% of each. */
+static const struct infer_hw h800_hw = {
+	.flops = 1979e12 * 0.5, .bandwidth = 3.35e12 * 0.7, .memory_bytes = 80e9,
+	.scaleup_bytes_per_s = 400e9 / 2 * 0.75, .scaleout_bytes_per_s = 50e9 * 0.75,
+	.node_size = 8,
+};
+
+/*
+ * The expert all-to-all against DeepEP's published low-latency kernels on H800
+ * (github.com/deepseek-ai/DeepEP README: 128 tokens a GPU, hidden 7168, top-8, FP8
+ * dispatch and BF16 combine, 400 Gb/s CX7 a GPU): dispatch + combine took
+ * 118 + 195 = 313 µs at EP16, 155 + 273 = 428 at EP32, 173 + 314 = 487 at EP64,
+ * 192 + 369 = 561 at EP128, 194 + 360 = 554 at EP256. One layer here:
+ *   bytes a GPU = 128 · 8 · 7168 · (1 + 2) = 22,020,096
+ *   EP128, 16 servers: 22,020,096 · (15/16 / 37.5e9 + 1/16 / 150e9) = 559.68 µs (−0.2%)
+ *   EP16, 2 servers:   22,020,096 · (1/2 / 37.5e9 + 1/2 / 150e9)   = 367.00 µs (+17%)
+ * Every size within 20%: the model's copies all cross the network when the
+ * expert is on another server; DeepEP's small sizes are latency-bound instead.
+ */
+static void test_expert_all_to_all_against_deepep(void **state)
+{
+	static const struct { int ep; double published_us; } runs[] = {
+		{ 16, 313 }, { 32, 428 }, { 64, 487 }, { 128, 561 }, { 256, 554 },
+	};
+	struct infer_model m = {
+		.params = 671e9, .active_params = 37e9, .experts = 256, .experts_per_token = 8,
+		.layers = 1, .hidden = 7168, .weight_bytes = 1,
+	};
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(runs); i++) {
+		struct infer_layout l = { 1, 1, 128 * runs[i].ep, runs[i].ep };
+		double got = infer_all_to_all_seconds(&m, &h800_hw, &l, l.batch, l.batch) * 1e6;
+
+		if (runs[i].ep == 128)
+			assert_within(got, 559.68, 1e-4);
+		if (runs[i].ep == 16)
+			assert_within(got, 367.00, 1e-4);
+		assert_within(got, runs[i].published_us, 0.20);
+	}
+}
+
+/*
+ * A hand-sized mixture of experts spread over two 8-GPU servers (EP16, attention
+ * data-parallel, TP 1): 64 experts of 10B (over all layers), 2 a token, 10B
+ * dense, so params = 10 + 64·10 = 650B and active = 10 + 2·10 = 30B, in FP8;
+ * 8 layers, hidden 4096, 32 heads, 8 KV heads of 128; 1000 tokens in, 200 out.
+ * One decode step of 16 sequences (one a GPU):
+ *   FLOPs a GPU  = 16 · (2·30e9 + 4·8·32·128·1100) / 16 = 6.01442e10: 60.8 µs at 989.5e12
+ *   bytes a GPU  = dense 10e9 + 4 experts · 10e9 · (1 − (1 − 2/64)^16 = 0.398303)
+ *                  + KV 16 · 16,384 · 1100 / 16 = 1e10 + 1.593212e10 + 1.80224e7
+ *                = 2.595014e10: 11.0662 ms at 2.345e12 (a dense layout reads every expert
+ *                  the 16 tokens touch: 1e10 + 640e9 · 0.398303 = 2.649e11 over its GPUs)
+ *   all-to-all   = 1 token · 2 · 4096 · 3 B · 8 layers = 196,608 B · (½ / 37.5e9 + ½ / 150e9)
+ *                = 3.277 µs, not hidden (one token a GPU), plus 2 · 8 hops of 5 µs = 80 µs
+ *   step         = 11.0662 + 0.0033 + 0.080 = 11.1495 ms, 0.0833 ms of it communication
+ * Memory a GPU: 10 + 4 · 10 GB + 16 · 16,384 · 1200 / 16 B = 50.02 GB · 1.1 = 55.02 GB ≤ 80.
+ */
+static void test_expert_parallel_step(void **state)
+{
+	struct infer_model m = {
+		.params = 650e9, .active_params = 30e9, .experts = 64, .experts_per_token = 2,
+		.layers = 8, .hidden = 4096, .heads = 32, .kv_heads = 8, .head_dim = 128,
+		.weight_bytes = 1, .kv_value_bytes = 1, .input_tokens = 1000, .output_tokens = 200,
+	};
+	struct infer_layout l = { 1, 1, 16, 16 };
+	struct infer_timing t;
+
+	(void)state;
+	assert_within(infer_expert_params(&m), 10e9, 1e-12);
+	assert_int_equal(infer_layout_gpus(&l), 16);
+	assert_true(infer_fits(&m, &h800_hw, &l));
+	infer_time(&m, &h800_hw, &l, &t);
+	assert_within(t.step_s * 1000, 11.1495, 1e-4);
+	assert_within(t.comm_s * 1000, 0.0833, 1e-3);
+	/* 80 GB a GPU cannot hold 16 experts of 10 GB: EP8 would not fit. */
+	l.ep = 8;
+	assert_false(infer_fits(&m, &h800_hw, &l));
+}
+
+/*
+ * DeepSeek-V3 in FP8 (256 routed experts, 8 a token) on H800: one server cannot
+ * hold it, and with its experts known the model spreads them over servers
+ * instead of a pipeline, serving more per GPU (each GPU reads only its own
+ * experts, and a large batch fits). Without experts it stays a pipeline. A
+ * mixture that fits one server (Mixtral 8x7B, 8 experts, 2 a token) is never
+ * spread over servers.
+ */
+static void test_deepseek_v3_expert_parallel(void **state)
+{
+	struct workload w = inference(671e9, 61, 7168, 128, 1);
+	struct workload_demand pp, ep;
+
+	(void)state;
+	w.inference.head_dim = 288;
+	w.inference.active_params = 37e9;
+	w.inference.precision = w.inference.kv_precision = PRECISION_FP8;
+	w.inference.input_tokens = 4383;
+	w.inference.output_tokens = 1211;
+	w.inference.requests_per_day = 1e6;
+	w.inference.tokens_per_day = 1e6 * 5594;
+	assert_int_equal(workload_inference_demand(&w, &h800, &pp), 0);
+	assert_int_equal(pp.expert_parallel, 1);
+	assert_true(pp.pipeline_parallel > 1);
+	w.inference.experts = 256;
+	w.inference.experts_per_token = 8;
+	assert_int_equal(workload_inference_demand(&w, &h800, &ep), 0);
+	assert_int_equal(ep.pipeline_parallel, 1);
+	assert_true(ep.expert_parallel >= 16 && ep.expert_parallel % 8 == 0);
+	assert_int_equal(ep.gpus_per_replica, ep.expert_parallel);
+	assert_int_equal(ep.gpus, ep.replicas * ep.expert_parallel);
+	assert_true(ep.tokens_per_second_per_gpu > 2 * pp.tokens_per_second_per_gpu);
+	assert_non_null(strstr(ep.notes, "spreads its 256 experts over"));
+	workload_demand_release(&pp);
+	workload_demand_release(&ep);
+	w = inference(46.7e9, 32, 4096, 32, 8);
+	w.inference.active_params = 12.9e9;
+	w.inference.experts = 8;
+	w.inference.experts_per_token = 2;
+	assert_one_server_at_any_traffic(&w, &h800, 2);   /* 93.4 GB in BF16: TP 2 */
+}
+
 /* Output tokens/s a GPU at W's full batch (the replica's throughput, output share). */
 static double output_per_gpu(const struct workload *w, const struct accelerator *acc)
 {
@@ -911,7 +1052,12 @@ static double output_per_gpu(const struct workload *w, const struct accelerator 
  *   128 in / 128 out: 11,819 out tok/s; Llama-70B 2048/128 batch 32 TP1: 303; batch 64
  *   TP2: 682 (341 a GPU).
  *   DeepSeek-V3 on H800 (open-infra-index, day 6): 168e9 / 86,400 / 226.75 = 8,575 output
- *   tokens/s a server; 3,620 in / 1,000 out, 56.3% of prompt tokens cached.
+ *   tokens/s a server; 56.3% of prompt tokens cached; "the average KV cache length per
+ *   output token was 4,989" = P + D/2 with P/D = 608B/168B: P = 4,383 in, D = 1,211 out.
+ *   FP8 weights; the KV cache BF16 (FlashMLA's format when the figures were published,
+ *   and DeepSeek's "core MLA computations ... BF16"); 256 routed experts, 8 a token.
+ *   The model spreads the experts over 4 servers (EP32, attention data-parallel) and
+ *   predicts 13,475 a server: +57%.
  */
 static void test_published_inference(void **state)
 {
@@ -919,11 +1065,6 @@ static void test_published_inference(void **state)
 		.name = "H200", .vendor = "NVIDIA", .kind = "gpu", .memory_gb = 141,
 		.bf16_tflops = 989, .fp8_tflops = 1979, .hbm_tbps = 4.8,
 		.scaleup_gb_s = 900, .scaleout_gb_s = 50,
-	};
-	static struct accelerator h800 = {
-		.name = "H800-SXM", .vendor = "NVIDIA", .kind = "gpu", .memory_gb = 80,
-		.bf16_tflops = 989, .fp8_tflops = 1979, .hbm_tbps = 3.35,
-		.scaleup_gb_s = 400, .scaleout_gb_s = 50,
 	};
 	struct workload w = inference(13e9, 40, 5120, 40, 40);
 	double got;
@@ -951,17 +1092,21 @@ static void test_published_inference(void **state)
 	got = output_per_gpu(&w, &h200);
 	assert_within(got, 407, 0.01);
 	assert_true(got / 341 < 2 && got / 341 > 0.5);
-	w = inference(671e9, 61, 7168, 128, 2);
-	w.inference.head_dim = 144;   /* MLA's 576 cached values a layer as 2 KV heads of 144 */
+	/* MLA's 576 cached values a layer as one KV head of 288 that every TP rank holds */
+	w = inference(671e9, 61, 7168, 128, 1);
+	w.inference.head_dim = 288;
 	w.inference.active_params = 37e9;
-	w.inference.precision = w.inference.kv_precision = PRECISION_FP8;
-	w.inference.input_tokens = 3620;
-	w.inference.output_tokens = 1000;
+	w.inference.experts = 256;
+	w.inference.experts_per_token = 8;
+	w.inference.precision = PRECISION_FP8;
+	w.inference.kv_precision = PRECISION_BF16;
+	w.inference.input_tokens = 4383;
+	w.inference.output_tokens = 1211;
 	w.inference.prefix_cache_hit = 0.563;
-	w.inference.requests_per_day = 168e6;
-	w.inference.tokens_per_day = 168e6 * 4620;
+	w.inference.requests_per_day = 168e9 / 1211;
+	w.inference.tokens_per_day = 168e9 / 1211 * 5594;
 	got = output_per_gpu(&w, &h800) * 8;
-	assert_within(got, 5420, 0.01);
+	assert_within(got, 13475, 0.01);
 	assert_true(got / 8575 < 2 && got / 8575 > 0.5);
 }
 
@@ -992,6 +1137,9 @@ int main(void)
 		cmocka_unit_test(test_prefix_cache),
 		cmocka_unit_test(test_percentiles_not_below_mean),
 		cmocka_unit_test(test_batch_inference_sized_to_deadline),
+		cmocka_unit_test(test_expert_all_to_all_against_deepep),
+		cmocka_unit_test(test_expert_parallel_step),
+		cmocka_unit_test(test_deepseek_v3_expert_parallel),
 		cmocka_unit_test(test_published_inference),
 	};
 	int failed = cmocka_run_group_tests(tests, NULL, NULL);
