@@ -27,9 +27,10 @@ const struct command validate_command = {
 	.usage = "usage: aicost validate [--set KEY.PATH=VALUE]... [--no-store] [-q] FILE...\n",
 	.description =
 		"Checks scenario files (YAML or JSON) against the schema in aicost-scenario(5),\n"
-		"then looks every accelerator up in the price store and sizes every workload\n"
-		"on it (training state that does not fit, an SLO no GPU group meets), and\n"
-		"every cloud deployment's provider, instance and region (an on-demand price).\n"
+		"then looks every accelerator up in the price store (also the chip of each\n"
+		"cloud deployment's instance) and sizes every workload on it (training state\n"
+		"that does not fit, an SLO no GPU group meets), and every cloud deployment's\n"
+		"provider, instance and region (an on-demand price).\n"
 		"Every problem is reported on stderr as FILE:LINE:COL: FIELD.PATH: MESSAGE.\n"
 		"FILE '-' is standard input (named stdin in messages).\n",
 	.options = validate_options,
@@ -86,6 +87,36 @@ static void check_demand(const struct scenario *s, const struct accelerator *acc
 }
 
 /*
+ * The accelerator of a cloud deployment's named instance, as estimate prices it
+ * (the store's on-demand offer of that instance decides the chip); NULL when the
+ * deployment names no instance, quotes its own price, or the store has none
+ * (tco_check reports that).
+ */
+static char *instance_chip(struct db *db, const struct deployment *d)
+{
+	struct offer_filter filter = { 0 };
+	struct offer_list offers = { 0 };
+	char *chip = NULL;
+
+	if (d->kind != DEPLOYMENT_CLOUD || d->accelerator || !d->instance || !d->provider ||
+	    !isnan(d->price_per_gpu_hour))
+		return NULL;
+	filter.providers = d->provider;
+	filter.instance_type = d->instance;
+	filter.region_glob = d->region;
+	filter.purchase = "on-demand";
+	if (db_query_offers(db, &filter, &offers) < 0) {
+		error_clear();
+		return NULL;
+	}
+	for (size_t i = 0; !chip && i < offers.n; i++)
+		if (offers.items[i].accelerator)
+			chip = xstrdup(offers.items[i].accelerator);
+	offer_list_release(&offers);
+	return chip;
+}
+
+/*
  * What the file alone cannot tell: that every accelerator exists in the store and
  * that every workload can run on it. Appends one line per problem to ERRORS. As
  * estimate does, a deployment that cannot run a workload other deployments run
@@ -131,23 +162,30 @@ static void check_against_store(struct db *db, const struct scenario *s, struct 
 	/* A deployment that runs the workloads on another accelerator must fit them too. */
 	for (size_t k = 0; k < s->ndeployments; k++) {
 		const struct deployment *d = &s->deployments[k];
+		char *chip = instance_chip(db, d);
+		const char *name = d->accelerator ? d->accelerator : chip;
+		const char *where = d->accelerator ? d->accelerator_where : d->where;
 
 		tco_check(db, s, k, errors);
-		if (!d->accelerator || d->kind == DEPLOYMENT_HYBRID) {
+		if (!name || d->kind == DEPLOYMENT_HYBRID) {
 			inherits = inherits || d->kind != DEPLOYMENT_HYBRID;
+			free(chip);
 			continue;
 		}
 		strbuf_reset(&field);
-		strbuf_addf(&field, "deployments[%zu].accelerator", k);
-		if (db_find_accelerator(db, d->accelerator, &acc) < 0) {
-			strbuf_addf(errors, "%s: %s: %s\n", d->accelerator_where, field.buf, error_get());
+		strbuf_addf(&field, d->accelerator ? "deployments[%zu].accelerator" :
+			    "deployments[%zu].instance", k);
+		if (db_find_accelerator(db, name, &acc) < 0) {
+			strbuf_addf(errors, "%s: %s: %s\n", where, field.buf, error_get());
 			error_clear();
+			free(chip);
 			continue;
 		}
 		for (size_t i = 0; i < nw; i++)
 			inherits = inherits || (own[i] && strcmp(own[i], acc.name) == 0);
-		check_demand(s, &acc, own, d->accelerator_where, field.buf, problems, runs);
+		check_demand(s, &acc, own, where, field.buf, problems, runs);
 		accelerator_release(&acc);
+		free(chip);
 	}
 	for (size_t i = 0; i < nw; i++) {
 		bool somewhere = runs[i] || (runs_own[i] && inherits);

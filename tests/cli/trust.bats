@@ -369,6 +369,25 @@ YAML
 	[[ "$stderr" == *"note: unfit.yaml:9:"*"deployments[1].accelerator: workload 'serve' on T4: weights (2000 GB)"*"other deployments can"* ]] || { echo "$stderr"; return 1; }
 }
 
+@test "validate sizes a deployment named by its instance on that instance's chip" {
+	write_unfit
+	# g4dn.xlarge is one T4: the deployment runs serve on T4, which cannot hold it
+	sed -i 's/accelerator: T4}/instance: g4dn.xlarge}/' unfit.yaml
+	run_split -q estimate --format json unfit.yaml
+	[ "$status" -eq 0 ] || { echo "$stderr"; return 1; }
+	[ "$(json '[d["excluded"] for d in r["deployments"]]')" = "[False, True, False]" ]
+	run_split validate unfit.yaml
+	[ "$status" -eq 0 ] || { echo "$stderr"; return 1; }
+	[[ "$stderr" == *"note: unfit.yaml:9:5: deployments[1].instance: workload 'serve' on T4: weights (2000 GB)"*"other deployments can"* ]] || { echo "$stderr"; return 1; }
+	# and where no deployment can run it, validate fails as estimate does
+	sed -i '/name: big/d; /name: rack/,$d' unfit.yaml
+	run_split validate unfit.yaml
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"deployments[0].instance: workload 'serve' on T4"* ]] || { echo "$stderr"; return 1; }
+	run_split estimate unfit.yaml
+	[ "$status" -eq 2 ]
+}
+
 @test "a model that fits no deployment is still exit 2, naming the field" {
 	write_unfit
 	sed -i '/name: big/d; /name: rack/,$d' unfit.yaml
