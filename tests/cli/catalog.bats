@@ -175,7 +175,7 @@ for r in rows:
 	echo "$output" | grep -E '^aws +2026-04-04 +[0-9]+ +live: aicost pricing update$'
 	echo "$output" | grep -E '^gcp +2026-05-20 +[0-9]+ +live: aicost pricing update$'
 	echo "$output" | grep -E '^lambda +2026-05-20 +[0-9]+ +live: aicost pricing update$'
-	echo "$output" | grep -E '^coreweave +2025 +[0-9]+ +catalog only: no live fetcher$'
+	echo "$output" | grep -E '^coreweave +2025-10-31 +[0-9]+ +catalog only: no live fetcher$'
 	# csv and json keep their one table
 	run aicost pricing sources --format csv
 	[[ "$output" != *"UPDATES"* && "$output" != *"live:"* ]]

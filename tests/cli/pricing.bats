@@ -192,7 +192,7 @@ PY
 	[[ "$output" == *",aws,catalog:aws.csv,"*",2025,"*",11,ok,yes,"* ]]
 	[[ "$output" == *",gcp,catalog:gcp.csv,"*",25,ok,yes,"* ]]
 	run_split pricing sources
-	[[ "${lines[-1]}" == "Newest prices: observed 2025 (at least "*" days ago), fetched "* ]]
+	[[ "${lines[-1]}" == "Newest prices: observed 2025-10-31 ("*" days ago), fetched "* ]]
 }
 
 @test "pricing history: a price cut shows as a change between snapshots" {
@@ -347,7 +347,7 @@ PY
 		run bash -c '"$0" pricing export --table egress | sed "s/,0.09,/,0.091,/" |
 			timeout 5 "$0" pricing import -' "$AICOST"
 		[ "$status" -eq 0 ]
-		[[ "$output" == *"stdin: 17 rows read, 17 stored in 3 snapshots"* ]]
+		[[ "$output" == *"stdin: 23 rows read, 23 stored in 6 snapshots"* ]]
 	done
 	run aicost pricing export --table egress
 	[[ "$output" == *"aws,global,internet,100,10240,0.091,"* ]]

@@ -194,26 +194,44 @@ committed_scenario() {   # committed_scenario OPTION
 }
 
 @test "unknown is not zero: a component with no price marks the total incomplete" {
-	# runpod has no egress tiers or storage price in the store: both count as 0,
+	# vast has no egress tiers or storage price in the store: both count as 0,
 	# the deployment says so in notes and incomplete, and the answer says so.
-	run_split estimate --format json "$SCENARIOS/chat-8b.yaml"
+	vast=(--set deployments.runpod.provider=vast --set deployments.runpod.region=US)
+	run_split estimate --format json "${vast[@]}" "$SCENARIOS/chat-8b.yaml"
 	[ "$(json 'r["deployments"][2]["incomplete"]')" = "['storage', 'egress']" ]
 	[ "$(json 'len(r["deployments"][2]["notes"])')" -ge 2 ]
 	[ "$(json 'r["deployments"][0]["incomplete"]')" = "[]" ]
-	run_split -q estimate "$SCENARIOS/chat-8b.yaml"
+	run_split -q estimate "${vast[@]}" "$SCENARIOS/chat-8b.yaml"
 	[[ "$output" == *"Incomplete: runpod has no price for storage, egress, counted as 0"* ]]
 	[[ "$output" == *"incomplete: storage, egress counted as 0"* ]]
-	run_split -q compare "$SCENARIOS/chat-8b.yaml"
+	run_split -q compare "${vast[@]}" "$SCENARIOS/chat-8b.yaml"
 	[[ "${lines[2]}" == "Incomplete: runpod has no price for storage, egress"* ]]
 	# The scenario's own figures complete it: 8 TB a month at $0.05/GB = 400 a
 	# month, 500 GB at $0.10/GB-month = 50 a month; 12 months: 5,400 more.
-	run_split -q estimate --format json "$SCENARIOS/chat-8b.yaml"
+	run_split -q estimate --format json "${vast[@]}" "$SCENARIOS/chat-8b.yaml"
 	before=$(json 'r["deployments"][2]["total"]')
-	run_split -q estimate --format json --set deployments.runpod.egress_price=0.05/GB \
+	run_split -q estimate --format json "${vast[@]}" --set deployments.runpod.egress_price=0.05/GB \
 		--set deployments.runpod.storage_price=0.10/GB-month "$SCENARIOS/chat-8b.yaml"
 	[ "$(json 'r["deployments"][2]["incomplete"]')" = "[]" ]
 	[ "$(json "round(r['deployments'][2]['total'] - $before, 6)")" = 5400.0 ]
 	[ "$(json 'round(r["deployments"][2]["breakdown"]["egress"], 6)')" = 4800.0 ]
+}
+
+@test "GPU clouds that publish free egress and a storage price are complete, not zero by default" {
+	# RunPod: no ingress/egress fees; a network volume 0.07 per GB-month below
+	# 1 TB: 500 GB x 0.07 x 12 months = 420 of storage, 0 of egress.
+	run_split estimate --format json "$SCENARIOS/chat-8b.yaml"
+	[ "$status" -eq 0 ]
+	[ "$(json 'r["deployments"][2]["incomplete"]')" = "[]" ]
+	[ "$(json 'round(r["deployments"][2]["breakdown"]["storage"], 6)')" = 420.0 ]
+	[ "$(json 'r["deployments"][2]["breakdown"]["egress"]')" = 0.0 ]
+	# Lambda keeps data on its filesystem (0.20 per GiB-month), CoreWeave's hot
+	# share on Distributed File Storage (0.07): finetune-70b stores 2 TB for 3
+	# months: 2,000 x 0.20 x 3 = 1,200 and 2,000 x 0.07 x 3 = 420.
+	run_split estimate --format json "$SCENARIOS/finetune-70b.yaml"
+	[ "$status" -eq 0 ]
+	[ "$(json '[d["incomplete"] for d in r["deployments"]]')" = "[[], [], []]" ]
+	[ "$(json '[round(d["breakdown"]["storage"], 6) for d in r["deployments"]][1:]')" = "[1200.0, 420.0]" ]
 }
 
 @test "storage is compared like for like: block storage on all three clouds" {

@@ -653,8 +653,13 @@ static void test_egress_tiers(void **state)
 	assert_close(tiers.items[0].price_per_gb, 0.01);
 	egress_tier_list_release(&tiers);
 
-	assert_int_equal(db_egress_tiers(f->db, "lambda", NULL, "internet", &tiers), -1);
-	assert_error_contains("no internet egress prices for provider 'lambda'");
+	/* Lambda publishes no transfer charges: one free tier, not "unknown". */
+	assert_int_equal(db_egress_tiers(f->db, "lambda", NULL, "internet", &tiers), 0);
+	assert_int_equal(tiers.n, 1);
+	assert_close(tiers.items[0].price_per_gb, 0);
+	egress_tier_list_release(&tiers);
+	assert_int_equal(db_egress_tiers(f->db, "vast", NULL, "internet", &tiers), -1);
+	assert_error_contains("no internet egress prices for provider 'vast'");
 }
 
 static void test_storage_prices(void **state)
@@ -682,8 +687,13 @@ static void test_storage_prices(void **state)
 	assert_int_equal(db_storage_price(f->db, "gcp", "us-central1", "block", &p), 0);
 	assert_close(p.price_per_gb_month, 0.10);
 	storage_price_release(&p);
-	assert_int_equal(db_storage_price(f->db, "runpod", "us", "block", &p), -1);
-	assert_error_contains("no block storage price for provider 'runpod'");
+	/* A GPU cloud's one price stands for all its regions. */
+	assert_int_equal(db_storage_price(f->db, "runpod", "us", "block", &p), 0);
+	assert_close(p.price_per_gb_month, 0.07);
+	assert_string_equal(p.region, "global");
+	storage_price_release(&p);
+	assert_int_equal(db_storage_price(f->db, "vast", "US", "block", &p), -1);
+	assert_error_contains("no block storage price for provider 'vast'");
 }
 
 static struct offer test_offer(const char *region, const char *purchase, double price)
