@@ -7,7 +7,7 @@ load helpers
 	mkdir out
 	run "$FIXTURES/build-catalog/build" out
 	[ "$status" -eq 0 ]
-	[[ "$output" == *"aws.csv: 21 offers"*"gcp.csv: 15 offers"*"gpu-clouds.csv: 6 offers"* ]]
+	[[ "$output" == *"aws.csv: 24 offers"*"gcp.csv: 17 offers"*"gpu-clouds.csv: 6 offers"* ]]
 	for f in aws gcp gpu-clouds; do
 		diff -u "$FIXTURES/build-catalog/expected/$f.csv" "out/$f.csv"
 	done
@@ -16,9 +16,24 @@ load helpers
 	grep -q '^aws,us-east-1,,p5.48xlarge,instance,H100-SXM,8,192,2048,spot,21,' out/aws.csv
 	# a zone quoting spot = on-demand (71.552) has no spot: only the other zone's 16.8659
 	grep -q '^aws,eu-west-2,,p5.48xlarge,instance,H100-SXM,8,192,2048,spot,16.8659,' out/aws.csv
-	# GCP VM 9.46006 + 8 GPUs 78.37241 = 87.83247; spot 2.88746 + 23.9136 = 26.80106
-	grep -q '^gcp,us-east4,,a3-highgpu-8g,instance,H100-SXM,8,208,1872,on-demand,87.83247,' out/gcp.csv
-	grep -q '^gcp,us-east4,,a3-highgpu-8g,instance,H100-SXM,8,208,1872,spot,26.80106,' out/gcp.csv
+	# GCP VM 0.16 + 1 GPU 0.62 = 0.78; spot 0.06 + 0.25 = 0.31 (SkyPilot's two rows joined)
+	grep -q '^gcp,europe-west4,,g2-standard-4,instance,L4,1,4,16,on-demand,0.78,' out/gcp.csv
+	grep -q '^gcp,europe-west4,,g2-standard-4,instance,L4,1,4,16,spot,0.31,' out/gcp.csv
+	# pricing.yml (2026-07-30) replaces SkyPilot's a3-highgpu-8g of 2026-05-20 in us-east4
+	# (87.83247 = VM 9.46006 + GPUs 78.37241), whose VM and GPU parts go with it;
+	# commitments per hour = the month's price / 730: 44840.32514976 / 730 = 61.425103,
+	# 28392.60150768 / 730 = 38.893975
+	grep -q '^gcp,us-east4,,a3-highgpu-8g,instance,H100-SXM,8,208,1872,on-demand,88.555756,USD,exact,fixture gcp-pricing,2026-07-30,' out/gcp.csv
+	grep -q '^gcp,us-east4,,a3-highgpu-8g,instance,H100-SXM,8,208,1872,spot,36.320837,' out/gcp.csv
+	grep -q '^gcp,us-east4,,a3-highgpu-8g,instance,H100-SXM,8,208,1872,commit-1y,61.425103,' out/gcp.csv
+	grep -q '^gcp,us-east4,,a3-highgpu-8g,instance,H100-SXM,8,208,1872,commit-3y,38.893975,' out/gcp.csv
+	! grep -q '87.83247\|78.37241\|9.46006' out/gcp.csv
+	# ...only in the regions gcloud lists the machine in (not africa-south1), not for
+	# CPU machines or GPUs aicost does not price (g4's RTX PRO 6000); no commitment
+	# where the source has none (a2-ultragpu-1g)
+	! grep -q 'africa-south1\|c2-standard-4\|g4-standard' out/gcp.csv
+	grep -q '^gcp,us-central1,,a2-ultragpu-1g,instance,A100-80GB,1,12,170,on-demand,5.068798,' out/gcp.csv
+	! grep -q 'a2-ultragpu-1g,.*commit' out/gcp.csv
 	# a host the source prices at 0 is approximate and says why
 	grep -q '^gcp,europe-west4,,a4-highgpu-8g,instance,B200,8,224,3968,on-demand,90.216,USD,approx,.*no VM price' out/gcp.csv
 	# the 700.0 TPU placeholder, v4 and CPU-only machines are left out
@@ -29,6 +44,11 @@ load helpers
 	grep -q '^aws,us-east-1,,p4d.24xlarge,instance,A100-40GB,8,96,1152,reserved-1y,13.921094,USD,exact,fixture pages,2026-01-21,"Standard RI, No Upfront",' out/aws.csv
 	# ...and instances.json's 3-year one, the least upfront (0.80395, not all upfront 0.699734)
 	grep -q '^aws,us-east-1,,g6e.xlarge,instance,L40S,1,4,32,reserved-3y,0.80395,' out/aws.csv
+	# a type AWS sells for a term only as a Convertible RI: that, said so (p5, 1 year)
+	grep -q '^aws,us-east-1,,p5.48xlarge,instance,H100-SXM,8,192,2048,reserved-1y,43.344,.*"Convertible RI, No Upfront; AWS sells no Standard RI' out/aws.csv
+	# g4dn (T4) beyond us-east-1; a spot mean at the on-demand cap (0.644) is no spot price
+	grep -q '^aws,me-central-1,,g4dn.xlarge,instance,T4,1,4,16,on-demand,0.644,' out/aws.csv
+	! grep -q 'g4dn.xlarge,.*,spot,' out/aws.csv
 	# a later observation replaces an earlier one, never the other way: p5 on-demand
 	# and spot in us-east-1 stay the SkyPilot rows of 2026-04-04 (55.04, 21), not the
 	# pages' 2026-01-21 or instances.json's 2025-11-30 spot mean 28.106467
@@ -67,6 +87,29 @@ load helpers
 	run "$AICOST_ROOT/scripts/build-catalog" --out a --skypilot "nimbus=x.csv"
 	[ "$status" -eq 2 ]
 	[[ "$output" == *"PROVIDER one of aws, azure, gcp, lambda, vast"* ]]
+	sed 's/hour: 88.5557561512329/hour: 88.55x/' "$FIXTURES/build-catalog/gcp-pricing.yml" > bad.yml
+	run "$AICOST_ROOT/scripts/build-catalog" --out a --gcp-pricing "bad.yml@x@2026-07-30"
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"bad.yml:24: hour: not a price: '88.55x'"* ]]
+	# a placeholder is refused, not shipped: 700 an hour for 16 TPU chips is 43.75 a
+	# chip-hour (the dearest chip lists at about 26); 3 times the type's median elsewhere
+	{ head -1 "$FIXTURES/build-catalog/published.csv"
+	  echo 'gcp,us-east5,,tpu-v6e-16,instance,TPU-v6e,16,,,on-demand,700,USD,exact,x,2026,,'
+	} > placeholder.csv
+	run "$AICOST_ROOT/scripts/build-catalog" --out a --published placeholder.csv
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"gcp us-east5 tpu-v6e-16 on-demand: 700 an hour is 43.75 per TPU-v6e-hour"*"a placeholder or a misread price, from x"* ]]
+	{ cat placeholder.csv | head -1
+	  echo 'aws,us-east-1,,p5.48xlarge,instance,H100-SXM,8,,,on-demand,55.04,USD,exact,x,2026,,'
+	  echo 'aws,us-east-2,,p5.48xlarge,instance,H100-SXM,8,,,on-demand,55.04,USD,exact,x,2026,,'
+	  echo 'aws,us-west-2,,p5.48xlarge,instance,H100-SXM,8,,,on-demand,165.1,USD,exact,x,2026,,'
+	} > thrice.csv
+	run "$AICOST_ROOT/scripts/build-catalog" --out a --published thrice.csv
+	[ "$status" -eq 0 ]
+	sed -i "s/165.1,/165.2,/" thrice.csv
+	run "$AICOST_ROOT/scripts/build-catalog" --out a --published thrice.csv
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"aws us-west-2 p5.48xlarge on-demand: 165.2 an hour is 20.65 per H100-SXM-hour (the on-demand median of the type: 6.88)"* ]]
 }
 
 @test "shipped catalog: every row says where and when its price was observed" {
@@ -134,6 +177,44 @@ for r in rows:
 	[[ "$output" == *"us-east-1,,reserved-1y,13.921094,"* ]]
 }
 
+@test "shipped catalog: GCP committed-use prices for A2, A3 and G2; AWS 1-year RIs for p5; g4dn and p3 by region" {
+	run aicost pricing list --provider gcp --format csv
+	[ "$status" -eq 0 ]
+	echo "$output" | python3 -c '
+import csv, sys
+rows = list(csv.DictReader(sys.stdin))
+def offers(prefix, purchase):
+    return {r["region"]: float(r["price_per_hour"]) for r in rows
+            if r["instance_type"].startswith(prefix) and r["purchase"] == purchase}
+for prefix in ("a3-highgpu-8g", "a2-highgpu-8g", "g2-standard-4"):
+    od, c1, c3 = (offers(prefix, p) for p in ("on-demand", "commit-1y", "commit-3y"))
+    assert len(c1) >= 8 and len(c3) >= 8, (prefix, sorted(c1))
+    assert any(r.startswith("europe-") for r in c1), prefix
+    for region in c1:   # a commitment is below on-demand, 3 years below 1
+        assert c3[region] < c1[region] < od[region], (prefix, region)
+for r in rows:
+    if r["purchase"].startswith("commit") and not r["instance_type"].startswith("tpu"):
+        assert r["source"].startswith("github:Cyclenerd/google-cloud-pricing-cost-calculator@fd66b26"), r
+        assert r["observed"] == "2026-07-30", r
+'
+	# us-central1 a3-highgpu-8g: 88.49 an hour; 1 year 44810.08 a month / 730 = 61.383672
+	run aicost pricing show a3-highgpu-8g --region us-central1 --format csv
+	[[ "$output" == *"us-central1,,on-demand,88.49,"* ]]
+	[[ "$output" == *"us-central1,,commit-1y,61.383672,"* ]]
+	run aicost pricing list --provider aws --format csv
+	echo "$output" | python3 -c '
+import csv, sys
+rows = list(csv.DictReader(sys.stdin))
+def regions(prefix, purchase):
+    return {r["region"] for r in rows
+            if r["instance_type"].startswith(prefix) and r["purchase"] == purchase}
+assert len(regions("p5.48xlarge", "reserved-1y")) >= 8, regions("p5.48xlarge", "reserved-1y")
+for family in ("g4dn.", "p3."):
+    od = regions(family, "on-demand")
+    assert len(od) >= 8 and any(r.startswith("eu-") for r in od), (family, sorted(od))
+'
+}
+
 @test "shipped catalog: every provider and every current accelerator family has offers" {
 	run aicost pricing list --format csv
 	[ "$status" -eq 0 ]
@@ -173,7 +254,7 @@ for r in rows:
 	[ "$status" -eq 0 ]
 	# ages are counted from the end of the observed day (or year): never negative
 	echo "$output" | grep -E '^aws +2026-04-04 +[0-9]+ +live: aicost pricing update$'
-	echo "$output" | grep -E '^gcp +2026-05-20 +[0-9]+ +live: aicost pricing update$'
+	echo "$output" | grep -E '^gcp +2026-07-30 +[0-9]+ +live: aicost pricing update$'
 	echo "$output" | grep -E '^lambda +2026-05-20 +[0-9]+ +live: aicost pricing update$'
 	echo "$output" | grep -E '^coreweave +2025-10-31 +[0-9]+ +catalog only: no live fetcher$'
 	# csv and json keep their one table
