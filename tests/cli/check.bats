@@ -207,7 +207,7 @@ junit_counts() {
 	xmllint --noout fail.xml
 	[ "$(junit_counts fail.xml)" = "2 7 2 0" ]
 	[ "$(xmllint --xpath 'string(//testcase[@name="budget.total"]/failure/@message)' fail.xml)" = \
-	  "total 6,557,366 is over budget.total 5,000,000 by 1,557,366 (31.1%)" ]
+	  "total 7,671,134 is over budget.total 5,000,000 by 2,671,134 (53.4%)" ]
 	[ "$(xmllint --xpath 'string(//testcase[@name="budget.total"]/@classname)' fail.xml)" = onprem-vs-cloud-64gpu.aws ]
 	# Errors: a scenario that cannot be loaded, a limit that cannot be checked.
 	run_split check --format junit gate.yaml nothere.yaml
@@ -228,15 +228,15 @@ junit_counts() {
 	run_split check --format github --set plan=aws "$f"
 	[ "$status" -eq 1 ]
 	# budget.total is on line 105, column 10 of the scenario
-	[[ "$output" == *"::error file=$f,line=105,col=10,title=aicost check%3A over budget::aws: total 6,557,366 is over budget.total 5,000,000 by 1,557,366 (31.1%25)"* ]]
-	[[ "$output" == *"pass aws: running cost 384,816 in month 14 is within budget.monthly"* ]]
+	[[ "$output" == *"::error file=$f,line=105,col=10,title=aicost check%3A over budget::aws: total 7,671,134 is over budget.total 5,000,000 by 2,671,134 (53.4%25)"* ]]
+	[[ "$output" == *"pass aws: running cost 431,223 in month 14 is within budget.monthly"* ]]
 	# Every ::error line has the syntax of a workflow command.
 	grep '^::' <<<"$output" | while read -r line; do
 		[[ "$line" =~ ^::error\ file=[^,:]+,line=[0-9]+,col=[0-9]+,title=[^:]+::.+$ ]] || { echo "bad: $line"; false; }
 	done
 	[ "$(head -1 "$GITHUB_STEP_SUMMARY")" = "earlier step" ]
 	grep -q '^### aicost check: \*\*over budget\*\*' "$GITHUB_STEP_SUMMARY"
-	grep -q '| ❌ fail | onprem-vs-cloud-64gpu | aws | `budget.total` | 6,557,366 | 5,000,000 |' "$GITHUB_STEP_SUMMARY"
+	grep -q '| ❌ fail | onprem-vs-cloud-64gpu | aws | `budget.total` | 7,671,134 | 5,000,000 |' "$GITHUB_STEP_SUMMARY"
 	# A flag's limit points at the deployment; an error at its file:line:col.
 	gate_yaml
 	run_split check --format github --set budget= --budget-total 1k gate.yaml

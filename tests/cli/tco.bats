@@ -274,12 +274,12 @@ print("ok")' "$output"
 	# The shipped budget: AWS breaks it, owning fits: the check passes.
 	run_split compare "$f"
 	[ "$status" -eq 0 ]
-	[[ "$stderr" == *"aws: total 6,557,366 is over budget.total 5,000,000"* ]]
+	[[ "$stderr" == *"aws: total 7,671,134 is over budget.total 5,000,000"* ]]
 	[[ "$stderr" != *"compare: rack:"* ]]
 	# -q does not hide a breach: it is what the exit status is about.
 	run_split -q compare "$f"
 	[ "$status" -eq 0 ]
-	[[ "$stderr" == *"aws: total 6,557,366 is over budget.total 5,000,000 by 1,557,366 (31.1%)"* ]]
+	[[ "$stderr" == *"aws: total 7,671,134 is over budget.total 5,000,000 by 2,671,134 (53.4%)"* ]]
 	run_split -q compare --set budget.total=1M "$f"
 	[ "$status" -eq 1 ]
 	[[ "$stderr" == *"rack: total 4,306,716 is over budget.total 1,000,000"* ]]
@@ -303,14 +303,14 @@ print("ok")' "$output"
 	run_split estimate --deployment aws "$f"
 	[ "$status" -eq 1 ]
 	# (the serving's share of the total per 1M tokens; the training runs are not in it)
-	[[ "$stderr" == *"aws: cost per 1M tokens 0.886 is over budget.per_million_tokens 0.750"* ]]
+	[[ "$stderr" == *"aws: cost per 1M tokens 1.036 is over budget.per_million_tokens 0.750"* ]]
 	# Every deployment shown: the plan (the cheapest, rack) decides; AWS's breach is named.
 	run_split -q estimate "$f"
 	[ "$status" -eq 0 ]
-	[[ "$stderr" == *"aws: total 6,557,366 is over budget.total"* ]]
+	[[ "$stderr" == *"aws: total 7,671,134 is over budget.total"* ]]
 	run_split -q estimate --set plan=aws "$f"
 	[ "$status" -eq 1 ]
-	[[ "$stderr" == *"aws (the plan): total 6,557,366 is over budget.total"* ]]
+	[[ "$stderr" == *"aws (the plan): total 7,671,134 is over budget.total"* ]]
 	[[ "$stderr" == *"aws is over budget"* ]]
 	# A limit that cannot be checked is an error, not a pass: no tokens, no $/1M tokens.
 	run_split -q estimate --deployment rack --set 'workloads=[{name: t, kind: training, accelerator: H100-SXM, gpus: 8, gpu_hours: 1000}]' "$f"
@@ -385,7 +385,7 @@ import json, sys
 r = json.loads(sys.argv[1])
 b = {d["name"]: d["budget_breaches"] for d in r["deployments"]}
 assert [x["limit"] for x in b["aws"]] == ["monthly", "total", "per_million_tokens"], b
-assert b["aws"][1]["budget"] == 5e6 and abs(b["aws"][1]["value"] - 6557366.448) < 0.01, b
+assert b["aws"][1]["budget"] == 5e6 and abs(b["aws"][1]["value"] - 7671133.872) < 0.01, b
 assert b["aws"][1]["month"] is None and b["aws"][0]["month"] == 13, b
 assert len(b["rack"]) == 1 and b["rack"][0]["month"] == 1, b
 assert b["rack"][0]["budget"] == 3e5 and abs(b["rack"][0]["value"] - 419078) < 1, b
