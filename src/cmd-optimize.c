@@ -10,10 +10,13 @@
 #include "units.h"
 #include "util.h"
 
+#include <jansson.h>
+#include <math.h>
 #include <string.h>
 #include <time.h>
 
 #define TOP_DEFAULT 5
+#define WHY_REJECTIONS 2     /* rejected alternatives a row's WHY names */
 
 static int cmd_optimize(int argc, char **argv);
 
@@ -61,14 +64,64 @@ static double seconds_now(void)
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-static void add_rows(struct table *t, const struct workload *w, const struct optimize_search *search)
+/* "407 H100-SXM offers from $2.49/GPU-H (lambda gpu_1x_h100_sxm5): REASON" */
+static void describe_rejection(struct strbuf *sb, const struct optimize_rejection *r,
+			       const char *currency)
+{
+	strbuf_addf(sb, "%zu %s offer%s from %s%.2f/GPU-h (%s %s): %s", r->offers, r->accelerator,
+		    r->offers == 1 ? "" : "s", units_money_sign(currency), r->per_gpu_hour,
+		    r->cheapest.provider, r->cheapest.instance_type, r->reason);
+}
+
+/*
+ * What was turned down on C's accelerator though cheaper per accelerator-hour:
+ * appended to WHY for people, and as a JSON array for scripts.
+ */
+static char *rejected_cheaper(const struct optimize_search *search, const struct candidate *c,
+			      const char *currency, struct strbuf *why)
+{
+	json_t *list = json_array();
+	size_t shown = 0, more = 0;
+	char *text;
+
+	for (size_t i = 0; i < search->nrejections; i++) {
+		const struct optimize_rejection *r = &search->rejections[i];
+		const struct offer *o = &r->cheapest;
+
+		if (strcmp(r->accelerator, c->offer.accelerator) != 0 ||
+		    !(r->per_gpu_hour < c->per_gpu_hour))
+			continue;
+		json_array_append_new(list, json_pack("{s:{s:s,s:s,s:s,s:s,s:i,s:f},s:s,s:I}",
+			"offer", "provider", o->provider, "region", o->region,
+			"instance", o->instance_type, "purchase", o->purchase,
+			"accelerators", o->accelerator_count, "per_gpu_hour", r->per_gpu_hour,
+			"reason", r->reason, "count", (json_int_t)r->offers));
+		if (shown == WHY_REJECTIONS) {
+			more++;
+			continue;
+		}
+		strbuf_adds(why, shown++ ? "; " : "; rejected though cheaper: ");
+		describe_rejection(why, r, currency);
+	}
+	if (more)
+		strbuf_addf(why, "; %zu more rejected (json lists them)", more);
+	text = json_dumps(list, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15));
+	json_decref(list);
+	return text;
+}
+
+static void add_rows(struct table *t, const struct workload *w, const struct optimize_search *search,
+		     const char *currency)
 {
 	bool training = w->kind == WORKLOAD_TRAINING;
+
+	struct strbuf why = STRBUF_INIT;
 
 	for (size_t i = 0; i < search->n; i++) {
 		const struct candidate *c = &search->items[i];
 		const struct optimize_plan *p = &search->plans[c->plan];
 		const struct offer *o = &c->offer;
+		char *rejected;
 
 		table_begin_row(t);
 		table_add_text(t, w->name);
@@ -94,8 +147,15 @@ static void add_rows(struct table *t, const struct workload *w, const struct opt
 		else
 			table_add_null(t);
 		table_add_money(t, c->total, 0);
-		table_add_text(t, c->why);
+		strbuf_reset(&why);
+		strbuf_adds(&why, c->why);
+		rejected = rejected_cheaper(search, c, currency, &why);
+		table_add_text(t, why.buf);
+		table_add_json(t, rejected ? rejected : "[]", why.len > strlen(c->why) ?
+			       why.buf + strlen(c->why) + 2 : "");
+		free(rejected);
 	}
+	strbuf_release(&why);
 }
 
 static struct table *new_table(const char *currency)
@@ -122,22 +182,29 @@ static struct table *new_table(const char *currency)
 	table_add_column(t, "wall_hours", "WALL-H", COLUMN_NUMBER);
 	table_add_column(t, "meets_deadline", "DEADLINE", COLUMN_TEXT);
 	table_add_column(t, "total", "TOTAL", COLUMN_NUMBER);
-	table_add_column(t, "why", "WHY IT QUALIFIES", COLUMN_TEXT);
+	table_add_column(t, "why", "WHY IT QUALIFIES (AND WHAT CHEAPER WAS REJECTED)", COLUMN_TEXT);
+	table_add_column(t, "rejected", "REJECTED", COLUMN_DATA);
 	return t;
 }
 
-/* What the search left out and why, on stderr: the largest groups. */
-static void report_rejections(const struct workload *w, const struct optimize_search *search)
+/* What the search turned down and why, on stderr: the largest groups (-v: all). */
+static void report_rejections(const struct workload *w, const struct optimize_search *search,
+			      const char *currency)
 {
+	size_t shown = global_options.verbosity > 0 ? search->nrejections : 5;
+	struct strbuf line = STRBUF_INIT;
+
 	if (search->note)
 		warnx_cmd("optimize", "%s: %s", w->name, search->note);
-	for (size_t i = 0; i < search->nrejections && i < 5; i++)
-		warnx_cmd("optimize", "%s: rejected %zu offer%s: %s", w->name,
-			  search->rejections[i].offers, search->rejections[i].offers == 1 ? "" : "s",
-			  search->rejections[i].reason);
-	if (search->nrejections > 5)
+	for (size_t i = 0; i < search->nrejections && i < shown; i++) {
+		strbuf_reset(&line);
+		describe_rejection(&line, &search->rejections[i], currency);
+		warnx_cmd("optimize", "%s: rejected %s", w->name, line.buf);
+	}
+	if (search->nrejections > shown)
 		warnx_cmd("optimize", "%s: and %zu more reasons (-v lists them)", w->name,
-			  search->nrejections - 5);
+			  search->nrejections - shown);
+	strbuf_release(&line);
 }
 
 static void remove_spaces(char *text)
@@ -235,16 +302,13 @@ static int cmd_optimize(int argc, char **argv)
 		if (global_options.verbosity >= 0) {
 			warnx_cmd("optimize", "%s: %zu of the %zu offers read qualify", wl->name,
 				  search.qualified, search.searched);
-			report_rejections(wl, &search);
+			report_rejections(wl, &search, cli.scenario.currency);
 		}
 		if (global_options.verbosity > 0) {
-			for (size_t i = 5; i < search.nrejections; i++)
-				warnx_cmd("optimize", "%s: rejected %zu: %s", wl->name,
-					  search.rejections[i].offers, search.rejections[i].reason);
 			warnx_cmd("optimize", "%s: searched in %.3f s", wl->name,
 				  seconds_now() - started);
 		}
-		add_rows(t, wl, &search);
+		add_rows(t, wl, &search, cli.scenario.currency);
 		optimize_release(&search);
 	}
 	if (table_print(t, stdout, cli.format) < 0)

@@ -238,6 +238,19 @@ static const char *const schema_v8[] = {
 	NULL,
 };
 
+/*
+ * 9: the optimizer's index also holds each row's fabric, snapshot and region, so
+ * that its groups are per fabric and its filters (current, allowed regions and
+ * providers) never read the table; only whole-instance rows are indexed.
+ */
+static const char *const schema_v9[] = {
+	"DROP INDEX offers_by_price;\n",
+	"CREATE INDEX offers_by_price ON offers(accelerator, accelerator_count, purchase,\n"
+	"  interconnect, interconnect_gbps, price_per_hour, snapshot_id, region)\n"
+	"  WHERE component = 'instance';\n",
+	NULL,
+};
+
 /* Step N is migrations[N - 1]: a NULL-terminated list of statements. */
 static const char *const *const migrations[] = {
 	schema_v1,
@@ -248,6 +261,7 @@ static const char *const *const migrations[] = {
 	schema_v6,
 	schema_v7,
 	schema_v8,
+	schema_v9,
 };
 
 enum stmt_id {
@@ -286,10 +300,26 @@ enum stmt_id {
 	ST_SET_VALIDATORS,
 	ST_SCAN_CURRENT,
 	ST_SCAN_NEXT_COUNT,
-	ST_SCAN_MIN_PRICE,
+	ST_SCAN_LEGACY_PRICE,
+	ST_SCAN_NEXT_FABRIC,
 	ST_SCAN_OFFERS,
+	ST_SCAN_COUNT,
+	ST_SCAN_ROW,
 	ST_COUNT
 };
+
+/*
+ * One group of the optimizer's scan: accelerator ?1, ?2 per instance, option ?3,
+ * fabric ?4 at ?5 Gb/s (both NULL: rows stored before fabrics were recorded), at
+ * most ?6 per accelerator-hour (0: any), and current in a region the caller
+ * allows: (snapshot, region) in the JSON list ?7. Every term is on the index.
+ */
+#define SCAN_WHERE \
+	" WHERE o.accelerator = ?1 AND o.accelerator_count = ?2 AND o.purchase = ?3" \
+	"  AND o.interconnect IS ?4 AND o.interconnect_gbps IS ?5" \
+	"  AND (?6 <= 0 OR o.price_per_hour <= ?6 * o.accelerator_count)" \
+	"  AND o.component = 'instance'" \
+	"  AND (o.snapshot_id, o.region) IN (SELECT value ->> 0, value ->> 1 FROM json_each(?7))"
 
 /* Current offers: the newest snapshot of each provider, region and purchase option. */
 #define OFFERS_SELECT \
@@ -348,30 +378,37 @@ static const char *const statements[ST_COUNT] = {
 		OFFERS_SELECT " AND (?1 IS NULL OR o.accelerator = ?1)"
 		" AND o.instance_type = ?4" OFFERS_FILTER,
 	/*
-	 * The optimizer's scan (offers_by_price): what is current; each size of an
-	 * accelerator and each size's lowest price per option, one index seek each;
-	 * then one group's current offers cheapest first, read until they cost too much.
+	 * The optimizer's scan (offers_by_price, db_scan_begin): what is current; each
+	 * size of an accelerator, and per size and option each fabric with its lowest
+	 * price, one index seek each; then one group's rows cheapest first, matched on
+	 * the index alone (the table is read only for the rows the caller asks for).
 	 */
 	[ST_SCAN_CURRENT] =
 		"SELECT provider, region, purchase, snapshot_id FROM current WHERE kind = 'offers'",
 	[ST_SCAN_NEXT_COUNT] =
-		"SELECT min(accelerator_count) FROM offers"
-		" WHERE accelerator = ?1 AND accelerator_count > ?2",
-	[ST_SCAN_MIN_PRICE] =
-		"SELECT min(price_per_hour) FROM offers"
-		" WHERE accelerator = ?1 AND accelerator_count = ?2 AND purchase = ?3",
+		"SELECT min(accelerator_count) FROM offers INDEXED BY offers_by_price"
+		" WHERE accelerator = ?1 AND accelerator_count > ?2 AND component = 'instance'",
+	[ST_SCAN_LEGACY_PRICE] =
+		"SELECT min(price_per_hour) FROM offers INDEXED BY offers_by_price"
+		" WHERE accelerator = ?1 AND accelerator_count = ?2 AND purchase = ?3"
+		"  AND component = 'instance' AND interconnect IS NULL AND interconnect_gbps IS NULL",
+	[ST_SCAN_NEXT_FABRIC] =
+		"SELECT interconnect, interconnect_gbps, price_per_hour"
+		" FROM offers INDEXED BY offers_by_price"
+		" WHERE accelerator = ?1 AND accelerator_count = ?2 AND purchase = ?3"
+		"  AND component = 'instance' AND (interconnect, interconnect_gbps) > (?4, ?5)"
+		" ORDER BY interconnect, interconnect_gbps, price_per_hour LIMIT 1",
 	[ST_SCAN_OFFERS] =
-		"SELECT o.provider, o.region, o.zone, o.instance_type, o.accelerator,"
-		" o.accelerator_count, o.vcpus, o.memory_gib, o.purchase, o.price_per_hour,"
-		" o.currency, o.observed, o.source, o.confidence, o.snapshot_id, o.note,"
-		" o.interruptions_per_month, o.interconnect, o.interconnect_gbps"
-		" FROM offers o INDEXED BY offers_by_price"
-		" WHERE o.accelerator = ?1 AND o.accelerator_count = ?2 AND o.purchase = ?3"
-		"  AND (?5 <= 0 OR o.price_per_hour <= ?5 * o.accelerator_count)"
-		"  AND o.component = 'instance'"
-		"  AND +o.snapshot_id IN (SELECT snapshot_id FROM current WHERE kind = 'offers')"
-		"  AND (?4 IS NULL OR +o.provider IN (SELECT value FROM json_each(?4)))"
+		"SELECT o.id, o.price_per_hour, o.snapshot_id, o.region"
+		" FROM offers o INDEXED BY offers_by_price" SCAN_WHERE
 		" ORDER BY o.price_per_hour",
+	/* The group's size and its cheapest row (SQLite takes a bare column from min's row). */
+	[ST_SCAN_COUNT] =
+		"SELECT min(o.price_per_hour), o.id, count(*), o.snapshot_id"
+		" FROM offers o INDEXED BY offers_by_price" SCAN_WHERE,
+	[ST_SCAN_ROW] =
+		"SELECT provider, zone, instance_type, vcpus, memory_gib, currency, observed, source,"
+		" confidence, note, interruptions_per_month, region FROM offers WHERE id = ?1",
 	[ST_HISTORY] =
 		"SELECT o.provider, o.region, o.zone, o.instance_type, o.accelerator,"
 		" o.accelerator_count, o.vcpus, o.memory_gib, coalesce(a.memory_gb, 0),"
@@ -1589,168 +1626,91 @@ static int stored_chip(struct db *db, const char *name, struct accelerator *out)
 }
 
 /*
- * Which snapshot is current for each provider, region and purchase option: a small
- * open-addressing table, so that the scan checks a row without a join.
+ * The optimizer's scan. Which rows are current (the newest snapshot of their
+ * provider, region and purchase option) and which regions the caller allows are
+ * both decided once, in C, over the `current` table's few rows: the result is a
+ * list of (snapshot, region) pairs per purchase option, which the queries match
+ * on the index (offers_by_price holds both), so that a row the filters turn down
+ * never costs a table read, and a filter nothing passes costs no read at all.
  */
-struct current_entry {
-	char *key;                 /* provider \x1f region \x1f purchase */
-	int64_t snapshot;
+static const char *const purchase_names[] = { PURCHASE_OPTIONS };
+
+struct offer_scanner {
+	struct db *db;
+	char *pairs[ARRAY_SIZE(purchase_names)];   /* JSON [[snapshot, "region"], ...]; NULL = none */
+	double max_price_per_accelerator_hour;
 };
 
-struct current_set {
-	struct current_entry *slots;
-	size_t mask;               /* slots - 1, a power of two less one */
-	size_t used;
-	/* Snapshots some of whose rows a newer one may hide: their provider has more
-	 * than one current snapshot. A lone snapshot's rows are all current. */
-	int64_t *shared;
-	size_t nshared;
-};
-
-static uint64_t key_hash(const char *a, const char *b, const char *c)
+/* Appends TEXT to OUT as a JSON string (names hold no quotes, backslashes or controls). */
+static void json_name(struct strbuf *out, const char *text)
 {
-	const char *parts[] = { a, b, c };
-	uint64_t h = 1469598103934665603ULL;   /* FNV-1a */
-
-	for (size_t i = 0; i < 3; i++) {
-		for (const unsigned char *p = (const unsigned char *)parts[i]; *p; p++)
-			h = (h ^ *p) * 1099511628211ULL;
-		h = (h ^ 0x1f) * 1099511628211ULL;
-	}
-	return h;
+	strbuf_addch(out, '"');
+	for (; *text; text++)
+		if (*text != '"' && *text != '\\' && (unsigned char)*text >= ' ')
+			strbuf_addch(out, *text);
+	strbuf_addch(out, '"');
 }
 
-static bool key_equal(const char *key, const char *a, const char *b, const char *c)
+static int purchase_index(const char *purchase)
 {
-	const char *parts[] = { a, b, c };
-
-	for (size_t i = 0; i < 3; i++) {
-		size_t len = strlen(parts[i]);
-
-		if (strncmp(key, parts[i], len) != 0 || key[len] != (i < 2 ? '\x1f' : '\0'))
-			return false;
-		key += len + 1;
-	}
-	return true;
+	for (size_t i = 0; i < ARRAY_SIZE(purchase_names); i++)
+		if (strcmp(purchase_names[i], purchase) == 0)
+			return (int)i;
+	return -1;
 }
 
-static struct current_entry *current_slot(const struct current_set *set, const char *provider,
-					  const char *region, const char *purchase)
+struct offer_scanner *db_scan_begin(struct db *db, const struct offer_scan *scan)
 {
-	size_t i = (size_t)key_hash(provider, region, purchase) & set->mask;
-
-	while (set->slots[i].key && !key_equal(set->slots[i].key, provider, region, purchase))
-		i = (i + 1) & set->mask;
-	return &set->slots[i];
-}
-
-static void current_set_release(struct current_set *set)
-{
-	if (set->slots)
-		for (size_t i = 0; i <= set->mask; i++)
-			free(set->slots[i].key);
-	free(set->slots);
-	free(set->shared);
-	memset(set, 0, sizeof(*set));
-}
-
-static int by_int64(const void *x, const void *y)
-{
-	int64_t a = *(const int64_t *)x, b = *(const int64_t *)y;
-
-	return a < b ? -1 : a > b;
-}
-
-/* Finds the snapshots whose provider has more than one current snapshot. */
-static void find_shared(struct current_set *set)
-{
-	size_t alloc = 0;
-
-	for (size_t i = 0; i <= set->mask; i++) {
-		const struct current_entry *a = &set->slots[i];
-		size_t plen;
-
-		if (!a->key)
-			continue;
-		plen = strcspn(a->key, "\x1f");
-		for (size_t j = 0; j <= set->mask; j++) {
-			const struct current_entry *b = &set->slots[j];
-
-			if (b->key && b->snapshot != a->snapshot && strncmp(a->key, b->key, plen + 1) == 0) {
-				xgrow(&set->shared, &alloc, set->nshared + 1, sizeof(*set->shared));
-				set->shared[set->nshared++] = a->snapshot;
-				break;
-			}
-		}
-	}
-	if (set->nshared > 1)
-		qsort(set->shared, set->nshared, sizeof(*set->shared), by_int64);
-}
-
-/* Is the row of SNAPSHOT with this provider, region and purchase option current? */
-static bool row_current(const struct current_set *set, int64_t snapshot, const char *provider,
-			const char *region, const char *purchase)
-{
-	if (!set->nshared ||
-	    !bsearch(&snapshot, set->shared, set->nshared, sizeof(*set->shared), by_int64))
-		return true;
-	return current_slot(set, provider, region, purchase)->snapshot == snapshot;
-}
-
-static int load_current(struct db *db, struct current_set *set)
-{
+	struct offer_scanner *s = xcalloc(1, sizeof(*s));
+	struct strbuf lists[ARRAY_SIZE(purchase_names)];
 	sqlite3_stmt *st = stmt_get(db, ST_SCAN_CURRENT);
-	struct strbuf key = STRBUF_INIT;
-	int rc;
+	int rc = SQLITE_ERROR;
 
-	memset(set, 0, sizeof(*set));
-	if (!st)
-		return -1;
-	set->mask = 255;
-	set->slots = xcalloc(set->mask + 1, sizeof(*set->slots));
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	s->db = db;
+	s->max_price_per_accelerator_hour = scan->max_price_per_accelerator_hour;
+	for (size_t i = 0; i < ARRAY_SIZE(lists); i++)
+		strbuf_init(&lists[i], 0);
+	while (st && (rc = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *provider = (const char *)sqlite3_column_text(st, 0);
 		const char *region = (const char *)sqlite3_column_text(st, 1);
 		const char *purchase = (const char *)sqlite3_column_text(st, 2);
-		struct current_entry *slot;
+		int p = purchase ? purchase_index(purchase) : -1;
 
-		if (!provider || !region || !purchase)
+		if (!provider || !region || p < 0 ||
+		    (scan->allow && !scan->allow(scan->ctx, provider, region)))
 			continue;
-		if (2 * (set->used + 1) > set->mask + 1) {   /* keep it at most half full */
-			struct current_set bigger = { xcalloc(2 * (set->mask + 1), sizeof(*set->slots)),
-						      2 * set->mask + 1, set->used, NULL, 0 };
-
-			for (size_t i = 0; i <= set->mask; i++)
-				if (set->slots[i].key) {
-					const char *k = set->slots[i].key;
-					const char *r = strchr(k, '\x1f') + 1;
-					const char *p = strchr(r, '\x1f') + 1;
-					char *pv = xstrndup(k, (size_t)(r - 1 - k));
-					char *rg = xstrndup(r, (size_t)(p - 1 - r));
-
-					*current_slot(&bigger, pv, rg, p) = set->slots[i];
-					free(pv);
-					free(rg);
-				}
-			free(set->slots);
-			*set = bigger;
-		}
-		slot = current_slot(set, provider, region, purchase);
-		if (!slot->key) {
-			strbuf_reset(&key);
-			strbuf_addf(&key, "%s\x1f%s\x1f%s", provider, region, purchase);
-			slot->key = xstrdup(key.buf);
-			set->used++;
-		}
-		slot->snapshot = sqlite3_column_int64(st, 3);
+		strbuf_addf(&lists[p], "%s[%lld,", lists[p].len ? "," : "[",
+			    (long long)sqlite3_column_int64(st, 3));
+		json_name(&lists[p], region);
+		strbuf_addch(&lists[p], ']');
 	}
-	strbuf_release(&key);
+	for (size_t i = 0; i < ARRAY_SIZE(lists); i++) {
+		if (lists[i].len) {
+			strbuf_addch(&lists[i], ']');
+			s->pairs[i] = strbuf_detach(&lists[i], NULL);
+		}
+		strbuf_release(&lists[i]);
+	}
+	if (st)
+		sqlite3_reset(st);
 	if (rc != SQLITE_DONE) {
-		current_set_release(set);
-		return db_fail(db, "reading the current snapshots");
+		if (st)
+			db_fail(db, "reading the current snapshots");
+		db_scan_end(s);
+		return NULL;
 	}
-	find_shared(set);
-	return 0;
+	return s;
+}
+
+void db_scan_end(struct offer_scanner *s)
+{
+	if (!s)
+		return;
+	if (s->db->stmts[ST_SCAN_ROW])
+		sqlite3_reset(s->db->stmts[ST_SCAN_ROW]);
+	for (size_t i = 0; i < ARRAY_SIZE(s->pairs); i++)
+		free(s->pairs[i]);
+	free(s);
 }
 
 /* Text column I of the current row as the store holds it (NULL stays NULL). */
@@ -1759,121 +1719,134 @@ static char *column_view(sqlite3_stmt *st, int i)
 	return (char *)sqlite3_column_text(st, i);
 }
 
-void db_scan_complete(struct db *db, struct offer *o)
+int db_scan_complete(struct offer_scanner *s, struct offer *o)
 {
-	sqlite3_stmt *st = db->stmts[ST_SCAN_OFFERS];
+	sqlite3_stmt *st;
+	int rc;
 
-	o->vcpus = column_number(st, 6, 0);
-	o->memory_gib = column_number(st, 7, 0);
-	o->currency = column_view(st, 10);
-	o->observed = column_view(st, 11);
-	o->source = column_view(st, 12);
-	o->confidence = column_view(st, 13);
-	o->note = column_view(st, 15);
+	st = stmt_get(s->db, ST_SCAN_ROW);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, o->row_id);
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW)
+		return rc == SQLITE_DONE ? (error_set("offer %lld: gone from the store while read",
+						      (long long)o->row_id), -1) :
+			db_fail(s->db, "reading an offer");
+	o->provider = column_view(st, 0);
+	o->zone = column_view(st, 1);
+	o->instance_type = column_view(st, 2);
+	o->vcpus = column_number(st, 3, 0);
+	o->memory_gib = column_number(st, 4, 0);
+	o->currency = column_view(st, 5);
+	o->observed = column_view(st, 6);
+	o->source = column_view(st, 7);
+	o->confidence = column_view(st, 8);
+	o->note = column_view(st, 9);
+	o->interruptions_per_month = column_number(st, 10, NAN);
+	o->region = column_view(st, 11);
+	return 0;
 }
 
-/* "a,b" as the JSON array ["a","b"] for json_each (names hold no quotes or backslashes). */
-static void json_list(struct strbuf *out, const char *list)
-{
-	strbuf_addch(out, '[');
-	while (*list) {
-		size_t len = strcspn(list, ",");
-
-		strbuf_addf(out, "%s\"", out->len > 1 ? "," : "");
-		for (size_t i = 0; i < len; i++)
-			if (list[i] != '"' && list[i] != '\\' && (unsigned char)list[i] >= ' ')
-				strbuf_addch(out, list[i]);
-		strbuf_addch(out, '"');
-		list += len + (list[len] == ',');
-	}
-	strbuf_addch(out, ']');
-}
-
-struct offer_scanner {
-	struct db *db;
-	struct current_set current;
-	char *providers;             /* a JSON array, or NULL for any */
-	double max_price_per_accelerator_hour;
-};
-
-struct offer_scanner *db_scan_begin(struct db *db, const struct offer_scan *scan)
-{
-	struct offer_scanner *s = xcalloc(1, sizeof(*s));
-
-	s->db = db;
-	if (load_current(db, &s->current) < 0) {
-		free(s);
-		return NULL;
-	}
-	if (scan->providers) {
-		struct strbuf list = STRBUF_INIT;
-
-		json_list(&list, scan->providers);
-		s->providers = strbuf_detach(&list, NULL);
-	}
-	s->max_price_per_accelerator_hour = scan->max_price_per_accelerator_hour;
-	return s;
-}
-
-void db_scan_end(struct offer_scanner *s)
-{
-	if (!s)
-		return;
-	current_set_release(&s->current);
-	free(s->providers);
-	free(s);
-}
-
-/* One number from statement ID bound to ACCELERATOR, N and PURCHASE; NAN when NULL. */
-static int scan_number(struct db *db, enum stmt_id id, const char *accelerator, int n,
-		       const char *purchase, double *out)
+/* One row of statement ID bound to ACCELERATOR, N, PURCHASE and the fabric (when
+ * PURCHASE is given): 1 when there is one, 0 when not, -1 on error. */
+static int scan_probe(struct db *db, enum stmt_id id, const char *accelerator, int n,
+		      const char *purchase, const char *interconnect, double gbps,
+		      sqlite3_stmt **out)
 {
 	sqlite3_stmt *st = stmt_get(db, id);
 	int rc;
 
+	*out = st;
 	if (!st)
 		return -1;
 	bind_text(st, 1, accelerator);
 	sqlite3_bind_int(st, 2, n);
-	if (purchase)
+	if (purchase) {
 		bind_text(st, 3, purchase);
+		bind_text(st, 4, interconnect);
+		sqlite3_bind_double(st, 5, gbps);
+	}
 	rc = sqlite3_step(st);
-	*out = rc == SQLITE_ROW ? column_number(st, 0, NAN) : NAN;
+	if (rc == SQLITE_ROW)
+		return 1;
 	sqlite3_reset(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return db_fail(db, "reading offer sizes");
-	return 0;
+	return rc == SQLITE_DONE ? 0 : db_fail(db, "reading offer sizes");
+}
+
+static void add_group(struct offer_group **out, size_t *n, size_t *alloc, int count,
+		      const char *purchase, const char *interconnect, double gbps, double low)
+{
+	struct offer_group *g;
+
+	xgrow(out, alloc, *n + 1, sizeof(**out));
+	g = &(*out)[(*n)++];
+	g->accelerator_count = count;
+	g->purchase = purchase;
+	g->interconnect = interconnect;
+	g->interconnect_gbps = gbps;
+	g->min_price = low;
 }
 
 int db_scan_groups(struct offer_scanner *s, const char *accelerator, struct offer_group **out,
 		   size_t *n)
 {
-	static const char *const purchases[] = { PURCHASE_OPTIONS };
 	size_t alloc = 0;
 	double count = 0;
+	sqlite3_stmt *st;
+	int rc;
 
 	*out = NULL;
 	*n = 0;
 	for (;;) {
-		if (scan_number(s->db, ST_SCAN_NEXT_COUNT, accelerator, (int)count, NULL, &count) < 0)
+		if ((rc = scan_probe(s->db, ST_SCAN_NEXT_COUNT, accelerator, (int)count, NULL, NULL, 0,
+				     &st)) < 0)
 			goto fail;
+		count = rc ? column_number(st, 0, NAN) : NAN;
+		if (st)
+			sqlite3_reset(st);
 		if (isnan(count) || count > INT_MAX)
 			break;
 		if (count < 1)
 			continue;   /* a host without accelerators: the next size */
-		for (size_t i = 0; i < ARRAY_SIZE(purchases); i++) {
-			double low;
+		for (size_t i = 0; i < ARRAY_SIZE(purchase_names); i++) {
+			const char *purchase = purchase_names[i];
+			const char *fabric = "";
+			double gbps = -1;
 
-			if (scan_number(s->db, ST_SCAN_MIN_PRICE, accelerator, (int)count, purchases[i],
-					&low) < 0)
+			if (!s->pairs[i])
+				continue;   /* no current row of this option passes the filters */
+			/* Rows stored before fabrics were recorded: each gets its family's. */
+			if ((rc = scan_probe(s->db, ST_SCAN_LEGACY_PRICE, accelerator, (int)count,
+					     purchase, NULL, 0, &st)) < 0)
 				goto fail;
-			if (isnan(low))
-				continue;
-			xgrow(out, &alloc, *n + 1, sizeof(**out));
-			(*out)[*n].accelerator_count = (int)count;
-			(*out)[*n].purchase = purchases[i];
-			(*out)[*n].min_price = low;
-			(*n)++;
+			if (rc && sqlite3_column_type(st, 0) != SQLITE_NULL)
+				add_group(out, n, &alloc, (int)count, purchase, NULL, NAN,
+					  column_number(st, 0, 0));
+			if (rc)
+				sqlite3_reset(st);
+			/* Each fabric in turn: its name, bandwidth and lowest price, one seek. */
+			for (;;) {
+				const char *name;
+
+				if ((rc = scan_probe(s->db, ST_SCAN_NEXT_FABRIC, accelerator, (int)count,
+						     purchase, fabric, gbps, &st)) < 0)
+					goto fail;
+				if (rc == 0)
+					break;
+				name = fabric_canonical((const char *)sqlite3_column_text(st, 0));
+				gbps = column_number(st, 1, 0);
+				if (!name) {   /* the writers allow no other name */
+					sqlite3_reset(st);
+					error_set("offers of %s: unknown interconnect '%s' in the store",
+						  accelerator, sqlite3_column_text(st, 0));
+					goto fail;
+				}
+				fabric = name;
+				add_group(out, n, &alloc, (int)count, purchase, name, gbps,
+					  column_number(st, 2, 0));
+				sqlite3_reset(st);
+			}
 		}
 	}
 	return 0;
@@ -1884,43 +1857,54 @@ fail:
 	return -1;
 }
 
-int db_scan_group(struct offer_scanner *s, const char *accelerator,
-		  const struct offer_group *g, int (*each)(void *ctx, const struct offer *o),
-		  void *ctx)
+/* Binds the group's filters to ST (SCAN_WHERE's parameters). */
+static void bind_group(struct offer_scanner *s, sqlite3_stmt *st, const char *accelerator,
+		       const struct offer_group *g)
 {
-	sqlite3_stmt *st = stmt_get(s->db, ST_SCAN_OFFERS);
-	int rc, stop = 0;
-
-	if (!st)
-		return -1;
 	bind_text(st, 1, accelerator);
 	sqlite3_bind_int(st, 2, g->accelerator_count);
 	bind_text(st, 3, g->purchase);
-	bind_text(st, 4, s->providers);
-	sqlite3_bind_double(st, 5, s->max_price_per_accelerator_hour);
+	bind_text(st, 4, g->interconnect);
+	if (g->interconnect)
+		sqlite3_bind_double(st, 5, g->interconnect_gbps);
+	sqlite3_bind_double(st, 6, s->max_price_per_accelerator_hour);
+	bind_text(st, 7, s->pairs[purchase_index(g->purchase)]);
+}
+
+int db_scan_group(struct offer_scanner *s, const char *accelerator,
+		  const struct offer_group *g, int (*each)(void *ctx, struct offer *o),
+		  void *ctx)
+{
+	sqlite3_stmt *st;
+	int rc = SQLITE_DONE, stop = 0;
+
+	if (!s->pairs[purchase_index(g->purchase)])
+		return 0;
+	if (!(st = stmt_get(s->db, ST_SCAN_OFFERS)))
+		return -1;
+	bind_group(s, st, accelerator, g);
 	while (stop == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct offer o = { 0 };
-		struct fabric f;
 
-		o.provider = column_view(st, 0);
-		o.region = column_view(st, 1);
-		o.purchase = column_view(st, 8);
-		o.snapshot_id = sqlite3_column_int64(st, 14);
-		/* Superseded by a newer snapshot of its provider, region and option? */
-		if (!o.provider || !o.region || !o.purchase ||
-		    !row_current(&s->current, o.snapshot_id, o.provider, o.region, o.purchase))
-			continue;
-		o.zone = column_view(st, 2);
-		o.instance_type = column_view(st, 3);
-		o.accelerator = column_view(st, 4);
-		o.accelerator_count = sqlite3_column_int(st, 5);
-		o.price_per_hour = column_number(st, 9, 0);
+		o.row_id = sqlite3_column_int64(st, 0);
+		o.price_per_hour = column_number(st, 1, 0);
+		o.snapshot_id = sqlite3_column_int64(st, 2);
+		o.region = column_view(st, 3);
+		o.accelerator = (char *)accelerator;
+		o.accelerator_count = g->accelerator_count;
+		o.purchase = (char *)g->purchase;
 		o.component = "instance";
-		o.interruptions_per_month = column_number(st, 16, NAN);
-		if (sqlite3_column_type(st, 17) != SQLITE_NULL) {
-			o.interconnect = column_view(st, 17);
-			o.interconnect_gbps = column_number(st, 18, 0);
-		} else {
+		o.interruptions_per_month = NAN;
+		if (g->interconnect) {
+			o.interconnect = (char *)g->interconnect;
+			o.interconnect_gbps = g->interconnect_gbps;
+		} else {   /* its family's: the instance type is needed now */
+			struct fabric f;
+
+			if (db_scan_complete(s, &o) < 0) {
+				stop = -1;
+				break;
+			}
 			fabric_for(o.provider, o.instance_type, o.accelerator_count, &f);
 			o.interconnect = (char *)f.interconnect;
 			o.interconnect_gbps = f.gbps;
@@ -1935,6 +1919,39 @@ int db_scan_group(struct offer_scanner *s, const char *accelerator,
 	return 0;
 }
 
+int db_scan_count(struct offer_scanner *s, const char *accelerator, const struct offer_group *g,
+		  size_t *count, struct offer *cheapest)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	*count = 0;
+	memset(cheapest, 0, sizeof(*cheapest));
+	if (!s->pairs[purchase_index(g->purchase)])
+		return 0;
+	if (!(st = stmt_get(s->db, ST_SCAN_COUNT)))
+		return -1;
+	bind_group(s, st, accelerator, g);
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return db_fail(s->db, "counting offers");
+	}
+	*count = (size_t)sqlite3_column_int64(st, 2);
+	if (*count > 0) {
+		cheapest->row_id = sqlite3_column_int64(st, 1);
+		cheapest->price_per_hour = column_number(st, 0, 0);
+		cheapest->snapshot_id = sqlite3_column_int64(st, 3);
+		cheapest->accelerator = (char *)accelerator;
+		cheapest->accelerator_count = g->accelerator_count;
+		cheapest->purchase = (char *)g->purchase;
+		cheapest->component = "instance";
+		cheapest->interconnect = (char *)g->interconnect;
+		cheapest->interconnect_gbps = g->interconnect_gbps;
+	}
+	sqlite3_reset(st);
+	return *count > 0 ? db_scan_complete(s, cheapest) : 0;
+}
 int db_query_offers(struct db *db, const struct offer_filter *filter, struct offer_list *out)
 {
 	static const struct offer_filter any = { 0 };

@@ -86,12 +86,17 @@ static const struct family {
 
 static const char *const names[] = { FABRIC_NAMES };
 
-bool fabric_name_valid(const char *name)
+const char *fabric_canonical(const char *name)
 {
 	for (size_t i = 0; name && i < ARRAY_SIZE(names); i++)
 		if (strcmp(names[i], name) == 0)
-			return true;
-	return false;
+			return names[i];
+	return NULL;
+}
+
+bool fabric_name_valid(const char *name)
+{
+	return fabric_canonical(name) != NULL;
 }
 
 void fabric_for(const char *provider, const char *instance_type, int accelerators,

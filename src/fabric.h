@@ -26,6 +26,8 @@ struct fabric {
 };
 
 bool fabric_name_valid(const char *name);
+/* NAME's one static spelling (FABRIC_NAMES), or NULL when it is none of them. */
+const char *fabric_canonical(const char *name);
 
 /* The fabric of PROVIDER's INSTANCE_TYPE with ACCELERATORS per instance (gbps for
  * the whole instance); FABRIC_NONE when the family has none. */

@@ -22,14 +22,19 @@
 
 struct scan_state {
 	struct db *db;
+	struct offer_scanner *scanner;
 	const struct scenario *s;
 	const struct workload *w;
 	const struct optimize_options *opts;
 	struct optimize_search *search;
 	double factor;               /* store prices × this */
 	bool latency_bound;          /* an inference SLO */
-	double least_per_price;      /* the group being read: no offer's cost is below
-					its price × this */
+	size_t pairs, allowed;       /* current providers × regions, and those the filters pass */
+	/* The group being read: */
+	size_t plan;                 /* its plan */
+	bool legacy;                 /* rows stored without a fabric: a plan per row */
+	bool counting;               /* none can enter: only counting what fails */
+	double least_per_price;      /* no offer's cost is below its price × this */
 };
 
 static char *copy_or_null(const char *text)
@@ -70,7 +75,6 @@ void optimize_release(struct optimize_search *search)
 		free(p->accelerator);
 		free(p->interconnect);
 		free(p->reason);
-		free(p->example);
 		if (p->fits)
 			workload_demand_release(&p->demand);
 	}
@@ -83,13 +87,22 @@ void optimize_release(struct optimize_search *search)
 		candidate_release(&search->items[i]);
 	free(search->items);
 	free(search->note);
-	for (size_t i = 0; i < search->nrejections; i++)
+	for (size_t i = 0; i < search->nrejections; i++) {
+		free(search->rejections[i].accelerator);
 		free(search->rejections[i].reason);
+		offer_release(&search->rejections[i].cheapest);
+	}
 	free(search->rejections);
 	memset(search, 0, sizeof(*search));
 }
 
 /* ---- the workload on one kind of instance ---- */
+
+/* "GPU", or "chip" for a TPU. */
+static const char *chip_word(const struct accelerator *acc)
+{
+	return acc->kind && strcmp(acc->kind, "tpu") == 0 ? "chip" : "GPU";
+}
 
 /* Hours a training run may take: to the end of the horizon from its start. */
 static double horizon_hours_left(const struct scenario *s, const struct workload *w)
@@ -164,15 +177,17 @@ static int size_to_deadline(const struct workload *w, const struct accelerator *
 	}
 	if (hi == 0) {
 		if (max_instances == 1 && isnan(wall))
-			error_set("%s: the training state needs more than one instance's memory, and "
-				  "without a cluster fabric a job cannot span several", p->example);
+			error_set("the training state needs more than one %d-%s instance's memory, "
+				  "and without a cluster fabric a job cannot span several",
+				  p->per_instance, chip_word(acc));
 		else if (max_instances == 1)
-			error_set("%s: one instance takes %.0f h, more than the %.0f h it has, and "
-				  "without a cluster fabric a job cannot span several", p->example,
-				  wall, limit);
+			error_set("one %d-%s instance takes %.0f h, more than the %.0f h it has, and "
+				  "without a cluster fabric a job cannot span several",
+				  p->per_instance, chip_word(acc), wall, limit);
 		else
-			error_set("no count of %s up to %d meets the %.0f h it has", p->example,
-				  max_instances * p->per_instance, limit);
+			error_set("no count of %d-%s instances up to %d %s meets the %.0f h it has",
+				  p->per_instance, chip_word(acc), max_instances * p->per_instance,
+				  acc->name, limit);
 		return -1;
 	}
 	while (hi - lo > 1) {
@@ -211,9 +226,8 @@ static int plan_training(const struct scan_state *st, struct optimize_plan *p,
 	p->gpus = w->training.gpus;
 	p->instances = (p->gpus + p->per_instance - 1) / p->per_instance;
 	if (p->instances > max_instances) {
-		error_set("%d x %d-%s instances (%s): no cluster fabric", p->instances,
-			  p->per_instance, strcmp(base->kind ? base->kind : "", "tpu") == 0 ?
-			  "chip" : "GPU", p->example);
+		error_set("%d x %d-%s instances: no cluster fabric", p->instances,
+			  p->per_instance, chip_word(base));
 		return -1;
 	}
 	if (training_at(w, &acc, p->gpus, &p->demand) < 0)
@@ -237,8 +251,8 @@ static int plan_inference(const struct scan_state *st, struct optimize_plan *p,
 		return -1;
 	/* A replica must fit one instance: tensor parallelism stays on a node. */
 	if (p->demand.tensor_parallel > p->per_instance) {
-		error_set("a replica needs %d x %s (tensor parallel) but %s holds %d",
-			  p->demand.tensor_parallel, acc->name, p->example, p->per_instance);
+		error_set("a replica needs %d x %s (tensor parallel) but one instance holds %d",
+			  p->demand.tensor_parallel, acc->name, p->per_instance);
 		workload_demand_release(&p->demand);
 		return -1;
 	}
@@ -280,11 +294,16 @@ static void index_insert(struct optimize_search *search, size_t plan)
 	search->index[i] = plan;
 }
 
-/* The plan for offers like O, computed the first time one is seen. */
+/*
+ * The plan for offers like O, computed the first time one is seen. The fabric
+ * tells plans apart only for training (a replica of a service stays on one instance).
+ */
 static struct optimize_plan *plan_for(const struct scan_state *st, const struct offer *o)
 {
 	struct optimize_search *search = st->search;
-	double gbps = fabric_spans_instances(o->interconnect, o->interconnect_gbps) ?
+	bool training = st->w->kind == WORKLOAD_TRAINING;
+	const char *interconnect = training ? o->interconnect : NULL;
+	double gbps = training && fabric_spans_instances(o->interconnect, o->interconnect_gbps) ?
 		o->interconnect_gbps : 0;
 	size_t i = plan_hash(o->accelerator, o->accelerator_count, gbps) & search->index_mask;
 	const struct accelerator *acc;
@@ -295,7 +314,7 @@ static struct optimize_plan *plan_for(const struct scan_state *st, const struct 
 		p = &search->plans[search->index[i]];
 		if (p->per_instance == o->accelerator_count && p->fabric_gbps == gbps &&
 		    strcmp(p->accelerator, o->accelerator) == 0 &&
-		    strcmp(p->interconnect ? p->interconnect : "", o->interconnect ? o->interconnect : "") == 0)
+		    strcmp(p->interconnect ? p->interconnect : "", interconnect ? interconnect : "") == 0)
 			return p;
 	}
 	if (2 * (search->nplans + 1) > search->index_mask + 1) {   /* at most half full */
@@ -312,8 +331,7 @@ static struct optimize_plan *plan_for(const struct scan_state *st, const struct 
 	p->accelerator = xstrdup(o->accelerator);
 	p->per_instance = o->accelerator_count;
 	p->fabric_gbps = gbps;
-	p->interconnect = copy_or_null(o->interconnect);
-	p->example = xstrdup(o->instance_type);
+	p->interconnect = copy_or_null(interconnect);
 	acc = find_accelerator(search, o->accelerator);
 	if (!acc) {
 		error_set("%s: no specifications in the price store", o->accelerator);
@@ -332,7 +350,7 @@ static struct optimize_plan *plan_for(const struct scan_state *st, const struct 
 	return p;
 }
 
-/* ---- one offer ---- */
+/* ---- the filters, decided once per provider and region ---- */
 
 /* Is TEXT one of the comma-separated LIST's items (globs when GLOB)? */
 static bool listed(const char *list, const char *text, bool glob)
@@ -354,21 +372,37 @@ static bool listed(const char *list, const char *text, bool glob)
 	return match;
 }
 
-static bool constraints_allow(const struct constraints *c, const struct offer *o)
+static bool constraints_allow(const struct constraints *c, const char *provider,
+			      const char *region)
 {
 	bool ok = c->nproviders == 0;
 
 	for (size_t i = 0; i < c->nproviders && !ok; i++)
-		ok = str_ieq(c->providers[i], o->provider);
+		ok = str_ieq(c->providers[i], provider);
 	if (!ok)
 		return false;
 	if (c->nregions == 0)
 		return true;
 	for (size_t i = 0; i < c->nregions; i++)
-		if (scenario_region_allowed(o->region, c->regions[i]))
+		if (scenario_region_allowed(region, c->regions[i]))
 			return true;
 	return false;
 }
+
+/* The store asks once per current provider and region (offer_scan.allow). */
+static bool allow(void *ctx, const char *provider, const char *region)
+{
+	struct scan_state *st = ctx;
+	bool ok = listed(st->opts->providers, provider, false) &&
+		listed(st->opts->regions, region, true) &&
+		constraints_allow(&st->s->constraints, provider, region);
+
+	st->pairs++;
+	st->allowed += ok;
+	return ok;
+}
+
+/* ---- one offer ---- */
 
 /* Hours an inference workload serves within the horizon. */
 static double inference_active_hours(const struct scenario *s, const struct workload *w)
@@ -381,8 +415,9 @@ static double inference_active_hours(const struct scenario *s, const struct work
 	return end - start;
 }
 
+/* Best first; with NAMES false, a tie of cost is 0 (the offers' strings unread). */
 static int compare_candidates(const struct candidate *a, const struct candidate *b,
-			      const struct optimize_search *search)
+			      const struct optimize_search *search, bool names)
 {
 	bool meets_a = search->plans[a->plan].meets_deadline;
 	bool meets_b = search->plans[b->plan].meets_deadline;
@@ -392,6 +427,8 @@ static int compare_candidates(const struct candidate *a, const struct candidate 
 		return meets_a ? -1 : 1;
 	if (a->cost_usd != b->cost_usd)
 		return a->cost_usd < b->cost_usd ? -1 : 1;
+	if (!names)
+		return 0;
 	if ((rc = strcmp(a->offer.provider, b->offer.provider)) != 0)
 		return rc;
 	if ((rc = strcmp(a->offer.region, b->offer.region)) != 0)
@@ -443,21 +480,27 @@ static void price(const struct scan_state *st, const struct optimize_plan *p,
 	}
 }
 
-/* Keeps C if it is among the best `top`; takes a copy of its offer then. */
-static void keep(const struct scan_state *st, struct candidate *c, const struct offer *o)
+/* Keeps C if it is among the best `top`; takes a copy of its offer (completed) then. */
+static int keep(const struct scan_state *st, struct candidate *c, struct offer *o)
 {
 	struct optimize_search *search = st->search;
 	size_t top = st->opts->top, at;
+	const struct candidate *worst = search->n ? &search->items[search->n - 1] : NULL;
 
+	/* Cheaper than the worst kept, or as cheap (the names break the tie), or room. */
+	if (search->n == top && compare_candidates(c, worst, search, false) > 0)
+		return 0;
+	if (db_scan_complete(st->scanner, o) < 0)
+		return -1;
 	c->offer = *o;   /* compared while still the store's */
-	if (search->n == top && compare_candidates(c, &search->items[top - 1], search) >= 0)
-		return;
-	for (at = search->n; at > 0 && compare_candidates(c, &search->items[at - 1], search) < 0; at--)
+	if (search->n == top && compare_candidates(c, worst, search, true) >= 0)
+		return 0;
+	for (at = search->n; at > 0 && compare_candidates(c, &search->items[at - 1], search, true) < 0;
+	     at--)
 		;
 	if (search->n == top)
 		candidate_release(&search->items[--search->n]);
 	memmove(&search->items[at + 1], &search->items[at], (search->n - at) * sizeof(*c));
-	db_scan_complete(st->db, &c->offer);   /* kept: the rest of its row too */
 	offer_copy(&search->items[at].offer, &c->offer);
 	search->items[at].plan = c->plan;
 	search->items[at].per_gpu_hour = c->per_gpu_hour;
@@ -467,6 +510,7 @@ static void keep(const struct scan_state *st, struct candidate *c, const struct 
 	search->items[at].instances = c->instances;
 	search->items[at].why = NULL;
 	search->n++;
+	return 0;
 }
 
 /* Could an offer of cost at least LEAST still enter the best `top`? */
@@ -482,29 +526,69 @@ static bool may_enter(const struct scan_state *st, double least)
 	return !search->plans[worst->plan].meets_deadline || least <= worst->cost_usd;
 }
 
-static int consider(void *ctx, const struct offer *o)
+/*
+ * Counts N offers of ACCELERATOR turned down for REASON; O, one of them (the
+ * store's), is kept when it is the cheapest per accelerator-hour so far.
+ */
+static void reject(const struct scan_state *st, const char *accelerator, const char *reason,
+		   size_t n, const struct offer *o)
 {
-	const struct scan_state *st = ctx;
+	struct optimize_search *search = st->search;
+	struct optimize_rejection *r = NULL;
+	double per = o->price_per_hour * st->factor / o->accelerator_count;
+
+	for (size_t i = 0; i < search->nrejections && !r; i++)
+		if (strcmp(search->rejections[i].reason, reason) == 0 &&
+		    strcmp(search->rejections[i].accelerator, accelerator) == 0)
+			r = &search->rejections[i];
+	if (!r) {
+		xgrow(&search->rejections, &search->rejections_alloc, search->nrejections + 1,
+		      sizeof(*search->rejections));
+		r = &search->rejections[search->nrejections++];
+		memset(r, 0, sizeof(*r));
+		r->accelerator = xstrdup(accelerator);
+		r->reason = xstrdup(reason);
+		r->per_gpu_hour = INFINITY;
+	}
+	r->offers += n;
+	if (per < r->per_gpu_hour) {
+		offer_release(&r->cheapest);
+		offer_copy(&r->cheapest, o);
+		r->per_gpu_hour = per;
+	}
+}
+
+/* One offer of the group being read (db_scan_group). */
+static int consider(void *ctx, struct offer *o)
+{
+	struct scan_state *st = ctx;
 	struct optimize_search *search = st->search;
 	struct optimize_plan *p;
 	struct candidate c = { 0 };
 
-	/* Cheapest first: once one cannot enter, none of the rest of the group can. */
-	if (!may_enter(st, o->price_per_hour * st->least_per_price))
-		return 1;
-	search->searched++;
-	if (!listed(st->opts->regions, o->region, true) || !constraints_allow(&st->s->constraints, o))
-		return 0;
-	p = plan_for(st, o);
-	if (!p->fits) {
-		p->rejected++;
+	/* Cheapest first: once one cannot enter, none of the rest of the group can;
+	 * a group of rows stored without a fabric is read on to count what fails. */
+	if (!st->counting && !may_enter(st, o->price_per_hour * st->least_per_price)) {
+		if (!st->legacy)
+			return 1;
+		st->counting = true;
+	}
+	if (!st->counting)
+		search->searched++;
+	p = st->legacy ? plan_for(st, o) : &search->plans[st->plan];
+	if (!p->fits) {   /* rows stored without a fabric are complete already */
+		reject(st, o->accelerator, p->reason, 1, o);
 		return 0;
 	}
+	if (st->counting)
+		return 0;
 	search->qualified++;
 	c.plan = (size_t)(p - search->plans);
+	if (strcmp(o->purchase, "spot") == 0 && db_scan_complete(st->scanner, o) < 0)
+		return -1;   /* its interruption rate */
 	price(st, p, o, &c);
-	keep(st, &c, o);
-	return 0;
+	c.offer = *o;
+	return keep(st, &c, o) < 0 ? -1 : 0;
 }
 
 /* ---- why, for people ---- */
@@ -582,41 +666,6 @@ static char *explain(const struct workload *w, const struct optimize_plan *p,
 	return strbuf_detach(&why, NULL);
 }
 
-static int by_offers(const void *x, const void *y)
-{
-	const struct optimize_rejection *a = x, *b = y;
-
-	if (a->offers != b->offers)
-		return a->offers > b->offers ? -1 : 1;
-	return strcmp(a->reason, b->reason);
-}
-
-/* The plans that turned offers down, grouped by reason, most offers first. */
-static void collect_rejections(struct optimize_search *search)
-{
-	size_t alloc = 0;
-
-	for (size_t i = 0; i < search->nplans; i++) {
-		const struct optimize_plan *p = &search->plans[i];
-		size_t j;
-
-		if (p->fits || p->rejected == 0)
-			continue;
-		for (j = 0; j < search->nrejections; j++)
-			if (strcmp(search->rejections[j].reason, p->reason) == 0)
-				break;
-		if (j == search->nrejections) {
-			xgrow(&search->rejections, &alloc, j + 1, sizeof(*search->rejections));
-			search->rejections[j].reason = xstrdup(p->reason);
-			search->rejections[j].offers = 0;
-			search->nrejections++;
-		}
-		search->rejections[j].offers += p->rejected;
-	}
-	if (search->nrejections > 1)
-		qsort(search->rejections, search->nrejections, sizeof(*search->rejections), by_offers);
-}
-
 /* ---- the search ---- */
 
 /*
@@ -661,6 +710,8 @@ static int candidate_accelerators(struct db *db, const struct workload *w,
 struct group {
 	const struct accelerator *acc;
 	struct offer_group g;
+	size_t plan;                 /* its plan (a group of rows without a fabric: the
+					plan on an ideal fabric, a bound for all of them) */
 	double least_per_price;      /* cost ÷ store price: a lower bound for the group */
 	double least;                /* least_per_price × its lowest price */
 };
@@ -671,48 +722,105 @@ static int by_least(const void *x, const void *y)
 
 	if (a->least != b->least)
 		return a->least < b->least ? -1 : 1;
+	if (a->g.min_price != b->g.min_price)
+		return a->g.min_price < b->g.min_price ? -1 : 1;
 	return strcmp(a->acc->name, b->acc->name);
 }
 
 /*
- * The lowest cost per unit of price any offer of G can have: its accelerator
- * and size on an ideal fabric (no slower than any real one, so no more
- * GPU-hours, no more instances), spot with no interruptions. +INF when even that
- * cannot run the workload: then none of the group can.
+ * G's plan and the lowest cost per unit of price any of its offers can have:
+ * spot with no interruptions; rows stored without a fabric on an ideal one (no
+ * slower than any real one, so no more GPU-hours, no more instances). +INF when
+ * the plan cannot run the workload: then none of the group can.
  */
-static double least_per_price(const struct scan_state *st, const struct accelerator *acc,
-			      const struct offer_group *g)
+static double least_per_price(const struct scan_state *st, struct group *g)
 {
-	struct offer ideal = { 0 };
+	struct offer probe = { 0 };
 	struct optimize_plan *p;
 	struct candidate c = { 0 };
 
-	ideal.provider = "";
-	ideal.region = "";
-	ideal.instance_type = "(any)";
-	ideal.accelerator = acc->name;
-	ideal.accelerator_count = g->accelerator_count;
-	ideal.purchase = (char *)g->purchase;
-	ideal.price_per_hour = 1;
-	ideal.interruptions_per_month = 0;
-	ideal.interconnect = "(ideal)";
-	ideal.interconnect_gbps = 1e9;
-	p = plan_for(st, &ideal);
+	probe.accelerator = g->acc->name;
+	probe.accelerator_count = g->g.accelerator_count;
+	probe.purchase = (char *)g->g.purchase;
+	probe.price_per_hour = 1;
+	probe.interruptions_per_month = 0;
+	probe.interconnect = g->g.interconnect ? (char *)g->g.interconnect : "(ideal)";
+	probe.interconnect_gbps = g->g.interconnect ? g->g.interconnect_gbps : 1e9;
+	p = plan_for(st, &probe);
+	g->plan = (size_t)(p - st->search->plans);
 	if (!p->fits)
 		return INFINITY;
-	price(st, p, &ideal, &c);
+	price(st, p, &probe, &c);
 	return c.cost_usd;
+}
+
+/* Counts the whole of group G as turned down for REASON. */
+static int reject_group(struct scan_state *st, const struct group *g, const char *reason)
+{
+	struct offer cheapest;
+	size_t n;
+
+	if (db_scan_count(st->scanner, g->acc->name, &g->g, &n, &cheapest) < 0)
+		return -1;
+	if (n > 0)
+		reject(st, g->acc->name, reason, n, &cheapest);
+	return 0;
+}
+
+static int by_offers(const void *x, const void *y)
+{
+	const struct optimize_rejection *a = x, *b = y;
+	int rc;
+
+	if (a->offers != b->offers)
+		return a->offers > b->offers ? -1 : 1;
+	if ((rc = strcmp(a->accelerator, b->accelerator)) != 0)
+		return rc;
+	return strcmp(a->reason, b->reason);
+}
+
+/* Every group of every accelerator the workload might use, with its plan and bound. */
+static int list_groups(struct scan_state *st, struct group **out, size_t *n)
+{
+	struct optimize_search *search = st->search;
+	size_t alloc = 0;
+
+	*out = NULL;
+	*n = 0;
+	for (size_t a = 0; a < search->naccelerators; a++) {
+		struct offer_group *found;
+		size_t nfound;
+
+		if (db_scan_groups(st->scanner, search->accelerators[a].name, &found, &nfound) < 0)
+			return -1;
+		for (size_t i = 0; i < nfound; i++) {
+			struct group *g;
+
+			xgrow(out, &alloc, *n + 1, sizeof(**out));
+			g = &(*out)[(*n)++];
+			g->acc = &search->accelerators[a];
+			g->g = found[i];
+			g->plan = SIZE_MAX;
+			g->least_per_price = g->least = INFINITY;
+			/* Spot does not serve a latency SLO unless allowed: counted, not read. */
+			if (search->note && strcmp(g->g.purchase, "spot") == 0)
+				continue;
+			g->least_per_price = least_per_price(st, g);
+			g->least = g->least_per_price * g->g.min_price;
+		}
+		free(found);
+	}
+	return 0;
 }
 
 int optimize_run(struct db *db, const struct scenario *s, size_t workload,
 		 const struct optimize_options *opts, struct optimize_search *search)
 {
 	const struct workload *w = &s->workloads[workload];
-	struct scan_state st = { db, s, w, opts, search, 1, false, 0 };
+	struct scan_state st = { 0 };
 	struct offer_scan scan = { 0 };
-	struct offer_scanner *scanner = NULL;
 	struct group *groups = NULL;
-	size_t ngroups = 0, groups_alloc = 0;
+	size_t ngroups = 0;
 	struct strbuf names = STRBUF_INIT;
 	int rc = -1;
 
@@ -722,8 +830,12 @@ int optimize_run(struct db *db, const struct scenario *s, size_t workload,
 		return -1;
 	}
 	memset(search, 0, sizeof(*search));
-	if (opts->price_factor > 0)
-		st.factor = opts->price_factor;
+	st.db = db;
+	st.s = s;
+	st.w = w;
+	st.opts = opts;
+	st.search = search;
+	st.factor = opts->price_factor > 0 ? opts->price_factor : 1;
 	search->index_mask = 63;
 	search->index = xmalloc((search->index_mask + 1) * sizeof(*search->index));
 	memset(search->index, 0xff, (search->index_mask + 1) * sizeof(*search->index));
@@ -735,41 +847,45 @@ int optimize_run(struct db *db, const struct scenario *s, size_t workload,
 	if (st.latency_bound && !w->inference.allow_spot)
 		search->note = xstrdup("spot left out: a reclaimed instance breaks the latency SLO "
 				       "(allow_spot: true offers it with a spare instance)");
-	scan.providers = opts->providers;
+	/* Providers, regions and constraints: decided here once per region, matched in SQL. */
+	scan.allow = allow;
+	scan.ctx = &st;
 	if (opts->max_per_gpu_hour > 0)
 		scan.max_price_per_accelerator_hour = opts->max_per_gpu_hour / st.factor;
-	scanner = db_scan_begin(db, &scan);
-	if (!scanner)
+	st.scanner = db_scan_begin(db, &scan);
+	if (!st.scanner)
 		goto cleanup;
-	/* Every accelerator, size and purchase option, the least any of it can cost. */
-	for (size_t a = 0; a < search->naccelerators; a++) {
-		struct offer_group *found;
-		size_t nfound;
-
-		if (db_scan_groups(scanner, search->accelerators[a].name, &found, &nfound) < 0)
-			goto cleanup;
-		for (size_t i = 0; i < nfound; i++) {
-			struct group *g;
-
-			if (search->note && strcmp(found[i].purchase, "spot") == 0)
-				continue;
-			xgrow(&groups, &groups_alloc, ngroups + 1, sizeof(*groups));
-			g = &groups[ngroups++];
-			g->acc = &search->accelerators[a];
-			g->g = found[i];
-			g->least_per_price = least_per_price(&st, g->acc, &g->g);
-			g->least = g->least_per_price * g->g.min_price;
-		}
-		free(found);
-	}
+	if (st.pairs > 0 && st.allowed == 0 && !search->note)
+		search->note = xstrdup("no region of the store passes the providers, regions and "
+				       "constraints asked for");
+	if (list_groups(&st, &groups, &ngroups) < 0)
+		goto cleanup;
 	/* The most promising first, so that the best `top` fill early and the rest stop soon. */
 	if (ngroups > 1)
 		qsort(groups, ngroups, sizeof(*groups), by_least);
 	for (size_t i = 0; i < ngroups; i++) {
-		if (!isfinite(groups[i].least) || !may_enter(&st, groups[i].least))
+		const struct group *g = &groups[i];
+
+		if (g->plan == SIZE_MAX) {
+			if (reject_group(&st, g, "spot: a reclaimed instance breaks the latency SLO "
+					 "(allow_spot: true offers it with a spare instance)") < 0)
+				goto cleanup;
 			continue;
-		st.least_per_price = groups[i].least_per_price;
-		if (db_scan_group(scanner, groups[i].acc->name, &groups[i].g, consider, &st) < 0)
+		}
+		if (g->g.interconnect && !search->plans[g->plan].fits) {
+			if (reject_group(&st, g, search->plans[g->plan].reason) < 0)
+				goto cleanup;
+			continue;
+		}
+		/* A group that cannot enter costs more than the best: its offers qualify, but
+		 * are not read. Rows without a fabric are read to the end to count failures. */
+		st.legacy = !g->g.interconnect;
+		st.counting = !isfinite(g->least) || !may_enter(&st, g->least);
+		if (st.counting && !st.legacy)
+			continue;
+		st.plan = g->plan;
+		st.least_per_price = g->least_per_price;
+		if (db_scan_group(st.scanner, g->acc->name, &g->g, consider, &st) < 0)
 			goto cleanup;
 	}
 	for (size_t i = 0; i < search->n; i++) {
@@ -780,10 +896,12 @@ int optimize_run(struct db *db, const struct scenario *s, size_t workload,
 		c->offer.bf16_tflops = acc ? acc->bf16_tflops : 0;
 		c->why = explain(w, &search->plans[c->plan], c);
 	}
-	collect_rejections(search);
+	if (search->nrejections > 1)
+		qsort(search->rejections, search->nrejections, sizeof(*search->rejections),
+		      by_offers);
 	rc = 0;
 cleanup:
-	db_scan_end(scanner);
+	db_scan_end(st.scanner);
 	free(groups);
 	strbuf_release(&names);
 	return rc;

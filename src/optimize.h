@@ -5,7 +5,9 @@
  * fabric (fabric.h), with the fabric's bandwidth in the step-time model; without
  * a GPU count, the count is sized to the deadline per offer; spot does not serve
  * a latency SLO unless the workload allows it; a commitment is owed in full.
- * The store is streamed, filtered in SQL, and only the best N are kept. No printing.
+ * The store is streamed, filtered in SQL (providers, regions and the scenario's
+ * constraints decided once per region, matched on an index), only the best N are
+ * kept, and every offer turned down is counted by reason. No printing.
  */
 #ifndef AICOST_OPTIMIZE_H
 #define AICOST_OPTIMIZE_H
@@ -42,8 +44,6 @@ struct optimize_plan {
 	int spot_instances;          /* inference on spot: with one spare instance */
 	bool meets_deadline;         /* training: ends by its deadline (true without one) */
 	bool sized;                  /* training: the count was chosen for the deadline */
-	size_t rejected;             /* offers of this kind turned down */
-	char *example;               /* one such offer's instance type */
 };
 
 struct candidate {
@@ -57,10 +57,18 @@ struct candidate {
 	char *why;                   /* why it qualifies, for people */
 };
 
-/* Offers turned down for one reason, largest first. */
+/*
+ * Offers of one accelerator turned down for one reason: every current offer in
+ * the store that passed the filters (providers, regions, constraints, price)
+ * and that the plan or the purchase rule rejects, whether or not the search read
+ * it; and the cheapest of them per accelerator-hour.
+ */
 struct optimize_rejection {
+	char *accelerator;
 	char *reason;
 	size_t offers;
+	struct offer cheapest;       /* a copy; price in the store's currency */
+	double per_gpu_hour;         /* the cheapest's, in the scenario's currency */
 };
 
 struct optimize_search {
@@ -74,8 +82,8 @@ struct optimize_search {
 	size_t n;
 	size_t searched, qualified;
 	char *note;                  /* a rule that left offers out before the search */
-	struct optimize_rejection *rejections;
-	size_t nrejections;
+	struct optimize_rejection *rejections;   /* most offers first */
+	size_t nrejections, rejections_alloc;
 };
 
 /* Searches the store for workload WORKLOAD of S; OUT is released with optimize_release. */

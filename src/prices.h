@@ -107,6 +107,7 @@ struct offer {
 	 */
 	char *interconnect;
 	double interconnect_gbps;
+	int64_t row_id;           /* the store's row, in the optimizer's scan; else 0 */
 };
 
 /* Midpoints of the Spot Advisor buckets <5%, 5-10%, 10-15%, 15-20%, >20% (the

@@ -9,7 +9,8 @@
 struct cell {
 	char *text;        /* what people see */
 	double number;
-	enum { CELL_TEXT, CELL_NUMBER, CELL_NULL, CELL_BOOL } kind;
+	char *json;        /* CELL_JSON: the value for json output, encoded */
+	enum { CELL_TEXT, CELL_NUMBER, CELL_NULL, CELL_BOOL, CELL_JSON } kind;
 };
 
 struct column {
@@ -56,8 +57,10 @@ void table_free(struct table *t)
 		free(t->columns[i].key);
 		free(t->columns[i].title);
 	}
-	for (size_t i = 0; i < t->ncells; i++)
+	for (size_t i = 0; i < t->ncells; i++) {
 		free(t->cells[i].text);
+		free(t->cells[i].json);
+	}
 	free(t->columns);
 	free(t->cells);
 	free(t);
@@ -169,6 +172,13 @@ void table_add_bool(struct table *t, bool value)
 	c->text = xstrdup(value ? "yes" : "no");
 }
 
+void table_add_json(struct table *t, const char *json, const char *text)
+{
+	table_add_text(t, text ? text : "");
+	t->cells[t->ncells - 1].kind = CELL_JSON;
+	t->cells[t->ncells - 1].json = xstrdup(json);
+}
+
 size_t table_rows(const struct table *t)
 {
 	return t->ncolumns ? (t->ncells + t->ncolumns - 1) / t->ncolumns : 0;
@@ -232,14 +242,28 @@ static void markdown_field(struct strbuf *sb, const char *s)
 	}
 }
 
+/* The last column people see (COLUMN_DATA is for scripts only). */
+static size_t last_shown(const struct table *t)
+{
+	size_t last = 0;
+
+	for (size_t j = 0; j < t->ncolumns; j++)
+		if (t->columns[j].type != COLUMN_DATA)
+			last = j;
+	return last;
+}
+
 static void render_table(const struct table *t, struct strbuf *out, bool color)
 {
 	size_t rows = table_rows(t);
+	size_t final = last_shown(t);
 
 	for (size_t j = 0; j < t->ncolumns; j++) {
 		const struct column *col = &t->columns[j];
-		bool last = j + 1 == t->ncolumns;
+		bool last = j == final;
 
+		if (col->type == COLUMN_DATA)
+			continue;
 		if (color)
 			strbuf_adds(out, "\033[1m");
 		if (col->type == COLUMN_NUMBER)
@@ -257,8 +281,10 @@ static void render_table(const struct table *t, struct strbuf *out, bool color)
 			const struct column *col = &t->columns[j];
 			size_t idx = i * t->ncolumns + j;
 			const char *text = idx < t->ncells ? t->cells[idx].text : "";
-			bool last = j + 1 == t->ncolumns;
+			bool last = j == final;
 
+			if (col->type == COLUMN_DATA)
+				continue;
 			if (col->type == COLUMN_NUMBER)
 				strbuf_addf(out, "%*s", (int)col->width, text);
 			else if (last)
@@ -308,19 +334,24 @@ static void render_markdown(const struct table *t, struct strbuf *out)
 
 	strbuf_adds(out, "|");
 	for (size_t j = 0; j < t->ncolumns; j++) {
+		if (t->columns[j].type == COLUMN_DATA)
+			continue;
 		strbuf_addch(out, ' ');
 		markdown_field(out, t->columns[j].title);
 		strbuf_adds(out, " |");
 	}
 	strbuf_adds(out, "\n|");
 	for (size_t j = 0; j < t->ncolumns; j++)
-		strbuf_adds(out, t->columns[j].type == COLUMN_NUMBER ? " ---: |" : " --- |");
+		if (t->columns[j].type != COLUMN_DATA)
+			strbuf_adds(out, t->columns[j].type == COLUMN_NUMBER ? " ---: |" : " --- |");
 	strbuf_addch(out, '\n');
 	for (size_t i = 0; i < rows; i++) {
 		strbuf_adds(out, "|");
 		for (size_t j = 0; j < t->ncolumns; j++) {
 			size_t idx = i * t->ncolumns + j;
 
+			if (t->columns[j].type == COLUMN_DATA)
+				continue;
 			strbuf_addch(out, ' ');
 			if (idx < t->ncells)
 				markdown_field(out, t->cells[idx].text);
@@ -357,6 +388,8 @@ static int render_json(const struct table *t, struct strbuf *out)
 				value = json_number_value_of(t->cells[idx].number);
 			else if (t->cells[idx].kind == CELL_BOOL)
 				value = json_boolean(t->cells[idx].number != 0);
+			else if (t->cells[idx].kind == CELL_JSON)
+				value = json_loads(t->cells[idx].json, JSON_DECODE_ANY, NULL);
 			else
 				value = json_string(t->cells[idx].text);
 			json_object_set_new(object, t->columns[j].key, value ? value : json_null());

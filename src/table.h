@@ -16,7 +16,8 @@ enum output_format { FORMAT_TABLE, FORMAT_CSV, FORMAT_JSON, FORMAT_MARKDOWN };
 /* "table", "csv", "json", "markdown" (also "md"); -1 with a message otherwise. */
 int output_format_parse(const char *text, enum output_format *out);
 
-enum column_type { COLUMN_TEXT, COLUMN_NUMBER };
+/* COLUMN_DATA: for scripts only (csv and json), not in the table people read. */
+enum column_type { COLUMN_TEXT, COLUMN_NUMBER, COLUMN_DATA };
 
 struct table;
 
@@ -34,6 +35,8 @@ void table_add_scientific(struct table *t, double value, int decimals);
 void table_add_null(struct table *t);
 /* yes / no for people, true / false in csv and json. */
 void table_add_bool(struct table *t, bool value);
+/* JSON (encoded: an array, an object...) in json output; TEXT in the others. */
+void table_add_json(struct table *t, const char *json, const char *text);
 size_t table_rows(const struct table *t);
 /* Writes the whole table; returns -1 with a message on a write error. */
 int table_print(const struct table *t, FILE *fp, enum output_format format);

@@ -49,13 +49,26 @@ for r in json.loads(sys.argv[1]):
 	# 8 one-GPU VMs: no fabric between them.
 	run_split optimize --format json train.yaml
 	[ "$status" -eq 0 ]
+	json=$output
 	run rows "$output"
 	[ "${lines[0]}" = "gpu_8x_h100_sxm5 on-demand 8 1 none 100.0 True 2400.0" ]
 	[[ "${lines[1]}" == "p5.48xlarge spot 8 1 efa 100.0 True 4000."* ]]
 	[ "${lines[2]}" = "h100-ib-8x on-demand 8 1 infiniband 100.0 True 4800.0" ]
 	[ "${lines[3]}" = "p5.48xlarge on-demand 8 1 efa 100.0 True 8000.0" ]
 	[ "${#lines[@]}" -eq 4 ]
-	[[ "$stderr" == *"rejected 1 offer: 8 x 1-GPU instances (h100-sxm-1gpu): no cluster fabric"* ]]
+	[[ "$stderr" == *"rejected 1 H100-SXM offer from \$2.00/GPU-h (runpod h100-sxm-1gpu): 8 x 1-GPU instances: no cluster fabric"* ]]
+	# The rows dearer per GPU-hour than runpod's $2 say so: all four ($3, $5, $6, $10).
+	run python3 -c '
+import json, sys
+for r in json.loads(sys.argv[1]):
+    assert r["rejected"] == [{"offer": {"provider": "runpod", "region": "us",
+        "instance": "h100-sxm-1gpu", "purchase": "on-demand", "accelerators": 1,
+        "per_gpu_hour": 2.0}, "reason": "8 x 1-GPU instances: no cluster fabric",
+        "count": 1}], r
+print("ok")' "$json"
+	[ "$output" = ok ]
+	run_split -q optimize train.yaml
+	[[ "${lines[1]}" == *"100 h; rejected though cheaper: 1 H100-SXM offer from \$2.00/GPU-h (runpod h100-sxm-1gpu): 8 x 1-GPU instances: no cluster fabric" ]]
 }
 
 @test "optimize: a multi-server job is offered only where a cluster fabric joins the servers" {
@@ -69,8 +82,8 @@ for r in json.loads(sys.argv[1]):
 	[ "${lines[1]}" = "h100-ib-8x on-demand 64 8 infiniband 100.0 True 38400.0" ]
 	[ "${lines[2]}" = "p5.48xlarge on-demand 64 8 efa 100.0 True 64000.0" ]
 	[ "${#lines[@]}" -eq 3 ]
-	[[ "$stderr" == *"8 x 8-GPU instances (gpu_8x_h100_sxm5): no cluster fabric"* ]]
-	[[ "$stderr" == *"64 x 1-GPU instances (h100-sxm-1gpu): no cluster fabric"* ]]
+	[[ "$stderr" == *"rejected 1 H100-SXM offer from \$3.00/GPU-h (lambda gpu_8x_h100_sxm5): 8 x 8-GPU instances: no cluster fabric"* ]]
+	[[ "$stderr" == *"rejected 1 H100-SXM offer from \$2.00/GPU-h (runpod h100-sxm-1gpu): 64 x 1-GPU instances: no cluster fabric"* ]]
 	run_split -q optimize --set workloads.job.gpus=64 --set workloads.job.gpu_hours=6400 train.yaml
 	[[ "$output" == *"8 x h100-ib-8x over InfiniBand 3200 Gb/s"* ]]
 	[[ "$output" == *"8 x p5.48xlarge over EFA 3200 Gb/s"* ]]
@@ -86,7 +99,7 @@ for r in json.loads(sys.argv[1]):
 	run rows "$output"
 	[ "${lines[1]}" = "h100-ib-8x on-demand 80 10 infiniband 80.0 True 38400.0" ]
 	[ "${lines[2]}" = "p5.48xlarge on-demand 80 10 efa 80.0 True 64000.0" ]
-	[[ "$stderr" == *"gpu_8x_h100_sxm5: one instance takes 800 h, more than the 85 h it has"* ]]
+	[[ "$stderr" == *"(lambda gpu_8x_h100_sxm5): one 8-GPU instance takes 800 h, more than the 85 h it has"* ]]
 	# The same model with 9 nodes given: kept, and the deadline is missed.
 	run_split optimize --format json --set workloads.job.gpus=72 --set workloads.job.deadline=85h \
 		--set workloads.job.gpu_hours=6400 train.yaml
@@ -197,4 +210,30 @@ print("ok")' "$output"
 		[ "${#lines[@]}" -eq 4 ]
 		[ "$output" = "$(head -4 <<<"$all")" ]
 	done
+}
+
+@test "optimize: rejections count every stored offer the filters pass, read or not" {
+	setup_catalog
+	# Three more 1-GPU VMs at $20 (dearer than every answer: the search never reads
+	# them) in us-west, eu-west-1 and asia: the 64-GPU job turns down all four.
+	for r in us-west eu-west-1 asia; do
+		echo "runpod,$r,,h100-sxm-1gpu,instance,H100-SXM,1,,,on-demand,20,USD,exact,test,2026-01-01,,," >> cat/offers.csv
+	done
+	run_split optimize --format json -n 1 --set workloads.job.gpus=64 --set workloads.job.gpu_hours=6400 train.yaml
+	[ "$status" -eq 0 ]
+	[[ "$stderr" == *"rejected 4 H100-SXM offers from \$2.00/GPU-h (runpod h100-sxm-1gpu): 64 x 1-GPU instances"* ]]
+	# Only what the region filter lets through: us and us-west (us-east-1's p5 answers).
+	run_split optimize --format json -n 1 --regions 'us*' --set workloads.job.gpus=64 \
+		--set workloads.job.gpu_hours=6400 train.yaml
+	[[ "$stderr" == *"rejected 2 H100-SXM offers from \$2.00/GPU-h"* ]]
+	# The scenario's data residency, in SQL too: only eu-west-1, which nothing else offers.
+	{ cat train.yaml; echo "constraints: {regions: [EU]}"; } > eu.yaml
+	run_split optimize --format json --set workloads.job.gpus=64 --set workloads.job.gpu_hours=6400 eu.yaml
+	[ "$status" -eq 0 ]
+	[ "$output" = "[]" ]
+	[[ "$stderr" == *"rejected 1 H100-SXM offer from \$20.00/GPU-h (runpod h100-sxm-1gpu): 64 x 1-GPU instances"* ]]
+	# A glob nothing matches: no answer, and says why.
+	run_split optimize --regions 'nowhere*' train.yaml
+	[ "$status" -eq 0 ]
+	[[ "$stderr" == *"no region of the store passes the providers, regions and constraints asked for"* ]]
 }
