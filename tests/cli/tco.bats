@@ -183,7 +183,7 @@ assert r["cheapest"] is None or not [d for d in r["deployments"] if d["name"] ==
 @test "optimize prints at most --top offers per workload, within --max-price" {
 	run aicost -q optimize --top 2 --max-price 3 --format csv "$SCENARIOS/pretrain-8b.yaml"
 	[ "$status" -eq 0 ]
-	[[ "${lines[0]}" == workload,rank,provider,region,instance,accelerator,accelerators,purchase,per_gpu_hour,cost,cost_per,gpus,instances,interconnect,wall_hours,meets_deadline,total,why ]]
+	[[ "${lines[0]}" == workload,rank,provider,region,instance,accelerator,accelerators,purchase,per_gpu_hour,cost,cost_per,gpus,instances,interconnect,wall_hours,meets_deadline,total,why,rejected ]]
 	[ "${#lines[@]}" -eq 3 ]
 	echo "$output" | python3 -c '
 import csv, sys
