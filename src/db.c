@@ -251,6 +251,25 @@ static const char *const schema_v9[] = {
 	NULL,
 };
 
+/*
+ * 10: a parallel file system's throughput tiers are storage classes of their own
+ * (parallel-fs is the base tier, 125 MB/s/TiB; parallel-fs-250, -500, -1000),
+ * so that data.hot_class: parallel-fs can choose one. The CHECK is rewritten in
+ * place as in step 7.
+ */
+static const char *const schema_v10[] = {
+	"PRAGMA writable_schema = ON;\n",
+	"UPDATE sqlite_schema SET sql = replace(sql,\n"
+	"  'CHECK (storage_class IN (''hot'', ''cool'', ''cold'',\n"
+	"    ''archive'', ''block'', ''parallel-fs''))',\n"
+	"  'CHECK (storage_class IN (''hot'', ''cool'', ''cold'',\n"
+	"    ''archive'', ''block'', ''parallel-fs'', ''parallel-fs-250'',\n"
+	"    ''parallel-fs-500'', ''parallel-fs-1000''))')\n"
+	"  WHERE type = 'table' AND name = 'storage_prices';\n",
+	"PRAGMA writable_schema = RESET;\n",
+	NULL,
+};
+
 /* Step N is migrations[N - 1]: a NULL-terminated list of statements. */
 static const char *const *const migrations[] = {
 	schema_v1,
@@ -262,6 +281,7 @@ static const char *const *const migrations[] = {
 	schema_v7,
 	schema_v8,
 	schema_v9,
+	schema_v10,
 };
 
 enum stmt_id {
@@ -2486,8 +2506,11 @@ int db_snapshot_add_egress_tier(struct db *db, int64_t snapshot, const struct eg
 
 int db_snapshot_add_storage_price(struct db *db, int64_t snapshot, const struct storage_price *p)
 {
+	/* parallel-fs: a parallel file system's base tier (125 MB/s/TiB); -N: its
+	 * N MB/s/TiB tiers (schema step 10) */
 	static const char *const classes[] = { "hot", "cool", "cold", "archive", "block",
-					       "parallel-fs" };
+					       "parallel-fs", "parallel-fs-250",
+					       "parallel-fs-500", "parallel-fs-1000" };
 	bool class_ok = false;
 	sqlite3_stmt *st;
 
@@ -2498,8 +2521,9 @@ int db_snapshot_add_storage_price(struct db *db, int64_t snapshot, const struct 
 		return -1;
 	}
 	if (!class_ok) {
-		error_set("storage class must be hot, cool, cold, archive, block or parallel-fs, "
-			  "got '%s'", p->storage_class ? p->storage_class : "");
+		error_set("storage class must be hot, cool, cold, archive, block, parallel-fs "
+			  "or parallel-fs-250|500|1000, got '%s'",
+			  p->storage_class ? p->storage_class : "");
 		return -1;
 	}
 	if (!(p->price_per_gb_month >= 0) || !isfinite(p->price_per_gb_month) ||

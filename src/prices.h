@@ -152,7 +152,8 @@ struct egress_tier_list {
 struct storage_price {
 	char *provider;
 	char *region;
-	char *storage_class;      /* hot, cool, cold, archive, block, parallel-fs */
+	char *storage_class;      /* hot, cool, cold, archive, block, parallel-fs (its
+				     125 MB/s/TiB tier), parallel-fs-250|500|1000 */
 	char *product;            /* "S3 Standard", "EBS gp3", ... */
 	double price_per_gb_month;
 	double retrieval_per_gb;

@@ -48,6 +48,7 @@ struct field_set {
 #define SET(fields, label) { fields, ARRAY_SIZE(fields), label }
 
 static const char *const storage_classes[] = { "hot", "cool", "cold", "archive", NULL };
+static const char *const hot_classes[] = { "block", "parallel-fs", NULL };
 static const char *const egress_destinations[] = { "internet", "inter-region", "inter-zone",
 						   NULL };
 static const char *const purchase_options[] = { PURCHASE_OPTIONS };
@@ -198,6 +199,8 @@ static const struct field data_fields[] = {
 	{ "stored", FIELD_BYTES, D(stored_bytes), 0, NULL },
 	{ "growth_per_month", FIELD_BYTES, D(growth_per_month_bytes), 0, NULL },
 	{ "hot", FIELD_SHARE, D(hot_fraction), 0, NULL },
+	{ "hot_class", FIELD_STRING, D(hot_class), 0, hot_classes },
+	{ "hot_throughput", FIELD_STRING, D(hot_throughput_text), 0, NULL },
 	{ "cold_class", FIELD_STRING, D(cold_class), 0, storage_classes },
 	{ "egress_per_month", FIELD_BYTES, D(egress_per_month_bytes), 0, NULL },
 	{ "egress_to", FIELD_STRING, D(egress_to), 0, egress_destinations },
@@ -1386,6 +1389,32 @@ static void check_reference(struct loader *ld, struct scenario *s, struct node *
 	}
 }
 
+/* data.hot_throughput: "20GB/s", what the parallel file system must deliver. */
+static void check_hot_throughput(struct loader *ld, struct node *data, struct data_spec *spec)
+{
+	const char *text = spec->hot_throughput_text;
+	const char *slash = text ? strrchr(text, '/') : NULL;
+	char *size;
+
+	spec->hot_throughput_bytes_per_s = NAN;
+	if (!text)
+		return;
+	if (slash && (strcmp(slash + 1, "s") == 0 || strcmp(slash + 1, "second") == 0)) {
+		size = xstrndup(text, (size_t)(slash - text));
+		if (units_parse_bytes(size, &spec->hot_throughput_bytes_per_s) < 0 ||
+		    !(spec->hot_throughput_bytes_per_s > 0))
+			spec->hot_throughput_bytes_per_s = NAN;
+		error_clear();
+		free(size);
+	}
+	if (isnan(spec->hot_throughput_bytes_per_s))
+		report_key(ld, data, "hot_throughput", "expected a positive size per second "
+			   "(e.g. 20GB/s), got \"%s\"", text);
+	else if (!spec->hot_class || strcmp(spec->hot_class, "parallel-fs") != 0)
+		report_key(ld, data, "hot_throughput", "sizes a parallel file system: give "
+			   "hot_class: parallel-fs too");
+}
+
 /* data.location: "provider/region", or the name of an on-prem deployment. */
 static void check_data_location(struct loader *ld, struct scenario *s, struct node *data)
 {
@@ -1533,6 +1562,7 @@ static void load_scenario(struct loader *ld, struct node *root, struct scenario 
 
 	s->horizon_hours = 36 * HOURS_PER_MONTH;
 	s->data.hot_fraction = 0.2;
+	s->data.hot_throughput_bytes_per_s = NAN;
 	budget_init(&s->budget);
 	if (load_fields(ld, root, s, &top, 1, NULL, 0) < 0)
 		return;
@@ -1562,6 +1592,7 @@ static void load_scenario(struct loader *ld, struct node *root, struct scenario 
 		size_t mark = path_push(ld, "data");
 
 		load_fields(ld, value, &s->data, &set, 1, NULL, 0);
+		check_hot_throughput(ld, value, &s->data);
 		strbuf_setlen(&ld->path, mark);
 	}
 	if ((value = node_get(root, "deployments")) && !node_is_null(value)) {
@@ -1609,6 +1640,8 @@ static void load_scenario(struct loader *ld, struct node *root, struct scenario 
 		s->start_date = next_month_start();
 	if (!s->data.cold_class)
 		s->data.cold_class = xstrdup("hot");
+	if (!s->data.hot_class)
+		s->data.hot_class = xstrdup("block");
 	if (!s->data.egress_to)
 		s->data.egress_to = xstrdup("internet");
 	if (ld->nerrors == 0)
@@ -1764,6 +1797,8 @@ void scenario_release(struct scenario *s)
 	free(s->data.cold_class);
 	free(s->data.egress_to);
 	free(s->data.location);
+	free(s->data.hot_class);
+	free(s->data.hot_throughput_text);
 	free(s->path);
 	free(s->name);
 	free(s->currency);

@@ -127,6 +127,10 @@ struct data_spec {
 	double stored_bytes;           /* default 0 */
 	double growth_per_month_bytes; /* default 0 */
 	double hot_fraction;           /* on block / parallel FS; default 0.2 */
+	char *hot_class;               /* the hot share's class: block | parallel-fs; default block */
+	char *hot_throughput_text;     /* hot_throughput as written ("20GB/s"); NULL = none */
+	double hot_throughput_bytes_per_s; /* the parallel FS must deliver; NAN = the training
+					      runs' read rate in their busiest month */
 	char *cold_class;              /* object-storage class for the rest: hot|cool|cold|archive; default "hot" */
 	double egress_per_month_bytes; /* default 0 */
 	char *egress_to;               /* internet | inter-region | inter-zone; default internet */

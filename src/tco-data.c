@@ -58,6 +58,31 @@ void tco_data_reads(const struct scenario *s, const struct workload_demand *dema
 	}
 }
 
+double tco_data_read_peak_gb_s(const struct scenario *s, const struct workload_demand *demand)
+{
+	double peak = 0;
+
+	for (int m = 0; m < s->horizon_months; m++) {
+		double rate = 0;
+
+		for (size_t i = 0; i < s->nworkloads; i++) {
+			const struct workload *w = &s->workloads[i];
+			const struct workload_demand *d = &demand[i];
+			double start = isnan(w->start_hours) ? 0 : w->start_hours;
+			double wall = d->wall_hours > 0 ? d->wall_hours :
+				d->gpu_hours / (d->gpus > 0 ? d->gpus : 1);
+
+			if (w->kind != WORKLOAD_TRAINING || !(wall > 0) ||
+			    !(overlap(start, start + wall, m * HOURS_PER_MONTH,
+				      (m + 1) * HOURS_PER_MONTH) > 0))
+				continue;
+			rate += data_read_gb(s, w) / (wall * 3600);
+		}
+		peak = fmax(peak, rate);
+	}
+	return peak;
+}
+
 static enum data_route route_named(const char *destination)
 {
 	if (destination && strcmp(destination, "inter-region") == 0)

@@ -224,18 +224,72 @@ static double storage_price(struct db *db, const char *provider, const char *reg
 	return per_gb_month;
 }
 
+/* A parallel file system's throughput tiers, as storage classes of the store. */
+static const struct { const char *storage_class; double mb_s_per_tib; } parallel_fs_tiers[] = {
+	{ "parallel-fs", 125 }, { "parallel-fs-250", 250 }, { "parallel-fs-500", 500 },
+	{ "parallel-fs-1000", 1000 },
+};
+
+/*
+ * The hot share's price per GB-month on PROVIDER's parallel file system: the
+ * throughput tier that delivers HOT_GB_S for the least, a tier's throughput
+ * being its MB/s per TiB times the capacity bought, and capacity beyond the data
+ * (sized on the data at the start) bought when a tier needs it. 0 with FOUND
+ * false when the store has no tier.
+ */
+static double parallel_fs_price(struct db *db, const struct scenario *s, const char *provider,
+				const char *region, double hot_gb_s, const char *label,
+				struct strbuf *notes, bool *found)
+{
+	double hot = isnan(s->data.hot_fraction) ? 0.2 : s->data.hot_fraction;
+	double hot_bytes = hot * (s->data.stored_bytes > 0 ? s->data.stored_bytes :
+				  s->data.growth_per_month_bytes);
+	double hot_tib = hot_bytes / 1099511627776.0, best = INFINITY, best_factor = 1;
+	double need_mb_s = hot_gb_s > 0 ? hot_gb_s * 1000 : 0;
+	int best_tier = -1;
+
+	for (size_t t = 0; t < ARRAY_SIZE(parallel_fs_tiers); t++) {
+		double price = storage_price(db, provider, region,
+					     parallel_fs_tiers[t].storage_class, NULL, found);
+		double delivers = parallel_fs_tiers[t].mb_s_per_tib * hot_tib;
+		double factor = need_mb_s > 0 ? fmax(1, delivers > 0 ? need_mb_s / delivers : 1) : 1;
+
+		if (*found && price * factor < best) {
+			best = price * factor;
+			best_factor = factor;
+			best_tier = (int)t;
+		}
+	}
+	*found = best_tier >= 0;
+	if (!*found)
+		return 0;
+	if (best_factor > 1)
+		add_note(notes, "%s: the hot share on the %s parallel file system's %g MB/s/TiB "
+			 "tier, %.3gx the data's capacity bought to deliver %.3g GB/s: %.4g per "
+			 "GB-month of data\n", label, provider,
+			 parallel_fs_tiers[best_tier].mb_s_per_tib, best_factor, hot_gb_s, best);
+	else
+		add_note(notes, "%s: the hot share on the %s parallel file system's %g MB/s/TiB "
+			 "tier (%.3g GB/s needed): %.4g per GB-month\n", label, provider,
+			 parallel_fs_tiers[best_tier].mb_s_per_tib, hot_gb_s > 0 ? hot_gb_s : 0,
+			 best);
+	return best;
+}
+
 /*
  * The store's storage prices at PROVIDER/REGION for the data: the hot share on
- * block storage, else a parallel file system, else (said so) hot object storage;
- * the rest in the data's cold class. A class with no price counts as 0, with a
- * note naming LABEL; returns whether every class had one.
+ * block storage (data.hot_class: parallel-fs, on a parallel file system's tier
+ * that delivers HOT_GB_S), else a parallel file system, else (said so) hot
+ * object storage; the rest in the data's cold class. A class with no price
+ * counts as 0, with a note naming LABEL; returns whether every class had one.
  */
 static bool store_storage_prices(struct db *db, const struct scenario *s, const char *provider,
-				 const char *region, const char *label, double *block,
-				 double *object, double *retrieval, struct strbuf *notes)
+				 const char *region, double hot_gb_s, const char *label,
+				 double *block, double *object, double *retrieval,
+				 struct strbuf *notes)
 {
 	const char *cold = s->data.cold_class ? s->data.cold_class : "hot";
-	bool found, all_found;
+	bool found = false, all_found;
 
 	*object = storage_price(db, provider, region, cold, retrieval, &found);
 	if (!found)
@@ -243,6 +297,13 @@ static bool store_storage_prices(struct db *db, const struct scenario *s, const 
 			    "counted as 0, the total is incomplete (storage_price sets one)\n",
 			 label, cold, provider, region ? "/" : "", region ? region : "");
 	all_found = found;
+	if (s->data.hot_class && strcmp(s->data.hot_class, "parallel-fs") == 0) {
+		*block = parallel_fs_price(db, s, provider, region, hot_gb_s, label, notes, &found);
+		if (found)
+			return all_found;
+		add_note(notes, "%s: no parallel file system price for %s; the hot share is "
+			 "priced as block storage\n", label, provider);
+	}
 	*block = storage_price(db, provider, region, "block", NULL, &found);
 	if (!found)
 		*block = storage_price(db, provider, region, "parallel-fs", NULL, &found);
@@ -265,7 +326,8 @@ static bool store_storage_prices(struct db *db, const struct scenario *s, const 
  * INCOMPLETE (when not NULL: D's own costs, not a stand-in's).
  */
 static void resolve_storage(struct db *db, const struct scenario *s, const struct deployment *d,
-			    struct cloud_pricing *p, struct strbuf *notes, unsigned *incomplete)
+			    double hot_gb_s, struct cloud_pricing *p, struct strbuf *notes,
+			    unsigned *incomplete)
 {
 	struct strbuf label = STRBUF_INIT;
 
@@ -276,7 +338,8 @@ static void resolve_storage(struct db *db, const struct scenario *s, const struc
 		return;
 	}
 	strbuf_addf(&label, "deployment %s", d->name);
-	if (!store_storage_prices(db, s, d->provider, d->region, label.buf, &p->block_per_gb_month,
+	if (!store_storage_prices(db, s, d->provider, d->region, hot_gb_s, label.buf,
+				  &p->block_per_gb_month,
 				  &p->object_per_gb_month, &p->retrieval_per_gb, notes) && incomplete)
 		*incomplete |= COST_BIT(COST_STORAGE);
 	strbuf_release(&label);
@@ -326,7 +389,8 @@ static void resolve_spot_rate(const struct deployment *d, const struct priced_of
  * the components with no price.
  */
 static int resolve_cloud(struct db *db, const struct scenario *s, const struct deployment *d,
-			 struct cloud_pricing *p, struct strbuf *notes, unsigned *incomplete)
+			 double hot_gb_s, struct cloud_pricing *p, struct strbuf *notes,
+			 unsigned *incomplete)
 {
 	struct egress_tier_list tiers = { 0 };
 	struct priced_offer base = { 0 }, spot = { 0 };
@@ -416,7 +480,7 @@ static int resolve_cloud(struct db *db, const struct scenario *s, const struct d
 	}
 	p->egress_tiers = tiers.items;
 	p->negress_tiers = tiers.n;
-	resolve_storage(db, s, d, p, notes, incomplete);
+	resolve_storage(db, s, d, hot_gb_s, p, notes, incomplete);
 	result = 0;
 cleanup:
 	priced_offer_release(&base);
@@ -459,7 +523,7 @@ static int resolve_fallback(struct db *db, const struct scenario *s, const char 
 			error_set("fallback %s is not a cloud deployment", name);
 			return -1;
 		}
-		return resolve_cloud(db, s, target, p, notes, NULL);
+		return resolve_cloud(db, s, target, 0, p, notes, NULL);   /* no data there */
 	}
 	if (!slash) {
 		error_set("fallback %s names no deployment; expected a deployment name or "
@@ -931,7 +995,8 @@ static void note_transit(const struct scenario *s, const struct deployment *d,
 }
 
 static int prepare_deployment(struct db *db, const struct scenario *s, const struct deployment *d,
-			      double fx, struct deployment_input *din, struct tco_prices_used *used)
+			      double fx, double hot_gb_s, struct deployment_input *din,
+			      struct tco_prices_used *used)
 {
 	const char *accelerator = deployment_accelerator(s, d);
 	struct strbuf *notes = &din->notes;
@@ -941,7 +1006,7 @@ static int prepare_deployment(struct db *db, const struct scenario *s, const str
 
 	din->shortage_fallback_per_gpu_hour = NAN;
 	if (d->kind == DEPLOYMENT_CLOUD) {
-		if (resolve_cloud(db, s, d, &din->cloud, notes, &din->incomplete) < 0)
+		if (resolve_cloud(db, s, d, hot_gb_s, &din->cloud, notes, &din->incomplete) < 0)
 			return -1;
 		/* The store's offer decides what a cloud deployment runs on. */
 		if (din->cloud.accelerator)
@@ -974,7 +1039,7 @@ static int prepare_deployment(struct db *db, const struct scenario *s, const str
 			error_set("deployments.%s.burst: expected a cloud deployment", d->name);
 			return -1;
 		}
-		if (resolve_cloud(db, s, burst, &din->cloud, notes, NULL) < 0)
+		if (resolve_cloud(db, s, burst, hot_gb_s, &din->cloud, notes, NULL) < 0)
 			return -1;
 		din->cloud.gpu_hours_factor = gpu_hours_factor(db, accelerator,
 							       din->cloud.accelerator, notes);
@@ -1008,7 +1073,8 @@ static const char *const route_names[ROUTE_NROUTES] = { "internet", "inter-regio
  * STORAGE_FOUND says whether every storage class had a price.
  */
 static void resolve_data_site(struct db *db, const struct scenario *s, double fx,
-			      struct data_site *site, bool *storage_found, struct strbuf *notes)
+			      double hot_gb_s, struct data_site *site, bool *storage_found,
+			      struct strbuf *notes)
 {
 	const char *location = s->data.location, *slash;
 	const struct deployment *onprem = location ? scenario_find_deployment(s, location) : NULL;
@@ -1036,7 +1102,7 @@ static void resolve_data_site(struct db *db, const struct scenario *s, double fx
 		site->ntiers[r] = tiers.n;
 	}
 	if (s->data.stored_bytes > 0 || s->data.growth_per_month_bytes > 0) {
-		*storage_found = store_storage_prices(db, s, site->provider, site->region,
+		*storage_found = store_storage_prices(db, s, site->provider, site->region, hot_gb_s,
 						      "data.location", &site->block_per_gb_month,
 						      &site->object_per_gb_month,
 						      &site->retrieval_per_gb, notes);
@@ -1382,10 +1448,25 @@ static int describe_elsewhere(struct db *db, const struct scenario *s, size_t i,
 	return -1;
 }
 
+/*
+ * What the hot share's parallel file system must deliver, in GB/s:
+ * data.hot_throughput, else the rate at which the training runs read the data
+ * while they run (DEMAND: on their own accelerators), the most in any month.
+ */
+static double hot_throughput_gb_s(const struct scenario *s, const struct workload_demand *demand)
+{
+	if (!isnan(s->data.hot_throughput_bytes_per_s))
+		return s->data.hot_throughput_bytes_per_s / 1e9;
+	if (!s->data.hot_class || strcmp(s->data.hot_class, "parallel-fs") != 0)
+		return 0;
+	return tco_data_read_peak_gb_s(s, demand);
+}
+
 int tco_prepare(struct db *db, const struct scenario *s, const struct tco_options *opts,
 		struct tco_input *out)
 {
 	bool site_storage_found;
+	double hot_gb_s;
 	char **own_unfit = xcalloc(s->nworkloads + 1, sizeof(char *));
 	char **own_failed = xcalloc(s->nworkloads + 1, sizeof(char *));
 	int result = -1;
@@ -1408,11 +1489,12 @@ int tco_prepare(struct db *db, const struct scenario *s, const struct tco_option
 		goto cleanup;
 	for (size_t i = 0; i < s->ndeployments; i++)
 		strbuf_init(&out->deployments[i].notes, 0);
-	resolve_data_site(db, s, out->fx.present ? out->fx.rate : 1, &out->data_site,
+	hot_gb_s = hot_throughput_gb_s(s, out->demand);
+	resolve_data_site(db, s, out->fx.present ? out->fx.rate : 1, hot_gb_s, &out->data_site,
 			  &site_storage_found, &out->notes);
 	for (size_t i = 0; i < s->ndeployments; i++) {
 		if (prepare_deployment(db, s, &s->deployments[i], out->fx.present ? out->fx.rate : 1,
-				       &out->deployments[i], &out->prices) < 0)
+				       hot_gb_s, &out->deployments[i], &out->prices) < 0)
 			goto cleanup;
 		note_data_site(s, &out->data_site, site_storage_found, &s->deployments[i],
 			       &out->deployments[i]);

@@ -295,6 +295,11 @@ bool tco_same_total(const struct tco_result *r, int a, int b);
 void tco_data_reads(const struct scenario *s, const struct workload_demand *demand,
 		    const struct pipeline_run *runs, double *read_gb);
 /*
+ * GB/s at which the training runs read the data while they run (DEMAND: their
+ * wall time), summed over the runs that share a month: the most of any month.
+ */
+double tco_data_read_peak_gb_s(const struct scenario *s, const struct workload_demand *demand);
+/*
  * Deployment D's storage and egress when the data lives at SITE, replacing the
  * months' COST_STORAGE and COST_EGRESS in BY (computed as if the data lived with
  * D): reads cross to D on the site's tiers, or (data.replicate) the data is

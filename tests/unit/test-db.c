@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "catalog.h"
@@ -159,6 +160,46 @@ static void assert_aws_h100_kept(struct db *db)
 	offer_list_release(&list);
 }
 
+/*
+ * The catalog as a store of an older schema can hold it: CATALOG without the
+ * storage classes schema step 10 added (parallel-fs-250|500|1000), in F's dir.
+ */
+static const char *old_catalog(struct fixture *f)
+{
+	static const char *const files[] = { "accelerators.csv", "aws.csv", "azure.csv",
+					     "egress.csv", "gcp.csv", "gpu-clouds.csv",
+					     "onprem.csv" };
+	static char dir[128];
+	char line[4096], *from;
+	FILE *in, *out;
+
+	snprintf(dir, sizeof(dir), "%s/old-catalog", f->dir);
+	if (access(dir, F_OK) == 0)
+		return dir;
+	assert_int_equal(mkdir(dir, 0700), 0);
+	for (size_t i = 0; i < ARRAY_SIZE(files); i++) {
+		char target[256], link[256];
+
+		snprintf(target, sizeof(target), "%s/%s", CATALOG, files[i]);
+		snprintf(link, sizeof(link), "%s/%s", dir, files[i]);
+		from = realpath(target, NULL);
+		assert_non_null(from);
+		assert_int_equal(symlink(from, link), 0);
+		free(from);
+	}
+	in = fopen(CATALOG "/storage.csv", "r");
+	snprintf(line, sizeof(line), "%s/storage.csv", dir);
+	out = fopen(line, "w");
+	assert_non_null(in);
+	assert_non_null(out);
+	while (fgets(line, sizeof(line), in))
+		if (!strstr(line, ",parallel-fs-"))
+			fputs(line, out);
+	fclose(in);
+	assert_int_equal(fclose(out), 0);
+	return dir;
+}
+
 /* A store left by schema v1 gains v2's index on open and keeps its prices. */
 static void test_migration_from_v1(void **state)
 {
@@ -168,7 +209,7 @@ static void test_migration_from_v1(void **state)
 	int version;
 
 	strbuf_addf(&old, "%s/v1.db", f->dir);
-	db = db_open_version(old.buf, CATALOG, 1);
+	db = db_open_version(old.buf, old_catalog(f), 1);
 	assert_non_null(db);
 	assert_int_equal(db_user_version(db, &version), 0);
 	assert_int_equal(version, 1);
@@ -178,6 +219,22 @@ static void test_migration_from_v1(void **state)
 	assert_int_equal(db_user_version(db, &version), 0);
 	assert_int_equal(version, db_schema_version());
 	assert_aws_h100_kept(db);
+	/* Step 10: a parallel file system's throughput tier is a storage class now. */
+	{
+		struct storage_price tier = { .provider = "aws", .region = "us-east-1",
+			.storage_class = "parallel-fs-1000", .product = "FSx for Lustre (1000)",
+			.price_per_gb_month = 0.6, .confidence = "approx",
+			.source = "https://aws.amazon.com/fsx/lustre/pricing/", .observed = "2025" };
+		struct storage_price got;
+		int64_t snap = db_snapshot_begin(db, "aws", "storage.csv");
+
+		assert_true(snap > 0);
+		assert_int_equal(db_snapshot_add_storage_price(db, snap, &tier), 0);
+		assert_int_equal(db_snapshot_commit(db, snap), 0);
+		assert_int_equal(db_storage_price(db, "aws", "us-east-1", "parallel-fs-1000", &got), 0);
+		assert_close(got.price_per_gb_month, 0.6);
+		storage_price_release(&got);
+	}
 	db_close(db);
 	strbuf_release(&old);
 }
@@ -212,7 +269,7 @@ static void test_migration_from_v2(void **state)
 	int version;
 
 	strbuf_addf(&old, "%s/v2.db", f->dir);
-	db = db_open_version(old.buf, CATALOG, 2);
+	db = db_open_version(old.buf, old_catalog(f), 2);
 	assert_non_null(db);
 	assert_int_equal(db_user_version(db, &version), 0);
 	assert_int_equal(version, 2);
@@ -283,7 +340,7 @@ static void test_migration_from_v3(void **state)
 	int64_t snap;
 
 	strbuf_addf(&old, "%s/v3.db", f->dir);
-	db = db_open_version(old.buf, CATALOG, 3);
+	db = db_open_version(old.buf, old_catalog(f), 3);
 	assert_non_null(db);
 	snap = db_snapshot_begin(db, "gcp", "sky.csv");
 	assert_true(snap > 0);
@@ -372,7 +429,7 @@ static void test_migration_from_v5(void **state)
 	char sql[512];
 
 	strbuf_addf(&old, "%s/v5.db", f->dir);
-	db = db_open_version(old.buf, CATALOG, 5);
+	db = db_open_version(old.buf, old_catalog(f), 5);
 	assert_non_null(db);
 	db_close(db);
 	assert_int_equal(raw_int(old.buf, in_lists), 2);
@@ -679,6 +736,10 @@ static void test_storage_prices(void **state)
 	assert_int_equal(db_storage_price(f->db, "aws", "us-east-1", "parallel-fs", &p), 0);
 	assert_close(p.price_per_gb_month, 0.145);
 	assert_string_equal(p.confidence, "approx");
+	storage_price_release(&p);
+	/* its throughput tiers (FSx for Lustre Persistent-2, pricing/storage.csv) */
+	assert_int_equal(db_storage_price(f->db, "aws", "us-east-1", "parallel-fs-1000", &p), 0);
+	assert_close(p.price_per_gb_month, 0.6);
 	storage_price_release(&p);
 	/* Block storage on every cloud, so that the hot share is like for like. */
 	assert_int_equal(db_storage_price(f->db, "azure", "eastus", "block", &p), 0);
