@@ -100,19 +100,46 @@ double infer_kv_bytes_per_token(const struct infer_model *m)
 	return 2.0 * m->layers * m->kv_heads * (double)m->head_dim * m->kv_value_bytes;
 }
 
+double infer_draft_kv_bytes_per_token(const struct infer_model *m)
+{
+	if (!(m->draft_params > 0) || m->lookahead <= 0)
+		return 0;
+	return infer_kv_bytes_per_token(m) * pow(m->draft_params / m->params, 2.0 / 3.0);
+}
+
 /* QKᵀ and A·V of one token against CONTEXT earlier positions, all layers. */
 static double attention_flops(const struct infer_model *m, double context)
 {
 	return 4.0 * m->layers * m->heads * (double)m->head_dim * context;
 }
 
-double infer_prefill_flops(const struct infer_model *m, double context, double new_tokens)
+/* Matmul FLOPs one attention FLOP is worth: attention kernels run at 16 bits. */
+static double attention_weight(const struct infer_hw *hw)
+{
+	return hw->attention_flops > 0 ? hw->flops / hw->attention_flops : 1.0;
+}
+
+/* Attention FLOPs of NEW tokens ending a context of CONTEXT tokens. */
+static double prefill_attention_flops(const struct infer_model *m, double context,
+				      double new_tokens)
 {
 	double earlier = context - new_tokens;
 
 	/* Σ over the new positions i of 4·L·a·d·i ≈ 2·L·a·d·(C² − (C − P)²). */
+	return attention_flops(m, 1.0) / 2.0 * (context * context - earlier * earlier);
+}
+
+double infer_prefill_flops(const struct infer_model *m, double context, double new_tokens)
+{
 	return 2.0 * m->active_params * new_tokens +
-		attention_flops(m, 1.0) / 2.0 * (context * context - earlier * earlier);
+		prefill_attention_flops(m, context, new_tokens);
+}
+
+double infer_prefill_cost(const struct infer_model *m, const struct infer_hw *hw,
+			  double context, double new_tokens)
+{
+	return 2.0 * m->active_params * new_tokens +
+		attention_weight(hw) * prefill_attention_flops(m, context, new_tokens);
 }
 
 static int drafted(const struct infer_model *m)
@@ -142,14 +169,17 @@ bool infer_fits(const struct infer_model *m, const struct infer_hw *hw,
 {
 	double stage_share = ceil((double)m->layers / l->pp) / m->layers;
 	double weights = m->params * m->weight_bytes;
-	double kv = infer_kv_bytes_per_token(m) * (m->input_tokens + m->output_tokens) *
-		l->batch * kv_replication(m, l->tp);
-	double per_gpu = ((weights + kv) * stage_share + m->draft_params * m->weight_bytes) / l->tp;
+	double context = m->input_tokens + m->output_tokens;
+	double kv = infer_kv_bytes_per_token(m) * context * l->batch * kv_replication(m, l->tp);
+	/* The draft model, weights and KV cache, beside every tensor-parallel rank's share. */
+	double draft = m->draft_params * m->weight_bytes +
+		infer_draft_kv_bytes_per_token(m) * context * l->batch;
+	double per_gpu = ((weights + kv) * stage_share + draft) / l->tp;
 
 	if (l->ep > 1)   /* dense part in TP, its share of the experts, its groups' sequences */
-		per_gpu = (dense_params(m) + m->draft_params) * m->weight_bytes / l->tp +
-			experts_per_gpu(m, l) * infer_expert_params(m) * m->weight_bytes +
-			kv / l->ep;
+		per_gpu = dense_params(m) * m->weight_bytes / l->tp + m->draft_params *
+			m->weight_bytes / l->tp + experts_per_gpu(m, l) * infer_expert_params(m) *
+			m->weight_bytes + (kv + draft - m->draft_params * m->weight_bytes) / l->ep;
 	return l->pp <= m->layers && per_gpu * MEMORY_HEADROOM <= hw->memory_bytes;
 }
 
@@ -275,27 +305,29 @@ static double decode_context(const struct infer_model *m)
  * One verification step of N sequences (k + 1 tokens each): its FLOPs, the KV
  * cache bytes it reads and its tokens.
  */
-static double verify_work(const struct infer_model *m, const struct infer_layout *l, double n,
-			  double *flops, double *kv)
+static double verify_work(const struct infer_model *m, const struct infer_hw *hw,
+			  const struct infer_layout *l, double n, double *flops, double *kv)
 {
 	double tokens = n * (drafted(m) + 1);
 
-	*flops = tokens * (2.0 * m->active_params + attention_flops(m, decode_context(m)));
+	*flops = tokens * (2.0 * m->active_params +
+			   attention_weight(hw) * attention_flops(m, decode_context(m)));
 	*kv = n * infer_kv_bytes_per_token(m) * decode_context(m) * kv_replication(m, l->tp);
 	return tokens;
 }
 
 /*
  * The draft model's k steps for N sequences, run in each tensor-parallel (or
- * attention) group (its own KV cache is left out: small).
+ * attention) group: its weights and its KV cache at the mean context.
  */
 static double draft_seconds(const struct infer_model *m, const struct infer_hw *hw,
 			    const struct infer_layout *l, double n)
 {
-	double flops = n * 2.0 * m->draft_params, bytes = m->draft_params * m->weight_bytes;
+	double lanes = dense_lanes(l, n), flops = n * 2.0 * m->draft_params;
+	double bytes = m->draft_params * m->weight_bytes / l->tp +
+		n * infer_draft_kv_bytes_per_token(m) * decode_context(m) / lanes;
 
-	return drafted(m) * fmax(flops / (dense_lanes(l, n) * hw->flops),
-				 bytes / (l->tp * hw->bandwidth));
+	return drafted(m) * fmax(flops / (lanes * hw->flops), bytes / hw->bandwidth);
 }
 
 /* One request's uncached prompt alone on an idle replica. */
@@ -303,7 +335,7 @@ static double prefill_seconds(const struct infer_model *m, const struct infer_hw
 			      const struct infer_layout *l)
 {
 	double p = prompt_tokens(m);
-	double work = work_seconds(m, hw, l, 1, infer_prefill_flops(m, m->input_tokens, p), p, 1,
+	double work = work_seconds(m, hw, l, 1, infer_prefill_cost(m, hw, m->input_tokens, p), p, 1,
 				   p, 0);
 
 	return with_all_to_all(m, l, work, infer_all_to_all_seconds(m, hw, l, 1, p), 1, 1, p) +
@@ -317,7 +349,7 @@ static double prefill_seconds(const struct infer_model *m, const struct infer_hw
 static double step_seconds(const struct infer_model *m, const struct infer_hw *hw,
 			   const struct infer_layout *l, double n, double *exposed)
 {
-	double flops, kv, tokens = verify_work(m, l, n, &flops, &kv);
+	double flops, kv, tokens = verify_work(m, hw, l, n, &flops, &kv);
 	double work = work_seconds(m, hw, l, n, flops, tokens, 1, tokens, kv);
 	double step = with_all_to_all(m, l, work, infer_all_to_all_seconds(m, hw, l, n, tokens),
 				      1, n, tokens);
@@ -334,7 +366,7 @@ static double step_seconds(const struct infer_model *m, const struct infer_hw *h
 static double cycle_seconds(const struct infer_model *m, const struct infer_hw *hw,
 			    const struct infer_layout *l, double n)
 {
-	double p = prompt_tokens(m), prefill = infer_prefill_flops(m, m->input_tokens, p);
+	double p = prompt_tokens(m), prefill = infer_prefill_cost(m, hw, m->input_tokens, p);
 	double steps, step_flops, step_kv, step_tokens, step_comm, work, shared, own, exposed;
 
 	if (m->output_tokens <= 0) {
@@ -343,7 +375,7 @@ static double cycle_seconds(const struct infer_model *m, const struct infer_hw *
 				       n, n * p) + comm_seconds(m, hw, l, n, n * p, true);
 	}
 	steps = m->output_tokens / infer_tokens_per_step(m);
-	step_tokens = verify_work(m, l, n, &step_flops, &step_kv);
+	step_tokens = verify_work(m, hw, l, n, &step_flops, &step_kv);
 	step_comm = steps * (comm_seconds(m, hw, l, n, step_tokens, true) +
 			     draft_seconds(m, hw, l, n));
 	work = work_seconds(m, hw, l, n, n * prefill + steps * step_flops,

@@ -29,7 +29,8 @@ struct infer_model {
 
 /* One accelerator at the efficiencies it reaches, and its fabrics (bytes/s, one direction). */
 struct infer_hw {
-	double flops;                  /* matmul FLOP/s reached */
+	double flops;                  /* FLOP/s reached in the weights' matmuls */
+	double attention_flops;        /* in QKᵀ and A·V (16-bit kernels); 0 = flops */
 	double bandwidth;              /* HBM bytes/s reached */
 	double memory_bytes;
 	double scaleup_bytes_per_s;    /* NVLink, Infinity Fabric, ICI: tensor parallel */
@@ -86,8 +87,20 @@ int infer_layout_gpus(const struct infer_layout *l);
 double infer_expert_params(const struct infer_model *m);
 /* KV cache bytes of one token of one sequence over all layers. */
 double infer_kv_bytes_per_token(const struct infer_model *m);
+/*
+ * The draft model's, for speculative decoding: the target's scaled by
+ * (draft_params / params)^(2/3), a smaller model of the same family's shape
+ * (layers × KV width grow as params^(2/3) at a fixed aspect ratio); 0 without one.
+ */
+double infer_draft_kv_bytes_per_token(const struct infer_model *m);
 /* Prefill FLOPs of NEW tokens ending a context of CONTEXT tokens (causal attention). */
 double infer_prefill_flops(const struct infer_model *m, double context, double new_tokens);
+/*
+ * The same as seconds of the weights' matmul rate: the attention part scaled
+ * by how much slower attention runs (its FLOP/s against the matmuls').
+ */
+double infer_prefill_cost(const struct infer_model *m, const struct infer_hw *hw,
+			  double context, double new_tokens);
 /* Accepted tokens per verification step: (1 − a^(k+1)) / (1 − a), 1 without drafts. */
 double infer_tokens_per_step(const struct infer_model *m);
 /* Does LAYOUT hold the weights and its batch's KV cache (with headroom)? */

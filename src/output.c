@@ -121,8 +121,9 @@ static json_t *assumptions_json(const struct workload *w, const struct workload_
 	json_object_set_new(o, "prefix_cache_hit", number_or_null(a->prefix_cache_hit, serve));
 	json_object_set_new(o, "tokens_per_step", number_or_null(a->tokens_per_step, serve));
 	json_object_set_new(o, "speculative", serve && inf->draft_params > 0 ?
-			    json_pack("{s:f, s:f, s:i}", "draft_params", inf->draft_params,
-				      "acceptance", inf->acceptance, "lookahead", inf->lookahead) :
+			    json_pack("{s:f, s:f, s:i, s:f}", "draft_params", inf->draft_params,
+				      "acceptance", inf->acceptance, "lookahead", inf->lookahead,
+				      "draft_kv_cache_gb", a->draft_kv_cache_gb) :
 			    json_null());
 	return o;
 }

@@ -334,6 +334,9 @@ static void inference_hw(const struct workload *w, const struct accelerator *acc
 
 	memset(hw, 0, sizeof(*hw));
 	hw->flops = inference_peak_flops(acc, inf->precision) * inf->compute_efficiency;
+	/* FlashAttention, FlashInfer, FlashMLA: QKᵀ and A·V in BF16/FP16 whatever the weights. */
+	hw->attention_flops = fmin(inference_peak_flops(acc, PRECISION_BF16) * inf->compute_efficiency,
+				   hw->flops);
 	hw->bandwidth = acc->hbm_tbps * 1e12 * inf->bandwidth_efficiency;
 	hw->memory_bytes = acc->memory_gb * 1e9;
 	hw->node_size = max_tensor_parallel(acc);
@@ -397,6 +400,8 @@ static int place_inference(const struct workload *w, const struct accelerator *a
 	}
 	out->weights_gb = m.params * m.weight_bytes / 1e9;
 	out->kv_cache_gb = infer_kv_bytes_per_token(&m) * (m.input_tokens + m.output_tokens) / 1e9;
+	out->assumptions.draft_kv_cache_gb = infer_draft_kv_bytes_per_token(&m) *
+		(m.input_tokens + m.output_tokens) / 1e9;
 	if (infer_plan(&m, &hw, targets, requests_per_s, min_replicas, inf->batch, plan) < 0) {
 		error_prefix("workload '%s' on %s: ", w->name, acc->name);
 		goto fail;

@@ -32,6 +32,7 @@ struct workload_assumptions {
 	double communication_ms;           /* inference: of a decode step, per token */
 	double prefix_cache_hit;           /* inference: share of prompt tokens not prefilled */
 	double tokens_per_step;            /* inference: accepted per verification (speculative) */
+	double draft_kv_cache_gb;          /* inference: the draft model's KV cache a request */
 };
 
 struct workload_demand {

@@ -328,13 +328,13 @@ PY
 	f=$SCENARIOS/summarise-batch.yaml
 	run_split -q estimate --format json "$f"
 	[ "$status" -eq 0 ]
-	# 50M requests on 4 H100s at 27.133 requests/s each: 127.97 h, 511.89 GPU-hours,
-	# at the quoted 2.69/GPU-h = 1,377; 1.1e11 tokens: 1,377 / 110,000 per 1M tokens
+	# 50M requests on 4 H100s at 26.2197 requests/s each: 132.43 h, 529.71 GPU-hours,
+	# at the quoted 2.69/GPU-h = 1,425; 1.1e11 tokens: 1,425 / 110,000 per 1M tokens
 	[ "$(json 'r["workloads"][0]["kind"]')" = batch-inference ]
 	[ "$(json 'r["workloads"][0]["gpus"]')" = 4 ]
-	[ "$(json 'round(r["workloads"][0]["wall_hours"], 2)')" = 127.97 ]
-	[ "$(json 'round(r["deployments"][0]["breakdown"]["compute"])')" = 1377 ]
-	[ "$(json 'round(r["deployments"][0]["per_million_tokens"], 5)')" = 0.01252 ]
+	[ "$(json 'round(r["workloads"][0]["wall_hours"], 2)')" = 132.43 ]
+	[ "$(json 'round(r["deployments"][0]["breakdown"]["compute"])')" = 1425 ]
+	[ "$(json 'round(r["deployments"][0]["per_million_tokens"], 5)')" = 0.01295 ]
 	[ "$(json 'r["deployments"][0]["monthly"][1]')" = 0.0 ]
 	# A deadline the horizon cannot hold: excluded, saying so.
 	run_split -q estimate --format json --set workloads.summarise.start=90d "$f"

@@ -762,9 +762,12 @@ static void test_embedding_is_prefill_only(void **state)
  * per verification.
  *   verification = max(5 · (14e9 + 4·32·32·128·640) / 494.5e12, (14e9 + 524,288 · 640) / 2.345e12)
  *                = max(0.145, 6.1132) ms = 6.1132 ms (five tokens read the weights once)
- *   drafts       = 4 · max(2 · 0.5e9 / 494.5e12, 1e9 / 2.345e12) = 4 · 0.42644 = 1.7058 ms
- *   per token    = (6.1132 + 1.7058) / 3.3616 = 2.3260 ms, against 6.1132 ms without
- * At 0% acceptance every step yields one token and pays for the drafts: 7.8190 ms.
+ *   draft KV     = 524,288 B a token · (0.5/7)^(2/3) = 524,288 · 0.172153 = 90,258 B; × 768 =
+ *                  0.069318 GB a request
+ *   drafts       = 4 · max(2 · 0.5e9 / 494.5e12, (1e9 + 90,258 · 640) / 2.345e12)
+ *                = 4 · 0.45107 = 1.8043 ms
+ *   per token    = (6.1132 + 1.8043) / 3.3616 = 2.3553 ms, against 6.1132 ms without
+ * At 0% acceptance every step yields one token and pays for the drafts: 7.9175 ms.
  */
 static void test_speculative_decoding(void **state)
 {
@@ -784,11 +787,12 @@ static void test_speculative_decoding(void **state)
 	w.inference.acceptance = 0.8;
 	assert_int_equal(workload_inference_demand(&w, &h100, &fast), 0);
 	assert_within(fast.assumptions.tokens_per_step, 3.3616, 1e-9);
-	assert_within(fast.decode_ms_per_token, 2.3260, 1e-4);
+	assert_within(fast.decode_ms_per_token, 2.3553, 1e-4);
+	assert_within(fast.assumptions.draft_kv_cache_gb, 0.069318, 1e-4);
 	assert_true(fast.assumptions.tpot_ms < plain.assumptions.tpot_ms);
 	w.inference.acceptance = 0;
 	assert_int_equal(workload_inference_demand(&w, &h100, &useless), 0);
-	assert_within(useless.decode_ms_per_token, 7.8190, 1e-4);
+	assert_within(useless.decode_ms_per_token, 7.9175, 1e-4);
 	/* Never faster at 0% acceptance, whatever the load. */
 	assert_true(useless.assumptions.tpot_ms >= plain.assumptions.tpot_ms);
 	assert_true(useless.tokens_per_second_per_gpu <= plain.tokens_per_second_per_gpu);
@@ -796,6 +800,20 @@ static void test_speculative_decoding(void **state)
 	workload_demand_release(&plain);
 	workload_demand_release(&fast);
 	workload_demand_release(&useless);
+	/*
+	 * The draft's weights and KV cache take memory from the batch: 80/1.1 = 72.727 GB;
+	 * without it (72.727 − 14) / 0.402653 = 145.8 → 145 requests, with it
+	 * (72.727 − 15) / (0.402653 + 0.069318) = 122.3 → 122.
+	 */
+	w.inference.batch = 0;
+	w.inference.acceptance = 0.8;
+	assert_int_equal(workload_inference_demand(&w, &h100, &fast), 0);
+	assert_int_equal(fast.batch, 122);
+	w.inference.draft_params = 0;
+	assert_int_equal(workload_inference_demand(&w, &h100, &plain), 0);
+	assert_int_equal(plain.batch, 145);
+	workload_demand_release(&plain);
+	workload_demand_release(&fast);
 }
 
 /*
@@ -869,10 +887,14 @@ static void test_percentiles_not_below_mean(void **state)
  * Offline batch inference: summarise 50M documents (2,000 tokens in, 200 out)
  * within 7 days with an 8B model in FP8 on H100s, at the largest batch memory holds:
  *   KV a request = 2 · 32 · 8 · 128 · 1 B · 2200 = 0.1441792 GB; (80/1.1 − 8) / 0.14418 → 448
- *   cycle = (448 · 3.3049e13 + 200 · 448 · 1.7101e10) / 989.5e12 = (1.4806e16 + 1.5323e15) / 989.5e12
- *         = 16.511 s (compute-bound: the prompts dominate); 448 / 16.511 = 27.133 requests/s a GPU
- *   the deadline asks 50e6 / 604,800 s = 82.672/s: ceil(82.672 / 27.133) = 4 GPUs
- *   wall = 50e6 / (4 · 27.133) s = 127.97 h (5.3 days); 4 · 127.97 = 511.89 GPU-hours, and no more
+ *   attention runs at the BF16 rate, 1979/989 = 2.00101 times the FP8 matmuls' cost a FLOP:
+ *   prompt = 2·8e9·2000 + 2.00101 · 2·32·32·128·2000² = 3.2e13 + 2.0982e12 = 3.40982e13
+ *   token  = 2·8e9 + 2.00101 · 4·32·32·128·2100 = 1.6e10 + 2.2031e9 = 1.82031e10
+ *   cycle = (448 · 3.40982e13 + 200 · 448 · 1.82031e10) / 989.5e12 = (1.52760e16 + 1.63100e15)
+ *           / 989.5e12 = 17.0864 s (compute-bound: the prompts dominate); 448 / 17.0864 =
+ *           26.2197 requests/s a GPU
+ *   the deadline asks 50e6 / 604,800 s = 82.672/s: ceil(82.672 / 26.2197) = 4 GPUs
+ *   wall = 50e6 / (4 · 26.2197) s = 132.43 h (5.5 days); 4 · 132.43 = 529.71 GPU-hours, and no more
  */
 static void test_batch_inference_sized_to_deadline(void **state)
 {
@@ -893,8 +915,8 @@ static void test_batch_inference_sized_to_deadline(void **state)
 	assert_int_equal(d.tensor_parallel, 1);
 	assert_int_equal(d.batch, 448);
 	assert_int_equal(d.gpus, 4);
-	assert_within(d.wall_hours, 127.97, 1e-4);
-	assert_within(d.gpu_hours, 511.89, 1e-4);
+	assert_within(d.wall_hours, 132.428, 1e-4);
+	assert_within(d.gpu_hours, 529.712, 1e-4);
 	assert_true(d.wall_hours <= 7 * 24);
 	/* Its tokens at the pace it serves them: all 1.1e11 over its wall time. */
 	assert_within(d.tokens_per_month * d.wall_hours / 730, 50e6 * 2200, 1e-9);
@@ -905,7 +927,7 @@ static void test_batch_inference_sized_to_deadline(void **state)
 	assert_int_equal(workload_demand(&w, &h100, &d), 0);
 	assert_int_equal(d.gpus, 7);
 	assert_true(d.wall_hours <= 3.5 * 24);
-	assert_within(d.gpu_hours, 511.89, 1e-4);
+	assert_within(d.gpu_hours, 529.712, 1e-4);
 	workload_demand_release(&d);
 }
 
@@ -1050,7 +1072,10 @@ static double output_per_gpu(const struct workload *w, const struct accelerator 
  * on these); the predicted figures are pinned at 1% so that the table cannot drift.
  *   TensorRT-LLM 0.5 on H200 (docs/source/blogs/H200launch.md): Llama-13B batch 1024,
  *   128 in / 128 out: 11,819 out tok/s; Llama-70B 2048/128 batch 32 TP1: 303; batch 64
- *   TP2: 682 (341 a GPU).
+ *   TP2: 682 (341 a GPU); 128/2048 batch 512 TP4: 6,616 (1,654 a GPU).
+ *   MLPerf Inference v4.1 Llama-2-70B offline, 8 H100 (HPE Cray XD670): 24,528.3 output
+ *   tokens/s; answers average 294.45 tokens, prompts at most 1,024 (their mean unpublished).
+ *   Attention (QKᵀ, A·V) runs at the BF16 rate, the weights' matmuls at FP8's.
  *   DeepSeek-V3 on H800 (open-infra-index, day 6): 168e9 / 86,400 / 226.75 = 8,575 output
  *   tokens/s a server; 56.3% of prompt tokens cached; "the average KV cache length per
  *   output token was 4,989" = P + D/2 with P/D = 608B/168B: P = 4,383 in, D = 1,211 out.
@@ -1067,7 +1092,7 @@ static void test_published_inference(void **state)
 		.scaleup_gb_s = 900, .scaleout_gb_s = 50,
 	};
 	struct workload w = inference(13e9, 40, 5120, 40, 40);
-	double got;
+	double got, low;
 
 	(void)state;
 	w.inference.precision = w.inference.kv_precision = PRECISION_FP8;
@@ -1076,7 +1101,7 @@ static void test_published_inference(void **state)
 	w.inference.requests_per_day = 1000;
 	w.inference.tokens_per_day = 1000 * 256;
 	got = output_per_gpu(&w, &h200);
-	assert_within(got, 18952, 0.01);
+	assert_within(got, 18877, 0.01);
 	assert_true(got / 11819 < 2 && got / 11819 > 0.5);
 	w = inference(70e9, 80, 8192, 64, 8);
 	w.inference.precision = w.inference.kv_precision = PRECISION_FP8;
@@ -1086,12 +1111,30 @@ static void test_published_inference(void **state)
 	w.inference.tokens_per_day = 1000 * 2176;
 	w.inference.batch = 32;
 	got = output_per_gpu(&w, &h200);
-	assert_within(got, 407, 0.01);
+	assert_within(got, 399.5, 0.01);
 	assert_true(got / 303 < 2 && got / 303 > 0.5);
 	w.inference.batch = 64;
 	got = output_per_gpu(&w, &h200);
-	assert_within(got, 407, 0.01);
+	assert_within(got, 399.5, 0.01);
 	assert_true(got / 341 < 2 && got / 341 > 0.5);
+	/* Outside the tolerance (the table's dagger): TensorRT-LLM 0.5's attention kernels. */
+	w.inference.batch = 512;
+	w.inference.input_tokens = 128;
+	w.inference.output_tokens = 2048;
+	got = output_per_gpu(&w, &h200);
+	assert_within(got, 5619, 0.01);
+	assert_true(got / 1654 > 2);
+	/* MLPerf offline on 8 H100: the unpublished mean prompt of 300 to 1,024 tokens brackets it. */
+	w.inference.batch = 0;
+	w.inference.output_tokens = 294.45;
+	w.inference.requests_per_day = 1e9;
+	w.inference.input_tokens = 1024;
+	low = output_per_gpu(&w, &h100) * 8;
+	w.inference.input_tokens = 300;
+	got = output_per_gpu(&w, &h100) * 8;
+	assert_within(low, 11018, 0.01);
+	assert_within(got, 24730, 0.01);
+	assert_true(low <= 24528 && 24528 <= got);
 	/* MLA's 576 cached values a layer as one KV head of 288 that every TP rank holds */
 	w = inference(671e9, 61, 7168, 128, 1);
 	w.inference.head_dim = 288;
