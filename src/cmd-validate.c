@@ -232,6 +232,19 @@ static void print_unfit_notes(const struct strbuf *notes, bool quiet)
 	}
 }
 
+/* "FILE:LINE:COL: FIELD: ..." of what estimate will price by an assumption. */
+static void print_warnings(const struct strbuf *warnings, bool quiet)
+{
+	const char *line = warnings->buf;
+
+	while (!quiet && *line) {
+		size_t len = strcspn(line, "\n");
+
+		warnx_cmd("validate", "warning: %.*s", (int)len, line);
+		line += len + (line[len] == '\n');
+	}
+}
+
 static int cmd_validate(int argc, char **argv)
 {
 	struct cli_parser p;
@@ -267,7 +280,7 @@ static int cmd_validate(int argc, char **argv)
 		return usage_error("validate", "expected one or more scenario files");
 	}
 	for (int i = optind; i < argc && status != EXIT_ERROR_STORE; i++) {
-		struct strbuf errors = STRBUF_INIT, notes = STRBUF_INIT;
+		struct strbuf errors = STRBUF_INIT, notes = STRBUF_INIT, warnings = STRBUF_INIT;
 		struct scenario s;
 
 		if (scenario_load(argv[i], overrides, noverrides, &s, &errors) < 0) {
@@ -283,6 +296,7 @@ static int cmd_validate(int argc, char **argv)
 			status = EXIT_ERROR_STORE;
 		} else if (db) {
 			check_against_store(db, &s, &errors, &notes);
+			tco_check_data(db, &s, &errors, &warnings);
 		}
 		if (errors.len) {
 			print_scenario_errors("validate", &errors);
@@ -290,10 +304,12 @@ static int cmd_validate(int argc, char **argv)
 		} else if (status != EXIT_ERROR_STORE) {
 			report_valid(&s, quiet);
 			print_unfit_notes(&notes, quiet);
+			print_warnings(&warnings, quiet);
 		}
 		scenario_release(&s);
 		strbuf_release(&errors);
 		strbuf_release(&notes);
+		strbuf_release(&warnings);
 	}
 	if (status == EXIT_ERROR_STORE)
 		status = EXIT_ERROR;

@@ -1424,6 +1424,8 @@ static void check_data_location(struct loader *ld, struct scenario *s, struct no
 	if (!s->data.location)
 		return;
 	site = scenario_find_deployment(s, s->data.location);
+	free(s->data.location_where);
+	s->data.location_where = node_where(ld, node_get(data, "location"));
 	mark = path_push(ld, "data");
 	if (site && site->kind != DEPLOYMENT_ONPREM)
 		report_key(ld, data, "location", "'%s' is a %s deployment; data lives at a "
@@ -1797,6 +1799,7 @@ void scenario_release(struct scenario *s)
 	free(s->data.cold_class);
 	free(s->data.egress_to);
 	free(s->data.location);
+	free(s->data.location_where);
 	free(s->data.hot_class);
 	free(s->data.hot_throughput_text);
 	free(s->path);

@@ -137,6 +137,7 @@ struct data_spec {
 	/* Where the data lives: "provider/region" or an on-prem deployment's name;
 	 * NULL = with each deployment (no reads cross a boundary). */
 	char *location;
+	char *location_where;          /* "file:line:col" of data.location, for messages */
 	bool replicate;                /* copy it once to each deployment instead of reading across */
 };
 

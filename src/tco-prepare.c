@@ -1407,6 +1407,84 @@ void tco_check(struct db *db, const struct scenario *s, size_t k, struct strbuf 
 	check_fallback_offer(db, &s->deployments[k], k, errors);
 }
 
+/* Whether the store has a CLASS storage price for PROVIDER at REGION itself; WARNINGS when not. */
+static void check_storage_at(struct db *db, const struct scenario *s, const char *provider,
+			     const char *region, const char *storage_class,
+			     struct strbuf *warnings)
+{
+	struct storage_price price = { 0 };
+
+	if (db_storage_price(db, provider, region, storage_class, &price) < 0) {
+		error_clear();
+		strbuf_addf(warnings, "%s: data.location: no %s storage price for %s in the price "
+			    "store; estimate counts that storage as 0 (storage_price on a "
+			    "deployment does not reach it)\n", s->data.location_where, storage_class,
+			    provider);
+		return;
+	}
+	if (!str_ieq(price.region, region) && strcmp(price.region, "global") != 0)
+		strbuf_addf(warnings, "%s: data.location: no %s storage price for %s/%s in the "
+			    "price store; estimate prices it as in %s (%s)\n",
+			    s->data.location_where, storage_class, provider, region, price.region,
+			    price.product);
+	storage_price_release(&price);
+}
+
+void tco_check_data(struct db *db, const struct scenario *s, struct strbuf *errors,
+		    struct strbuf *warnings)
+{
+	const char *location = s->data.location, *slash;
+	struct offer_filter filter = { 0 };
+	struct offer_list offers = { 0 };
+	const char **names = NULL;
+	size_t nnames = 0, alloc = 0, nproviders = 0;
+	char **providers = NULL, *provider = NULL;
+	bool known = false;
+
+	if (!location || scenario_find_deployment(s, location) || !(slash = strchr(location, '/')))
+		return;   /* on-prem data, or reported by the scenario's own checks */
+	provider = xstrndup(location, (size_t)(slash - location));
+	if (db_providers(db, &providers, &nproviders) < 0)
+		error_clear();
+	for (size_t i = 0; i < nproviders; i++)
+		known = known || str_ieq(providers[i], provider);
+	if (!known) {
+		strbuf_addf(errors, "%s: data.location: no provider '%s' in the price store",
+			    s->data.location_where, provider);
+		add_suggestion(errors, provider, (const char **)providers, nproviders);
+		strbuf_addch(errors, '\n');
+		goto cleanup;
+	}
+	filter.providers = provider;
+	if (db_query_offers(db, &filter, &offers) < 0) {
+		strbuf_addf(errors, "%s: data.location: %s\n", s->data.location_where, error_get());
+		error_clear();
+		goto cleanup;
+	}
+	known = false;
+	for (size_t i = 0; i < offers.n; i++) {
+		known = known || str_ieq(offers.items[i].region, slash + 1);
+		add_distinct(&names, &nnames, &alloc, offers.items[i].region);
+	}
+	if (!known) {
+		strbuf_addf(errors, "%s: data.location: %s has no region '%s' in the price store",
+			    s->data.location_where, provider, slash + 1);
+		add_suggestion(errors, slash + 1, names, nnames);
+		strbuf_addch(errors, '\n');
+		goto cleanup;
+	}
+	if (s->data.stored_bytes > 0 || s->data.growth_per_month_bytes > 0)
+		check_storage_at(db, s, provider, slash + 1,
+				 s->data.cold_class ? s->data.cold_class : "hot", warnings);
+cleanup:
+	for (size_t i = 0; i < nproviders; i++)
+		free(providers[i]);
+	free(providers);
+	free(names);
+	offer_list_release(&offers);
+	free(provider);
+}
+
 static void free_strings(char **list, size_t n)
 {
 	for (size_t i = 0; list && i < n; i++)

@@ -246,6 +246,14 @@ struct tco_input {
  * "FILE:LINE:COL: deployments[K].FIELD: ...", to ERRORS.
  */
 void tco_check(struct db *db, const struct scenario *s, size_t k, struct strbuf *errors);
+/*
+ * What validate asks of data.location (a provider/region): that the store knows
+ * the provider and the region (one line per problem to ERRORS, "FILE:LINE:COL:
+ * data.location: ..."), and has storage prices there (else a line to WARNINGS:
+ * estimate counts the storage as 0 or prices it at another region's).
+ */
+void tco_check_data(struct db *db, const struct scenario *s, struct strbuf *errors,
+		    struct strbuf *warnings);
 int tco_prepare(struct db *db, const struct scenario *s, const struct tco_options *opts,
 		struct tco_input *out);
 void tco_input_release(struct tco_input *in);
