@@ -749,6 +749,19 @@ static int shortage_fallback_price(struct db *db, const struct scenario *s,
 	return 0;
 }
 
+/* The on-demand offers at PROVIDER/REGION (NULL: any region), of INSTANCE when named. */
+static int on_demand_offers(struct db *db, const char *provider, const char *region,
+			    const char *instance, struct offer_list *list)
+{
+	struct offer_filter filter = { 0 };
+
+	filter.providers = provider;
+	filter.region_glob = region;
+	filter.instance_type = instance;
+	filter.purchase = "on-demand";
+	return db_query_offers(db, &filter, list);
+}
+
 /*
  * The cheapest on-demand CPU instance per vCPU-hour at PROVIDER/REGION (NULL:
  * any region): INSTANCE when named, else a general-purpose or compute-optimised
@@ -757,15 +770,10 @@ static int shortage_fallback_price(struct db *db, const struct scenario *s,
 static int cheapest_cpu_offer(struct db *db, const char *provider, const char *region,
 			      const char *instance, struct pipeline_run *out, char **where)
 {
-	struct offer_filter filter = { 0 };
 	struct offer_list list = { 0 };
 	double best = INFINITY;
 
-	filter.providers = provider;
-	filter.region_glob = region;
-	filter.instance_type = instance;
-	filter.purchase = "on-demand";
-	if (db_query_offers(db, &filter, &list) < 0)
+	if (on_demand_offers(db, provider, region, instance, &list) < 0)
 		return -1;
 	for (size_t i = 0; i < list.n; i++) {
 		const struct offer *o = &list.items[i];
@@ -881,14 +889,10 @@ static int resolve_pipelines(struct db *db, const struct scenario *s, const stru
 static int cheapest_memory_nodes(struct db *db, const char *provider, const char *region,
 				 const struct feature_store_spec *fs, struct feature_store_run *run)
 {
-	struct offer_filter filter = { 0 };
 	struct offer_list list = { 0 };
 	double best = INFINITY;
 
-	filter.providers = provider;
-	filter.region_glob = region;
-	filter.purchase = "on-demand";
-	if (db_query_offers(db, &filter, &list) < 0)
+	if (on_demand_offers(db, provider, region, NULL, &list) < 0)
 		return -1;
 	for (size_t i = 0; i < list.n; i++) {
 		const struct offer *o = &list.items[i];
