@@ -217,7 +217,8 @@ static int assign_regions(struct provider *providers, size_t nproviders, char **
 		}
 		if (!taken) {
 			error_set("--region: '%s' is not a region name of aws (us-east-1), azure "
-				  "(eastus) or gcp (us-central1), nor a country code (US) for vast",
+				  "(eastus) or gcp (us-central1), a country code (US) for vast or a "
+				  "data centre (eu-ro-1) for runpod",
 				  regions[r]);
 			return -1;
 		}
@@ -319,8 +320,8 @@ static void update_provider(struct db *db, struct provider *p, const struct upda
 	} else if (p->result.stats.skipped) {
 		struct strbuf message = STRBUF_INIT;
 
-		strbuf_addf(&message, "%lu row%s skipped: accelerator not in the accelerator "
-			    "table or no region", p->result.stats.skipped,
+		strbuf_addf(&message, "%lu row%s skipped: GPU not in the accelerator table "
+			    "or not placed (see aicost-pricing(1))", p->result.stats.skipped,
 			    p->result.stats.skipped == 1 ? "" : "s");
 		p->message = strbuf_detach(&message, NULL);
 	}
@@ -416,14 +417,16 @@ static int cmd_pricing_update(int argc, char **argv);
 enum { OPT_FORCE = CLI_LONG_ONLY, OPT_GCP_KEY_FILE };
 
 static const struct cli_option update_options[] = {
-	{ 'p', "provider", "LIST", "aws, azure, gcp, lambda, vast, fx,\n"
+	{ 'p', "provider", "LIST", "aws, azure, gcp, lambda, vast, runpod, fx,\n"
 	  "comma-separated, or all (default: aws, azure,\n"
-	  "gcp, vast, and lambda when\n"
-	  "$AICOST_LAMBDA_API_KEY is set; fx only when named)" },
+	  "gcp, vast, and lambda and runpod when\n"
+	  "$AICOST_LAMBDA_API_KEY, $AICOST_RUNPOD_API_KEY\n"
+	  "are set; fx only when named)" },
 	{ 'r', "region", "LIST", "regions, each provider taking its own spelling\n"
 	  "(us-east-1 aws, eastus azure, us-central1 gcp,\n"
-	  "US vast); default: each provider's main regions\n"
-	  "(vast: every country)" },
+	  "US vast, eu-ro-1 runpod); default: each\n"
+	  "provider's main regions (vast: every country,\n"
+	  "runpod: every data centre)" },
 	{ 'n', "dry-run", NULL, "fetch and count, store nothing" },
 	{ OPT_FORCE, "force", NULL, "fetch even when a source says it has not changed" },
 	{ OPT_GCP_KEY_FILE, "gcp-api-key-file", "FILE",
@@ -436,8 +439,9 @@ static const struct cli_option update_options[] = {
 
 const struct command pricing_update_command = {
 	.name = "update", .parent = "pricing", .run = cmd_pricing_update,
-	.summary = "fetch live prices from AWS, Azure, Google Cloud, Lambda, Vast.ai, and exchange rates",
-	.usage = "usage: aicost pricing update [--provider aws,azure,gcp,lambda,vast,fx|all]\n"
+	.summary = "fetch live prices from AWS, Azure, Google Cloud, Lambda, Vast.ai, RunPod, and "
+		   "exchange rates",
+	.usage = "usage: aicost pricing update [--provider aws,azure,...,fx|all]\n"
 		 "                             [--region R,...]\n"
 		 "                             [--dry-run] [--force] [--gcp-api-key-file FILE]\n"
 		 "                             [--format table|csv|json|markdown] [-q]\n",
@@ -451,11 +455,14 @@ const struct command pricing_update_command = {
 		"API key (AICOST_LAMBDA_API_KEY); it has one price per instance type, stored\n"
 		"for each Lambda region. Vast.ai's marketplace search is public: its hosts'\n"
 		"listings are folded into the median asking price (on-demand) and the median\n"
-		"minimum bid (spot) per GPU model, GPU count and country.\n",
+		"minimum bid (spot) per GPU model, GPU count and country. RunPod's catalog\n"
+		"needs an API key (AICOST_RUNPOD_API_KEY): Secure Cloud's price per GPU-hour,\n"
+		"stored for one GPU and the largest pod in each data centre offering it.\n",
 	.options = update_options,
 	.notes = "Environment: AICOST_AZURE_ENDPOINT, AICOST_AWS_ENDPOINT, AICOST_AWS_SPOT_ENDPOINT,\n"
 		"AICOST_GCP_ENDPOINT, AICOST_LAMBDA_ENDPOINT, AICOST_VAST_ENDPOINT,\n"
-		"AICOST_FX_ENDPOINT replace the providers' URLs (mirrors, tests);\n"
+		"AICOST_RUNPOD_ENDPOINT, AICOST_FX_ENDPOINT replace the providers' URLs\n"
+		"(mirrors, tests);\n"
 		"http_proxy, https_proxy and no_proxy are honoured.\n"
 		"Exit status: 0 every requested provider updated (or unchanged), 1 some did,\n"
 		"2 none did or a usage error.\n",

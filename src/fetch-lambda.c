@@ -149,22 +149,13 @@ int lambda_parse_instance_types(const char *json, size_t len, const struct fetch
 				const char *source, const struct fetch_sink *sink,
 				struct fetch_stats *stats)
 {
-	json_error_t jerr;
-	json_t *root = json_loadb(json, len, 0, &jerr), *data, *item;
+	json_t *root, *data = fetch_json_member(json, len, source, "data", true,
+						"object of instance types", &root), *item;
 	const char *key;
 	int result = -1;
 
-	if (!root) {
-		error_set("%s: malformed JSON at line %d, column %d: %s", source, jerr.line,
-			  jerr.column, jerr.text);
-		return -1;
-	}
-	data = json_object_get(root, "data");
-	if (!json_is_object(data)) {
-		error_set("%s: no \"data\" object of instance types (has the format changed?)",
-			  source);
+	if (!data)
 		goto cleanup;
-	}
 	json_object_foreach(data, key, item) {
 		stats->rows++;
 		if (lambda_item(key, item, config, source, sink, stats) < 0)
@@ -186,19 +177,7 @@ int fetch_lambda(const struct fetch_config *config, const struct fetch_sink *sin
 		 struct fetch_result *result)
 {
 	const char *url = fetch_endpoint("AICOST_LAMBDA_ENDPOINT", LAMBDA_ENDPOINT);
-	struct strbuf body = STRBUF_INIT;
-	int rc;
 
-	if (!config->bearer_token || !*config->bearer_token) {
-		error_set("no API key (set AICOST_LAMBDA_API_KEY)");
-		return -1;
-	}
-	rc = fetch_get_page(config, true, url, "instance types", &body, result);
-	if (rc == 0) {
-		result->stats.pages++;
-		rc = lambda_parse_instance_types(body.buf, body.len, config, url, sink,
-						 &result->stats);
-	}
-	strbuf_release(&body);
-	return rc < 0 ? -1 : 0;
+	return fetch_json_page(config, "AICOST_LAMBDA_API_KEY", url, "instance types", url,
+			       lambda_parse_instance_types, sink, result);
 }

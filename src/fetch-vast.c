@@ -28,9 +28,6 @@
 #define VAST_COLUMNS "[\"id\", \"gpu_name\", \"num_gpus\", \"gpu_ram\", \"dph_total\", " \
 	"\"min_bid\", \"geolocation\"]"
 
-/* Without --region: every country a listing is in. */
-const char *const fetch_vast_default_regions[] = { "all", NULL };
-
 bool fetch_region_is_vast(const char *name)
 {
 	/* A country code, as Vast's geolocation ends: US, FR, SE. */
@@ -42,10 +39,7 @@ bool fetch_region_is_vast(const char *name)
  * Vast's gpu_name -> the accelerator table's name. An A100's memory decides
  * which A100 it is (gpu_ram, MB). Anything else is skipped and counted.
  */
-static const struct vast_gpu {
-	const char *name;
-	const char *accelerator;
-} vast_gpus[] = {
+static const struct fetch_gpu_name vast_gpus[] = {
 	{ "H100 SXM", "H100-SXM" },
 	{ "H100 PCIE", "H100-PCIe" },
 	{ "H100 NVL", "H100-NVL" },
@@ -63,10 +57,7 @@ static const char *vast_accelerator(const char *gpu_name, double gpu_ram_mb)
 {
 	if (strcmp(gpu_name, "A100 SXM4") == 0 || strcmp(gpu_name, "A100 PCIE") == 0)
 		return gpu_ram_mb >= 60000 ? "A100-80GB" : "A100-40GB";
-	for (size_t i = 0; i < ARRAY_SIZE(vast_gpus); i++)
-		if (strcmp(gpu_name, vast_gpus[i].name) == 0)
-			return vast_gpus[i].accelerator;
-	return NULL;
+	return fetch_gpu_lookup(vast_gpus, ARRAY_SIZE(vast_gpus), gpu_name);
 }
 
 /* "Texas, US" -> "US"; "Quebec, CA, NA" (with georegion) -> "CA"; false without one. */
@@ -197,8 +188,7 @@ static int vast_listing(size_t index, json_t *item, const struct fetch_config *c
 		stats->skipped++;
 		return 0;
 	}
-	if (!(config->nregions == 1 && strcmp(config->regions[0], "all") == 0) &&
-	    !fetch_region_wanted(config, country))
+	if (!fetch_wants_every_region(config) && !fetch_region_wanted(config, country))
 		return 0;
 	g = group_of(groups, country, accelerator, (int)json_integer_value(num_gpus));
 	xgrow(&g->asks, &g->asks_alloc, g->nasks + 1, sizeof(*g->asks));
@@ -255,22 +245,14 @@ int vast_parse_bundles(const char *json, size_t len, const struct fetch_config *
 		       const char *source, const struct fetch_sink *sink,
 		       struct fetch_stats *stats)
 {
-	json_error_t jerr;
-	json_t *root = json_loadb(json, len, 0, &jerr), *offers, *item;
+	json_t *root, *offers = fetch_json_member(json, len, source, "offers", false, "array",
+						  &root), *item;
 	struct vast_groups groups = { 0 };
 	size_t i;
 	int result = -1;
 
-	if (!root) {
-		error_set("%s: malformed JSON at line %d, column %d: %s", source, jerr.line,
-			  jerr.column, jerr.text);
-		return -1;
-	}
-	offers = json_object_get(root, "offers");
-	if (!json_is_array(offers)) {
-		error_set("%s: no \"offers\" array (has the format changed?)", source);
+	if (!offers)
 		goto cleanup;
-	}
 	json_array_foreach(offers, i, item) {
 		stats->rows++;
 		if (vast_listing(i, item, config, source, &groups, stats) < 0)
@@ -305,18 +287,13 @@ void fetch_vast_head_key(const struct fetch_config *config, struct strbuf *key)
 int fetch_vast(const struct fetch_config *config, const struct fetch_sink *sink,
 	       struct fetch_result *result)
 {
-	struct strbuf url = STRBUF_INIT, body = STRBUF_INIT;
-	const char *source = fetch_endpoint("AICOST_VAST_ENDPOINT", VAST_ENDPOINT);
+	struct strbuf url = STRBUF_INIT;
 	int rc;
 
 	vast_url(&url);
-	rc = fetch_get_page(config, true, url.buf, "offers", &body, result);
-	if (rc == 0) {
-		result->stats.pages++;
-		rc = vast_parse_bundles(body.buf, body.len, config, source, sink,
-					&result->stats);
-	}
+	rc = fetch_json_page(config, NULL, url.buf, "offers",
+			     fetch_endpoint("AICOST_VAST_ENDPOINT", VAST_ENDPOINT),
+			     vast_parse_bundles, sink, result);
 	strbuf_release(&url);
-	strbuf_release(&body);
-	return rc < 0 ? -1 : 0;
+	return rc;
 }

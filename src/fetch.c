@@ -4,6 +4,7 @@
 #include "util.h"
 
 #include <ctype.h>
+#include <jansson.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -119,6 +120,47 @@ cleanup:
 	return ret;
 }
 
+struct json_t *fetch_json_member(const char *json, size_t len, const char *source,
+				 const char *key, bool object, const char *what,
+				 struct json_t **root)
+{
+	json_error_t jerr;
+	json_t *member;
+
+	*root = json_loadb(json, len, 0, &jerr);
+	if (!*root) {
+		error_set("%s: malformed JSON at line %d, column %d: %s", source, jerr.line,
+			  jerr.column, jerr.text);
+		return NULL;
+	}
+	member = json_object_get(*root, key);
+	if (object ? !json_is_object(member) : !json_is_array(member)) {
+		error_set("%s: no \"%s\" %s (has the format changed?)", source, key, what);
+		return NULL;
+	}
+	return member;
+}
+
+int fetch_json_page(const struct fetch_config *config, const char *key_env, const char *url,
+		    const char *label, const char *source, fetch_page_parser parse,
+		    const struct fetch_sink *sink, struct fetch_result *result)
+{
+	struct strbuf body = STRBUF_INIT;
+	int rc;
+
+	if (key_env && (!config->bearer_token || !*config->bearer_token)) {
+		error_set("no API key (set %s)", key_env);
+		return -1;
+	}
+	rc = fetch_get_page(config, true, url, label, &body, result);
+	if (rc == 0) {
+		result->stats.pages++;
+		rc = parse(body.buf, body.len, config, source, sink, &result->stats);
+	}
+	strbuf_release(&body);
+	return rc < 0 ? -1 : 0;
+}
+
 void fetch_key_add_regions(const struct fetch_config *config, struct strbuf *key)
 {
 	strbuf_adds(key, "#regions=");
@@ -132,6 +174,21 @@ bool fetch_region_wanted(const struct fetch_config *config, const char *region)
 		if (strcmp(config->regions[i], region) == 0)
 			return true;
 	return false;
+}
+
+const char *const fetch_every_region[] = { "all", NULL };
+
+bool fetch_wants_every_region(const struct fetch_config *config)
+{
+	return config->nregions == 1 && strcmp(config->regions[0], "all") == 0;
+}
+
+const char *fetch_gpu_lookup(const struct fetch_gpu_name *map, size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(map[i].name, name) == 0)
+			return map[i].accelerator;
+	return NULL;
 }
 
 /* Lowercase letters, digits and dashes only, starting with a letter. */
@@ -230,7 +287,10 @@ const struct fetcher fetchers[] = {
 	  .region_is_mine = fetch_region_is_lambda, .default_regions = fetch_lambda_regions,
 	  .bearer_key_env = "AICOST_LAMBDA_API_KEY" },
 	{ .name = "vast", .fetch = fetch_vast, .head_key = fetch_vast_head_key,
-	  .region_is_mine = fetch_region_is_vast, .default_regions = fetch_vast_default_regions },
+	  .region_is_mine = fetch_region_is_vast, .default_regions = fetch_every_region },
+	{ .name = "runpod", .fetch = fetch_runpod, .head_key = fetch_runpod_head_key,
+	  .region_is_mine = fetch_region_is_runpod, .default_regions = fetch_every_region,
+	  .bearer_key_env = "AICOST_RUNPOD_API_KEY" },
 	{ .name = "fx", .fetch = fetch_fx, .head_key = fetch_fx_head_key,
 	  .region_is_mine = fetch_region_is_none, .default_regions = fetch_no_regions,
 	  .reference = true },

@@ -9,6 +9,7 @@
  *   fetch-fx.c     ECB euro reference rates (daily XML) as fx-EUR-CODE facts
  *   fetch-lambda.c Lambda Cloud API instance types (JSON, API key as bearer token)
  *   fetch-vast.c   Vast.ai marketplace offer search (JSON, public), folded per country
+ *   fetch-runpod.c RunPod REST API v2 GPU types (JSON, API key as bearer token)
  */
 #ifndef AICOST_FETCH_H
 #define AICOST_FETCH_H
@@ -97,6 +98,7 @@ void fetch_gcp_head_key(const struct fetch_config *config, struct strbuf *key);
 void fetch_fx_head_key(const struct fetch_config *config, struct strbuf *key);
 void fetch_lambda_head_key(const struct fetch_config *config, struct strbuf *key);
 void fetch_vast_head_key(const struct fetch_config *config, struct strbuf *key);
+void fetch_runpod_head_key(const struct fetch_config *config, struct strbuf *key);
 
 int fetch_azure(const struct fetch_config *config, const struct fetch_sink *sink,
 		struct fetch_result *result);
@@ -114,6 +116,10 @@ int fetch_lambda(const struct fetch_config *config, const struct fetch_sink *sin
 /* Vast.ai's offer search (AICOST_VAST_ENDPOINT replaces the URL); no key. */
 int fetch_vast(const struct fetch_config *config, const struct fetch_sink *sink,
 	       struct fetch_result *result);
+/* RunPod's GPU types (AICOST_RUNPOD_ENDPOINT replaces the URL before its query);
+ * needs CONFIG->bearer_token, the API key. */
+int fetch_runpod(const struct fetch_config *config, const struct fetch_sink *sink,
+		 struct fetch_result *result);
 
 /*
  * The fetchers `pricing update` knows, in the order it runs them: adding a
@@ -144,8 +150,11 @@ extern const char *const fetch_azure_default_regions[];
 extern const char *const fetch_aws_default_regions[];
 extern const char *const fetch_gcp_default_regions[];
 extern const char *const fetch_lambda_regions[];
-/* Vast.ai: "all", every country a listing is in. */
-extern const char *const fetch_vast_default_regions[];
+/* { "all" }: every region the source lists (Vast.ai's countries, RunPod's data
+ * centres), found in the answer rather than known beforehand. */
+extern const char *const fetch_every_region[];
+/* True when CONFIG asks for every region the source lists. */
+bool fetch_wants_every_region(const struct fetch_config *config);
 
 /* True when NAME is spelled like a region of that provider (us-east-1, eastus, us-central1). */
 bool fetch_region_is_aws(const char *name);
@@ -155,6 +164,8 @@ bool fetch_region_is_gcp(const char *name);
 bool fetch_region_is_lambda(const char *name);
 /* A country code (US, FR): Vast.ai's listings are placed by country. */
 bool fetch_region_is_vast(const char *name);
+/* A RunPod data centre id in lowercase (eu-ro-1, us-ks-2, eur-is-1). */
+bool fetch_region_is_runpod(const char *name);
 /* The region rule and defaults of a source without regions (fx). */
 bool fetch_region_is_none(const char *name);
 extern const char *const fetch_no_regions[];
@@ -221,6 +232,12 @@ int vast_parse_bundles(const char *json, size_t len, const struct fetch_config *
 		       const char *source, const struct fetch_sink *sink,
 		       struct fetch_stats *stats);
 
+/* RunPod: one GPU types answer; Secure Cloud offers (one GPU, the largest pod) per
+ * known GPU and per data centre of CONFIG's regions that lists it. */
+int runpod_parse_gpus(const char *json, size_t len, const struct fetch_config *config,
+		      const char *source, const struct fetch_sink *sink,
+		      struct fetch_stats *stats);
+
 /* ---- Helpers shared by the fetchers (fetch.c) ---- */
 
 /* A set of strings (hash table): which offers a snapshot already holds. */
@@ -253,6 +270,36 @@ void fetch_key_add_regions(const struct fetch_config *config, struct strbuf *key
 /* Looks the environment variable up; FALLBACK when unset or empty. */
 const char *fetch_endpoint(const char *env_name, const char *fallback);
 bool fetch_region_wanted(const struct fetch_config *config, const char *region);
+/* A provider's GPU name and the accelerator table's name for it. */
+struct fetch_gpu_name {
+	const char *name;
+	const char *accelerator;
+};
+/* NAME's accelerator in MAP (N entries), or NULL when the table has no such GPU. */
+const char *fetch_gpu_lookup(const struct fetch_gpu_name *map, size_t n, const char *name);
+/*
+ * A whole JSON page: its member KEY, which must be an object (OBJECT) or an array,
+ * else NULL with an error naming SOURCE ("malformed JSON at line L, column C" or
+ * "no \"KEY\" WHAT (has the format changed?)"). *ROOT takes the document, which
+ * the caller json_decref()s (NULL when it did not parse).
+ */
+struct json_t;
+struct json_t *fetch_json_member(const char *json, size_t len, const char *source,
+				 const char *key, bool object, const char *what,
+				 struct json_t **root);
+/* A parser of one whole page into offers, counting in STATS. */
+typedef int (*fetch_page_parser)(const char *json, size_t len, const struct fetch_config *config,
+				 const char *source, const struct fetch_sink *sink,
+				 struct fetch_stats *stats);
+/*
+ * The fetch of a provider whose prices are one JSON page (the GPU clouds): the head
+ * request to URL, conditional on CONFIG's validators, and PARSE over the answer
+ * with SOURCE stamped on its offers. Needs CONFIG->bearer_token when KEY_ENV names
+ * the variable it comes from. Returns 0 (a 304 sets RESULT->unchanged), -1.
+ */
+int fetch_json_page(const struct fetch_config *config, const char *key_env, const char *url,
+		    const char *label, const char *source, fetch_page_parser parse,
+		    const struct fetch_sink *sink, struct fetch_result *result);
 /* Decimal text to a number; false unless the whole text is a finite number >= 0. */
 bool fetch_parse_price(const char *text, double *out);
 /* Hands O to the sink and counts it. */

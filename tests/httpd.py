@@ -10,6 +10,9 @@ Routes (the same paths the real services use):
   /stats/eurofxref/FILE                  ROOT/ecb/FILE (the ECB's reference rates)
   /api/v1/instance-types                 ROOT/lambda/instance-types.json (Lambda; the
                                          Authorization must be "Bearer --lambda-key")
+  /v2/catalog/gpus?include=...          ROOT/runpod/gpus.json (RunPod; the Authorization
+                                         must be "Bearer --runpod-key"; include without
+                                         product is RunPod's 400)
   /api/v0/bundles/?q=Q&select_cols=C    ROOT/vast/bundles.json (Vast.ai's offer search;
                                          Q must be a JSON object asking for on-demand
                                          offers, else Vast's 400)
@@ -130,6 +133,14 @@ class Handler(BaseHTTPRequestHandler):
                               b'"API key was invalid, expired, or deleted.", "suggestion": '
                               b'"Check your API key or create a new one, then try again."}}')
             return os.path.join(root, "lambda", "instance-types.json"), None
+        if path == "v2/catalog/gpus":
+            if self.headers.get("Authorization") != "Bearer " + self.server.runpod_key:
+                return None, (401, b'{"title": "Unauthorized", "status": 401, "detail": '
+                              b'"invalid bearer token"}')
+            if "include" in query and "product" not in query:
+                return None, (400, b'{"title": "Bad Request", "status": 400, "detail": '
+                              b'"product is required with include=AVAILABILITY"}')
+            return os.path.join(root, "runpod", "gpus.json"), None
         if path == "api/v0/bundles":
             try:
                 q = json.loads(query.get("q", [""])[0])
@@ -300,6 +311,8 @@ def main():
     ap.add_argument("--gcp-key", default="test-key", help="the API key GCP routes accept")
     ap.add_argument("--lambda-key", default="test-lambda-key",
                     help="the API key the Lambda route accepts")
+    ap.add_argument("--runpod-key", default="test-runpod-key",
+                    help="the API key the RunPod route accepts")
     args = ap.parse_args()
 
     server = Server(("127.0.0.1", 0), Handler)
@@ -310,6 +323,7 @@ def main():
     server.faults = Faults(args.faults)
     server.gcp_key = args.gcp_key
     server.lambda_key = args.lambda_key
+    server.runpod_key = args.runpod_key
     open(args.log, "a").close()
     tmp = args.port_file + ".tmp"
     with open(tmp, "w") as f:

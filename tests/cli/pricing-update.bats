@@ -28,6 +28,7 @@ setup() {
 	export AICOST_AWS_SPOT_ENDPOINT=$base AICOST_GCP_ENDPOINT=$base
 	export AICOST_GCP_API_KEY=test-key
 	export AICOST_VAST_ENDPOINT=$base/api/v0/bundles/
+	export AICOST_RUNPOD_ENDPOINT=$base/v2/catalog/gpus
 	# Tiny backoff and a 1 s stall limit keep the fault tests fast.
 	export AICOST_HTTP_BACKOFF_MS=5 AICOST_HTTP_RETRIES=2 AICOST_HTTP_STALL_TIMEOUT=1
 	: >"$BATS_FILE_TMPDIR/faults"
@@ -622,7 +623,7 @@ fx_setup() {
 	[[ "$output" == *"azure,unchanged,eastus,"* && "$output" == *"fx,updated,"* ]]
 	run_split pricing update --provider nope
 	[ "$status" -eq 2 ]
-	[[ "$stderr" == *"expected aws, azure, gcp, lambda, vast, fx or all"* ]]
+	[[ "$stderr" == *"expected aws, azure, gcp, lambda, vast, runpod, fx or all"* ]]
 }
 
 @test "fx: HTTP 500 then success is retried and updates" {
@@ -770,7 +771,7 @@ lambda_setup() {
 	[ "$status" -eq 0 ]
 	[ -z "$stderr" ]
 	# 11 on-demand + 10 spot offers from 18 listings in 1 request
-	[[ "$output" == *'vast,updated,all,21,0,18,1,'*',4 rows skipped: accelerator not in the accelerator table or no region'* ]]
+	[[ "$output" == *'vast,updated,all,21,0,18,1,'*',4 rows skipped: GPU not in the accelerator table or not placed (see aicost-pricing(1))'* ]]
 	# the query is Vast's JSON object, URL-encoded, asking for on-demand prices
 	[ "$(requests 'bundles/?q=%7B%22verified%22.*%22type%22%3A%20%22on-demand%22.*&select_cols=.* 200')" -eq 1 ]
 	run prices vast
@@ -843,4 +844,89 @@ lambda_setup() {
 	[ "$status" -eq 2 ]
 	[[ "$stderr" == *'vast: '*'no "offers" array (has the format changed?); its previous prices are kept'* ]]
 	[ "$(prices vast)" = "$before" ]
+}
+
+# RunPod: tests/fixtures/runpod/gpus.json has the shape of RunPod's REST API v2
+# listGpuTypes answer with the availability expansion (OpenAPI in github:runpod/docs;
+# see its README): 11 GPU types, 4 skipped (RTX 4090 and RTX A6000 not in the
+# accelerator table, H100 NVL Community Cloud only, H100 PCIe unavailable everywhere).
+@test "runpod: Secure Cloud's price per GPU becomes a 1-GPU and a largest-pod offer in each data centre listing the type" {
+	export AICOST_RUNPOD_API_KEY=test-runpod-key
+	run_split pricing update --provider runpod --format csv
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+	# H100 SXM 3 data centres x (1, 8 GPUs) + H200 2 x 2 + B200, MI300X, A100 1 x 2 each
+	# + L40S 2 x 2 + L4 (largest pod 1) 1 = 6 + 4 + 6 + 4 + 1 = 21
+	[[ "$output" == *'runpod,updated,all,21,0,11,1,'*',4 rows skipped: '* ]]
+	# the query asks for the data centres; the key goes in the Authorization header only
+	[ "$(requests 'catalog/gpus?include=AVAILABILITY&product=POD 200')" -eq 1 ]
+	! grep -q test-runpod-key "$BATS_FILE_TMPDIR/requests.log"
+	run aicost pricing export
+	today=$(date -u +%F)
+	src=$AICOST_RUNPOD_ENDPOINT
+	# 2.69 a GPU-hour; 8 x 2.69 = 21.52
+	[[ "$output" == *"runpod,eu-ro-1,,h100-sxm-1gpu,instance,H100-SXM,1,,,on-demand,2.69,USD,exact,$src,$today,Secure Cloud; one price in every data centre; availability HIGH when fetched,"* ]]
+	[[ "$output" == *"runpod,us-ks-2,,h100-sxm-8gpu,instance,H100-SXM,8,,,on-demand,21.52,USD,exact,$src,$today,Secure Cloud; one price in every data centre; availability LOW when fetched,"* ]]
+	[[ "$output" == *"runpod,ca-mtl-1,,h100-sxm-1gpu,"*"availability NONE when fetched,"* ]]
+	# 8 x 3.59 = 28.72; 8 x 2.49 = 19.92; RunPod's A100 SXM is the 80 GB part
+	[[ "$output" == *"runpod,us-ga-2,,h200-sxm-8gpu,instance,H200,8,,,on-demand,28.72,"* ]]
+	[[ "$output" == *"runpod,eu-ro-1,,mi300x-8gpu,instance,MI300X,8,,,on-demand,19.92,"* ]]
+	[[ "$output" == *"runpod,us-ks-2,,a100-sxm-1gpu,instance,A100-80GB,1,,,on-demand,1.74,"* ]]
+	# the L4's largest Secure Cloud pod is one GPU: no second offer
+	[[ "$output" == *"runpod,eur-is-1,,l4-1gpu,instance,L4,1,,,on-demand,0.43,"* ]]
+	[[ "$output" != *"l4-8gpu"* && "$output" != *"rtx"* && "$output" != *"h100-nvl"* ]]
+	[[ "$output" != *"runpod,"*",h100-pcie-1gpu,instance,H100-PCIe,1,,,on-demand,2.39,USD,exact"* ]]
+	run aicost pricing sources
+	echo "$output" | grep -E '^runpod +[0-9-]+ +[0-9]+ +live: aicost pricing update$'
+	# a data centre asked for: only its offers (H100 SXM, H200, MI300X, L40S x 2)
+	run aicost pricing update --provider runpod --region eu-ro-1 --format csv
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"runpod,updated,eu-ro-1,8,0,11,1,"* ]]
+}
+
+@test "runpod: without a key 'all' leaves it out; named, it is exit 2; a wrong key is RunPod's 401" {
+	unset AICOST_RUNPOD_API_KEY
+	before=$(prices runpod)
+	run_split pricing update --region us-east-1 --format csv
+	[ "$status" -eq 0 ]
+	[[ "$output" != *"runpod"* && "$stderr" != *"runpod"* ]]
+	run_split pricing update --provider runpod --format csv
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"runpod: no API key (set AICOST_RUNPOD_API_KEY)"* ]]
+	[ "$(requests catalog/gpus)" -eq 0 ]
+	AICOST_RUNPOD_API_KEY=wrong run_split pricing update --provider runpod
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"HTTP 401"*"invalid bearer token"* ]]
+	[[ "$stderr" != *"wrong"* ]]
+	[ "$(prices runpod)" = "$before" ]
+	# with the key, "all" takes RunPod too (eu-ro-1 is spelled like an AWS region)
+	AICOST_RUNPOD_API_KEY=test-runpod-key run aicost pricing update --provider all --region eastus,eu-ro-1 --format csv
+	[[ "$output" == *"runpod,updated,eu-ro-1,8,"* && "$output" == *"azure,updated,eastus,"* ]]
+}
+
+@test "runpod: 429 and 500 are retried; 500 for good, a stall, truncated, malformed, huge or a changed format keep the previous prices" {
+	export AICOST_RUNPOD_API_KEY=test-runpod-key
+	fault 429 catalog/gpus 1 1
+	fault 500 catalog/gpus 1
+	run aicost pricing update --provider runpod --format csv
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"runpod,updated,all,21,"* ]]
+	[ "$(requests 'catalog/gpus.* 429')" -eq 1 ]
+	[ "$(requests 'catalog/gpus.* 500')" -eq 1 ]
+	before=$(prices runpod)
+	for kind in 500 stall truncate malformed endless; do
+		: >"$BATS_FILE_TMPDIR/faults"
+		fault "$kind" catalog/gpus -1 3
+		AICOST_HTTP_MAX_PAGE_MB=1 AICOST_HTTP_TIMEOUT=2 run_split pricing update --provider runpod --force
+		[ "$status" -eq 2 ]
+		[[ "$stderr" == *"runpod: "*"previous prices are kept"* ]]
+		[ "$(prices runpod)" = "$before" ]
+	done
+	[[ "$stderr" == *"larger than 1 MB"* ]]
+	: >"$BATS_FILE_TMPDIR/faults"
+	AICOST_RUNPOD_ENDPOINT="${AICOST_RUNPOD_ENDPOINT%/v2/catalog/gpus}/api/retail/prices" \
+		run_split pricing update --provider runpod --force
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *'runpod: '*'no "gpus" array of GPU types (has the format changed?); its previous prices are kept'* ]]
+	[ "$(prices runpod)" = "$before" ]
 }

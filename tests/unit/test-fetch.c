@@ -788,6 +788,78 @@ static void test_vast_bundles(void **state)
 	collector_free(c);
 }
 
+/* RunPod: Secure Cloud's price per GPU, per data centre listing the type. */
+static void test_runpod_gpus(void **state)
+{
+	static const char *const all[] = { "all" }, *const two[] = { "us-ks-2", "eur-is-1" };
+	struct fetch_config config = { .regions = all, .nregions = 1, .observed = "2026-12-01" };
+	struct fetch_stats stats = { 0 };
+	struct fetch_sink sink;
+	struct collector *c = collector_new(&sink);
+	const struct got_offer *o;
+	size_t len;
+	char *json = fixture(FIX "runpod/gpus.json", &len);
+
+	(void)state;
+	assert_int_equal(runpod_parse_gpus(json, len, &config, "r", &sink, &stats), 0);
+	/* 11 types; RTX 4090, RTX A6000 (not in the table), H100 NVL (Community Cloud
+	 * only) and H100 PCIe (no data centre) skipped */
+	assert_int_equal(stats.rows, 11);
+	assert_int_equal(stats.skipped, 4);
+	assert_int_equal(c->noffers, 21);
+	assert_price(c, "eu-ro-1", "h100-sxm-1gpu", "on-demand", 2.69);
+	assert_price(c, "eu-ro-1", "h100-sxm-8gpu", "on-demand", 8 * 2.69);
+	assert_price(c, "us-ga-2", "h200-sxm-8gpu", "on-demand", 8 * 3.59);
+	assert_price(c, "us-ks-2", "b200-8gpu", "on-demand", 8 * 5.99);
+	o = find(c, "us-ks-2", "a100-sxm-8gpu", "on-demand");
+	assert_non_null(o);
+	assert_string_equal(o->accelerator, "A100-80GB");
+	assert_int_equal(o->count, 8);
+	o = find(c, "eu-ro-1", "mi300x-1gpu", "on-demand");
+	assert_non_null(o);
+	assert_string_equal(o->accelerator, "MI300X");
+	assert_string_equal(o->note, "Secure Cloud; one price in every data centre; availability "
+			    "MEDIUM when fetched");
+	/* largest Secure Cloud pod of an L4 is one GPU: one offer */
+	assert_non_null(find(c, "eur-is-1", "l4-1gpu", "on-demand"));
+	assert_null(find(c, "eur-is-1", "l4-1gpu", "spot"));
+	assert_null(find(c, "eu-se-1", "h100-nvl-1gpu", "on-demand"));
+	collector_free(c);
+
+	/* data centres asked for: us-ks-2 (A100, B200, H100 SXM, L40S x 2) and eur-is-1 (L4) */
+	c = collector_new(&sink);
+	config.regions = two;
+	config.nregions = 2;
+	assert_int_equal(runpod_parse_gpus(json, len, &config, "r", &sink, &stats), 0);
+	assert_int_equal(c->noffers, 9);
+	assert_null(find(c, "eu-ro-1", "h100-sxm-1gpu", "on-demand"));
+
+	/* cut short, another answer, a type without a Secure Cloud price: errors */
+	assert_int_equal(runpod_parse_gpus(json, len / 2, &config, "r", &sink, &stats), -1);
+	assert_non_null(strstr(error_get(), "r: malformed JSON"));
+	assert_int_equal(runpod_parse_gpus("{\"title\": \"Unauthorized\"}", 25, &config, "r",
+					   &sink, &stats), -1);
+	assert_non_null(strstr(error_get(), "no \"gpus\" array"));
+	{
+		static const char bad[] = "{\"gpus\": [{\"id\": \"NVIDIA L4\", \"name\": \"L4\", "
+			"\"secure\": true, \"price\": {\"secure\": \"0.43\"}, "
+			"\"maxCount\": {\"secure\": 1}, \"dataCenters\": [{\"id\": \"EUR-IS-1\"}]}]}";
+
+		assert_int_equal(runpod_parse_gpus(bad, sizeof(bad) - 1, &config, "r", &sink,
+						   &stats), -1);
+		assert_non_null(strstr(error_get(), "gpus[0].price.secure"));
+	}
+	assert_int_equal(c->noffers, 9);
+	assert_true(fetch_region_is_runpod("eu-ro-1") && fetch_region_is_runpod("eur-is-1") &&
+		    fetch_region_is_runpod("ca-mtl-1") && fetch_region_is_runpod("us-ks-12"));
+	assert_false(fetch_region_is_runpod("us-east-1") || fetch_region_is_runpod("EU-RO-1") ||
+		     fetch_region_is_runpod("eu-ro") || fetch_region_is_runpod("eu-ro-1a") ||
+		     fetch_region_is_runpod("us-central1"));
+	error_clear();
+	free(json);
+	collector_free(c);
+}
+
 static void test_regions_and_escape(void **state)
 {
 	struct strbuf sb = STRBUF_INIT;
@@ -824,6 +896,7 @@ int main(void)
 		cmocka_unit_test(test_fx_daily),
 		cmocka_unit_test(test_lambda_instance_types),
 		cmocka_unit_test(test_vast_bundles),
+		cmocka_unit_test(test_runpod_gpus),
 		cmocka_unit_test(test_regions_and_escape),
 	};
 
