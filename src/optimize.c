@@ -19,6 +19,7 @@
 #include <string.h>
 
 #define MAX_TRAINING_GPUS 1000000   /* beyond the world's supply: no answer */
+#define IDEAL_FABRIC_GB_S 1e9       /* per accelerator: a network that never waits */
 
 struct scan_state {
 	struct db *db;
@@ -122,14 +123,44 @@ static void plan_accelerator(const struct optimize_plan *p, const struct acceler
 	}
 }
 
-/* The training demand on GPUS accelerators; -1 with a message when it cannot run. */
+/*
+ * The training demand on GPUS accelerators; -1 with a message when it cannot run.
+ * A given mfu is taken to hold on an ideal fabric (where it was measured, the
+ * network did not hold the job back): over ACC's fabric each step takes as much
+ * longer as the performance model says the slower network makes it, and so does
+ * the run: SLOWDOWN (when not NULL) = step time on ACC / on an ideal fabric. Not
+ * for measured gpu_hours, nor where the model finds no layout.
+ */
 static int training_at(const struct workload *w, const struct accelerator *acc, int gpus,
-		       struct workload_demand *out)
+		       struct workload_demand *out, double *slowdown)
 {
 	struct workload sized = *w;
+	struct accelerator ideal_acc = *acc;
+	struct workload_demand ideal;
+	double ratio = 1;
 
 	sized.training.gpus = gpus;
-	return workload_demand(&sized, acc, out);
+	if (slowdown)
+		*slowdown = 1;
+	if (workload_demand(&sized, acc, out) < 0)
+		return -1;
+	if (isnan(w->training.mfu) || !isnan(w->training.gpu_hours) || !out->has_layout)
+		return 0;
+	ideal_acc.scaleout_gb_s = IDEAL_FABRIC_GB_S;
+	if (workload_demand(&sized, &ideal_acc, &ideal) < 0) {
+		error_clear();   /* cannot be: more bandwidth never stops a layout fitting */
+		return 0;
+	}
+	if (ideal.has_layout && ideal.step.step_seconds > 0)
+		ratio = fmax(1, out->step.step_seconds / ideal.step.step_seconds);
+	workload_demand_release(&ideal);
+	out->ideal_gpu_hours *= ratio;
+	out->wall_hours *= ratio;
+	out->gpu_hours *= ratio;
+	out->assumptions.mfu /= ratio;
+	if (slowdown)
+		*slowdown = ratio;
+	return 0;
 }
 
 /* Does a demand end within LIMIT hours? */
@@ -156,7 +187,7 @@ static int size_to_deadline(const struct workload *w, const struct accelerator *
 		n = (long)fmax(1, ceil(w->training.params * w->training.state_bytes_per_param / 1e9 /
 				       (acc->memory_gb * p->per_instance)));
 	while (n <= max_instances) {
-		bool ok = training_at(w, acc, (int)n * p->per_instance, &d) == 0;
+		bool ok = training_at(w, acc, (int)n * p->per_instance, &d, NULL) == 0;
 
 		if (ok && ends_by(&d, limit)) {
 			hi = n;
@@ -192,7 +223,7 @@ static int size_to_deadline(const struct workload *w, const struct accelerator *
 	}
 	while (hi - lo > 1) {
 		long mid = lo + (hi - lo) / 2;
-		bool ok = training_at(w, acc, (int)mid * p->per_instance, &d) == 0;
+		bool ok = training_at(w, acc, (int)mid * p->per_instance, &d, NULL) == 0;
 
 		if (ok && ends_by(&d, limit))
 			hi = mid;
@@ -207,7 +238,7 @@ static int size_to_deadline(const struct workload *w, const struct accelerator *
 	p->gpus = (int)hi * p->per_instance;
 	p->sized = true;
 	p->meets_deadline = true;
-	return training_at(w, acc, p->gpus, &p->demand);
+	return training_at(w, acc, p->gpus, &p->demand, &p->slowdown);
 }
 
 static int plan_training(const struct scan_state *st, struct optimize_plan *p,
@@ -230,7 +261,7 @@ static int plan_training(const struct scan_state *st, struct optimize_plan *p,
 			  p->per_instance, chip_word(base));
 		return -1;
 	}
-	if (training_at(w, &acc, p->gpus, &p->demand) < 0)
+	if (training_at(w, &acc, p->gpus, &p->demand, &p->slowdown) < 0)
 		return -1;
 	if (!ends_by(&p->demand, left)) {
 		error_set("%d x %s: %.0f h, past the horizon's %.0f h", p->gpus, base->name,
@@ -627,6 +658,10 @@ static char *explain(const struct workload *w, const struct optimize_plan *p,
 				    " MISSES the deadline of %.0f h", w->training.deadline_hours);
 		if (p->sized)
 			strbuf_addf(&why, " (the fewest %s that do)", o->instance_type);
+		if (p->slowdown > 1.0005)
+			strbuf_addf(&why, "; mfu %.0f%% on an ideal fabric, %.1f%% over this one (each "
+				    "step x%.3f)", w->training.mfu * 100, d->assumptions.mfu * 100,
+				    p->slowdown);
 		if (d->memory_needed_gb > 0)
 			strbuf_addf(&why, "; state %.0f GB fits %d x %.0f GB", d->memory_needed_gb,
 				    d->gpus, o->accelerator_memory_gb);

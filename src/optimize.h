@@ -44,6 +44,8 @@ struct optimize_plan {
 	int spot_instances;          /* inference on spot: with one spare instance */
 	bool meets_deadline;         /* training: ends by its deadline (true without one) */
 	bool sized;                  /* training: the count was chosen for the deadline */
+	double slowdown;             /* training with a given mfu: step time over this
+					fabric / over an ideal one (1 otherwise) */
 };
 
 struct candidate {

@@ -237,3 +237,54 @@ print("ok")' "$output"
 	[ "$status" -eq 0 ]
 	[[ "$stderr" == *"no region of the store passes the providers, regions and constraints asked for"* ]]
 }
+
+@test "optimize: a given mfu holds on an ideal fabric; a slower one stretches each step as the model says" {
+	setup_catalog
+	# 64 H100s on three 8-GPU fabrics: InfiniBand 3,200 Gb/s at $6/GPU-h, RoCE
+	# 100 Gb/s at $5.50 and a (fictitious) 1,000,000 Gb/s one at $7.
+	cat > cat/offers.csv <<-'EOF'
+	provider,region,zone,instance_type,component,accelerator,accelerator_count,vcpus,memory_gib,purchase,price_per_hour,currency,confidence,source,observed,note,interconnect,interconnect_gbps
+	acme,us,,h100-ib-8x,instance,H100-SXM,8,,,on-demand,48,USD,exact,test,2026-01-01,,infiniband,3200
+	slowco,us,,h100-eth-8x,instance,H100-SXM,8,,,on-demand,44,USD,exact,test,2026-01-01,,roce,100
+	fastco,us,,h100-x-8x,instance,H100-SXM,8,,,on-demand,56,USD,exact,test,2026-01-01,,infiniband,1000000
+	EOF
+	cat > m.yaml <<-'EOF'
+	name: m
+	horizon: 3mo
+	workloads:
+	  - {name: job, kind: training, accelerator: H100-SXM, gpus: 64, params: 70B, tokens: 1B, mfu: 40%, layers: 80, hidden: 8192, heads: 64, kv_heads: 8, seq_len: 4096, batch_tokens: 2M, interruptions_per_gpu_day: 0}
+	deployments:
+	  - {name: x, kind: cloud, provider: acme, region: us, price_per_gpu_hour: 6}
+	EOF
+	run_split optimize --format json m.yaml
+	[ "$status" -eq 0 ]
+	given=$output
+	# The same job with the mfu the model predicts on each fabric.
+	sed 's/ mfu: 40%,//' m.yaml > p.yaml
+	run_split optimize --format json p.yaml
+	[ "$status" -eq 0 ]
+	# At 40% of 989 TFLOPS, 6 x 70e9 x 1e9 FLOPs on 64 GPUs take 4.20e20 / (64 x
+	# 989e12 x 0.40) / 3600 = 4.6080 h with nothing interrupting (goodput 1): the
+	# near-ideal fabric's wall (within 1e-4: its 15,625 GB/s a GPU is not infinite).
+	# Over InfiniBand and RoCE each step takes longer by the ratio of the model's
+	# own step times there and on the near-ideal fabric, the ratio of its predicted
+	# walls: RoCE x1.22, so its $5.50 loses to InfiniBand's $6 (64 x 5.64 h x 5.5 =
+	# 1,987 > 64 x 4.70 h x 6 = 1,806), as it would not at the bare 40%.
+	run python3 -c '
+import json, sys
+given = {r["instance"]: r for r in json.loads(sys.argv[1])}
+pred = {r["instance"]: r["wall_hours"] for r in json.loads(sys.argv[2])}
+w0 = 6 * 70e9 * 1e9 / (64 * 989e12 * 0.40) / 3600
+assert abs(given["h100-x-8x"]["wall_hours"] / w0 - 1) < 1e-4, given["h100-x-8x"]
+for name in ("h100-ib-8x", "h100-eth-8x"):
+    ratio = pred[name] / pred["h100-x-8x"]
+    assert abs(given[name]["wall_hours"] / w0 / ratio - 1) < 2e-4, (name, ratio)
+    assert abs(given[name]["cost"] - 64 * given[name]["wall_hours"] * given[name]["per_gpu_hour"]) < 1e-6
+assert 1.2 < given["h100-eth-8x"]["wall_hours"] / w0 < 1.25
+assert [r["instance"] for r in json.loads(sys.argv[1])] == ["h100-ib-8x", "h100-eth-8x", "h100-x-8x"]
+assert 64 * w0 * 5.5 < given["h100-ib-8x"]["cost"]
+print("ok")' "$given" "$output"
+	[ "$output" = ok ]
+	run_split -q optimize m.yaml
+	[[ "$output" == *"mfu 40% on an ideal fabric, 32.7% over this one (each step x1.225)"* ]]
+}
