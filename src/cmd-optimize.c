@@ -113,7 +113,7 @@ static char *rejected_cheaper(const struct optimize_search *search, const struct
 static void add_rows(struct table *t, const struct workload *w, const struct optimize_search *search,
 		     const char *currency)
 {
-	bool training = w->kind == WORKLOAD_TRAINING;
+	bool job = workload_is_job(w);   /* training or batch: priced per run */
 
 	struct strbuf why = STRBUF_INIT;
 
@@ -134,15 +134,15 @@ static void add_rows(struct table *t, const struct workload *w, const struct opt
 		table_add_text(t, o->purchase);
 		table_add_number(t, c->per_gpu_hour, 4);
 		table_add_money(t, c->cost_usd, 0);
-		table_add_text(t, training ? "run" : "month");
+		table_add_text(t, job ? "run" : "month");
 		table_add_number(t, p->gpus, 0);
 		table_add_number(t, c->instances, 0);
 		table_add_text(t, o->interconnect);
-		if (training)
+		if (job)
 			table_add_number(t, p->demand.wall_hours, 1);
 		else
 			table_add_null(t);
-		if (training)
+		if (job)
 			table_add_bool(t, p->meets_deadline);
 		else
 			table_add_null(t);

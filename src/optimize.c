@@ -9,6 +9,7 @@
 #include "optimize.h"
 #include "fabric.h"
 #include "price-lookup.h"
+#include "table.h"
 #include "tco.h"
 #include "units.h"
 #include "util.h"
@@ -273,6 +274,11 @@ static int plan_training(const struct scan_state *st, struct optimize_plan *p,
 	return 0;
 }
 
+/*
+ * A service, or a batch job (the model sizes its replicas to finish the requests
+ * by the deadline, and it is paid for its wall time): replicas on whole
+ * instances, each replica's tensor-parallel group inside one.
+ */
 static int plan_inference(const struct scan_state *st, struct optimize_plan *p,
 			  const struct accelerator *acc)
 {
@@ -289,6 +295,19 @@ static int plan_inference(const struct scan_state *st, struct optimize_plan *p,
 	}
 	p->gpus = p->demand.gpus;
 	p->instances = (p->gpus + p->per_instance - 1) / p->per_instance;
+	if (st->w->kind == WORKLOAD_BATCH_INFERENCE) {
+		double left = horizon_hours_left(st->s, st->w);
+
+		if (!ends_by(&p->demand, left)) {
+			error_set("%d x %s: %.0f h, past the horizon's %.0f h", p->gpus, acc->name,
+				  p->demand.wall_hours, left);
+			workload_demand_release(&p->demand);
+			return -1;
+		}
+		p->meets_deadline = isnan(st->w->inference.deadline_hours) ||
+			ends_by(&p->demand, st->w->inference.deadline_hours);
+		return 0;
+	}
 	/* On spot one instance may be taken back: one more keeps the replicas the SLO needs. */
 	per_replica_instance = p->per_instance / p->demand.tensor_parallel;
 	p->spot_instances = (p->demand.replicas + per_replica_instance - 1) / per_replica_instance + 1;
@@ -482,7 +501,7 @@ static void price(const struct scan_state *st, const struct optimize_plan *p,
 
 	c->per_gpu_hour = o->price_per_hour * st->factor / o->accelerator_count;
 	c->instances = p->instances;
-	if (st->w->kind == WORKLOAD_TRAINING) {
+	if (workload_is_job(st->w)) {
 		/* A commitment bills its whole term for every GPU rented, used or not;
 		 * spot redoes the work its interruptions throw away. */
 		c->billed_gpu_hours = rented * fmax(d->wall_hours, term);
@@ -639,6 +658,20 @@ static const char *interconnect_label(const char *name)
 	return name;
 }
 
+/* A job's spot restarts, or the commitment term it pays past its end. */
+static void job_billing(struct strbuf *why, const struct optimize_plan *p,
+			const struct candidate *c)
+{
+	const struct offer *o = &c->offer;
+
+	if (strcmp(o->purchase, "spot") == 0)
+		strbuf_addf(why, "; %.0f GPU-h with spot restarts", c->billed_gpu_hours);
+	else if (c->billed_gpu_hours > (double)p->instances * o->accelerator_count *
+		 p->demand.wall_hours * (1 + 1e-9))
+		strbuf_addf(why, "; the %s term bills %.0f GPU-h", o->purchase,
+			    c->billed_gpu_hours);
+}
+
 static char *explain(const struct workload *w, const struct optimize_plan *p,
 		     const struct candidate *c)
 {
@@ -667,12 +700,19 @@ static char *explain(const struct workload *w, const struct optimize_plan *p,
 				    d->gpus, o->accelerator_memory_gb);
 		if (d->gpus % o->accelerator_count != 0)
 			strbuf_addf(&why, "; %d whole instances", p->instances);
-		if (strcmp(o->purchase, "spot") == 0)
-			strbuf_addf(&why, "; %.0f GPU-h with spot restarts", c->billed_gpu_hours);
-		else if (c->billed_gpu_hours > (double)p->instances * o->accelerator_count *
-			 d->wall_hours * (1 + 1e-9))
-			strbuf_addf(&why, "; the %s term bills %.0f GPU-h", o->purchase,
-				    c->billed_gpu_hours);
+		job_billing(&why, p, c);
+	} else if (w->kind == WORKLOAD_BATCH_INFERENCE) {
+		format_grouped(&why, w->inference.requests, 0);
+		strbuf_addf(&why, " requests by %d replica%s of TP %d", d->replicas,
+			    d->replicas == 1 ? "" : "s", d->tensor_parallel);
+		if (d->pipeline_parallel > 1)
+			strbuf_addf(&why, " x PP %d", d->pipeline_parallel);
+		strbuf_addf(&why, " at batch %d on %d x %s: %.0f GPU-h in %.1f h", d->batch,
+			    p->instances, o->instance_type, d->gpu_hours, d->wall_hours);
+		if (!isnan(w->inference.deadline_hours))
+			strbuf_addf(&why, p->meets_deadline ? " <= deadline %.0f h" :
+				    " MISSES the deadline of %.0f h", w->inference.deadline_hours);
+		job_billing(&why, p, c);
 	} else {
 		strbuf_addf(&why, "weights %.0f GB on TP %d of %d x %.0f GB", d->weights_gb,
 			    d->tensor_parallel, o->accelerator_count, o->accelerator_memory_gb);
@@ -859,11 +899,6 @@ int optimize_run(struct db *db, const struct scenario *s, size_t workload,
 	struct strbuf names = STRBUF_INIT;
 	int rc = -1;
 
-	if (w->kind == WORKLOAD_BATCH_INFERENCE) {
-		error_set("workload '%s': optimize does not plan batch-inference jobs yet; "
-			  "aicost estimate prices them", w->name);
-		return -1;
-	}
 	memset(search, 0, sizeof(*search));
 	st.db = db;
 	st.s = s;
@@ -877,7 +912,7 @@ int optimize_run(struct db *db, const struct scenario *s, size_t workload,
 	search->items = xcalloc(opts->top + 1, sizeof(*search->items));
 	if (candidate_accelerators(db, w, search, &names) < 0)
 		goto cleanup;
-	st.latency_bound = w->kind != WORKLOAD_TRAINING &&
+	st.latency_bound = w->kind == WORKLOAD_INFERENCE &&
 		(!isnan(w->inference.slo_ttft_ms) || !isnan(w->inference.slo_tpot_ms));
 	if (st.latency_bound && !w->inference.allow_spot)
 		search->note = xstrdup("spot left out: a reclaimed instance breaks the latency SLO "
