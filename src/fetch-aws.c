@@ -44,6 +44,29 @@ static const struct { const char *instance; int chips; } aws_trainium_chips[] = 
 	{ "trn1.2xlarge", 1 }, { "trn1.32xlarge", 16 },
 };
 
+/*
+ * CPU instances kept for data pipelines: the current generations (7th and 8th) of
+ * the general-purpose (m), compute-optimised (c) and memory-optimised (r) families,
+ * Intel (i), AMD (a) and Graviton (g), without local disks or faster networking
+ * (d, n variants) and without bare metal. Every size of a family is kept: about
+ * 15 families of ~10 sizes a region, not the thousands of types in the file.
+ */
+static const char *const aws_cpu_families[] = {
+	"m7i.", "m7i-flex.", "m7a.", "m7g.", "m8g.", "m8i.",
+	"c7i.", "c7i-flex.", "c7a.", "c7g.", "c8g.", "c8i.",
+	"r7i.", "r7a.", "r7g.", "r8g.", "r8i.",
+};
+
+static bool aws_cpu_instance(const char *instance)
+{
+	if (strstr(instance, ".metal"))
+		return false;
+	for (size_t i = 0; i < ARRAY_SIZE(aws_cpu_families); i++)
+		if (str_starts_with(instance, aws_cpu_families[i]))
+			return true;
+	return false;
+}
+
 static const char *aws_family_accelerator(const char *instance)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(aws_families); i++)
@@ -104,7 +127,7 @@ static const enum aws_column transfer_required[] = {
 struct aws_instance {
 	char *instance_type;
 	char *region;
-	const char *accelerator;
+	const char *accelerator;     /* NULL for a CPU instance */
 	int count;
 	double vcpus;
 	double memory_gib;
@@ -278,11 +301,19 @@ static int ec2_record(struct aws_csv *csv)
 	    !fetch_region_wanted(csv->config, value(csv, COL_REGION_CODE)))
 		return 0;
 	accelerator = aws_family_accelerator(instance);
-	if (!accelerator)
-		return 0;
-	count = aws_accelerator_count(instance, value(csv, COL_GPU));
-	if (count <= 0)
-		return 0;
+	if (accelerator) {
+		count = aws_accelerator_count(instance, value(csv, COL_GPU));
+		if (count <= 0)
+			return 0;
+	} else {
+		/* A CPU instance: priced per vCPU, so the vCPUs must be known. */
+		double vcpus;
+
+		if (!aws_cpu_instance(instance) ||
+		    !fetch_parse_price(value(csv, COL_VCPU), &vcpus) || vcpus <= 0)
+			return 0;
+		count = 0;
+	}
 	if (!fetch_parse_price(value(csv, COL_PRICE), &price)) {
 		csv_fail(csv, "PricePerUnit: expected a price, got \"%s\"", value(csv, COL_PRICE));
 		return -1;
@@ -744,7 +775,7 @@ static int spot_size(const struct aws_catalog *catalog, json_t *advisor, json_t 
 		return 0;
 	index = catalog_find(catalog, instance, region);
 	if (index == (size_t)-1)
-		return 0;   /* not an accelerator instance we priced on demand here */
+		return 0;   /* not an instance we kept from the EC2 file here */
 	json_array_foreach(columns, i, column) {
 		const struct aws_instance *it = &catalog->items[index];
 		const char *text = json_string_value(json_object_get(

@@ -179,7 +179,7 @@ int azure_parse_page(const char *json, size_t len, const struct fetch_config *co
 
 /* AWS: a push parser for a Price List CSV (AmazonEC2 or AWSDataTransfer). */
 enum aws_offer_kind { AWS_OFFER_EC2, AWS_OFFER_DATA_TRANSFER };
-/* The accelerator instances seen in the EC2 files: what spot offers are made of. */
+/* The accelerator and CPU instances kept from the EC2 files: what spot offers are made of. */
 struct aws_catalog;
 struct aws_catalog *aws_catalog_new(void);
 void aws_catalog_free(struct aws_catalog *catalog);

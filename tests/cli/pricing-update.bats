@@ -51,7 +51,7 @@ prices() {
 @test "update: every provider updates from the local server, exit 0" {
 	run_split pricing update --region "$REGIONS" --format csv
 	[ "$status" -eq 0 ]
-	[[ "$output" == *"aws,updated,\"us-east-1,eu-west-1\",19,12,60,9,"* ]]
+	[[ "$output" == *"aws,updated,\"us-east-1,eu-west-1\",38,12,85,9,"* ]]
 	[[ "$output" == *"azure,updated,eastus,15,0,18,3,"* ]]
 	[[ "$output" == *"gcp,updated,\"us-central1,us-east4\",27,0,27,4,"* ]]
 	# Not a terminal: no progress on stderr.
@@ -65,7 +65,7 @@ prices() {
 	run prices aws
 	[[ "$output" == *"p5.48xlarge"*"us-east-1"*"spot,12.5123"* ]]
 	[[ "$output" == *"p5.48xlarge"*"us-east-1"*"on-demand,55.04"* ]]
-	# Windows, RHEL, Dedicated and non-GPU rows never reach the store.
+	# Windows, RHEL, Dedicated rows and older CPU families never reach the store.
 	[[ "$output" != *"m5.large"* && "$output" != *"59.456"* ]]
 }
 
@@ -929,4 +929,61 @@ lambda_setup() {
 	[ "$status" -eq 2 ]
 	[[ "$stderr" == *'runpod: '*'no "gpus" array of GPU types (has the format changed?); its previous prices are kept'* ]]
 	[ "$(prices runpod)" = "$before" ]
+}
+
+# --- CPU instances from the live fetchers (data pipelines) --------------------------
+# An update replaces the catalog's prices of the regions it fetched, CPU rows included:
+# the fetchers keep the current general, compute and memory families, so a pipeline
+# there is still priced.
+
+# A pipeline-only scenario in $1/$2: prints "pipeline instance incomplete-components".
+cpu_pipeline() {
+	cat >"$BATS_TEST_TMPDIR/p.yaml" <<EOF
+name: prep
+horizon: 1mo
+workloads:
+  - {name: tokenise, kind: pipeline, input: 500TB, throughput_per_vcpu: 50GB/h}
+deployments:
+  - {name: d, kind: cloud, provider: $1, region: $2, price_per_gpu_hour: 2}
+EOF
+	"$AICOST" -q estimate --format json "$BATS_TEST_TMPDIR/p.yaml" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)["deployments"][0]
+print(round(d["breakdown"]["pipeline"], 4), d["pipelines"][0]["instance"], ",".join(d["incomplete"]) or "-")'
+}
+
+# "instance purchase price family per-vcpu" of the CPU rows of --vcpus $1 in $2/$3.
+cpu_rows() {
+	"$AICOST" pricing list --vcpus "$1" --provider "$2" --region "$3" --format json | python3 -c '
+import json, sys
+for o in json.load(sys.stdin):
+    print(o["instance_type"], o["purchase"], o["price_per_hour"], o["family"], round(o["price_per_vcpu_hour"], 6))'
+}
+
+@test "cpu: aws keeps current m/c/r instances with vCPUs, spot and reserved; pipelines priced" {
+	# The shipped catalog prices the pipeline on c7i.12xlarge: 10,000 vCPU-h x 0.044625.
+	run cpu_pipeline aws us-east-1
+	[ "$output" = "446.25 c7i.12xlarge -" ]
+	run aicost pricing update --provider aws --region us-east-1
+	[ "$status" -eq 0 ]
+	run cpu_rows 64 aws us-east-1
+	[ "$status" -eq 0 ]
+	# c7i.16xlarge 2.856 / 64 = 0.044625; r8g.16xlarge 3.77024 / 64 = 0.05891
+	[ "$output" = "c7i.16xlarge on-demand 2.856 compute 0.044625
+r8g.16xlarge on-demand 3.77024 memory 0.05891" ]
+	run cpu_rows 16 aws us-east-1
+	# Spot from the feed with the Advisor's bucket; reserved from the bulk file:
+	# m7i.4xlarge 3yr All Upfront 9,277 / 26,280 h = 0.353006 (0.022063 per vCPU-hour).
+	[[ "$output" == *"c7g.4xlarge spot 0.1682 compute 0.010512"* ]]
+	[[ "$output" == *"m7i.4xlarge reserved-1y 0.508 general 0.03175"* ]]
+	[[ "$output" == *"m7i.4xlarge reserved-3y 0.353006"*" general 0.022063"* ]]
+	# Bare metal, local-disk and older generations are left out.
+	[[ "$output" != *"metal"* && "$output" != *"c7gd"* && "$output" != *"c6i"* ]]
+	# Now the cheapest general/compute instance per vCPU-hour is Graviton c7g.4xlarge:
+	# 0.58 / 16 = 0.03625 x 10,000 vCPU-h = 362.50, complete.
+	run cpu_pipeline aws us-east-1
+	[ "$output" = "362.5 c7g.4xlarge -" ]
+	run aicost pricing list --vcpus 16 --family memory --region us-east-1 --format csv
+	[ "${#lines[@]}" -eq 3 ]
+	[[ "${lines[1]}" == "aws,r8g.12xlarge,"* && "${lines[2]}" == "aws,r8g.16xlarge,"* ]]
 }

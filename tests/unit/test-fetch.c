@@ -48,7 +48,7 @@ static int collect_offer(void *ctx, const struct offer *o)
 	assert_non_null(o->observed);
 	g->region = xstrdup(o->region);
 	g->instance = xstrdup(o->instance_type);
-	g->accelerator = xstrdup(o->accelerator);
+	g->accelerator = o->accelerator ? xstrdup(o->accelerator) : NULL;   /* NULL: a CPU */
 	g->purchase = xstrdup(o->purchase);
 	g->note = o->note ? xstrdup(o->note) : NULL;
 	g->count = o->accelerator_count;
@@ -247,11 +247,12 @@ static void test_aws_ec2_csv(void **state)
 	struct aws_catalog *catalog = aws_catalog_new();
 	struct fetch_sink sink;
 	struct collector *c = collector_new(&sink);
-	const struct got_offer *p5;
+	const struct got_offer *p5, *cpu;
 
 	(void)state;
 	assert_int_equal(push_file(AWS_OFFER_EC2, EC2_US, 7, 0, &config, &sink, &stats, catalog), 0);
-	assert_int_equal(stats.rows, 24);   /* 5 on-demand + 8 noise + 9 + 2 reserved */
+	/* 5 on-demand + 8 noise + 9 + 2 reserved, then 15 CPU rows */
+	assert_int_equal(stats.rows, 39);
 	assert_price(c, "us-east-1", "p5.48xlarge", "on-demand", 55.04);
 	/* Standard class, lowest upfront offered: 1yr No Upfront is its hourly rate. */
 	assert_price(c, "us-east-1", "p5.48xlarge", "reserved-1y", 37.4272);
@@ -264,12 +265,33 @@ static void test_aws_ec2_csv(void **state)
 	assert_price(c, "us-east-1", "g6e.xlarge", "on-demand", 1.861);
 	assert_price(c, "us-east-1", "trn1.32xlarge", "on-demand", 21.5);
 	/* Windows, RHEL, Dedicated, SQL, unused reservations, storage, m5, inf2: none. */
-	assert_int_equal(c->noffers, 9);
 	p5 = find(c, "us-east-1", "p5.48xlarge", "on-demand");
 	assert_int_equal(p5->count, 8);
 	assert_string_equal(p5->accelerator, "H100-SXM");
 	assert_true(p5->vcpus == 192 && p5->memory_gib == 2048);
 	assert_int_equal(find(c, "us-east-1", "trn1.32xlarge", "on-demand")->count, 16);
+	/* CPU instances of the current generations, with their vCPUs and memory. */
+	cpu = find(c, "us-east-1", "c7i.12xlarge", "on-demand");
+	assert_null(cpu->accelerator);
+	assert_int_equal(cpu->count, 0);
+	assert_true(cpu->vcpus == 48 && cpu->memory_gib == 96);
+	assert_true(cpu->price == 2.142);   /* not the Windows row's 4.35 */
+	assert_price(c, "us-east-1", "m7i.xlarge", "on-demand", 0.2016);
+	assert_price(c, "us-east-1", "m7i.4xlarge", "on-demand", 0.8064);
+	assert_price(c, "us-east-1", "m7i.4xlarge", "reserved-1y", 0.508);
+	/* 3yr All Upfront: 9277 / 26280 h = 0.353005... (and 0 an hour) */
+	assert_price(c, "us-east-1", "m7i.4xlarge", "reserved-3y", 9277.0 / 26280);
+	assert_price(c, "us-east-1", "m8g.4xlarge", "on-demand", 0.71808);
+	assert_price(c, "us-east-1", "c7g.4xlarge", "on-demand", 0.58);
+	assert_price(c, "us-east-1", "r8g.12xlarge", "on-demand", 2.82768);
+	assert_true(find(c, "us-east-1", "r8g.12xlarge", "on-demand")->memory_gib == 384);
+	/* Bare metal, local-disk (c7gd) and older (c6i, m5) families are not kept. */
+	assert_null(find(c, "us-east-1", "m7i.metal-24xl", "on-demand"));
+	assert_null(find(c, "us-east-1", "c7gd.4xlarge", "on-demand"));
+	assert_null(find(c, "us-east-1", "c6i.4xlarge", "on-demand"));
+	assert_null(find(c, "us-east-1", "m5.large", "on-demand"));
+	/* 9 accelerator offers + 8 CPU on demand + m7i.4xlarge reserved 1y and 3y. */
+	assert_int_equal(c->noffers, 19);
 	aws_catalog_free(catalog);
 	collector_free(c);
 }
@@ -439,8 +461,9 @@ static void test_aws_spot(void **state)
 	before = c->noffers;
 	assert_int_equal(aws_spot_parse(catalog, spot, spot_len, advisor, advisor_len, &config,
 					"spot.json", &sink, &stats), 0);
-	/* p5, g5.xlarge, g6e.xlarge, trn1.32xlarge; p4d is "N/A*"; m5 is no GPU. */
-	assert_int_equal(c->noffers - before, 4);
+	/* p5, g5.xlarge, g6e.xlarge, trn1.32xlarge; p4d is "N/A*"; m5 and c6i are not
+	 * kept; m7i.4xlarge, m8g.4xlarge, c7i.12xlarge and c7g.4xlarge are. */
+	assert_int_equal(c->noffers - before, 8);
 	assert_price(c, "us-east-1", "p5.48xlarge", "spot", 12.5123);
 	o = find(c, "us-east-1", "p5.48xlarge", "spot");
 	assert_int_equal(o->count, 8);
@@ -455,6 +478,12 @@ static void test_aws_spot(void **state)
 	assert_true(o->interruptions_per_month == 0.075);
 	assert_non_null(strstr(o->note, "spot above on-demand"));       /* 2.10 > 1.861 */
 	assert_null(find(c, "us-east-1", "p4d.24xlarge", "spot"));
+	/* CPU spot: c7g.4xlarge 0.1682 (the Advisor's 71% off 0.58), bucket r = 0. */
+	o = find(c, "us-east-1", "c7g.4xlarge", "spot");
+	assert_true(o->price == 0.1682 && o->vcpus == 16 && o->count == 0);
+	assert_true(o->interruptions_per_month == 0.025);
+	assert_price(c, "us-east-1", "m7i.4xlarge", "spot", 0.3871);
+	assert_null(find(c, "us-east-1", "c6i.4xlarge", "spot"));
 	/* A broken feed is an error, not an empty success. */
 	assert_int_equal(aws_spot_parse(catalog, spot, spot_len / 2, advisor, advisor_len, &config,
 					"spot.json", &sink, &stats), -1);
