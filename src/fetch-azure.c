@@ -1,11 +1,14 @@
-/* Azure Retail Prices API: GPU VM prices, paged by NextPageLink (see fetch.h). */
+/* Azure Retail Prices API: GPU and CPU VM prices, paged by NextPageLink (see fetch.h). */
 #include "fetch.h"
 #include "http.h"
 #include "units.h"
 #include "util.h"
 
+#include <ctype.h>
 #include <jansson.h>
 #include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define AZURE_ENDPOINT "https://prices.azure.com/api/retail/prices"
@@ -37,12 +40,69 @@ static const struct azure_vm {
 	{ "Standard_NC24s_v3", "V100-SXM2-16GB", 4, 24, 448 },
 };
 
-static const struct azure_vm *azure_vm_find(const char *arm_sku)
+/*
+ * CPU series kept for data pipelines: the current generations of the general-purpose
+ * (D), compute-optimised (F) and memory-optimised (E) families on Intel and AMD, named
+ * Standard_<letter><vCPUs><suffix>_v<version> ("Standard_D16as_v5"). Local-disk (d),
+ * isolated (i), constrained-core (E16-4s) and Arm sizes are not kept. Memory is the
+ * series' GiB per vCPU (Azure's size tables), up to its largest size's.
+ */
+static const struct azure_cpu_series {
+	char letter;
+	const char *suffix;
+	int version;
+	double gib_per_vcpu;
+	double max_memory_gib;       /* 0: no cap */
+} azure_cpu_series[] = {
+	{ 'D', "s", 5, 4, 0 }, { 'D', "as", 5, 4, 0 }, { 'D', "s", 6, 4, 0 },
+	{ 'D', "as", 6, 4, 0 },
+	{ 'F', "s", 2, 2, 0 }, { 'F', "as", 6, 4, 0 }, { 'F', "als", 6, 2, 0 },
+	{ 'E', "s", 5, 8, 672 }, { 'E', "as", 5, 8, 672 }, { 'E', "s", 6, 8, 0 },
+	{ 'E', "as", 6, 8, 672 },
+};
+
+/* A CPU size of azure_cpu_series as an azure_vm in OUT (no accelerator); false if not. */
+static bool azure_cpu_size(const char *arm_sku, struct azure_vm *out)
+{
+	const char *p = arm_sku + strlen("Standard_");
+	size_t suffix_len;
+	char *end;
+	long vcpus;
+
+	if (!str_starts_with(arm_sku, "Standard_") || !strchr("DEF", *p) ||
+	    !isdigit((unsigned char)p[1]))
+		return false;
+	vcpus = strtol(p + 1, &end, 10);
+	suffix_len = strspn(end, "abcdefghijklmnopqrstuvwxyz");
+	if (vcpus <= 0 || vcpus > 1024 || !str_starts_with(end + suffix_len, "_v"))
+		return false;
+	for (size_t i = 0; i < ARRAY_SIZE(azure_cpu_series); i++) {
+		const struct azure_cpu_series *c = &azure_cpu_series[i];
+		char version[16];
+
+		snprintf(version, sizeof(version), "_v%d", c->version);
+		if (c->letter != *p || strlen(c->suffix) != suffix_len ||
+		    strncmp(c->suffix, end, suffix_len) != 0 ||
+		    strcmp(end + suffix_len, version) != 0)
+			continue;
+		memset(out, 0, sizeof(*out));
+		out->arm_sku = arm_sku;
+		out->vcpus = (double)vcpus;
+		out->memory_gib = vcpus * c->gib_per_vcpu;
+		if (c->max_memory_gib > 0 && out->memory_gib > c->max_memory_gib)
+			out->memory_gib = c->max_memory_gib;
+		return true;
+	}
+	return false;
+}
+
+/* The GPU size ARM_SKU names, or a CPU size kept (built in *CPU); NULL for neither. */
+static const struct azure_vm *azure_vm_find(const char *arm_sku, struct azure_vm *cpu)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(azure_vms); i++)
 		if (str_ieq(azure_vms[i].arm_sku, arm_sku))
 			return &azure_vms[i];
-	return NULL;
+	return azure_cpu_size(arm_sku, cpu) ? cpu : NULL;
 }
 
 static const char *json_text(json_t *obj, const char *key)
@@ -109,7 +169,8 @@ static int azure_item(json_t *item, const struct fetch_config *config, const cha
 	const char *type = json_text(item, "type");
 	const char *sku_name = json_text(item, "skuName");
 	const char *region = json_text(item, "armRegionName");
-	const struct azure_vm *vm = azure_vm_find(json_text(item, "armSkuName"));
+	struct azure_vm cpu;
+	const struct azure_vm *vm = azure_vm_find(json_text(item, "armSkuName"), &cpu);
 	const char *purchase;
 	double price;
 
@@ -208,9 +269,11 @@ static void azure_first_url(const struct fetch_config *config, struct strbuf *ur
 	for (size_t i = 0; i < config->nregions; i++)
 		strbuf_addf(&filter, "%sarmRegionName eq '%s'", i ? " or " : "",
 			    config->regions[i]);
-	/* Server-side to the GPU families of azure_vms[], so that pages stay few. */
+	/* Server-side to the GPU families of azure_vms[] and the generations of
+	 * azure_cpu_series[] (and their neighbours, dropped here), so that pages stay few. */
 	strbuf_adds(&filter, ") and (contains(armSkuName, 'Standard_ND') or "
-		    "contains(armSkuName, 'Standard_NC'))");
+		    "contains(armSkuName, 'Standard_NC') or contains(armSkuName, 's_v2') or "
+		    "contains(armSkuName, 's_v5') or contains(armSkuName, 's_v6'))");
 	strbuf_addf(url, "%s%capi-version=%s&$filter=", endpoint,
 		    strchr(endpoint, '?') ? '&' : '?', AZURE_API_VERSION);
 	http_url_escape(url, filter.buf);

@@ -1,6 +1,7 @@
 /*
  * Google Cloud Billing Catalog: Compute Engine core, RAM and GPU SKUs assembled
- * into per-machine hourly prices, and Cloud TPU per-chip prices (see fetch.h).
+ * into per-machine hourly prices (GPU and CPU machines), and Cloud TPU per-chip
+ * prices (see fetch.h).
  */
 #include "fetch.h"
 #include "gcp-machines.h"
@@ -34,6 +35,44 @@ static const struct gcp_machine {
 	{ "a3-ultragpu-8g", 224, 2952 },
 	{ "g2-standard-4", 4, 16 }, { "g2-standard-8", 8, 32 }, { "g2-standard-12", 12, 48 },
 	{ "g2-standard-24", 24, 96 }, { "g2-standard-48", 48, 192 },
+};
+
+/*
+ * CPU machine series kept for data pipelines: the current general-purpose (N2, N2D,
+ * N4, C3, C4, E2), compute-optimised (C2, C2D) and memory shapes, priced like the
+ * VM part of a GPU machine: vCPUs × core SKU + GiB × RAM SKU of the series' family.
+ * Each series' predefined sizes (GCP's machine-type tables); memory is the shape's
+ * GiB per vCPU, which holds at every size listed.
+ */
+static const struct gcp_cpu_series {
+	const char *prefix;          /* machine types are PREFIX + vCPUs */
+	const char *sku_family;      /* first word of its core/RAM SKU descriptions */
+	double gib_per_vcpu;
+	int sizes[12];               /* vCPUs, 0-terminated */
+} gcp_cpu_series[] = {
+	{ "n2-standard-", "N2", 4, { 2, 4, 8, 16, 32, 48, 64, 80, 96, 128 } },
+	{ "n2-highcpu-", "N2", 1, { 2, 4, 8, 16, 32, 48, 64, 80, 96 } },
+	{ "n2-highmem-", "N2", 8, { 2, 4, 8, 16, 32, 48, 64, 80, 96, 128 } },
+	{ "n2d-standard-", "N2D", 4, { 2, 4, 8, 16, 32, 48, 64, 80, 96, 128, 224 } },
+	{ "n2d-highcpu-", "N2D", 1, { 2, 4, 8, 16, 32, 48, 64, 80, 96, 128, 224 } },
+	{ "n2d-highmem-", "N2D", 8, { 2, 4, 8, 16, 32, 48, 64, 80, 96 } },
+	{ "n4-standard-", "N4", 4, { 2, 4, 8, 16, 32, 48, 64, 80 } },
+	{ "n4-highcpu-", "N4", 2, { 2, 4, 8, 16, 32, 48, 64, 80 } },
+	{ "n4-highmem-", "N4", 8, { 2, 4, 8, 16, 32, 48, 64, 80 } },
+	{ "c3-standard-", "C3", 4, { 4, 8, 22, 44, 88, 176 } },
+	{ "c3-highcpu-", "C3", 2, { 4, 8, 22, 44, 88, 176 } },
+	{ "c3-highmem-", "C3", 8, { 4, 8, 22, 44, 88, 176 } },
+	{ "c4-standard-", "C4", 3.75, { 4, 8, 16, 32, 48, 96, 192, 288 } },
+	{ "c4-highcpu-", "C4", 2, { 4, 8, 16, 32, 48, 96, 192, 288 } },
+	{ "c4-highmem-", "C4", 7.75, { 4, 8, 16, 32, 48, 96, 192, 288 } },
+	{ "e2-standard-", "E2", 4, { 2, 4, 8, 16, 32 } },
+	{ "e2-highcpu-", "E2", 1, { 2, 4, 8, 16, 32 } },
+	{ "e2-highmem-", "E2", 8, { 2, 4, 8, 16 } },
+	/* C2's SKUs read "Compute optimized Core running in ..." */
+	{ "c2-standard-", "Compute", 4, { 4, 8, 16, 30, 60 } },
+	{ "c2d-standard-", "C2D", 4, { 2, 4, 8, 16, 32, 56, 112 } },
+	{ "c2d-highcpu-", "C2D", 2, { 2, 4, 8, 16, 32, 56, 112 } },
+	{ "c2d-highmem-", "C2D", 8, { 2, 4, 8, 16, 32, 56, 112 } },
 };
 
 /* TPU versions as SKU descriptions spell them. */
@@ -129,7 +168,8 @@ static const char *purchase_of_usage(const char *usage_type)
 	return NULL;
 }
 
-/* The description without "Spot Preemptible " / "Preemptible " / "Commitment v1: ". */
+/* The description without "Spot Preemptible " / "Preemptible " / "Commitment v1: " /
+ * "Commitment: " (C2's commitments are spelled without the version). */
 static const char *strip_description(const char *d)
 {
 	static const char *const prefixes[] = { "Spot Preemptible ", "Preemptible " };
@@ -137,7 +177,7 @@ static const char *strip_description(const char *d)
 	for (size_t i = 0; i < ARRAY_SIZE(prefixes); i++)
 		if (str_starts_with(d, prefixes[i]))
 			return d + strlen(prefixes[i]);
-	if (str_starts_with(d, "Commitment ")) {
+	if (str_starts_with(d, "Commitment ") || str_starts_with(d, "Commitment:")) {
 		const char *colon = strchr(d, ':');
 
 		if (colon)
@@ -243,7 +283,7 @@ static void gcp_sku(struct gcp_rates *rates, json_t *sku, const struct fetch_con
 		/* "A2 Instance Core running in Americas", "A2 Cpu in Americas for 1 Year" */
 		if (strcmp(group, "CPU") == 0 && !strstr(space, " Core") && !strstr(space, " Cpu"))
 			goto cleanup;
-		if (strcmp(group, "RAM") == 0 && !strstr(space, " Ram"))
+		if (strcmp(group, "RAM") == 0 && !strstr(space, " Ram") && !strstr(space, " RAM"))
 			goto cleanup;
 		/* Sole-tenancy and custom-machine SKUs share the group: not our machines. */
 		if (strstr(space, "Sole Tenancy") || strstr(space, "Custom"))
@@ -346,6 +386,43 @@ static int emit_machine(const struct gcp_machine *m, const struct gcp_rates *rat
 	return result;
 }
 
+/* One CPU machine: VCPUS of SERIES from its core and RAM rates. */
+static int emit_cpu_machine(const struct gcp_cpu_series *series, int vcpus,
+			    const struct gcp_rates *rates, const char *region, const char *purchase,
+			    const struct fetch_config *config, const struct fetch_sink *sink,
+			    struct fetch_stats *stats)
+{
+	const struct gcp_rate *core = rate_find(rates, GCP_CORE, series->sku_family, region,
+						purchase);
+	const struct gcp_rate *ram = rate_find(rates, GCP_RAM, series->sku_family, region,
+					       purchase);
+	double memory = vcpus * series->gib_per_vcpu;
+	struct strbuf name = STRBUF_INIT, note = STRBUF_INIT;
+	int result;
+
+	if (!core || !ram)
+		return 0;   /* not offered there on those terms */
+	strbuf_addf(&name, "%s%d", series->prefix, vcpus);
+	strbuf_addf(&note, "= %d vCPUs x %.6f + %g GiB x %.6f (core and RAM SKUs)", vcpus,
+		    core->price, memory, ram->price);
+	{
+		struct offer o = {
+			.provider = "gcp", .region = (char *)region, .instance_type = name.buf,
+			.component = "instance", .vcpus = vcpus, .memory_gib = memory,
+			.purchase = (char *)purchase,
+			.price_per_hour = vcpus * core->price + memory * ram->price,
+			.currency = "USD", .observed = (char *)config->observed,
+			.source = core->source, .confidence = "exact", .note = note.buf,
+			.interruptions_per_month = NAN,
+		};
+
+		result = fetch_emit_offer(sink, stats, &o);
+	}
+	strbuf_release(&name);
+	strbuf_release(&note);
+	return result;
+}
+
 static int emit_tpu(const char *slice, const struct gcp_rates *rates,
 		    const char *region, const char *purchase, const struct fetch_config *config,
 		    const struct fetch_sink *sink, struct fetch_stats *stats)
@@ -392,6 +469,12 @@ int gcp_emit_offers(const struct gcp_rates *rates, const struct fetch_config *co
 				if (emit_tpu(gcp_tpu_slices[t], rates, config->regions[r],
 					     gcp_purchases[p], config, sink, stats) < 0)
 					return -1;
+			for (size_t c = 0; c < ARRAY_SIZE(gcp_cpu_series); c++)
+				for (const int *v = gcp_cpu_series[c].sizes; *v; v++)
+					if (emit_cpu_machine(&gcp_cpu_series[c], *v, rates,
+							     config->regions[r], gcp_purchases[p],
+							     config, sink, stats) < 0)
+						return -1;
 		}
 	}
 	return 0;

@@ -211,7 +211,8 @@ void gcp_rates_free(struct gcp_rates *rates);
 int gcp_parse_page(struct gcp_rates *rates, const char *json, size_t len,
 		   const struct fetch_config *config, const char *source,
 		   struct strbuf *next, struct fetch_stats *stats);
-/* Machines whose core, RAM and GPU rates are all known; TPU slices per chip. */
+/* Machines whose core, RAM and GPU rates are all known (CPU machines: core and RAM);
+ * TPU slices per chip. */
 int gcp_emit_offers(const struct gcp_rates *rates, const struct fetch_config *config,
 		    const struct fetch_sink *sink, struct fetch_stats *stats);
 

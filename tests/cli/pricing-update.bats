@@ -52,8 +52,8 @@ prices() {
 	run_split pricing update --region "$REGIONS" --format csv
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"aws,updated,\"us-east-1,eu-west-1\",38,12,85,9,"* ]]
-	[[ "$output" == *"azure,updated,eastus,15,0,18,3,"* ]]
-	[[ "$output" == *"gcp,updated,\"us-central1,us-east4\",27,0,27,4,"* ]]
+	[[ "$output" == *"azure,updated,eastus,29,0,35,3,"* ]]
+	[[ "$output" == *"gcp,updated,\"us-central1,us-east4\",224,0,46,4,"* ]]
 	# Not a terminal: no progress on stderr.
 	[ -z "$stderr" ]
 	run prices azure
@@ -220,11 +220,120 @@ EOF
 	[[ "$output" == *"aws,updated,us-east-1,"* ]]
 }
 
+# --- CPU instances from the live fetchers (data pipelines) --------------------------
+# An update replaces the catalog's prices of the regions it fetched, CPU rows included:
+# the fetchers keep the current general, compute and memory families, so a pipeline
+# there is still priced.
+
+# A pipeline-only scenario in $1/$2: prints "pipeline instance incomplete-components".
+cpu_pipeline() {
+	cat >"$BATS_TEST_TMPDIR/p.yaml" <<EOF
+name: prep
+horizon: 6mo
+workloads:
+  - {name: tokenise, kind: pipeline, input: 500TB, throughput_per_vcpu: 50GB/h}
+deployments:
+  - {name: d, kind: cloud, provider: $1, region: $2, price_per_gpu_hour: 2}
+EOF
+	"$AICOST" -q estimate --format json "$BATS_TEST_TMPDIR/p.yaml" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)["deployments"][0]
+print(round(d["breakdown"]["pipeline"], 4), d["pipelines"][0]["instance"], ",".join(d["incomplete"]) or "-")'
+}
+
+# "instance purchase price family per-vcpu" of the CPU rows of --vcpus $1 in $2/$3.
+cpu_rows() {
+	"$AICOST" pricing list --vcpus "$1" --provider "$2" --region "$3" --format json | python3 -c '
+import json, sys
+for o in json.load(sys.stdin):
+    print(o["instance_type"], o["purchase"], round(o["price_per_hour"], 6), o["family"],
+          round(o["price_per_vcpu_hour"], 6))'
+}
+
+@test "cpu: aws keeps current m/c/r instances with vCPUs, spot and reserved; pipelines priced" {
+	# The shipped catalog prices the pipeline on c7i.12xlarge: 10,000 vCPU-h x 0.044625.
+	run cpu_pipeline aws us-east-1
+	[ "$output" = "446.25 c7i.12xlarge -" ]
+	run aicost pricing update --provider aws --region us-east-1
+	[ "$status" -eq 0 ]
+	run cpu_rows 64 aws us-east-1
+	[ "$status" -eq 0 ]
+	# c7i.16xlarge 2.856 / 64 = 0.044625; r8g.16xlarge 3.77024 / 64 = 0.05891
+	[ "$output" = "c7i.16xlarge on-demand 2.856 compute 0.044625
+r8g.16xlarge on-demand 3.77024 memory 0.05891" ]
+	run cpu_rows 16 aws us-east-1
+	# Spot from the feed with the Advisor's bucket; reserved from the bulk file:
+	# m7i.4xlarge 3yr All Upfront 9,277 / 26,280 h = 0.353006 (0.022063 per vCPU-hour).
+	[[ "$output" == *"c7g.4xlarge spot 0.1682 compute 0.010512"* ]]
+	[[ "$output" == *"m7i.4xlarge reserved-1y 0.508 general 0.03175"* ]]
+	[[ "$output" == *"m7i.4xlarge reserved-3y 0.353006 general 0.022063"* ]]
+	# Bare metal, local-disk and older generations are left out.
+	[[ "$output" != *"metal"* && "$output" != *"c7gd"* && "$output" != *"c6i"* ]]
+	# Now the cheapest general/compute instance per vCPU-hour is Graviton c7g.4xlarge:
+	# 0.58 / 16 = 0.03625 x 10,000 vCPU-h = 362.50, complete.
+	run cpu_pipeline aws us-east-1
+	[ "$output" = "362.5 c7g.4xlarge -" ]
+	run aicost pricing list --vcpus 16 --family memory --region us-east-1 --format csv
+	[ "${#lines[@]}" -eq 3 ]
+	[[ "${lines[1]}" == "aws,r8g.12xlarge,"* && "${lines[2]}" == "aws,r8g.16xlarge,"* ]]
+}
+
+@test "cpu: azure keeps Dsv5/Dasv5/Fsv2/Esv5 sizes with every purchase option; pipelines priced" {
+	# The catalog's cheapest in eastus: Standard_F4s_v2, 0.169 / 4 = 0.04225 x 10,000.
+	run cpu_pipeline azure eastus
+	[ "$output" = "422.5 Standard_F4s_v2 -" ]
+	run aicost pricing update --provider azure --region eastus
+	[ "$status" -eq 0 ]
+	run cpu_rows 64 azure eastus
+	# vCPUs from the size's name; F64s_v2 2.706 / 64 = 0.042281; D64as_v5 2.752 / 64 =
+	# 0.043; E96s_v5 6.048 / 96 = 0.063. Constrained E16-4s_v5, D4ds_v5 and D4s_v3: not kept.
+	[ "$output" = "Standard_D64as_v5 on-demand 2.752 general 0.043
+Standard_D64s_v5 on-demand 3.072 general 0.048
+Standard_D64s_v5 savings-1y 2.1965 general 0.03432
+Standard_D64s_v5 savings-3y 1.4131 general 0.02208
+Standard_E64s_v5 on-demand 4.032 memory 0.063
+Standard_E96s_v5 on-demand 6.048 memory 0.063
+Standard_F64s_v2 on-demand 2.706 compute 0.042281
+Standard_F64s_v2 spot 0.754433 compute 0.011788" ]
+	# Reservations spread over the term: 1,009 / 8,760 h = 0.115183; 1,918 / 26,280 h.
+	run cpu_rows 4 azure eastus
+	[[ "$output" == *"Standard_D4s_v5 reserved-1y 0.115183 general 0.028796"* ]]
+	[[ "$output" == *"Standard_D4s_v5 reserved-3y 0.072983 general 0.018246"* ]]
+	[[ "$output" != *"E16-4s"* && "$output" != *"D4ds"* && "$output" != *"_v3"* ]]
+	# The fetched F64s_v2 is now the cheapest: 0.04228125 x 10,000 = 422.8125, complete.
+	run cpu_pipeline azure eastus
+	[ "$output" = "422.8125 Standard_F64s_v2 -" ]
+}
+
+@test "cpu: gcp assembles CPU machines from core and RAM SKUs; pipelines priced" {
+	# The catalog's cheapest in us-central1: n2-standard-16, 0.048559 x 10,000.
+	run cpu_pipeline gcp us-central1
+	[ "$output" = "485.5875 n2-standard-16 -" ]
+	run aicost pricing update --provider gcp --region us-central1
+	[ "$status" -eq 0 ]
+	run cpu_rows 60 gcp us-central1
+	# n2-standard-64 = 64 x 0.031611 + 256 x 0.004237 = 3.107776; n2-highmem-64 adds
+	# 256 GiB more: 4.192448; spot 64 x 0.00765 + 256 x 0.001025 = 0.752.
+	[[ "$output" == *"n2-standard-64 on-demand 3.107776 general 0.048559"* ]]
+	[[ "$output" == *"n2-standard-64 spot 0.752 general 0.01175"* ]]
+	[[ "$output" == *"n2-highmem-64 on-demand 4.192448 memory 0.065507"* ]]
+	# c2-standard-60 = 60 x 0.03398 + 240 x 0.00455 = 3.1308 (Compute optimized SKUs)
+	[[ "$output" == *"c2-standard-60 on-demand 3.1308 compute 0.05218"* ]]
+	# c3-highcpu-88 = 88 x 0.03465 + 176 x 0.003938 = 3.742288
+	[[ "$output" == *"c3-highcpu-88 on-demand 3.742288 compute 0.042526"* ]]
+	# commitments: n2-standard-64 1y = 64 x 0.019915 + 256 x 0.002669 = 1.957824
+	[[ "$output" == *"n2-standard-64 commit-1y 1.957824 general 0.030591"* ]]
+	# The cheapest per vCPU is n2-highcpu (1 GiB a vCPU): 0.031611 + 0.004237 =
+	# 0.035848 x 10,000 = 358.48, complete.
+	run cpu_pipeline gcp us-central1
+	[ "$output" = "358.48 n2-highcpu-16 -" ]
+}
+
 @test "fault 429 with Retry-After: retried after the wait, then updated" {
 	fault 429 /api/retail/prices 1 1
 	run aicost pricing update --provider azure --region eastus --format csv
 	[ "$status" -eq 0 ]
-	[[ "$output" == *"azure,updated,eastus,15,"* ]]
+	[[ "$output" == *"azure,updated,eastus,29,"* ]]
 	[ "$(requests ' 429 ')" -eq 1 ]
 	[ "$(requests 'api/retail/prices.* 200 ')" -eq 3 ]
 	# The server asked for 1 s; the backoff alone would have waited about 5 ms.
@@ -236,7 +345,7 @@ EOF
 	fault 429 /api/retail/prices 1 date+2
 	run aicost pricing update --provider azure --region eastus --format csv
 	[ "$status" -eq 0 ]
-	[[ "$output" == *"azure,updated,eastus,15,"* ]]
+	[[ "$output" == *"azure,updated,eastus,29,"* ]]
 	# A date two seconds ahead, to the second: at least one second from the answer.
 	gap=$(retry_gap ' 429 ')
 	awk -v g="$gap" 'BEGIN { exit !(g >= 0.95) }'
@@ -246,7 +355,7 @@ EOF
 	fault 500 skip=1000 2
 	run aicost pricing update --provider azure --region eastus --format csv
 	[ "$status" -eq 0 ]
-	[[ "$output" == *"azure,updated,eastus,15,"* ]]
+	[[ "$output" == *"azure,updated,eastus,29,"* ]]
 	[ "$(requests 'skip=1000 500')" -eq 2 ]
 	[ "$(requests 'skip=1000 200')" -eq 1 ]
 }
@@ -278,7 +387,7 @@ EOF
 	fault truncate skip=2000 1
 	run aicost pricing update --provider azure --region eastus --format csv
 	[ "$status" -eq 0 ]
-	[[ "$output" == *"azure,updated,eastus,15,"* ]]
+	[[ "$output" == *"azure,updated,eastus,29,"* ]]
 	[ "$(requests 'skip=2000 200 .*fault=truncate')" -eq 1 ]
 }
 
@@ -443,7 +552,7 @@ EOF
 	export http_proxy="http://127.0.0.1:$(cat "$BATS_FILE_TMPDIR/port")" no_proxy= NO_PROXY=
 	run aicost pricing update --provider azure --region eastus --format csv
 	[ "$status" -eq 0 ]
-	[[ "$output" == *"azure,updated,eastus,15,"* ]]
+	[[ "$output" == *"azure,updated,eastus,29,"* ]]
 	# Absolute URIs in the request line: they came through a proxy, every page.
 	[ "$(requests '^GET http://prices.example.invalid/api/retail/prices')" -eq 3 ]
 }
@@ -452,7 +561,7 @@ EOF
 	before=$(prices azure)
 	run aicost pricing update --provider azure --region eastus --dry-run --format csv
 	[ "$status" -eq 0 ]
-	[[ "$output" == *"azure,dry-run,eastus,15,"* ]]
+	[[ "$output" == *"azure,dry-run,eastus,29,"* ]]
 	[ "$(prices azure)" = "$before" ]
 }
 
@@ -583,7 +692,7 @@ EOF
 	: >"$BATS_FILE_TMPDIR/faults"
 	run aicost pricing update --provider azure --region eastus --format csv
 	[ "$status" -eq 0 ]
-	[[ "$output" == *"azure,updated,eastus,15,"* ]]
+	[[ "$output" == *"azure,updated,eastus,29,"* ]]
 }
 
 # The rate from dollars to pounds and its date, as estimate applies it.
@@ -929,61 +1038,4 @@ lambda_setup() {
 	[ "$status" -eq 2 ]
 	[[ "$stderr" == *'runpod: '*'no "gpus" array of GPU types (has the format changed?); its previous prices are kept'* ]]
 	[ "$(prices runpod)" = "$before" ]
-}
-
-# --- CPU instances from the live fetchers (data pipelines) --------------------------
-# An update replaces the catalog's prices of the regions it fetched, CPU rows included:
-# the fetchers keep the current general, compute and memory families, so a pipeline
-# there is still priced.
-
-# A pipeline-only scenario in $1/$2: prints "pipeline instance incomplete-components".
-cpu_pipeline() {
-	cat >"$BATS_TEST_TMPDIR/p.yaml" <<EOF
-name: prep
-horizon: 1mo
-workloads:
-  - {name: tokenise, kind: pipeline, input: 500TB, throughput_per_vcpu: 50GB/h}
-deployments:
-  - {name: d, kind: cloud, provider: $1, region: $2, price_per_gpu_hour: 2}
-EOF
-	"$AICOST" -q estimate --format json "$BATS_TEST_TMPDIR/p.yaml" | python3 -c '
-import json, sys
-d = json.load(sys.stdin)["deployments"][0]
-print(round(d["breakdown"]["pipeline"], 4), d["pipelines"][0]["instance"], ",".join(d["incomplete"]) or "-")'
-}
-
-# "instance purchase price family per-vcpu" of the CPU rows of --vcpus $1 in $2/$3.
-cpu_rows() {
-	"$AICOST" pricing list --vcpus "$1" --provider "$2" --region "$3" --format json | python3 -c '
-import json, sys
-for o in json.load(sys.stdin):
-    print(o["instance_type"], o["purchase"], o["price_per_hour"], o["family"], round(o["price_per_vcpu_hour"], 6))'
-}
-
-@test "cpu: aws keeps current m/c/r instances with vCPUs, spot and reserved; pipelines priced" {
-	# The shipped catalog prices the pipeline on c7i.12xlarge: 10,000 vCPU-h x 0.044625.
-	run cpu_pipeline aws us-east-1
-	[ "$output" = "446.25 c7i.12xlarge -" ]
-	run aicost pricing update --provider aws --region us-east-1
-	[ "$status" -eq 0 ]
-	run cpu_rows 64 aws us-east-1
-	[ "$status" -eq 0 ]
-	# c7i.16xlarge 2.856 / 64 = 0.044625; r8g.16xlarge 3.77024 / 64 = 0.05891
-	[ "$output" = "c7i.16xlarge on-demand 2.856 compute 0.044625
-r8g.16xlarge on-demand 3.77024 memory 0.05891" ]
-	run cpu_rows 16 aws us-east-1
-	# Spot from the feed with the Advisor's bucket; reserved from the bulk file:
-	# m7i.4xlarge 3yr All Upfront 9,277 / 26,280 h = 0.353006 (0.022063 per vCPU-hour).
-	[[ "$output" == *"c7g.4xlarge spot 0.1682 compute 0.010512"* ]]
-	[[ "$output" == *"m7i.4xlarge reserved-1y 0.508 general 0.03175"* ]]
-	[[ "$output" == *"m7i.4xlarge reserved-3y 0.353006"*" general 0.022063"* ]]
-	# Bare metal, local-disk and older generations are left out.
-	[[ "$output" != *"metal"* && "$output" != *"c7gd"* && "$output" != *"c6i"* ]]
-	# Now the cheapest general/compute instance per vCPU-hour is Graviton c7g.4xlarge:
-	# 0.58 / 16 = 0.03625 x 10,000 vCPU-h = 362.50, complete.
-	run cpu_pipeline aws us-east-1
-	[ "$output" = "362.5 c7g.4xlarge -" ]
-	run aicost pricing list --vcpus 16 --family memory --region us-east-1 --format csv
-	[ "${#lines[@]}" -eq 3 ]
-	[[ "${lines[1]}" == "aws,r8g.12xlarge,"* && "${lines[2]}" == "aws,r8g.16xlarge,"* ]]
 }

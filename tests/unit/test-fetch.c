@@ -30,7 +30,7 @@ struct got_tier {
 };
 
 struct collector {
-	struct got_offer offers[128];
+	struct got_offer offers[512];
 	size_t noffers;
 	struct got_tier tiers[32];
 	size_t ntiers;
@@ -152,6 +152,7 @@ static void test_azure_pages(void **state)
 	struct strbuf next = STRBUF_INIT;
 	struct fetch_sink sink;
 	struct collector *c = collector_new(&sink);
+	const struct got_offer *cpu;
 
 	(void)state;
 	for (size_t i = 0; i < ARRAY_SIZE(pages); i++) {
@@ -168,7 +169,7 @@ static void test_azure_pages(void **state)
 		free(json);
 	}
 	assert_int_equal(stats.pages, 3);
-	assert_int_equal(stats.rows, 18);
+	assert_int_equal(stats.rows, 35);   /* 18 GPU rows, 17 CPU rows */
 	assert_price(c, "eastus", "Standard_ND96isr_H100_v5", "on-demand", 98.32);
 	assert_price(c, "eastus", "Standard_ND96isr_H100_v5", "spot", 18.169536);
 	assert_price(c, "eastus", "Standard_ND96isr_H100_v5", "savings-1y", 75.7064);
@@ -183,9 +184,32 @@ static void test_azure_pages(void **state)
 	assert_price(c, "eastus", "Standard_ND96asr_v4", "spot", 5.98334);
 	assert_price(c, "eastus", "Standard_NC24ads_A100_v4", "on-demand", 3.673);
 	assert_price(c, "eastus", "Standard_NC4as_T4_v3", "on-demand", 0.526);
+	/* CPU sizes of the kept series: vCPUs from the name, memory from the series. */
+	assert_price(c, "eastus", "Standard_D4s_v5", "on-demand", 0.192);
+	assert_price(c, "eastus", "Standard_D4s_v5", "spot", 0.040723);
+	assert_price(c, "eastus", "Standard_D4s_v5", "savings-1y", 0.1373);
+	assert_price(c, "eastus", "Standard_D4s_v5", "savings-3y", 0.0883);
+	/* 1,009 / 8,760 h = 0.115183; 1,918 / 26,280 h = 0.072983 */
+	assert_price(c, "eastus", "Standard_D4s_v5", "reserved-1y", 1009.0 / 8760);
+	assert_price(c, "eastus", "Standard_D4s_v5", "reserved-3y", 1918.0 / 26280);
+	assert_price(c, "eastus", "Standard_D64as_v5", "on-demand", 2.752);
+	assert_price(c, "eastus", "Standard_F64s_v2", "spot", 0.754433);
+	cpu = find(c, "eastus", "Standard_F64s_v2", "on-demand");
+	assert_true(cpu->price == 2.706 && cpu->vcpus == 64 && cpu->memory_gib == 128);
+	assert_null(cpu->accelerator);
+	assert_int_equal(cpu->count, 0);
+	assert_true(find(c, "eastus", "Standard_D64s_v5", "on-demand")->memory_gib == 256);
+	assert_true(find(c, "eastus", "Standard_E64s_v5", "on-demand")->memory_gib == 512);
+	/* E96s_v5 has 672 GiB, not 96 x 8 */
+	assert_true(find(c, "eastus", "Standard_E96s_v5", "on-demand")->memory_gib == 672);
+	/* Constrained-core, local-disk and older sizes are not kept. */
+	assert_null(find(c, "eastus", "Standard_E16-4s_v5", "on-demand"));
+	assert_null(find(c, "eastus", "Standard_D4ds_v5", "on-demand"));
+	assert_null(find(c, "eastus", "Standard_D4s_v3", "on-demand"));
 	/* Windows, Low Priority, DevTest, other regions and unmapped sizes are dropped:
-	 * H100 6 + NC24ads 4 + A100-80 2 + A100-40 2 + T4 1 = 15. */
-	assert_int_equal(c->noffers, 15);
+	 * H100 6 + NC24ads 4 + A100-80 2 + A100-40 2 + T4 1 = 15 GPU offers; D4s_v5 6,
+	 * D64s_v5 3, D64as_v5 1, F64s_v2 2, E64s_v5 1, E96s_v5 1 = 14 CPU offers. */
+	assert_int_equal(c->noffers, 29);
 	assert_int_equal(find(c, "eastus", "Standard_ND96isr_H100_v5", "on-demand")->count, 8);
 	assert_string_equal(find(c, "eastus", "Standard_ND96isr_H100_v5", "on-demand")->accelerator,
 			    "H100-SXM");
@@ -510,6 +534,7 @@ static void test_gcp_assembly(void **state)
 	struct strbuf next = STRBUF_INIT;
 	struct fetch_sink sink;
 	struct collector *c = collector_new(&sink);
+	const struct got_offer *cpu;
 
 	(void)state;
 	for (size_t i = 0; i < ARRAY_SIZE(pages); i++) {
@@ -550,6 +575,36 @@ static void test_gcp_assembly(void **state)
 	assert_null(find(c, "us-central1", "a3-highgpu-8g", "on-demand"));
 	assert_null(find(c, "us-east4", "g2-standard-4", "on-demand"));
 	assert_null(find(c, "us-central1", "a2-ultragpu-1g", "on-demand"));
+	/* CPU machines: vCPUs x core + GiB x RAM of the series' SKUs.
+	 * n2-standard-8 = 8 x 0.031611 + 32 x 0.004237 = 0.388472 (GCP lists 0.388472). */
+	cpu = find(c, "us-central1", "n2-standard-8", "on-demand");
+	assert_non_null(cpu);
+	assert_true(fabs(cpu->price - 0.388472) < 1e-9);
+	assert_true(cpu->vcpus == 8 && cpu->memory_gib == 32 && cpu->count == 0);
+	assert_null(cpu->accelerator);
+	/* n2-highmem-64 = 64 x 0.031611 + 512 x 0.004237 = 4.192448 */
+	assert_price(c, "us-central1", "n2-highmem-64", "on-demand", 4.192448);
+	/* spot 8 x 0.00765 + 32 x 0.001025 = 0.0940; commitments 1y 0.244728, 3y 0.174824 */
+	assert_price(c, "us-central1", "n2-standard-8", "spot", 0.094);
+	assert_price(c, "us-central1", "n2-standard-8", "commit-1y", 8 * 0.019915 + 32 * 0.002669);
+	assert_price(c, "us-central1", "n2-standard-8", "commit-3y", 8 * 0.014225 + 32 * 0.001907);
+	/* C2 is "Compute optimized": c2-standard-60 = 60 x 0.03398 + 240 x 0.00455 = 3.1308;
+	 * its commitments read "Commitment: ..." (no version): 4 x 0.021407 + 16 x 0.002867. */
+	assert_price(c, "us-central1", "c2-standard-60", "on-demand", 3.1308);
+	assert_price(c, "us-central1", "c2-standard-4", "commit-1y", 0.1315);
+	/* c3-highcpu-22 = 22 x 0.03465 + 44 x 0.003938 = 0.935572 */
+	assert_price(c, "us-central1", "c3-highcpu-22", "on-demand", 0.935572);
+	/* us-east4 ("Virginia"): n2-standard-2 = 2 x 0.035605 + 8 x 0.004772 = 0.109386;
+	 * C4 spot from a "RAM" (capitals) SKU: c4-standard-8 = 8 x 0.014213 + 30 x 0.001615. */
+	assert_price(c, "us-east4", "n2-standard-2", "on-demand", 0.109386);
+	assert_price(c, "us-east4", "c4-standard-8", "spot", 8 * 0.014213 + 30 * 0.001615);
+	assert_true(find(c, "us-east4", "c4-standard-8", "spot")->memory_gib == 30);
+	/* E2's SKUs are priced in IDR here, custom-machine SKUs are not machines: none. */
+	assert_null(find(c, "us-central1", "e2-standard-4", "on-demand"));
+	assert_null(find(c, "us-central1", "c4-standard-8", "on-demand"));
+	/* Only series with both rates: N2 29 machines x 4 terms, C2 5 x 2, C3 18 in
+	 * us-central1; N2 29 and C4 24 spot in us-east4; + 27 GPU and TPU offers. */
+	assert_int_equal(c->noffers, 116 + 10 + 18 + 29 + 24 + 27);
 	strbuf_release(&next);
 	gcp_rates_free(rates);
 	collector_free(c);
