@@ -9,13 +9,16 @@
 #include "util.h"
 
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <fnmatch.h>
 #include <limits.h>
 #include <math.h>
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -614,6 +617,7 @@ struct db {
 	bool read_only;             /* opened for reading: the user may not write the file */
 	bool environment_failed;    /* the last failure was the machine's, not the data's */
 	bool new_store;             /* created by this open: synced at its first commit */
+	char *private_path;         /* db_create_private: the file being built, not yet published */
 };
 
 /* How long a writer waits for another one: AICOST_DB_BUSY_TIMEOUT seconds [10]. */
@@ -1198,8 +1202,159 @@ void db_close(struct db *db)
 		sqlite3_finalize(db->stmts[i]);
 	if (db->handle)
 		sqlite3_close(db->handle);
+	if (db->private_path)
+		unlink(db->private_path);
+	free(db->private_path);
 	free(db->path);
 	free(db);
+}
+
+/*
+ * A new store is built in a file of its own beside PATH, with neither journal nor
+ * syncs (nobody else sees it, and a crash only leaves that file behind), and
+ * published whole by db_publish: one sync of the file, a link to PATH, one sync
+ * of the directory. The log of a shared store would instead sync ~7 times.
+ */
+/*
+ * Files that first uses killed mid-way left beside PATH (kill -9, Ctrl-C): gone
+ * after an hour, which no store takes to build.
+ */
+static void remove_stale_private(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	const char *base = slash ? slash + 1 : path;
+	struct strbuf dir = STRBUF_INIT, prefix = STRBUF_INIT, stale = STRBUF_INIT;
+	time_t cutoff = time(NULL) - 3600;
+	struct dirent *entry;
+	DIR *d;
+
+	if (slash)
+		strbuf_add(&dir, path, (size_t)(slash - path) + 1);
+	else
+		strbuf_adds(&dir, "./");
+	strbuf_addf(&prefix, "%s.new-", base);
+	d = opendir(dir.buf);
+	while (d && (entry = readdir(d)) != NULL) {
+		struct stat st;
+
+		if (strncmp(entry->d_name, prefix.buf, prefix.len) != 0 ||
+		    strlen(entry->d_name) != prefix.len + 6)
+			continue;
+		strbuf_reset(&stale);
+		strbuf_addf(&stale, "%s%s", dir.buf, entry->d_name);
+		if (lstat(stale.buf, &st) == 0 && S_ISREG(st.st_mode) && st.st_mtime < cutoff)
+			unlink(stale.buf);
+	}
+	if (d)
+		closedir(d);
+	strbuf_release(&dir);
+	strbuf_release(&prefix);
+	strbuf_release(&stale);
+}
+
+struct db *db_create_private(const char *path, int target_version)
+{
+	struct db *db = xcalloc(1, sizeof(*db));
+	struct strbuf tmp = STRBUF_INIT;
+	mode_t mask = umask(0);
+	int fd;
+
+	umask(mask);
+	db->path = xstrdup(path);
+	if (mkdir_parents(path, false) < 0) {
+		error_prefix("%s: cannot create the price store's directory: ", path);
+		goto fail;
+	}
+	remove_stale_private(path);
+	strbuf_addf(&tmp, "%s.new-XXXXXX", path);
+	fd = mkstemp(tmp.buf);
+	if (fd < 0) {
+		error_set("%s: cannot create the price store: %s", path, strerror(errno));
+		goto fail;
+	}
+	/* As SQLite would create it; mkstemp makes 0600. */
+	fchmod(fd, 0644 & ~mask);
+	close(fd);
+	db->private_path = strbuf_detach(&tmp, NULL);
+	if (sqlite3_open_v2(db->private_path, &db->handle,
+			    SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+		error_set("%s: cannot create the price store: %s", path,
+			  db->handle ? sqlite3_errmsg(db->handle) : "out of memory");
+		goto fail;
+	}
+	sqlite3_extended_result_codes(db->handle, 1);
+	if (exec_sql(db, "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;"
+		     " PRAGMA foreign_keys = ON", "creating the price store") < 0 ||
+	    migrate(db, target_version) < 0 || user_version(db, &db->version) < 0)
+		goto fail;
+	return db;
+fail:
+	strbuf_release(&tmp);
+	db_close(db);
+	return NULL;
+}
+
+static int sync_path(const char *path, int flags)
+{
+	int fd = open(path, flags | O_CLOEXEC);
+	int rc;
+
+	if (fd < 0)
+		return -1;
+	rc = fsync(fd);
+	close(fd);
+	return rc;
+}
+
+/*
+ * Closes DB (from db_create_private) and puts its file at its path, unless
+ * another process published a store there first: then that one stays and this
+ * one is dropped. 1 (error set) when the file system cannot link: the caller
+ * creates the store in place instead.
+ */
+int db_publish(struct db *db)
+{
+	struct strbuf dir = STRBUF_INIT;
+	const char *slash = strrchr(db->path, '/');
+	int result = -1;
+
+	/* The mode is in the file's header: every later open finds a WAL store. */
+	if (exec_sql(db, "PRAGMA journal_mode = WAL", "creating the price store") < 0)
+		goto cleanup;
+	forget_memos(db);
+	for (size_t i = 0; i < ST_COUNT; i++) {
+		sqlite3_finalize(db->stmts[i]);
+		db->stmts[i] = NULL;
+	}
+	if (sqlite3_close(db->handle) != SQLITE_OK) {
+		db_fail(db, "creating the price store");
+		goto cleanup;
+	}
+	db->handle = NULL;
+	if (sync_path(db->private_path, O_RDONLY) < 0) {
+		error_set("%s: cannot create the price store: %s", db->path, strerror(errno));
+		goto cleanup;
+	}
+	if (link(db->private_path, db->path) < 0 && errno != EEXIST) {
+		result = errno == EPERM || errno == ENOSYS || errno == EOPNOTSUPP ||
+			 errno == EMLINK ? 1 : -1;
+		error_set("%s: cannot create the price store: %s", db->path, strerror(errno));
+		goto cleanup;
+	}
+	unlink(db->private_path);
+	free(db->private_path);
+	db->private_path = NULL;
+	if (slash)
+		strbuf_add(&dir, db->path, (size_t)(slash - db->path) + 1);
+	else
+		strbuf_adds(&dir, ".");
+	/* Without it a power cut could forget the name, not the contents. */
+	sync_path(dir.buf, O_RDONLY | O_DIRECTORY);
+	result = 0;
+cleanup:
+	strbuf_release(&dir);
+	db_close(db);
+	return result;
 }
 
 /*

@@ -47,6 +47,16 @@ int db_default_path(const char *override, struct strbuf *path);
  */
 struct db *db_open_unseeded(const char *path, int target_version, bool reading);
 bool db_read_only(const struct db *db);
+/*
+ * A store that does not exist yet is built privately (a new file beside PATH,
+ * migrated to TARGET_VERSION, written without journal or syncs) and then
+ * published: db_publish syncs it once, links it to PATH unless another process
+ * created a store there first (then that one is kept), syncs the directory and
+ * closes DB. A crash leaves no store or a complete one. db_publish returns 1
+ * (error set) when the file system cannot link: create the store in place then.
+ */
+struct db *db_create_private(const char *path, int target_version);
+int db_publish(struct db *db);
 /* Whether the store was seeded; marking it records the catalog it came from. */
 int db_seeded(struct db *db, bool *seeded);
 int db_mark_seeded(struct db *db, const char *catalog_dir);

@@ -7,6 +7,9 @@
 #include "db.h"
 #include "util.h"
 
+#include <errno.h>
+#include <unistd.h>
+
 /* Seeds an empty store from the catalog; concurrent first uses seed exactly once. */
 static int seed(struct db *db, const char *catalog_dir)
 {
@@ -42,11 +45,44 @@ cleanup:
 	return result;
 }
 
+/*
+ * A store that does not exist is built whole and seeded beside PATH, then put in
+ * place (db_create_private): the first use waits for the disk twice, and two
+ * first uses at once both end with one sound store. 0 when PATH now holds a
+ * store (this one or another process's), 1 when it must be created in place.
+ */
+static int create_seeded(const char *path, const char *catalog_dir, int version)
+{
+	struct db *db;
+	int rc;
+
+	if (access(path, F_OK) == 0 || errno != ENOENT)
+		return 1;
+	db = db_create_private(path, version);
+	if (!db) {
+		/* An unwritable directory and the like: the in-place open says it best. */
+		error_clear();
+		return 1;
+	}
+	if ((!catalog_dir || *catalog_dir) && seed(db, catalog_dir) < 0) {
+		db_close(db);
+		return -1;
+	}
+	rc = db_publish(db);
+	if (rc > 0)
+		error_clear();
+	return rc;
+}
+
 /* CATALOG_DIR NULL searches (catalog.h); "" never seeds; a read-only store is not seeded. */
 static struct db *open_seeded(const char *path, const char *catalog_dir, int version,
 			      bool reading)
 {
-	struct db *db = db_open_unseeded(path, version, reading);
+	struct db *db;
+
+	if (create_seeded(path, catalog_dir, version) < 0)
+		return NULL;
+	db = db_open_unseeded(path, version, reading);
 
 	if (!db || db_read_only(db) || (catalog_dir && !*catalog_dir))
 		return db;

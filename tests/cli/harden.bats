@@ -244,6 +244,51 @@ c.execute("begin immediate"); open(sys.argv[2], "w").close(); time.sleep(4); c.e
 	[[ "$stderr" == *"prices.db: starting a transaction: the price store is busy: another aicost is writing to it (waited 1 s, AICOST_DB_BUSY_TIMEOUT)"* ]]
 }
 
+@test "first use: processes creating the store at once share one sound store, seeded once" {
+	db=$XDG_DATA_HOME/aicost/prices.db
+	pids=()
+	for i in 1 2 3 4 5 6; do
+		"$AICOST" pricing sources --format csv > "out$i" 2>&1 &
+		pids+=($!)
+	done
+	for pid in "${pids[@]}"; do wait "$pid"; done   # each must exit 0
+	for i in 1 2 3 4 5 6; do
+		[ "$(grep -c ',catalog:aws.csv,' "out$i")" -eq 1 ]
+		cmp out1 "out$i"   # the same store: the same snapshots, fetched at the same time
+	done
+	[ "$(integrity "$db")" = "ok" ]
+	# each built its store beside the final path: the losers' files are gone
+	[ -z "$(find "$XDG_DATA_HOME/aicost" -name 'prices.db.new-*')" ]
+}
+
+@test "kill -9 during first use leaves no store or a complete one; stale leftovers go later" {
+	export AICOST_CATALOG=$AICOST_ROOT/pricing   # the whole catalog: a first use worth killing
+	db=$XDG_DATA_HOME/aicost/prices.db
+	aicost --db whole.db pricing sources >/dev/null
+	count='import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute("select count(*) from offers").fetchone()[0])'
+	whole=$(python3 -c "$count" whole.db)
+	for delay in 0.005 0.02 0.05 0.1 0.2; do
+		rm -f "$db" "$db"-wal "$db"-shm
+		"$AICOST" pricing list --limit 1 >/dev/null 2>&1 &
+		pid=$!
+		sleep $delay
+		kill -9 $pid 2>/dev/null || true
+		wait $pid || true
+		if [ -e "$db" ]; then
+			[ "$(integrity "$db")" = "ok" ]
+			# read without aicost, which would seed an empty store
+			[ "$(python3 -c "$count" "$db")" = "$whole" ]
+		fi
+	done
+	# what a killed first use left is removed by a later one once it is an hour old
+	rm -f "$db" "$db"-wal "$db"-shm
+	touch -d '2 hours ago' "$db.new-AbC123"
+	touch "$db.new-XyZ789"
+	aicost pricing list --limit 1 >/dev/null
+	[ ! -e "$db.new-AbC123" ]
+	[ -e "$db.new-XyZ789" ]
+}
+
 @test "kill -9 during an import leaves the old prices or the new ones, never a mix" {
 	aicost pricing list --limit 1 >/dev/null
 	db=$XDG_DATA_HOME/aicost/prices.db
