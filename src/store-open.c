@@ -8,6 +8,7 @@
 #include "util.h"
 
 #include <errno.h>
+#include <string.h>
 #include <unistd.h>
 
 /* Seeds an empty store from the catalog; concurrent first uses seed exactly once. */
@@ -56,7 +57,8 @@ static int create_seeded(const char *path, const char *catalog_dir, int version)
 	struct db *db;
 	int rc;
 
-	if (access(path, F_OK) == 0 || errno != ENOENT)
+	/* SQLite's name for a store in memory, never a file. */
+	if (strcmp(path, ":memory:") == 0 || access(path, F_OK) == 0 || errno != ENOENT)
 		return 1;
 	db = db_create_private(path, version);
 	if (!db) {

@@ -3,6 +3,7 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <cmocka.h>
+#include <dirent.h>
 #include <fcntl.h>
 #include <math.h>
 #include <sqlite3.h>
@@ -491,6 +492,57 @@ static void test_catalog_names_known_chips(void **state)
 	strbuf_release(&file);
 	strbuf_release(&cmd);
 	strbuf_release(&db_path);
+}
+
+/*
+ * A first use builds the store beside its path and puts it there whole: a catalog
+ * that fails leaves neither the store nor the file it was built in, and SQLite's
+ * ":memory:" stays in memory.
+ */
+static void test_first_use_all_or_nothing(void **state)
+{
+	struct fixture *f = *state;
+	struct strbuf dir = STRBUF_INIT, file = STRBUF_INIT, cmd = STRBUF_INIT, path = STRBUF_INIT;
+	static const char offers[] =
+		"provider,region,instance_type,accelerator,accelerator_count,purchase,"
+		"price_per_hour,confidence,source,observed\n"
+		"aws,us-east-1,p5.48xlarge,H100,8,on-demand,-1,exact,test,2025\n";
+	char cwd[4096];
+	struct dirent *entry;
+	struct db *db;
+	DIR *d;
+
+	strbuf_addf(&dir, "%s/bad-catalog", f->dir);
+	strbuf_addf(&cmd, "mkdir -p '%s' && cp " CATALOG "/accelerators.csv '%s'", dir.buf, dir.buf);
+	assert_int_equal(system(cmd.buf), 0);
+	strbuf_addf(&file, "%s/aws.csv", dir.buf);
+	assert_int_equal(atomic_write_file(file.buf, offers, sizeof(offers) - 1), 0);
+	strbuf_addf(&path, "%s/new/bad.db", f->dir);
+	assert_null(db_open_catalog(path.buf, dir.buf));
+	error_clear();
+	strbuf_reset(&cmd);
+	strbuf_addf(&cmd, "%s/new", f->dir);
+	d = opendir(cmd.buf);
+	assert_non_null(d);
+	while ((entry = readdir(d)) != NULL)
+		if (entry->d_name[0] != '.')
+			fail_msg("a failed first use left %s", entry->d_name);
+	closedir(d);
+	assert_non_null(getcwd(cwd, sizeof(cwd)));
+	strbuf_reset(&dir);
+	strbuf_addf(&dir, "%s/%s", cwd, CATALOG);
+	assert_int_equal(chdir(f->dir), 0);
+	db = db_open_catalog(":memory:", dir.buf);
+	assert_int_equal(chdir(cwd), 0);
+	assert_non_null(db);
+	db_close(db);
+	strbuf_reset(&file);
+	strbuf_addf(&file, "%s/:memory:", f->dir);
+	assert_int_equal(access(file.buf, F_OK), -1);
+	strbuf_release(&dir);
+	strbuf_release(&file);
+	strbuf_release(&cmd);
+	strbuf_release(&path);
 }
 
 static void test_seeded_catalog(void **state)
@@ -1041,6 +1093,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_migration_from_v5, setup_seeded, teardown),
 		cmocka_unit_test_setup_teardown(test_not_a_database, setup_seeded, teardown),
 		cmocka_unit_test_setup_teardown(test_seeded_catalog, setup_seeded, teardown),
+		cmocka_unit_test_setup_teardown(test_first_use_all_or_nothing, setup_seeded,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_catalog_names_known_chips, setup_seeded,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_alias_matching, setup_seeded, teardown),
