@@ -1,7 +1,8 @@
 /*
- * GPU shortages as a cost: a seeded Monte Carlo over the months of the horizon.
- * splitmix64 uses only 64-bit integer arithmetic, so every machine draws the same
- * numbers for the same seed.
+ * GPU shortages as a cost: the distribution of the extra paid over the months of
+ * the horizon, exact when it is small (most scenarios), else a seeded Monte
+ * Carlo. splitmix64 uses only 64-bit integer arithmetic, so every machine draws
+ * the same numbers for the same seed.
  */
 #include "tco.h"
 #include "util.h"
@@ -208,8 +209,169 @@ static void band_end(struct band_month *bm, const uint64_t *hits, size_t words,
 	free(bm);
 }
 
-int shortage_simulate(double base_total, const double *extra, int months, double probability,
-		      bool once, long trials, uint64_t seed, struct shortage_stats *out)
+/*
+ * The exact distribution instead of draws, when it is small. A trial's extra is
+ * a sum of independent terms (each month's extra with probability P; with once,
+ * all of them together), so its distribution follows month by month: the totals
+ * reachable after month m are those after m - 1, missed (1 - P) or plus the
+ * month's extra (P). Months of equal extras reach the same totals again (k hits
+ * of n: a binomial), so the list stays short for most scenarios; it is given up
+ * past EXACT_POINTS_MAX, for the draws. Each total is added up in the order a
+ * trial adds it, so a percentile is a total the draws would print; totals apart
+ * by less than a billionth (one sum in two orders) count as one.
+ */
+#define EXACT_POINTS_MAX 16384
+
+struct atom {
+	double total, probability;
+};
+
+struct distribution {
+	struct atom *atoms;
+	size_t n, alloc;
+};
+
+static bool same_total(double a, double b)
+{
+	return fabs(a - b) <= 1e-9 * fmax(1, fmax(fabs(a), fabs(b)));
+}
+
+/*
+ * D after one more month: missed with 1 - P, or plus EXTRA with P, built in
+ * SPARE (whose list D then takes); false when it would pass EXACT_POINTS_MAX.
+ */
+static bool add_month(struct distribution *d, struct distribution *spare, double extra,
+		      double p)
+{
+	struct distribution swap;
+	size_t i = 0, j = 0, n = 0;
+
+	if (extra == 0)
+		return true;
+	xgrow(&spare->atoms, &spare->alloc, 2 * d->n, sizeof(*spare->atoms));
+	while (i < d->n || j < d->n) {
+		struct atom next;
+
+		/* Both lists are in order (adding EXTRA keeps the order: rounding is monotone). */
+		if (j >= d->n || (i < d->n && d->atoms[i].total <= d->atoms[j].total + extra))
+			next = (struct atom){ d->atoms[i].total, d->atoms[i].probability * (1 - p) },
+			i++;
+		else
+			next = (struct atom){ d->atoms[j].total + extra, d->atoms[j].probability * p },
+			j++;
+		if (next.probability == 0)   /* P = 1: a miss never happens */
+			continue;
+		if (n > 0 && same_total(spare->atoms[n - 1].total, next.total))
+			spare->atoms[n - 1].probability += next.probability;
+		else if (n == EXACT_POINTS_MAX)
+			return false;
+		else
+			spare->atoms[n++] = next;
+	}
+	spare->n = n;
+	swap = *d;
+	*d = *spare;
+	*spare = swap;
+	return true;
+}
+
+/* The smallest total whose cumulative probability reaches Q (the nearest rank). */
+static double exact_percentile(const struct distribution *d, double q)
+{
+	double below = 0;
+
+	for (size_t i = 0; i < d->n; i++) {
+		below += d->atoms[i].probability;
+		/* 1e-12: the probabilities' own rounding, not a real gap */
+		if (below >= q - 1e-12)
+			return d->atoms[i].total;
+	}
+	return d->atoms[d->n - 1].total;
+}
+
+/* D = {A with 1 - P, B with P}: what a shortage that strikes once has paid. */
+static void two_totals(struct distribution *d, double a, double b, double p)
+{
+	struct atom miss = { a, 1 - p }, hit = { b, p };
+
+	xgrow(&d->atoms, &d->alloc, 2, sizeof(*d->atoms));
+	d->n = 0;
+	if (same_total(a, b)) {
+		d->atoms[d->n++] = (struct atom){ a, 1 };
+		return;
+	}
+	if (b < a)
+		d->atoms[d->n++] = hit;
+	if (miss.probability > 0)
+		d->atoms[d->n++] = miss;
+	if (b >= a)
+		d->atoms[d->n++] = hit;
+}
+
+static void start_at(struct distribution *d, double total)
+{
+	xgrow(&d->atoms, &d->alloc, 1, sizeof(*d->atoms));
+	d->atoms[0] = (struct atom){ total, 1 };
+	d->n = 1;
+}
+
+/*
+ * The percentiles and the band from the exact distribution; false (nothing set)
+ * when it has more than EXACT_POINTS_MAX totals. The extra paid so far and the
+ * total (from BASE_TOTAL) are followed apart, each summed as a trial sums it.
+ */
+static bool shortage_exact(double base_total, const double *extra, int months,
+			   double probability, bool once, struct shortage_stats *out)
+{
+	struct distribution paid = { 0 }, total = { 0 }, spare = { 0 };
+	double hit_paid = 0, hit_total = base_total;
+	bool exact = true;
+
+	start_at(&paid, 0);
+	start_at(&total, base_total);
+	out->cumulative_p10 = xmalloc((size_t)months * sizeof(double));
+	out->cumulative_p90 = xmalloc((size_t)months * sizeof(double));
+	for (int m = 0; m < months && exact; m++) {
+		if (once) {
+			hit_paid += extra[m];
+			hit_total += extra[m];
+			two_totals(&paid, 0, hit_paid, probability);
+			two_totals(&total, base_total, hit_total, probability);
+		} else {
+			exact = add_month(&paid, &spare, extra[m], probability) &&
+				add_month(&total, &spare, extra[m], probability);
+		}
+		out->cumulative_p10[m] = exact_percentile(&paid, 0.10);
+		out->cumulative_p90[m] = exact_percentile(&paid, 0.90);
+	}
+	if (exact) {
+		out->p10 = exact_percentile(&total, 0.10);
+		out->p50 = exact_percentile(&total, 0.50);
+		out->p90 = exact_percentile(&total, 0.90);
+	} else {
+		free(out->cumulative_p10);
+		free(out->cumulative_p90);
+		out->cumulative_p10 = out->cumulative_p90 = NULL;
+	}
+	free(paid.atoms);
+	free(total.atoms);
+	free(spare.atoms);
+	return exact;
+}
+
+/* The mean is the exact expectation, like the draws'. */
+static void exact_mean(const double *extra, int months, double probability,
+		       struct shortage_stats *out)
+{
+	out->mean_monthly = xcalloc((size_t)months, sizeof(double));
+	for (int m = 0; m < months; m++) {
+		out->mean_monthly[m] = probability * extra[m];
+		out->mean += out->mean_monthly[m];
+	}
+}
+
+int shortage_sample(double base_total, const double *extra, int months, double probability,
+		    bool once, long trials, uint64_t seed, struct shortage_stats *out)
 {
 	struct band_month *band;
 	double *totals = NULL;
@@ -248,11 +410,7 @@ int shortage_simulate(double base_total, const double *extra, int months, double
 	band_end(band, hits, words, extra, months, trials, out);
 	/* The mean is the exact expectation, not the draws' average: totals, budgets
 	 * and the cheapest never move with --seed or --trials, only the percentiles. */
-	out->mean_monthly = xcalloc((size_t)months, sizeof(double));
-	for (int m = 0; m < months; m++) {
-		out->mean_monthly[m] = probability * extra[m];
-		out->mean += out->mean_monthly[m];
-	}
+	exact_mean(extra, months, probability, out);
 	out->p10 = percentile(totals, trials, 0.10);
 	out->p50 = percentile(totals, trials, 0.50);
 	out->p90 = percentile(totals, trials, 0.90);
@@ -261,4 +419,19 @@ cleanup:
 	free(totals);
 	free(hits);
 	return result;
+}
+
+int shortage_simulate(double base_total, const double *extra, int months, double probability,
+		      bool once, long trials, uint64_t seed, struct shortage_stats *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (trials < 1 || months < 1) {
+		error_set("the shortage simulation needs at least one trial and one month");
+		return -1;
+	}
+	if (!shortage_exact(base_total, extra, months, probability, once, out))
+		return shortage_sample(base_total, extra, months, probability, once, trials, seed,
+				       out);
+	exact_mean(extra, months, probability, out);
+	return 0;
 }

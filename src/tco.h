@@ -388,14 +388,16 @@ int tco_sensitivity(const struct tco_input *in, double step, struct sensitivity 
 void sensitivity_release(struct sensitivity *list, size_t n);
 
 /*
- * Shortage Monte Carlo (shortage.c). Each trial draws, with probability P, whether
- * each month (or, with once, the whole deployment) meets a shortage; a hit adds
- * that month's EXTRA (with once, every month's). Portable: splitmix64 only.
+ * Shortage percentiles (shortage.c). Each month (or, with once, the whole
+ * deployment) meets a shortage with probability P; a hit adds that month's EXTRA
+ * (with once, every month's). Computed exactly when the totals this can reach are
+ * few (a strike once; months of equal extras: a binomial), else by a seeded Monte
+ * Carlo of TRIALS trials. Portable: splitmix64 only.
  */
 struct shortage_stats {
 	double mean;                        /* the exact expectation, P x EXTRA */
 	double *mean_monthly;               /* months entries; caller frees */
-	double p10, p50, p90;               /* of BASE + extra */
+	double p10, p50, p90;               /* of BASE + extra (nearest rank) */
 	double *cumulative_p10;             /* months entries, caller frees: P10 and */
 	double *cumulative_p90;             /* P90 of the extra paid up to each month */
 };
@@ -403,5 +405,8 @@ uint64_t splitmix64(uint64_t *state);
 double random_uniform(uint64_t *state);    /* [0, 1), 53 bits */
 int shortage_simulate(double base_total, const double *extra, int months, double probability,
 		      bool once, long trials, uint64_t seed, struct shortage_stats *out);
+/* The draws alone, even where the exact distribution is small (tests compare both). */
+int shortage_sample(double base_total, const double *extra, int months, double probability,
+		    bool once, long trials, uint64_t seed, struct shortage_stats *out);
 
 #endif

@@ -1164,6 +1164,97 @@ static void test_shortage_cumulative_band(void **state)
 	free(stats.cumulative_p90);
 }
 
+static void stats_release(struct shortage_stats *stats)
+{
+	free(stats->mean_monthly);
+	free(stats->cumulative_p10);
+	free(stats->cumulative_p90);
+}
+
+/*
+ * Month by month, equal extras: the number of months hit is binomial. 4 months of
+ * 100 at p = 0.5: P(k <= 0..3) = 1/16, 5/16, 11/16, 15/16 = 0.0625, 0.3125,
+ * 0.6875, 0.9375, so P10 = 1 hit (100), P50 = 2 (200), P90 = 3 (300), whatever
+ * the trials and the seed. After 2 months: 0.25, 0.75, 1 for 0, 100, 200: P10 = 0
+ * and P90 = 200. Once at p = 0.25 with 100, 200, 300: 75% pay nothing (P10 =
+ * P50 = the base), 25% pay 600 (P90), 100 + 200 = 300 by the second month.
+ */
+static void test_shortage_percentiles_exact(void **state)
+{
+	double extra[4] = { 100, 100, 100, 100 }, once_extra[3] = { 100, 200, 300 };
+	struct shortage_stats a, b;
+
+	(void)state;
+	assert_int_equal(shortage_simulate(1000, extra, 4, 0.5, false, 1, 1, &a), 0);
+	assert_int_equal(shortage_simulate(1000, extra, 4, 0.5, false, 100000, 99, &b), 0);
+	assert_true(a.p10 == 1100 && a.p50 == 1200 && a.p90 == 1300);
+	assert_true(b.p10 == a.p10 && b.p50 == a.p50 && b.p90 == a.p90);
+	assert_true(a.cumulative_p10[1] == 0 && a.cumulative_p90[1] == 200);
+	assert_true(a.cumulative_p10[3] == 100 && a.cumulative_p90[3] == 300);
+	assert_near(a.mean, 200, 1e-9);
+	stats_release(&a);
+	stats_release(&b);
+	assert_int_equal(shortage_simulate(1000, once_extra, 3, 0.25, true, 10, 3, &a), 0);
+	assert_true(a.p10 == 1000 && a.p50 == 1000 && a.p90 == 1600);
+	assert_true(a.cumulative_p10[1] == 0 && a.cumulative_p90[1] == 300);
+	assert_true(a.cumulative_p90[2] == 600);
+	stats_release(&a);
+	/* p = 1: every month is hit; nothing is left to chance. */
+	assert_int_equal(shortage_simulate(0, once_extra, 3, 1, false, 10, 3, &a), 0);
+	assert_true(a.p10 == 600 && a.p90 == 600 && a.cumulative_p10[0] == 100);
+	stats_release(&a);
+}
+
+/*
+ * The exact percentiles are what a million draws converge to. Three months of
+ * 100 and three of 250 at p = 0.3 (16 totals): the cumulative probability is
+ * 0.118 at 0 (P10 = 0), 0.494 at 300 and 0.689 at 350 (P50 = 350), 0.849 at 550
+ * and 0.932 at 600 (P90 = 600), each step far from 10/50/90% next to the
+ * draws' 0.05% standard error at a million trials.
+ */
+static void test_shortage_exact_matches_the_draws(void **state)
+{
+	double extra[6] = { 100, 250, 100, 250, 100, 250 };
+	struct shortage_stats exact, drawn;
+
+	(void)state;
+	assert_int_equal(shortage_simulate(50, extra, 6, 0.3, false, 1, 1, &exact), 0);
+	assert_int_equal(shortage_sample(50, extra, 6, 0.3, false, 1000000, 5, &drawn), 0);
+	assert_true(exact.p10 == 50 && exact.p50 == 400 && exact.p90 == 650);
+	assert_true(drawn.p10 == exact.p10 && drawn.p50 == exact.p50 && drawn.p90 == exact.p90);
+	for (int m = 0; m < 6; m++)
+		if (exact.cumulative_p10[m] != drawn.cumulative_p10[m] ||
+		    exact.cumulative_p90[m] != drawn.cumulative_p90[m])
+			fail_msg("month %d: exact %g..%g, drawn %g..%g", m + 1,
+				 exact.cumulative_p10[m], exact.cumulative_p90[m],
+				 drawn.cumulative_p10[m], drawn.cumulative_p90[m]);
+	stats_release(&exact);
+	stats_release(&drawn);
+}
+
+/* Too many distinct totals (2^20 here) for the exact list: the seeded draws, as before. */
+static void test_shortage_many_totals_are_drawn(void **state)
+{
+	double extra[20];
+	struct shortage_stats a, b;
+
+	(void)state;
+	for (int m = 0; m < 20; m++)
+		extra[m] = 1000.0 / (m + 1);
+	assert_int_equal(shortage_simulate(10, extra, 20, 0.4, false, 5000, 17, &a), 0);
+	assert_int_equal(shortage_sample(10, extra, 20, 0.4, false, 5000, 17, &b), 0);
+	assert_true(a.p10 == b.p10 && a.p50 == b.p50 && a.p90 == b.p90);
+	for (int m = 0; m < 20; m++)
+		assert_true(a.cumulative_p10[m] == b.cumulative_p10[m] &&
+			    a.cumulative_p90[m] == b.cumulative_p90[m]);
+	stats_release(&a);
+	stats_release(&b);
+	/* another seed draws other percentiles: these are samples */
+	assert_int_equal(shortage_simulate(10, extra, 20, 0.4, false, 5000, 18, &b), 0);
+	assert_true(a.p50 != b.p50 || a.p10 != b.p10 || a.p90 != b.p90);
+	stats_release(&b);
+}
+
 static int compare_doubles(const void *a, const void *b)
 {
 	double x = *(const double *)a, y = *(const double *)b;
@@ -1172,9 +1263,9 @@ static int compare_doubles(const void *a, const void *b)
 }
 
 /*
- * The band is found by histogram and selection, not by sorting: it must be the
- * very same nearest-rank percentiles a full sort of every trial's running total
- * gives. The draws are replayed here (splitmix64 from the seed, one per month of
+ * The draws' band is found by histogram and selection, not by sorting: it must
+ * be the very same nearest-rank percentiles a full sort of every trial's running
+ * total gives. The draws are replayed here (splitmix64 from the seed, one per month of
  * each trial), over 70 months (two words of hits a trial) of uneven extras, a
  * free month and a negative one, at trial counts from 1 to 20,000.
  */
@@ -1201,8 +1292,8 @@ static void test_shortage_band_is_the_sorted_percentiles(void **state)
 			for (long t = 0; t < trials; t++)
 				for (int m = 0; m < MONTHS; m++)
 					hit[t * MONTHS + m] = random_uniform(&draws) < p;
-			assert_int_equal(shortage_simulate(0, extra, MONTHS, p, false, trials, seed,
-							   &stats), 0);
+			assert_int_equal(shortage_sample(0, extra, MONTHS, p, false, trials, seed,
+							 &stats), 0);
 			for (int m = 0; m < MONTHS; m++) {
 				long k10 = (long)ceil(0.10 * trials) - 1, k90 = (long)ceil(0.90 * trials) - 1;
 
@@ -1731,6 +1822,9 @@ int main(void)
 		cmocka_unit_test(test_shortage_premium_monte_carlo),
 		cmocka_unit_test(test_shortage_cumulative_band),
 		cmocka_unit_test(test_shortage_band_is_the_sorted_percentiles),
+		cmocka_unit_test(test_shortage_percentiles_exact),
+		cmocka_unit_test(test_shortage_exact_matches_the_draws),
+		cmocka_unit_test(test_shortage_many_totals_are_drawn),
 		cmocka_unit_test(test_shortage_mean_does_not_depend_on_the_draws),
 		cmocka_unit_test(test_onprem_shortage_delay_or_premium),
 		cmocka_unit_test(test_monte_carlo_portable),
