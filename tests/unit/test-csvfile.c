@@ -78,6 +78,39 @@ static void test_multiline_field(void **state)
 	strbuf_release(&seen.text);
 }
 
+/*
+ * Lines are read in 64 KiB blocks: records that cross a block's end, a line of
+ * 200,000 bytes and the columns after it come out whole, as a byte-by-byte read
+ * gives them.
+ */
+static void test_lines_across_blocks(void **state)
+{
+	struct seen seen = { STRBUF_INIT, 0, 0 };
+	struct strbuf text = STRBUF_INIT, want = STRBUF_INIT, name = STRBUF_INIT;
+	char path[64];
+
+	(void)state;
+	strbuf_adds(&text, "name,price\n");
+	strbuf_adds(&want, "1:1=name|1:6=price\n");
+	for (int i = 0; i < 9000; i++) {   /* ~100 KB of short records */
+		strbuf_addf(&text, "type-%d,%d.5\n", i, i);
+		strbuf_addf(&want, "%d:1=type-%d|%d:%d=%d.5\n", i + 2, i, i + 2,
+			    (int)snprintf(NULL, 0, "type-%d", i) + 2, i);
+	}
+	for (int i = 0; i < 200000; i++)
+		strbuf_addch(&name, (char)('a' + i % 26));
+	strbuf_addf(&text, "%s,7\n", name.buf);
+	strbuf_addf(&want, "9002:1=%s|9002:200002=7\n", name.buf);
+	assert_int_equal(read_text(text.buf, &seen, path, sizeof(path)), 0);
+	assert_int_equal(seen.records, 9002);
+	assert_true(strcmp(seen.text.buf, want.buf) == 0);
+	unlink(path);
+	strbuf_release(&seen.text);
+	strbuf_release(&text);
+	strbuf_release(&want);
+	strbuf_release(&name);
+}
+
 static void test_errors_and_early_stop(void **state)
 {
 	struct seen seen = { STRBUF_INIT, 0, 0 };
@@ -131,6 +164,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_records_and_positions),
 		cmocka_unit_test(test_multiline_field),
+		cmocka_unit_test(test_lines_across_blocks),
 		cmocka_unit_test(test_errors_and_early_stop),
 	};
 
