@@ -30,6 +30,7 @@ struct provider {
 	bool explicit;              /* named in --provider, not just implied by "all" */
 	const char **regions;
 	size_t nregions, regions_alloc;
+	bool every_region;          /* no --region of its own: its defaults */
 	enum provider_status status;
 	struct fetch_result result;
 	char *message;
@@ -267,6 +268,41 @@ static int stored_validators(void *ctx, const char *key, struct strbuf *etag,
 	return db_get_validators(ctx, key, etag, last_modified);
 }
 
+/* Covered by a whole market's answer: a region the provider's API spells (not the
+ * catalog's own groupings, like RunPod's "us"), and one asked for, if any were. */
+static bool answer_covers(const char *region, void *ctx)
+{
+	const struct provider *p = ctx;
+
+	if (!p->fetcher->region_is_mine(region))
+		return false;
+	for (size_t i = 0; !p->every_region && i < p->nregions; i++)
+		if (strcmp(p->regions[i], region) == 0)
+			return true;
+	return p->every_region;
+}
+
+/*
+ * A whole market's answer (fetcher.whole_market) lists everything the provider still
+ * rents in the regions it covers: the region and purchase options it no longer lists
+ * stop being current, in the same transaction as the new prices.
+ */
+static int retire_missing(struct db *db, struct provider *p, int64_t snapshot)
+{
+	long retired = db_snapshot_retire_missing(db, snapshot, answer_covers, p);
+	struct strbuf message = STRBUF_INIT;
+
+	if (retired <= 0)
+		return retired < 0 ? -1 : 0;
+	if (p->message)
+		strbuf_addf(&message, "%s; ", p->message);
+	strbuf_addf(&message, "%ld region and purchase option%s no longer listed: retired",
+		    retired, retired == 1 ? "" : "s");
+	free(p->message);
+	p->message = strbuf_detach(&message, NULL);
+	return 0;
+}
+
 /* One provider, start to finish: a snapshot that commits whole or not at all. */
 static void update_provider(struct db *db, struct provider *p, const struct update_options *opt,
 			    const char *observed, const char *gcp_key, struct progress *progress)
@@ -334,6 +370,8 @@ static void update_provider(struct db *db, struct provider *p, const struct upda
 		error_set("%s: interrupted", name);
 		goto failed;
 	}
+	if (p->fetcher->whole_market && retire_missing(db, p, sink.snapshot) < 0)
+		goto failed;
 	if (db_snapshot_commit(db, sink.snapshot) < 0) {
 		sink.snapshot = -1;   /* commit rolled back itself */
 		goto failed;
@@ -450,6 +488,9 @@ const struct command pricing_update_command = {
 		"provider's new prices replace, at once and only when its whole fetch\n"
 		"succeeded, the prices of the regions and purchase options it fetched; a\n"
 		"failure, a timeout, a malformed answer or Ctrl-C keeps the previous prices.\n"
+		"Lambda, Vast.ai and RunPod answer with their whole market: a region and\n"
+		"purchase option they no longer list (in the regions fetched) stops being\n"
+		"current.\n"
 		"--provider fx replaces the exchange rates with the European Central Bank's\n"
 		"daily reference rates, by the same rules. Lambda's API needs an account's\n"
 		"API key (AICOST_LAMBDA_API_KEY); it has one price per instance type, stored\n"
@@ -542,7 +583,8 @@ static int cmd_pricing_update(int argc, char **argv)
 	for (size_t i = 0; i < nproviders; i++) {
 		struct provider *p = &providers[i];
 
-		if (p->requested && !p->nregions)
+		p->every_region = p->requested && !p->nregions;
+		if (p->every_region)
 			for (const char *const *r = p->fetcher->default_regions; *r; r++)
 				provider_add_region(p, *r);
 	}

@@ -287,6 +287,12 @@ static const char *const *const migrations[] = {
 	schema_v10,
 };
 
+/* A current row of offers whose region and purchase option snapshot ?1 has none of. */
+#define UNLISTED \
+	" AND NOT EXISTS (SELECT 1 FROM offers o WHERE o.snapshot_id = ?1" \
+	"   AND o.provider = current.provider AND o.region = current.region" \
+	"   AND o.purchase = current.purchase)"
+
 enum stmt_id {
 	ST_FIND_ACCELERATOR,
 	ST_ALIASES,
@@ -307,6 +313,8 @@ enum stmt_id {
 	ST_SNAPSHOT_CURRENT_EGRESS,
 	ST_SNAPSHOT_CURRENT_STORAGE,
 	ST_SNAPSHOT_DELETE,
+	ST_SNAPSHOT_UNLISTED,
+	ST_SNAPSHOT_RETIRE,
 	ST_SNAPSHOT_FAILED,
 	ST_ADD_OFFER,
 	ST_ADD_EGRESS,
@@ -483,6 +491,14 @@ static const char *const statements[ST_COUNT] = {
 		" DO UPDATE SET snapshot_id = excluded.snapshot_id",
 	[ST_SNAPSHOT_DELETE] =
 		"DELETE FROM snapshots WHERE id = ?1",
+	/* The provider's current region and purchase options SNAPSHOT does not price. */
+	[ST_SNAPSHOT_UNLISTED] =
+		"SELECT DISTINCT region FROM current WHERE kind = 'offers'"
+		" AND provider = (SELECT provider FROM snapshots WHERE id = ?1)" UNLISTED,
+	[ST_SNAPSHOT_RETIRE] =
+		"DELETE FROM current WHERE kind = 'offers'"
+		" AND provider = (SELECT provider FROM snapshots WHERE id = ?1)"
+		" AND region = ?2" UNLISTED,
 	[ST_SNAPSHOT_FAILED] =
 		"INSERT INTO snapshots(provider, source, fetched_at, status, message)"
 		" VALUES (?1, ?2, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), 'failed', ?3)",
@@ -2748,6 +2764,47 @@ fail:
 cleanup:
 	strbuf_release(&provider);
 	return result;
+}
+
+long db_snapshot_retire_missing(struct db *db, int64_t snapshot,
+				bool (*covers)(const char *region, void *ctx), void *ctx)
+{
+	sqlite3_stmt *st = stmt_get(db, ST_SNAPSHOT_UNLISTED);
+	char **regions = NULL;
+	size_t n = 0, alloc = 0;
+	long retired = 0;
+	int rc;
+
+	if (!st)
+		return -1;
+	/* Collected first: the deletes below change the table being read. */
+	sqlite3_bind_int64(st, 1, snapshot);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		xgrow(&regions, &alloc, n + 1, sizeof(*regions));
+		regions[n++] = column_strdup(st, 0);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		retired = db_fail(db, "reading the prices no longer listed");
+		goto cleanup;
+	}
+	st = stmt_get(db, ST_SNAPSHOT_RETIRE);
+	for (size_t i = 0; st && i < n; i++) {
+		if (!covers(regions[i], ctx))
+			continue;
+		sqlite3_bind_int64(st, 1, snapshot);
+		bind_text(st, 2, regions[i]);
+		if (step_done(db, st, "retiring prices no longer listed") != 0) {
+			retired = -1;
+			goto cleanup;
+		}
+		retired += sqlite3_changes(db->handle);
+	}
+	if (!st)
+		retired = -1;
+cleanup:
+	str_list_free(regions, n);
+	return retired;
 }
 
 void db_snapshot_rollback(struct db *db, int64_t snapshot)

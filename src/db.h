@@ -128,6 +128,12 @@ int db_snapshot_add_egress_tier(struct db *db, int64_t snapshot, const struct eg
 int db_snapshot_add_storage_price(struct db *db, int64_t snapshot, const struct storage_price *p);
 int db_snapshot_commit(struct db *db, int64_t snapshot);
 void db_snapshot_rollback(struct db *db, int64_t snapshot);
+/* Before commit, when SNAPSHOT is its provider's whole market in the regions for
+ * which COVERS says true: the provider's current region and purchase options there
+ * that SNAPSHOT does not price stop being current (no longer offered). Commit or
+ * rollback decides with the rest. Returns how many, or -1. */
+long db_snapshot_retire_missing(struct db *db, int64_t snapshot,
+				bool (*covers)(const char *region, void *ctx), void *ctx);
 /* Remembers a failed attempt (pricing sources shows it); prices stay untouched. */
 int db_snapshot_record_failure(struct db *db, const char *provider, const char *source,
 			       const char *message);

@@ -138,6 +138,10 @@ struct fetcher {
 	/* The environment variable holding the provider's API key (sent as a bearer
 	 * token); "all" includes the provider only when it is set. NULL: no key. */
 	const char *bearer_key_env;
+	/* The answer is the provider's whole market (every type it rents in every
+	 * region fetched), not a page of a bigger list: what a region it covers no
+	 * longer lists stops being current there. */
+	bool whole_market;
 };
 extern const struct fetcher fetchers[];
 extern const size_t nfetchers;

@@ -4,17 +4,20 @@
 load helpers
 eval "helpers_$(declare -f setup)"
 
-setup_file() {
-	local dir=$BATS_FILE_TMPDIR
-	python3 "$BATS_TEST_DIRNAME/../httpd.py" --root "$BATS_TEST_DIRNAME/../fixtures" \
-		--port-file "$dir/port" --log "$dir/requests.log" --faults "$dir/faults" \
-		3>&- &
-	echo $! >"$dir/pid"
+# tests/httpd.py serving fixtures ROOT ($1), its port, log, faults and pid in DIR ($2).
+start_httpd() {
+	python3 "$BATS_TEST_DIRNAME/../httpd.py" --root "$1" --port-file "$2/port" \
+		--log "$2/requests.log" --faults "$2/faults" 3>&- >/dev/null &
+	echo $! >"$2/pid"
 	for _ in $(seq 100); do
-		[ -s "$dir/port" ] && break
+		[ -s "$2/port" ] && break
 		sleep 0.05
 	done
-	[ -s "$dir/port" ]
+	[ -s "$2/port" ]
+}
+
+setup_file() {
+	start_httpd "$BATS_TEST_DIRNAME/../fixtures" "$BATS_FILE_TMPDIR"
 }
 
 teardown_file() {
@@ -880,7 +883,7 @@ lambda_setup() {
 	[ "$status" -eq 0 ]
 	[ -z "$stderr" ]
 	# 11 on-demand + 10 spot offers from 18 listings in 1 request
-	[[ "$output" == *'vast,updated,all,21,0,18,1,'*',4 rows skipped: GPU not in the accelerator table or not placed (see aicost-pricing(1))'* ]]
+	[[ "$output" == *'vast,updated,all,21,0,18,1,'*',4 rows skipped: GPU not in the accelerator table or not placed (see aicost-pricing(1)); 1 region and purchase option no longer listed: retired'* ]]
 	# the query is Vast's JSON object, URL-encoded, asking for on-demand prices
 	[ "$(requests 'bundles/?q=%7B%22verified%22.*%22type%22%3A%20%22on-demand%22.*&select_cols=.* 200')" -eq 1 ]
 	run prices vast
@@ -901,10 +904,11 @@ lambda_setup() {
 	[[ "$output" == *"vast,1x-A100-40GB,A100-40GB,1,40,,,CA,,on-demand,0.6,"* ]]
 	[[ "$output" == *"vast,2x-L40S,L40S,2,48,,,JP,,on-demand,1.2,0.6,"* ]]
 	[[ "$output" != *"RTX"* && "$output" != *"V100"* ]]
-	# a country's fetched prices replace all its earlier ones (the catalog's US 8x H200);
-	# a country without a listing now keeps them (KR)
+	# a country's fetched prices replace all of its earlier ones (the catalog's US 8x H200);
+	# the answer is the whole market: a country without a listing now (the catalog's
+	# KR) has no current price left
 	[[ "$output" != *"vast,8x-H200,H200,8,141,,,US,"* ]]
-	[[ "$output" == *"vast,2x-H100-SXM,H100-SXM,2,80,,,KR,,on-demand,3.74,"*"github:anycloud-sh/catalog"* ]]
+	[[ "$output" != *",KR,"* ]]
 	run aicost pricing export
 	[[ "$output" == *"vast,US,,1x-H100-SXM,instance,H100-SXM,1,,,on-demand,1.9,USD,approx,$src,$today,marketplace asking price; median of 3 listings,"* ]]
 	[[ "$output" == *"vast,US,,1x-H100-SXM,instance,H100-SXM,1,,,spot,1.2,USD,approx,$src,$today,interruptible: median minimum bid of 3 listings (stopped when outbid),"* ]]
@@ -926,6 +930,63 @@ lambda_setup() {
 	# a bare update reaches Vast too
 	run aicost pricing update --format csv
 	[[ "$output" == *"vast,updated,all,21,"* ]]
+}
+
+# A second tests/httpd.py serving a Vast answer that python3 code $1 changed from
+# the fixture (d: its JSON); prints the endpoint.
+vast_market() {
+	local root=$BATS_TEST_TMPDIR/market
+	mkdir -p "$root/vast"
+	python3 -c "import json, sys
+d = json.load(open(sys.argv[1]))
+$1
+json.dump(d, open(sys.argv[2], 'w'))" "$BATS_TEST_DIRNAME/../fixtures/vast/bundles.json" \
+		"$root/vast/bundles.json"
+	start_httpd "$root" "$root" || return 1
+	echo "http://127.0.0.1:$(cat "$root/port")/api/v0/bundles/"
+}
+
+vast_market_stop() {
+	kill "$(cat "$BATS_TEST_TMPDIR/market/pid")" 2>/dev/null || true
+}
+
+@test "vast: the answer is the whole market: a country or a bid no longer listed stops being current" {
+	run aicost pricing update --provider vast --format csv
+	[ "$status" -eq 0 ]
+	run prices vast
+	[[ "$output" == *"vast,1x-H100-SXM,H100-SXM,1,80,,,US,,spot,1.2,"* ]]
+	[[ "$output" == *"vast,8x-H100-SXM,H100-SXM,8,80,,,VN,,on-demand,14.94,"* ]]
+	# the market now: US listings ask twice as much and take no bids; VN is gone
+	endpoint=$(vast_market 'for o in d["offers"]:
+    if str(o.get("geolocation")).endswith(", US"):
+        o["dph_total"] *= 2
+        o.pop("min_bid", None)
+d["offers"] = [o for o in d["offers"] if not str(o.get("geolocation")).endswith(", VN")]')
+	# with --region US only US changes: its spot prices go, VN keeps its price
+	AICOST_VAST_ENDPOINT=$endpoint run aicost pricing update --provider vast --region US --format csv
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"vast,updated,US,"*"no longer listed: retired"* ]]
+	run prices vast
+	# US 1x H100 SXM asks 2 x 1.90 = 3.80 now
+	[[ "$output" == *"vast,1x-H100-SXM,H100-SXM,1,80,,,US,,on-demand,3.8,3.8,"* ]]
+	[[ "$output" != *",US,,spot,"* ]]
+	[[ "$output" == *"vast,8x-H100-SXM,H100-SXM,8,80,,,VN,,on-demand,14.94,"* ]]
+	[[ "$output" == *"vast,1x-A100-40GB,A100-40GB,1,40,,,CA,,on-demand,0.6,"* ]]
+	# the whole market again: VN has no listing, so no current price
+	AICOST_VAST_ENDPOINT=$endpoint run aicost pricing update --provider vast --force --format csv
+	vast_market_stop
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"vast,updated,all,"*"; 1 region and purchase option no longer listed: retired"* ]]
+	run prices vast
+	[[ "$output" != *",VN,"* && "$output" != *",US,,spot,"* ]]
+	[[ "$output" == *"vast,1x-H100-SXM,H100-SXM,1,80,,,US,,on-demand,3.8,3.8,"* ]]
+	[[ "$output" == *"vast,2x-L40S,L40S,2,48,,,JP,,on-demand,1.2,0.6,"* ]]
+	# a failed fetch retires nothing
+	before=$(prices vast)
+	fault 500 bundles -1 3
+	run aicost pricing update --provider vast --force
+	[ "$status" -eq 2 ]
+	[ "$(prices vast)" = "$before" ]
 }
 
 @test "vast: 429 and 500 are retried; 500 for good, a stall, truncated, malformed, huge or a changed format keep the previous prices" {
@@ -985,6 +1046,8 @@ lambda_setup() {
 	[[ "$output" == *"runpod,eur-is-1,,l4-1gpu,instance,L4,1,,,on-demand,0.43,"* ]]
 	[[ "$output" != *"l4-8gpu"* && "$output" != *"rtx"* && "$output" != *"h100-nvl"* ]]
 	[[ "$output" != *"runpod,"*",h100-pcie-1gpu,instance,H100-PCIe,1,,,on-demand,2.39,USD,exact"* ]]
+	# the catalog's "us" rows are no data centre, so the whole market does not cover them
+	[[ "$output" == *"runpod,us,,h100-pcie-1gpu,instance,H100-PCIe,1,"*",on-demand,2.39,"* ]]
 	run aicost pricing sources
 	echo "$output" | grep -E '^runpod +[0-9-]+ +[0-9]+ +live: aicost pricing update$'
 	# a data centre asked for: only its offers (H100 SXM, H200, MI300X, L40S x 2)
