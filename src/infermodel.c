@@ -80,7 +80,8 @@ double infer_expert_params(const struct infer_model *m)
 /* Parameters every token uses: attention, dense layers, shared experts, embeddings. */
 static double dense_params(const struct infer_model *m)
 {
-	return m->params - m->experts * infer_expert_params(m);
+	/* never negative: scenario.c refuses sizes that would make it so */
+	return fmax(0, m->params - m->experts * infer_expert_params(m));
 }
 
 /* The chance one expert is chosen by at least one of TOKENS tokens (k of E each). */

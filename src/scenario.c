@@ -977,6 +977,15 @@ static void check_inference(struct loader *ld, struct node *map, struct inferenc
 	else if (inf->experts > 0 && !(inf->active_params < inf->params))
 		report_key(ld, map, "experts", "a mixture of experts needs active_params (per token) "
 			   "below params (all of them)");
+	else if (inf->experts > 0 &&
+		 inf->active_params < inf->params * inf->experts_per_token / inf->experts)
+		/* params = dense + E·expert and active = dense + k·expert give a
+		 * negative dense part when active < params·k/E: sizes that cannot be. */
+		report_key(ld, map, "active_params", "%g active parameters are below params x "
+			   "experts_per_token / experts = %g: a token uses %d of %d experts and the "
+			   "dense layers besides; give both sizes from the model card",
+			   inf->active_params, inf->params * inf->experts_per_token / inf->experts,
+			   inf->experts_per_token, inf->experts);
 	if (!given(map, "kv_precision"))
 		inf->kv_precision = inf->precision == PRECISION_INT4 ? PRECISION_BF16 : inf->precision;
 	if (inf->prefix_cache_hit >= 1)

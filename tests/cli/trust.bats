@@ -472,4 +472,17 @@ YAML
 		--set workloads.summarise.experts_per_token=2 "$f"
 	[ "$status" -eq 2 ]
 	[[ "$stderr" == *"experts: a mixture of experts needs active_params"* ]]
+	# params = dense + E x expert, active = dense + k x expert: 1,500B with 8 of
+	# 64 experts needs at least 1,500 x 8/64 = 187.5B active, else the dense part
+	# is negative and 1,500 GB would "fit" 16 x 80 GB.
+	run_split validate --set workloads.summarise.params=1500B \
+		--set workloads.summarise.active_params=100B --set workloads.summarise.experts=64 \
+		--set workloads.summarise.experts_per_token=8 "$f"
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"active_params: 1e+11 active parameters are below params x experts_per_token / experts = 1.875e+11"* ]] || { echo "$stderr"; return 1; }
+	run_split -q estimate --format json --set workloads.summarise.params=1500B \
+		--set workloads.summarise.active_params=200B --set workloads.summarise.experts=64 \
+		--set workloads.summarise.experts_per_token=8 "$f"
+	[ "$status" -eq 0 ]
+	[ "$(json 'int(r["workloads"][0]["gpus_per_replica"] * 80 >= 1500)')" = 1 ]
 }
