@@ -350,7 +350,7 @@ enum stmt_id {
 	"  AND o.interconnect IS ?4 AND o.interconnect_gbps IS ?5" \
 	"  AND (?6 <= 0 OR o.price_per_hour <= ?6 * o.accelerator_count)" \
 	"  AND o.component = 'instance'" \
-	"  AND (o.snapshot_id, o.region) IN (SELECT value ->> 0, value ->> 1 FROM json_each(?7))"
+	"  AND (o.snapshot_id, o.region) IN (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?7))"
 
 /* Current offers: the newest snapshot of each provider, region and purchase option. */
 #define OFFERS_SELECT \
