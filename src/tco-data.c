@@ -168,8 +168,9 @@ void tco_data_costs(const struct scenario *s, const struct deployment *d,
 			replicate.storage[m] = by[m][COST_STORAGE];
 			continue;
 		}
-		site_storage = stored_gb * (hot * site->block_per_gb_month +
-					    (1 - hot) * site->object_per_gb_month);
+		site_storage = tco_hot_storage(site->block_per_gb_month, &site->hot_tiers,
+					       stored_gb * hot, NULL) +
+			stored_gb * (1 - hot) * site->object_per_gb_month;
 		/* Reading across: every read leaves the site, and so does the data's own
 		 * egress (it is served from where it lives). */
 		across[m][route] += read_gb[m];

@@ -225,55 +225,81 @@ static double storage_price(struct db *db, const char *provider, const char *reg
 }
 
 /* A parallel file system's throughput tiers, as storage classes of the store. */
-static const struct { const char *storage_class; double mb_s_per_tib; } parallel_fs_tiers[] = {
+static const struct { const char *storage_class; double mb_s_per_tib; }
+parallel_fs_tiers_of_store[] = {
 	{ "parallel-fs", 125 }, { "parallel-fs-250", 250 }, { "parallel-fs-500", 500 },
 	{ "parallel-fs-1000", 1000 },
 };
 
+/* What a month's hot data costs on TIERS and how, for the notes: "the 1000 MB/s/TiB tier ...". */
+static void describe_hot_month(struct strbuf *sb, const struct hot_tiers *tiers, double hot_gb)
+{
+	int t;
+	double cost = tco_hot_storage(0, tiers, hot_gb, &t);
+
+	strbuf_addf(sb, "the %g MB/s/TiB tier at %.4g per GB-month", tiers->mb_s_per_tib[t],
+		    tiers->per_gb_month[t]);
+	if (tiers->min_gb[t] > hot_gb)
+		strbuf_addf(sb, " on %.0f GB bought for %.0f GB of hot data", tiers->min_gb[t],
+			    hot_gb);
+	strbuf_addf(sb, ": %.2f", cost);
+}
+
 /*
- * The hot share's price per GB-month on PROVIDER's parallel file system: the
- * throughput tier that delivers HOT_GB_S for the least, a tier's throughput
- * being its MB/s per TiB times the capacity bought, and capacity beyond the data
- * (sized on the data at the start) bought when a tier needs it. 0 with FOUND
- * false when the store has no tier.
+ * PROVIDER's parallel file system tiers for the hot share (struct hot_tiers):
+ * a tier delivers its MB/s per TiB times the capacity bought, so delivering
+ * HOT_GB_S needs a minimum capacity per tier, bought beyond the hot data when
+ * the data is smaller. The notes say which tier the first and last months take.
+ * Returns whether the store has any tier.
  */
-static double parallel_fs_price(struct db *db, const struct scenario *s, const char *provider,
-				const char *region, double hot_gb_s, const char *label,
-				struct strbuf *notes, bool *found)
+static bool parallel_fs_tiers(struct db *db, const struct scenario *s, const char *provider,
+			      const char *region, double hot_gb_s, const char *label,
+			      struct hot_tiers *tiers, struct strbuf *notes)
 {
 	double hot = isnan(s->data.hot_fraction) ? 0.2 : s->data.hot_fraction;
-	double hot_bytes = hot * (s->data.stored_bytes > 0 ? s->data.stored_bytes :
-				  s->data.growth_per_month_bytes);
-	double hot_tib = hot_bytes / 1099511627776.0, best = INFINITY, best_factor = 1;
 	double need_mb_s = hot_gb_s > 0 ? hot_gb_s * 1000 : 0;
-	int best_tier = -1;
+	int last = s->horizon_months > 1 ? s->horizon_months - 1 : 0;
+	double first_gb = hot * s->data.stored_bytes / 1e9;
+	double last_gb = hot * (s->data.stored_bytes + s->data.growth_per_month_bytes * last) / 1e9;
+	int first_tier, last_tier;
+	struct strbuf sb = STRBUF_INIT;
 
-	for (size_t t = 0; t < ARRAY_SIZE(parallel_fs_tiers); t++) {
+	memset(tiers, 0, sizeof(*tiers));
+	for (size_t t = 0; t < ARRAY_SIZE(parallel_fs_tiers_of_store); t++) {
+		bool found;
 		double price = storage_price(db, provider, region,
-					     parallel_fs_tiers[t].storage_class, NULL, found);
-		double delivers = parallel_fs_tiers[t].mb_s_per_tib * hot_tib;
-		double factor = need_mb_s > 0 ? fmax(1, delivers > 0 ? need_mb_s / delivers : 1) : 1;
+					     parallel_fs_tiers_of_store[t].storage_class, NULL,
+					     &found);
+		double mb_s_per_tib = parallel_fs_tiers_of_store[t].mb_s_per_tib;
 
-		if (*found && price * factor < best) {
-			best = price * factor;
-			best_factor = factor;
-			best_tier = (int)t;
-		}
+		if (!found)
+			continue;
+		tiers->mb_s_per_tib[tiers->n] = mb_s_per_tib;
+		tiers->per_gb_month[tiers->n] = price;
+		tiers->min_gb[tiers->n] = need_mb_s / mb_s_per_tib * 1099511627776.0 / 1e9;
+		tiers->n++;
 	}
-	*found = best_tier >= 0;
-	if (!*found)
-		return 0;
-	if (best_factor > 1)
-		add_note(notes, "%s: the hot share on the %s parallel file system's %g MB/s/TiB "
-			 "tier, %.3gx the data's capacity bought to deliver %.3g GB/s: %.4g per "
-			 "GB-month of data\n", label, provider,
-			 parallel_fs_tiers[best_tier].mb_s_per_tib, best_factor, hot_gb_s, best);
-	else
+	if (tiers->n == 0)
+		return false;
+	tco_hot_storage(0, tiers, first_gb, &first_tier);
+	tco_hot_storage(0, tiers, last_gb, &last_tier);
+	if (first_tier == last_tier && !(tiers->min_gb[first_tier] > first_gb)) {
 		add_note(notes, "%s: the hot share on the %s parallel file system's %g MB/s/TiB "
 			 "tier (%.3g GB/s needed): %.4g per GB-month\n", label, provider,
-			 parallel_fs_tiers[best_tier].mb_s_per_tib, hot_gb_s > 0 ? hot_gb_s : 0,
-			 best);
-	return best;
+			 tiers->mb_s_per_tib[first_tier], hot_gb_s > 0 ? hot_gb_s : 0,
+			 tiers->per_gb_month[first_tier]);
+		return true;
+	}
+	describe_hot_month(&sb, tiers, first_gb);
+	if (last_gb != first_gb) {
+		strbuf_addf(&sb, "; month %d ", last + 1);
+		describe_hot_month(&sb, tiers, last_gb);
+	}
+	add_note(notes, "%s: the hot share on the %s parallel file system, the cheapest tier "
+		 "each month for %.3g GB/s: month 1 %s\n", label, provider,
+		 hot_gb_s > 0 ? hot_gb_s : 0, sb.buf);
+	strbuf_release(&sb);
+	return true;
 }
 
 /*
@@ -285,12 +311,13 @@ static double parallel_fs_price(struct db *db, const struct scenario *s, const c
  */
 static bool store_storage_prices(struct db *db, const struct scenario *s, const char *provider,
 				 const char *region, double hot_gb_s, const char *label,
-				 double *block, double *object, double *retrieval,
-				 struct strbuf *notes)
+				 double *block, struct hot_tiers *tiers, double *object,
+				 double *retrieval, struct strbuf *notes)
 {
 	const char *cold = s->data.cold_class ? s->data.cold_class : "hot";
 	bool found = false, all_found;
 
+	memset(tiers, 0, sizeof(*tiers));
 	*object = storage_price(db, provider, region, cold, retrieval, &found);
 	if (!found)
 		add_note(notes, "%s: no %s object storage price for %s%s%s; "
@@ -298,8 +325,8 @@ static bool store_storage_prices(struct db *db, const struct scenario *s, const 
 			 label, cold, provider, region ? "/" : "", region ? region : "");
 	all_found = found;
 	if (s->data.hot_class && strcmp(s->data.hot_class, "parallel-fs") == 0) {
-		*block = parallel_fs_price(db, s, provider, region, hot_gb_s, label, notes, &found);
-		if (found)
+		*block = 0;
+		if (parallel_fs_tiers(db, s, provider, region, hot_gb_s, label, tiers, notes))
 			return all_found;
 		add_note(notes, "%s: no parallel file system price for %s; the hot share is "
 			 "priced as block storage\n", label, provider);
@@ -335,11 +362,12 @@ static void resolve_storage(struct db *db, const struct scenario *s, const struc
 		return;
 	if (!isnan(d->storage_price_per_gb_month)) {
 		p->object_per_gb_month = p->block_per_gb_month = d->storage_price_per_gb_month;
+		p->hot_tiers.n = 0;
 		return;
 	}
 	strbuf_addf(&label, "deployment %s", d->name);
 	if (!store_storage_prices(db, s, d->provider, d->region, hot_gb_s, label.buf,
-				  &p->block_per_gb_month,
+				  &p->block_per_gb_month, &p->hot_tiers,
 				  &p->object_per_gb_month, &p->retrieval_per_gb, notes) && incomplete)
 		*incomplete |= COST_BIT(COST_STORAGE);
 	strbuf_release(&label);
@@ -719,6 +747,8 @@ static void convert_store_prices(struct cloud_pricing *p, double fx)
 			p->egress_tiers[k].price_per_gb *= fx;
 	if (p->storage_from_store) {
 		p->block_per_gb_month *= fx;
+		for (size_t k = 0; k < p->hot_tiers.n; k++)
+			p->hot_tiers.per_gb_month[k] *= fx;
 		p->object_per_gb_month *= fx;
 		p->retrieval_per_gb *= fx;
 	}
@@ -1108,9 +1138,12 @@ static void resolve_data_site(struct db *db, const struct scenario *s, double fx
 	if (s->data.stored_bytes > 0 || s->data.growth_per_month_bytes > 0) {
 		*storage_found = store_storage_prices(db, s, site->provider, site->region, hot_gb_s,
 						      "data.location", &site->block_per_gb_month,
+						      &site->hot_tiers,
 						      &site->object_per_gb_month,
 						      &site->retrieval_per_gb, notes);
 		site->block_per_gb_month *= fx;
+		for (size_t k = 0; k < site->hot_tiers.n; k++)
+			site->hot_tiers.per_gb_month[k] *= fx;
 		site->object_per_gb_month *= fx;
 		site->retrieval_per_gb *= fx;
 	}

@@ -387,8 +387,9 @@ static void cloud_month_costs(const struct scenario *s, const struct deployment 
 		double data_egress_gb = s->data.egress_per_month_bytes / GB;
 
 		out->by[m][COST_COMPUTE] = cc.compute[m];
-		out->by[m][COST_STORAGE] = stored_gb * (hot * p->block_per_gb_month +
-							(1 - hot) * p->object_per_gb_month) +
+		out->by[m][COST_STORAGE] =
+			tco_hot_storage(p->block_per_gb_month, &p->hot_tiers, stored_gb * hot, NULL) +
+			stored_gb * (1 - hot) * p->object_per_gb_month +
 			data_egress_gb * p->retrieval_per_gb;
 		out->by[m][COST_EGRESS] = egress_cost(p->egress_tiers, p->negress_tiers,
 						      egress_gb[m]);
@@ -1155,6 +1156,25 @@ cleanup:
 	free(stats.cumulative_p90);
 	free(extra);
 	return result;
+}
+
+double tco_hot_storage(double block_per_gb_month, const struct hot_tiers *tiers, double hot_gb,
+		       int *tier)
+{
+	double best = hot_gb * block_per_gb_month;
+	int best_tier = -1;
+
+	for (size_t t = 0; t < tiers->n; t++) {
+		double cost = tiers->per_gb_month[t] * fmax(hot_gb, tiers->min_gb[t]);
+
+		if (best_tier < 0 || cost < best) {
+			best = cost;
+			best_tier = (int)t;
+		}
+	}
+	if (tier)
+		*tier = best_tier;
+	return best;
 }
 
 /* Cumulative cash without the residual credit, for break-even. */

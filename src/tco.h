@@ -134,6 +134,20 @@ void tco_result_release(struct tco_result *r);
 #define SPOT_INTERRUPTIONS_PER_DAY_DEFAULT (0.10 * 12.0 / 365.0)
 #define GPUS_PER_INSTANCE_DEFAULT 8
 
+/*
+ * A parallel file system's throughput tiers for the hot share: each month the
+ * tier that costs least, charged on the hot data or on the capacity that
+ * delivers the throughput, whichever is more (tco_hot_storage). N == 0: the
+ * hot share is on block storage at one price per GB-month.
+ */
+#define HOT_TIERS_MAX 4
+struct hot_tiers {
+	size_t n;
+	double mb_s_per_tib[HOT_TIERS_MAX];
+	double per_gb_month[HOT_TIERS_MAX];
+	double min_gb[HOT_TIERS_MAX];       /* capacity that delivers the throughput */
+};
+
 /* What one cloud deployment charges, resolved from the store or the overrides. */
 struct cloud_pricing {
 	bool present;
@@ -148,7 +162,8 @@ struct cloud_pricing {
 	size_t nshares;
 	struct egress_tier *egress_tiers;   /* ordered by start_gb */
 	size_t negress_tiers;
-	double block_per_gb_month;          /* hot share: block / parallel FS */
+	double block_per_gb_month;          /* hot share on block storage */
+	struct hot_tiers hot_tiers;         /* or on a parallel FS (n > 0) */
 	double object_per_gb_month;         /* the rest, in the data's cold class */
 	double retrieval_per_gb;            /* cold classes: per GB read back (egress) */
 	double spot_interruptions_per_day;  /* per instance */
@@ -222,7 +237,8 @@ struct data_site {
 	const struct deployment *onprem;    /* the on-prem deployment holding the data */
 	struct egress_tier *tiers[ROUTE_NROUTES];   /* out of the site, per route */
 	size_t ntiers[ROUTE_NROUTES];
-	double block_per_gb_month;          /* its hot share */
+	double block_per_gb_month;          /* its hot share on block storage */
+	struct hot_tiers hot_tiers;         /* or on a parallel FS (n > 0) */
 	double object_per_gb_month;         /* the rest, in the data's cold class */
 	double retrieval_per_gb;
 };
@@ -267,6 +283,12 @@ int tco_resolve_fx(struct db *db, const struct scenario *s, struct tco_fx *out);
 void tco_fx_release(struct tco_fx *fx);
 /* Pure and deterministic: the same input and seed give the same result. */
 int tco_compute(const struct tco_input *in, struct tco_result *out);
+/*
+ * A month's cost of HOT_GB on the hot share's storage: BLOCK per GB-month, or
+ * on TIERS (when any) the cheapest tier, whose index goes to *TIER (-1 for block).
+ */
+double tco_hot_storage(double block_per_gb_month, const struct hot_tiers *tiers, double hot_gb,
+		       int *tier);
 
 /*
  * Work thrown away on spot, as a fraction of the GPU-hours: a training job loses

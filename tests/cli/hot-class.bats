@@ -75,9 +75,50 @@ write_scenario() {   # $1 file, $2 data mapping
 	GPU_HOURS=1344 write_scenario h.yaml '{stored: 100TB, hot: 1%, hot_class: parallel-fs}'
 	run_split estimate --format json h.yaml
 	[ "$status" -eq 0 ]
-	[[ "$stderr" == *"aws parallel file system's 500 MB/s/TiB tier, 1.09x the data's capacity bought to deliver 0.496 GB/s"* ]]
+	[[ "$stderr" == *"aws parallel file system, the cheapest tier each month for 0.496 GB/s: month 1 the 500 MB/s/TiB tier at 0.34 per GB-month on 1091 GB bought for 1000 GB of hot data: 370.87"* ]]
 	run storage h.yaml
 	[ "${lines[0]}" = "aws 2647.87" ]
+}
+
+@test "parallel-fs: the capacity bought for throughput is a floor, not a multiplier on growing data" {
+	# Nothing stored, 10 TB more a month, 20% hot, 20 GB/s, 12 months: month m (0-11)
+	# holds 10,000m GB, 2,000m GB hot. 20,000 MB/s needs 20,000 / tier TiB: 1000 tier
+	# 20 TiB = 21,990.23 GB x 0.60 = 13,194.14; 500: 43,980.47 x 0.34 = 14,953.36;
+	# 250: 87,960.93 x 0.21 = 18,471.80; 125: 175,921.86 x 0.145 = 25,508.67. So the
+	# 1000 tier on 21,990.23 GB until the hot data passes it: months 0-10 (at most
+	# 20,000 GB hot) pay 13,194.14; month 11 pays 22,000 x 0.60 = 13,200. Cold: 0.8 x
+	# 10,000m x 0.023 = 184m. Month 12: 13,200 + 2,024 = 15,224; the year: 11 x
+	# 13,194.14 + 13,200 + 184 x 66 = 145,135.53 + 13,200 + 12,144 = 170,479.53.
+	# (The old multiplier, sized on one month's 2,000 GB hot, charged 0.6 x 10.995 =
+	# 6.597 per hot GB every month: month 12 at 147,159.)
+	cat > g.yaml <<-EOF
+	name: grow
+	horizon: 12mo
+	workloads:
+	  - {name: train, kind: training, accelerator: H100-SXM, gpus: 8, gpu_hours: 5840, epochs: 3}
+	data: {stored: 0TB, growth_per_month: 10TB, hot: 20%, hot_class: parallel-fs, hot_throughput: 20GB/s}
+	deployments:
+	  - {name: aws, kind: cloud, provider: aws, region: us-east-1, price_per_gpu_hour: 2}
+	EOF
+	run_split estimate --format json g.yaml
+	[ "$status" -eq 0 ]
+	[[ "$stderr" == *"month 1 the 1000 MB/s/TiB tier at 0.6 per GB-month on 21990 GB bought for 0 GB of hot data: 13194.14; month 12 the 1000 MB/s/TiB tier at 0.6 per GB-month: 13200.00"* ]]
+	run python3 -c '
+import json, sys
+d = json.load(sys.stdin)["deployments"][0]
+s = d["monthly_by_component"]["storage"]
+print(round(s[0], 2), round(s[11], 2), round(d["breakdown"]["storage"], 2))' <<<"$output"
+	[ "$output" = "13194.14 15224.0 170479.53" ]
+}
+
+@test "parallel-fs: a throughput with no hot data still buys the capacity that delivers it" {
+	# hot 0%: the 20 GB/s file system holds no data but must be 20 TiB on aws's 1000
+	# tier: 21,990.23 GB x 0.60 = 13,194.14 + 100,000 x 0.023 = 15,494.14; gcp's 125
+	# tier 175,921.86 GB x 0.145 = 25,508.67 + 100,000 x 0.02 = 27,508.67.
+	write_scenario h.yaml '{stored: 100TB, hot: 0%, hot_class: parallel-fs, hot_throughput: 20GB/s}'
+	run storage h.yaml
+	[ "$status" -eq 0 ]
+	[ "$output" = $'aws 15494.14\ngcp 27508.67' ]
 }
 
 @test "hot_class and hot_throughput errors name file:line:col and the field" {
