@@ -2028,9 +2028,10 @@ int db_scan_groups(struct offer_scanner *s, const char *accelerator, struct offe
 				name = fabric_canonical((const char *)sqlite3_column_text(st, 0));
 				gbps = column_number(st, 1, 0);
 				if (!name) {   /* the writers allow no other name */
-					sqlite3_reset(st);
+					/* the column is read before the reset invalidates it */
 					error_set("offers of %s: unknown interconnect '%s' in the store",
 						  accelerator, sqlite3_column_text(st, 0));
+					sqlite3_reset(st);
 					goto fail;
 				}
 				fabric = name;
