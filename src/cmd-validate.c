@@ -75,9 +75,12 @@ static void check_demand(const struct scenario *s, const struct accelerator *acc
 		    s->workloads[i].kind == WORKLOAD_PIPELINE)   /* CPUs: no accelerator */
 			continue;
 		if (workload_demand(&s->workloads[i], acc, &demand) < 0) {
-			strbuf_addf(&problems[i], "%s: %s: %s\n",
-				    where ? where : s->workloads[i].accelerator_where, field,
-				    error_get());
+			if (workload_error_located(&s->workloads[i]))
+				strbuf_addf(&problems[i], "%s\n", error_get());
+			else
+				strbuf_addf(&problems[i], "%s: %s: %s\n",
+					    where ? where : s->workloads[i].accelerator_where,
+					    field, error_get());
 			error_clear();
 			continue;
 		}

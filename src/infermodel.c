@@ -554,6 +554,8 @@ static void try_batch(const struct infer_model *m, const struct infer_hw *hw,
 
 	l.batch = b;
 	infer_time(m, hw, &l, &t);
+	if (!within(t.cycle_s, g->deadline))
+		return;   /* a request of this batch would end after the job's deadline */
 	replicas = replicas_needed(m, hw, &l, &t, g, peak, min_replicas);
 	if (replicas <= 0 || (*best_gpus > 0 && replicas * infer_layout_gpus(&l) >= *best_gpus))
 		return;
@@ -570,16 +572,26 @@ static void try_layout(const struct infer_model *m, const struct infer_hw *hw,
 		       double peak, int min_replicas, struct infer_plan *best, double *best_gpus)
 {
 	int largest = largest_batch(m, hw, l);
+	struct infer_timing alone;
 
 	if (largest == 0)
 		return;
+	/* One request alone, a micro-batch of one in each stage: how soon it can end. */
+	l.batch = l.pp;
+	if (l.batch <= largest) {
+		infer_time(m, hw, &l, &alone);
+		if (best->fastest_s == 0 || alone.cycle_s < best->fastest_s) {
+			best->fastest_s = alone.cycle_s;
+			best->fastest = l;
+		}
+	}
 	if (batch > 0) {
 		if (batch <= largest)
 			try_batch(m, hw, l, batch, g, peak, min_replicas, best, best_gpus);
 		return;
 	}
 	try_batch(m, hw, l, largest, g, peak, min_replicas, best, best_gpus);
-	if (!any_target(g))
+	if (!any_target(g) && isnan(g->deadline))
 		return;   /* the largest batch serves the most per accelerator */
 	for (int b = 1; b < largest; b *= 2)
 		try_batch(m, hw, l, b, g, peak, min_replicas, best, best_gpus);
@@ -721,5 +733,18 @@ int infer_plan(const struct infer_model *m, const struct infer_hw *hw,
 	}
 	if (best_gpus > 0)
 		return 0;
+	if (!isnan(targets->deadline) && !any_target(targets)) {
+		if (out->fastest_s > targets->deadline)
+			error_set("one request takes %.4g s alone on its fastest layout (%d-way "
+				  "tensor parallel%s), more than the deadline of %.4g s",
+				  out->fastest_s, out->fastest.tp, out->fastest.ep > 1 ?
+				  " with the experts over servers" : out->fastest.pp > 1 ?
+				  " in a pipeline over servers" : "", targets->deadline);
+		else
+			error_set("at batch %d a request takes longer than the deadline of %.4g s "
+				  "(alone it takes %.4g s); give a smaller batch", batch,
+				  targets->deadline, out->fastest_s);
+		return -1;
+	}
 	return explain_missed(m, hw, targets, widest, batch);
 }

@@ -42,6 +42,8 @@ struct infer_hw {
 struct infer_targets {
 	double ttft, ttft_p95, ttft_p99;
 	double tpot, tpot_p95;
+	double deadline;               /* a batch job's: no request may take longer, from its
+					  start to its last token (its cycle at full load) */
 };
 
 /*
@@ -79,6 +81,9 @@ struct infer_plan {
 	int replicas;
 	struct infer_timing timing;
 	struct infer_latency latency;
+	double fastest_s;              /* one request alone on the layout that serves it
+					  soonest: the shortest deadline a batch job can meet */
+	struct infer_layout fastest;   /* that layout */
 };
 
 /* Accelerators one replica of L takes. */

@@ -832,6 +832,8 @@ static void check_training(struct loader *ld, struct node *map, struct training_
 			   t->experts_per_token, t->experts);
 }
 
+static char *node_where(const struct loader *ld, const struct node *n);
+
 /* A batch job has requests and a deadline, a service a daily rate and latency targets. */
 static bool check_batch_keys(struct loader *ld, struct node *map, struct inference_spec *inf,
 			     bool batch)
@@ -858,6 +860,8 @@ static bool check_batch_keys(struct loader *ld, struct node *map, struct inferen
 	if (!given(map, "deadline"))
 		report_key(ld, map, "deadline", "required key is missing: when they must be done "
 			   "(e.g. 7d)");
+	else   /* a deadline shorter than one request takes is found when it is sized */
+		inf->deadline_where = node_where(ld, node_get(map, "deadline"));
 	inf->requests_per_day = inf->requests;
 	inf->tokens_per_day = inf->requests * (inf->input_tokens + inf->output_tokens);
 	return true;
@@ -1775,6 +1779,7 @@ void scenario_release(struct scenario *s)
 		free(s->workloads[i].name);
 		free(s->workloads[i].accelerator);
 		free(s->workloads[i].accelerator_where);
+		free(s->workloads[i].inference.deadline_where);
 		free(s->workloads[i].pipeline.instance);
 		free(s->workloads[i].throughput_text);
 	}

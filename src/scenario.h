@@ -77,6 +77,7 @@ struct inference_spec {
 	/* kind: batch-inference, an offline job instead of a service */
 	double requests;               /* in all */
 	double deadline_hours;         /* to finish them */
+	char *deadline_where;          /* "file:line:col" of deadline, for messages */
 };
 
 /* A CPU data pipeline (ingest, clean, tokenise): no accelerator. */

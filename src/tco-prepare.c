@@ -704,7 +704,9 @@ static int resolve_demand(struct db *db, const struct scenario *s, const char *a
 			unfit[i] = unfit_reason(w, acc.name);
 		accelerator_release(&acc);
 		if (rc < 0) {
-			if (!accelerator && w->accelerator_where)
+			if (workload_error_located(w))
+				;   /* the message names its place in the file */
+			else if (!accelerator && w->accelerator_where)
 				error_prefix("%s: workloads[%zu]: ", w->accelerator_where, i);
 			else
 				error_prefix("workloads[%zu] (%s) on %s: ", i, w->name, name);

@@ -457,7 +457,7 @@ int workload_inference_demand(const struct workload *w, const struct accelerator
 	const struct inference_spec *inf = &w->inference;
 	struct infer_targets targets = {
 		inf->slo_ttft_ms / 1000, inf->slo_ttft_p95_ms / 1000, inf->slo_ttft_p99_ms / 1000,
-		inf->slo_tpot_ms / 1000, inf->slo_tpot_p95_ms / 1000,
+		inf->slo_tpot_ms / 1000, inf->slo_tpot_p95_ms / 1000, NAN,
 	};
 	struct infer_plan plan;
 	struct workload_assumptions *a = &out->assumptions;
@@ -483,24 +483,52 @@ int workload_inference_demand(const struct workload *w, const struct accelerator
 	return 0;
 }
 
+bool workload_error_located(const struct workload *w)
+{
+	const char *where = w->inference.deadline_where;
+
+	return where && str_starts_with(error_get(), where);
+}
+
 /*
- * An offline job: REQUESTS run at the largest batch that fits memory, on the
- * fewest accelerators that finish them by the deadline (sized as a steady
- * stream of requests / deadline with no latency target), paid for its wall
- * time only.
+ * An offline job: REQUESTS run at the largest batch that fits memory and ends
+ * each request within the deadline, on the fewest accelerators that finish
+ * them all by then (sized as a steady stream of requests / deadline with no
+ * latency target), paid for its wall time only. A deadline shorter than one
+ * request takes alone on its fastest layout is an error at the deadline.
  */
 static int batch_inference_demand(const struct workload *w, const struct accelerator *acc,
 				  struct workload_demand *out)
 {
 	const struct inference_spec *inf = &w->inference;
-	struct infer_targets none = { NAN, NAN, NAN, NAN, NAN };
-	struct infer_plan plan;
+	double deadline_s = inf->deadline_hours * 3600;
+	struct infer_targets targets = { NAN, NAN, NAN, NAN, NAN, deadline_s };
+	struct infer_plan plan = { 0 };
 
-	if (place_inference(w, acc, &none, inf->requests / (inf->deadline_hours * 3600), 1,
-			    &plan, out) < 0)
+	if (place_inference(w, acc, &targets, inf->requests / deadline_s, 1, &plan, out) < 0) {
+		if (plan.fastest_s > deadline_s) {
+			struct strbuf at = STRBUF_INIT;
+
+			if (inf->deadline_where)
+				strbuf_addf(&at, "%s: ", inf->deadline_where);
+			error_set("%sworkloads.%s.deadline: %.4g s is shorter than one request takes "
+				  "on %s: %.4g s for its %.0f-token prompt and %.0f-token answer alone "
+				  "(%d-way tensor parallel%s); the minimum feasible deadline is %.4g s",
+				  at.buf, w->name, deadline_s, acc->name, plan.fastest_s,
+				  inf->input_tokens, inf->output_tokens, plan.fastest.tp,
+				  plan.fastest.ep > 1 ? " with the experts over servers" :
+				  plan.fastest.pp > 1 ? " in a pipeline over servers" : "",
+				  plan.fastest_s);
+			strbuf_release(&at);
+		}
 		return -1;
-	/* Flat out until the last request is done; the GPUs are released then. */
-	out->wall_hours = inf->requests / (plan.replicas * plan.timing.requests_per_s) / 3600;
+	}
+	/*
+	 * Flat out until the last request is done; the GPUs are released then. No
+	 * job ends before one request's own cycle, however many replicas run.
+	 */
+	out->wall_hours = fmax(inf->requests / (plan.replicas * plan.timing.requests_per_s),
+			       plan.timing.cycle_s) / 3600;
 	out->gpu_hours = out->gpus * out->wall_hours;
 	out->goodput = 1;
 	out->tokens_per_month = inf->tokens_per_day / out->wall_hours * HOURS_PER_MONTH;

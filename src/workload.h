@@ -84,5 +84,11 @@ int workload_inference_demand(const struct workload *w, const struct accelerator
 int workload_demand(const struct workload *w, const struct accelerator *acc,
 		    struct workload_demand *out);
 void workload_demand_release(struct workload_demand *d);
+/*
+ * Does the message of W's last failed workload_demand() start with its own
+ * place in the scenario (file:line:col of the key at fault, e.g. a batch job's
+ * deadline shorter than one request takes)? Callers then add no other place.
+ */
+bool workload_error_located(const struct workload *w);
 
 #endif

@@ -346,6 +346,17 @@ PY
 	run_split validate --set workloads.summarise.deadline= "$f"
 	[ "$status" -eq 2 ]
 	[[ "$stderr" == *"deadline: required key is missing"* ]]
+	# A deadline shorter than one request takes alone (0.2 s on 8 H100s, test-workload.c)
+	# is refused at the deadline, with the minimum; in the file it has line and column.
+	sed 's/^    deadline: 7d /    deadline: 100ms/' "$f" >short.yaml
+	for cmd in estimate validate; do
+		run_split -q "$cmd" short.yaml
+		[ "$status" -eq 2 ]
+		[[ "$stderr" == *"short.yaml:"*":15: workloads.summarise.deadline: 0.1 s is shorter than one request takes on H100-SXM: 0.2 s for its 2000-token prompt and 200-token answer alone (8-way tensor parallel); the minimum feasible deadline is 0.2 s" ]] || { echo "$stderr"; return 1; }
+	done
+	run_split -q estimate --set workloads.summarise.deadline=100ms "$f"
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"--set workloads.summarise.deadline=100ms: workloads.summarise.deadline: 0.1 s is shorter"* ]]
 }
 
 # A 1T model in bf16: 1e12 x 2 bytes = 2,000 GB of weights, 2,200.4 GB with one

@@ -929,6 +929,53 @@ static void test_batch_inference_sized_to_deadline(void **state)
 	assert_true(d.wall_hours <= 3.5 * 24);
 	assert_within(d.gpu_hours, 529.712, 1e-4);
 	workload_demand_release(&d);
+	/*
+	 * A deadline shorter than one request takes alone is refused, naming the
+	 * deadline and the minimum. The fastest layout is TP 8 at batch 1
+	 * (scale-up 900/2 · 0.75 = 337.5e9 B/s):
+	 *   prefill compute 3.40982e13 / 8 / 989.5e12 = 4.3075 ms; two all-reduces a
+	 *     layer of 2000 · 4096 · 2 B: 64 · (8 µs + 1.75 · 16,384,000 / 337.5e9) = 5.9494 ms
+	 *   a step reads (8e9 + 65,536 · 2100) / 8 = 1.017203e9 B: 0.433775 ms, plus
+	 *     64 · (8 µs + 1.75 · 8192 / 337.5e9) = 0.514719 ms: 0.948494 ms
+	 *   10.2569 + 200 · 0.948494 = 199.956 ms (TP 4: 1.38 ms a step, 277 ms)
+	 * At 1 s a batch of 32 on TP 2 ends each request in time (0.66 s).
+	 */
+	w.inference.deadline_hours = 0.1 / 3600;
+	assert_int_equal(workload_demand(&w, &h100, &d), -1);
+	assert_non_null(strstr(error_get(), "workloads.serve.deadline: 0.1 s is shorter than one "
+			       "request takes on H100-SXM: 0.2 s"));
+	assert_non_null(strstr(error_get(), "(8-way tensor parallel); the minimum feasible "
+			       "deadline is 0.2 s"));
+	error_clear();
+	w.inference.deadline_hours = 1.0 / 3600;
+	assert_int_equal(workload_demand(&w, &h100, &d), 0);
+	assert_true(d.wall_hours * 3600 <= 1.0 && d.wall_hours * 3600 >= 0.19995);
+	assert_true(d.batch < 448);
+	workload_demand_release(&d);
+}
+
+/* The fastest layout's one-request time, by hand above: 199.956 ms on 8 H100s. */
+static void test_batch_inference_fastest_request(void **state)
+{
+	struct workload w = inference(8e9, 32, 4096, 32, 8);
+	struct workload_demand d;
+
+	(void)state;
+	w.kind = WORKLOAD_BATCH_INFERENCE;
+	w.inference.precision = w.inference.kv_precision = PRECISION_FP8;
+	w.inference.input_tokens = 2000;
+	w.inference.output_tokens = 200;
+	w.inference.requests = 8;
+	w.inference.deadline_hours = 0.19996 / 3600;   /* just above it: one request a replica */
+	w.inference.requests_per_day = 8;
+	w.inference.tokens_per_day = 8 * 2200;
+	assert_int_equal(workload_demand(&w, &h100, &d), 0);
+	assert_int_equal(d.tensor_parallel, 8);
+	assert_within(d.wall_hours * 3600, 0.199956, 1e-4);
+	workload_demand_release(&d);
+	w.inference.deadline_hours = 0.19995 / 3600;   /* just below */
+	assert_int_equal(workload_demand(&w, &h100, &d), -1);
+	error_clear();
 }
 
 /* H800 at the inference defaults: NVLink 400 GB/s, 400 Gb/s InfiniBand a GPU, 75% of each. */
@@ -1190,6 +1237,7 @@ int main(void)
 		cmocka_unit_test(test_prefix_cache),
 		cmocka_unit_test(test_percentiles_not_below_mean),
 		cmocka_unit_test(test_batch_inference_sized_to_deadline),
+		cmocka_unit_test(test_batch_inference_fastest_request),
 		cmocka_unit_test(test_expert_all_to_all_against_deepep),
 		cmocka_unit_test(test_expert_parallel_step),
 		cmocka_unit_test(test_deepseek_v3_expert_parallel),
