@@ -18,6 +18,13 @@
  */
 int catalog_find_dir(struct strbuf *dir);
 
+/*
+ * What the files catalog_load_dir would load from DIR hash to (their names, sizes
+ * and contents), as text: a store seeded from them records it, and first use takes
+ * a pre-built store only when it matches (store-open.c). -1 with error set.
+ */
+int catalog_fingerprint(const char *dir, struct strbuf *out);
+
 /* Loads every *.csv of DIR (accelerators first) in one transaction. */
 int catalog_load_dir(struct db *db, const char *dir);
 

@@ -1008,8 +1008,10 @@ int db_seeded(struct db *db, bool *seeded)
 	return meta_get(db, "seeded_from", NULL, seeded);
 }
 
-int db_mark_seeded(struct db *db, const char *catalog_dir)
+int db_mark_seeded(struct db *db, const char *catalog_dir, const char *fingerprint)
 {
+	if (fingerprint && meta_set(db, "catalog_fingerprint", fingerprint) < 0)
+		return -1;
 	return meta_set(db, "seeded_from", catalog_dir);
 }
 
@@ -1268,44 +1270,132 @@ static void remove_stale_private(const char *path)
 	strbuf_release(&stale);
 }
 
-struct db *db_create_private(const char *path, int target_version)
+/* A new private file beside DB's path, its name in db->private_path; its fd, or -1. */
+static int make_private(struct db *db)
 {
-	struct db *db = xcalloc(1, sizeof(*db));
 	struct strbuf tmp = STRBUF_INIT;
 	mode_t mask = umask(0);
 	int fd;
 
 	umask(mask);
-	db->path = xstrdup(path);
-	if (mkdir_parents(path, false) < 0) {
-		error_prefix("%s: cannot create the price store's directory: ", path);
-		goto fail;
+	if (mkdir_parents(db->path, false) < 0) {
+		error_prefix("%s: cannot create the price store's directory: ", db->path);
+		return -1;
 	}
-	remove_stale_private(path);
-	strbuf_addf(&tmp, "%s.new-XXXXXX", path);
+	remove_stale_private(db->path);
+	strbuf_addf(&tmp, "%s.new-XXXXXX", db->path);
 	fd = mkstemp(tmp.buf);
 	if (fd < 0) {
-		error_set("%s: cannot create the price store: %s", path, strerror(errno));
-		goto fail;
+		error_set("%s: cannot create the price store: %s", db->path, strerror(errno));
+		strbuf_release(&tmp);
+		return -1;
 	}
 	/* As SQLite would create it; mkstemp makes 0600. */
 	fchmod(fd, 0644 & ~mask);
-	close(fd);
 	db->private_path = strbuf_detach(&tmp, NULL);
+	return fd;
+}
+
+/* Opens the private file: nobody else sees it, so neither journal nor syncs. */
+static int open_private(struct db *db)
+{
 	if (sqlite3_open_v2(db->private_path, &db->handle,
 			    SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
-		error_set("%s: cannot create the price store: %s", path,
+		error_set("%s: cannot create the price store: %s", db->path,
 			  db->handle ? sqlite3_errmsg(db->handle) : "out of memory");
-		goto fail;
+		return -1;
 	}
 	sqlite3_extended_result_codes(db->handle, 1);
-	if (exec_sql(db, "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;"
-		     " PRAGMA foreign_keys = ON", "creating the price store") < 0 ||
-	    migrate(db, target_version) < 0 || user_version(db, &db->version) < 0)
+	return exec_sql(db, "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;"
+			" PRAGMA foreign_keys = ON", "creating the price store");
+}
+
+struct db *db_create_private(const char *path, int target_version)
+{
+	struct db *db = xcalloc(1, sizeof(*db));
+	int fd;
+
+	db->path = xstrdup(path);
+	fd = make_private(db);
+	if (fd < 0)
+		goto fail;
+	close(fd);
+	if (open_private(db) < 0 || migrate(db, target_version) < 0 ||
+	    user_version(db, &db->version) < 0)
 		goto fail;
 	return db;
 fail:
-	strbuf_release(&tmp);
+	db_close(db);
+	return NULL;
+}
+
+/* Copies the file SOURCE to FD; -1 with error set. */
+static int copy_file(const char *source, int fd, const char *path)
+{
+	char buf[1 << 17];
+	int in = open(source, O_RDONLY | O_CLOEXEC);
+	ssize_t got = 0;
+	int result = -1;
+
+	if (in < 0) {
+		error_set("%s: %s", source, strerror(errno));
+		return -1;
+	}
+	while ((got = read(in, buf, sizeof(buf))) > 0)
+		for (ssize_t done = 0, put; done < got; done += put) {
+			put = write(fd, buf + done, (size_t)(got - done));
+			if (put < 0) {
+				error_set("%s: cannot create the price store: %s", path,
+					  strerror(errno));
+				goto cleanup;
+			}
+		}
+	if (got < 0) {
+		error_set("%s: %s", source, strerror(errno));
+		goto cleanup;
+	}
+	result = 0;
+cleanup:
+	close(in);
+	return result;
+}
+
+struct db *db_create_private_copy(const char *path, int target_version, const char *source,
+				  const char *fingerprint)
+{
+	struct db *db = xcalloc(1, sizeof(*db));
+	struct strbuf recorded = STRBUF_INIT;
+	enum store_kind kind;
+	bool found;
+	int fd, rc;
+
+	db->path = xstrdup(path);
+	fd = make_private(db);
+	if (fd < 0)
+		goto fail;
+	rc = copy_file(source, fd, path);
+	close(fd);
+	if (rc < 0 || open_private(db) < 0 || identify(db, &kind) < 0 ||
+	    user_version(db, &db->version) < 0)
+		goto fail;
+	if (kind != STORE_AICOST || db->version != target_version) {
+		error_set("%s: not a store of schema version %d", source, target_version);
+		goto fail;
+	}
+	if (meta_get(db, "catalog_fingerprint", &recorded, &found) < 0)
+		goto fail;
+	if (!found || strcmp(recorded.buf, fingerprint) != 0) {
+		error_set("%s: seeded from another catalog", source);
+		goto fail;
+	}
+	/* Its catalog snapshots were taken in now, as if seeded now. */
+	if (exec_sql(db, "UPDATE snapshots SET fetched_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')",
+		     "creating the price store") < 0)
+		goto fail;
+	strbuf_release(&recorded);
+	return db;
+fail:
+	strbuf_release(&recorded);
 	db_close(db);
 	return NULL;
 }

@@ -56,10 +56,21 @@ bool db_read_only(const struct db *db);
  * (error set) when the file system cannot link: create the store in place then.
  */
 struct db *db_create_private(const char *path, int target_version);
+/*
+ * The same, starting from a copy of SOURCE, a store seeded at build time from the
+ * shipped catalog, when it has TARGET_VERSION and records FINGERPRINT
+ * (catalog_fingerprint) as its catalog's; its snapshots read as taken in now.
+ * NULL with error set when it cannot be read or does not match: seed instead.
+ */
+struct db *db_create_private_copy(const char *path, int target_version, const char *source,
+				  const char *fingerprint);
 int db_publish(struct db *db);
-/* Whether the store was seeded; marking it records the catalog it came from. */
+/*
+ * Whether the store was seeded; marking it records the catalog it came from and,
+ * unless NULL, that catalog's fingerprint.
+ */
 int db_seeded(struct db *db, bool *seeded);
-int db_mark_seeded(struct db *db, const char *catalog_dir);
+int db_mark_seeded(struct db *db, const char *catalog_dir, const char *fingerprint);
 
 /*
  * Opening for the commands and the tests: the store seeded from the shipped catalog

@@ -262,23 +262,29 @@ c.execute("begin immediate"); open(sys.argv[2], "w").close(); time.sleep(4); c.e
 }
 
 @test "kill -9 during first use leaves no store or a complete one; stale leftovers go later" {
-	export AICOST_CATALOG=$AICOST_ROOT/pricing   # the whole catalog: a first use worth killing
 	db=$XDG_DATA_HOME/aicost/prices.db
 	aicost --db whole.db pricing sources >/dev/null
 	count='import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute("select count(*) from offers").fetchone()[0])'
 	whole=$(python3 -c "$count" whole.db)
-	for delay in 0.005 0.02 0.05 0.1 0.2; do
-		rm -f "$db" "$db"-wal "$db"-shm
-		"$AICOST" pricing list --limit 1 >/dev/null 2>&1 &
-		pid=$!
-		sleep $delay
-		kill -9 $pid 2>/dev/null || true
-		wait $pid || true
-		if [ -e "$db" ]; then
-			[ "$(integrity "$db")" = "ok" ]
-			# read without aicost, which would seed an empty store
-			[ "$(python3 -c "$count" "$db")" = "$whole" ]
-		fi
+	# the whole catalog: copied from its pre-built store, and seeded from its CSV files
+	mkdir csv-only
+	cp "$AICOST_ROOT"/pricing/*.csv csv-only/
+	[ -e "$AICOST_ROOT/pricing/catalog.db" ]
+	for catalog in "$AICOST_ROOT/pricing" "$PWD/csv-only"; do
+		export AICOST_CATALOG=$catalog
+		for delay in 0.002 0.005 0.02 0.05 0.1 0.2; do
+			rm -f "$db" "$db"-wal "$db"-shm
+			"$AICOST" pricing list --limit 1 >/dev/null 2>&1 &
+			pid=$!
+			sleep $delay
+			kill -9 $pid 2>/dev/null || true
+			wait $pid || true
+			if [ -e "$db" ]; then
+				[ "$(integrity "$db")" = "ok" ]
+				# read without aicost, which would seed an empty store
+				[ "$(python3 -c "$count" "$db")" = "$whole" ]
+			fi
+		done
 	done
 	# what a killed first use left is removed by a later one once it is an hour old
 	rm -f "$db" "$db"-wal "$db"-shm
@@ -287,6 +293,70 @@ c.execute("begin immediate"); open(sys.argv[2], "w").close(); time.sleep(4); c.e
 	aicost pricing list --limit 1 >/dev/null
 	[ ! -e "$db.new-AbC123" ]
 	[ -e "$db.new-XyZ789" ]
+}
+
+# A catalog of its own (the shipped CSV files) and its pre-built store, as make builds it,
+# with one price changed only in the store: a store showing it was copied, not seeded.
+prebuilt_catalog() {
+	mkdir cat
+	cp "$AICOST_ROOT"/pricing/*.csv cat/
+	AICOST_CATALOG=$PWD/cat aicost --db cat/catalog.db pricing sources >/dev/null
+	sqlite3 cat/catalog.db "update offers set price_per_hour = 4242.5 where provider = 'lambda';
+		update snapshots set fetched_at = '2001-02-03T04:05:06Z'"
+	export AICOST_CATALOG=$PWD/cat
+}
+
+lambda_prices() {
+	aicost --db "$1" pricing export | awk -F, '$1 == "lambda" { print $11 }' | sort -u
+}
+
+@test "first use: the catalog's pre-built store is copied when it matches the CSV files" {
+	prebuilt_catalog
+	aicost --db new.db pricing sources > sources
+	[ "$(lambda_prices new.db)" = "4242.5" ]
+	# taken in now, as a seeding would; seeded from this catalog; no file left beside
+	! grep -q 2001-02-03 sources
+	grep -q "catalog:gpu-clouds.csv  $(date -u +%Y-%m-%d)" sources
+	[ "$(sqlite3 new.db "select value from meta where key = 'seeded_from'")" = "$PWD/cat" ]
+	[ "$(sqlite3 new.db 'pragma journal_mode')" = "wal" ]
+	[ "$(integrity new.db)" = "ok" ]
+	[ -z "$(find . -name '*.new-*')" ]
+	# a store the copy made equals one seeded from the same files, apart from the times
+	rm cat/catalog.db
+	AICOST_CATALOG=$PWD/cat aicost --db seeded.db pricing sources >/dev/null
+	AICOST_CATALOG=$PWD/cat aicost --db cat/catalog.db pricing sources >/dev/null
+	aicost --db copied.db pricing sources >/dev/null
+	diff <(sqlite3 seeded.db .dump | grep -v -e fetched_at -e seeded_from) \
+		<(sqlite3 copied.db .dump | grep -v -e fetched_at -e seeded_from)
+}
+
+@test "first use: a pre-built store that does not match is ignored and the CSV files seeded" {
+	prebuilt_catalog
+	real=$(grep '^lambda,' cat/gpu-clouds.csv | head -1 | cut -d, -f11)
+	[ -n "$real" ]
+	# a CSV file changed since the store was built: seeded from the files
+	echo '# a comment' >> cat/gpu-clouds.csv
+	aicost --db edited.db pricing sources >/dev/null
+	lambda_prices edited.db | grep -qx "$real"
+	! lambda_prices edited.db | grep -q 4242.5
+	# a store of another schema version
+	sed -i '$d' cat/gpu-clouds.csv
+	aicost --db same.db pricing sources >/dev/null
+	[ "$(lambda_prices same.db)" = "4242.5" ]
+	sqlite3 cat/catalog.db 'pragma user_version = 3'
+	aicost --db old.db pricing sources >/dev/null
+	lambda_prices old.db | grep -qx "$real"
+	# a file that is no store at all, and one that cannot be read
+	echo 'not a store' > cat/catalog.db
+	run_split --db junk.db pricing list --accelerator h100
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+	lambda_prices junk.db | grep -qx "$real"
+	rm cat/catalog.db
+	mkdir cat/catalog.db
+	aicost --db dir.db pricing sources >/dev/null
+	lambda_prices dir.db | grep -qx "$real"
+	[ -z "$(find . -name '*.new-*')" ]
 }
 
 @test "kill -9 during an import leaves the old prices or the new ones, never a mix" {

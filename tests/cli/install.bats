@@ -9,6 +9,8 @@ load helpers
 	[ "$status" -eq 0 ]
 	[ -x "$dest/opt/aicost/bin/aicost" ]
 	[ -f "$dest/opt/aicost/share/aicost/pricing/accelerators.csv" ]
+	# the store built from the catalog, which first use copies instead of seeding
+	[ -f "$dest/opt/aicost/share/aicost/pricing/catalog.db" ]
 	[ -f "$dest/opt/aicost/share/man/man1/aicost.1" ]
 	[ -f "$dest/opt/aicost/share/man/man5/aicost-scenario.5" ]
 	cd /

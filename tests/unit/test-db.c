@@ -499,6 +499,90 @@ static void test_catalog_names_known_chips(void **state)
  * that fails leaves neither the store nor the file it was built in, and SQLite's
  * ":memory:" stays in memory.
  */
+/* Writes TEXT (LEN bytes) to DIR/NAME. */
+static void put_file(const char *dir, const char *name, const char *text, size_t len)
+{
+	struct strbuf path = STRBUF_INIT;
+
+	strbuf_addf(&path, "%s/%s", dir, name);
+	assert_int_equal(atomic_write_file(path.buf, text, len), 0);
+	strbuf_release(&path);
+}
+
+static char *fingerprint(const char *dir)
+{
+	struct strbuf out = STRBUF_INIT;
+
+	assert_int_equal(catalog_fingerprint(dir, &out), 0);
+	return strbuf_detach(&out, NULL);
+}
+
+/* The fingerprint a pre-built store must match: every byte and name of the *.csv files. */
+static void test_catalog_fingerprint(void **state)
+{
+	struct fixture *f = *state;
+	struct strbuf a = STRBUF_INIT, b = STRBUF_INIT, out = STRBUF_INIT;
+	size_t big_len = 200003;   /* three 64 KiB blocks and a tail that is no whole word */
+	char *big = xmalloc(big_len), *first, *next;
+
+	for (size_t i = 0; i < big_len; i++)
+		big[i] = (char)('a' + i % 23);
+	strbuf_addf(&a, "%s/fp-a", f->dir);
+	strbuf_addf(&b, "%s/fp-b", f->dir);
+	assert_int_equal(mkdir(a.buf, 0755), 0);
+	assert_int_equal(mkdir(b.buf, 0755), 0);
+	put_file(a.buf, "accelerators.csv", "name\n", 5);
+	put_file(a.buf, "big.csv", big, big_len);
+	put_file(b.buf, "accelerators.csv", "name\n", 5);
+	put_file(b.buf, "big.csv", big, big_len);
+	first = fingerprint(a.buf);
+	assert_true(strncmp(first, "2 files, ", 9) == 0 && strlen(first) == 9 + 16);
+	/* the same files elsewhere: the same fingerprint; other files beside do not count */
+	put_file(b.buf, "catalog.db", "x", 1);
+	put_file(b.buf, "notes.txt", "x", 1);
+	next = fingerprint(b.buf);
+	assert_string_equal(next, first);
+	free(next);
+	/* one byte changed in a middle block, in the tail, a byte added, a file renamed */
+	big[70000] = 'Z';
+	put_file(b.buf, "big.csv", big, big_len);
+	next = fingerprint(b.buf);
+	assert_string_not_equal(next, first);
+	free(next);
+	big[70000] = (char)('a' + 70000 % 23);
+	big[big_len - 1] = 'Z';
+	put_file(b.buf, "big.csv", big, big_len);
+	next = fingerprint(b.buf);
+	assert_string_not_equal(next, first);
+	free(next);
+	big[big_len - 1] = (char)('a' + (big_len - 1) % 23);
+	put_file(b.buf, "big.csv", big, big_len - 1);
+	next = fingerprint(b.buf);
+	assert_string_not_equal(next, first);
+	free(next);
+	put_file(b.buf, "big.csv", big, big_len);
+	next = fingerprint(b.buf);
+	assert_string_equal(next, first);
+	free(next);
+	strbuf_addf(&out, "%s/bug.csv", b.buf);
+	strbuf_addf(&b, "/big.csv");
+	assert_int_equal(rename(b.buf, out.buf), 0);
+	strbuf_setlen(&b, b.len - strlen("/big.csv"));
+	next = fingerprint(b.buf);
+	assert_string_not_equal(next, first);
+	free(next);
+	/* a directory that cannot be read */
+	strbuf_reset(&a);
+	strbuf_addf(&a, "%s/none", f->dir);
+	assert_int_equal(catalog_fingerprint(a.buf, &out), -1);
+	error_clear();
+	strbuf_release(&out);
+	free(first);
+	free(big);
+	strbuf_release(&a);
+	strbuf_release(&b);
+}
+
 static void test_first_use_all_or_nothing(void **state)
 {
 	struct fixture *f = *state;
@@ -1095,6 +1179,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_seeded_catalog, setup_seeded, teardown),
 		cmocka_unit_test_setup_teardown(test_first_use_all_or_nothing, setup_seeded,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_catalog_fingerprint, setup_seeded, teardown),
 		cmocka_unit_test_setup_teardown(test_catalog_names_known_chips, setup_seeded,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_alias_matching, setup_seeded, teardown),
