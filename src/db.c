@@ -332,6 +332,7 @@ enum stmt_id {
 	ST_SCAN_CURRENT,
 	ST_SCAN_NEXT_COUNT,
 	ST_SCAN_LEGACY_PRICE,
+	ST_SCAN_NEXT_GBPS,
 	ST_SCAN_NEXT_FABRIC,
 	ST_SCAN_OFFERS,
 	ST_SCAN_COUNT,
@@ -423,11 +424,21 @@ static const char *const statements[ST_COUNT] = {
 		"SELECT min(price_per_hour) FROM offers INDEXED BY offers_by_price"
 		" WHERE accelerator = ?1 AND accelerator_count = ?2 AND purchase = ?3"
 		"  AND component = 'instance' AND interconnect IS NULL AND interconnect_gbps IS NULL",
+	/* The next fabric in two seeks: the same name at a higher bandwidth, else the
+	 * next name. (One row-value (interconnect, interconnect_gbps) > (?4, ?5) seeks
+	 * on the name only and then walks every row of the fabric it has just seen: at
+	 * 1M offers that walk was half of optimize's time.) */
+	[ST_SCAN_NEXT_GBPS] =
+		"SELECT interconnect, interconnect_gbps, price_per_hour"
+		" FROM offers INDEXED BY offers_by_price"
+		" WHERE accelerator = ?1 AND accelerator_count = ?2 AND purchase = ?3"
+		"  AND component = 'instance' AND interconnect = ?4 AND interconnect_gbps > ?5"
+		" ORDER BY interconnect_gbps, price_per_hour LIMIT 1",
 	[ST_SCAN_NEXT_FABRIC] =
 		"SELECT interconnect, interconnect_gbps, price_per_hour"
 		" FROM offers INDEXED BY offers_by_price"
 		" WHERE accelerator = ?1 AND accelerator_count = ?2 AND purchase = ?3"
-		"  AND component = 'instance' AND (interconnect, interconnect_gbps) > (?4, ?5)"
+		"  AND component = 'instance' AND interconnect > ?4"
 		" ORDER BY interconnect, interconnect_gbps, price_per_hour LIMIT 1",
 	[ST_SCAN_OFFERS] =
 		"SELECT o.id, o.price_per_hour, o.snapshot_id, o.region"
@@ -2046,7 +2057,8 @@ static int scan_probe(struct db *db, enum stmt_id id, const char *accelerator, i
 	if (purchase) {
 		bind_text(st, 3, purchase);
 		bind_text(st, 4, interconnect);
-		sqlite3_bind_double(st, 5, gbps);
+		if (sqlite3_bind_parameter_count(st) >= 5)
+			sqlite3_bind_double(st, 5, gbps);
 	}
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
@@ -2092,7 +2104,7 @@ int db_scan_groups(struct offer_scanner *s, const char *accelerator, struct offe
 			continue;   /* a host without accelerators: the next size */
 		for (size_t i = 0; i < ARRAY_SIZE(purchase_names); i++) {
 			const char *purchase = purchase_names[i];
-			const char *fabric = "";
+			const char *fabric = NULL;
 			double gbps = -1;
 
 			if (!s->pairs[i])
@@ -2110,8 +2122,12 @@ int db_scan_groups(struct offer_scanner *s, const char *accelerator, struct offe
 			for (;;) {
 				const char *name;
 
-				if ((rc = scan_probe(s->db, ST_SCAN_NEXT_FABRIC, accelerator, (int)count,
-						     purchase, fabric, gbps, &st)) < 0)
+				rc = fabric ? scan_probe(s->db, ST_SCAN_NEXT_GBPS, accelerator,
+							 (int)count, purchase, fabric, gbps, &st) : 0;
+				if (rc == 0)
+					rc = scan_probe(s->db, ST_SCAN_NEXT_FABRIC, accelerator,
+							(int)count, purchase, fabric ? fabric : "", 0, &st);
+				if (rc < 0)
 					goto fail;
 				if (rc == 0)
 					break;

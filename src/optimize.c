@@ -82,9 +82,13 @@ void optimize_release(struct optimize_search *search)
 	}
 	free(search->plans);
 	free(search->index);
-	for (size_t i = 0; i < search->naccelerators; i++)
+	for (size_t i = 0; i < search->naccelerators; i++) {
 		accelerator_release(&search->accelerators[i]);
+		if (search->demands)
+			workload_demand_release(&search->demands[i]);
+	}
 	free(search->accelerators);
+	free(search->demands);
 	for (size_t i = 0; i < search->n; i++)
 		candidate_release(&search->items[i]);
 	free(search->items);
@@ -274,6 +278,13 @@ static int plan_training(const struct scan_state *st, struct optimize_plan *p,
 	return 0;
 }
 
+static void demand_copy(struct workload_demand *dst, const struct workload_demand *src)
+{
+	*dst = *src;
+	dst->accelerator = copy_or_null(src->accelerator);
+	dst->notes = copy_or_null(src->notes);
+}
+
 /*
  * A service, or a batch job (the model sizes its replicas to finish the requests
  * by the deadline, and it is paid for its wall time): replicas on whole
@@ -284,8 +295,8 @@ static int plan_inference(const struct scan_state *st, struct optimize_plan *p,
 {
 	int per_replica_instance;
 
-	if (workload_demand(st->w, acc, &p->demand) < 0)
-		return -1;
+	/* The model's answer does not depend on the instance: computed once per accelerator. */
+	demand_copy(&p->demand, &st->search->demands[acc - st->search->accelerators]);
 	/* A replica must fit one instance: tensor parallelism stays on a node. */
 	if (p->demand.tensor_parallel > p->per_instance) {
 		error_set("a replica needs %d x %s (tensor parallel) but one instance holds %d",
@@ -744,34 +755,35 @@ static char *explain(const struct workload *w, const struct optimize_plan *p,
 /* ---- the search ---- */
 
 /*
- * The accelerators the workload might run on, and their names for the store's
- * filter: inference where the model accepts it; training where it has a peak and
- * memory (the count comes later).
+ * The accelerators the workload might run on: inference where the model accepts
+ * it (its answer kept); training where it has a peak and memory (the count comes
+ * later).
  */
 static int candidate_accelerators(struct db *db, const struct workload *w,
-				  struct optimize_search *search, struct strbuf *names)
+				  struct optimize_search *search)
 {
 	struct accelerator_list all = { 0 };
-	size_t alloc = 0;
+	size_t alloc = 0, demands_alloc = 0;
 
 	if (db_list_accelerators(db, &all) < 0)
 		return -1;
 	for (size_t i = 0; i < all.n; i++) {
 		struct accelerator *a = &all.items[i];
+		struct workload_demand d;
 		bool usable = a->bf16_tflops > 0 && a->memory_gb > 0;
 
 		if (usable && w->kind != WORKLOAD_TRAINING) {
-			struct workload_demand d;
-
 			usable = workload_demand(w, a, &d) == 0;
-			if (usable)
-				workload_demand_release(&d);
-			else
+			if (!usable)
 				error_clear();
 		}
 		if (!usable)
 			continue;
-		strbuf_addf(names, "%s%s", names->len ? "," : "", a->name);
+		if (w->kind != WORKLOAD_TRAINING) {   /* kept for every plan on it */
+			xgrow(&search->demands, &demands_alloc, search->naccelerators + 1,
+			      sizeof(*search->demands));
+			search->demands[search->naccelerators] = d;
+		}
 		xgrow(&search->accelerators, &alloc, search->naccelerators + 1,
 		      sizeof(*search->accelerators));
 		search->accelerators[search->naccelerators++] = *a;
@@ -896,7 +908,6 @@ int optimize_run(struct db *db, const struct scenario *s, size_t workload,
 	struct offer_scan scan = { 0 };
 	struct group *groups = NULL;
 	size_t ngroups = 0;
-	struct strbuf names = STRBUF_INIT;
 	int rc = -1;
 
 	memset(search, 0, sizeof(*search));
@@ -910,7 +921,7 @@ int optimize_run(struct db *db, const struct scenario *s, size_t workload,
 	search->index = xmalloc((search->index_mask + 1) * sizeof(*search->index));
 	memset(search->index, 0xff, (search->index_mask + 1) * sizeof(*search->index));
 	search->items = xcalloc(opts->top + 1, sizeof(*search->items));
-	if (candidate_accelerators(db, w, search, &names) < 0)
+	if (candidate_accelerators(db, w, search) < 0)
 		goto cleanup;
 	st.latency_bound = w->kind == WORKLOAD_INFERENCE &&
 		(!isnan(w->inference.slo_ttft_ms) || !isnan(w->inference.slo_tpot_ms));
@@ -973,6 +984,5 @@ int optimize_run(struct db *db, const struct scenario *s, size_t workload,
 cleanup:
 	db_scan_end(st.scanner);
 	free(groups);
-	strbuf_release(&names);
 	return rc;
 }

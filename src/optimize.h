@@ -79,6 +79,8 @@ struct optimize_search {
 	size_t *index;               /* open addressing into plans; index_mask + 1 slots */
 	size_t index_mask;
 	struct accelerator *accelerators;   /* those the workload might run on */
+	struct workload_demand *demands;    /* a service or batch job on each (the same
+					       on every size of instance); training: NULL */
 	size_t naccelerators;
 	struct candidate *items;     /* the best `top`, best first */
 	size_t n;
