@@ -238,6 +238,33 @@ print("ok")' "$output"
 	[[ "$stderr" == *"no region of the store passes the providers, regions and constraints asked for"* ]]
 }
 
+@test "optimize: only current rows count: a newer snapshot's price replaces the older one's" {
+	setup_catalog
+	for r in us-west eu-west-1 asia; do
+		echo "runpod,$r,,h100-sxm-1gpu,instance,H100-SXM,1,,,on-demand,20,USD,exact,test,2026-01-01,,," >> cat/offers.csv
+	done
+	# A newer runpod snapshot prices region us only, at $30: the catalog's $2 row
+	# there stays in the store (history) but is no longer current; us-west,
+	# eu-west-1 and asia keep the catalog's $20. Turned down: 4 offers from $20.
+	head -1 cat/offers.csv > newer.csv
+	echo "runpod,us,,h100-sxm-1gpu,instance,H100-SXM,1,,,on-demand,30,USD,exact,test,2026-02-01,," >> newer.csv
+	run aicost pricing import newer.csv
+	[ "$status" -eq 0 ]
+	run_split optimize --format json -n 1 --set workloads.job.gpus=64 --set workloads.job.gpu_hours=6400 train.yaml
+	[ "$status" -eq 0 ]
+	[[ "$stderr" == *"rejected 4 H100-SXM offers from \$20.00/GPU-h (runpod h100-sxm-1gpu): 64 x 1-GPU instances"* ]]
+	# Only us (the newer snapshot's): 1 offer at $30.
+	run_split optimize --format json -n 1 --regions us --set workloads.job.gpus=64 \
+		--set workloads.job.gpu_hours=6400 train.yaml
+	[[ "$stderr" == *"rejected 1 H100-SXM offer from \$30.00/GPU-h (runpod h100-sxm-1gpu)"* ]]
+	# A 1-GPU job reads the group: the current $30 row answers, never the older $2
+	# (acme's 8-GPU node in us costs 8 x $6 x 10 h = $480 against 1 x $30 x 10 h).
+	run_split optimize --format json -n 1 --regions us --set workloads.job.gpus=1 \
+		--set workloads.job.gpu_hours=10 train.yaml
+	[ "$status" -eq 0 ]
+	[[ "$output" == *'"per_gpu_hour": 30'* ]]
+}
+
 @test "optimize: a given mfu holds on an ideal fabric; a slower one stretches each step as the model says" {
 	setup_catalog
 	# 64 H100s on three 8-GPU fabrics: InfiniBand 3,200 Gb/s at $6/GPU-h, RoCE
