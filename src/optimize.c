@@ -285,27 +285,50 @@ static void demand_copy(struct workload_demand *dst, const struct workload_deman
 	dst->notes = copy_or_null(src->notes);
 }
 
+int optimize_replica_instances(const struct workload_demand *d, int per_instance,
+			       const char *accelerator, int *instances, int *spot_instances)
+{
+	int tp = d->tensor_parallel > 0 ? d->tensor_parallel : 1;
+	int per_replica = d->gpus_per_replica > 0 ? d->gpus_per_replica : tp;
+	int usable, replica_instances = 1;   /* instances one replica spans */
+
+	/* A replica must fit one instance: tensor parallelism stays on a node. */
+	if (tp > per_instance) {
+		error_set("a replica needs %d x %s (tensor parallel) but one instance holds %d",
+			  tp, accelerator, per_instance);
+		return -1;
+	}
+	usable = per_instance / tp * tp;   /* whole tensor-parallel groups fit these */
+	if (per_replica <= usable) {   /* one instance holds one replica or several */
+		int per = usable / per_replica;
+
+		*instances = (d->replicas + per - 1) / per;
+	} else {   /* pipeline stages or expert groups on instances of its own */
+		replica_instances = (per_replica + usable - 1) / usable;
+		*instances = d->replicas * replica_instances;
+	}
+	/* On spot one instance may be taken back, and with it every replica it holds
+	 * a part of: one more replica's instances keep the replicas the SLO needs. */
+	*spot_instances = *instances + replica_instances;
+	return 0;
+}
+
 /*
  * A service, or a batch job (the model sizes its replicas to finish the requests
  * by the deadline, and it is paid for its wall time): replicas on whole
- * instances, each replica's tensor-parallel group inside one.
+ * instances (optimize_replica_instances).
  */
 static int plan_inference(const struct scan_state *st, struct optimize_plan *p,
 			  const struct accelerator *acc)
 {
-	int per_replica_instance;
-
 	/* The model's answer does not depend on the instance: computed once per accelerator. */
 	demand_copy(&p->demand, &st->search->demands[acc - st->search->accelerators]);
-	/* A replica must fit one instance: tensor parallelism stays on a node. */
-	if (p->demand.tensor_parallel > p->per_instance) {
-		error_set("a replica needs %d x %s (tensor parallel) but one instance holds %d",
-			  p->demand.tensor_parallel, acc->name, p->per_instance);
+	if (optimize_replica_instances(&p->demand, p->per_instance, acc->name, &p->instances,
+				       &p->spot_instances) < 0) {
 		workload_demand_release(&p->demand);
 		return -1;
 	}
 	p->gpus = p->demand.gpus;
-	p->instances = (p->gpus + p->per_instance - 1) / p->per_instance;
 	if (st->w->kind == WORKLOAD_BATCH_INFERENCE) {
 		double left = horizon_hours_left(st->s, st->w);
 
@@ -319,9 +342,6 @@ static int plan_inference(const struct scan_state *st, struct optimize_plan *p,
 			ends_by(&p->demand, st->w->inference.deadline_hours);
 		return 0;
 	}
-	/* On spot one instance may be taken back: one more keeps the replicas the SLO needs. */
-	per_replica_instance = p->per_instance / p->demand.tensor_parallel;
-	p->spot_instances = (p->demand.replicas + per_replica_instance - 1) / per_replica_instance + 1;
 	p->meets_deadline = true;
 	return 0;
 }

@@ -41,7 +41,7 @@ struct optimize_plan {
 	struct workload_demand demand;   /* at the count chosen */
 	int gpus;                    /* accelerators the workload uses */
 	int instances;               /* whole instances rented */
-	int spot_instances;          /* inference on spot: with one spare instance */
+	int spot_instances;          /* inference on spot: with one replica's spare instances */
 	bool meets_deadline;         /* training: ends by its deadline (true without one) */
 	bool sized;                  /* training: the count was chosen for the deadline */
 	double slowdown;             /* training with a given mfu: step time over this
@@ -94,5 +94,18 @@ struct optimize_search {
 int optimize_run(struct db *db, const struct scenario *s, size_t workload,
 		 const struct optimize_options *opts, struct optimize_search *out);
 void optimize_release(struct optimize_search *search);
+
+/*
+ * Whole instances of PER_INSTANCE accelerators for the replicas of a service or
+ * batch job D (workload_demand on ACCELERATOR): each tensor-parallel group (a
+ * pipeline stage, an expert-parallel replica's attention group) inside one
+ * instance; a replica larger than one instance on gpus_per_replica / (the
+ * instance's accelerators that whole groups use) instances of its own, else as
+ * many replicas to an instance as fit. *INSTANCES: rented; *SPOT_INSTANCES: one
+ * replica's instances more, so that the replicas survive losing one instance.
+ * -1 with a message when a tensor-parallel group does not fit one instance.
+ */
+int optimize_replica_instances(const struct workload_demand *d, int per_instance,
+			       const char *accelerator, int *instances, int *spot_instances);
 
 #endif

@@ -154,6 +154,38 @@ print("ok")' "$output"
 	[ "$output" = ok ]
 }
 
+@test "optimize: a replica larger than one instance takes whole instances, and spot a whole replica more" {
+	setup_catalog
+	# DeepSeek-V3 in FP8 on H100 is a TP 8 x PP 2 pipeline (test-workload.c): a
+	# replica spans 16 / 8 = 2 p5 instances. R replicas rent 2R on-demand; on spot
+	# losing one instance stops a replica, so 2R + 2 ($5/GPU-h: 8 x (2R + 2) x 730
+	# x $5 a month). (By tensor parallelism alone spot rented R + 1.)
+	cat > ds.yaml <<-'EOF'
+	name: ds
+	horizon: 12mo
+	workloads:
+	  - {name: serve, kind: inference, accelerator: H100-SXM, params: 671B, active_params: 37B,
+	     layers: 61, hidden: 7168, heads: 128, kv_heads: 128, precision: fp8, kv_precision: fp8,
+	     input_tokens: 1000, output_tokens: 200, requests_per_day: 1000000,
+	     slo: {ttft: 2000ms}, allow_spot: true}
+	deployments:
+	  - {name: x, kind: cloud, provider: aws, region: us-east-1, instance: p5.48xlarge}
+	EOF
+	run_split optimize --format json --providers aws ds.yaml
+	[ "$status" -eq 0 ]
+	run python3 -c '
+import json, sys
+rows = {r["purchase"]: r for r in json.loads(sys.argv[1])}
+od, spot = rows["on-demand"], rows["spot"]
+replicas = od["gpus"] // 16
+assert od["gpus"] == 16 * replicas and od["instances"] == 2 * replicas, od
+assert spot["instances"] == 2 * replicas + 2, spot
+assert abs(spot["cost"] - 8 * (2 * replicas + 2) * 730 * 5) < 1e-6, spot
+assert "PP 2" in od["why"], od
+print("ok", replicas)' "$output"
+	[ "${lines[0]}" = "ok 1" ]   # one replica at this traffic
+}
+
 @test "optimize: a 3-year commitment under two-thirds off never beats on-demand on 12 months" {
 	setup_catalog
 	sed -n '/^workloads:/,/^data:/p' "$AICOST_ROOT/scenarios/chat-8b.yaml" | sed '$d' > body.yaml
