@@ -96,9 +96,24 @@ static double experts_per_gpu(const struct infer_model *m, const struct infer_la
 	return ceil((double)m->experts / l->ep);
 }
 
+/* Multi-head latent attention: one cached latent a token for all heads. */
+static bool latent_attention(const struct infer_model *m)
+{
+	return m->kv_lora_rank > 0;
+}
+
 double infer_kv_bytes_per_token(const struct infer_model *m)
 {
+	if (latent_attention(m))
+		return (double)m->layers * (m->kv_lora_rank + m->rope_head_dim) * m->kv_value_bytes;
 	return 2.0 * m->layers * m->kv_heads * (double)m->head_dim * m->kv_value_bytes;
+}
+
+/* Layers whose tokens go to experts (and through the all-to-all). */
+static double moe_layers(const struct infer_model *m)
+{
+	return m->dense_layers > 0 && m->dense_layers < m->layers ? m->layers - m->dense_layers
+		: m->layers;
 }
 
 double infer_draft_kv_bytes_per_token(const struct infer_model *m)
@@ -108,10 +123,22 @@ double infer_draft_kv_bytes_per_token(const struct infer_model *m)
 	return infer_kv_bytes_per_token(m) * pow(m->draft_params / m->params, 2.0 / 3.0);
 }
 
-/* QKᵀ and A·V of one token against CONTEXT earlier positions, all layers. */
-static double attention_flops(const struct infer_model *m, double context)
+/*
+ * QKᵀ and A·V of one query token against one earlier position, all layers (2
+ * FLOPs a multiply-add): 4·heads·head_dim a layer. MLA in DECODE attends in the
+ * latent space, the key and value up-projections absorbed into the query and the
+ * output (FlashMLA): scores over rank + rope values, values over the rank, for
+ * every head, 2·heads·(2·rank + rope); its prefill expands the latent into keys
+ * of head_dim + rope and values of head_dim, 2·heads·(2·head_dim + rope).
+ */
+static double attention_pair_flops(const struct infer_model *m, bool decode)
 {
-	return 4.0 * m->layers * m->heads * (double)m->head_dim * context;
+	double per_layer = 4.0 * m->heads * (double)m->head_dim;
+
+	if (latent_attention(m))
+		per_layer = 2.0 * m->heads * (decode ? 2.0 * m->kv_lora_rank + m->rope_head_dim :
+					      2.0 * m->head_dim + m->rope_head_dim);
+	return per_layer * m->layers;
 }
 
 /* Matmul FLOPs one attention FLOP is worth: attention kernels run at 16 bits. */
@@ -126,8 +153,8 @@ static double prefill_attention_flops(const struct infer_model *m, double contex
 {
 	double earlier = context - new_tokens;
 
-	/* Σ over the new positions i of 4·L·a·d·i ≈ 2·L·a·d·(C² − (C − P)²). */
-	return attention_flops(m, 1.0) / 2.0 * (context * context - earlier * earlier);
+	/* Σ over the new positions i of pair · i ≈ pair / 2 · (C² − (C − P)²). */
+	return attention_pair_flops(m, false) / 2.0 * (context * context - earlier * earlier);
 }
 
 double infer_prefill_flops(const struct infer_model *m, double context, double new_tokens)
@@ -162,7 +189,21 @@ double infer_tokens_per_step(const struct infer_model *m)
 
 static double kv_replication(const struct infer_model *m, int tp)
 {
+	if (latent_attention(m))
+		return tp;   /* every rank holds its sequences' whole latent */
 	return m->kv_heads > 0 && tp > m->kv_heads ? (double)tp / m->kv_heads : 1.0;
+}
+
+/*
+ * Bytes a decode step reads per cached byte: 1, or, when the kernel loads each KV
+ * head once per query head, the query heads a rank's KV head serves (heads /
+ * kv_heads, or heads / TP where the KV heads are replicated).
+ */
+static double kv_read_factor(const struct infer_model *m, int tp)
+{
+	if (!m->kv_read_per_query_head || latent_attention(m) || m->kv_heads <= 0)
+		return 1.0;
+	return m->heads / (m->kv_heads * kv_replication(m, tp));
 }
 
 bool infer_fits(const struct infer_model *m, const struct infer_hw *hw,
@@ -210,31 +251,63 @@ static double dense_lanes(const struct infer_layout *l, double seqs)
 }
 
 /*
- * One accelerator's share (the busiest's) of a pass over SEQS sequences doing
- * FLOPS, of which TOKENS tokens' expert work, reading WEIGHT_STEPS times the
- * weights STEP_TOKENS tokens touch, and KV bytes of KV cache: seconds at the
- * roofline. Without expert parallelism "one accelerator" is a tensor-parallel
- * rank of each pipeline stage in turn.
+ * The work of a pass (or of a cycle of passes) in the two kinds of kernel each
+ * layer runs one after the other: the weights' matmuls, and attention over the
+ * KV cache.
+ */
+struct work {
+	double matmul_flops;           /* 2 · active parameters a token */
+	double attention_cost;         /* attention FLOPs, weighted to the matmuls' rate */
+	double kv;                     /* KV cache bytes read */
+	double tokens;                 /* tokens through the weights in all */
+	double passes;                 /* passes over the weights */
+	double pass_tokens;            /* tokens in each pass: the experts they touch */
+};
+
+/*
+ * The busiest accelerator's expert work against the mean when TOKENS tokens,
+ * k experts each chosen at random, are spread over EP accelerators: the largest
+ * of EP counts of mean λ = tokens·k/EP is about λ + sqrt(2·λ·ln EP) (balls into
+ * bins); never more than every token at each of the experts it holds.
+ */
+static double expert_imbalance(const struct infer_model *m, const struct infer_layout *l,
+			       double tokens)
+{
+	double mean = tokens * m->experts_per_token / l->ep;
+	double most = mean + sqrt(2.0 * mean * log(l->ep));
+
+	if (!(mean > 0))
+		return 1.0;
+	return fmax(1.0, fmin(most, tokens * fmin(m->experts_per_token,
+						  experts_per_gpu(m, l))) / mean);
+}
+
+/*
+ * One accelerator's share (the busiest's) of W over SEQS sequences: seconds at
+ * the roofline of each kind of kernel, added, since a layer's matmuls and its
+ * attention run one after the other, each bound by its own resource (the
+ * matmuls by FLOPs or the weights read, attention by FLOPs or the KV cache
+ * read). Without expert parallelism "one accelerator" is a tensor-parallel rank
+ * of each pipeline stage in turn.
  */
 static double work_seconds(const struct infer_model *m, const struct infer_hw *hw,
-			   const struct infer_layout *l, double seqs, double flops, double tokens,
-			   double weight_steps, double step_tokens, double kv)
+			   const struct infer_layout *l, double seqs, const struct work *w)
 {
-	double lanes = dense_lanes(l, seqs), expert = infer_expert_params(m);
-	double gpu_flops, gpu_bytes;
+	double lanes = l->ep > 1 ? dense_lanes(l, seqs) : l->tp, expert = infer_expert_params(m);
+	double flops = w->matmul_flops / lanes, bytes;
 
 	if (l->ep <= 1) {
-		gpu_flops = flops / l->tp;
-		gpu_bytes = (weight_steps * weights_read(m, step_tokens) + kv) / l->tp;
+		bytes = w->passes * weights_read(m, w->pass_tokens) / l->tp;
 	} else {
-		double expert_flops = 2.0 * expert * m->experts_per_token * tokens;
+		double expert_flops = 2.0 * expert * m->experts_per_token * w->tokens;
 
-		gpu_flops = (flops - expert_flops) / lanes + expert_flops / l->ep;
-		gpu_bytes = weight_steps * (dense_params(m) * m->weight_bytes / l->tp +
-					    experts_per_gpu(m, l) * expert * m->weight_bytes *
-					    expert_hit(m, step_tokens)) + kv / lanes;
+		flops += expert_flops * (expert_imbalance(m, l, w->pass_tokens) / l->ep - 1 / lanes);
+		bytes = w->passes * (dense_params(m) * m->weight_bytes / l->tp +
+				     experts_per_gpu(m, l) * expert * m->weight_bytes *
+				     expert_hit(m, w->pass_tokens));
 	}
-	return fmax(gpu_flops / hw->flops, gpu_bytes / hw->bandwidth);
+	return fmax(flops / hw->flops, bytes / hw->bandwidth) +
+		fmax(w->attention_cost / lanes / hw->flops, w->kv / lanes / hw->bandwidth);
 }
 
 double infer_all_to_all_seconds(const struct infer_model *m, const struct infer_hw *hw,
@@ -244,7 +317,7 @@ double infer_all_to_all_seconds(const struct infer_model *m, const struct infer_
 	double dispatch = m->weight_bytes <= 1 ? 1.0 : ACTIVATION_BYTES;
 	/* The busiest sender's copies: each token goes to k experts and comes back. */
 	double bytes = tokens / senders * m->experts_per_token * m->hidden *
-		(dispatch + COMBINE_BYTES) * m->layers;
+		(dispatch + COMBINE_BYTES) * moe_layers(m);
 
 	if (l->ep <= 1)
 		return 0;
@@ -253,21 +326,36 @@ double infer_all_to_all_seconds(const struct infer_model *m, const struct infer_
 }
 
 /*
- * WORK seconds with an expert all-to-all of A2A seconds (each of TRANSFERS passes
- * paying two network hops a layer): two micro-batches alternate so that one's
+ * Seconds of W over SEQS sequences with its expert all-to-all (each of its
+ * passes paying two network hops an expert layer), of which *EXPOSED not hidden
+ * behind compute: the all-to-all after the compute, or, once each attention
+ * group has two tokens to split, two micro-batches alternating so that one's
  * all-to-all hides behind the other's compute (DeepSeek-V3's serving, SGLang's
- * two-batch overlap) once each attention group has two tokens to split.
+ * two-batch overlap), whichever is sooner: each micro-batch streams the weights
+ * it uses, so a memory-bound pass reads them twice.
  */
-static double with_all_to_all(const struct infer_model *m, const struct infer_layout *l,
-			      double work, double a2a, double transfers, double seqs, double tokens)
+static double with_all_to_all(const struct infer_model *m, const struct infer_hw *hw,
+			      const struct infer_layout *l, double seqs, struct work w,
+			      double *exposed)
 {
-	double latency = transfers * 2.0 * m->layers * NETWORK_HOP_SECONDS;
+	double a2a, one, two;
 
+	*exposed = 0;
+	one = work_seconds(m, hw, l, seqs, &w);
 	if (l->ep <= 1)
-		return work;
-	if (tokens / dense_lanes(l, seqs) * l->tp >= 2)
-		return fmax(work, a2a + latency);
-	return work + a2a + latency;
+		return one;
+	a2a = infer_all_to_all_seconds(m, hw, l, seqs, w.tokens) +
+		w.passes * 2.0 * moe_layers(m) * NETWORK_HOP_SECONDS;
+	*exposed = a2a;
+	if (w.pass_tokens / dense_lanes(l, seqs) * l->tp < 2)
+		return one + a2a;
+	w.passes *= 2;
+	w.pass_tokens /= 2;
+	two = work_seconds(m, hw, l, seqs, &w);
+	if (fmax(two, a2a) >= one + a2a)
+		return one + a2a;
+	*exposed = fmax(0, a2a - two);
+	return fmax(two, a2a);
 }
 
 /*
@@ -302,19 +390,32 @@ static double decode_context(const struct infer_model *m)
 	return m->input_tokens + m->output_tokens / 2.0;
 }
 
-/*
- * One verification step of N sequences (k + 1 tokens each): its FLOPs, the KV
- * cache bytes it reads and its tokens.
- */
-static double verify_work(const struct infer_model *m, const struct infer_hw *hw,
-			  const struct infer_layout *l, double n, double *flops, double *kv)
+/* One verification step of N sequences (k + 1 tokens each). */
+static void verify_work(const struct infer_model *m, const struct infer_hw *hw,
+			const struct infer_layout *l, double n, struct work *w)
 {
 	double tokens = n * (drafted(m) + 1);
 
-	*flops = tokens * (2.0 * m->active_params +
-			   attention_weight(hw) * attention_flops(m, decode_context(m)));
-	*kv = n * infer_kv_bytes_per_token(m) * decode_context(m) * kv_replication(m, l->tp);
-	return tokens;
+	w->matmul_flops = tokens * 2.0 * m->active_params;
+	w->attention_cost = tokens * attention_weight(hw) * attention_pair_flops(m, true) *
+		decode_context(m);
+	w->kv = n * infer_kv_bytes_per_token(m) * decode_context(m) * kv_replication(m, l->tp) *
+		kv_read_factor(m, l->tp);
+	w->tokens = w->pass_tokens = tokens;
+	w->passes = 1;
+}
+
+/* The uncached prompts of N requests in one pass. */
+static void prompt_work(const struct infer_model *m, const struct infer_hw *hw, double n,
+			struct work *w)
+{
+	double p = prompt_tokens(m);
+
+	w->matmul_flops = n * 2.0 * m->active_params * p;
+	w->attention_cost = n * attention_weight(hw) * prefill_attention_flops(m, m->input_tokens, p);
+	w->kv = 0;
+	w->tokens = w->pass_tokens = n * p;
+	w->passes = 1;
 }
 
 /*
@@ -331,16 +432,16 @@ static double draft_seconds(const struct infer_model *m, const struct infer_hw *
 	return drafted(m) * fmax(flops / (lanes * hw->flops), bytes / hw->bandwidth);
 }
 
-/* One request's uncached prompt alone on an idle replica. */
-static double prefill_seconds(const struct infer_model *m, const struct infer_hw *hw,
-			      const struct infer_layout *l)
+/* N requests' uncached prompts in one pass (N = 1: one alone on an idle replica). */
+static double prompts_seconds(const struct infer_model *m, const struct infer_hw *hw,
+			      const struct infer_layout *l, double n)
 {
-	double p = prompt_tokens(m);
-	double work = work_seconds(m, hw, l, 1, infer_prefill_cost(m, hw, m->input_tokens, p), p, 1,
-				   p, 0);
+	struct work w;
+	double exposed;
 
-	return with_all_to_all(m, l, work, infer_all_to_all_seconds(m, hw, l, 1, p), 1, 1, p) +
-		comm_seconds(m, hw, l, 1, p, true);
+	prompt_work(m, hw, n, &w);
+	return with_all_to_all(m, hw, l, n, w, &exposed) +
+		comm_seconds(m, hw, l, n, w.tokens, true);
 }
 
 /*
@@ -350,43 +451,47 @@ static double prefill_seconds(const struct infer_model *m, const struct infer_hw
 static double step_seconds(const struct infer_model *m, const struct infer_hw *hw,
 			   const struct infer_layout *l, double n, double *exposed)
 {
-	double flops, kv, tokens = verify_work(m, hw, l, n, &flops, &kv);
-	double work = work_seconds(m, hw, l, n, flops, tokens, 1, tokens, kv);
-	double step = with_all_to_all(m, l, work, infer_all_to_all_seconds(m, hw, l, n, tokens),
-				      1, n, tokens);
-	double comm = comm_seconds(m, hw, l, n, tokens, true);
+	struct work w;
+	double step, comm;
 
-	*exposed = step - work + comm;
+	verify_work(m, hw, l, n, &w);
+	step = with_all_to_all(m, hw, l, n, w, exposed);
+	comm = comm_seconds(m, hw, l, n, w.tokens, true);
+	*exposed += comm;
 	return step + comm + draft_seconds(m, hw, l, n);
 }
 
 /*
  * A slot's holding time when N sequences of a micro-batch are busy: every one
- * finishes an answer and admits a new prompt (chunked into the decode steps).
+ * finishes an answer and admits a new prompt (chunked into the decode steps);
+ * with static batching the N prompts are prefilled together, then the N
+ * answers decoded together.
  */
 static double cycle_seconds(const struct infer_model *m, const struct infer_hw *hw,
 			    const struct infer_layout *l, double n)
 {
-	double p = prompt_tokens(m), prefill = infer_prefill_cost(m, hw, m->input_tokens, p);
-	double steps, step_flops, step_kv, step_tokens, step_comm, work, shared, own, exposed;
+	double p = prompt_tokens(m), steps, step_comm, shared, own, exposed;
+	struct work prompts, step, all;
 
-	if (m->output_tokens <= 0) {
-		work = work_seconds(m, hw, l, n, n * prefill, n * p, 1, n * p, 0);
-		return with_all_to_all(m, l, work, infer_all_to_all_seconds(m, hw, l, n, n * p), 1,
-				       n, n * p) + comm_seconds(m, hw, l, n, n * p, true);
-	}
+	if (m->output_tokens <= 0)
+		return prompts_seconds(m, hw, l, n);
 	steps = m->output_tokens / infer_tokens_per_step(m);
-	step_tokens = verify_work(m, hw, l, n, &step_flops, &step_kv);
-	step_comm = steps * (comm_seconds(m, hw, l, n, step_tokens, true) +
+	if (m->static_batching)
+		return prompts_seconds(m, hw, l, n) + steps * step_seconds(m, hw, l, n, &exposed);
+	prompt_work(m, hw, n, &prompts);
+	verify_work(m, hw, l, n, &step);
+	all.matmul_flops = prompts.matmul_flops + steps * step.matmul_flops;
+	all.attention_cost = prompts.attention_cost + steps * step.attention_cost;
+	all.kv = steps * step.kv;
+	all.tokens = prompts.tokens + steps * step.tokens;
+	all.passes = steps;
+	all.pass_tokens = step.tokens;
+	step_comm = steps * (comm_seconds(m, hw, l, n, step.tokens, true) +
 			     draft_seconds(m, hw, l, n));
-	work = work_seconds(m, hw, l, n, n * prefill + steps * step_flops,
-			    n * p + steps * step_tokens, steps, step_tokens, steps * step_kv);
-	shared = with_all_to_all(m, l, work, infer_all_to_all_seconds(m, hw, l, n, n * p +
-								      steps * step_tokens),
-				 steps, n, step_tokens) + step_comm +
+	shared = with_all_to_all(m, hw, l, n, all, &exposed) + step_comm +
 		comm_seconds(m, hw, l, n, n * p, false);
 	/* A slot's own prompt cannot overlap its own answer. */
-	own = prefill_seconds(m, hw, l) + steps * step_seconds(m, hw, l, n, &exposed);
+	own = prompts_seconds(m, hw, l, 1) + steps * step_seconds(m, hw, l, n, &exposed);
 	return fmax(shared, own);
 }
 
@@ -397,7 +502,8 @@ void infer_time(const struct infer_model *m, const struct infer_hw *hw,
 
 	memset(out, 0, sizeof(*out));
 	out->tokens_per_step = infer_tokens_per_step(m);
-	out->prefill_s = prefill_seconds(m, hw, l);
+	/* Statically batched, a prompt's first token waits for the batch's prompts. */
+	out->prefill_s = prompts_seconds(m, hw, l, m->static_batching ? b : 1);
 	if (m->output_tokens > 0) {
 		out->step_s = step_seconds(m, hw, l, b, &exposed) / out->tokens_per_step;
 		out->comm_s = exposed / out->tokens_per_step;

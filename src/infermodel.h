@@ -17,6 +17,18 @@ struct infer_model {
 	double active_params;          /* per token (MoE: its experts) */
 	int experts, experts_per_token; /* MoE's routed experts; 0 = dense or not given */
 	int layers, hidden, heads, kv_heads, head_dim;
+	/*
+	 * Multi-head latent attention (DeepSeek's MLA): one cached latent of
+	 * kv_lora_rank + rope_head_dim values a token and layer for all heads; 0 =
+	 * keys and values per KV head. head_dim is then each head's query/key width
+	 * without the rotary part, and its value width.
+	 */
+	int kv_lora_rank, rope_head_dim;
+	int dense_layers;              /* of a mixture of experts: layers without experts */
+	bool static_batching;          /* a batch's prompts prefilled together, then its answers
+					  decoded together (no in-flight batching) */
+	bool kv_read_per_query_head;   /* decode attention loads each KV head once per query
+					  head (no grouped-query sharing) */
 	double weight_bytes;           /* per parameter */
 	double kv_value_bytes;         /* per cached key or value element */
 	double input_tokens;           /* per request: the context its answer attends to */

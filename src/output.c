@@ -120,6 +120,10 @@ static json_t *assumptions_json(const struct workload *w, const struct workload_
 	json_object_set_new(o, "communication_ms", number_or_null(a->communication_ms, serve));
 	json_object_set_new(o, "prefix_cache_hit", number_or_null(a->prefix_cache_hit, serve));
 	json_object_set_new(o, "tokens_per_step", number_or_null(a->tokens_per_step, serve));
+	json_object_set_new(o, "batching", serve ? json_string(inf->static_batching ? "static" :
+								 "continuous") : json_null());
+	json_object_set_new(o, "kv_read_per_query_head", serve ?
+			    json_boolean(inf->kv_read_per_query_head) : json_null());
 	json_object_set_new(o, "speculative", serve && inf->draft_params > 0 ?
 			    json_pack("{s:f, s:f, s:i, s:f}", "draft_params", inf->draft_params,
 				      "acceptance", inf->acceptance, "lookahead", inf->lookahead,
@@ -531,6 +535,8 @@ struct table *output_demand_table(const struct scenario *s, const struct workloa
 		table_add_column(t, "utilisation", "UTIL", COLUMN_NUMBER);
 		table_add_column(t, "prefix_cache_hit", "PREFIX-HIT", COLUMN_NUMBER);
 		table_add_column(t, "tokens_per_step", "TOK/STEP", COLUMN_NUMBER);
+		table_add_column(t, "batching", "BATCHING", COLUMN_TEXT);
+		table_add_column(t, "kv_reads", "KV-READS", COLUMN_TEXT);
 	}
 	for (size_t i = 0; i < s->nworkloads; i++) {
 		const struct workload *w = &s->workloads[i];
@@ -588,7 +594,7 @@ struct table *output_demand_table(const struct scenario *s, const struct workloa
 			add_number_or_null(t, d->assumptions.bandwidth_efficiency, 2);
 			add_number_or_null(t, d->assumptions.hbm_tb_s, 3);
 			if (train) {
-				for (int k = 0; k < 11; k++)
+				for (int k = 0; k < 13; k++)
 					table_add_null(t);
 				continue;
 			}
@@ -602,6 +608,8 @@ struct table *output_demand_table(const struct scenario *s, const struct workloa
 			add_number_or_null(t, d->assumptions.utilisation, 2);
 			add_number_or_null(t, d->assumptions.prefix_cache_hit, 2);
 			add_number_or_null(t, d->assumptions.tokens_per_step, 2);
+			table_add_text(t, w->inference.static_batching ? "static" : "continuous");
+			table_add_text(t, w->inference.kv_read_per_query_head ? "per-head" : "grouped");
 		}
 	}
 	return t;

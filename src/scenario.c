@@ -129,6 +129,11 @@ static const struct field inference_fields[] = {
 	{ "heads", FIELD_INT, W(inference.heads), F_POSITIVE, NULL },
 	{ "kv_heads", FIELD_INT, W(inference.kv_heads), F_POSITIVE, NULL },
 	{ "head_dim", FIELD_INT, W(inference.head_dim), F_POSITIVE, NULL },
+	{ "kv_lora_rank", FIELD_INT, W(inference.kv_lora_rank), F_POSITIVE, NULL },
+	{ "rope_head_dim", FIELD_INT, W(inference.rope_head_dim), 0, NULL },
+	{ "dense_layers", FIELD_INT, W(inference.dense_layers), 0, NULL },
+	{ "static_batching", FIELD_BOOL, W(inference.static_batching), 0, NULL },
+	{ "kv_read_per_query_head", FIELD_BOOL, W(inference.kv_read_per_query_head), 0, NULL },
 	{ "precision", FIELD_PRECISION, W(inference.precision), 0, NULL },
 	{ "kv_precision", FIELD_PRECISION, W(inference.kv_precision), 0, NULL },
 	{ "batch", FIELD_INT, W(inference.batch), 0, NULL },
@@ -992,6 +997,18 @@ static void check_inference(struct loader *ld, struct node *map, struct inferenc
 			   inf->experts_per_token, inf->experts);
 	if (!given(map, "kv_precision"))
 		inf->kv_precision = inf->precision == PRECISION_INT4 ? PRECISION_BF16 : inf->precision;
+	if (inf->rope_head_dim > 0 && inf->kv_lora_rank == 0)
+		report_key(ld, map, "rope_head_dim", "the rotary part of a latent: give kv_lora_rank "
+			   "(multi-head latent attention) as well");
+	if (inf->kv_read_per_query_head && inf->kv_lora_rank > 0)
+		report_key(ld, map, "kv_read_per_query_head", "multi-head latent attention caches "
+			   "one latent for all heads; there are no KV heads to read per query head");
+	if (inf->dense_layers > 0 && inf->experts == 0)
+		report_key(ld, map, "dense_layers", "only for a mixture of experts: give experts "
+			   "and experts_per_token");
+	else if (inf->layers > 0 && inf->dense_layers >= inf->layers)
+		report_key(ld, map, "dense_layers", "%d dense layers leave none of the %d layers "
+			   "with experts", inf->dense_layers, inf->layers);
 	if (inf->prefix_cache_hit >= 1)
 		report_key(ld, map, "prefix_cache_hit", "expected less than 100%%: some of every "
 			   "prompt is new");

@@ -53,6 +53,11 @@ struct inference_spec {
 	int heads;
 	int kv_heads;
 	int head_dim;                  /* default hidden / heads */
+	int kv_lora_rank;              /* multi-head latent attention's cached latent; 0 = none */
+	int rope_head_dim;             /* its rotary part, cached beside the latent */
+	int dense_layers;              /* MoE: layers with no experts (DeepSeek-V3: 3 of 61) */
+	bool static_batching;          /* prompts prefilled together, then answers decoded */
+	bool kv_read_per_query_head;   /* decode attention without grouped-query sharing */
 	enum precision precision;      /* default bf16 */
 	enum precision kv_precision;   /* KV cache values; default = precision (bf16 for int4) */
 	int batch;                     /* 0 = find the largest batch meeting the SLO */

@@ -365,6 +365,11 @@ static void inference_model(const struct inference_spec *inf, struct infer_model
 	m->heads = inf->heads;
 	m->kv_heads = inf->kv_heads;
 	m->head_dim = inf->head_dim;
+	m->kv_lora_rank = inf->kv_lora_rank;
+	m->rope_head_dim = inf->rope_head_dim;
+	m->dense_layers = inf->dense_layers;
+	m->static_batching = inf->static_batching;
+	m->kv_read_per_query_head = inf->kv_read_per_query_head;
 	m->weight_bytes = precision_bytes(inf->precision);
 	m->kv_value_bytes = precision_bytes(inf->kv_precision);
 	m->input_tokens = inf->input_tokens;

@@ -157,11 +157,9 @@ json() {   # json EXPR  (on $output)
 	[ "$(json 'len(r["scenarios"])')" = 2 ]
 	[ "$(json 'sorted(r["scenarios"][0])')" = "['at', 'checks', 'currency', 'error', 'file', 'prices', 'scenario', 'status']" ]
 	[ "$(json 'sorted(r["scenarios"][0]["checks"][0])')" = "['actual', 'budget', 'col', 'deployment', 'first_month_over', 'headroom', 'headroom_percent', 'key', 'limit', 'line', 'message', 'peak_month', 'status']" ]
-	[ "$(json '[c["status"] for c in r["scenarios"][0]["checks"]]')" = "['pass', 'fail', 'fail']" ]
+	[ "$(json '[c["status"] for c in r["scenarios"][0]["checks"]]')" = "['fail', 'fail', 'fail']" ]
 	[ "$(json 'r["scenarios"][0]["checks"][1]["line"], r["scenarios"][0]["checks"][1]["col"]')" = "(105, 10)" ]
-	# observed: the newest price in each provider's catalog snapshot (Azure's: the EU
-	# GPU rows of 2026-08-22, pricing/SOURCES.md)
-	[ "$(json '[(p["provider"], p["source"], p["observed"]) for p in r["scenarios"][0]["prices"]]')" = "[('aws', 'catalog:aws.csv', '2026-04-04'), ('azure', 'catalog:azure.csv', '2026-08-22')]" ]
+	[ "$(json '[(p["provider"], p["source"], p["observed"]) for p in r["scenarios"][0]["prices"]]')" = "[('aws', 'catalog:aws.csv', '2026-04-04'), ('azure', 'catalog:azure.csv', '2026-05-20')]" ]
 	gate_yaml
 	run_split check --format json gate.yaml
 	[ "$status" -eq 0 ] && [ "$(json 'r["status"]')" = pass ]
@@ -207,9 +205,9 @@ junit_counts() {
 	[ "$status" -eq 1 ]
 	echo "$output" > fail.xml
 	xmllint --noout fail.xml
-	[ "$(junit_counts fail.xml)" = "2 7 2 0" ]
+	[ "$(junit_counts fail.xml)" = "2 7 3 0" ]
 	[ "$(xmllint --xpath 'string(//testcase[@name="budget.total"]/failure/@message)' fail.xml)" = \
-	  "total 7,671,134 is over budget.total 5,000,000 by 2,671,134 (53.4%)" ]
+	  "total 8,388,333 is over budget.total 5,000,000 by 3,388,333 (67.8%)" ]
 	[ "$(xmllint --xpath 'string(//testcase[@name="budget.total"]/@classname)' fail.xml)" = onprem-vs-cloud-64gpu.aws ]
 	# Errors: a scenario that cannot be loaded, a limit that cannot be checked.
 	run_split check --format junit gate.yaml nothere.yaml
@@ -230,15 +228,19 @@ junit_counts() {
 	run_split check --format github --set plan=aws "$f"
 	[ "$status" -eq 1 ]
 	# budget.total is on line 105, column 10 of the scenario
-	[[ "$output" == *"::error file=$f,line=105,col=10,title=aicost check%3A over budget::aws: total 7,671,134 is over budget.total 5,000,000 by 2,671,134 (53.4%25)"* ]]
-	[[ "$output" == *"pass aws: running cost 431,223 in month 14 is within budget.monthly"* ]]
+	[[ "$output" == *"::error file=$f,line=105,col=10,title=aicost check%3A over budget::aws: total 8,388,333 is over budget.total 5,000,000 by 3,388,333 (67.8%25)"* ]]
+	# budget.monthly (line 104) is broken as well; raised, it passes
+	[[ "$output" == *"::error file=$f,line=104,col=12,title=aicost check%3A over budget::aws: running cost 466,631 in month 14 is over budget.monthly 450,000 by 16,631 (3.7%25); first month over: 13"* ]]
+	run_split check --format github --set plan=aws --set budget.monthly=500k "$f"
+	[[ "$output" == *"pass aws: running cost 466,631 in month 14 is within budget.monthly"* ]]
+	run_split check --format github --set plan=aws "$f"
 	# Every ::error line has the syntax of a workflow command.
 	grep '^::' <<<"$output" | while read -r line; do
 		[[ "$line" =~ ^::error\ file=[^,:]+,line=[0-9]+,col=[0-9]+,title=[^:]+::.+$ ]] || { echo "bad: $line"; false; }
 	done
 	[ "$(head -1 "$GITHUB_STEP_SUMMARY")" = "earlier step" ]
 	grep -q '^### aicost check: \*\*over budget\*\*' "$GITHUB_STEP_SUMMARY"
-	grep -q '| ❌ fail | onprem-vs-cloud-64gpu | aws | `budget.total` | 7,671,134 | 5,000,000 |' "$GITHUB_STEP_SUMMARY"
+	grep -q '| ❌ fail | onprem-vs-cloud-64gpu | aws | `budget.total` | 8,388,333 | 5,000,000 |' "$GITHUB_STEP_SUMMARY"
 	# A flag's limit points at the deployment; an error at its file:line:col.
 	gate_yaml
 	run_split check --format github --set budget= --budget-total 1k gate.yaml

@@ -274,20 +274,20 @@ print("ok")' "$output"
 	# The shipped budget: AWS breaks it, owning fits: the check passes.
 	run_split compare "$f"
 	[ "$status" -eq 0 ]
-	[[ "$stderr" == *"aws: total 7,671,134 is over budget.total 5,000,000"* ]]
+	[[ "$stderr" == *"aws: total 8,388,333 is over budget.total 5,000,000"* ]]
 	[[ "$stderr" != *"compare: rack:"* ]]
 	# -q does not hide a breach: it is what the exit status is about.
 	run_split -q compare "$f"
 	[ "$status" -eq 0 ]
-	[[ "$stderr" == *"aws: total 7,671,134 is over budget.total 5,000,000 by 2,671,134 (53.4%)"* ]]
+	[[ "$stderr" == *"aws: total 8,388,333 is over budget.total 5,000,000 by 3,388,333 (67.8%)"* ]]
 	run_split -q compare --set budget.total=1M "$f"
 	[ "$status" -eq 1 ]
-	[[ "$stderr" == *"rack: total 4,311,188 is over budget.total 1,000,000"* ]]
+	[[ "$stderr" == *"rack: total 4,315,660 is over budget.total 1,000,000"* ]]
 	# A total no deployment keeps: exit 1, the tables still printed.
 	run_split compare --set budget.total=1M "$f"
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"Cheapest: rack"* ]]
-	[[ "$stderr" == *"rack: total 4,311,188 is over budget.total 1,000,000"* ]]
+	[[ "$stderr" == *"rack: total 4,315,660 is over budget.total 1,000,000"* ]]
 	[[ "$stderr" == *"no deployment is within the budget"* ]]
 	# The monthly limit leaves capex out: rack's month 1 runs at 419,078, the
 	# fallback's 353,577 and the contracts signed with the order: staff 30,000,
@@ -303,14 +303,14 @@ print("ok")' "$output"
 	run_split estimate --deployment aws "$f"
 	[ "$status" -eq 1 ]
 	# (the serving's share of the total per 1M tokens; the training runs are not in it)
-	[[ "$stderr" == *"aws: cost per 1M tokens 1.048 is over budget.per_million_tokens 0.750"* ]]
+	[[ "$stderr" == *"aws: cost per 1M tokens 1.158 is over budget.per_million_tokens 0.750"* ]]
 	# Every deployment shown: the plan (the cheapest, rack) decides; AWS's breach is named.
 	run_split -q estimate "$f"
 	[ "$status" -eq 0 ]
-	[[ "$stderr" == *"aws: total 7,671,134 is over budget.total"* ]]
+	[[ "$stderr" == *"aws: total 8,388,333 is over budget.total"* ]]
 	run_split -q estimate --set plan=aws "$f"
 	[ "$status" -eq 1 ]
-	[[ "$stderr" == *"aws (the plan): total 7,671,134 is over budget.total"* ]]
+	[[ "$stderr" == *"aws (the plan): total 8,388,333 is over budget.total"* ]]
 	[[ "$stderr" == *"aws is over budget"* ]]
 	# A limit that cannot be checked is an error, not a pass: no tokens, no $/1M tokens.
 	run_split -q estimate --deployment rack --set 'workloads=[{name: t, kind: training, accelerator: H100-SXM, gpus: 8, gpu_hours: 1000}]' "$f"
@@ -385,7 +385,7 @@ import json, sys
 r = json.loads(sys.argv[1])
 b = {d["name"]: d["budget_breaches"] for d in r["deployments"]}
 assert [x["limit"] for x in b["aws"]] == ["monthly", "total", "per_million_tokens"], b
-assert b["aws"][1]["budget"] == 5e6 and abs(b["aws"][1]["value"] - 7671133.872) < 0.01, b
+assert b["aws"][1]["budget"] == 5e6 and abs(b["aws"][1]["value"] - 8388332.592) < 0.01, b
 assert b["aws"][1]["month"] is None and b["aws"][0]["month"] == 13, b
 assert len(b["rack"]) == 1 and b["rack"][0]["month"] == 1, b
 assert b["rack"][0]["budget"] == 3e5 and abs(b["rack"][0]["value"] - 419078) < 1, b

@@ -164,16 +164,16 @@ committed_scenario() {   # committed_scenario OPTION
 }
 
 @test "optimize ranks a 3-year commitment by its whole term on a 12-month study" {
-	# tpu-v6e-1 commit-3y at $1.22: 3 chips x 730 h = 2,190 chip-hours a month,
-	# $2,671.80 a month over 36 months; on a 12-month study the term bills 3 x as much
-	# a month of service: 3 x 730 x 3 x 1.22 = $8,015.40.
+	# tpu-v6e-1 commit-3y at $1.22: 4 chips x 730 h = 2,920 chip-hours a month,
+	# $3,562.40 a month over 36 months; on a 12-month study the term bills 3 x as much
+	# a month of service: 3 x 730 x 4 x 1.22 = $10,687.20.
 	# (the small 2025 catalog: the shipped one has TPU spot prices, cheaper still)
 	export AICOST_CATALOG=$FIXTURES/catalog-2025
 	run aicost -q optimize -n 40 --format csv --set horizon=36mo "$SCENARIOS/chat-8b.yaml"
-	[[ "${lines[1]}" == *tpu-v6e-1*commit-3y*,2671.7999* ]]
+	[[ "${lines[1]}" == *tpu-v6e-1*commit-3y*,3562.4,* ]]
 	run aicost -q optimize -n 40 --format csv --set horizon=12mo "$SCENARIOS/chat-8b.yaml"
 	[[ "${lines[1]}" != *commit-3y* ]]
-	[[ "$output" == *tpu-v6e-1*commit-3y*,8015.4*"the commit-3y term outlasts the service"* ]]
+	[[ "$output" == *tpu-v6e-1*commit-3y*,10687.199*"the commit-3y term outlasts the service"* ]]
 }
 
 @test "per-unit figures: GPU-hours used and paid, tokens pay for inference only" {
@@ -328,13 +328,14 @@ PY
 	f=$SCENARIOS/summarise-batch.yaml
 	run_split -q estimate --format json "$f"
 	[ "$status" -eq 0 ]
-	# 50M requests on 4 H100s at 26.2197 requests/s each: 132.43 h, 529.71 GPU-hours,
-	# at the quoted 2.69/GPU-h = 1,425; 1.1e11 tokens: 1,425 / 110,000 per 1M tokens
+	# 50M requests on 4 H100s at 21.1366 requests/s each (test-workload.c): 164.28 h,
+	# 657.10 GPU-hours, at the quoted 2.69/GPU-h = 1,768; 1.1e11 tokens: 1,768 / 110,000
+	# per 1M tokens
 	[ "$(json 'r["workloads"][0]["kind"]')" = batch-inference ]
 	[ "$(json 'r["workloads"][0]["gpus"]')" = 4 ]
-	[ "$(json 'round(r["workloads"][0]["wall_hours"], 2)')" = 132.43 ]
-	[ "$(json 'round(r["deployments"][0]["breakdown"]["compute"])')" = 1425 ]
-	[ "$(json 'round(r["deployments"][0]["per_million_tokens"], 5)')" = 0.01295 ]
+	[ "$(json 'round(r["workloads"][0]["wall_hours"], 2)')" = 164.28 ]
+	[ "$(json 'round(r["deployments"][0]["breakdown"]["compute"])')" = 1768 ]
+	[ "$(json 'round(r["deployments"][0]["per_million_tokens"], 5)')" = 0.01607 ]
 	[ "$(json 'r["deployments"][0]["monthly"][1]')" = 0.0 ]
 	# A deadline the horizon cannot hold: excluded, saying so.
 	run_split -q estimate --format json --set workloads.summarise.start=90d "$f"
