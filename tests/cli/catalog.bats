@@ -7,8 +7,8 @@ load helpers
 	mkdir out
 	run "$FIXTURES/build-catalog/build" out
 	[ "$status" -eq 0 ]
-	[[ "$output" == *"aws.csv: 24 offers"*"gcp.csv: 17 offers"*"gpu-clouds.csv: 6 offers"* ]]
-	for f in aws gcp gpu-clouds; do
+	[[ "$output" == *"aws.csv: 24 offers"*"azure.csv: 11 offers"*"gcp.csv: 17 offers"*"gpu-clouds.csv: 6 offers"* ]]
+	for f in aws azure gcp gpu-clouds; do
 		diff -u "$FIXTURES/build-catalog/expected/$f.csv" "out/$f.csv"
 	done
 	# Hand checks of what the golden files hold:
@@ -57,6 +57,26 @@ load helpers
 	# the spot mean of the zones, with their range; Local Zones (us-east-1-atl-1) left out
 	grep -q "^aws,eu-central-1,,g6e.xlarge,instance,L40S,1,4,32,spot,1.03465,.*spot: mean of the zones' prices (1.0225-1.0468)" out/aws.csv
 	! grep -q 'atl-1' out/aws.csv
+	# Azure Retail Prices items (2026-08-22) replace SkyPilot's rows of 2026-05-20 where
+	# they price the same offer (westeurope ND96isr H100 v5), and add the commitments:
+	# a reservation item prices the whole term: 700,800 / 8,760 h = 80 an hour (1 year),
+	# 1,314,000 / 26,280 h = 50 (3 years); the savings plan rates are hourly already
+	grep -q '^azure,westeurope,,Standard_ND96isr_H100_v5,instance,H100-SXM,8,96,1900,on-demand,127.816,USD,exact,fixture retail,2026-08-22,' out/azure.csv
+	grep -q '^azure,westeurope,,Standard_ND96isr_H100_v5,instance,H100-SXM,8,96,1900,reserved-1y,80,.*,reservation: 700800 for 1 year / 8760 hours,' out/azure.csv
+	grep -q '^azure,westeurope,,Standard_ND96isr_H100_v5,instance,H100-SXM,8,96,1900,reserved-3y,50,' out/azure.csv
+	grep -q '^azure,westeurope,,Standard_ND96isr_H100_v5,instance,H100-SXM,8,96,1900,savings-1y,90,' out/azure.csv
+	grep -q '^azure,westeurope,,Standard_ND96isr_H100_v5,instance,H100-SXM,8,96,1900,savings-3y,60,' out/azure.csv
+	# Low Priority (25.563), Windows (145.48), a 5-year term, and sizes no earlier input
+	# describes (D2s v5: no accelerator) are left out; a region the items do not price
+	# (eastus) keeps its SkyPilot rows
+	! grep -q '25.563\|145.48\|1900000\|D2s_v5' out/azure.csv
+	grep -q '^azure,eastus,,Standard_ND96isr_H100_v5,instance,H100-SXM,8,96,1900,on-demand,98.32,USD,exact,fixture azure,2026-05-20,' out/azure.csv
+	# a stored snapshot (an object of items, sizes spelled ND96isrH200v5 or
+	# Standard_NC24ads_A100_v4 Spot) is read too; a spot price equal to on-demand
+	# (H200, 110.272) is no spot offer
+	grep -q '^azure,swedencentral,,Standard_ND96isr_H200_v5,instance,H200,8,96,1850,on-demand,110.272,USD,exact,fixture radar,2026-08-22,' out/azure.csv
+	! grep -q 'H200_v5,.*,spot,' out/azure.csv
+	grep -q '^azure,westeurope,,Standard_NC24ads_A100_v4,instance,A100-80GB,1,24,220,spot,1.097295,USD,exact,fixture radar,2026-08-22,' out/azure.csv
 	# a published row never replaces a row built from a catalog file
 	! grep -q '98.32' out/aws.csv
 	grep -q '^crusoe,us-east1,' out/gpu-clouds.csv
@@ -84,6 +104,15 @@ load helpers
 	run "$AICOST_ROOT/scripts/build-catalog" --out a --ec2instances "cut.json@x"
 	[ "$status" -eq 2 ]
 	[[ "$output" == *"expected FILE@SOURCE@YYYY-MM-DD"* ]]
+	run "$AICOST_ROOT/scripts/build-catalog" --out a --azure-retail "cut.json@x@2026-08-22"
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"cut.json: not Azure Retail Prices data"* ]]
+	# two items pricing one offer differently: which is right cannot be told
+	sed 's/ND96isr H100 v5 Low Priority/ND96isr H100 v5/g' "$FIXTURES/build-catalog/azure-retail.json" > twice.json
+	run "$AICOST_ROOT/scripts/build-catalog" --out a \
+		--skypilot "azure=$FIXTURES/build-catalog/azure.csv@x@2026-05-20" --azure-retail "twice.json@y@2026-08-22"
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"y: westeurope Standard_ND96isr_H100_v5 on-demand priced twice: 127.816 and 25.563"* ]]
 	run "$AICOST_ROOT/scripts/build-catalog" --out a --skypilot "nimbus=x.csv"
 	[ "$status" -eq 2 ]
 	[[ "$output" == *"PROVIDER one of aws, azure, gcp, lambda, vast"* ]]
@@ -204,6 +233,31 @@ for r in rows:
 	run aicost pricing show a3-highgpu-8g --region us-central1 --format csv
 	[[ "$output" == *"us-central1,,on-demand,88.49,"* ]]
 	[[ "$output" == *"us-central1,,commit-1y,61.383672,"* ]]
+}
+
+@test "shipped catalog: Azure GPU prices in four EU regions observed 2026-08-22" {
+	run aicost pricing list --provider azure --region EU --format csv
+	[ "$status" -eq 0 ]
+	echo "$output" | python3 -c '
+import csv, sys
+rows = [r for r in csv.DictReader(sys.stdin) if r["accelerator"]]
+fresh = [r for r in rows if r["observed"] == "2026-08-22"]
+regions = {r["region"] for r in fresh}
+assert regions == {"westeurope", "northeurope", "francecentral", "swedencentral"}, regions
+for r in fresh:
+    assert r["source"].startswith("github:andy-diericks/azure-pricing-radar@cf741f2"), r
+    assert r["purchase"] in ("on-demand", "spot"), r
+# every GPU size of those regions is priced from the newer snapshot but ND96asr_v4,
+# whose meters the snapshot names differently (ND96asr A100 v4)
+stale = sorted({(r["region"], r["instance_type"]) for r in rows
+                if r["region"] in regions and r["observed"] != "2026-08-22"})
+assert stale == [("westeurope", "Standard_ND96asr_v4")], stale
+'
+	# the same on-demand price as in May, now seen in August; a lower spot price
+	run aicost pricing show Standard_ND96isr_H100_v5 --region swedencentral --format csv
+	[[ "$output" == *"swedencentral,,on-demand,127.816,"*"2026-08-22"* ]]
+	run aicost pricing show Standard_NC24ads_A100_v4 --region westeurope --format csv
+	[[ "$output" == *"westeurope,,spot,1.097295,"*"2026-08-22"* ]]
 }
 
 @test "shipped catalog: every provider and every current accelerator family has offers" {
