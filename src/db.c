@@ -331,7 +331,7 @@ enum stmt_id {
 	ST_SET_VALIDATORS,
 	ST_SCAN_CURRENT,
 	ST_SCAN_NEXT_COUNT,
-	ST_SCAN_LEGACY_PRICE,
+	ST_SCAN_FIRST_FABRIC,
 	ST_SCAN_NEXT_GBPS,
 	ST_SCAN_NEXT_FABRIC,
 	ST_SCAN_OFFERS,
@@ -423,10 +423,14 @@ static const char *const statements[ST_COUNT] = {
 	[ST_SCAN_NEXT_COUNT] =
 		"SELECT min(accelerator_count) FROM offers INDEXED BY offers_by_price"
 		" WHERE accelerator = ?1 AND accelerator_count > ?2 AND component = 'instance'",
-	[ST_SCAN_LEGACY_PRICE] =
-		"SELECT min(price_per_hour) FROM offers INDEXED BY offers_by_price"
+	/* The first row in fabric order: rows stored before fabrics were recorded (both
+	 * NULL, first in the index) at their lowest price, else the first fabric's. */
+	[ST_SCAN_FIRST_FABRIC] =
+		"SELECT interconnect, interconnect_gbps, price_per_hour"
+		" FROM offers INDEXED BY offers_by_price"
 		" WHERE accelerator = ?1 AND accelerator_count = ?2 AND purchase = ?3"
-		"  AND component = 'instance' AND interconnect IS NULL AND interconnect_gbps IS NULL",
+		"  AND component = 'instance'"
+		" ORDER BY interconnect, interconnect_gbps, price_per_hour LIMIT 1",
 	/* The next fabric in two seeks: the same name at a higher bandwidth, else the
 	 * next name. (One row-value (interconnect, interconnect_gbps) > (?4, ?5) seeks
 	 * on the name only and then walks every row of the fabric it has just seen: at
@@ -2180,24 +2184,30 @@ int db_scan_groups(struct offer_scanner *s, const char *accelerator, struct offe
 			const char *purchase = purchase_names[i];
 			const char *fabric = NULL;
 			double gbps = -1;
+			bool read;   /* st holds the next fabric's row already */
 
 			if (!s->any[i])
 				continue;   /* no current row of this option passes the filters */
+			if ((rc = scan_probe(s->db, ST_SCAN_FIRST_FABRIC, accelerator, (int)count,
+					     purchase, NULL, 0, &st)) <= 0) {
+				if (rc < 0)
+					goto fail;
+				continue;   /* no row of this size and option */
+			}
+			read = sqlite3_column_type(st, 0) != SQLITE_NULL;
 			/* Rows stored before fabrics were recorded: each gets its family's. */
-			if ((rc = scan_probe(s->db, ST_SCAN_LEGACY_PRICE, accelerator, (int)count,
-					     purchase, NULL, 0, &st)) < 0)
-				goto fail;
-			if (rc && sqlite3_column_type(st, 0) != SQLITE_NULL)
+			if (!read && sqlite3_column_type(st, 1) == SQLITE_NULL)
 				add_group(out, n, &alloc, (int)count, purchase, NULL, NAN,
-					  column_number(st, 0, 0));
-			if (rc)
+					  column_number(st, 2, 0));
+			if (!read)
 				sqlite3_reset(st);
 			/* Each fabric in turn: its name, bandwidth and lowest price, one seek. */
-			for (;;) {
+			for (;; read = false) {
 				const char *name;
 
-				rc = fabric ? scan_probe(s->db, ST_SCAN_NEXT_GBPS, accelerator,
-							 (int)count, purchase, fabric, gbps, &st) : 0;
+				rc = read ? 1 : fabric ? scan_probe(s->db, ST_SCAN_NEXT_GBPS, accelerator,
+								    (int)count, purchase, fabric, gbps,
+								    &st) : 0;
 				if (rc == 0)
 					rc = scan_probe(s->db, ST_SCAN_NEXT_FABRIC, accelerator,
 							(int)count, purchase, fabric ? fabric : "", 0, &st);

@@ -270,6 +270,29 @@ print("ok", replicas)' "$output"
 	[[ "$stderr" == *"no region of the store passes the providers, regions and constraints asked for"* ]]
 }
 
+@test "optimize: rows stored before fabrics were recorded get their family's, as if stored with it" {
+	setup_catalog
+	run_split optimize --format csv -n 10 --set workloads.job.gpus=64 --set workloads.job.gpu_hours=6400 train.yaml
+	[ "$status" -eq 0 ]
+	filled=$output
+	filled_err=$stderr
+	# A store of before schema step 6 filled: no fabric on the rows whose family the
+	# table knows (p5: EFA 3,200; lambda, runpod: none). Their groups are read row by row.
+	python3 -c '
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+n = db.execute("UPDATE offers SET interconnect = NULL, interconnect_gbps = NULL"
+               " WHERE provider IN (\x27aws\x27, \x27lambda\x27, \x27runpod\x27)").rowcount
+db.commit()
+assert n >= 4, n' "$XDG_DATA_HOME/aicost/prices.db"
+	run_split optimize --format csv -n 10 --set workloads.job.gpus=64 --set workloads.job.gpu_hours=6400 train.yaml
+	[ "$status" -eq 0 ]
+	[ "$output" = "$filled" ]
+	# The same rejections; only how many offers were read differs (row by row).
+	[ "$(grep -v 'offers read qualify' <<<"$stderr")" = "$(grep -v 'offers read qualify' <<<"$filled_err")" ]
+	[[ "$output" == *p5.48xlarge* ]]
+}
+
 @test "optimize: only current rows count: a newer snapshot's price replaces the older one's" {
 	setup_catalog
 	for r in us-west eu-west-1 asia; do
