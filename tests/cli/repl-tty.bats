@@ -50,10 +50,12 @@ teardown() {
 	tm send-keys -t repl 'set deployments.rack.accelerator H100-S' Tab
 	wait_for '^whatif> set deployments\.rack\.accelerator H100-SXM $'
 	tm send-keys -t repl C-c
+	wait_for '^whatif> $'	# the fresh prompt first: keys sent sooner may reach the old line
 	# options, from the command table (cost is estimate)
 	tm send-keys -t repl 'cost --for' Tab
 	wait_for '^whatif> cost --format $'
 	tm send-keys -t repl C-c
+	wait_for '^whatif> $'	# the fresh prompt first: keys sent sooner may reach the old line
 	tm send-keys -t repl 'pricing li' Tab
 	wait_for '^whatif> pricing list $'
 }
@@ -63,6 +65,7 @@ teardown() {
 	tm send-keys -t repl 'set deployments.rack.gpus 999'
 	wait_for 'gpus 999$'
 	tm send-keys -t repl C-c
+	wait_for '^whatif> $'	# the fresh prompt first: keys sent sooner may reach the old line
 	tm send-keys -t repl 'show deployments.rack.gpus' Enter
 	wait_for '^deployments\.rack\.gpus = 8  \(whatif\.yaml:23\)$'
 	# the dropped line was never run: no unsaved change in the prompt
