@@ -77,6 +77,13 @@ load helpers
 	grep -q '^azure,swedencentral,,Standard_ND96isr_H200_v5,instance,H200,8,96,1850,on-demand,110.272,USD,exact,fixture radar,2026-08-22,' out/azure.csv
 	! grep -q 'H200_v5,.*,spot,' out/azure.csv
 	grep -q '^azure,westeurope,,Standard_NC24ads_A100_v4,instance,A100-80GB,1,24,220,spot,1.097295,USD,exact,fixture radar,2026-08-22,' out/azure.csv
+	# --confirm: a later list rounded to the cent (21.96 in 2026-09) that agrees with the
+	# exact figure (21.957642, 2026-04-04: within half a cent) keeps it and moves its
+	# observation; a price that differs (1.95, not 1.861) replaces it as given; an
+	# observation older than the row (55.05 in 2026-03) changes nothing
+	grep -q '^aws,us-east-1,,p4d.24xlarge,instance,A100-40GB,8,96,1152,on-demand,21.957642,USD,exact,fixture confirm,2026-09,21.957642 as fixture aws observed 2026-04-04; shown to the cent as 21.96,' out/aws.csv
+	grep -q '^aws,us-east-1,,g6e.xlarge,instance,L40S,1,4,32,on-demand,1.95,USD,approx,fixture confirm,2026-09,' out/aws.csv
+	grep -q '^aws,us-east-1,,p5.48xlarge,instance,H100-SXM,8,192,2048,on-demand,55.04,USD,exact,fixture aws,2026-04-04,' out/aws.csv
 	# a published row never replaces a row built from a catalog file
 	! grep -q '98.32' out/aws.csv
 	grep -q '^crusoe,us-east1,' out/gpu-clouds.csv
@@ -207,6 +214,11 @@ for r in rows:
 	# us-east-1 p4d: 1-year Standard No Upfront 13.921094 (2026-01-21), below on-demand
 	run aicost pricing show p4d.24xlarge --format csv
 	[[ "$output" == *"us-east-1,,reserved-1y,13.921094,"* ]]
+	# us-east-1 on-demand: the exact figures, seen again in 2026-09 (rounded to the
+	# cent there: 21.96 for 21.957642, 55.04 for 55.04)
+	echo "$output" | grep -q '^aws,us-east-1,,on-demand,21.957642,.*,exact,2026-09,"github:koyakimu/aws-gpu-quick-reference@099b5be '
+	run aicost pricing show p5.48xlarge --region us-east-1 --format csv
+	echo "$output" | grep -q '^aws,us-east-1,,on-demand,55.04,.*,exact,2026-09,"github:koyakimu/'
 }
 
 @test "shipped catalog: GCP committed-use prices for A2, A3 and G2 by region" {
@@ -298,7 +310,7 @@ assert stale == [("westeurope", "Standard_ND96asr_v4")], stale
 	run aicost pricing sources
 	[ "$status" -eq 0 ]
 	# ages are counted from the end of the observed day (or year): never negative
-	echo "$output" | grep -E '^aws +2026-04-04 +[0-9]+ +live: aicost pricing update$'
+	echo "$output" | grep -E '^aws +2026-09 +[0-9]+ +live: aicost pricing update$'
 	echo "$output" | grep -E '^gcp +2026-07-30 +[0-9]+ +live: aicost pricing update$'
 	echo "$output" | grep -E '^lambda +2026-05-20 +[0-9]+ +live: aicost pricing update$'
 	echo "$output" | grep -E '^coreweave +2025-10-31 +[0-9]+ +catalog only: no live fetcher$'
