@@ -61,7 +61,7 @@ bin/aicost: $(BUILD)/main.o $(BUILD)/libaicost-cli.a $(BUILD)/libaicost.a
 # (store-open.c): built by the program itself, so it has its schema; a CSV edited
 # later no longer matches its fingerprint, and first use seeds from the CSV files.
 pricing/catalog.db: bin/aicost $(wildcard pricing/*.csv)
-	rm -f $@ $@.new-*
+	rm -f $@ $@-wal $@-shm $@-journal $@.new-*
 	AICOST_CATALOG=pricing bin/aicost -q --db $@ pricing sources >/dev/null
 
 $(BUILD)/%.o: src/%.c

@@ -763,10 +763,21 @@ static void free_names(char **names, size_t n)
 	free(names);
 }
 
-/* One step of the fingerprint: for a given H each word W gives a different result. */
+/*
+ * One step of the fingerprint: for a given H each word W gives a different
+ * result, and every bit of W reaches every bit of the result (a multiply only
+ * carries upwards, so the shifts bring the high bits down; the constants are
+ * splitmix64's finaliser). A multiply-only step let two edits in the top bytes
+ * of two words cancel about once in 256.
+ */
 static uint64_t mix(uint64_t h, uint64_t w)
 {
-	return (h ^ w) * UINT64_C(0x100000001b3);
+	h ^= w;
+	h ^= h >> 30;
+	h *= UINT64_C(0xbf58476d1ce4e5b9);
+	h ^= h >> 27;
+	h *= UINT64_C(0x94d049bb133111eb);
+	return h ^ (h >> 31);
 }
 
 static uint64_t mix_bytes(uint64_t h, const unsigned char *p, size_t len)
