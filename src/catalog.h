@@ -38,6 +38,8 @@ struct import_stats {
 	long skipped_spot_above;    /* SkyPilot: spot above on-demand (spot dropped) */
 	long skipped_fractional;    /* SkyPilot: a fraction of an accelerator (Azure A10 slices) */
 	long combined;              /* SkyPilot: host VM + accelerator rows joined */
+	long skipped_cpu;           /* SkyPilot: CPU types outside the series aicost prices */
+	long folded;                /* SkyPilot: zone prices above their region's lowest */
 	long unknown_accelerators;  /* rows naming a chip the store has no specs for (kept as given) */
 };
 

@@ -540,17 +540,24 @@ static void unknown_instance(struct db *db, const char *instance, const char *re
 }
 
 
+/* On-demand in O's zone, else in its region (a SkyPilot import keeps each option's
+ * cheapest zone: spot's may not be on-demand's). */
 static const struct offer *on_demand_twin(const struct offer_list *list, const struct offer *o)
 {
+	const struct offer *in_region = NULL;
+
 	for (size_t i = 0; i < list->n; i++) {
 		const struct offer *t = &list->items[i];
 
-		if (strcmp(t->purchase, "on-demand") == 0 && strcmp(t->provider, o->provider) == 0 &&
-		    strcmp(t->region, o->region) == 0 &&
-		    strcmp(t->zone ? t->zone : "", o->zone ? o->zone : "") == 0)
+		if (strcmp(t->purchase, "on-demand") != 0 || strcmp(t->provider, o->provider) != 0 ||
+		    strcmp(t->region, o->region) != 0)
+			continue;
+		if (strcmp(t->zone ? t->zone : "", o->zone ? o->zone : "") == 0)
 			return t;
+		if (!in_region)
+			in_region = t;
 	}
-	return NULL;
+	return in_region;
 }
 
 static const struct cli_option show_options[] = {
@@ -565,7 +572,8 @@ static const struct command pricing_show_command = {
 	.summary = "every region and purchase option of one instance type",
 	.usage = "usage: aicost pricing show INSTANCE [OPTIONS]\n",
 	.description = "Shows every region and purchase option of one instance type, with the saving\n"
-		"of each option against on-demand in the same region and zone.\n",
+		"of each option against on-demand in the same region and zone (in the region\n"
+		"when that zone has none).\n",
 	.options = show_options,
 	.flags = CMD_NEEDS_STORE,
 	.help_column = 27,
@@ -1095,10 +1103,13 @@ done:
 		if (skypilot)
 			fprintf(stderr, "; skipped: %ld without a price, %ld duplicates, %ld "
 				"placeholder prices, %ld spot prices above on-demand, %ld fractions "
-				"of an accelerator; %ld host+GPU machines joined",
+				"of an accelerator; %ld host+GPU machines joined; not stored: %ld "
+				"CPU rows outside the series aicost prices, %ld zone prices folded "
+				"into their region's lowest",
 				stats.skipped_no_price, stats.skipped_duplicate,
 				stats.skipped_placeholder, stats.skipped_spot_above,
-				stats.skipped_fractional, stats.combined);
+				stats.skipped_fractional, stats.combined, stats.skipped_cpu,
+				stats.folded);
 		if (stats.unknown_accelerators > 0)
 			fprintf(stderr, "; %ld row%s name an accelerator the store has no specs "
 				"for (kept as named)", stats.unknown_accelerators,

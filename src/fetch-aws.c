@@ -67,6 +67,11 @@ static bool aws_cpu_instance(const char *instance)
 	return false;
 }
 
+bool fetch_aws_cpu_kept(const char *instance_type)
+{
+	return aws_cpu_instance(instance_type);
+}
+
 static const char *aws_family_accelerator(const char *instance)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(aws_families); i++)

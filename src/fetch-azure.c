@@ -96,6 +96,13 @@ static bool azure_cpu_size(const char *arm_sku, struct azure_vm *out)
 	return false;
 }
 
+bool fetch_azure_cpu_kept(const char *arm_sku)
+{
+	struct azure_vm vm;
+
+	return azure_cpu_size(arm_sku, &vm);
+}
+
 /* The GPU size ARM_SKU names, or a CPU size kept (built in *CPU); NULL for neither. */
 static const struct azure_vm *azure_vm_find(const char *arm_sku, struct azure_vm *cpu)
 {

@@ -75,6 +75,22 @@ static const struct gcp_cpu_series {
 	{ "c2d-highmem-", "C2D", 8, { 2, 4, 8, 16, 32, 56, 112 } },
 };
 
+bool fetch_gcp_cpu_kept(const char *machine_type)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(gcp_cpu_series); i++) {
+		const struct gcp_cpu_series *c = &gcp_cpu_series[i];
+		const char *size = machine_type + strlen(c->prefix);
+
+		if (!str_starts_with(machine_type, c->prefix) || *size < '1' || *size > '9' ||
+		    strspn(size, "0123456789") != strlen(size))
+			continue;
+		for (const int *v = c->sizes; *v; v++)
+			if (atoi(size) == *v)
+				return true;
+	}
+	return false;
+}
+
 /* TPU versions as SKU descriptions spell them. */
 static const struct gcp_tpu {
 	const char *token;           /* matched case-insensitively in the description */

@@ -202,6 +202,17 @@ static bool region_charset(const char *name)
 	return true;
 }
 
+bool fetch_cpu_instance_kept(const char *provider, const char *type)
+{
+	if (strcmp(provider, "aws") == 0)
+		return fetch_aws_cpu_kept(type);
+	if (strcmp(provider, "azure") == 0)
+		return fetch_azure_cpu_kept(type);
+	if (strcmp(provider, "gcp") == 0)
+		return fetch_gcp_cpu_kept(type);
+	return false;
+}
+
 bool fetch_region_is_aws(const char *name)
 {
 	size_t len = strlen(name);

@@ -149,6 +149,17 @@ extern const size_t nfetchers;
  * the shipped catalog and imports only. */
 bool fetch_provider_is_live(const char *provider);
 
+/*
+ * Whether the live fetcher of PROVIDER keeps the CPU instance type TYPE: the current
+ * general-purpose, compute- and memory-optimised series that data pipelines are
+ * priced on (each fetcher's table). False for providers whose fetcher keeps no CPU
+ * instances, or that have no fetcher. The SkyPilot importer keeps the same ones.
+ */
+bool fetch_cpu_instance_kept(const char *provider, const char *type);
+bool fetch_aws_cpu_kept(const char *instance_type);
+bool fetch_azure_cpu_kept(const char *arm_sku);
+bool fetch_gcp_cpu_kept(const char *machine_type);
+
 /* Default regions when --region names none of a provider's. */
 extern const char *const fetch_azure_default_regions[];
 extern const char *const fetch_aws_default_regions[];

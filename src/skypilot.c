@@ -1,10 +1,13 @@
 /*
  * The SkyPilot catalog importer: its vms.csv files (one cloud each, the cloud named by
- * the caller) into one store snapshot. GCP hosts and their GPUs, priced on separate
- * rows, are joined into whole machines.
+ * the caller) into one store snapshot of what aicost prices: GPU and TPU rows, and the
+ * CPU series the live fetcher of that cloud keeps. GCP hosts and their GPUs, priced
+ * on separate rows, are joined into whole machines; a region's zones are folded into
+ * one offer per instance type and purchase option (the lowest price).
  */
 #include "skypilot.h"
 #include "csvfile.h"
+#include "fetch.h"
 #include "gcp-machines.h"
 #include "util.h"
 
@@ -16,14 +19,86 @@
 #include <sys/stat.h>
 #include <time.h>
 
-/* One priced part seen in the file, kept for joining hosts with their GPUs. */
+/* A component of the store's offers table; compared by address once interned. */
+static const char COMPONENT_INSTANCE[] = "instance";
+static const char COMPONENT_HOST[] = "host";
+static const char COMPONENT_ACCELERATOR[] = "accelerator";
+static const char PURCHASE_ON_DEMAND[] = "on-demand";
+static const char PURCHASE_SPOT[] = "spot";
+
+/*
+ * The names an import repeats on thousands of rows (regions, zones, instance types,
+ * chips), each stored once in blocks that live as long as the import: a row costs
+ * no allocation of its own, and equal names are the same pointer.
+ */
+struct sky_names {
+	struct str_index index;
+	const char **items;          /* by the index's value */
+	size_t n, alloc;
+	char **blocks;
+	size_t nblocks, blocks_alloc, used, size;
+};
+
+#define SKY_NAMES_BLOCK 65536
+
+/* TEXT's one copy; *IS_NEW (if not NULL) says whether it was seen before. */
+static const char *sky_name(struct sky_names *names, const char *text, bool *is_new)
+{
+	size_t len = strlen(text) + 1, found;
+	char *copy;
+
+	if (names->used + len > names->size) {
+		names->size = len > SKY_NAMES_BLOCK ? len : SKY_NAMES_BLOCK;
+		names->used = 0;
+		xgrow(&names->blocks, &names->blocks_alloc, names->nblocks + 1,
+		      sizeof(*names->blocks));
+		names->blocks[names->nblocks++] = xmalloc(names->size);
+	}
+	copy = names->blocks[names->nblocks - 1] + names->used;
+	memcpy(copy, text, len);
+	found = str_index_add(&names->index, copy, names->n);
+	if (is_new)
+		*is_new = found == SIZE_MAX;
+	if (found != SIZE_MAX)
+		return names->items[found];   /* the copy's bytes are reused */
+	names->used += len;
+	xgrow(&names->items, &names->alloc, names->n + 1, sizeof(*names->items));
+	names->items[names->n++] = copy;
+	return copy;
+}
+
+static void sky_names_release(struct sky_names *names)
+{
+	for (size_t i = 0; i < names->nblocks; i++)
+		free(names->blocks[i]);
+	free(names->blocks);
+	free(names->items);
+	str_index_release(&names->index);
+	memset(names, 0, sizeof(*names));
+}
+
+/*
+ * One row kept: a whole instance, a host VM or an accelerator priced on top of one.
+ * The strings are sky_names'.
+ */
 struct sky_part {
-	char *instance_type;        /* host: machine type */
-	char *accelerator;          /* canonical */
+	const char *label;           /* the offer's instance_type: machine type, slice, chip:N */
+	const char *component;       /* COMPONENT_* */
+	const char *accelerator;     /* canonical; NULL for CPU machines */
+	const char *region, *zone;   /* zone NULL when the file names none */
+	const char *note;
 	int count;
-	char *region, *zone;
 	double vcpus, memory_gib;
-	double price, spot;         /* NAN when absent or skipped */
+	double price, spot;          /* NAN when absent or skipped */
+	long line;                   /* where it was read (0: joined from two rows) */
+};
+
+/* One price of a part: what the store gets, once a region's zones are folded. */
+struct sky_offer {
+	const struct sky_part *part;
+	const char *purchase;        /* PURCHASE_* */
+	double price;
+	size_t order;                /* place in the file: ties keep the first */
 };
 
 struct sky_importer {
@@ -35,11 +110,13 @@ struct sky_importer {
 	bool have_header;
 	int col_instance, col_accelerator, col_count, col_vcpus, col_memory, col_gpu_info,
 	    col_region, col_zone, col_price, col_spot;
-	struct sky_part *hosts, *accelerators;
-	size_t nhosts, hosts_alloc, naccelerators, accelerators_alloc;
+	struct sky_names names;
+	struct sky_part *parts;
+	size_t nparts, parts_alloc;
+	struct strbuf key;           /* a row's region, zone, label and component */
 	struct import_stats *stats;
 	/* sky_accelerator's last answer: a chip's rows come one region after another. */
-	char *memo_name, *memo_result;
+	const char *memo_name, *memo_result;
 	int memo_memory_gib;
 	bool memo_unknown;
 };
@@ -101,26 +178,23 @@ static int gpu_info_memory_gib(const struct csv_record *r, int col, int *gib)
 }
 
 /* Canonical name for a SkyPilot accelerator; unknown chips keep their own name. */
-static char *sky_accelerator(struct sky_importer *s, const char *name, int memory_gib)
+static const char *sky_accelerator(struct sky_importer *s, const char *name, int memory_gib)
 {
 	struct accelerator acc;
-	char *result;
 
 	if (s->memo_name && strcmp(s->memo_name, name) == 0 && s->memo_memory_gib == memory_gib) {
 		s->stats->unknown_accelerators += s->memo_unknown;
-		return xstrdup(s->memo_result);
+		return s->memo_result;
 	}
-	free(s->memo_name);
-	free(s->memo_result);
-	s->memo_name = xstrdup(name);
+	s->memo_name = sky_name(&s->names, name, NULL);
 	s->memo_memory_gib = memory_gib;
 	s->memo_unknown = false;
 	if (db_find_accelerator(s->db, name, &acc) < 0) {
 		error_clear();
 		s->stats->unknown_accelerators++;
 		s->memo_unknown = true;
-		s->memo_result = xstrdup(name);
-		return xstrdup(name);
+		s->memo_result = s->memo_name;
+		return s->memo_result;
 	}
 	if (acc.ambiguous && memory_gib > 0) {
 		/* "A100" with 40960 MiB is the A100-40GB, not the default 80 GB part. */
@@ -136,71 +210,15 @@ static char *sky_accelerator(struct sky_importer *s, const char *name, int memor
 		}
 		strbuf_release(&precise);
 	}
-	result = acc.name;
-	acc.name = NULL;
+	s->memo_result = sky_name(&s->names, acc.name, NULL);
 	accelerator_release(&acc);
-	s->memo_result = xstrdup(result);
-	return result;
+	return s->memo_result;
 }
 
 /* A price field: NAN when empty; error for text that is not a non-negative number. */
 static int sky_price(const struct csv_record *r, int col, const char *name, double *out)
 {
 	return csv_number(r, col, name, false, NAN, out);
-}
-
-/* Stores one offer; 1 when the snapshot already had it (a duplicate row). */
-static int sky_store(struct sky_importer *s, const struct sky_part *part, const char *component,
-		     const char *instance_type, const char *purchase, double price,
-		     const char *note)
-{
-	struct offer o = { 0 };
-
-	o.provider = (char *)s->provider;
-	o.region = part->region;
-	o.zone = part->zone;
-	o.instance_type = (char *)instance_type;
-	o.component = (char *)component;
-	o.accelerator = part->accelerator;
-	o.accelerator_count = part->count;
-	o.vcpus = part->vcpus;
-	o.memory_gib = part->memory_gib;
-	o.purchase = (char *)purchase;
-	o.price_per_hour = price;
-	o.currency = "USD";
-	o.observed = s->observed;
-	o.source = (char *)s->source;
-	o.confidence = "exact";
-	o.note = (char *)note;
-	o.interruptions_per_month = NAN;   /* SkyPilot's catalog carries no rate */
-	return db_snapshot_add_offer(s->db, s->snapshot, &o);
-}
-
-/* Stores the on-demand and spot offers of PART; 1 if both were duplicates. */
-static int sky_store_both(struct sky_importer *s, const struct sky_part *part,
-			  const char *component, const char *instance_type, const char *note)
-{
-	int stored = 0, duplicates = 0;
-	const double prices[] = { part->price, part->spot };
-	const char *const purchases[] = { "on-demand", "spot" };
-
-	for (size_t i = 0; i < 2; i++) {
-		int rc;
-
-		if (isnan(prices[i]))
-			continue;
-		rc = sky_store(s, part, component, instance_type, purchases[i], prices[i], note);
-		if (rc < 0)
-			return -1;
-		if (rc > 0) {
-			error_clear();
-			duplicates++;
-		} else {
-			stored++;
-		}
-	}
-	s->stats->stored += stored;
-	return stored == 0 && duplicates > 0 ? 1 : 0;
 }
 
 /* Placeholders: no accelerator rents for over 100 an hour; 700.0 marks unpriced TPUs. */
@@ -210,12 +228,38 @@ static bool sky_placeholder(double price, int accelerators, bool tpu_slice)
 	       (price / accelerators > 100 || (tpu_slice && price == 700.0));
 }
 
-static void sky_part_release(struct sky_part *p)
+/*
+ * What a row with an instance type and no accelerator is: the VM part of a Google
+ * Cloud GPU machine (a host, joined with its GPU row later), a CPU machine of the
+ * series the live fetcher keeps (a whole instance: data pipelines are priced on
+ * them), or nothing aicost prices (NULL).
+ */
+static const char *sky_cpu_component(const struct sky_importer *s, const char *instance)
 {
-	free(p->instance_type);
-	free(p->accelerator);
-	free(p->region);
-	free(p->zone);
+	const struct gcp_family *family;
+
+	if (gcp_machine_gpus(instance, &family) > 0)
+		return COMPONENT_HOST;
+	if (fetch_cpu_instance_kept(s->provider, instance))
+		return COMPONENT_INSTANCE;
+	return NULL;
+}
+
+/* Keeps PART, unless the file had its region, zone, instance and component before. */
+static void sky_keep(struct sky_importer *s, struct sky_part *part)
+{
+	bool is_new;
+
+	strbuf_reset(&s->key);
+	strbuf_addf(&s->key, "%s\x1f%s\x1f%s\x1f%s", part->region, part->zone ? part->zone : "",
+		    part->label, part->component);
+	sky_name(&s->names, s->key.buf, &is_new);
+	if (!is_new) {
+		s->stats->skipped_duplicate++;
+		return;
+	}
+	xgrow(&s->parts, &s->parts_alloc, s->nparts + 1, sizeof(*s->parts));
+	s->parts[s->nparts++] = *part;
 }
 
 static int sky_row(struct sky_importer *s, const struct csv_record *r)
@@ -224,10 +268,9 @@ static int sky_row(struct sky_importer *s, const struct csv_record *r)
 	const char *instance = csv_text(r, s->col_instance);
 	const char *accelerator = csv_text(r, s->col_accelerator);
 	const char *tpu_accelerator = NULL;
-	struct strbuf label = STRBUF_INIT;
+	const char *zone = csv_text(r, s->col_zone);
 	double count = 0;
-	int rc, result = -1, chips = -1, memory_gib;
-	bool keep = false;
+	int chips = -1, memory_gib;
 
 	s->stats->rows++;
 	if (*csv_text(r, s->col_region) == '\0')
@@ -251,16 +294,25 @@ static int sky_row(struct sky_importer *s, const struct csv_record *r)
 		s->stats->skipped_no_price++;
 		return 0;
 	}
-	part.region = xstrdup(csv_text(r, s->col_region));
-	part.zone = *csv_text(r, s->col_zone) ? xstrdup(csv_text(r, s->col_zone)) : NULL;
 	part.count = (int)count;
+	part.line = r->line;
 	if (*accelerator && !*instance)
 		chips = tpu_slice_chips(accelerator, &tpu_accelerator);
 	if (chips > 0) {
-		part.accelerator = xstrdup(tpu_accelerator);
+		/* A TPU slice is priced whole: it is the instance. */
+		part.accelerator = sky_name(&s->names, tpu_accelerator, NULL);
 		part.count = chips;
+		part.component = COMPONENT_INSTANCE;
+		part.label = sky_name(&s->names, accelerator, NULL);
 	} else if (*accelerator) {
 		part.accelerator = sky_accelerator(s, accelerator, memory_gib);
+		part.component = *instance ? COMPONENT_INSTANCE : COMPONENT_ACCELERATOR;
+	} else {
+		part.component = sky_cpu_component(s, instance);
+		if (!part.component) {
+			s->stats->skipped_cpu++;
+			return 0;
+		}
 	}
 	if (sky_placeholder(part.price, part.count, chips > 0)) {
 		s->stats->skipped_placeholder++;
@@ -274,51 +326,19 @@ static int sky_row(struct sky_importer *s, const struct csv_record *r)
 		s->stats->skipped_spot_above++;
 		part.spot = NAN;
 	}
-	if (isnan(part.price) && isnan(part.spot)) {
-		result = 0;
-		goto cleanup;
+	if (isnan(part.price) && isnan(part.spot))
+		return 0;
+	if (!part.label && *instance) {
+		part.label = sky_name(&s->names, instance, NULL);
+	} else if (!part.label) {
+		strbuf_reset(&s->key);
+		strbuf_addf(&s->key, "%s:%d", part.accelerator, part.count);
+		part.label = sky_name(&s->names, s->key.buf, NULL);
 	}
-	if (chips > 0) {
-		/* A TPU slice is priced whole: it is the instance. */
-		rc = sky_store_both(s, &part, "instance", accelerator, NULL);
-	} else if (*instance && part.accelerator) {
-		rc = sky_store_both(s, &part, "instance", instance, NULL);
-	} else if (*instance) {
-		part.instance_type = xstrdup(instance);
-		rc = sky_store_both(s, &part, "host", instance, NULL);
-		keep = rc == 0;
-	} else {
-		strbuf_addf(&label, "%s:%d", part.accelerator, part.count);
-		rc = sky_store_both(s, &part, "accelerator", label.buf, NULL);
-		keep = rc == 0;
-	}
-	if (rc < 0) {
-		struct strbuf msg = STRBUF_INIT;
-
-		/* A full disk or a busy store is not the row's fault: say it plainly. */
-		strbuf_adds(&msg, error_get());
-		if (!db_failed_environment(s->db))
-			csv_field_error(r, (size_t)s->col_price, "Price", "%s", msg.buf);
-		strbuf_release(&msg);
-		goto cleanup;
-	}
-	if (rc > 0)
-		s->stats->skipped_duplicate++;
-	if (keep && part.instance_type) {
-		xgrow(&s->hosts, &s->hosts_alloc, s->nhosts + 1, sizeof(*s->hosts));
-		s->hosts[s->nhosts++] = part;
-		memset(&part, 0, sizeof(part));
-	} else if (keep) {
-		xgrow(&s->accelerators, &s->accelerators_alloc, s->naccelerators + 1,
-		      sizeof(*s->accelerators));
-		s->accelerators[s->naccelerators++] = part;
-		memset(&part, 0, sizeof(part));
-	}
-	result = 0;
-cleanup:
-	strbuf_release(&label);
-	sky_part_release(&part);
-	return result;
+	part.region = sky_name(&s->names, csv_text(r, s->col_region), NULL);
+	part.zone = *zone ? sky_name(&s->names, zone, NULL) : NULL;
+	sky_keep(s, &part);
+	return 0;
 }
 
 static int sky_record(const struct csv_record *r, void *ctx)
@@ -330,47 +350,158 @@ static int sky_record(const struct csv_record *r, void *ctx)
 	return sky_row(s, r);
 }
 
-static bool same_zone(const char *a, const char *b)
+/*
+ * GCP hosts with built-in GPUs + the GPU row of the same zone = the whole machine's
+ * price, added as an instance part (the two parts stay as well).
+ */
+static void sky_combine(struct sky_importer *s)
 {
-	return (!a && !b) || (a && b && strcmp(a, b) == 0);
-}
+	size_t n = s->nparts;
 
-/* GCP hosts with built-in GPUs + the matching GPU row = the whole machine's price. */
-static int sky_combine(struct sky_importer *s)
-{
-	for (size_t h = 0; h < s->nhosts; h++) {
-		const struct sky_part *host = &s->hosts[h];
+	for (size_t h = 0; h < n; h++) {
 		const struct gcp_family *family;
-		int gpus = gcp_machine_gpus(host->instance_type, &family);
+		struct sky_part host = s->parts[h];   /* parts may move as joined ones are added */
+		int gpus;
 
-		if (gpus <= 0)
+		if (host.component != COMPONENT_HOST ||
+		    (gpus = gcp_machine_gpus(host.label, &family)) <= 0)
 			continue;
-		for (size_t a = 0; a < s->naccelerators; a++) {
-			const struct sky_part *acc = &s->accelerators[a];
-			struct sky_part whole = *host;
+		for (size_t a = 0; a < n; a++) {
+			const struct sky_part *acc = &s->parts[a];
+			struct sky_part whole = host;
 			struct strbuf note = STRBUF_INIT;
-			int rc;
 
-			if (acc->count != gpus || strcmp(acc->accelerator, family->accelerator) != 0 ||
-			    strcmp(acc->region, host->region) != 0 || !same_zone(acc->zone, host->zone))
+			if (acc->component != COMPONENT_ACCELERATOR || acc->count != gpus ||
+			    acc->region != host.region || acc->zone != host.zone ||
+			    strcmp(acc->accelerator, family->accelerator) != 0)
 				continue;
+			whole.component = COMPONENT_INSTANCE;
 			whole.accelerator = acc->accelerator;
 			whole.count = acc->count;
+			whole.line = 0;
 			/* NAN if either is missing; rounded to the 10 decimals prices come in. */
-			whole.price = round((host->price + acc->price) * 1e10) / 1e10;
-			whole.spot = round((host->spot + acc->spot) * 1e10) / 1e10;
+			whole.price = round((host.price + acc->price) * 1e10) / 1e10;
+			whole.spot = round((host.spot + acc->spot) * 1e10) / 1e10;
 			strbuf_addf(&note, "host VM + %s:%d priced separately", acc->accelerator,
 				    acc->count);
-			rc = sky_store_both(s, &whole, "instance", host->instance_type, note.buf);
+			whole.note = sky_name(&s->names, note.buf, NULL);
 			strbuf_release(&note);
-			if (rc < 0)
-				return -1;
-			if (rc == 0)
-				s->stats->combined++;
+			xgrow(&s->parts, &s->parts_alloc, s->nparts + 1, sizeof(*s->parts));
+			s->parts[s->nparts++] = whole;
+			s->stats->combined++;
 			break;
 		}
 	}
-	return 0;
+}
+
+static int compare_names(const char *a, const char *b)
+{
+	return a == b ? 0 : strcmp(a ? a : "", b ? b : "");
+}
+
+/* The same offer in every zone of a region next to each other, cheapest first. */
+static int fold_order(const void *pa, const void *pb)
+{
+	const struct sky_offer *a = pa, *b = pb;
+	int c;
+
+	if ((c = compare_names(a->part->region, b->part->region)) != 0 ||
+	    (c = compare_names(a->part->label, b->part->label)) != 0 ||
+	    (c = compare_names(a->part->component, b->part->component)) != 0 ||
+	    (c = compare_names(a->purchase, b->purchase)) != 0)
+		return c;
+	if (a->price != b->price)
+		return a->price < b->price ? -1 : 1;
+	return a->order < b->order ? -1 : a->order > b->order;
+}
+
+static bool same_offer(const struct sky_offer *a, const struct sky_offer *b)
+{
+	return a->part->region == b->part->region && a->part->label == b->part->label &&
+	       a->part->component == b->part->component && a->purchase == b->purchase;
+}
+
+/* The order of the store's unique key: each insert lands next to the one before. */
+static int store_order(const void *pa, const void *pb)
+{
+	const struct sky_offer *a = pa, *b = pb;
+	int c;
+
+	if ((c = compare_names(a->part->region, b->part->region)) != 0 ||
+	    (c = compare_names(a->part->zone, b->part->zone)) != 0 ||
+	    (c = compare_names(a->part->label, b->part->label)) != 0 ||
+	    (c = compare_names(a->part->component, b->part->component)) != 0)
+		return c;
+	return compare_names(a->purchase, b->purchase);
+}
+
+static int sky_store(struct sky_importer *s, const struct sky_offer *so, const char *path)
+{
+	const struct sky_part *part = so->part;
+	struct offer o = { 0 };
+
+	o.provider = (char *)s->provider;
+	o.region = (char *)part->region;
+	o.zone = (char *)part->zone;
+	o.instance_type = (char *)part->label;
+	o.component = (char *)part->component;
+	o.accelerator = (char *)part->accelerator;
+	o.accelerator_count = part->count;
+	o.vcpus = part->vcpus;
+	o.memory_gib = part->memory_gib;
+	o.purchase = (char *)so->purchase;
+	o.price_per_hour = so->price;
+	o.currency = "USD";
+	o.observed = s->observed;
+	o.source = (char *)s->source;
+	o.confidence = "exact";
+	o.note = (char *)part->note;
+	o.interruptions_per_month = NAN;   /* SkyPilot's catalog carries no rate */
+	if (db_snapshot_add_offer(s->db, s->snapshot, &o) == 0)
+		return 0;
+	/* A full disk or a busy store is not the row's fault: say it plainly. */
+	if (!db_failed_environment(s->db) && part->line > 0)
+		error_prefix("%s:%ld: ", csv_display_name(path), part->line);
+	return -1;
+}
+
+/*
+ * Every price kept, one per instance type, region and purchase option: of a region's
+ * zones the lowest price (the first zone in the file that has it) is stored.
+ */
+static int sky_store_all(struct sky_importer *s, const char *path)
+{
+	struct sky_offer *offers = xcalloc(2 * s->nparts + 1, sizeof(*offers));
+	size_t n = 0, kept = 0;
+	int result = 0;
+
+	for (size_t i = 0; i < s->nparts; i++) {
+		const struct sky_part *part = &s->parts[i];
+
+		if (!isnan(part->price)) {
+			offers[n] = (struct sky_offer){ part, PURCHASE_ON_DEMAND, part->price, n };
+			n++;
+		}
+		if (!isnan(part->spot)) {
+			offers[n] = (struct sky_offer){ part, PURCHASE_SPOT, part->spot, n };
+			n++;
+		}
+	}
+	qsort(offers, n, sizeof(*offers), fold_order);
+	for (size_t i = 0; i < n; i++) {
+		if (kept > 0 && same_offer(&offers[kept - 1], &offers[i])) {
+			s->stats->folded++;
+			continue;
+		}
+		offers[kept++] = offers[i];
+	}
+	qsort(offers, kept, sizeof(*offers), store_order);
+	for (size_t i = 0; i < kept && result == 0; i++)
+		result = sky_store(s, &offers[i], path);
+	if (result == 0)
+		s->stats->stored += (long)kept;
+	free(offers);
+	return result;
 }
 
 int skypilot_import_file(struct db *db, const char *path, FILE *in, const char *source_label,
@@ -387,6 +518,7 @@ int skypilot_import_file(struct db *db, const char *path, FILE *in, const char *
 	s.provider = provider;
 	s.source = source_label ? source_label : path;
 	s.stats = stats ? stats : &ignored;
+	strbuf_init(&s.key, 128);
 	/* The file does not date its prices: its modification time is the best witness,
 	 * unless it is from before 2000 or the future (a clock or archive gone wrong). */
 	if (strcmp(path, "-") != 0 && stat(path, &st) == 0 && st.st_mtime >= 946684800 &&
@@ -395,7 +527,7 @@ int skypilot_import_file(struct db *db, const char *path, FILE *in, const char *
 	gmtime_r(&when, &tm);
 	strftime(s.observed, sizeof(s.observed), "%Y-%m-%d", &tm);
 	if (db_transaction_begin(db) < 0)
-		return -1;
+		goto cleanup;
 	s.snapshot = db_snapshot_begin(db, provider, s.source);
 	if (s.snapshot < 0)
 		goto rollback;
@@ -408,7 +540,8 @@ int skypilot_import_file(struct db *db, const char *path, FILE *in, const char *
 			  csv_display_name(path));
 		goto rollback;
 	}
-	if (sky_combine(&s) < 0 || db_snapshot_commit(db, s.snapshot) < 0)
+	sky_combine(&s);
+	if (sky_store_all(&s, path) < 0 || db_snapshot_commit(db, s.snapshot) < 0)
 		goto rollback;
 	if (db_transaction_commit(db) < 0)
 		goto cleanup;
@@ -417,13 +550,8 @@ int skypilot_import_file(struct db *db, const char *path, FILE *in, const char *
 rollback:
 	db_transaction_rollback(db);
 cleanup:
-	for (size_t i = 0; i < s.nhosts; i++)
-		sky_part_release(&s.hosts[i]);
-	for (size_t i = 0; i < s.naccelerators; i++)
-		sky_part_release(&s.accelerators[i]);
-	free(s.hosts);
-	free(s.accelerators);
-	free(s.memo_name);
-	free(s.memo_result);
+	free(s.parts);
+	sky_names_release(&s.names);
+	strbuf_release(&s.key);
 	return result;
 }

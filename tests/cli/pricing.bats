@@ -402,7 +402,9 @@ PY
 	[[ "$stderr" == *"add --provider"* ]]
 	run_split pricing import "$FIXTURES/skypilot-gcp-excerpt.csv" --format skypilot --provider gcp
 	[ "$status" -eq 0 ]
-	[[ "$stderr" == *"20 rows read, 44 stored in 1 snapshot"*"2 host+GPU machines joined"* ]]
+	# 28 prices on 14 rows + 2 joined machines × 2 = 32 ... 44 offers before folding;
+	# folded: a2 (zone b), a3 (zone c) and g2 (zones b, c), on-demand and spot = 8
+	[[ "$stderr" == *"20 rows read, 36 stored in 1 snapshot"*"2 host+GPU machines joined"*", 8 zone prices folded into their region's lowest"* ]]
 	run_split pricing list --provider gcp --region europe-west4 --format csv
 	# a2-highgpu-1g = VM 0.81406 + A100 1.61365 = 2.42771; spot 0.31824 + 1.1691 = 1.48734
 	[[ "$output" == *"gcp,a2-highgpu-1g,A100-40GB,1,40,12,85,europe-west4,europe-west4-a,on-demand,2.42771,"* ]]
@@ -476,7 +478,7 @@ EOF
 @test "pricing import --format skypilot: quirks are skipped and counted, never stored" {
 	run_split pricing import "$FIXTURES/skypilot-quirks.csv" --format skypilot --provider aws
 	[ "$status" -eq 0 ]
-	[[ "$stderr" == *"8 rows read, 7 stored"*"1 without a price, 1 duplicates, 1 placeholder prices, 1 spot prices above on-demand"* ]]
+	[[ "$stderr" == *"8 rows read, 5 stored"*"1 without a price, 1 duplicates, 1 placeholder prices, 1 spot prices above on-demand"*"not stored: 1 CPU rows outside the series aicost prices,"* ]]
 	run_split pricing export
 	[[ "$output" != *"700"* ]]                          # the TPU placeholder
 	[ -z "$(echo "$output" | grep 'g6.4xlarge.*,spot,')" ]   # spot 1.9 above on-demand 1.3232
@@ -485,13 +487,70 @@ EOF
 	[[ "$output" != *"g4dn.xlarge"*"use1-az1"* ]]      # no price at all
 	# GpuInfo's 40960 MiB picks the A100-40GB for a plain "A100"
 	[[ "$output" == *"aws,us-east-1,use1-az2,p4d.24xlarge,instance,A100-40GB,8,96,1152,on-demand,21.957642,"* ]]
-	# CPU-only machines are hosts, not accelerator offers
-	[[ "$output" == *"aws,us-east-1,use1-az1,m5.large,host,,0,2,8,on-demand,0.096,"* ]]
+	# m5 is not a CPU series aicost prices (pipelines use the 7th and 8th generations)
+	[[ "$output" != *"m5.large"* ]]
 	# an older catalog without AvailabilityZone, GpuInfo and SpotPrice columns
 	run_split pricing import "$FIXTURES/skypilot-old.csv" --format skypilot --provider aws
 	[ "$status" -eq 0 ]
 	run_split pricing list --region us-west-2 --format csv
 	[ "${#lines[@]}" -eq 3 ]
+}
+
+@test "pricing import --format skypilot: CPU series as the fetchers keep them; zones folded to the lowest" {
+	cat > cpu.csv <<'EOF'
+InstanceType,AcceleratorName,AcceleratorCount,vCPUs,MemoryGiB,GpuInfo,Region,AvailabilityZone,Price,SpotPrice
+m7i.large,,,2.0,8.0,,us-east-1,use1-az1,0.1008,0.05
+m7i.large,,,2.0,8.0,,us-east-1,use1-az2,0.1008,0.031
+m7i.large,,,2.0,8.0,,us-east-1,use1-az4,0.1008,0.04
+m5.large,,,2.0,8.0,,us-east-1,use1-az1,0.096,0.04
+m7i.metal-24xl,,,96.0,384.0,,us-east-1,use1-az1,4.8384,
+c7g.xlarge,,,4.0,8.0,,us-west-2,usw2-az1,0.145,
+p5.48xlarge,H100,8,192.0,2048.0,,us-east-1,use1-az2,55.04,21.0
+p5.48xlarge,H100,8,192.0,2048.0,,us-east-1,use1-az1,55.04,19.5
+EOF
+	run_split pricing import cpu.csv --format skypilot --provider aws
+	[ "$status" -eq 0 ]
+	# kept: m7i.large (on-demand + spot), c7g.xlarge (on-demand), p5 (both) = 5 offers;
+	# m5 (older) and the bare-metal m7i are not priced; folded: m7i on-demand and spot
+	# of 2 more zones = 4, p5 on-demand and spot of 1 more zone = 2; 4 + 2 = 6
+	[[ "$stderr" == *"8 rows read, 5 stored"*"not stored: 2 CPU rows outside the series aicost prices, 6 zone prices folded"* ]]
+	run_split pricing export
+	# CPU machines are whole instances, as pricing update stores them
+	[[ "$output" == *"aws,us-east-1,use1-az1,m7i.large,instance,,0,2,8,on-demand,0.1008,"* ]]
+	# spot: the lowest of the three zones, with its zone
+	[[ "$output" == *"aws,us-east-1,use1-az2,m7i.large,instance,,0,2,8,spot,0.031,"* ]]
+	[ "$(echo "$output" | grep -c ',m7i.large,')" -eq 2 ]
+	[[ "$output" == *"aws,us-west-2,usw2-az1,c7g.xlarge,instance,,0,4,8,on-demand,0.145,"* ]]
+	[[ "$output" != *"m5.large"* && "$output" != *"m7i.metal"* ]]
+	# equal prices: the first zone in the file has it; spot 19.5 is use1-az1's
+	[[ "$output" == *"aws,us-east-1,use1-az2,p5.48xlarge,instance,H100-SXM,8,192,2048,on-demand,55.04,"* ]]
+	[[ "$output" == *"aws,us-east-1,use1-az1,p5.48xlarge,instance,H100-SXM,8,192,2048,spot,19.5,"* ]]
+	# show: spot's saving is against the region's on-demand, kept in another zone:
+	# 1 - 0.031 / 0.1008 = 69.2%
+	run_split pricing show m7i.large --format csv
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"us-east-1,use1-az2,spot,0.031,"*"69.2"* ]]
+	# Azure: the fetcher's series (Dsv5 yes; Dv3, and D2ds_v5 with a local disk, no);
+	# a provider without a fetcher keeps no CPU rows at all
+	cat > az.csv <<'EOF'
+InstanceType,AcceleratorName,AcceleratorCount,vCPUs,MemoryGiB,GpuInfo,Region,Price,SpotPrice
+Standard_D2s_v5,,,2.0,8.0,,eastus,0.096,0.0192
+Standard_D2_v3,,,2.0,8.0,,eastus,0.096,0.0192
+Standard_D2ds_v5,,,2.0,8.0,,eastus,0.113,0.0226
+EOF
+	run_split pricing import az.csv --format skypilot --provider azure
+	[[ "$stderr" == *"3 rows read, 2 stored"*"not stored: 2 CPU rows outside"* ]]
+	run_split pricing import az.csv --format skypilot --provider nimbus
+	[[ "$stderr" == *"3 rows read, 0 stored"*"not stored: 3 CPU rows outside"* ]]
+	# Google Cloud: predefined sizes of the kept series only (no n2-standard-6, no N1)
+	cat > gcp.csv <<'EOF'
+InstanceType,AcceleratorName,AcceleratorCount,vCPUs,MemoryGiB,GpuInfo,Region,AvailabilityZone,Price,SpotPrice
+n2-standard-8,,,8.0,32.0,,europe-west4,europe-west4-a,0.42,0.1
+n2-standard-6,,,6.0,24.0,,europe-west4,europe-west4-a,0.32,0.1
+n1-standard-8,,,8.0,30.0,,europe-west4,europe-west4-a,0.41,0.1
+EOF
+	run_split pricing import gcp.csv --format skypilot --provider gcp
+	[[ "$stderr" == *"3 rows read, 2 stored"*"not stored: 2 CPU rows outside"* ]]
 }
 
 @test "pricing import --format skypilot: placeholder spot prices are skipped and counted too" {
