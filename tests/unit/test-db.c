@@ -1079,6 +1079,84 @@ static void test_snapshot_writes(void **state)
 	assert_error_contains("needs a provider");
 }
 
+/*
+ * A multi-provider import writes its snapshots interleaved in one transaction: each
+ * is published from what was counted as it was written (rows, newest observed date,
+ * regions and purchase options), or, after a nested rollback, from its rows. Both
+ * say the same.
+ */
+static void test_snapshot_publish_counted(void **state)
+{
+	static const char *const gcp_types[] = { "a3-highgpu-8g", "a3-highgpu-4g", "a3-highgpu-2g" };
+	struct fixture *f = *state;
+	struct snapshot_list snaps;
+	struct offer o;
+	int64_t ids[3];
+
+	assert_int_equal(db_transaction_begin(f->db), 0);
+	ids[0] = db_snapshot_begin(f->db, "aws", "interleaved");
+	ids[1] = db_snapshot_begin(f->db, "gcp", "interleaved");
+	for (int i = 0; i < 3; i++) {
+		o = test_offer(i == 2 ? "eu-west-1" : "us-east-1", i == 1 ? "spot" : "on-demand",
+			       40.0 + i);
+		o.observed = i == 1 ? "2026-11-28" : "2026-11-27";
+		assert_int_equal(db_snapshot_add_offer(f->db, ids[0], &o), 0);
+		o = test_offer("us-central1", "on-demand", 30.0 + i);
+		o.provider = "gcp";
+		o.instance_type = (char *)gcp_types[i];
+		assert_int_equal(db_snapshot_add_offer(f->db, ids[1], &o), 0);
+	}
+	/* refused rows are not counted */
+	o = test_offer("us-east-1", "on-demand", 99.0);
+	assert_int_equal(db_snapshot_add_offer(f->db, ids[0], &o), 1);
+	o.provider = "gcp";
+	assert_int_equal(db_snapshot_add_offer(f->db, ids[0], &o), -1);
+	assert_error_contains("a gcp row cannot go into a aws snapshot");
+	assert_int_equal(db_snapshot_commit(f->db, ids[0]), 0);
+	assert_int_equal(db_snapshot_commit(f->db, ids[1]), 0);
+	assert_int_equal(db_transaction_commit(f->db), 0);
+	assert_close(current_price(f->db, "us-east-1", "on-demand"), 40.0);
+	assert_close(current_price(f->db, "us-east-1", "spot"), 41.0);
+	assert_close(current_price(f->db, "eu-west-1", "on-demand"), 42.0);
+
+	/* a nested rollback forgets the counts: the rows are counted instead */
+	assert_int_equal(db_transaction_begin(f->db), 0);
+	ids[2] = db_snapshot_begin(f->db, "aws", "after a rollback");
+	o = test_offer("us-east-1", "on-demand", 45.0);
+	assert_int_equal(db_snapshot_add_offer(f->db, ids[2], &o), 0);
+	assert_int_equal(db_transaction_begin(f->db), 0);
+	o = test_offer("us-east-1", "spot", 9.0);
+	assert_int_equal(db_snapshot_add_offer(f->db, ids[2], &o), 0);
+	db_transaction_rollback(f->db);
+	o = test_offer("us-west-2", "spot", 10.0);
+	o.observed = "2026-11-29";
+	assert_int_equal(db_snapshot_add_offer(f->db, ids[2], &o), 0);
+	assert_int_equal(db_snapshot_commit(f->db, ids[2]), 0);
+	assert_int_equal(db_transaction_commit(f->db), 0);
+	assert_close(current_price(f->db, "us-east-1", "on-demand"), 45.0);
+	assert_close(current_price(f->db, "us-east-1", "spot"), 41.0);   /* rolled back */
+	assert_close(current_price(f->db, "us-west-2", "spot"), 10.0);
+
+	assert_int_equal(db_list_snapshots(f->db, &snaps), 0);
+	for (size_t i = 0; i < snaps.n; i++) {
+		const struct snapshot_info *s = &snaps.items[i];
+
+		if (s->id == ids[0]) {
+			assert_int_equal(s->offer_rows, 3);
+			assert_string_equal(s->observed, "2026-11-28");
+		} else if (s->id == ids[1]) {
+			assert_int_equal(s->offer_rows, 3);
+			assert_string_equal(s->observed, "2026-11-27");
+		} else if (s->id == ids[2]) {
+			assert_int_equal(s->offer_rows, 2);
+			assert_string_equal(s->observed, "2026-11-29");
+		}
+		if (s->id == ids[0] || s->id == ids[1] || s->id == ids[2])
+			assert_string_equal(s->status, "ok");
+	}
+	snapshot_list_release(&snaps);
+}
+
 static void test_validators(void **state)
 {
 	struct fixture *f = *state;
@@ -1201,6 +1279,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_egress_tiers, setup_seeded, teardown),
 		cmocka_unit_test_setup_teardown(test_storage_prices, setup_seeded, teardown),
 		cmocka_unit_test_setup_teardown(test_snapshot_writes, setup_seeded, teardown),
+		cmocka_unit_test_setup_teardown(test_snapshot_publish_counted, setup_seeded, teardown),
 		cmocka_unit_test_setup_teardown(test_validators, setup_seeded, teardown),
 	};
 
