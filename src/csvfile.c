@@ -15,6 +15,10 @@
 struct reader {
 	struct csv_record record;
 	size_t alloc;
+	/* The record's fields, each NUL-terminated, one after another: a record costs no
+	 * allocation once the buffers have grown to the longest. */
+	struct strbuf text;
+	size_t *offsets;            /* of each field in TEXT */
 	struct strbuf line_text;    /* the physical line being fed */
 	long line;                  /* its number */
 	long record_line;           /* where the record in progress started; 0 = none */
@@ -51,17 +55,23 @@ static void on_field(void *data, size_t len, void *ctx)
 		return;
 	if (r->record_line == 0)
 		r->record_line = r->line;
-	xgrow(&r->record.fields, &r->alloc, r->record.n + 1, sizeof(*r->record.fields));
-	r->record.columns = xrealloc(r->record.columns, r->alloc * sizeof(*r->record.columns));
-	r->record.fields[r->record.n] = xstrndup(data ? data : "", data ? len : 0);
+	if (r->record.n == r->alloc) {
+		xgrow(&r->record.fields, &r->alloc, r->record.n + 1, sizeof(*r->record.fields));
+		r->record.columns = xrealloc(r->record.columns,
+					     r->alloc * sizeof(*r->record.columns));
+		r->offsets = xrealloc(r->offsets, r->alloc * sizeof(*r->offsets));
+	}
+	r->offsets[r->record.n] = r->text.len;
+	if (data)
+		strbuf_add(&r->text, data, len);
+	strbuf_addch(&r->text, '\0');
 	r->record.columns[r->record.n] = 0;
 	r->record.n++;
 }
 
 static void clear_record(struct reader *r)
 {
-	for (size_t i = 0; i < r->record.n; i++)
-		free(r->record.fields[i]);
+	strbuf_reset(&r->text);
 	r->record.n = 0;
 	r->record_line = 0;
 	r->record_bytes = 0;
@@ -106,6 +116,8 @@ static void on_record(int terminator, void *ctx)
 	if (r->record_line == 0)
 		r->record_line = r->line;
 	r->record.line = r->record_line;
+	for (size_t i = 0; i < r->record.n; i++)
+		r->record.fields[i] = r->text.buf + r->offsets[i];
 	blank = r->record.n == 0 || (r->record.n == 1 && r->record.fields[0][0] == '\0');
 	if (!blank && r->record.fields[0][0] != '#') {
 		if (r->record_line == r->line)
@@ -222,6 +234,7 @@ int csv_read_stream(FILE *fp, const char *path, csv_record_fn fn, void *ctx)
 	r.fn = fn;
 	r.ctx = ctx;
 	strbuf_init(&r.line_text, 0);
+	strbuf_init(&r.text, 0);
 	if (csv_init(&parser, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0)
 		xoom();
 	if (check_input_stream(fp, r.record.file) < 0)
@@ -263,6 +276,8 @@ cleanup:
 	clear_record(&r);
 	free(r.record.fields);
 	free(r.record.columns);
+	free(r.offsets);
+	strbuf_release(&r.text);
 	csv_free(&parser);
 	free(in);
 	strbuf_release(&line);

@@ -119,6 +119,8 @@ struct sky_importer {
 	const char *memo_name, *memo_result;
 	int memo_memory_gib;
 	bool memo_unknown;
+	/* sky_cpu_component's, for the same reason */
+	const char *cpu_memo_name, *cpu_memo_component;
 };
 
 static int header_index_ci(const struct csv_record *header, const char *name)
@@ -234,15 +236,20 @@ static bool sky_placeholder(double price, int accelerators, bool tpu_slice)
  * series the live fetcher keeps (a whole instance: data pipelines are priced on
  * them), or nothing aicost prices (NULL).
  */
-static const char *sky_cpu_component(const struct sky_importer *s, const char *instance)
+static const char *sky_cpu_component(struct sky_importer *s, const char *instance)
 {
 	const struct gcp_family *family;
 
+	if (s->cpu_memo_name && strcmp(s->cpu_memo_name, instance) == 0)
+		return s->cpu_memo_component;
+	s->cpu_memo_name = sky_name(&s->names, instance, NULL);
 	if (gcp_machine_gpus(instance, &family) > 0)
-		return COMPONENT_HOST;
-	if (fetch_cpu_instance_kept(s->provider, instance))
-		return COMPONENT_INSTANCE;
-	return NULL;
+		s->cpu_memo_component = COMPONENT_HOST;
+	else if (fetch_cpu_instance_kept(s->provider, instance))
+		s->cpu_memo_component = COMPONENT_INSTANCE;
+	else
+		s->cpu_memo_component = NULL;
+	return s->cpu_memo_component;
 }
 
 /* Keeps PART, unless the file had its region, zone, instance and component before. */
@@ -251,8 +258,14 @@ static void sky_keep(struct sky_importer *s, struct sky_part *part)
 	bool is_new;
 
 	strbuf_reset(&s->key);
-	strbuf_addf(&s->key, "%s\x1f%s\x1f%s\x1f%s", part->region, part->zone ? part->zone : "",
-		    part->label, part->component);
+	strbuf_adds(&s->key, part->region);
+	strbuf_addch(&s->key, '\x1f');
+	if (part->zone)
+		strbuf_adds(&s->key, part->zone);
+	strbuf_addch(&s->key, '\x1f');
+	strbuf_adds(&s->key, part->label);
+	strbuf_addch(&s->key, '\x1f');
+	strbuf_adds(&s->key, part->component);
 	sky_name(&s->names, s->key.buf, &is_new);
 	if (!is_new) {
 		s->stats->skipped_duplicate++;
