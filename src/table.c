@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <jansson.h>
 #include <math.h>
+#include <stdint.h>
 #include <string.h>
 
 struct cell {
@@ -132,7 +133,7 @@ static void add_number(struct table *t, double value, int decimals, char style)
 	else if (style == 'e')
 		strbuf_addf(&sb, "%.*e", decimals, value);
 	else
-		strbuf_addf(&sb, "%.*f", decimals, value);
+		format_fixed(&sb, value, decimals);
 	c = next_cell(t);
 	c->kind = CELL_NUMBER;
 	c->number = value;
@@ -184,13 +185,57 @@ size_t table_rows(const struct table *t)
 	return t->ncolumns ? (t->ncells + t->ncolumns - 1) / t->ncolumns : 0;
 }
 
+void format_fixed(struct strbuf *sb, double value, int decimals)
+{
+	static const double scales[] = { 1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6 };
+	double magnitude = fabs(value), scaled, whole, rest;
+	uint64_t units, scale;
+	char digits[24];
+	int len = 0;
+
+	/*
+	 * printf rounds the exact value to DECIMALS places, ties to even. SCALED is
+	 * VALUE × 10^DECIMALS rounded once (the power of ten is exact), so it is off
+	 * by at most half a unit in its last place: unless the exact product lies
+	 * within that of a tie (x.5), rounding SCALED rounds it the same way. Ties,
+	 * near ties, many decimals and huge values go to printf.
+	 */
+	if (decimals < 0 || decimals >= (int)ARRAY_SIZE(scales) || !(magnitude < 1e12)) {
+		strbuf_addf(sb, "%.*f", decimals, value);
+		return;
+	}
+	scaled = magnitude * scales[decimals];
+	whole = floor(scaled);
+	rest = scaled - whole;   /* exact: the bits of SCALED below its units */
+	if (fabs(rest - 0.5) <= scaled * 0x1p-50) {
+		strbuf_addf(sb, "%.*f", decimals, value);
+		return;
+	}
+	units = (uint64_t)whole + (rest > 0.5);
+	scale = (uint64_t)scales[decimals];
+	/* printf keeps the sign of anything negative, even what rounds to zero. */
+	if (signbit(value))
+		strbuf_addch(sb, '-');
+	for (uint64_t n = units / scale; len == 0 || n > 0; n /= 10)
+		digits[len++] = (char)('0' + n % 10);
+	while (len > 0)
+		strbuf_addch(sb, digits[--len]);
+	if (decimals == 0)
+		return;
+	strbuf_addch(sb, '.');
+	for (uint64_t n = units % scale, i = 0; i < (uint64_t)decimals; i++, n /= 10)
+		digits[len++] = (char)('0' + n % 10);
+	while (len > 0)
+		strbuf_addch(sb, digits[--len]);
+}
+
 void format_grouped(struct strbuf *sb, double value, int decimals)
 {
 	struct strbuf digits = STRBUF_INIT;
 	const char *p, *point;
 	size_t int_len;
 
-	strbuf_addf(&digits, "%.*f", decimals, fabs(value));
+	format_fixed(&digits, fabs(value), decimals);
 	point = strchr(digits.buf, '.');
 	int_len = point ? (size_t)(point - digits.buf) : digits.len;
 	if (value < 0 && strspn(digits.buf, "0.") != digits.len)
@@ -253,6 +298,20 @@ static size_t last_shown(const struct table *t)
 	return last;
 }
 
+/* TEXT in WIDTH bytes, as "%*s" (RIGHT) or "%-*s" would print it. */
+static void add_padded(struct strbuf *out, const char *text, size_t width, bool right)
+{
+	size_t len = strlen(text), pad = len < width ? width - len : 0;
+
+	if (right)
+		for (size_t i = 0; i < pad; i++)
+			strbuf_addch(out, ' ');
+	strbuf_add(out, text, len);
+	if (!right)
+		for (size_t i = 0; i < pad; i++)
+			strbuf_addch(out, ' ');
+}
+
 static void render_table(const struct table *t, struct strbuf *out, bool color)
 {
 	size_t rows = table_rows(t);
@@ -267,11 +326,11 @@ static void render_table(const struct table *t, struct strbuf *out, bool color)
 		if (color)
 			strbuf_adds(out, "\033[1m");
 		if (col->type == COLUMN_NUMBER)
-			strbuf_addf(out, "%*s", (int)col->width, col->title);
+			add_padded(out, col->title, col->width, true);
 		else if (last)
 			strbuf_adds(out, col->title);
 		else
-			strbuf_addf(out, "%-*s", (int)col->width, col->title);
+			add_padded(out, col->title, col->width, false);
 		if (color)
 			strbuf_adds(out, "\033[0m");
 		strbuf_adds(out, last ? "\n" : "  ");
@@ -286,11 +345,11 @@ static void render_table(const struct table *t, struct strbuf *out, bool color)
 			if (col->type == COLUMN_DATA)
 				continue;
 			if (col->type == COLUMN_NUMBER)
-				strbuf_addf(out, "%*s", (int)col->width, text);
+				add_padded(out, text, col->width, true);
 			else if (last)
 				strbuf_adds(out, text);
 			else
-				strbuf_addf(out, "%-*s", (int)col->width, text);
+				add_padded(out, text, col->width, false);
 			if (!last)
 				strbuf_adds(out, "  ");
 		}

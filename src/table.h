@@ -43,5 +43,7 @@ int table_print(const struct table *t, FILE *fp, enum output_format format);
 
 /* "1,234,567.89" — locale-independent grouping for people. */
 void format_grouped(struct strbuf *sb, double value, int decimals);
+/* Exactly what "%.*f" prints (DECIMALS digits after the point), without printf when it can. */
+void format_fixed(struct strbuf *sb, double value, int decimals);
 
 #endif

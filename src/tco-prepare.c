@@ -67,6 +67,68 @@ static void priced_offer_release(struct priced_offer *o)
 	memset(o, 0, sizeof(*o));
 }
 
+static char *strdup_or_null(const char *s)
+{
+	return s ? xstrdup(s) : NULL;
+}
+
+static void priced_offer_copy(struct priced_offer *to, const struct priced_offer *from)
+{
+	*to = *from;
+	to->accelerator = strdup_or_null(from->accelerator);
+	to->instance_type = strdup_or_null(from->instance_type);
+	to->provider = strdup_or_null(from->provider);
+	to->region = strdup_or_null(from->region);
+	to->purchase = strdup_or_null(from->purchase);
+	to->observed = strdup_or_null(from->observed);
+}
+
+/*
+ * What one tco_prepare has looked up already: deployments that ask the same
+ * question (a cloud that is also a fallback or a burst, several deployments on
+ * one chip) ask the store and the performance models once. Nothing outside the
+ * run changes these answers while it lasts.
+ */
+struct prepare_memo {
+	struct memo_offer {
+		char *key;                          /* the lookup's arguments, offer_key */
+		struct priced_offer offer;
+	} *offers;
+	size_t noffers, offers_alloc;
+	struct memo_demand {
+		const struct workload *workload;
+		char *accelerator;                  /* canonical name */
+		double scaleup_gb_s, scaleout_gb_s; /* after the deployment's overrides */
+		struct workload_demand demand;
+	} *demands;
+	size_t ndemands, demands_alloc;
+};
+
+static void prepare_memo_release(struct prepare_memo *m)
+{
+	for (size_t i = 0; i < m->noffers; i++) {
+		free(m->offers[i].key);
+		priced_offer_release(&m->offers[i].offer);
+	}
+	free(m->offers);
+	for (size_t i = 0; i < m->ndemands; i++) {
+		free(m->demands[i].accelerator);
+		workload_demand_release(&m->demands[i].demand);
+	}
+	free(m->demands);
+	memset(m, 0, sizeof(*m));
+}
+
+/* Each argument, a NULL told apart from any text. */
+static void offer_key(struct strbuf *key, const char *const *args, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (args[i])
+			strbuf_addf(key, "+%s", args[i]);
+		strbuf_addch(key, '\x1f');
+	}
+}
+
 void tco_prices_used_add(struct tco_prices_used *list, const char *deployment,
 			 const struct tco_price_used *o)
 {
@@ -127,13 +189,17 @@ static void take_used(struct tco_prices_used *to, const char *deployment,
 		tco_prices_used_add(to, deployment, &from->items[i]);
 }
 
-/* The cheapest matching offer per accelerator-hour; found = false when none. */
-static int cheapest_offer(struct db *db, const char *provider, const char *region,
-			  const char *instance, const char *accelerator, const char *purchase,
-			  struct priced_offer *out)
+/*
+ * The cheapest matching offer per accelerator-hour; found = false when none.
+ * MEMO (or NULL) answers a question asked before.
+ */
+static int cheapest_offer(struct db *db, struct prepare_memo *memo, const char *provider,
+			  const char *region, const char *instance, const char *accelerator,
+			  const char *purchase, struct priced_offer *out)
 {
 	struct offer_filter filter = { 0 };
 	struct offer_list list = { 0 };
+	struct strbuf key = STRBUF_INIT;
 
 	memset(out, 0, sizeof(*out));
 	filter.providers = provider;
@@ -141,8 +207,21 @@ static int cheapest_offer(struct db *db, const char *provider, const char *regio
 	filter.instance_type = instance;
 	filter.accelerator = instance ? NULL : accelerator;
 	filter.purchase = purchase;
-	if (db_query_offers(db, &filter, &list) < 0)
+	if (memo) {
+		const char *args[] = { provider, region, instance, filter.accelerator, purchase };
+
+		offer_key(&key, args, ARRAY_SIZE(args));
+		for (size_t i = 0; i < memo->noffers; i++)
+			if (strcmp(memo->offers[i].key, key.buf) == 0) {
+				priced_offer_copy(out, &memo->offers[i].offer);
+				strbuf_release(&key);
+				return 0;
+			}
+	}
+	if (db_query_offers(db, &filter, &list) < 0) {
+		strbuf_release(&key);
 		return -1;
+	}
 	for (size_t i = 0; i < list.n; i++) {
 		const struct offer *o = &list.items[i];
 		double per_gpu_hour;
@@ -166,6 +245,14 @@ static int cheapest_offer(struct db *db, const char *provider, const char *regio
 		}
 	}
 	offer_list_release(&list);
+	if (memo) {
+		struct memo_offer *m;
+
+		xgrow(&memo->offers, &memo->offers_alloc, memo->noffers + 1, sizeof(*memo->offers));
+		m = &memo->offers[memo->noffers++];
+		m->key = strbuf_detach(&key, NULL);
+		priced_offer_copy(&m->offer, out);
+	}
 	return 0;
 }
 
@@ -416,9 +503,9 @@ static void resolve_spot_rate(const struct deployment *d, const struct priced_of
  * INCOMPLETE (NULL when D only stands in for another deployment's compute) gets
  * the components with no price.
  */
-static int resolve_cloud(struct db *db, const struct scenario *s, const struct deployment *d,
-			 double hot_gb_s, struct cloud_pricing *p, struct strbuf *notes,
-			 unsigned *incomplete)
+static int resolve_cloud(struct db *db, struct prepare_memo *memo, const struct scenario *s,
+			 const struct deployment *d, double hot_gb_s, struct cloud_pricing *p,
+			 struct strbuf *notes, unsigned *incomplete)
 {
 	struct egress_tier_list tiers = { 0 };
 	struct priced_offer base = { 0 }, spot = { 0 };
@@ -443,7 +530,7 @@ static int resolve_cloud(struct db *db, const struct scenario *s, const struct d
 		for (size_t k = 0; k < d->npurchase; k++)
 			p->share_per_gpu_hour[k] = d->price_per_gpu_hour;
 	} else {
-		if (cheapest_offer(db, d->provider, d->region, d->instance, accelerator,
+		if (cheapest_offer(db, memo, d->provider, d->region, d->instance, accelerator,
 				   "on-demand", &base) < 0)
 			goto cleanup;
 		if (!base.found) {
@@ -466,8 +553,8 @@ static int resolve_cloud(struct db *db, const struct scenario *s, const struct d
 			const char *option = d->purchase[k].option;
 			struct priced_offer share;
 
-			if (cheapest_offer(db, d->provider, d->region, base.instance_type, NULL,
-					   option, &share) < 0)
+			if (cheapest_offer(db, memo, d->provider, d->region, base.instance_type,
+					   NULL, option, &share) < 0)
 				goto cleanup;
 			if (share.found) {
 				note_used(p, &share);
@@ -536,8 +623,9 @@ void cloud_pricing_release(struct cloud_pricing *p)
  * A fallback named either as a deployment (its on-demand price) or as
  * "provider/region" (the cheapest on-demand ACCELERATOR there).
  */
-static int resolve_fallback(struct db *db, const struct scenario *s, const char *name,
-			    const char *accelerator, struct cloud_pricing *p, struct strbuf *notes)
+static int resolve_fallback(struct db *db, struct prepare_memo *memo, const struct scenario *s,
+			    const char *name, const char *accelerator, struct cloud_pricing *p,
+			    struct strbuf *notes)
 {
 	const struct deployment *target = scenario_find_deployment(s, name);
 	struct priced_offer offer;
@@ -551,7 +639,7 @@ static int resolve_fallback(struct db *db, const struct scenario *s, const char 
 			error_set("fallback %s is not a cloud deployment", name);
 			return -1;
 		}
-		return resolve_cloud(db, s, target, 0, p, notes, NULL);   /* no data there */
+		return resolve_cloud(db, memo, s, target, 0, p, notes, NULL);   /* no data there */
 	}
 	if (!slash) {
 		error_set("fallback %s names no deployment; expected a deployment name or "
@@ -559,7 +647,8 @@ static int resolve_fallback(struct db *db, const struct scenario *s, const char 
 		return -1;
 	}
 	provider = xstrndup(name, (size_t)(slash - name));
-	result = cheapest_offer(db, provider, slash + 1, NULL, accelerator, "on-demand", &offer);
+	result = cheapest_offer(db, memo, provider, slash + 1, NULL, accelerator, "on-demand",
+				&offer);
 	if (result == 0 && !offer.found) {
 		error_set("fallback %s: no on-demand %s offer in the price store", name,
 			  accelerator ? accelerator : "GPU");
@@ -656,10 +745,44 @@ static char *unfit_reason(const struct workload *w, const char *accelerator)
  * misses its SLO, ...) is no error: UNFIT[i] says why, its demand stays zero,
  * and FAILED[i] keeps the error the run would have stopped with.
  */
-static int resolve_demand(struct db *db, const struct scenario *s, const char *accelerator,
-			  const char *otherwise, const struct deployment *d,
-			  struct workload_demand **out, struct strbuf *notes, char **unfit,
-			  char **failed)
+static bool same_number(double a, double b)
+{
+	return a == b || (isnan(a) && isnan(b));
+}
+
+/* workload_demand, or a copy of what it answered before for W on the same ACC. */
+static int memo_demand(struct prepare_memo *memo, const struct workload *w,
+		       const struct accelerator *acc, struct workload_demand *out)
+{
+	struct memo_demand *m;
+	int rc;
+
+	for (size_t i = 0; memo && i < memo->ndemands; i++) {
+		m = &memo->demands[i];
+		if (m->workload == w && strcmp(m->accelerator, acc->name) == 0 &&
+		    same_number(m->scaleup_gb_s, acc->scaleup_gb_s) &&
+		    same_number(m->scaleout_gb_s, acc->scaleout_gb_s)) {
+			workload_demand_copy(out, &m->demand);
+			return 0;
+		}
+	}
+	rc = workload_demand(w, acc, out);
+	if (rc < 0 || !memo)
+		return rc;   /* a failure is answered again, with its message */
+	xgrow(&memo->demands, &memo->demands_alloc, memo->ndemands + 1, sizeof(*memo->demands));
+	m = &memo->demands[memo->ndemands++];
+	m->workload = w;
+	m->accelerator = xstrdup(acc->name);
+	m->scaleup_gb_s = acc->scaleup_gb_s;
+	m->scaleout_gb_s = acc->scaleout_gb_s;
+	workload_demand_copy(&m->demand, out);
+	return 0;
+}
+
+static int resolve_demand(struct db *db, struct prepare_memo *memo, const struct scenario *s,
+			  const char *accelerator, const char *otherwise,
+			  const struct deployment *d, struct workload_demand **out,
+			  struct strbuf *notes, char **unfit, char **failed)
 {
 	struct workload_demand *demand = xcalloc(s->nworkloads + 1, sizeof(*demand));
 	struct accelerator acc;
@@ -693,7 +816,7 @@ static int resolve_demand(struct db *db, const struct scenario *s, const char *a
 			acc.scaleup_gb_s = d->scaleup_gb_s;
 		if (d && !isnan(d->scaleout_gb_s))
 			acc.scaleout_gb_s = d->scaleout_gb_s;
-		rc = workload_demand(w, &acc, &demand[i]);
+		rc = memo_demand(memo, w, &acc, &demand[i]);
 		for (const char *line = rc == 0 ? demand[i].notes : NULL; line && *line;) {
 			size_t len = strcspn(line, "\n");
 
@@ -760,9 +883,10 @@ static void convert_store_prices(struct cloud_pricing *p, double fx)
  * The shortage fallback's on-demand price per GPU-hour of ACCELERATOR (the chip
  * whose hours the shortage hits), or NAN without one.
  */
-static int shortage_fallback_price(struct db *db, const struct scenario *s,
-				   const struct deployment *d, const char *accelerator, double fx,
-				   double *out, struct strbuf *notes, struct tco_prices_used *used)
+static int shortage_fallback_price(struct db *db, struct prepare_memo *memo,
+				   const struct scenario *s, const struct deployment *d,
+				   const char *accelerator, double fx, double *out,
+				   struct strbuf *notes, struct tco_prices_used *used)
 {
 	const struct shortage_spec *sh = tco_shortage_spec(s, d);
 	struct cloud_pricing p;
@@ -770,7 +894,7 @@ static int shortage_fallback_price(struct db *db, const struct scenario *s,
 	*out = NAN;
 	if (!sh->present || !sh->fallback)
 		return 0;
-	if (resolve_fallback(db, s, sh->fallback, accelerator, &p, notes) < 0) {
+	if (resolve_fallback(db, memo, s, sh->fallback, accelerator, &p, notes) < 0) {
 		error_prefix("deployments.%s.shortage: ", d->name);
 		return -1;
 	}
@@ -1030,8 +1154,9 @@ static void note_transit(const struct scenario *s, const struct deployment *d,
 	}
 }
 
-static int prepare_deployment(struct db *db, const struct scenario *s, const struct deployment *d,
-			      double fx, double hot_gb_s, struct deployment_input *din,
+static int prepare_deployment(struct db *db, struct prepare_memo *memo,
+			      const struct scenario *s, const struct deployment *d, double fx,
+			      double hot_gb_s, struct deployment_input *din,
 			      struct tco_prices_used *used)
 {
 	const char *accelerator = deployment_accelerator(s, d);
@@ -1042,7 +1167,8 @@ static int prepare_deployment(struct db *db, const struct scenario *s, const str
 
 	din->shortage_fallback_per_gpu_hour = NAN;
 	if (d->kind == DEPLOYMENT_CLOUD) {
-		if (resolve_cloud(db, s, d, hot_gb_s, &din->cloud, notes, &din->incomplete) < 0)
+		if (resolve_cloud(db, memo, s, d, hot_gb_s, &din->cloud, notes,
+				  &din->incomplete) < 0)
 			return -1;
 		/* The store's offer decides what a cloud deployment runs on. */
 		if (din->cloud.accelerator)
@@ -1060,8 +1186,8 @@ static int prepare_deployment(struct db *db, const struct scenario *s, const str
 				 lead_hours / HOURS_PER_MONTH,
 				 d->fallback ? "all its work runs on the fallback"
 				 : "none of its work is done");
-		if (d->fallback && resolve_fallback(db, s, d->fallback, accelerator, &din->cloud,
-						    notes) < 0) {
+		if (d->fallback && resolve_fallback(db, memo, s, d->fallback, accelerator,
+						    &din->cloud, notes) < 0) {
 			error_prefix("deployments.%s: ", d->name);
 			return -1;
 		}
@@ -1075,7 +1201,7 @@ static int prepare_deployment(struct db *db, const struct scenario *s, const str
 			error_set("deployments.%s.burst: expected a cloud deployment", d->name);
 			return -1;
 		}
-		if (resolve_cloud(db, s, burst, hot_gb_s, &din->cloud, notes, NULL) < 0)
+		if (resolve_cloud(db, memo, s, burst, hot_gb_s, &din->cloud, notes, NULL) < 0)
 			return -1;
 		din->cloud.gpu_hours_factor = gpu_hours_factor(db, accelerator,
 							       din->cloud.accelerator, notes);
@@ -1083,14 +1209,14 @@ static int prepare_deployment(struct db *db, const struct scenario *s, const str
 	take_used(used, d->name, &din->cloud.used);
 	convert_store_prices(&din->cloud, fx);
 	/* Only an on-prem's own shortage hits its own chip; else the cloud hours'. */
-	if (shortage_fallback_price(db, s, d, d->kind == DEPLOYMENT_ONPREM &&
+	if (shortage_fallback_price(db, memo, s, d, d->kind == DEPLOYMENT_ONPREM &&
 				    tco_shortage_spec(s, d) == &d->shortage ?
 				    accelerator : din->cloud.accelerator, fx,
 				    &din->shortage_fallback_per_gpu_hour, notes, used) < 0)
 		return -1;
 	din->unfit = xcalloc(s->nworkloads + 1, sizeof(*din->unfit));
 	din->failed = xcalloc(s->nworkloads + 1, sizeof(*din->failed));
-	if (resolve_demand(db, s, accelerator, NULL, d, &din->demand, notes, din->unfit,
+	if (resolve_demand(db, memo, s, accelerator, NULL, d, &din->demand, notes, din->unfit,
 			   din->failed) < 0 ||
 	    resolve_pipelines(db, s, d, fx, din) < 0 ||
 	    resolve_feature_stores(db, s, d, fx, din) < 0) {
@@ -1317,7 +1443,7 @@ static void check_chip_offer(struct db *db, const struct deployment *d, size_t k
 
 	/* The very lookup resolve_cloud makes; an unknown chip is reported with the
 	 * accelerator itself. */
-	if (cheapest_offer(db, d->provider, d->region, NULL, accelerator, "on-demand",
+	if (cheapest_offer(db, NULL, d->provider, d->region, NULL, accelerator, "on-demand",
 			   &found) < 0) {
 		error_clear();
 		return;
@@ -1550,7 +1676,7 @@ static int describe_elsewhere(struct db *db, const struct scenario *s, size_t i,
 			continue;
 		one.workloads = &s->workloads[i];
 		one.nworkloads = 1;
-		if (resolve_demand(db, &one, din->demand[i].accelerator, NULL, NULL, &demand,
+		if (resolve_demand(db, NULL, &one, din->demand[i].accelerator, NULL, NULL, &demand,
 				   &in->notes, NULL, NULL) < 0)
 			return -1;
 		workload_demand_release(&in->demand[i]);
@@ -1586,6 +1712,7 @@ int tco_prepare(struct db *db, const struct scenario *s, const struct tco_option
 	double hot_gb_s;
 	char **own_unfit = xcalloc(s->nworkloads + 1, sizeof(char *));
 	char **own_failed = xcalloc(s->nworkloads + 1, sizeof(char *));
+	struct prepare_memo memo = { 0 };
 	int result = -1;
 
 	memset(out, 0, sizeof(*out));
@@ -1600,7 +1727,7 @@ int tco_prepare(struct db *db, const struct scenario *s, const struct tco_option
 	out->deployments = xcalloc(s->ndeployments + 1, sizeof(*out->deployments));
 	/* The workloads as written first (their errors name the file and line): on
 	 * their own accelerator, else on the first deployment's. */
-	if (resolve_demand(db, s, NULL, s->ndeployments > 0 ?
+	if (resolve_demand(db, &memo, s, NULL, s->ndeployments > 0 ?
 			   deployment_accelerator(s, &s->deployments[0]) : NULL, NULL, &out->demand,
 			   &out->notes, own_unfit, own_failed) < 0)
 		goto cleanup;
@@ -1610,8 +1737,9 @@ int tco_prepare(struct db *db, const struct scenario *s, const struct tco_option
 	resolve_data_site(db, s, out->fx.present ? out->fx.rate : 1, hot_gb_s, &out->data_site,
 			  &site_storage_found, &out->notes);
 	for (size_t i = 0; i < s->ndeployments; i++) {
-		if (prepare_deployment(db, s, &s->deployments[i], out->fx.present ? out->fx.rate : 1,
-				       hot_gb_s, &out->deployments[i], &out->prices) < 0)
+		if (prepare_deployment(db, &memo, s, &s->deployments[i],
+				       out->fx.present ? out->fx.rate : 1, hot_gb_s,
+				       &out->deployments[i], &out->prices) < 0)
 			goto cleanup;
 		note_data_site(s, &out->data_site, site_storage_found, &s->deployments[i],
 			       &out->deployments[i]);
@@ -1635,6 +1763,7 @@ int tco_prepare(struct db *db, const struct scenario *s, const struct tco_option
 	}
 	result = 0;
 cleanup:
+	prepare_memo_release(&memo);
 	free_strings(own_unfit, s->nworkloads);
 	free_strings(own_failed, s->nworkloads);
 	if (result < 0)

@@ -558,3 +558,10 @@ void workload_demand_release(struct workload_demand *d)
 	free(d->notes);
 	memset(d, 0, sizeof(*d));
 }
+
+void workload_demand_copy(struct workload_demand *to, const struct workload_demand *from)
+{
+	*to = *from;
+	to->accelerator = from->accelerator ? xstrdup(from->accelerator) : NULL;
+	to->notes = from->notes ? xstrdup(from->notes) : NULL;
+}

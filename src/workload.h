@@ -84,6 +84,8 @@ int workload_inference_demand(const struct workload *w, const struct accelerator
 int workload_demand(const struct workload *w, const struct accelerator *acc,
 		    struct workload_demand *out);
 void workload_demand_release(struct workload_demand *d);
+/* TO becomes a copy of FROM that owns its own strings. */
+void workload_demand_copy(struct workload_demand *to, const struct workload_demand *from);
 /*
  * Does the message of W's last failed workload_demand() start with its own
  * place in the scenario (file:line:col of the key at fault, e.g. a batch job's

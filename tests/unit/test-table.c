@@ -4,6 +4,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -157,10 +158,62 @@ static void test_format_names(void **state)
 	error_clear();
 }
 
+/* Compares format_fixed with printf at VALUE for every count of decimals to 8. */
+static void check_fixed(double value)
+{
+	char want[512];
+
+	for (int decimals = 0; decimals <= 8; decimals++) {
+		struct strbuf got = STRBUF_INIT;
+
+		snprintf(want, sizeof(want), "%.*f", decimals, value);
+		format_fixed(&got, value, decimals);
+		if (strcmp(got.buf, want) != 0)
+			fail_msg("%.17g at %d decimals: %s, printf %s", value, decimals, got.buf, want);
+		strbuf_release(&got);
+	}
+}
+
+/* format_fixed prints what printf prints: ties, near ties, signs, huge values. */
+static void test_format_fixed_is_printf(void **state)
+{
+	static const double cases[] = {
+		0, -0.0, 0.5, 1.5, 2.5, -2.5, 0.125, 0.375, 2.675, 1.005, 1.0049999999999999,
+		55.04, 98.32, 0.001, -0.001, -0.004, 0.0049999, 999.995, 999999.9999995,
+		1e-9, 4503599627370496.5, 9007199254740993.0, 1e11 + 0.5, 999999999999.99,
+		1e12, 1e15 + 0.3, 1e22, -1e300, 5e-324, 0.1, 0.7, 12345.678949999999,
+	};
+	uint64_t x = 16;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		check_fixed(cases[i]);
+	check_fixed(INFINITY);
+	check_fixed(-INFINITY);
+	check_fixed(NAN);
+	/* Prices and totals of every size, and values a step from a tie at each scale. */
+	for (int i = 0; i < 200000; i++) {
+		double value, step;
+		int scale;
+
+		x = x * 6364136223846793005u + 1442695040888963407u;
+		scale = (int)(x >> 59) - 8;   /* 10^-8 .. 10^23 */
+		value = (double)(x >> 11) * 0x1p-53 * pow(10, scale);
+		if (i % 3 == 0) {
+			/* Near a tie: k + 0.5 at some decimal, nudged by a few units in the last place. */
+			step = pow(10, -(int)(x >> 61));
+			value = (floor(value / step) + 0.5) * step;
+			value = nextafter(value, (x & 1) ? INFINITY : 0);
+		}
+		check_fixed((x >> 10) & 1 ? -value : value);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_aligned_table),
+		cmocka_unit_test(test_format_fixed_is_printf),
 		cmocka_unit_test(test_csv_quotes_and_keys),
 		cmocka_unit_test(test_markdown),
 		cmocka_unit_test(test_json_types),
