@@ -377,6 +377,7 @@ enum stmt_id {
 	"  AND (?6 <= 0 OR coalesce(a.memory_gb, 0) >= ?6)" \
 	"  AND (?7 <= 0 OR o.price_per_hour <= ?7)" \
 	"  AND (?8 OR o.component = 'instance')" \
+	"  AND (?9 IS NULL OR o.region = ?9 COLLATE NOCASE)" \
 	" ORDER BY o.provider, o.region, o.instance_type, o.component, coalesce(o.zone, '')," \
 	"  o.purchase, o.id"
 
@@ -2477,6 +2478,9 @@ int db_query_offers(struct db *db, const struct offer_filter *filter, struct off
 	sqlite3_bind_double(st, 6, filter->min_memory_gb);
 	sqlite3_bind_double(st, 7, filter->max_price);
 	sqlite3_bind_int(st, 8, filter->all_components);
+	/* A region without wildcards is matched in SQL, before the row is read. */
+	if (filter->region_glob && !strpbrk(filter->region_glob, "*?[\\"))
+		bind_text(st, 9, filter->region_glob);
 	result = collect_offers(db, st, filter->region_glob, out);
 cleanup:
 	accelerator_release(&acc);

@@ -1,6 +1,8 @@
 /*
  * Which inputs move the answer: each one set ±STEP and the pure engine re-run on
- * shallow copies of the input, so the prepared prices are never touched.
+ * shallow copies of the input, so the prepared prices are never touched. Only
+ * the deployments whose result reads the input are re-run; the others keep the
+ * base run's totals.
  */
 #include "tco.h"
 #include "util.h"
@@ -55,6 +57,27 @@ static bool buys_from(const struct scenario *s, size_t j, size_t i)
 	return d->kind == DEPLOYMENT_ONPREM && d->fallback && strcmp(d->fallback, name) == 0;
 }
 
+/*
+ * Does deployment J's result read deployment I's inputs: its own, or I's as its
+ * base, burst or fallback (whose scenario fields and shortage it reads)?
+ */
+static bool depends_on(const struct scenario *s, size_t j, size_t i)
+{
+	const struct deployment *d = &s->deployments[j];
+	const char *name = s->deployments[i].name;
+
+	return j == i || (d->base && strcmp(d->base, name) == 0) ||
+	       (d->burst && strcmp(d->burst, name) == 0) ||
+	       (d->fallback && strcmp(d->fallback, name) == 0);
+}
+
+/* What a variant's answer is read from: each deployment's total, and the cheapest. */
+struct totals {
+	double *total;
+	bool *excluded;
+	int cheapest;
+};
+
 static void scale_demand(struct workload_demand *d, size_t n, double factor)
 {
 	for (size_t i = 0; i < n; i++) {
@@ -64,9 +87,13 @@ static void scale_demand(struct workload_demand *d, size_t n, double factor)
 	}
 }
 
-/* The engine's answer with knob K scaled by FACTOR. */
+/*
+ * The engine's totals with knob K scaled by FACTOR, starting from BASE's: the
+ * deployments that read the knob are re-run, the cheapest chosen as tco_compute
+ * chooses it.
+ */
 static int run_variant(const struct tco_input *in, const struct knob *k, double factor,
-		       struct tco_result *out)
+		       const struct tco_result *base, struct totals *out)
 {
 	const struct scenario *s = in->scenario;
 	struct scenario copy = *s;
@@ -119,10 +146,26 @@ static int run_variant(const struct tco_input *in, const struct knob *k, double 
 			shortage.probability) || k->offset == offsetof(struct deployment, residual)
 			? 1.0 : INFINITY);
 	}
-	rc = tco_compute(&variant, out);
-	/* The result points into COPY: keep only the numbers the caller reads. */
-	for (size_t j = 0; rc == 0 && j < out->ndeployments; j++)
-		out->deployments[j].deployment = &s->deployments[j];
+	rc = 0;
+	out->cheapest = -1;
+	for (size_t j = 0; j < nd; j++) {
+		bool rerun = k->kind == KNOB_DEMAND || k->kind == KNOB_EGRESS ||
+			     k->kind == KNOB_STORAGE || depends_on(s, j, k->deployment);
+
+		out->total[j] = base->deployments[j].total;
+		out->excluded[j] = base->deployments[j].excluded;
+		if (rerun && rc == 0) {
+			struct deployment_result r;
+
+			rc = tco_compute_deployment(&variant, j, &r);
+			out->total[j] = r.total;
+			out->excluded[j] = r.excluded;
+			tco_deployment_result_release(&r, nw);
+		}
+		if (!out->excluded[j] && (out->cheapest < 0 || out->total[j] <
+					  out->total[out->cheapest]))
+			out->cheapest = (int)j;
+	}
 	for (size_t j = 0; j < nd; j++) {
 		free(prices[j]);
 		free(demand[j]);
@@ -136,13 +179,13 @@ static int run_variant(const struct tco_input *in, const struct knob *k, double 
 }
 
 /* The lead of the base run's cheapest A over its runner-up B (tco_runner_up). */
-static double answer(const struct tco_result *r, int a, int b)
+static double answer(const struct totals *r, int a, int b)
 {
 	if (a < 0)
 		return 0;
 	if (b < 0)
-		return r->deployments[a].total;
-	return r->deployments[b].total - r->deployments[a].total;
+		return r->total[a];
+	return r->total[b] - r->total[a];
 }
 
 static int compare_swing(const void *x, const void *y)
@@ -214,7 +257,10 @@ int tco_sensitivity(const struct tco_input *in, double step, struct sensitivity 
 		    size_t *n)
 {
 	struct tco_input base_in = *in;
-	struct tco_result base, low, high;
+	struct tco_result base;
+	size_t nd = in->scenario->ndeployments;
+	struct totals low = { xcalloc(nd + 1, sizeof(double)), xcalloc(nd + 1, sizeof(bool)), -1 };
+	struct totals high = { xcalloc(nd + 1, sizeof(double)), xcalloc(nd + 1, sizeof(bool)), -1 };
 	struct sensitivity *list = NULL;
 	struct knob *knobs = NULL;
 	size_t nknobs, count = 0;
@@ -228,7 +274,7 @@ int tco_sensitivity(const struct tco_input *in, double step, struct sensitivity 
 	if (base_in.opts.trials > 1)
 		base_in.opts.trials = 1;
 	if (tco_compute(&base_in, &base) < 0)
-		return -1;
+		goto release_totals;
 	a = base.cheapest;
 	b = tco_runner_up(&base);
 	nknobs = list_knobs(in->scenario, &knobs);
@@ -236,20 +282,15 @@ int tco_sensitivity(const struct tco_input *in, double step, struct sensitivity 
 	for (size_t i = 0; i < nknobs; i++) {
 		struct sensitivity *entry = &list[count];
 
-		if (run_variant(in, &knobs[i], 1 - step, &low) < 0)
+		if (run_variant(in, &knobs[i], 1 - step, &base, &low) < 0 ||
+		    run_variant(in, &knobs[i], 1 + step, &base, &high) < 0)
 			goto cleanup;
-		if (run_variant(in, &knobs[i], 1 + step, &high) < 0) {
-			tco_result_release(&low);
-			goto cleanup;
-		}
 		entry->input = knob_name(in->scenario, &knobs[i]);
 		entry->low_usd = answer(&low, a, b);
 		entry->high_usd = answer(&high, a, b);
 		entry->swing_usd = fabs(entry->high_usd - entry->low_usd);
 		entry->flips = low.cheapest != a || high.cheapest != a;
 		count++;
-		tco_result_release(&low);
-		tco_result_release(&high);
 	}
 	qsort(list, count, sizeof(*list), compare_swing);
 	*out = list;
@@ -260,6 +301,11 @@ cleanup:
 	sensitivity_release(list, count);
 	free(knobs);
 	tco_result_release(&base);
+release_totals:
+	free(low.total);
+	free(low.excluded);
+	free(high.total);
+	free(high.excluded);
 	return result;
 }
 

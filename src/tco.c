@@ -1286,22 +1286,38 @@ int tco_runner_up(const struct tco_result *r)
 	return best;
 }
 
+int tco_compute_deployment(const struct tco_input *in, size_t index,
+			   struct deployment_result *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (in->scenario->horizon_months < 1) {
+		error_set("the horizon must be at least one month");
+		return -1;
+	}
+	return compute_deployment(in, index, out);
+}
+
+void tco_deployment_result_release(struct deployment_result *r, size_t nworkloads)
+{
+	free(r->monthly);
+	free(r->monthly_by_component);
+	free(r->cumulative_p10);
+	free(r->cumulative_p90);
+	free(r->excluded_reason);
+	free(r->workload_cost);
+	free(r->workload_wall_hours);
+	for (size_t k = 0; r->pipelines && k < nworkloads; k++)
+		free(r->pipelines[k].instance);
+	free(r->pipelines);
+	feature_store_runs_release(r->feature_stores, nworkloads);
+	free(r->notes);
+	memset(r, 0, sizeof(*r));
+}
+
 void tco_result_release(struct tco_result *r)
 {
-	for (size_t i = 0; i < r->ndeployments; i++) {
-		free(r->deployments[i].monthly);
-		free(r->deployments[i].monthly_by_component);
-		free(r->deployments[i].cumulative_p10);
-		free(r->deployments[i].cumulative_p90);
-		free(r->deployments[i].excluded_reason);
-		free(r->deployments[i].workload_cost);
-		free(r->deployments[i].workload_wall_hours);
-		for (size_t k = 0; r->deployments[i].pipelines && k < r->nworkloads; k++)
-			free(r->deployments[i].pipelines[k].instance);
-		free(r->deployments[i].pipelines);
-		feature_store_runs_release(r->deployments[i].feature_stores, r->nworkloads);
-		free(r->deployments[i].notes);
-	}
+	for (size_t i = 0; i < r->ndeployments; i++)
+		tco_deployment_result_release(&r->deployments[i], r->nworkloads);
 	free(r->deployments);
 	for (size_t i = 0; i < r->ndemand; i++)
 		workload_demand_release(&r->demand[i]);

@@ -284,6 +284,13 @@ void tco_fx_release(struct tco_fx *fx);
 /* Pure and deterministic: the same input and seed give the same result. */
 int tco_compute(const struct tco_input *in, struct tco_result *out);
 /*
+ * Deployment INDEX alone, as tco_compute computes it (no break-even: that needs
+ * the baseline's); released with tco_deployment_result_release.
+ */
+int tco_compute_deployment(const struct tco_input *in, size_t index,
+			   struct deployment_result *out);
+void tco_deployment_result_release(struct deployment_result *r, size_t nworkloads);
+/*
  * A month's cost of HOT_GB on the hot share's storage: BLOCK per GB-month, or
  * on TIERS (when any) the cheapest tier, whose index goes to *TIER (-1 for block).
  */
