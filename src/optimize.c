@@ -116,15 +116,14 @@ static double horizon_hours_left(const struct scenario *s, const struct workload
 	return s->horizon_months * HOURS_PER_MONTH - (isnan(w->start_hours) ? 0 : w->start_hours);
 }
 
-/* The accelerator as this plan runs it: the fabric's bandwidth between instances. */
-static void plan_accelerator(const struct optimize_plan *p, const struct accelerator *acc,
-			     struct accelerator *out)
+void optimize_fabric_accelerator(const struct accelerator *acc, int per_instance,
+				 double fabric_gbps, struct accelerator *out)
 {
-	*out = *acc;   /* shallow: the strings stay the search's */
-	if (p->fabric_gbps > 0) {
+	*out = *acc;   /* shallow: the strings stay the caller's */
+	if (fabric_gbps > 0) {
 		/* Gb/s per instance to GB/s per accelerator, one direction. */
-		out->scaleout_gb_s = p->fabric_gbps / 8.0 / p->per_instance;
-		out->scaleup_domain = p->per_instance;
+		out->scaleout_gb_s = fabric_gbps / 8.0 / per_instance;
+		out->scaleup_domain = per_instance;
 	}
 }
 
@@ -255,7 +254,7 @@ static int plan_training(const struct scan_state *st, struct optimize_plan *p,
 	double deadline = w->training.deadline_hours;
 	int max_instances = p->fabric_gbps > 0 ? MAX_TRAINING_GPUS / p->per_instance : 1;
 
-	plan_accelerator(p, base, &acc);
+	optimize_fabric_accelerator(base, p->per_instance, p->fabric_gbps, &acc);
 	if (w->training.gpus < 1)   /* the scenario gives a deadline instead */
 		return size_to_deadline(w, &acc, p, max_instances,
 					isnan(deadline) ? left : fmin(deadline, left));
@@ -286,7 +285,8 @@ static void demand_copy(struct workload_demand *dst, const struct workload_deman
 }
 
 int optimize_replica_instances(const struct workload_demand *d, int per_instance,
-			       const char *accelerator, int *instances, int *spot_instances)
+			       const struct accelerator *acc, double fabric_gbps, int *instances,
+			       int *spot_instances)
 {
 	int tp = d->tensor_parallel > 0 ? d->tensor_parallel : 1;
 	int per_replica = d->gpus_per_replica > 0 ? d->gpus_per_replica : tp;
@@ -295,7 +295,7 @@ int optimize_replica_instances(const struct workload_demand *d, int per_instance
 	/* A replica must fit one instance: tensor parallelism stays on a node. */
 	if (tp > per_instance) {
 		error_set("a replica needs %d x %s (tensor parallel) but one instance holds %d",
-			  tp, accelerator, per_instance);
+			  tp, acc->name, per_instance);
 		return -1;
 	}
 	usable = per_instance / tp * tp;   /* whole tensor-parallel groups fit these */
@@ -310,24 +310,44 @@ int optimize_replica_instances(const struct workload_demand *d, int per_instance
 	/* On spot one instance may be taken back, and with it every replica it holds
 	 * a part of: one more replica's instances keep the replicas the SLO needs. */
 	*spot_instances = *instances + replica_instances;
+	/* As for training: without a cluster fabric nothing spans instances. */
+	if (replica_instances > 1 && !(fabric_gbps > 0)) {
+		error_set("a replica of %d %s spans %d x %d-%s instances: no cluster fabric",
+			  per_replica, acc->name, replica_instances, per_instance, chip_word(acc));
+		return -1;
+	}
 	return 0;
 }
 
 /*
  * A service, or a batch job (the model sizes its replicas to finish the requests
  * by the deadline, and it is paid for its wall time): replicas on whole
- * instances (optimize_replica_instances).
+ * instances (optimize_replica_instances). Without a fabric (plan_for) the model's
+ * answer on the accelerator's own figures, the same on every size of instance:
+ * computed once per accelerator. A replica that spans instances runs over the
+ * offers' fabric: its pipeline activations and expert all-to-all at that fabric's
+ * bandwidth, so the model answers again for it.
  */
 static int plan_inference(const struct scan_state *st, struct optimize_plan *p,
 			  const struct accelerator *acc)
 {
-	/* The model's answer does not depend on the instance: computed once per accelerator. */
-	demand_copy(&p->demand, &st->search->demands[acc - st->search->accelerators]);
-	if (optimize_replica_instances(&p->demand, p->per_instance, acc->name, &p->instances,
-				       &p->spot_instances) < 0) {
+	if (p->fabric_gbps > 0) {
+		struct accelerator over;
+
+		optimize_fabric_accelerator(acc, p->per_instance, p->fabric_gbps, &over);
+		if (workload_demand(st->w, &over, &p->demand) < 0)
+			return -1;
+	} else {
+		demand_copy(&p->demand, &st->search->demands[acc - st->search->accelerators]);
+	}
+	p->instances = p->spot_instances = 0;
+	if (optimize_replica_instances(&p->demand, p->per_instance, acc, p->fabric_gbps,
+				       &p->instances, &p->spot_instances) < 0) {
+		p->replica_instances = p->spot_instances - p->instances;
 		workload_demand_release(&p->demand);
 		return -1;
 	}
+	p->replica_instances = p->spot_instances - p->instances;
 	p->gpus = p->demand.gpus;
 	if (st->w->kind == WORKLOAD_BATCH_INFERENCE) {
 		double left = horizon_hours_left(st->s, st->w);
@@ -376,25 +396,22 @@ static void index_insert(struct optimize_search *search, size_t plan)
 }
 
 /*
- * The plan for offers like O, computed the first time one is seen. The fabric
- * tells plans apart only for training (a replica of a service stays on one instance).
+ * The plan of ACCELERATOR on instances of PER, joined by INTERCONNECT at GBPS
+ * (0: jobs stay on one instance), computed the first time it is asked for.
  */
-static struct optimize_plan *plan_for(const struct scan_state *st, const struct offer *o)
+static struct optimize_plan *plan_at(const struct scan_state *st, const char *accelerator,
+				     int per, const char *interconnect, double gbps)
 {
 	struct optimize_search *search = st->search;
-	bool training = st->w->kind == WORKLOAD_TRAINING;
-	const char *interconnect = training ? o->interconnect : NULL;
-	double gbps = training && fabric_spans_instances(o->interconnect, o->interconnect_gbps) ?
-		o->interconnect_gbps : 0;
-	size_t i = plan_hash(o->accelerator, o->accelerator_count, gbps) & search->index_mask;
+	size_t i = plan_hash(accelerator, per, gbps) & search->index_mask;
 	const struct accelerator *acc;
 	struct optimize_plan *p;
 	int rc;
 
 	for (; search->index[i] != SIZE_MAX; i = (i + 1) & search->index_mask) {
 		p = &search->plans[search->index[i]];
-		if (p->per_instance == o->accelerator_count && p->fabric_gbps == gbps &&
-		    strcmp(p->accelerator, o->accelerator) == 0 &&
+		if (p->per_instance == per && p->fabric_gbps == gbps &&
+		    strcmp(p->accelerator, accelerator) == 0 &&
 		    strcmp(p->interconnect ? p->interconnect : "", interconnect ? interconnect : "") == 0)
 			return p;
 	}
@@ -409,13 +426,13 @@ static struct optimize_plan *plan_for(const struct scan_state *st, const struct 
 	xgrow(&search->plans, &search->plans_alloc, search->nplans + 1, sizeof(*search->plans));
 	p = &search->plans[search->nplans];
 	memset(p, 0, sizeof(*p));
-	p->accelerator = xstrdup(o->accelerator);
-	p->per_instance = o->accelerator_count;
+	p->accelerator = xstrdup(accelerator);
+	p->per_instance = per;
 	p->fabric_gbps = gbps;
 	p->interconnect = copy_or_null(interconnect);
-	acc = find_accelerator(search, o->accelerator);
+	acc = find_accelerator(search, accelerator);
 	if (!acc) {
-		error_set("%s: no specifications in the price store", o->accelerator);
+		error_set("%s: no specifications in the price store", accelerator);
 		rc = -1;
 	} else {
 		rc = st->w->kind == WORKLOAD_TRAINING ? plan_training(st, p, acc) :
@@ -429,6 +446,25 @@ static struct optimize_plan *plan_for(const struct scan_state *st, const struct 
 	}
 	index_insert(search, search->nplans++);
 	return p;
+}
+
+/*
+ * The plan for offers like O. The fabric tells plans apart for training, and
+ * for a service or batch job whose replica spans several instances of O's size
+ * (one that stays on one instance has the same plan on every fabric, or none).
+ */
+static struct optimize_plan *plan_for(const struct scan_state *st, const struct offer *o)
+{
+	double gbps = fabric_spans_instances(o->interconnect, o->interconnect_gbps) ?
+		o->interconnect_gbps : 0;
+	struct optimize_plan *p;
+
+	if (st->w->kind == WORKLOAD_TRAINING)
+		return plan_at(st, o->accelerator, o->accelerator_count, o->interconnect, gbps);
+	p = plan_at(st, o->accelerator, o->accelerator_count, NULL, 0);
+	if (p->replica_instances <= 1 || gbps == 0)
+		return p;
+	return plan_at(st, o->accelerator, o->accelerator_count, o->interconnect, gbps);
 }
 
 /* ---- the filters, decided once per provider and region ---- */
@@ -703,6 +739,16 @@ static void job_billing(struct strbuf *why, const struct optimize_plan *p,
 			    c->billed_gpu_hours);
 }
 
+/* A replica that spans instances: over which fabric. */
+static void replica_fabric(struct strbuf *why, const struct optimize_plan *p,
+			   const struct offer *o)
+{
+	if (p->replica_instances > 1)
+		strbuf_addf(why, "; a replica spans %d x %s over %s %.0f Gb/s",
+			    p->replica_instances, o->instance_type,
+			    interconnect_label(p->interconnect), p->fabric_gbps);
+}
+
 static char *explain(const struct workload *w, const struct optimize_plan *p,
 		     const struct candidate *c)
 {
@@ -743,6 +789,7 @@ static char *explain(const struct workload *w, const struct optimize_plan *p,
 		if (!isnan(w->inference.deadline_hours))
 			strbuf_addf(&why, p->meets_deadline ? " <= deadline %.0f h" :
 				    " MISSES the deadline of %.0f h", w->inference.deadline_hours);
+		replica_fabric(&why, p, o);
 		job_billing(&why, p, c);
 	} else {
 		strbuf_addf(&why, "weights %.0f GB on TP %d of %d x %.0f GB", d->weights_gb,
@@ -753,6 +800,7 @@ static char *explain(const struct workload *w, const struct optimize_plan *p,
 		if (d->gpus % o->accelerator_count != 0)
 			strbuf_addf(&why, " (%d GPUs) on %d whole instance%s", d->gpus,
 				    p->instances, p->instances > 1 ? "s" : "");
+		replica_fabric(&why, p, o);
 		if (strcmp(o->purchase, "spot") == 0)
 			strbuf_addf(&why, "; spot with a spare: %d instance%s, so that the SLO holds "
 				    "when one is taken back", c->instances, c->instances > 1 ? "s" : "");

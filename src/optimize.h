@@ -44,6 +44,7 @@ struct optimize_plan {
 	int spot_instances;          /* inference on spot: with one replica's spare instances */
 	bool meets_deadline;         /* training: ends by its deadline (true without one) */
 	bool sized;                  /* training: the count was chosen for the deadline */
+	int replica_instances;       /* a service's: instances one replica spans (0: none fits) */
 	double slowdown;             /* training with a given mfu: step time over this
 					fabric / over an ideal one (1 otherwise) */
 };
@@ -97,15 +98,28 @@ void optimize_release(struct optimize_search *search);
 
 /*
  * Whole instances of PER_INSTANCE accelerators for the replicas of a service or
- * batch job D (workload_demand on ACCELERATOR): each tensor-parallel group (a
- * pipeline stage, an expert-parallel replica's attention group) inside one
- * instance; a replica larger than one instance on gpus_per_replica / (the
- * instance's accelerators that whole groups use) instances of its own, else as
- * many replicas to an instance as fit. *INSTANCES: rented; *SPOT_INSTANCES: one
+ * batch job D (workload_demand on ACC): each tensor-parallel group (a pipeline
+ * stage, an expert-parallel replica's attention group) inside one instance; a
+ * replica larger than one instance on gpus_per_replica / (the instance's
+ * accelerators that whole groups use) instances of its own, else as many
+ * replicas to an instance as fit. *INSTANCES: rented; *SPOT_INSTANCES: one
  * replica's instances more, so that the replicas survive losing one instance.
- * -1 with a message when a tensor-parallel group does not fit one instance.
+ * -1 with a message when a tensor-parallel group does not fit one instance, or
+ * when a replica spans instances that have no cluster fabric (FABRIC_GBPS, Gb/s
+ * an instance, 0 = none): both counts are set then, their difference being the
+ * instances a replica spans.
  */
 int optimize_replica_instances(const struct workload_demand *d, int per_instance,
-			       const char *accelerator, int *instances, int *spot_instances);
+			       const struct accelerator *acc, double fabric_gbps, int *instances,
+			       int *spot_instances);
+
+/*
+ * ACC as it runs on instances of PER_INSTANCE joined by a cluster fabric of
+ * FABRIC_GBPS (Gb/s an instance, one direction): its scale-out bandwidth that
+ * fabric's share per accelerator, its scale-up domain one instance. A copy of
+ * ACC when FABRIC_GBPS is 0 (shallow: OUT's strings are ACC's).
+ */
+void optimize_fabric_accelerator(const struct accelerator *acc, int per_instance,
+				 double fabric_gbps, struct accelerator *out);
 
 #endif

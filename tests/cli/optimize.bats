@@ -186,6 +186,57 @@ print("ok", replicas)' "$output"
 	[ "${lines[0]}" = "ok 1" ]   # one replica at this traffic
 }
 
+@test "optimize: a replica spanning servers needs a cluster fabric, and runs over its bandwidth" {
+	setup_catalog
+	# DeepSeek-V3 TP 8 x PP 2 = 16 GPUs a replica: 2 instances of 8. lambda's 8-GPU
+	# VMs ($3/GPU-h) have no cluster fabric: turned down, as a training job across
+	# them is; runpod's 1-GPU VMs cannot hold the TP 8 group. Offered: RoCE at
+	# 400 Gb/s (added here, $5.50), InfiniBand 3,200 ($6), p5 EFA 3,200 ($10), p5
+	# spot ($5, 2 + 2 instances). 16 GPUs x 730 h a month: 5.5 x 11,680 = 64,240;
+	# 6 x 11,680 = 70,080; 10 x 11,680 = 116,800; spot 5 x 32 x 730 = 116,800.
+	# The pipeline's activations cross the fabric: 400 / 8 / 8 = 6.25 GB/s a GPU
+	# on RoCE against 3200 / 8 / 8 = 50 on InfiniBand, so RoCE's decode step
+	# (TPOT) is the longer of the two.
+	echo "acme,us,,h100-roce-8x,instance,H100-SXM,8,,,on-demand,44,USD,exact,test,2026-01-01,,roce,400" >> cat/offers.csv
+	cat > ds.yaml <<-'EOF'
+	name: ds
+	horizon: 12mo
+	workloads:
+	  - {name: serve, kind: inference, accelerator: H100-SXM, params: 671B, active_params: 37B,
+	     layers: 61, hidden: 7168, heads: 128, kv_heads: 128, precision: fp8, kv_precision: fp8,
+	     input_tokens: 1000, output_tokens: 200, requests_per_day: 1000000,
+	     slo: {ttft: 2000ms}, allow_spot: true}
+	deployments:
+	  - {name: x, kind: cloud, provider: aws, region: us-east-1, instance: p5.48xlarge}
+	EOF
+	run_split optimize --format json ds.yaml
+	[ "$status" -eq 0 ]
+	[[ "$stderr" == *"rejected 1 H100-SXM offer from \$3.00/GPU-h (lambda gpu_8x_h100_sxm5): a replica of 16 H100-SXM spans 2 x 8-GPU instances: no cluster fabric"* ]]
+	run python3 -c '
+import json, re, sys
+rows = json.loads(sys.argv[1])
+got = [(r["instance"], r["purchase"], r["gpus"], r["instances"], r["interconnect"],
+        round(r["cost"], 6)) for r in rows]
+assert got == [("h100-roce-8x", "on-demand", 16, 2, "roce", 64240.0),
+               ("h100-ib-8x", "on-demand", 16, 2, "infiniband", 70080.0),
+               ("p5.48xlarge", "on-demand", 16, 2, "efa", 116800.0),
+               ("p5.48xlarge", "spot", 16, 4, "efa", 116800.0)], got
+lam = {"offer": {"provider": "lambda", "region": "us-east-1", "instance": "gpu_8x_h100_sxm5",
+       "purchase": "on-demand", "accelerators": 8, "per_gpu_hour": 3.0},
+       "reason": "a replica of 16 H100-SXM spans 2 x 8-GPU instances: no cluster fabric",
+       "count": 1}
+for r in rows:
+    assert lam in r["rejected"], r
+    assert "a replica spans 2 x %s over " % r["instance"] in r["why"], r
+tpot = {r["instance"]: float(re.search(r"TPOT ([0-9.]+) ms", r["why"]).group(1)) for r in rows}
+assert tpot["h100-roce-8x"] > tpot["h100-ib-8x"] == tpot["p5.48xlarge"], tpot
+print("ok")' "$output"
+	[ "$output" = ok ]
+	run_split -q optimize ds.yaml
+	[ "$status" -eq 0 ]
+	[[ "${lines[1]}" == *"a replica spans 2 x h100-roce-8x over RoCE 400 Gb/s; meets the SLO"*"(lambda gpu_8x_h100_sxm5): a replica of 16 H100-SXM spans 2 x 8-GPU instances: no cluster fabric" ]]
+}
+
 @test "optimize: a 3-year commitment under two-thirds off never beats on-demand on 12 months" {
 	setup_catalog
 	sed -n '/^workloads:/,/^data:/p' "$AICOST_ROOT/scenarios/chat-8b.yaml" | sed '$d' > body.yaml
