@@ -31,6 +31,21 @@ setup_catalog() {
 	EOF
 }
 
+# DeepSeek-V3 in FP8 on H100, a million requests a day under a 2 s TTFT: ds.yaml.
+write_deepseek() {
+	cat > ds.yaml <<-'EOF'
+	name: ds
+	horizon: 12mo
+	workloads:
+	  - {name: serve, kind: inference, accelerator: H100-SXM, params: 671B, active_params: 37B,
+	     layers: 61, hidden: 7168, heads: 128, kv_heads: 128, precision: fp8, kv_precision: fp8,
+	     input_tokens: 1000, output_tokens: 200, requests_per_day: 1000000,
+	     slo: {ttft: 2000ms}, allow_spot: true}
+	deployments:
+	  - {name: x, kind: cloud, provider: aws, region: us-east-1, instance: p5.48xlarge}
+	EOF
+}
+
 # The JSON rows of the last run as "instance purchase gpus instances interconnect
 # wall meets total", one a line.
 rows() {
@@ -160,17 +175,7 @@ print("ok")' "$output"
 	# replica spans 16 / 8 = 2 p5 instances. R replicas rent 2R on-demand; on spot
 	# losing one instance stops a replica, so 2R + 2 ($5/GPU-h: 8 x (2R + 2) x 730
 	# x $5 a month). (By tensor parallelism alone spot rented R + 1.)
-	cat > ds.yaml <<-'EOF'
-	name: ds
-	horizon: 12mo
-	workloads:
-	  - {name: serve, kind: inference, accelerator: H100-SXM, params: 671B, active_params: 37B,
-	     layers: 61, hidden: 7168, heads: 128, kv_heads: 128, precision: fp8, kv_precision: fp8,
-	     input_tokens: 1000, output_tokens: 200, requests_per_day: 1000000,
-	     slo: {ttft: 2000ms}, allow_spot: true}
-	deployments:
-	  - {name: x, kind: cloud, provider: aws, region: us-east-1, instance: p5.48xlarge}
-	EOF
+	write_deepseek
 	run_split optimize --format json --providers aws ds.yaml
 	[ "$status" -eq 0 ]
 	run python3 -c '
@@ -198,17 +203,7 @@ print("ok", replicas)' "$output"
 	# on RoCE against 3200 / 8 / 8 = 50 on InfiniBand, so RoCE's decode step
 	# (TPOT) is the longer of the two.
 	echo "acme,us,,h100-roce-8x,instance,H100-SXM,8,,,on-demand,44,USD,exact,test,2026-01-01,,roce,400" >> cat/offers.csv
-	cat > ds.yaml <<-'EOF'
-	name: ds
-	horizon: 12mo
-	workloads:
-	  - {name: serve, kind: inference, accelerator: H100-SXM, params: 671B, active_params: 37B,
-	     layers: 61, hidden: 7168, heads: 128, kv_heads: 128, precision: fp8, kv_precision: fp8,
-	     input_tokens: 1000, output_tokens: 200, requests_per_day: 1000000,
-	     slo: {ttft: 2000ms}, allow_spot: true}
-	deployments:
-	  - {name: x, kind: cloud, provider: aws, region: us-east-1, instance: p5.48xlarge}
-	EOF
+	write_deepseek
 	run_split optimize --format json ds.yaml
 	[ "$status" -eq 0 ]
 	[[ "$stderr" == *"rejected 1 H100-SXM offer from \$3.00/GPU-h (lambda gpu_8x_h100_sxm5): a replica of 16 H100-SXM spans 2 x 8-GPU instances: no cluster fabric"* ]]
