@@ -356,9 +356,19 @@ static void update_provider(struct db *db, struct provider *p, const struct upda
 	} else if (p->result.stats.skipped) {
 		struct strbuf message = STRBUF_INIT;
 
-		strbuf_addf(&message, "%lu row%s skipped: GPU not in the accelerator table "
-			    "or not placed (see aicost-pricing(1))", p->result.stats.skipped,
-			    p->result.stats.skipped == 1 ? "" : "s");
+		const struct fetch_stats *st = &p->result.stats;
+
+		strbuf_addf(&message, "%lu row%s skipped: ", st->skipped,
+			    st->skipped == 1 ? "" : "s");
+		if (!st->unpriced)
+			strbuf_adds(&message, "GPU not in the accelerator table or not placed");
+		else if (st->unpriced == st->skipped)
+			strbuf_adds(&message, "listed without a price");
+		else
+			strbuf_addf(&message, "%lu GPU not in the accelerator table or not placed, "
+				    "%lu listed without a price", st->skipped - st->unpriced,
+				    st->unpriced);
+		strbuf_adds(&message, " (see aicost-pricing(1))");
 		p->message = strbuf_detach(&message, NULL);
 	}
 	if (!sink.db) {
@@ -506,7 +516,9 @@ const struct command pricing_update_command = {
 		"(mirrors, tests);\n"
 		"http_proxy, https_proxy and no_proxy are honoured.\n"
 		"Exit status: 0 every requested provider updated (or unchanged), 1 some did,\n"
-		"2 none did or a usage error.\n",
+		"2 none did or a usage error. Lambda, Vast.ai and RunPod count only when\n"
+		"named in --provider: taken along by all (or a bare update) their failure is\n"
+		"a warning and a failed row, the exit status stays 0 if the others updated.\n",
 	.flags = CMD_NEEDS_STORE,
 	.help_column = 27,
 };
@@ -523,7 +535,7 @@ static int cmd_pricing_update(int argc, char **argv)
 	bool http_ready = false;
 	struct progress progress = { 0 };
 	char **regions = NULL;
-	size_t nregions = 0, wanted = 0, done = 0;
+	size_t nregions = 0, wanted = 0, done = 0, counted_failures = 0;
 	bool quiet = global_options.verbosity < 0;
 	struct db *db = NULL;
 	struct cli_parser parser;
@@ -660,18 +672,30 @@ static int cmd_pricing_update(int argc, char **argv)
 	}
 	interrupt_release(&interrupt);
 	for (size_t i = 0; i < nproviders; i++) {
-		if (!providers[i].requested)
+		const struct provider *p = &providers[i];
+		bool ok = p->status == ST_UPDATED || p->status == ST_UNCHANGED ||
+			  p->status == ST_DRY_RUN;
+
+		if (!p->requested)
 			continue;
 		wanted++;
-		if (providers[i].status == ST_UPDATED || providers[i].status == ST_UNCHANGED ||
-		    providers[i].status == ST_DRY_RUN)
-			done++;
+		done += ok;
+		if (ok || (p->fetcher->best_effort && !p->explicit)) {
+			if (!ok)
+				warnx_cmd(CMD, "%s: not named in --provider: its failure does not "
+					  "change the exit status", p->fetcher->name);
+			continue;
+		}
+		counted_failures++;
 	}
 	if (print_summary(providers, nproviders, &opt) < 0) {
 		error_print(CMD);
 		goto cleanup;
 	}
-	status = done == wanted ? EXIT_OK : done > 0 ? EXIT_CHECK_FAILED : EXIT_ERROR;
+	/* 2 when nothing updated; 1 when a provider named (or one of the big three)
+	 * failed; a GPU cloud only taken along by "all" is reported, not counted. */
+	status = done == wanted ? EXIT_OK : done == 0 ? EXIT_ERROR
+		 : counted_failures ? EXIT_CHECK_FAILED : EXIT_OK;
 cleanup:
 	if (http_ready)
 		http_cleanup();

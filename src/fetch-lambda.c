@@ -113,10 +113,18 @@ static int lambda_item(const char *key, json_t *item, const struct fetch_config 
 		stats->skipped++;
 		return 0;
 	}
-	if (!json_is_number(cents) || !(json_number_value(cents) >= 0) ||
+	/* A type listed without a price (null, missing, 0) is left out, not priced free:
+	 * the other types still update. Counted and said in the summary. */
+	if (!cents || json_is_null(cents) ||
+	    (json_is_number(cents) && json_number_value(cents) == 0)) {
+		stats->skipped++;
+		stats->unpriced++;
+		return 0;
+	}
+	if (!json_is_number(cents) || !(json_number_value(cents) > 0) ||
 	    !isfinite(json_number_value(cents))) {
 		error_set("%s: data.%s.instance_type.price_cents_per_hour: expected a number of "
-			  "cents >= 0", source, key);
+			  "cents > 0", source, key);
 		return -1;
 	}
 	/* The name's count, unless specs say otherwise (they count the GPUs). */

@@ -127,7 +127,7 @@ static int runpod_gpu(size_t index, json_t *gpu, const struct fetch_config *conf
 	const char *accelerator;
 	struct strbuf region = STRBUF_INIT;
 	size_t i;
-	int result = -1;
+	int largest, result = -1;
 
 	if (!id || !name) {
 		error_set("%s: gpus[%zu]: no id and name (has the format changed?)", source,
@@ -140,18 +140,23 @@ static int runpod_gpu(size_t index, json_t *gpu, const struct fetch_config *conf
 		stats->skipped++;
 		return 0;
 	}
+	/* Listed for Secure Cloud without a price (null, missing, 0): this type cannot
+	 * be priced, the others still can; counted and said in the summary. */
+	if (!price || json_is_null(price) ||
+	    (json_is_number(price) && json_number_value(price) == 0)) {
+		stats->skipped++;
+		stats->unpriced++;
+		return 0;
+	}
 	if (!json_is_number(price) || !isfinite(json_number_value(price)) ||
 	    !(json_number_value(price) > 0)) {
 		error_set("%s: gpus[%zu].price.secure: expected a price per GPU-hour > 0 for "
 			  "\"%s\"", source, index, id);
 		return -1;
 	}
-	if (!json_is_integer(max_count) || json_integer_value(max_count) < 1 ||
-	    json_integer_value(max_count) > 64) {
-		error_set("%s: gpus[%zu].maxCount.secure: expected a GPU count from 1 to 64 for "
-			  "\"%s\"", source, index, id);
-		return -1;
-	}
+	/* Without a usable largest pod the price still holds for one GPU. */
+	largest = json_is_integer(max_count) && json_integer_value(max_count) >= 1 &&
+		  json_integer_value(max_count) <= 64 ? (int)json_integer_value(max_count) : 1;
 	/* Unavailable everywhere, the expansion leaves dataCenters out: no data centre. */
 	if (!json_is_array(centres) || !json_array_size(centres)) {
 		stats->skipped++;
@@ -171,7 +176,7 @@ static int runpod_gpu(size_t index, json_t *gpu, const struct fetch_config *conf
 		if (!fetch_wants_every_region(config) && !fetch_region_wanted(config, region.buf))
 			continue;
 		if (runpod_offers(name, accelerator, json_number_value(price),
-				  (int)json_integer_value(max_count), region.buf,
+				  largest, region.buf,
 				  availability ? availability : "unknown", config, source, sink,
 				  stats) < 0)
 			goto cleanup;

@@ -41,6 +41,8 @@ struct fetch_stats {
 	unsigned long egress_tiers;
 	unsigned long facts;         /* reference figures (exchange rates) */
 	unsigned long skipped;       /* rows of accelerators not in the accelerator table */
+	unsigned long unpriced;      /* of those skipped: a known accelerator listed without
+					a price */
 	uint64_t bytes;
 };
 
@@ -142,6 +144,10 @@ struct fetcher {
 	 * region fetched), not a page of a bigger list: what a region it covers no
 	 * longer lists stops being current there. */
 	bool whole_market;
+	/* A GPU cloud that "all" (and a bare update) takes along: a failure is reported
+	 * (warning, summary row) but counts in the exit status only when the provider
+	 * was named in --provider. */
+	bool best_effort;
 };
 extern const struct fetcher fetchers[];
 extern const size_t nfetchers;

@@ -817,7 +817,7 @@ lambda_setup() {
 	[[ "$output" == *"lambda,europe-central-1,,gpu_8x_b200_sxm6,instance,B200,8,208,2900,on-demand,53.52,USD,exact,$AICOST_LAMBDA_ENDPOINT,$today,one price in every region; no capacity here when fetched,"* ]]
 	[[ "$output" == *"lambda,us-east-1,,gpu_8x_h100_sxm5,instance,H100-SXM,8,208,1800,on-demand,31.92,USD,exact,$AICOST_LAMBDA_ENDPOINT,$today,one price in every region; capacity here when fetched,"* ]]
 	# the key goes in the Authorization header, never in the URL or a message
-	! grep -q test-lambda-key "$BATS_FILE_TMPDIR/requests.log"
+	! grep -q test-lambda-key "$BATS_FILE_TMPDIR/requests.log" || false
 	run aicost pricing sources
 	echo "$output" | grep -E '^lambda +[0-9-]+ +[0-9]+ +live: aicost pricing update$'
 	# unchanged on the server: one conditional request, 304
@@ -926,24 +926,30 @@ lambda_setup() {
 	# FR: 1x and 8x H200, each with a bid; SE only lists an RTX 4090
 	[[ "$output" == *'vast,updated,"FR,SE",4,0,18,1,'* ]]
 	[[ "$output" == *"aws,updated,us-east-1,"* ]]
-	! grep -q Authorization "$BATS_FILE_TMPDIR/requests.log"
+	! grep -q Authorization "$BATS_FILE_TMPDIR/requests.log" || false
 	# a bare update reaches Vast too
 	run aicost pricing update --format csv
 	[[ "$output" == *"vast,updated,all,21,"* ]]
 }
 
-# A second tests/httpd.py serving a Vast answer that python3 code $1 changed from
-# the fixture (d: its JSON); prints the endpoint.
-vast_market() {
+# A second tests/httpd.py serving the fixture FILE ($1, under tests/fixtures) as python3
+# code $2 changed it (d: its JSON); prints the server's base URL.
+changed_market() {
 	local root=$BATS_TEST_TMPDIR/market
-	mkdir -p "$root/vast"
+	mkdir -p "$root/$(dirname "$1")"
 	python3 -c "import json, sys
 d = json.load(open(sys.argv[1]))
-$1
-json.dump(d, open(sys.argv[2], 'w'))" "$BATS_TEST_DIRNAME/../fixtures/vast/bundles.json" \
-		"$root/vast/bundles.json"
+$2
+json.dump(d, open(sys.argv[2], 'w'))" "$BATS_TEST_DIRNAME/../fixtures/$1" "$root/$1"
 	start_httpd "$root" "$root" || return 1
-	echo "http://127.0.0.1:$(cat "$root/port")/api/v0/bundles/"
+	echo "http://127.0.0.1:$(cat "$root/port")"
+}
+
+# The same for Vast's answer; prints the endpoint.
+vast_market() {
+	local base
+	base=$(changed_market vast/bundles.json "$1") || return 1
+	echo "$base/api/v0/bundles/"
 }
 
 vast_market_stop() {
@@ -1030,7 +1036,7 @@ d["offers"] = [o for o in d["offers"] if not str(o.get("geolocation")).endswith(
 	[[ "$output" == *'runpod,updated,all,21,0,11,1,'*',4 rows skipped: '* ]]
 	# the query asks for the data centres; the key goes in the Authorization header only
 	[ "$(requests 'catalog/gpus?include=AVAILABILITY&product=POD 200')" -eq 1 ]
-	! grep -q test-runpod-key "$BATS_FILE_TMPDIR/requests.log"
+	! grep -q test-runpod-key "$BATS_FILE_TMPDIR/requests.log" || false
 	run aicost pricing export
 	today=$(date -u +%F)
 	src=$AICOST_RUNPOD_ENDPOINT
@@ -1101,4 +1107,48 @@ d["offers"] = [o for o in d["offers"] if not str(o.get("geolocation")).endswith(
 	[ "$status" -eq 2 ]
 	[[ "$stderr" == *'runpod: '*'no "gpus" array of GPU types (has the format changed?); its previous prices are kept'* ]]
 	[ "$(prices runpod)" = "$before" ]
+}
+
+@test "runpod: a type listed without a Secure Cloud price is skipped and counted; the others update" {
+	export AICOST_RUNPOD_API_KEY=test-runpod-key
+	# RunPod lists the H200 for Secure Cloud with no price (null) and the B200 at 0
+	base=$(changed_market runpod/gpus.json 'for g in d["gpus"]:
+    if g["id"] == "NVIDIA H200":
+        g["price"]["secure"] = None
+    if g["id"] == "NVIDIA B200":
+        g["price"]["secure"] = 0')
+	AICOST_RUNPOD_ENDPOINT=$base/v2/catalog/gpus run_split pricing update --provider runpod --format csv
+	vast_market_stop
+	[ "$status" -eq 0 ]
+	# 21 offers less the H200's 2 data centres x 2 and the B200's 1 x 2 = 15; 4 + 2 skipped
+	[[ "$output" == *'runpod,updated,all,15,0,11,1,'*',"6 rows skipped: 4 GPU not in the accelerator table or not placed, 2 listed without a price (see aicost-pricing(1))"'* ]]
+	run prices runpod
+	[[ "$output" == *"h100-sxm-8gpu"* && "$output" == *"mi300x-8gpu"* ]]
+	# no H200 or B200 left in a data centre (the catalog's "us" rows stay)
+	[ -z "$(echo "$output" | grep -E '^runpod,(h200|b200)[^,]*,.*,[a-z]+-[a-z]+-[0-9]+,')" ]
+	echo "$output" | grep -q '^runpod,h200-1gpu,H200,1,.*,us,'
+}
+
+@test "exit status: a GPU cloud taken along by a bare update fails with a warning, exit 0; named, it counts" {
+	fault 500 bundles -1
+	run_split pricing update --region us-east-1,US --format csv
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"aws,updated,us-east-1,"* && "$output" == *"vast,failed,US,"*"HTTP 500"* ]]
+	[[ "$stderr" == *"vast: after 3 attempts"*"previous prices are kept"* ]]
+	[[ "$stderr" == *"vast: not named in --provider: its failure does not change the exit status"* ]]
+	# named, it counts: 1 (aws updated), 2 (nothing did)
+	run_split pricing update --provider aws,vast --region us-east-1,US --format csv
+	[ "$status" -eq 1 ]
+	[[ "$stderr" != *"not named"* ]]
+	run_split pricing update --provider vast --region US
+	[ "$status" -eq 2 ]
+	# taken along, but the only provider asked: nothing updated is still 2
+	run_split pricing update --region US
+	[ "$status" -eq 2 ]
+	# a big cloud failing still counts: 1
+	: >"$BATS_FILE_TMPDIR/faults"
+	fault 500 us-east-1/index.csv -1
+	run_split pricing update --region us-east-1,US --force --format csv
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"aws,failed,"* && "$output" == *"vast,updated,US,"* ]]
 }

@@ -771,6 +771,24 @@ static void test_lambda_instance_types(void **state)
 				       "data.gpu_1x_a10.instance_type.price_cents_per_hour"));
 	}
 	assert_int_equal(c->noffers, 14);
+	/* a type listed without a price (null or 0) is skipped and counted, not free */
+	{
+		static const char gaps[] = "{\"data\": {"
+			"\"gpu_1x_a10\": {\"instance_type\": {\"name\": \"gpu_1x_a10\", "
+			"\"price_cents_per_hour\": null}}, "
+			"\"gpu_1x_h100_pcie\": {\"instance_type\": {\"name\": \"gpu_1x_h100_pcie\", "
+			"\"price_cents_per_hour\": 0}}, "
+			"\"gpu_1x_gh200\": {\"instance_type\": {\"name\": \"gpu_1x_gh200\", "
+			"\"price_cents_per_hour\": 149}}}}";
+		struct fetch_stats st = { 0 };
+
+		assert_int_equal(lambda_parse_instance_types(gaps, sizeof(gaps) - 1, &config, "l",
+							     &sink, &st), 0);
+		assert_int_equal(st.skipped, 2);
+		assert_int_equal(st.unpriced, 2);
+		assert_int_equal(st.offers, 2);   /* the GH200 in 2 regions */
+	}
+	assert_int_equal(c->noffers, 16);
 	error_clear();
 	free(json);
 	collector_free(c);
@@ -934,6 +952,31 @@ static void test_runpod_gpus(void **state)
 		assert_non_null(strstr(error_get(), "gpus[0].price.secure"));
 	}
 	assert_int_equal(c->noffers, 9);
+	/* a Secure Cloud type listed without a price (null, missing, 0) is skipped and
+	 * counted; the others are priced; no largest pod: the one-GPU offer only */
+	{
+		static const char gaps[] = "{\"gpus\": ["
+			"{\"id\": \"NVIDIA L4\", \"name\": \"L4\", \"secure\": true, "
+			"\"price\": {\"secure\": null}, \"dataCenters\": [{\"id\": \"EUR-IS-1\"}]}, "
+			"{\"id\": \"NVIDIA B200\", \"name\": \"B200\", \"secure\": true, "
+			"\"price\": {}, \"dataCenters\": [{\"id\": \"US-KS-2\"}]}, "
+			"{\"id\": \"NVIDIA H200\", \"name\": \"H200 SXM\", \"secure\": true, "
+			"\"price\": {\"secure\": 0}, \"dataCenters\": [{\"id\": \"US-KS-2\"}]}, "
+			"{\"id\": \"NVIDIA L40S\", \"name\": \"L40S\", \"secure\": true, "
+			"\"price\": {\"secure\": 0.86}, \"dataCenters\": [{\"id\": \"EU-RO-9\"}]}]}";
+		struct fetch_stats st = { 0 };
+
+		config.regions = all;
+		config.nregions = 1;
+		assert_int_equal(runpod_parse_gpus(gaps, sizeof(gaps) - 1, &config, "r", &sink,
+						   &st), 0);
+		assert_int_equal(st.rows, 4);
+		assert_int_equal(st.skipped, 3);
+		assert_int_equal(st.unpriced, 3);
+		assert_int_equal(st.offers, 1);
+		assert_price(c, "eu-ro-9", "l40s-1gpu", "on-demand", 0.86);
+	}
+	assert_int_equal(c->noffers, 10);
 	assert_true(fetch_region_is_runpod("eu-ro-1") && fetch_region_is_runpod("eur-is-1") &&
 		    fetch_region_is_runpod("ca-mtl-1") && fetch_region_is_runpod("us-ks-12"));
 	assert_false(fetch_region_is_runpod("us-east-1") || fetch_region_is_runpod("EU-RO-1") ||
