@@ -9,6 +9,14 @@
  * Every listing is one host's asking price, so as the catalog does (build-catalog)
  * the listings are folded: per GPU model, GPU count and country, the median asking
  * price is the on-demand offer and the median minimum bid the spot offer.
+ *
+ * The search has a "limit" and no offset, so the whole market is read in pages by
+ * a cursor on the listing id, with the documented operators: "order" by id
+ * ascending and, after the first page, "id": {"gt": LAST}, until a page comes back
+ * empty (an empty page rather than a short one ends it: a server that returns less
+ * than asked still gets read to the end). A page whose ids are not above the
+ * cursor, or not ascending, is an error, not a market: the search ignored the
+ * cursor. The median needs every listing, so nothing is stored before the end.
  */
 #include "fetch.h"
 #include "http.h"
@@ -21,10 +29,14 @@
 #include <string.h>
 
 #define VAST_ENDPOINT "https://console.vast.ai/api/v0/bundles/"
-/* The vastai CLI's default filters, on-demand prices, its 5 GB of disk, cheapest first. */
-#define VAST_QUERY "{\"verified\": {\"eq\": true}, \"external\": {\"eq\": false}, " \
+/* The vastai CLI's default filters, on-demand prices, its 5 GB of disk; by id. */
+#define VAST_FILTERS "\"verified\": {\"eq\": true}, \"external\": {\"eq\": false}, " \
 	"\"rentable\": {\"eq\": true}, \"rented\": {\"eq\": false}, \"type\": \"on-demand\", " \
-	"\"allocated_storage\": 5, \"order\": [[\"dph_total\", \"asc\"]], \"limit\": 10000}"
+	"\"allocated_storage\": 5, \"order\": [[\"id\", \"asc\"]]"
+/* Listings asked for per page (the most SkyPilot's catalog fetcher asks for at once). */
+#define VAST_PAGE_LISTINGS 10000
+/* A market that has not ended after this many listings is a search gone wrong. */
+#define VAST_MAX_LISTINGS 2000000
 #define VAST_COLUMNS "[\"id\", \"gpu_name\", \"num_gpus\", \"gpu_ram\", \"dph_total\", " \
 	"\"min_bid\", \"geolocation\"]"
 
@@ -154,6 +166,42 @@ static bool positive_number(json_t *value, double *out)
 	return true;
 }
 
+/* Where the pages are: the cursor (the last id read, -1 before the first page). */
+struct vast_cursor {
+	json_int_t last_id;
+	size_t listings;          /* read so far, every page */
+};
+
+/*
+ * The listing's id moves the cursor: it must be above the last one read (the
+ * page continues the market in id order), else -1 with an error.
+ */
+static int vast_advance(size_t index, json_t *item, const char *source,
+			struct vast_cursor *cursor)
+{
+	json_t *id = json_object_get(item, "id");
+
+	if (!json_is_integer(id) || json_integer_value(id) < 0) {
+		error_set("%s: offers[%zu].id: expected a listing id (has the format changed?)",
+			  source, index);
+		return -1;
+	}
+	if (json_integer_value(id) <= cursor->last_id) {
+		error_set("%s: offers[%zu].id %" JSON_INTEGER_FORMAT " is not above %"
+			  JSON_INTEGER_FORMAT ": the search ignored the id cursor, so the market "
+			  "cannot be read whole", source, index, json_integer_value(id),
+			  cursor->last_id);
+		return -1;
+	}
+	cursor->last_id = json_integer_value(id);
+	if (++cursor->listings > VAST_MAX_LISTINGS) {
+		error_set("%s: more than %d listings: the search does not end", source,
+			  VAST_MAX_LISTINGS);
+		return -1;
+	}
+	return 0;
+}
+
 /* One listing into its group: 0, or -1 on a listing that breaks the format. */
 static int vast_listing(size_t index, json_t *item, const struct fetch_config *config,
 			const char *source, struct vast_groups *groups, struct fetch_stats *stats)
@@ -241,13 +289,13 @@ cleanup:
 	return result;
 }
 
-int vast_parse_bundles(const char *json, size_t len, const struct fetch_config *config,
-		       const char *source, const struct fetch_sink *sink,
-		       struct fetch_stats *stats)
+/* One page of the search into GROUPS, moving CURSOR; *COUNT takes its listings. */
+static int vast_fold_page(const char *json, size_t len, const struct fetch_config *config,
+			  const char *source, struct vast_groups *groups,
+			  struct vast_cursor *cursor, size_t *count, struct fetch_stats *stats)
 {
 	json_t *root, *offers = fetch_json_member(json, len, source, "offers", false, "array",
 						  &root), *item;
-	struct vast_groups groups = { 0 };
 	size_t i;
 	int result = -1;
 
@@ -255,45 +303,101 @@ int vast_parse_bundles(const char *json, size_t len, const struct fetch_config *
 		goto cleanup;
 	json_array_foreach(offers, i, item) {
 		stats->rows++;
-		if (vast_listing(i, item, config, source, &groups, stats) < 0)
+		if (!json_is_object(item)) {
+			error_set("%s: offers[%zu]: expected an object (has the format changed?)",
+				  source, i);
+			goto cleanup;
+		}
+		if (vast_advance(i, item, source, cursor) < 0 ||
+		    vast_listing(i, item, config, source, groups, stats) < 0)
 			goto cleanup;
 	}
-	for (i = 0; i < groups.n; i++)
-		if (emit_group(&groups.items[i], config, source, sink, stats) < 0)
-			goto cleanup;
+	*count = json_array_size(offers);
 	result = 0;
 cleanup:
-	groups_release(&groups);
 	json_decref(root);
 	return result;
 }
 
-/* The search URL: the endpoint with the query and the columns wanted. */
-static void vast_url(struct strbuf *url)
+static int emit_groups(struct vast_groups *groups, const struct fetch_config *config,
+		       const char *source, const struct fetch_sink *sink,
+		       struct fetch_stats *stats)
 {
+	for (size_t i = 0; i < groups->n; i++)
+		if (emit_group(&groups->items[i], config, source, sink, stats) < 0)
+			return -1;
+	return 0;
+}
+
+int vast_parse_bundles(const char *json, size_t len, const struct fetch_config *config,
+		       const char *source, const struct fetch_sink *sink,
+		       struct fetch_stats *stats)
+{
+	struct vast_groups groups = { 0 };
+	struct vast_cursor cursor = { .last_id = -1 };
+	size_t count;
+	int result = -1;
+
+	if (vast_fold_page(json, len, config, source, &groups, &cursor, &count, stats) == 0)
+		result = emit_groups(&groups, config, source, sink, stats);
+	groups_release(&groups);
+	return result;
+}
+
+/* The search URL of the page after listing AFTER (-1: the first page). */
+static void vast_url(struct strbuf *url, json_int_t after)
+{
+	struct strbuf query = STRBUF_INIT;
+
+	strbuf_adds(&query, "{" VAST_FILTERS);
+	strbuf_addf(&query, ", \"limit\": %d", VAST_PAGE_LISTINGS);
+	if (after >= 0)
+		strbuf_addf(&query, ", \"id\": {\"gt\": %" JSON_INTEGER_FORMAT "}", after);
+	strbuf_addch(&query, '}');
 	strbuf_adds(url, fetch_endpoint("AICOST_VAST_ENDPOINT", VAST_ENDPOINT));
 	strbuf_adds(url, "?q=");
-	http_url_escape(url, VAST_QUERY);
+	http_url_escape(url, query.buf);
 	strbuf_adds(url, "&select_cols=");
 	http_url_escape(url, VAST_COLUMNS);
+	strbuf_release(&query);
 }
 
 void fetch_vast_head_key(const struct fetch_config *config, struct strbuf *key)
 {
-	vast_url(key);
+	vast_url(key, -1);
 	fetch_key_add_regions(config, key);
 }
 
 int fetch_vast(const struct fetch_config *config, const struct fetch_sink *sink,
 	       struct fetch_result *result)
 {
-	struct strbuf url = STRBUF_INIT;
-	int rc;
+	const char *source = fetch_endpoint("AICOST_VAST_ENDPOINT", VAST_ENDPOINT);
+	struct strbuf url = STRBUF_INIT, body = STRBUF_INIT, label = STRBUF_INIT;
+	struct vast_groups groups = { 0 };
+	struct vast_cursor cursor = { .last_id = -1 };
+	size_t count = 1;
+	int rc = -1;
 
-	vast_url(&url);
-	rc = fetch_json_page(config, NULL, url.buf, "offers",
-			     fetch_endpoint("AICOST_VAST_ENDPOINT", VAST_ENDPOINT),
-			     vast_parse_bundles, sink, result);
+	/* Unconditional: a 304 on the first page would say nothing of the others. */
+	for (int page = 1; count > 0; page++) {
+		strbuf_reset(&url);
+		strbuf_reset(&label);
+		vast_url(&url, cursor.last_id);
+		strbuf_addf(&label, "offers page %d", page);
+		if (fetch_get_page(config, false, url.buf, label.buf, &body, result) < 0)
+			goto cleanup;
+		result->stats.pages++;
+		if (vast_fold_page(body.buf, body.len, config, source, &groups, &cursor, &count,
+				   &result->stats) < 0) {
+			error_prefix("%s: ", label.buf);
+			goto cleanup;
+		}
+	}
+	rc = emit_groups(&groups, config, source, sink, &result->stats);
+cleanup:
+	groups_release(&groups);
 	strbuf_release(&url);
+	strbuf_release(&body);
+	strbuf_release(&label);
 	return rc;
 }

@@ -15,7 +15,8 @@ Routes (the same paths the real services use):
                                          product is RunPod's 400)
   /api/v0/bundles/?q=Q&select_cols=C    ROOT/vast/bundles.json (Vast.ai's offer search;
                                          Q must be a JSON object asking for on-demand
-                                         offers, else Vast's 400)
+                                         offers, else Vast's 400; its "id": {"gt": N},
+                                         "order" by id and "limit" are obeyed)
   anything else                          ROOT/aws/<path> (Price List files, spot feeds)
 
 Absolute links to https://prices.azure.com inside a page are rewritten to this
@@ -35,7 +36,9 @@ back to the page at $skip=ARG, default 1000), endless (a 200 whose body never
 ends: no Content-Length, blank lines for a .csv and spaces in a JSON array
 otherwise, until the client hangs up), drip (the body one
 byte every ARG seconds, default 0.5), bomb (Content-Encoding: gzip of ARG MB of
-zeros, default 1024; about 4.5 MB on the wire per GB). MATCH is a
+zeros, default 1024; about 4.5 MB on the wire per GB), cap (Vast's search
+answers at most ARG listings, default 5, whatever the limit asked), nocursor
+(Vast's search ignores the "id" cursor: every page starts again). MATCH is a
 substring of the request path and query; TIMES how many matching requests get
 the fault (-1: all). Each request is logged to --log as
 "METHOD PATH STATUS ua=... ae=... inm=... fault=... t=SECONDS" (t: when the
@@ -149,8 +152,27 @@ class Handler(BaseHTTPRequestHandler):
             if not isinstance(q, dict) or q.get("type") != "on-demand":
                 return None, (400, b'{"error": "invalid_args", "msg": "Invalid query: '
                               b'must be dict of conditions"}')
+            self.transform = lambda body: self.vast_page(body, q)
             return os.path.join(root, "vast", "bundles.json"), None
         return os.path.join(root, "aws", path), None
+
+    def vast_page(self, body, q):
+        """The page of the market Q asks for: ids above q["id"]["gt"], in id order
+        when asked, at most q["limit"] (fault cap: at most ARG, whatever was asked;
+        fault nocursor: the id filter ignored)."""
+        d = json.loads(body)
+        offers = d.get("offers", [])
+        kind = self.fault["kind"] if self.fault else None
+        after = (q.get("id") or {}).get("gt")
+        if after is not None and kind != "nocursor":
+            offers = [o for o in offers if o.get("id", 0) > after]
+        if q.get("order") == [["id", "asc"]]:
+            offers.sort(key=lambda o: o.get("id", 0))
+        limit = int(q.get("limit", 64))
+        if kind == "cap":
+            limit = min(limit, int(self.fault["arg"] or 5))
+        d["offers"] = offers[:limit]
+        return json.dumps(d).encode()
 
     def send_plain(self, status, body, headers=(), fault=None):
         self.record(status, fault)
@@ -163,8 +185,9 @@ class Handler(BaseHTTPRequestHandler):
 
     def do_GET(self):
         self.arrived = time.time()
+        self.transform = None
         url = urllib.parse.urlsplit(self.path)
-        fault = self.server.faults.take(self.path)
+        fault = self.fault = self.server.faults.take(self.path)
         if fault and fault["kind"] == "429":
             after = fault["arg"] or "1"
             if after.startswith("date+"):
@@ -237,6 +260,8 @@ class Handler(BaseHTTPRequestHandler):
             return
         with open(path, "rb") as f:
             body = f.read()
+        if self.transform:
+            body = self.transform(body)
         if path.endswith(".json"):
             # Links inside pages lead back here, keeping the request's origin.
             origin = ("http://%s" % self.headers.get("Host", "127.0.0.1")).encode()

@@ -882,10 +882,14 @@ lambda_setup() {
 	run_split pricing update --provider vast --format csv
 	[ "$status" -eq 0 ]
 	[ -z "$stderr" ]
-	# 11 on-demand + 10 spot offers from 18 listings in 1 request
-	[[ "$output" == *'vast,updated,all,21,0,18,1,'*',4 rows skipped: GPU not in the accelerator table or not placed (see aicost-pricing(1)); 1 region and purchase option no longer listed: retired'* ]]
+	# 11 on-demand + 10 spot offers from 18 listings in 2 requests (the second page,
+	# after the last id, is empty: the end of the market)
+	[[ "$output" == *'vast,updated,all,21,0,18,2,'*',4 rows skipped: GPU not in the accelerator table or not placed (see aicost-pricing(1)); 1 region and purchase option no longer listed: retired'* ]]
 	# the query is Vast's JSON object, URL-encoded, asking for on-demand prices
-	[ "$(requests 'bundles/?q=%7B%22verified%22.*%22type%22%3A%20%22on-demand%22.*&select_cols=.* 200')" -eq 1 ]
+	[ "$(requests 'bundles/?q=%7B%22verified%22.*%22type%22%3A%20%22on-demand%22.*&select_cols=.* 200')" -eq 2 ]
+	# by id, 10,000 a page; the second page starts after the first page's last id
+	[ "$(requests 'bundles/?q=.*%22order%22%3A%20%5B%5B%22id%22%2C%20%22asc%22%5D%5D.*%22limit%22%3A%2010000.* 200')" -eq 2 ]
+	[ "$(requests 'bundles/?q=.*%22id%22%3A%20%7B%22gt%22%3A%2031020106%7D.* 200')" -eq 1 ]
 	run prices vast
 	today=$(date -u +%F)
 	src=$AICOST_VAST_ENDPOINT
@@ -917,14 +921,14 @@ lambda_setup() {
 	# a country asked for: only its groups (US: 4 groups, each with a bid)
 	run aicost pricing update --provider vast --region US --format csv
 	[ "$status" -eq 0 ]
-	[[ "$output" == *"vast,updated,US,8,0,18,1,"* ]]
+	[[ "$output" == *"vast,updated,US,8,0,18,2,"* ]]
 }
 
 @test "vast: no key needed, in 'all' by default; --region takes country codes" {
 	run aicost pricing update --provider aws,vast --region us-east-1,FR,SE --format csv
 	[ "$status" -eq 0 ]
 	# FR: 1x and 8x H200, each with a bid; SE only lists an RTX 4090
-	[[ "$output" == *'vast,updated,"FR,SE",4,0,18,1,'* ]]
+	[[ "$output" == *'vast,updated,"FR,SE",4,0,18,2,'* ]]
 	[[ "$output" == *"aws,updated,us-east-1,"* ]]
 	! grep -q Authorization "$BATS_FILE_TMPDIR/requests.log" || false
 	# a bare update reaches Vast too
@@ -1019,6 +1023,30 @@ d["offers"] = [o for o in d["offers"] if not str(o.get("geolocation")).endswith(
 		run_split pricing update --provider vast --force
 	[ "$status" -eq 2 ]
 	[[ "$stderr" == *'vast: '*'no "offers" array (has the format changed?); its previous prices are kept'* ]]
+	[ "$(prices vast)" = "$before" ]
+}
+
+@test "vast: a market bigger than a page is read page by page to its end; a search that ignores the cursor fails" {
+	# the server answers at most 5 listings whatever is asked: 18 listings in pages
+	# of 5, 5, 5, 3 and an empty one
+	fault cap bundles -1 5
+	run_split pricing update --provider vast --format csv
+	[ "$status" -eq 0 ]
+	[[ "$output" == *'vast,updated,all,21,0,18,5,'* ]]
+	[ "$(requests 'bundles/?q=.* 200 .*fault=cap')" -eq 5 ]
+	# the same medians as from one page
+	run prices vast
+	[[ "$output" == *"vast,1x-H100-SXM,H100-SXM,1,80,,,US,,on-demand,1.9,1.9,"* ]]
+	[[ "$output" == *"vast,8x-H100-SXM,H100-SXM,8,80,,,US,,spot,9.6,1.2,"* ]]
+	before=$(prices vast)
+	# a search that ignores the cursor would repeat its first page for ever: stopped at
+	# page 2 (which starts again at the first id), nothing stored
+	: >"$BATS_FILE_TMPDIR/faults"
+	fault nocursor bundles -1
+	run_split pricing update --provider vast --force
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"vast: offers page 2: "*"offers[0].id 31001117 is not above 31020106: the search ignored the id cursor"*"previous prices are kept"* ]]
+	[ "$(requests 'fault=nocursor')" -eq 2 ]
 	[ "$(prices vast)" = "$before" ]
 }
 

@@ -855,7 +855,7 @@ static void test_vast_bundles(void **state)
 					    &sink, &stats), -1);
 	assert_non_null(strstr(error_get(), "no \"offers\" array"));
 	{
-		static const char bad[] = "{\"offers\": [{\"gpu_name\": \"H100 SXM\", "
+		static const char bad[] = "{\"offers\": [{\"id\": 1, \"gpu_name\": \"H100 SXM\", "
 			"\"num_gpus\": 1, \"dph_total\": \"1.9\", \"geolocation\": \"Texas, US\"}]}";
 
 		assert_int_equal(vast_parse_bundles(bad, sizeof(bad) - 1, &config, "v", &sink,
@@ -870,12 +870,28 @@ static void test_vast_bundles(void **state)
 	c = collector_new(&sink);
 	{
 		static const char three[] = "{\"offers\": ["
-			"{\"gpu_name\": \"L4\", \"num_gpus\": 1, \"dph_total\": 0.3, "
+			"{\"id\": 1, \"gpu_name\": \"L4\", \"num_gpus\": 1, \"dph_total\": 0.3, "
 			"\"geolocation\": \"Quebec, CA, NA\"}, "
-			"{\"gpu_name\": \"L4\", \"num_gpus\": 1, \"dph_total\": 0.5, "
+			"{\"id\": 2, \"gpu_name\": \"L4\", \"num_gpus\": 1, \"dph_total\": 0.5, "
 			"\"geolocation\": \"US\"}, "
-			"{\"gpu_name\": \"L4\", \"num_gpus\": 1, \"dph_total\": 0.4, "
+			"{\"id\": 3, \"gpu_name\": \"L4\", \"num_gpus\": 1, \"dph_total\": 0.4, "
 			"\"geolocation\": \"Earth\"}]}";
+		static const char unordered[] = "{\"offers\": ["
+			"{\"id\": 7, \"gpu_name\": \"L4\", \"num_gpus\": 1, \"dph_total\": 0.3, "
+			"\"geolocation\": \"US\"}, "
+			"{\"id\": 5, \"gpu_name\": \"L4\", \"num_gpus\": 1, \"dph_total\": 0.5, "
+			"\"geolocation\": \"US\"}]}";
+		static const char no_id[] = "{\"offers\": [{\"gpu_name\": \"L4\", "
+			"\"num_gpus\": 1, \"dph_total\": 0.3, \"geolocation\": \"US\"}]}";
+
+		/* a page out of id order, or without ids, cannot be continued: errors */
+		assert_int_equal(vast_parse_bundles(unordered, sizeof(unordered) - 1, &config,
+						    "v", &sink, &stats), -1);
+		assert_non_null(strstr(error_get(), "offers[1].id 5 is not above 7"));
+		assert_int_equal(vast_parse_bundles(no_id, sizeof(no_id) - 1, &config, "v", &sink,
+						    &stats), -1);
+		assert_non_null(strstr(error_get(), "offers[0].id: expected a listing id"));
+		assert_int_equal(c->noffers, 0);
 
 		assert_int_equal(vast_parse_bundles(three, sizeof(three) - 1, &config, "v", &sink,
 						    &stats), 0);
