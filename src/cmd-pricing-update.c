@@ -35,6 +35,7 @@ struct provider {
 	struct fetch_result result;
 	char *message;
 	const char *bearer_token;   /* its API key from the environment, or NULL */
+	const char *client_id;      /* with client credentials: the id that goes with it */
 };
 
 struct update_options {
@@ -218,8 +219,8 @@ static int assign_regions(struct provider *providers, size_t nproviders, char **
 		}
 		if (!taken) {
 			error_set("--region: '%s' is not a region name of aws (us-east-1), azure "
-				  "(eastus) or gcp (us-central1), a country code (US) for vast or a "
-				  "data centre (eu-ro-1) for runpod",
+				  "(eastus) or gcp (us-central1), a country code (US) for vast, a "
+				  "data centre (eu-ro-1) for runpod or a location (FIN-01) for verda",
 				  regions[r]);
 			return -1;
 		}
@@ -313,7 +314,7 @@ static void update_provider(struct db *db, struct provider *p, const struct upda
 	struct strbuf key = STRBUF_INIT, etag = STRBUF_INIT, last_modified = STRBUF_INIT;
 	struct fetch_config config = {
 		.http = opt->http, .regions = p->regions, .nregions = p->nregions, .observed = observed,
-		.gcp_api_key = gcp_key, .bearer_token = p->bearer_token,
+		.gcp_api_key = gcp_key, .bearer_token = p->bearer_token, .client_id = p->client_id,
 	};
 
 	p->fetcher->head_key(&config, &key);
@@ -465,16 +466,17 @@ static int cmd_pricing_update(int argc, char **argv);
 enum { OPT_FORCE = CLI_LONG_ONLY, OPT_GCP_KEY_FILE };
 
 static const struct cli_option update_options[] = {
-	{ 'p', "provider", "LIST", "aws, azure, gcp, lambda, vast, runpod, fx,\n"
-	  "comma-separated, or all (default: aws, azure,\n"
-	  "gcp, vast, and lambda and runpod when\n"
-	  "$AICOST_LAMBDA_API_KEY, $AICOST_RUNPOD_API_KEY\n"
-	  "are set; fx only when named)" },
+	{ 'p', "provider", "LIST", "aws, azure, gcp, lambda, vast, runpod, verda,\n"
+	  "fx, comma-separated, or all (default: aws,\n"
+	  "azure, gcp, vast, and lambda, runpod, verda\n"
+	  "when their keys are set (see ENVIRONMENT);\n"
+	  "fx only when named)" },
 	{ 'r', "region", "LIST", "regions, each provider taking its own spelling\n"
 	  "(us-east-1 aws, eastus azure, us-central1 gcp,\n"
-	  "US vast, eu-ro-1 runpod); default: each\n"
-	  "provider's main regions (vast: every country,\n"
-	  "runpod: every data centre)" },
+	  "US vast, eu-ro-1 runpod, FIN-01 verda);\n"
+	  "default: each provider's main regions (vast:\n"
+	  "every country, runpod: every data centre,\n"
+	  "verda: every location)" },
 	{ 'n', "dry-run", NULL, "fetch and count, store nothing" },
 	{ OPT_FORCE, "force", NULL, "fetch even when a source says it has not changed" },
 	{ OPT_GCP_KEY_FILE, "gcp-api-key-file", "FILE",
@@ -487,8 +489,8 @@ static const struct cli_option update_options[] = {
 
 const struct command pricing_update_command = {
 	.name = "update", .parent = "pricing", .run = cmd_pricing_update,
-	.summary = "fetch live prices from AWS, Azure, Google Cloud, Lambda, Vast.ai, RunPod, and "
-		   "exchange rates",
+	.summary = "fetch live prices from AWS, Azure, Google Cloud, Lambda, Vast.ai, RunPod, "
+		   "Verda, and exchange rates",
 	.usage = "usage: aicost pricing update [--provider aws,azure,...,fx|all]\n"
 		 "                             [--region R,...]\n"
 		 "                             [--dry-run] [--force] [--gcp-api-key-file FILE]\n"
@@ -508,15 +510,20 @@ const struct command pricing_update_command = {
 		"listings are folded into the median asking price (on-demand) and the median\n"
 		"minimum bid (spot) per GPU model, GPU count and country. RunPod's catalog\n"
 		"needs an API key (AICOST_RUNPOD_API_KEY): Secure Cloud's price per GPU-hour,\n"
-		"stored for one GPU and the largest pod in each data centre offering it.\n",
+		"stored for one GPU and the largest pod in each data centre offering it.\n"
+		"Verda (DataCrunch) needs the account's OAuth2 client credentials\n"
+		"(AICOST_VERDA_CLIENT_ID, AICOST_VERDA_CLIENT_SECRET; the secret is only\n"
+		"POSTed for a token): its list price of each instance type, on-demand and\n"
+		"spot, stored for each of its locations.\n",
 	.options = update_options,
 	.notes = "Environment: AICOST_AZURE_ENDPOINT, AICOST_AWS_ENDPOINT, AICOST_AWS_SPOT_ENDPOINT,\n"
 		"AICOST_GCP_ENDPOINT, AICOST_LAMBDA_ENDPOINT, AICOST_VAST_ENDPOINT,\n"
-		"AICOST_RUNPOD_ENDPOINT, AICOST_FX_ENDPOINT replace the providers' URLs\n"
+		"AICOST_RUNPOD_ENDPOINT, AICOST_VERDA_ENDPOINT, AICOST_FX_ENDPOINT replace\n"
+		"the providers' URLs\n"
 		"(mirrors, tests);\n"
 		"http_proxy, https_proxy and no_proxy are honoured.\n"
 		"Exit status: 0 every requested provider updated (or unchanged), 1 some did,\n"
-		"2 none did or a usage error. Lambda, Vast.ai and RunPod count only when\n"
+		"2 none did or a usage error. Lambda, Vast.ai, RunPod, Verda count only when\n"
 		"named in --provider: taken along by all (or a bare update) their failure is\n"
 		"a warning and a failed row, the exit status stays 0 if the others updated.\n",
 	.flags = CMD_NEEDS_STORE,
@@ -620,16 +627,22 @@ static int cmd_pricing_update(int argc, char **argv)
 	}
 	for (size_t i = 0; i < nproviders; i++) {
 		struct provider *p = &providers[i];
-		const char *env = p->fetcher->bearer_key_env;
+		const char *env = p->fetcher->bearer_key_env, *id_env = p->fetcher->client_id_env;
 
 		if (!env || !p->requested)
 			continue;
 		p->bearer_token = getenv(env) && *getenv(env) ? getenv(env) : NULL;
-		if (p->bearer_token)
+		p->client_id = id_env && getenv(id_env) && *getenv(id_env) ? getenv(id_env) : NULL;
+		if (p->bearer_token && (!id_env || p->client_id))
 			continue;
 		/* Needs an account's key: part of "all" only when one is set. */
 		p->requested = p->explicit;
-		if (p->explicit) {
+		if (p->explicit && id_env) {
+			warnx_cmd(CMD, "%s: no client credentials (set %s and %s); keeping its "
+				  "current prices", p->fetcher->name, id_env, env);
+			p->status = ST_FAILED;
+			p->message = xstrdup("no client credentials");
+		} else if (p->explicit) {
 			warnx_cmd(CMD, "%s: no API key (set %s); keeping its current prices",
 				  p->fetcher->name, env);
 			p->status = ST_FAILED;

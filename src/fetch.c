@@ -120,6 +120,24 @@ cleanup:
 	return ret;
 }
 
+int fetch_post_json(const struct fetch_config *config, const char *url, const char *label,
+		    const char *payload, const char *secret, struct strbuf *answer,
+		    struct fetch_result *result)
+{
+	struct http_response resp;
+	int ret = -1;
+
+	http_response_init(&resp);
+	if (http_post_buffer(config->http, url, label, "application/json", payload,
+			     strlen(payload), secret, answer, &resp) == 0) {
+		result->stats.requests++;
+		result->stats.bytes += resp.body_bytes;
+		ret = 0;
+	}
+	http_response_release(&resp);
+	return ret;
+}
+
 struct json_t *fetch_json_member(const char *json, size_t len, const char *source,
 				 const char *key, bool object, const char *what,
 				 struct json_t **root)
@@ -303,6 +321,10 @@ const struct fetcher fetchers[] = {
 	{ .name = "runpod", .fetch = fetch_runpod, .head_key = fetch_runpod_head_key,
 	  .region_is_mine = fetch_region_is_runpod, .default_regions = fetch_every_region,
 	  .bearer_key_env = "AICOST_RUNPOD_API_KEY", .whole_market = true, .best_effort = true },
+	{ .name = "verda", .fetch = fetch_verda, .head_key = fetch_verda_head_key,
+	  .region_is_mine = fetch_region_is_verda, .default_regions = fetch_every_region,
+	  .bearer_key_env = "AICOST_VERDA_CLIENT_SECRET", .client_id_env = "AICOST_VERDA_CLIENT_ID",
+	  .whole_market = true, .best_effort = true },
 	{ .name = "fx", .fetch = fetch_fx, .head_key = fetch_fx_head_key,
 	  .region_is_mine = fetch_region_is_none, .default_regions = fetch_no_regions,
 	  .reference = true },

@@ -10,6 +10,8 @@
  *   fetch-lambda.c Lambda Cloud API instance types (JSON, API key as bearer token)
  *   fetch-vast.c   Vast.ai marketplace offer search (JSON, public), folded per country
  *   fetch-runpod.c RunPod REST API v2 GPU types (JSON, API key as bearer token)
+ *   fetch-verda.c  Verda (DataCrunch) instance types and locations (OAuth2 client
+ *                  credentials: a POST for the token)
  */
 #ifndef AICOST_FETCH_H
 #define AICOST_FETCH_H
@@ -54,8 +56,11 @@ struct fetch_config {
 	size_t nregions;
 	const char *observed;        /* YYYY-MM-DD stamped on every offer */
 	const char *gcp_api_key;
-	/* Sent as "Authorization: Bearer ..." on every request when set (Lambda's key). */
+	/* Sent as "Authorization: Bearer ..." on every request when set (Lambda's key);
+	 * for a provider with client credentials (Verda) the client secret instead. */
 	const char *bearer_token;
+	/* The OAuth2 client id that goes with the secret (Verda); NULL otherwise. */
+	const char *client_id;
 	/* Validators stored for the head URL (see fetch_result); NULL = unconditional. */
 	const char *head_etag;
 	const char *head_last_modified;
@@ -101,6 +106,7 @@ void fetch_fx_head_key(const struct fetch_config *config, struct strbuf *key);
 void fetch_lambda_head_key(const struct fetch_config *config, struct strbuf *key);
 void fetch_vast_head_key(const struct fetch_config *config, struct strbuf *key);
 void fetch_runpod_head_key(const struct fetch_config *config, struct strbuf *key);
+void fetch_verda_head_key(const struct fetch_config *config, struct strbuf *key);
 
 int fetch_azure(const struct fetch_config *config, const struct fetch_sink *sink,
 		struct fetch_result *result);
@@ -122,6 +128,10 @@ int fetch_vast(const struct fetch_config *config, const struct fetch_sink *sink,
  * needs CONFIG->bearer_token, the API key. */
 int fetch_runpod(const struct fetch_config *config, const struct fetch_sink *sink,
 		 struct fetch_result *result);
+/* Verda's locations and instance types (AICOST_VERDA_ENDPOINT replaces the API's
+ * base URL); needs CONFIG->client_id and the secret in CONFIG->bearer_token. */
+int fetch_verda(const struct fetch_config *config, const struct fetch_sink *sink,
+		struct fetch_result *result);
 
 /*
  * The fetchers `pricing update` knows, in the order it runs them: adding a
@@ -140,6 +150,9 @@ struct fetcher {
 	/* The environment variable holding the provider's API key (sent as a bearer
 	 * token); "all" includes the provider only when it is set. NULL: no key. */
 	const char *bearer_key_env;
+	/* With client credentials (Verda): the variable of the client id; the secret is
+	 * then bearer_key_env's, and both must be set. */
+	const char *client_id_env;
 	/* The answer is the provider's whole market (every type it rents in every
 	 * region fetched), not a page of a bigger list: what a region it covers no
 	 * longer lists stops being current there. */
@@ -187,6 +200,8 @@ bool fetch_region_is_lambda(const char *name);
 bool fetch_region_is_vast(const char *name);
 /* A RunPod data centre id in lowercase (eu-ro-1, us-ks-2, eur-is-1). */
 bool fetch_region_is_runpod(const char *name);
+/* A Verda location code as Verda spells it (FIN-01, ICE-01). */
+bool fetch_region_is_verda(const char *name);
 /* The region rule and defaults of a source without regions (fx). */
 bool fetch_region_is_none(const char *name);
 extern const char *const fetch_no_regions[];
@@ -260,6 +275,15 @@ int runpod_parse_gpus(const char *json, size_t len, const struct fetch_config *c
 		      const char *source, const struct fetch_sink *sink,
 		      struct fetch_stats *stats);
 
+/* Verda: the locations answer as "FIN-01,ICE-01" in CODES. */
+int verda_parse_locations(const char *json, size_t len, const char *source,
+			  struct strbuf *codes);
+/* Verda: the instance types answer; an offer (on-demand, and spot where listed) per
+ * known GPU type and per location of LOCATIONS ("FIN-01,ICE-01") CONFIG wants. */
+int verda_parse_instance_types(const char *json, size_t len, const char *locations,
+			       const struct fetch_config *config, const char *source,
+			       const struct fetch_sink *sink, struct fetch_stats *stats);
+
 /* ---- Helpers shared by the fetchers (fetch.c) ---- */
 
 /* A set of strings (hash table): which offers a snapshot already holds. */
@@ -286,6 +310,13 @@ int fetch_get_page(const struct fetch_config *config, bool head, const char *url
  */
 int fetch_get_keyed(const struct fetch_config *config, const char *key, bool conditional,
 		    const char *url, const char *label, struct strbuf *body,
+		    struct fetch_result *result);
+/*
+ * POSTs the JSON text PAYLOAD to URL (a token request) and holds the answer in
+ * ANSWER, counted in RESULT; SECRET never appears in a message. 0, or -1 with error.
+ */
+int fetch_post_json(const struct fetch_config *config, const char *url, const char *label,
+		    const char *payload, const char *secret, struct strbuf *answer,
 		    struct fetch_result *result);
 /* Appends "#regions=A,B" to KEY: validators hold for the prices of those regions. */
 void fetch_key_add_regions(const struct fetch_config *config, struct strbuf *key);

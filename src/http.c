@@ -390,18 +390,49 @@ static void set_options(CURL *curl, struct transfer *t, struct curl_slist *heade
 }
 
 /* Describes a failed attempt in the error channel. */
+/*
+ * SECRET blanked out of TEXT: every whole occurrence, and a start of it that TEXT
+ * was cut in the middle of (the kept error body ends mid-secret).
+ */
+static void redact(struct strbuf *text, const char *secret)
+{
+	size_t n = secret ? strlen(secret) : 0;
+	struct strbuf out = STRBUF_INIT;
+	const char *p, *at;
+
+	if (!n)
+		return;
+	for (p = text->buf; (at = strstr(p, secret)) != NULL; p = at + n) {
+		strbuf_add(&out, p, (size_t)(at - p));
+		strbuf_adds(&out, "[secret]");
+	}
+	strbuf_adds(&out, p);
+	for (size_t k = n - 1 < out.len ? n - 1 : out.len; k >= 4; k--)
+		if (memcmp(out.buf + out.len - k, secret, k) == 0) {
+			strbuf_setlen(&out, out.len - k);
+			strbuf_adds(&out, "[secret]");
+			break;
+		}
+	strbuf_reset(text);
+	strbuf_add(text, out.buf, out.len);
+	strbuf_release(&out);
+}
+
 static void describe_failure(const struct transfer *t, CURLcode code, const char *curl_error)
 {
 	const char *what = t->req->label ? t->req->label : t->req->url;
 
 	if (code == CURLE_OK) {
-		struct strbuf excerpt = STRBUF_INIT;
+		struct strbuf excerpt = STRBUF_INIT, body = STRBUF_INIT;
 
-		for (size_t i = 0; i < t->error_body.len && excerpt.len < 120; i++) {
-			char c = t->error_body.buf[i];
+		strbuf_add(&body, t->error_body.buf, t->error_body.len);
+		redact(&body, t->req->secret);
+		for (size_t i = 0; i < body.len && excerpt.len < 120; i++) {
+			char c = body.buf[i];
 
 			strbuf_addch(&excerpt, isprint((unsigned char)c) ? c : ' ');
 		}
+		strbuf_release(&body);
 		strbuf_rtrim(&excerpt);
 		error_set("%s: HTTP %ld%s%s", what, t->status, excerpt.len ? ": " : "",
 			  excerpt.buf);
@@ -461,7 +492,20 @@ int http_get(struct http_client *client, const struct http_request *req,
 		headers = libcurl.slist_append(headers, h.buf);
 		strbuf_release(&h);
 	}
+	if (req->post_body) {
+		struct strbuf h = STRBUF_INIT;
+
+		strbuf_addf(&h, "Content-Type: %s",
+			    req->content_type ? req->content_type : "application/json");
+		headers = libcurl.slist_append(headers, h.buf);
+		strbuf_release(&h);
+	}
 	set_options(curl, &t, headers, curl_error);
+	if (req->post_body) {
+		libcurl.easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)req->post_len);
+		libcurl.easy_setopt(curl, CURLOPT_POSTFIELDS, req->post_body);
+		libcurl.easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
+	}
 
 	for (int attempt = 0;; attempt++) {
 		CURLcode code;
@@ -560,6 +604,21 @@ int http_get_buffer_auth(struct http_client *client, const char *url, const char
 	};
 
 	strbuf_reset(body);
+	return http_get(client, &req, resp);
+}
+
+int http_post_buffer(struct http_client *client, const char *url, const char *label,
+		     const char *content_type, const char *body, size_t len, const char *secret,
+		     struct strbuf *answer, struct http_response *resp)
+{
+	struct http_request req = {
+		.url = url, .label = label, .on_body = buffer_body,
+		.on_restart = buffer_restart, .ctx = answer, .held_in_memory = true,
+		.post_body = body, .post_len = len, .content_type = content_type,
+		.secret = secret,
+	};
+
+	strbuf_reset(answer);
 	return http_get(client, &req, resp);
 }
 

@@ -1,5 +1,6 @@
 /*
- * HTTP GET for the price fetchers: the only module that includes curl.h.
+ * HTTP GET (and POST, for a token) for the price fetchers: the only module that
+ * includes curl.h.
  * Timeouts, retries with exponential backoff and jitter (429, 5xx, connection
  * errors; Retry-After honoured), gzip, conditional requests, proxies from the
  * environment (libcurl reads http_proxy / https_proxy / no_proxy itself).
@@ -49,6 +50,14 @@ struct http_request {
 	bool held_in_memory;
 	/* "Authorization: Bearer TOKEN" when non-NULL and non-empty (an API key). */
 	const char *bearer_token;
+	/* When non-NULL a POST of POST_LEN bytes of POST_BODY, sent as CONTENT_TYPE,
+	 * instead of a GET. Redirects are not followed: the body (credentials) would
+	 * go wherever the server points. */
+	const char *post_body;
+	size_t post_len;
+	const char *content_type;
+	/* Never in a message: an error answer that echoes it has it blanked out. */
+	const char *secret;
 };
 
 struct http_response {
@@ -91,9 +100,9 @@ int http_init(void);
 void http_cleanup(void);
 
 /*
- * GET with retries. Returns 0 for a 2xx answer (body delivered) or a 304 (no body),
- * -1 with error_set() for anything else, after the retries are used up.
- * CLIENT NULL: as http_client_init() would set it.
+ * GET (or POST, see post_body) with retries. Returns 0 for a 2xx answer (body
+ * delivered) or a 304 (no body), -1 with error_set() for anything else, after the
+ * retries are used up. CLIENT NULL: as http_client_init() would set it.
  */
 int http_get(struct http_client *client, const struct http_request *req,
 	     struct http_response *resp);
@@ -108,6 +117,12 @@ int http_get_buffer(struct http_client *client, const char *url, const char *lab
 int http_get_buffer_auth(struct http_client *client, const char *url, const char *label,
 			 const char *bearer_token, const char *etag, const char *last_modified,
 			 struct strbuf *body, struct http_response *resp);
+
+/* POST of BODY (LEN bytes, CONTENT_TYPE) into ANSWER, retried like a GET; SECRET
+ * (NULL: none) is blanked out of any message. */
+int http_post_buffer(struct http_client *client, const char *url, const char *label,
+		     const char *content_type, const char *body, size_t len, const char *secret,
+		     struct strbuf *answer, struct http_response *resp);
 
 /* Percent-encodes S for a query string (RFC 3986 unreserved characters kept). */
 void http_url_escape(struct strbuf *out, const char *s);

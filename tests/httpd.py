@@ -17,6 +17,13 @@ Routes (the same paths the real services use):
                                          Q must be a JSON object asking for on-demand
                                          offers, else Vast's 400; its "id": {"gt": N},
                                          "order" by id and "limit" are obeyed)
+  POST /v1/oauth2/token                  Verda's token: a JSON body with grant_type
+                                         client_credentials, --verda-id and
+                                         --verda-secret answers an access token, else
+                                         Verda's 401
+  /v1/locations                          ROOT/verda/locations.json (Verda; the
+                                         Authorization must be that token)
+  /v1/instance-types?currency=usd        ROOT/verda/instance-types.json (public)
   anything else                          ROOT/aws/<path> (Price List files, spot feeds)
 
 Absolute links to https://prices.azure.com inside a page are rewritten to this
@@ -58,6 +65,7 @@ import urllib.parse
 import zlib
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+VERDA_TOKEN = "test-verda-access-token"
 AZURE_ORIGINS = ("https://prices.azure.com:443", "https://prices.azure.com")
 
 
@@ -144,6 +152,16 @@ class Handler(BaseHTTPRequestHandler):
                 return None, (400, b'{"title": "Bad Request", "status": 400, "detail": '
                               b'"product is required with include=AVAILABILITY"}')
             return os.path.join(root, "runpod", "gpus.json"), None
+        if path == "v1/locations":
+            if self.headers.get("Authorization") != "Bearer " + VERDA_TOKEN:
+                return None, (401, b'{"code": "unauthorized_request", '
+                              b'"message": "Invalid access token"}')
+            return os.path.join(root, "verda", "locations.json"), None
+        if path == "v1/instance-types":
+            if query.get("currency") != ["usd"]:
+                return None, (400, b'{"code": "invalid_request", '
+                              b'"message": "currency must be usd or eur"}')
+            return os.path.join(root, "verda", "instance-types.json"), None
         if path == "api/v0/bundles":
             try:
                 q = json.loads(query.get("q", [""])[0])
@@ -155,6 +173,61 @@ class Handler(BaseHTTPRequestHandler):
             self.transform = lambda body: self.vast_page(body, q)
             return os.path.join(root, "vast", "bundles.json"), None
         return os.path.join(root, "aws", path), None
+
+    def refuse(self, fault):
+        """The faults that answer no page (429, 500, stall): True when one did."""
+        kind = fault["kind"] if fault else None
+        if kind == "429":
+            after = fault["arg"] or "1"
+            if after.startswith("date+"):
+                after = email.utils.formatdate(time.time() + float(after[5:]), usegmt=True)
+            self.send_plain(429, b"Too Many Requests", [("Retry-After", after)], fault)
+        elif kind == "500":
+            self.send_plain(500, b"Internal Server Error", fault=fault)
+        elif kind == "stall":
+            self.record(0, fault)
+            time.sleep(float(fault["arg"] or 30))
+            self.close_connection = True
+        return kind in ("429", "500", "stall")
+
+    def do_POST(self):
+        """Verda's token endpoint; faults as for GET (429, 500, stall, malformed),
+        plus echo: a 400 that quotes the request body back, as a careless server
+        might (the client must not repeat the secret it sent)."""
+        self.arrived = time.time()
+        url = urllib.parse.urlsplit(self.path)
+        raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        fault = self.fault = self.server.faults.take(self.path)
+        if self.refuse(fault):
+            return
+        if url.path != "/v1/oauth2/token":
+            self.send_plain(404, b"not found: " + url.path.encode(), fault=fault)
+            return
+        if fault and fault["kind"] == "echo":
+            self.send_plain(400, b'{"message": "cannot read ' + raw + b'"}',
+                            [("Content-Type", "application/json")], fault)
+            return
+        try:
+            body = json.loads(raw)
+        except ValueError:
+            body = None
+        if (self.headers.get("Content-Type") != "application/json" or
+                not isinstance(body, dict) or body.get("grant_type") != "client_credentials"):
+            self.send_plain(400, b'{"code": "invalid_request", "message": "grant_type '
+                            b'not specified"}', [("Content-Type", "application/json")], fault)
+            return
+        if (body.get("client_id") != self.server.verda_id or
+                body.get("client_secret") != self.server.verda_secret):
+            self.send_plain(401, b'{"code": "unauthorized_request", "message": '
+                            b'"Invalid client credentials"}',
+                            [("Content-Type", "application/json")], fault)
+            return
+        answer = json.dumps({"access_token": VERDA_TOKEN, "refresh_token": "test-refresh",
+                             "scope": "fullAccess", "token_type": "Bearer",
+                             "expires_in": 3600}).encode()
+        if fault and fault["kind"] == "malformed":
+            answer = answer[: len(answer) // 2]
+        self.send_plain(200, answer, [("Content-Type", "application/json")], fault)
 
     def vast_page(self, body, q):
         """The page of the market Q asks for: ids above q["id"]["gt"], in id order
@@ -188,19 +261,7 @@ class Handler(BaseHTTPRequestHandler):
         self.transform = None
         url = urllib.parse.urlsplit(self.path)
         fault = self.fault = self.server.faults.take(self.path)
-        if fault and fault["kind"] == "429":
-            after = fault["arg"] or "1"
-            if after.startswith("date+"):
-                after = email.utils.formatdate(time.time() + float(after[5:]), usegmt=True)
-            self.send_plain(429, b"Too Many Requests", [("Retry-After", after)], fault)
-            return
-        if fault and fault["kind"] == "500":
-            self.send_plain(500, b"Internal Server Error", fault=fault)
-            return
-        if fault and fault["kind"] == "stall":
-            self.record(0, fault)
-            time.sleep(float(fault["arg"] or 30))
-            self.close_connection = True
+        if self.refuse(fault):
             return
         if fault and fault["kind"] == "endless":
             self.record(200, fault)
@@ -338,6 +399,10 @@ def main():
                     help="the API key the Lambda route accepts")
     ap.add_argument("--runpod-key", default="test-runpod-key",
                     help="the API key the RunPod route accepts")
+    ap.add_argument("--verda-id", default="test-verda-id",
+                    help="the client id Verda's token route accepts")
+    ap.add_argument("--verda-secret", default="test-verda-secret",
+                    help="the client secret Verda's token route accepts")
     args = ap.parse_args()
 
     server = Server(("127.0.0.1", 0), Handler)
@@ -349,6 +414,8 @@ def main():
     server.gcp_key = args.gcp_key
     server.lambda_key = args.lambda_key
     server.runpod_key = args.runpod_key
+    server.verda_id = args.verda_id
+    server.verda_secret = args.verda_secret
     open(args.log, "a").close()
     tmp = args.port_file + ".tmp"
     with open(tmp, "w") as f:

@@ -32,6 +32,7 @@ setup() {
 	export AICOST_GCP_API_KEY=test-key
 	export AICOST_VAST_ENDPOINT=$base/api/v0/bundles/
 	export AICOST_RUNPOD_ENDPOINT=$base/v2/catalog/gpus
+	export AICOST_VERDA_ENDPOINT=$base/v1
 	# Tiny backoff and a 1 s stall limit keep the fault tests fast.
 	export AICOST_HTTP_BACKOFF_MS=5 AICOST_HTTP_RETRIES=2 AICOST_HTTP_STALL_TIMEOUT=1
 	: >"$BATS_FILE_TMPDIR/faults"
@@ -735,7 +736,7 @@ fx_setup() {
 	[[ "$output" == *"azure,unchanged,eastus,"* && "$output" == *"fx,updated,"* ]]
 	run_split pricing update --provider nope
 	[ "$status" -eq 2 ]
-	[[ "$stderr" == *"expected aws, azure, gcp, lambda, vast, runpod, fx or all"* ]]
+	[[ "$stderr" == *"expected aws, azure, gcp, lambda, vast, runpod, verda, fx or all"* ]]
 }
 
 @test "fx: HTTP 500 then success is retried and updates" {
@@ -1179,4 +1180,102 @@ d["offers"] = [o for o in d["offers"] if not str(o.get("geolocation")).endswith(
 	run_split pricing update --region us-east-1,US --force --format csv
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"aws,failed,"* && "$output" == *"vast,updated,US,"* ]]
+}
+
+# Verda (DataCrunch): tests/fixtures/verda has the shape of Verda's API v1 answers as
+# its SDKs read them (see its README): 11 instance types, 3 locations. Skipped: the
+# RTX A6000, the Tesla V100 (not mapped: the listing does not say SXM2 or PCIe) and
+# the CPU node; the 4x B300 is listed without a price.
+@test "verda: client credentials buy a token (POST); each type's list price is an on-demand and a spot offer in each location" {
+	export AICOST_VERDA_CLIENT_ID=test-verda-id AICOST_VERDA_CLIENT_SECRET=test-verda-secret
+	run_split pricing update --provider verda --format csv
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+	# H100 x1 and x8, H200, B200, A100 40 and 80 GB: on-demand + spot; the L40S has no
+	# spot price (0): 6 x 2 + 1 = 13 in each of 3 locations = 39
+	[[ "$output" == *'verda,updated,all,39,0,11,3,'*',"4 rows skipped: 3 GPU not in the accelerator table or not placed, 1 listed without a price (see aicost-pricing(1))"'* ]]
+	[ "$(requests 'POST /v1/oauth2/token 200')" -eq 1 ]
+	[ "$(requests 'GET /v1/locations 200')" -eq 1 ]
+	[ "$(requests 'GET /v1/instance-types?currency=usd 200')" -eq 1 ]
+	run aicost pricing export
+	today=$(date -u +%F)
+	src=$AICOST_VERDA_ENDPOINT/instance-types
+	# the price is the whole instance's: 21.20 an hour for 8 H100s
+	[[ "$output" == *"verda,FIN-01,,8H100.80S.176V,instance,H100-SXM,8,176,1480,on-demand,21.2,USD,exact,$src,$today,list price of the instance type (one list for every location),"* ]]
+	[[ "$output" == *"verda,ICE-01,,8H100.80S.176V,instance,H100-SXM,8,176,1480,spot,8.8,USD,exact,$src,$today,spot: list price of the instance type; may be stopped (one list for every location),"* ]]
+	[[ "$output" == *"verda,FIN-02,,1A100.22V,instance,A100-40GB,1,22,120,on-demand,1.29,"* ]]
+	[[ "$output" == *"verda,FIN-02,,8A100.176V,instance,A100-80GB,8,176,960,spot,6,"* ]]
+	[[ "$output" == *"verda,FIN-01,,1L40S.20V,instance,L40S,1,20,60,on-demand,1.1,"* ]]
+	[[ "$output" != *"1L40S.20V,instance,L40S,1,20,60,spot"* ]]
+	[[ "$output" != *"4B300"* && "$output" != *"2A6000"* && "$output" != *"1V100"* && "$output" != *"CPU.120V"* ]]
+	# per GPU-hour: 21.20 / 8 = 2.65; 39.92 / 8 = 4.99
+	run prices verda
+	[[ "$output" == *"verda,8H100.80S.176V,H100-SXM,8,80,176,1480,FIN-01,,on-demand,21.2,2.65,"* ]]
+	[[ "$output" == *"verda,8B200.240V,B200,8,"*",ICE-01,,on-demand,39.92,4.99,"* ]]
+	run aicost pricing sources
+	echo "$output" | grep -E '^verda +[0-9-]+ +[0-9]+ +live: aicost pricing update$'
+	# a location asked for: only its 13 offers
+	run aicost pricing update --provider verda --region FIN-01 --format csv
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"verda,updated,FIN-01,13,0,11,3,"* ]]
+}
+
+@test "verda: without credentials 'all' leaves it out, named it is exit 2; a wrong secret is Verda's 401; the secret is in no message, log or store" {
+	unset AICOST_VERDA_CLIENT_ID AICOST_VERDA_CLIENT_SECRET
+	run_split pricing update --region us-east-1 --format csv
+	[ "$status" -eq 0 ]
+	[[ "$output" != *"verda"* && "$stderr" != *"verda"* ]]
+	# the secret alone is not enough
+	AICOST_VERDA_CLIENT_SECRET=x run_split pricing update --provider verda --format csv
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"verda: no client credentials (set AICOST_VERDA_CLIENT_ID and AICOST_VERDA_CLIENT_SECRET)"* ]]
+	[ "$(requests /v1/)" -eq 0 ]
+	export AICOST_VERDA_CLIENT_ID=test-verda-id AICOST_VERDA_CLIENT_SECRET=wrong-secret-4711
+	run_split pricing update --provider verda --format csv
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"verda: access token: HTTP 401: "*"Invalid client credentials"*"previous prices are kept"* ]]
+	[ "$(requests 'GET /v1/')" -eq 0 ]
+	# a server that quotes the request back: the secret is blanked out of the message
+	# (it would be cut at 120 characters, after "wrong-secret-47")
+	fault echo oauth2 -1
+	run_split pricing update --provider verda --format csv
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *'access token: HTTP 400: {"message": "cannot read {"grant_type":"client_credentials","client_id":"test-verda-id","client_secret":"[secret]'* ]]
+	# the secret and the access token: in no message, request line or stored row
+	[[ "$output$stderr" != *"4711"* ]]
+	run aicost pricing sources
+	[[ "$output" != *"4711"* ]]
+	! grep -q "4711\|test-verda-secret\|test-verda-access-token" "$BATS_FILE_TMPDIR/requests.log" || false
+	: >"$BATS_FILE_TMPDIR/faults"
+	AICOST_VERDA_CLIENT_SECRET=test-verda-secret run aicost pricing update --provider verda
+	[ "$status" -eq 0 ]
+	run aicost pricing export
+	[[ "$output" == *"verda,"* && "$output" != *"test-verda-secret"* && "$output" != *"access-token"* ]]
+	! grep -a -q "4711\|test-verda-secret\|test-verda-access-token" "$XDG_DATA_HOME"/aicost/prices.db* || false
+}
+
+@test "verda: 429 and 500 are retried, the token POST too; 500 for good, a stall, truncated, malformed or huge answers keep the previous prices" {
+	export AICOST_VERDA_CLIENT_ID=test-verda-id AICOST_VERDA_CLIENT_SECRET=test-verda-secret
+	fault 429 oauth2 1 1
+	fault 500 v1/locations 1
+	fault 500 instance-types 1
+	run aicost pricing update --provider verda --format csv
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"verda,updated,all,39,"* ]]
+	[ "$(requests 'POST /v1/oauth2/token 429')" -eq 1 ]
+	[ "$(requests 'POST /v1/oauth2/token 200')" -eq 1 ]
+	[ "$(requests 'v1/locations 500')" -eq 1 ]
+	[ "$(requests 'instance-types?currency=usd 500')" -eq 1 ]
+	before=$(prices verda)
+	for fault in "500 oauth2" "malformed oauth2" "stall oauth2" "malformed v1/locations" \
+		     "500 instance-types" "stall instance-types" "truncate instance-types" \
+		     "malformed instance-types" "endless instance-types"; do
+		: >"$BATS_FILE_TMPDIR/faults"
+		fault $fault -1 3
+		AICOST_HTTP_MAX_PAGE_MB=1 AICOST_HTTP_TIMEOUT=2 run_split pricing update --provider verda
+		[ "$status" -eq 2 ]
+		[[ "$stderr" == *"verda: "*"previous prices are kept"* ]]
+		[ "$(prices verda)" = "$before" ]
+	done
+	[[ "$stderr" == *"larger than 1 MB"* ]]
 }

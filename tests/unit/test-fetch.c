@@ -1003,6 +1003,87 @@ static void test_runpod_gpus(void **state)
 	collector_free(c);
 }
 
+/* Verda: the whole instance's list price, on-demand and spot, in each location. */
+static void test_verda_instance_types(void **state)
+{
+	static const char *const all[] = { "all" }, *const one[] = { "ICE-01" };
+	struct fetch_config config = { .regions = all, .nregions = 1, .observed = "2026-12-01" };
+	struct fetch_stats stats = { 0 };
+	struct fetch_sink sink;
+	struct collector *c = collector_new(&sink);
+	struct strbuf codes = STRBUF_INIT;
+	const struct got_offer *o;
+	size_t len, llen;
+	char *json = fixture(FIX "verda/instance-types.json", &len);
+	char *locations = fixture(FIX "verda/locations.json", &llen);
+
+	(void)state;
+	assert_int_equal(verda_parse_locations(locations, llen, "l", &codes), 0);
+	assert_string_equal(codes.buf, "FIN-01,FIN-02,ICE-01");
+	assert_int_equal(verda_parse_instance_types(json, len, codes.buf, &config, "v", &sink,
+						    &stats), 0);
+	/* 11 types: A6000, V100 and the CPU node skipped, the B300 without a price;
+	 * 6 with a spot price (x 2) + the L40S = 13 in each of 3 locations */
+	assert_int_equal(stats.rows, 11);
+	assert_int_equal(stats.skipped, 4);
+	assert_int_equal(stats.unpriced, 1);
+	assert_int_equal(c->noffers, 39);
+	assert_price(c, "FIN-01", "8H100.80S.176V", "on-demand", 21.20);
+	assert_price(c, "ICE-01", "8H100.80S.176V", "spot", 8.80);
+	assert_price(c, "FIN-02", "1A100.22V", "on-demand", 1.29);
+	assert_null(find(c, "FIN-01", "1L40S.20V", "spot"));
+	o = find(c, "FIN-02", "8B200.240V", "on-demand");
+	assert_non_null(o);
+	assert_string_equal(o->accelerator, "B200");
+	assert_int_equal(o->count, 8);
+	assert_true(o->vcpus == 240 && o->memory_gib == 1800);
+	o = find(c, "ICE-01", "8A100.176V", "on-demand");
+	assert_string_equal(o->accelerator, "A100-80GB");
+	assert_null(find(c, "FIN-01", "2A6000.20V", "on-demand"));
+	collector_free(c);
+
+	/* a location asked for: its 13 only */
+	c = collector_new(&sink);
+	config.regions = one;
+	assert_int_equal(verda_parse_instance_types(json, len, codes.buf, &config, "v", &sink,
+						    &stats), 0);
+	assert_int_equal(c->noffers, 13);
+	/* cut short, another shape, prices in euros, a price that is no number: errors */
+	assert_int_equal(verda_parse_instance_types(json, len / 2, codes.buf, &config, "v",
+						    &sink, &stats), -1);
+	assert_non_null(strstr(error_get(), "v: malformed JSON"));
+	assert_int_equal(verda_parse_instance_types("{\"code\": \"x\"}", 13, codes.buf, &config,
+						    "v", &sink, &stats), -1);
+	assert_non_null(strstr(error_get(), "expected an array of instance types"));
+	{
+		static const char eur[] = "[{\"instance_type\": \"1L40S.20V\", \"currency\": \"eur\", "
+			"\"gpu\": {\"description\": \"1x L40S 48GB\"}, \"price_per_hour\": \"1.0\"}]";
+		static const char word[] = "[{\"instance_type\": \"1L40S.20V\", "
+			"\"gpu\": {\"description\": \"1x L40S 48GB\"}, \"price_per_hour\": \"soon\"}]";
+
+		assert_int_equal(verda_parse_instance_types(eur, sizeof(eur) - 1, codes.buf,
+							    &config, "v", &sink, &stats), -1);
+		assert_non_null(strstr(error_get(), "prices in \"eur\""));
+		assert_int_equal(verda_parse_instance_types(word, sizeof(word) - 1, codes.buf,
+							    &config, "v", &sink, &stats), -1);
+		assert_non_null(strstr(error_get(), "[0] 1L40S.20V: price_per_hour"));
+	}
+	assert_int_equal(c->noffers, 13);
+	assert_int_equal(verda_parse_locations("[]", 2, "l", &codes), -1);
+	assert_int_equal(verda_parse_locations("[{\"code\": \"fin-01\"}]", 20, "l", &codes), -1);
+	assert_non_null(strstr(error_get(), "[0].code"));
+	assert_true(fetch_region_is_verda("FIN-01") && fetch_region_is_verda("ICE-01") &&
+		    fetch_region_is_verda("FIN-03"));
+	assert_false(fetch_region_is_verda("fin-01") || fetch_region_is_verda("FIN") ||
+		     fetch_region_is_verda("US") || fetch_region_is_verda("FIN-01a") ||
+		     fetch_region_is_verda("us-east-1"));
+	error_clear();
+	strbuf_release(&codes);
+	free(json);
+	free(locations);
+	collector_free(c);
+}
+
 static void test_regions_and_escape(void **state)
 {
 	struct strbuf sb = STRBUF_INIT;
@@ -1040,6 +1121,7 @@ int main(void)
 		cmocka_unit_test(test_lambda_instance_types),
 		cmocka_unit_test(test_vast_bundles),
 		cmocka_unit_test(test_runpod_gpus),
+		cmocka_unit_test(test_verda_instance_types),
 		cmocka_unit_test(test_regions_and_escape),
 	};
 
