@@ -832,7 +832,18 @@ int infer_plan(const struct infer_model *m, const struct infer_hw *hw,
 		}
 		try_expert_parallel(m, hw, targets, peak_requests_per_s, min_replicas, batch, out,
 				    &best_gpus, &widest);
+	} else if (widest.tp > 1) {
+		out->one_server_holds = true;
+		/*
+		 * A mixture that needs a server's fabric anyway may also spread its
+		 * experts over servers, when that serves the traffic on fewer
+		 * accelerators (each reads fewer experts, and batches grow).
+		 */
+		try_expert_parallel(m, hw, targets, peak_requests_per_s, min_replicas, batch, out,
+				    &best_gpus, &widest);
 	}
+	if (widest.tp == 1)
+		out->one_server_holds = true;
 	if (widest.tp == 0) {
 		explain_no_fit(m, hw);
 		return -1;

@@ -96,6 +96,7 @@ struct infer_plan {
 	double fastest_s;              /* one request alone on the layout that serves it
 					  soonest: the shortest deadline a batch job can meet */
 	struct infer_layout fastest;   /* that layout */
+	bool one_server_holds;         /* a one-server layout fits (EP is then for throughput) */
 };
 
 /* Accelerators one replica of L takes. */

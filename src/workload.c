@@ -440,7 +440,12 @@ static int place_inference(const struct workload *w, const struct accelerator *a
 	if (inf->draft_params > 0 && plan->timing.tokens_per_step <= 1 + 1e-9)
 		demand_note(out, "workload %s: at %.0f%% acceptance the draft model only adds work",
 			    w->name, inf->acceptance * 100);
-	if (plan->layout.ep > 1)
+	if (plan->layout.ep > 1 && plan->one_server_holds)
+		demand_note(out, "workload %s: each replica spreads its %d experts over %d servers "
+			    "(%d accelerators), attention in groups of %d: fewer accelerators for the "
+			    "traffic than one-server replicas", w->name, inf->experts,
+			    plan->layout.ep / hw.node_size, plan->layout.ep, plan->layout.tp);
+	else if (plan->layout.ep > 1)
 		demand_note(out, "workload %s: %.4g GB of weights do not fit one server of %d × %s; "
 			    "each replica spreads its %d experts over %d servers (%d accelerators), "
 			    "attention in groups of %d", w->name, out->weights_gb, hw.node_size,

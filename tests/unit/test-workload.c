@@ -1156,6 +1156,53 @@ static void test_latent_attention(void **state)
 static double output_per_gpu(const struct workload *w, const struct accelerator *acc);
 
 /*
+ * A mixture one server holds (DeepSeek-V3 in FP8, 671 GB, on 8 H200 of 141 GB) stays
+ * on that server while its traffic fills a few of them; at more traffic its experts
+ * go over servers, which serves more per GPU: each GPU reads two experts instead of
+ * an eighth of all 256, and its attention group holds only its own sequences' latents
+ * (a TP 8 rank holds the whole latent of every sequence, which caps the batch at 252).
+ */
+static void test_expert_parallel_for_throughput(void **state)
+{
+	static struct accelerator h200 = {
+		.name = "H200", .vendor = "NVIDIA", .kind = "gpu", .memory_gb = 141,
+		.bf16_tflops = 989, .fp8_tflops = 1979, .hbm_tbps = 4.8,
+		.scaleup_gb_s = 900, .scaleout_gb_s = 50,
+	};
+	struct workload w = inference(671e9, 61, 7168, 128, 128);
+	struct workload_demand one, many;
+
+	(void)state;
+	w.inference.head_dim = 128;
+	w.inference.kv_lora_rank = 512;
+	w.inference.rope_head_dim = 64;
+	w.inference.dense_layers = 3;
+	w.inference.active_params = 37e9;
+	w.inference.experts = 256;
+	w.inference.experts_per_token = 8;
+	w.inference.precision = PRECISION_FP8;
+	w.inference.input_tokens = 2000;
+	w.inference.output_tokens = 500;
+	w.inference.requests_per_day = 1e5;
+	w.inference.tokens_per_day = 1e5 * 2500;
+	assert_int_equal(workload_inference_demand(&w, &h200, &one), 0);
+	assert_int_equal(one.tensor_parallel, 8);
+	assert_int_equal(one.expert_parallel, 1);
+	assert_int_equal(one.batch, 252);
+	assert_int_equal(one.gpus, 8);
+	w.inference.requests_per_day = 1e8;
+	w.inference.tokens_per_day = 1e8 * 2500;
+	assert_int_equal(workload_inference_demand(&w, &h200, &many), 0);
+	assert_int_equal(many.tensor_parallel, 1);
+	assert_true(many.expert_parallel >= 16);
+	assert_true(many.tokens_per_second_per_gpu > 2 * one.tokens_per_second_per_gpu);
+	assert_non_null(strstr(many.notes, "fewer accelerators for the traffic than one-server"));
+	workload_demand_release(&one);
+	workload_demand_release(&many);
+}
+
+
+/*
  * Static batching (prompts prefilled together, then answers decoded together) is
  * never faster than continuous batching at the same batch, which overlaps them.
  */
@@ -1431,6 +1478,7 @@ int main(void)
 		cmocka_unit_test(test_latent_attention),
 		cmocka_unit_test(test_static_batching_never_faster),
 		cmocka_unit_test(test_deepseek_v3_expert_parallel),
+		cmocka_unit_test(test_expert_parallel_for_throughput),
 		cmocka_unit_test(test_published_inference),
 	};
 	int failed = cmocka_run_group_tests(tests, NULL, NULL);
