@@ -39,27 +39,22 @@ struct scan_state {
 	double least_per_price;      /* no offer's cost is below its price × this */
 };
 
-static char *copy_or_null(const char *text)
-{
-	return text ? xstrdup(text) : NULL;
-}
-
 static void offer_copy(struct offer *dst, const struct offer *src)
 {
 	*dst = *src;
-	dst->provider = copy_or_null(src->provider);
-	dst->region = copy_or_null(src->region);
-	dst->zone = copy_or_null(src->zone);
-	dst->instance_type = copy_or_null(src->instance_type);
-	dst->accelerator = copy_or_null(src->accelerator);
-	dst->purchase = copy_or_null(src->purchase);
-	dst->currency = copy_or_null(src->currency);
-	dst->observed = copy_or_null(src->observed);
-	dst->source = copy_or_null(src->source);
-	dst->confidence = copy_or_null(src->confidence);
-	dst->component = copy_or_null(src->component);
-	dst->note = copy_or_null(src->note);
-	dst->interconnect = copy_or_null(src->interconnect);
+	dst->provider = xstrdup_or_null(src->provider);
+	dst->region = xstrdup_or_null(src->region);
+	dst->zone = xstrdup_or_null(src->zone);
+	dst->instance_type = xstrdup_or_null(src->instance_type);
+	dst->accelerator = xstrdup_or_null(src->accelerator);
+	dst->purchase = xstrdup_or_null(src->purchase);
+	dst->currency = xstrdup_or_null(src->currency);
+	dst->observed = xstrdup_or_null(src->observed);
+	dst->source = xstrdup_or_null(src->source);
+	dst->confidence = xstrdup_or_null(src->confidence);
+	dst->component = xstrdup_or_null(src->component);
+	dst->note = xstrdup_or_null(src->note);
+	dst->interconnect = xstrdup_or_null(src->interconnect);
 }
 
 static void candidate_release(struct candidate *c)
@@ -280,8 +275,8 @@ static int plan_training(const struct scan_state *st, struct optimize_plan *p,
 static void demand_copy(struct workload_demand *dst, const struct workload_demand *src)
 {
 	*dst = *src;
-	dst->accelerator = copy_or_null(src->accelerator);
-	dst->notes = copy_or_null(src->notes);
+	dst->accelerator = xstrdup_or_null(src->accelerator);
+	dst->notes = xstrdup_or_null(src->notes);
 }
 
 int optimize_replica_instances(const struct workload_demand *d, int per_instance,
@@ -429,7 +424,7 @@ static struct optimize_plan *plan_at(const struct scan_state *st, const char *ac
 	p->accelerator = xstrdup(accelerator);
 	p->per_instance = per;
 	p->fabric_gbps = gbps;
-	p->interconnect = copy_or_null(interconnect);
+	p->interconnect = xstrdup_or_null(interconnect);
 	acc = find_accelerator(search, accelerator);
 	if (!acc) {
 		error_set("%s: no specifications in the price store", accelerator);

@@ -67,20 +67,15 @@ static void priced_offer_release(struct priced_offer *o)
 	memset(o, 0, sizeof(*o));
 }
 
-static char *strdup_or_null(const char *s)
-{
-	return s ? xstrdup(s) : NULL;
-}
-
 static void priced_offer_copy(struct priced_offer *to, const struct priced_offer *from)
 {
 	*to = *from;
-	to->accelerator = strdup_or_null(from->accelerator);
-	to->instance_type = strdup_or_null(from->instance_type);
-	to->provider = strdup_or_null(from->provider);
-	to->region = strdup_or_null(from->region);
-	to->purchase = strdup_or_null(from->purchase);
-	to->observed = strdup_or_null(from->observed);
+	to->accelerator = xstrdup_or_null(from->accelerator);
+	to->instance_type = xstrdup_or_null(from->instance_type);
+	to->provider = xstrdup_or_null(from->provider);
+	to->region = xstrdup_or_null(from->region);
+	to->purchase = xstrdup_or_null(from->purchase);
+	to->observed = xstrdup_or_null(from->observed);
 }
 
 /*
@@ -147,7 +142,7 @@ void tco_prices_used_add(struct tco_prices_used *list, const char *deployment,
 	}
 	xgrow(&list->items, &list->alloc, list->n + 1, sizeof(*list->items));
 	to = &list->items[list->n++];
-	to->deployment = deployment ? xstrdup(deployment) : NULL;
+	to->deployment = xstrdup_or_null(deployment);
 	to->provider = xstrdup(o->provider);
 	to->region = xstrdup(o->region);
 	to->instance_type = xstrdup(o->instance_type);
@@ -516,7 +511,7 @@ static int resolve_cloud(struct db *db, struct prepare_memo *memo, const struct 
 	memset(p, 0, sizeof(*p));
 	p->present = true;
 	p->provider = xstrdup(d->provider);
-	p->region = d->region ? xstrdup(d->region) : NULL;
+	p->region = xstrdup_or_null(d->region);
 	p->gpus_per_instance = GPUS_PER_INSTANCE_DEFAULT;
 	p->nshares = d->npurchase;
 	p->share_per_gpu_hour = xcalloc(d->npurchase + 1, sizeof(double));
@@ -525,7 +520,7 @@ static int resolve_cloud(struct db *db, struct prepare_memo *memo, const struct 
 	p->storage_from_store = isnan(d->storage_price_per_gb_month);
 	if (!isnan(d->price_per_gpu_hour)) {
 		/* A what-if price stands for every purchase option. */
-		p->accelerator = accelerator ? xstrdup(accelerator) : NULL;
+		p->accelerator = xstrdup_or_null(accelerator);
 		p->on_demand_per_gpu_hour = d->price_per_gpu_hour;
 		for (size_t k = 0; k < d->npurchase; k++)
 			p->share_per_gpu_hour[k] = d->price_per_gpu_hour;

@@ -13,6 +13,8 @@ void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
+/* xstrdup, except that NULL stays NULL. */
+char *xstrdup_or_null(const char *s);
 char *xstrndup(const char *s, size_t n);
 /* Grows *items (of *alloc slots of size elem) so that index `need - 1` fits. */
 void xgrow(void *items_ptr, size_t *alloc, size_t need, size_t elem);
