@@ -7,7 +7,7 @@ load helpers
 	mkdir out
 	run "$FIXTURES/build-catalog/build" out
 	[ "$status" -eq 0 ]
-	[[ "$output" == *"aws.csv: 24 offers"*"azure.csv: 11 offers"*"gcp.csv: 17 offers"*"gpu-clouds.csv: 6 offers"* ]]
+	[[ "$output" == *"aws.csv: 24 offers"*"azure.csv: 12 offers"*"gcp.csv: 17 offers"*"gpu-clouds.csv: 6 offers"* ]]
 	for f in aws azure gcp gpu-clouds; do
 		diff -u "$FIXTURES/build-catalog/expected/$f.csv" "out/$f.csv"
 	done
@@ -77,6 +77,10 @@ load helpers
 	grep -q '^azure,swedencentral,,Standard_ND96isr_H200_v5,instance,H200,8,96,1850,on-demand,110.272,USD,exact,fixture radar,2026-08-22,' out/azure.csv
 	! grep -q 'H200_v5,.*,spot,' out/azure.csv
 	grep -q '^azure,westeurope,,Standard_NC24ads_A100_v4,instance,A100-80GB,1,24,220,spot,1.097295,USD,exact,fixture radar,2026-08-22,' out/azure.csv
+	# the snapshot's one savings-plan rate per item (savingsPlanPrice) is the 1-year one:
+	# NC24ads_A100_v4 3.97471 an hour against 4.775 on demand (83.2%)
+	grep -q '^azure,westeurope,,Standard_NC24ads_A100_v4,instance,A100-80GB,1,24,220,savings-1y,3.97471,USD,exact,fixture radar,2026-08-22,savings plan (compute),' out/azure.csv
+	! grep -q 'NC24ads_A100_v4,.*,savings-3y,' out/azure.csv
 	# --confirm: a later list rounded to the cent (21.96 in 2026-09) that agrees with the
 	# exact figure (21.957642, 2026-04-04: within half a cent) keeps it and moves its
 	# observation; a price that differs (1.95, not 1.861) replaces it as given; an
@@ -247,7 +251,7 @@ for r in rows:
 	[[ "$output" == *"us-central1,,commit-1y,61.383672,"* ]]
 }
 
-@test "shipped catalog: Azure GPU prices in four EU regions observed 2026-08-22" {
+@test "shipped catalog: Azure GPU prices and 1-year savings plans in four EU regions observed 2026-08-22" {
 	run aicost pricing list --provider azure --region EU --format csv
 	[ "$status" -eq 0 ]
 	echo "$output" | python3 -c '
@@ -258,7 +262,16 @@ regions = {r["region"] for r in fresh}
 assert regions == {"westeurope", "northeurope", "francecentral", "swedencentral"}, regions
 for r in fresh:
     assert r["source"].startswith("github:andy-diericks/azure-pricing-radar@cf741f2"), r
-    assert r["purchase"] in ("on-demand", "spot"), r
+    assert r["purchase"] in ("on-demand", "spot", "savings-1y"), r
+# the 1-year savings plan, published per size and region, below on-demand
+od = {(r["region"], r["instance_type"]): float(r["price_per_hour"])
+      for r in fresh if r["purchase"] == "on-demand"}
+sp = {(r["region"], r["instance_type"]): float(r["price_per_hour"])
+      for r in fresh if r["purchase"] == "savings-1y"}
+assert len(sp) == 34, len(sp)
+assert {r for r, _ in sp} == regions, sp
+for k, v in sp.items():
+    assert 0.6 * od[k] < v < od[k], (k, v, od[k])
 # every GPU size of those regions is priced from the newer snapshot but ND96asr_v4,
 # whose meters the snapshot names differently (ND96asr A100 v4)
 stale = sorted({(r["region"], r["instance_type"]) for r in rows
@@ -270,6 +283,8 @@ assert stale == [("westeurope", "Standard_ND96asr_v4")], stale
 	[[ "$output" == *"swedencentral,,on-demand,127.816,"*"2026-08-22"* ]]
 	run aicost pricing show Standard_NC24ads_A100_v4 --region westeurope --format csv
 	[[ "$output" == *"westeurope,,spot,1.097295,"*"2026-08-22"* ]]
+	# 1-year savings plan: 3.97471 an hour against 4.775 on demand (16.8% off)
+	[[ "$output" == *"westeurope,,savings-1y,3.97471,"*"2026-08-22"* ]]
 }
 
 @test "shipped catalog: every provider and every current accelerator family has offers" {
