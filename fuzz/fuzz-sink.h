@@ -25,6 +25,6 @@ static int fuzz_egress(void *ctx, const struct egress_tier *t)
 	return 0;
 }
 
-static const struct fetch_sink fuzz_sink = { fuzz_offer, fuzz_egress, NULL };
+static const struct fetch_sink fuzz_sink = { .offer = fuzz_offer, .egress = fuzz_egress };
 
 #endif

@@ -752,7 +752,7 @@ static int list_catalog(const char *dir, char ***names, size_t *n)
 		(*names)[(*n)++] = xstrdup(entry->d_name);
 	}
 	closedir(d);
-	qsort(*names, *n, sizeof(**names), compare_catalog_names);
+	sort_array(*names, *n, sizeof(**names), compare_catalog_names);
 	return 0;
 }
 

@@ -117,7 +117,7 @@ void docdiff(const struct node *old_root, const struct node *new_root,
 	*n = 0;
 	flatten(old_root, &path, &old_leaves);
 	flatten(new_root, &path, &new_leaves);
-	qsort(old_leaves.items, old_leaves.n, sizeof(struct leaf), leaf_cmp);
+	sort_array(old_leaves.items, old_leaves.n, sizeof(struct leaf), leaf_cmp);
 	matched = xcalloc(old_leaves.n + 1, sizeof(bool));
 	for (size_t i = 0; i < new_leaves.n; i++) {
 		const struct leaf *leaf = &new_leaves.items[i];

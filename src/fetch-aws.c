@@ -84,7 +84,9 @@ static int aws_accelerator_count(const char *instance, const char *gpu_column)
 {
 	double gpus;
 
-	if (fetch_parse_price(gpu_column, &gpus) && gpus >= 1 && gpus == floor(gpus))
+	/* 1 to 64, as every other fetcher reads a count: "8e99" is no count (and no int). */
+	if (fetch_parse_price(gpu_column, &gpus) && gpus >= 1 && gpus <= 64 &&
+	    gpus == floor(gpus))
 		return (int)gpus;
 	for (size_t i = 0; i < ARRAY_SIZE(aws_trainium_chips); i++)
 		if (strcmp(aws_trainium_chips[i].instance, instance) == 0)
@@ -478,7 +480,7 @@ static int cmp_tier(const void *a, const void *b)
 
 static int flush_tiers(struct aws_csv *csv)
 {
-	qsort(csv->tiers, csv->ntiers, sizeof(*csv->tiers), cmp_tier);
+	sort_array(csv->tiers, csv->ntiers, sizeof(*csv->tiers), cmp_tier);
 	for (size_t i = 0; i < csv->ntiers; i++) {
 		struct egress_tier t = csv->tiers[i];
 

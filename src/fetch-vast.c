@@ -153,7 +153,7 @@ static int compare_double(const void *a, const void *b)
 /* The median (of the middle two when even), as Python's statistics.median. */
 static double median(double *values, size_t n)
 {
-	qsort(values, n, sizeof(*values), compare_double);
+	sort_array(values, n, sizeof(*values), compare_double);
 	return n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
 }
 

@@ -1006,7 +1006,7 @@ int optimize_run(struct db *db, const struct scenario *s, size_t workload,
 		goto cleanup;
 	/* The most promising first, so that the best `top` fill early and the rest stop soon. */
 	if (ngroups > 1)
-		qsort(groups, ngroups, sizeof(*groups), by_least);
+		sort_array(groups, ngroups, sizeof(*groups), by_least);
 	for (size_t i = 0; i < ngroups; i++) {
 		const struct group *g = &groups[i];
 
@@ -1041,8 +1041,8 @@ int optimize_run(struct db *db, const struct scenario *s, size_t workload,
 		c->why = explain(w, &search->plans[c->plan], c);
 	}
 	if (search->nrejections > 1)
-		qsort(search->rejections, search->nrejections, sizeof(*search->rejections),
-		      by_offers);
+		sort_array(search->rejections, search->nrejections, sizeof(*search->rejections),
+			   by_offers);
 	rc = 0;
 cleanup:
 	db_scan_end(st.scanner);

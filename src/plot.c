@@ -431,7 +431,7 @@ static int chart_breakdown(const struct tco_result *r, struct plot *p)
 	 * nothing: bars more than 2.5 times the 90th percentile are cut at the
 	 * scale that fits all the others, and carry their value.
 	 */
-	qsort(tops, nbars, sizeof(double), compare_doubles);
+	sort_array(tops, nbars, sizeof(double), compare_doubles);
 	{
 		double typical = nbars ? tops[(size_t)floor(0.9 * (double)(nbars - 1))] : 0;
 
@@ -843,7 +843,7 @@ int plot_prices(const struct offer_list *offers, const char *accelerator, bool p
 		return -1;
 	}
 	currency = mixed ? "mixed currencies" : currency ? currency : "USD";
-	qsort(bars, nbars, sizeof(*bars), compare_bars);
+	sort_array(bars, nbars, sizeof(*bars), compare_bars);
 	/* One bar per provider, region and purchase option: its cheapest instance
 	 * (the sizes of one machine family often cost the same per accelerator). */
 	{

@@ -500,7 +500,7 @@ static int sky_store_all(struct sky_importer *s, const char *path)
 			n++;
 		}
 	}
-	qsort(offers, n, sizeof(*offers), fold_order);
+	sort_array(offers, n, sizeof(*offers), fold_order);
 	for (size_t i = 0; i < n; i++) {
 		if (kept > 0 && same_offer(&offers[kept - 1], &offers[i])) {
 			s->stats->folded++;
@@ -508,7 +508,7 @@ static int sky_store_all(struct sky_importer *s, const char *path)
 		}
 		offers[kept++] = offers[i];
 	}
-	qsort(offers, kept, sizeof(*offers), store_order);
+	sort_array(offers, kept, sizeof(*offers), store_order);
 	for (size_t i = 0; i < kept && result == 0; i++)
 		result = sky_store(s, &offers[i], path);
 	if (result == 0)

@@ -292,7 +292,7 @@ int tco_sensitivity(const struct tco_input *in, double step, struct sensitivity 
 		entry->flips = low.cheapest != a || high.cheapest != a;
 		count++;
 	}
-	qsort(list, count, sizeof(*list), compare_swing);
+	sort_array(list, count, sizeof(*list), compare_swing);
 	*out = list;
 	*n = count;
 	list = NULL;

@@ -13,6 +13,14 @@
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
+/* qsort for an array that may be empty, and so NULL: qsort(NULL, 0, ...) is undefined. */
+static inline void sort_array(void *base, size_t n, size_t size,
+			      int (*cmp)(const void *, const void *))
+{
+	if (n > 1)
+		qsort(base, n, size, cmp);
+}
+
 /*
  * The error channel. Modules return -1 or NULL and describe why with error_set();
  * only the command layer prints (with error_print) and picks the exit code.
