@@ -47,6 +47,9 @@ FUZZ_REPLAYS := $(FUZZ_SRCS:fuzz/%.c=$(BUILD)/fuzz/replay-%)
 FUZZ_BINS := $(FUZZ_SRCS:fuzz/%.c=$(BUILD)/fuzz/%)
 FUZZ_CC ?= clang
 FUZZ_SECONDS ?= 20
+# Both empty: a new seed each run; set (as .ci/run does), the same inputs everywhere.
+FUZZ_RUNS ?=
+FUZZ_SEED ?=
 FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 FUZZ_LIB_OBJS := $(LIB_OBJS:$(BUILD)/%.o=$(BUILD)/fuzz/obj/%.o) $(BUILD)/fuzz/obj/fuzz-common.o
 
@@ -121,7 +124,7 @@ $(BUILD)/fuzz/fuzz-%: fuzz/fuzz-%.c $(BUILD)/fuzz/libaicost.a
 		$(BUILD)/fuzz/libaicost.a $(LIBS)
 
 fuzz: $(FUZZ_BINS) $(FUZZ_REPLAYS)
-	@sh fuzz/run $(FUZZ_SECONDS) $(FUZZ_SRCS:fuzz/%.c=%)
+	@FUZZ_RUNS=$(FUZZ_RUNS) FUZZ_SEED=$(FUZZ_SEED) sh fuzz/run $(FUZZ_SECONDS) $(FUZZ_SRCS:fuzz/%.c=%)
 
 deps:
 	@sh scripts/install-deps -q
