@@ -180,7 +180,7 @@ static int cmd_compare(int argc, char **argv)
 	computed = true;
 	r.demand = in.demand;
 	r.ndemand = cli.scenario.nworkloads;
-	if (tco_sensitivity(&in, SENSITIVITY_STEP, &list, &n) < 0)
+	if (tco_sensitivity(&in, &r, SENSITIVITY_STEP, &list, &n) < 0)
 		goto fail;
 	costcli_print_notes(&cli, in.notes.len ? in.notes.buf : NULL);
 	if (costcli_price_ages(&cli, &in.prices, time(NULL)) < 0)

@@ -350,7 +350,7 @@ int costcli_run(struct costcli *c, double step, struct costcli_run *run)
 	run->computed = true;
 	run->r.demand = run->in.demand;      /* owned by the input */
 	run->r.ndemand = c->scenario.nworkloads;
-	if (step > 0 && tco_sensitivity(&run->in, step, &run->sensitivity,
+	if (step > 0 && tco_sensitivity(&run->in, &run->r, step, &run->sensitivity,
 					&run->nsensitivity) < 0)
 		goto fail;
 	costcli_print_notes(c, run->in.notes.len ? run->in.notes.buf : NULL);

@@ -359,15 +359,20 @@ static bool shortage_exact(double base_total, const double *extra, int months,
 	return exact;
 }
 
+void shortage_expected(const double *extra, int months, double probability, double *monthly)
+{
+	for (int m = 0; m < months; m++)
+		monthly[m] = probability * extra[m];
+}
+
 /* The mean is the exact expectation, like the draws'. */
 static void exact_mean(const double *extra, int months, double probability,
 		       struct shortage_stats *out)
 {
 	out->mean_monthly = xcalloc((size_t)months, sizeof(double));
-	for (int m = 0; m < months; m++) {
-		out->mean_monthly[m] = probability * extra[m];
+	shortage_expected(extra, months, probability, out->mean_monthly);
+	for (int m = 0; m < months; m++)
 		out->mean += out->mean_monthly[m];
-	}
 }
 
 int shortage_sample(double base_total, const double *extra, int months, double probability,

@@ -108,11 +108,6 @@ static int run_variant(const struct tco_input *in, const struct knob *k, double 
 	copy.workloads = xmalloc((nw + 1) * sizeof(*copy.workloads));
 	memcpy(copy.workloads, s->workloads, nw * sizeof(*copy.workloads));
 	variant.scenario = &copy;
-	/* Totals carry the exact expected shortage, whatever the draws: one trial
-	 * gives the same totals as a million, and skips the percentiles nobody reads.
-	 * No trials (no shortage in the totals) stays none. */
-	if (variant.opts.trials > 1)
-		variant.opts.trials = 1;
 	variant.deployments = xmalloc((nd + 1) * sizeof(*variant.deployments));
 	memcpy(variant.deployments, in->deployments, nd * sizeof(*variant.deployments));
 	for (size_t j = 0; j < nd; j++) {
@@ -154,14 +149,10 @@ static int run_variant(const struct tco_input *in, const struct knob *k, double 
 
 		out->total[j] = base->deployments[j].total;
 		out->excluded[j] = base->deployments[j].excluded;
-		if (rerun && rc == 0) {
-			struct deployment_result r;
-
-			rc = tco_compute_deployment(&variant, j, &r);
-			out->total[j] = r.total;
-			out->excluded[j] = r.excluded;
-			tco_deployment_result_release(&r, nw);
-		}
+		/* Totals carry the exact expected shortage, whatever the draws: the
+		 * percentiles nobody reads here are not computed. */
+		if (rerun && rc == 0)
+			rc = tco_deployment_total(&variant, j, &out->total[j], &out->excluded[j]);
 		if (!out->excluded[j] && (out->cheapest < 0 || out->total[j] <
 					  out->total[out->cheapest]))
 			out->cheapest = (int)j;
@@ -253,11 +244,11 @@ static char *knob_name(const struct scenario *s, const struct knob *k)
 	return strbuf_detach(&name, NULL);
 }
 
-int tco_sensitivity(const struct tco_input *in, double step, struct sensitivity **out,
-		    size_t *n)
+int tco_sensitivity(const struct tco_input *in, const struct tco_result *base, double step,
+		    struct sensitivity **out, size_t *n)
 {
 	struct tco_input base_in = *in;
-	struct tco_result base;
+	struct tco_result own;
 	size_t nd = in->scenario->ndeployments;
 	struct totals low = { xcalloc(nd + 1, sizeof(double)), xcalloc(nd + 1, sizeof(bool)), -1 };
 	struct totals high = { xcalloc(nd + 1, sizeof(double)), xcalloc(nd + 1, sizeof(bool)), -1 };
@@ -271,19 +262,23 @@ int tco_sensitivity(const struct tco_input *in, double step, struct sensitivity 
 	/* Only which deployment is cheapest and which comes next are read, from the
 	 * totals: as in run_variant, one trial answers that (the caller's Monte Carlo,
 	 * often a million trials, is not run a second time). */
-	if (base_in.opts.trials > 1)
-		base_in.opts.trials = 1;
-	if (tco_compute(&base_in, &base) < 0)
-		goto release_totals;
-	a = base.cheapest;
-	b = tco_runner_up(&base);
+	memset(&own, 0, sizeof(own));
+	if (!base) {
+		if (base_in.opts.trials > 1)
+			base_in.opts.trials = 1;
+		if (tco_compute(&base_in, &own) < 0)
+			goto release_totals;
+		base = &own;
+	}
+	a = base->cheapest;
+	b = tco_runner_up(base);
 	nknobs = list_knobs(in->scenario, &knobs);
 	list = xcalloc(nknobs + 1, sizeof(*list));
 	for (size_t i = 0; i < nknobs; i++) {
 		struct sensitivity *entry = &list[count];
 
-		if (run_variant(in, &knobs[i], 1 - step, &base, &low) < 0 ||
-		    run_variant(in, &knobs[i], 1 + step, &base, &high) < 0)
+		if (run_variant(in, &knobs[i], 1 - step, base, &low) < 0 ||
+		    run_variant(in, &knobs[i], 1 + step, base, &high) < 0)
 			goto cleanup;
 		entry->input = knob_name(in->scenario, &knobs[i]);
 		entry->low_usd = answer(&low, a, b);
@@ -300,7 +295,7 @@ int tco_sensitivity(const struct tco_input *in, double step, struct sensitivity 
 cleanup:
 	sensitivity_release(list, count);
 	free(knobs);
-	tco_result_release(&base);
+	tco_result_release(&own);
 release_totals:
 	free(low.total);
 	free(low.excluded);

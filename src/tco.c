@@ -954,6 +954,22 @@ static void unfit_reasons(const struct tco_input *in, size_t index, struct strbu
 	}
 }
 
+/* Why deployment INDEX is no answer to "which is cheapest", into WHY (empty: it is one). */
+static void exclusion_reasons(const struct tco_input *in, size_t index,
+			      const struct demand_months *dm, const struct month_costs *mc,
+			      struct strbuf *why)
+{
+	const struct scenario *s = in->scenario;
+	const struct deployment *d = &s->deployments[index];
+	char *residency = residency_reason(s, d);
+
+	if (residency)
+		strbuf_adds(why, residency);
+	free(residency);
+	unfit_reasons(in, index, why);
+	feasibility(s, d, dm, mc, in->deployments[index].pipelines, why);
+}
+
 /*
  * The P10-P90 band of the cash paid up to each month: the cash that is certain
  * (all but the expected shortage) plus the percentiles of the shortage so far.
@@ -974,7 +990,12 @@ static void cumulative_band(struct deployment_result *r, const struct shortage_s
 	}
 }
 
-static int compute_deployment(const struct tco_input *in, size_t index,
+/*
+ * TOTALS_ONLY: only r->total and r->excluded are read (the sensitivity's
+ * variants): the same sums, without the shortage's percentiles and band, the
+ * per-workload figures, the NPV and the notes.
+ */
+static int compute_deployment(const struct tco_input *in, size_t index, bool totals_only,
 			      struct deployment_result *r)
 {
 	const struct scenario *s = in->scenario;
@@ -1039,7 +1060,11 @@ static int compute_deployment(const struct tco_input *in, size_t index,
 
 		if (shortage_extra(s, d, din, sh, &dm, &mc, extra, &once) < 0)
 			goto cleanup;
-		if (shortage_simulate(base_total, extra, months, sh->probability, once,
+		if (totals_only) {
+			/* The mean is the exact expectation, whatever the draws. */
+			stats.mean_monthly = xmalloc((size_t)months * sizeof(double));
+			shortage_expected(extra, months, sh->probability, stats.mean_monthly);
+		} else if (shortage_simulate(base_total, extra, months, sh->probability, once,
 				      in->opts.trials, deployment_seed(in->opts.seed, index),
 				      &stats) < 0)
 			goto cleanup;
@@ -1062,6 +1087,12 @@ static int compute_deployment(const struct tco_input *in, size_t index,
 			r->breakdown[c] += mc.by[m][c];
 		}
 		r->total += r->monthly[m];
+	}
+	if (totals_only) {
+		exclusion_reasons(in, index, &dm, &mc, &why);
+		r->excluded = why.len > 0;
+		result = 0;
+		goto cleanup;
 	}
 	/* Demanded: a training run whole (past the horizon too), inference within it. */
 	r->workload_wall_hours = xcalloc(s->nworkloads + 1, sizeof(double));
@@ -1129,12 +1160,7 @@ static int compute_deployment(const struct tco_input *in, size_t index,
 	r->per_million_tokens = r->tokens_delivered > 0 ?
 		inference_cost / (r->tokens_delivered / 1e6) : NAN;
 	/* A total that buys less work, or buys it late, is no answer to "which is cheapest". */
-	r->excluded_reason = residency_reason(s, d);
-	if (r->excluded_reason)
-		strbuf_adds(&why, r->excluded_reason);
-	free(r->excluded_reason);
-	unfit_reasons(in, index, &why);
-	feasibility(s, d, &dm, &mc, din->pipelines, &why);
+	exclusion_reasons(in, index, &dm, &mc, &why);
 	r->excluded_reason = why.len ? strbuf_detach(&why, NULL) : NULL;
 	r->excluded = r->excluded_reason != NULL;
 	r->incomplete = din->incomplete;
@@ -1225,7 +1251,7 @@ int tco_compute(const struct tco_input *in, struct tco_result *out)
 	out->ndeployments = s->ndeployments;
 	out->nworkloads = s->nworkloads;
 	for (size_t i = 0; i < s->ndeployments; i++) {
-		if (compute_deployment(in, i, &out->deployments[i]) < 0) {
+		if (compute_deployment(in, i, false, &out->deployments[i]) < 0) {
 			tco_result_release(out);
 			return -1;
 		}
@@ -1286,15 +1312,22 @@ int tco_runner_up(const struct tco_result *r)
 	return best;
 }
 
-int tco_compute_deployment(const struct tco_input *in, size_t index,
-			   struct deployment_result *out)
+int tco_deployment_total(const struct tco_input *in, size_t index, double *total,
+			 bool *excluded)
 {
-	memset(out, 0, sizeof(*out));
+	struct deployment_result r;
+	int rc;
+
+	memset(&r, 0, sizeof(r));
 	if (in->scenario->horizon_months < 1) {
 		error_set("the horizon must be at least one month");
 		return -1;
 	}
-	return compute_deployment(in, index, out);
+	rc = compute_deployment(in, index, true, &r);
+	*total = r.total;
+	*excluded = r.excluded;
+	tco_deployment_result_release(&r, in->scenario->nworkloads);
+	return rc;
 }
 
 void tco_deployment_result_release(struct deployment_result *r, size_t nworkloads)

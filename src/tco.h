@@ -283,13 +283,14 @@ int tco_resolve_fx(struct db *db, const struct scenario *s, struct tco_fx *out);
 void tco_fx_release(struct tco_fx *fx);
 /* Pure and deterministic: the same input and seed give the same result. */
 int tco_compute(const struct tco_input *in, struct tco_result *out);
-/*
- * Deployment INDEX alone, as tco_compute computes it (no break-even: that needs
- * the baseline's); released with tco_deployment_result_release.
- */
-int tco_compute_deployment(const struct tco_input *in, size_t index,
-			   struct deployment_result *out);
 void tco_deployment_result_release(struct deployment_result *r, size_t nworkloads);
+/*
+ * Deployment INDEX alone: its total and whether it is excluded, the same as
+ * tco_compute's, without what only a report reads (the shortage's
+ * percentiles and band, the per-workload figures, NPV, notes).
+ */
+int tco_deployment_total(const struct tco_input *in, size_t index, double *total,
+			 bool *excluded);
 /*
  * A month's cost of HOT_GB on the hot share's storage: BLOCK per GB-month, or
  * on TIERS (when any) the cheapest tier, whose index goes to *TIER (-1 for block).
@@ -412,8 +413,9 @@ struct sensitivity {
 	double swing_usd;            /* |high - low| */
 	bool flips;                  /* the cheapest deployment changes at one end */
 };
-int tco_sensitivity(const struct tco_input *in, double step, struct sensitivity **out,
-		    size_t *n);
+/* BASE: tco_compute's result for IN (its totals are read), or NULL to compute it here. */
+int tco_sensitivity(const struct tco_input *in, const struct tco_result *base, double step,
+		    struct sensitivity **out, size_t *n);
 void sensitivity_release(struct sensitivity *list, size_t n);
 
 /*
@@ -434,6 +436,8 @@ uint64_t splitmix64(uint64_t *state);
 double random_uniform(uint64_t *state);    /* [0, 1), 53 bits */
 int shortage_simulate(double base_total, const double *extra, int months, double probability,
 		      bool once, long trials, uint64_t seed, struct shortage_stats *out);
+/* The expected extra of each month, P x EXTRA, into MONTHLY: shortage_stats.mean_monthly. */
+void shortage_expected(const double *extra, int months, double probability, double *monthly);
 /* The draws alone, even where the exact distribution is small (tests compare both). */
 int shortage_sample(double base_total, const double *extra, int months, double probability,
 		    bool once, long trials, uint64_t seed, struct shortage_stats *out);

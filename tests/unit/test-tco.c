@@ -1717,7 +1717,7 @@ static void test_sensitivity_ranks_inputs(void **state)
 	add_inference(f, 8, 0);
 	add_cloud(f, "A", 2, on_demand, all);
 	add_cloud(f, "B", 3, on_demand, all);
-	assert_int_equal(tco_sensitivity(&f->in, 0.2, &list, &n), 0);
+	assert_int_equal(tco_sensitivity(&f->in, NULL, 0.2, &list, &n), 0);
 	assert_true(n >= 3);
 	assert_string_equal(list[0].input, "deployments.B GPU-hour price");
 	assert_close(list[0].low_usd, 28032);
@@ -1733,7 +1733,7 @@ static void test_sensitivity_ranks_inputs(void **state)
 	/* A twin of A costs the same: the answer is still A's lead over B, not a
 	 * lead of 0 over its twin that no input moves. */
 	add_cloud(f, "A2", 2, on_demand, all);
-	assert_int_equal(tco_sensitivity(&f->in, 0.2, &list, &n), 0);
+	assert_int_equal(tco_sensitivity(&f->in, NULL, 0.2, &list, &n), 0);
 	assert_string_equal(list[0].input, "deployments.B GPU-hour price");
 	assert_close(list[0].swing_usd, 84096);
 	sensitivity_release(list, n);
@@ -1743,7 +1743,7 @@ static void test_sensitivity_ranks_inputs(void **state)
 	f->s.ndeployments--;
 
 	/* At ±60% A's price flips the answer: 3.2 > 3. */
-	assert_int_equal(tco_sensitivity(&f->in, 0.6, &list, &n), 0);
+	assert_int_equal(tco_sensitivity(&f->in, NULL, 0.6, &list, &n), 0);
 	assert_true(list[1].flips || list[0].flips);
 	sensitivity_release(list, n);
 	free(f);
@@ -1776,7 +1776,7 @@ static void test_sensitivity_without_trials_leaves_shortage_out(void **state)
 	run(f);
 	assert_close(f->r.deployments[0].breakdown[COST_SHORTAGE], 0);
 	tco_result_release(&f->r);
-	assert_int_equal(tco_sensitivity(&f->in, 0.2, &list, &n), 0);
+	assert_int_equal(tco_sensitivity(&f->in, NULL, 0.2, &list, &n), 0);
 	for (size_t i = 0; i < n; i++) {
 		if (strstr(list[i].input, "shortage"))
 			assert_close(list[i].swing_usd, 0);
