@@ -118,6 +118,22 @@ void accelerator_release(struct accelerator *a)
 	memset(a, 0, sizeof(*a));
 }
 
+void accelerator_copy(struct accelerator *to, const struct accelerator *from)
+{
+	*to = *from;
+	to->name = xstrdup_or_null(from->name);
+	to->vendor = xstrdup_or_null(from->vendor);
+	to->kind = xstrdup_or_null(from->kind);
+	to->confidence = xstrdup_or_null(from->confidence);
+	to->source = xstrdup_or_null(from->source);
+	to->observed = xstrdup_or_null(from->observed);
+	to->note = xstrdup_or_null(from->note);
+	to->interconnect_source = xstrdup_or_null(from->interconnect_source);
+	to->aliases = from->naliases ? xcalloc(from->naliases, sizeof(*to->aliases)) : NULL;
+	for (size_t i = 0; i < from->naliases; i++)
+		to->aliases[i] = xstrdup_or_null(from->aliases[i]);
+}
+
 void accelerator_list_release(struct accelerator_list *list)
 {
 	for (size_t i = 0; i < list->n; i++)

@@ -189,6 +189,8 @@ struct fact_list {
 /* Normalised lookup key: lower case, letters and digits only ("H100 SXM" -> "h100sxm"). */
 void accelerator_key(const char *name, struct strbuf *out);
 void accelerator_release(struct accelerator *a);
+/* A deep copy of FROM into TO (released with accelerator_release). */
+void accelerator_copy(struct accelerator *to, const struct accelerator *from);
 void accelerator_list_release(struct accelerator_list *list);
 
 void offer_release(struct offer *o);

@@ -97,6 +97,11 @@ struct prepare_memo {
 		struct workload_demand demand;
 	} *demands;
 	size_t ndemands, demands_alloc;
+	struct memo_chip {
+		char *name;                         /* as asked for */
+		struct accelerator acc;
+	} *chips;
+	size_t nchips, chips_alloc;
 };
 
 static void prepare_memo_release(struct prepare_memo *m)
@@ -111,7 +116,34 @@ static void prepare_memo_release(struct prepare_memo *m)
 		workload_demand_release(&m->demands[i].demand);
 	}
 	free(m->demands);
+	for (size_t i = 0; i < m->nchips; i++) {
+		free(m->chips[i].name);
+		accelerator_release(&m->chips[i].acc);
+	}
+	free(m->chips);
 	memset(m, 0, sizeof(*m));
+}
+
+/* db_find_accelerator, or a copy of what it answered before for NAME (MEMO may be NULL). */
+static int find_chip(struct db *db, struct prepare_memo *memo, const char *name,
+		     struct accelerator *out)
+{
+	struct memo_chip *m;
+
+	for (size_t i = 0; memo && i < memo->nchips; i++)
+		if (strcmp(memo->chips[i].name, name) == 0) {
+			accelerator_copy(out, &memo->chips[i].acc);
+			return 0;
+		}
+	if (db_find_accelerator(db, name, out) < 0)
+		return -1;
+	if (!memo)
+		return 0;
+	xgrow(&memo->chips, &memo->chips_alloc, memo->nchips + 1, sizeof(*memo->chips));
+	m = &memo->chips[memo->nchips++];
+	m->name = xstrdup(name);
+	accelerator_copy(&m->acc, out);
+	return 0;
 }
 
 /* Each argument, a NULL told apart from any text. */
@@ -668,13 +700,14 @@ static int resolve_fallback(struct db *db, struct prepare_memo *memo, const stru
 }
 
 /* NAME's dense BF16 peak TFLOP/s from the store; 0 when unknown. */
-static double accelerator_bf16_tflops(struct db *db, const char *name)
+static double accelerator_bf16_tflops(struct db *db, struct prepare_memo *memo,
+				     const char *name)
 {
 	struct accelerator a;
 	double tflops = 0;
 
 	memset(&a, 0, sizeof(a));
-	if (name && db_find_accelerator(db, name, &a) == 0)
+	if (name && find_chip(db, memo, name, &a) == 0)
 		tflops = a.bf16_tflops;
 	error_clear();
 	accelerator_release(&a);
@@ -685,8 +718,8 @@ static double accelerator_bf16_tflops(struct db *db, const char *name)
  * GPU-hours on TO that do the work of one GPU-hour on FROM, by dense BF16
  * throughput; 1 for the same chip, or (noted) when either figure is unknown.
  */
-static double gpu_hours_factor(struct db *db, const char *from, const char *to,
-			       struct strbuf *notes)
+static double gpu_hours_factor(struct db *db, struct prepare_memo *memo, const char *from,
+			       const char *to, struct strbuf *notes)
 {
 	struct accelerator a, b;
 	double factor = 1;
@@ -695,7 +728,7 @@ static double gpu_hours_factor(struct db *db, const char *from, const char *to,
 		return 1;
 	memset(&a, 0, sizeof(a));
 	memset(&b, 0, sizeof(b));
-	if (db_find_accelerator(db, from, &a) == 0 && db_find_accelerator(db, to, &b) == 0 &&
+	if (find_chip(db, memo, from, &a) == 0 && find_chip(db, memo, to, &b) == 0 &&
 	    a.bf16_tflops > 0 && b.bf16_tflops > 0 && strcmp(a.name, b.name) != 0)
 		factor = a.bf16_tflops / b.bf16_tflops;
 	else if (!(a.name && b.name && strcmp(a.name, b.name) == 0))
@@ -799,7 +832,7 @@ static int resolve_demand(struct db *db, struct prepare_memo *memo, const struct
 			goto fail;
 		}
 		memset(&acc, 0, sizeof(acc));
-		if (db_find_accelerator(db, name, &acc) < 0) {
+		if (find_chip(db, memo, name, &acc) < 0) {
 			/* Point at the file when the name came from the workload itself. */
 			if (!accelerator && w->accelerator && w->accelerator_where)
 				error_prefix("%s: workloads[%zu].accelerator: ", w->accelerator_where, i);
@@ -895,7 +928,8 @@ static int shortage_fallback_price(struct db *db, struct prepare_memo *memo,
 	}
 	take_used(used, d->name, &p.used);
 	convert_store_prices(&p, fx);
-	*out = p.on_demand_per_gpu_hour * gpu_hours_factor(db, accelerator, p.accelerator, notes);
+	*out = p.on_demand_per_gpu_hour *
+		gpu_hours_factor(db, memo, accelerator, p.accelerator, notes);
 	cloud_pricing_release(&p);
 	return 0;
 }
@@ -1187,7 +1221,7 @@ static int prepare_deployment(struct db *db, struct prepare_memo *memo,
 			return -1;
 		}
 		if (din->cloud.present)
-			din->cloud.gpu_hours_factor = gpu_hours_factor(db, accelerator,
+			din->cloud.gpu_hours_factor = gpu_hours_factor(db, memo, accelerator,
 								       din->cloud.accelerator, notes);
 	} else {
 		const struct deployment *burst = scenario_find_deployment(s, d->burst);
@@ -1198,7 +1232,7 @@ static int prepare_deployment(struct db *db, struct prepare_memo *memo,
 		}
 		if (resolve_cloud(db, memo, s, burst, hot_gb_s, &din->cloud, notes, NULL) < 0)
 			return -1;
-		din->cloud.gpu_hours_factor = gpu_hours_factor(db, accelerator,
+		din->cloud.gpu_hours_factor = gpu_hours_factor(db, memo, accelerator,
 							       din->cloud.accelerator, notes);
 	}
 	take_used(used, d->name, &din->cloud.used);
@@ -1218,7 +1252,7 @@ static int prepare_deployment(struct db *db, struct prepare_memo *memo,
 		error_prefix("deployments.%s: ", d->name);
 		return -1;
 	}
-	din->bf16_tflops = accelerator_bf16_tflops(db, accelerator);
+	din->bf16_tflops = accelerator_bf16_tflops(db, memo, accelerator);
 	return 0;
 }
 
