@@ -411,7 +411,10 @@ static const char *const statements[ST_COUNT] = {
 	/* Equality without "IS NULL OR" lets SQLite use the accelerator/instance indexes. */
 	[ST_QUERY_OFFERS_BY_ACCELERATOR] =
 		OFFERS_SELECT " AND o.accelerator = ?1"
-		" AND (?4 IS NULL OR o.instance_type = ?4)" OFFERS_FILTER,
+		" AND (?4 IS NULL OR o.instance_type = ?4)"
+		/* One provider (?10) seeks on the index's second column; NULL is every
+		 * provider: '' is below any text, a blob above it. */
+		" AND o.provider BETWEEN coalesce(?10, '') AND coalesce(?10, x'ff')" OFFERS_FILTER,
 	[ST_QUERY_OFFERS_BY_INSTANCE] =
 		OFFERS_SELECT " AND (?1 IS NULL OR o.accelerator = ?1)"
 		" AND o.instance_type = ?4" OFFERS_FILTER,
@@ -2472,6 +2475,8 @@ int db_query_offers(struct db *db, const struct offer_filter *filter, struct off
 		goto cleanup;
 	bind_text(st, 1, acc.name);
 	bind_text(st, 2, filter->providers);
+	if (acc.name && filter->providers && !strchr(filter->providers, ','))
+		bind_text(st, 10, filter->providers);
 	bind_text(st, 3, filter->purchase);
 	bind_text(st, 4, filter->instance_type);
 	sqlite3_bind_int(st, 5, filter->min_accelerators);
