@@ -1238,6 +1238,20 @@ static int stamp(struct db *db)
 	return result;
 }
 
+/*
+ * Before SQLite's first use: no allocation statistics (aicost reads none; each
+ * allocation would take a global mutex to count itself). Later calls, or one after
+ * SQLite started, change nothing.
+ */
+static void sqlite_configure(void)
+{
+	static bool done;
+
+	if (!done)
+		sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+	done = true;
+}
+
 struct db *db_open_unseeded(const char *path, int target_version, bool reading)
 {
 	struct db *db = xcalloc(1, sizeof(*db));
@@ -1253,6 +1267,7 @@ struct db *db_open_unseeded(const char *path, int target_version, bool reading)
 		error_prefix("%s: cannot create the price store's directory: ", path);
 		goto fail;
 	}
+	sqlite_configure();
 	rc = sqlite3_open_v2(path, &db->handle,
 			     SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
 	if (rc != SQLITE_OK && reading && access(path, R_OK) == 0) {
@@ -1426,6 +1441,7 @@ static int make_private(struct db *db)
 /* Opens the private file: nobody else sees it, so neither journal nor syncs. */
 static int open_private(struct db *db)
 {
+	sqlite_configure();
 	if (sqlite3_open_v2(db->private_path, &db->handle,
 			    SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
 		error_set("%s: cannot create the price store: %s", db->path,
