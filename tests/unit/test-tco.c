@@ -1791,6 +1791,53 @@ static void test_sensitivity_without_trials_leaves_shortage_out(void **state)
 	free(f);
 }
 
+/*
+ * The sensitivity's totals-only run gives tco_compute's totals to the bit, with
+ * shortages on every kind of deployment (the on-prem's strikes once, the cloud's
+ * monthly) at any trials; and a caller's result as the base changes nothing.
+ */
+static void test_deployment_total_is_tco_compute_total(void **state)
+{
+	const double probabilities[] = { 0.25, 1, 0 };
+	const long trials[] = { 10000, 1, 0 };
+	struct fixture *f = xmalloc(sizeof(*f));
+	struct sensitivity *own, *given;
+	size_t nown, ngiven;
+
+	(void)state;
+	for (size_t p = 0; p < ARRAY_SIZE(probabilities); p++) {
+		for (size_t t = 0; t < ARRAY_SIZE(trials); t++) {
+			build_mixed(f, probabilities[p]);
+			f->in.opts.trials = trials[t];
+			f->dep[1].fallback = "cloud";
+			run(f);
+			for (size_t i = 0; i < f->r.ndeployments; i++) {
+				double total = -1;
+				bool excluded = true;
+
+				assert_int_equal(tco_deployment_total(&f->in, i, &total, &excluded), 0);
+				assert_true(total == f->r.deployments[i].total);
+				assert_true(excluded == f->r.deployments[i].excluded);
+				if (probabilities[p] > 0 && trials[t] > 0)
+					assert_true(f->r.deployments[i].breakdown[COST_SHORTAGE] > 0);
+			}
+			assert_int_equal(tco_sensitivity(&f->in, NULL, 0.2, &own, &nown), 0);
+			assert_int_equal(tco_sensitivity(&f->in, &f->r, 0.2, &given, &ngiven), 0);
+			assert_int_equal(nown, ngiven);
+			for (size_t k = 0; k < nown; k++) {
+				assert_string_equal(own[k].input, given[k].input);
+				assert_true(own[k].low_usd == given[k].low_usd);
+				assert_true(own[k].high_usd == given[k].high_usd);
+				assert_true(own[k].flips == given[k].flips);
+			}
+			sensitivity_release(own, nown);
+			sensitivity_release(given, ngiven);
+			tco_result_release(&f->r);
+		}
+	}
+	free(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1840,6 +1887,7 @@ int main(void)
 		cmocka_unit_test(test_cost_per_workload),
 		cmocka_unit_test(test_sensitivity_ranks_inputs),
 		cmocka_unit_test(test_sensitivity_without_trials_leaves_shortage_out),
+		cmocka_unit_test(test_deployment_total_is_tco_compute_total),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
