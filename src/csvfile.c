@@ -6,6 +6,7 @@
 #include <math.h>
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <string.h>
 
 /* No price file has a line or record anywhere near this: a bound for endless input. */
@@ -336,6 +337,16 @@ static const struct {
 	{ "retrieval_per_gb", 1e3, "$/GB" }, { "min_days", 36500, "days" },
 };
 
+/* The least of those bounds: a number below it needs no look-up. */
+static double least_physical_max(void)
+{
+	double least = INFINITY;
+
+	for (size_t i = 0; i < ARRAY_SIZE(physical_limits); i++)
+		least = fmin(least, physical_limits[i].max);
+	return least;
+}
+
 static double physical_max(const char *column, const char **unit)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(physical_limits); i++)
@@ -347,9 +358,45 @@ static double physical_max(const char *column, const char **unit)
 	return 1e15;
 }
 
+/*
+ * TEXT when it is plain digits with an optional fraction ("12", "0.4321") whose
+ * value strtod would compute exactly: all its digits as one integer of at most
+ * 2^53 and at most 22 decimals, so that one division of two exact doubles gives
+ * the correctly rounded value, as strtod does (Clinger's fast path). False for
+ * anything else (signs, exponents, spaces, more digits): strtod decides those.
+ */
+static bool plain_decimal(const char *text, double *out)
+{
+	static const double powers_of_ten[] = {
+		1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13,
+		1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+	};
+	uint64_t digits = 0;
+	int decimals = -1;           /* -1: no point yet */
+	const char *s = text;
+
+	for (;; s++) {
+		if (*s >= '0' && *s <= '9') {
+			digits = digits * 10 + (uint64_t)(*s - '0');
+			if (digits > (UINT64_C(1) << 53) ||
+			    (decimals >= 0 && ++decimals >= (int)ARRAY_SIZE(powers_of_ten)))
+				return false;
+		} else if (*s == '.' && decimals < 0 && s > text && s[1] >= '0' && s[1] <= '9') {
+			decimals = 0;
+		} else {
+			break;
+		}
+	}
+	if (s == text || *s != '\0')
+		return false;
+	*out = (double)digits / powers_of_ten[decimals < 0 ? 0 : decimals];
+	return true;
+}
+
 int csv_number(const struct csv_record *record, int i, const char *name, bool required,
 	       double if_empty, double *out)
 {
+	static double least_max;
 	const char *unit;
 	double max;
 
@@ -363,14 +410,22 @@ int csv_number(const struct csv_record *record, int i, const char *name, bool re
 		*out = if_empty;
 		return 0;
 	}
-	errno = 0;
-	value = c_strtod(text, &end);
-	if (end == text || *end != '\0' || !isfinite(value) || errno == ERANGE)
-		return csv_field_error(record, (size_t)i, name, "expected a number, got \"%s\"",
-				       text);
+	if (!plain_decimal(text, &value)) {
+		errno = 0;
+		value = c_strtod(text, &end);
+		if (end == text || *end != '\0' || !isfinite(value) || errno == ERANGE)
+			return csv_field_error(record, (size_t)i, name,
+					       "expected a number, got \"%s\"", text);
+	}
 	if (value < 0)
 		return csv_field_error(record, (size_t)i, name, "must not be negative, got %s",
 				       text);
+	if (!least_max)
+		least_max = least_physical_max();
+	if (value <= least_max) {
+		*out = value;
+		return 0;
+	}
 	max = physical_max(name, &unit);
 	if (value > max)
 		return csv_field_error(record, (size_t)i, name, "%s is beyond any real value "

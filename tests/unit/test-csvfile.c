@@ -3,7 +3,10 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <cmocka.h>
+#include <errno.h>
+#include <locale.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -159,6 +162,78 @@ static void test_errors_and_early_stop(void **state)
 	error_free();
 }
 
+static uint64_t next_random(uint64_t *x)
+{
+	*x ^= *x << 13;
+	*x ^= *x >> 7;
+	*x ^= *x << 17;
+	return *x;
+}
+
+/* csv_number's value and verdict for TEXT, against strtod's (any column of no bound). */
+static void assert_number_as_strtod(const char *text)
+{
+	char *fields[] = { (char *)text };
+	size_t columns[] = { 1 };
+	struct csv_record r = { "f.csv", 1, fields, columns, 1 };
+	locale_t c = newlocale(LC_ALL_MASK, "C", (locale_t)0);
+	double got = -1, want;
+	char *end;
+	int rc = csv_number(&r, 0, "x", true, 0, &got);
+
+	errno = 0;
+	want = strtod_l(text, &end, c);
+	freelocale(c);
+	if (end == text || *end || !isfinite(want) || errno == ERANGE || want < 0 || want > 1e15) {
+		if (rc != -1)
+			fail_msg("\"%s\": accepted as %.17g", text, got);
+		return;
+	}
+	if (rc != 0 || memcmp(&got, &want, sizeof(got)) != 0)
+		fail_msg("\"%s\": %.17g (rc %d), strtod %.17g", text, got, rc, want);
+}
+
+/*
+ * Plain decimals are read without strtod where that is exact arithmetic; every
+ * value must be strtod's to the bit, and everything else still goes to strtod:
+ * the limits of the fast path (2^53, 22 decimals), forms it leaves alone, and
+ * 300,000 random decimals of 1 to 25 digits around the point.
+ */
+static void test_numbers_as_strtod(void **state)
+{
+	static const char *const edges[] = {
+		"0", "00", "0.0", "000.000", "1", "0.1", "0.3", "4.35", "123.456", "98.75",
+		"9007199254740992", "9007199254740993", "9007199254740991.5",
+		"900719925474099.2", "900719925474099.3", "0.9007199254740993",
+		"0.0000000000000000000001", "0.00000000000000000000001",
+		"1.7976931348623157", "999999999999999.9", "1e3", "1E-2", ".5", "5.", "+5",
+		"-0", " 5", "5 ", "0x10", "inf", "nan", "1..2", "1.2.3", "12a", "٣",
+		"1000000000000000", "1000000000000001", "99999999999999999999999",
+		"0.12345678901234567890123456789",
+	};
+	uint64_t state_rng = 16;
+	char text[64];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(edges) / sizeof(*edges); i++)
+		assert_number_as_strtod(edges[i]);
+	for (int i = 0; i < 300000; i++) {
+		uint64_t r = next_random(&state_rng);
+		int before = 1 + (int)(r % 17), after = (int)(r >> 8) % 26, n = 0;
+
+		for (int k = 0; k < before; k++)
+			text[n++] = (char)('0' + next_random(&state_rng) % 10);
+		if (after > 0) {
+			text[n++] = '.';
+			for (int k = 0; k < after; k++)
+				text[n++] = (char)('0' + next_random(&state_rng) % 10);
+		}
+		text[n] = '\0';
+		assert_number_as_strtod(text);
+	}
+	error_free();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -166,6 +241,7 @@ int main(void)
 		cmocka_unit_test(test_multiline_field),
 		cmocka_unit_test(test_lines_across_blocks),
 		cmocka_unit_test(test_errors_and_early_stop),
+		cmocka_unit_test(test_numbers_as_strtod),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
