@@ -130,6 +130,49 @@ static void on_record(int terminator, void *ctx)
 	clear_record(r);
 }
 
+static bool blank_byte(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+/*
+ * LINE (LEN bytes, its newline included), read outside any quoted field, when it
+ * holds no quote and no carriage return but its CRLF end: its record exactly as
+ * libcsv gives it (fields split at commas, spaces and tabs around each one
+ * trimmed, a blank line no record) without libcsv's byte-by-byte state machine.
+ * False, nothing done: anything else is libcsv's to read.
+ */
+static bool read_plain_line(struct reader *r, const char *line, size_t len)
+{
+	const char *end = line + len, *field = line;
+
+	if (end > line && end[-1] == '\n')
+		end--;
+	if (end > line && end[-1] == '\r')
+		end--;
+	if (memchr(line, '"', (size_t)(end - line)) || memchr(line, '\r', (size_t)(end - line)))
+		return false;
+	while (field < end && blank_byte(*field))
+		field++;
+	if (field == end)
+		return true;
+	for (field = line;;) {
+		const char *comma = memchr(field, ',', (size_t)(end - field));
+		const char *stop = comma ? comma : end;
+
+		while (field < stop && blank_byte(*field))
+			field++;
+		while (stop > field && blank_byte(stop[-1]))
+			stop--;
+		on_field((void *)field, (size_t)(stop - field), r);
+		if (!comma)
+			break;
+		field = comma + 1;
+	}
+	on_record('\n', r);
+	return true;
+}
+
 const char *csv_display_name(const char *path)
 {
 	return strcmp(path, "-") == 0 ? "stdin" : path;
@@ -230,6 +273,9 @@ int csv_read_stream(FILE *fp, const char *path, csv_record_fn fn, void *ctx)
 	struct strbuf line = STRBUF_INIT;
 	ssize_t len = 0;
 	int result = -1;
+	/* Inside a quoted field at the end of the lines read so far: each quote
+	 * opens, closes or (doubled) escapes, so their count's parity says. */
+	bool quoted = false, quoted_before;
 
 	r.record.file = csv_display_name(path);
 	r.fn = fn;
@@ -261,6 +307,11 @@ int csv_read_stream(FILE *fp, const char *path, csv_record_fn fn, void *ctx)
 		}
 		strbuf_reset(&r.line_text);
 		strbuf_add(&r.line_text, data, (size_t)len);
+		quoted_before = quoted;
+		for (const char *q = data; (q = memchr(q, '"', (size_t)(data + len - q))); q++)
+			quoted = !quoted;
+		if (!quoted_before && read_plain_line(&r, data, (size_t)len))
+			continue;
 		if (csv_parse(&parser, data, (size_t)len, on_field, on_record, &r) != (size_t)len) {
 			error_set("%s:%ld: %s", r.record.file, r.line, csv_strerror(csv_error(&parser)));
 			goto cleanup;

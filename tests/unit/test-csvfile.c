@@ -12,6 +12,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <csv.h>
+
 #include "csvfile.h"
 #include "util.h"
 
@@ -234,6 +236,144 @@ static void test_numbers_as_strtod(void **state)
 	error_free();
 }
 
+/* TEXT with its newlines, CRs and tabs shown as \\n, \\r, \\t (into the static buffer N). */
+static const char *shown(const char *text, int n)
+{
+	static char buffers[3][4096];
+	char *out = buffers[n];
+	size_t k = 0;
+
+	for (; *text && k + 3 < sizeof(buffers[n]); text++) {
+		const char *escape = *text == '\n' ? "\\n" : *text == '\r' ? "\\r" :
+				     *text == '\t' ? "\\t" : NULL;
+
+		if (escape) {
+			memcpy(out + k, escape, 2);
+			k += 2;
+		} else {
+			out[k++] = *text;
+		}
+	}
+	out[k] = '\0';
+	return out;
+}
+
+/* Each record as "field|field\n" (no positions). */
+static int remember_fields(const struct csv_record *r, void *ctx)
+{
+	struct strbuf *text = ctx;
+
+	for (size_t i = 0; i < r->n; i++)
+		strbuf_addf(text, "%s%s", i ? "|" : "", r->fields[i]);
+	strbuf_addch(text, '\n');
+	return 0;
+}
+
+/* What libcsv alone makes of a whole text, with csvfile.c's rules on top. */
+struct reference {
+	struct strbuf text, record;
+	size_t n, header_n;
+	bool failed, blank_first;
+	char first[2];
+	char *names[16];
+};
+
+static void reference_field(void *data, size_t len, void *ctx)
+{
+	struct reference *ref = ctx;
+
+	if (ref->n == 0)
+		ref->first[0] = len ? ((char *)data)[0] : '\0';
+	if (ref->header_n == 0 && ref->n < 16)
+		ref->names[ref->n] = strndup(data, len);
+	strbuf_addf(&ref->record, "%s%.*s", ref->n ? "|" : "", (int)len, (char *)data);
+	ref->n++;
+}
+
+static void reference_record(int terminator, void *ctx)
+{
+	struct reference *ref = ctx;
+	bool skip = ref->n == 0 || (ref->n == 1 && ref->first[0] == '\0') || ref->first[0] == '#';
+
+	(void)terminator;
+	if (!skip && !ref->failed) {
+		if (ref->header_n == 0) {
+			for (size_t i = 0; i < ref->n && i < 16; i++)
+				for (size_t j = 0; j < i; j++)
+					ref->failed = ref->failed || str_ieq(ref->names[i], ref->names[j]);
+			ref->header_n = ref->n;
+		} else if (ref->n > ref->header_n) {
+			ref->failed = true;
+		}
+		if (!ref->failed)
+			strbuf_addf(&ref->text, "%s\n", ref->record.buf);
+	}
+	for (size_t i = 0; ref->header_n == ref->n && i < ref->n && i < 16; i++) {
+		free(ref->names[i]);
+		ref->names[i] = NULL;
+	}
+	strbuf_reset(&ref->record);
+	ref->n = 0;
+}
+
+/*
+ * Lines without quotes are split without libcsv: the records must be libcsv's
+ * to the byte, whatever surrounds them (quoted fields over several lines,
+ * doubled quotes, stray quotes that strict parsing refuses, CR, CRLF, spaces
+ * and tabs around fields, blank and comment lines, no final newline).
+ */
+static void test_plain_lines_as_libcsv(void **state)
+{
+	static const char *const pieces[] = {
+		"a", "b c", " ", "\t", ",", ",", ",", "\"", "\"\"", "#", "1.5", "x y ",
+		"\n", "\n", "\r\n", "\r", "\"q,\nr\"", "\"s\"\"t\"",
+	};
+	uint64_t rng = 7;
+	char path[64];
+	int fd;
+
+	(void)state;
+	snprintf(path, sizeof(path), "/tmp/aicost-test-csv.XXXXXX");
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	close(fd);
+	for (int file = 0; file < 4000; file++) {
+		struct strbuf content = STRBUF_INIT, got = STRBUF_INIT;
+		struct reference ref = { STRBUF_INIT, STRBUF_INIT, 0, 0, false, false, "", { 0 } };
+		struct csv_parser parser;
+		int pieces_n = 1 + (int)(next_random(&rng) % 30), rc;
+		FILE *fp;
+
+		for (int k = 0; k < pieces_n; k++)
+			strbuf_adds(&content, pieces[next_random(&rng) % ARRAY_SIZE(pieces)]);
+		if (next_random(&rng) % 2)
+			strbuf_addch(&content, '\n');
+		fp = fopen(path, "w");
+		assert_non_null(fp);
+		assert_int_equal(fwrite(content.buf, 1, content.len, fp), content.len);
+		fclose(fp);
+		rc = csv_read_file(path, remember_fields, &got);
+		assert_int_equal(csv_init(&parser, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL), 0);
+		if (csv_parse(&parser, content.buf, content.len, reference_field, reference_record,
+			      &ref) != content.len ||
+		    csv_fini(&parser, reference_field, reference_record, &ref) != 0)
+			ref.failed = true;
+		csv_free(&parser);
+		if ((rc < 0) != ref.failed || strcmp(got.buf, ref.text.buf) != 0)
+			fail_msg("file %d \"%s\": read %d \"%s\", libcsv %s \"%s\"", file,
+				 shown(content.buf, 0), rc, shown(got.buf, 1),
+				 ref.failed ? "failed" : "ok", shown(ref.text.buf, 2));
+		for (size_t i = 0; i < 16; i++)
+			free(ref.names[i]);
+		strbuf_release(&ref.text);
+		strbuf_release(&ref.record);
+		strbuf_release(&content);
+		strbuf_release(&got);
+	}
+	unlink(path);
+	error_free();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -242,6 +382,7 @@ int main(void)
 		cmocka_unit_test(test_lines_across_blocks),
 		cmocka_unit_test(test_errors_and_early_stop),
 		cmocka_unit_test(test_numbers_as_strtod),
+		cmocka_unit_test(test_plain_lines_as_libcsv),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
