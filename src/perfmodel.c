@@ -361,8 +361,8 @@ static int max_context_parallel(const struct perf_model *m)
  * as the GPUs and the batch allow, or the narrowest with the same micro-batch
  * count; EP a power of two dividing DP.
  */
-int perf_best_layout(const struct perf_model *m, const struct perf_cluster *c,
-		     struct perf_step *out)
+static int search_layout(const struct perf_model *m, const struct perf_cluster *c,
+			 struct perf_step *out)
 {
 	double sequences = m->batch_tokens / m->seq_len;
 	int max_dp_batch = (int)fmin(floor(sequences + 1e-9), 1e9);
@@ -432,6 +432,69 @@ int perf_best_layout(const struct perf_model *m, const struct perf_cluster *c,
 			  c->memory_bytes / 1e9, MEMORY_USABLE * 100);
 	}
 	return -1;
+}
+
+/*
+ * The last layouts found. The search is a pure function of the model and the
+ * cluster, and a run asks it the same question again: compare prices one chip
+ * for several deployments, and training runs that differ only in their tokens
+ * share a model. Only successes are kept (a failure's message comes from the
+ * search).
+ */
+static struct layout_memo {
+	struct perf_model m;
+	struct perf_cluster c;
+	struct perf_step step;
+} layout_memo[8];
+static size_t layout_memo_n, layout_memo_next;
+
+/* Every field (a new one must be added here: the sizes below say so). */
+static bool same_model(const struct perf_model *a, const struct perf_model *b)
+{
+	_Static_assert(sizeof(struct perf_model) == 8 * 4 + 4 * 4 + 4 * 2 + 8 + 8,
+		       "same_model compares every field of struct perf_model");
+	return a->params == b->params && a->active_params == b->active_params &&
+	       a->layers == b->layers && a->hidden == b->hidden && a->heads == b->heads &&
+	       a->kv_heads == b->kv_heads && a->seq_len == b->seq_len &&
+	       a->batch_tokens == b->batch_tokens && a->experts == b->experts &&
+	       a->experts_per_token == b->experts_per_token && a->fp8 == b->fp8 &&
+	       a->recompute == b->recompute &&
+	       a->state_bytes_per_param == b->state_bytes_per_param;
+}
+
+static bool same_cluster(const struct perf_cluster *a, const struct perf_cluster *b)
+{
+	_Static_assert(sizeof(struct perf_cluster) == 4 * 2 + 8 * 8,
+		       "same_cluster compares every field of struct perf_cluster");
+	return a->gpus == b->gpus && a->scaleup_domain == b->scaleup_domain &&
+	       a->bf16_flops == b->bf16_flops && a->fp8_flops == b->fp8_flops &&
+	       a->memory_bytes == b->memory_bytes && a->hbm_bytes_per_s == b->hbm_bytes_per_s &&
+	       a->scaleup_bytes_per_s == b->scaleup_bytes_per_s &&
+	       a->scaleout_bytes_per_s == b->scaleout_bytes_per_s &&
+	       a->matmul_efficiency == b->matmul_efficiency &&
+	       a->comm_efficiency == b->comm_efficiency;
+}
+
+int perf_best_layout(const struct perf_model *m, const struct perf_cluster *c,
+		     struct perf_step *out)
+{
+	struct layout_memo *slot;
+
+	for (size_t i = 0; i < layout_memo_n; i++)
+		if (same_model(&layout_memo[i].m, m) && same_cluster(&layout_memo[i].c, c)) {
+			*out = layout_memo[i].step;
+			return 0;
+		}
+	if (search_layout(m, c, out) < 0)
+		return -1;
+	slot = &layout_memo[layout_memo_next];
+	layout_memo_next = (layout_memo_next + 1) % ARRAY_SIZE(layout_memo);
+	if (layout_memo_n < ARRAY_SIZE(layout_memo))
+		layout_memo_n++;
+	slot->m = *m;
+	slot->c = *c;
+	slot->step = *out;
+	return 0;
 }
 
 double perf_checkpoint_interval(double write_hours, double interruptions_per_hour)

@@ -796,6 +796,56 @@ static void test_given_mfu_wins(void **state)
 	workload_demand_release(&d);
 }
 
+static void assert_same_step(const struct perf_step *x, const struct perf_step *y)
+{
+	assert_memory_equal(&x->layout, &y->layout, sizeof(x->layout));
+	assert_true(x->step_seconds == y->step_seconds);
+	assert_true(x->tokens_per_second == y->tokens_per_second);
+	assert_true(x->memory_bytes == y->memory_bytes);
+	assert_true(x->mfu == y->mfu);
+	assert_int_equal(x->gpus_used, y->gpus_used);
+}
+
+/*
+ * perf_best_layout remembers its last answers: asked again, after other
+ * questions (more than it keeps), it answers as the first time; a question
+ * that differs in one field of the model or the cluster is searched anew; a
+ * failure is searched, and explained, every time.
+ */
+static void test_best_layout_remembered(void **state)
+{
+	struct perf_model a = llama7b(), b = llama7b(), huge = llama7b();
+	struct perf_cluster c = h100_cluster(64), slow = h100_cluster(64), one = h100_cluster(1);
+	struct perf_step first_a, first_b, first_slow, again;
+
+	(void)state;
+	b.batch_tokens *= 2;
+	slow.scaleout_bytes_per_s /= 8;
+	huge.params = huge.active_params = 1e12;
+	assert_int_equal(perf_best_layout(&a, &c, &first_a), 0);
+	assert_int_equal(perf_best_layout(&b, &c, &first_b), 0);
+	assert_int_equal(perf_best_layout(&a, &slow, &first_slow), 0);
+	assert_true(first_a.step_seconds != first_b.step_seconds);
+	assert_true(first_a.step_seconds != first_slow.step_seconds);
+	assert_int_equal(perf_best_layout(&a, &c, &again), 0);
+	assert_same_step(&again, &first_a);
+	for (int gpus = 8; gpus <= 8 * 16; gpus += 8) {
+		struct perf_cluster other = h100_cluster(gpus);
+
+		assert_int_equal(perf_best_layout(&a, &other, &again), 0);
+	}
+	assert_int_equal(perf_best_layout(&b, &c, &again), 0);
+	assert_same_step(&again, &first_b);
+	assert_int_equal(perf_best_layout(&a, &slow, &again), 0);
+	assert_same_step(&again, &first_slow);
+	for (int k = 0; k < 2; k++) {
+		error_clear();
+		assert_int_equal(perf_best_layout(&huge, &one, &again), -1);
+		assert_non_null(strstr(error_get(), "GB per accelerator"));
+	}
+	error_clear();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -819,6 +869,7 @@ int main(void)
 		cmocka_unit_test(test_small_model_on_many_gpus),
 		cmocka_unit_test(test_more_gpus_never_later),
 		cmocka_unit_test(test_given_mfu_wins),
+		cmocka_unit_test(test_best_layout_remembered),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
