@@ -474,9 +474,28 @@ void str_index_release(struct str_index *index)
 	memset(index, 0, sizeof(*index));
 }
 
+/* Whether the 8 bytes of WORD are all printable ASCII (0x20..0x7e). */
+static bool printable_ascii_word(uint64_t word)
+{
+	const uint64_t ones = UINT64_C(0x0101010101010101), highs = ones << 7;
+
+	/* A byte below 0x20 borrows into its high bit; one above 0x7e carries
+	 * into it (or has it already). A false "no" only sends the word to the
+	 * byte-by-byte loop. */
+	return !((((word - ones * 0x20) & ~word) | (word + ones) | word) & highs);
+}
+
 size_t control_char_at(const char *text, size_t len, unsigned *code)
 {
-	for (size_t i = 0; i < len; i++) {
+	size_t i = 0;
+
+	/* Plain ASCII text, the usual case, 8 bytes at a time. */
+	for (uint64_t word; i + 8 <= len; i += 8) {
+		memcpy(&word, text + i, 8);
+		if (!printable_ascii_word(word))
+			break;
+	}
+	for (; i < len; i++) {
 		unsigned char c = (unsigned char)text[i];
 
 		if ((c < 0x20 && c != '\t' && c != '\n') || c == 0x7f) {

@@ -5,6 +5,7 @@
 #include <cmocka.h>
 #include <dirent.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -268,12 +269,64 @@ static void test_xgrow_zeroes_new_slots(void **state)
 	free(items);
 }
 
+/* control_char_at as it reads byte by byte (the reference for its 8-byte steps). */
+static size_t control_char_slowly(const unsigned char *text, size_t len, unsigned *code)
+{
+	for (size_t i = 0; i < len; i++) {
+		if ((text[i] < 0x20 && text[i] != '\t' && text[i] != '\n') || text[i] == 0x7f) {
+			*code = text[i];
+			return i;
+		}
+		if (text[i] == 0xc2 && i + 1 < len && text[i + 1] >= 0x80 && text[i + 1] <= 0x9f) {
+			*code = text[i + 1];
+			return i;
+		}
+	}
+	return len;
+}
+
+/*
+ * Plain ASCII is skipped 8 bytes at a time: every position and code must be the
+ * byte-by-byte answer, for controls (C0, DEL, C1 in UTF-8) and harmless bytes
+ * (tab, newline, 0x7e, other UTF-8) at every offset in and across words.
+ */
+static void test_control_char_at_every_offset(void **state)
+{
+	static const unsigned char specials[] = {
+		0x00, 0x01, 0x09, 0x0a, 0x0d, 0x1f, 0x20, 0x7e, 0x7f, 0x80, 0x9f, 0xc2, 0xc3, 0xff,
+	};
+	unsigned char text[40];
+	uint64_t rng = 3;
+
+	(void)state;
+	for (int round = 0; round < 200000; round++) {
+		size_t len, got, want;
+		unsigned got_code = 999, want_code = 999;
+
+		rng ^= rng << 13;
+		rng ^= rng >> 7;
+		rng ^= rng << 17;
+		len = rng % (sizeof(text) + 1);
+		for (size_t i = 0; i < len; i++)
+			text[i] = (unsigned char)('a' + (rng >> (i % 50)) % 26);
+		for (int k = 0; k < (int)(rng >> 58) % 3 && len > 0; k++)
+			text[(rng >> (8 * k + 8)) % len] = specials[(rng >> (8 * k + 30)) %
+							     sizeof(specials)];
+		got = control_char_at((const char *)text, len, &got_code);
+		want = control_char_slowly(text, len, &want_code);
+		assert_int_equal(got, want);
+		if (want < len)
+			assert_int_equal(got_code, want_code);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_strbuf_grows_and_formats),
 		cmocka_unit_test(test_strbuf_detach_hands_over),
 		cmocka_unit_test(test_error_channel),
+		cmocka_unit_test(test_control_char_at_every_offset),
 		cmocka_unit_test(test_edit_distance),
 		cmocka_unit_test(test_suggest_word),
 		cmocka_unit_test(test_atomic_write_replaces),
