@@ -30,22 +30,17 @@ struct reader {
 	int status;                 /* 0 going on, 1 stopped, -1 failed */
 };
 
-/* 1-based columns of each field start, for a record that fits on LINE. */
-static void locate_columns(struct reader *r)
+/* One more field in the record, its text (NUL-terminated) at OFFSET in r->text. */
+static void push_field(struct reader *r, size_t offset)
 {
-	const char *s = r->line_text.buf;
-	size_t field = 0, i = 0;
-	bool quoted = false;
-
-	if (r->record.n == 0)
-		return;
-	r->record.columns[field++] = 1;
-	for (; s[i] && field < r->record.n; i++) {
-		if (s[i] == '"')
-			quoted = !quoted;
-		else if (s[i] == ',' && !quoted)
-			r->record.columns[field++] = i + 2;
+	if (r->record_line == 0)
+		r->record_line = r->line;
+	if (r->record.n == r->alloc) {
+		xgrow(&r->record.fields, &r->alloc, r->record.n + 1, sizeof(*r->record.fields));
+		r->offsets = xrealloc(r->offsets, r->alloc * sizeof(*r->offsets));
 	}
+	r->offsets[r->record.n] = offset;
+	r->record.n++;
 }
 
 static void on_field(void *data, size_t len, void *ctx)
@@ -54,20 +49,10 @@ static void on_field(void *data, size_t len, void *ctx)
 
 	if (r->status != 0)
 		return;
-	if (r->record_line == 0)
-		r->record_line = r->line;
-	if (r->record.n == r->alloc) {
-		xgrow(&r->record.fields, &r->alloc, r->record.n + 1, sizeof(*r->record.fields));
-		r->record.columns = xrealloc(r->record.columns,
-					     r->alloc * sizeof(*r->record.columns));
-		r->offsets = xrealloc(r->offsets, r->alloc * sizeof(*r->offsets));
-	}
-	r->offsets[r->record.n] = r->text.len;
+	push_field(r, r->text.len);
 	if (data)
 		strbuf_add(&r->text, data, len);
 	strbuf_addch(&r->text, '\0');
-	r->record.columns[r->record.n] = 0;
-	r->record.n++;
 }
 
 static void clear_record(struct reader *r)
@@ -121,8 +106,8 @@ static void on_record(int terminator, void *ctx)
 		r->record.fields[i] = r->text.buf + r->offsets[i];
 	blank = r->record.n == 0 || (r->record.n == 1 && r->record.fields[0][0] == '\0');
 	if (!blank && r->record.fields[0][0] != '#') {
-		if (r->record_line == r->line)
-			locate_columns(r);
+		/* Columns are found in the line only for a message (csv_column). */
+		r->record.line_text = r->record_line == r->line ? r->line_text.buf : NULL;
 		r->status = check_shape(r);
 		if (r->status == 0)
 			r->status = r->fn(&r->record, r->ctx);
@@ -144,30 +129,35 @@ static bool blank_byte(char c)
  */
 static bool read_plain_line(struct reader *r, const char *line, size_t len)
 {
-	const char *end = line + len, *field = line;
+	size_t n = len, at = r->text.len, field = 0;
+	char *copy;
 
-	if (end > line && end[-1] == '\n')
-		end--;
-	if (end > line && end[-1] == '\r')
-		end--;
-	if (memchr(line, '"', (size_t)(end - line)) || memchr(line, '\r', (size_t)(end - line)))
+	if (n > 0 && line[n - 1] == '\n')
+		n--;
+	if (n > 0 && line[n - 1] == '\r')
+		n--;
+	if (memchr(line, '"', n) || memchr(line, '\r', n))
 		return false;
-	while (field < end && blank_byte(*field))
+	while (field < n && blank_byte(line[field]))
 		field++;
-	if (field == end)
+	if (field == n)
 		return true;
-	for (field = line;;) {
-		const char *comma = memchr(field, ',', (size_t)(end - field));
-		const char *stop = comma ? comma : end;
+	/* The fields in place in one copy of the line: each one's end becomes a NUL. */
+	strbuf_add(&r->text, line, n);
+	copy = r->text.buf + at;
+	for (field = 0;;) {
+		const char *comma = memchr(copy + field, ',', n - field);
+		size_t stop = comma ? (size_t)(comma - copy) : n, next = stop + 1;
 
-		while (field < stop && blank_byte(*field))
+		while (field < stop && blank_byte(copy[field]))
 			field++;
-		while (stop > field && blank_byte(stop[-1]))
+		while (stop > field && blank_byte(copy[stop - 1]))
 			stop--;
-		on_field((void *)field, (size_t)(stop - field), r);
+		copy[stop] = '\0';
+		push_field(r, at + field);
 		if (!comma)
 			break;
-		field = comma + 1;
+		field = next;
 	}
 	on_record('\n', r);
 	return true;
@@ -327,7 +317,6 @@ int csv_read_stream(FILE *fp, const char *path, csv_record_fn fn, void *ctx)
 cleanup:
 	clear_record(&r);
 	free(r.record.fields);
-	free(r.record.columns);
 	free(r.offsets);
 	strbuf_release(&r.text);
 	csv_free(&parser);
@@ -354,13 +343,37 @@ int csv_field_error(const struct csv_record *record, size_t i, const char *field
 	va_start(ap, fmt);
 	strbuf_vaddf(&msg, fmt, ap);
 	va_end(ap);
-	if (i < record->n && record->columns[i])
-		error_set("%s:%ld:%zu: %s: %s", record->file, record->line, record->columns[i],
+	if (i < record->n && csv_column(record, i))
+		error_set("%s:%ld:%zu: %s: %s", record->file, record->line, csv_column(record, i),
 			  field_name, msg.buf);
 	else
 		error_set("%s:%ld: %s: %s", record->file, record->line, field_name, msg.buf);
 	strbuf_release(&msg);
 	return -1;
+}
+
+size_t csv_column(const struct csv_record *record, size_t i)
+{
+	const char *s = record->line_text;
+	size_t field = 0;
+	bool quoted = false;
+
+	if (i >= record->n)
+		return 0;
+	if (record->columns && record->columns[i])
+		return record->columns[i];
+	if (!s)
+		return 0;
+	/* Field I starts after the I-th comma outside quotes. */
+	for (size_t at = 0; s[at]; at++) {
+		if (field == i)
+			return at + 1;
+		if (s[at] == '"')
+			quoted = !quoted;
+		else if (s[at] == ',' && !quoted)
+			field++;
+	}
+	return field == i ? strlen(s) + 1 : 0;
 }
 
 const char *csv_text(const struct csv_record *record, int i)

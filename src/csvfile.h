@@ -14,8 +14,9 @@ struct csv_record {
 	const char *file;
 	long line;            /* physical line where the record starts, 1-based */
 	char **fields;
-	size_t *columns;      /* 1-based column of each field; 0 when not known */
+	size_t *columns;      /* 1-based column of each field; 0: see csv_column */
 	size_t n;
+	const char *line_text;  /* the line the record fits on, else NULL */
 };
 
 /* Returns 0 to go on, 1 to stop early, -1 (error set) to fail the read. */
@@ -34,6 +35,12 @@ const char *csv_display_name(const char *path);
 
 /* Index of the header field NAME (exact), or -1. */
 int csv_header_index(const struct csv_record *header, const char *name);
+
+/*
+ * The 1-based column where field I of RECORD starts: from its columns, else found
+ * in its line (when it fits on one), else 0 (not known).
+ */
+size_t csv_column(const struct csv_record *record, size_t i);
 
 /* Sets "FILE:LINE:COL: FIELD: message" for field I of RECORD and returns -1. */
 int csv_field_error(const struct csv_record *record, size_t i, const char *field_name,
