@@ -673,44 +673,108 @@ static const struct command pricing_sources_command = {
 	.description = "Lists every price snapshot in the store, newest first: provider, source,\n"
 		"when it was fetched, the newest date its prices were observed, rows, status,\n"
 		"and whether it still supplies current prices; then, per provider, how old\n"
-		"its current prices are and whether pricing update renews them or they come\n"
-		"from the shipped catalog only; then how old the newest is.\n",
+		"its newest and its oldest current prices are, how many of them were observed\n"
+		"over 180 days ago, and whether pricing update renews them or they come from\n"
+		"the shipped catalog only; then the same over every provider. csv and json\n"
+		"give each snapshot's oldest date and its rows over 180 days old instead.\n",
 	.options = sources_options,
 	.flags = CMD_NEEDS_STORE,
 	.help_column = 27,
 };
 
-/* Per provider: how old its newest current prices are, and how they are renewed. */
-static void provider_ages(const struct snapshot_list *snaps, time_t now)
+/* How old a set of prices is: its newest and oldest dates, and how many are past
+ * the age note. */
+struct price_ages {
+	const char *newest, *oldest;
+	double newest_age, oldest_age;
+	long rows, stale;
+};
+
+static void price_ages_add(struct price_ages *a, const struct observed_rows *r, time_t now)
+{
+	double age = observed_age_days(r->observed, now);
+
+	a->rows += r->rows;
+	/* An unknown date is as old as can be, as in estimate's age note. */
+	if (!(age <= COSTCLI_PRICE_AGE_NOTE_DAYS))
+		a->stale += r->rows;
+	if (!a->oldest || age > a->oldest_age || (isnan(age) && !isnan(a->oldest_age))) {
+		a->oldest = r->observed;
+		a->oldest_age = age;
+	}
+	if (!a->newest || age < a->newest_age || isnan(a->newest_age)) {
+		a->newest = r->observed;
+		a->newest_age = age;
+	}
+}
+
+/* The counts of one snapshot (PROVIDER NULL) or of one provider's current prices. */
+static struct price_ages ages_of(const struct observed_rows_list *counts, int64_t snapshot,
+				 const char *provider, time_t now)
+{
+	struct price_ages a = { 0 };
+
+	for (size_t i = 0; i < counts->n; i++) {
+		const struct observed_rows *r = &counts->items[i];
+
+		if (provider ? r->provider && strcmp(r->provider, provider) == 0 :
+			       r->snapshot_id == snapshot)
+			price_ages_add(&a, r, now);
+	}
+	return a;
+}
+
+/* "2539 of 2570 (99%)" */
+static void add_stale_share(struct table *t, const struct price_ages *a)
+{
+	char text[96];
+	double share = a->rows ? 100.0 * (double)a->stale / (double)a->rows : 0;
+
+	if (a->stale > 0 && share < 0.5)
+		snprintf(text, sizeof(text), "%ld of %ld (<1%%)", a->stale, a->rows);
+	else if (a->stale < a->rows && share > 99.5)
+		snprintf(text, sizeof(text), "%ld of %ld (>99%%)", a->stale, a->rows);
+	else
+		snprintf(text, sizeof(text), "%ld of %ld (%.0f%%)", a->stale, a->rows, share);
+	table_add_text(t, text);
+}
+
+/*
+ * Per provider: how old its newest and oldest current prices are (by age: "2025"
+ * may be as late as its last day, so it is newer than 2025-10-31), how many are
+ * past the age note, and how they are renewed.
+ */
+static void provider_ages(const struct snapshot_list *snaps,
+			  const struct observed_rows_list *current, time_t now)
 {
 	struct table *t = table_new();
 
 	table_add_column(t, "provider", "PROVIDER", COLUMN_TEXT);
 	table_add_column(t, "observed", "NEWEST OBSERVED", COLUMN_TEXT);
 	table_add_column(t, "age_days", "AGE DAYS", COLUMN_NUMBER);
+	table_add_column(t, "oldest_observed", "OLDEST OBSERVED", COLUMN_TEXT);
+	table_add_column(t, "oldest_age_days", "AGE DAYS", COLUMN_NUMBER);
+	table_add_column(t, "over_180_days", "OVER 180 DAYS", COLUMN_TEXT);
 	table_add_column(t, "updates", "UPDATES", COLUMN_TEXT);
 	for (size_t i = 0; i < snaps->n; i++) {
-		const struct snapshot_info *s = &snaps->items[i], *best = NULL;
+		const struct snapshot_info *s = &snaps->items[i];
+		struct price_ages a;
 		bool seen = false;
 
 		for (size_t j = 0; j < i && !seen; j++)
 			seen = strcmp(snaps->items[j].provider, s->provider) == 0;
 		if (seen)
 			continue;
-		for (size_t j = i; j < snaps->n; j++) {
-			const struct snapshot_info *o = &snaps->items[j];
-
-			if (strcmp(o->provider, s->provider) == 0 && o->current && o->observed &&
-			    strcmp(o->status, "ok") == 0 &&
-			    (!best || strcmp(o->observed, best->observed) > 0))
-				best = o;
-		}
-		if (!best)
+		a = ages_of(current, 0, s->provider, now);
+		if (!a.rows)
 			continue;
 		table_begin_row(t);
 		table_add_text(t, s->provider);
-		table_add_text(t, best->observed);
-		add_number_or_null(t, observed_age_days(best->observed, now), 0);
+		table_add_text(t, a.newest);
+		add_number_or_null(t, a.newest_age, 0);
+		table_add_text(t, a.oldest);
+		add_number_or_null(t, a.oldest_age, 0);
+		add_stale_share(t, &a);
 		table_add_text(t, fetch_provider_is_live(s->provider) ?
 			       "live: aicost pricing update" : "catalog only: no live fetcher");
 	}
@@ -719,11 +783,31 @@ static void provider_ages(const struct snapshot_list *snaps, time_t now)
 	table_free(t);
 }
 
+/* The closing lines: the oldest and the newest prices over every provider. */
+static void print_age_summary(const struct snapshot_info *newest,
+			      const struct observed_rows_list *current, time_t now)
+{
+	struct price_ages all = { 0 };
+
+	for (size_t i = 0; i < current->n; i++)
+		price_ages_add(&all, &current->items[i], now);
+	putchar('\n');
+	if (all.oldest && isfinite(all.oldest_age))
+		printf("Oldest prices: observed %s (at least %.0f days ago); %ld of %ld current "
+		       "prices (%.0f%%) were observed over %d days ago.\n", all.oldest,
+		       all.oldest_age, all.stale, all.rows,
+		       all.rows ? 100.0 * (double)all.stale / (double)all.rows : 0.0,
+		       COSTCLI_PRICE_AGE_NOTE_DAYS);
+	printf("Newest prices: observed %s (at least %.0f days ago), fetched %s.\n",
+	       newest->observed, observed_age_days(newest->observed, now), newest->fetched_at);
+}
+
 static int pricing_sources(int argc, char **argv)
 {
 	const char *cmd = "pricing sources";
 	struct common_options opts;
 	struct snapshot_list snaps = { 0 };
+	struct observed_rows_list by_snapshot = { 0 }, current = { 0 };
 	const struct snapshot_info *newest = NULL;
 	time_t now = time(NULL);
 	struct table *t;
@@ -736,7 +820,9 @@ static int pricing_sources(int argc, char **argv)
 	if (!db)
 		return EXIT_ERROR;
 	status = EXIT_ERROR;
-	if (db_list_snapshots(db, &snaps) < 0) {
+	if (db_list_snapshots(db, &snaps) < 0 ||
+	    (opts.format == FORMAT_TABLE ? db_current_observed_rows(db, &current) :
+					   db_snapshot_observed_rows(db, &by_snapshot)) < 0) {
 		error_print(cmd);
 		goto cleanup;
 	}
@@ -750,13 +836,19 @@ static int pricing_sources(int argc, char **argv)
 	table_add_column(t, "rows", "ROWS", COLUMN_NUMBER);
 	table_add_column(t, "status", "STATUS", COLUMN_TEXT);
 	table_add_column(t, "current", "CURRENT", COLUMN_TEXT);
-	if (opts.format != FORMAT_TABLE)
+	if (opts.format != FORMAT_TABLE) {
 		table_add_column(t, "message", "MESSAGE", COLUMN_TEXT);
+		table_add_column(t, "oldest_observed", "OLDEST OBSERVED", COLUMN_TEXT);
+		table_add_column(t, "oldest_age_days", "OLDEST AGE DAYS", COLUMN_NUMBER);
+		table_add_column(t, "rows_over_180_days", "ROWS OVER 180 DAYS", COLUMN_NUMBER);
+	}
 	for (size_t i = 0; i < snaps.n; i++) {
 		const struct snapshot_info *s = &snaps.items[i];
 		bool ok = strcmp(s->status, "ok") == 0;
 
-		if (ok && s->observed && (!newest || strcmp(s->observed, newest->observed) > 0))
+		/* by age: "2025" may be as late as 2025-12-31, later than 2025-10-31 */
+		if (ok && s->observed && (!newest || observed_age_days(s->observed, now) <
+						     observed_age_days(newest->observed, now)))
 			newest = s;
 		table_begin_row(t);
 		table_add_number(t, (double)s->id, 0);
@@ -768,21 +860,25 @@ static int pricing_sources(int argc, char **argv)
 		table_add_number(t, (double)(s->offer_rows + s->egress_rows + s->storage_rows), 0);
 		table_add_text(t, s->status);
 		table_add_text(t, s->current ? "yes" : "no");
-		if (opts.format != FORMAT_TABLE)
+		if (opts.format != FORMAT_TABLE) {
+			struct price_ages a = ages_of(&by_snapshot, s->id, NULL, now);
+
 			table_add_text(t, s->message);
+			table_add_text(t, a.oldest);
+			add_number_or_null(t, a.oldest ? a.oldest_age : NAN, 0);
+			table_add_number(t, (double)a.stale, 0);
+		}
 	}
 	status = print_table(t, opts.format, cmd);
-	if (status == EXIT_OK && opts.format == FORMAT_TABLE && newest)
-		provider_ages(&snaps, now);
-	if (status == EXIT_OK && opts.format == FORMAT_TABLE) {
-		if (newest)
-			printf("\nNewest prices: observed %s (at least %.0f days ago), fetched %s.\n",
-			       newest->observed, observed_age_days(newest->observed, now),
-			       newest->fetched_at);
-		else
-			puts("\nNo prices in the store.");
+	if (status == EXIT_OK && opts.format == FORMAT_TABLE && newest) {
+		provider_ages(&snaps, &current, now);
+		print_age_summary(newest, &current, now);
+	} else if (status == EXIT_OK && opts.format == FORMAT_TABLE) {
+		puts("\nNo prices in the store.");
 	}
 cleanup:
+	observed_rows_list_release(&by_snapshot);
+	observed_rows_list_release(&current);
 	snapshot_list_release(&snaps);
 	return status;
 }

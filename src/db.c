@@ -329,6 +329,8 @@ enum stmt_id {
 	ST_PUT_FACT,
 	ST_LIST_FACTS,
 	ST_LIST_SNAPSHOTS,
+	ST_SNAPSHOT_OBSERVED,
+	ST_CURRENT_OBSERVED,
 	ST_GET_VALIDATORS,
 	ST_SET_VALIDATORS,
 	ST_SCAN_CURRENT,
@@ -597,6 +599,25 @@ static const char *const statements[ST_COUNT] = {
 		" s.offer_rows, s.egress_rows, s.storage_rows,"
 		" EXISTS (SELECT 1 FROM current c WHERE c.snapshot_id = s.id)"
 		" FROM snapshots s WHERE s.status != 'pending' ORDER BY s.id DESC",
+	[ST_SNAPSHOT_OBSERVED] =
+		"SELECT snapshot_id, NULL, observed, count(*) FROM ("
+		" SELECT snapshot_id, observed FROM offers"
+		" UNION ALL SELECT snapshot_id, observed FROM egress_tiers"
+		" UNION ALL SELECT snapshot_id, observed FROM storage_prices)"
+		" GROUP BY snapshot_id, observed",
+	[ST_CURRENT_OBSERVED] =
+		"SELECT 0, c.provider, o.observed, count(*) FROM current c"
+		" JOIN offers o ON o.snapshot_id = c.snapshot_id AND o.provider = c.provider"
+		"  AND o.region = c.region AND o.purchase = c.purchase"
+		" WHERE c.kind = 'offers' GROUP BY c.provider, o.observed"
+		" UNION ALL SELECT 0, c.provider, e.observed, count(*) FROM current c"
+		" JOIN egress_tiers e ON e.snapshot_id = c.snapshot_id"
+		"  AND e.provider = c.provider AND e.scope = c.region"
+		" WHERE c.kind = 'egress' GROUP BY c.provider, e.observed"
+		" UNION ALL SELECT 0, c.provider, p.observed, count(*) FROM current c"
+		" JOIN storage_prices p ON p.snapshot_id = c.snapshot_id"
+		"  AND p.provider = c.provider AND p.region = c.region"
+		" WHERE c.kind = 'storage' GROUP BY c.provider, p.observed",
 	[ST_GET_VALIDATORS] =
 		"SELECT etag, last_modified FROM http_validators WHERE url = ?1",
 	[ST_SET_VALIDATORS] =
@@ -3259,6 +3280,52 @@ int db_list_snapshots(struct db *db, struct snapshot_list *out)
 		return -1;
 	}
 	return 0;
+}
+
+static bool read_observed_rows(sqlite3_stmt *st, void *item, const void *ctx)
+{
+	struct observed_rows *r = item;
+
+	(void)ctx;
+	r->snapshot_id = sqlite3_column_int64(st, 0);
+	r->provider = column_strdup(st, 1);
+	r->observed = column_strdup(st, 2);
+	r->rows = (long)sqlite3_column_int64(st, 3);
+	return true;
+}
+
+static int list_observed_rows(struct db *db, enum stmt_id id, struct observed_rows_list *out)
+{
+	sqlite3_stmt *st = stmt_get(db, id);
+
+	memset(out, 0, sizeof(*out));
+	if (!st)
+		return -1;
+	if (COLLECT(db, st, out, read_observed_rows, NULL, "counting prices by date") < 0) {
+		observed_rows_list_release(out);
+		return -1;
+	}
+	return 0;
+}
+
+int db_snapshot_observed_rows(struct db *db, struct observed_rows_list *out)
+{
+	return list_observed_rows(db, ST_SNAPSHOT_OBSERVED, out);
+}
+
+int db_current_observed_rows(struct db *db, struct observed_rows_list *out)
+{
+	return list_observed_rows(db, ST_CURRENT_OBSERVED, out);
+}
+
+void observed_rows_list_release(struct observed_rows_list *list)
+{
+	for (size_t i = 0; i < list->n; i++) {
+		free(list->items[i].provider);
+		free(list->items[i].observed);
+	}
+	free(list->items);
+	memset(list, 0, sizeof(*list));
 }
 
 /* ---- HTTP validators ---- */

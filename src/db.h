@@ -36,6 +36,20 @@ struct snapshot_list {
 	size_t n, alloc;
 };
 
+/* How many prices were observed on one date: of one snapshot (every row it holds),
+ * or of one provider's current prices (those the engine reads). */
+struct observed_rows {
+	int64_t snapshot_id;      /* 0 in a provider's count */
+	char *provider;           /* NULL in a snapshot's count */
+	char *observed;
+	long rows;
+};
+
+struct observed_rows_list {
+	struct observed_rows *items;
+	size_t n, alloc;
+};
+
 struct db;
 
 /* Resolves --db / AICOST_DB / $XDG_DATA_HOME/aicost/prices.db into PATH. */
@@ -123,6 +137,11 @@ int db_put_fact(struct db *db, const struct fact *f);
 /* Every snapshot, newest first. */
 int db_list_snapshots(struct db *db, struct snapshot_list *out);
 void snapshot_list_release(struct snapshot_list *list);
+/* Rows per observed date: of each snapshot (offers, egress tiers, storage prices)
+ * and of each provider's current ones (pricing sources). */
+int db_snapshot_observed_rows(struct db *db, struct observed_rows_list *out);
+int db_current_observed_rows(struct db *db, struct observed_rows_list *out);
+void observed_rows_list_release(struct observed_rows_list *list);
 
 /*
  * Writing a snapshot (pricing update, import): begin opens one transaction and a

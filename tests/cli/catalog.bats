@@ -321,15 +321,63 @@ assert stale == [("westeurope", "Standard_ND96asr_v4")], stale
 	[[ "$output" == *",eu-west-2,"* && "$output" == *",eu-north-1,"* ]]
 }
 
-@test "pricing sources: each provider's age, and whether it is updated live or catalog only" {
+@test "pricing sources: each provider's newest and oldest prices, how many are over 180 days old, live or catalog only" {
 	run aicost pricing sources
 	[ "$status" -eq 0 ]
-	# ages are counted from the end of the observed day (or year): never negative
-	echo "$output" | grep -E '^aws +2026-09 +[0-9]+ +live: aicost pricing update$'
-	echo "$output" | grep -E '^gcp +2026-07-30 +[0-9]+ +live: aicost pricing update$'
-	echo "$output" | grep -E '^lambda +2026-05-20 +[0-9]+ +live: aicost pricing update$'
-	echo "$output" | grep -E '^coreweave +2025-10-31 +[0-9]+ +catalog only: no live fetcher$'
-	# csv and json keep their one table
+	# ages are counted from the end of the observed day, month or year: never negative;
+	# "2025" may be as late as 2025-12-31, so it is newer than 2025-10-31
+	echo "$output" | grep -E '^aws +2026-09 +[0-9]+ +2025-11-30 +[0-9]+ +[0-9]+ of [0-9]+ \([0-9]+%\) +live: aicost pricing update$'
+	echo "$output" | grep -E '^gcp +2026-07-30 +[0-9]+ +2025 +[0-9]+ .* +live: aicost pricing update$'
+	echo "$output" | grep -E '^lambda +2026-05-20 +[0-9]+ +2025 +[0-9]+ .* +live: aicost pricing update$'
+	echo "$output" | grep -E '^coreweave +2025 +[0-9]+ +2025-10-31 +[0-9]+ +12 of 12 \(100%\) +catalog only: no live fetcher$'
+	# the counts, checked against the shipped files: a provider's current prices are
+	# its offers, egress tiers and storage prices; over 180 days old as estimate's
+	# note counts them (from noon of the period's last day)
+	echo "$output" | python3 -c '
+import calendar, csv, datetime, math, re, sys
+root = sys.argv[1]
+now = datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)
+def age(observed):
+    y = int(observed[:4])
+    m = int(observed[5:7]) if len(observed) >= 7 else 12
+    d = int(observed[8:10]) if len(observed) >= 10 else calendar.monthrange(y, m)[1]
+    return max(0, math.floor((now - datetime.datetime(y, m, d, 12)).total_seconds() / 86400))
+dates = {}
+for f in ("aws", "azure", "gcp", "gpu-clouds", "egress", "storage"):
+    for r in csv.DictReader(open("%s/pricing/%s.csv" % (root, f))):
+        dates.setdefault(r["provider"], []).append(r["observed"])
+shown = {}
+for line in sys.stdin.read().split("\nPROVIDER", 1)[1].splitlines()[1:]:
+    m = re.match(r"(\S+) +(\S+) +(\d+) +(\S+) +(\d+) +(\d+) of (\d+) \(", line)
+    if m:
+        shown[m.group(1)] = m.groups()[1:]
+assert set(shown) == set(dates), (set(shown), set(dates))
+total = stale = 0
+for p, ds in dates.items():
+    newest = min(ds, key=age)
+    oldest = max(ds, key=age)
+    over = sum(age(d) > 180 for d in ds)
+    want = (newest, str(age(newest)), oldest, str(age(oldest)), str(over), str(len(ds)))
+    assert shown[p] == want, (p, shown[p], want)
+    total += len(ds)
+    stale += over
+print(stale, total)
+' "$AICOST_ROOT" > counts
+	read -r stale total < counts
+	# AWS: all but its 2026-09 us-east-1 on-demand rows are over 180 days old
+	[[ "$output" == *$'\n'"Oldest prices: observed 2025-10-31 (at least "*" days ago); $stale of $total current prices ("*"%) were observed over 180 days ago."$'\n'"Newest prices: observed 2026-09 ("* ]]
+	# csv and json keep their one table, each snapshot with its oldest date and its rows
+	# over 180 days old
 	run aicost pricing sources --format csv
 	[[ "$output" != *"UPDATES"* && "$output" != *"live:"* ]]
+	run aicost pricing sources --format json
+	echo "$output" | python3 -c '
+import json, sys
+snaps = {s["source"]: s for s in json.load(sys.stdin)}
+aws = snaps["catalog:aws.csv"]
+assert aws["observed"] == "2026-09" and aws["oldest_observed"] == "2025-11-30", aws
+assert 0 < aws["rows_over_180_days"] < aws["rows"] and aws["oldest_age_days"] > 180, aws
+assert set(aws) >= {"id", "provider", "source", "fetched", "observed", "age_days", "rows",
+                    "status", "current", "message"}, aws
+'
 }

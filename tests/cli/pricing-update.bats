@@ -820,7 +820,7 @@ lambda_setup() {
 	# the key goes in the Authorization header, never in the URL or a message
 	! grep -q test-lambda-key "$BATS_FILE_TMPDIR/requests.log" || false
 	run aicost pricing sources
-	echo "$output" | grep -E '^lambda +[0-9-]+ +[0-9]+ +live: aicost pricing update$'
+	echo "$output" | grep -E '^lambda +[0-9-]+ +[0-9]+ +[0-9-]+ +[0-9]+ +[0-9]+ of [0-9]+ \([0-9<>]+%\) +live: aicost pricing update$'
 	# unchanged on the server: one conditional request, 304
 	run aicost pricing update --provider lambda --region us-east-1,europe-central-1 --format csv
 	[ "$status" -eq 0 ]
@@ -918,7 +918,7 @@ lambda_setup() {
 	[[ "$output" == *"vast,US,,1x-H100-SXM,instance,H100-SXM,1,,,on-demand,1.9,USD,approx,$src,$today,marketplace asking price; median of 3 listings,"* ]]
 	[[ "$output" == *"vast,US,,1x-H100-SXM,instance,H100-SXM,1,,,spot,1.2,USD,approx,$src,$today,interruptible: median minimum bid of 3 listings (stopped when outbid),"* ]]
 	run aicost pricing sources
-	echo "$output" | grep -E '^vast +[0-9-]+ +[0-9]+ +live: aicost pricing update$'
+	echo "$output" | grep -E '^vast +[0-9-]+ +[0-9]+ +[0-9-]+ +[0-9]+ +[0-9]+ of [0-9]+ \([0-9<>]+%\) +live: aicost pricing update$'
 	# a country asked for: only its groups (US: 4 groups, each with a bid)
 	run aicost pricing update --provider vast --region US --format csv
 	[ "$status" -eq 0 ]
@@ -1084,7 +1084,7 @@ d["offers"] = [o for o in d["offers"] if not str(o.get("geolocation")).endswith(
 	# the catalog's "us" rows are no data centre, so the whole market does not cover them
 	[[ "$output" == *"runpod,us,,h100-pcie-1gpu,instance,H100-PCIe,1,"*",on-demand,2.39,"* ]]
 	run aicost pricing sources
-	echo "$output" | grep -E '^runpod +[0-9-]+ +[0-9]+ +live: aicost pricing update$'
+	echo "$output" | grep -E '^runpod +[0-9-]+ +[0-9]+ +[0-9-]+ +[0-9]+ +[0-9]+ of [0-9]+ \([0-9<>]+%\) +live: aicost pricing update$'
 	# a data centre asked for: only its offers (H100 SXM, H200, MI300X, L40S x 2)
 	run aicost pricing update --provider runpod --region eu-ro-1 --format csv
 	[ "$status" -eq 0 ]
@@ -1213,7 +1213,7 @@ d["offers"] = [o for o in d["offers"] if not str(o.get("geolocation")).endswith(
 	[[ "$output" == *"verda,8H100.80S.176V,H100-SXM,8,80,176,1480,FIN-01,,on-demand,21.2,2.65,"* ]]
 	[[ "$output" == *"verda,8B200.240V,B200,8,"*",ICE-01,,on-demand,39.92,4.99,"* ]]
 	run aicost pricing sources
-	echo "$output" | grep -E '^verda +[0-9-]+ +[0-9]+ +live: aicost pricing update$'
+	echo "$output" | grep -E '^verda +[0-9-]+ +[0-9]+ +[0-9-]+ +[0-9]+ +[0-9]+ of [0-9]+ \([0-9<>]+%\) +live: aicost pricing update$'
 	# a location asked for: only its 13 offers
 	run aicost pricing update --provider verda --region FIN-01 --format csv
 	[ "$status" -eq 0 ]

@@ -188,11 +188,16 @@ PY
 @test "pricing sources: every catalog snapshot, and how old the newest is" {
 	run_split pricing sources --format csv
 	[ "$status" -eq 0 ]
-	[ "${lines[0]}" = "id,provider,source,fetched,observed,age_days,rows,status,current,message" ]
+	[ "${lines[0]}" = "id,provider,source,fetched,observed,age_days,rows,status,current,message,oldest_observed,oldest_age_days,rows_over_180_days" ]
 	[[ "$output" == *",aws,catalog:aws.csv,"*",2025,"*",11,ok,yes,"* ]]
 	[[ "$output" == *",gcp,catalog:gcp.csv,"*",25,ok,yes,"* ]]
 	run_split pricing sources
-	[[ "${lines[-1]}" == "Newest prices: observed 2025-10-31 ("*" days ago), fetched "* ]]
+	# the newest by age: "2025" may be as late as 2025-12-31; CoreWeave's storage rows,
+	# observed 2025-10-31, are the oldest; all 101 current prices (offers 11 + 8 + 25 +
+	# 4 GPU clouds, egress 23, storage 30) are over 180 days old
+	[[ "${lines[-1]}" == "Newest prices: observed 2025 ("*" days ago), fetched "* ]]
+	[[ "${lines[-2]}" == "Oldest prices: observed 2025-10-31 ("*" days ago); 101 of 101 current prices (100%) were observed over 180 days ago." ]]
+	[[ "$output" == *$'\n'"coreweave  2025 "*" 2025-10-31 "*" 7 of 7 (100%) "*"catalog only: no live fetcher"* ]]
 }
 
 @test "pricing history: a price cut shows as a change between snapshots" {
@@ -206,7 +211,7 @@ PY
 	run_split pricing list --accelerator h100 --provider aws --format csv
 	[[ "$output" == *"on-demand,50,6.25,"* && "$output" == *"spot,15,1.875,"* ]]
 	run_split pricing sources --format csv
-	[[ "${lines[1]}" == *",aws,$FIXTURES/aicost-p5-cut.csv,"*",2026-01-15,"*",2,ok,yes," ]]
+	[[ "${lines[1]}" == *",aws,$FIXTURES/aicost-p5-cut.csv,"*",2026-01-15,"*",2,ok,yes,,2026-01-15,"*",2" ]]
 	# a GCP machine's VM part is not a price of the machine
 	run_split pricing history a2-highgpu-1g --format csv
 	[ "${#lines[@]}" -eq 2 ]
