@@ -84,7 +84,9 @@ load helpers
 	# --confirm: a later list rounded to the cent (21.96 in 2026-09) that agrees with the
 	# exact figure (21.957642, 2026-04-04: within half a cent) keeps it and moves its
 	# observation; a price that differs (1.95, not 1.861) replaces it as given; an
-	# observation older than the row (55.05 in 2026-03) changes nothing
+	# observation older than the row (55.05 in 2026-03) changes nothing; an exact later
+	# observation of the same price (71.552 on 2026-10-05) moves it, naming the earlier one
+	grep -q '^aws,eu-west-2,,p5.48xlarge,instance,H100-SXM,8,192,2048,on-demand,71.552,USD,exact,fixture confirm,2026-10-05,the same price as fixture aws observed 2026-04-04,' out/aws.csv
 	grep -q '^aws,us-east-1,,p4d.24xlarge,instance,A100-40GB,8,96,1152,on-demand,21.957642,USD,exact,fixture confirm,2026-09,21.957642 as fixture aws observed 2026-04-04; shown to the cent as 21.96,' out/aws.csv
 	grep -q '^aws,us-east-1,,g6e.xlarge,instance,L40S,1,4,32,on-demand,1.95,USD,approx,fixture confirm,2026-09,' out/aws.csv
 	grep -q '^aws,us-east-1,,p5.48xlarge,instance,H100-SXM,8,192,2048,on-demand,55.04,USD,exact,fixture aws,2026-04-04,' out/aws.csv
@@ -219,10 +221,15 @@ for r in rows:
 	run aicost pricing show p4d.24xlarge --format csv
 	[[ "$output" == *"us-east-1,,reserved-1y,13.921094,"* ]]
 	# us-east-1 on-demand: the exact figures, seen again in 2026-09 (rounded to the
-	# cent there: 21.96 for 21.957642, 55.04 for 55.04)
-	echo "$output" | grep -q '^aws,us-east-1,,on-demand,21.957642,.*,exact,2026-09,"github:koyakimu/aws-gpu-quick-reference@099b5be '
+	# cent there: 21.96 for 21.957642, 55.04 for 55.04) and in the AWS price files of
+	# 2026-10-05 (the same figures: the note names the earlier observation)
+	echo "$output" | grep -q '^aws,us-east-1,,on-demand,21.957642,.*,exact,2026-10-05,"github:syahvan/need-more-vram@14db8ab '
+	grep -q '^aws,us-east-1,,p4d.24xlarge,.*,on-demand,21.957642,.*,2026-10-05,.*the same price as "*github:koyakimu/aws-gpu-quick-reference@099b5be .* observed 2026-09' "$AICOST_ROOT/pricing/aws.csv"
 	run aicost pricing show p5.48xlarge --region us-east-1 --format csv
-	echo "$output" | grep -q '^aws,us-east-1,,on-demand,55.04,.*,exact,2026-09,"github:koyakimu/'
+	echo "$output" | grep -q '^aws,us-east-1,,on-demand,55.04,.*,exact,2026-10-05,"github:syahvan/need-more-vram@'
+	# a region the catalog lacked: p6-b300.48xlarge in Jakarta, 230.93 an hour
+	run aicost pricing show p6-b300.48xlarge --region ap-southeast-3 --format csv
+	[[ "$output" == *"ap-southeast-3,,on-demand,230.93,"*"2026-10-05"* ]]
 }
 
 @test "shipped catalog: GCP committed-use prices for A2, A3 and G2 by region" {
@@ -242,8 +249,14 @@ for prefix in ("a3-highgpu-8g", "a2-highgpu-8g", "g2-standard-4"):
         assert c3[region] < c1[region] < od[region], (prefix, region)
 for r in rows:
     if r["purchase"].startswith("commit") and not r["instance_type"].startswith("tpu"):
-        assert r["source"].startswith("github:Cyclenerd/google-cloud-pricing-cost-calculator@fd66b26"), r
-        assert r["observed"] == "2026-07-30", r
+        assert (r["source"].startswith("github:Cyclenerd/google-cloud-pricing-cost-calculator@fd66b26")
+                and r["observed"] == "2026-07-30") or (
+                r["source"].startswith("github:syahvan/need-more-vram@14db8ab")
+                and r["observed"] == "2026-10-05" and r["purchase"] == "commit-1y"), r
+# H200 and B200 machines: the 1-year CUD as the Google pricing page shows it (us-central1)
+c1 = {r["instance_type"]: float(r["price_per_hour"]) for r in rows
+      if r["region"] == "us-central1" and r["purchase"] == "commit-1y"}
+assert c1["a3-ultragpu-8g"] == 58.471933 and c1["a4-highgpu-8g"] == 88.9272, c1
 '
 	# us-central1 a3-highgpu-8g: 88.49 an hour; 1 year 44810.08 a month / 730 = 61.383672
 	run aicost pricing show a3-highgpu-8g --region us-central1 --format csv
@@ -326,8 +339,8 @@ assert stale == [("westeurope", "Standard_ND96asr_v4")], stale
 	[ "$status" -eq 0 ]
 	# ages are counted from the end of the observed day, month or year: never negative;
 	# "2025" may be as late as 2025-12-31, so it is newer than 2025-10-31
-	echo "$output" | grep -E '^aws +2026-09 +[0-9]+ +2025-11-30 +[0-9]+ +[0-9]+ of [0-9]+ \([0-9]+%\) +live: aicost pricing update$'
-	echo "$output" | grep -E '^gcp +2026-07-30 +[0-9]+ +2025 +[0-9]+ .* +live: aicost pricing update$'
+	echo "$output" | grep -E '^aws +2026-10-05 +[0-9]+ +2025-11-30 +[0-9]+ +[0-9]+ of [0-9]+ \([0-9]+%\) +live: aicost pricing update$'
+	echo "$output" | grep -E '^gcp +2026-10-05 +[0-9]+ +2025 +[0-9]+ .* +live: aicost pricing update$'
 	echo "$output" | grep -E '^lambda +2026-05-20 +[0-9]+ +2025 +[0-9]+ .* +live: aicost pricing update$'
 	echo "$output" | grep -E '^coreweave +2025 +[0-9]+ +2025-10-31 +[0-9]+ +12 of 12 \(100%\) +catalog only: no live fetcher$'
 	# the counts, checked against the shipped files: a provider's current prices are
@@ -364,8 +377,7 @@ for p, ds in dates.items():
 print(stale, total)
 ' "$AICOST_ROOT" > counts
 	read -r stale total < counts
-	# AWS: all but its 2026-09 us-east-1 on-demand rows are over 180 days old
-	[[ "$output" == *$'\n'"Oldest prices: observed 2025-10-31 (at least "*" days ago); $stale of $total current prices ("*"%) were observed over 180 days ago."$'\n'"Newest prices: observed 2026-09 ("* ]]
+	[[ "$output" == *$'\n'"Oldest prices: observed 2025-10-31 (at least "*" days ago); $stale of $total current prices ("*"%) were observed over 180 days ago."$'\n'"Newest prices: observed 2026-10-05 ("* ]]
 	# csv and json keep their one table, each snapshot with its oldest date and its rows
 	# over 180 days old
 	run aicost pricing sources --format csv
@@ -375,7 +387,7 @@ print(stale, total)
 import json, sys
 snaps = {s["source"]: s for s in json.load(sys.stdin)}
 aws = snaps["catalog:aws.csv"]
-assert aws["observed"] == "2026-09" and aws["oldest_observed"] == "2025-11-30", aws
+assert aws["observed"] == "2026-10-05" and aws["oldest_observed"] == "2025-11-30", aws
 assert 0 < aws["rows_over_180_days"] < aws["rows"] and aws["oldest_age_days"] > 180, aws
 assert set(aws) >= {"id", "provider", "source", "fetched", "observed", "age_days", "rows",
                     "status", "current", "message"}, aws

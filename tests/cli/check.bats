@@ -160,9 +160,9 @@ json() {   # json EXPR  (on $output)
 	[ "$(json '[c["status"] for c in r["scenarios"][0]["checks"]]')" = "['fail', 'fail', 'fail']" ]
 	[ "$(json 'r["scenarios"][0]["checks"][1]["line"], r["scenarios"][0]["checks"][1]["col"]')" = "(105, 10)" ]
 	# observed: the newest price in each provider's catalog snapshot (AWS's: the
-	# us-east-1 on-demand rows seen in 2026-09; Azure's: the EU GPU rows of 2026-08-22;
-	# pricing/SOURCES.md)
-	[ "$(json '[(p["provider"], p["source"], p["observed"]) for p in r["scenarios"][0]["prices"]]')" = "[('aws', 'catalog:aws.csv', '2026-09'), ('azure', 'catalog:azure.csv', '2026-08-22')]" ]
+	# on-demand rows of four regions seen on 2026-10-05; Azure's: the EU GPU rows of
+	# 2026-08-22; pricing/SOURCES.md)
+	[ "$(json '[(p["provider"], p["source"], p["observed"]) for p in r["scenarios"][0]["prices"]]')" = "[('aws', 'catalog:aws.csv', '2026-10-05'), ('azure', 'catalog:azure.csv', '2026-08-22')]" ]
 	gate_yaml
 	run_split check --format json gate.yaml
 	[ "$status" -eq 0 ] && [ "$(json 'r["status"]')" = pass ]

@@ -32,8 +32,8 @@ chromium_run() {
 		'Where the prices came from' 'Warnings'; do
 		grep -q "<h2>$section" dom.html || { echo "no section $section"; return 1; }
 	done
-	# a price's source: p5.48xlarge's us-east-1 on-demand price as last observed (2026-09)
-	grep -q 'github:koyakimu/aws-gpu-quick-reference@099b5be data/instances.json' dom.html
+	# a price's source: p5.48xlarge's us-east-1 on-demand price as last observed (2026-10-05)
+	grep -q 'github:syahvan/need-more-vram@14db8ab src/data/pricing.json' dom.html
 	grep -q '@media print' report.html
 }
 
