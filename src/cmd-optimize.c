@@ -242,10 +242,15 @@ static int cmd_optimize(int argc, char **argv)
 			continue;
 		switch (c) {
 		case 'n':
-			if (units_parse_int(optarg, &top) < 0 || top < 1) {
-				status = usage_error("optimize", "--top: %s", top < 1 ?
-						     "expected at least 1" : error_get());
+			if (units_parse_int(optarg, &top) < 0) {
+				status = usage_error("optimize", "--top: %s", error_get());
 				error_clear();
+				goto cleanup;
+			}
+			/* every kept candidate is allocated up front; no table needs more */
+			if (top < 1 || top > OPTIMIZE_MAX_TOP) {
+				status = usage_error("optimize", "--top: expected from 1 to %d, got %s",
+						     OPTIMIZE_MAX_TOP, optarg);
 				goto cleanup;
 			}
 			opts.top = (size_t)top;

@@ -249,8 +249,11 @@ static void csv_fail(struct aws_csv *csv, const char *fmt, const char *detail)
 	csv->failed = true;
 }
 
-/* "2048 GiB", "0.5 GiB", "NA" -> GiB (0 when not a number). */
-static double parse_memory_gib(const char *text)
+/*
+ * "2048 GiB", "0.5 GiB", "NA" -> GiB; "192" -> vCPUs: 0 (unknown) unless a finite
+ * positive number ("nan" and "inf" are not sizes).
+ */
+static double parse_size(const char *text)
 {
 	char *end;
 	double gib = c_strtod(text, &end);
@@ -326,8 +329,8 @@ static int ec2_record(struct aws_csv *csv)
 		return -1;
 	}
 	index = catalog_add(csv->catalog, instance, value(csv, COL_REGION_CODE), accelerator,
-			    count, c_strtod(value(csv, COL_VCPU), NULL),
-			    parse_memory_gib(value(csv, COL_MEMORY)));
+			    count, parse_size(value(csv, COL_VCPU)),
+			    parse_size(value(csv, COL_MEMORY)));
 	if (strcmp(term_type, "OnDemand") == 0) {
 		if (strcmp(unit, "Hrs") != 0 || price <= 0)
 			return 0;

@@ -9,6 +9,7 @@
 #include "util.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <jansson.h>
 #include <math.h>
 #include <stdlib.h>
@@ -80,12 +81,18 @@ bool fetch_gcp_cpu_kept(const char *machine_type)
 	for (size_t i = 0; i < ARRAY_SIZE(gcp_cpu_series); i++) {
 		const struct gcp_cpu_series *c = &gcp_cpu_series[i];
 		const char *size = machine_type + strlen(c->prefix);
+		long vcpus;
+		char *end;
 
 		if (!str_starts_with(machine_type, c->prefix) || *size < '1' || *size > '9' ||
 		    strspn(size, "0123456789") != strlen(size))
 			continue;
+		errno = 0;   /* atoi of a number past an int would be undefined */
+		vcpus = strtol(size, &end, 10);
+		if (errno || *end)
+			continue;
 		for (const int *v = c->sizes; *v; v++)
-			if (atoi(size) == *v)
+			if (vcpus == *v)
 				return true;
 	}
 	return false;

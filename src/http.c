@@ -7,6 +7,7 @@
 #include <ctype.h>
 #include <dlfcn.h>
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -116,7 +117,16 @@ struct transfer {
 	uint64_t max_bytes;          /* decoded (and received) bytes allowed */
 };
 
-static long env_long(const char *name, long fallback, long min)
+/*
+ * The environment's caps are bounded so that what they feed stays in range: a
+ * day's wait in milliseconds fits a long, a terabyte in bytes a uint64_t.
+ */
+#define HTTP_MAX_WAIT_S 86400
+#define HTTP_MAX_MB (1L << 20)
+#define HTTP_MAX_RETRIES 100
+
+/* NAME's whole number: FALLBACK when unset or not one at least MIN; at most MAX. */
+static long env_long(const char *name, long fallback, long min, long max)
 {
 	const char *text = getenv(name);
 	char *end;
@@ -128,7 +138,7 @@ static long env_long(const char *name, long fallback, long min)
 	value = strtol(text, &end, 10);
 	if (errno || *end || value < min)
 		return fallback;
-	return value;
+	return value < max ? value : max;
 }
 
 void http_response_init(struct http_response *resp)
@@ -324,8 +334,8 @@ static void sleep_ms(const struct http_client *client, long ms)
 static long backoff_ms(struct http_client *client, int attempt, double retry_after_s,
 		       const char *label)
 {
-	long base_ms = env_long("AICOST_HTTP_BACKOFF_MS", 500, 0);
-	long cap_s = env_long("AICOST_HTTP_MAX_RETRY_AFTER", 120, 0);
+	long base_ms = env_long("AICOST_HTTP_BACKOFF_MS", 500, 0, 60000);
+	long cap_s = env_long("AICOST_HTTP_MAX_RETRY_AFTER", 120, 0, HTTP_MAX_WAIT_S);
 	double jitter = 0.5 + (double)rand_r(&client->jitter_state) / RAND_MAX;
 	double delay_ms = base_ms * ldexp(1.0, attempt) * jitter;
 
@@ -351,8 +361,9 @@ static long backoff_ms(struct http_client *client, int attempt, double retry_aft
 /* The size cap of REQ's body, in bytes. */
 static uint64_t max_body_bytes(const struct http_request *req)
 {
-	long mb = req->held_in_memory ? env_long("AICOST_HTTP_MAX_PAGE_MB", 256, 1)
-				      : env_long("AICOST_HTTP_MAX_STREAM_MB", 16384, 1);
+	long mb = req->held_in_memory ? env_long("AICOST_HTTP_MAX_PAGE_MB", 256, 1, HTTP_MAX_MB)
+				      : env_long("AICOST_HTTP_MAX_STREAM_MB", 16384, 1,
+						       HTTP_MAX_MB);
 
 	return (uint64_t)mb << 20;
 }
@@ -369,13 +380,14 @@ static void set_options(CURL *curl, struct transfer *t, struct curl_slist *heade
 	libcurl.easy_setopt(curl, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
 	libcurl.easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
 	libcurl.easy_setopt(curl, CURLOPT_CONNECTTIMEOUT,
-			 env_long("AICOST_HTTP_CONNECT_TIMEOUT", 15, 1));
-	libcurl.easy_setopt(curl, CURLOPT_TIMEOUT, env_long("AICOST_HTTP_TIMEOUT", 1800, 1));
+			 env_long("AICOST_HTTP_CONNECT_TIMEOUT", 15, 1, LONG_MAX));
+	libcurl.easy_setopt(curl, CURLOPT_TIMEOUT, env_long("AICOST_HTTP_TIMEOUT", 1800, 1, LONG_MAX));
 	/* A stalled or dripping server (a byte now and then) is caught by its rate over
 	 * the window, not only by the total time. */
-	libcurl.easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, env_long("AICOST_HTTP_MIN_RATE", 1024, 1));
+	libcurl.easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT,
+			    env_long("AICOST_HTTP_MIN_RATE", 1024, 1, LONG_MAX));
 	libcurl.easy_setopt(curl, CURLOPT_LOW_SPEED_TIME,
-			 env_long("AICOST_HTTP_STALL_TIMEOUT", 60, 1));
+			 env_long("AICOST_HTTP_STALL_TIMEOUT", 60, 1, LONG_MAX));
 	/* A Content-Length over the cap fails before the body is read. */
 	libcurl.easy_setopt(curl, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)t->max_bytes);
 	libcurl.easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
@@ -449,7 +461,7 @@ int http_get(struct http_client *client, const struct http_request *req,
 	struct transfer t = { .req = req };
 	struct curl_slist *headers = NULL;
 	char curl_error[CURL_ERROR_SIZE];
-	int max_retries = (int)env_long("AICOST_HTTP_RETRIES", 4, 0);
+	int max_retries = (int)env_long("AICOST_HTTP_RETRIES", 4, 0, HTTP_MAX_RETRIES);
 	CURL *curl = NULL;
 	bool initialised = false;
 	int result = -1;

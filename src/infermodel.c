@@ -588,7 +588,10 @@ static bool meets(const struct infer_latency *lat, const struct infer_targets *g
 		within(lat->tpot_p95, g->tpot_p95);
 }
 
-/* Replicas of L that serve PEAK within the targets; 0 when no number does. */
+/*
+ * Replicas of L that serve PEAK within the targets; 0 when no number does, INFINITY
+ * when only more than MAX_REPLICAS would.
+ */
 static double replicas_needed(const struct infer_model *m, const struct infer_hw *hw,
 			      const struct infer_layout *l, const struct infer_timing *t,
 			      const struct infer_targets *g, double peak, int min_replicas)
@@ -611,7 +614,7 @@ static double replicas_needed(const struct infer_model *m, const struct infer_hw
 		low = high;
 		high *= 2;
 		if (high > MAX_REPLICAS)
-			return 0;
+			return INFINITY;
 		infer_latency(m, hw, l, t, peak / high, &lat);
 	} while (!meets(&lat, g));
 	/* Latency falls as replicas are added: the fewest that meet the targets. */
@@ -663,7 +666,9 @@ static void try_batch(const struct infer_model *m, const struct infer_hw *hw,
 	if (!within(t.cycle_s, g->deadline))
 		return;   /* a request of this batch would end after the job's deadline */
 	replicas = replicas_needed(m, hw, &l, &t, g, peak, min_replicas);
-	if (replicas <= 0 || (*best_gpus > 0 && replicas * infer_layout_gpus(&l) >= *best_gpus))
+	if (isinf(replicas))
+		best->beyond_max_replicas = true;
+	if (replicas <= 0 || isinf(replicas) || (*best_gpus > 0 && replicas * infer_layout_gpus(&l) >= *best_gpus))
 		return;
 	*best_gpus = replicas * infer_layout_gpus(&l);
 	best->layout = l;
@@ -850,6 +855,11 @@ int infer_plan(const struct infer_model *m, const struct infer_hw *hw,
 	}
 	if (best_gpus > 0)
 		return 0;
+	if (out->beyond_max_replicas) {
+		error_set("%.4g requests/s need more than %.0e replicas, more than any cluster "
+			  "holds", peak_requests_per_s, MAX_REPLICAS);
+		return -1;
+	}
 	if (!isnan(targets->deadline) && !any_target(targets)) {
 		if (out->fastest_s > targets->deadline)
 			error_set("one request takes %.4g s alone on its fastest layout (%d-way "

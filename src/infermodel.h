@@ -97,6 +97,8 @@ struct infer_plan {
 					  soonest: the shortest deadline a batch job can meet */
 	struct infer_layout fastest;   /* that layout */
 	bool one_server_holds;         /* a one-server layout fits (EP is then for throughput) */
+	bool beyond_max_replicas;      /* a layout meets the targets only with more replicas
+					  than any cluster holds */
 };
 
 /* Accelerators one replica of L takes. */

@@ -19,7 +19,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_TRAINING_GPUS 1000000   /* beyond the world's supply: no answer */
 #define IDEAL_FABRIC_GB_S 1e9       /* per accelerator: a network that never waits */
 
 struct scan_state {
@@ -181,10 +180,12 @@ static int size_to_deadline(const struct workload *w, const struct accelerator *
 	struct workload_demand d;
 	long lo = 0, hi = 0, n = 1;
 	double wall = NAN;
+	int fit;
 
 	if (!isnan(w->training.params) && acc->memory_gb > 0)   /* the state must fit */
-		n = (long)fmax(1, ceil(w->training.params * w->training.state_bytes_per_param / 1e9 /
-				       (acc->memory_gb * p->per_instance)));
+		n = whole_to_int(fmax(1, ceil(w->training.params * w->training.state_bytes_per_param /
+					      1e9 / (acc->memory_gb * p->per_instance))),
+				 1, max_instances, &fit) ? fit : max_instances + 1L;
 	while (n <= max_instances) {
 		bool ok = training_at(w, acc, (int)n * p->per_instance, &d, NULL) == 0;
 
@@ -197,7 +198,8 @@ static int size_to_deadline(const struct workload *w, const struct accelerator *
 		if (ok) {
 			wall = d.wall_hours;
 			workload_demand_release(&d);
-			n = (long)fmax(2.0 * n, ceil(n * wall / limit));
+			n = whole_to_int(fmax(2.0 * n, ceil(n * wall / limit)), 1, max_instances,
+					 &fit) ? fit : max_instances + 1L;
 		} else {
 			error_clear();
 			n *= 2;
@@ -210,12 +212,15 @@ static int size_to_deadline(const struct workload *w, const struct accelerator *
 			error_set("the training state needs more than one %d-%s instance's memory, "
 				  "and without a cluster fabric a job cannot span several",
 				  p->per_instance, chip_word(acc));
+		else if (lo == 0)   /* sized to the state, no count was tried */
+			error_set("the training state needs more than the memory of %d %s",
+				  max_instances * p->per_instance, acc->name);
 		else if (max_instances == 1)
-			error_set("one %d-%s instance takes %.0f h, more than the %.0f h it has, and "
+			error_set("one %d-%s instance takes %.0f h, more than the %.4g h it has, and "
 				  "without a cluster fabric a job cannot span several",
 				  p->per_instance, chip_word(acc), wall, limit);
 		else
-			error_set("no count of %d-%s instances up to %d %s meets the %.0f h it has",
+			error_set("no count of %d-%s instances up to %d %s meets the %.4g h it has",
 				  p->per_instance, chip_word(acc), max_instances * p->per_instance,
 				  acc->name, limit);
 		return -1;
@@ -254,7 +259,7 @@ static int plan_training(const struct scan_state *st, struct optimize_plan *p,
 		return size_to_deadline(w, &acc, p, max_instances,
 					isnan(deadline) ? left : fmin(deadline, left));
 	p->gpus = w->training.gpus;
-	p->instances = (p->gpus + p->per_instance - 1) / p->per_instance;
+	p->instances = p->gpus / p->per_instance + (p->gpus % p->per_instance != 0);
 	if (p->instances > max_instances) {
 		error_set("%d x %d-%s instances: no cluster fabric", p->instances,
 			  p->per_instance, chip_word(base));

@@ -18,11 +18,14 @@ struct db;   /* the price store (db.h) */
 #include "scenario.h"
 #include "workload.h"
 
+/* The most offers kept per workload: a page anyone reads, not a memory sink. */
+#define OPTIMIZE_MAX_TOP 10000
+
 struct optimize_options {
 	const char *providers;       /* comma-separated; NULL = any */
 	const char *regions;         /* comma-separated globs; NULL = any */
 	double max_per_gpu_hour;     /* in the scenario's currency; 0 = no limit */
-	size_t top;                  /* how many to keep */
+	size_t top;                  /* how many to keep, at most OPTIMIZE_MAX_TOP */
 	double price_factor;         /* store prices × this: the scenario's currency
 					(tco_resolve_fx); 0 or 1 = as stored */
 };

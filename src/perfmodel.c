@@ -26,6 +26,7 @@
 #include "perfmodel.h"
 #include "util.h"
 
+#include <limits.h>
 #include <math.h>
 #include <string.h>
 
@@ -221,7 +222,8 @@ int perf_step_at(const struct perf_model *m, const struct perf_cluster *c,
 	    (cp > 1 && (m->seq_len / cp < CP_MIN_TOKENS || fmod(m->seq_len, 2.0 * cp) != 0)))
 		return -1;
 	out->layout = *l;
-	out->layout.microbatches = (int)ceil(sequences / l->dp - 1e-9);
+	if (!whole_to_int(ceil(sequences / l->dp - 1e-9), 1, INT_MAX, &out->layout.microbatches))
+		return -1;
 	out->memory_bytes = perf_memory_bytes(m, &out->layout);
 	if (out->memory_bytes > c->memory_bytes * MEMORY_USABLE)
 		return -1;
@@ -385,9 +387,12 @@ static int search_layout(const struct perf_model *m, const struct perf_cluster *
 				if (dp < 1)
 					break;
 				for (int ep = 1; ep <= dp; ep *= 2) {
-					int micro = (int)ceil(sequences / dp - 1e-9);
-					int narrow = (int)ceil(sequences / micro - 1e-9);
+					int micro, narrow;
 
+					if (!whole_to_int(ceil(sequences / dp - 1e-9), 1, INT_MAX, &micro) ||
+					    !whole_to_int(ceil(sequences / micro - 1e-9), 1, INT_MAX,
+							  &narrow))
+						break;   /* no batch that large is planned */
 					if (ep > 1 && m->experts < ep)
 						break;
 					for (int chunks = 1; chunks <= stage; chunks *= 2) {

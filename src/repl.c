@@ -923,7 +923,8 @@ static void add_quantity_label(struct strbuf *sb, enum quantity q, double v)
 static int sweep_axis_parse(struct repl *r, struct sweep_axis *axis, char **args)
 {
 	enum quantity q[3];
-	double v[3];
+	double v[3], values;
+	int n;
 
 	axis->path = args[0];
 	for (int i = 0; i < 3; i++) {
@@ -943,11 +944,13 @@ static int sweep_axis_parse(struct repl *r, struct sweep_axis *axis, char **args
 		return -1;
 	}
 	axis->quantity = q[0];
-	axis->n = (size_t)floor((v[1] - v[0]) / v[2] + 1e-9) + 1;
-	if (axis->n > SWEEP_MAX_VALUES) {
-		repl_error(r, "sweep %s: %zu values; at most %d", args[0], axis->n, SWEEP_MAX_VALUES);
+	/* counted in double: a tiny STEP gives more values than any integer holds */
+	values = floor((v[1] - v[0]) / v[2] + 1e-9) + 1;
+	if (!whole_to_int(values, 1, SWEEP_MAX_VALUES, &n)) {
+		repl_error(r, "sweep %s: %.4g values; at most %d", args[0], values, SWEEP_MAX_VALUES);
 		return -1;
 	}
+	axis->n = (size_t)n;
 	axis->values = xcalloc(axis->n, sizeof(*axis->values));
 	for (size_t i = 0; i < axis->n; i++)
 		axis->values[i] = v[0] + (double)i * v[2];

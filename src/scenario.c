@@ -751,6 +751,52 @@ static bool given(struct node *map, const char *key)
 	return !node_is_null(node_get(map, key));
 }
 
+/*
+ * Upper bounds on the keys that become counts: the models loop over them and
+ * multiply them as ints, so past these a value is a typo, not a plan. Each is far
+ * beyond anything built; the reason is said with the error.
+ */
+#define MAX_LAYERS 10000            /* the deepest published transformers have ~130 */
+#define MAX_HIDDEN 1000000          /* the widest have ~25k */
+#define MAX_HEADS 100000            /* the most have 128 */
+#define MAX_SEQ_LEN 1e8             /* 100M tokens: 100x the longest context trained */
+#define MAX_BATCH_SEQUENCES 1e9     /* Llama 3 405B: ~4k sequences a batch */
+#define MAX_PIPELINE_VCPUS 1e8      /* at once: more than a cloud region holds */
+#define MAX_YEARS 100               /* a horizon or a loan term */
+
+/* Reports KEY of MAP when VALUE, a count of WHAT, passes MAX. */
+static void check_at_most(struct loader *ld, struct node *map, const char *key, double value,
+			  double max, const char *what)
+{
+	if (value > max)
+		report_key(ld, map, key, "%.15g %s: expected at most %.15g", value, what, max);
+}
+
+/* The shape keys both kinds of model share. */
+static void check_shape(struct loader *ld, struct node *map, int layers, int hidden, int heads)
+{
+	check_at_most(ld, map, "layers", layers, MAX_LAYERS, "layers");
+	check_at_most(ld, map, "hidden", hidden, MAX_HIDDEN, "hidden units");
+	check_at_most(ld, map, "heads", heads, MAX_HEADS, "attention heads");
+}
+
+/* Sequence length and batch: whole tokens, and batches of a sane number of sequences. */
+static void check_batch(struct loader *ld, struct node *map, const struct training_spec *t)
+{
+	double seq_len = isnan(t->seq_len) ? DEFAULT_SEQ_LEN : t->seq_len;
+	double batch = isnan(t->batch_tokens) ? DEFAULT_BATCH_TOKENS : t->batch_tokens;
+
+	if (!(seq_len >= 1 && seq_len == floor(seq_len) && seq_len <= MAX_SEQ_LEN)) {
+		report_key(ld, map, "seq_len", "expected a whole number of tokens from 1 to "
+			   "%.15g, got %g", MAX_SEQ_LEN, seq_len);
+		return;
+	}
+	if (batch / seq_len > MAX_BATCH_SEQUENCES)
+		report_key(ld, map, given(map, "batch_tokens") ? "batch_tokens" : "seq_len",
+			   "%g sequences of %g tokens a batch: expected at most %.15g",
+			   batch / seq_len, seq_len, MAX_BATCH_SEQUENCES);
+}
+
 static void training_defaults(struct training_spec *t)
 {
 	t->params = NAN;
@@ -835,6 +881,9 @@ static void check_training(struct loader *ld, struct node *map, struct training_
 	else if (t->experts > 0 && t->experts_per_token > t->experts)
 		report_key(ld, map, "experts_per_token", "%d experts per token exceed the %d experts",
 			   t->experts_per_token, t->experts);
+	check_shape(ld, map, t->layers, t->hidden, t->heads);
+	check_batch(ld, map, t);
+	check_at_most(ld, map, "gpus", t->gpus, MAX_TRAINING_GPUS, "GPUs");
 }
 
 static char *node_where(const struct loader *ld, const struct node *n);
@@ -918,6 +967,11 @@ static void check_pipeline(struct loader *ld, struct node *map, struct workload 
 	} else if (p->bytes_per_vcpu_hour > 0) {
 		p->vcpu_hours = p->input_bytes / p->bytes_per_vcpu_hour;
 	}
+	/* the instances bought to meet the deadline are counted in an int */
+	if (p->vcpu_hours / p->deadline_hours > MAX_PIPELINE_VCPUS)
+		report_key(ld, map, "deadline", "%g vCPU-hours by it need %.4g vCPUs at once: "
+			   "expected at most %.15g", p->vcpu_hours,
+			   p->vcpu_hours / p->deadline_hours, MAX_PIPELINE_VCPUS);
 	if (!node_is_null(labeling)) {
 		const struct field_set set = SET(labeling_fields, "labeling");
 		size_t mark = path_push(ld, "labeling");
@@ -1024,6 +1078,7 @@ static void check_inference(struct loader *ld, struct node *map, struct inferenc
 	if (given(map, "peak_to_average") && inf->peak_to_average < 1)
 		report_key(ld, map, "peak_to_average", "expected at least 1 (peak over average), got %g",
 			   inf->peak_to_average);
+	check_shape(ld, map, inf->layers, inf->hidden, inf->heads);
 }
 
 /* "file:line:col" (or "file: --set ...") of N, for messages after loading. */
@@ -1285,7 +1340,10 @@ static void load_deployment(struct loader *ld, struct node *map, struct deployme
 
 			/* a term that is present but wrong must not read as "paid up front" */
 			d->finance_term_hours = 0;
-			load_fields(ld, node_get(map, "financing"), d, &set, 1, NULL, 0);
+			if (load_fields(ld, node_get(map, "financing"), d, &set, 1, NULL, 0) == 0 &&
+			    d->finance_term_hours > MAX_YEARS * HOURS_PER_YEAR)
+				report_key(ld, node_get(map, "financing"), "term", "a loan over %d "
+					   "years is not a plan", MAX_YEARS);
 			strbuf_setlen(&ld->path, mark);
 		}
 	}
@@ -1598,12 +1656,17 @@ static void load_scenario(struct loader *ld, struct node *root, struct scenario 
 	budget_init(&s->budget);
 	if (load_fields(ld, root, s, &top, 1, NULL, 0) < 0)
 		return;
-	if (s->horizon_hours > 100 * HOURS_PER_YEAR) {
-		report_key(ld, root, "horizon", "a horizon over 100 years is not a plan");
+	if (s->horizon_hours > MAX_YEARS * HOURS_PER_YEAR) {
+		report_key(ld, root, "horizon", "a horizon over %d years is not a plan", MAX_YEARS);
 		/* Checked against below; 1e300y as months would overflow an int. */
-		s->horizon_hours = 100 * HOURS_PER_YEAR;
+		s->horizon_hours = MAX_YEARS * HOURS_PER_YEAR;
 	}
 	s->horizon_months = (int)ceil(s->horizon_hours / HOURS_PER_MONTH - 1e-9);
+	if (s->horizon_months < 1) {
+		/* a positive horizon under a millionth of a month rounds to none */
+		report_key(ld, root, "horizon", "expected at least one month");
+		s->horizon_months = 1;
+	}
 	if (s->currency) {
 		bool iso = strlen(s->currency) == 3;
 

@@ -21,6 +21,12 @@ enum workload_kind { WORKLOAD_TRAINING, WORKLOAD_INFERENCE, WORKLOAD_BATCH_INFER
 enum precision { PRECISION_FP32, PRECISION_BF16, PRECISION_FP16, PRECISION_FP8,
 		 PRECISION_INT8, PRECISION_INT4 };
 
+/* A training run's sequence length and global batch when the scenario gives none. */
+#define DEFAULT_SEQ_LEN 4096.0
+#define DEFAULT_BATCH_TOKENS 4194304.0   /* 4M tokens: Llama 2's global batch */
+/* The most accelerators a training job is planned on: beyond the world's supply. */
+#define MAX_TRAINING_GPUS 1000000
+
 struct training_spec {
 	double params;                 /* total parameters */
 	double active_params;          /* MoE: parameters active per token (default = params) */

@@ -6,19 +6,28 @@
  */
 #include "tco.h"
 #include "units.h"
+#include "util.h"
 
+#include <limits.h>
 #include <math.h>
 
-void tco_pipeline_size(const struct workload *w, struct pipeline_run *run)
+int tco_pipeline_size(const struct workload *w, struct pipeline_run *run)
 {
 	const struct pipeline_spec *p = &w->pipeline;
 	double per_instance = run->vcpus > 0 ? run->vcpus : 1;
 
 	run->instances = 1;
-	if (!isnan(p->deadline_hours) && p->deadline_hours > 0)
-		run->instances = (int)fmax(1, ceil(p->vcpu_hours / (per_instance * p->deadline_hours)
-						    - 1e-9));
+	if (!isnan(p->deadline_hours) && p->deadline_hours > 0) {
+		double want = ceil(p->vcpu_hours / (per_instance * p->deadline_hours) - 1e-9);
+
+		if (!whole_to_int(fmax(1, want), 1, INT_MAX, &run->instances)) {
+			error_set("workloads.%s.deadline: %g instances of %g vCPUs to finish by "
+				  "it; more than any cloud sells", w->name, want, per_instance);
+			return -1;
+		}
+	}
 	run->wall_hours = p->vcpu_hours / (per_instance * run->instances);
+	return 0;
 }
 
 static double labeling_cost(const struct pipeline_spec *p)

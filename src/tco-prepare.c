@@ -1052,7 +1052,10 @@ static int resolve_pipelines(struct db *db, const struct scenario *s, const stru
 		}
 		run->present = true;
 		run->price_per_hour *= fx;
-		tco_pipeline_size(w, run);
+		if (tco_pipeline_size(w, run) < 0) {
+			free(region);
+			return -1;
+		}
 		format_grouped(&a, w->pipeline.vcpu_hours, 0);
 		format_grouped(&b, run->wall_hours, 1);
 		add_note(&din->notes, "deployment %s: pipeline %s: %s vCPU-hours on %d x %s "

@@ -8,6 +8,7 @@
 #include "units.h"
 #include "util.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdarg.h>
 #include <string.h>
@@ -432,10 +433,10 @@ static void pay_capex(const struct deployment *d, double price, int order, int m
 	down = price * or_default(d->finance_down_payment, 0);
 	balance = price - down;
 	rate = or_default(d->finance_rate, 0) / 12;
-	/* whole months, rounded up like the horizon */
-	term = (int)ceil(d->finance_term_hours / HOURS_PER_MONTH - 1e-9);
-	if (term < 1)
-		term = 1;
+	/* whole months, rounded up like the horizon; the loader bounds the term (100 years) */
+	if (!whole_to_int(fmax(1, ceil(d->finance_term_hours / HOURS_PER_MONTH - 1e-9)), 1,
+			  INT_MAX, &term))
+		term = INT_MAX;   /* the loader refuses such a term; this one pays the same */
 	payment = rate > 0 ? balance * rate / (1 - pow(1 + rate, -term)) : balance / term;
 	by[order][COST_CAPEX] += down;
 	for (int k = 1; k <= term && order + k < months; k++) {

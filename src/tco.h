@@ -350,9 +350,10 @@ void tco_data_costs(const struct scenario *s, const struct deployment *d,
 void data_site_release(struct data_site *site);
 /*
  * Pipelines (tco-pipeline.c): RUN's instances for the workload's vcpu_hours,
- * enough of them to end within its deadline (one without), and the wall time.
+ * enough of them to end within its deadline (one without), and the wall time;
+ * -1 with the error set when no int holds that many.
  */
-void tco_pipeline_size(const struct workload *w, struct pipeline_run *run);
+int tco_pipeline_size(const struct workload *w, struct pipeline_run *run);
 /* Each pipeline's CPU cost and labelling, pro rata over its run, into BY. */
 void tco_pipeline_costs(const struct scenario *s, const struct pipeline_run *runs,
 			double (*by)[COST_NCOMPONENTS]);

@@ -22,6 +22,20 @@ static inline void sort_array(void *base, size_t n, size_t size,
 }
 
 /*
+ * X, a whole number the caller has already rounded (ceil, floor), as an int in
+ * [LO, HI]; false for NaN, infinities, fractions and anything outside, so that no
+ * double is cast to an int it does not fit (undefined behaviour, C11 6.3.1.4).
+ * For a count computed from input that validation cannot bound tightly enough.
+ */
+static inline bool whole_to_int(double x, int lo, int hi, int *out)
+{
+	if (!(x >= lo && x <= hi) || (double)(int)x != x)
+		return false;
+	*out = (int)x;
+	return true;
+}
+
+/*
  * The error channel. Modules return -1 or NULL and describe why with error_set();
  * only the command layer prints (with error_print) and picks the exit code.
  * error_set() replaces the message; error_prefix() puts context in front of it.

@@ -29,8 +29,6 @@ static void demand_init(struct workload_demand *out, const struct accelerator *a
 	a->precision = a->kv_precision = PRECISION_BF16;
 }
 
-#define DEFAULT_SEQ_LEN 4096.0
-#define DEFAULT_BATCH_TOKENS 4194304.0   /* 4M tokens: Llama 2's global batch */
 #define DEFAULT_EXPERTS_PER_TOKEN 2      /* Mixtral, GShard top-2 routing */
 #define DEFAULT_MFU 0.40                 /* only when nothing predicts it (no params) */
 #define FALLBACK_SCALEUP_GB_S 64.0       /* PCIe Gen4 x16, both directions */

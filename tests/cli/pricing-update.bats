@@ -333,6 +333,14 @@ Standard_F64s_v2 spot 0.754433 compute 0.011788" ]
 	[ "$output" = "358.48 n2-highcpu-16 -" ]
 }
 
+@test "env: a huge AICOST_HTTP_MAX_PAGE_MB is at most a terabyte, not wrapped to no bytes at all" {
+	# 2^44 MB in bytes is 2^64: shifted in 64 bits it was 0 and every page was too large
+	AICOST_HTTP_MAX_PAGE_MB=17592186044416 run_split pricing update --provider azure \
+		--region eastus --format csv
+	[ "$status" -eq 0 ] || { echo "$stderr"; return 1; }
+	[[ "$output" == *"azure,updated,eastus,29,"* ]]
+}
+
 @test "fault 429 with Retry-After: retried after the wait, then updated" {
 	fault 429 /api/retail/prices 1 1
 	run aicost pricing update --provider azure --region eastus --format csv

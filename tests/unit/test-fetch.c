@@ -434,6 +434,47 @@ static void test_aws_csv_error_lines(void **state)
 	collector_free(c);
 }
 
+/*
+ * A vCPU column that is not a size ("nan" here in every 192-vCPU row, p5.48xlarge's
+ * among them) is unknown, 0, as memory already was: NaN failed the whole AWS
+ * update later, at the store, without a line (review 5).
+ */
+static void test_aws_csv_vcpus_not_number(void **state)
+{
+	static const char *const regions[] = { "us-east-1" };
+	struct fetch_config config = { .regions = regions, .nregions = 1, .observed = "2025-11-27" };
+	struct fetch_stats stats = { 0 };
+	struct aws_catalog *catalog = aws_catalog_new();
+	struct fetch_sink sink;
+	struct collector *c = collector_new(&sink);
+	struct strbuf text = STRBUF_INIT;
+	size_t len;
+	char *file = fixture(EC2_US, &len);
+	const char *p = file, *hit;
+	struct aws_csv *csv;
+	const struct got_offer *p5;
+
+	(void)state;
+	while ((hit = strstr(p, ",\"192\",")) != NULL) {
+		strbuf_add(&text, p, (size_t)(hit - p));
+		strbuf_adds(&text, ",\"nan\",");
+		p = hit + strlen(",\"192\",");
+	}
+	strbuf_adds(&text, p);
+	csv = aws_csv_new(AWS_OFFER_EC2, &config, "f.csv", &sink, &stats, catalog);
+	assert_int_equal(aws_csv_push(csv, text.buf, text.len), 0);
+	assert_int_equal(aws_csv_finish(csv), 0);
+	aws_csv_free(csv);
+	p5 = find(c, "us-east-1", "p5.48xlarge", "on-demand");
+	assert_non_null(p5);
+	assert_int_equal(p5->count, 8);
+	assert_true(p5->vcpus == 0 && p5->memory_gib == 2048);
+	free(file);
+	strbuf_release(&text);
+	aws_catalog_free(catalog);
+	collector_free(c);
+}
+
 static void test_aws_egress_tiers(void **state)
 {
 	static const char *const regions[] = { "us-east-1" };
@@ -608,6 +649,19 @@ static void test_gcp_assembly(void **state)
 	strbuf_release(&next);
 	gcp_rates_free(rates);
 	collector_free(c);
+}
+
+/* A machine-type size past an int is no size (atoi of it was undefined: review 5). */
+static void test_gcp_cpu_kept_sizes(void **state)
+{
+	(void)state;
+	assert_true(fetch_gcp_cpu_kept("n2-standard-4"));
+	assert_true(fetch_gcp_cpu_kept("c2d-highmem-112"));
+	assert_false(fetch_gcp_cpu_kept("n2-standard-3"));
+	/* 2^32 + 4 truncated to an int is 4 */
+	assert_false(fetch_gcp_cpu_kept("n2-standard-4294967300"));
+	assert_false(fetch_gcp_cpu_kept("n2-standard-99999999999999999999999"));
+	assert_false(fetch_gcp_cpu_kept("n2-standard-"));
 }
 
 static void test_gcp_malformed(void **state)
@@ -1113,10 +1167,12 @@ int main(void)
 		cmocka_unit_test(test_aws_csv_truncated),
 		cmocka_unit_test(test_aws_csv_not_price_list),
 		cmocka_unit_test(test_aws_csv_error_lines),
+		cmocka_unit_test(test_aws_csv_vcpus_not_number),
 		cmocka_unit_test(test_aws_egress_tiers),
 		cmocka_unit_test(test_aws_spot),
 		cmocka_unit_test(test_gcp_assembly),
 		cmocka_unit_test(test_gcp_malformed),
+		cmocka_unit_test(test_gcp_cpu_kept_sizes),
 		cmocka_unit_test(test_fx_daily),
 		cmocka_unit_test(test_lambda_instance_types),
 		cmocka_unit_test(test_vast_bundles),

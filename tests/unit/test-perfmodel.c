@@ -759,6 +759,31 @@ static void test_small_model_on_many_gpus(void **state)
 	workload_demand_release(&db);
 }
 
+/*
+ * A batch of more micro-batches than an int holds (review 5, finding 1): 1e21 tokens
+ * of 4,096 = 2.44e17 sequences, 3.05e16 a data-parallel rank at DP 8. No layout is
+ * planned on a count cast out of range (undefined; INT_MIN on x86): none is.
+ */
+static void test_batch_beyond_int(void **state)
+{
+	struct perf_model m = llama7b();
+	struct perf_cluster c = h100_cluster(64);
+	struct perf_layout l = { 8, 1, 8, 1, 0, 1, 1 };
+	struct perf_step best, s;
+
+	(void)state;
+	m.batch_tokens = 1e21;
+	if (perf_best_layout(&m, &c, &best) == 0)
+		fail_msg("planned %d micro-batches at DP %d", best.layout.microbatches,
+			 best.layout.dp);
+	error_clear();
+	assert_int_equal(perf_step_at(&m, &c, &l, &s), -1);
+	/* the same layout with a 4M-token batch: 1,024 sequences, 128 micro-batches a rank */
+	m.batch_tokens = 4194304;
+	assert_int_equal(perf_step_at(&m, &c, &l, &s), 0);
+	assert_int_equal(s.layout.microbatches, 128);
+}
+
 /* More GPUs never finish later: every layout of n GPUs is still there with n + k. */
 static void test_more_gpus_never_later(void **state)
 {
@@ -867,6 +892,7 @@ int main(void)
 		cmocka_unit_test(test_long_context_costs_more),
 		cmocka_unit_test(test_fp8_faster_but_not_twice),
 		cmocka_unit_test(test_small_model_on_many_gpus),
+		cmocka_unit_test(test_batch_beyond_int),
 		cmocka_unit_test(test_more_gpus_never_later),
 		cmocka_unit_test(test_given_mfu_wins),
 		cmocka_unit_test(test_best_layout_remembered),
