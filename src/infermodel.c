@@ -770,6 +770,16 @@ static void explain_no_fit(const struct infer_model *m, const struct infer_hw *h
 	double need = (weights + kv + m->draft_params * m->weight_bytes) * MEMORY_HEADROOM;
 	double gpus = ceil(need / hw->memory_bytes);
 
+	if (hw->no_cluster_fabric) {
+		error_set("weights (%.6g GB) and one request's KV cache (%.3g GB) with 10%% "
+			  "headroom need %.6g GB, about %.0f accelerators of %.0f GB: more than one "
+			  "server of %d holds, and without a cluster fabric a replica cannot span "
+			  "servers; use a lower precision (fp8 halves the weights, int4 quarters "
+			  "them), an accelerator with more memory, or servers joined by a cluster "
+			  "fabric", weights / 1e9, kv / 1e9, need / 1e9, gpus,
+			  hw->memory_bytes / 1e9, hw->node_size);
+		return;
+	}
 	error_set("weights (%.6g GB) and one request's KV cache (%.3g GB) with 10%% headroom "
 		  "need %.6g GB, about %.0f accelerators of %.0f GB: more than a %d-stage pipeline "
 		  "of %d-accelerator servers holds%s; use a lower precision (fp8 halves the weights, "
@@ -825,8 +835,13 @@ int infer_plan(const struct infer_model *m, const struct infer_hw *hw,
 		try_layout(m, hw, l, batch, targets, peak_requests_per_s, min_replicas, out,
 			   &best_gpus);
 	}
-	/* Only a model one server cannot hold is split into stages across servers. */
-	if (widest.tp == 0) {
+	/*
+	 * Only a model one server cannot hold is split into stages across servers,
+	 * and only where a cluster fabric joins them.
+	 */
+	if (hw->no_cluster_fabric) {
+		/* one server's layouts only */
+	} else if (widest.tp == 0) {
 		for (l.tp = hw->node_size; l.tp > 1 && !tp_divides(m, l.tp); l.tp /= 2)
 			;
 		for (l.pp = 2; l.pp <= MAX_PIPELINE && l.pp <= m->layers; l.pp++) {
@@ -838,7 +853,6 @@ int infer_plan(const struct infer_model *m, const struct infer_hw *hw,
 		try_expert_parallel(m, hw, targets, peak_requests_per_s, min_replicas, batch, out,
 				    &best_gpus, &widest);
 	} else if (widest.tp > 1) {
-		out->one_server_holds = true;
 		/*
 		 * A mixture that needs a server's fabric anyway may also spread its
 		 * experts over servers, when that serves the traffic on fewer
@@ -847,8 +861,7 @@ int infer_plan(const struct infer_model *m, const struct infer_hw *hw,
 		try_expert_parallel(m, hw, targets, peak_requests_per_s, min_replicas, batch, out,
 				    &best_gpus, &widest);
 	}
-	if (widest.tp == 1)
-		out->one_server_holds = true;
+	out->one_server_holds = widest.tp > 0 && widest.pp == 1 && widest.ep <= 1;
 	if (widest.tp == 0) {
 		explain_no_fit(m, hw);
 		return -1;

@@ -48,6 +48,8 @@ struct infer_hw {
 	double scaleup_bytes_per_s;    /* NVLink, Infinity Fabric, ICI: tensor parallel */
 	double scaleout_bytes_per_s;   /* between servers: pipeline stages, expert all-to-all */
 	int node_size;                 /* accelerators on one scale-up fabric: the largest TP */
+	bool no_cluster_fabric;        /* servers not joined by a network (an offer without a
+					  cluster fabric): one-server layouts only */
 };
 
 /* Latency targets in seconds; NAN = none. */
@@ -148,8 +150,10 @@ double infer_erlang_c(int c, double a);
 
 /*
  * The placement and replica count that serve PEAK_REQUESTS_PER_S within TARGETS
- * with the fewest accelerators; BATCH > 0 fixes the batch. -1 with a message
- * (error_set) naming what would work when nothing does.
+ * with the fewest accelerators; BATCH > 0 fixes the batch. Layouts over several
+ * servers (pipeline stages, experts spread out) only where a cluster fabric joins
+ * them (HW's no_cluster_fabric unset). -1 with a message (error_set) naming what
+ * would work when nothing does.
  */
 int infer_plan(const struct infer_model *m, const struct infer_hw *hw,
 	       const struct infer_targets *targets, double peak_requests_per_s,

@@ -80,9 +80,15 @@ void optimize_release(struct optimize_search *search)
 		accelerator_release(&search->accelerators[i]);
 		if (search->demands)
 			workload_demand_release(&search->demands[i]);
+		if (search->local && !search->local_reason[i])
+			workload_demand_release(&search->local[i]);
+		if (search->local_reason)
+			free(search->local_reason[i]);
 	}
 	free(search->accelerators);
 	free(search->demands);
+	free(search->local);
+	free(search->local_reason);
 	for (size_t i = 0; i < search->n; i++)
 		candidate_release(&search->items[i]);
 	free(search->items);
@@ -319,26 +325,51 @@ int optimize_replica_instances(const struct workload_demand *d, int per_instance
 	return 0;
 }
 
+/* Does one replica of D take more than one instance of PER_INSTANCE? */
+static bool spans_instances(const struct workload_demand *d, int per_instance,
+			    const struct accelerator *acc)
+{
+	int instances, spot_instances;
+
+	if (optimize_replica_instances(d, per_instance, acc, 1, &instances, &spot_instances) < 0) {
+		error_clear();
+		return false;   /* a tensor-parallel group larger than the instance */
+	}
+	return spot_instances - instances > 1;
+}
+
 /*
  * A service, or a batch job (the model sizes its replicas to finish the requests
  * by the deadline, and it is paid for its wall time): replicas on whole
- * instances (optimize_replica_instances). Without a fabric (plan_for) the model's
- * answer on the accelerator's own figures, the same on every size of instance:
- * computed once per accelerator. A replica that spans instances runs over the
- * offers' fabric: its pipeline activations and expert all-to-all at that fabric's
- * bandwidth, so the model answers again for it.
+ * instances (optimize_replica_instances). Without a fabric (plan_for) the
+ * model's answer on the accelerator's own figures when a replica stays on one
+ * instance, else its answer on one server's layouts (a mixture of experts one
+ * server holds runs there, on more accelerators than experts spread over
+ * servers would take), else the reason it cannot; computed once per accelerator.
+ * A replica that spans instances runs over the offers' fabric: its pipeline
+ * activations and expert all-to-all at that fabric's bandwidth, so the model
+ * answers again for it.
  */
 static int plan_inference(const struct scan_state *st, struct optimize_plan *p,
 			  const struct accelerator *acc)
 {
+	size_t i = (size_t)(acc - st->search->accelerators);
+	const struct workload_demand *spread = &st->search->demands[i];
+
 	if (p->fabric_gbps > 0) {
 		struct accelerator over;
 
 		optimize_fabric_accelerator(acc, p->per_instance, p->fabric_gbps, &over);
 		if (workload_demand(st->w, &over, &p->demand) < 0)
 			return -1;
+	} else if (!st->search->local_reason[i] && spans_instances(spread, p->per_instance, acc)) {
+		demand_copy(&p->demand, &st->search->local[i]);
+		if (p->demand.gpus > spread->gpus) {
+			p->confined_from = spread->gpus;
+			p->confined_experts = spread->expert_parallel > 1;
+		}
 	} else {
-		demand_copy(&p->demand, &st->search->demands[acc - st->search->accelerators]);
+		demand_copy(&p->demand, spread);
 	}
 	p->instances = p->spot_instances = 0;
 	if (optimize_replica_instances(&p->demand, p->per_instance, acc, p->fabric_gbps,
@@ -462,7 +493,7 @@ static struct optimize_plan *plan_for(const struct scan_state *st, const struct 
 	if (st->w->kind == WORKLOAD_TRAINING)
 		return plan_at(st, o->accelerator, o->accelerator_count, o->interconnect, gbps);
 	p = plan_at(st, o->accelerator, o->accelerator_count, NULL, 0);
-	if (p->replica_instances <= 1 || gbps == 0)
+	if ((p->replica_instances <= 1 && !p->confined_from) || gbps == 0)
 		return p;
 	return plan_at(st, o->accelerator, o->accelerator_count, o->interconnect, gbps);
 }
@@ -739,7 +770,10 @@ static void job_billing(struct strbuf *why, const struct optimize_plan *p,
 			    c->billed_gpu_hours);
 }
 
-/* A replica that spans instances: over which fabric. */
+/*
+ * A replica that spans instances: over which fabric; one kept on one server for
+ * want of a fabric: what spanning servers would have saved.
+ */
 static void replica_fabric(struct strbuf *why, const struct optimize_plan *p,
 			   const struct offer *o)
 {
@@ -747,6 +781,10 @@ static void replica_fabric(struct strbuf *why, const struct optimize_plan *p,
 		strbuf_addf(why, "; a replica spans %d x %s over %s %.0f Gb/s",
 			    p->replica_instances, o->instance_type,
 			    interconnect_label(p->interconnect), p->fabric_gbps);
+	else if (p->confined_from > 0)
+		strbuf_addf(why, "; each replica on one server: no cluster fabric (%s over "
+			    "servers would take %d GPUs)", p->confined_experts ?
+			    "experts spread" : "a pipeline", p->confined_from);
 }
 
 static char *explain(const struct workload *w, const struct optimize_plan *p,
@@ -784,6 +822,8 @@ static char *explain(const struct workload *w, const struct optimize_plan *p,
 			    d->replicas == 1 ? "" : "s", d->tensor_parallel);
 		if (d->pipeline_parallel > 1)
 			strbuf_addf(&why, " x PP %d", d->pipeline_parallel);
+		if (d->expert_parallel > 1)
+			strbuf_addf(&why, " x EP %d", d->expert_parallel);
 		strbuf_addf(&why, " at batch %d on %d x %s: %.0f GPU-h in %.1f h", d->batch,
 			    p->instances, o->instance_type, d->gpu_hours, d->wall_hours);
 		if (!isnan(w->inference.deadline_hours))
@@ -796,6 +836,8 @@ static char *explain(const struct workload *w, const struct optimize_plan *p,
 			    d->tensor_parallel, o->accelerator_count, o->accelerator_memory_gb);
 		if (d->pipeline_parallel > 1)
 			strbuf_addf(&why, " x PP %d instances", d->pipeline_parallel);
+		if (d->expert_parallel > 1)
+			strbuf_addf(&why, ", experts spread over %d GPUs", d->expert_parallel);
 		strbuf_addf(&why, ", %d replica%s", d->replicas, d->replicas == 1 ? "" : "s");
 		if (d->gpus % o->accelerator_count != 0)
 			strbuf_addf(&why, " (%d GPUs) on %d whole instance%s", d->gpus,
@@ -823,15 +865,40 @@ static char *explain(const struct workload *w, const struct optimize_plan *p,
 /* ---- the search ---- */
 
 /*
+ * W on A's layouts within one server (an offer without a cluster fabric): SPREAD
+ * (W on A over its own network figures) when that stays on one server, else the
+ * model asked again without multi-server layouts; *REASON (allocated) when no
+ * one-server layout serves it.
+ */
+static void one_server_demand(const struct workload *w, const struct accelerator *a,
+			      const struct workload_demand *spread, struct workload_demand *out,
+			      char **reason)
+{
+	struct accelerator alone = *a;
+
+	*reason = NULL;
+	if (spread->pipeline_parallel <= 1 && spread->expert_parallel <= 1) {
+		demand_copy(out, spread);
+		return;
+	}
+	alone.no_cluster_fabric = true;
+	if (workload_demand(w, &alone, out) == 0)
+		return;
+	*reason = xstrdup(error_get());
+	error_clear();
+	memset(out, 0, sizeof(*out));
+}
+
+/*
  * The accelerators the workload might run on: inference where the model accepts
- * it (its answer kept); training where it has a peak and memory (the count comes
- * later).
+ * it (its answers kept, with a cluster fabric and on one server); training where
+ * it has a peak and memory (the count comes later).
  */
 static int candidate_accelerators(struct db *db, const struct workload *w,
 				  struct optimize_search *search)
 {
 	struct accelerator_list all = { 0 };
-	size_t alloc = 0, demands_alloc = 0;
+	size_t alloc = 0, demands_alloc = 0, local_alloc = 0, reason_alloc = 0;
 
 	if (db_list_accelerators(db, &all) < 0)
 		return -1;
@@ -851,6 +918,12 @@ static int candidate_accelerators(struct db *db, const struct workload *w,
 			xgrow(&search->demands, &demands_alloc, search->naccelerators + 1,
 			      sizeof(*search->demands));
 			search->demands[search->naccelerators] = d;
+			xgrow(&search->local, &local_alloc, search->naccelerators + 1,
+			      sizeof(*search->local));
+			xgrow(&search->local_reason, &reason_alloc, search->naccelerators + 1,
+			      sizeof(*search->local_reason));
+			one_server_demand(w, a, &d, &search->local[search->naccelerators],
+					  &search->local_reason[search->naccelerators]);
 		}
 		xgrow(&search->accelerators, &alloc, search->naccelerators + 1,
 		      sizeof(*search->accelerators));

@@ -48,6 +48,9 @@ struct optimize_plan {
 	bool meets_deadline;         /* training: ends by its deadline (true without one) */
 	bool sized;                  /* training: the count was chosen for the deadline */
 	int replica_instances;       /* a service's: instances one replica spans (0: none fits) */
+	int confined_from;           /* a service on one server only (no cluster fabric) where
+					replicas over servers would take fewer: their GPUs; 0 */
+	bool confined_experts;       /* those replicas spread experts (else a pipeline) */
 	double slowdown;             /* training with a given mfu: step time over this
 					fabric / over an ideal one (1 otherwise) */
 };
@@ -83,8 +86,13 @@ struct optimize_search {
 	size_t *index;               /* open addressing into plans; index_mask + 1 slots */
 	size_t index_mask;
 	struct accelerator *accelerators;   /* those the workload might run on */
-	struct workload_demand *demands;    /* a service or batch job on each (the same
+	struct workload_demand *demands;    /* a service or batch job on each, over the
+					       accelerator's own network figures (the same
 					       on every size of instance); training: NULL */
+	struct workload_demand *local;      /* the same on one server's layouts only, for
+					       offers without a cluster fabric */
+	char **local_reason;                /* why one server cannot run it (local[i]
+					       unset), else NULL */
 	size_t naccelerators;
 	struct candidate *items;     /* the best `top`, best first */
 	size_t n;

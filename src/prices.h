@@ -53,6 +53,9 @@ struct accelerator {
 	char *interconnect_source;
 	int scaleup_domain;       /* accelerators sharing the scale-up fabric; 0 = the model's
 				     calibration (set per offer by optimize, never stored) */
+	bool no_cluster_fabric;   /* on an offer whose instances no cluster network joins:
+				     inference keeps each replica on one server (set per
+				     offer by optimize and estimate, never stored) */
 	/* Provenance and lookup (extensions; NULL/0 when unknown). */
 	char *confidence;         /* "exact" or "approx" */
 	char *source;

@@ -4,6 +4,7 @@
  * store; what it has to assume is written to the notes.
  */
 #include "tco.h"
+#include "fabric.h"
 #include "price-lookup.h"
 #include "table.h"   /* format_grouped */
 #include "units.h"   /* HOURS_PER_MONTH */
@@ -54,6 +55,7 @@ struct priced_offer {
 	char *observed;
 	double interruptions_per_month;   /* NAN when the store has none */
 	double interruptions_per_day;
+	bool no_cluster_fabric;           /* no network joins its instances (fabric.h) */
 };
 
 static void priced_offer_release(struct priced_offer *o)
@@ -94,6 +96,7 @@ struct prepare_memo {
 		const struct workload *workload;
 		char *accelerator;                  /* canonical name */
 		double scaleup_gb_s, scaleout_gb_s; /* after the deployment's overrides */
+		bool no_cluster_fabric;
 		struct workload_demand demand;
 	} *demands;
 	size_t ndemands, demands_alloc;
@@ -269,6 +272,8 @@ static int cheapest_offer(struct db *db, struct prepare_memo *memo, const char *
 			out->observed = xstrdup(o->observed ? o->observed : "");
 			out->interruptions_per_month = o->interruptions_per_month;
 			out->interruptions_per_day = offer_interruptions_per_day(o);
+			out->no_cluster_fabric = !fabric_spans_instances(o->interconnect,
+									 o->interconnect_gbps);
 		}
 	}
 	offer_list_release(&list);
@@ -573,6 +578,7 @@ static int resolve_cloud(struct db *db, struct prepare_memo *memo, const struct 
 		}
 		note_used(p, &base);
 		p->accelerator = xstrdup(base.accelerator);
+		p->no_cluster_fabric = base.no_cluster_fabric;
 		p->gpus_per_instance = base.accelerators;
 		p->whole_instances = true;
 		p->on_demand_per_gpu_hour = base.per_gpu_hour;
@@ -768,7 +774,9 @@ static char *unfit_reason(const struct workload *w, const char *accelerator)
 
 /*
  * Demand of every workload run on ACCELERATOR (NULL: each on its own, else on
- * OTHERWISE), over deployment D's network when it overrides the accelerator's.
+ * OTHERWISE), over deployment D's network when it overrides the accelerator's;
+ * ONE_SERVER: on an offer without a cluster fabric, inference replicas stay on
+ * one server (no pipeline or experts across servers).
  * With UNFIT (one per workload) a workload that cannot run there (does not fit,
  * misses its SLO, ...) is no error: UNFIT[i] says why, its demand stays zero,
  * and FAILED[i] keeps the error the run would have stopped with.
@@ -789,7 +797,8 @@ static int memo_demand(struct prepare_memo *memo, const struct workload *w,
 		m = &memo->demands[i];
 		if (m->workload == w && strcmp(m->accelerator, acc->name) == 0 &&
 		    same_number(m->scaleup_gb_s, acc->scaleup_gb_s) &&
-		    same_number(m->scaleout_gb_s, acc->scaleout_gb_s)) {
+		    same_number(m->scaleout_gb_s, acc->scaleout_gb_s) &&
+		    m->no_cluster_fabric == acc->no_cluster_fabric) {
 			workload_demand_copy(out, &m->demand);
 			return 0;
 		}
@@ -803,13 +812,14 @@ static int memo_demand(struct prepare_memo *memo, const struct workload *w,
 	m->accelerator = xstrdup(acc->name);
 	m->scaleup_gb_s = acc->scaleup_gb_s;
 	m->scaleout_gb_s = acc->scaleout_gb_s;
+	m->no_cluster_fabric = acc->no_cluster_fabric;
 	workload_demand_copy(&m->demand, out);
 	return 0;
 }
 
 static int resolve_demand(struct db *db, struct prepare_memo *memo, const struct scenario *s,
 			  const char *accelerator, const char *otherwise,
-			  const struct deployment *d, struct workload_demand **out,
+			  const struct deployment *d, bool one_server, struct workload_demand **out,
 			  struct strbuf *notes, char **unfit, char **failed)
 {
 	struct workload_demand *demand = xcalloc(s->nworkloads + 1, sizeof(*demand));
@@ -844,6 +854,7 @@ static int resolve_demand(struct db *db, struct prepare_memo *memo, const struct
 			acc.scaleup_gb_s = d->scaleup_gb_s;
 		if (d && !isnan(d->scaleout_gb_s))
 			acc.scaleout_gb_s = d->scaleout_gb_s;
+		acc.no_cluster_fabric = one_server;
 		rc = memo_demand(memo, w, &acc, &demand[i]);
 		for (const char *line = rc == 0 ? demand[i].notes : NULL; line && *line;) {
 			size_t len = strcspn(line, "\n");
@@ -1193,6 +1204,7 @@ static int prepare_deployment(struct db *db, struct prepare_memo *memo,
 {
 	const char *accelerator = deployment_accelerator(s, d);
 	struct strbuf *notes = &din->notes;
+	bool one_server;
 
 	if (d->kind != DEPLOYMENT_CLOUD)
 		note_transit(s, d, notes, &din->incomplete);
@@ -1248,8 +1260,17 @@ static int prepare_deployment(struct db *db, struct prepare_memo *memo,
 		return -1;
 	din->unfit = xcalloc(s->nworkloads + 1, sizeof(*din->unfit));
 	din->failed = xcalloc(s->nworkloads + 1, sizeof(*din->failed));
-	if (resolve_demand(db, memo, s, accelerator, NULL, d, &din->demand, notes, din->unfit,
-			   din->failed) < 0 ||
+	/*
+	 * A cloud deployment's inference runs over its offer's cluster fabric, and
+	 * stays on one server when the offer has none (an interconnect of "none",
+	 * stored or its family's in fabric.c) unless the deployment gives its own
+	 * scaleout_gb_s. A what-if price, on-prem servers and a hybrid's burst plan
+	 * on the accelerator's own network figures, as training does everywhere.
+	 */
+	one_server = d->kind == DEPLOYMENT_CLOUD && din->cloud.no_cluster_fabric &&
+		isnan(d->scaleout_gb_s);
+	if (resolve_demand(db, memo, s, accelerator, NULL, d, one_server, &din->demand, notes,
+			   din->unfit, din->failed) < 0 ||
 	    resolve_pipelines(db, s, d, fx, din) < 0 ||
 	    resolve_feature_stores(db, s, d, fx, din) < 0) {
 		error_prefix("deployments.%s: ", d->name);
@@ -1708,7 +1729,8 @@ static int describe_elsewhere(struct db *db, const struct scenario *s, size_t i,
 			continue;
 		one.workloads = &s->workloads[i];
 		one.nworkloads = 1;
-		if (resolve_demand(db, NULL, &one, din->demand[i].accelerator, NULL, NULL, &demand,
+		if (resolve_demand(db, NULL, &one, din->demand[i].accelerator, NULL, NULL, false,
+				   &demand,
 				   &in->notes, NULL, NULL) < 0)
 			return -1;
 		workload_demand_release(&in->demand[i]);
@@ -1760,7 +1782,7 @@ int tco_prepare(struct db *db, const struct scenario *s, const struct tco_option
 	/* The workloads as written first (their errors name the file and line): on
 	 * their own accelerator, else on the first deployment's. */
 	if (resolve_demand(db, &memo, s, NULL, s->ndeployments > 0 ?
-			   deployment_accelerator(s, &s->deployments[0]) : NULL, NULL, &out->demand,
+			   deployment_accelerator(s, &s->deployments[0]) : NULL, NULL, false, &out->demand,
 			   &out->notes, own_unfit, own_failed) < 0)
 		goto cleanup;
 	for (size_t i = 0; i < s->ndeployments; i++)

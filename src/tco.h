@@ -157,6 +157,8 @@ struct cloud_pricing {
 	int gpus_per_instance;
 	bool whole_instances;               /* an offer's instance: each workload rents
 					       whole ones; false: priced per GPU */
+	bool no_cluster_fabric;             /* that offer has no cluster network (fabric.h):
+					       inference replicas stay on one server */
 	double on_demand_per_gpu_hour;      /* overflow above the mix is bought on demand */
 	double *share_per_gpu_hour;         /* one per purchase share of the deployment */
 	size_t nshares;

@@ -338,6 +338,7 @@ static void inference_hw(const struct workload *w, const struct accelerator *acc
 	hw->bandwidth = acc->hbm_tbps * 1e12 * inf->bandwidth_efficiency;
 	hw->memory_bytes = acc->memory_gb * 1e9;
 	hw->node_size = max_tensor_parallel(acc);
+	hw->no_cluster_fabric = acc->no_cluster_fabric;
 	if (!(scaleup_gb_s > 0)) {
 		scaleup_gb_s = FALLBACK_SCALEUP_GB_S;
 		demand_note(out, "%s: no scale-up interconnect figure in the price store; assumed "
@@ -438,6 +439,10 @@ static int place_inference(const struct workload *w, const struct accelerator *a
 	if (inf->draft_params > 0 && plan->timing.tokens_per_step <= 1 + 1e-9)
 		demand_note(out, "workload %s: at %.0f%% acceptance the draft model only adds work",
 			    w->name, inf->acceptance * 100);
+	if (hw.no_cluster_fabric && infer_expert_params(&m) > 0)
+		demand_note(out, "workload %s on an offer without a cluster fabric: each replica "
+			    "stays on one server (%d-way tensor parallel); its %d experts are not "
+			    "spread over servers", w->name, plan->layout.tp, inf->experts);
 	if (plan->layout.ep > 1 && plan->one_server_holds)
 		demand_note(out, "workload %s: each replica spreads its %d experts over %d servers "
 			    "(%d accelerators), attention in groups of %d: fewer accelerators for the "

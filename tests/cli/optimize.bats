@@ -8,18 +8,22 @@ load helpers
 # The shipped accelerators and six offers. Per GPU-hour: p5 $10 (spot $5), EFA
 # 3,200 Gb/s from the family table; lambda's 8-GPU VM $3 and runpod's 1-GPU VM
 # $2 with no cluster fabric; acme's 8-GPU node $6 on InfiniBand named in the row.
-setup_catalog() {
+# The catalog: the shipped accelerators and the offer rows on standard input.
+write_catalog() {
 	mkdir -p cat
 	cp "$AICOST_ROOT/pricing/accelerators.csv" cat/
-	cat > cat/offers.csv <<-'EOF'
-	provider,region,zone,instance_type,component,accelerator,accelerator_count,vcpus,memory_gib,purchase,price_per_hour,currency,confidence,source,observed,note,interconnect,interconnect_gbps
+	{ echo "provider,region,zone,instance_type,component,accelerator,accelerator_count,vcpus,memory_gib,purchase,price_per_hour,currency,confidence,source,observed,note,interconnect,interconnect_gbps"; cat; } > cat/offers.csv
+	export AICOST_CATALOG=$PWD/cat
+}
+
+setup_catalog() {
+	write_catalog <<-'EOF'
 	aws,us-east-1,,p5.48xlarge,instance,H100-SXM,8,192,2048,on-demand,80,USD,exact,test,2026-01-01,,,
 	aws,us-east-1,,p5.48xlarge,instance,H100-SXM,8,192,2048,spot,40,USD,exact,test,2026-01-01,,,
 	lambda,us-east-1,,gpu_8x_h100_sxm5,instance,H100-SXM,8,,,on-demand,24,USD,exact,test,2026-01-01,,,
 	runpod,us,,h100-sxm-1gpu,instance,H100-SXM,1,,,on-demand,2,USD,exact,test,2026-01-01,,,
 	acme,us,,h100-ib-8x,instance,H100-SXM,8,,,on-demand,48,USD,exact,test,2026-01-01,,infiniband,3200
 	EOF
-	export AICOST_CATALOG=$PWD/cat
 	# Measured GPU-hours: the wall time is gpu_hours / gpus on any count.
 	cat > train.yaml <<-'EOF'
 	name: t
@@ -230,6 +234,79 @@ print("ok")' "$output"
 	run_split -q optimize ds.yaml
 	[ "$status" -eq 0 ]
 	[[ "${lines[1]}" == *"a replica spans 2 x h100-roce-8x over RoCE 400 Gb/s; meets the SLO"*"(lambda gpu_8x_h100_sxm5): a replica of 16 H100-SXM spans 2 x 8-GPU instances: no cluster fabric" ]]
+}
+
+# DeepSeek-V3 in FP8 on H200 at 1e8 requests a day (review 5, finding 9): one
+# server of 8 x 141 GB holds it, and with a cluster fabric its experts go over
+# 2 servers (EP 16), fewer GPUs. Two offers: lambda's 8-GPU VM at $1/GPU-h with
+# no cluster fabric, acme's InfiniBand node at $6. Without a fabric the VM is not
+# turned down but planned on one server: TP 8 replicas, more GPUs, and still the
+# cheapest (under 1.5x the GPUs at a sixth of the price). estimate on the VM plans
+# the same one-server layout, and says why. An H100 VM ($3) cannot hold it at all.
+write_h200_offers() {
+	write_catalog <<-'EOF'
+	lambda,us-east-1,,gpu_8x_h200,instance,H200,8,,,on-demand,8,USD,exact,test,2026-01-01,,,
+	lambda,us-east-1,,gpu_8x_h100_sxm5,instance,H100-SXM,8,,,on-demand,24,USD,exact,test,2026-01-01,,,
+	acme,us,,h200-ib-8x,instance,H200,8,,,on-demand,48,USD,exact,test,2026-01-01,,infiniband,3200
+	EOF
+	cat > ds.yaml <<-'EOF'
+	name: ds
+	horizon: 12mo
+	workloads:
+	  - {name: serve, kind: inference, accelerator: H200, params: 671B, active_params: 37B,
+	     layers: 61, hidden: 7168, heads: 128, kv_heads: 128, head_dim: 128, kv_lora_rank: 512,
+	     rope_head_dim: 64, dense_layers: 3, experts: 256, experts_per_token: 8, precision: fp8,
+	     input_tokens: 2000, output_tokens: 500, requests_per_day: 100M}
+	deployments:
+	  - {name: vm, kind: cloud, provider: lambda, region: us-east-1, instance: gpu_8x_h200}
+	  - {name: ib, kind: cloud, provider: acme, region: us, instance: h200-ib-8x}
+	EOF
+}
+
+@test "optimize: a mixture one server holds runs on one server where no fabric joins the instances" {
+	write_h200_offers
+	run_split optimize --format json ds.yaml
+	[ "$status" -eq 0 ]
+	[[ "$stderr" != *"H200 offer"* ]]
+	# No server of 8 x 80 GB H100 holds 671 GB: that VM is turned down, as before.
+	[[ "$stderr" == *"rejected 1 H100-SXM offer from \$3.00/GPU-h (lambda gpu_8x_h100_sxm5): a replica of 16 H100-SXM spans 2 x 8-GPU instances: no cluster fabric"* ]]
+	run python3 -c '
+import json, sys
+rows = json.loads(sys.argv[1])
+got = [(r["instance"], r["interconnect"], r["gpus"] % 8, r["instances"] * 8 == r["gpus"])
+       for r in rows]
+assert got == [("gpu_8x_h200", "none", 0, True), ("h200-ib-8x", "infiniband", 0, True)], got
+vm, ib = rows
+# One server a replica on the VM; experts over 2 instances on InfiniBand, fewer GPUs.
+assert "on TP 8 of 8 x 141 GB" in vm["why"], vm["why"]
+assert "each replica on one server: no cluster fabric (experts spread over servers would "        "take %d GPUs)" % ib["gpus"] in vm["why"], vm["why"]
+assert "experts spread over 16 GPUs" in ib["why"] and "a replica spans 2 x h200-ib-8x" in ib["why"], ib["why"]
+assert ib["gpus"] < vm["gpus"] < 1.5 * ib["gpus"], (vm["gpus"], ib["gpus"])
+# A month: GPUs x 730 h x the price a GPU-hour.
+assert abs(vm["cost"] - vm["gpus"] * 730 * 1.0) < 1e-6, vm
+assert abs(ib["cost"] - ib["gpus"] * 730 * 6.0) < 1e-6, ib
+print("ok")' "$output"
+	[ "$output" = ok ]
+	# estimate: the VM deployment keeps each replica on one server, and says so;
+	# the InfiniBand one spreads the experts. Its GPUs are the ones optimize found.
+	run_split -v estimate --format json ds.yaml
+	[ "$status" -eq 0 ]
+	[[ "$stderr" == *"workload serve on an offer without a cluster fabric: each replica stays on one server (8-way tensor parallel); its 256 experts are not spread over servers"* ]]
+	run python3 -c '
+import json, sys
+d = {x["name"]: x for x in json.loads(sys.argv[1])["deployments"]}
+vm, ib = d["vm"]["total"], d["ib"]["total"]
+# 12 months x 730 h x GPUs x $/GPU-h, GPUs a whole number of 8-GPU servers.
+assert round(vm / 8760 / 1.0) % 8 == 0 and round(ib / 8760 / 6.0) % 8 == 0, (vm, ib)
+assert round(vm / 8760) > round(ib / 8760 / 6.0), (vm, ib)
+print("ok", round(vm / 8760), round(ib / 8760 / 6))' "$output"
+	[[ "$output" == "ok "* ]]
+	# 671 GB of FP8 weights fit no server of 8 x 80 GB H100: the VM cannot run it
+	# (a deployment that cannot run a workload says why); over a network it can.
+	run_split estimate --set workloads.serve.accelerator=H100-SXM \
+		--set deployments.vm.instance=gpu_8x_h100_sxm5 --set deployments.ib.price_per_gpu_hour=6 ds.yaml
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"serve cannot run on H100-SXM: "*"more than one server of 8 holds, and without a cluster fabric a replica cannot span servers; "*"it can run on ib"* ]]
 }
 
 @test "optimize: a 3-year commitment under two-thirds off never beats on-demand on 12 months" {

@@ -1162,17 +1162,17 @@ static double output_per_gpu(const struct workload *w, const struct accelerator 
  * an eighth of all 256, and its attention group holds only its own sequences' latents
  * (a TP 8 rank holds the whole latent of every sequence, which caps the batch at 252).
  */
-static void test_expert_parallel_for_throughput(void **state)
-{
-	static struct accelerator h200 = {
-		.name = "H200", .vendor = "NVIDIA", .kind = "gpu", .memory_gb = 141,
-		.bf16_tflops = 989, .fp8_tflops = 1979, .hbm_tbps = 4.8,
-		.scaleup_gb_s = 900, .scaleout_gb_s = 50,
-	};
-	struct workload w = inference(671e9, 61, 7168, 128, 128);
-	struct workload_demand one, many;
+static struct accelerator h200 = {
+	.name = "H200", .vendor = "NVIDIA", .kind = "gpu", .memory_gb = 141,
+	.bf16_tflops = 989, .fp8_tflops = 1979, .hbm_tbps = 4.8,
+	.scaleup_gb_s = 900, .scaleout_gb_s = 50,
+};
 
-	(void)state;
+/* DeepSeek-V3 in FP8 (MLA, 256 routed experts, 8 a token), 2000 in / 500 out. */
+static struct workload deepseek_v3_fp8(double requests_per_day)
+{
+	struct workload w = inference(671e9, 61, 7168, 128, 128);
+
 	w.inference.head_dim = 128;
 	w.inference.kv_lora_rank = 512;
 	w.inference.rope_head_dim = 64;
@@ -1183,8 +1183,17 @@ static void test_expert_parallel_for_throughput(void **state)
 	w.inference.precision = PRECISION_FP8;
 	w.inference.input_tokens = 2000;
 	w.inference.output_tokens = 500;
-	w.inference.requests_per_day = 1e5;
-	w.inference.tokens_per_day = 1e5 * 2500;
+	w.inference.requests_per_day = requests_per_day;
+	w.inference.tokens_per_day = requests_per_day * 2500;
+	return w;
+}
+
+static void test_expert_parallel_for_throughput(void **state)
+{
+	struct workload w = deepseek_v3_fp8(1e5);
+	struct workload_demand one, many;
+
+	(void)state;
 	assert_int_equal(workload_inference_demand(&w, &h200, &one), 0);
 	assert_int_equal(one.tensor_parallel, 8);
 	assert_int_equal(one.expert_parallel, 1);
@@ -1199,6 +1208,71 @@ static void test_expert_parallel_for_throughput(void **state)
 	assert_non_null(strstr(many.notes, "fewer accelerators for the traffic than one-server"));
 	workload_demand_release(&one);
 	workload_demand_release(&many);
+}
+
+/*
+ * Review 5, finding 9: the same mixture at 1e8 requests a day on H200 offers whose
+ * servers no cluster fabric joins. With a fabric its experts go over servers (as
+ * above); without one every replica stays on one server: TP 8 at its largest
+ * batch, 252, as at low traffic, so each replica serves what that one does:
+ *   capacity = tokens/s/GPU · 8 / 2500 tokens a request (requests/s),
+ *   replicas = ceil(1e8 / 86,400 / capacity)
+ * (no SLO: the replicas run full at the peak). More GPUs than the spread plan,
+ * never fewer. A model that fits no single server (671 GB on 8 × 80 GB H100) is
+ * refused without a fabric, naming it; with one it is spread. A model one server
+ * holds and that never spreads (Llama-2-70B) plans the same either way.
+ */
+static void test_no_cluster_fabric_one_server(void **state)
+{
+	struct workload w = deepseek_v3_fp8(1e8), low = deepseek_v3_fp8(1e5);
+	struct workload dense = inference(70e9, 80, 8192, 64, 8);
+	struct accelerator alone = h200, h100_alone = h100;
+	struct workload_demand spread, local, one, d1, d2;
+	double capacity;
+
+	(void)state;
+	alone.no_cluster_fabric = h100_alone.no_cluster_fabric = true;
+	assert_int_equal(workload_inference_demand(&w, &h200, &spread), 0);
+	assert_true(spread.expert_parallel >= 16);
+	assert_int_equal(workload_inference_demand(&w, &alone, &local), 0);
+	assert_int_equal(local.tensor_parallel, 8);
+	assert_int_equal(local.pipeline_parallel, 1);
+	assert_int_equal(local.expert_parallel, 1);
+	assert_int_equal(local.gpus_per_replica, 8);
+	assert_int_equal(local.batch, 252);
+	assert_int_equal(workload_inference_demand(&low, &h200, &one), 0);
+	capacity = one.tokens_per_second_per_gpu * 8 / 2500;
+	assert_int_equal(local.replicas, (int)ceil(1e8 / 86400 / capacity));
+	assert_int_equal(local.gpus, 8 * local.replicas);
+	assert_true(local.gpus > spread.gpus);
+	assert_non_null(strstr(local.notes, "without a cluster fabric: each replica stays on one "
+			       "server (8-way tensor parallel)"));
+	assert_null(strstr(local.notes, "spreads its"));
+	workload_demand_release(&spread);
+	workload_demand_release(&local);
+	workload_demand_release(&one);
+
+	/* 671 GB does not fit 8 × 80 GB: spread with a fabric, refused without. */
+	assert_int_equal(workload_inference_demand(&w, &h100, &spread), 0);
+	assert_true(spread.expert_parallel > 1 || spread.pipeline_parallel > 1);
+	workload_demand_release(&spread);
+	assert_int_equal(workload_inference_demand(&w, &h100_alone, &local), -1);
+	assert_non_null(strstr(error_get(), "more than one server of 8 holds, and without a "
+			       "cluster fabric a replica cannot span servers"));
+	error_clear();
+
+	/* A dense 70B model: the same plan with and without a fabric. */
+	dense.inference.requests_per_day = 1e7;
+	dense.inference.tokens_per_day = 1e7 * 1000;
+	dense.inference.input_tokens = 800;
+	dense.inference.output_tokens = 200;
+	assert_int_equal(workload_inference_demand(&dense, &h100, &d1), 0);
+	assert_int_equal(workload_inference_demand(&dense, &h100_alone, &d2), 0);
+	assert_int_equal(d1.gpus, d2.gpus);
+	assert_int_equal(d1.tensor_parallel, d2.tensor_parallel);
+	assert_int_equal(d1.batch, d2.batch);
+	workload_demand_release(&d1);
+	workload_demand_release(&d2);
 }
 
 
@@ -1336,11 +1410,6 @@ static void check_published(struct workload *w, struct accelerator *acc,
  */
 static void test_published_inference(void **state)
 {
-	static struct accelerator h200 = {
-		.name = "H200", .vendor = "NVIDIA", .kind = "gpu", .memory_gb = 141,
-		.bf16_tflops = 989, .fp8_tflops = 1979, .hbm_tbps = 4.8,
-		.scaleup_gb_s = 900, .scaleout_gb_s = 50,
-	};
 	static const struct published_row trt05[] = {
 		{ "13B b1024 128/128", 13e9, 40, 5120, 40, 40, 1024, 128, 128, 11819, 13147 },
 		{ "13B b128 128/2048", 13e9, 40, 5120, 40, 40, 128, 128, 2048, 4750, 5803 },
@@ -1479,6 +1548,7 @@ int main(void)
 		cmocka_unit_test(test_static_batching_never_faster),
 		cmocka_unit_test(test_deepseek_v3_expert_parallel),
 		cmocka_unit_test(test_expert_parallel_for_throughput),
+		cmocka_unit_test(test_no_cluster_fabric_one_server),
 		cmocka_unit_test(test_published_inference),
 	};
 	int failed = cmocka_run_group_tests(tests, NULL, NULL);
