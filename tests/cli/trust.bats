@@ -385,7 +385,8 @@ YAML
 	run_split -q estimate --format json unfit.yaml
 	[ "$status" -eq 0 ] || { echo "$stderr"; return 1; }
 	[ "$(json '[d["excluded"] for d in r["deployments"]]')" = "[False, True, False]" ]
-	[ "$(json 'r["deployments"][1]["excluded_reason"]')" = "serve cannot run on T4: weights (2000 GB) and one request's KV cache (0.36 GB) with 10% headroom need 2200.4 GB, about 138 accelerators of 16 GB: more than a 16-stage pipeline of 8-accelerator servers holds; use a lower precision (fp8 halves the weights, int4 quarters them) or an accelerator with more memory; it can run on big (H100-SXM), rack (L4)" ]
+	# small's T4 offer (a g4dn VM) has no cluster fabric: one server of 8 at most.
+	[ "$(json 'r["deployments"][1]["excluded_reason"]')" = "serve cannot run on T4: weights (2000 GB) and one request's KV cache (0.36 GB) with 10% headroom need 2200.4 GB, about 138 accelerators of 16 GB: more than one server of 8 holds, and without a cluster fabric a replica cannot span servers; use a lower precision (fp8 halves the weights, int4 quarters them), an accelerator with more memory, or servers joined by a cluster fabric; it can run on big (H100-SXM), rack (L4)" ]
 	# nothing of it is delivered there, and it wins nothing
 	[ "$(json 'r["deployments"][1]["delivered_fraction"]')" = 0.0 ]
 	[ "$(json 'r["deployments"][1]["workload_wall_hours"]["serve"]')" = None ]
