@@ -284,8 +284,10 @@ static void reference_field(void *data, size_t len, void *ctx)
 
 	if (ref->n == 0)
 		ref->first[0] = len ? ((char *)data)[0] : '\0';
-	if (ref->header_n == 0 && ref->n < 16)
+	if (ref->header_n == 0 && ref->n < 16) {
+		free(ref->names[ref->n]);   /* a skipped line's (blank, comment) */
 		ref->names[ref->n] = strndup(data, len);
+	}
 	strbuf_addf(&ref->record, "%s%.*s", ref->n ? "|" : "", (int)len, (char *)data);
 	ref->n++;
 }
