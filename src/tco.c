@@ -67,9 +67,16 @@ int tco_breakeven_month(const double *cumulative, const double *baseline, int mo
 	return last_above + 2;
 }
 
+/*
+ * fmax(0, fmin(a1, b1) - fmax(a0, b0)) without libm's calls: the same for every
+ * number, and for a NaN A0 or A1 (ignored, as fmax and fmin ignore it); B0 and B1,
+ * a month's bounds, are always numbers.
+ */
 static double overlap_hours(double a0, double a1, double b0, double b1)
 {
-	return fmax(0.0, fmin(a1, b1) - fmax(a0, b0));
+	double overlap = (a1 < b1 ? a1 : b1) - (a0 > b0 ? a0 : b0);
+
+	return overlap > 0 ? overlap : 0.0;
 }
 
 void tco_demand_profile(const struct scenario *s, const struct workload_demand *demand,
