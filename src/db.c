@@ -319,6 +319,7 @@ enum stmt_id {
 	ST_SNAPSHOT_FINISH_COUNTED,
 	ST_SNAPSHOT_CURRENT_PAIR,
 	ST_ADD_OFFER,
+	ST_ADD_OFFERS,
 	ST_ADD_EGRESS,
 	ST_ADD_STORAGE,
 	ST_EGRESS,
@@ -382,6 +383,13 @@ enum stmt_id {
 	"  AND (?9 IS NULL OR o.region = ?9 COLLATE NOCASE)" \
 	" ORDER BY o.provider, o.region, o.instance_type, o.component, coalesce(o.zone, '')," \
 	"  o.purchase, o.id"
+
+/* ST_ADD_OFFERS: OFFER_BATCH rows of OFFER_COLUMNS parameters each. */
+#define OFFER_COLUMNS 20
+#define OFFER_BATCH 16
+#define OFFER_ROW "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+#define OFFER_ROWS_4 OFFER_ROW ", " OFFER_ROW ", " OFFER_ROW ", " OFFER_ROW
+#define OFFER_ROWS_16 OFFER_ROWS_4 ", " OFFER_ROWS_4 ", " OFFER_ROWS_4 ", " OFFER_ROWS_4
 
 static const char *const statements[ST_COUNT] = {
 	[ST_FIND_ACCELERATOR] =
@@ -551,6 +559,12 @@ static const char *const statements[ST_COUNT] = {
 		" interconnect, interconnect_gbps)"
 		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,"
 		" ?18, ?19, ?20)",
+	/* OFFER_BATCH rows of ST_ADD_OFFER's columns, row j's at j * 20 + 1 .. j * 20 + 20. */
+	[ST_ADD_OFFERS] =
+		"INSERT INTO offers(snapshot_id, provider, region, zone, instance_type, component,"
+		" accelerator, accelerator_count, vcpus, memory_gib, purchase, price_per_hour,"
+		" currency, observed, source, confidence, note, interruptions_per_month,"
+		" interconnect, interconnect_gbps) VALUES " OFFER_ROWS_16,
 	[ST_ADD_EGRESS] =
 		"INSERT INTO egress_tiers(snapshot_id, provider, scope, destination, start_gb, end_gb,"
 		" price_per_gb, confidence, source, observed, note)"
@@ -2896,13 +2910,16 @@ static int canonical_chip(struct db *db, const char *name, const char **canonica
 	return found;
 }
 
-int db_snapshot_add_offer(struct db *db, int64_t snapshot, const struct offer *o)
+/*
+ * Refuses (-1, error set) an offer the store would not keep as given; *CHIP is the
+ * name its accelerator is stored under (NULL: none), owned by DB or O and valid
+ * until OFFER_BATCH more offers have been checked.
+ */
+static int offer_check(struct db *db, int64_t snapshot, const struct offer *o,
+		       const char **chip)
 {
 	const char *component = o->component ? o->component : "instance";
-	const char *chip = NULL;
-	struct pending *p;
-	sqlite3_stmt *st;
-	int found = 0, rc;
+	int found;
 
 	if (!o->provider || !o->region || !*o->region || !o->instance_type || !*o->instance_type) {
 		error_set("an offer needs a provider, a region and an instance type");
@@ -2950,46 +2967,130 @@ int db_snapshot_add_offer(struct db *db, int64_t snapshot, const struct offer *o
 	if (check_provider(db, snapshot, o->provider) < 0)
 		return -1;
 	/* Writers may name the chip any way the alias table knows; the store keeps one name. */
+	*chip = NULL;
 	if (o->accelerator && *o->accelerator) {
-		found = canonical_chip(db, o->accelerator, &chip);
+		found = canonical_chip(db, o->accelerator, chip);
 		if (found < 0)
 			return -1;
+		if (found == 0)
+			*chip = o->accelerator;
 	}
-	st = stmt_get(db, ST_ADD_OFFER);
-	if (!st)
-		return -1;
-	sqlite3_bind_int64(st, 1, snapshot);
-	bind_text(st, 2, o->provider);
-	bind_text(st, 3, o->region);
-	bind_text(st, 4, o->zone && *o->zone ? o->zone : NULL);
-	bind_text(st, 5, o->instance_type);
-	bind_text(st, 6, component);
-	bind_text(st, 7, found > 0 ? chip : o->accelerator && *o->accelerator ? o->accelerator
-									 : NULL);
-	sqlite3_bind_int(st, 8, o->accelerator_count);
-	sqlite3_bind_double(st, 9, o->vcpus);
-	sqlite3_bind_double(st, 10, o->memory_gib);
-	bind_text(st, 11, o->purchase);
-	sqlite3_bind_double(st, 12, o->price_per_hour);
-	bind_text(st, 13, o->currency ? o->currency : "USD");
-	bind_text(st, 14, o->observed);
-	bind_text(st, 15, o->source);
-	bind_text(st, 16, o->confidence);
-	bind_text(st, 17, o->note && *o->note ? o->note : NULL);
+	return 0;
+}
+
+/* Binds offer O, its chip stored as CHIP, to parameters FIRST + 1 .. FIRST + 20 of ST. */
+static void bind_offer(struct db *db, sqlite3_stmt *st, int first, int64_t snapshot,
+		       const struct offer *o, const char *chip)
+{
+	const char *component = o->component ? o->component : "instance";
+
+	sqlite3_bind_int64(st, first + 1, snapshot);
+	bind_text(st, first + 2, o->provider);
+	bind_text(st, first + 3, o->region);
+	bind_text(st, first + 4, o->zone && *o->zone ? o->zone : NULL);
+	bind_text(st, first + 5, o->instance_type);
+	bind_text(st, first + 6, component);
+	bind_text(st, first + 7, chip);
+	sqlite3_bind_int(st, first + 8, o->accelerator_count);
+	sqlite3_bind_double(st, first + 9, o->vcpus);
+	sqlite3_bind_double(st, first + 10, o->memory_gib);
+	bind_text(st, first + 11, o->purchase);
+	sqlite3_bind_double(st, first + 12, o->price_per_hour);
+	bind_text(st, first + 13, o->currency ? o->currency : "USD");
+	bind_text(st, first + 14, o->observed);
+	bind_text(st, first + 15, o->source);
+	bind_text(st, first + 16, o->confidence);
+	bind_text(st, first + 17, o->note && *o->note ? o->note : NULL);
 	if (db->version >= 3)
-		bind_number(st, 18, o->interruptions_per_month);
+		bind_number(st, first + 18, o->interruptions_per_month);
 	if (db->version >= OFFERS_FABRIC_VERSION) {
 		/* A row that names no fabric gets its family's: every writer records one. */
 		struct fabric f;
 
 		fabric_for(o->provider, o->instance_type, o->accelerator_count, &f);
-		bind_text(st, 19, o->interconnect ? o->interconnect : f.interconnect);
-		sqlite3_bind_double(st, 20, o->interconnect ? o->interconnect_gbps : f.gbps);
+		bind_text(st, first + 19, o->interconnect ? o->interconnect : f.interconnect);
+		sqlite3_bind_double(st, first + 20, o->interconnect ? o->interconnect_gbps : f.gbps);
 	}
+}
+
+int db_snapshot_add_offer(struct db *db, int64_t snapshot, const struct offer *o)
+{
+	const char *chip;
+	struct pending *p;
+	sqlite3_stmt *st;
+	int rc;
+
+	if (offer_check(db, snapshot, o, &chip) < 0)
+		return -1;
+	st = stmt_get(db, ST_ADD_OFFER);
+	if (!st)
+		return -1;
+	bind_offer(db, st, 0, snapshot, o, chip);
 	rc = step_done(db, st, "storing an offer");
 	if (rc == 0 && (p = pending_find(db, snapshot)))
 		pending_count(p, o);
 	return rc;
+}
+
+_Static_assert(OFFER_BATCH <= sizeof(((struct db *)0)->chips) / sizeof(struct chip_memo),
+	       "a batch's chip names stay in the memo until it is stored");
+
+/* OFFER_BATCH offers in one statement: 0, or -1 (none stored, no error set). */
+static int add_offer_batch(struct db *db, int64_t snapshot, const struct offer *offers)
+{
+	const char *chips[OFFER_BATCH];
+	struct pending *p;
+	sqlite3_stmt *st;
+	int rc;
+
+	for (size_t j = 0; j < OFFER_BATCH; j++)
+		if (offer_check(db, snapshot, &offers[j], &chips[j]) < 0) {
+			error_clear();
+			return -1;
+		}
+	st = stmt_get(db, ST_ADD_OFFERS);
+	if (!st) {
+		error_clear();
+		return -1;
+	}
+	for (size_t j = 0; j < OFFER_BATCH; j++)
+		bind_offer(db, st, (int)j * OFFER_COLUMNS, snapshot, &offers[j], chips[j]);
+	/* A refused row aborts the statement: SQLite takes back the rows before it. */
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return -1;
+	p = pending_find(db, snapshot);
+	for (size_t j = 0; p && j < OFFER_BATCH; j++)
+		pending_count(p, &offers[j]);
+	return 0;
+}
+
+int db_snapshot_add_offers(struct db *db, int64_t snapshot, const struct offer *offers,
+			   size_t n, size_t *failed)
+{
+	size_t i = 0;
+
+	while (i < n) {
+		size_t end = n - i >= OFFER_BATCH ? i + OFFER_BATCH : n;
+
+		if (end - i == OFFER_BATCH && db->version >= OFFERS_FABRIC_VERSION &&
+		    add_offer_batch(db, snapshot, offers + i) == 0) {
+			i = end;
+			continue;
+		}
+		/* The last few, or a group with a refused row: one at a time, so that
+		 * the error is that row's, as db_snapshot_add_offer says it. */
+		for (; i < end; i++) {
+			int rc = db_snapshot_add_offer(db, snapshot, &offers[i]);
+
+			if (rc != 0) {
+				*failed = i;
+				return rc;
+			}
+		}
+	}
+	return 0;
 }
 
 int db_snapshot_add_egress_tier(struct db *db, int64_t snapshot, const struct egress_tier *t)

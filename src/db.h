@@ -154,6 +154,13 @@ int64_t db_snapshot_begin(struct db *db, const char *provider, const char *sourc
  * named by an alias ("H100", "nvidia-tesla-t4") is stored under its canonical name;
  * one the store does not know is kept as given (it then has no specs). */
 int db_snapshot_add_offer(struct db *db, int64_t snapshot, const struct offer *o);
+/*
+ * The N OFFERS in order, as db_snapshot_add_offer would store them, several to a
+ * statement (a bulk import's rows cost less so). On the first one refused, its
+ * index goes to *FAILED and its result (error set) is returned.
+ */
+int db_snapshot_add_offers(struct db *db, int64_t snapshot, const struct offer *offers,
+			   size_t n, size_t *failed);
 int db_snapshot_add_egress_tier(struct db *db, int64_t snapshot, const struct egress_tier *t);
 int db_snapshot_add_storage_price(struct db *db, int64_t snapshot, const struct storage_price *p);
 int db_snapshot_commit(struct db *db, int64_t snapshot);

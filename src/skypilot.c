@@ -448,7 +448,9 @@ static int store_order(const void *pa, const void *pb)
 	return compare_names(a->purchase, b->purchase);
 }
 
-static int sky_store(struct sky_importer *s, const struct sky_offer *so, const char *path)
+/* The offer SO stores (its texts are the importer's). */
+static void sky_offer_fill(struct sky_importer *s, const struct sky_offer *so,
+			   struct offer *out)
 {
 	const struct sky_part *part = so->part;
 	struct offer o = { 0 };
@@ -470,12 +472,7 @@ static int sky_store(struct sky_importer *s, const struct sky_offer *so, const c
 	o.confidence = "exact";
 	o.note = (char *)part->note;
 	o.interruptions_per_month = NAN;   /* SkyPilot's catalog carries no rate */
-	if (db_snapshot_add_offer(s->db, s->snapshot, &o) == 0)
-		return 0;
-	/* A full disk or a busy store is not the row's fault: say it plainly. */
-	if (!db_failed_environment(s->db) && part->line > 0)
-		error_prefix("%s:%ld: ", csv_display_name(path), part->line);
-	return -1;
+	*out = o;
 }
 
 /*
@@ -485,7 +482,8 @@ static int sky_store(struct sky_importer *s, const struct sky_offer *so, const c
 static int sky_store_all(struct sky_importer *s, const char *path)
 {
 	struct sky_offer *offers = xcalloc(2 * s->nparts + 1, sizeof(*offers));
-	size_t n = 0, kept = 0;
+	struct offer *rows;
+	size_t n = 0, kept = 0, failed = 0;
 	int result = 0;
 
 	for (size_t i = 0; i < s->nparts; i++) {
@@ -509,10 +507,18 @@ static int sky_store_all(struct sky_importer *s, const char *path)
 		offers[kept++] = offers[i];
 	}
 	sort_array(offers, kept, sizeof(*offers), store_order);
-	for (size_t i = 0; i < kept && result == 0; i++)
-		result = sky_store(s, &offers[i], path);
-	if (result == 0)
+	rows = xcalloc(kept + 1, sizeof(*rows));
+	for (size_t i = 0; i < kept; i++)
+		sky_offer_fill(s, &offers[i], &rows[i]);
+	if (db_snapshot_add_offers(s->db, s->snapshot, rows, kept, &failed) == 0) {
 		s->stats->stored += (long)kept;
+	} else {
+		/* A full disk or a busy store is not the row's fault: say it plainly. */
+		if (!db_failed_environment(s->db) && offers[failed].part->line > 0)
+			error_prefix("%s:%ld: ", csv_display_name(path), offers[failed].part->line);
+		result = -1;
+	}
+	free(rows);
 	free(offers);
 	return result;
 }

@@ -945,6 +945,104 @@ static double current_price(struct db *db, const char *region, const char *purch
 	return price;
 }
 
+/* Offer I of the batch test: its own region, every other one spot, some with a chip alias. */
+static struct offer batch_offer(const char *prefix, size_t i, char *region, size_t size)
+{
+	struct offer o = test_offer(region, i % 2 ? "spot" : "on-demand", 1.0 + (double)i);
+
+	snprintf(region, size, "%s-%02zu", prefix, i / 2);
+	o.zone = i % 3 == 0 ? region : NULL;
+	o.accelerator = i % 5 == 0 ? NULL : i % 5 == 1 ? "h100" : "H100-SXM";
+	o.accelerator_count = i % 5 == 0 ? 0 : 8;
+	o.instance_type = i % 5 == 0 ? "m7i.48xlarge" : "p5.48xlarge";
+	return o;
+}
+
+/*
+ * db_snapshot_add_offers stores what db_snapshot_add_offer stores, row for row,
+ * 16 to a statement and the rest one by one (40 = 16 + 16 + 8), and counts them
+ * for the snapshot alike; a refused row, in a batch or after, is named by its
+ * index with db_snapshot_add_offer's message, and what comes after it is not stored.
+ */
+static void test_snapshot_add_offers_in_batches(void **state)
+{
+	struct fixture *f = *state;
+	static char regions[2][40][16];
+	struct offer batch[40], one_by_one[40];
+	const char *prefixes[2] = { "batch", "single" }, *globs[2] = { "batch-*", "single-*" };
+	struct offer_list lists[2];
+	struct snapshot_list snaps;
+	size_t failed = 99;
+	int64_t snap;
+
+	for (int k = 0; k < 2; k++) {
+		struct offer *rows = k == 0 ? batch : one_by_one;
+		struct offer_filter filter = { 0 };
+
+		snap = db_snapshot_begin(f->db, "aws", "https://example.test/batch");
+		assert_true(snap > 0);
+		for (size_t i = 0; i < 40; i++)
+			rows[i] = batch_offer(prefixes[k], i, regions[k][i], sizeof(regions[k][i]));
+		if (k == 0)
+			assert_int_equal(db_snapshot_add_offers(f->db, snap, rows, 40, &failed), 0);
+		for (size_t i = 0; k == 1 && i < 40; i++)
+			assert_int_equal(db_snapshot_add_offer(f->db, snap, &rows[i]), 0);
+		assert_int_equal(db_snapshot_commit(f->db, snap), 0);
+		filter.region_glob = globs[k];
+		filter.all_components = true;
+		assert_int_equal(db_query_offers(f->db, &filter, &lists[k]), 0);
+	}
+	assert_int_equal(lists[0].n, 40);
+	assert_int_equal(lists[1].n, 40);
+	for (size_t i = 0; i < 40; i++) {
+		const struct offer *a = &lists[0].items[i], *b = &lists[1].items[i];
+
+		assert_string_equal(a->region + strlen("batch"), b->region + strlen("single"));
+		assert_true((a->zone == NULL) == (b->zone == NULL));
+		if (a->zone)
+			assert_string_equal(a->zone, a->region);
+		assert_string_equal(a->instance_type, b->instance_type);
+		assert_true((a->accelerator == NULL) == (b->accelerator == NULL));
+		if (a->accelerator)
+			assert_string_equal(a->accelerator, "H100-SXM");
+		if (b->accelerator)
+			assert_string_equal(b->accelerator, "H100-SXM");
+		assert_string_equal(a->purchase, b->purchase);
+		assert_true(a->price_per_hour == b->price_per_hour);
+		assert_true(a->accelerator_count == b->accelerator_count);
+		assert_string_equal(a->interconnect ? a->interconnect : "",
+				    b->interconnect ? b->interconnect : "");
+	}
+	offer_list_release(&lists[0]);
+	offer_list_release(&lists[1]);
+	assert_int_equal(db_list_snapshots(f->db, &snaps), 0);
+	for (size_t i = 0; i < snaps.n; i++)
+		if (strcmp(snaps.items[i].source, "https://example.test/batch") == 0)
+			assert_int_equal(snaps.items[i].offer_rows, 40);
+	snapshot_list_release(&snaps);
+
+	/* A duplicate inside the second batch (21 repeats 20's key), a bad price in
+	 * the first, a bad price among the last few. */
+	for (int k = 0; k < 3; k++) {
+		const size_t bad[3] = { 21, 5, 36 };
+
+		snap = db_snapshot_begin(f->db, "aws", "https://example.test/refused");
+		for (size_t i = 0; i < 40; i++)
+			batch[i] = batch_offer("batch", i, regions[0][i], sizeof(regions[0][i]));
+		if (k == 0) {
+			batch[21] = batch[20];
+			assert_int_equal(db_snapshot_add_offers(f->db, snap, batch, 40, &failed), 1);
+			assert_error_contains("duplicate of a row already in this snapshot");
+		} else {
+			batch[bad[k]].price_per_hour = -1;
+			assert_int_equal(db_snapshot_add_offers(f->db, snap, batch, 40, &failed), -1);
+			assert_error_contains("price per hour must be a non-negative number");
+		}
+		assert_int_equal(failed, bad[k]);
+		db_snapshot_rollback(f->db, snap);
+	}
+}
+
 static void test_snapshot_writes(void **state)
 {
 	struct fixture *f = *state;
@@ -1279,6 +1377,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_egress_tiers, setup_seeded, teardown),
 		cmocka_unit_test_setup_teardown(test_storage_prices, setup_seeded, teardown),
 		cmocka_unit_test_setup_teardown(test_snapshot_writes, setup_seeded, teardown),
+		cmocka_unit_test_setup_teardown(test_snapshot_add_offers_in_batches, setup_seeded,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_snapshot_publish_counted, setup_seeded, teardown),
 		cmocka_unit_test_setup_teardown(test_validators, setup_seeded, teardown),
 	};
