@@ -477,7 +477,10 @@ int csv_number(const struct csv_record *record, int i, const char *name, bool re
 	if (!plain_decimal(text, &value)) {
 		errno = 0;
 		value = c_strtod(text, &end);
-		if (end == text || *end != '\0' || !isfinite(value) || errno == ERANGE)
+		/* strtod also reads hexadecimal ("0x15" would be 21): a price file writes
+		 * decimals, so anything else is a typo, not a number. */
+		if (end == text || *end != '\0' || !isfinite(value) || errno == ERANGE ||
+		    text[strspn(text, " \t+-.0123456789eE")] != '\0')
 			return csv_field_error(record, (size_t)i, name,
 					       "expected a number, got \"%s\"", text);
 	}

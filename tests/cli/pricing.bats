@@ -373,6 +373,11 @@ PY
 	[[ "$stderr" == *"aicost pricing import: stdin:3:68: price_per_hour: expected a number"* ]]
 	run_split pricing import - --format skypilot --provider aws < "$FIXTURES/skypilot-bad-price.csv"
 	[[ "$stderr" == *"aicost pricing import: stdin:3:48: Price: expected a number"* ]]
+	# a hexadecimal number is refused, not read as strtod reads it (0x15 = 21)
+	sed 's/,twenty,/,0x15,/' "$FIXTURES/aicost-bad-row.csv" > hex-price.csv
+	run_split pricing import hex-price.csv
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"hex-price.csv:3:68: price_per_hour: expected a number, got \"0x15\""* ]]
 	run_split pricing import - < /dev/null
 	[[ "$stderr" == *"aicost pricing import: stdin: empty file"* ]]
 	run_split pricing import "$FIXTURES/aicost-unterminated.csv"
