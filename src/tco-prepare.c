@@ -1182,6 +1182,33 @@ static int resolve_feature_stores(struct db *db, const struct scenario *s,
 	return 0;
 }
 
+/*
+ * Training is modelled on the accelerator's own scale-out network wherever it runs.
+ * On an offer whose instances no cluster network joins, a run on more GPUs than one
+ * instance holds would go over whatever plain network there is: say that its time
+ * is optimistic (optimize refuses such offers for it).
+ */
+static void note_training_across_instances(const struct scenario *s,
+					   const struct deployment *d,
+					   const struct cloud_pricing *cloud, struct strbuf *notes)
+{
+	for (size_t i = 0; i < s->nworkloads; i++) {
+		const struct workload *w = &s->workloads[i];
+		int per_instance = cloud->gpus_per_instance;
+
+		if (w->kind != WORKLOAD_TRAINING || per_instance < 1 ||
+		    w->training.gpus <= per_instance)
+			continue;
+		add_note(notes, "deployment %s: workload %s's %d GPUs span %d instances of %d × %s "
+			 "at %s, which no cluster network joins; its time assumes the "
+			 "accelerator's own scale-out network, so expect it slower (give the "
+			 "deployment's scaleout_gb_s to model the network there is)\n", d->name,
+			 w->name, w->training.gpus,
+			 (w->training.gpus + per_instance - 1) / per_instance, per_instance,
+			 cloud->accelerator, cloud->provider);
+	}
+}
+
 /* On-prem traffic is bought as flat transit, not per GB: say so when none is given. */
 static void note_transit(const struct scenario *s, const struct deployment *d,
 			 struct strbuf *notes, unsigned *incomplete)
@@ -1269,6 +1296,8 @@ static int prepare_deployment(struct db *db, struct prepare_memo *memo,
 	 */
 	one_server = d->kind == DEPLOYMENT_CLOUD && din->cloud.no_cluster_fabric &&
 		isnan(d->scaleout_gb_s);
+	if (one_server)
+		note_training_across_instances(s, d, &din->cloud, notes);
 	if (resolve_demand(db, memo, s, accelerator, NULL, d, one_server, &din->demand, notes,
 			   din->unfit, din->failed) < 0 ||
 	    resolve_pipelines(db, s, d, fx, din) < 0 ||

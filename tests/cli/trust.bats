@@ -499,3 +499,22 @@ YAML
 	[ "$status" -eq 0 ]
 	[ "$(json 'int(r["workloads"][0]["gpus_per_replica"] * 80 >= 1500)')" = 1 ]
 }
+
+@test "training across instances no cluster network joins is flagged as optimistic" {
+	# finetune-70b trains on 64 H100s; Lambda's on-demand 8 x H100 instances have
+	# no cluster fabric: 64 / 8 = 8 instances joined by nothing the model knows.
+	# AWS (p5, EFA) and CoreWeave (InfiniBand) have one: no note there.
+	run_split estimate --format json "$SCENARIOS/finetune-70b.yaml"
+	[ "$status" -eq 0 ]
+	[ "$(json '[sum("span " in n for n in d["notes"]) for d in r["deployments"]]')" = "[0, 1, 0]" ]
+	[[ "$(json '[n for n in r["deployments"][1]["notes"] if "span " in n][0]')" == \
+		"deployment lambda: workload finetune's 64 GPUs span 8 instances of 8 × H100-SXM at lambda, which no cluster network joins;"* ]]
+	[[ "$stderr" == *"span 8 instances"* ]]
+	# One instance's worth needs no network; a given scale-out figure models one.
+	run_split estimate --format json --set workloads.finetune.gpus=8 --set workloads.finetune.state_bytes_per_param=2 "$SCENARIOS/finetune-70b.yaml"
+	[ "$status" -eq 0 ]
+	[ "$(json 'sum("span " in n for d in r["deployments"] for n in d["notes"])')" = 0 ]
+	run_split estimate --format json --set deployments.lambda.scaleout_gb_s=12.5 "$SCENARIOS/finetune-70b.yaml"
+	[ "$status" -eq 0 ]
+	[ "$(json 'sum("span " in n for d in r["deployments"] for n in d["notes"])')" = 0 ]
+}
