@@ -241,6 +241,7 @@ void gate_release(struct gate_scenario *g)
 		free(g->prices[i].provider);
 		free(g->prices[i].source);
 		free(g->prices[i].observed);
+		free(g->prices[i].oldest_used);
 	}
 	free(g->prices);
 	free(g->file);
@@ -285,6 +286,55 @@ static void providers_of(const struct scenario *s, const struct deployment *d, i
 	}
 }
 
+/*
+ * The offers deployment INDEX used, one by one: a provider's snapshot may hold a
+ * few fresh rows and many old ones, and the scenario priced with whichever it
+ * needed. Each provider's oldest one is kept; one older than MAX_AGE_DAYS (-1:
+ * any age) fails the scenario as it fails estimate, naming the offer (once: the
+ * first failure stands).
+ */
+static int used_prices(struct gate_scenario *g, size_t index, double max_age_days, time_t now)
+{
+	const char *name = g->scenario.deployments[index].name;
+	const struct tco_prices_used *used = &g->result.prices;
+	int result = 0;
+
+	for (size_t i = 0; i < used->n; i++) {
+		const struct tco_price_used *u = &used->items[i];
+		double age = observed_age_days(u->observed, now);
+
+		if (strcmp(u->deployment, name) != 0)
+			continue;
+		for (size_t k = 0; k < g->nprices; k++) {
+			struct gate_price *p = &g->prices[k];
+
+			/* An unknown date is as old as can be, as in estimate. */
+			if (strcmp(p->provider, u->provider) == 0 &&
+			    (!p->oldest_used || isnan(age) || age > p->oldest_used_age_days)) {
+				free(p->oldest_used);
+				p->oldest_used = xstrdup(u->observed ? u->observed : "?");
+				p->oldest_used_age_days = age;
+			}
+		}
+		if (max_age_days >= 0 && !(age <= max_age_days) && g->error == NULL) {
+			if (isnan(age))
+				gate_fail(g, "%s: the %s %s price of %s in %s (deployment %s) has no "
+					  "observed date, over --max-price-age %g days; refresh it with "
+					  "'aicost pricing update' or 'aicost pricing import'", g->spec,
+					  u->provider, u->purchase, u->instance_type, u->region, name,
+					  max_age_days);
+			else
+				gate_fail(g, "%s: the %s %s price of %s in %s (deployment %s) was "
+					  "observed %s, %.0f days ago, over --max-price-age %g days; "
+					  "refresh it with 'aicost pricing update' or 'aicost pricing "
+					  "import'", g->spec, u->provider, u->purchase, u->instance_type,
+					  u->region, name, u->observed, age, max_age_days);
+			result = -1;
+		}
+	}
+	return result;
+}
+
 int gate_prices(struct gate_scenario *g, struct db *db, size_t index, double max_age_days)
 {
 	struct snapshot_list list = { 0 };
@@ -318,7 +368,7 @@ int gate_prices(struct gate_scenario *g, struct db *db, size_t index, double max
 			g->prices[g->nprices++] = (struct gate_price){
 				xstrdup(best->provider), best->id, xstrdup(best->source),
 				xstrdup(best->observed ? best->observed : "?"),
-				observed_age_days(best->observed, now),
+				observed_age_days(best->observed, now), NULL, NAN,
 			};
 			if (max_age_days >= 0 && !(g->prices[g->nprices - 1].age_days <= max_age_days) &&
 			    result == 0) {
@@ -331,6 +381,8 @@ int gate_prices(struct gate_scenario *g, struct db *db, size_t index, double max
 			}
 		}
 	}
+	if (used_prices(g, index, max_age_days, now) < 0)
+		result = -1;
 	for (size_t i = 0; i < nnames; i++)
 		free(names[i]);
 	free(names);
@@ -342,10 +394,14 @@ void gate_describe_prices(struct strbuf *sb, const struct gate_scenario *g)
 {
 	if (g->nprices == 0)
 		strbuf_adds(sb, "none from the store");
-	for (size_t i = 0; i < g->nprices; i++)
-		strbuf_addf(sb, "%s%s snapshot %lld (%s) observed %s", i ? ", " : "",
-			    g->prices[i].provider, (long long)g->prices[i].snapshot,
-			    g->prices[i].source, g->prices[i].observed);
+	for (size_t i = 0; i < g->nprices; i++) {
+		const struct gate_price *p = &g->prices[i];
+
+		strbuf_addf(sb, "%s%s snapshot %lld (%s) observed %s", i ? ", " : "", p->provider,
+			    (long long)p->snapshot, p->source, p->observed);
+		if (p->oldest_used && strcmp(p->oldest_used, p->observed) != 0)
+			strbuf_addf(sb, ", the oldest price used %s", p->oldest_used);
+	}
 }
 
 void gate_xml_escape(FILE *fp, const char *text)
@@ -447,10 +503,14 @@ json_t *gate_prices_json(const struct gate_scenario *g)
 	json_t *list = json_array();
 
 	for (size_t i = 0; i < g->nprices; i++)
-		json_array_append_new(list, json_pack("{s:s, s:I, s:s, s:s, s:o}",
+		json_array_append_new(list, json_pack("{s:s, s:I, s:s, s:s, s:o, s:o, s:o}",
 			"provider", g->prices[i].provider, "snapshot", (json_int_t)g->prices[i].snapshot,
 			"source", g->prices[i].source, "observed", g->prices[i].observed,
-			"age_days", number_or_null(g->prices[i].age_days)));
+			"age_days", number_or_null(g->prices[i].age_days),
+			"oldest_used_observed", g->prices[i].oldest_used ?
+				json_string(g->prices[i].oldest_used) : json_null(),
+			"oldest_used_age_days", g->prices[i].oldest_used ?
+				number_or_null(g->prices[i].oldest_used_age_days) : json_null()));
 	return list;
 }
 

@@ -55,6 +55,9 @@ struct gate_price {
 	char *source;
 	char *observed;       /* the newest date its prices were observed */
 	double age_days;      /* from the end of OBSERVED to now */
+	char *oldest_used;    /* the oldest date of the offers the checked deployments
+				 used from it (NULL: none used) */
+	double oldest_used_age_days;
 };
 
 /* One scenario as a gate sees it. */

@@ -287,6 +287,27 @@ junit_counts() {
 	[ "$status" -eq 2 ]
 }
 
+@test "check --max-price-age: each offer used counts, not the newest row of its snapshot" {
+	f=$SCENARIOS/pretrain-8b.yaml
+	# The AWS catalog snapshot's newest rows were observed on 2026-10-05, but the
+	# p5.48xlarge spot price pretrain-8b's aws deployment uses on 2026-04-04
+	# (pricing/aws.csv): a limit 30 days past the snapshot's age passes the
+	# snapshot and fails that offer.
+	limit=$(( ($(date -u +%s) - $(date -u -d 2026-10-05 +%s)) / 86400 + 30 ))
+	run_split check --max-price-age "${limit}d" "$f"
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"the aws spot price of p5.48xlarge in us-east-1 (deployment aws) was observed 2026-04-04, "*" days ago, over --max-price-age $limit days"* ]]
+	[[ "$stderr" != *"prices (snapshot "* ]]
+	# Without a limit: the snapshot and the oldest offer used from it.
+	run_split check "$f"
+	[ "$status" -eq 0 ]
+	[[ "${lines[0]}" == *"prices: aws snapshot "*" (catalog:aws.csv) observed 2026-10-05, the oldest price used 2026-04-04" ]]
+	run_split check --format json "$f"
+	[ "$status" -eq 0 ]
+	[ "$(json '[(p["provider"], p["observed"], p["oldest_used_observed"]) for p in r["scenarios"][0]["prices"]]')" = "[('aws', '2026-10-05', '2026-04-04')]" ]
+	[ "$(json 'r["scenarios"][0]["prices"][0]["oldest_used_age_days"] - r["scenarios"][0]["prices"][0]["age_days"]')" = 184.0 ]
+}
+
 @test "diff: identical inputs are no change, in every format" {
 	f=$SCENARIOS/chat-8b.yaml
 	# Comments and layout are not inputs.
