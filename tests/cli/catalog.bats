@@ -300,6 +300,31 @@ assert stale == [("westeurope", "Standard_ND96asr_v4")], stale
 	[[ "$output" == *"westeurope,,savings-1y,3.97471,"*"2026-08-22"* ]]
 }
 
+@test "shipped catalog: Azure H100 1- and 3-year reservations, published prices per region" {
+	run aicost pricing list --accelerator h100 --provider azure --format csv
+	[ "$status" -eq 0 ]
+	echo "$output" | python3 -c '
+import csv, sys
+rows = [r for r in csv.DictReader(sys.stdin) if r["instance_type"] == "Standard_ND96isr_H100_v5"]
+price = {(r["region"], r["purchase"]): float(r["price_per_hour"]) for r in rows}
+r1 = {reg for reg, p in price if p == "reserved-1y"}
+r3 = {reg for reg, p in price if p == "reserved-3y"}
+assert len(r1) >= 1 and r1 == r3, (sorted(r1), sorted(r3))
+for reg in r1:   # a reservation is below on-demand, 3 years below 1
+    assert price[reg, "reserved-3y"] < price[reg, "reserved-1y"] < price[reg, "on-demand"], reg
+for r in rows:
+    if r["purchase"].startswith("reserved"):
+        assert r["confidence"] == "exact" and r["observed"] >= "2026-07-27", r
+'
+	# eastus, the Retail Prices API of 2026-07-27: 1 year 551,221 / 8,760 h = 62.924772,
+	# 3 years 1,134,310 / 26,280 h = 43.162481, against 98.32 on demand (36% and 56% off)
+	run aicost pricing show Standard_ND96isr_H100_v5 --region eastus --format csv
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"eastus,,on-demand,98.32,"*"2026-07-27"* ]]
+	[[ "$output" == *"eastus,,reserved-1y,62.924772,"*"2026-07-27"* ]]
+	[[ "$output" == *"eastus,,reserved-3y,43.162481,"*"2026-07-27"* ]]
+}
+
 @test "shipped catalog: every provider and every current accelerator family has offers" {
 	run aicost pricing list --format csv
 	[ "$status" -eq 0 ]
