@@ -220,7 +220,8 @@ static int assign_regions(struct provider *providers, size_t nproviders, char **
 		if (!taken) {
 			error_set("--region: '%s' is not a region name of aws (us-east-1), azure "
 				  "(eastus) or gcp (us-central1), a country code (US) for vast, a "
-				  "data centre (eu-ro-1) for runpod or a location (FIN-01) for verda",
+				  "data centre (eu-ro-1) for runpod, a location (FIN-01) for verda or "
+				  "a location id (fra) for vultr",
 				  regions[r]);
 			return -1;
 		}
@@ -359,16 +360,32 @@ static void update_provider(struct db *db, struct provider *p, const struct upda
 
 		const struct fetch_stats *st = &p->result.stats;
 
+		unsigned long other = st->skipped - st->unpriced - st->fractional;
+		const char *sep = "";
+
 		strbuf_addf(&message, "%lu row%s skipped: ", st->skipped,
 			    st->skipped == 1 ? "" : "s");
-		if (!st->unpriced)
+		if (other == st->skipped) {
 			strbuf_adds(&message, "GPU not in the accelerator table or not placed");
-		else if (st->unpriced == st->skipped)
+		} else if (st->unpriced == st->skipped) {
 			strbuf_adds(&message, "listed without a price");
-		else
-			strbuf_addf(&message, "%lu GPU not in the accelerator table or not placed, "
-				    "%lu listed without a price", st->skipped - st->unpriced,
-				    st->unpriced);
+		} else if (st->fractional == st->skipped) {
+			strbuf_adds(&message, "a fraction of one GPU");
+		} else {
+			if (other) {
+				strbuf_addf(&message, "%lu GPU not in the accelerator table or not "
+					    "placed", other);
+				sep = ", ";
+			}
+			if (st->fractional) {
+				strbuf_addf(&message, "%s%lu a fraction of one GPU", sep,
+					    st->fractional);
+				sep = ", ";
+			}
+			if (st->unpriced)
+				strbuf_addf(&message, "%s%lu listed without a price", sep,
+					    st->unpriced);
+		}
 		strbuf_adds(&message, " (see aicost-pricing(1))");
 		p->message = strbuf_detach(&message, NULL);
 	}
@@ -467,16 +484,17 @@ enum { OPT_FORCE = CLI_LONG_ONLY, OPT_GCP_KEY_FILE };
 
 static const struct cli_option update_options[] = {
 	{ 'p', "provider", "LIST", "aws, azure, gcp, lambda, vast, runpod, verda,\n"
-	  "fx, comma-separated, or all (default: aws,\n"
-	  "azure, gcp, vast, and lambda, runpod, verda\n"
-	  "when their keys are set (see ENVIRONMENT);\n"
+	  "vultr, fx, comma-separated, or all (default:\n"
+	  "aws, azure, gcp, vast, vultr, and lambda,\n"
+	  "runpod, verda when their keys are set (see\n"
+	  "ENVIRONMENT);\n"
 	  "fx only when named)" },
 	{ 'r', "region", "LIST", "regions, each provider taking its own spelling\n"
 	  "(us-east-1 aws, eastus azure, us-central1 gcp,\n"
-	  "US vast, eu-ro-1 runpod, FIN-01 verda);\n"
-	  "default: each provider's main regions (vast:\n"
-	  "every country, runpod: every data centre,\n"
-	  "verda: every location)" },
+	  "US vast, eu-ro-1 runpod, FIN-01 verda,\n"
+	  "fra vultr); default: each provider's main\n"
+	  "regions (vast: every country, runpod: every\n"
+	  "data centre, verda, vultr: every location)" },
 	{ 'n', "dry-run", NULL, "fetch and count, store nothing" },
 	{ OPT_FORCE, "force", NULL, "fetch even when a source says it has not changed" },
 	{ OPT_GCP_KEY_FILE, "gcp-api-key-file", "FILE",
@@ -490,7 +508,7 @@ static const struct cli_option update_options[] = {
 const struct command pricing_update_command = {
 	.name = "update", .parent = "pricing", .run = cmd_pricing_update,
 	.summary = "fetch live prices from AWS, Azure, Google Cloud, Lambda, Vast.ai, RunPod, "
-		   "Verda, and exchange rates",
+		   "Verda, Vultr, and exchange rates",
 	.usage = "usage: aicost pricing update [--provider aws,azure,...,fx|all]\n"
 		 "                             [--region R,...]\n"
 		 "                             [--dry-run] [--force] [--gcp-api-key-file FILE]\n"
@@ -500,7 +518,7 @@ const struct command pricing_update_command = {
 		"provider's new prices replace, at once and only when its whole fetch\n"
 		"succeeded, the prices of the regions and purchase options it fetched; a\n"
 		"failure, a timeout, a malformed answer or Ctrl-C keeps the previous prices.\n"
-		"Lambda, Vast.ai and RunPod answer with their whole market: a region and\n"
+		"The GPU clouds answer with their whole market: a region and\n"
 		"purchase option they no longer list (in the regions fetched) stops being\n"
 		"current.\n"
 		"--provider fx replaces the exchange rates with the European Central Bank's\n"
@@ -514,18 +532,20 @@ const struct command pricing_update_command = {
 		"Verda (DataCrunch) needs the account's OAuth2 client credentials\n"
 		"(AICOST_VERDA_CLIENT_ID, AICOST_VERDA_CLIENT_SECRET; the secret is only\n"
 		"POSTed for a token): its list price of each instance type, on-demand and\n"
-		"spot, stored for each of its locations.\n",
+		"spot, stored for each of its locations. Vultr's plan lists are public: each\n"
+		"whole-GPU plan's hourly price (on-demand, and preemptible as spot) in each of\n"
+		"its locations; plans with a fraction of a GPU are skipped and counted.\n",
 	.options = update_options,
 	.notes = "Environment: AICOST_AZURE_ENDPOINT, AICOST_AWS_ENDPOINT, AICOST_AWS_SPOT_ENDPOINT,\n"
 		"AICOST_GCP_ENDPOINT, AICOST_LAMBDA_ENDPOINT, AICOST_VAST_ENDPOINT,\n"
-		"AICOST_RUNPOD_ENDPOINT, AICOST_VERDA_ENDPOINT, AICOST_FX_ENDPOINT replace\n"
-		"the providers' URLs\n"
-		"(mirrors, tests);\n"
+		"AICOST_RUNPOD_ENDPOINT, AICOST_VERDA_ENDPOINT, AICOST_VULTR_ENDPOINT,\n"
+		"AICOST_FX_ENDPOINT replace the providers' URLs (mirrors, tests);\n"
 		"http_proxy, https_proxy and no_proxy are honoured.\n"
 		"Exit status: 0 every requested provider updated (or unchanged), 1 some did,\n"
-		"2 none did or a usage error. Lambda, Vast.ai, RunPod, Verda count only when\n"
-		"named in --provider: taken along by all (or a bare update) their failure is\n"
-		"a warning and a failed row, the exit status stays 0 if the others updated.\n",
+		"2 none did or a usage error. Lambda, Vast.ai, RunPod, Verda, Vultr count only\n"
+		"when named in --provider: taken along by all (or a bare update) their\n"
+		"failure is a warning and a failed row, the exit status stays 0 if the\n"
+		"others updated.\n",
 	.flags = CMD_NEEDS_STORE,
 	.help_column = 27,
 };

@@ -251,8 +251,9 @@ bool fetch_region_is_gcp(const char *name)
 
 bool fetch_region_is_azure(const char *name)
 {
-	/* eastus, westeurope, southcentralus: no dashes at all. */
-	return region_charset(name) && !strchr(name, '-');
+	/* eastus, westeurope, southcentralus: no dashes at all (and longer than
+	 * Vultr's three-letter location ids). */
+	return region_charset(name) && !strchr(name, '-') && !fetch_region_is_vultr(name);
 }
 
 bool fetch_parse_price(const char *text, double *out)
@@ -324,6 +325,9 @@ const struct fetcher fetchers[] = {
 	{ .name = "verda", .fetch = fetch_verda, .head_key = fetch_verda_head_key,
 	  .region_is_mine = fetch_region_is_verda, .default_regions = fetch_every_region,
 	  .bearer_key_env = "AICOST_VERDA_CLIENT_SECRET", .client_id_env = "AICOST_VERDA_CLIENT_ID",
+	  .whole_market = true, .best_effort = true },
+	{ .name = "vultr", .fetch = fetch_vultr, .head_key = fetch_vultr_head_key,
+	  .region_is_mine = fetch_region_is_vultr, .default_regions = fetch_every_region,
 	  .whole_market = true, .best_effort = true },
 	{ .name = "fx", .fetch = fetch_fx, .head_key = fetch_fx_head_key,
 	  .region_is_mine = fetch_region_is_none, .default_regions = fetch_no_regions,

@@ -12,6 +12,7 @@
  *   fetch-runpod.c RunPod REST API v2 GPU types (JSON, API key as bearer token)
  *   fetch-verda.c  Verda (DataCrunch) instance types and locations (OAuth2 client
  *                  credentials: a POST for the token)
+ *   fetch-vultr.c  Vultr API v2 plans and bare-metal plans (JSON pages, cursor, public)
  */
 #ifndef AICOST_FETCH_H
 #define AICOST_FETCH_H
@@ -45,6 +46,8 @@ struct fetch_stats {
 	unsigned long skipped;       /* rows of accelerators not in the accelerator table */
 	unsigned long unpriced;      /* of those skipped: a known accelerator listed without
 					a price */
+	unsigned long fractional;    /* of those skipped: a fraction of one GPU (a vGPU
+					slice), not a whole accelerator */
 	uint64_t bytes;
 };
 
@@ -107,6 +110,7 @@ void fetch_lambda_head_key(const struct fetch_config *config, struct strbuf *key
 void fetch_vast_head_key(const struct fetch_config *config, struct strbuf *key);
 void fetch_runpod_head_key(const struct fetch_config *config, struct strbuf *key);
 void fetch_verda_head_key(const struct fetch_config *config, struct strbuf *key);
+void fetch_vultr_head_key(const struct fetch_config *config, struct strbuf *key);
 
 int fetch_azure(const struct fetch_config *config, const struct fetch_sink *sink,
 		struct fetch_result *result);
@@ -131,6 +135,10 @@ int fetch_runpod(const struct fetch_config *config, const struct fetch_sink *sin
 /* Verda's locations and instance types (AICOST_VERDA_ENDPOINT replaces the API's
  * base URL); needs CONFIG->client_id and the secret in CONFIG->bearer_token. */
 int fetch_verda(const struct fetch_config *config, const struct fetch_sink *sink,
+		struct fetch_result *result);
+/* Vultr's plans and bare-metal plans, every page (AICOST_VULTR_ENDPOINT replaces
+ * the API's base URL); no key. */
+int fetch_vultr(const struct fetch_config *config, const struct fetch_sink *sink,
 		struct fetch_result *result);
 
 /*
@@ -202,6 +210,8 @@ bool fetch_region_is_vast(const char *name);
 bool fetch_region_is_runpod(const char *name);
 /* A Verda location code as Verda spells it (FIN-01, ICE-01). */
 bool fetch_region_is_verda(const char *name);
+/* A Vultr location id: three lowercase letters (ewr, fra). */
+bool fetch_region_is_vultr(const char *name);
 /* The region rule and defaults of a source without regions (fx). */
 bool fetch_region_is_none(const char *name);
 extern const char *const fetch_no_regions[];
@@ -283,6 +293,15 @@ int verda_parse_locations(const char *json, size_t len, const char *source,
 int verda_parse_instance_types(const char *json, size_t len, const char *locations,
 			       const struct fetch_config *config, const char *source,
 			       const struct fetch_sink *sink, struct fetch_stats *stats);
+
+/* Vultr: one page of a plan list (MEMBER "plans" or "plans_metal"); an offer per
+ * whole-GPU plan, location of CONFIG's regions and purchase option (on-demand,
+ * preemptible as spot). NEXT receives meta.links.next ("" at the end), TOTAL
+ * meta.total (-1 when not given). */
+int vultr_parse_plans(const char *json, size_t len, const char *member,
+		      const struct fetch_config *config, const char *source,
+		      const struct fetch_sink *sink, struct strbuf *next, long long *total,
+		      struct fetch_stats *stats);
 
 /* ---- Helpers shared by the fetchers (fetch.c) ---- */
 

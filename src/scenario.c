@@ -1371,6 +1371,16 @@ static const char *region_country(const char *region)
 		{ "europe-west10", "DE" }, { "eu-central-2", "CH" }, { "europe-west6", "CH" },
 		{ "switzerland*", "CH" }, { "norway*", "NO" }, { "europe-north2", "SE" },
 		{ "*iceland*", "IS" }, { "eu-ro-*", "RO" }, { "europe-central-1", "DE" },
+		/* Vultr's location ids (GET /v2/regions: id, city, country). */
+		{ "ams", "NL" }, { "atl", "US" }, { "blr", "IN" }, { "bom", "IN" },
+		{ "cdg", "FR" }, { "del", "IN" }, { "dfw", "US" }, { "ewr", "US" },
+		{ "fra", "DE" }, { "hnl", "US" }, { "icn", "KR" }, { "itm", "JP" },
+		{ "jnb", "ZA" }, { "lax", "US" }, { "lhr", "GB" }, { "mad", "ES" },
+		{ "man", "GB" }, { "mel", "AU" }, { "mex", "MX" }, { "mia", "US" },
+		{ "mxp", "IT" }, { "nrt", "JP" }, { "ord", "US" }, { "sao", "BR" },
+		{ "scl", "CL" }, { "sea", "US" }, { "sgp", "SG" }, { "sjc", "US" },
+		{ "sto", "SE" }, { "syd", "AU" }, { "tlv", "IL" }, { "waw", "PL" },
+		{ "yto", "CA" },
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(table); i++)

@@ -24,6 +24,12 @@ Routes (the same paths the real services use):
   /v1/locations                          ROOT/verda/locations.json (Verda; the
                                          Authorization must be that token)
   /v1/instance-types?currency=usd        ROOT/verda/instance-types.json (public)
+  /v2/plans?type=all&per_page=N&cursor=C ROOT/vultr/plans.json (Vultr, public; a page of
+                                         per_page plans from the one the cursor names,
+                                         meta.links.next the cursor of the page after
+                                         it, meta.total every plan; a type other than
+                                         all or vcg/vdm-style ids is Vultr's 400)
+  /v2/plans-metal?per_page=N&cursor=C    ROOT/vultr/plans-metal.json, the same paging
   anything else                          ROOT/aws/<path> (Price List files, spot feeds)
 
 Absolute links to https://prices.azure.com inside a page are rewritten to this
@@ -45,7 +51,11 @@ otherwise, until the client hangs up), drip (the body one
 byte every ARG seconds, default 0.5), bomb (Content-Encoding: gzip of ARG MB of
 zeros, default 1024; about 4.5 MB on the wire per GB), cap (Vast's search
 answers at most ARG listings, default 5, whatever the limit asked), nocursor
-(Vast's search ignores the "id" cursor: every page starts again). MATCH is a
+(Vast's search ignores the "id" cursor: every page starts again); for Vultr's
+plan lists cap (at most ARG plans a page, default 5, whatever per_page asked),
+loop (meta.links.next names the page itself) and endearly (meta.links.next
+empty after the first page, meta.total still counting every plan), the last two
+with pages of at most ARG plans when ARG is given. MATCH is a
 substring of the request path and query; TIMES how many matching requests get
 the fault (-1: all). Each request is logged to --log as
 "METHOD PATH STATUS ua=... ae=... inm=... fault=... t=SECONDS" (t: when the
@@ -53,6 +63,7 @@ request arrived, Unix time with milliseconds), before the answer is sent: a
 client that has its answer finds the line there.
 """
 import argparse
+import base64
 import email.utils
 import gzip
 import json
@@ -162,6 +173,13 @@ class Handler(BaseHTTPRequestHandler):
                 return None, (400, b'{"code": "invalid_request", '
                               b'"message": "currency must be usd or eur"}')
             return os.path.join(root, "verda", "instance-types.json"), None
+        if path in ("v2/plans", "v2/plans-metal"):
+            if path == "v2/plans" and query.get("type", ["all"])[0] not in (
+                    "all", "vc2", "vhf", "vhp", "voc", "vcg", "vdm"):
+                return None, (400, b'{"error": "Invalid plan type.", "status": 400}')
+            member = "plans" if path == "v2/plans" else "plans_metal"
+            self.transform = lambda body: self.vultr_page(body, query, member)
+            return os.path.join(root, "vultr", os.path.basename(path) + ".json"), None
         if path == "api/v0/bundles":
             try:
                 q = json.loads(query.get("q", [""])[0])
@@ -246,6 +264,37 @@ class Handler(BaseHTTPRequestHandler):
             limit = min(limit, int(self.fault["arg"] or 5))
         d["offers"] = offers[:limit]
         return json.dumps(d).encode()
+
+    def vultr_page(self, body, query, member):
+        """One page of a Vultr plan list: per_page plans from the one the cursor
+        names (Vultr's cursors are base64 text, e.g. "next__PLAN-ID"), the cursor
+        of the next page in meta.links.next ("" on the last), meta.total all of them
+        (faults cap, loop, endearly: see the module doc)."""
+        d = json.loads(body)
+        if not isinstance(d, dict) or not isinstance(d.get(member), list):
+            return body   # another shape: served as it is
+        plans = d[member]
+        kind = self.fault["kind"] if self.fault else None
+        per_page = int(query.get("per_page", ["100"])[0])
+        if kind == "cap" or (kind in ("loop", "endearly") and self.fault["arg"]):
+            per_page = min(per_page, int(self.fault["arg"] or 5))
+        cursor = query.get("cursor", [""])[0]
+        start = 0
+        if cursor:
+            wanted = base64.b64decode(cursor).decode()[len("next__"):]
+            start = [p["id"] for p in plans].index(wanted)
+
+        def cursor_of(i):
+            return base64.b64encode(("next__" + plans[i]["id"]).encode()).decode()
+        end = start + per_page
+        nxt = cursor_of(end) if end < len(plans) else ""
+        if kind == "loop" and nxt:
+            nxt = cursor or nxt
+        if kind == "endearly":
+            nxt = ""
+        return json.dumps({member: plans[start:end],
+                           "meta": {"total": len(plans),
+                                    "links": {"next": nxt, "prev": ""}}}).encode()
 
     def send_plain(self, status, body, headers=(), fault=None):
         self.record(status, fault)

@@ -33,6 +33,7 @@ setup() {
 	export AICOST_VAST_ENDPOINT=$base/api/v0/bundles/
 	export AICOST_RUNPOD_ENDPOINT=$base/v2/catalog/gpus
 	export AICOST_VERDA_ENDPOINT=$base/v1
+	export AICOST_VULTR_ENDPOINT=$base/v2
 	# Tiny backoff and a 1 s stall limit keep the fault tests fast.
 	export AICOST_HTTP_BACKOFF_MS=5 AICOST_HTTP_RETRIES=2 AICOST_HTTP_STALL_TIMEOUT=1
 	: >"$BATS_FILE_TMPDIR/faults"
@@ -1286,4 +1287,161 @@ d["offers"] = [o for o in d["offers"] if not str(o.get("geolocation")).endswith(
 		[ "$(prices verda)" = "$before" ]
 	done
 	[[ "$stderr" == *"larger than 1 MB"* ]]
+}
+
+# Vultr: tests/fixtures/vultr has the shape of Vultr's API v2 plan lists (public, no
+# key; see its README): 11 plans (2 CPU plans, read and not counted) and 6 bare-metal
+# plans (1 CPU). Skipped: the A40 slice, the MI355X and the bare-metal L40 (not in the
+# accelerator table), the 1/20 and 1/2 A100 slices (a fraction of one GPU), the
+# bare-metal 8x A100 (hourly_cost 0).
+@test "vultr: a whole-GPU plan's list price is an on-demand offer (preemptible: spot) in each location; slices skipped and counted" {
+	run_split pricing update --provider vultr --format csv
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+	# plans: A100 2 locations + L40S 4 + 4x L40S 1 + 8x H100 3 x 2 (preemptible too) +
+	# 8x B200 1 (preemptible only) = 14; bare metal: 8x H100 2 x 2 + MI300X 1 x 2 +
+	# GH200 1 = 7; 21 offers from 17 plans in 2 requests
+	[[ "$output" == *'vultr,updated,all,21,0,17,2,'*',"6 rows skipped: 3 GPU not in the accelerator table or not placed, 2 a fraction of one GPU, 1 listed without a price (see aicost-pricing(1))"'* ]]
+	[ "$(requests 'GET /v2/plans?type=all&per_page=500 200')" -eq 1 ]
+	[ "$(requests 'GET /v2/plans-metal?per_page=500 200')" -eq 1 ]
+	run aicost pricing export
+	today=$(date -u +%F)
+	src=$AICOST_VULTR_ENDPOINT/plans
+	# the whole plan's price per hour; ram is MB: 1,959,936 / 1024 = 1914 GiB
+	[[ "$output" == *"vultr,fra,,vcg-h100-216c-1914gb-640vram,instance,H100-SXM,8,216,1914,on-demand,19.992,USD,exact,$src,$today,list price of the plan,"* ]]
+	[[ "$output" == *"vultr,sea,,vcg-h100-216c-1914gb-640vram,instance,H100-SXM,8,216,1914,spot,15.992,USD,exact,$src,$today,preemptible: Vultr may stop it; list price of the plan,"* ]]
+	# a location's own price (location_cost): Sao Paulo's L40S 2.14, elsewhere 1.671
+	[[ "$output" == *"vultr,sao,,vcg-l40s-16c-180g-48vram,instance,L40S,1,16,180,on-demand,2.14,USD,exact,$src,$today,this location's list price of the plan,"* ]]
+	[[ "$output" == *"vultr,nrt,,vcg-l40s-16c-180g-48vram,instance,L40S,1,16,180,on-demand,1.671,"* ]]
+	# bare metal: vCPUs are cpu_threads; a preemptible price below on-demand without
+	# deploy flags is sold (the 8x H100), one equal to it with deploy_preemptible false
+	# is not (the GH200)
+	[[ "$output" == *"vultr,ewr,,vbm-112c-2048gb-8-h100-gpu,instance,H100-SXM,8,224,2048,spot,18.4,USD,exact,$src-metal,$today,"* ]]
+	[[ "$output" == *"vultr,ewr,,vbm-72c-480gb-gh200-gpu,instance,GH200,1,72,480,on-demand,2.99,"* ]]
+	[[ "$output" != *"vbm-72c-480gb-gh200-gpu,instance,GH200,1,72,480,spot"* ]]
+	# the B200 is preemptible only (deploy_ondemand false): no on-demand price
+	[[ "$output" == *"vultr,ewr,,vcg-b200-248c-2826g-1536vram,instance,B200,8,248,2826,spot,23.92,"* ]]
+	[[ "$output" != *"vcg-b200-248c-2826g-1536vram,instance,B200,8,248,2826,on-demand"* ]]
+	for gone in vc2-1c-1gb vbm-4c-32gb vcg-a100-1c-6g-4vram vcg-a100-6c-60g-40vram \
+		    vcg-a40-6c-30g-12vram vcg-mi355x vbm-64c-2048gb-8-l40-gpu vbm-112c-2048gb-8-a100-gpu; do
+		[[ "$output" != *"$gone"* ]]
+	done
+	# per GPU-hour: 19.992 / 8 = 2.499; 4x L40S 6.684 / 4 = 1.671; MI300X 17.52 / 8 = 2.19;
+	# the A100 is the 80 GB one (80 GB of VRAM for one GPU)
+	run prices vultr
+	[[ "$output" == *"vultr,vcg-h100-216c-1914gb-640vram,H100-SXM,8,80,216,1914,ewr,,on-demand,19.992,2.499,"* ]]
+	[[ "$output" == *"vultr,vcg-l40s-64c-750g-192vram,L40S,4,48,64,750,fra,,on-demand,6.684,1.671,"* ]]
+	[[ "$output" == *"vultr,vbm-256c-2048gb-8-mi300x-gpu,MI300X,8,192,256,"*",ord,,on-demand,17.52,2.19,"* ]]
+	[[ "$output" == *"vultr,vcg-a100-12c-120g-80vram,A100-80GB,1,80,12,120,ams,,on-demand,2.397,2.397,"* ]]
+	# the EU group: Frankfurt (DE) and Amsterdam (NL), not Tokyo, Seattle or Sao Paulo
+	run aicost pricing list --provider vultr --region EU --format csv
+	[ "$(echo "$output" | tail -n +2 | cut -d, -f8 | sort -u | tr '\n' ' ')" = "ams fra " ]
+	[ "$(echo "$output" | tail -n +2 | wc -l)" -eq 5 ]
+	run aicost pricing list --provider vultr --region JP --format csv
+	[ "$(echo "$output" | tail -n +2 | cut -d, -f8 | sort -u)" = "nrt" ]
+	run aicost pricing sources
+	echo "$output" | grep -E '^vultr +[0-9-]+ +[0-9]+ +[0-9-]+ +[0-9]+ +[0-9]+ of [0-9]+ \([0-9<>]+%\) +live: aicost pricing update$'
+	# locations asked for: theirs only (fra: L40S, 4x L40S, H100 x 2; sao: L40S)
+	run aicost pricing update --provider vultr --region fra,sao --format csv
+	[ "$status" -eq 0 ]
+	[[ "$output" == *'vultr,updated,"fra,sao",5,0,17,2,'* ]]
+}
+
+@test "vultr: no key, in 'all' by default; a three-letter --region is Vultr's location, not an Azure region" {
+	run_split pricing update --provider all --region fra --format csv
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"vultr,updated,fra,4,0,17,2,"* ]]
+	[[ "$output" != *"azure"* && "$stderr" != *"azure"* ]]
+	[ "$(requests 'retail/prices')" -eq 0 ]
+	run_split pricing update --provider azure --region fra
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"--region names no azure region"* ]]
+	# a bare update reaches Vultr too
+	run aicost pricing update --format csv
+	[[ "$output" == *"vultr,updated,all,21,"* ]]
+}
+
+@test "vultr: pages follow meta.links.next to the end; a repeated cursor or a listing short of meta.total keep the previous prices" {
+	# at most 4 plans a page: 11 plans in 3 pages, 6 bare-metal plans in 2
+	fault cap plans -1 4
+	run_split pricing update --provider vultr --format csv
+	[ "$status" -eq 0 ]
+	[[ "$output" == *'vultr,updated,all,21,0,17,5,'* ]]
+	[ "$(requests 'GET /v2/plans?type=all&per_page=500 200')" -eq 1 ]
+	[ "$(requests 'GET /v2/plans?type=all&per_page=500&cursor=[A-Za-z0-9%]* 200')" -eq 2 ]
+	[ "$(requests 'GET /v2/plans-metal?per_page=500&cursor=[A-Za-z0-9%]* 200')" -eq 1 ]
+	# the second page's cursor names its first plan: base64 of "next__vcg-a100-12c-120g-80vram"
+	[ "$(requests 'cursor=bmV4dF9fdmNnLWExMDAtMTJjLTEyMGctODB2cmFt 200')" -eq 1 ]
+	before=$(prices vultr)
+	[[ "$before" == *"vbm-72c-480gb-gh200-gpu"* && "$before" == *"vcg-b200-248c"* ]]
+	# a next cursor naming the page itself: stopped at page 2
+	: >"$BATS_FILE_TMPDIR/faults"
+	fault loop /v2/plans? -1 4
+	run_split pricing update --provider vultr --force
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"vultr: plans page 2: meta.links.next repeats the cursor of an earlier page: the paging does not end; its previous prices are kept"* ]]
+	[ "$(requests 'fault=loop')" -eq 2 ]
+	[ "$(prices vultr)" = "$before" ]
+	# a listing that says it ends after 4 of 6 bare-metal plans
+	: >"$BATS_FILE_TMPDIR/faults"
+	fault endearly plans-metal -1 4
+	run_split pricing update --provider vultr --force
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"vultr: bare-metal plans: the listing ended after 4 of the 6 plans meta.total counts; its previous prices are kept"* ]]
+	[ "$(prices vultr)" = "$before" ]
+}
+
+@test "vultr: 429 and 500 are retried; 500 for good, a stall, truncated, malformed, huge or a changed format keep the previous prices" {
+	fault 429 /v2/plans? 1 1
+	fault 500 plans-metal 1
+	run aicost pricing update --provider vultr --format csv
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"vultr,updated,all,21,"* ]]
+	[ "$(requests '/v2/plans?.* 429')" -eq 1 ]
+	[ "$(requests '/v2/plans-metal?.* 500')" -eq 1 ]
+	before=$(prices vultr)
+	for fault in "500 /v2/plans?" "stall plans-metal" "truncate /v2/plans?" \
+		     "malformed plans-metal" "endless /v2/plans?"; do
+		: >"$BATS_FILE_TMPDIR/faults"
+		fault $fault -1 3
+		AICOST_HTTP_MAX_PAGE_MB=1 AICOST_HTTP_TIMEOUT=2 run_split pricing update --provider vultr --force
+		[ "$status" -eq 2 ]
+		[[ "$stderr" == *"vultr: "*"previous prices are kept"* ]]
+		[ "$(prices vultr)" = "$before" ]
+	done
+	[[ "$stderr" == *"larger than 1 MB"* ]]
+	: >"$BATS_FILE_TMPDIR/faults"
+	# an answer of another shape is an error, not an empty price list
+	base=$(changed_market vultr/plans.json 'd = {"offers": d["plans"]}')
+	AICOST_VULTR_ENDPOINT=$base/v2 run_split pricing update --provider vultr --force
+	vast_market_stop
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *'vultr: plans page 1: '*'/v2/plans: no "plans" array of plans (has the format changed?); its previous prices are kept'* ]]
+	[ "$(prices vultr)" = "$before" ]
+}
+
+@test "vultr: the answer is the whole market: a location or a preemptible price no longer listed stops being current" {
+	run aicost pricing update --provider vultr --format csv
+	[ "$status" -eq 0 ]
+	run prices vultr
+	[[ "$output" == *"vcg-h100-216c-1914gb-640vram,H100-SXM,8,80,216,1914,fra,,spot,15.992,"* ]]
+	# now: the 8x H100 VM is no longer sold preemptible, and no longer in Seattle
+	base=$(changed_market vultr/plans.json 'for p in d["plans"]:
+    if p["id"] == "vcg-h100-216c-1914gb-640vram":
+        p["deploy_preemptible"] = False
+        p["locations"].remove("sea")')
+	mkdir -p "$BATS_TEST_TMPDIR/market/vultr"
+	cp "$BATS_TEST_DIRNAME/../fixtures/vultr/plans-metal.json" "$BATS_TEST_TMPDIR/market/vultr/"
+	AICOST_VULTR_ENDPOINT=$base/v2 run aicost pricing update --provider vultr --format csv
+	vast_market_stop
+	[ "$status" -eq 0 ]
+	# 21 - 3 spot - 1 sea on-demand = 17 offers. A location and purchase option still
+	# listed is replaced whole (ewr and sea spot: the bare-metal H100's); Frankfurt
+	# spot, listed by nothing now, is retired
+	[[ "$output" == *"vultr,updated,all,17,"*"; 1 region and purchase option no longer listed: retired"* ]]
+	run prices vultr
+	[[ "$output" != *"vcg-h100-216c-1914gb-640vram,H100-SXM,8,80,216,1914,fra,,spot"* ]]
+	[[ "$output" != *"vcg-h100-216c-1914gb-640vram,H100-SXM,8,80,216,1914,sea,"* ]]
+	[[ "$output" == *"vcg-h100-216c-1914gb-640vram,H100-SXM,8,80,216,1914,fra,,on-demand,19.992,"* ]]
+	[[ "$output" == *"vbm-112c-2048gb-8-h100-gpu,H100-SXM,8,80,224,2048,sea,,spot,18.4,"* ]]
 }

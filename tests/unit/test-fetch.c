@@ -1158,6 +1158,140 @@ static void test_regions_and_escape(void **state)
 	strbuf_release(&sb);
 }
 
+/* Parses the JSON text of one plan list page with every region wanted. */
+static int vultr_page(const char *json, struct fetch_sink *sink, struct fetch_stats *stats,
+		      struct strbuf *next, long long *total)
+{
+	static const char *const all[] = { "all" };
+	struct fetch_config config = { .regions = all, .nregions = 1, .observed = "2026-12-01" };
+
+	return vultr_parse_plans(json, strlen(json), "plans", &config, "u", sink, next, total,
+				 stats);
+}
+
+static void test_vultr_plans(void **state)
+{
+	static const char *const two[] = { "fra", "sao" };
+	struct fetch_config config = { .regions = two, .nregions = 2, .observed = "2026-12-01" };
+	struct fetch_stats stats = { 0 };
+	struct fetch_sink sink;
+	struct collector *c = collector_new(&sink);
+	struct strbuf next = STRBUF_INIT;
+	const struct got_offer *o;
+	long long total;
+	size_t len, mlen;
+	char *json = fixture(FIX "vultr/plans.json", &len);
+	char *metal = fixture(FIX "vultr/plans-metal.json", &mlen);
+
+	(void)state;
+	/* 11 plans: 2 CPU plans (not counted), A100 slices 1/20 and 1/2, the A40 slice and
+	 * the MI355X skipped; A100 2 + L40S 4 + 4x L40S 1 + 8x H100 3 x 2 + B200 1 = 14 */
+	assert_int_equal(vultr_page(json, &sink, &stats, &next, &total), 0);
+	assert_int_equal(stats.rows, 11);
+	assert_int_equal(stats.skipped, 4);
+	assert_int_equal(stats.fractional, 2);
+	assert_int_equal(stats.unpriced, 0);
+	assert_int_equal(c->noffers, 14);
+	assert_string_equal(next.buf, "");
+	assert_true(total == 11);
+	assert_price(c, "sao", "vcg-l40s-16c-180g-48vram", "on-demand", 2.14);
+	assert_price(c, "nrt", "vcg-l40s-16c-180g-48vram", "on-demand", 1.671);
+	assert_price(c, "sea", "vcg-h100-216c-1914gb-640vram", "spot", 15.992);
+	assert_null(find(c, "ewr", "vcg-b200-248c-2826g-1536vram", "on-demand"));
+	assert_null(find(c, "ewr", "vcg-a100-12c-120g-80vram", "spot"));
+	/* no gpu_type nor gpu_count: the id's model, 640 GB of VRAM / 80 = 8 */
+	o = find(c, "fra", "vcg-h100-216c-1914gb-640vram", "on-demand");
+	assert_non_null(o);
+	assert_string_equal(o->accelerator, "H100-SXM");
+	assert_int_equal(o->count, 8);
+	assert_true(o->vcpus == 216 && o->memory_gib == 1914);
+	o = find(c, "fra", "vcg-l40s-64c-750g-192vram", "on-demand");
+	assert_int_equal(o->count, 4);
+	o = find(c, "ams", "vcg-a100-12c-120g-80vram", "on-demand");
+	assert_string_equal(o->accelerator, "A100-80GB");
+	assert_string_equal(o->note, "list price of the plan");
+	collector_free(c);
+
+	/* bare metal: counts from the id (8, GH200 one), vCPUs are cpu_threads, a
+	 * preemptible price below on-demand without deploy flags is spot; unpriced 8x A100 */
+	c = collector_new(&sink);
+	memset(&stats, 0, sizeof(stats));
+	assert_int_equal(vultr_parse_plans(metal, mlen, "plans_metal", &config, "u", &sink,
+					   &next, &total, &stats), 0);
+	/* fra and sao only: no bare-metal GPU plan is there */
+	assert_int_equal(c->noffers, 0);
+	assert_int_equal(stats.rows, 6);
+	assert_int_equal(stats.skipped, 2);
+	assert_int_equal(stats.unpriced, 1);
+	collector_free(c);
+	c = collector_new(&sink);
+	memset(&stats, 0, sizeof(stats));
+	assert_int_equal(vultr_page(metal, &sink, &stats, &next, &total), -1);
+	assert_non_null(strstr(error_get(), "no \"plans\" array"));
+	{
+		static const char *const all[] = { "all" };
+
+		config.regions = all;
+		config.nregions = 1;
+	}
+	assert_int_equal(vultr_parse_plans(metal, mlen, "plans_metal", &config, "u", &sink,
+					   &next, &total, &stats), 0);
+	assert_int_equal(c->noffers, 7);
+	o = find(c, "ewr", "vbm-112c-2048gb-8-h100-gpu", "spot");
+	assert_non_null(o);
+	assert_int_equal(o->count, 8);
+	assert_true(o->vcpus == 224 && o->price == 18.4);
+	o = find(c, "ewr", "vbm-72c-480gb-gh200-gpu", "on-demand");
+	assert_int_equal(o->count, 1);
+	assert_null(find(c, "ewr", "vbm-72c-480gb-gh200-gpu", "spot"));
+	collector_free(c);
+
+	/* gpu_count's shapes: a number, "8/4" (two), "3/4" (a slice); a word is an error;
+	 * a cursor to follow; a location that is no Vultr id */
+	c = collector_new(&sink);
+	memset(&stats, 0, sizeof(stats));
+	assert_int_equal(vultr_page("{\"plans\": ["
+		"{\"id\": \"p1\", \"gpu_type\": \"NVIDIA_H100\", \"gpu_count\": 2, "
+		" \"hourly_cost\": 5, \"locations\": [\"ewr\"]},"
+		"{\"id\": \"p2\", \"gpu_type\": \"AMD_MI300X\", \"gpu_count\": \"8/4\", "
+		" \"hourly_cost\": 4, \"locations\": [\"ewr\"]},"
+		"{\"id\": \"p3\", \"gpu_type\": \"NVIDIA_L40S\", \"gpu_count\": \"3/4\", "
+		" \"hourly_cost\": 1, \"locations\": [\"ewr\"]},"
+		"{\"id\": \"vcg-h200-1c-1g-100vram\", \"hourly_cost\": 1, \"locations\": [\"ewr\"]}],"
+		" \"meta\": {\"total\": 40, \"links\": {\"next\": \"bmV4dA==\", \"prev\": \"\"}}}",
+		&sink, &stats, &next, &total), 0);
+	assert_int_equal(find(c, "ewr", "p1", "on-demand")->count, 2);
+	assert_int_equal(find(c, "ewr", "p2", "on-demand")->count, 2);
+	assert_string_equal(find(c, "ewr", "p2", "on-demand")->accelerator, "MI300X");
+	assert_null(find(c, "ewr", "p3", "on-demand"));
+	/* 100 GB of a 141 GB H200: a slice */
+	assert_null(find(c, "ewr", "vcg-h200-1c-1g-100vram", "on-demand"));
+	assert_int_equal(stats.fractional, 2);
+	assert_string_equal(next.buf, "bmV4dA==");
+	assert_true(total == 40);
+	assert_int_equal(vultr_page("{\"plans\": [{\"id\": \"p4\", \"gpu_type\": \"NVIDIA_H100\", "
+		"\"gpu_count\": \"many\", \"hourly_cost\": 5, \"locations\": [\"ewr\"]}]}",
+		&sink, &stats, &next, &total), -1);
+	assert_non_null(strstr(error_get(), "u: [0] p4: gpu_count: expected a number"));
+	assert_int_equal(vultr_page("{\"plans\": [{\"id\": \"p5\", \"gpu_type\": \"NVIDIA_H100\", "
+		"\"hourly_cost\": \"5\", \"gpu_count\": 1, \"locations\": [\"ewr\"]}]}",
+		&sink, &stats, &next, &total), -1);
+	assert_non_null(strstr(error_get(), "u: [0] p5: hourly_cost: expected a price"));
+	assert_int_equal(vultr_page("{\"plans\": [{\"id\": \"p6\", \"gpu_type\": \"NVIDIA_H100\", "
+		"\"gpu_count\": 1, \"hourly_cost\": 5, \"locations\": [\"New Jersey\"]}]}",
+		&sink, &stats, &next, &total), -1);
+	assert_non_null(strstr(error_get(), "locations[0]: expected a location id like ewr"));
+	assert_int_equal(vultr_page("{\"plans\": [], \"meta\": {\"links\": {\"next\": 7}}}",
+		&sink, &stats, &next, &total), -1);
+	assert_non_null(strstr(error_get(), "meta.links.next: expected a cursor"));
+	assert_true(fetch_region_is_vultr("fra") && !fetch_region_is_vultr("fra1") &&
+		    !fetch_region_is_vultr("FRA") && !fetch_region_is_azure("fra"));
+	collector_free(c);
+	strbuf_release(&next);
+	free(json);
+	free(metal);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1178,6 +1312,7 @@ int main(void)
 		cmocka_unit_test(test_vast_bundles),
 		cmocka_unit_test(test_runpod_gpus),
 		cmocka_unit_test(test_verda_instance_types),
+		cmocka_unit_test(test_vultr_plans),
 		cmocka_unit_test(test_regions_and_escape),
 	};
 
