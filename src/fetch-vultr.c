@@ -132,7 +132,7 @@ static double plan_vram(const char *id, json_t *plan)
 	p = id + len - 4;
 	while (p > id && isdigit((unsigned char)p[-1]))
 		p--;
-	return p < id + len - 4 && p[-1] == '-' ? strtod(p, NULL) : 0;
+	return p > id && p < id + len - 4 && p[-1] == '-' ? strtod(p, NULL) : 0;
 }
 
 /*

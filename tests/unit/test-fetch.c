@@ -1257,7 +1257,9 @@ static void test_vultr_plans(void **state)
 		" \"hourly_cost\": 4, \"locations\": [\"ewr\"]},"
 		"{\"id\": \"p3\", \"gpu_type\": \"NVIDIA_L40S\", \"gpu_count\": \"3/4\", "
 		" \"hourly_cost\": 1, \"locations\": [\"ewr\"]},"
-		"{\"id\": \"vcg-h200-1c-1g-100vram\", \"hourly_cost\": 1, \"locations\": [\"ewr\"]}],"
+		"{\"id\": \"vcg-h200-1c-1g-100vram\", \"hourly_cost\": 1, \"locations\": [\"ewr\"]},"
+		"{\"id\": \"640vram\", \"gpu_type\": \"NVIDIA_H100\", \"hourly_cost\": 1, "
+		" \"locations\": [\"ewr\"]}],"
 		" \"meta\": {\"total\": 40, \"links\": {\"next\": \"bmV4dA==\", \"prev\": \"\"}}}",
 		&sink, &stats, &next, &total), 0);
 	assert_int_equal(find(c, "ewr", "p1", "on-demand")->count, 2);
@@ -1266,6 +1268,8 @@ static void test_vultr_plans(void **state)
 	assert_null(find(c, "ewr", "p3", "on-demand"));
 	/* 100 GB of a 141 GB H200: a slice */
 	assert_null(find(c, "ewr", "vcg-h200-1c-1g-100vram", "on-demand"));
+	/* an id that is only a VRAM figure says no count */
+	assert_null(find(c, "ewr", "640vram", "on-demand"));
 	assert_int_equal(stats.fractional, 2);
 	assert_string_equal(next.buf, "bmV4dA==");
 	assert_true(total == 40);
