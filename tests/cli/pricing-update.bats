@@ -745,7 +745,7 @@ fx_setup() {
 	[[ "$output" == *"azure,unchanged,eastus,"* && "$output" == *"fx,updated,"* ]]
 	run_split pricing update --provider nope
 	[ "$status" -eq 2 ]
-	[[ "$stderr" == *"expected aws, azure, gcp, lambda, vast, runpod, verda, fx or all"* ]]
+	[[ "$stderr" == *"expected aws, azure, gcp, lambda, vast, runpod, verda, vultr, fx or all"* ]]
 }
 
 @test "fx: HTTP 500 then success is retried and updates" {
