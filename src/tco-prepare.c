@@ -97,6 +97,7 @@ struct prepare_memo {
 		char *accelerator;                  /* canonical name */
 		double scaleup_gb_s, scaleout_gb_s; /* after the deployment's overrides */
 		bool no_cluster_fabric;
+		int scaleup_domain;                 /* the offer's instance when confined to it */
 		struct workload_demand demand;
 	} *demands;
 	size_t ndemands, demands_alloc;
@@ -775,8 +776,9 @@ static char *unfit_reason(const struct workload *w, const char *accelerator)
 /*
  * Demand of every workload run on ACCELERATOR (NULL: each on its own, else on
  * OTHERWISE), over deployment D's network when it overrides the accelerator's;
- * ONE_SERVER: on an offer without a cluster fabric, inference replicas stay on
- * one server (no pipeline or experts across servers).
+ * ONE_SERVER > 0: on an offer without a cluster fabric whose instances hold
+ * ONE_SERVER accelerators, inference replicas stay on one instance (no pipeline or
+ * experts across instances, tensor parallelism within one).
  * With UNFIT (one per workload) a workload that cannot run there (does not fit,
  * misses its SLO, ...) is no error: UNFIT[i] says why, its demand stays zero,
  * and FAILED[i] keeps the error the run would have stopped with.
@@ -798,7 +800,8 @@ static int memo_demand(struct prepare_memo *memo, const struct workload *w,
 		if (m->workload == w && strcmp(m->accelerator, acc->name) == 0 &&
 		    same_number(m->scaleup_gb_s, acc->scaleup_gb_s) &&
 		    same_number(m->scaleout_gb_s, acc->scaleout_gb_s) &&
-		    m->no_cluster_fabric == acc->no_cluster_fabric) {
+		    m->no_cluster_fabric == acc->no_cluster_fabric &&
+		    m->scaleup_domain == acc->scaleup_domain) {
 			workload_demand_copy(out, &m->demand);
 			return 0;
 		}
@@ -813,13 +816,14 @@ static int memo_demand(struct prepare_memo *memo, const struct workload *w,
 	m->scaleup_gb_s = acc->scaleup_gb_s;
 	m->scaleout_gb_s = acc->scaleout_gb_s;
 	m->no_cluster_fabric = acc->no_cluster_fabric;
+	m->scaleup_domain = acc->scaleup_domain;
 	workload_demand_copy(&m->demand, out);
 	return 0;
 }
 
 static int resolve_demand(struct db *db, struct prepare_memo *memo, const struct scenario *s,
 			  const char *accelerator, const char *otherwise,
-			  const struct deployment *d, bool one_server, struct workload_demand **out,
+			  const struct deployment *d, int one_server, struct workload_demand **out,
 			  struct strbuf *notes, char **unfit, char **failed)
 {
 	struct workload_demand *demand = xcalloc(s->nworkloads + 1, sizeof(*demand));
@@ -854,7 +858,8 @@ static int resolve_demand(struct db *db, struct prepare_memo *memo, const struct
 			acc.scaleup_gb_s = d->scaleup_gb_s;
 		if (d && !isnan(d->scaleout_gb_s))
 			acc.scaleout_gb_s = d->scaleout_gb_s;
-		acc.no_cluster_fabric = one_server;
+		acc.no_cluster_fabric = one_server > 0;
+		acc.scaleup_domain = one_server;
 		rc = memo_demand(memo, w, &acc, &demand[i]);
 		for (const char *line = rc == 0 ? demand[i].notes : NULL; line && *line;) {
 			size_t len = strcspn(line, "\n");
@@ -1231,7 +1236,7 @@ static int prepare_deployment(struct db *db, struct prepare_memo *memo,
 {
 	const char *accelerator = deployment_accelerator(s, d);
 	struct strbuf *notes = &din->notes;
-	bool one_server;
+	int one_server = 0;
 
 	if (d->kind != DEPLOYMENT_CLOUD)
 		note_transit(s, d, notes, &din->incomplete);
@@ -1289,15 +1294,17 @@ static int prepare_deployment(struct db *db, struct prepare_memo *memo,
 	din->failed = xcalloc(s->nworkloads + 1, sizeof(*din->failed));
 	/*
 	 * A cloud deployment's inference runs over its offer's cluster fabric, and
-	 * stays on one server when the offer has none (an interconnect of "none",
+	 * stays on one instance when the offer has none (an interconnect of "none",
 	 * stored or its family's in fabric.c) unless the deployment gives its own
-	 * scaleout_gb_s. A what-if price, on-prem servers and a hybrid's burst plan
-	 * on the accelerator's own network figures, as training does everywhere.
+	 * scaleout_gb_s: tensor parallelism over that instance's accelerators only,
+	 * and training's too. A what-if price, on-prem servers and a hybrid's burst
+	 * plan on the accelerator's own network figures, as training does everywhere.
 	 */
-	one_server = d->kind == DEPLOYMENT_CLOUD && din->cloud.no_cluster_fabric &&
-		isnan(d->scaleout_gb_s);
-	if (one_server)
+	if (d->kind == DEPLOYMENT_CLOUD && din->cloud.no_cluster_fabric &&
+	    isnan(d->scaleout_gb_s)) {
+		one_server = din->cloud.gpus_per_instance > 0 ? din->cloud.gpus_per_instance : 1;
 		note_training_across_instances(s, d, &din->cloud, notes);
+	}
 	if (resolve_demand(db, memo, s, accelerator, NULL, d, one_server, &din->demand, notes,
 			   din->unfit, din->failed) < 0 ||
 	    resolve_pipelines(db, s, d, fx, din) < 0 ||
@@ -1758,7 +1765,7 @@ static int describe_elsewhere(struct db *db, const struct scenario *s, size_t i,
 			continue;
 		one.workloads = &s->workloads[i];
 		one.nworkloads = 1;
-		if (resolve_demand(db, NULL, &one, din->demand[i].accelerator, NULL, NULL, false,
+		if (resolve_demand(db, NULL, &one, din->demand[i].accelerator, NULL, NULL, 0,
 				   &demand,
 				   &in->notes, NULL, NULL) < 0)
 			return -1;
@@ -1811,7 +1818,7 @@ int tco_prepare(struct db *db, const struct scenario *s, const struct tco_option
 	/* The workloads as written first (their errors name the file and line): on
 	 * their own accelerator, else on the first deployment's. */
 	if (resolve_demand(db, &memo, s, NULL, s->ndeployments > 0 ?
-			   deployment_accelerator(s, &s->deployments[0]) : NULL, NULL, false, &out->demand,
+			   deployment_accelerator(s, &s->deployments[0]) : NULL, NULL, 0, &out->demand,
 			   &out->notes, own_unfit, own_failed) < 0)
 		goto cleanup;
 	for (size_t i = 0; i < s->ndeployments; i++)

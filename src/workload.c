@@ -339,6 +339,9 @@ static void inference_hw(const struct workload *w, const struct accelerator *acc
 	hw->memory_bytes = acc->memory_gb * 1e9;
 	hw->node_size = max_tensor_parallel(acc);
 	hw->no_cluster_fabric = acc->no_cluster_fabric;
+	/* Without a cluster fabric a replica has one instance: a smaller one bounds TP. */
+	if (acc->no_cluster_fabric && acc->scaleup_domain > 0 && acc->scaleup_domain < hw->node_size)
+		hw->node_size = acc->scaleup_domain;
 	if (!(scaleup_gb_s > 0)) {
 		scaleup_gb_s = FALLBACK_SCALEUP_GB_S;
 		demand_note(out, "%s: no scale-up interconnect figure in the price store; assumed "

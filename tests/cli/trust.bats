@@ -385,8 +385,9 @@ YAML
 	run_split -q estimate --format json unfit.yaml
 	[ "$status" -eq 0 ] || { echo "$stderr"; return 1; }
 	[ "$(json '[d["excluded"] for d in r["deployments"]]')" = "[False, True, False]" ]
-	# small's T4 offer (a g4dn VM) has no cluster fabric: one server of 8 at most.
-	[ "$(json 'r["deployments"][1]["excluded_reason"]')" = "serve cannot run on T4: weights (2000 GB) and one request's KV cache (0.36 GB) with 10% headroom need 2200.4 GB, about 138 accelerators of 16 GB: more than one server of 8 holds, and without a cluster fabric a replica cannot span servers; use a lower precision (fp8 halves the weights, int4 quarters them), an accelerator with more memory, or servers joined by a cluster fabric; it can run on big (H100-SXM), rack (L4)" ]
+	# small's T4 offer (g4dn.xlarge, one T4) has no cluster fabric: a replica
+	# has that one instance, a server of 1.
+	[ "$(json 'r["deployments"][1]["excluded_reason"]')" = "serve cannot run on T4: weights (2000 GB) and one request's KV cache (0.36 GB) with 10% headroom need 2200.4 GB, about 138 accelerators of 16 GB: more than one server of 1 holds, and without a cluster fabric a replica cannot span servers; use a lower precision (fp8 halves the weights, int4 quarters them), an accelerator with more memory, or servers joined by a cluster fabric; it can run on big (H100-SXM), rack (L4)" ]
 	# nothing of it is delivered there, and it wins nothing
 	[ "$(json 'r["deployments"][1]["delivered_fraction"]')" = 0.0 ]
 	[ "$(json 'r["deployments"][1]["workload_wall_hours"]["serve"]')" = None ]
@@ -517,4 +518,32 @@ YAML
 	run_split estimate --format json --set deployments.lambda.scaleout_gb_s=12.5 "$SCENARIOS/finetune-70b.yaml"
 	[ "$status" -eq 0 ]
 	[ "$(json 'sum("span " in n for d in r["deployments"] for n in d["notes"])')" = 0 ]
+}
+
+@test "without a cluster fabric a replica has one instance: a 1-GPU VM cannot carry tensor parallelism" {
+	# Azure's NC40ads H100 v5 is one H100 NVL (94 GB) per VM and no cluster
+	# network; NC80adis is two. 70B in BF16: 140 GB x 1.1 headroom + 0.36 GB of
+	# KV = 154.4 GB, 2 GPUs: not on one NC40ads, on one NC80adis (TP 2).
+	cat > nc.yaml <<'YAML'
+name: nc
+horizon: 12mo
+workloads:
+  - {name: serve, kind: inference, params: 70B, layers: 80, hidden: 8192, heads: 64,
+     kv_heads: 8, precision: bf16, accelerator: H100-NVL, requests_per_day: 1M,
+     input_tokens: 800, output_tokens: 300, slo: {ttft: 2s, tpot: 100ms}}
+deployments:
+  - {name: one, kind: cloud, provider: azure, region: centralus, instance: Standard_NC40ads_H100_v5}
+  - {name: two, kind: cloud, provider: azure, region: centralus, instance: Standard_NC80adis_H100_v5}
+YAML
+	run_split -q estimate --format json nc.yaml
+	[ "$status" -eq 0 ] || { echo "$stderr"; return 1; }
+	[ "$(json '[d["excluded"] for d in r["deployments"]]')" = "[True, False]" ]
+	[[ "$(json 'r["deployments"][0]["excluded_reason"]')" == *"need 154.396 GB, about 2 accelerators of 94 GB: more than one server of 1 holds"*"it can run on two (H100-NVL)" ]]
+	# 3 replicas of TP 2 = 3 NC80adis at 17.17/h for 8,760 h = 451,227.6
+	[ "$(json 'r["workloads"][0]["tensor_parallel"], r["workloads"][0]["replicas"]')" = "(2, 3)" ]
+	[ "$(json 'round(r["deployments"][1]["total"], 1)')" = 451227.6 ]
+	# The deployment's own scale-out figure says a network joins its VMs.
+	run_split -q estimate --format json --set deployments.one.scaleout_gb_s=25 nc.yaml
+	[ "$status" -eq 0 ]
+	[ "$(json '[d["excluded"] for d in r["deployments"]]')" = "[False, False]" ]
 }
