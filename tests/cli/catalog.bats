@@ -7,7 +7,7 @@ load helpers
 	mkdir out
 	run "$FIXTURES/build-catalog/build" out
 	[ "$status" -eq 0 ]
-	[[ "$output" == *"aws.csv: 24 offers"*"azure.csv: 12 offers"*"gcp.csv: 17 offers"*"gpu-clouds.csv: 6 offers"* ]]
+	[[ "$output" == *"aws.csv: 24 offers"*"azure.csv: 20 offers"*"gcp.csv: 17 offers"*"gpu-clouds.csv: 6 offers"* ]]
 	for f in aws azure gcp gpu-clouds; do
 		diff -u "$FIXTURES/build-catalog/expected/$f.csv" "out/$f.csv"
 	done
@@ -81,6 +81,22 @@ load helpers
 	# NC24ads_A100_v4 3.97471 an hour against 4.775 on demand (83.2%)
 	grep -q '^azure,westeurope,,Standard_NC24ads_A100_v4,instance,A100-80GB,1,24,220,savings-1y,3.97471,USD,exact,fixture radar,2026-08-22,savings plan (compute),' out/azure.csv
 	! grep -q 'NC24ads_A100_v4,.*,savings-3y,' out/azure.csv
+	# the Azure pricing calculator's data (2026-01-26): its per-hour figures as they are,
+	# the region its display name squashed (Poland Central): on-demand 127.816, 1 year
+	# 81.802283 (716,588 / 8,760 h), 3 years 56.111225 (1,474,603 / 26,280 h)...
+	grep -q '^azure,polandcentral,,Standard_ND96isr_H100_v5,instance,H100-SXM,8,96,1900,on-demand,127.816,USD,exact,fixture calculator,2026-01-26,' out/azure.csv
+	grep -q '^azure,polandcentral,,Standard_ND96isr_H100_v5,instance,H100-SXM,8,96,1900,reserved-1y,81.802283,USD,exact,fixture calculator,2026-01-26,"reservation: 1 year, per hour (calculator)",' out/azure.csv
+	grep -q '^azure,polandcentral,,Standard_ND96isr_H100_v5,instance,H100-SXM,8,96,1900,reserved-3y,56.111225,' out/azure.csv
+	# ...a size it names without its GPU (nc24adsv4: 24 vCPUs, 1X A100 agree) with both
+	# savings plans (3.97471 and 2.9457 against 4.775)...
+	grep -q '^azure,polandcentral,,Standard_NC24ads_A100_v4,instance,A100-80GB,1,24,220,savings-1y,3.97471,USD,exact,fixture calculator,2026-01-26,savings plan (compute),' out/azure.csv
+	grep -q '^azure,polandcentral,,Standard_NC24ads_A100_v4,instance,A100-80GB,1,24,220,savings-3y,2.9457,' out/azure.csv
+	# ...but not a 5-year term (51.126), a spot price above on-demand (130.5), Windows
+	# (132.232), the low-priority tier (0.955), a short name two sizes share (nd96isr:
+	# 999.5), one whose shape disagrees (nc24ads with 2X A100: 7.77) or no GPU size
+	# (0.123); nor its older West Europe figures (2026-01-26: 127, 81.5) over the
+	# Retail Prices items of 2026-08-22
+	! grep -q '51.126\|130.5\|132.232\|0.955\|999.5\|7.77\|0.123\|,127,\|81.5,' out/azure.csv || false
 	# --confirm: a later list rounded to the cent (21.96 in 2026-09) that agrees with the
 	# exact figure (21.957642, 2026-04-04: within half a cent) keeps it and moves its
 	# observation; a price that differs (1.95, not 1.861) replaces it as given; an
@@ -120,6 +136,20 @@ load helpers
 	run "$AICOST_ROOT/scripts/build-catalog" --out a --azure-retail "cut.json@x@2026-08-22"
 	[ "$status" -eq 2 ]
 	[[ "$output" == *"cut.json: not Azure Retail Prices data"* ]]
+	run "$AICOST_ROOT/scripts/build-catalog" --out a --azure-calculator "cut.json@x@2026-01-26"
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"cut.json: not Azure pricing calculator data"* ]]
+	calculator_fails() {   # SED-EDIT of the calculator fixture, MESSAGE expected
+		sed "$1" "$FIXTURES/build-catalog/azure-calculator.json" > calc.json
+		run "$AICOST_ROOT/scripts/build-catalog" --out a \
+			--skypilot "azure=$FIXTURES/build-catalog/azure.csv@x@2026-05-20" --azure-calculator "calc.json@y@2026-01-26"
+		[ "$status" -eq 2 ]
+		[[ "$output" == *"$2"* ]]
+	}
+	calculator_fails 's/"value": 81.802283105/"value": "81.80"/' \
+		'calc.json: linux-nd96isrh100v5-standard perhouroneyearreserved poland-central: not a price: {"value": "81.80"}'
+	calculator_fails 's/"slug": "poland-central"/"slug": "polandcentral"/' \
+		"calc.json: linux-nc24adsv4-standard perhour: region poland-central is not among the file's regions"
 	# two items pricing one offer differently: which is right cannot be told
 	sed 's/ND96isr H100 v5 Low Priority/ND96isr H100 v5/g' "$FIXTURES/build-catalog/azure-retail.json" > twice.json
 	run "$AICOST_ROOT/scripts/build-catalog" --out a \
@@ -300,7 +330,7 @@ assert stale == [("westeurope", "Standard_ND96asr_v4")], stale
 	[[ "$output" == *"westeurope,,savings-1y,3.97471,"*"2026-08-22"* ]]
 }
 
-@test "shipped catalog: Azure H100 1- and 3-year reservations, published prices per region" {
+@test "shipped catalog: Azure H100 1- and 3-year reservations (eastus, polandcentral), published prices; A100/A10 reservations and savings plans in polandcentral" {
 	run aicost pricing list --accelerator h100 --provider azure --format csv
 	[ "$status" -eq 0 ]
 	echo "$output" | python3 -c '
@@ -309,12 +339,12 @@ rows = [r for r in csv.DictReader(sys.stdin) if r["instance_type"] == "Standard_
 price = {(r["region"], r["purchase"]): float(r["price_per_hour"]) for r in rows}
 r1 = {reg for reg, p in price if p == "reserved-1y"}
 r3 = {reg for reg, p in price if p == "reserved-3y"}
-assert len(r1) >= 1 and r1 == r3, (sorted(r1), sorted(r3))
+assert r1 == r3 == {"eastus", "polandcentral"}, (sorted(r1), sorted(r3))
 for reg in r1:   # a reservation is below on-demand, 3 years below 1
     assert price[reg, "reserved-3y"] < price[reg, "reserved-1y"] < price[reg, "on-demand"], reg
 for r in rows:
     if r["purchase"].startswith("reserved"):
-        assert r["confidence"] == "exact" and r["observed"] >= "2026-07-27", r
+        assert r["confidence"] == "exact" and r["observed"] >= "2026-01-26", r
 '
 	# eastus, the Retail Prices API of 2026-07-27: 1 year 551,221 / 8,760 h = 62.924772,
 	# 3 years 1,134,310 / 26,280 h = 43.162481, against 98.32 on demand (36% and 56% off)
@@ -323,6 +353,24 @@ for r in rows:
 	[[ "$output" == *"eastus,,on-demand,98.32,"*"2026-07-27"* ]]
 	[[ "$output" == *"eastus,,reserved-1y,62.924772,"*"2026-07-27"* ]]
 	[[ "$output" == *"eastus,,reserved-3y,43.162481,"*"2026-07-27"* ]]
+	# polandcentral, the pricing calculator of 2026-01-26: 81.802283 (716,588 / 8,760 h)
+	# and 56.111225 (1,474,603 / 26,280 h) against 127.816 on demand
+	run aicost pricing show Standard_ND96isr_H100_v5 --region polandcentral --format csv
+	[[ "$output" == *"polandcentral,,reserved-1y,81.802283,"*"2026-01-26"* ]]
+	[[ "$output" == *"polandcentral,,reserved-3y,56.111225,"*"2026-01-26"* ]]
+	# the same file prices the A100 and A10 sizes there, savings plans too (no savings
+	# plan for ND H100 v5 in it); 3 years below 1 year below on-demand
+	run aicost pricing list --provider azure --region polandcentral --format csv
+	echo "$output" | python3 -c '
+import csv, sys
+rows = [r for r in csv.DictReader(sys.stdin) if r["accelerator"]]
+price = {(r["instance_type"], r["purchase"]): float(r["price_per_hour"]) for r in rows}
+for size in ("Standard_NC24ads_A100_v4", "Standard_NC96ads_A100_v4", "Standard_ND96amsr_A100_v4",
+             "Standard_NV36ads_A10_v5"):
+    for kind in ("reserved", "savings"):
+        assert price[size, kind + "-3y"] < price[size, kind + "-1y"] < price[size, "on-demand"], size
+assert ("Standard_ND96isr_H100_v5", "savings-1y") not in price
+'
 }
 
 @test "shipped catalog: every provider and every current accelerator family has offers" {
