@@ -647,6 +647,24 @@ static void test_region_allowed(void **state)
 	assert_true(scenario_region_allowed("eastus2", "US"));
 	assert_true(scenario_region_allowed("us-east-1", "US-EAST-1"));
 	assert_false(scenario_region_allowed("ap-northeast-1", "US"));
+	/* Regression: country codes missed these regions of the shipped catalog (review 7). */
+	{
+		static const char *const in[][2] = {
+			{ "ap-northeast-2", "KR" }, { "asia-northeast3", "KR" },
+			{ "koreacentral", "KR" }, { "asia-northeast-2", "KR" },
+			{ "sa-east-1", "BR" }, { "brazilsouth", "BR" },
+			{ "ap-south-2", "IN" }, { "asia-south2", "IN" }, { "jioindiawest", "IN" },
+			{ "ap-northeast-3", "JP" }, { "ap-southeast-4", "AU" },
+			{ "me-central-1", "AE" }, { "me-central2", "SA" }, { "me-west1", "IL" },
+			{ "southamerica-west1", "CL" }, { "eu-north1", "FI" }, { "eu-west1", "FR" },
+		};
+
+		for (size_t i = 0; i < ARRAY_SIZE(in); i++)
+			if (!scenario_region_allowed(in[i][0], in[i][1]))
+				fail_msg("%s should be in %s", in[i][0], in[i][1]);
+		assert_false(scenario_region_allowed("ap-northeast-2", "JP"));
+		assert_false(scenario_region_allowed("me-central-1", "EU"));
+	}
 }
 
 static void test_unreadable_file(void **state)
