@@ -41,8 +41,9 @@ bool fetch_region_is_vultr(const char *name)
 /*
  * Vultr's GPU model (gpu_type without the vendor, or the id's word) -> the
  * accelerator table's name and the VRAM of one such GPU on Vultr (GB), which
- * turns a plan's VRAM into a GPU count. GPUs not here (A16, A40, MI355X) are
- * skipped and counted.
+ * turns a plan's VRAM into a GPU count (0: never; Vultr's MI325X plan lists 1536
+ * GB, no whole number of the 256 GB MI325Xs its pages describe as eight). GPUs
+ * not here (A16, A40, L40, MI355X) are skipped and counted.
  */
 static const struct vultr_gpu {
 	const char *model;
@@ -56,7 +57,7 @@ static const struct vultr_gpu {
 	{ "b200", "B200", 192 },
 	{ "l40s", "L40S", 48 },
 	{ "mi300x", "MI300X", 192 },
-	{ "mi325x", "MI325X", 256 },
+	{ "mi325x", "MI325X", 0 },
 };
 
 static const struct vultr_gpu *gpu_by_model(const char *model, size_t len)
@@ -200,6 +201,8 @@ static int plan_gpus(const char *id, json_t *plan, const char *source, size_t in
 	if (out->count)
 		return 0;
 	/* The VRAM over one GPU's: whole GPUs only; less than one is a slice. */
+	if (!out->gpu->vram_gb)
+		return 0;
 	if (vram > 0 && vram < out->gpu->vram_gb)
 		out->fraction = true;
 	else if (vram > 0 && fmod(vram, out->gpu->vram_gb) == 0 &&
@@ -313,6 +316,9 @@ static int vultr_plan(size_t index, json_t *plan, const struct fetch_config *con
 			.interruptions_per_month = NAN,
 		};
 
+		/* An empty location (the list sometimes holds one) places nothing. */
+		if (region && !*region)
+			continue;
 		if (!region || !fetch_region_is_vultr(region)) {
 			error_set("%s: [%zu] %s: locations[%zu]: expected a location id like ewr",
 				  source, index, id, i);

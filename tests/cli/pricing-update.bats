@@ -1290,18 +1290,19 @@ d["offers"] = [o for o in d["offers"] if not str(o.get("geolocation")).endswith(
 }
 
 # Vultr: tests/fixtures/vultr has the shape of Vultr's API v2 plan lists (public, no
-# key; see its README): 11 plans (2 CPU plans, read and not counted) and 6 bare-metal
+# key; see its README): 12 plans (2 CPU plans, read and not counted) and 7 bare-metal
 # plans (1 CPU). Skipped: the A40 slice, the MI355X and the bare-metal L40 (not in the
-# accelerator table), the 1/20 and 1/2 A100 slices (a fraction of one GPU), the
-# bare-metal 8x A100 (hourly_cost 0).
+# accelerator table), the dedicated MI325X (its 1536 GB of VRAM gives no count), the
+# 1/20 and 1/2 A100 slices (a fraction of one GPU), the bare-metal 8x A100
+# (hourly_cost 0).
 @test "vultr: a whole-GPU plan's list price is an on-demand offer (preemptible: spot) in each location; slices skipped and counted" {
 	run_split pricing update --provider vultr --format csv
 	[ "$status" -eq 0 ]
 	[ -z "$stderr" ]
 	# plans: A100 2 locations + L40S 4 + 4x L40S 1 + 8x H100 3 x 2 (preemptible too) +
 	# 8x B200 1 (preemptible only) = 14; bare metal: 8x H100 2 x 2 + MI300X 1 x 2 +
-	# GH200 1 = 7; 21 offers from 17 plans in 2 requests
-	[[ "$output" == *'vultr,updated,all,21,0,17,2,'*',"6 rows skipped: 3 GPU not in the accelerator table or not placed, 2 a fraction of one GPU, 1 listed without a price (see aicost-pricing(1))"'* ]]
+	# MI325X 1 + GH200 1 = 8; 22 offers from 19 plans in 2 requests
+	[[ "$output" == *'vultr,updated,all,22,0,19,2,'*',"7 rows skipped: 4 GPU not in the accelerator table or not placed, 2 a fraction of one GPU, 1 listed without a price (see aicost-pricing(1))"'* ]]
 	[ "$(requests 'GET /v2/plans?type=all&per_page=500 200')" -eq 1 ]
 	[ "$(requests 'GET /v2/plans-metal?per_page=500 200')" -eq 1 ]
 	run aicost pricing export
@@ -1322,6 +1323,11 @@ d["offers"] = [o for o in d["offers"] if not str(o.get("geolocation")).endswith(
 	# the B200 is preemptible only (deploy_ondemand false): no on-demand price
 	[[ "$output" == *"vultr,ewr,,vcg-b200-248c-2826g-1536vram,instance,B200,8,248,2826,spot,23.92,"* ]]
 	[[ "$output" != *"vcg-b200-248c-2826g-1536vram,instance,B200,8,248,2826,on-demand"* ]]
+	# MI325X: eight by the bare-metal id; the dedicated plan's VRAM counts nothing
+	[[ "$output" == *"vultr,atl,,vbm-256c-3072gb-8-mi325x-gpu,instance,MI325X,8,256,3072,on-demand,21.92,"* ]]
+	[[ "$output" != *"vcg-mi325x"* ]]
+	# an empty location among the 4x L40S's places nothing
+	[[ "$output" == *"vultr,fra,,vcg-l40s-64c-750g-192vram,"* && "$output" != *"vultr,,,vcg-l40s"* ]]
 	for gone in vc2-1c-1gb vbm-4c-32gb vcg-a100-1c-6g-4vram vcg-a100-6c-60g-40vram \
 		    vcg-a40-6c-30g-12vram vcg-mi355x vbm-64c-2048gb-8-l40-gpu vbm-112c-2048gb-8-a100-gpu; do
 		[[ "$output" != *"$gone"* ]]
@@ -1344,13 +1350,13 @@ d["offers"] = [o for o in d["offers"] if not str(o.get("geolocation")).endswith(
 	# locations asked for: theirs only (fra: L40S, 4x L40S, H100 x 2; sao: L40S)
 	run aicost pricing update --provider vultr --region fra,sao --format csv
 	[ "$status" -eq 0 ]
-	[[ "$output" == *'vultr,updated,"fra,sao",5,0,17,2,'* ]]
+	[[ "$output" == *'vultr,updated,"fra,sao",5,0,19,2,'* ]]
 }
 
 @test "vultr: no key, in 'all' by default; a three-letter --region is Vultr's location, not an Azure region" {
 	run_split pricing update --provider all --region fra --format csv
 	[ "$status" -eq 0 ]
-	[[ "$output" == *"vultr,updated,fra,4,0,17,2,"* ]]
+	[[ "$output" == *"vultr,updated,fra,4,0,19,2,"* ]]
 	[[ "$output" != *"azure"* && "$stderr" != *"azure"* ]]
 	[ "$(requests 'retail/prices')" -eq 0 ]
 	run_split pricing update --provider azure --region fra
@@ -1358,15 +1364,15 @@ d["offers"] = [o for o in d["offers"] if not str(o.get("geolocation")).endswith(
 	[[ "$stderr" == *"--region names no azure region"* ]]
 	# a bare update reaches Vultr too
 	run aicost pricing update --format csv
-	[[ "$output" == *"vultr,updated,all,21,"* ]]
+	[[ "$output" == *"vultr,updated,all,22,"* ]]
 }
 
 @test "vultr: pages follow meta.links.next to the end; a repeated cursor or a listing short of meta.total keep the previous prices" {
-	# at most 4 plans a page: 11 plans in 3 pages, 6 bare-metal plans in 2
+	# at most 4 plans a page: 12 plans in 3 pages, 7 bare-metal plans in 2
 	fault cap plans -1 4
 	run_split pricing update --provider vultr --format csv
 	[ "$status" -eq 0 ]
-	[[ "$output" == *'vultr,updated,all,21,0,17,5,'* ]]
+	[[ "$output" == *'vultr,updated,all,22,0,19,5,'* ]]
 	[ "$(requests 'GET /v2/plans?type=all&per_page=500 200')" -eq 1 ]
 	[ "$(requests 'GET /v2/plans?type=all&per_page=500&cursor=[A-Za-z0-9%]* 200')" -eq 2 ]
 	[ "$(requests 'GET /v2/plans-metal?per_page=500&cursor=[A-Za-z0-9%]* 200')" -eq 1 ]
@@ -1382,12 +1388,12 @@ d["offers"] = [o for o in d["offers"] if not str(o.get("geolocation")).endswith(
 	[[ "$stderr" == *"vultr: plans page 2: meta.links.next repeats the cursor of an earlier page: the paging does not end; its previous prices are kept"* ]]
 	[ "$(requests 'fault=loop')" -eq 2 ]
 	[ "$(prices vultr)" = "$before" ]
-	# a listing that says it ends after 4 of 6 bare-metal plans
+	# a listing that says it ends after 4 of 7 bare-metal plans
 	: >"$BATS_FILE_TMPDIR/faults"
 	fault endearly plans-metal -1 4
 	run_split pricing update --provider vultr --force
 	[ "$status" -eq 2 ]
-	[[ "$stderr" == *"vultr: bare-metal plans: the listing ended after 4 of the 6 plans meta.total counts; its previous prices are kept"* ]]
+	[[ "$stderr" == *"vultr: bare-metal plans: the listing ended after 4 of the 7 plans meta.total counts; its previous prices are kept"* ]]
 	[ "$(prices vultr)" = "$before" ]
 }
 
@@ -1396,7 +1402,7 @@ d["offers"] = [o for o in d["offers"] if not str(o.get("geolocation")).endswith(
 	fault 500 plans-metal 1
 	run aicost pricing update --provider vultr --format csv
 	[ "$status" -eq 0 ]
-	[[ "$output" == *"vultr,updated,all,21,"* ]]
+	[[ "$output" == *"vultr,updated,all,22,"* ]]
 	[ "$(requests '/v2/plans?.* 429')" -eq 1 ]
 	[ "$(requests '/v2/plans-metal?.* 500')" -eq 1 ]
 	before=$(prices vultr)
@@ -1435,10 +1441,10 @@ d["offers"] = [o for o in d["offers"] if not str(o.get("geolocation")).endswith(
 	AICOST_VULTR_ENDPOINT=$base/v2 run aicost pricing update --provider vultr --format csv
 	vast_market_stop
 	[ "$status" -eq 0 ]
-	# 21 - 3 spot - 1 sea on-demand = 17 offers. A location and purchase option still
+	# 22 - 3 spot - 1 sea on-demand = 18 offers. A location and purchase option still
 	# listed is replaced whole (ewr and sea spot: the bare-metal H100's); Frankfurt
 	# spot, listed by nothing now, is retired
-	[[ "$output" == *"vultr,updated,all,17,"*"; 1 region and purchase option no longer listed: retired"* ]]
+	[[ "$output" == *"vultr,updated,all,18,"*"; 1 region and purchase option no longer listed: retired"* ]]
 	run prices vultr
 	[[ "$output" != *"vcg-h100-216c-1914gb-640vram,H100-SXM,8,80,216,1914,fra,,spot"* ]]
 	[[ "$output" != *"vcg-h100-216c-1914gb-640vram,H100-SXM,8,80,216,1914,sea,"* ]]

@@ -1184,16 +1184,17 @@ static void test_vultr_plans(void **state)
 	char *metal = fixture(FIX "vultr/plans-metal.json", &mlen);
 
 	(void)state;
-	/* 11 plans: 2 CPU plans (not counted), A100 slices 1/20 and 1/2, the A40 slice and
-	 * the MI355X skipped; A100 2 + L40S 4 + 4x L40S 1 + 8x H100 3 x 2 + B200 1 = 14 */
+	/* 12 plans: 2 CPU plans (not counted), A100 slices 1/20 and 1/2, the A40 slice, the
+	 * MI355X and the MI325X (VRAM gives it no count) skipped; A100 2 + L40S 4 + 4x L40S
+	 * 1 (and an empty location) + 8x H100 3 x 2 + B200 1 = 14 */
 	assert_int_equal(vultr_page(json, &sink, &stats, &next, &total), 0);
-	assert_int_equal(stats.rows, 11);
-	assert_int_equal(stats.skipped, 4);
+	assert_int_equal(stats.rows, 12);
+	assert_int_equal(stats.skipped, 5);
 	assert_int_equal(stats.fractional, 2);
 	assert_int_equal(stats.unpriced, 0);
 	assert_int_equal(c->noffers, 14);
 	assert_string_equal(next.buf, "");
-	assert_true(total == 11);
+	assert_true(total == 12);
 	assert_price(c, "sao", "vcg-l40s-16c-180g-48vram", "on-demand", 2.14);
 	assert_price(c, "nrt", "vcg-l40s-16c-180g-48vram", "on-demand", 1.671);
 	assert_price(c, "sea", "vcg-h100-216c-1914gb-640vram", "spot", 15.992);
@@ -1220,7 +1221,7 @@ static void test_vultr_plans(void **state)
 					   &next, &total, &stats), 0);
 	/* fra and sao only: no bare-metal GPU plan is there */
 	assert_int_equal(c->noffers, 0);
-	assert_int_equal(stats.rows, 6);
+	assert_int_equal(stats.rows, 7);
 	assert_int_equal(stats.skipped, 2);
 	assert_int_equal(stats.unpriced, 1);
 	collector_free(c);
@@ -1236,7 +1237,8 @@ static void test_vultr_plans(void **state)
 	}
 	assert_int_equal(vultr_parse_plans(metal, mlen, "plans_metal", &config, "u", &sink,
 					   &next, &total, &stats), 0);
-	assert_int_equal(c->noffers, 7);
+	assert_int_equal(c->noffers, 8);
+	assert_int_equal(find(c, "atl", "vbm-256c-3072gb-8-mi325x-gpu", "on-demand")->count, 8);
 	o = find(c, "ewr", "vbm-112c-2048gb-8-h100-gpu", "spot");
 	assert_non_null(o);
 	assert_int_equal(o->count, 8);
