@@ -27,13 +27,13 @@ load helpers
 	grep -q '^gcp,us-east4,,a3-highgpu-8g,instance,H100-SXM,8,208,1872,spot,36.320837,' out/gcp.csv
 	grep -q '^gcp,us-east4,,a3-highgpu-8g,instance,H100-SXM,8,208,1872,commit-1y,61.425103,' out/gcp.csv
 	grep -q '^gcp,us-east4,,a3-highgpu-8g,instance,H100-SXM,8,208,1872,commit-3y,38.893975,' out/gcp.csv
-	! grep -q '87.83247\|78.37241\|9.46006' out/gcp.csv
+	! grep -q '87.83247\|78.37241\|9.46006' out/gcp.csv || false
 	# ...only in the regions gcloud lists the machine in (not africa-south1), not for
 	# CPU machines or GPUs aicost does not price (g4's RTX PRO 6000); no commitment
 	# where the source has none (a2-ultragpu-1g)
-	! grep -q 'africa-south1\|c2-standard-4\|g4-standard' out/gcp.csv
+	! grep -q 'africa-south1\|c2-standard-4\|g4-standard' out/gcp.csv || false
 	grep -q '^gcp,us-central1,,a2-ultragpu-1g,instance,A100-80GB,1,12,170,on-demand,5.068798,' out/gcp.csv
-	! grep -q 'a2-ultragpu-1g,.*commit' out/gcp.csv
+	! grep -q 'a2-ultragpu-1g,.*commit' out/gcp.csv || false
 	# a host the source prices at 0 is approximate and says why
 	grep -q '^gcp,europe-west4,,a4-highgpu-8g,instance,B200,8,224,3968,on-demand,90.216,USD,approx,.*no VM price: GPUs only, so the machine costs more' out/gcp.csv
 	# review 7 H2: an "on-demand" GPU part below the same part's spot price (asia-south1
@@ -89,10 +89,10 @@ load helpers
 	# and spot in us-east-1 stay the SkyPilot rows of 2026-04-04 (55.04, 21), not the
 	# pages' 2026-01-21 or instances.json's 2025-11-30 spot mean 28.106467
 	grep -q '^aws,us-east-1,,p5.48xlarge,instance,H100-SXM,8,192,2048,spot,21,USD,exact,fixture aws,2026-04-04' out/aws.csv
-	! grep -q '28.106467\|fixture pages,2026-01-21,,$' <(grep p5.48xlarge out/aws.csv)
+	! grep -q '28.106467\|fixture pages,2026-01-21,,$' <(grep p5.48xlarge out/aws.csv) || false
 	# the spot mean of the zones, with their range; Local Zones (us-east-1-atl-1) left out
 	grep -q "^aws,eu-central-1,,g6e.xlarge,instance,L40S,1,4,32,spot,1.03465,.*spot: mean of the zones' prices (1.0225-1.0468)" out/aws.csv
-	! grep -q 'atl-1' out/aws.csv
+	! grep -q 'atl-1' out/aws.csv || false
 	# Azure Retail Prices items (2026-08-22) replace SkyPilot's rows of 2026-05-20 where
 	# they price the same offer (westeurope ND96isr H100 v5), and add the commitments:
 	# a reservation item prices the whole term: 700,800 / 8,760 h = 80 an hour (1 year),
@@ -105,18 +105,18 @@ load helpers
 	# Low Priority (25.563), Windows (145.48), a 5-year term, and sizes no earlier input
 	# describes (D2s v5: no accelerator) are left out; a region the items do not price
 	# (eastus) keeps its SkyPilot rows
-	! grep -q '25.563\|145.48\|1900000\|D2s_v5' out/azure.csv
+	! grep -q '25.563\|145.48\|1900000\|D2s_v5' out/azure.csv || false
 	grep -q '^azure,eastus,,Standard_ND96isr_H100_v5,instance,H100-SXM,8,96,1900,on-demand,98.32,USD,exact,fixture azure,2026-05-20,' out/azure.csv
 	# a stored snapshot (an object of items, sizes spelled ND96isrH200v5 or
 	# Standard_NC24ads_A100_v4 Spot) is read too; a spot price equal to on-demand
 	# (H200, 110.272) is no spot offer
 	grep -q '^azure,swedencentral,,Standard_ND96isr_H200_v5,instance,H200,8,96,1850,on-demand,110.272,USD,exact,fixture radar,2026-08-22,' out/azure.csv
-	! grep -q 'H200_v5,.*,spot,' out/azure.csv
+	! grep -q 'H200_v5,.*,spot,' out/azure.csv || false
 	grep -q '^azure,westeurope,,Standard_NC24ads_A100_v4,instance,A100-80GB,1,24,220,spot,1.097295,USD,exact,fixture radar,2026-08-22,' out/azure.csv
 	# the snapshot's one savings-plan rate per item (savingsPlanPrice) is the 1-year one:
 	# NC24ads_A100_v4 3.97471 an hour against 4.775 on demand (83.2%)
 	grep -q '^azure,westeurope,,Standard_NC24ads_A100_v4,instance,A100-80GB,1,24,220,savings-1y,3.97471,USD,exact,fixture radar,2026-08-22,savings plan (compute),' out/azure.csv
-	! grep -q 'NC24ads_A100_v4,.*,savings-3y,' out/azure.csv
+	! grep -q '^azure,westeurope,,Standard_NC24ads_A100_v4,.*,savings-3y,' out/azure.csv || false
 	# the Azure pricing calculator's data (2026-01-26): its per-hour figures as they are,
 	# the region its display name squashed (Poland Central): on-demand 127.816, 1 year
 	# 81.802283 (716,588 / 8,760 h), 3 years 56.111225 (1,474,603 / 26,280 h)...
@@ -143,7 +143,7 @@ load helpers
 	grep -q '^aws,us-east-1,,g6e.xlarge,instance,L40S,1,4,32,on-demand,1.95,USD,approx,fixture confirm,2026-09,' out/aws.csv
 	grep -q '^aws,us-east-1,,p5.48xlarge,instance,H100-SXM,8,192,2048,on-demand,55.04,USD,exact,fixture aws,2026-04-04,' out/aws.csv
 	# a published row never replaces a row built from a catalog file
-	! grep -q '98.32' out/aws.csv
+	! grep -q '98.32' out/aws.csv || false
 	grep -q '^crusoe,us-east1,' out/gpu-clouds.csv
 	# the output imports as it is, and exports back byte for byte
 	run aicost --db b.db pricing import out/aws.csv
