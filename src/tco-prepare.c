@@ -15,6 +15,9 @@
 #include <stdarg.h>
 #include <string.h>
 
+/* The most accelerators one instance holds (as the fetchers accept). */
+#define MAX_INSTANCE_ACCELERATORS 64
+
 /* A typical price off on-demand when the store has none for an option (noted). */
 static double assumed_fraction_of_on_demand(const char *option)
 {
@@ -226,11 +229,12 @@ static void take_used(struct tco_prices_used *to, const char *deployment,
  */
 static int cheapest_offer(struct db *db, struct prepare_memo *memo, const char *provider,
 			  const char *region, const char *instance, const char *accelerator,
-			  const char *purchase, struct priced_offer *out)
+			  const char *purchase, int min_accelerators, struct priced_offer *out)
 {
 	struct offer_filter filter = { 0 };
 	struct offer_list list = { 0 };
 	struct strbuf key = STRBUF_INIT;
+	char min_text[16];
 
 	memset(out, 0, sizeof(*out));
 	filter.providers = provider;
@@ -238,8 +242,11 @@ static int cheapest_offer(struct db *db, struct prepare_memo *memo, const char *
 	filter.instance_type = instance;
 	filter.accelerator = instance ? NULL : accelerator;
 	filter.purchase = purchase;
+	filter.min_accelerators = min_accelerators;
+	snprintf(min_text, sizeof(min_text), "%d", min_accelerators);
 	if (memo) {
-		const char *args[] = { provider, region, instance, filter.accelerator, purchase };
+		const char *args[] = { provider, region, instance, filter.accelerator, purchase,
+				       min_text };
 
 		offer_key(&key, args, ARRAY_SIZE(args));
 		for (size_t i = 0; i < memo->noffers; i++)
@@ -537,8 +544,8 @@ static void resolve_spot_rate(const struct deployment *d, const struct priced_of
  * the components with no price.
  */
 static int resolve_cloud(struct db *db, struct prepare_memo *memo, const struct scenario *s,
-			 const struct deployment *d, double hot_gb_s, struct cloud_pricing *p,
-			 struct strbuf *notes, unsigned *incomplete)
+			 const struct deployment *d, double hot_gb_s, int min_gpus,
+			 struct cloud_pricing *p, struct strbuf *notes, unsigned *incomplete)
 {
 	struct egress_tier_list tiers = { 0 };
 	struct priced_offer base = { 0 }, spot = { 0 };
@@ -564,7 +571,7 @@ static int resolve_cloud(struct db *db, struct prepare_memo *memo, const struct 
 			p->share_per_gpu_hour[k] = d->price_per_gpu_hour;
 	} else {
 		if (cheapest_offer(db, memo, d->provider, d->region, d->instance, accelerator,
-				   "on-demand", &base) < 0)
+				   "on-demand", min_gpus, &base) < 0)
 			goto cleanup;
 		if (!base.found) {
 			struct strbuf at = STRBUF_INIT;
@@ -588,7 +595,7 @@ static int resolve_cloud(struct db *db, struct prepare_memo *memo, const struct 
 			struct priced_offer share;
 
 			if (cheapest_offer(db, memo, d->provider, d->region, base.instance_type,
-					   NULL, option, &share) < 0)
+					   NULL, option, 0, &share) < 0)
 				goto cleanup;
 			if (share.found) {
 				note_used(p, &share);
@@ -673,7 +680,7 @@ static int resolve_fallback(struct db *db, struct prepare_memo *memo, const stru
 			error_set("fallback %s is not a cloud deployment", name);
 			return -1;
 		}
-		return resolve_cloud(db, memo, s, target, 0, p, notes, NULL);   /* no data there */
+		return resolve_cloud(db, memo, s, target, 0, 0, p, notes, NULL);   /* no data there */
 	}
 	if (!slash) {
 		error_set("fallback %s names no deployment; expected a deployment name or "
@@ -681,7 +688,7 @@ static int resolve_fallback(struct db *db, struct prepare_memo *memo, const stru
 		return -1;
 	}
 	provider = xstrndup(name, (size_t)(slash - name));
-	result = cheapest_offer(db, memo, provider, slash + 1, NULL, accelerator, "on-demand",
+	result = cheapest_offer(db, memo, provider, slash + 1, NULL, accelerator, "on-demand", 0,
 				&offer);
 	if (result == 0 && !offer.found) {
 		error_set("fallback %s: no on-demand %s offer in the price store", name,
@@ -1187,6 +1194,108 @@ static int resolve_feature_stores(struct db *db, const struct scenario *s,
 	return 0;
 }
 
+static void free_strings(char **list, size_t n)
+{
+	for (size_t i = 0; list && i < n; i++)
+		free(list[i]);
+	free(list);
+}
+
+/*
+ * How many workloads of S cannot run on deployment D's ACCELERATOR when a replica
+ * (or training's tensor-parallel group) has ONE_SERVER of them (0: any number,
+ * over a cluster fabric). An error other than "cannot run there" counts as all.
+ */
+static size_t unfit_workloads(struct db *db, struct prepare_memo *memo, const struct scenario *s,
+			      const struct deployment *d, const char *accelerator, int one_server)
+{
+	struct workload_demand *demand = NULL;
+	struct strbuf scratch = STRBUF_INIT;
+	char **unfit = xcalloc(s->nworkloads + 1, sizeof(*unfit));
+	char **failed = xcalloc(s->nworkloads + 1, sizeof(*failed));
+	size_t n = s->nworkloads + 1;
+
+	if (resolve_demand(db, memo, s, accelerator, NULL, d, one_server, &demand, &scratch,
+			   unfit, failed) == 0) {
+		n = 0;
+		for (size_t i = 0; i < s->nworkloads; i++)
+			n += unfit[i] != NULL;
+		demand_release_all(demand, s->nworkloads);
+	}
+	error_clear();
+	free_strings(unfit, s->nworkloads);
+	free_strings(failed, s->nworkloads);
+	strbuf_release(&scratch);
+	return n;
+}
+
+/*
+ * Without an instance named, a cloud deployment rents the cheapest offer of its
+ * accelerator per GPU-hour. Where no cluster fabric joins that offer's instances,
+ * a replica (and training's tensor-parallel group) stays on one of them: when a
+ * workload cannot run on so few accelerators, a bigger instance of the same chip
+ * in the same place is rented instead, the smallest on which the most workloads
+ * run (*MIN_GPUS accelerators at least; 0: the cheapest offer as it is).
+ */
+static int fitting_instance_size(struct db *db, struct prepare_memo *memo,
+				 const struct scenario *s, const struct deployment *d,
+				 int *min_gpus, struct strbuf *notes)
+{
+	const char *accelerator = deployment_accelerator(s, d);
+	struct priced_offer cheapest, bigger;
+	struct strbuf why = STRBUF_INIT;
+	size_t fewest;
+	int result = 0;
+
+	*min_gpus = 0;
+	if (d->instance || !isnan(d->price_per_gpu_hour) || !isnan(d->scaleout_gb_s))
+		return 0;
+	if (cheapest_offer(db, memo, d->provider, d->region, NULL, accelerator, "on-demand", 0,
+			   &cheapest) < 0)
+		return -1;
+	if (!cheapest.found || !cheapest.no_cluster_fabric) {
+		priced_offer_release(&cheapest);
+		return 0;
+	}
+	fewest = unfit_workloads(db, memo, s, d, cheapest.accelerator, cheapest.accelerators);
+	for (int size = cheapest.accelerators * 2; fewest > 0 && size <= MAX_INSTANCE_ACCELERATORS;
+	     size *= 2) {
+		size_t n;
+
+		if (cheapest_offer(db, memo, d->provider, d->region, NULL, accelerator, "on-demand",
+				   size, &bigger) < 0) {
+			result = -1;
+			break;
+		}
+		if (!bigger.found) {
+			priced_offer_release(&bigger);
+			break;
+		}
+		n = unfit_workloads(db, memo, s, d, bigger.accelerator,
+				    bigger.no_cluster_fabric ? bigger.accelerators : 0);
+		if (n < fewest) {
+			fewest = n;
+			*min_gpus = bigger.accelerators;
+			strbuf_reset(&why);
+			strbuf_addf(&why, "deployment %s: %s (%d × %s), the cheapest per GPU-hour, "
+				    "is too small for %s on one instance, and no cluster network "
+				    "joins its instances; priced on %s (%d × %s) instead\n", d->name,
+				    cheapest.instance_type, cheapest.accelerators,
+				    cheapest.accelerator, s->nworkloads == 1 ? "the workload" :
+				    "every workload", bigger.instance_type, bigger.accelerators,
+				    bigger.accelerator);
+		}
+		if (bigger.accelerators > size)
+			size = bigger.accelerators;
+		priced_offer_release(&bigger);
+	}
+	if (why.len)
+		add_note(notes, "%s", why.buf);
+	strbuf_release(&why);
+	priced_offer_release(&cheapest);
+	return result;
+}
+
 /*
  * Training is modelled on the accelerator's own scale-out network wherever it runs.
  * On an offer whose instances no cluster network joins, a run on more GPUs than one
@@ -1243,7 +1352,10 @@ static int prepare_deployment(struct db *db, struct prepare_memo *memo,
 
 	din->shortage_fallback_per_gpu_hour = NAN;
 	if (d->kind == DEPLOYMENT_CLOUD) {
-		if (resolve_cloud(db, memo, s, d, hot_gb_s, &din->cloud, notes,
+		int min_gpus;
+
+		if (fitting_instance_size(db, memo, s, d, &min_gpus, notes) < 0 ||
+		    resolve_cloud(db, memo, s, d, hot_gb_s, min_gpus, &din->cloud, notes,
 				  &din->incomplete) < 0)
 			return -1;
 		/* The store's offer decides what a cloud deployment runs on. */
@@ -1277,7 +1389,7 @@ static int prepare_deployment(struct db *db, struct prepare_memo *memo,
 			error_set("deployments.%s.burst: expected a cloud deployment", d->name);
 			return -1;
 		}
-		if (resolve_cloud(db, memo, s, burst, hot_gb_s, &din->cloud, notes, NULL) < 0)
+		if (resolve_cloud(db, memo, s, burst, hot_gb_s, 0, &din->cloud, notes, NULL) < 0)
 			return -1;
 		din->cloud.gpu_hours_factor = gpu_hours_factor(db, memo, accelerator,
 							       din->cloud.accelerator, notes);
@@ -1532,7 +1644,7 @@ static void check_chip_offer(struct db *db, const struct deployment *d, size_t k
 
 	/* The very lookup resolve_cloud makes; an unknown chip is reported with the
 	 * accelerator itself. */
-	if (cheapest_offer(db, NULL, d->provider, d->region, NULL, accelerator, "on-demand",
+	if (cheapest_offer(db, NULL, d->provider, d->region, NULL, accelerator, "on-demand", 0,
 			   &found) < 0) {
 		error_clear();
 		return;
@@ -1737,13 +1849,6 @@ cleanup:
 	free(names);
 	offer_list_release(&offers);
 	free(provider);
-}
-
-static void free_strings(char **list, size_t n)
-{
-	for (size_t i = 0; list && i < n; i++)
-		free(list[i]);
-	free(list);
 }
 
 /*

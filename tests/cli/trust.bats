@@ -546,4 +546,13 @@ YAML
 	run_split -q estimate --format json --set deployments.one.scaleout_gb_s=25 nc.yaml
 	[ "$status" -eq 0 ]
 	[ "$(json '[d["excluded"] for d in r["deployments"]]')" = "[False, False]" ]
+	# Naming no instance: the cheapest H100 NVL per GPU-hour in centralus is the
+	# one-GPU NCC40ads (7.89/h), too small; the next size up that holds TP 2 is
+	# NC80adis, priced as "two" is (review 8: it used to be excluded).
+	echo "  - {name: any, kind: cloud, provider: azure, region: centralus}" >> nc.yaml
+	run_split estimate --format json nc.yaml
+	[ "$status" -eq 0 ]
+	[ "$(json '[d["excluded"] for d in r["deployments"]]')" = "[True, False, False]" ]
+	[ "$(json 'round(r["deployments"][2]["total"], 1)')" = 451227.6 ]
+	[[ "$(json '[n for n in r["deployments"][2]["notes"] if "too small" in n][0]')" == "deployment any: Standard_NCC40ads_H100_v5 (1 × H100-NVL), the cheapest per GPU-hour, is too small for the workload on one instance, and no cluster network joins its instances; priced on Standard_NC80adis_H100_v5 (2 × H100-NVL) instead" ]]
 }
