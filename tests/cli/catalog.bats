@@ -186,6 +186,15 @@ load helpers
 		'calc.json: linux-nd96isrh100v5-standard perhouroneyearreserved poland-central: not a price: {"value": "81.80"}'
 	calculator_fails 's/"slug": "poland-central"/"slug": "polandcentral"/' \
 		"calc.json: linux-nc24adsv4-standard perhour: region poland-central is not among the file's regions"
+	# a display name with punctuation is squashed to Azure's region name (review 8)
+	sed 's/"displayName": "Poland Central"/"displayName": "US Gov. Virginia"/' \
+		"$FIXTURES/build-catalog/azure-calculator.json" > gov.json
+	mkdir -p gov
+	run "$AICOST_ROOT/scripts/build-catalog" --out gov \
+		--skypilot "azure=$FIXTURES/build-catalog/azure.csv@x@2026-05-20" --azure-calculator "gov.json@y@2026-01-26"
+	[ "$status" -eq 0 ]
+	grep -q '^azure,usgovvirginia,,Standard_NC24ads_A100_v4,instance,A100-80GB,1,24,220,on-demand,4.775,' gov/azure.csv
+	! grep -q 'usgov\.' gov/azure.csv || false
 	# two items pricing one offer differently: which is right cannot be told
 	sed 's/ND96isr H100 v5 Low Priority/ND96isr H100 v5/g' "$FIXTURES/build-catalog/azure-retail.json" > twice.json
 	run "$AICOST_ROOT/scripts/build-catalog" --out a \
