@@ -138,8 +138,8 @@ static double plan_vram(const char *id, json_t *plan)
 
 /*
  * gpu_count as Vultr writes it: a number, "8", or a fraction "1/4". 1 with a whole
- * count, 0 when absent, -1 when it is something else; a fraction of one GPU sets
- * FRACTION.
+ * count, 2 with no whole count (a fraction of one GPU also sets FRACTION; "3/2" does
+ * not), 0 when absent, -1 when it is something else.
  */
 static int gpu_count_field(json_t *v, int *count, bool *fraction)
 {
@@ -170,7 +170,7 @@ static int gpu_count_field(json_t *v, int *count, bool *fraction)
 		return 1;
 	}
 	*fraction = num < den;
-	return 0;
+	return 2;
 }
 
 /* The plan's GPUs; -1 (error set) when gpu_count is neither a number nor a fraction. */
@@ -195,8 +195,8 @@ static int plan_gpus(const char *id, json_t *plan, const char *source, size_t in
 			  "like \"1/4\"", source, index, id);
 		return -1;
 	}
-	if (rc > 0 || out->fraction)
-		return 0;
+	if (rc > 0)
+		return 0;   /* counted, or said to be no whole number */
 	out->count = metal_id_count(id, out->gpu);
 	if (out->count)
 		return 0;

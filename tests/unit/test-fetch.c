@@ -1259,6 +1259,8 @@ static void test_vultr_plans(void **state)
 		" \"hourly_cost\": 4, \"locations\": [\"ewr\"]},"
 		"{\"id\": \"p3\", \"gpu_type\": \"NVIDIA_L40S\", \"gpu_count\": \"3/4\", "
 		" \"hourly_cost\": 1, \"locations\": [\"ewr\"]},"
+		"{\"id\": \"p7\", \"gpu_type\": \"NVIDIA_L40S\", \"gpu_count\": \"3/2\", "
+		" \"gpu_vram_gb\": 96, \"hourly_cost\": 1, \"locations\": [\"ewr\"]},"
 		"{\"id\": \"vcg-h200-1c-1g-100vram\", \"hourly_cost\": 1, \"locations\": [\"ewr\"]},"
 		"{\"id\": \"640vram\", \"gpu_type\": \"NVIDIA_H100\", \"hourly_cost\": 1, "
 		" \"locations\": [\"ewr\"]}],"
@@ -1268,6 +1270,8 @@ static void test_vultr_plans(void **state)
 	assert_int_equal(find(c, "ewr", "p2", "on-demand")->count, 2);
 	assert_string_equal(find(c, "ewr", "p2", "on-demand")->accelerator, "MI300X");
 	assert_null(find(c, "ewr", "p3", "on-demand"));
+	/* one and a half GPUs is no whole count, whatever the VRAM (96 / 48) would say */
+	assert_null(find(c, "ewr", "p7", "on-demand"));
 	/* 100 GB of a 141 GB H200: a slice */
 	assert_null(find(c, "ewr", "vcg-h200-1c-1g-100vram", "on-demand"));
 	/* an id that is only a VRAM figure says no count */
