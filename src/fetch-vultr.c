@@ -152,6 +152,17 @@ static int gpu_count_field(json_t *v, int *count, bool *fraction)
 	if (json_is_integer(v)) {
 		num = json_integer_value(v) > 1000 || json_integer_value(v) < 0 ? -1 :
 			(long)json_integer_value(v);
+	} else if (json_is_real(v)) {
+		double r = json_real_value(v);   /* 4.0 is four GPUs; 0.5 half of one */
+
+		if (!(r >= 0 && r <= 1000))
+			return -1;
+		if (r == floor(r)) {
+			num = (long)r;
+		} else {
+			*fraction = r < 1;
+			return 2;
+		}
 	} else if (s && isdigit((unsigned char)s[0])) {
 		num = strtol(s, &end, 10);
 		if (*end == '/' && isdigit((unsigned char)end[1]))

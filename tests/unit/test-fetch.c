@@ -1263,7 +1263,11 @@ static void test_vultr_plans(void **state)
 		" \"gpu_vram_gb\": 96, \"hourly_cost\": 1, \"locations\": [\"ewr\"]},"
 		"{\"id\": \"vcg-h200-1c-1g-100vram\", \"hourly_cost\": 1, \"locations\": [\"ewr\"]},"
 		"{\"id\": \"640vram\", \"gpu_type\": \"NVIDIA_H100\", \"hourly_cost\": 1, "
-		" \"locations\": [\"ewr\"]}],"
+		" \"locations\": [\"ewr\"]},"
+		"{\"id\": \"p8\", \"gpu_type\": \"NVIDIA_H100\", \"gpu_count\": 4.0, "
+		" \"hourly_cost\": 9, \"locations\": [\"ewr\"]},"
+		"{\"id\": \"p9\", \"gpu_type\": \"NVIDIA_H100\", \"gpu_count\": 0.5, "
+		" \"hourly_cost\": 1, \"locations\": [\"ewr\"]}],"
 		" \"meta\": {\"total\": 40, \"links\": {\"next\": \"bmV4dA==\", \"prev\": \"\"}}}",
 		&sink, &stats, &next, &total), 0);
 	assert_int_equal(find(c, "ewr", "p1", "on-demand")->count, 2);
@@ -1276,7 +1280,10 @@ static void test_vultr_plans(void **state)
 	assert_null(find(c, "ewr", "vcg-h200-1c-1g-100vram", "on-demand"));
 	/* an id that is only a VRAM figure says no count */
 	assert_null(find(c, "ewr", "640vram", "on-demand"));
-	assert_int_equal(stats.fractional, 2);
+	/* a whole number written as a JSON real counts (review 8); half a GPU is a slice */
+	assert_int_equal(find(c, "ewr", "p8", "on-demand")->count, 4);
+	assert_null(find(c, "ewr", "p9", "on-demand"));
+	assert_int_equal(stats.fractional, 3);
 	assert_string_equal(next.buf, "bmV4dA==");
 	assert_true(total == 40);
 	assert_int_equal(vultr_page("{\"plans\": [{\"id\": \"p4\", \"gpu_type\": \"NVIDIA_H100\", "
