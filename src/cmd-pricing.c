@@ -675,7 +675,8 @@ static const struct command pricing_sources_command = {
 		"and whether it still supplies current prices; then, per provider, how old\n"
 		"its newest and its oldest current prices are, how many of them were observed\n"
 		"over 180 days ago, and whether pricing update renews them or they come from\n"
-		"the shipped catalog only; then the same over every provider. csv and json\n"
+		"the shipped catalog only (a live provider with no prices stored yet is listed\n"
+		"too); then the same over every provider. csv and json\n"
 		"give each snapshot's oldest date and its rows over 180 days old instead.\n",
 	.options = sources_options,
 	.flags = CMD_NEEDS_STORE,
@@ -777,6 +778,28 @@ static void provider_ages(const struct snapshot_list *snaps,
 		add_stale_share(t, &a);
 		table_add_text(t, fetch_provider_is_live(s->provider) ?
 			       "live: aicost pricing update" : "catalog only: no live fetcher");
+	}
+	/* A live fetcher the catalog has no rows for (Verda, Vultr): no prices until fetched. */
+	for (size_t i = 0; i < nfetchers; i++) {
+		const struct fetcher *f = &fetchers[i];
+		struct strbuf how = STRBUF_INIT;
+
+		if (f->reference || ages_of(current, 0, f->name, now).rows)
+			continue;
+		strbuf_addf(&how, "live only: aicost pricing update --provider %s", f->name);
+		if (f->client_id_env)
+			strbuf_addf(&how, " (needs %s and %s)", f->client_id_env, f->bearer_key_env);
+		else if (f->bearer_key_env)
+			strbuf_addf(&how, " (needs %s)", f->bearer_key_env);
+		table_begin_row(t);
+		table_add_text(t, f->name);
+		table_add_null(t);
+		table_add_null(t);
+		table_add_null(t);
+		table_add_null(t);
+		table_add_text(t, "no prices stored");
+		table_add_text(t, how.buf);
+		strbuf_release(&how);
 	}
 	putchar('\n');
 	table_print(t, stdout, FORMAT_TABLE);

@@ -466,6 +466,10 @@ assert ("Standard_ND96isr_H100_v5", "savings-1y") not in price
 	echo "$output" | grep -E '^gcp +2026-10-05 +[0-9]+ +2025 +[0-9]+ .* +live: aicost pricing update$'
 	echo "$output" | grep -E '^lambda +2026-05-20 +[0-9]+ +2025 +[0-9]+ .* +live: aicost pricing update$'
 	echo "$output" | grep -E '^coreweave +2025 +[0-9]+ +2025-10-31 +[0-9]+ +12 of 12 \(100%\) +catalog only: no live fetcher$'
+	# live fetchers the catalog has no rows for are named, with what they need
+	echo "$output" | grep -E '^vultr +no prices stored +live only: aicost pricing update --provider vultr$'
+	echo "$output" | grep -E '^verda +no prices stored +live only: aicost pricing update --provider verda \(needs AICOST_VERDA_CLIENT_ID and AICOST_VERDA_CLIENT_SECRET\)$'
+	! echo "$output" | grep -E '^(fx|aws|lambda) .*no prices stored' || false
 	# the counts, checked against the shipped files: a provider's current prices are
 	# its offers, egress tiers and storage prices; over 180 days old as estimate's
 	# note counts them (from noon of the period's last day)
