@@ -458,8 +458,8 @@ static int vultr_read_list(const struct vultr_list *list, const struct fetch_con
 	}
 	/* A page lost on the way: fewer plans than the listing's own count. */
 	if (total >= 0 && (long long)(result->stats.rows - rows) < total) {
-		error_set("%s: the listing ended after %lu of the %lld plans meta.total counts", list->label, result->stats.rows - rows,
-			  total);
+		error_set("%s: the listing ended after %lu of the %lld plans meta.total counts",
+			  list->label, result->stats.rows - rows, total);
 		goto cleanup;
 	}
 	rc = 0;
